@@ -1,0 +1,127 @@
+# virtc: build, tests, install.
+#
+#   make            build libvirtc.a and tools/virtc
+#   make demo       install missing dependencies, build, run the bundled example
+#   make check      install missing dependencies, build, run every test
+#   make conformance  compare against ../shared/corpus (when present)
+#   make bench      throughput and latency table next to its references
+#   make install PREFIX=/usr/local DESTDIR=
+
+PREFIX   ?= /usr/local
+BINDIR   ?= $(PREFIX)/bin
+LIBDIR   ?= $(PREFIX)/lib
+INCDIR   ?= $(PREFIX)/include
+DATADIR  ?= $(PREFIX)/share
+MANDIR   ?= $(DATADIR)/man
+DESTDIR  ?=
+VERSION  := 0.1.0
+
+CC       ?= cc
+PKGS     := libxml-2.0 libxslt libcap-ng json-c
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -pthread $(PKG_CFLAGS) \
+            -Ibuild/grammar -DVIRTC_VERSION='"$(VERSION)"' \
+            -DVIRTC_DATADIR='"$(DATADIR)/virtc"'
+LDLIBS   += $(PKG_LIBS) -pthread
+FLEX     ?= flex
+BISON    ?= bison
+
+B := build
+
+GRAMMAR_Y := $(wildcard grammar/*.y)
+GRAMMAR_L := $(wildcard grammar/*.l)
+GRAMMAR_C := $(GRAMMAR_Y:grammar/%.y=$(B)/grammar/%.tab.c) $(GRAMMAR_L:grammar/%.l=$(B)/grammar/%.lex.c)
+GRAMMAR_H := $(GRAMMAR_Y:grammar/%.y=$(B)/grammar/%.tab.h) $(GRAMMAR_L:grammar/%.l=$(B)/grammar/%.lex.h)
+
+LIB_SRCS := $(wildcard translators/*.c translators/*/*.c runtime/*.c runtime/*/*.c)
+LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o) $(GRAMMAR_C:%.c=%.o)
+TOOL_SRCS := $(wildcard tools/*.c)
+TOOL_OBJS := $(TOOL_SRCS:%.c=$(B)/%.o)
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
+HELPER_SRCS := $(wildcard tests/helpers/*.c)
+HELPER_BINS := $(HELPER_SRCS:tests/helpers/%.c=$(B)/tests/%)
+
+LIB  := $(B)/libvirtc.a
+VIRTC := tools/virtc
+
+.PHONY: all deps demo check conformance bench install clean fuzz
+.DELETE_ON_ERROR:
+
+all: $(VIRTC)
+
+$(LIB): $(LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(VIRTC): $(TOOL_OBJS) $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(TOOL_OBJS) $(LIB) $(LDLIBS)
+
+$(B)/%.o: %.c | $(GRAMMAR_H)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+# Grammar: reentrant bison + flex, one prefix per grammar (see grammar/).
+$(B)/grammar/%.tab.c $(B)/grammar/%.tab.h: grammar/%.y
+	@mkdir -p $(dir $@)
+	$(BISON) -Wall -Werror --defines=$(B)/grammar/$*.tab.h -o $(B)/grammar/$*.tab.c $<
+
+$(B)/grammar/%.lex.c $(B)/grammar/%.lex.h: grammar/%.l
+	@mkdir -p $(dir $@)
+	$(FLEX) --header-file=$(B)/grammar/$*.lex.h -o $(B)/grammar/$*.lex.c $<
+
+# Generated C is not ours to lint; keep the warnings on but not fatal for
+# flex's unused helpers.
+$(B)/grammar/%.o: $(B)/grammar/%.c | $(GRAMMAR_H)
+	$(CC) $(CFLAGS) -Wno-unused-function -Wno-sign-compare -Igrammar -Itranslators -MMD -MP -c -o $@ $<
+
+$(B)/tests/%: tests/unit/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itranslators -MMD -MP -o $@ $< $(LIB) $(LDLIBS)
+
+$(B)/tests/%: tests/helpers/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itranslators -MMD -MP -o $@ $< $(LIB) $(LDLIBS)
+
+deps:
+	@sh tools/install-deps.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@echo "== virtc validate examples/demo.xml"
+	@./$(VIRTC) validate examples/demo.xml
+	@echo "== virtc domxml-to-native qemu-argv --caps legacy examples/demo.xml"
+	@./$(VIRTC) domxml-to-native qemu-argv --caps legacy examples/demo.xml
+
+check: deps
+	@$(MAKE) --no-print-directory all $(UNIT_BINS) $(HELPER_BINS)
+	@sh tests/run-tests.sh
+
+conformance: all
+	@sh tests/conformance.sh
+
+bench: all
+	@sh tests/bench.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCDIR)/virtc \
+	    $(DESTDIR)$(DATADIR)/virtc/schemas $(DESTDIR)$(DATADIR)/virtc/qemu-profiles \
+	    $(DESTDIR)$(DATADIR)/virtc/xsl $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(VIRTC) $(DESTDIR)$(BINDIR)/virtc
+	install -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/libvirtc.a
+	install -m 644 translators/*.h $(DESTDIR)$(INCDIR)/virtc/
+	install -m 644 schemas/*.rng $(DESTDIR)$(DATADIR)/virtc/schemas/
+	if ls translators/qemu/profiles/*.xml >/dev/null 2>&1; then \
+	    install -m 644 translators/qemu/profiles/*.xml $(DESTDIR)$(DATADIR)/virtc/qemu-profiles/; fi
+	if ls tools/*.xsl >/dev/null 2>&1; then \
+	    install -m 644 tools/*.xsl $(DESTDIR)$(DATADIR)/virtc/xsl/; fi
+	install -m 644 tools/virtc.1 $(DESTDIR)$(MANDIR)/man1/virtc.1
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCDIR@|$(INCDIR)|' \
+	    -e 's|@VERSION@|$(VERSION)|' tools/virtc.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/virtc.pc
+
+clean:
+	rm -rf $(B) $(VIRTC)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

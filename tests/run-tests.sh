@@ -1,0 +1,24 @@
+#!/bin/sh
+# Runs every test that needs no network and ends with "N passed, N failed".
+# Each part prints one line per test: "PASS name" or "FAIL name: why".
+# Exit status: 0 when nothing failed.
+cd "$(dirname "$0")/.." || exit 2
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+for t in build/tests/test_*; do
+    [ -x "$t" ] || continue
+    "$t" >>"$log" 2>&1 || echo "FAIL $(basename "$t"): exited with status $?" >>"$log"
+done
+sh tests/golden/run.sh >>"$log" 2>&1 || true
+for t in tests/runtime/*.sh; do
+    [ -f "$t" ] || continue
+    sh "$t" >>"$log" 2>&1 || echo "FAIL $(basename "$t"): exited with status $?" >>"$log"
+done
+
+grep -E '^(FAIL|SKIP)' "$log"
+pass=$(grep -c '^PASS ' "$log")
+fail=$(grep -c '^FAIL ' "$log")
+[ -n "$VERBOSE" ] && cat "$log"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]

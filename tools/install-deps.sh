@@ -1,0 +1,27 @@
+#!/bin/sh
+# Installs the Debian packages virtc needs to build and test, only those that
+# are missing. Uses sudo when not root. Set VIRTC_NO_DEPS=1 to skip.
+set -e
+[ -n "$VIRTC_NO_DEPS" ] && exit 0
+PKGS="make gcc pkg-config flex bison libxml2-dev libxml2-utils libxslt1-dev xsltproc
+      libcap-ng-dev libjson-c-dev qemu-system-x86 qemu-utils"
+missing=""
+for p in $PKGS; do
+    st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+    case "$st" in
+        *"install ok installed"*) ;;
+        *) missing="$missing $p" ;;
+    esac
+done
+[ -z "$missing" ] && exit 0
+echo "virtc: installing missing packages:$missing"
+SUDO=""
+if [ "$(id -u)" != 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then SUDO=sudo; else
+        echo "virtc: not root and no sudo: install$missing by hand" >&2; exit 1
+    fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing

@@ -1,0 +1,120 @@
+/* error.c: collecting and printing located diagnostics. */
+#include "error.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+
+#include "util.h"
+
+static const char *const vc_severity_names[] = {
+    [VC_SEV_ERROR] = "error",
+    [VC_SEV_WARNING] = "warning",
+    [VC_SEV_NOTE] = "note",
+};
+
+const char *vc_severity_name(vc_severity s)
+{
+    return vc_severity_names[s];
+}
+
+void vc_diags_init(vc_diags *d)
+{
+    d->v = NULL;
+    d->n = d->cap = d->nerrors = 0;
+}
+
+void vc_diags_clear(vc_diags *d)
+{
+    for (size_t i = 0; i < d->n; i++) {
+        free(d->v[i].file);
+        free(d->v[i].message);
+    }
+    d->n = d->nerrors = 0;
+}
+
+void vc_diags_free(vc_diags *d)
+{
+    vc_diags_clear(d);
+    free(d->v);
+    vc_diags_init(d);
+}
+
+static void vc_diag_vadd(vc_diags *d, vc_code code, vc_severity sev, vc_loc loc,
+                         const char *fmt, va_list ap)
+{
+    vc_xgrow((void **)&d->v, &d->cap, d->n + 1, sizeof(vc_error));
+    vc_error *e = &d->v[d->n++];
+    e->code = code;
+    e->severity = sev;
+    e->file = vc_xstrdup(loc.file);
+    e->line = loc.line;
+    e->column = loc.column;
+    e->message = vc_xvasprintf(fmt, ap);
+    if (sev == VC_SEV_ERROR)
+        d->nerrors++;
+}
+
+void vc_diag_add(vc_diags *d, vc_code code, vc_severity sev, vc_loc loc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vc_diag_vadd(d, code, sev, loc, fmt, ap);
+    va_end(ap);
+}
+
+bool vc_error_at(vc_diags *d, vc_loc loc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vc_diag_vadd(d, VC_ERR_INVALID, VC_SEV_ERROR, loc, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+void vc_warn_at(vc_diags *d, vc_loc loc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vc_diag_vadd(d, VC_OK, VC_SEV_WARNING, loc, fmt, ap);
+    va_end(ap);
+}
+
+void vc_diags_append(vc_diags *dst, const vc_diags *src)
+{
+    for (size_t i = 0; i < src->n; i++) {
+        const vc_error *e = &src->v[i];
+        vc_loc loc = { e->file, e->line, e->column };
+        vc_diag_add(dst, e->code, e->severity, loc, "%s", e->message);
+    }
+}
+
+vc_code vc_diags_code(const vc_diags *d)
+{
+    vc_code worst = VC_OK;
+    for (size_t i = 0; i < d->n; i++)
+        if (d->v[i].severity == VC_SEV_ERROR && d->v[i].code > worst)
+            worst = d->v[i].code;
+    return worst;
+}
+
+void vc_error_print(FILE *f, const vc_error *e)
+{
+    if (e->file) {
+        fputs(e->file, f);
+        if (e->line > 0) {
+            fprintf(f, ":%d", e->line);
+            if (e->column > 0)
+                fprintf(f, ":%d", e->column);
+        }
+        fputs(": ", f);
+    } else {
+        fputs("virtc: ", f);
+    }
+    fprintf(f, "%s: %s\n", vc_severity_name(e->severity), e->message);
+}
+
+void vc_diags_print(FILE *f, const vc_diags *d)
+{
+    for (size_t i = 0; i < d->n; i++)
+        vc_error_print(f, &d->v[i]);
+}

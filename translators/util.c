@@ -1,0 +1,264 @@
+/* util.c: checked allocation, vc_buf, vc_strv and strict number parsing. */
+#include "util.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void vc_oom(void)
+{
+    fputs("virtc: out of memory\n", stderr);
+    abort();
+}
+
+void *vc_xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        vc_oom();
+    return p;
+}
+
+void *vc_xcalloc(size_t nmemb, size_t size)
+{
+    void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
+    if (!p)
+        vc_oom();
+    return p;
+}
+
+void *vc_xrealloc(void *p, size_t n)
+{
+    p = realloc(p, n ? n : 1);
+    if (!p)
+        vc_oom();
+    return p;
+}
+
+void vc_xgrow(void **p, size_t *cap, size_t need, size_t elt)
+{
+    if (need <= *cap)
+        return;
+    size_t ncap = *cap ? *cap : 8;
+    while (ncap < need) {
+        if (ncap > SIZE_MAX / 2)
+            vc_oom();
+        ncap *= 2;
+    }
+    if (ncap > SIZE_MAX / elt)
+        vc_oom();
+    *p = vc_xrealloc(*p, ncap * elt);
+    memset((char *)*p + *cap * elt, 0, (ncap - *cap) * elt);
+    *cap = ncap;
+}
+
+char *vc_xstrdup(const char *s)
+{
+    return s ? vc_xstrndup(s, strlen(s)) : NULL;
+}
+
+char *vc_xstrndup(const char *s, size_t n)
+{
+    char *d = vc_xmalloc(n + 1);
+    memcpy(d, s, n);
+    d[n] = '\0';
+    return d;
+}
+
+char *vc_xvasprintf(const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0)
+        vc_oom();
+    char *s = vc_xmalloc((size_t)n + 1);
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    return s;
+}
+
+char *vc_xasprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = vc_xvasprintf(fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+void vc_buf_init(vc_buf *b)
+{
+    b->data = NULL;
+    b->len = 0;
+    b->cap = 0;
+}
+
+void vc_buf_free(vc_buf *b)
+{
+    free(b->data);
+    vc_buf_init(b);
+}
+
+void vc_buf_add(vc_buf *b, const char *s, size_t n)
+{
+    vc_xgrow((void **)&b->data, &b->cap, b->len + n + 1, 1);
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+void vc_buf_puts(vc_buf *b, const char *s)
+{
+    vc_buf_add(b, s, strlen(s));
+}
+
+void vc_buf_putc(vc_buf *b, char c)
+{
+    vc_buf_add(b, &c, 1);
+}
+
+void vc_buf_printf(vc_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = vc_xvasprintf(fmt, ap);
+    va_end(ap);
+    vc_buf_puts(b, s);
+    free(s);
+}
+
+void vc_buf_indent(vc_buf *b, int n)
+{
+    for (int i = 0; i < n; i++)
+        vc_buf_putc(b, ' ');
+}
+
+char *vc_buf_steal(vc_buf *b)
+{
+    char *s = b->data ? b->data : vc_xstrdup("");
+    vc_buf_init(b);
+    return s;
+}
+
+const char *vc_buf_str(const vc_buf *b)
+{
+    return b->data ? b->data : "";
+}
+
+void vc_strv_init(vc_strv *sv)
+{
+    sv->v = NULL;
+    sv->n = 0;
+    sv->cap = 0;
+}
+
+void vc_strv_free(vc_strv *sv)
+{
+    for (size_t i = 0; i < sv->n; i++)
+        free(sv->v[i]);
+    free(sv->v);
+    vc_strv_init(sv);
+}
+
+void vc_strv_take(vc_strv *sv, char *s)
+{
+    vc_xgrow((void **)&sv->v, &sv->cap, sv->n + 2, sizeof(char *));
+    sv->v[sv->n++] = s;
+    sv->v[sv->n] = NULL;
+}
+
+void vc_strv_add(vc_strv *sv, const char *s)
+{
+    vc_strv_take(sv, vc_xstrdup(s));
+}
+
+void vc_strv_addf(vc_strv *sv, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vc_strv_take(sv, vc_xvasprintf(fmt, ap));
+    va_end(ap);
+}
+
+bool vc_parse_ull(const char *s, int base, unsigned long long *out)
+{
+    if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+        return false;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, base);
+    if (errno || *end)
+        return false;
+    *out = v;
+    return true;
+}
+
+bool vc_parse_ll(const char *s, int base, long long *out)
+{
+    if (!s || !*s || *s == ' ')
+        return false;
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, base);
+    if (errno || *end)
+        return false;
+    *out = v;
+    return true;
+}
+
+bool vc_parse_int(const char *s, int *out)
+{
+    long long v;
+    if (!vc_parse_ll(s, 10, &v) || v < INT_MIN || v > INT_MAX)
+        return false;
+    *out = (int)v;
+    return true;
+}
+
+bool vc_streq(const char *a, const char *b)
+{
+    if (!a || !b)
+        return a == b;
+    return strcmp(a, b) == 0;
+}
+
+bool vc_str_has_prefix(const char *s, const char *prefix)
+{
+    return s && strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool vc_str_has_suffix(const char *s, const char *suffix)
+{
+    if (!s)
+        return false;
+    size_t ls = strlen(s), lx = strlen(suffix);
+    return ls >= lx && strcmp(s + ls - lx, suffix) == 0;
+}
+
+char *vc_read_file(const char *path, size_t *len)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!f)
+        return NULL;
+    vc_buf b;
+    vc_buf_init(&b);
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        vc_buf_add(&b, chunk, n);
+    int err = ferror(f) ? (errno ? errno : EIO) : 0;
+    if (f != stdin)
+        fclose(f);
+    if (err) {
+        vc_buf_free(&b);
+        errno = err;
+        return NULL;
+    }
+    if (len)
+        *len = b.len;
+    return vc_buf_steal(&b);
+}

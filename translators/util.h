@@ -1,0 +1,71 @@
+/*
+ * util.h: allocation, growable strings and string lists shared by every
+ * module of virtc.
+ *
+ * Allocation failure is not a condition any caller can recover from in a
+ * short-lived compiler process, so the vc_x* wrappers check every allocation
+ * and abort with a message (as git's xmalloc does) instead of threading ENOMEM
+ * through every parser.
+ */
+#ifndef VIRTC_UTIL_H
+#define VIRTC_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define VC_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+void *vc_xmalloc(size_t n);
+void *vc_xcalloc(size_t nmemb, size_t size);
+void *vc_xrealloc(void *p, size_t n);
+/* Grow *p (holding *cap elements of size elt) so that it holds at least need. */
+void vc_xgrow(void **p, size_t *cap, size_t need, size_t elt);
+char *vc_xstrdup(const char *s);           /* NULL in, NULL out */
+char *vc_xstrndup(const char *s, size_t n);
+char *vc_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *vc_xvasprintf(const char *fmt, va_list ap);
+
+/* A growable, always NUL-terminated byte string. */
+typedef struct vc_buf {
+    char *data;
+    size_t len;
+    size_t cap;
+} vc_buf;
+
+void vc_buf_init(vc_buf *b);
+void vc_buf_free(vc_buf *b);
+void vc_buf_add(vc_buf *b, const char *s, size_t n);
+void vc_buf_puts(vc_buf *b, const char *s);
+void vc_buf_putc(vc_buf *b, char c);
+void vc_buf_printf(vc_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void vc_buf_indent(vc_buf *b, int n);      /* n spaces */
+char *vc_buf_steal(vc_buf *b);             /* caller owns the string; b is reset */
+const char *vc_buf_str(const vc_buf *b);   /* never NULL */
+
+/* A NULL-terminated vector of owned strings (argv, environment). */
+typedef struct vc_strv {
+    char **v;
+    size_t n;
+    size_t cap;
+} vc_strv;
+
+void vc_strv_init(vc_strv *sv);
+void vc_strv_free(vc_strv *sv);
+void vc_strv_add(vc_strv *sv, const char *s);
+void vc_strv_take(vc_strv *sv, char *s);   /* takes ownership of s */
+void vc_strv_addf(vc_strv *sv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Strict number parsing: the whole string must be the number. */
+bool vc_parse_ull(const char *s, int base, unsigned long long *out);
+bool vc_parse_ll(const char *s, int base, long long *out);
+bool vc_parse_int(const char *s, int *out);
+
+bool vc_streq(const char *a, const char *b);   /* NULL-safe */
+bool vc_str_has_prefix(const char *s, const char *prefix);
+bool vc_str_has_suffix(const char *s, const char *suffix);
+
+/* Reads a whole file ("-" is standard input). Returns NULL and sets errno on failure. */
+char *vc_read_file(const char *path, size_t *len);
+
+#endif

@@ -1,0 +1,242 @@
+/* xmldoc.c: libxml2 parsing with element positions and located errors. */
+#include "xmldoc.h"
+
+#include <errno.h>
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/xmlsave.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+/* Positions are packed into node->_private: line in the high half, column in
+ * the low half. On a 32-bit host only the column fits; the line then comes
+ * from libxml2's own node->line. */
+#define XML_POS_WIDE (sizeof(uintptr_t) >= 8)
+
+static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
+
+static void xml_init_once(void)
+{
+    xmlInitParser();
+}
+
+void xml_init(void)
+{
+    pthread_once(&xml_once, xml_init_once);
+}
+
+typedef struct xml_read_state {
+    const char *file;
+    vc_diags *diags;
+    int nerrors;
+} xml_read_state;
+
+/* The position of the '<' that opened the element whose start tag the
+ * parser has just read. libxml2 calls startElementNs with input->cur at the
+ * tag's closing '>' (or '/>'); attribute values cannot hold a raw '<', so the
+ * nearest '<' before cur is the tag's start. */
+static void xml_tag_start(xmlParserInputPtr in, int *line, int *col)
+{
+    const xmlChar *p = in->cur;
+    int newlines = 0;
+    while (p > in->base && *p != '<') {
+        p--;
+        if (*p == '\n')
+            newlines++;
+    }
+    *line = in->line - newlines;
+    if (newlines == 0) {
+        *col = in->col - (int)(in->cur - p);
+        return;
+    }
+    const xmlChar *q = p;
+    while (q > in->base && q[-1] != '\n')
+        q--;
+    *col = (int)(p - q) + 1;
+}
+
+static void xml_start_element(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+                              const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
+                              int nb_attributes, int nb_defaulted, const xmlChar **attributes)
+{
+    xmlParserCtxtPtr ctxt = ctx;
+    xmlSAX2StartElementNs(ctx, localname, prefix, uri, nb_namespaces, namespaces,
+                          nb_attributes, nb_defaulted, attributes);
+    if (!ctxt->node || !ctxt->input)
+        return;
+    int line, col;
+    xml_tag_start(ctxt->input, &line, &col);
+    if (col < 1)
+        col = 1;
+    uintptr_t packed = (uintptr_t)(unsigned)col;
+    if (XML_POS_WIDE && line > 0)
+        packed |= (uintptr_t)(unsigned)line << (sizeof(uintptr_t) * 4);
+    ctxt->node->_private = (void *)packed;
+}
+
+static void xml_error_handler(void *user, xmlErrorPtr err)
+{
+    xmlParserCtxtPtr ctxt = user;
+    xml_read_state *st = ctxt->_private;
+    if (!st || err->level == XML_ERR_NONE)
+        return;
+    /* libxml2 reports one fatal error and then often cascades; keep the first
+     * few, which are the ones that point at the cause. */
+    if (err->level == XML_ERR_WARNING) {
+        vc_loc loc = { st->file, err->line, err->int2 };
+        char *msg = vc_xstrdup(err->message ? err->message : "warning");
+        size_t l = strlen(msg);
+        while (l && (msg[l - 1] == '\n' || msg[l - 1] == ' '))
+            msg[--l] = '\0';
+        vc_warn_at(st->diags, loc, "%s", msg);
+        free(msg);
+        return;
+    }
+    if (st->nerrors++ >= 3)
+        return;
+    vc_loc loc = { st->file, err->line > 0 ? err->line : 1, err->int2 > 0 ? err->int2 : 1 };
+    char *msg = vc_xstrdup(err->message ? err->message : "malformed XML");
+    size_t l = strlen(msg);
+    while (l && (msg[l - 1] == '\n' || msg[l - 1] == ' '))
+        msg[--l] = '\0';
+    vc_error_at(st->diags, loc, "%s", msg);
+    free(msg);
+}
+
+xmlDocPtr xml_doc_read(const char *file, const char *data, size_t len, vc_diags *d)
+{
+    xml_init();
+    xml_read_state st = { file, d, 0 };
+    vc_loc top = { file, 1, 1 };
+    if (len == 0)
+        return vc_error_at(d, top, "empty document"), NULL;
+    if (memchr(data, '\0', len))
+        return vc_error_at(d, top, "not an XML document (binary data)"), NULL;
+    if (len > INT32_MAX)
+        return vc_error_at(d, top, "document too large"), NULL;
+
+    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+    if (!ctxt)
+        return vc_error_at(d, top, "cannot create XML parser"), NULL;
+    ctxt->_private = &st;
+    ctxt->sax->startElementNs = xml_start_element;
+    ctxt->sax->serror = xml_error_handler;
+    ctxt->sax->error = NULL;
+    ctxt->sax->warning = NULL;
+    ctxt->vctxt.error = NULL;
+    ctxt->vctxt.warning = NULL;
+    xmlDocPtr doc = xmlCtxtReadMemory(ctxt, data, (int)len, file, NULL,
+                                      XML_PARSE_NONET | XML_PARSE_NOCDATA |
+                                      XML_PARSE_BIG_LINES);
+    bool ok = doc && ctxt->wellFormed && st.nerrors == 0;
+    if (!ok && st.nerrors == 0)
+        vc_error_at(d, top, "malformed XML document");
+    xmlFreeParserCtxt(ctxt);
+    if (!ok) {
+        xmlFreeDoc(doc);
+        return NULL;
+    }
+    if (!xmlDocGetRootElement(doc)) {
+        xmlFreeDoc(doc);
+        vc_error_at(d, top, "document has no root element");
+        return NULL;
+    }
+    return doc;
+}
+
+xmlDocPtr xml_doc_read_file(const char *file, vc_diags *d)
+{
+    size_t len;
+    char *data = vc_read_file(file, &len);
+    if (!data) {
+        vc_loc loc = { file, 0, 0 };
+        vc_diag_add(d, VC_ERR_INVALID, VC_SEV_ERROR, loc, "cannot read: %s", strerror(errno));
+        return NULL;
+    }
+    xmlDocPtr doc = xml_doc_read(file, data, len, d);
+    free(data);
+    return doc;
+}
+
+int xml_node_line(xmlNodePtr n)
+{
+    if (!n)
+        return 0;
+    uintptr_t packed = (uintptr_t)n->_private;
+    if (XML_POS_WIDE && n->type == XML_ELEMENT_NODE && (packed >> (sizeof(uintptr_t) * 4)))
+        return (int)(packed >> (sizeof(uintptr_t) * 4));
+    return (int)xmlGetLineNo(n);
+}
+
+int xml_node_column(xmlNodePtr n)
+{
+    if (!n || n->type != XML_ELEMENT_NODE)
+        return 0;
+    uintptr_t mask = XML_POS_WIDE ? (((uintptr_t)1 << (sizeof(uintptr_t) * 4)) - 1) : UINTPTR_MAX;
+    return (int)((uintptr_t)n->_private & mask);
+}
+
+vc_loc xml_node_loc(const char *file, xmlNodePtr n)
+{
+    /* attributes and text: point at their element */
+    while (n && n->type != XML_ELEMENT_NODE && n->parent)
+        n = n->parent;
+    vc_loc loc = { file, xml_node_line(n), xml_node_column(n) };
+    return loc;
+}
+
+char *xml_prop(xmlNodePtr n, const char *name)
+{
+    xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+    if (!v)
+        return NULL;
+    char *s = vc_xstrdup((const char *)v);
+    xmlFree(v);
+    return s;
+}
+
+char *xml_text(xmlNodePtr n)
+{
+    xmlChar *v = xmlNodeGetContent(n);
+    if (!v)
+        return NULL;
+    char *s = NULL;
+    if (*v)
+        s = vc_xstrdup((const char *)v);
+    xmlFree(v);
+    return s;
+}
+
+xmlNodePtr xml_child(xmlNodePtr n, const char *name)
+{
+    for (xmlNodePtr c = n ? n->children : NULL; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, name) == 0)
+            return c;
+    return NULL;
+}
+
+char *xml_node_dump(xmlNodePtr n)
+{
+    xmlBufferPtr buf = xmlBufferCreate();
+    if (!buf) {
+        fputs("virtc: out of memory\n", stderr);
+        abort();
+    }
+    /* xmlNodeDump keeps the element's in-scope namespace declarations only if
+     * they are on the element itself; reconcile copies them down first. */
+    xmlNodePtr copy = xmlDocCopyNode(n, n->doc, 1);
+    if (!copy) {
+        fputs("virtc: out of memory\n", stderr);
+        abort();
+    }
+    xmlReconciliateNs(n->doc, copy);
+    xmlNodeDump(buf, n->doc, copy, 0, 0);
+    char *s = vc_xstrdup((const char *)xmlBufferContent(buf));
+    xmlFreeNode(copy);
+    xmlBufferFree(buf);
+    return s;
+}

@@ -1,0 +1,37 @@
+/*
+ * xmldoc.h: reading XML documents with positions.
+ *
+ * libxml2 2.9 records a line per node but no column. Every parser of this
+ * project must point at the input (file:line:column), so xml_doc_read hooks
+ * the SAX start-element callback and stores the column of each element's '<'
+ * in node->_private. No other code may use _private.
+ */
+#ifndef VIRTC_XMLDOC_H
+#define VIRTC_XMLDOC_H
+
+#include <libxml/tree.h>
+#include <stddef.h>
+
+#include "error.h"
+
+/* Parse data (len bytes) named file. On failure returns NULL with located
+ * errors in d. Never touches the network, never loads external entities. */
+xmlDocPtr xml_doc_read(const char *file, const char *data, size_t len, vc_diags *d);
+/* Read and parse a file ("-" for standard input). */
+xmlDocPtr xml_doc_read_file(const char *file, vc_diags *d);
+
+int xml_node_line(xmlNodePtr n);
+int xml_node_column(xmlNodePtr n);     /* 0 when unknown */
+vc_loc xml_node_loc(const char *file, xmlNodePtr n);
+
+/* Convenience accessors; returned strings are owned by the caller (free()). */
+char *xml_prop(xmlNodePtr n, const char *name);
+char *xml_text(xmlNodePtr n);          /* text content, NULL when empty */
+xmlNodePtr xml_child(xmlNodePtr n, const char *name);   /* first element child named */
+/* Serializes an element (with its namespace declarations) verbatim. */
+char *xml_node_dump(xmlNodePtr n);
+
+/* libxml2 global set-up; idempotent and thread-safe. */
+void xml_init(void);
+
+#endif
