@@ -1,0 +1,885 @@
+/* probe.c: filling a qemu_caps from a QEMU binary over QMP (see probe.h). */
+#include "probe.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../hostcaps.h"
+#include "../util.h"
+
+const char *const qemu_probe_device_types[] = {
+    /* disks and their controllers */
+    "virtio-blk-pci", "ide-hd", "ide-cd", "scsi-hd", "scsi-cd", "scsi-block",
+    "lsi53c895a", "virtio-scsi-pci", "megasas", "usb-storage", "floppy", "isa-fdc",
+    /* network */
+    "virtio-net-pci", "e1000", "e1000e", "rtl8139", "ne2k_pci", "pcnet",
+    /* USB */
+    "usb-tablet", "usb-mouse", "usb-kbd", "usb-host", "usb-hub", "usb-redir",
+    "piix3-usb-uhci", "piix4-usb-uhci", "qemu-xhci", "nec-usb-xhci",
+    "ich9-usb-ehci1", "ich9-usb-uhci1", "usb-ehci",
+    /* character devices */
+    "isa-serial", "isa-parallel", "virtconsole", "virtserialport", "virtio-serial-pci",
+    /* video */
+    "VGA", "cirrus-vga", "vmware-svga", "qxl-vga", "qxl", "virtio-vga", "virtio-gpu-pci",
+    /* sound */
+    "intel-hda", "ich9-intel-hda", "hda-duplex", "hda-micro", "hda-output",
+    "AC97", "sb16", "ES1370",
+    /* everything else a domain can ask for */
+    "virtio-balloon-pci", "vfio-pci", "i6300esb", "ib700", "virtio-rng-pci",
+    "pvpanic", "pci-bridge", "pcie-root-port", "virtio-keyboard-pci",
+    "virtio-mouse-pci", "virtio-tablet-pci",
+};
+const unsigned qemu_probe_ndevice_types = VC_ARRAY_SIZE(qemu_probe_device_types);
+
+static bool probe_debug_on(void)
+{
+    const char *e = getenv("VIRTC_DEBUG");
+    return e && *e && strcmp(e, "0") != 0;
+}
+
+static void probe_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void probe_debug(const char *fmt, ...)
+{
+    if (!probe_debug_on())
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("virtc: debug: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+static bool probe_fail(vc_diags *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static bool probe_fail(vc_diags *d, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = vc_xvasprintf(fmt, ap);
+    va_end(ap);
+    vc_diag_add(d, VC_ERR_RUNTIME, VC_SEV_ERROR, (vc_loc){ 0 }, "%s", msg);
+    free(msg);
+    return false;
+}
+
+/* ---- reading the replies ---- */
+
+/* What the session learnt beyond the caps themselves, for the flag rules. */
+typedef struct probe_ctx {
+    qemu_caps *c;
+    json_object *options;     /* option name -> array of parameter names */
+    json_object *schema;      /* QAPI schema entity name -> entity */
+    json_object *types;       /* device type names (a set: name -> null) */
+    bool kvm_present;
+} probe_ctx;
+
+static json_object *probe_get(json_object *o, const char *key)
+{
+    json_object *v = NULL;
+    if (o && json_object_is_type(o, json_type_object))
+        json_object_object_get_ex(o, key, &v);
+    return v;
+}
+
+static const char *probe_get_str(json_object *o, const char *key)
+{
+    json_object *v = probe_get(o, key);
+    return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+}
+
+static bool probe_want_array(json_object *r, const char *cmd, vc_diags *d)
+{
+    if (json_object_is_type(r, json_type_array))
+        return true;
+    return probe_fail(d, "QMP: the reply to '%s' is not an array", cmd);
+}
+
+/* query-version -> {"qemu": {"major", "minor", "micro"}, "package"} */
+static bool probe_version(probe_ctx *p, json_object *r, vc_diags *d)
+{
+    json_object *q = probe_get(r, "qemu");
+    int64_t v[3];
+    static const char *const keys[] = { "major", "minor", "micro" };
+    for (int i = 0; i < 3; i++) {
+        json_object *n = probe_get(q, keys[i]);
+        if (!n || !json_object_is_type(n, json_type_int) ||
+            (v[i] = json_object_get_int64(n)) < 0 || v[i] > 999)
+            return probe_fail(d, "QMP: query-version: missing or bad qemu.%s", keys[i]);
+    }
+    if (v[0] == 0 && v[1] == 0 && v[2] == 0)
+        return probe_fail(d, "QMP: query-version: version 0.0.0");
+    p->c->version = (unsigned)(v[0] * 1000000 + v[1] * 1000 + v[2]);
+    const char *pkg = probe_get_str(r, "package");
+    free(p->c->package);
+    p->c->package = pkg && *pkg ? vc_xstrdup(pkg) : NULL;
+    return true;
+}
+
+/* query-target -> {"arch": "x86_64"} */
+static bool probe_target(probe_ctx *p, json_object *r, vc_diags *d)
+{
+    const char *arch = probe_get_str(r, "arch");
+    if (!arch || !*arch)
+        return probe_fail(d, "QMP: query-target: no arch");
+    free(p->c->arch);
+    p->c->arch = vc_xstrdup(arch);
+    return true;
+}
+
+/* query-kvm -> {"enabled", "present"}: present means the binary can use KVM. */
+static bool probe_kvm(probe_ctx *p, json_object *r, vc_diags *d)
+{
+    (void)d;
+    json_object *present = probe_get(r, "present");
+    p->kvm_present = present && json_object_get_boolean(present);
+    return true;
+}
+
+/* query-machines -> [{"name", "alias"?, "is-default"?, "cpu-max"}] */
+static bool probe_machines(probe_ctx *p, json_object *r, vc_diags *d)
+{
+    if (!probe_want_array(r, "query-machines", d))
+        return false;
+    size_t n = json_object_array_length(r);
+    for (size_t i = 0; i < n; i++) {
+        json_object *m = json_object_array_get_idx(r, i);
+        const char *name = probe_get_str(m, "name");
+        if (!name)
+            return probe_fail(d, "QMP: query-machines: entry %zu has no name", i);
+        json_object *def = probe_get(m, "is-default");
+        json_object *max = probe_get(m, "cpu-max");
+        int64_t maxv = max ? json_object_get_int64(max) : 0;
+        qemu_caps_add_machine(p->c, name, probe_get_str(m, "alias"),
+                              def && json_object_get_boolean(def),
+                              maxv > 0 && maxv <= UINT32_MAX ? (unsigned)maxv : 0);
+    }
+    if (n == 0)
+        return probe_fail(d, "QMP: query-machines: the binary has no machine types");
+    return true;
+}
+
+/* query-cpu-definitions -> [{"name", ...}] */
+static bool probe_cpus(probe_ctx *p, json_object *r, vc_diags *d)
+{
+    if (!probe_want_array(r, "query-cpu-definitions", d))
+        return false;
+    size_t n = json_object_array_length(r);
+    for (size_t i = 0; i < n; i++) {
+        const char *name = probe_get_str(json_object_array_get_idx(r, i), "name");
+        if (name)
+            qemu_caps_add_cpu(p->c, name);
+    }
+    return true;
+}
+
+/* qom-list-types implements=device -> [{"name", "parent"}] */
+static bool probe_device_types(probe_ctx *p, json_object *r, vc_diags *d)
+{
+    if (!probe_want_array(r, "qom-list-types", d))
+        return false;
+    size_t n = json_object_array_length(r);
+    for (size_t i = 0; i < n; i++) {
+        const char *name = probe_get_str(json_object_array_get_idx(r, i), "name");
+        if (name)
+            json_object_object_add(p->types, name, NULL);
+    }
+    return true;
+}
+
+/* qom-list-types implements=accel -> "kvm-accel", "tcg-accel", ... */
+static bool probe_accels(probe_ctx *p, json_object *r, vc_diags *d)
+{
+    if (!probe_want_array(r, "qom-list-types", d))
+        return false;
+    size_t n = json_object_array_length(r);
+    for (size_t i = 0; i < n; i++) {
+        const char *name = probe_get_str(json_object_array_get_idx(r, i), "name");
+        if (vc_streq(name, "kvm-accel"))
+            p->c->accel_kvm = true;
+        else if (vc_streq(name, "tcg-accel"))
+            p->c->accel_tcg = true;
+    }
+    return true;
+}
+
+/* query-command-line-options -> [{"option", "parameters": [{"name"}]}] */
+static bool probe_options(probe_ctx *p, json_object *r, vc_diags *d)
+{
+    if (!probe_want_array(r, "query-command-line-options", d))
+        return false;
+    size_t n = json_object_array_length(r);
+    for (size_t i = 0; i < n; i++) {
+        json_object *o = json_object_array_get_idx(r, i);
+        const char *name = probe_get_str(o, "option");
+        if (!name || !*name)
+            continue;
+        qemu_caps_add_option(p->c, name);
+        json_object *names = json_object_new_array();
+        json_object *params = probe_get(o, "parameters");
+        size_t np = params && json_object_is_type(params, json_type_array)
+                        ? json_object_array_length(params) : 0;
+        for (size_t j = 0; j < np; j++) {
+            const char *pn = probe_get_str(json_object_array_get_idx(params, j), "name");
+            if (pn)
+                json_object_array_add(names, json_object_new_string(pn));
+        }
+        json_object_object_add(p->options, name, names);
+    }
+    return true;
+}
+
+/* query-qmp-schema -> [{"name", "meta-type", ...}]; indexed by name. */
+static bool probe_schema(probe_ctx *p, json_object *r, vc_diags *d)
+{
+    if (!probe_want_array(r, "query-qmp-schema", d))
+        return false;
+    size_t n = json_object_array_length(r);
+    for (size_t i = 0; i < n; i++) {
+        json_object *e = json_object_array_get_idx(r, i);
+        const char *name = probe_get_str(e, "name");
+        if (name)
+            json_object_object_add(p->schema, name, json_object_get(e));
+    }
+    return true;
+}
+
+typedef bool (*probe_reader)(probe_ctx *p, json_object *r, vc_diags *d);
+
+/* The questions, in order. An optional one that QEMU refuses (an older QEMU
+ * lacking the command) leaves its part of the caps empty. */
+typedef struct probe_step {
+    const char *cmd;
+    const char *args;          /* JSON arguments, or NULL */
+    probe_reader read;
+    bool required;
+} probe_step;
+
+static const probe_step probe_steps[] = {
+    { "query-version", NULL, probe_version, true },
+    { "query-target", NULL, probe_target, true },
+    { "query-kvm", NULL, probe_kvm, false },
+    { "query-machines", NULL, probe_machines, true },
+    { "query-cpu-definitions", NULL, probe_cpus, false },
+    { "qom-list-types", "{\"implements\":\"device\",\"abstract\":false}", probe_device_types, true },
+    { "qom-list-types", "{\"implements\":\"accel\",\"abstract\":false}", probe_accels, false },
+    { "query-command-line-options", NULL, probe_options, false },
+    { "query-qmp-schema", NULL, probe_schema, false },
+};
+
+static bool probe_run_step(probe_ctx *p, rt_qmp *m, const probe_step *s, vc_diags *d)
+{
+    vc_diags local;
+    vc_diags_init(&local);
+    json_object *args = s->args ? json_tokener_parse(s->args) : NULL;
+    json_object *r = rt_qmp_command(m, s->cmd, args, NULL, &local);
+    bool ok = r && s->read(p, r, &local);
+    if (r)
+        json_object_put(r);
+    if (!ok && s->required)
+        vc_diags_append(d, &local);
+    else if (!ok)
+        probe_debug("optional QMP question '%s' went unanswered", s->cmd);
+    vc_diags_free(&local);
+    return ok || !s->required;
+}
+
+static bool probe_wants_props(const char *type)
+{
+    for (unsigned i = 0; i < qemu_probe_ndevice_types; i++)
+        if (strcmp(qemu_probe_device_types[i], type) == 0)
+            return true;
+    return false;
+}
+
+/* Records every device type, asking device-list-properties for the ones
+ * the emitter uses. */
+static void probe_devices(probe_ctx *p, rt_qmp *m)
+{
+    json_object_object_foreach(p->types, type, unused) {
+        (void)unused;
+        qemu_caps_device *dev = qemu_caps_add_device(p->c, type);
+        if (!probe_wants_props(type))
+            continue;
+        json_object *args = json_object_new_object();
+        json_object_object_add(args, "typename", json_object_new_string(type));
+        vc_diags local;
+        vc_diags_init(&local);
+        json_object *r = rt_qmp_command(m, "device-list-properties", args, NULL, &local);
+        vc_diags_free(&local);
+        if (!r || !json_object_is_type(r, json_type_array)) {
+            probe_debug("no properties for device type '%s'", type);
+            if (r)
+                json_object_put(r);
+            continue;
+        }
+        size_t n = json_object_array_length(r);
+        for (size_t j = 0; j < n; j++) {
+            const char *prop = probe_get_str(json_object_array_get_idx(r, j), "name");
+            if (prop)
+                qemu_caps_device_add_prop(dev, prop);
+        }
+        json_object_put(r);
+    }
+}
+
+/* ---- deriving the flags ---- */
+
+typedef enum probe_rule_kind {
+    RULE_ALWAYS,          /* every QEMU that speaks QMP has it */
+    RULE_OPTION,          /* query-command-line-options lists arg */
+    RULE_OPTION_PARAM,    /* ... and option arg takes parameter arg2 */
+    RULE_COMMAND,         /* the QMP schema has command arg */
+    RULE_COMMAND_FEATURE, /* ... and command arg has feature arg2 */
+    RULE_COMMAND_UNION,   /* ... and command arg's arguments are a union */
+    RULE_ENUM_VALUE,      /* command arg returns a struct whose member "type"
+                             is an enum with value arg2 */
+    RULE_KVM,             /* query-kvm says present */
+    RULE_SINCE,           /* version >= since (QMP cannot tell) */
+    RULE_BEFORE,          /* version < since (QMP cannot tell) */
+} probe_rule_kind;
+
+/* A flag is on when any of its rules holds. */
+typedef struct probe_rule {
+    qemu_cap_flag flag;
+    probe_rule_kind kind;
+    const char *arg, *arg2;
+    unsigned since;
+} probe_rule;
+
+#define V(maj, min) ((maj) * 1000000u + (min) * 1000u)
+
+static const probe_rule probe_rules[] = {
+    /* Options that are QemuOpts groups, so QEMU lists them (with parameters). */
+    { QEMU_CAP_VNC_COLON, RULE_OPTION, "vnc", NULL, 0 },
+    { QEMU_CAP_DRIVE, RULE_OPTION, "drive", NULL, 0 },
+    { QEMU_CAP_DRIVE_BOOT, RULE_OPTION_PARAM, "drive", "boot", 0 },
+    { QEMU_CAP_DRIVE_FORMAT, RULE_OPTION_PARAM, "drive", "format", 0 },
+    /* cache= is parsed before the option group and expanded into cache.*,
+     * so its presence shows as cache.direct. */
+    { QEMU_CAP_DRIVE_CACHE_V2, RULE_OPTION_PARAM, "drive", "cache", 0 },
+    { QEMU_CAP_DRIVE_CACHE_V2, RULE_OPTION_PARAM, "drive", "cache.direct", 0 },
+    { QEMU_CAP_NAME, RULE_OPTION, "name", NULL, 0 },
+    { QEMU_CAP_CHARDEV, RULE_OPTION, "chardev", NULL, 0 },
+    { QEMU_CAP_DEVICE, RULE_OPTION, "device", NULL, 0 },
+    { QEMU_CAP_NETDEV, RULE_OPTION, "netdev", NULL, 0 },
+    { QEMU_CAP_NET_LEGACY, RULE_OPTION, "net", NULL, 0 },
+    { QEMU_CAP_SMP_TOPOLOGY, RULE_OPTION_PARAM, "smp-opts", "sockets", 0 },
+    { QEMU_CAP_RTC, RULE_OPTION, "rtc", NULL, 0 },
+    { QEMU_CAP_MACHINE_OPT, RULE_OPTION, "machine", NULL, 0 },
+    { QEMU_CAP_SANDBOX, RULE_OPTION, "sandbox", NULL, 0 },
+    /* -blockdev is parsed by QAPI, not QemuOpts, so 7.2 does not list it;
+     * blockdev-add arrived with it (2.9). */
+    { QEMU_CAP_BLOCKDEV, RULE_OPTION, "blockdev", NULL, 0 },
+    { QEMU_CAP_BLOCKDEV, RULE_COMMAND, "blockdev-add", NULL, 0 },
+    /* -audiodev is parsed by QAPI too and, before query-audiodevs (8.0), no
+     * QMP command mentions audio backends: the version (4.0) is all we have. */
+    { QEMU_CAP_AUDIODEV, RULE_OPTION, "audiodev", NULL, 0 },
+    { QEMU_CAP_AUDIODEV, RULE_COMMAND, "query-audiodevs", NULL, 0 },
+    { QEMU_CAP_AUDIODEV, RULE_SINCE, NULL, NULL, V(4, 0) },
+    /* -device and -object took JSON in the releases that gave device_add the
+     * json-cli feature and made object-add's arguments a QAPI union (6.0). */
+    { QEMU_CAP_DEVICE_JSON, RULE_COMMAND_FEATURE, "device_add", "json-cli", 0 },
+    { QEMU_CAP_OBJECT_JSON, RULE_COMMAND_UNION, "object-add", NULL, 0 },
+    /* SDL is a build option; the display type enum says whether it was on. */
+    { QEMU_CAP_SDL, RULE_ENUM_VALUE, "query-display-options", "sdl", 0 },
+    { QEMU_CAP_KVM, RULE_KVM, NULL, NULL, 0 },
+    { QEMU_CAP_ENABLE_KVM, RULE_KVM, NULL, NULL, 0 },
+    /* Plain flags (-no-reboot, -uuid, -vga, -usb, ...) are neither QemuOpts
+     * nor QMP: QMP-era QEMU always has them, or dropped them at a release. */
+    { QEMU_CAP_NO_REBOOT, RULE_ALWAYS, NULL, NULL, 0 },
+    { QEMU_CAP_UUID, RULE_ALWAYS, NULL, NULL, 0 },
+    { QEMU_CAP_VGA, RULE_ALWAYS, NULL, NULL, 0 },
+    { QEMU_CAP_USB_OPT, RULE_ALWAYS, NULL, NULL, 0 },
+    { QEMU_CAP_USBDEVICE, RULE_ALWAYS, NULL, NULL, 0 },
+    { QEMU_CAP_NO_SHUTDOWN, RULE_ALWAYS, NULL, NULL, 0 },
+    /* The probe itself ran with -no-user-config -nodefaults and spoke QMP. */
+    { QEMU_CAP_NODEFCONFIG, RULE_ALWAYS, NULL, NULL, 0 },
+    { QEMU_CAP_NODEFAULTS, RULE_ALWAYS, NULL, NULL, 0 },
+    { QEMU_CAP_MONITOR_JSON, RULE_ALWAYS, NULL, NULL, 0 },
+    { QEMU_CAP_SOUNDHW, RULE_BEFORE, NULL, NULL, V(7, 1) },
+    { QEMU_CAP_NO_ACPI, RULE_BEFORE, NULL, NULL, V(9, 0) },
+    /* Never on for a QMP-era QEMU: KQEMU and -pcidevice were gone before QMP
+     * was usable, and -domid is xenner's. */
+};
+
+static bool probe_option_param(const probe_ctx *p, const char *opt, const char *param)
+{
+    json_object *names = probe_get(p->options, opt);
+    size_t n = names ? json_object_array_length(names) : 0;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(json_object_get_string(json_object_array_get_idx(names, i)), param) == 0)
+            return true;
+    return false;
+}
+
+static json_object *probe_schema_command(const probe_ctx *p, const char *cmd)
+{
+    json_object *e = probe_get(p->schema, cmd);
+    return vc_streq(probe_get_str(e, "meta-type"), "command") ? e : NULL;
+}
+
+static bool probe_array_has_string(json_object *a, const char *s)
+{
+    size_t n = a && json_object_is_type(a, json_type_array) ? json_object_array_length(a) : 0;
+    for (size_t i = 0; i < n; i++)
+        if (vc_streq(json_object_get_string(json_object_array_get_idx(a, i)), s))
+            return true;
+    return false;
+}
+
+/* The enum type of member "type" of the struct that cmd returns. */
+static bool probe_returned_enum_has(const probe_ctx *p, const char *cmd, const char *value)
+{
+    const char *rtype = probe_get_str(probe_schema_command(p, cmd), "ret-type");
+    json_object *ret = rtype ? probe_get(p->schema, rtype) : NULL;
+    json_object *members = probe_get(ret, "members");
+    size_t n = members && json_object_is_type(members, json_type_array)
+                   ? json_object_array_length(members) : 0;
+    for (size_t i = 0; i < n; i++) {
+        json_object *mb = json_object_array_get_idx(members, i);
+        if (!vc_streq(probe_get_str(mb, "name"), "type"))
+            continue;
+        const char *tname = probe_get_str(mb, "type");
+        json_object *en = tname ? probe_get(p->schema, tname) : NULL;
+        return probe_array_has_string(probe_get(en, "values"), value);
+    }
+    return false;
+}
+
+static bool probe_rule_holds(const probe_ctx *p, const probe_rule *r)
+{
+    switch (r->kind) {
+    case RULE_ALWAYS:
+        return true;
+    case RULE_OPTION:
+        return probe_get(p->options, r->arg) != NULL;
+    case RULE_OPTION_PARAM:
+        return probe_option_param(p, r->arg, r->arg2);
+    case RULE_COMMAND:
+        return probe_schema_command(p, r->arg) != NULL;
+    case RULE_COMMAND_FEATURE:
+        return probe_array_has_string(probe_get(probe_schema_command(p, r->arg), "features"),
+                                      r->arg2);
+    case RULE_COMMAND_UNION: {
+        const char *at = probe_get_str(probe_schema_command(p, r->arg), "arg-type");
+        return at && probe_get(probe_get(p->schema, at), "variants") != NULL;
+    }
+    case RULE_ENUM_VALUE:
+        return probe_returned_enum_has(p, r->arg, r->arg2);
+    case RULE_KVM:
+        return p->kvm_present;
+    case RULE_SINCE:
+        return p->c->version >= r->since;
+    case RULE_BEFORE:
+        return p->c->version < r->since;
+    }
+    return false;
+}
+
+static void probe_flags(probe_ctx *p)
+{
+    for (size_t i = 0; i < VC_ARRAY_SIZE(probe_rules); i++)
+        if (probe_rule_holds(p, &probe_rules[i]))
+            qemu_caps_set(p->c, probe_rules[i].flag, true);
+    /* A QEMU without the accel QOM types (before 2.x) still has TCG, and KVM
+     * when query-kvm says so. */
+    if (!p->c->accel_kvm && !p->c->accel_tcg) {
+        p->c->accel_tcg = true;
+        p->c->accel_kvm = p->kvm_present;
+    }
+}
+
+qemu_caps *qemu_probe_session(rt_qmp *m, vc_diags *d)
+{
+    probe_ctx p = {
+        .c = qemu_caps_new(),
+        .options = json_object_new_object(),
+        .schema = json_object_new_object(),
+        .types = json_object_new_object(),
+    };
+    bool ok = true;
+    for (size_t i = 0; ok && i < VC_ARRAY_SIZE(probe_steps); i++)
+        ok = probe_run_step(&p, m, &probe_steps[i], d);
+    if (ok) {
+        probe_devices(&p, m);
+        probe_flags(&p);
+        qemu_caps_finish(p.c);
+    }
+    json_object_put(p.options);
+    json_object_put(p.schema);
+    json_object_put(p.types);
+    if (!ok) {
+        qemu_caps_free(p.c);
+        return NULL;
+    }
+    return p.c;
+}
+
+/* ---- running the binary ---- */
+
+static long long probe_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int probe_timeout_ms(void)
+{
+    const char *e = getenv("VIRTC_PROBE_TIMEOUT");
+    int s;
+    if (e && vc_parse_int(e, &s) && s > 0 && s <= 3600)
+        return s * 1000;
+    return 30000;
+}
+
+static void probe_sleep_ms(long ms)
+{
+    struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+/* A child QEMU and the private directory of its socket and log. */
+typedef struct probe_child {
+    pid_t pid;
+    bool reaped;
+    int status;
+    char *dir, *sock, *log;
+} probe_child;
+
+/* The last non-empty line QEMU wrote, to explain a failure. */
+static char *probe_log_tail(const probe_child *ch)
+{
+    size_t len;
+    char *text = ch->log ? vc_read_file(ch->log, &len) : NULL;
+    if (!text)
+        return NULL;
+    while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
+        text[--len] = '\0';
+    char *nl = strrchr(text, '\n');
+    char *tail = len ? vc_xstrdup(nl ? nl + 1 : text) : NULL;
+    free(text);
+    return tail;
+}
+
+static bool probe_spawn(probe_child *ch, const char *binary, vc_diags *d)
+{
+    const char *tmp = getenv("TMPDIR");
+    ch->dir = vc_xasprintf("%s/virtc-probe-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(ch->dir)) {
+        probe_fail(d, "cannot probe %s: creating %s: %s", binary, ch->dir, strerror(errno));
+        free(ch->dir);
+        ch->dir = NULL;
+        return false;
+    }
+    ch->sock = vc_xasprintf("%s/qmp.sock", ch->dir);
+    ch->log = vc_xasprintf("%s/qemu.log", ch->dir);
+
+    /* Everything the child needs is prepared before fork: between fork and
+     * execve only async-signal-safe calls are allowed. */
+    vc_strv argv, envp;
+    vc_strv_init(&argv);
+    vc_strv_init(&envp);
+    vc_strv_add(&argv, binary);
+    vc_strv_add(&argv, "-S");
+    vc_strv_add(&argv, "-no-user-config");
+    vc_strv_add(&argv, "-nodefaults");
+    vc_strv_add(&argv, "-nographic");
+    vc_strv_add(&argv, "-machine");
+    vc_strv_add(&argv, hostcaps_kvm_usable(NULL) ? "none,accel=kvm:tcg" : "none,accel=tcg");
+    vc_strv_add(&argv, "-qmp");
+    vc_strv_addf(&argv, "unix:%s,server=on,wait=off", ch->sock);
+    vc_strv_add(&envp, "LC_ALL=C");
+    vc_strv_add(&envp, "PATH=/usr/bin:/bin");
+    vc_strv_addf(&envp, "HOME=%s", ch->dir);
+    vc_strv_addf(&envp, "TMPDIR=%s", ch->dir);
+
+    int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    int logfd = open(ch->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    pid_t parent = getpid();
+    pid_t pid = devnull >= 0 && logfd >= 0 ? fork() : -1;
+    if (pid == 0) {
+        /* Die with virtc, so an interrupted probe leaves no QEMU behind. */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent)
+            _exit(127);
+        if (dup2(devnull, 0) < 0 || dup2(logfd, 1) < 0 || dup2(logfd, 2) < 0)
+            _exit(127);
+        execve(binary, argv.v, envp.v);
+        _exit(127);
+    }
+    int err = errno;
+    if (devnull >= 0)
+        close(devnull);
+    if (logfd >= 0)
+        close(logfd);
+    vc_strv_free(&argv);
+    vc_strv_free(&envp);
+    if (pid < 0)
+        return probe_fail(d, "cannot probe %s: starting it: %s", binary, strerror(err));
+    ch->pid = pid;
+    probe_debug("started %s (pid %ld) to probe it", binary, (long)pid);
+    return true;
+}
+
+static bool probe_child_exited(probe_child *ch)
+{
+    if (ch->reaped)
+        return true;
+    pid_t r = waitpid(ch->pid, &ch->status, WNOHANG);
+    if (r == ch->pid)
+        ch->reaped = true;
+    return ch->reaped;
+}
+
+static void probe_child_exit_error(probe_child *ch, const char *binary, vc_diags *d)
+{
+    char *why = WIFEXITED(ch->status)
+                    ? (WEXITSTATUS(ch->status) == 127
+                           ? vc_xstrdup("it could not be executed")
+                           : vc_xasprintf("it exited with status %d", WEXITSTATUS(ch->status)))
+                    : vc_xasprintf("it was killed by signal %d", WTERMSIG(ch->status));
+    char *tail = probe_log_tail(ch);
+    probe_fail(d, "cannot probe %s: %s%s%s", binary, why, tail ? ": " : "", tail ? tail : "");
+    free(tail);
+    free(why);
+}
+
+/* Waits for the QMP socket; NULL (reported) when QEMU exits or time is up. */
+static rt_qmp *probe_connect(probe_child *ch, const char *binary, long long deadline,
+                             vc_diags *d)
+{
+    for (;;) {
+        if (access(ch->sock, F_OK) == 0) {
+            vc_diags local;
+            vc_diags_init(&local);
+            rt_qmp *m = rt_qmp_connect_unix(ch->sock, (int)(deadline - probe_now_ms()), &local);
+            if (m) {
+                vc_diags_free(&local);
+                return m;
+            }
+            /* The socket file exists before QEMU listens on it: retry. */
+            if (probe_now_ms() >= deadline)
+                vc_diags_append(d, &local);
+            vc_diags_free(&local);
+        }
+        if (probe_child_exited(ch)) {
+            probe_child_exit_error(ch, binary, d);
+            return NULL;
+        }
+        if (probe_now_ms() >= deadline) {
+            probe_fail(d, "cannot probe %s: no QMP socket after %d s", binary,
+                       probe_timeout_ms() / 1000);
+            return NULL;
+        }
+        probe_sleep_ms(10);
+    }
+}
+
+static void probe_reap(probe_child *ch)
+{
+    if (ch->pid > 0 && !ch->reaped) {
+        kill(ch->pid, SIGKILL);
+        while (waitpid(ch->pid, &ch->status, 0) < 0 && errno == EINTR)
+            ;
+        ch->reaped = true;
+    }
+    if (ch->sock)
+        unlink(ch->sock);
+    if (ch->log)
+        unlink(ch->log);
+    if (ch->dir)
+        rmdir(ch->dir);
+    free(ch->sock);
+    free(ch->log);
+    free(ch->dir);
+}
+
+qemu_caps *qemu_probe_binary(const char *binary, vc_diags *d)
+{
+    struct stat st;
+    if (stat(binary, &st) != 0) {
+        probe_fail(d, "cannot probe %s: %s", binary, strerror(errno));
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode) || access(binary, X_OK) != 0) {
+        probe_fail(d, "cannot probe %s: not an executable file", binary);
+        return NULL;
+    }
+    long long deadline = probe_now_ms() + probe_timeout_ms();
+    probe_child ch = { 0 };
+    qemu_caps *c = NULL;
+    if (probe_spawn(&ch, binary, d)) {
+        rt_qmp *m = probe_connect(&ch, binary, deadline, d);
+        if (m) {
+            vc_diags local;
+            vc_diags_init(&local);
+            if (rt_qmp_handshake(m, &local))
+                c = qemu_probe_session(m, &local);
+            if (!c) {
+                /* A QEMU that died mid-session explains itself in its log. */
+                if (probe_child_exited(&ch))
+                    probe_child_exit_error(&ch, binary, d);
+                for (size_t i = 0; i < local.n; i++)
+                    probe_fail(d, "cannot probe %s: %s", binary, local.v[i].message);
+            }
+            vc_diags_free(&local);
+            rt_qmp_free(m);
+        }
+    }
+    probe_reap(&ch);
+    if (!c)
+        return NULL;
+    free(c->name);
+    c->name = vc_xstrdup(binary);
+    free(c->binary);
+    c->binary = vc_xstrdup(binary);
+    c->binary_size = (unsigned long long)st.st_size;
+    c->binary_mtime = (long long)st.st_mtime;
+    return c;
+}
+
+/* ---- the cache ---- */
+
+/* Bump when the probe learns something new, so old cache files are dropped
+ * rather than read as if complete. */
+#define PROBE_CACHE_REVISION 1
+
+char *qemu_probe_cache_dir(void)
+{
+    const char *e = getenv("VIRTC_CACHE_DIR");
+    if (e && *e)
+        return vc_xasprintf("%s/qemu", e);
+    if (geteuid() == 0)
+        return vc_xstrdup("/var/cache/virtc/qemu");
+    const char *xdg = getenv("XDG_CACHE_HOME");
+    if (xdg && *xdg == '/')
+        return vc_xasprintf("%s/virtc/qemu", xdg);
+    const char *home = getenv("HOME");
+    return vc_xasprintf("%s/.cache/virtc/qemu", home && *home ? home : "/tmp");
+}
+
+/* FNV-1a: the file name needs a stable spread of the path, not secrecy. */
+static uint64_t probe_hash(const char *s, uint64_t h)
+{
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+char *qemu_probe_cache_file(const char *binary)
+{
+    char *dir = qemu_probe_cache_dir();
+    const char *base = strrchr(binary, '/');
+    base = base ? base + 1 : binary;
+    char *rev = vc_xasprintf("%s/%d", VIRTC_VERSION, PROBE_CACHE_REVISION);
+    uint64_t h = probe_hash(rev, probe_hash(binary, 14695981039346656037ull));
+    free(rev);
+    char *path = vc_xasprintf("%s/%s-%016llx.xml", dir, base, (unsigned long long)h);
+    free(dir);
+    return path;
+}
+
+/* mkdir -p; errno tells why it failed. */
+static bool probe_mkdirs(const char *dir)
+{
+    char *p = vc_xstrdup(dir);
+    int err = 0;
+    for (char *s = p + 1; !err; s++) {
+        if (*s != '/' && *s != '\0')
+            continue;
+        char c = *s;
+        *s = '\0';
+        if (mkdir(p, 0755) != 0 && errno != EEXIST)
+            err = errno;
+        *s = c;
+        if (c == '\0')
+            break;
+    }
+    free(p);
+    errno = err;
+    return err == 0;
+}
+
+/* The cached caps for binary when they still describe it; NULL otherwise. */
+static qemu_caps *probe_cache_read(const char *file, const char *binary, const struct stat *st)
+{
+    if (access(file, F_OK) != 0) {
+        probe_debug("qemu caps cache miss for %s: no %s", binary, file);
+        return NULL;
+    }
+    vc_diags local;
+    vc_diags_init(&local);
+    qemu_caps *c = qemu_caps_load_file(file, &local);
+    if (!c) {
+        probe_debug("qemu caps cache file %s is unreadable (%s); probing again", file,
+                    local.n ? local.v[0].message : "?");
+        vc_diags_free(&local);
+        return NULL;
+    }
+    vc_diags_free(&local);
+    const char *why = NULL;
+    if (!vc_streq(c->binary, binary))
+        why = "it describes another binary";
+    else if (c->binary_size != (unsigned long long)st->st_size)
+        why = "the binary's size changed";
+    else if (c->binary_mtime != (long long)st->st_mtime)
+        why = "the binary's mtime changed";
+    else if (c->version == 0 || !c->arch || c->nmachines == 0)
+        why = "it is incomplete";
+    if (why) {
+        probe_debug("qemu caps cache file %s is stale: %s; probing again", file, why);
+        qemu_caps_free(c);
+        return NULL;
+    }
+    probe_debug("qemu caps cache hit for %s: %s", binary, file);
+    return c;
+}
+
+qemu_caps *qemu_probe_cached(const char *binary, vc_diags *d)
+{
+    struct stat st;
+    if (stat(binary, &st) != 0) {
+        probe_fail(d, "cannot probe %s: %s", binary, strerror(errno));
+        return NULL;
+    }
+    char *file = qemu_probe_cache_file(binary);
+    qemu_caps *c = probe_cache_read(file, binary, &st);
+    if (!c) {
+        c = qemu_probe_binary(binary, d);
+        if (c) {
+            char *dir = qemu_probe_cache_dir();
+            vc_diags local;
+            vc_diags_init(&local);
+            if (!probe_mkdirs(dir))
+                vc_diag_add(d, VC_ERR_RUNTIME, VC_SEV_WARNING, (vc_loc){ 0 },
+                            "cannot create the QEMU capabilities cache %s: %s", dir,
+                            strerror(errno));
+            else if (!qemu_caps_save_file(c, file, &local))
+                vc_diag_add(d, VC_ERR_RUNTIME, VC_SEV_WARNING, (vc_loc){ 0 },
+                            "cannot write the QEMU capabilities cache %s: %s", file,
+                            local.n ? local.v[0].message : "?");
+            else
+                probe_debug("qemu caps cached in %s", file);
+            vc_diags_free(&local);
+            free(dir);
+        }
+    }
+    free(file);
+    return c;
+}

@@ -1,0 +1,46 @@
+/*
+ * probe.h: asking a QEMU binary what it supports.
+ *
+ * As a management tool does, the binary is started once without a guest
+ * (-S -no-user-config -nodefaults -machine none) with a QMP socket in a
+ * private directory, questioned over QMP, then killed and reaped. The answers
+ * fill a qemu_caps (caps.h), which is cached per binary, keyed by its path,
+ * size and mtime (the QEMU version is stored alongside and checked too).
+ *
+ * Cache directory: $VIRTC_CACHE_DIR/qemu when set, else /var/cache/virtc/qemu
+ * for root, else $XDG_CACHE_HOME/virtc/qemu (default ~/.cache/virtc/qemu).
+ * VIRTC_PROBE_TIMEOUT (seconds, default 30) bounds one probe.
+ * VIRTC_DEBUG=1 traces cache hits, misses and QEMU starts on stderr.
+ */
+#ifndef VIRTC_QEMU_PROBE_H
+#define VIRTC_QEMU_PROBE_H
+
+#include <stdbool.h>
+
+#include "../../runtime/qmp.h"
+#include "../error.h"
+#include "caps.h"
+
+/* The device types whose properties a probe records: the ones the qemu-argv
+ * emitter may use. Every other device type is recorded by name only. */
+extern const char *const qemu_probe_device_types[];
+extern const unsigned qemu_probe_ndevice_types;
+
+/* Questions a QMP session that is past its handshake and fills a new
+ * qemu_caps (binary, size and mtime left unset). This is everything above
+ * the socket, so unit tests drive it with canned replies. */
+qemu_caps *qemu_probe_session(rt_qmp *m, vc_diags *d);
+
+/* Starts binary, probes it, stops it. Errors have code VC_ERR_RUNTIME. */
+qemu_caps *qemu_probe_binary(const char *binary, vc_diags *d);
+
+/* Like qemu_probe_binary, through the cache: a cached result is used when it
+ * names the same path, size and mtime; a stale or unreadable cache file is
+ * replaced. Failing to write the cache is a warning, not an error. */
+qemu_caps *qemu_probe_cached(const char *binary, vc_diags *d);
+
+/* The cache directory (see above) and the file caching binary; free() them. */
+char *qemu_probe_cache_dir(void);
+char *qemu_probe_cache_file(const char *binary);
+
+#endif
