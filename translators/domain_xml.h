@@ -28,4 +28,9 @@ ir_domain *xml_domain_parse_file(const char *file, vc_diags *d);
  * attributes, today's forms). The result ends with a newline. */
 char *xml_domain_format(const ir_domain *dom);
 
+/* The attribute of a filesystem's <source> that holds its source, by the
+ * filesystem type (NULL means "mount"): "dir", "file", "dev", ...; NULL
+ * for a type whose source the model does not cover. */
+const char *xml_fs_source_attr(const char *type);
+
 #endif

@@ -1,10 +1,13 @@
 /* ir.c: lifetime of the domain model, its name tables, uuid and MAC helpers. */
 #include "ir.h"
 
+#include <ctype.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
@@ -196,6 +199,52 @@ int ir_disk_target_index(const char *dev)
         if (*q < '0' || *q > '9')
             return -1;
     return (int)(idx - 1);
+}
+
+/* ---- scaled integers ------------------------------------------------ */
+
+/* libvirt reads units without regard to case: "b", "byte", "bytes"; a
+ * power letter alone or followed by "iB" counts in 1024s, followed by "B"
+ * in 1000s ("k" and "KiB" are 1024, "KB" is 1000). */
+bool ir_unit_scale(const char *unit, unsigned long long dflt, unsigned long long *scale)
+{
+    if (!unit || !*unit) {
+        *scale = dflt;
+        return true;
+    }
+    if (strcasecmp(unit, "b") == 0 || strcasecmp(unit, "byte") == 0 ||
+        strcasecmp(unit, "bytes") == 0) {
+        *scale = 1;
+        return true;
+    }
+    static const char powers[] = "kmgtpe";
+    const char *p = strchr(powers, tolower((unsigned char)unit[0]));
+    if (!p || !*p)
+        return false;
+    unsigned base;
+    if (unit[1] == '\0')
+        base = 1024;
+    else if (strcasecmp(unit + 1, "ib") == 0)
+        base = 1024;
+    else if (strcasecmp(unit + 1, "b") == 0)
+        base = 1000;
+    else
+        return false;
+    unsigned long long s = 1;
+    for (long i = 0; i <= p - powers; i++)
+        s *= base;
+    *scale = s;
+    return true;
+}
+
+bool ir_bytes_to_kib(unsigned long long value, unsigned long long scale,
+                     unsigned long long *kib)
+{
+    if (scale && value > ULLONG_MAX / scale)
+        return false;
+    unsigned long long bytes = value * scale;
+    *kib = bytes / 1024 + (bytes % 1024 != 0);
+    return true;
 }
 
 /* ---- lifetime -------------------------------------------------------- */
@@ -407,6 +456,8 @@ void ir_device_clear(ir_device *dev)
         break;
     }
     memset(&dev->u, 0, sizeof(dev->u));
+    free(dev->xml);
+    dev->xml = NULL;
 }
 
 static void ir_os_clear(ir_os *os)

@@ -345,6 +345,10 @@ typedef struct ir_device {
         ir_rng rng;
         ir_fragment other;
     } u;
+    /* The whole element as written, when it holds more than the model covers
+     * (an attribute or child the fields above have no place for); NULL
+     * otherwise. The fields are still filled; the formatter writes this. */
+    char *xml;
 } ir_device;
 
 /* ---- the domain ------------------------------------------------------ */
@@ -431,7 +435,10 @@ typedef struct ir_domain {
     size_t ndevices, capdevices;
     char *emulator;           /* <devices><emulator> */
     ir_qemu_cmdline *qemu_cmdline;  /* NULL when absent */
-    ir_fragments extra;       /* unmodelled top-level elements, verbatim */
+    ir_fragments extra;       /* unmodelled top-level elements, verbatim; also the
+                               * copy of a modelled one (os, cpu, ...) holding more
+                               * than the fields cover: the formatter writes the
+                               * copy in its place */
     ir_pos pos;
 } ir_domain;
 
@@ -476,6 +483,15 @@ IR_ENUM_DECL(ir_graphics_type, ir_graphics_type)
 IR_ENUM_DECL(ir_hostdev_type, ir_hostdev_type)
 IR_ENUM_DECL(ir_addr_type, ir_addr_type)
 IR_ENUM_DECL(ir_tristate, ir_tristate)
+
+/* libvirt's scaled integers: the multiplier a unit names, in any case
+ * ("KiB", "k" -> 1024, "MB" -> 1000000, "b"/"bytes" -> 1); NULL or "" gives
+ * dflt. False when the unit is unknown. */
+bool ir_unit_scale(const char *unit, unsigned long long dflt, unsigned long long *scale);
+/* value * scale bytes in KiB, rounded up; false when value * scale does not
+ * fit in 64 bits. */
+bool ir_bytes_to_kib(unsigned long long value, unsigned long long scale,
+                     unsigned long long *kib);
 
 /* The bus a target name implies when <target bus=> is absent:
  * hd* -> ide, sd* -> scsi, vd* -> virtio, xvd* -> xen, fd* -> fdc, ubd* -> uml. */

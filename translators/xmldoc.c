@@ -219,6 +219,20 @@ xmlNodePtr xml_child(xmlNodePtr n, const char *name)
     return NULL;
 }
 
+/* Whether n or anything under it is in a namespace or declares one. */
+static bool xml_uses_ns(xmlNodePtr n)
+{
+    if (n->ns || n->nsDef)
+        return true;
+    for (xmlAttrPtr a = n->properties; a; a = a->next)
+        if (a->ns)
+            return true;
+    for (xmlNodePtr c = n->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && xml_uses_ns(c))
+            return true;
+    return false;
+}
+
 char *xml_node_dump(xmlNodePtr n)
 {
     xmlBufferPtr buf = xmlBufferCreate();
@@ -227,13 +241,21 @@ char *xml_node_dump(xmlNodePtr n)
         abort();
     }
     /* xmlNodeDump keeps the element's in-scope namespace declarations only if
-     * they are on the element itself; reconcile copies them down first. */
+     * they are on the element itself; copying the node declares, on the
+     * copy's root, each namespace it uses from outside. (xmlReconciliateNs
+     * would also hoist declarations the children make themselves.) */
+    if (!xml_uses_ns(n)) {
+        /* Nothing to declare: dump in place, without the copy. */
+        xmlNodeDump(buf, n->doc, n, 0, 0);
+        char *s = vc_xstrdup((const char *)xmlBufferContent(buf));
+        xmlBufferFree(buf);
+        return s;
+    }
     xmlNodePtr copy = xmlDocCopyNode(n, n->doc, 1);
     if (!copy) {
         fputs("virtc: out of memory\n", stderr);
         abort();
     }
-    xmlReconciliateNs(n->doc, copy);
     xmlNodeDump(buf, n->doc, copy, 0, 0);
     char *s = vc_xstrdup((const char *)xmlBufferContent(buf));
     xmlFreeNode(copy);

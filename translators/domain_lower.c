@@ -1,0 +1,1267 @@
+/*
+ * domain_lower.c: the domain front end, XML -> IR.
+ *
+ * The schema has already said the document is well shaped; lowering reads it
+ * into ir_domain and makes the checks a schema cannot (uuid and MAC syntax,
+ * scaled memory, duplicate disk targets, enumeration values the IR does not
+ * know).
+ *
+ * Nothing is dropped: every attribute, child and text node that a lowering
+ * function reads is marked as consumed. An element left with unconsumed
+ * content is kept verbatim beside the model (a device in ir_device.xml, a
+ * top-level element in dom->extra), and the formatter writes that copy;
+ * an element the model does not know at all becomes a fragment.
+ */
+#include "domain_xml.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "schema.h"
+#include "util.h"
+#include "xmldoc.h"
+
+#define LW_QEMU_NS "http://libvirt.org/schemas/domain/qemu/1.0"
+
+/* ---- the set of consumed nodes --------------------------------------- */
+
+/* Open addressing over node pointers: documents can hold thousands of
+ * devices, so a list with linear lookup would make lowering quadratic. */
+typedef struct lw_set {
+    const void **v;
+    size_t n, cap;          /* cap is 0 or a power of two */
+} lw_set;
+
+static size_t lw_hash(const void *p, size_t cap)
+{
+    uint64_t h = (uint64_t)(uintptr_t)p;
+    h ^= h >> 29;
+    h *= 0xbf58476d1ce4e5b9ULL;
+    h ^= h >> 32;
+    return (size_t)h & (cap - 1);
+}
+
+static void lw_set_insert(lw_set *s, const void *p);
+
+static void lw_set_grow(lw_set *s)
+{
+    lw_set old = *s;
+    s->cap = old.cap ? old.cap * 2 : 256;
+    s->v = vc_xcalloc(s->cap, sizeof(*s->v));
+    s->n = 0;
+    for (size_t i = 0; i < old.cap; i++)
+        if (old.v[i])
+            lw_set_insert(s, old.v[i]);
+    free(old.v);
+}
+
+static void lw_set_insert(lw_set *s, const void *p)
+{
+    if ((s->n + 1) * 2 > s->cap)
+        lw_set_grow(s);
+    size_t i = lw_hash(p, s->cap);
+    while (s->v[i]) {
+        if (s->v[i] == p)
+            return;
+        i = (i + 1) & (s->cap - 1);
+    }
+    s->v[i] = p;
+    s->n++;
+}
+
+static bool lw_set_has(const lw_set *s, const void *p)
+{
+    if (!s->cap)
+        return false;
+    for (size_t i = lw_hash(p, s->cap); s->v[i]; i = (i + 1) & (s->cap - 1))
+        if (s->v[i] == p)
+            return true;
+    return false;
+}
+
+/* ---- lowering context and accessors ---------------------------------- */
+
+typedef struct lw_ctx {
+    const char *file;
+    vc_diags *d;
+    ir_domain *dom;
+    lw_set seen;
+    bool failed;
+} lw_ctx;
+
+static vc_loc lw_loc(const lw_ctx *c, xmlNodePtr n)
+{
+    return xml_node_loc(c->file, n);
+}
+
+static ir_pos lw_pos(xmlNodePtr n)
+{
+    ir_pos p = { xml_node_line(n), xml_node_column(n) };
+    return p;
+}
+
+static bool lw_fail(lw_ctx *c, xmlNodePtr n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static bool lw_fail(lw_ctx *c, xmlNodePtr n, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = vc_xvasprintf(fmt, ap);
+    va_end(ap);
+    vc_error_at(c->d, lw_loc(c, n), "%s", msg);
+    free(msg);
+    c->failed = true;
+    return false;
+}
+
+static bool lw_is(xmlNodePtr n, const char *name)
+{
+    return n && n->type == XML_ELEMENT_NODE && !n->ns &&
+           strcmp((const char *)n->name, name) == 0;
+}
+
+/* The attribute's value (owned), marking it consumed; NULL when absent. */
+static char *lw_attr(lw_ctx *c, xmlNodePtr n, const char *name)
+{
+    xmlAttrPtr a = xmlHasProp(n, (const xmlChar *)name);
+    if (!a || a->type != XML_ATTRIBUTE_NODE)
+        return NULL;
+    lw_set_insert(&c->seen, a);
+    return xml_prop(n, name);
+}
+
+/* The first child element of that name (no namespace), marked consumed. */
+static xmlNodePtr lw_child(lw_ctx *c, xmlNodePtr n, const char *name)
+{
+    for (xmlNodePtr k = n ? n->children : NULL; k; k = k->next)
+        if (lw_is(k, name)) {
+            lw_set_insert(&c->seen, k);
+            return k;
+        }
+    return NULL;
+}
+
+static bool lw_flag(lw_ctx *c, xmlNodePtr n, const char *name)
+{
+    return lw_child(c, n, name) != NULL;
+}
+
+/* The text content (owned; NULL when empty), marking the text consumed. */
+static char *lw_text(lw_ctx *c, xmlNodePtr n)
+{
+    if (!n)
+        return NULL;
+    for (xmlNodePtr k = n->children; k; k = k->next)
+        if (k->type == XML_TEXT_NODE || k->type == XML_CDATA_SECTION_NODE)
+            lw_set_insert(&c->seen, k);
+    return xml_text(n);
+}
+
+static char *lw_child_text(lw_ctx *c, xmlNodePtr n, const char *name)
+{
+    return lw_text(c, lw_child(c, n, name));
+}
+
+/* An attribute of a child element: <name attr='value'/>. */
+static char *lw_child_attr(lw_ctx *c, xmlNodePtr n, const char *name, const char *attr)
+{
+    xmlNodePtr k = lw_child(c, n, name);
+    return k ? lw_attr(c, k, attr) : NULL;
+}
+
+static bool lw_blank(const xmlChar *s)
+{
+    for (; s && *s; s++)
+        if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+            return false;
+    return true;
+}
+
+/* Marks n and all it holds consumed: for elements kept whole. */
+static void lw_mark_all(lw_ctx *c, xmlNodePtr n)
+{
+    lw_set_insert(&c->seen, n);
+    for (xmlAttrPtr a = n->properties; a; a = a->next)
+        lw_set_insert(&c->seen, a);
+    for (xmlNodePtr k = n->children; k; k = k->next)
+        lw_mark_all(c, k);
+}
+
+/* True when lowering read everything n holds. Comments are not content. */
+static bool lw_complete(const lw_ctx *c, xmlNodePtr n)
+{
+    for (xmlAttrPtr a = n->properties; a; a = a->next)
+        if (!lw_set_has(&c->seen, a))
+            return false;
+    for (xmlNodePtr k = n->children; k; k = k->next) {
+        switch (k->type) {
+        case XML_ELEMENT_NODE:
+            if (!lw_set_has(&c->seen, k) || !lw_complete(c, k))
+                return false;
+            break;
+        case XML_TEXT_NODE:
+        case XML_CDATA_SECTION_NODE:
+            if (!lw_set_has(&c->seen, k) && !lw_blank(k->content))
+                return false;
+            break;
+        case XML_COMMENT_NODE:
+        case XML_PI_NODE:
+            break;
+        default:
+            return false;
+        }
+    }
+    return true;
+}
+
+/* ---- values ---------------------------------------------------------- */
+
+static char *lw_trim(char *s)
+{
+    if (!s)
+        return NULL;
+    size_t b = strspn(s, " \t\r\n");
+    size_t l = strlen(s + b);
+    while (l && strchr(" \t\r\n", s[b + l - 1]))
+        l--;
+    memmove(s, s + b, l);
+    s[l] = '\0';
+    return s;
+}
+
+/* An unsigned number written in decimal or 0x-hex (libvirt reads both). */
+static bool lw_uint(lw_ctx *c, xmlNodePtr n, const char *what, const char *s,
+                    unsigned long long max, unsigned long long *out)
+{
+    char *t = lw_trim(vc_xstrdup(s));
+    bool ok = vc_parse_ull(t, 0, out) && *out <= max;
+    free(t);
+    if (!ok)
+        lw_fail(c, n, "invalid %s '%s'", what, s);
+    return ok;
+}
+
+/* Reads attribute attr of n as an unsigned number; absent leaves *out alone. */
+static bool lw_attr_uint(lw_ctx *c, xmlNodePtr n, const char *attr, unsigned long long max,
+                         unsigned long long *out, bool *given)
+{
+    char *s = lw_attr(c, n, attr);
+    if (given)
+        *given = s != NULL;
+    if (!s)
+        return true;
+    bool ok = lw_uint(c, n, attr, s, max, out);
+    free(s);
+    return ok;
+}
+
+static bool lw_attr_unsigned(lw_ctx *c, xmlNodePtr n, const char *attr, unsigned max,
+                             unsigned *out, bool *given)
+{
+    unsigned long long v = *out;
+    bool ok = lw_attr_uint(c, n, attr, max, &v, given);
+    *out = (unsigned)v;
+    return ok;
+}
+
+static bool lw_attr_int(lw_ctx *c, xmlNodePtr n, const char *attr, int *out)
+{
+    char *s = lw_attr(c, n, attr);
+    if (!s)
+        return true;
+    char *t = lw_trim(vc_xstrdup(s));
+    bool ok = vc_parse_int(t, out);
+    free(t);
+    if (!ok)
+        lw_fail(c, n, "invalid %s '%s'", attr, s);
+    free(s);
+    return ok;
+}
+
+/* An enumeration attribute: 0 when absent, an error when the name is not
+ * one the IR knows (the schema may be looser than the model). */
+static int lw_enum(lw_ctx *c, xmlNodePtr n, const char *attr, const char *what,
+                   int (*from_name)(const char *))
+{
+    char *s = lw_attr(c, n, attr);
+    if (!s)
+        return 0;
+    int v = from_name(s);
+    if (!v)
+        lw_fail(c, n, "unknown %s '%s'", what, s);
+    free(s);
+    return v;
+}
+
+/* The IR's *_from_name functions return their enum type; these adapters
+ * give the table-driven lw_enum one signature. */
+#define LW_ENUM_ADAPTER(type) \
+    static int lw_##type(const char *s) { return (int)type##_from_name(s); }
+LW_ENUM_ADAPTER(ir_virt_type)
+LW_ENUM_ADAPTER(ir_boot_dev)
+LW_ENUM_ADAPTER(ir_clock_offset)
+LW_ENUM_ADAPTER(ir_disk_type)
+LW_ENUM_ADAPTER(ir_disk_device)
+LW_ENUM_ADAPTER(ir_disk_bus)
+LW_ENUM_ADAPTER(ir_net_type)
+LW_ENUM_ADAPTER(ir_chr_type)
+LW_ENUM_ADAPTER(ir_graphics_type)
+LW_ENUM_ADAPTER(ir_hostdev_type)
+LW_ENUM_ADAPTER(ir_addr_type)
+LW_ENUM_ADAPTER(ir_tristate)
+
+static int lw_onoff(const char *s)
+{
+    return vc_streq(s, "on") ? IR_TRI_YES : vc_streq(s, "off") ? IR_TRI_NO : 0;
+}
+
+/* ---- <address> ------------------------------------------------------- */
+
+typedef struct lw_addr_field {
+    const char *attr;
+    size_t offset;          /* of the unsigned field in ir_address */
+    size_t has_offset;      /* of its bool has_* flag; 0 when none */
+    unsigned max;
+} lw_addr_field;
+
+#define LW_AF(attr, field, has, max) \
+    { attr, offsetof(ir_address, field), has, max }
+#define LW_HAS(f) offsetof(ir_address, f)
+
+/* Which attributes each address type has and their ranges (PCI's are the
+ * bus geometry; the schema checks only the digits). */
+static const struct {
+    ir_addr_type type;
+    lw_addr_field fields[5];
+} lw_addr_layouts[] = {
+    { IR_ADDR_PCI, { LW_AF("domain", domain, 0, 0xffff), LW_AF("bus", bus, LW_HAS(has_bus), 0xff),
+                     LW_AF("slot", slot, LW_HAS(has_slot), 0x1f),
+                     LW_AF("function", function, LW_HAS(has_function), 7) } },
+    { IR_ADDR_DRIVE, { LW_AF("controller", controller, 0, UINT32_MAX),
+                       LW_AF("bus", bus, LW_HAS(has_bus), UINT32_MAX),
+                       LW_AF("target", target, 0, UINT32_MAX), LW_AF("unit", unit, 0, UINT32_MAX) } },
+    { IR_ADDR_VIRTIO_SERIAL, { LW_AF("controller", controller, 0, UINT32_MAX),
+                               LW_AF("bus", bus, LW_HAS(has_bus), UINT32_MAX),
+                               LW_AF("port", port, LW_HAS(has_port), UINT32_MAX) } },
+    { IR_ADDR_CCID, { LW_AF("controller", controller, 0, UINT32_MAX),
+                      LW_AF("slot", slot, LW_HAS(has_slot), UINT32_MAX) } },
+    { IR_ADDR_USB, { LW_AF("bus", bus, LW_HAS(has_bus), UINT32_MAX) } },
+    { IR_ADDR_ISA, { LW_AF("iobase", port, LW_HAS(has_port), 0xffff) } },
+    { IR_ADDR_DIMM, { LW_AF("slot", slot, LW_HAS(has_slot), UINT32_MAX) } },
+};
+
+static bool lw_address_attrs(lw_ctx *c, xmlNodePtr n, ir_address *a)
+{
+    bool ok = true;
+    for (size_t i = 0; i < VC_ARRAY_SIZE(lw_addr_layouts); i++) {
+        if (lw_addr_layouts[i].type != a->type)
+            continue;
+        for (const lw_addr_field *f = lw_addr_layouts[i].fields; f->attr; f++) {
+            bool given = false;
+            unsigned *field = (unsigned *)((char *)a + f->offset);
+            if (!lw_attr_unsigned(c, n, f->attr, f->max, field, &given))
+                ok = false;
+            if (f->has_offset && given)
+                *(bool *)((char *)a + f->has_offset) = true;
+        }
+    }
+    if (a->type == IR_ADDR_PCI) {
+        char *mf = lw_attr(c, n, "multifunction");
+        if (mf && !(a->multifunction = lw_onoff(mf)))
+            ok = lw_fail(c, n, "invalid multifunction '%s'", mf);
+        free(mf);
+    }
+    if (a->type == IR_ADDR_USB)
+        a->usb_port = lw_attr(c, n, "port");
+    return ok;
+}
+
+/* An <address> element; dflt is its type when the attribute is absent
+ * (a hostdev's source address is PCI without saying so). */
+static bool lw_address_node(lw_ctx *c, xmlNodePtr n, ir_addr_type dflt, ir_address *a)
+{
+    a->pos = lw_pos(n);
+    a->type = (ir_addr_type)lw_enum(c, n, "type", "address type", lw_ir_addr_type);
+    if (!a->type && !xmlHasProp(n, (const xmlChar *)"type"))
+        a->type = dflt;
+    /* untyped: its attributes stay unconsumed and the device is kept whole */
+    return a->type ? lw_address_attrs(c, n, a) : !xmlHasProp(n, (const xmlChar *)"type");
+}
+
+static bool lw_address(lw_ctx *c, xmlNodePtr dev, ir_address *a)
+{
+    xmlNodePtr n = lw_child(c, dev, "address");
+    return n ? lw_address_node(c, n, IR_ADDR_NONE, a) : true;
+}
+
+static bool lw_boot_order(lw_ctx *c, xmlNodePtr dev, int *order)
+{
+    xmlNodePtr b = lw_child(c, dev, "boot");
+    return b ? lw_attr_int(c, b, "order", order) : true;
+}
+
+/* ---- devices --------------------------------------------------------- */
+
+static bool lw_mac(lw_ctx *c, xmlNodePtr n, char **out)
+{
+    char *s = lw_attr(c, n, "address");
+    if (!s)
+        return true;
+    unsigned char mac[6];
+    bool ok = false;
+    if (!ir_mac_parse(s, mac))
+        lw_fail(c, n, "invalid MAC address '%s'", s);
+    else if (mac[0] & 1)
+        lw_fail(c, n, "MAC address '%s' is a multicast address (its first octet is odd)", s);
+    else {
+        *out = vc_xmalloc(18);
+        ir_mac_format(mac, *out);
+        ok = true;
+    }
+    free(s);
+    return ok;
+}
+
+static void lw_hosts(lw_ctx *c, xmlNodePtr src, ir_disk *disk)
+{
+    for (xmlNodePtr h = src->children; h; h = h->next) {
+        if (!lw_is(h, "host"))
+            continue;
+        lw_set_insert(&c->seen, h);
+        disk->hosts = vc_xrealloc(disk->hosts, (disk->nhosts + 1) * sizeof(*disk->hosts));
+        ir_host *host = &disk->hosts[disk->nhosts++];
+        host->name = lw_attr(c, h, "name");
+        host->port = lw_attr(c, h, "port");
+        host->transport = lw_attr(c, h, "transport");
+        host->socket = lw_attr(c, h, "socket");
+    }
+}
+
+/* The attribute of <source> that holds a disk's path, by disk type. */
+static const char *lw_disk_source_attr(ir_disk_type t)
+{
+    switch (t) {
+    case IR_DISK_TYPE_BLOCK:
+        return "dev";
+    case IR_DISK_TYPE_DIR:
+        return "dir";
+    case IR_DISK_TYPE_NETWORK:
+        return "name";
+    case IR_DISK_TYPE_FILE:
+    case IR_DISK_TYPE_NONE:
+        return "file";
+    default:
+        return NULL;
+    }
+}
+
+static bool lw_encryption(lw_ctx *c, xmlNodePtr n, ir_disk *disk)
+{
+    ir_encryption *enc = vc_xcalloc(1, sizeof(*enc));
+    disk->encryption = enc;
+    enc->pos = lw_pos(n);
+    enc->format = lw_attr(c, n, "format");
+    for (xmlNodePtr s = n->children; s; s = s->next) {
+        if (!lw_is(s, "secret"))
+            continue;
+        lw_set_insert(&c->seen, s);
+        enc->secrets = vc_xrealloc(enc->secrets, (enc->nsecrets + 1) * sizeof(*enc->secrets));
+        ir_secret_ref *r = &enc->secrets[enc->nsecrets++];
+        r->type = lw_attr(c, s, "type");
+        r->uuid = lw_attr(c, s, "uuid");
+        r->usage = lw_attr(c, s, "usage");
+        unsigned char u[16];
+        if (r->uuid && !ir_uuid_parse(r->uuid, u))
+            return lw_fail(c, s, "invalid secret uuid '%s'", r->uuid);
+    }
+    return true;
+}
+
+static bool lw_disk(lw_ctx *c, xmlNodePtr n, ir_device *dev)
+{
+    ir_disk *disk = &dev->u.disk;
+    bool ok = true;
+    disk->type = (ir_disk_type)lw_enum(c, n, "type", "disk type", lw_ir_disk_type);
+    disk->device = (ir_disk_device)lw_enum(c, n, "device", "disk device", lw_ir_disk_device);
+    xmlNodePtr drv = lw_child(c, n, "driver");
+    if (drv) {
+        disk->driver_name = lw_attr(c, drv, "name");
+        disk->driver_type = lw_attr(c, drv, "type");
+        disk->driver_cache = lw_attr(c, drv, "cache");
+        disk->driver_io = lw_attr(c, drv, "io");
+    }
+    xmlNodePtr src = lw_child(c, n, "source");
+    const char *sattr = lw_disk_source_attr(disk->type);
+    if (src && sattr) {
+        disk->source = lw_attr(c, src, sattr);
+        if (disk->type == IR_DISK_TYPE_NETWORK) {
+            disk->source_protocol = lw_attr(c, src, "protocol");
+            lw_hosts(c, src, disk);
+        }
+    }
+    xmlNodePtr tgt = lw_child(c, n, "target");
+    if (tgt) {
+        disk->target_dev = lw_attr(c, tgt, "dev");
+        disk->target_bus = (ir_disk_bus)lw_enum(c, tgt, "bus", "disk bus", lw_ir_disk_bus);
+        if (disk->target_dev && ir_disk_target_index(disk->target_dev) < 0)
+            ok = lw_fail(c, tgt, "invalid disk target '%s'", disk->target_dev);
+    }
+    disk->readonly = lw_flag(c, n, "readonly");
+    disk->shareable = lw_flag(c, n, "shareable");
+    disk->transient = lw_flag(c, n, "transient");
+    disk->serial = lw_child_text(c, n, "serial");
+    ok = lw_boot_order(c, n, &disk->boot_order) && ok;
+    xmlNodePtr enc = lw_child(c, n, "encryption");
+    if (enc)
+        ok = lw_encryption(c, enc, disk) && ok;
+    return lw_address(c, n, &disk->addr) && ok;
+}
+
+static bool lw_controller(lw_ctx *c, xmlNodePtr n, ir_device *dev)
+{
+    ir_controller *ctl = &dev->u.controller;
+    ctl->type = lw_attr(c, n, "type");
+    ctl->model = lw_attr(c, n, "model");
+    bool ok = lw_attr_int(c, n, "index", &ctl->index);
+    return lw_address(c, n, &ctl->addr) && ok;
+}
+
+/* The attribute of a filesystem's <source>, by filesystem type. */
+static const struct {
+    const char *type;
+    const char *attr;
+} lw_fs_sources[] = {
+    { "mount", "dir" }, { "bind", "dir" }, { "file", "file" }, { "block", "dev" },
+    { "template", "name" }, { "ram", "usage" },
+};
+
+const char *xml_fs_source_attr(const char *type)
+{
+    if (!type)
+        type = "mount";
+    for (size_t i = 0; i < VC_ARRAY_SIZE(lw_fs_sources); i++)
+        if (strcmp(lw_fs_sources[i].type, type) == 0)
+            return lw_fs_sources[i].attr;
+    return NULL;
+}
+
+static bool lw_filesystem(lw_ctx *c, xmlNodePtr n, ir_device *dev)
+{
+    ir_filesystem *fs = &dev->u.fs;
+    fs->type = lw_attr(c, n, "type");
+    fs->accessmode = lw_attr(c, n, "accessmode");
+    const char *sattr = xml_fs_source_attr(fs->type);
+    xmlNodePtr src = lw_child(c, n, "source");
+    if (src && sattr)
+        fs->source = lw_attr(c, src, sattr);
+    fs->target = lw_child_attr(c, n, "target", "dir");
+    fs->readonly = lw_flag(c, n, "readonly");
+    return lw_address(c, n, &fs->addr);
+}
+
+static bool lw_interface(lw_ctx *c, xmlNodePtr n, ir_device *dev)
+{
+    ir_net *net = &dev->u.net;
+    bool ok = true;
+    net->type = (ir_net_type)lw_enum(c, n, "type", "interface type", lw_ir_net_type);
+    xmlNodePtr mac = lw_child(c, n, "mac");
+    if (mac)
+        ok = lw_mac(c, mac, &net->mac);
+    xmlNodePtr src = lw_child(c, n, "source");
+    if (src) {
+        net->source_network = lw_attr(c, src, "network");
+        net->source_bridge = lw_attr(c, src, "bridge");
+        net->source_dev = lw_attr(c, src, "dev");
+        net->source_mode = lw_attr(c, src, "mode");
+        net->source_address = lw_attr(c, src, "address");
+        net->source_port = lw_attr(c, src, "port");
+        xmlNodePtr local = lw_child(c, src, "local");
+        if (local) {
+            net->local_address = lw_attr(c, local, "address");
+            net->local_port = lw_attr(c, local, "port");
+        }
+    }
+    net->ip_address = lw_child_attr(c, n, "ip", "address");
+    net->script = lw_child_attr(c, n, "script", "path");
+    net->target_dev = lw_child_attr(c, n, "target", "dev");
+    net->model = lw_child_attr(c, n, "model", "type");
+    net->driver_name = lw_child_attr(c, n, "driver", "name");
+    ok = lw_boot_order(c, n, &net->boot_order) && ok;
+    return lw_address(c, n, &net->addr) && ok;
+}
+
+/* <source> of a character device. UDP has two (mode='bind' and the
+ * connect side); the other types one. */
+static void lw_chr_sources(lw_ctx *c, xmlNodePtr n, ir_chr *chr)
+{
+    bool main_seen = false;
+    for (xmlNodePtr s = n->children; s; s = s->next) {
+        if (!lw_is(s, "source"))
+            continue;
+        xmlChar *mode = xmlGetProp(s, (const xmlChar *)"mode");
+        bool bind = chr->type == IR_CHR_UDP && mode && strcmp((const char *)mode, "bind") == 0;
+        xmlFree(mode);
+        if (bind && !chr->bind_host && !chr->bind_service) {
+            lw_set_insert(&c->seen, s);
+            free(lw_attr(c, s, "mode"));
+            chr->bind_host = lw_attr(c, s, "host");
+            chr->bind_service = lw_attr(c, s, "service");
+        } else if (!bind && !main_seen) {
+            main_seen = true;
+            lw_set_insert(&c->seen, s);
+            chr->mode = lw_attr(c, s, "mode");
+            chr->path = lw_attr(c, s, "path");
+            chr->host = lw_attr(c, s, "host");
+            chr->service = lw_attr(c, s, "service");
+        }
+    }
+}
+
+static bool lw_chr(lw_ctx *c, xmlNodePtr n, ir_device *dev)
+{
+    ir_chr *chr = &dev->u.chr;
+    bool ok = true;
+    chr->kind = ir_chr_kind_from_name((const char *)n->name);
+    chr->type = (ir_chr_type)lw_enum(c, n, "type", "character device type", lw_ir_chr_type);
+    chr->tty = lw_attr(c, n, "tty");
+    lw_chr_sources(c, n, chr);
+    chr->protocol = lw_child_attr(c, n, "protocol", "type");
+    xmlNodePtr tgt = lw_child(c, n, "target");
+    if (tgt) {
+        chr->target_type = lw_attr(c, tgt, "type");
+        chr->target_name = lw_attr(c, tgt, "name");
+        chr->target_address = lw_attr(c, tgt, "address");
+        if (chr->kind == IR_CHRDEV_CHANNEL)
+            chr->target_port_str = lw_attr(c, tgt, "port");
+        else
+            ok = lw_attr_int(c, tgt, "port", &chr->target_port);
+    }
+    return lw_address(c, n, &chr->addr) && ok;
+}
+
+static bool lw_input(lw_ctx *c, xmlNodePtr n, ir_device *dev)
+{
+    dev->u.input.type = lw_attr(c, n, "type");
+    dev->u.input.bus = lw_attr(c, n, "bus");
+    return lw_address(c, n, &dev->u.input.addr);
+}
+
+/* <listen type='address' address='A'/> says what listen='A' says, and
+ * <listen type='socket' socket='S'/> what socket='S' says; libvirt writes
+ * both forms. Any other listen is beyond the model. */
+static void lw_graphics_listen(lw_ctx *c, xmlNodePtr n, ir_graphics *g)
+{
+    xmlNodePtr l = NULL;
+    for (xmlNodePtr k = n->children; k; k = k->next) {
+        if (!lw_is(k, "listen"))
+            continue;
+        if (l)
+            return;    /* several: keep the element verbatim */
+        l = k;
+    }
+    if (!l)
+        return;
+    char *type = xml_prop(l, "type");
+    const char *attr = vc_streq(type, "address") ? "address"
+                       : vc_streq(type, "socket") ? "socket" : NULL;
+    char **field = attr && attr[0] == 'a' ? &g->listen : &g->socket;
+    free(type);
+    if (!attr)
+        return;
+    char *v = xml_prop(l, attr);
+    bool same = !v || !*field || strcmp(v, *field) == 0;
+    /* a socket listen without a path is one the model cannot say */
+    if (!v && !*field && field == &g->socket)
+        same = false;
+    free(v);
+    if (!same)
+        return;
+    lw_set_insert(&c->seen, l);
+    free(lw_attr(c, l, "type"));
+    v = lw_attr(c, l, attr);
+    if (v && !*field)
+        *field = v;
+    else
+        free(v);
+}
+
+static bool lw_graphics(lw_ctx *c, xmlNodePtr n, ir_device *dev)
+{
+    ir_graphics *g = &dev->u.graphics;
+    bool ok = true;
+    g->type = (ir_graphics_type)lw_enum(c, n, "type", "graphics type", lw_ir_graphics_type);
+    ok = lw_attr_int(c, n, "port", &g->port);
+    g->autoport = (ir_tristate)lw_enum(c, n, "autoport", "autoport value", lw_ir_tristate);
+    g->fullscreen = (ir_tristate)lw_enum(c, n, "fullscreen", "fullscreen value", lw_ir_tristate);
+    g->listen = lw_attr(c, n, "listen");
+    g->keymap = lw_attr(c, n, "keymap");
+    g->passwd = lw_attr(c, n, "passwd");
+    g->display = lw_attr(c, n, "display");
+    g->xauth = lw_attr(c, n, "xauth");
+    g->socket = lw_attr(c, n, "socket");
+    lw_graphics_listen(c, n, g);
+    return ok;
+}
+
+static bool lw_sound(lw_ctx *c, xmlNodePtr n, ir_device *dev)
+{
+    dev->u.sound.model = lw_attr(c, n, "model");
+    return lw_address(c, n, &dev->u.sound.addr);
+}
+
+static bool lw_video(lw_ctx *c, xmlNodePtr n, ir_device *dev)
+{
+    ir_video *v = &dev->u.video;
+    bool ok = true;
+    xmlNodePtr m = lw_child(c, n, "model");
+    if (m) {
+        v->model = lw_attr(c, m, "type");
+        ok = lw_attr_uint(c, m, "vram", UINT32_MAX, &v->vram, NULL);
+        ok = lw_attr_int(c, m, "heads", &v->heads) && ok;
+        char *p = lw_attr(c, m, "primary");
+        int t = p ? lw_ir_tristate(p) : 0;
+        if (p && !t)
+            ok = lw_fail(c, m, "invalid primary '%s'", p);
+        v->primary = t == IR_TRI_YES;
+        free(p);
+    }
+    return lw_address(c, n, &v->addr) && ok;
+}
+
+static bool lw_hostdev_source(lw_ctx *c, xmlNodePtr src, ir_hostdev *h)
+{
+    bool ok = true;
+    h->vendor = lw_child_attr(c, src, "vendor", "id");
+    h->product = lw_child_attr(c, src, "product", "id");
+    xmlNodePtr a = lw_child(c, src, "address");
+    if (!a)
+        return true;
+    if (h->type == IR_HOSTDEV_USB) {
+        bool gb = false, gd = false;
+        ok = lw_attr_unsigned(c, a, "bus", UINT32_MAX, &h->usb_bus, &gb);
+        ok = lw_attr_unsigned(c, a, "device", UINT32_MAX, &h->usb_device, &gd) && ok;
+        h->has_usb_addr = gb || gd;
+        return ok;
+    }
+    if (h->type == IR_HOSTDEV_PCI)
+        return lw_address_node(c, a, IR_ADDR_PCI, &h->source_addr);
+    lw_set_insert(&c->seen, a);   /* unmarked attributes keep it verbatim */
+    return true;
+}
+
+static bool lw_hostdev(lw_ctx *c, xmlNodePtr n, ir_device *dev)
+{
+    ir_hostdev *h = &dev->u.hostdev;
+    bool ok = true;
+    h->mode = lw_attr(c, n, "mode");
+    h->type = (ir_hostdev_type)lw_enum(c, n, "type", "hostdev type", lw_ir_hostdev_type);
+    h->managed = (ir_tristate)lw_enum(c, n, "managed", "managed value", lw_ir_tristate);
+    h->driver_name = lw_child_attr(c, n, "driver", "name");
+    xmlNodePtr src = lw_child(c, n, "source");
+    if (src)
+        ok = lw_hostdev_source(c, src, h);
+    ok = lw_boot_order(c, n, &h->boot_order) && ok;
+    return lw_address(c, n, &h->addr) && ok;
+}
+
+static bool lw_watchdog(lw_ctx *c, xmlNodePtr n, ir_device *dev)
+{
+    dev->u.watchdog.model = lw_attr(c, n, "model");
+    dev->u.watchdog.action = lw_attr(c, n, "action");
+    return lw_address(c, n, &dev->u.watchdog.addr);
+}
+
+static bool lw_memballoon(lw_ctx *c, xmlNodePtr n, ir_device *dev)
+{
+    dev->u.memballoon.model = lw_attr(c, n, "model");
+    return lw_address(c, n, &dev->u.memballoon.addr);
+}
+
+static bool lw_rng(lw_ctx *c, xmlNodePtr n, ir_device *dev)
+{
+    ir_rng *r = &dev->u.rng;
+    r->model = lw_attr(c, n, "model");
+    xmlNodePtr b = lw_child(c, n, "backend");
+    if (b) {
+        r->backend_model = lw_attr(c, b, "model");
+        r->backend_path = lw_text(c, b);
+    }
+    return lw_address(c, n, &r->addr);
+}
+
+static const struct {
+    const char *name;
+    ir_device_kind kind;
+    bool (*lower)(lw_ctx *c, xmlNodePtr n, ir_device *dev);
+} lw_devices[] = {
+    { "disk", IR_DEV_DISK, lw_disk },
+    { "controller", IR_DEV_CONTROLLER, lw_controller },
+    { "filesystem", IR_DEV_FILESYSTEM, lw_filesystem },
+    { "interface", IR_DEV_INTERFACE, lw_interface },
+    { "serial", IR_DEV_CHR, lw_chr },
+    { "parallel", IR_DEV_CHR, lw_chr },
+    { "console", IR_DEV_CHR, lw_chr },
+    { "channel", IR_DEV_CHR, lw_chr },
+    { "input", IR_DEV_INPUT, lw_input },
+    { "graphics", IR_DEV_GRAPHICS, lw_graphics },
+    { "sound", IR_DEV_SOUND, lw_sound },
+    { "video", IR_DEV_VIDEO, lw_video },
+    { "hostdev", IR_DEV_HOSTDEV, lw_hostdev },
+    { "watchdog", IR_DEV_WATCHDOG, lw_watchdog },
+    { "memballoon", IR_DEV_MEMBALLOON, lw_memballoon },
+    { "rng", IR_DEV_RNG, lw_rng },
+};
+
+static void lw_device(lw_ctx *c, xmlNodePtr n)
+{
+    for (size_t i = 0; i < VC_ARRAY_SIZE(lw_devices); i++) {
+        if (!lw_is(n, lw_devices[i].name))
+            continue;
+        ir_device *dev = ir_domain_add_device(c->dom, lw_devices[i].kind, lw_pos(n));
+        lw_devices[i].lower(c, n, dev);
+        if (!lw_complete(c, n))
+            dev->xml = xml_node_dump(n);
+        return;
+    }
+    ir_device *dev = ir_domain_add_device(c->dom, IR_DEV_OTHER, lw_pos(n));
+    dev->u.other.xml = xml_node_dump(n);
+    dev->u.other.pos = lw_pos(n);
+}
+
+/* Two disks may not share a target: the guest would see one of them. */
+static void lw_check_disk_targets(lw_ctx *c)
+{
+    const ir_domain *dom = c->dom;
+    for (size_t i = 0; i < dom->ndevices; i++) {
+        const ir_device *a = &dom->devices[i];
+        if (a->kind != IR_DEV_DISK || !a->u.disk.target_dev)
+            continue;
+        for (size_t j = 0; j < i; j++) {
+            const ir_device *b = &dom->devices[j];
+            if (b->kind != IR_DEV_DISK || !vc_streq(a->u.disk.target_dev, b->u.disk.target_dev))
+                continue;
+            vc_loc la = { c->file, a->pos.line, a->pos.column };
+            vc_loc lb = { c->file, b->pos.line, b->pos.column };
+            vc_error_at(c->d, la, "duplicate disk target '%s'", a->u.disk.target_dev);
+            vc_diag_add(c->d, VC_ERR_INVALID, VC_SEV_NOTE, lb, "'%s' is first used here",
+                        b->u.disk.target_dev);
+            c->failed = true;
+            break;
+        }
+    }
+}
+
+static bool lw_devices_elem(lw_ctx *c, xmlNodePtr n)
+{
+    for (xmlNodePtr k = n->children; k; k = k->next) {
+        if (k->type != XML_ELEMENT_NODE)
+            continue;
+        lw_set_insert(&c->seen, k);
+        if (lw_is(k, "emulator")) {
+            free(c->dom->emulator);
+            c->dom->emulator = lw_text(c, k);
+            continue;
+        }
+        lw_device(c, k);
+    }
+    lw_check_disk_targets(c);
+    return true;
+}
+
+/* ---- top-level elements ---------------------------------------------- */
+
+static bool lw_name(lw_ctx *c, xmlNodePtr n)
+{
+    c->dom->name = lw_text(c, n);
+    return true;
+}
+
+static bool lw_uuid(lw_ctx *c, xmlNodePtr n)
+{
+    char *s = lw_text(c, n);
+    bool ok = ir_uuid_parse(s, c->dom->uuid);
+    if (!ok)
+        lw_fail(c, n, "invalid uuid '%s'", s ? s : "");
+    c->dom->uuid_given = ok;
+    free(s);
+    return ok;
+}
+
+static bool lw_title(lw_ctx *c, xmlNodePtr n)
+{
+    c->dom->title = lw_text(c, n);
+    return true;
+}
+
+static bool lw_description(lw_ctx *c, xmlNodePtr n)
+{
+    c->dom->description = lw_text(c, n);
+    return true;
+}
+
+static bool lw_metadata(lw_ctx *c, xmlNodePtr n)
+{
+    c->dom->metadata = xml_node_dump(n);
+    return true;
+}
+
+/* A scaled memory size: <memory unit='MiB'>512</memory> (KiB by default). */
+static bool lw_memsize(lw_ctx *c, xmlNodePtr n, unsigned long long *kib)
+{
+    char *unit = lw_attr(c, n, "unit");
+    char *text = lw_trim(lw_text(c, n));
+    unsigned long long v, scale;
+    bool ok = false;
+    if (!text || !vc_parse_ull(text, 10, &v))
+        lw_fail(c, n, "invalid <%s> value '%s'", (const char *)n->name, text ? text : "");
+    else if (!ir_unit_scale(unit, 1024, &scale))
+        lw_fail(c, n, "unknown unit '%s'", unit);
+    else if (!ir_bytes_to_kib(v, scale, kib))
+        lw_fail(c, n, "<%s> of %s %s does not fit in 64 bits of bytes", (const char *)n->name,
+                text, unit ? unit : "KiB");
+    else
+        ok = true;
+    free(unit);
+    free(text);
+    return ok;
+}
+
+static bool lw_memory(lw_ctx *c, xmlNodePtr n)
+{
+    return lw_memsize(c, n, &c->dom->memory_kib);
+}
+
+static bool lw_current_memory(lw_ctx *c, xmlNodePtr n)
+{
+    return lw_memsize(c, n, &c->dom->current_memory_kib);
+}
+
+static bool lw_max_memory(lw_ctx *c, xmlNodePtr n)
+{
+    bool ok = lw_attr_unsigned(c, n, "slots", UINT32_MAX, &c->dom->max_memory_slots, NULL);
+    return lw_memsize(c, n, &c->dom->max_memory_kib) && ok;
+}
+
+static bool lw_vcpu(lw_ctx *c, xmlNodePtr n)
+{
+    ir_domain *dom = c->dom;
+    /* placement='auto' is beyond the model: left unconsumed, the element is kept */
+    char *placement = xml_prop(n, "placement");
+    if (vc_streq(placement, "static"))
+        free(lw_attr(c, n, "placement"));
+    free(placement);
+    dom->cpuset = lw_attr(c, n, "cpuset");
+    bool ok = lw_attr_unsigned(c, n, "current", UINT32_MAX, &dom->vcpus_current, NULL);
+    char *text = lw_trim(lw_text(c, n));
+    unsigned long long v;
+    if (!text || !vc_parse_ull(text, 10, &v) || v == 0 || v > UINT32_MAX)
+        ok = lw_fail(c, n, "invalid vcpu count '%s'", text ? text : "");
+    else
+        dom->vcpus = (unsigned)v;
+    free(text);
+    if (ok && dom->vcpus_current > dom->vcpus)
+        ok = lw_fail(c, n, "current vcpus (%u) exceed the maximum (%u)", dom->vcpus_current,
+                     dom->vcpus);
+    return ok;
+}
+
+static bool lw_text_field(lw_ctx *c, xmlNodePtr n, char **out)
+{
+    free(*out);
+    *out = lw_text(c, n);
+    return true;
+}
+
+static bool lw_bootloader(lw_ctx *c, xmlNodePtr n)
+{
+    return lw_text_field(c, n, &c->dom->bootloader);
+}
+
+static bool lw_bootloader_args(lw_ctx *c, xmlNodePtr n)
+{
+    return lw_text_field(c, n, &c->dom->bootloader_args);
+}
+
+static bool lw_os_boot(lw_ctx *c, xmlNodePtr b, ir_os *os)
+{
+    lw_set_insert(&c->seen, b);
+    ir_boot_dev dev = (ir_boot_dev)lw_enum(c, b, "dev", "boot device", lw_ir_boot_dev);
+    if (!dev)
+        return false;
+    if (os->nboot >= VC_ARRAY_SIZE(os->boot) - 1)
+        return lw_fail(c, b, "too many <boot> elements (at most %zu)", VC_ARRAY_SIZE(os->boot) - 1);
+    os->boot[os->nboot++] = dev;
+    return true;
+}
+
+static bool lw_os(lw_ctx *c, xmlNodePtr n)
+{
+    ir_os *os = &c->dom->os;
+    bool ok = true;
+    os->pos = lw_pos(n);
+    xmlNodePtr type = lw_child(c, n, "type");
+    if (type) {
+        os->type = lw_text(c, type);
+        os->arch = lw_attr(c, type, "arch");
+        os->machine = lw_attr(c, type, "machine");
+    }
+    xmlNodePtr loader = lw_child(c, n, "loader");
+    if (loader) {
+        os->loader = lw_text(c, loader);
+        os->loader_readonly = lw_attr(c, loader, "readonly");
+        os->loader_type = lw_attr(c, loader, "type");
+    }
+    os->nvram = lw_child_text(c, n, "nvram");
+    os->kernel = lw_child_text(c, n, "kernel");
+    os->initrd = lw_child_text(c, n, "initrd");
+    os->cmdline = lw_child_text(c, n, "cmdline");
+    os->dtb = lw_child_text(c, n, "dtb");
+    os->init = lw_child_text(c, n, "init");
+    for (xmlNodePtr b = n->children; b; b = b->next)
+        if (lw_is(b, "boot"))
+            ok = lw_os_boot(c, b, os) && ok;
+    xmlNodePtr menu = lw_child(c, n, "bootmenu");
+    if (menu)
+        os->bootmenu = (ir_tristate)lw_enum(c, menu, "enable", "bootmenu value", lw_ir_tristate);
+    return ok;
+}
+
+static bool lw_features(lw_ctx *c, xmlNodePtr n)
+{
+    c->dom->has_features = true;
+    for (xmlNodePtr f = n->children; f; f = f->next) {
+        if (f->type != XML_ELEMENT_NODE || f->ns)
+            continue;
+        lw_set_insert(&c->seen, f);
+        char *state = lw_attr(c, f, "state");
+        ir_domain_add_feature(c->dom, (const char *)f->name, state);
+        free(state);
+    }
+    return true;
+}
+
+static bool lw_cpu(lw_ctx *c, xmlNodePtr n)
+{
+    ir_domain *dom = c->dom;
+    bool ok = true;
+    dom->cpu_mode = lw_attr(c, n, "mode");
+    dom->cpu_model = lw_child_text(c, n, "model");
+    xmlNodePtr t = lw_child(c, n, "topology");
+    if (t) {
+        ir_cpu_topology *top = &dom->topology;
+        ok = lw_attr_unsigned(c, t, "sockets", UINT32_MAX, &top->sockets, NULL);
+        ok = lw_attr_unsigned(c, t, "dies", UINT32_MAX, &top->dies, NULL) && ok;
+        ok = lw_attr_unsigned(c, t, "cores", UINT32_MAX, &top->cores, NULL) && ok;
+        ok = lw_attr_unsigned(c, t, "threads", UINT32_MAX, &top->threads, NULL) && ok;
+    }
+    return ok;
+}
+
+static bool lw_clock(lw_ctx *c, xmlNodePtr n)
+{
+    ir_clock *clk = &c->dom->clock;
+    clk->offset = (ir_clock_offset)lw_enum(c, n, "offset", "clock offset", lw_ir_clock_offset);
+    if (!clk->offset && xmlHasProp(n, (const xmlChar *)"sync")) {
+        /* the 2007 form: <clock sync='localtime'/> */
+        clk->offset = (ir_clock_offset)lw_enum(c, n, "sync", "clock sync", lw_ir_clock_offset);
+        clk->legacy_sync = true;
+    }
+    clk->timezone = lw_attr(c, n, "timezone");
+    clk->adjustment = lw_attr(c, n, "adjustment");
+    clk->basis = lw_attr(c, n, "basis");
+    for (xmlNodePtr t = n->children; t; t = t->next) {
+        if (!lw_is(t, "timer"))
+            continue;
+        lw_mark_all(c, t);   /* a timer's model is its verbatim copy */
+        ir_fragments_add(&clk->timers, xml_node_dump(t), lw_pos(t));
+    }
+    return !c->failed;
+}
+
+static bool lw_lifecycle(lw_ctx *c, xmlNodePtr n, ir_lifecycle *out)
+{
+    char *s = lw_trim(lw_text(c, n));
+    *out = ir_lifecycle_from_name(s);
+    bool ok = *out != IR_LIFE_NONE;
+    if (!ok)
+        lw_fail(c, n, "unknown <%s> action '%s'", (const char *)n->name, s ? s : "");
+    free(s);
+    return ok;
+}
+
+static bool lw_on_poweroff(lw_ctx *c, xmlNodePtr n)
+{
+    return lw_lifecycle(c, n, &c->dom->on_poweroff);
+}
+
+static bool lw_on_reboot(lw_ctx *c, xmlNodePtr n)
+{
+    return lw_lifecycle(c, n, &c->dom->on_reboot);
+}
+
+static bool lw_on_crash(lw_ctx *c, xmlNodePtr n)
+{
+    return lw_lifecycle(c, n, &c->dom->on_crash);
+}
+
+/* <qemu:commandline>: arguments and environment for the QEMU process. */
+static bool lw_qemu_commandline(lw_ctx *c, xmlNodePtr n)
+{
+    ir_qemu_cmdline *q = c->dom->qemu_cmdline;
+    if (!q)
+        q = c->dom->qemu_cmdline = vc_xcalloc(1, sizeof(*q));
+    q->pos = lw_pos(n);
+    for (xmlNodePtr k = n->children; k; k = k->next) {
+        if (k->type != XML_ELEMENT_NODE || !k->ns ||
+            strcmp((const char *)k->ns->href, LW_QEMU_NS) != 0)
+            continue;
+        if (strcmp((const char *)k->name, "arg") == 0) {
+            lw_set_insert(&c->seen, k);
+            char *v = lw_attr(c, k, "value");
+            vc_xgrow((void **)&q->args, &q->capargs, q->nargs + 1, sizeof(char *));
+            q->args[q->nargs++] = v ? v : vc_xstrdup("");
+        } else if (strcmp((const char *)k->name, "env") == 0) {
+            lw_set_insert(&c->seen, k);
+            vc_xgrow((void **)&q->env, &q->capenv, q->nenv + 1, sizeof(ir_qemu_env));
+            q->env[q->nenv].name = lw_attr(c, k, "name");
+            q->env[q->nenv].value = lw_attr(c, k, "value");
+            q->nenv++;
+        }
+    }
+    return true;
+}
+
+typedef bool (*lw_top_fn)(lw_ctx *c, xmlNodePtr n);
+
+static const struct {
+    const char *name;
+    lw_top_fn lower;
+} lw_top[] = {
+    { "name", lw_name },
+    { "uuid", lw_uuid },
+    { "title", lw_title },
+    { "description", lw_description },
+    { "metadata", lw_metadata },
+    { "maxMemory", lw_max_memory },
+    { "memory", lw_memory },
+    { "currentMemory", lw_current_memory },
+    { "vcpu", lw_vcpu },
+    { "bootloader", lw_bootloader },
+    { "bootloader_args", lw_bootloader_args },
+    { "os", lw_os },
+    { "features", lw_features },
+    { "cpu", lw_cpu },
+    { "clock", lw_clock },
+    { "on_poweroff", lw_on_poweroff },
+    { "on_reboot", lw_on_reboot },
+    { "on_crash", lw_on_crash },
+    { "devices", lw_devices_elem },
+};
+
+static lw_top_fn lw_top_lookup(xmlNodePtr n)
+{
+    if (n->ns) {
+        bool qemu = strcmp((const char *)n->ns->href, LW_QEMU_NS) == 0;
+        return qemu && strcmp((const char *)n->name, "commandline") == 0 ? lw_qemu_commandline
+                                                                          : NULL;
+    }
+    for (size_t i = 0; i < VC_ARRAY_SIZE(lw_top); i++)
+        if (strcmp(lw_top[i].name, (const char *)n->name) == 0)
+            return lw_top[i].lower;
+    return NULL;
+}
+
+/* Metadata and devices are kept whole (or device by device) by their own
+ * lowering; any other element with content beyond the model goes to extra. */
+static bool lw_top_keeps_all(lw_top_fn fn)
+{
+    return fn == lw_metadata || fn == lw_devices_elem;
+}
+
+static void lw_domain_attrs(lw_ctx *c, xmlNodePtr root)
+{
+    ir_domain *dom = c->dom;
+    dom->pos = lw_pos(root);
+    dom->type = (ir_virt_type)lw_enum(c, root, "type", "domain type", lw_ir_virt_type);
+    lw_attr_int(c, root, "id", &dom->id);
+}
+
+static void lw_domain_checks(lw_ctx *c, xmlNodePtr root)
+{
+    ir_domain *dom = c->dom;
+    if (!dom->name && !xml_child(root, "name"))
+        lw_fail(c, root, "missing <name>");
+    if (dom->current_memory_kib > dom->memory_kib && dom->memory_kib) {
+        xmlNodePtr cur = xml_child(root, "currentMemory");
+        lw_fail(c, cur ? cur : root, "currentMemory (%llu KiB) is larger than memory (%llu KiB)",
+                dom->current_memory_kib, dom->memory_kib);
+    }
+    if (!dom->uuid_given && !xml_child(root, "uuid"))
+        ir_uuid_generate(dom->uuid);
+}
+
+ir_domain *xml_domain_lower(xmlDocPtr doc, const char *file, vc_diags *d)
+{
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    lw_ctx c = { file, d, ir_domain_new(), { NULL, 0, 0 }, false };
+    lw_domain_attrs(&c, root);
+    for (xmlNodePtr n = root->children; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        lw_top_fn fn = lw_top_lookup(n);
+        if (!fn) {
+            ir_fragments_add(&c.dom->extra, xml_node_dump(n), lw_pos(n));
+            continue;
+        }
+        lw_set_insert(&c.seen, n);
+        fn(&c, n);
+        if (!lw_top_keeps_all(fn) && !lw_complete(&c, n))
+            ir_fragments_add(&c.dom->extra, xml_node_dump(n), lw_pos(n));
+    }
+    lw_domain_checks(&c, root);
+    free(c.seen.v);
+    if (c.failed || d->nerrors) {
+        ir_domain_free(c.dom);
+        return NULL;
+    }
+    return c.dom;
+}
+
+/* ---- the whole front end --------------------------------------------- */
+
+ir_domain *xml_domain_parse(const char *file, const char *data, size_t len, vc_diags *d)
+{
+    size_t before = d->nerrors;
+    xmlDocPtr doc = xml_doc_read(file, data, len, d);
+    if (!doc)
+        return NULL;
+    ir_domain *dom = NULL;
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    if (root->ns || strcmp((const char *)root->name, "domain") != 0)
+        vc_error_at(d, xml_node_loc(file, root), "expected <domain>, found <%s>",
+                    (const char *)root->name);
+    else if (vc_schema_validate(vc_schema_kind_by_name("domain"), doc, file, d) &&
+             d->nerrors == before)
+        dom = xml_domain_lower(doc, file, d);
+    xmlFreeDoc(doc);
+    return dom;
+}
+
+ir_domain *xml_domain_parse_file(const char *file, vc_diags *d)
+{
+    size_t len;
+    char *data = vc_read_file(file, &len);
+    if (!data) {
+        vc_loc loc = { file, 0, 0 };
+        vc_diag_add(d, VC_ERR_INVALID, VC_SEV_ERROR, loc, "cannot read: %s", strerror(errno));
+        return NULL;
+    }
+    ir_domain *dom = xml_domain_parse(file, data, len, d);
+    free(data);
+    return dom;
+}
