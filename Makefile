@@ -124,4 +124,39 @@ install: all
 clean:
 	rm -rf $(B) $(VIRTC)
 
+# Fuzzing (opt-in, not part of check; tests/fuzz/README.md): one libFuzzer
+# harness per parser, built with clang into $(B)/fuzz/. The library is
+# compiled again with the sanitizers (libvirtc.a has none), into its own
+# objects under $(B)/fuzz/obj/ and an archive of them linked into every
+# harness.
+FUZZ_CC     ?= clang
+FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+               -fno-omit-frame-pointer
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror -pthread $(PKG_CFLAGS) \
+               -I. -Itranslators -Ibuild/grammar -DVIRTC_VERSION='"$(VERSION)"' \
+               -DVIRTC_DATADIR='"$(DATADIR)/virtc"' $(FUZZ_SAN)
+FUZZ_SRCS   := $(wildcard tests/fuzz/*.c)
+FUZZ_BINS   := $(FUZZ_SRCS:tests/fuzz/%.c=$(B)/fuzz/%)
+FUZZ_OBJS   := $(LIB_SRCS:%.c=$(B)/fuzz/obj/%.o) $(GRAMMAR_C:$(B)/%.c=$(B)/fuzz/obj/%.o)
+FUZZ_LIB    := $(B)/fuzz/libvirtc-fuzz.a
+
+fuzz: $(FUZZ_BINS)
+
+$(FUZZ_LIB): $(FUZZ_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(B)/fuzz/obj/%.o: %.c | $(GRAMMAR_H)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+$(B)/fuzz/obj/grammar/%.o: $(B)/grammar/%.c | $(GRAMMAR_H)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -Wno-unused-function \
+	    -Wno-sign-compare -Igrammar -MMD -MP -c -o $@ $<
+
+$(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -MMD -MP -o $@ $< $(FUZZ_LIB) $(LDLIBS)
+
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

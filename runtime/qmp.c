@@ -235,12 +235,16 @@ json_object *rt_qmp_command(rt_qmp *m, const char *cmd, json_object *args,
          * one else on our private socket, but the id makes it checkable). */
         if (json_object_object_get_ex(msg, "event", NULL) ||
             (json_object_object_get_ex(msg, "id", &rid) &&
-             strcmp(json_object_get_string(rid), id) != 0)) {
+             !vc_streq(json_object_get_string(rid), id))) {
             json_object_put(msg);
             continue;
         }
         if (json_object_object_get_ex(msg, "return", &ret)) {
+            /* "return": null is malformed; every command returns an object
+             * or an array, and NULL here would be a failure without a reason. */
             result = json_object_get(ret);
+            if (!result)
+                qmp_fail(d, "reply to '%s' returns null", cmd);
         } else if (json_object_object_get_ex(msg, "error", &err)) {
             char *why = qmp_error_text(err, err_class);
             qmp_fail(d, "'%s' failed: %s", cmd, why);

@@ -25,30 +25,6 @@
 
 /* ---- writing elements ------------------------------------------------ */
 
-/* Escapes for attribute values (quote is the quoting character) and text.
- * Newlines and tabs in attributes are written as references: a parser
- * would turn them into spaces. */
-static void fm_escape(vc_buf *b, const char *s, char quote, bool attr)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '&': vc_buf_puts(b, "&amp;"); break;
-        case '<': vc_buf_puts(b, "&lt;"); break;
-        case '>': vc_buf_puts(b, "&gt;"); break;
-        case '\'':
-            vc_buf_puts(b, quote == '\'' ? "&apos;" : "'");
-            break;
-        case '"':
-            vc_buf_puts(b, quote == '"' || quote == '\'' ? "&quot;" : "\"");
-            break;
-        case '\n': vc_buf_puts(b, attr ? "&#10;" : "\n"); break;
-        case '\r': vc_buf_puts(b, attr ? "&#13;" : "\r"); break;
-        case '\t': vc_buf_puts(b, attr ? "&#9;" : "\t"); break;
-        default: vc_buf_putc(b, *s); break;
-        }
-    }
-}
-
 static void fm_open(vc_buf *b, int depth, const char *name)
 {
     vc_buf_indent(b, depth * 2);
@@ -61,7 +37,7 @@ static void fm_attr(vc_buf *b, const char *name, const char *value)
     if (!value)
         return;
     vc_buf_printf(b, " %s='", name);
-    fm_escape(b, value, '\'', true);
+    vc_buf_xml_escape(b, value, '\'', true);
     vc_buf_putc(b, '\'');
 }
 
@@ -110,7 +86,7 @@ static void fm_text_elem(vc_buf *b, int depth, const char *name, const char *tex
         return;
     fm_open(b, depth, name);
     vc_buf_putc(b, '>');
-    fm_escape(b, text, '\'', false);
+    vc_buf_xml_escape(b, text, '\'', false);
     vc_buf_printf(b, "</%s>\n", name);
 }
 
@@ -186,7 +162,7 @@ static void fm_element(vc_buf *b, xmlNodePtr n, int depth, char quote, bool pret
         if (ns->prefix)
             vc_buf_puts(b, (const char *)ns->prefix);
         vc_buf_printf(b, "=%c", quote);
-        fm_escape(b, (const char *)ns->href, quote, true);
+        vc_buf_xml_escape(b, (const char *)ns->href, quote, true);
         vc_buf_putc(b, quote);
         if (scope->n < (int)VC_ARRAY_SIZE(scope->prefix)) {
             scope->prefix[scope->n] = (const char *)ns->prefix;
@@ -198,7 +174,7 @@ static void fm_element(vc_buf *b, xmlNodePtr n, int depth, char quote, bool pret
         vc_buf_putc(b, ' ');
         fm_qname(b, a->ns, a->name);
         vc_buf_printf(b, "=%c", quote);
-        fm_escape(b, v ? (const char *)v : "", quote, true);
+        vc_buf_xml_escape(b, v ? (const char *)v : "", quote, true);
         vc_buf_putc(b, quote);
         xmlFree(v);
     }
@@ -232,11 +208,11 @@ static void fm_node(vc_buf *b, xmlNodePtr n, int depth, char quote, bool pretty,
     case XML_TEXT_NODE:
     case XML_CDATA_SECTION_NODE:
         if (!pretty)
-            fm_escape(b, (const char *)n->content, quote, false);
+            vc_buf_xml_escape(b, (const char *)n->content, quote, false);
         break;
     case XML_ENTITY_REF_NODE: {
         xmlChar *v = xmlNodeGetContent(n);
-        fm_escape(b, v ? (const char *)v : "", quote, false);
+        vc_buf_xml_escape(b, v ? (const char *)v : "", quote, false);
         xmlFree(v);
         break;
     }
@@ -711,7 +687,7 @@ static void fm_rng(vc_buf *b, int depth, const ir_device *dev)
         fm_attr(&c, "model", r->backend_model);
         if (r->backend_path) {
             vc_buf_putc(&c, '>');
-            fm_escape(&c, r->backend_path, '\'', false);
+            vc_buf_xml_escape(&c, r->backend_path, '\'', false);
             vc_buf_puts(&c, "</backend>\n");
         } else {
             fm_empty(&c);
@@ -892,7 +868,7 @@ static void fm_os(fm_ctx *f)
         fm_attr(&c, "arch", os->arch);
         fm_attr(&c, "machine", os->machine);
         vc_buf_putc(&c, '>');
-        fm_escape(&c, os->type ? os->type : "", '\'', false);
+        vc_buf_xml_escape(&c, os->type ? os->type : "", '\'', false);
         vc_buf_puts(&c, "</type>\n");
     }
     fm_text_elem(&c, 2, "init", os->init);
@@ -902,7 +878,7 @@ static void fm_os(fm_ctx *f)
         fm_attr(&c, "type", os->loader_type);
         if (os->loader) {
             vc_buf_putc(&c, '>');
-            fm_escape(&c, os->loader, '\'', false);
+            vc_buf_xml_escape(&c, os->loader, '\'', false);
             vc_buf_puts(&c, "</loader>\n");
         } else {
             fm_empty(&c);

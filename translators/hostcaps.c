@@ -60,26 +60,12 @@ static long long hc_read_ll(const hostcaps_opts *o, const char *path)
     return v;
 }
 
-static void hc_put_escaped(vc_buf *b, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '&': vc_buf_puts(b, "&amp;"); break;
-        case '<': vc_buf_puts(b, "&lt;"); break;
-        case '>': vc_buf_puts(b, "&gt;"); break;
-        case '\'': vc_buf_puts(b, "&apos;"); break;
-        case '"': vc_buf_puts(b, "&quot;"); break;
-        default: vc_buf_putc(b, *s); break;
-        }
-    }
-}
-
 /* "<elt>text</elt>\n" at indent */
 static void hc_put_text_elt(vc_buf *b, int indent, const char *elt, const char *text)
 {
     vc_buf_indent(b, indent);
     vc_buf_printf(b, "<%s>", elt);
-    hc_put_escaped(b, text);
+    vc_buf_xml_escape(b, text, '\'', true);
     vc_buf_printf(b, "</%s>\n", elt);
 }
 
@@ -499,13 +485,13 @@ static void hc_put_machine(vc_buf *b, const char *name, const char *canonical, u
     vc_buf_puts(b, "      <machine");
     if (canonical) {
         vc_buf_puts(b, " canonical='");
-        hc_put_escaped(b, canonical);
+        vc_buf_xml_escape(b, canonical, '\'', true);
         vc_buf_putc(b, '\'');
     }
     if (max)
         vc_buf_printf(b, " maxCpus='%u'", max);
     vc_buf_putc(b, '>');
-    hc_put_escaped(b, name);
+    vc_buf_xml_escape(b, name, '\'', true);
     vc_buf_puts(b, "</machine>\n");
 }
 

@@ -137,6 +137,23 @@ void vc_buf_indent(vc_buf *b, int n)
         vc_buf_putc(b, ' ');
 }
 
+void vc_buf_xml_escape(vc_buf *b, const char *s, char quote, bool attr)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '&': vc_buf_puts(b, "&amp;"); break;
+        case '<': vc_buf_puts(b, "&lt;"); break;
+        case '>': vc_buf_puts(b, "&gt;"); break;
+        case '\'': vc_buf_puts(b, quote == '\'' ? "&apos;" : "'"); break;
+        case '"': vc_buf_puts(b, quote == '"' || quote == '\'' ? "&quot;" : "\""); break;
+        case '\n': vc_buf_puts(b, attr ? "&#10;" : "\n"); break;
+        case '\r': vc_buf_puts(b, attr ? "&#13;" : "\r"); break;
+        case '\t': vc_buf_puts(b, attr ? "&#9;" : "\t"); break;
+        default: vc_buf_putc(b, *s); break;
+        }
+    }
+}
+
 char *vc_buf_steal(vc_buf *b)
 {
     char *s = b->data ? b->data : vc_xstrdup("");

@@ -355,6 +355,16 @@ static void test_failures(void)
     CHECK(r && strcmp(json_object_get_string(json_object_object_get(r, "arch")), "x86_64") == 0,
           "replies are matched by id");
     json_object_put(r);
+    /* Found by fuzzing: a null id is someone else's reply, not a crash. */
+    vc_buf_puts(&f.out, "{\"return\": {}, \"id\": null}\n");
+    r = rt_qmp_command(m, "query-target", NULL, &cls, &d);
+    CHECK(r && json_object_object_get(r, "arch"), "a reply with a null id is skipped");
+    json_object_put(r);
+    /* Found by fuzzing: "return": null fails with a reason. */
+    vc_buf_puts(&f.out, "{\"return\": null}\n");
+    r = rt_qmp_command(m, "query-target", NULL, &cls, &d);
+    CHECK(!r && diags_mention(&d, "returns null"), "a null return is a located failure");
+    vc_diags_clear(&d);
     r = rt_qmp_command(m, "no-such-command", NULL, &cls, &d);
     CHECK(!r && vc_streq(cls, "CommandNotFound"), "error class returned");
     free(cls);

@@ -128,6 +128,18 @@ static void test_round_trip(void)
     qemu_caps_free(c2);
     qemu_caps_free(e);
     qemu_caps_free(c);
+
+    /* Found by fuzzing: whitespace in attribute values must survive. */
+    e = qemu_caps_new();
+    qemu_caps_add_cpu(e, "a\nb\tc");
+    qemu_caps_finish(e);
+    x1 = qemu_caps_format(e);
+    c2 = qemu_caps_parse("ws.xml", x1, strlen(x1), &d);
+    CHECK(c2 && c2->ncpus == 1 && strcmp(c2->cpus[0], "a\nb\tc") == 0,
+          "newline and tab in an attribute survive a round trip");
+    free(x1);
+    qemu_caps_free(c2);
+    qemu_caps_free(e);
     vc_diags_free(&d);
 }
 

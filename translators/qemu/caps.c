@@ -272,24 +272,10 @@ void qemu_caps_finish(qemu_caps *c)
 
 /* ---- XML form: formatting ----------------------------------------------- */
 
-static void qemu_caps_put_escaped(vc_buf *b, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '&': vc_buf_puts(b, "&amp;"); break;
-        case '<': vc_buf_puts(b, "&lt;"); break;
-        case '>': vc_buf_puts(b, "&gt;"); break;
-        case '\'': vc_buf_puts(b, "&apos;"); break;
-        case '"': vc_buf_puts(b, "&quot;"); break;
-        default: vc_buf_putc(b, *s); break;
-        }
-    }
-}
-
 static void qemu_caps_put_attr(vc_buf *b, const char *name, const char *value)
 {
     vc_buf_printf(b, " %s='", name);
-    qemu_caps_put_escaped(b, value);
+    vc_buf_xml_escape(b, value, '\'', true);
     vc_buf_putc(b, '\'');
 }
 
@@ -324,7 +310,7 @@ char *qemu_caps_format(const qemu_caps *c)
     }
     if (c->arch) {
         vc_buf_puts(&b, "  <arch>");
-        qemu_caps_put_escaped(&b, c->arch);
+        vc_buf_xml_escape(&b, c->arch, '\'', true);
         vc_buf_puts(&b, "</arch>\n");
     }
     for (int f = 0; f < QEMU_CAP_LAST; f++)
