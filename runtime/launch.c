@@ -1,0 +1,609 @@
+/* launch.c: start QEMU from a launch, wait for QMP, stop it (see launch.h). */
+#include "launch.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../translators/util.h"
+
+#define RT_START_TIMEOUT_MS 30000
+#define RT_QMP_TIMEOUT_MS 60000
+#define RT_STOP_TIMEOUT_MS 10000
+/* After QEMU closes its monitor during start-up it is on its way out; this
+ * long is given to it to exit so its message can be read. */
+#define RT_EXIT_GRACE_MS 5000
+
+struct rt_launch {
+    pid_t pid;
+    bool reaped;
+    int status;               /* waitpid status once reaped */
+    char *run_dir;
+    bool own_dir;             /* made here: removed by rt_launch_free */
+    char *qmp_path;
+    bool own_socket;          /* the -chardev/-mon pair was added here */
+    char *log_path;
+    bool own_log;
+    vc_strv argv;
+    rt_qmp *qmp;
+};
+
+static bool rt_fail(vc_diags *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static bool rt_fail(vc_diags *d, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = vc_xvasprintf(fmt, ap);
+    va_end(ap);
+    vc_diag_add(d, VC_ERR_RUNTIME, VC_SEV_ERROR, (vc_loc){ 0 }, "%s", msg);
+    free(msg);
+    return false;
+}
+
+static long long rt_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void rt_sleep_ms(long ms)
+{
+    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+/* ---- the child ---------------------------------------------------------- */
+
+/* Reaps the child if it has exited (block: wait for it). True once reaped. */
+static bool rt_reap(rt_launch *r, bool block)
+{
+    if (r->reaped)
+        return true;
+    for (;;) {
+        pid_t p = waitpid(r->pid, &r->status, block ? 0 : WNOHANG);
+        if (p == r->pid) {
+            r->reaped = true;
+            return true;
+        }
+        if (p < 0 && errno == EINTR)
+            continue;
+        if (p < 0) {
+            /* Not our child any more (someone else reaped it): nothing
+             * is left to wait for. */
+            r->reaped = true;
+            r->status = 0;
+            return true;
+        }
+        return false;
+    }
+}
+
+/* Waits up to ms for the child to exit on its own. */
+static bool rt_wait_exit(rt_launch *r, long long ms)
+{
+    long long deadline = rt_now_ms() + ms;
+    long step = 1;
+    while (!rt_reap(r, false)) {
+        long long left = deadline - rt_now_ms();
+        if (left <= 0)
+            return false;
+        rt_sleep_ms(step < left ? step : (long)left);
+        if (step < 50)
+            step *= 2;
+    }
+    return true;
+}
+
+/* The child leads its own process group (setsid), so the group takes
+ * with it whatever QEMU started (a bridge helper, a network script). */
+static void rt_kill(rt_launch *r)
+{
+    if (r->reaped || r->pid <= 1)
+        return;
+    if (kill(-r->pid, SIGKILL) != 0)
+        kill(r->pid, SIGKILL);
+    rt_reap(r, true);
+}
+
+static char *rt_status_text(int status)
+{
+    if (WIFEXITED(status))
+        return vc_xasprintf("exited with status %d", WEXITSTATUS(status));
+    if (WIFSIGNALED(status))
+        return vc_xasprintf("was killed by signal %d (%s)", WTERMSIG(status),
+                            strsignal(WTERMSIG(status)));
+    return vc_xstrdup("stopped");
+}
+
+/* Between fork and execve: only plain system calls. The exec's errno goes
+ * back through errfd (close-on-exec, so a successful exec closes it). */
+static void rt_child(const rt_launch *r, char *const envp[], int nullfd, int logfd,
+                     int errfd, pid_t parent)
+{
+    /* Its own session: a terminal's ^C is for virtc, which then stops QEMU. */
+    setsid();
+    /* Killed with us: a virtc that dies leaves no QEMU behind. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent)
+        _exit(127);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    signal(SIGPIPE, SIG_DFL);
+    signal(SIGCHLD, SIG_DFL);
+    if (dup2(nullfd, 0) < 0 || dup2(logfd, 1) < 0 || dup2(logfd, 2) < 0)
+        goto fail;
+    /* Keep only 0-2 and the error pipe (closed by the exec itself). */
+    if (errfd != 3) {
+        if (dup3(errfd, 3, O_CLOEXEC) < 0)
+            goto fail;
+    } else if (fcntl(3, F_SETFD, FD_CLOEXEC) < 0) {
+        goto fail;
+    }
+    close_range(4, ~0U, 0);
+    execve(r->argv.v[0], r->argv.v, envp);
+fail:;
+    int e = errno;
+    ssize_t n = write(3, &e, sizeof(e));
+    (void)n;
+    _exit(127);
+}
+
+/* ---- start --------------------------------------------------------------- */
+
+static char *rt_mkdtemp(vc_diags *d)
+{
+    const char *tmp = getenv("TMPDIR");
+    char *dir = vc_xasprintf("%s/virtc-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(dir)) {
+        rt_fail(d, "cannot make a run directory %s: %s", dir, strerror(errno));
+        free(dir);
+        return NULL;
+    }
+    return dir;
+}
+
+static void rt_build_argv(rt_launch *r, const qemu_launch *l, const rt_launch_opts *o)
+{
+    for (size_t i = 0; i < l->argv.n; i++)
+        vc_strv_add(&r->argv, i == 0 && o->emulator ? o->emulator : l->argv.v[i]);
+    if (r->own_socket) {
+        vc_buf b;
+        vc_buf_init(&b);
+        vc_buf_puts(&b, "socket,id=virtcqmp,path=");
+        qemu_opt_escape(&b, r->qmp_path);
+        vc_buf_puts(&b, ",server=on,wait=off");
+        vc_strv_add(&r->argv, "-chardev");
+        vc_strv_take(&r->argv, vc_buf_steal(&b));
+        vc_strv_add(&r->argv, "-mon");
+        vc_strv_add(&r->argv, "chardev=virtcqmp,mode=control");
+    }
+    for (const char *const *a = o->extra_args; a && *a; a++)
+        vc_strv_add(&r->argv, *a);
+}
+
+/* Forks and execs; false (the child reaped) when the exec itself failed. */
+static bool rt_spawn(rt_launch *r, const qemu_launch *l, vc_diags *d)
+{
+    int nullfd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (nullfd < 0)
+        return rt_fail(d, "cannot open /dev/null: %s", strerror(errno));
+    int logfd = open(r->log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0600);
+    if (logfd < 0) {
+        close(nullfd);
+        return rt_fail(d, "cannot open the log %s: %s", r->log_path, strerror(errno));
+    }
+    int errpipe[2];
+    if (pipe2(errpipe, O_CLOEXEC) != 0) {
+        close(nullfd);
+        close(logfd);
+        return rt_fail(d, "pipe: %s", strerror(errno));
+    }
+    /* An empty environment is still an environment: envp must not be NULL. */
+    char *empty_env[] = { NULL };
+    char *const *envp = l->env.v ? l->env.v : empty_env;
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid == 0)
+        rt_child(r, envp, nullfd, logfd, errpipe[1], parent);
+    int fork_errno = errno;
+    close(nullfd);
+    close(logfd);
+    close(errpipe[1]);
+    if (pid < 0) {
+        close(errpipe[0]);
+        return rt_fail(d, "fork: %s", strerror(fork_errno));
+    }
+    r->pid = pid;
+    r->reaped = false;
+    int child_errno = 0;
+    ssize_t n;
+    do {
+        n = read(errpipe[0], &child_errno, sizeof(child_errno));
+    } while (n < 0 && errno == EINTR);
+    close(errpipe[0]);
+    if (n == (ssize_t)sizeof(child_errno)) {
+        rt_reap(r, true);
+        return rt_fail(d, "cannot execute %s: %s", r->argv.v[0], strerror(child_errno));
+    }
+    return true;
+}
+
+/* What follows the "2026-01-31T12:34:56.789012Z " that "-msg timestamp=on"
+ * puts before each of QEMU's messages (the line itself when there is none):
+ * a message is compared and grouped, a time stamp makes each one unique. */
+static const char *rt_skip_timestamp(const char *line)
+{
+    static const char shape[] = "dddd-dd-ddTdd:dd:dd";
+    const char *s = line;
+    for (const char *p = shape; *p; p++, s++)
+        if (*p == 'd' ? !(*s >= '0' && *s <= '9') : *s != *p)
+            return line;
+    if (*s == '.')
+        for (s++; *s >= '0' && *s <= '9'; s++)
+            ;
+    return s[0] == 'Z' && s[1] == ' ' ? s + 2 : line;
+}
+
+/* The message of a QEMU that exited during start-up: its last words, or
+ * how it ended when it said nothing. */
+static bool rt_fail_exited(rt_launch *r, vc_diags *d)
+{
+    char *line = rt_launch_last_line(r->log_path);
+    if (line) {
+        rt_fail(d, "%s", rt_skip_timestamp(line));
+        free(line);
+        return false;
+    }
+    char *how = rt_status_text(r->status);
+    rt_fail(d, "%s %s before its monitor answered", r->argv.v[0], how);
+    free(how);
+    return false;
+}
+
+/* A negotiated session, or NULL: *refused tells "no one listens yet"
+ * (keep polling) from a monitor that answered badly. */
+static rt_qmp *rt_try_qmp(const char *path, int timeout_ms, bool *refused, vc_diags *d)
+{
+    vc_diags tmp;
+    vc_diags_init(&tmp);
+    rt_qmp *m = rt_qmp_connect_unix(path, timeout_ms, &tmp);
+    *refused = m == NULL;
+    if (m && !rt_qmp_handshake(m, &tmp)) {
+        rt_qmp_free(m);
+        m = NULL;
+    }
+    if (!m && !*refused)
+        vc_diags_append(d, &tmp);
+    vc_diags_free(&tmp);
+    return m;
+}
+
+/* Polls the socket until QMP answers, the child exits or time runs out. */
+static bool rt_wait_ready(rt_launch *r, int start_ms, int qmp_ms, vc_diags *d)
+{
+    long long deadline = rt_now_ms() + start_ms;
+    long step = 1;
+    for (;;) {
+        if (rt_reap(r, false))
+            return rt_fail_exited(r, d);
+        long long left = deadline - rt_now_ms();
+        if (left <= 0) {
+            rt_kill(r);
+            return rt_fail(d, "%s: no answer on its monitor %s within %d ms", r->argv.v[0],
+                           r->qmp_path, start_ms);
+        }
+        bool refused;
+        vc_diags why;
+        vc_diags_init(&why);
+        rt_qmp *probe = rt_try_qmp(r->qmp_path, (int)left, &refused, &why);
+        if (probe) {
+            vc_diags_free(&why);
+            /* The probe's session ends with the start budget; the caller's
+             * gets its own, so a slow start does not shorten it. */
+            rt_qmp_free(probe);
+            bool dummy;
+            r->qmp = rt_try_qmp(r->qmp_path, qmp_ms, &dummy, d);
+            if (r->qmp)
+                return true;
+            rt_kill(r);
+            return false;
+        }
+        if (!refused) {
+            /* The monitor hung up or timed out: a QEMU that failed after
+             * creating its socket; its own message says why. */
+            if (rt_wait_exit(r, RT_EXIT_GRACE_MS)) {
+                vc_diags_free(&why);
+                return rt_fail_exited(r, d);
+            }
+            vc_diags_append(d, &why);
+            vc_diags_free(&why);
+            rt_kill(r);
+            return false;
+        }
+        vc_diags_free(&why);
+        /* A connect is cheap and QEMU's start is short: polling every
+         * millisecond or two costs nothing and keeps the wait tight. */
+        rt_sleep_ms(step);
+        step = 2;
+    }
+}
+
+static void rt_launch_release(rt_launch *r)
+{
+    if (r->qmp) {
+        rt_qmp_free(r->qmp);
+        r->qmp = NULL;
+    }
+    rt_kill(r);
+    if (r->own_socket && r->qmp_path)
+        unlink(r->qmp_path);
+    if (r->own_log && r->log_path)
+        unlink(r->log_path);
+    if (r->own_dir && r->run_dir)
+        rmdir(r->run_dir);
+}
+
+rt_launch *rt_launch_start(const qemu_launch *l, const rt_launch_opts *opts, vc_diags *d)
+{
+    static const rt_launch_opts defaults;
+    const rt_launch_opts *o = opts ? opts : &defaults;
+    if (!l || l->argv.n == 0) {
+        rt_fail(d, "the launch has no command");
+        return NULL;
+    }
+    const char *emulator = o->emulator ? o->emulator : l->argv.v[0];
+    if (emulator[0] != '/') {
+        /* execve takes a path; a search through PATH is a shell's job. */
+        rt_fail(d, "the emulator must be an absolute path, not '%s'", emulator);
+        return NULL;
+    }
+    rt_launch *r = vc_xcalloc(1, sizeof(*r));
+    r->reaped = true;   /* nothing to reap until the fork */
+    vc_strv_init(&r->argv);
+    if (o->run_dir) {
+        r->run_dir = vc_xstrdup(o->run_dir);
+    } else if ((r->run_dir = rt_mkdtemp(d)) != NULL) {
+        r->own_dir = true;
+    } else {
+        rt_launch_free(r);
+        return NULL;
+    }
+    r->own_socket = o->qmp_socket == NULL;
+    r->qmp_path = o->qmp_socket ? vc_xstrdup(o->qmp_socket)
+                                : vc_xasprintf("%s/qmp.sock", r->run_dir);
+    r->own_log = o->log_path == NULL && r->own_dir;
+    r->log_path = o->log_path ? vc_xstrdup(o->log_path)
+                              : vc_xasprintf("%s/qemu.log", r->run_dir);
+    rt_build_argv(r, l, o);
+    /* A stale socket would answer "connection refused" until QEMU replaces
+     * it; one we name is ours to remove. */
+    if (r->own_socket)
+        unlink(r->qmp_path);
+    if (!rt_spawn(r, l, d)) {
+        rt_launch_free(r);
+        return NULL;
+    }
+    int start_ms = o->start_timeout_ms > 0 ? o->start_timeout_ms : RT_START_TIMEOUT_MS;
+    int qmp_ms = o->qmp_timeout_ms > 0 ? o->qmp_timeout_ms : RT_QMP_TIMEOUT_MS;
+    if (!rt_wait_ready(r, start_ms, qmp_ms, d)) {
+        rt_launch_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+/* ---- accessors ----------------------------------------------------------- */
+
+rt_qmp *rt_launch_qmp(rt_launch *r)
+{
+    return r->qmp;
+}
+
+pid_t rt_launch_pid(const rt_launch *r)
+{
+    return r->pid;
+}
+
+const char *rt_launch_log_path(const rt_launch *r)
+{
+    return r->log_path;
+}
+
+const char *rt_launch_qmp_path(const rt_launch *r)
+{
+    return r->qmp_path;
+}
+
+char *const *rt_launch_argv(const rt_launch *r)
+{
+    return r->argv.v;
+}
+
+/* ---- stop ---------------------------------------------------------------- */
+
+/* "quit" over the session, or over a fresh one when the session is spent
+ * (its deadline passed). False when QEMU could not be asked. */
+static bool rt_send_quit(rt_launch *r)
+{
+    vc_diags tmp;
+    vc_diags_init(&tmp);
+    json_object *ret = r->qmp ? rt_qmp_command(r->qmp, "quit", NULL, NULL, &tmp) : NULL;
+    if (r->qmp) {
+        rt_qmp_free(r->qmp);
+        r->qmp = NULL;
+    }
+    if (!ret && !r->reaped) {
+        bool refused;
+        rt_qmp *m = rt_try_qmp(r->qmp_path, 2000, &refused, &tmp);
+        if (m) {
+            ret = rt_qmp_command(m, "quit", NULL, NULL, &tmp);
+            rt_qmp_free(m);
+        }
+    }
+    vc_diags_free(&tmp);
+    if (!ret)
+        return false;
+    json_object_put(ret);
+    return true;
+}
+
+bool rt_launch_stop(rt_launch *r, int timeout_ms, vc_diags *d)
+{
+    if (!r->reaped || r->qmp) {
+        int ms = timeout_ms > 0 ? timeout_ms : RT_STOP_TIMEOUT_MS;
+        /* QEMU may hang up before its reply to quit is read: whatever
+         * the reply, it gets its time to exit before the SIGKILL. */
+        bool asked = !r->reaped && rt_send_quit(r);
+        if (!r->reaped && !rt_wait_exit(r, asked ? ms : RT_EXIT_GRACE_MS)) {
+            rt_kill(r);
+            return rt_fail(d, "%s did not exit %s; killed", r->argv.v[0],
+                           asked ? "after quit" : "(its monitor did not take quit)");
+        }
+    }
+    if (WIFEXITED(r->status) && WEXITSTATUS(r->status) == 0)
+        return true;
+    char *how = rt_status_text(r->status);
+    rt_fail(d, "%s %s", r->argv.v[0], how);
+    free(how);
+    return false;
+}
+
+void rt_launch_free(rt_launch *r)
+{
+    if (!r)
+        return;
+    rt_launch_release(r);
+    free(r->run_dir);
+    free(r->qmp_path);
+    free(r->log_path);
+    vc_strv_free(&r->argv);
+    free(r);
+}
+
+/* ---- messages ------------------------------------------------------------ */
+
+/* QEMU follows some errors with hints ("qemu-system-x86_64: info: its size
+ * must be ..."); the error is the line before. */
+static bool rt_is_hint(const char *s, size_t n)
+{
+    const char *colon = memchr(s, ':', n);
+    return colon && (size_t)(colon - s) + 8 <= n && strncmp(colon, ": info: ", 8) == 0;
+}
+
+char *rt_launch_last_line(const char *path)
+{
+    size_t len;
+    char *text = vc_read_file(path, &len);
+    if (!text)
+        return NULL;
+    char *end = text + len;
+    char *line = NULL;
+    for (char *s = text; s < end;) {
+        char *nl = memchr(s, '\n', (size_t)(end - s));
+        char *e = nl ? nl : end;
+        char *t = e;
+        while (t > s && (t[-1] == '\r' || t[-1] == ' ' || t[-1] == '\t'))
+            t--;
+        if (t > s && !(line && rt_is_hint(s, (size_t)(t - s)))) {
+            free(line);
+            line = vc_xstrndup(s, (size_t)(t - s));
+        }
+        s = nl ? nl + 1 : end;
+    }
+    free(text);
+    return line;
+}
+
+/*
+ * What QEMU says when the host, not the command line, is the problem. The
+ * first pattern found in the message wins, so the specific ones come before
+ * the general ones ("Permission denied" on /dev/vfio is vfio).
+ */
+static const struct {
+    const char *pattern;
+    const char *resource;
+} rt_host_reasons[] = {
+    { "/dev/net/tun", "tap device" },
+    { "could not configure tap", "tap device" },
+    { "bridge helper", "bridge" },
+    { "bridge.conf", "bridge" },
+    { "qemu-bridge-helper", "bridge" },
+    { "/dev/vfio", "host PCI device (vfio)" },
+    { "vfio", "host PCI device (vfio)" },
+    { "/sys/bus/pci", "host PCI device" },
+    { "hugepage", "hugepages" },
+    { "hugetlbfs", "hugepages" },
+    { "host usb device", "host USB device" },
+    { "/dev/bus/usb", "host USB device" },
+    { "could not add USB device 'host:", "host USB device" },
+    { "libusb", "host USB device" },
+    { "/dev/sg", "host SCSI device" },
+    { "Is this a SCSI device", "host SCSI device" },
+    { "vhost-scsi", "vhost-scsi" },
+    { "/dev/vhost-vsock", "vhost-vsock" },
+    { "vhost-vsock", "vhost-vsock" },
+    { "/dev/vhost-net", "vhost-net" },
+    { "vhost-vdpa", "vdpa device" },
+    { "/dev/tpm", "host TPM" },
+    { "tpm-emulator", "TPM emulator (swtpm)" },
+    { "/dev/sev", "AMD SEV" },
+    { "sev-guest", "AMD SEV" },
+    { "SEV:", "AMD SEV" },
+    { "Could not access KVM", "KVM" },
+    { "failed to initialize kvm", "KVM" },
+    { "/dev/kvm", "KVM" },
+    { "host doesn't support requested feature", "host CPU feature" },
+    /* maxMemory beyond what the CPU's physical address bits reach */
+    { "phys-bits too low", "CPU physical address bits" },
+    { "not supported by the host", "host CPU feature" },
+    { "locking memory failed", "locked memory limit" },
+    { "mlock", "locked memory limit" },
+    { "Cannot allocate memory", "host memory" },
+    { "cannot set up guest memory", "host memory" },
+    { "Address already in use", "port in use" },
+    { "Failed to find an available port", "port in use" },
+    { "Cannot assign requested address", "listen address" },
+    { "Could not resolve", "name resolution" },
+    { "Name or service not known", "name resolution" },
+    { "Temporary failure in name resolution", "name resolution" },
+    { "Connection refused", "socket peer" },
+    { "Failed to connect", "socket peer" },
+    { "Network is unreachable", "network" },
+    { "No route to host", "network" },
+    { "could not load kernel", "kernel image" },
+    { "linux kernel too old", "kernel image" },
+    { "Linux kernel", "kernel image" },
+    { "could not load PC BIOS", "firmware" },
+    { "pflash", "firmware" },
+    { "audio driver", "audio backend" },
+    { "credentials", "TLS credentials" },
+    { "x509", "TLS credentials" },
+    { "SASL", "SASL" },
+    { "Permission denied", "permission" },
+    { "Operation not permitted", "permission" },
+    { "'/dev/", "host device" },
+    { "No such device", "host device" },
+    { "No such file or directory", "host file" },
+};
+
+const char *rt_launch_classify(const char *msg)
+{
+    if (!msg)
+        return NULL;
+    for (size_t i = 0; i < VC_ARRAY_SIZE(rt_host_reasons); i++)
+        if (strcasestr(msg, rt_host_reasons[i].pattern))
+            return rt_host_reasons[i].resource;
+    return NULL;
+}

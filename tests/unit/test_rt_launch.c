@@ -1,0 +1,208 @@
+/* test_rt_launch.c: runtime/launch without a QEMU: the failure paths of a
+ * start (no binary, an exit, a message on stderr, a hang), what is left
+ * behind (nothing), the last-line reader and the host classification.
+ * Starting the real QEMU is tests/runtime/launch-qemu.sh's part. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../../runtime/launch.h"
+#include "check.h"
+#include "util.h"
+
+static qemu_launch *launch_of(const char *const *words)
+{
+    qemu_launch *l = vc_xcalloc(1, sizeof(*l));
+    vc_strv_init(&l->env);
+    vc_strv_init(&l->argv);
+    vc_diags_init(&l->warnings);
+    vc_strv_add(&l->env, "LC_ALL=C");
+    for (; *words; words++)
+        vc_strv_add(&l->argv, *words);
+    return l;
+}
+
+/* Starts words; returns the first error's message (owned) or NULL when the
+ * start succeeded (it never should here). */
+static char *start_fails(const char *const *words, int timeout_ms)
+{
+    qemu_launch *l = launch_of(words);
+    rt_launch_opts o = { .start_timeout_ms = timeout_ms };
+    vc_diags d;
+    vc_diags_init(&d);
+    rt_launch *r = rt_launch_start(l, &o, &d);
+    char *msg = NULL;
+    if (!r && d.n > 0)
+        msg = vc_xstrdup(d.v[0].message);
+    if (!r && d.n > 0 && d.v[0].code != VC_ERR_RUNTIME) {
+        free(msg);
+        msg = vc_xstrdup("wrong error code");
+    }
+    rt_launch_free(r);
+    vc_diags_free(&d);
+    qemu_launch_free(l);
+    return msg;
+}
+
+static bool msg_is(char *msg, const char *want)
+{
+    bool ok = msg && strcmp(msg, want) == 0;
+    if (!ok)
+        printf("  got '%s', want '%s'\n", msg ? msg : "(started)", want);
+    free(msg);
+    return ok;
+}
+
+static bool msg_has(char *msg, const char *want)
+{
+    bool ok = msg && strstr(msg, want);
+    if (!ok)
+        printf("  got '%s', want it to contain '%s'\n", msg ? msg : "(started)", want);
+    free(msg);
+    return ok;
+}
+
+/* No run directory of ours is left under TMPDIR. */
+static bool no_run_dirs(const char *tmp)
+{
+    char *cmd = vc_xasprintf("ls %s | grep -q virtc-", tmp);
+    int rc = system(cmd);
+    free(cmd);
+    return rc != 0;
+}
+
+static void test_start_failures(void)
+{
+    char tmpl[] = "/tmp/rt-launch-test-XXXXXX";
+    if (!mkdtemp(tmpl)) {
+        CHECK(0, "mkdtemp");
+        return;
+    }
+    setenv("TMPDIR", tmpl, 1);
+
+    static const char *const relative[] = { "qemu-system-x86_64", NULL };
+    CHECK(msg_is(start_fails(relative, 0),
+                 "the emulator must be an absolute path, not 'qemu-system-x86_64'"),
+          "a relative emulator is refused (no PATH search)");
+
+    static const char *const missing[] = { "/nonexistent/qemu", NULL };
+    CHECK(msg_is(start_fails(missing, 0),
+                 "cannot execute /nonexistent/qemu: No such file or directory"),
+          "execve's error is the message");
+
+    static const char *const fails[] = { "/bin/false", NULL };
+    CHECK(msg_is(start_fails(fails, 0), "/bin/false exited with status 1 before its monitor answered"),
+          "a silent exit says how it ended");
+
+    /* QEMU's last words are the message, whatever came before them. */
+    static const char *const says[] = {
+        "/bin/sh", "-c",
+        "echo 'warning: something' >&2; echo 'qemu-system-x86_64: -device x: it broke' >&2; "
+        "echo >&2; exit 1",
+        NULL
+    };
+    CHECK(msg_is(start_fails(says, 0), "qemu-system-x86_64: -device x: it broke"),
+          "the last non-blank stderr line is the message");
+
+    static const char *const stamped[] = {
+        "/bin/sh", "-c",
+        "echo '2026-11-22T03:02:08.177570Z qemu-system-x86_64: -m 1T: no memory' >&2; exit 1",
+        NULL
+    };
+    CHECK(msg_is(start_fails(stamped, 0), "qemu-system-x86_64: -m 1T: no memory"),
+          "the time stamp of -msg timestamp=on is not part of the message");
+
+    /* The environment is exactly the launch's: nothing of ours leaks in. */
+    setenv("RT_LAUNCH_TEST_LEAK", "leaked", 1);
+    static const char *const env[] = {
+        "/bin/sh", "-c", "echo \"env:${RT_LAUNCH_TEST_LEAK:-none}:$LC_ALL\" >&2; exit 3", NULL
+    };
+    CHECK(msg_is(start_fails(env, 0), "env:none:C"), "the child gets exactly the launch's env");
+
+    /* Standard input is /dev/null: a read sees end of file at once. */
+    static const char *const stdin_null[] = {
+        "/bin/sh", "-c", "if read x; then echo has-input >&2; else echo eof >&2; fi; exit 1", NULL
+    };
+    CHECK(msg_is(start_fails(stdin_null, 0), "eof"), "stdin is /dev/null");
+
+    static const char *const hangs[] = { "/bin/sh", "-c", "sleep 30.0137; exit 0", NULL };
+    CHECK(msg_has(start_fails(hangs, 300), "no answer on its monitor"), "a hang is bounded");
+    CHECK(system("pgrep -f 'sleep 30[.]0137' >/dev/null") != 0,
+          "the hung child and its own child are gone");
+
+    CHECK(no_run_dirs(tmpl), "failed starts leave no run directory");
+    rmdir(tmpl);
+    unsetenv("TMPDIR");
+}
+
+static void test_last_line(void)
+{
+    char path[] = "/tmp/rt-launch-log-XXXXXX";
+    int fd = mkstemp(path);
+    const char text[] = "first\r\nqemu: the reason  \r\nqemu: info: a hint\n\n   \n";
+    CHECK(fd >= 0 && write(fd, text, sizeof(text) - 1) == (ssize_t)sizeof(text) - 1,
+          "write a log");
+    close(fd);
+    char *line = rt_launch_last_line(path);
+    CHECK(line && strcmp(line, "qemu: the reason") == 0, "last line: trailing blanks, CR and hints go");
+    free(line);
+    fd = open(path, O_WRONLY | O_TRUNC);
+    close(fd);
+    CHECK(rt_launch_last_line(path) == NULL, "last line of an empty log is NULL");
+    unlink(path);
+    CHECK(rt_launch_last_line(path) == NULL, "last line of no file is NULL");
+}
+
+static void test_classify(void)
+{
+    static const struct {
+        const char *msg;
+        const char *want;   /* NULL: QEMU rejected the command line */
+    } cases[] = {
+        { "qemu-system-x86_64: -netdev tap,id=hostnet0,ifname=vnet0: could not configure "
+          "/dev/net/tun (vnet0): Operation not permitted", "tap device" },
+        { "qemu-system-x86_64: -netdev bridge,br=br0,id=hostnet0: bridge helper failed", "bridge" },
+        { "qemu-system-x86_64: -device vfio-pci,host=0000:06:12.5: vfio 0000:06:12.5: "
+          "no such host device: No such file or directory", "host PCI device (vfio)" },
+        { "qemu-system-x86_64: can't open backing store /dev/hugepages/libvirt/qemu for guest "
+          "RAM: No such file or directory", "hugepages" },
+        { "qemu-system-x86_64: -object memory-backend-file,mem-path=/dev/hugepages2M: "
+          "No such file or directory", "hugepages" },
+        { "qemu-system-x86_64: -usbdevice host:14.6: could not add USB device 'host:14.6'",
+          "host USB device" },
+        { "qemu-system-x86_64: -chardev socket,id=c,path=/x.sock: Failed to connect to "
+          "'/x.sock': No such file or directory", "socket peer" },
+        { "qemu-system-x86_64: -vnc 2001:1:2::1:5903: Failed to bind socket: Cannot assign "
+          "requested address", "listen address" },
+        { "qemu-system-x86_64: -chardev tty,id=c,path=/dev/ttyS9: Could not open '/dev/ttyS9': "
+          "Permission denied", "permission" },
+        { "Could not access KVM kernel module: No such file or directory", "KVM" },
+        { "qemu-system-x86_64: -device no-such-device: 'no-such-device' is not a valid device "
+          "model name", NULL },
+        { "qemu-system-x86_64: -net nic,vlan=0: Invalid parameter 'vlan'", NULL },
+        { "qemu-system-x86_64: -no-kqemu: invalid option", NULL },
+    };
+    for (size_t i = 0; i < VC_ARRAY_SIZE(cases); i++) {
+        const char *got = rt_launch_classify(cases[i].msg);
+        bool ok = cases[i].want ? vc_streq(got, cases[i].want) : got == NULL;
+        if (!ok)
+            printf("  classify(%s) = %s\n", cases[i].msg, got ? got : "(rejected)");
+        char *name = vc_xasprintf("classify: %s", cases[i].want ? cases[i].want : "rejected option");
+        CHECK(ok, name);
+        free(name);
+    }
+    CHECK(rt_launch_classify(NULL) == NULL, "classify(NULL)");
+}
+
+int main(void)
+{
+    signal(SIGPIPE, SIG_IGN);
+    test_start_failures();
+    test_last_line();
+    test_classify();
+    return check_done();
+}
