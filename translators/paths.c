@@ -17,6 +17,7 @@ static pthread_once_t paths_once = PTHREAD_ONCE_INIT;
 static char *paths_exe_dir;
 static char *paths_schema_dir;
 static char *paths_profile_dir;
+static char *paths_xsl_dir;
 
 /* The checkout root when the executable sits in <root>/tools (or in
  * <root>/tests for test programs) and <root>/schemas exists. */
@@ -64,6 +65,7 @@ static void paths_init(void)
     paths_schema_dir = paths_pick("VIRTC_SCHEMA_DIR", "schemas", "schemas", root);
     paths_profile_dir = paths_pick("VIRTC_PROFILE_DIR", "translators/qemu/profiles",
                                    "qemu-profiles", root);
+    paths_xsl_dir = paths_pick("VIRTC_XSL_DIR", "tools", "xsl", root);
     free(root);
 }
 
@@ -83,4 +85,10 @@ const char *vc_profile_dir(void)
 {
     pthread_once(&paths_once, paths_init);
     return paths_profile_dir;
+}
+
+const char *vc_xsl_dir(void)
+{
+    pthread_once(&paths_once, paths_init);
+    return paths_xsl_dir;
 }

@@ -13,6 +13,9 @@ const char *vc_schema_dir(void);
 /* VIRTC_PROFILE_DIR, else <checkout>/translators/qemu/profiles,
  * else VIRTC_DATADIR/qemu-profiles. */
 const char *vc_profile_dir(void);
+/* VIRTC_XSL_DIR, else <checkout>/tools, else VIRTC_DATADIR/xsl: the report
+ * stylesheets (e.g. junit.xsl). */
+const char *vc_xsl_dir(void);
 /* The directory of the running executable; NULL when unknown. */
 const char *vc_exe_dir(void);
 

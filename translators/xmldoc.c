@@ -109,6 +109,12 @@ static void xml_error_handler(void *user, xmlErrorPtr err)
 
 xmlDocPtr xml_doc_read(const char *file, const char *data, size_t len, vc_diags *d)
 {
+    return xml_doc_read_opts(file, data, len, 0, d);
+}
+
+xmlDocPtr xml_doc_read_opts(const char *file, const char *data, size_t len, unsigned flags,
+                            vc_diags *d)
+{
     xml_init();
     xml_read_state st = { file, d, 0 };
     vc_loc top = { file, 1, 1 };
@@ -129,9 +135,10 @@ xmlDocPtr xml_doc_read(const char *file, const char *data, size_t len, vc_diags 
     ctxt->sax->warning = NULL;
     ctxt->vctxt.error = NULL;
     ctxt->vctxt.warning = NULL;
-    xmlDocPtr doc = xmlCtxtReadMemory(ctxt, data, (int)len, file, NULL,
-                                      XML_PARSE_NONET | XML_PARSE_NOCDATA |
-                                      XML_PARSE_BIG_LINES);
+    int options = XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES;
+    if (flags & XML_DOC_NOBLANKS)
+        options |= XML_PARSE_NOBLANKS;
+    xmlDocPtr doc = xmlCtxtReadMemory(ctxt, data, (int)len, file, NULL, options);
     bool ok = doc && ctxt->wellFormed && st.nerrors == 0;
     if (!ok && st.nerrors == 0)
         vc_error_at(d, top, "malformed XML document");

@@ -17,6 +17,13 @@
 /* Parse data (len bytes) named file. On failure returns NULL with located
  * errors in d. Never touches the network, never loads external entities. */
 xmlDocPtr xml_doc_read(const char *file, const char *data, size_t len, vc_diags *d);
+/* xml_doc_read with flags. XML_DOC_NOBLANKS drops the whitespace-only text
+ * between elements (text that is an element's whole content stays): less to
+ * build, walk and free for readers that never write the tree back, such as
+ * `virtc validate` (RelaxNG ignores that whitespace anyway). */
+#define XML_DOC_NOBLANKS 1u
+xmlDocPtr xml_doc_read_opts(const char *file, const char *data, size_t len, unsigned flags,
+                            vc_diags *d);
 /* Read and parse a file ("-" for standard input). */
 xmlDocPtr xml_doc_read_file(const char *file, vc_diags *d);
 

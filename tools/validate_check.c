@@ -1,0 +1,275 @@
+/*
+ * validate_check.c: checking one file, and checking many in parallel.
+ *
+ * A check is: read (bounded), parse (xmldoc: positions on every element),
+ * find the kind (--type or the root element), validate against the kind's
+ * schema, then the semantic checks of the kinds that have a front end (a
+ * domain must also lower to the IR). Each worker thread has its own parser
+ * and validation contexts; the compiled schemas are shared read-only
+ * (schema.c).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../translators/domain_xml.h"
+#include "../translators/ir.h"
+#include "../translators/util.h"
+#include "../translators/xmldoc.h"
+#include "validate.h"
+
+/* ---- reading ------------------------------------------------------------ */
+
+/* A worker's read buffer, kept from file to file (one allocation per
+ * worker, not one per file). It never grows past VAL_MAX_BYTES + 1, so a
+ * worker holds at most that plus one document. */
+typedef struct check_buf {
+    char *data;
+    size_t cap;
+} check_buf;
+
+static void check_buf_reserve(check_buf *b, size_t need)
+{
+    if (b->cap >= need)
+        return;
+    b->data = vc_xrealloc(b->data, need);
+    b->cap = need;
+}
+
+static bool check_read_error(val_file *f, const char *why)
+{
+    vc_loc loc = { f->name, 1, 1 };
+    return vc_error_at(&f->diags, loc, "cannot read: %s", why);
+}
+
+static bool check_too_large(val_file *f)
+{
+    vc_loc loc = { f->name, 1, 1 };
+    return vc_error_at(&f->diags, loc, "document too large (the limit is %zu MiB)",
+                       VAL_MAX_BYTES >> 20);
+}
+
+/* Reads at most VAL_MAX_BYTES + 1 bytes, in one read() for a regular file
+ * whose size is known. */
+static bool check_read_fd(val_file *f, int fd, check_buf *b, size_t *len)
+{
+    struct stat st;
+    if (fstat(fd, &st) != 0)
+        return check_read_error(f, strerror(errno));
+    if (S_ISDIR(st.st_mode))
+        return check_read_error(f, strerror(EISDIR));
+    if (S_ISREG(st.st_mode)) {
+        if ((unsigned long long)st.st_size > VAL_MAX_BYTES)
+            return check_too_large(f);
+        check_buf_reserve(b, (size_t)st.st_size + 1);   /* +1 sees a file that grew */
+    } else {
+        check_buf_reserve(b, 65536);
+    }
+    size_t n = 0;
+    for (;;) {
+        if (n == b->cap) {
+            if (b->cap > VAL_MAX_BYTES)
+                return check_too_large(f);
+            check_buf_reserve(b, b->cap * 2 > VAL_MAX_BYTES + 1 ? VAL_MAX_BYTES + 1 : b->cap * 2);
+        }
+        ssize_t r = read(fd, b->data + n, b->cap - n);
+        if (r == 0)
+            break;
+        if (r > 0 && S_ISREG(st.st_mode) && n + (size_t)r == (size_t)st.st_size) {
+            /* all fstat promised: skip the read() that would say EOF */
+            n += (size_t)r;
+            break;
+        }
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            return check_read_error(f, strerror(errno));
+        }
+        n += (size_t)r;
+    }
+    if (n > VAL_MAX_BYTES)
+        return check_too_large(f);
+    *len = n;
+    return true;
+}
+
+static bool check_read(val_file *f, check_buf *b, size_t *len)
+{
+    if (!f->path)
+        return check_read_fd(f, STDIN_FILENO, b, len);
+    int fd = open(f->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
+        return check_read_error(f, strerror(errno));
+    bool ok = check_read_fd(f, fd, b, len);
+    close(fd);
+    return ok;
+}
+
+/* ---- semantic checks after the schema ----------------------------------- */
+
+static bool check_domain(xmlDocPtr doc, const char *file, vc_diags *d)
+{
+    ir_domain *dom = xml_domain_lower(doc, file, d);
+    if (!dom)
+        return false;
+    ir_domain_free(dom);
+    return true;
+}
+
+/* The kinds whose front end makes checks a schema cannot. */
+static const struct {
+    const char *kind;
+    bool (*check)(xmlDocPtr doc, const char *file, vc_diags *d);
+} check_semantic[] = {
+    { "domain", check_domain },
+};
+
+static bool check_semantics(const vc_schema_kind *kind, xmlDocPtr doc, const char *file,
+                            vc_diags *d)
+{
+    for (size_t i = 0; i < VC_ARRAY_SIZE(check_semantic); i++)
+        if (strcmp(check_semantic[i].kind, kind->name) == 0)
+            return check_semantic[i].check(doc, file, d);
+    return true;
+}
+
+/* ---- one file ------------------------------------------------------------ */
+
+static val_status check_doc(val_file *f, xmlDocPtr doc, const val_options *opt)
+{
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    f->kind = opt->type ? opt->type : vc_schema_kind_by_root(root);
+    if (!f->kind) {
+        vc_error_at(&f->diags, xml_node_loc(f->name, root),
+                    "unknown document kind <%s> (use --type)", (const char *)root->name);
+        return VAL_FAILED;
+    }
+    vc_diags sd;
+    vc_diags_init(&sd);
+    bool valid = vc_schema_validate(f->kind, doc, f->name, &sd);
+    if (!valid && vc_diags_code(&sd) == VC_ERR_RUNTIME) {
+        /* The schema's own errors are reported once per run by the caller
+         * (vc_schema_preload hands them out); the file only says it was not
+         * checked. */
+        vc_diags_free(&sd);
+        vc_loc loc = { f->name, 1, 1 };
+        vc_diag_add(&f->diags, VC_ERR_RUNTIME, VC_SEV_ERROR, loc,
+                    "not checked: the %s schema cannot be loaded", f->kind->name);
+        return VAL_NOT_CHECKED;
+    }
+    vc_diags_append(&f->diags, &sd);
+    vc_diags_free(&sd);
+    if (!valid)
+        return VAL_FAILED;
+    return check_semantics(f->kind, doc, f->name, &f->diags) ? VAL_PASSED : VAL_FAILED;
+}
+
+static void check_file(val_file *f, const val_options *opt, check_buf *b)
+{
+    if (f->listed_bad)
+        return;
+    size_t len;
+    if (!check_read(f, b, &len)) {
+        f->status = VAL_FAILED;
+        return;
+    }
+    xmlDocPtr doc = xml_doc_read_opts(f->name, b->data, len, XML_DOC_NOBLANKS, &f->diags);
+    if (!doc) {
+        f->status = VAL_FAILED;
+        return;
+    }
+    f->status = check_doc(f, doc, opt);
+    xmlFreeDoc(doc);
+    /* A front end may fail with nothing but warnings recorded; the verdict
+     * must still be located. */
+    if (f->status == VAL_FAILED && f->diags.nerrors == 0) {
+        vc_loc loc = { f->name, 1, 1 };
+        vc_error_at(&f->diags, loc, "invalid document");
+    }
+}
+
+/* ---- many files ---------------------------------------------------------- */
+
+typedef struct check_pool {
+    val_files *fs;
+    const val_options *opt;
+    size_t next;          /* the next file to take */
+    bool *ready;          /* ready[i]: file i's result is published */
+    size_t waiting;       /* the file the printer sleeps on; SIZE_MAX: none */
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+} check_pool;
+
+static void *check_worker(void *arg)
+{
+    check_pool *p = arg;
+    check_buf b = { NULL, 0 };
+    for (;;) {
+        pthread_mutex_lock(&p->lock);
+        size_t i = p->next++;
+        pthread_mutex_unlock(&p->lock);
+        if (i >= p->fs->n) {
+            free(b.data);
+            return NULL;
+        }
+        check_file(&p->fs->v[i], p->opt, &b);
+        pthread_mutex_lock(&p->lock);
+        p->ready[i] = true;
+        /* Wake the printer only for the file it waits on: a wake-up per
+         * file costs more than checking a small one. */
+        if (i == p->waiting)
+            pthread_cond_signal(&p->cond);
+        pthread_mutex_unlock(&p->lock);
+    }
+}
+
+void val_check_all(val_files *fs, const val_options *opt, int nthreads,
+                   void (*done)(val_file *f, void *user), void *user)
+{
+    if (nthreads > 1 && (size_t)nthreads > fs->n)
+        nthreads = (int)fs->n;
+    if (nthreads <= 1) {
+        check_buf b = { NULL, 0 };
+        for (size_t i = 0; i < fs->n; i++) {
+            check_file(&fs->v[i], opt, &b);
+            done(&fs->v[i], user);
+        }
+        free(b.data);
+        return;
+    }
+    xml_init();
+    check_pool p = { .fs = fs, .opt = opt, .next = 0, .waiting = SIZE_MAX };
+    p.ready = vc_xcalloc(fs->n, sizeof(bool));
+    pthread_mutex_init(&p.lock, NULL);
+    pthread_cond_init(&p.cond, NULL);
+    pthread_t *tids = vc_xcalloc((size_t)nthreads, sizeof(pthread_t));
+    int started = 0;
+    for (; started < nthreads; started++)
+        if (pthread_create(&tids[started], NULL, check_worker, &p) != 0)
+            break;
+    if (started == 0) {
+        /* No thread to be had: do the work here, still in order. */
+        check_worker(&p);
+    }
+    /* The printer: hand results out in input order as they complete. */
+    for (size_t i = 0; i < fs->n; i++) {
+        pthread_mutex_lock(&p.lock);
+        p.waiting = i;
+        while (!p.ready[i])
+            pthread_cond_wait(&p.cond, &p.lock);
+        p.waiting = SIZE_MAX;
+        pthread_mutex_unlock(&p.lock);
+        done(&fs->v[i], user);
+    }
+    for (int t = 0; t < started; t++)
+        pthread_join(tids[t], NULL);
+    free(tids);
+    free(p.ready);
+    pthread_mutex_destroy(&p.lock);
+    pthread_cond_destroy(&p.cond);
+}
