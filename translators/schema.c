@@ -21,7 +21,6 @@ static const vc_schema_kind schema_kinds[] = {
     { "secret", "secret.rng", "secret" },
     { "capability", "capability.rng", "capabilities" },
     { "interface", "interface.rng", "interface" },
-    { "plan", "plan.rng", "plan" },
 };
 
 #define SCHEMA_NKINDS VC_ARRAY_SIZE(schema_kinds)
@@ -193,31 +192,136 @@ static xmlNodePtr schema_error_node(xmlErrorPtr err)
     return parent;
 }
 
-/* RelaxNG errors name the node they are about; take the position of that
- * node, which xmldoc recorded when parsing. */
+/* The first element named name at or below n, breadth first. */
+static xmlNodePtr schema_find_element(xmlNodePtr n, const char *name)
+{
+    for (xmlNodePtr c = n ? n->children : NULL; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, name) == 0)
+            return c;
+    for (xmlNodePtr c = n ? n->children : NULL; c; c = c->next) {
+        xmlNodePtr f = c->type == XML_ELEMENT_NODE ? schema_find_element(c, name) : NULL;
+        if (f)
+            return f;
+    }
+    return NULL;
+}
+
+/* "Extra element X in interleave" comes without a node in libxml2 2.9;
+ * it names X, so take the first element of that name. When X occurs more
+ * than once this may point at a sibling of the culprit, which is still
+ * closer than the document's start. */
+static xmlNodePtr schema_extra_node(xmlErrorPtr err, xmlNodePtr node, xmlDocPtr doc)
+{
+    if (node || err->code != XML_RELAXNG_ERR_INTEREXTRA || !err->str1)
+        return node;
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    if (root && strcmp((const char *)root->name, err->str1) == 0)
+        return root;
+    return schema_find_element(root, err->str1);
+}
+
+/* One validation finding, kept until the whole document has been seen. */
+typedef struct schema_finding {
+    xmlNodePtr node;
+    int code;
+    int line;
+    char *msg;
+} schema_finding;
+
+typedef struct schema_findings {
+    schema_finding *v;
+    size_t n, cap;
+    xmlDocPtr doc;
+} schema_findings;
+
+/* libxml2 follows a real validation error with summaries of the elements
+ * that enclose it ("Element domain failed to validate content", "Invalid
+ * sequence in interleave", "Extra element devices in interleave" for the
+ * devices that hold the bad element). They point away from the cause. */
+static bool schema_is_summary(int code)
+{
+    return code == XML_RELAXNG_ERR_CONTENTVALID || code == XML_RELAXNG_ERR_INTERSEQ;
+}
+
+/* Messages of libxml2 said in the document's terms rather than the
+ * schema's; each format takes the element name (str1). "Extra element X in
+ * interleave" is said both of an element that may not appear there and of
+ * one whose own attributes or content are wrong. */
+static const struct {
+    int code;
+    const char *fmt;
+} schema_rewrites[] = {
+    { XML_RELAXNG_ERR_INTEREXTRA,
+      "element <%s> is not allowed here, or its attributes or content are invalid" },
+    { XML_RELAXNG_ERR_NOELEM, "missing element <%s>" },
+};
+
 static void schema_valid_error(void *user, xmlErrorPtr err)
 {
-    schema_collect *c = user;
-    if (err->level < XML_ERR_ERROR)
+    schema_findings *f = user;
+    /* keep a bounded number so a broken file stays readable */
+    if (err->level < XML_ERR_ERROR || f->n >= 40)
         return;
-    /* libxml2 follows a real error with summaries of the enclosing
-     * elements; keep a bounded number so a broken file stays readable. */
-    if (c->nerrors++ >= 20)
-        return;
-    xmlNodePtr node = schema_error_node(err);
-    vc_loc loc = { c->file, err->line, 0 };
-    if (node) {
-        loc = xml_node_loc(c->file, node);
-        if (loc.line == 0)
-            loc.line = err->line;
+    vc_xgrow((void **)&f->v, &f->cap, f->n + 1, sizeof(*f->v));
+    schema_finding *x = &f->v[f->n++];
+    x->node = schema_extra_node(err, schema_error_node(err), f->doc);
+    x->code = err->code;
+    x->line = err->line;
+    x->msg = NULL;
+    for (size_t i = 0; err->str1 && i < VC_ARRAY_SIZE(schema_rewrites); i++)
+        if (schema_rewrites[i].code == err->code)
+            x->msg = vc_xasprintf(schema_rewrites[i].fmt, err->str1);
+    if (!x->msg)
+        x->msg = schema_message(err->message);
+}
+
+static bool schema_is_ancestor(xmlNodePtr a, xmlNodePtr n)
+{
+    for (n = n ? n->parent : NULL; a && n; n = n->parent)
+        if (n == a)
+            return true;
+    return false;
+}
+
+/* A finding is a cascade when another one is about an element inside its
+ * own, or when it is a summary and a specific finding exists. */
+static bool schema_is_cascade(const schema_findings *f, size_t i, bool have_specific)
+{
+    if (have_specific && schema_is_summary(f->v[i].code))
+        return true;
+    for (size_t j = 0; j < f->n; j++) {
+        if (j == i)
+            continue;
+        if (schema_is_ancestor(f->v[i].node, f->v[j].node))
+            return true;
+        /* "Extra element X" for the X that holds a more specific finding */
+        if (f->v[i].code == XML_RELAXNG_ERR_INTEREXTRA && f->v[j].node == f->v[i].node &&
+            f->v[j].code != XML_RELAXNG_ERR_INTEREXTRA && !schema_is_summary(f->v[j].code))
+            return true;
     }
-    if (loc.line <= 0)
-        loc.line = 1;
-    if (loc.column <= 0)
-        loc.column = 1;
-    char *msg = schema_message(err->message);
-    vc_error_at(c->d, loc, "%s", msg);
-    free(msg);
+    return false;
+}
+
+static void schema_report(const schema_findings *f, const char *file, vc_diags *d)
+{
+    bool have_specific = false;
+    for (size_t i = 0; i < f->n; i++)
+        have_specific = have_specific || !schema_is_summary(f->v[i].code);
+    for (size_t i = 0; i < f->n; i++) {
+        if (schema_is_cascade(f, i, have_specific))
+            continue;
+        vc_loc loc = { file, f->v[i].line, 0 };
+        if (f->v[i].node) {
+            loc = xml_node_loc(file, f->v[i].node);
+            if (loc.line == 0)
+                loc.line = f->v[i].line;
+        }
+        if (loc.line <= 0)
+            loc.line = 1;
+        if (loc.column <= 0)
+            loc.column = 1;
+        vc_error_at(d, loc, "%s", f->v[i].msg);
+    }
 }
 
 bool vc_schema_validate(const vc_schema_kind *kind, xmlDocPtr doc, const char *file,
@@ -232,11 +336,16 @@ bool vc_schema_validate(const vc_schema_kind *kind, xmlDocPtr doc, const char *f
         vc_diag_add(d, VC_ERR_RUNTIME, VC_SEV_ERROR, loc, "cannot create a validation context");
         return false;
     }
-    schema_collect c = { d, file, 0 };
-    xmlRelaxNGSetValidStructuredErrors(vctx, schema_valid_error, &c);
+    size_t before = d->nerrors;
+    schema_findings f = { NULL, 0, 0, doc };
+    xmlRelaxNGSetValidStructuredErrors(vctx, schema_valid_error, &f);
     int rc = xmlRelaxNGValidateDoc(vctx, doc);
-    xmlRelaxNGSetValidStructuredErrors(vctx, NULL, NULL);   /* c dies here */
-    if (rc != 0 && c.nerrors == 0) {
+    xmlRelaxNGSetValidStructuredErrors(vctx, NULL, NULL);   /* f dies here */
+    schema_report(&f, file, d);
+    for (size_t i = 0; i < f.n; i++)
+        free(f.v[i].msg);
+    free(f.v);
+    if (rc != 0 && d->nerrors == before) {
         vc_loc loc = xml_node_loc(file, xmlDocGetRootElement(doc));
         vc_error_at(d, loc, "document does not validate against the %s schema", kind->name);
     }
