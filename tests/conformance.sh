@@ -41,7 +41,7 @@ rate "qemu-argv to-native (legacy)" $pass $total
 
 # format: every seed domain validates, lowers, formats back valid and stable
 pass=0 total=0
-for xml in "$seeds"/domain-*.xml "$seeds"/xen-*.xml "$seeds"/qemu-*-demo.xml; do
+for xml in "$seeds"/domain-*.xml "$seeds"/xen-*.xml "$seeds"/qemu-to-native-demo.xml; do
     [ -f "$xml" ] || continue
     total=$((total + 1))
     if "$VIRTC" format "$xml" >"$tmp/a.xml" 2>"$tmp/err" &&
