@@ -85,6 +85,15 @@ $(B)/tests/%: tests/helpers/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itranslators -MMD -MP -o $@ $< $(LIB) $(LDLIBS)
 
+# The data directory is compiled into paths.o; rebuild it when PREFIX or
+# DATADIR changes (e.g. `make install PREFIX=...` after a plain `make`).
+$(B)/datadir.stamp: FORCE
+	@mkdir -p $(B)
+	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' > $@
+$(B)/translators/paths.o: $(B)/datadir.stamp
+.PHONY: FORCE
+FORCE:
+
 deps:
 	@sh tools/install-deps.sh
 
@@ -112,13 +121,16 @@ install: all
 	install -m 755 $(VIRTC) $(DESTDIR)$(BINDIR)/virtc
 	install -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/libvirtc.a
 	install -m 644 translators/*.h $(DESTDIR)$(INCDIR)/virtc/
+	install -d $(DESTDIR)$(INCDIR)/virtc/qemu
+	install -m 644 translators/qemu/*.h $(DESTDIR)$(INCDIR)/virtc/qemu/
 	install -m 644 schemas/*.rng $(DESTDIR)$(DATADIR)/virtc/schemas/
 	if ls translators/qemu/profiles/*.xml >/dev/null 2>&1; then \
 	    install -m 644 translators/qemu/profiles/*.xml $(DESTDIR)$(DATADIR)/virtc/qemu-profiles/; fi
 	if ls tools/*.xsl >/dev/null 2>&1; then \
 	    install -m 644 tools/*.xsl $(DESTDIR)$(DATADIR)/virtc/xsl/; fi
 	install -m 644 tools/virtc.1 $(DESTDIR)$(MANDIR)/man1/virtc.1
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCDIR@|$(INCDIR)|' \
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(LIBDIR))|' \
+	    -e 's|@INCDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(INCDIR))|' \
 	    -e 's|@VERSION@|$(VERSION)|' tools/virtc.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/virtc.pc
 
 clean:
