@@ -30,6 +30,16 @@ BISON    ?= bison
 
 B := build
 
+# `make V=1` shows the commands; by default one short line per step.
+V ?= 0
+ifeq ($(V),0)
+Q = @
+say = printf '  %-6s %s\n' $(1) $(2);
+else
+Q =
+say =
+endif
+
 GRAMMAR_Y := $(wildcard grammar/*.y)
 GRAMMAR_L := $(wildcard grammar/*.l)
 GRAMMAR_C := $(GRAMMAR_Y:grammar/%.y=$(B)/grammar/%.tab.c) $(GRAMMAR_L:grammar/%.l=$(B)/grammar/%.lex.c)
@@ -54,36 +64,36 @@ all: $(VIRTC)
 
 $(LIB): $(LIB_OBJS)
 	@rm -f $@
-	$(AR) rcs $@ $^
+	$(Q)$(call say,AR,$@)$(AR) rcs $@ $^
 
 $(VIRTC): $(TOOL_OBJS) $(LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(TOOL_OBJS) $(LIB) $(LDLIBS)
+	$(Q)$(call say,CC,$@)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(TOOL_OBJS) $(LIB) $(LDLIBS)
 
 $(B)/%.o: %.c | $(GRAMMAR_H)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(Q)$(call say,CC,$@)$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 # Grammar: reentrant bison + flex, one prefix per grammar (see grammar/).
 $(B)/grammar/%.tab.c $(B)/grammar/%.tab.h: grammar/%.y
 	@mkdir -p $(dir $@)
-	$(BISON) -Wall -Werror --defines=$(B)/grammar/$*.tab.h -o $(B)/grammar/$*.tab.c $<
+	$(Q)$(call say,BISON,$<)$(BISON) -Wall -Werror --defines=$(B)/grammar/$*.tab.h -o $(B)/grammar/$*.tab.c $<
 
 $(B)/grammar/%.lex.c $(B)/grammar/%.lex.h: grammar/%.l
 	@mkdir -p $(dir $@)
-	$(FLEX) --header-file=$(B)/grammar/$*.lex.h -o $(B)/grammar/$*.lex.c $<
+	$(Q)$(call say,FLEX,$<)$(FLEX) --header-file=$(B)/grammar/$*.lex.h -o $(B)/grammar/$*.lex.c $<
 
 # Generated C is not ours to lint; keep the warnings on but not fatal for
 # flex's unused helpers.
 $(B)/grammar/%.o: $(B)/grammar/%.c | $(GRAMMAR_H)
-	$(CC) $(CFLAGS) -Wno-unused-function -Wno-sign-compare -Igrammar -Itranslators -MMD -MP -c -o $@ $<
+	$(Q)$(call say,CC,$@)$(CC) $(CFLAGS) -Wno-unused-function -Wno-sign-compare -Igrammar -Itranslators -MMD -MP -c -o $@ $<
 
 $(B)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itranslators -MMD -MP -o $@ $< $(LIB) $(LDLIBS)
+	$(Q)$(call say,CC,$@)$(CC) $(CFLAGS) -Itranslators -MMD -MP -o $@ $< $(LIB) $(LDLIBS)
 
 $(B)/tests/%: tests/helpers/%.c $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itranslators -MMD -MP -o $@ $< $(LIB) $(LDLIBS)
+	$(Q)$(call say,CC,$@)$(CC) $(CFLAGS) -Itranslators -MMD -MP -o $@ $< $(LIB) $(LDLIBS)
 
 # The data directory is compiled into paths.o; rebuild it when PREFIX or
 # DATADIR changes (e.g. `make install PREFIX=...` after a plain `make`).
