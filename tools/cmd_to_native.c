@@ -3,8 +3,11 @@
  * document to a hypervisor's native configuration.
  *
  * qemu-argv needs to know what the target QEMU accepts: --caps names a
- * profile (translators/qemu/profiles/NAME.xml) or a capabilities file.
+ * profile (translators/qemu/profiles/NAME.xml) or a capabilities file;
+ * without it, the domain's emulator is probed (cached, see probe.h).
  */
+#include <unistd.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +15,7 @@
 #include "../translators/domain_xml.h"
 #include "../translators/qemu/argv.h"
 #include "../translators/qemu/caps.h"
+#include "../translators/qemu/probe.h"
 #include "../translators/util.h"
 
 static const char *const to_native_formats[] = { "qemu-argv" };
@@ -34,7 +38,8 @@ static void to_native_help(void)
           "FORMAT is qemu-argv: one shell line, the environment then the QEMU command.\n\n"
           "options:\n"
           "  --caps NAME|PATH   what the QEMU accepts: a profile name (e.g. legacy)\n"
-          "                     or a capabilities XML file (required for now)\n"
+          "                     or a capabilities XML file; default: probe the\n"
+          "                     domain's <emulator> (or /usr/bin/qemu-system-ARCH)\n"
           "  --test-env         the fixed environment of the tests (LC_ALL=C\n"
           "                     PATH=/usr/bin:/bin HOME=/home/test USER=test LOGNAME=test)\n"
           "  -o FILE            write to FILE instead of standard output\n"
@@ -118,9 +123,6 @@ static int to_native_check(const to_native_args *a)
         return cli_usage_error("domxml-to-native", "one FILE at a time (or --output-dir DIR "
                                "FILE...)");
     }
-    if (!a->caps)
-        return cli_usage_error("domxml-to-native", "qemu-argv needs --caps NAME|PATH (a "
-                               "profile such as 'legacy', or a capabilities file)");
     return 0;
 }
 
@@ -132,6 +134,38 @@ static qemu_caps *to_native_caps(const char *spec, vc_diags *d)
     return qemu_caps_load_profile(spec, d);
 }
 
+/* The emulator a domain runs on: its <emulator>, else the default binary of
+ * its architecture (i686 runs on qemu-system-i386, or on x86_64's). */
+static char *to_native_emulator(const ir_domain *dom)
+{
+    if (dom->emulator)
+        return vc_xstrdup(dom->emulator);
+    const char *arch = dom->os.arch ? dom->os.arch : "x86_64";
+    bool x86_32 = strcmp(arch, "i686") == 0 || strcmp(arch, "i386") == 0;
+    char *path = vc_xasprintf("/usr/bin/qemu-system-%s", x86_32 ? "i386" : arch);
+    if (x86_32 && access(path, X_OK) != 0) {
+        free(path);
+        path = vc_xstrdup("/usr/bin/qemu-system-x86_64");
+    }
+    return path;
+}
+
+/* Without --caps: the probed (cached) capabilities of the domain's emulator. */
+static qemu_caps *to_native_probe(const ir_domain *dom, const char *file, vc_diags *d)
+{
+    char *emu = to_native_emulator(dom);
+    qemu_caps *caps = NULL;
+    if (access(emu, X_OK) != 0) {
+        vc_loc loc = { file, dom->pos.line, dom->pos.column };
+        vc_error_at(d, loc, "emulator '%s' not found; name the QEMU's capabilities with "
+                    "--caps NAME|PATH (e.g. --caps qemu-7.2)", emu);
+    } else {
+        caps = qemu_probe_cached(emu, d);
+    }
+    free(emu);
+    return caps;
+}
+
 /* The rendered line plus newline, or NULL with diagnostics (warnings too). */
 static char *to_native_convert(const char *file, const qemu_caps *caps, bool test_env,
                                vc_diags *d)
@@ -139,9 +173,15 @@ static char *to_native_convert(const char *file, const qemu_caps *caps, bool tes
     ir_domain *dom = xml_domain_parse_file(file, d);
     if (!dom)
         return NULL;
+    qemu_caps *probed = caps ? NULL : to_native_probe(dom, file, d);
+    if (!caps && !probed) {
+        ir_domain_free(dom);
+        return NULL;
+    }
     qemu_argv_opts opts = { .file = file, .test_env = test_env };
-    qemu_launch *l = qemu_argv_build(dom, caps, &opts, d);
+    qemu_launch *l = qemu_argv_build(dom, caps ? caps : probed, &opts, d);
     ir_domain_free(dom);
+    qemu_caps_free(probed);
     if (!l)
         return NULL;
     vc_diags_append(d, &l->warnings);
@@ -202,8 +242,8 @@ int cmd_domxml_to_native(int argc, char **argv)
     }
     vc_diags d;
     vc_diags_init(&d);
-    qemu_caps *caps = to_native_caps(a.caps, &d);
-    if (!caps) {
+    qemu_caps *caps = a.caps ? to_native_caps(a.caps, &d) : NULL;
+    if (a.caps && !caps) {
         rc = cli_report(&d);
         if (vc_diags_code(&d) == VC_ERR_USAGE)
             fputs("Try 'virtc domxml-to-native --help'.\n", stderr);

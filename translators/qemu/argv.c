@@ -293,18 +293,6 @@ qemu_launch *qemu_argv_build(const ir_domain *dom, const qemu_caps *caps,
                              const qemu_argv_opts *opts, vc_diags *d)
 {
     static const qemu_argv_opts no_opts;
-    if (qemu_caps_has(caps, QEMU_CAP_DEVICE)) {
-        /* A QEMU with -device takes the -blockdev/-netdev/-chardev/-device
-         * generation, whose section list is not written yet; the legacy
-         * forms (-net ...,vlan=) no longer parse there, so say so. */
-        char *desc = qemu_caps_describe(caps);
-        vc_loc none = { NULL, 0, 0 };
-        vc_diag_add(d, VC_ERR_USAGE, VC_SEV_ERROR, none,
-                    "this QEMU (%s) takes -device command lines, which this virtc cannot "
-                    "write yet; use a profile without the 'device' flag (e.g. legacy)", desc);
-        free(desc);
-        return NULL;
-    }
     qemu_ctx x = {
         .dom = dom,
         .caps = caps,
@@ -317,13 +305,19 @@ qemu_launch *qemu_argv_build(const ir_domain *dom, const qemu_caps *caps,
     qemu_base_env(&x);
 
     /* Every section runs even after an error, so one pass reports all that
-     * this QEMU cannot express. The -device generation brings its own
-     * section list, chosen by capability where the check above stands. */
+     * this QEMU cannot express. The generation is chosen by capability: the
+     * legacy forms (-net ...,vlan=) no longer parse where -device exists. */
     const qemu_section *sections = qemu_legacy_sections;
     size_t nsections = qemu_legacy_nsections;
+    const qemu_dev_fn *emit = qemu_legacy_dev;
+    if (qemu_has(&x, QEMU_CAP_DEVICE)) {
+        sections = qemu_modern_sections;
+        nsections = qemu_modern_nsections;
+        emit = qemu_modern_dev;
+    }
     bool ok = true;
     for (size_t i = 0; i < nsections; i++)
-        ok = qemu_run_section(&x, &sections[i], qemu_legacy_dev) && ok;
+        ok = qemu_run_section(&x, &sections[i], emit) && ok;
     ok = ok && x.diags.nerrors == 0;
 
     qemu_launch *l = x.launch;
@@ -336,6 +330,7 @@ qemu_launch *qemu_argv_build(const ir_domain *dom, const qemu_caps *caps,
     }
     vc_diags_free(&x.diags);
     vc_buf_free(&x.soundhw);
+    qemu_modern_free(x.modern);
     free(x.caps_desc);
     return l;
 }

@@ -25,6 +25,8 @@ typedef struct qemu_ctx {
     int nconsole;             /* consoles seen so far */
     bool drive_boot_done;     /* boot=on given to a disk already */
     vc_buf soundhw;           /* the -soundhw list being gathered */
+    /* state of the -device generation (argv_modern.c) */
+    struct qemu_modern *modern;
 } qemu_ctx;
 
 /* A step of the command line. A domain-wide step has `domain`; a device step
@@ -44,6 +46,14 @@ typedef bool (*qemu_dev_fn)(qemu_ctx *, const ir_device *);
 extern const qemu_section qemu_legacy_sections[];
 extern const size_t qemu_legacy_nsections;
 extern const qemu_dev_fn qemu_legacy_dev[IR_DEV_LAST];
+
+/* The -device generation (argv_modern.c), picked by QEMU_CAP_DEVICE; its
+ * first section allocates x->modern, which qemu_modern_free releases. */
+typedef struct qemu_modern qemu_modern;
+extern const qemu_section qemu_modern_sections[];
+extern const size_t qemu_modern_nsections;
+extern const qemu_dev_fn qemu_modern_dev[IR_DEV_LAST];
+void qemu_modern_free(qemu_modern *m);
 
 /* ---- helpers for the sections ---------------------------------------- */
 
