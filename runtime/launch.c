@@ -36,19 +36,6 @@ struct rt_launch {
     rt_qmp *qmp;
 };
 
-static bool rt_fail(vc_diags *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static bool rt_fail(vc_diags *d, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *msg = vc_xvasprintf(fmt, ap);
-    va_end(ap);
-    vc_diag_add(d, VC_ERR_RUNTIME, VC_SEV_ERROR, (vc_loc){ 0 }, "%s", msg);
-    free(msg);
-    return false;
-}
-
 static long long rt_now_ms(void)
 {
     struct timespec ts;
@@ -167,7 +154,7 @@ static char *rt_mkdtemp(vc_diags *d)
     const char *tmp = getenv("TMPDIR");
     char *dir = vc_xasprintf("%s/virtc-XXXXXX", tmp && *tmp ? tmp : "/tmp");
     if (!mkdtemp(dir)) {
-        rt_fail(d, "cannot make a run directory %s: %s", dir, strerror(errno));
+        vc_runtime_error(d, "cannot make a run directory %s: %s", dir, strerror(errno));
         free(dir);
         return NULL;
     }
@@ -198,17 +185,17 @@ static bool rt_spawn(rt_launch *r, const qemu_launch *l, vc_diags *d)
 {
     int nullfd = open("/dev/null", O_RDONLY | O_CLOEXEC);
     if (nullfd < 0)
-        return rt_fail(d, "cannot open /dev/null: %s", strerror(errno));
+        return vc_runtime_error(d, "cannot open /dev/null: %s", strerror(errno));
     int logfd = open(r->log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0600);
     if (logfd < 0) {
         close(nullfd);
-        return rt_fail(d, "cannot open the log %s: %s", r->log_path, strerror(errno));
+        return vc_runtime_error(d, "cannot open the log %s: %s", r->log_path, strerror(errno));
     }
     int errpipe[2];
     if (pipe2(errpipe, O_CLOEXEC) != 0) {
         close(nullfd);
         close(logfd);
-        return rt_fail(d, "pipe: %s", strerror(errno));
+        return vc_runtime_error(d, "pipe: %s", strerror(errno));
     }
     /* An empty environment is still an environment: envp must not be NULL. */
     char *empty_env[] = { NULL };
@@ -223,7 +210,7 @@ static bool rt_spawn(rt_launch *r, const qemu_launch *l, vc_diags *d)
     close(errpipe[1]);
     if (pid < 0) {
         close(errpipe[0]);
-        return rt_fail(d, "fork: %s", strerror(fork_errno));
+        return vc_runtime_error(d, "fork: %s", strerror(fork_errno));
     }
     r->pid = pid;
     r->reaped = false;
@@ -235,7 +222,7 @@ static bool rt_spawn(rt_launch *r, const qemu_launch *l, vc_diags *d)
     close(errpipe[0]);
     if (n == (ssize_t)sizeof(child_errno)) {
         rt_reap(r, true);
-        return rt_fail(d, "cannot execute %s: %s", r->argv.v[0], strerror(child_errno));
+        return vc_runtime_error(d, "cannot execute %s: %s", r->argv.v[0], strerror(child_errno));
     }
     return true;
 }
@@ -262,12 +249,12 @@ static bool rt_fail_exited(rt_launch *r, vc_diags *d)
 {
     char *line = rt_launch_last_line(r->log_path);
     if (line) {
-        rt_fail(d, "%s", rt_skip_timestamp(line));
+        vc_runtime_error(d, "%s", rt_skip_timestamp(line));
         free(line);
         return false;
     }
     char *how = rt_status_text(r->status);
-    rt_fail(d, "%s %s before its monitor answered", r->argv.v[0], how);
+    vc_runtime_error(d, "%s %s before its monitor answered", r->argv.v[0], how);
     free(how);
     return false;
 }
@@ -301,7 +288,7 @@ static bool rt_wait_ready(rt_launch *r, int start_ms, int qmp_ms, vc_diags *d)
         long long left = deadline - rt_now_ms();
         if (left <= 0) {
             rt_kill(r);
-            return rt_fail(d, "%s: no answer on its monitor %s within %d ms", r->argv.v[0],
+            return vc_runtime_error(d, "%s: no answer on its monitor %s within %d ms", r->argv.v[0],
                            r->qmp_path, start_ms);
         }
         bool refused;
@@ -360,13 +347,13 @@ rt_launch *rt_launch_start(const qemu_launch *l, const rt_launch_opts *opts, vc_
     static const rt_launch_opts defaults;
     const rt_launch_opts *o = opts ? opts : &defaults;
     if (!l || l->argv.n == 0) {
-        rt_fail(d, "the launch has no command");
+        vc_runtime_error(d, "the launch has no command");
         return NULL;
     }
     const char *emulator = o->emulator ? o->emulator : l->argv.v[0];
     if (emulator[0] != '/') {
         /* execve takes a path; a search through PATH is a shell's job. */
-        rt_fail(d, "the emulator must be an absolute path, not '%s'", emulator);
+        vc_runtime_error(d, "the emulator must be an absolute path, not '%s'", emulator);
         return NULL;
     }
     rt_launch *r = vc_xcalloc(1, sizeof(*r));
@@ -468,14 +455,14 @@ bool rt_launch_stop(rt_launch *r, int timeout_ms, vc_diags *d)
         bool asked = !r->reaped && rt_send_quit(r);
         if (!r->reaped && !rt_wait_exit(r, asked ? ms : RT_EXIT_GRACE_MS)) {
             rt_kill(r);
-            return rt_fail(d, "%s did not exit %s; killed", r->argv.v[0],
+            return vc_runtime_error(d, "%s did not exit %s; killed", r->argv.v[0],
                            asked ? "after quit" : "(its monitor did not take quit)");
         }
     }
     if (WIFEXITED(r->status) && WEXITSTATUS(r->status) == 0)
         return true;
     char *how = rt_status_text(r->status);
-    rt_fail(d, "%s %s", r->argv.v[0], how);
+    vc_runtime_error(d, "%s %s", r->argv.v[0], how);
     free(how);
     return false;
 }

@@ -33,19 +33,6 @@ static long long qmp_now_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static bool qmp_fail(vc_diags *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static bool qmp_fail(vc_diags *d, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *msg = vc_xvasprintf(fmt, ap);
-    va_end(ap);
-    vc_diag_add(d, VC_ERR_RUNTIME, VC_SEV_ERROR, (vc_loc){ 0 }, "QMP: %s", msg);
-    free(msg);
-    return false;
-}
-
 rt_qmp *rt_qmp_new(const rt_qmp_transport *t, int timeout_ms)
 {
     rt_qmp *m = vc_xcalloc(1, sizeof(*m));
@@ -93,26 +80,26 @@ static char *qmp_read_line(rt_qmp *m, vc_diags *d)
             return start;
         }
         if (m->in.len - m->in_off > QMP_MAX_LINE) {
-            qmp_fail(d, "reply longer than %u bytes", QMP_MAX_LINE);
+            vc_runtime_error(d, "QMP: reply longer than %u bytes", QMP_MAX_LINE);
             return NULL;
         }
         qmp_compact(m);
         long long left = m->deadline_ms - qmp_now_ms();
         if (left <= 0) {
-            qmp_fail(d, "timed out waiting for QEMU");
+            vc_runtime_error(d, "QMP: timed out waiting for QEMU");
             return NULL;
         }
         char chunk[65536];
         long n = m->t.recv(m->t.opaque, chunk, sizeof(chunk), (int)left);
         if (n == 0) {
-            qmp_fail(d, "QEMU closed the monitor connection");
+            vc_runtime_error(d, "QMP: QEMU closed the monitor connection");
             return NULL;
         }
         if (n < 0) {
             if (errno == ETIMEDOUT)
-                qmp_fail(d, "timed out waiting for QEMU");
+                vc_runtime_error(d, "QMP: timed out waiting for QEMU");
             else
-                qmp_fail(d, "reading from QEMU: %s", strerror(errno));
+                vc_runtime_error(d, "QMP: reading from QEMU: %s", strerror(errno));
             return NULL;
         }
         vc_buf_add(&m->in, chunk, (size_t)n);
@@ -131,7 +118,7 @@ static json_object *qmp_read_message(rt_qmp *m, vc_diags *d)
         enum json_tokener_error jerr;
         json_tokener *tok = json_tokener_new();
         if (!tok) {
-            qmp_fail(d, "out of memory");
+            vc_runtime_error(d, "QMP: out of memory");
             return NULL;
         }
         json_object *o = json_tokener_parse_ex(tok, line, (int)strlen(line));
@@ -141,7 +128,7 @@ static json_object *qmp_read_message(rt_qmp *m, vc_diags *d)
         if (jerr != json_tokener_success || !o) {
             if (o)
                 json_object_put(o);
-            qmp_fail(d, "malformed reply from QEMU (%s): %.80s",
+            vc_runtime_error(d, "QMP: malformed reply from QEMU (%s): %.80s",
                      jerr == json_tokener_continue ? "incomplete JSON"
                                                    : json_tokener_error_desc(jerr),
                      line);
@@ -150,7 +137,7 @@ static json_object *qmp_read_message(rt_qmp *m, vc_diags *d)
         if (line[used + strspn(line + used, " \t")] != '\0' ||
             !json_object_is_type(o, json_type_object)) {
             json_object_put(o);
-            qmp_fail(d, "malformed reply from QEMU (not one JSON object): %.80s", line);
+            vc_runtime_error(d, "QMP: malformed reply from QEMU (not one JSON object): %.80s", line);
             return NULL;
         }
         return o;
@@ -173,7 +160,7 @@ bool rt_qmp_handshake(rt_qmp *m, vc_diags *d)
     if (!json_object_object_get_ex(g, "QMP", &body) ||
         !json_object_is_type(body, json_type_object)) {
         json_object_put(g);
-        return qmp_fail(d, "the peer did not greet with {\"QMP\": ...}; is it a QEMU monitor?");
+        return vc_runtime_error(d, "QMP: the peer did not greet with {\"QMP\": ...}; is it a QEMU monitor?");
     }
     if (m->greeting)
         json_object_put(m->greeting);
@@ -221,7 +208,7 @@ json_object *rt_qmp_command(rt_qmp *m, const char *cmd, json_object *args,
     bool sent = m->t.send(m->t.opaque, line, strlen(line));
     free(line);
     if (!sent) {
-        qmp_fail(d, "sending '%s' to QEMU: %s", cmd, strerror(errno));
+        vc_runtime_error(d, "QMP: sending '%s' to QEMU: %s", cmd, strerror(errno));
         free(id);
         return NULL;
     }
@@ -244,13 +231,13 @@ json_object *rt_qmp_command(rt_qmp *m, const char *cmd, json_object *args,
              * or an array, and NULL here would be a failure without a reason. */
             result = json_object_get(ret);
             if (!result)
-                qmp_fail(d, "reply to '%s' returns null", cmd);
+                vc_runtime_error(d, "QMP: reply to '%s' returns null", cmd);
         } else if (json_object_object_get_ex(msg, "error", &err)) {
             char *why = qmp_error_text(err, err_class);
-            qmp_fail(d, "'%s' failed: %s", cmd, why);
+            vc_runtime_error(d, "QMP: '%s' failed: %s", cmd, why);
             free(why);
         } else {
-            qmp_fail(d, "reply to '%s' has neither \"return\" nor \"error\"", cmd);
+            vc_runtime_error(d, "QMP: reply to '%s' has neither \"return\" nor \"error\"", cmd);
         }
         json_object_put(msg);
         break;
@@ -313,17 +300,17 @@ rt_qmp *rt_qmp_connect_unix(const char *path, int timeout_ms, vc_diags *d)
 {
     struct sockaddr_un sa = { .sun_family = AF_UNIX };
     if (strlen(path) >= sizeof(sa.sun_path)) {
-        qmp_fail(d, "socket path too long: %s", path);
+        vc_runtime_error(d, "QMP: socket path too long: %s", path);
         return NULL;
     }
     strcpy(sa.sun_path, path);
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) {
-        qmp_fail(d, "socket: %s", strerror(errno));
+        vc_runtime_error(d, "QMP: socket: %s", strerror(errno));
         return NULL;
     }
     if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
-        qmp_fail(d, "connecting to %s: %s", path, strerror(errno));
+        vc_runtime_error(d, "QMP: connecting to %s: %s", path, strerror(errno));
         close(fd);
         return NULL;
     }

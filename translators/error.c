@@ -71,6 +71,16 @@ bool vc_error_at(vc_diags *d, vc_loc loc, const char *fmt, ...)
     return false;
 }
 
+bool vc_runtime_error(vc_diags *d, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vc_loc none = { NULL, 0, 0 };
+    vc_diag_vadd(d, VC_ERR_RUNTIME, VC_SEV_ERROR, none, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
 void vc_warn_at(vc_diags *d, vc_loc loc, const char *fmt, ...)
 {
     va_list ap;

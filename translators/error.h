@@ -59,6 +59,9 @@ bool vc_error_at(vc_diags *d, vc_loc loc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));   /* always returns false */
 void vc_warn_at(vc_diags *d, vc_loc loc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* A host operation failed (VC_ERR_RUNTIME), with no input to point at.
+ * Always returns false. */
+bool vc_runtime_error(vc_diags *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void vc_diags_append(vc_diags *dst, const vc_diags *src);
 /* The worst code among the errors; VC_OK when there are none. */
 vc_code vc_diags_code(const vc_diags *d);

@@ -61,19 +61,6 @@ static void probe_debug(const char *fmt, ...)
     va_end(ap);
 }
 
-static bool probe_fail(vc_diags *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static bool probe_fail(vc_diags *d, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *msg = vc_xvasprintf(fmt, ap);
-    va_end(ap);
-    vc_diag_add(d, VC_ERR_RUNTIME, VC_SEV_ERROR, (vc_loc){ 0 }, "%s", msg);
-    free(msg);
-    return false;
-}
-
 /* ---- reading the replies ---- */
 
 /* What the session learnt beyond the caps themselves, for the flag rules. */
@@ -103,7 +90,7 @@ static bool probe_want_array(json_object *r, const char *cmd, vc_diags *d)
 {
     if (json_object_is_type(r, json_type_array))
         return true;
-    return probe_fail(d, "QMP: the reply to '%s' is not an array", cmd);
+    return vc_runtime_error(d, "QMP: the reply to '%s' is not an array", cmd);
 }
 
 /* query-version -> {"qemu": {"major", "minor", "micro"}, "package"} */
@@ -116,10 +103,10 @@ static bool probe_version(probe_ctx *p, json_object *r, vc_diags *d)
         json_object *n = probe_get(q, keys[i]);
         if (!n || !json_object_is_type(n, json_type_int) ||
             (v[i] = json_object_get_int64(n)) < 0 || v[i] > 999)
-            return probe_fail(d, "QMP: query-version: missing or bad qemu.%s", keys[i]);
+            return vc_runtime_error(d, "QMP: query-version: missing or bad qemu.%s", keys[i]);
     }
     if (v[0] == 0 && v[1] == 0 && v[2] == 0)
-        return probe_fail(d, "QMP: query-version: version 0.0.0");
+        return vc_runtime_error(d, "QMP: query-version: version 0.0.0");
     p->c->version = (unsigned)(v[0] * 1000000 + v[1] * 1000 + v[2]);
     const char *pkg = probe_get_str(r, "package");
     free(p->c->package);
@@ -132,7 +119,7 @@ static bool probe_target(probe_ctx *p, json_object *r, vc_diags *d)
 {
     const char *arch = probe_get_str(r, "arch");
     if (!arch || !*arch)
-        return probe_fail(d, "QMP: query-target: no arch");
+        return vc_runtime_error(d, "QMP: query-target: no arch");
     free(p->c->arch);
     p->c->arch = vc_xstrdup(arch);
     return true;
@@ -157,7 +144,7 @@ static bool probe_machines(probe_ctx *p, json_object *r, vc_diags *d)
         json_object *m = json_object_array_get_idx(r, i);
         const char *name = probe_get_str(m, "name");
         if (!name)
-            return probe_fail(d, "QMP: query-machines: entry %zu has no name", i);
+            return vc_runtime_error(d, "QMP: query-machines: entry %zu has no name", i);
         json_object *def = probe_get(m, "is-default");
         json_object *max = probe_get(m, "cpu-max");
         int64_t maxv = max ? json_object_get_int64(max) : 0;
@@ -166,7 +153,7 @@ static bool probe_machines(probe_ctx *p, json_object *r, vc_diags *d)
                               maxv > 0 && maxv <= UINT32_MAX ? (unsigned)maxv : 0);
     }
     if (n == 0)
-        return probe_fail(d, "QMP: query-machines: the binary has no machine types");
+        return vc_runtime_error(d, "QMP: query-machines: the binary has no machine types");
     return true;
 }
 
@@ -580,7 +567,7 @@ static bool probe_spawn(probe_child *ch, const char *binary, vc_diags *d)
     const char *tmp = getenv("TMPDIR");
     ch->dir = vc_xasprintf("%s/virtc-probe-XXXXXX", tmp && *tmp ? tmp : "/tmp");
     if (!mkdtemp(ch->dir)) {
-        probe_fail(d, "cannot probe %s: creating %s: %s", binary, ch->dir, strerror(errno));
+        vc_runtime_error(d, "cannot probe %s: creating %s: %s", binary, ch->dir, strerror(errno));
         free(ch->dir);
         ch->dir = NULL;
         return false;
@@ -629,7 +616,7 @@ static bool probe_spawn(probe_child *ch, const char *binary, vc_diags *d)
     vc_strv_free(&argv);
     vc_strv_free(&envp);
     if (pid < 0)
-        return probe_fail(d, "cannot probe %s: starting it: %s", binary, strerror(err));
+        return vc_runtime_error(d, "cannot probe %s: starting it: %s", binary, strerror(err));
     ch->pid = pid;
     probe_debug("started %s (pid %ld) to probe it", binary, (long)pid);
     return true;
@@ -653,7 +640,7 @@ static void probe_child_exit_error(probe_child *ch, const char *binary, vc_diags
                            : vc_xasprintf("it exited with status %d", WEXITSTATUS(ch->status)))
                     : vc_xasprintf("it was killed by signal %d", WTERMSIG(ch->status));
     char *tail = probe_log_tail(ch);
-    probe_fail(d, "cannot probe %s: %s%s%s", binary, why, tail ? ": " : "", tail ? tail : "");
+    vc_runtime_error(d, "cannot probe %s: %s%s%s", binary, why, tail ? ": " : "", tail ? tail : "");
     free(tail);
     free(why);
 }
@@ -681,7 +668,7 @@ static rt_qmp *probe_connect(probe_child *ch, const char *binary, long long dead
             return NULL;
         }
         if (probe_now_ms() >= deadline) {
-            probe_fail(d, "cannot probe %s: no QMP socket after %d s", binary,
+            vc_runtime_error(d, "cannot probe %s: no QMP socket after %d s", binary,
                        probe_timeout_ms() / 1000);
             return NULL;
         }
@@ -712,11 +699,11 @@ qemu_caps *qemu_probe_binary(const char *binary, vc_diags *d)
 {
     struct stat st;
     if (stat(binary, &st) != 0) {
-        probe_fail(d, "cannot probe %s: %s", binary, strerror(errno));
+        vc_runtime_error(d, "cannot probe %s: %s", binary, strerror(errno));
         return NULL;
     }
     if (!S_ISREG(st.st_mode) || access(binary, X_OK) != 0) {
-        probe_fail(d, "cannot probe %s: not an executable file", binary);
+        vc_runtime_error(d, "cannot probe %s: not an executable file", binary);
         return NULL;
     }
     long long deadline = probe_now_ms() + probe_timeout_ms();
@@ -734,7 +721,7 @@ qemu_caps *qemu_probe_binary(const char *binary, vc_diags *d)
                 if (probe_child_exited(&ch))
                     probe_child_exit_error(&ch, binary, d);
                 for (size_t i = 0; i < local.n; i++)
-                    probe_fail(d, "cannot probe %s: %s", binary, local.v[i].message);
+                    vc_runtime_error(d, "cannot probe %s: %s", binary, local.v[i].message);
             }
             vc_diags_free(&local);
             rt_qmp_free(m);
@@ -855,7 +842,7 @@ qemu_caps *qemu_probe_cached(const char *binary, vc_diags *d)
 {
     struct stat st;
     if (stat(binary, &st) != 0) {
-        probe_fail(d, "cannot probe %s: %s", binary, strerror(errno));
+        vc_runtime_error(d, "cannot probe %s: %s", binary, strerror(errno));
         return NULL;
     }
     char *file = qemu_probe_cache_file(binary);
