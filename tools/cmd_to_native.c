@@ -150,38 +150,73 @@ static char *to_native_emulator(const ir_domain *dom)
     return path;
 }
 
-/* Without --caps: the probed (cached) capabilities of the domain's emulator. */
-static qemu_caps *to_native_probe(const ir_domain *dom, const char *file, vc_diags *d)
+/* The capabilities probed during this run, by emulator path: a batch
+ * (--output-dir) reads each emulator's cache file once, not per document. */
+typedef struct to_native_probes {
+    char **paths;
+    qemu_caps **caps;
+    size_t n, cap, capc;
+} to_native_probes;
+
+static void to_native_probes_free(to_native_probes *p)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        free(p->paths[i]);
+        qemu_caps_free(p->caps[i]);
+    }
+    free(p->paths);
+    free(p->caps);
+}
+
+/* Without --caps: the probed (cached) capabilities of the domain's emulator,
+ * owned by probes. */
+static const qemu_caps *to_native_probe(const ir_domain *dom, const char *file,
+                                        to_native_probes *probes, vc_diags *d)
 {
     char *emu = to_native_emulator(dom);
-    qemu_caps *caps = NULL;
+    const qemu_caps *caps = NULL;
+    for (size_t i = 0; i < probes->n && !caps; i++)
+        if (strcmp(probes->paths[i], emu) == 0)
+            caps = probes->caps[i];
+    if (caps) {
+        free(emu);
+        return caps;
+    }
     if (access(emu, X_OK) != 0) {
         vc_loc loc = { file, dom->pos.line, dom->pos.column };
         vc_error_at(d, loc, "emulator '%s' not found; name the QEMU's capabilities with "
                     "--caps NAME|PATH (e.g. --caps qemu-7.2)", emu);
-    } else {
-        caps = qemu_probe_cached(emu, d);
+        free(emu);
+        return NULL;
     }
-    free(emu);
-    return caps;
+    qemu_caps *probed = qemu_probe_cached(emu, d);
+    if (!probed) {
+        free(emu);
+        return NULL;
+    }
+    vc_xgrow((void **)&probes->paths, &probes->cap, probes->n + 1, sizeof(char *));
+    vc_xgrow((void **)&probes->caps, &probes->capc, probes->n + 1, sizeof(qemu_caps *));
+    probes->paths[probes->n] = emu;
+    probes->caps[probes->n++] = probed;
+    return probed;
 }
 
 /* The rendered line plus newline, or NULL with diagnostics (warnings too). */
 static char *to_native_convert(const char *file, const qemu_caps *caps, bool test_env,
-                               vc_diags *d)
+                               to_native_probes *probes, vc_diags *d)
 {
     ir_domain *dom = xml_domain_parse_file(file, d);
     if (!dom)
         return NULL;
-    qemu_caps *probed = caps ? NULL : to_native_probe(dom, file, d);
-    if (!caps && !probed) {
+    if (!caps)
+        caps = to_native_probe(dom, file, probes, d);
+    if (!caps) {
         ir_domain_free(dom);
         return NULL;
     }
     qemu_argv_opts opts = { .file = file, .test_env = test_env };
-    qemu_launch *l = qemu_argv_build(dom, caps ? caps : probed, &opts, d);
+    qemu_launch *l = qemu_argv_build(dom, caps, &opts, d);
     ir_domain_free(dom);
-    qemu_caps_free(probed);
     if (!l)
         return NULL;
     vc_diags_append(d, &l->warnings);
@@ -206,10 +241,11 @@ static char *to_native_out_path(const char *dir, const char *file)
 static int to_native_run(const to_native_args *a, const qemu_caps *caps)
 {
     int status = 0;
+    to_native_probes probes = { 0 };
     for (size_t i = 0; i < a->nfiles; i++) {
         vc_diags d;
         vc_diags_init(&d);
-        char *out = to_native_convert(a->files[i], caps, a->test_env, &d);
+        char *out = to_native_convert(a->files[i], caps, a->test_env, &probes, &d);
         int rc = cli_report(&d);
         vc_diags_free(&d);
         if (out) {
@@ -222,6 +258,7 @@ static int to_native_run(const to_native_args *a, const qemu_caps *caps)
         if (rc > status)
             status = rc;
     }
+    to_native_probes_free(&probes);
     return status;
 }
 
