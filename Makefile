@@ -111,8 +111,10 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	@echo "== virtc validate examples/demo.xml"
 	@./$(VIRTC) validate examples/demo.xml
-	@echo "== virtc domxml-to-native qemu-argv --caps legacy examples/demo.xml"
+	@echo "== virtc domxml-to-native qemu-argv --caps legacy examples/demo.xml   (QEMU 0.x, the seed's era)"
 	@./$(VIRTC) domxml-to-native qemu-argv --caps legacy examples/demo.xml
+	@echo "== virtc domxml-to-native qemu-argv --caps qemu-7.2 examples/demo.xml   (Debian 12's QEMU)"
+	@./$(VIRTC) domxml-to-native qemu-argv --caps qemu-7.2 examples/demo.xml
 
 check: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BINS) $(HELPER_BINS)
