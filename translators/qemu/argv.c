@@ -5,6 +5,7 @@
 #include "argv_priv.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -185,12 +186,19 @@ vc_loc qemu_loc(const qemu_ctx *x, ir_pos pos)
     return loc;
 }
 
+/* The message of a printf-style call, allocated; each caller owns `var`. */
+#define QEMU_VFORMAT(var, fmt)                                                         \
+    char *var;                                                                         \
+    do {                                                                               \
+        va_list ap_;                                                                   \
+        va_start(ap_, fmt);                                                            \
+        var = vc_xvasprintf(fmt, ap_);                                                 \
+        va_end(ap_);                                                                   \
+    } while (0)
+
 bool qemu_error(qemu_ctx *x, ir_pos pos, const char *fmt, ...)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    char *msg = vc_xvasprintf(fmt, ap);
-    va_end(ap);
+    QEMU_VFORMAT(msg, fmt);
     vc_error_at(&x->diags, qemu_loc(x, pos), "%s", msg);
     free(msg);
     return false;
@@ -198,10 +206,7 @@ bool qemu_error(qemu_ctx *x, ir_pos pos, const char *fmt, ...)
 
 bool qemu_unsupported(qemu_ctx *x, ir_pos pos, const char *fmt, ...)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    char *what = vc_xvasprintf(fmt, ap);
-    va_end(ap);
+    QEMU_VFORMAT(what, fmt);
     vc_error_at(&x->diags, qemu_loc(x, pos), "%s not supported by this QEMU (%s)", what,
                 x->caps_desc);
     free(what);
@@ -210,10 +215,7 @@ bool qemu_unsupported(qemu_ctx *x, ir_pos pos, const char *fmt, ...)
 
 void qemu_warn(qemu_ctx *x, ir_pos pos, const char *fmt, ...)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    char *msg = vc_xvasprintf(fmt, ap);
-    va_end(ap);
+    QEMU_VFORMAT(msg, fmt);
     vc_warn_at(&x->diags, qemu_loc(x, pos), "%s", msg);
     free(msg);
 }
@@ -234,6 +236,342 @@ size_t qemu_count_devices(const qemu_ctx *x, ir_device_kind kind, int chr)
     for (size_t i = 0; i < x->dom->ndevices; i++)
         n += qemu_device_matches(&x->dom->devices[i], kind, chr);
     return n;
+}
+
+/* ---- lookups ------------------------------------------------------------- */
+
+const char *qemu_str_or(const char *s, const char *dflt)
+{
+    return s ? s : dflt;
+}
+
+bool qemu_str_in(const char *s, const char *const *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (vc_streq(s, list[i]))
+            return true;
+    return false;
+}
+
+int qemu_table_find(const void *table, size_t n, size_t size, size_t off, const char *key)
+{
+    const char *row = table;
+    for (size_t i = 0; i < n; i++, row += size)
+        if (vc_streq(*(const char *const *)(row + off), key))
+            return (int)i;
+    return -1;
+}
+
+ir_disk_bus qemu_disk_bus(const ir_disk *disk)
+{
+    return disk->target_bus ? disk->target_bus : ir_disk_bus_from_target(disk->target_dev);
+}
+
+int qemu_dev_boot_order(const ir_device *dev)
+{
+    switch (dev->kind) {
+    case IR_DEV_DISK: return dev->u.disk.boot_order;
+    case IR_DEV_INTERFACE: return dev->u.net.boot_order;
+    case IR_DEV_HOSTDEV: return dev->u.hostdev.boot_order;
+    default: return 0;
+    }
+}
+
+bool qemu_console_is_serial(const ir_chr *c)
+{
+    return !c->target_type || strcmp(c->target_type, "serial") == 0;
+}
+
+void qemu_vcpus(const ir_domain *dom, unsigned *max, unsigned *cur)
+{
+    *max = dom->vcpus ? dom->vcpus : 1;
+    *cur = dom->vcpus_current && dom->vcpus_current < *max ? dom->vcpus_current : *max;
+}
+
+bool qemu_topology_given(const ir_cpu_topology *t)
+{
+    return t->sockets || t->cores || t->threads || t->dies;
+}
+
+/* "<name>" of a verbatim fragment, for messages. */
+static char *qemu_fragment_name(const char *xml)
+{
+    const char *s = xml && *xml == '<' ? xml + 1 : "";
+    size_t n = strcspn(s, " \t\r\n/>");
+    return vc_xstrndup(s, n);
+}
+
+/* ---- sections both generations write alike -------------------------------- */
+
+/* QEMU names its 32-bit PC binary i386 whatever the guest's x86 flavour. */
+static const char *const qemu_i386_arches[] = { "i686", "i586", "i486", "i386" };
+
+static const char *qemu_arch_name(const char *arch)
+{
+    return !arch || qemu_str_in(arch, qemu_i386_arches, VC_ARRAY_SIZE(qemu_i386_arches))
+           ? "i386" : arch;
+}
+
+bool qemu_emulator(qemu_ctx *x, const char *dir)
+{
+    const char *emu = x->dom->emulator ? x->dom->emulator : x->caps->binary;
+    if (emu) {
+        qemu_arg(x, emu);
+    } else {
+        qemu_argf(x, "%sqemu-system-%s", dir, qemu_arch_name(x->dom->os.arch));
+        qemu_warn(x, x->dom->pos, "the domain names no <emulator>; using '%s'",
+                  x->launch->argv.v[x->launch->argv.n - 1]);
+    }
+    return true;
+}
+
+bool qemu_cpu_custom(qemu_ctx *x)
+{
+    const ir_domain *dom = x->dom;
+    if (dom->cpu_mode && strcmp(dom->cpu_mode, "custom") != 0)
+        return qemu_unsupported(x, dom->pos, "CPU mode '%s'", dom->cpu_mode);
+    if (!dom->cpu_model)
+        return true;
+    if (!qemu_caps_has_cpu(x->caps, dom->cpu_model))
+        return qemu_unsupported(x, dom->pos, "CPU model '%s'", dom->cpu_model);
+    qemu_arg2(x, "-cpu", dom->cpu_model);
+    return true;
+}
+
+bool qemu_no_acpi(qemu_ctx *x)
+{
+    if (ir_domain_feature(x->dom, "acpi"))
+        return true;
+    if (!qemu_has(x, QEMU_CAP_NO_ACPI))
+        return qemu_unsupported(x, x->dom->pos, "turning ACPI off");
+    qemu_arg(x, "-no-acpi");
+    return true;
+}
+
+/* A device tree is only reached where the generation has a form for it:
+ * the legacy one rejects <dtb> before it gets here. */
+void qemu_kernel_boot(qemu_ctx *x)
+{
+    static const struct {
+        const char *opt;
+        size_t off;
+    } files[] = {
+        { "-kernel", offsetof(ir_os, kernel) },
+        { "-initrd", offsetof(ir_os, initrd) },
+        { "-dtb", offsetof(ir_os, dtb) },
+    };
+    const ir_os *os = &x->dom->os;
+    for (size_t i = 0; i < VC_ARRAY_SIZE(files); i++) {
+        const char *path = *(char *const *)((const char *)os + files[i].off);
+        if (path) {
+            qemu_arg2(x, files[i].opt, path);
+            qemu_resource_add(x, path, QEMU_RES_FILE, true);
+        }
+    }
+    if (os->cmdline)
+        qemu_arg2(x, "-append", os->cmdline);
+}
+
+bool qemu_other(qemu_ctx *x, const ir_device *dev)
+{
+    char *name = qemu_fragment_name(dev->u.other.xml);
+    qemu_warn(x, dev->pos, "device <%s> is not modelled; not converted", name);
+    free(name);
+    return true;
+}
+
+bool qemu_extra(qemu_ctx *x)
+{
+    for (size_t i = 0; i < x->dom->extra.n; i++) {
+        char *name = qemu_fragment_name(x->dom->extra.v[i].xml);
+        qemu_warn(x, x->dom->extra.v[i].pos, "element <%s> is not modelled; not converted",
+                  name);
+        free(name);
+    }
+    return true;
+}
+
+static bool qemu_env_name_ok(const char *s)
+{
+    if (!s || !((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_'))
+        return false;
+    for (s++; *s; s++)
+        if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
+              (*s >= '0' && *s <= '9') || *s == '_'))
+            return false;
+    return true;
+}
+
+/* Arguments at the end, variables after ours: the document's word is last. */
+bool qemu_cmdline(qemu_ctx *x)
+{
+    const ir_qemu_cmdline *q = x->dom->qemu_cmdline;
+    if (!q)
+        return true;
+    bool ok = true;
+    for (size_t i = 0; i < q->nenv; i++) {
+        if (!qemu_env_name_ok(q->env[i].name))
+            ok = qemu_error(x, q->pos, "qemu:env name '%s' is not a valid variable name",
+                            qemu_str_or(q->env[i].name, ""));
+        else
+            qemu_env(x, q->env[i].name, qemu_str_or(q->env[i].value, ""));
+    }
+    for (size_t i = 0; i < q->nargs; i++)
+        qemu_arg(x, q->args[i]);
+    return ok;
+}
+
+/* ---- checks both generations make ------------------------------------------ */
+
+bool qemu_disk_type_ok(qemu_ctx *x, const ir_device *dev, bool network)
+{
+    ir_disk_type t = dev->u.disk.type;
+    if (t == IR_DISK_TYPE_NONE || t == IR_DISK_TYPE_FILE || t == IR_DISK_TYPE_BLOCK ||
+        (network && t == IR_DISK_TYPE_NETWORK))
+        return true;
+    return qemu_unsupported(x, dev->pos, "disk type '%s'",
+                            qemu_str_or(ir_disk_type_name(t), "?"));
+}
+
+bool qemu_disk_driver_ok(qemu_ctx *x, const ir_device *dev)
+{
+    const char *name = dev->u.disk.driver_name;
+    if (!name || strcmp(name, "qemu") == 0)
+        return true;
+    return qemu_error(x, dev->pos, "disk driver '%s' is not QEMU's (use <driver "
+                      "name='qemu'/>)", name);
+}
+
+bool qemu_disk_encryption_ok(qemu_ctx *x, const ir_device *dev)
+{
+    const ir_disk *disk = &dev->u.disk;
+    if (!disk->encryption)
+        return true;
+    return qemu_unsupported(x, disk->encryption->pos.line ? disk->encryption->pos : dev->pos,
+                            "disk encryption");
+}
+
+bool qemu_chr_path_ok(qemu_ctx *x, const ir_device *dev)
+{
+    const ir_chr *c = &dev->u.chr;
+    if (c->path)
+        return true;
+    return qemu_error(x, dev->pos, "%s of type '%s' needs a source path",
+                      ir_chr_kind_name(c->kind), ir_chr_type_name(c->type));
+}
+
+bool qemu_chr_tcp_ok(qemu_ctx *x, const ir_device *dev)
+{
+    const ir_chr *c = &dev->u.chr;
+    const char *what = ir_chr_kind_name(c->kind);
+    if (c->protocol && strcmp(c->protocol, "raw") != 0 && strcmp(c->protocol, "telnet") != 0)
+        return qemu_unsupported(x, dev->pos, "%s protocol '%s'", what, c->protocol);
+    if (!c->service)
+        return qemu_error(x, dev->pos, "%s of type 'tcp' needs a source service (port)", what);
+    return true;
+}
+
+bool qemu_chr_udp_ok(qemu_ctx *x, const ir_device *dev)
+{
+    const ir_chr *c = &dev->u.chr;
+    if (c->service)
+        return true;
+    return qemu_error(x, dev->pos, "%s of type 'udp' needs a connect service (port)",
+                      ir_chr_kind_name(c->kind));
+}
+
+bool qemu_net_socket_ok(qemu_ctx *x, const ir_device *dev)
+{
+    const ir_net *net = &dev->u.net;
+    const char *tname = ir_net_type_name(net->type);
+    if (!net->source_port)
+        return qemu_error(x, dev->pos, "interface of type '%s' needs a source port", tname);
+    if ((net->type == IR_NET_MCAST || net->type == IR_NET_UDP) && !net->source_address)
+        return qemu_error(x, dev->pos, "interface of type '%s' needs a source address", tname);
+    return true;
+}
+
+bool qemu_hostdev_mode_ok(qemu_ctx *x, const ir_device *dev)
+{
+    const char *mode = dev->u.hostdev.mode;
+    if (!mode || strcmp(mode, "subsystem") == 0)
+        return true;
+    return qemu_unsupported(x, dev->pos, "host device mode '%s'", mode);
+}
+
+void qemu_net_tap_ifname(qemu_ctx *x, const ir_net *net, vc_buf *b)
+{
+    if (net->target_dev) {
+        qemu_opt_add(b, "ifname", net->target_dev);
+        qemu_resource_add(x, net->target_dev, QEMU_RES_TAP, false);
+    }
+}
+
+/* ---- displays and host USB devices -------------------------------------------- */
+
+/* autoport gives display 0, which is what a converter can say before a host
+ * picks the free port at start. */
+bool qemu_vnc_display(qemu_ctx *x, const ir_device *dev, int *display)
+{
+    const ir_graphics *g = &dev->u.graphics;
+    if (g->autoport == IR_TRI_YES || g->port <= 0) {
+        *display = 0;
+        return true;
+    }
+    if (g->port < 5900)
+        return qemu_error(x, dev->pos, "VNC port %d is below 5900 (display 0)", g->port);
+    *display = g->port - 5900;
+    return true;
+}
+
+const char *qemu_display_listen(const qemu_ctx *x, const ir_graphics *g)
+{
+    return g->listen ? g->listen : x->opts->vnc_listen ? x->opts->vnc_listen : "127.0.0.1";
+}
+
+/* An IPv6 address is bracketed so that its colons are not the display's. */
+void qemu_vnc_addr(vc_buf *b, const char *listen, int display)
+{
+    if (strchr(listen, ':'))
+        vc_buf_printf(b, "[%s]:%d", listen, display);
+    else
+        vc_buf_printf(b, "%s:%d", listen, display);
+}
+
+void qemu_sdl_env(qemu_ctx *x, const ir_graphics *g)
+{
+    if (g->xauth) {
+        qemu_env(x, "XAUTHORITY", g->xauth);
+        qemu_resource_add(x, g->xauth, QEMU_RES_FILE, true);
+    }
+    if (g->display)
+        qemu_env(x, "DISPLAY", g->display);
+}
+
+bool qemu_usb_host_source(qemu_ctx *x, const ir_device *dev, qemu_usb_source *src)
+{
+    const ir_hostdev *h = &dev->u.hostdev;
+    *src = (qemu_usb_source){ .by_id = h->vendor || h->product };
+    if (src->by_id) {
+        if (!vc_parse_ull(h->vendor, 16, &src->vendor) || src->vendor > 0xffff ||
+            !vc_parse_ull(h->product, 16, &src->product) || src->product > 0xffff)
+            return qemu_error(x, dev->pos, "USB host device needs a vendor and a product id "
+                              "of 16 bits (got '%s', '%s')", qemu_str_or(h->vendor, ""),
+                              qemu_str_or(h->product, ""));
+        char *id = vc_xasprintf("%.4llx:%.4llx", src->vendor, src->product);
+        qemu_resource_add(x, id, QEMU_RES_USB_ID, false);
+        free(id);
+        return true;
+    }
+    if (!h->has_usb_addr)
+        return qemu_error(x, dev->pos, "USB host device needs a vendor/product or a "
+                          "bus/device address");
+    src->bus = h->usb_bus;
+    src->device = h->usb_device;
+    char *node = vc_xasprintf("/dev/bus/usb/%03u/%03u", h->usb_bus, h->usb_device);
+    qemu_resource_add(x, node, QEMU_RES_USB, false);
+    free(node);
+    return true;
 }
 
 /* ---- environment --------------------------------------------------------- */

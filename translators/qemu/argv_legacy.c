@@ -105,16 +105,6 @@ static const char *const legacy_implicit_features[] = { "acpi", "apic", "pae" };
 
 /* ---- small helpers -------------------------------------------------------- */
 
-static const char *legacy_str_or(const char *s, const char *dflt)
-{
-    return s ? s : dflt;
-}
-
-static ir_disk_bus legacy_disk_bus(const ir_disk *disk)
-{
-    return disk->target_bus ? disk->target_bus : ir_disk_bus_from_target(disk->target_dev);
-}
-
 /* Model names go into option lists unescaped in QEMU of this era. */
 static bool legacy_name_ok(const char *s)
 {
@@ -135,36 +125,15 @@ static void legacy_addr_check(qemu_ctx *x, const ir_device *dev, const ir_addres
         return;
     qemu_warn(x, a->pos.line ? a->pos : dev->pos,
               "device address (type '%s') not supported by this QEMU (%s); QEMU picks it",
-              legacy_str_or(ir_addr_type_name(a->type), "?"), x->caps_desc);
-}
-
-/* "<name>" of a verbatim fragment, for messages. */
-static char *legacy_fragment_name(const char *xml)
-{
-    const char *s = xml && *xml == '<' ? xml + 1 : "";
-    size_t n = strcspn(s, " \t\r\n/>");
-    return vc_xstrndup(s, n);
+              qemu_str_or(ir_addr_type_name(a->type), "?"), x->caps_desc);
 }
 
 /* ---- domain-wide sections ------------------------------------------------- */
 
-static const char *legacy_qemu_arch(const char *arch)
-{
-    return (!arch || strcmp(arch, "i686") == 0 || strcmp(arch, "i586") == 0 ||
-            strcmp(arch, "i486") == 0 || strcmp(arch, "i386") == 0) ? "i386" : arch;
-}
-
 /* emulator -> argv[0]; then -S: a launched guest waits for the monitor. */
 static bool legacy_emulator(qemu_ctx *x)
 {
-    const char *emu = x->dom->emulator ? x->dom->emulator : x->caps->binary;
-    if (emu) {
-        qemu_arg(x, emu);
-    } else {
-        qemu_argf(x, "qemu-system-%s", legacy_qemu_arch(x->dom->os.arch));
-        qemu_warn(x, x->dom->pos, "the domain names no <emulator>; using '%s'",
-                  x->launch->argv.v[x->launch->argv.n - 1]);
-    }
+    qemu_emulator(x, "");
     qemu_arg(x, "-S");
     return true;
 }
@@ -184,18 +153,6 @@ static bool legacy_machine(qemu_ctx *x)
     return true;
 }
 
-static bool legacy_cpu(qemu_ctx *x)
-{
-    const ir_domain *dom = x->dom;
-    if (dom->cpu_mode && strcmp(dom->cpu_mode, "custom") != 0)
-        return qemu_unsupported(x, dom->pos, "CPU mode '%s'", dom->cpu_mode);
-    if (!dom->cpu_model)
-        return true;
-    if (!qemu_caps_has_cpu(x->caps, dom->cpu_model))
-        return qemu_unsupported(x, dom->pos, "CPU model '%s'", dom->cpu_model);
-    qemu_arg2(x, "-cpu", dom->cpu_model);
-    return true;
-}
 
 /* The accelerator follows the domain type: a kqemu-capable binary runs a
  * type='qemu' guest with kqemu off, a kvm-capable one with kvm off. */
@@ -227,7 +184,7 @@ static bool legacy_accel(qemu_ctx *x)
                qemu_unsupported(x, dom->pos, "domain type 'xen'");
     default:
         return qemu_unsupported(x, dom->pos, "domain type '%s'",
-                                legacy_str_or(ir_virt_type_name(dom->type), "?"));
+                                qemu_str_or(ir_virt_type_name(dom->type), "?"));
     }
 }
 
@@ -246,10 +203,10 @@ static bool legacy_memory(qemu_ctx *x)
 static bool legacy_smp(qemu_ctx *x)
 {
     const ir_domain *dom = x->dom;
-    unsigned max = dom->vcpus ? dom->vcpus : 1;
-    unsigned cur = dom->vcpus_current && dom->vcpus_current < max ? dom->vcpus_current : max;
+    unsigned max, cur;
+    qemu_vcpus(dom, &max, &cur);
     const ir_cpu_topology *t = &dom->topology;
-    bool topo = t->sockets || t->cores || t->threads || t->dies;
+    bool topo = qemu_topology_given(t);
     if (!qemu_has(x, QEMU_CAP_SMP_TOPOLOGY)) {
         if (topo)
             qemu_warn(x, dom->pos, "CPU topology not supported by this QEMU (%s); the guest "
@@ -335,7 +292,7 @@ static bool legacy_clock(qemu_ctx *x)
         break;
     default:
         ok = qemu_unsupported(x, x->dom->pos, "clock offset '%s'",
-                              legacy_str_or(ir_clock_offset_name(clk->offset), "?"));
+                              qemu_str_or(ir_clock_offset_name(clk->offset), "?"));
     }
     for (size_t i = 0; i < clk->timers.n; i++)
         qemu_warn(x, clk->timers.v[i].pos, "clock timers not supported by this QEMU (%s); "
@@ -350,7 +307,7 @@ static bool legacy_lifecycle(qemu_ctx *x)
         return true;
     if (!qemu_has(x, QEMU_CAP_NO_REBOOT))
         return qemu_unsupported(x, x->dom->pos, "on_reboot '%s'",
-                                legacy_str_or(ir_lifecycle_name(r), "?"));
+                                qemu_str_or(ir_lifecycle_name(r), "?"));
     qemu_arg(x, "-no-reboot");
     return true;
 }
@@ -358,32 +315,14 @@ static bool legacy_lifecycle(qemu_ctx *x)
 static bool legacy_features(qemu_ctx *x)
 {
     const ir_domain *dom = x->dom;
-    bool ok = true;
-    if (!ir_domain_feature(dom, "acpi")) {
-        if (qemu_has(x, QEMU_CAP_NO_ACPI))
-            qemu_arg(x, "-no-acpi");
-        else
-            ok = qemu_unsupported(x, dom->pos, "turning ACPI off");
-    }
+    bool ok = qemu_no_acpi(x);
     for (size_t i = 0; i < dom->nfeatures; i++) {
-        bool implicit = false;
-        for (size_t k = 0; k < VC_ARRAY_SIZE(legacy_implicit_features); k++)
-            implicit = implicit || strcmp(dom->features[i].name, legacy_implicit_features[k]) == 0;
-        if (!implicit)
+        if (!qemu_str_in(dom->features[i].name, legacy_implicit_features,
+                         VC_ARRAY_SIZE(legacy_implicit_features)))
             qemu_warn(x, dom->pos, "feature '%s' not supported by this QEMU (%s); ignored",
                       dom->features[i].name, x->caps_desc);
     }
     return ok;
-}
-
-static int legacy_boot_order(const ir_device *dev)
-{
-    switch (dev->kind) {
-    case IR_DEV_DISK: return dev->u.disk.boot_order;
-    case IR_DEV_INTERFACE: return dev->u.net.boot_order;
-    case IR_DEV_HOSTDEV: return dev->u.hostdev.boot_order;
-    default: return 0;
-    }
 }
 
 static bool legacy_boot(qemu_ctx *x)
@@ -392,7 +331,7 @@ static bool legacy_boot(qemu_ctx *x)
     const ir_os *os = &dom->os;
     bool ok = true;
     for (size_t i = 0; i < dom->ndevices; i++)
-        if (legacy_boot_order(&dom->devices[i]) > 0)
+        if (qemu_dev_boot_order(&dom->devices[i]) > 0)
             ok = qemu_unsupported(x, dom->devices[i].pos, "per-device boot order");
     if (os->type && strcmp(os->type, "hvm") != 0 &&
         !(dom->type == IR_VIRT_XEN && qemu_has(x, QEMU_CAP_DOMID)))
@@ -427,16 +366,7 @@ static bool legacy_boot(qemu_ctx *x)
         qemu_arg2(x, "-bios", os->loader);
         qemu_resource_add(x, os->loader, QEMU_RES_FILE, true);
     }
-    if (os->kernel) {
-        qemu_arg2(x, "-kernel", os->kernel);
-        qemu_resource_add(x, os->kernel, QEMU_RES_FILE, true);
-    }
-    if (os->initrd) {
-        qemu_arg2(x, "-initrd", os->initrd);
-        qemu_resource_add(x, os->initrd, QEMU_RES_FILE, true);
-    }
-    if (os->cmdline)
-        qemu_arg2(x, "-append", os->cmdline);
+    qemu_kernel_boot(x);
     return ok;
 }
 
@@ -469,9 +399,9 @@ static bool legacy_controller(qemu_ctx *x, const ir_device *dev)
     }
     if (c->model)
         return qemu_unsupported(x, dev->pos, "controller '%s' (model '%s', index %d)",
-                                legacy_str_or(c->type, "?"), c->model, c->index);
+                                qemu_str_or(c->type, "?"), c->model, c->index);
     return qemu_unsupported(x, dev->pos, "controller '%s' (index %d)",
-                            legacy_str_or(c->type, "?"), c->index);
+                            qemu_str_or(c->type, "?"), c->index);
 }
 
 /* -usb, unless the document turned the USB controller off. */
@@ -524,16 +454,12 @@ static bool legacy_disk_cache(qemu_ctx *x, const ir_device *dev, vc_buf *opt)
             qemu_opt_add(opt, "cache", v2 ? "none" : "off");
         return true;
     }
-    for (size_t i = 0; i < VC_ARRAY_SIZE(legacy_cache_modes); i++) {
-        if (strcmp(mode, legacy_cache_modes[i].mode) != 0)
-            continue;
-        const char *q = v2 ? legacy_cache_modes[i].v2 : legacy_cache_modes[i].v1;
-        if (!q)
-            return qemu_unsupported(x, dev->pos, "disk cache mode '%s'", mode);
-        qemu_opt_add(opt, "cache", q);
-        return true;
-    }
-    return qemu_unsupported(x, dev->pos, "disk cache mode '%s'", mode);
+    int i = QEMU_TABLE_FIND(legacy_cache_modes, mode, mode);
+    const char *q = i < 0 ? NULL : v2 ? legacy_cache_modes[i].v2 : legacy_cache_modes[i].v1;
+    if (!q)
+        return qemu_unsupported(x, dev->pos, "disk cache mode '%s'", mode);
+    qemu_opt_add(opt, "cache", q);
+    return true;
 }
 
 /* -drive file=...,if=...[,media=cdrom],index=N[,boot=on][,format=][,cache=] */
@@ -542,7 +468,7 @@ static bool legacy_drive(qemu_ctx *x, const ir_device *dev, const char *iface, i
     const ir_disk *disk = &dev->u.disk;
     vc_buf opt;
     vc_buf_init(&opt);
-    qemu_opt_add(&opt, "file", legacy_str_or(disk->source, ""));
+    qemu_opt_add(&opt, "file", qemu_str_or(disk->source, ""));
     qemu_opt_add(&opt, "if", iface);
     if (disk->device == IR_DISK_DEV_CDROM)
         qemu_opt_add(&opt, "media", "cdrom");
@@ -563,7 +489,7 @@ static bool legacy_drive(qemu_ctx *x, const ir_device *dev, const char *iface, i
         else
             qemu_warn(x, dev->pos, "disk format not supported by this QEMU (%s); it probes "
                       "the format of '%s' (declared '%s')", x->caps_desc,
-                      legacy_str_or(disk->source, ""), disk->driver_type);
+                      qemu_str_or(disk->source, ""), disk->driver_type);
     }
     if (!legacy_disk_cache(x, dev, &opt)) {
         vc_buf_free(&opt);
@@ -578,7 +504,7 @@ static bool legacy_drive(qemu_ctx *x, const ir_device *dev, const char *iface, i
 static bool legacy_disk_switch(qemu_ctx *x, const ir_device *dev, ir_disk_bus bus, int index)
 {
     const ir_disk *disk = &dev->u.disk;
-    const char *target = legacy_str_or(disk->target_dev, "?");
+    const char *target = qemu_str_or(disk->target_dev, "?");
     if (disk->device == IR_DISK_DEV_CDROM) {
         if (bus != IR_BUS_IDE || index != 2)
             return qemu_unsupported(x, dev->pos, "CD-ROM '%s' other than hdc", target);
@@ -596,7 +522,7 @@ static bool legacy_disk_switch(qemu_ctx *x, const ir_device *dev, ir_disk_bus bu
         qemu_argf(x, "-fd%c", 'a' + index);
     else
         return qemu_unsupported(x, dev->pos, "disk '%s' on bus '%s'", target,
-                                legacy_str_or(ir_disk_bus_name(bus), "?"));
+                                qemu_str_or(ir_disk_bus_name(bus), "?"));
     if (!disk->source)
         return qemu_error(x, dev->pos, "disk '%s' has no source", target);
     qemu_arg(x, disk->source);
@@ -606,29 +532,21 @@ static bool legacy_disk_switch(qemu_ctx *x, const ir_device *dev, ir_disk_bus bu
 static bool legacy_disk_checks(qemu_ctx *x, const ir_device *dev)
 {
     const ir_disk *disk = &dev->u.disk;
-    bool ok = true;
-    if (disk->type != IR_DISK_TYPE_NONE && disk->type != IR_DISK_TYPE_FILE &&
-        disk->type != IR_DISK_TYPE_BLOCK)
-        ok = qemu_unsupported(x, dev->pos, "disk type '%s'",
-                              legacy_str_or(ir_disk_type_name(disk->type), "?"));
+    bool ok = qemu_disk_type_ok(x, dev, false);
     if (disk->device == IR_DISK_DEV_LUN)
         ok = qemu_unsupported(x, dev->pos, "disk device 'lun'");
-    if (disk->driver_name && strcmp(disk->driver_name, "qemu") != 0)
-        ok = qemu_error(x, dev->pos, "disk driver '%s' is not QEMU's (use <driver "
-                        "name='qemu'/>)", disk->driver_name);
+    ok = qemu_disk_driver_ok(x, dev) && ok;
     if (disk->readonly && disk->device != IR_DISK_DEV_CDROM)
         ok = qemu_unsupported(x, dev->pos, "read-only disk");
     if (disk->serial)
         ok = qemu_unsupported(x, dev->pos, "disk serial number");
-    if (disk->encryption)
-        ok = qemu_unsupported(x, disk->encryption->pos.line ? disk->encryption->pos : dev->pos,
-                              "disk encryption");
+    ok = qemu_disk_encryption_ok(x, dev) && ok;
     if (disk->driver_io)
         qemu_warn(x, dev->pos, "disk I/O mode not supported by this QEMU (%s); ignored",
                   x->caps_desc);
     if (!disk->source && disk->device == IR_DISK_DEV_DISK)
         ok = qemu_error(x, dev->pos, "disk '%s' has no source",
-                        legacy_str_or(disk->target_dev, "?"));
+                        qemu_str_or(disk->target_dev, "?"));
     return ok;
 }
 
@@ -643,23 +561,23 @@ static bool legacy_disk(qemu_ctx *x, const ir_device *dev)
         qemu_resource_add(x, disk->source,
                           disk->type == IR_DISK_TYPE_BLOCK ? QEMU_RES_BLOCK : QEMU_RES_FILE, ro);
 
-    ir_disk_bus bus = legacy_disk_bus(disk);
+    ir_disk_bus bus = qemu_disk_bus(disk);
     if (bus == IR_BUS_USB) {
         if (disk->device != IR_DISK_DEV_DISK)
             return qemu_unsupported(x, dev->pos, "USB disk device '%s'",
-                                    legacy_str_or(ir_disk_device_name(disk->device), "?"));
+                                    qemu_str_or(ir_disk_device_name(disk->device), "?"));
         return legacy_usbdevice(x, dev, vc_xasprintf("disk:%s", disk->source));
     }
     int index = ir_disk_target_index(disk->target_dev);
     if (index < 0)
         return qemu_error(x, dev->pos, "disk target '%s' is not a valid device name",
-                          legacy_str_or(disk->target_dev, ""));
+                          qemu_str_or(disk->target_dev, ""));
     if (!qemu_has(x, QEMU_CAP_DRIVE))
         return legacy_disk_switch(x, dev, bus, index);
     const char *iface = (unsigned)bus < IR_BUS_LAST ? legacy_drive_if[bus] : NULL;
     if (!iface)
         return qemu_unsupported(x, dev->pos, "disk bus '%s'",
-                                legacy_str_or(ir_disk_bus_name(bus), "?"));
+                                qemu_str_or(ir_disk_bus_name(bus), "?"));
     return legacy_drive(x, dev, iface, index);
 }
 
@@ -675,13 +593,10 @@ static bool legacy_net_none(qemu_ctx *x)
 static bool legacy_net_socket(qemu_ctx *x, const ir_device *dev, vc_buf *b, const char *mode)
 {
     const ir_net *net = &dev->u.net;
-    if (!net->source_port)
-        return qemu_error(x, dev->pos, "interface of type '%s' needs a source port",
-                          ir_net_type_name(net->type));
-    if (net->type == IR_NET_MCAST && !net->source_address)
-        return qemu_error(x, dev->pos, "interface of type 'mcast' needs a source address");
+    if (!qemu_net_socket_ok(x, dev))
+        return false;
     vc_buf_printf(b, "socket,%s=", mode);
-    qemu_opt_escape(b, legacy_str_or(net->source_address, ""));
+    qemu_opt_escape(b, qemu_str_or(net->source_address, ""));
     vc_buf_putc(b, ':');
     qemu_opt_escape(b, net->source_port);
     return true;
@@ -692,10 +607,7 @@ static void legacy_net_tap(qemu_ctx *x, const ir_device *dev, vc_buf *b)
 {
     const ir_net *net = &dev->u.net;
     vc_buf_puts(b, "tap");
-    if (net->target_dev) {
-        qemu_opt_add(b, "ifname", net->target_dev);
-        qemu_resource_add(x, net->target_dev, QEMU_RES_TAP, false);
-    }
+    qemu_net_tap_ifname(x, net, b);
     if (net->script)
         qemu_opt_add(b, "script", net->script);
     qemu_resource_add(x, "/dev/net/tun", QEMU_RES_CHARDEV, false);
@@ -704,11 +616,11 @@ static void legacy_net_tap(qemu_ctx *x, const ir_device *dev, vc_buf *b)
     if (net->type == IR_NET_NETWORK)
         qemu_warn(x, dev->pos, "interface on network '%s': its bridge is known only to a "
                   "running host; the tap device is left for the caller to attach",
-                  legacy_str_or(net->source_network, ""));
+                  qemu_str_or(net->source_network, ""));
     else if (net->type == IR_NET_BRIDGE && !net->script)
         qemu_warn(x, dev->pos, "interface on bridge '%s': this QEMU cannot join a bridge; "
                   "the tap device is left for the caller (or QEMU's default script) to "
-                  "attach", legacy_str_or(net->source_bridge, ""));
+                  "attach", qemu_str_or(net->source_bridge, ""));
 }
 
 static bool legacy_net_host(qemu_ctx *x, const ir_device *dev, vc_buf *b)
@@ -731,7 +643,7 @@ static bool legacy_net_host(qemu_ctx *x, const ir_device *dev, vc_buf *b)
         return legacy_net_socket(x, dev, b, "mcast");
     default:
         return qemu_unsupported(x, dev->pos, "interface type '%s'",
-                                legacy_str_or(ir_net_type_name(net->type), "?"));
+                                qemu_str_or(ir_net_type_name(net->type), "?"));
     }
 }
 
@@ -783,7 +695,7 @@ static char *legacy_chr_str(qemu_ctx *x, const ir_device *dev)
     legacy_chr_form form = (unsigned)c->type < IR_CHR_LAST ? legacy_chr_forms[c->type].form : 0;
     if (!form) {
         qemu_unsupported(x, dev->pos, "%s of type '%s'", what,
-                         legacy_str_or(ir_chr_type_name(c->type), "?"));
+                         qemu_str_or(ir_chr_type_name(c->type), "?"));
         return NULL;
     }
     const char *word = legacy_chr_forms[c->type].word;
@@ -794,9 +706,7 @@ static char *legacy_chr_str(qemu_ctx *x, const ir_device *dev)
         vc_buf_puts(&b, word);
         break;
     case LEGACY_CHR_PATH:
-        if (!c->path) {
-            qemu_error(x, dev->pos, "%s of type '%s' needs a source path", what,
-                       ir_chr_type_name(c->type));
+        if (!qemu_chr_path_ok(x, dev)) {
             vc_buf_free(&b);
             return NULL;
         }
@@ -804,35 +714,27 @@ static char *legacy_chr_str(qemu_ctx *x, const ir_device *dev)
         qemu_resource_add(x, c->path, legacy_chr_forms[c->type].res, false);
         break;
     case LEGACY_CHR_TCP:
-        if (c->protocol && strcmp(c->protocol, "raw") != 0 && strcmp(c->protocol, "telnet") != 0) {
-            qemu_unsupported(x, dev->pos, "%s protocol '%s'", what, c->protocol);
-            vc_buf_free(&b);
-            return NULL;
-        }
-        if (!c->service) {
-            qemu_error(x, dev->pos, "%s of type 'tcp' needs a source service (port)", what);
+        if (!qemu_chr_tcp_ok(x, dev)) {
             vc_buf_free(&b);
             return NULL;
         }
         vc_buf_printf(&b, "%s%s:%s", vc_streq(c->protocol, "telnet") ? "telnet:" : word,
-                      legacy_str_or(c->host, ""), c->service);
+                      qemu_str_or(c->host, ""), c->service);
         if (legacy_chr_listens(c))
             vc_buf_puts(&b, ",server,nowait");
         break;
     case LEGACY_CHR_UDP:
-        if (!c->service) {
-            qemu_error(x, dev->pos, "%s of type 'udp' needs a connect service (port)", what);
+        if (!qemu_chr_udp_ok(x, dev)) {
             vc_buf_free(&b);
             return NULL;
         }
-        vc_buf_printf(&b, "%s%s:%s", word, legacy_str_or(c->host, ""), c->service);
+        vc_buf_printf(&b, "%s%s:%s", word, qemu_str_or(c->host, ""), c->service);
         if (c->bind_host || c->bind_service)
-            vc_buf_printf(&b, "@%s:%s", legacy_str_or(c->bind_host, ""),
-                          legacy_str_or(c->bind_service, ""));
+            vc_buf_printf(&b, "@%s:%s", qemu_str_or(c->bind_host, ""),
+                          qemu_str_or(c->bind_service, ""));
         break;
     case LEGACY_CHR_UNIX:
-        if (!c->path) {
-            qemu_error(x, dev->pos, "%s of type 'unix' needs a source path", what);
+        if (!qemu_chr_path_ok(x, dev)) {
             vc_buf_free(&b);
             return NULL;
         }
@@ -856,13 +758,6 @@ static bool legacy_chr_emit(qemu_ctx *x, const ir_device *dev, const char *opt)
     return true;
 }
 
-/* A console on a serial target is the first serial port seen from the host
- * side: it repeats <serial> when there is one, and stands for it when not. */
-static bool legacy_console_is_serial(const ir_chr *c)
-{
-    return !c->target_type || strcmp(c->target_type, "serial") == 0;
-}
-
 static const ir_device *legacy_first_console(const qemu_ctx *x)
 {
     for (size_t i = 0; i < x->dom->ndevices; i++) {
@@ -876,7 +771,7 @@ static const ir_device *legacy_first_console(const qemu_ctx *x)
 static bool legacy_serial_none(qemu_ctx *x)
 {
     const ir_device *con = legacy_first_console(x);
-    if (con && legacy_console_is_serial(&con->u.chr))
+    if (con && qemu_console_is_serial(&con->u.chr))
         return legacy_chr_emit(x, con, "-serial");
     qemu_arg2(x, "-serial", "none");
     return true;
@@ -900,15 +795,15 @@ static bool legacy_chr(qemu_ctx *x, const ir_device *dev)
         return legacy_chr_emit(x, dev, "-parallel");
     case IR_CHRDEV_CONSOLE:
         /* The first one was written with the serial ports. */
-        if (x->nconsole++ == 0 && legacy_console_is_serial(c))
+        if (x->nconsole++ == 0 && qemu_console_is_serial(c))
             return true;
-        if (!legacy_console_is_serial(c))
+        if (!qemu_console_is_serial(c))
             return qemu_unsupported(x, dev->pos, "console target '%s'", c->target_type);
         return qemu_unsupported(x, dev->pos, "a second console");
     default:
         /* A channel needs -chardev and -device. */
         return qemu_unsupported(x, dev->pos, "%s",
-                                legacy_str_or(ir_chr_kind_name(c->kind), "character device"));
+                                qemu_str_or(ir_chr_kind_name(c->kind), "character device"));
     }
 }
 
@@ -917,34 +812,17 @@ static bool legacy_chr(qemu_ctx *x, const ir_device *dev)
 static bool legacy_input(qemu_ctx *x, const ir_device *dev)
 {
     const ir_input *in = &dev->u.input;
-    const char *bus = legacy_str_or(in->bus, "ps2");
+    const char *bus = qemu_str_or(in->bus, "ps2");
     legacy_addr_check(x, dev, &in->addr);
     /* The PC's PS/2 mouse and keyboard, and Xen's, exist without being asked. */
     if ((strcmp(bus, "ps2") == 0 || strcmp(bus, "xen") == 0) &&
         (vc_streq(in->type, "mouse") || vc_streq(in->type, "keyboard")))
         return true;
-    if (strcmp(bus, "usb") == 0) {
-        for (size_t i = 0; i < VC_ARRAY_SIZE(legacy_usb_inputs); i++)
-            if (vc_streq(in->type, legacy_usb_inputs[i].type))
-                return legacy_usbdevice(x, dev, vc_xstrdup(legacy_usb_inputs[i].usbdevice));
-    }
+    int i = strcmp(bus, "usb") == 0 ? QEMU_TABLE_FIND(legacy_usb_inputs, type, in->type) : -1;
+    if (i >= 0)
+        return legacy_usbdevice(x, dev, vc_xstrdup(legacy_usb_inputs[i].usbdevice));
     return qemu_unsupported(x, dev->pos, "input device '%s' on bus '%s'",
-                            legacy_str_or(in->type, "?"), bus);
-}
-
-/* The display number of a VNC port; autoport gives display 0, which is what
- * a converter can say before a host picks the free port at start. */
-static bool legacy_vnc_display(qemu_ctx *x, const ir_device *dev, int *display)
-{
-    const ir_graphics *g = &dev->u.graphics;
-    if (g->autoport == IR_TRI_YES || g->port <= 0) {
-        *display = 0;
-        return true;
-    }
-    if (g->port < 5900)
-        return qemu_error(x, dev->pos, "VNC port %d is below 5900 (display 0)", g->port);
-    *display = g->port - 5900;
-    return true;
+                            qemu_str_or(in->type, "?"), bus);
 }
 
 static bool legacy_vnc(qemu_ctx *x, const ir_device *dev)
@@ -959,16 +837,10 @@ static bool legacy_vnc(qemu_ctx *x, const ir_device *dev)
         vc_buf_puts(&b, "unix:");
         qemu_opt_escape(&b, g->socket);
         qemu_resource_add(x, g->socket, QEMU_RES_SOCKET, false);
-    } else if (!legacy_vnc_display(x, dev, &display)) {
+    } else if (!qemu_vnc_display(x, dev, &display)) {
         return false;
     } else if (qemu_has(x, QEMU_CAP_VNC_COLON)) {
-        const char *listen = g->listen ? g->listen
-                             : x->opts->vnc_listen ? x->opts->vnc_listen : "127.0.0.1";
-        /* An IPv6 address is bracketed so that its colons are not the display's. */
-        if (strchr(listen, ':'))
-            vc_buf_printf(&b, "[%s]:%d", listen, display);
-        else
-            vc_buf_printf(&b, "%s:%d", listen, display);
+        qemu_vnc_addr(&b, qemu_display_listen(x, g), display);
     } else {
         if (g->listen)
             qemu_warn(x, dev->pos, "VNC listen address not supported by this QEMU (%s); it "
@@ -991,12 +863,7 @@ static bool legacy_vnc(qemu_ctx *x, const ir_device *dev)
 static bool legacy_sdl(qemu_ctx *x, const ir_device *dev)
 {
     const ir_graphics *g = &dev->u.graphics;
-    if (g->xauth) {
-        qemu_env(x, "XAUTHORITY", g->xauth);
-        qemu_resource_add(x, g->xauth, QEMU_RES_FILE, true);
-    }
-    if (g->display)
-        qemu_env(x, "DISPLAY", g->display);
+    qemu_sdl_env(x, g);
     if (g->fullscreen == IR_TRI_YES)
         qemu_arg(x, "-full-screen");
     /* Without -sdl, SDL is what such a QEMU shows when not told otherwise. */
@@ -1029,52 +896,45 @@ static bool legacy_graphics(qemu_ctx *x, const ir_device *dev)
         return legacy_sdl(x, dev);
     default:
         return qemu_unsupported(x, dev->pos, "graphics type '%s'",
-                                legacy_str_or(ir_graphics_type_name(g->type), "?"));
+                                qemu_str_or(ir_graphics_type_name(g->type), "?"));
     }
 }
 
 static bool legacy_video(qemu_ctx *x, const ir_device *dev)
 {
     const ir_video *v = &dev->u.video;
-    const char *model = legacy_str_or(v->model, "cirrus");
+    const char *model = qemu_str_or(v->model, "cirrus");
     if (!legacy_first_of_kind(x, dev))
         return qemu_unsupported(x, dev->pos, "a second video adapter");
     legacy_addr_check(x, dev, &v->addr);
-    for (size_t i = 0; i < VC_ARRAY_SIZE(legacy_video_models); i++) {
-        if (strcmp(model, legacy_video_models[i].model) != 0)
-            continue;
-        const char *form = qemu_has(x, QEMU_CAP_VGA) ? legacy_video_models[i].vga
-                                                     : legacy_video_models[i].novga;
-        if (!form)
-            break;
-        if (!*form)
-            return true;
-        if (qemu_has(x, QEMU_CAP_VGA))
-            qemu_arg2(x, "-vga", form);
-        else
-            qemu_arg(x, form);
+    int i = QEMU_TABLE_FIND(legacy_video_models, model, model);
+    const char *form = i < 0 ? NULL
+                       : qemu_has(x, QEMU_CAP_VGA) ? legacy_video_models[i].vga
+                                                   : legacy_video_models[i].novga;
+    if (!form)
+        return qemu_unsupported(x, dev->pos, "video model '%s'", model);
+    if (!*form)
         return true;
-    }
-    return qemu_unsupported(x, dev->pos, "video model '%s'", model);
+    if (qemu_has(x, QEMU_CAP_VGA))
+        qemu_arg2(x, "-vga", form);
+    else
+        qemu_arg(x, form);
+    return true;
 }
 
 static bool legacy_sound(qemu_ctx *x, const ir_device *dev)
 {
-    const char *model = legacy_str_or(dev->u.sound.model, "?");
+    const char *model = qemu_str_or(dev->u.sound.model, "?");
     if (!qemu_has(x, QEMU_CAP_SOUNDHW))
         return qemu_unsupported(x, dev->pos, "sound device");
     legacy_addr_check(x, dev, &dev->u.sound.addr);
-    for (size_t i = 0; i < VC_ARRAY_SIZE(legacy_sound_models); i++) {
-        if (strcmp(model, legacy_sound_models[i].model) != 0)
-            continue;
-        if (!legacy_sound_models[i].soundhw)
-            break;
-        if (x->soundhw.len)
-            vc_buf_putc(&x->soundhw, ',');
-        vc_buf_puts(&x->soundhw, legacy_sound_models[i].soundhw);
-        return true;
-    }
-    return qemu_unsupported(x, dev->pos, "sound model '%s'", model);
+    int i = QEMU_TABLE_FIND(legacy_sound_models, model, model);
+    if (i < 0 || !legacy_sound_models[i].soundhw)
+        return qemu_unsupported(x, dev->pos, "sound model '%s'", model);
+    if (x->soundhw.len)
+        vc_buf_putc(&x->soundhw, ',');
+    vc_buf_puts(&x->soundhw, legacy_sound_models[i].soundhw);
+    return true;
 }
 
 /* One -soundhw for every sound device. */
@@ -1089,26 +949,13 @@ static bool legacy_soundhw(qemu_ctx *x)
 
 static bool legacy_hostdev_usb(qemu_ctx *x, const ir_device *dev)
 {
-    const ir_hostdev *h = &dev->u.hostdev;
-    if (h->vendor || h->product) {
-        unsigned long long vendor, product;
-        if (!vc_parse_ull(h->vendor, 16, &vendor) || vendor > 0xffff ||
-            !vc_parse_ull(h->product, 16, &product) || product > 0xffff)
-            return qemu_error(x, dev->pos, "USB host device needs a vendor and a product id "
-                              "of 16 bits (got '%s', '%s')", legacy_str_or(h->vendor, ""),
-                              legacy_str_or(h->product, ""));
-        char id[16];
-        snprintf(id, sizeof(id), "%.4llx:%.4llx", vendor, product);
-        qemu_resource_add(x, id, QEMU_RES_USB_ID, false);
-        return legacy_usbdevice(x, dev, vc_xasprintf("host:%s", id));
-    }
-    if (!h->has_usb_addr)
-        return qemu_error(x, dev->pos, "USB host device needs a vendor/product or a "
-                          "bus/device address");
-    char *node = vc_xasprintf("/dev/bus/usb/%03u/%03u", h->usb_bus, h->usb_device);
-    qemu_resource_add(x, node, QEMU_RES_USB, false);
-    free(node);
-    return legacy_usbdevice(x, dev, vc_xasprintf("host:%u.%u", h->usb_bus, h->usb_device));
+    qemu_usb_source src;
+    if (!qemu_usb_host_source(x, dev, &src))
+        return false;
+    if (src.by_id)
+        return legacy_usbdevice(x, dev, vc_xasprintf("host:%.4llx:%.4llx", src.vendor,
+                                                     src.product));
+    return legacy_usbdevice(x, dev, vc_xasprintf("host:%u.%u", src.bus, src.device));
 }
 
 static bool legacy_hostdev_pci(qemu_ctx *x, const ir_device *dev)
@@ -1133,8 +980,8 @@ static bool legacy_hostdev_pci(qemu_ctx *x, const ir_device *dev)
 static bool legacy_hostdev(qemu_ctx *x, const ir_device *dev)
 {
     const ir_hostdev *h = &dev->u.hostdev;
-    if (h->mode && strcmp(h->mode, "subsystem") != 0)
-        return qemu_unsupported(x, dev->pos, "host device mode '%s'", h->mode);
+    if (!qemu_hostdev_mode_ok(x, dev))
+        return false;
     legacy_addr_check(x, dev, &h->addr);
     switch (h->type) {
     case IR_HOSTDEV_USB:
@@ -1145,7 +992,7 @@ static bool legacy_hostdev(qemu_ctx *x, const ir_device *dev)
         return legacy_hostdev_pci(x, dev);
     default:
         return qemu_unsupported(x, dev->pos, "host device type '%s'",
-                                legacy_str_or(ir_hostdev_type_name(h->type), "?"));
+                                qemu_str_or(ir_hostdev_type_name(h->type), "?"));
     }
 }
 
@@ -1159,7 +1006,7 @@ static bool legacy_filesystem(qemu_ctx *x, const ir_device *dev)
 static bool legacy_watchdog(qemu_ctx *x, const ir_device *dev)
 {
     return qemu_unsupported(x, dev->pos, "watchdog '%s'",
-                            legacy_str_or(dev->u.watchdog.model, "?"));
+                            qemu_str_or(dev->u.watchdog.model, "?"));
 }
 
 static bool legacy_rng(qemu_ctx *x, const ir_device *dev)
@@ -1173,57 +1020,6 @@ static bool legacy_memballoon(qemu_ctx *x, const ir_device *dev)
     if (!model || strcmp(model, "none") == 0)
         return true;
     return qemu_unsupported(x, dev->pos, "memory balloon '%s'", model);
-}
-
-static bool legacy_other(qemu_ctx *x, const ir_device *dev)
-{
-    char *name = legacy_fragment_name(dev->u.other.xml);
-    qemu_warn(x, dev->pos, "device <%s> is not modelled; not converted", name);
-    free(name);
-    return true;
-}
-
-static bool legacy_extra(qemu_ctx *x)
-{
-    for (size_t i = 0; i < x->dom->extra.n; i++) {
-        char *name = legacy_fragment_name(x->dom->extra.v[i].xml);
-        qemu_warn(x, x->dom->extra.v[i].pos, "element <%s> is not modelled; not converted",
-                  name);
-        free(name);
-    }
-    return true;
-}
-
-/* ---- <qemu:commandline> ----------------------------------------------------- */
-
-static bool legacy_env_name_ok(const char *s)
-{
-    if (!s || !((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_'))
-        return false;
-    for (s++; *s; s++)
-        if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
-              (*s >= '0' && *s <= '9') || *s == '_'))
-            return false;
-    return true;
-}
-
-/* Passed through as written: arguments at the end, variables after ours. */
-static bool legacy_qemu_cmdline(qemu_ctx *x)
-{
-    const ir_qemu_cmdline *q = x->dom->qemu_cmdline;
-    if (!q)
-        return true;
-    bool ok = true;
-    for (size_t i = 0; i < q->nenv; i++) {
-        if (!legacy_env_name_ok(q->env[i].name))
-            ok = qemu_error(x, q->pos, "qemu:env name '%s' is not a valid variable name",
-                            legacy_str_or(q->env[i].name, ""));
-        else
-            qemu_env(x, q->env[i].name, legacy_str_or(q->env[i].value, ""));
-    }
-    for (size_t i = 0; i < q->nargs; i++)
-        qemu_arg(x, q->args[i]);
-    return ok;
 }
 
 /* ---- the tables --------------------------------------------------------------- */
@@ -1242,48 +1038,44 @@ const qemu_dev_fn qemu_legacy_dev[IR_DEV_LAST] = {
     [IR_DEV_WATCHDOG] = legacy_watchdog,
     [IR_DEV_MEMBALLOON] = legacy_memballoon,
     [IR_DEV_RNG] = legacy_rng,
-    [IR_DEV_OTHER] = legacy_other,
+    [IR_DEV_OTHER] = qemu_other,
 };
 
-#define SEC(fn) { fn, 0, -1, NULL }
-#define DEV(kind, none) { NULL, kind, -1, none }
-#define CHR(which, none) { NULL, IR_DEV_CHR, which, none }
-
 const qemu_section qemu_legacy_sections[] = {
-    SEC(legacy_emulator),
-    SEC(legacy_machine),
-    SEC(legacy_cpu),
-    SEC(legacy_accel),
-    SEC(legacy_memory),
-    SEC(legacy_smp),
-    SEC(legacy_identity),
-    SEC(legacy_nographic),
-    SEC(legacy_monitor),
-    SEC(legacy_clock),
-    SEC(legacy_lifecycle),
-    SEC(legacy_features),
-    SEC(legacy_boot),
-    DEV(IR_DEV_CONTROLLER, NULL),
-    DEV(IR_DEV_DISK, NULL),
-    DEV(IR_DEV_FILESYSTEM, NULL),
-    DEV(IR_DEV_INTERFACE, legacy_net_none),
-    CHR(IR_CHRDEV_SERIAL, legacy_serial_none),
-    CHR(IR_CHRDEV_PARALLEL, legacy_parallel_none),
-    CHR(IR_CHRDEV_CONSOLE, NULL),
-    CHR(IR_CHRDEV_CHANNEL, NULL),
-    SEC(legacy_usb),
-    DEV(IR_DEV_INPUT, NULL),
-    DEV(IR_DEV_GRAPHICS, NULL),
-    DEV(IR_DEV_VIDEO, NULL),
-    DEV(IR_DEV_SOUND, NULL),
-    SEC(legacy_soundhw),
-    DEV(IR_DEV_HOSTDEV, NULL),
-    DEV(IR_DEV_WATCHDOG, NULL),
-    DEV(IR_DEV_MEMBALLOON, NULL),
-    DEV(IR_DEV_RNG, NULL),
-    DEV(IR_DEV_OTHER, NULL),
-    SEC(legacy_extra),
-    SEC(legacy_qemu_cmdline),
+    QEMU_SEC(legacy_emulator),
+    QEMU_SEC(legacy_machine),
+    QEMU_SEC(qemu_cpu_custom),
+    QEMU_SEC(legacy_accel),
+    QEMU_SEC(legacy_memory),
+    QEMU_SEC(legacy_smp),
+    QEMU_SEC(legacy_identity),
+    QEMU_SEC(legacy_nographic),
+    QEMU_SEC(legacy_monitor),
+    QEMU_SEC(legacy_clock),
+    QEMU_SEC(legacy_lifecycle),
+    QEMU_SEC(legacy_features),
+    QEMU_SEC(legacy_boot),
+    QEMU_DEV(IR_DEV_CONTROLLER, NULL),
+    QEMU_DEV(IR_DEV_DISK, NULL),
+    QEMU_DEV(IR_DEV_FILESYSTEM, NULL),
+    QEMU_DEV(IR_DEV_INTERFACE, legacy_net_none),
+    QEMU_CHR(IR_CHRDEV_SERIAL, legacy_serial_none),
+    QEMU_CHR(IR_CHRDEV_PARALLEL, legacy_parallel_none),
+    QEMU_CHR(IR_CHRDEV_CONSOLE, NULL),
+    QEMU_CHR(IR_CHRDEV_CHANNEL, NULL),
+    QEMU_SEC(legacy_usb),
+    QEMU_DEV(IR_DEV_INPUT, NULL),
+    QEMU_DEV(IR_DEV_GRAPHICS, NULL),
+    QEMU_DEV(IR_DEV_VIDEO, NULL),
+    QEMU_DEV(IR_DEV_SOUND, NULL),
+    QEMU_SEC(legacy_soundhw),
+    QEMU_DEV(IR_DEV_HOSTDEV, NULL),
+    QEMU_DEV(IR_DEV_WATCHDOG, NULL),
+    QEMU_DEV(IR_DEV_MEMBALLOON, NULL),
+    QEMU_DEV(IR_DEV_RNG, NULL),
+    QEMU_DEV(IR_DEV_OTHER, NULL),
+    QEMU_SEC(qemu_extra),
+    QEMU_SEC(qemu_cmdline),
 };
 
 const size_t qemu_legacy_nsections = VC_ARRAY_SIZE(qemu_legacy_sections);

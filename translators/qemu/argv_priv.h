@@ -1,12 +1,13 @@
 /*
  * argv_priv.h: what the parts of the qemu-argv emitter share.
  *
- * argv.c owns the launch object, rendering, the environment and the driver
- * that walks a list of sections; argv_legacy.c holds the sections and
- * per-device-kind emitters of the pre-device syntax generation (-drive/-hda,
- * -net nic/-net tap, -serial strings, -usbdevice, -soundhw, -pcidevice).
- * A section list for the -device/-blockdev/-netdev/-chardev generation sits
- * beside it and is picked by capability flags, never by profile name.
+ * argv.c owns the launch object, rendering, the environment, the driver
+ * that walks a list of sections, and every piece both generations use;
+ * argv_legacy.c holds the sections and per-device-kind emitters of the
+ * pre-device syntax generation (-drive/-hda, -net nic/-net tap, -serial
+ * strings, -usbdevice, -soundhw, -pcidevice). The -device/-blockdev/-netdev/
+ * -chardev generation (argv_modern*.c, see argv_modern_priv.h) sits beside
+ * it and is picked by capability flags, never by profile name.
  */
 #ifndef VIRTC_QEMU_ARGV_PRIV_H
 #define VIRTC_QEMU_ARGV_PRIV_H
@@ -40,6 +41,12 @@ typedef struct qemu_section {
 } qemu_section;
 
 typedef bool (*qemu_dev_fn)(qemu_ctx *, const ir_device *);
+
+/* Entries of a section list: a domain-wide step, the devices of a kind, the
+ * character devices of one element. */
+#define QEMU_SEC(fn) { fn, 0, -1, NULL }
+#define QEMU_DEV(kind, none) { NULL, kind, -1, none }
+#define QEMU_CHR(which, none) { NULL, IR_DEV_CHR, which, none }
 
 /* The legacy generation: its sections in command-line order, and one
  * emitter per device kind (NULL: the kind has no form at all). */
@@ -77,5 +84,75 @@ void qemu_warn(qemu_ctx *x, ir_pos pos, const char *fmt, ...)
 bool qemu_has(const qemu_ctx *x, qemu_cap_flag f);
 /* Devices of a kind (and chr element, -1 for any) in document order. */
 size_t qemu_count_devices(const qemu_ctx *x, ir_device_kind kind, int chr);
+
+/* ---- what both generations share ---------------------------------------- */
+
+const char *qemu_str_or(const char *s, const char *dflt);
+/* True when s is one of the n strings of list. */
+bool qemu_str_in(const char *s, const char *const *list, size_t n);
+/* The index of the first row of a table of structs whose string member at
+ * offset off equals key (NULL matches NULL); -1 when none does. */
+int qemu_table_find(const void *table, size_t n, size_t size, size_t off, const char *key);
+#define QEMU_TABLE_FIND(table, member, key)                                              \
+    qemu_table_find((table), VC_ARRAY_SIZE(table), sizeof((table)[0]),                  \
+                    (size_t)((const char *)&(table)[0].member - (const char *)&(table)[0]), \
+                    (key))
+
+/* The bus of a disk: the document's, else the one its target name implies. */
+ir_disk_bus qemu_disk_bus(const ir_disk *disk);
+/* <boot order=> of a disk, interface or host device; 0 for the others. */
+int qemu_dev_boot_order(const ir_device *dev);
+/* A console on a serial target is the first serial port seen from the host
+ * side: it repeats <serial> when there is one, and stands for it when not. */
+bool qemu_console_is_serial(const ir_chr *c);
+/* vCPUs at most and at start; whether the document gives a topology. */
+void qemu_vcpus(const ir_domain *dom, unsigned *max, unsigned *cur);
+bool qemu_topology_given(const ir_cpu_topology *t);
+
+/* Sections and emitters whose form did not change between the generations. */
+/* argv[0]: <emulator>, the capabilities' binary, or dir + qemu-system-ARCH. */
+bool qemu_emulator(qemu_ctx *x, const char *dir);
+/* -cpu MODEL of a custom CPU (or none); other CPU modes are unsupported. */
+bool qemu_cpu_custom(qemu_ctx *x);
+/* -no-acpi when the document leaves ACPI out. */
+bool qemu_no_acpi(qemu_ctx *x);
+/* -kernel, -initrd, -dtb and -append of a direct kernel boot. */
+void qemu_kernel_boot(qemu_ctx *x);
+/* Warnings for the device elements and the domain children not modelled. */
+bool qemu_other(qemu_ctx *x, const ir_device *dev);
+bool qemu_extra(qemu_ctx *x);
+/* <qemu:commandline>, passed through as written. */
+bool qemu_cmdline(qemu_ctx *x);
+
+/* Checks both generations make of a disk, a character device, an interface
+ * and a host device; each reports its own error and returns false. */
+bool qemu_disk_type_ok(qemu_ctx *x, const ir_device *dev, bool network);
+bool qemu_disk_driver_ok(qemu_ctx *x, const ir_device *dev);
+bool qemu_disk_encryption_ok(qemu_ctx *x, const ir_device *dev);
+bool qemu_chr_path_ok(qemu_ctx *x, const ir_device *dev);
+bool qemu_chr_tcp_ok(qemu_ctx *x, const ir_device *dev);
+bool qemu_chr_udp_ok(qemu_ctx *x, const ir_device *dev);
+bool qemu_net_socket_ok(qemu_ctx *x, const ir_device *dev);
+bool qemu_hostdev_mode_ok(qemu_ctx *x, const ir_device *dev);
+
+/* ",ifname=TAP" of a tap backend, with the host resources a tap needs. */
+void qemu_net_tap_ifname(qemu_ctx *x, const ir_net *net, vc_buf *b);
+
+/* Displays: the VNC display number of a port, the listen address of a
+ * display that names none, "HOST:DISPLAY" (an IPv6 host bracketed), and the
+ * X11 environment of SDL. */
+bool qemu_vnc_display(qemu_ctx *x, const ir_device *dev, int *display);
+const char *qemu_display_listen(const qemu_ctx *x, const ir_graphics *g);
+void qemu_vnc_addr(vc_buf *b, const char *listen, int display);
+void qemu_sdl_env(qemu_ctx *x, const ir_graphics *g);
+
+/* The host USB device a <hostdev type='usb'> names: by vendor and product,
+ * or by bus and device number; its resource is added. */
+typedef struct qemu_usb_source {
+    bool by_id;
+    unsigned long long vendor, product;
+    unsigned bus, device;
+} qemu_usb_source;
+bool qemu_usb_host_source(qemu_ctx *x, const ir_device *dev, qemu_usb_source *src);
 
 #endif

@@ -1,0 +1,510 @@
+/*
+ * argv_modern_devices.c: the other device families of the -device
+ * generation: filesystems, input, audio, graphics, video, sound, host
+ * devices, watchdog, memory balloon and rng.
+ */
+#include "argv_modern_priv.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Video models: the primary adapter's QEMU type and a secondary one's
+ * (NULL: cannot be secondary); which property takes the vram size. */
+static const struct {
+    const char *model;
+    const char *primary;
+    const char *secondary;
+    const char *vram_prop;    /* "vgamem_mb" (MiB) or NULL */
+} modern_video_models[] = {
+    { "vga", "VGA", NULL, "vgamem_mb" },
+    { "cirrus", "cirrus-vga", NULL, NULL },
+    { "vmvga", "vmware-svga", NULL, "vgamem_mb" },
+    { "qxl", "qxl-vga", "qxl", NULL },
+    { "virtio", "virtio-vga", "virtio-gpu-pci", NULL },
+    { "bochs", "bochs-display", "bochs-display", NULL },
+    { "ramfb", "ramfb", NULL, NULL },
+};
+
+/* Sound models: the QEMU device, whether it is a PCI device, and the HDA
+ * codec it carries (NULL: none). */
+static const struct {
+    const char *model;
+    const char *type;
+    bool pci;
+    bool hda;
+} modern_sound_models[] = {
+    { "ac97", "AC97", true, false },
+    { "es1370", "ES1370", true, false },
+    { "sb16", "sb16", false, false },
+    { "ich6", "intel-hda", true, true },
+    { "ich9", "ich9-intel-hda", true, true },
+    { "usb", "usb-audio", false, false },
+};
+
+/* USB input devices, and virtio ones (PCI). */
+static const struct {
+    const char *type;
+    const char *bus;
+    const char *device;
+} modern_input_models[] = {
+    { "mouse", "usb", "usb-mouse" },
+    { "tablet", "usb", "usb-tablet" },
+    { "keyboard", "usb", "usb-kbd" },
+    { "mouse", "virtio", "virtio-mouse-pci" },
+    { "tablet", "virtio", "virtio-tablet-pci" },
+    { "keyboard", "virtio", "virtio-keyboard-pci" },
+};
+
+/* Watchdog actions QEMU knows; libvirt's 'dump' has no QEMU form. */
+static const char *const modern_watchdog_actions[] = {
+    "reset", "shutdown", "poweroff", "pause", "none", "inject-nmi", "debug",
+};
+
+/* Security models of a 9p export by the document's accessmode. */
+static const struct {
+    const char *accessmode;
+    const char *model;
+} modern_fs_modes[] = {
+    { "passthrough", "passthrough" }, { "mapped", "mapped-xattr" }, { "squash", "none" },
+};
+
+const char *modern_sound_type(const char *model, bool *pci, bool *hda)
+{
+    int i = QEMU_TABLE_FIND(modern_sound_models, model, model);
+    if (i < 0)
+        return NULL;
+    *pci = modern_sound_models[i].pci;
+    *hda = modern_sound_models[i].hda;
+    return modern_sound_models[i].type;
+}
+
+/* ---- filesystems ------------------------------------------------------------------- */
+
+bool modern_filesystem(qemu_ctx *x, const ir_device *dev)
+{
+    const ir_filesystem *fs = &dev->u.fs;
+    if (fs->type && strcmp(fs->type, "mount") != 0)
+        return qemu_unsupported(x, dev->pos, "filesystem type '%s'", fs->type);
+    if (!fs->source || !fs->target)
+        return qemu_error(x, dev->pos, "filesystem needs a source dir and a target dir");
+    int mi = QEMU_TABLE_FIND(modern_fs_modes, accessmode,
+                             qemu_str_or(fs->accessmode, "passthrough"));
+    const char *model = mi >= 0 ? modern_fs_modes[mi].model : NULL;
+    if (!model)
+        return qemu_unsupported(x, dev->pos, "filesystem accessmode '%s'", fs->accessmode);
+    if (!modern_need_device(x, dev->pos, "virtio-9p-pci"))
+        return false;
+    int n = x->modern->nfs++;
+    vc_buf b;
+    vc_buf_init(&b);
+    vc_buf_printf(&b, "local,security_model=%s,id=fsdev-fs%d", model, n);
+    qemu_opt_add(&b, "path", fs->source);
+    if (fs->readonly)
+        vc_buf_puts(&b, ",readonly=on");
+    qemu_arg2_take(x, "-fsdev", vc_buf_steal(&b));
+    vc_buf_init(&b);
+    vc_buf_printf(&b, "virtio-9p-pci,id=fs%d,fsdev=fsdev-fs%d", n, n);
+    qemu_opt_add(&b, "mount_tag", fs->target);
+    modern_dev_pci(x, dev, &b);
+    qemu_arg2_take(x, "-device", vc_buf_steal(&b));
+    qemu_resource_add(x, fs->source, QEMU_RES_DIR, fs->readonly);
+    return true;
+}
+
+/* ---- input, audio, graphics, video, sound ---------------------------------------------- */
+
+bool modern_input(qemu_ctx *x, const ir_device *dev)
+{
+    const ir_input *in = &dev->u.input;
+    const char *bus = qemu_str_or(in->bus, "ps2");
+    /* The PC's PS/2 mouse and keyboard exist without being asked. */
+    if (strcmp(bus, "ps2") == 0 && (vc_streq(in->type, "mouse") || vc_streq(in->type, "keyboard")))
+        return true;
+    for (size_t i = 0; i < VC_ARRAY_SIZE(modern_input_models); i++) {
+        if (!vc_streq(in->type, modern_input_models[i].type) ||
+            strcmp(bus, modern_input_models[i].bus) != 0)
+            continue;
+        const char *type = modern_input_models[i].device;
+        if (!modern_need_device(x, dev->pos, type))
+            return false;
+        bool usb = strcmp(bus, "usb") == 0;
+        if (usb && !modern_usb_needed(x, dev, type))
+            return false;
+        vc_buf b;
+        vc_buf_init(&b);
+        vc_buf_printf(&b, "%s,id=input%d", type, x->modern->ninput++);
+        if (usb)
+            modern_usb_opts(&in->addr, &b);
+        else
+            modern_dev_pci(x, dev, &b);
+        qemu_arg2_take(x, "-device", vc_buf_steal(&b));
+        return true;
+    }
+    return qemu_unsupported(x, dev->pos, "input device '%s' on bus '%s'",
+                            qemu_str_or(in->type, "?"), bus);
+}
+
+/* One audio backend, "none": sound devices and VNC refer to it. */
+bool modern_audiodev(qemu_ctx *x)
+{
+    if (!qemu_has(x, QEMU_CAP_AUDIODEV))
+        return qemu_count_devices(x, IR_DEV_SOUND, -1) == 0 ||
+               qemu_unsupported(x, x->dom->pos, "sound without -audiodev");
+    qemu_arg2(x, "-audiodev", "id=audio1,driver=none");
+    return true;
+}
+
+static bool modern_vnc(qemu_ctx *x, const ir_device *dev)
+{
+    const ir_graphics *g = &dev->u.graphics;
+    vc_buf b;
+    vc_buf_init(&b);
+    if (g->socket) {
+        vc_buf_puts(&b, "vnc=unix:");
+        qemu_opt_escape(&b, g->socket);
+        qemu_resource_add(x, g->socket, QEMU_RES_SOCKET, false);
+    } else {
+        int display;
+        if (!qemu_vnc_display(x, dev, &display)) {
+            vc_buf_free(&b);
+            return false;
+        }
+        qemu_vnc_addr(&b, qemu_display_listen(x, g), display);
+    }
+    if (g->passwd) {
+        /* The password never goes on a command line (any user can read it
+         * there); it is set over the monitor once QEMU runs. */
+        vc_buf_puts(&b, ",password=on");
+        qemu_warn(x, dev->pos, "the VNC password is not on the command line; set it over "
+                  "QMP (set_password) before starting the guest");
+    }
+    if (qemu_has(x, QEMU_CAP_AUDIODEV))
+        vc_buf_puts(&b, ",audiodev=audio1");
+    qemu_arg2_take(x, "-vnc", vc_buf_steal(&b));
+    if (g->keymap)
+        qemu_arg2(x, "-k", g->keymap);
+    return true;
+}
+
+static bool modern_sdl(qemu_ctx *x, const ir_device *dev)
+{
+    const ir_graphics *g = &dev->u.graphics;
+    qemu_sdl_env(x, g);
+    qemu_arg2(x, "-display", "sdl");
+    if (g->fullscreen == IR_TRI_YES)
+        qemu_arg(x, "-full-screen");
+    if (g->keymap)
+        qemu_arg2(x, "-k", g->keymap);
+    return true;
+}
+
+static bool modern_spice(qemu_ctx *x, const ir_device *dev)
+{
+    const ir_graphics *g = &dev->u.graphics;
+    if (!qemu_caps_has_option(x->caps, "spice"))
+        return qemu_unsupported(x, dev->pos, "graphics type 'spice'");
+    vc_buf b;
+    vc_buf_init(&b);
+    if (g->socket) {
+        vc_buf_puts(&b, "unix=on");
+        qemu_opt_add(&b, "addr", g->socket);
+        qemu_resource_add(x, g->socket, QEMU_RES_SOCKET, false);
+    } else {
+        vc_buf_printf(&b, "port=%d", g->autoport != IR_TRI_YES && g->port > 0 ? g->port : 5900);
+        qemu_opt_add(&b, "addr", qemu_display_listen(x, g));
+    }
+    if (g->passwd)
+        qemu_warn(x, dev->pos, "the SPICE password is not on the command line; set it over "
+                  "QMP (set_password) before starting the guest");
+    else
+        vc_buf_puts(&b, ",disable-ticketing=on");
+    vc_buf_puts(&b, ",seamless-migration=on");
+    qemu_arg2_take(x, "-spice", vc_buf_steal(&b));
+    return true;
+}
+
+bool modern_graphics(qemu_ctx *x, const ir_device *dev)
+{
+    const ir_graphics *g = &dev->u.graphics;
+    switch (g->type) {
+    case IR_GFX_VNC:
+        return modern_vnc(x, dev);
+    case IR_GFX_SDL:
+        return modern_sdl(x, dev);
+    case IR_GFX_SPICE:
+        return modern_spice(x, dev);
+    default:
+        return qemu_unsupported(x, dev->pos, "graphics type '%s'",
+                                qemu_str_or(ir_graphics_type_name(g->type), "?"));
+    }
+}
+
+/* A video adapter; dev NULL is the one a display gets by default. */
+static bool modern_video_emit(qemu_ctx *x, const ir_device *dev, const modern_slot *s)
+{
+    ir_pos pos = dev ? dev->pos : x->dom->pos;
+    const ir_video *v = dev ? &dev->u.video : NULL;
+    const char *model = v && v->model ? v->model : "cirrus";
+    if (strcmp(model, "none") == 0)
+        return true;
+    int mi = QEMU_TABLE_FIND(modern_video_models, model, model);
+    if (mi < 0)
+        return qemu_unsupported(x, pos, "video model '%s'", model);
+    bool primary = !dev || modern_is_primary_video(x, dev);
+    const char *type = primary ? modern_video_models[mi].primary
+                               : modern_video_models[mi].secondary;
+    if (!type)
+        return qemu_unsupported(x, pos, "video model '%s' as a secondary adapter", model);
+    if (!modern_need_device(x, pos, type))
+        return false;
+    vc_buf b;
+    vc_buf_init(&b);
+    vc_buf_printf(&b, "%s,id=video%d", type, x->modern->nvideo++);
+    const char *vp = modern_video_models[mi].vram_prop;
+    if (v && v->vram && vp && modern_has_prop(x, type, vp)) {
+        /* VGA memory is a power of two of MiB, 1 to 256. */
+        unsigned long long mb = 1;
+        while (mb < v->vram / 1024 && mb < 256)
+            mb *= 2;
+        vc_buf_printf(&b, ",%s=%llu", vp, mb);
+    }
+    if (v && v->vram && strncmp(type, "qxl", 3) == 0 && modern_has_prop(x, type, "vram_size"))
+        vc_buf_printf(&b, ",vram_size=%llu", v->vram * 1024);
+    if (v && v->heads > 0 && modern_has_prop(x, type, "max_outputs"))
+        vc_buf_printf(&b, ",max_outputs=%d", v->heads);
+    modern_pci_opts(x, s, &b);
+    qemu_arg2_take(x, "-device", vc_buf_steal(&b));
+    return true;
+}
+
+bool modern_video(qemu_ctx *x, const ir_device *dev)
+{
+    return modern_video_emit(x, dev, modern_slot_of(x, dev));
+}
+
+static bool modern_video_none(qemu_ctx *x)
+{
+    if (qemu_count_devices(x, IR_DEV_GRAPHICS, -1) == 0 ||
+        qemu_count_devices(x, IR_DEV_VIDEO, -1) > 0)
+        return true;
+    return modern_video_emit(x, NULL, modern_slot_imp(x, MODERN_IMP_VIDEO, 0));
+}
+
+/* The primary adapter comes first: QEMU's firmware takes the first VGA. */
+bool modern_videos(qemu_ctx *x)
+{
+    bool ok = true;
+    if (x->modern->primary_video >= 0)
+        ok = modern_video(x, &x->dom->devices[x->modern->primary_video]);
+    for (size_t i = 0; i < x->dom->ndevices; i++) {
+        const ir_device *d = &x->dom->devices[i];
+        if (d->kind == IR_DEV_VIDEO && !modern_is_primary_video(x, d))
+            ok = modern_video(x, d) && ok;
+    }
+    return modern_video_none(x) && ok;
+}
+
+bool modern_sound(qemu_ctx *x, const ir_device *dev)
+{
+    const char *model = qemu_str_or(dev->u.sound.model, "?");
+    bool pci = false, hda = false;
+    const char *type = modern_sound_type(model, &pci, &hda);
+    int n = x->modern->nsound++;
+    if (strcmp(model, "pcspk") == 0) {
+        /* The PC speaker is the machine's; it only needs a backend. */
+        qemu_arg2(x, "-global", "isa-pcspk.audiodev=audio1");
+        return true;
+    }
+    if (!type)
+        return qemu_unsupported(x, dev->pos, "sound model '%s'", model);
+    if (!modern_need_device(x, dev->pos, type))
+        return false;
+    if (strcmp(type, "usb-audio") == 0 && !modern_usb_needed(x, dev, type))
+        return false;
+    vc_buf b;
+    vc_buf_init(&b);
+    vc_buf_printf(&b, "%s,id=sound%d", type, n);
+    if (modern_has_prop(x, type, "audiodev") || strcmp(type, "usb-audio") == 0)
+        vc_buf_puts(&b, ",audiodev=audio1");
+    if (pci)
+        modern_dev_pci(x, dev, &b);
+    else if (strcmp(type, "usb-audio") == 0)
+        vc_buf_puts(&b, ",bus=usb.0");
+    qemu_arg2_take(x, "-device", vc_buf_steal(&b));
+    if (hda) {
+        if (!modern_need_device(x, dev->pos, "hda-duplex"))
+            return false;
+        qemu_arg2_take(x, "-device", vc_xasprintf("hda-duplex,id=sound%d-codec0,bus=sound%d.0,"
+                                                  "cad=0,audiodev=audio1", n, n));
+    }
+    return true;
+}
+
+/* ---- host devices ------------------------------------------------------------------------ */
+
+static bool modern_hostdev_usb(qemu_ctx *x, const ir_device *dev, vc_buf *b)
+{
+    const ir_hostdev *h = &dev->u.hostdev;
+    if (!modern_need_device(x, dev->pos, "usb-host") || !modern_usb_needed(x, dev, "usb-host"))
+        return false;
+    vc_buf_puts(b, "usb-host");
+    qemu_usb_source src;
+    if (!qemu_usb_host_source(x, dev, &src))
+        return false;
+    if (src.by_id)
+        vc_buf_printf(b, ",vendorid=0x%.4llx,productid=0x%.4llx", src.vendor, src.product);
+    else
+        vc_buf_printf(b, ",hostbus=%u,hostaddr=%u", src.bus, src.device);
+    vc_buf_printf(b, ",id=hostdev%d", x->modern->nhostdev++);
+    modern_usb_opts(&h->addr, b);
+    return true;
+}
+
+static bool modern_hostdev_pci(qemu_ctx *x, const ir_device *dev, vc_buf *b)
+{
+    const ir_hostdev *h = &dev->u.hostdev;
+    const ir_address *a = &h->source_addr;
+    if (h->driver_name && strcmp(h->driver_name, "vfio") != 0)
+        return qemu_unsupported(x, dev->pos, "PCI assignment driver '%s'", h->driver_name);
+    if (!modern_need_device(x, dev->pos, "vfio-pci"))
+        return false;
+    if (a->domain > 0xffff || a->bus > 0xff || a->slot > 0x1f || a->function > 7)
+        return qemu_error(x, dev->pos, "PCI address %x:%x:%x.%x is out of range", a->domain,
+                          a->bus, a->slot, a->function);
+    char *sys = vc_xasprintf("%.4x:%.2x:%.2x.%x", a->domain, a->bus, a->slot, a->function);
+    vc_buf_printf(b, "vfio-pci,host=%s,id=hostdev%d", sys, x->modern->nhostdev++);
+    qemu_resource_add(x, sys, QEMU_RES_PCI, false);
+    qemu_resource_add(x, "/dev/vfio/vfio", QEMU_RES_CHARDEV, false);
+    free(sys);
+    modern_dev_pci(x, dev, b);
+    return true;
+}
+
+bool modern_hostdev(qemu_ctx *x, const ir_device *dev)
+{
+    const ir_hostdev *h = &dev->u.hostdev;
+    if (!qemu_hostdev_mode_ok(x, dev))
+        return false;
+    vc_buf b;
+    vc_buf_init(&b);
+    bool ok;
+    const char *type = "usb-host";
+    switch (h->type) {
+    case IR_HOSTDEV_USB:
+        ok = modern_hostdev_usb(x, dev, &b);
+        break;
+    case IR_HOSTDEV_PCI:
+        type = "vfio-pci";
+        ok = modern_hostdev_pci(x, dev, &b);
+        break;
+    default:
+        ok = qemu_unsupported(x, dev->pos, "host device type '%s'",
+                              qemu_str_or(ir_hostdev_type_name(h->type), "?"));
+    }
+    int bi = x->modern->bootindex[modern_devidx(x, dev)];
+    if (ok && bi && modern_has_prop(x, type, "bootindex"))
+        vc_buf_printf(&b, ",bootindex=%d", bi);
+    if (ok)
+        qemu_arg2_take(x, "-device", vc_buf_steal(&b));
+    else
+        vc_buf_free(&b);
+    return ok;
+}
+
+/* ---- watchdog, balloon, rng ------------------------------------------------------------ */
+
+bool modern_watchdog(qemu_ctx *x, const ir_device *dev)
+{
+    const ir_watchdog *w = &dev->u.watchdog;
+    const char *model = qemu_str_or(w->model, "?");
+    bool ok = true;
+    if (strcmp(model, "i6300esb") == 0 || strcmp(model, "ib700") == 0) {
+        if (!modern_need_device(x, dev->pos, model))
+            return false;
+        vc_buf b;
+        vc_buf_init(&b);
+        vc_buf_printf(&b, "%s,id=watchdog0", model);
+        modern_dev_pci(x, dev, &b);
+        qemu_arg2_take(x, "-device", vc_buf_steal(&b));
+    } else if (strcmp(model, "itco") == 0) {
+        if (!x->modern->q35)
+            return qemu_unsupported(x, dev->pos, "watchdog 'itco' on machine '%s'",
+                                    qemu_str_or(x->modern->machine, "?"));
+        qemu_arg2(x, "-global", "ICH9-LPC.noreboot=off");
+    } else {
+        return qemu_unsupported(x, dev->pos, "watchdog '%s'", model);
+    }
+    if (w->action) {
+        const char *act = w->action;
+        if (strcmp(act, "dump") == 0) {
+            qemu_warn(x, dev->pos, "watchdog action 'dump' needs a management tool; the "
+                      "guest is paused instead");
+            act = "pause";
+        }
+        if (!qemu_str_in(act, modern_watchdog_actions, VC_ARRAY_SIZE(modern_watchdog_actions)))
+            ok = qemu_unsupported(x, dev->pos, "watchdog action '%s'", act);
+        else
+            qemu_arg2(x, "-watchdog-action", act);
+    }
+    return ok;
+}
+
+static bool modern_balloon_emit(qemu_ctx *x, const ir_device *dev, const modern_slot *s)
+{
+    if (!modern_need_device(x, dev ? dev->pos : x->dom->pos, "virtio-balloon-pci"))
+        return false;
+    vc_buf b;
+    vc_buf_init(&b);
+    vc_buf_puts(&b, "virtio-balloon-pci,id=balloon0");
+    modern_pci_opts(x, s, &b);
+    qemu_arg2_take(x, "-device", vc_buf_steal(&b));
+    return true;
+}
+
+bool modern_memballoon(qemu_ctx *x, const ir_device *dev)
+{
+    const char *model = dev->u.memballoon.model;
+    if (!model || strcmp(model, "none") == 0)
+        return true;
+    if (strcmp(model, "virtio") != 0)
+        return qemu_unsupported(x, dev->pos, "memory balloon '%s'", model);
+    return modern_balloon_emit(x, dev, modern_slot_of(x, dev));
+}
+
+/* libvirt gives a guest without <memballoon> a virtio one. */
+bool modern_memballoon_none(qemu_ctx *x)
+{
+    const modern_slot *s = modern_slot_imp(x, MODERN_IMP_BALLOON, 0);
+    return !s || modern_balloon_emit(x, NULL, s);
+}
+
+bool modern_rng(qemu_ctx *x, const ir_device *dev)
+{
+    const ir_rng *r = &dev->u.rng;
+    if (r->model && strcmp(r->model, "virtio") != 0)
+        return qemu_unsupported(x, dev->pos, "rng model '%s'", r->model);
+    if (!modern_need_device(x, dev->pos, "virtio-rng-pci"))
+        return false;
+    int n = x->modern->nrng++;
+    const char *backend = qemu_str_or(r->backend_model, "random");
+    vc_buf b;
+    vc_buf_init(&b);
+    if (strcmp(backend, "random") == 0) {
+        const char *path = qemu_str_or(r->backend_path, "/dev/urandom");
+        vc_buf_printf(&b, "rng-random,id=objrng%d", n);
+        qemu_opt_add(&b, "filename", path);
+        qemu_resource_add(x, path, QEMU_RES_CHARDEV, true);
+    } else if (strcmp(backend, "builtin") == 0) {
+        vc_buf_printf(&b, "rng-builtin,id=objrng%d", n);
+    } else {
+        vc_buf_free(&b);
+        return qemu_unsupported(x, dev->pos, "rng backend '%s'", backend);
+    }
+    qemu_arg2_take(x, "-object", vc_buf_steal(&b));
+    vc_buf_init(&b);
+    vc_buf_printf(&b, "virtio-rng-pci,rng=objrng%d,id=rng%d", n, n);
+    modern_dev_pci(x, dev, &b);
+    qemu_arg2_take(x, "-device", vc_buf_steal(&b));
+    return true;
+}
+

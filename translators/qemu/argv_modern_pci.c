@@ -1,0 +1,403 @@
+/*
+ * argv_modern_pci.c: the PCI slot plan of the -device generation.
+ *
+ * Devices get the PCI addresses the document gives them; the others get one
+ * in a pre-pass (modern_plan) that walks the device families in libvirt's
+ * assignment order, so the same document always gives the same line: on
+ * i440fx slot 1 is the PIIX3 (IDE 1.1, UHCI 1.2), slot 2 the primary video,
+ * then the rest from slot 2 or 3 up; on q35 the primary video sits at
+ * pcie.0 slot 1 and every other device gets its own pcie-root-port.
+ */
+#include "argv_modern_priv.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- PCI address plan ------------------------------------------------------- */
+
+static bool modern_slot_used(const qemu_modern *m, unsigned bus, unsigned slot)
+{
+    return bus < 256 && slot < 32 && (m->used[bus] >> slot) & 1u;
+}
+
+static void modern_slot_take(qemu_modern *m, unsigned bus, unsigned slot)
+{
+    if (bus < 256 && slot < 32)
+        m->used[bus] |= 1u << slot;
+}
+
+static modern_slot *modern_slot_new(qemu_modern *m, const ir_device *dev, modern_implicit imp,
+                                    int index)
+{
+    vc_xgrow((void **)&m->slots, &m->capslots, m->nslots + 1, sizeof(modern_slot));
+    modern_slot *s = &m->slots[m->nslots++];
+    *s = (modern_slot){ .dev = dev, .imp = imp, .index = index };
+    return s;
+}
+
+modern_slot *modern_slot_of(const qemu_ctx *x, const ir_device *dev)
+{
+    for (size_t i = 0; i < x->modern->nslots; i++)
+        if (x->modern->slots[i].dev == dev && dev)
+            return &x->modern->slots[i];
+    return NULL;
+}
+
+modern_slot *modern_slot_imp(const qemu_ctx *x, modern_implicit imp, int index)
+{
+    for (size_t i = 0; i < x->modern->nslots; i++)
+        if (!x->modern->slots[i].dev && x->modern->slots[i].imp == imp &&
+            x->modern->slots[i].index == index)
+            return &x->modern->slots[i];
+    return NULL;
+}
+
+/* The next free slot: i440fx fills bus 0 from slot 2 (slot 1 is the PIIX3);
+ * q35 gives the device a root port of its own, on bus 0 slot 0. */
+static bool modern_slot_auto(qemu_ctx *x, modern_slot *s, ir_pos pos, bool direct)
+{
+    qemu_modern *m = x->modern;
+    if (m->q35 && !direct) {
+        if (m->nrootports % 8 == 0) {
+            unsigned slot = 2;
+            while (slot < 32 && modern_slot_used(m, 0, slot))
+                slot++;
+            if (slot == 32)
+                return qemu_error(x, pos, "no free PCI slot left on pcie.0 for a root port");
+            modern_slot_take(m, 0, slot);
+            m->rp_slot[m->nrp_slots++] = slot;
+        }
+        s->bus = m->first_rootport + m->nrootports++;
+        s->slot = 0;
+        s->fn = 0;
+        return true;
+    }
+    for (unsigned slot = 2; slot < 32; slot++) {
+        if (!modern_slot_used(m, 0, slot)) {
+            modern_slot_take(m, 0, slot);
+            s->bus = 0;
+            s->slot = slot;
+            s->fn = 0;
+            return true;
+        }
+    }
+    return qemu_error(x, pos, "no free PCI slot left on bus 0 for this device");
+}
+
+static bool modern_slot_fixed(qemu_ctx *x, modern_slot *s, const ir_address *a, ir_pos pos)
+{
+    if (a->domain != 0)
+        return qemu_unsupported(x, a->pos.line ? a->pos : pos, "PCI domain %u", a->domain);
+    if (a->bus > 255 || a->slot > 31 || a->function > 7)
+        return qemu_error(x, a->pos.line ? a->pos : pos, "PCI address %x:%x.%x is out of "
+                          "range", a->bus, a->slot, a->function);
+    s->fixed = true;
+    s->bus = a->bus;
+    s->slot = a->slot;
+    s->fn = a->function;
+    s->multifunction = a->multifunction == IR_TRI_YES;
+    return true;
+}
+
+static const ir_address *modern_dev_addr(const ir_device *dev)
+{
+    switch (dev->kind) {
+    case IR_DEV_DISK: return &dev->u.disk.addr;
+    case IR_DEV_CONTROLLER: return &dev->u.controller.addr;
+    case IR_DEV_FILESYSTEM: return &dev->u.fs.addr;
+    case IR_DEV_INTERFACE: return &dev->u.net.addr;
+    case IR_DEV_CHR: return &dev->u.chr.addr;
+    case IR_DEV_INPUT: return &dev->u.input.addr;
+    case IR_DEV_SOUND: return &dev->u.sound.addr;
+    case IR_DEV_VIDEO: return &dev->u.video.addr;
+    case IR_DEV_HOSTDEV: return &dev->u.hostdev.addr;
+    case IR_DEV_WATCHDOG: return &dev->u.watchdog.addr;
+    case IR_DEV_MEMBALLOON: return &dev->u.memballoon.addr;
+    case IR_DEV_RNG: return &dev->u.rng.addr;
+    default: return NULL;
+    }
+}
+
+/* Whether the device wants a PCI slot at all. */
+static bool modern_wants_pci(const qemu_ctx *x, const ir_device *dev)
+{
+    switch (dev->kind) {
+    case IR_DEV_DISK:
+        return qemu_disk_bus(&dev->u.disk) == IR_BUS_VIRTIO;
+    case IR_DEV_CONTROLLER: {
+        const ir_controller *c = &dev->u.controller;
+        if (vc_streq(c->type, "usb"))
+            return !vc_streq(c->model, "none");
+        if (vc_streq(c->type, "scsi") || vc_streq(c->type, "virtio-serial"))
+            return true;
+        if (vc_streq(c->type, "sata"))
+            return !(x->modern->q35 && modern_ctl_index(x, c) == 0);
+        if (vc_streq(c->type, "pci"))
+            return vc_streq(c->model, "pci-bridge") || vc_streq(c->model, "pcie-root-port");
+        return false;
+    }
+    case IR_DEV_FILESYSTEM:
+    case IR_DEV_INTERFACE:
+        return true;
+    case IR_DEV_SOUND: {
+        bool pci = false, hda = false;
+        modern_sound_type(dev->u.sound.model, &pci, &hda);
+        return pci;
+    }
+    case IR_DEV_VIDEO:
+        return !vc_streq(dev->u.video.model, "none") && !vc_streq(dev->u.video.model, "ramfb");
+    case IR_DEV_HOSTDEV:
+        return dev->u.hostdev.type == IR_HOSTDEV_PCI;
+    case IR_DEV_WATCHDOG:
+        return vc_streq(dev->u.watchdog.model, "i6300esb");
+    case IR_DEV_MEMBALLOON:
+        return vc_streq(dev->u.memballoon.model, "virtio");
+    case IR_DEV_RNG:
+        return true;
+    case IR_DEV_INPUT:
+        return vc_streq(dev->u.input.bus, "virtio");
+    case IR_DEV_CHR:
+        return vc_streq(dev->u.chr.target_type, "pci-serial");
+    default:
+        return false;
+    }
+}
+
+/* Places the fixed ones first: the document's addresses, the PIIX3's
+ * functions, the primary video's slot. */
+static bool modern_plan_fixed(qemu_ctx *x)
+{
+    qemu_modern *m = x->modern;
+    const ir_domain *dom = x->dom;
+    bool ok = true;
+    if (!m->q35)
+        modern_slot_take(m, 0, 1);          /* PIIX3: ISA, IDE, UHCI, PM */
+    else {
+        modern_slot_take(m, 0, 0x1f);       /* ICH9: LPC, SATA, SMBus */
+        modern_slot_take(m, 0, 0x1b);       /* where ich9-intel-hda goes */
+    }
+    modern_slot_take(m, 0, 0);              /* the host bridge */
+    for (size_t i = 0; i < dom->ndevices; i++) {
+        const ir_device *dev = &dom->devices[i];
+        const ir_address *a = modern_dev_addr(dev);
+        if (!a || a->type != IR_ADDR_PCI || !modern_wants_pci(x, dev))
+            continue;
+        modern_slot *s = modern_slot_new(m, dev, MODERN_IMP_NONE, 0);
+        if (!modern_slot_fixed(x, s, a, dev->pos)) {
+            ok = false;
+            continue;
+        }
+        /* Functions of one slot may be shared; a slot taken twice at the same
+         * function is the document's mistake. */
+        for (size_t k = 0; k + 1 < m->nslots; k++) {
+            const modern_slot *o = &m->slots[k];
+            if (o->fixed && o->bus == s->bus && o->slot == s->slot && o->fn == s->fn)
+                ok = qemu_error(x, a->pos.line ? a->pos : dev->pos, "PCI address "
+                                "%.2x:%.2x.%x is given to two devices", s->bus, s->slot,
+                                s->fn);
+        }
+        modern_slot_take(m, s->bus, s->slot);
+    }
+    return ok;
+}
+
+static void modern_plan_usb(qemu_ctx *x, const ir_device *dev, modern_slot *s)
+{
+    const ir_controller *c = &dev->u.controller;
+    qemu_modern *m = x->modern;
+    int mi = modern_usb_model_index(c->model ? c->model : modern_usb_default(x));
+    if (mi < 0)
+        return;
+    if (!m->q35 && modern_ctl_index(x, c) == 0 &&
+        (mi == 0 || modern_usb_models[mi].role == MODERN_USB_ALONE) &&
+        strcmp(modern_usb_models[mi].type, "piix3-usb-uhci") == 0) {
+        s->fixed = true;
+        s->bus = 0, s->slot = 1, s->fn = 2;   /* the PIIX3's own UHCI */
+        return;
+    }
+    if (modern_usb_models[mi].role == MODERN_USB_ALONE)
+        return;
+    /* EHCI with its UHCI companions: one slot, the functions by role. */
+    for (size_t k = 0; k < m->nslots; k++) {
+        const modern_slot *o = &m->slots[k];
+        if (o == s || !o->dev || o->dev->kind != IR_DEV_CONTROLLER ||
+            !vc_streq(o->dev->u.controller.type, "usb") ||
+            modern_ctl_index(x, &o->dev->u.controller) != modern_ctl_index(x, c) ||
+            !(o->fixed || o->slot))
+            continue;
+        s->fixed = true;
+        s->bus = o->bus, s->slot = o->slot, s->fn = modern_usb_models[mi].fn;
+        return;
+    }
+    s->fn = modern_usb_models[mi].fn;
+    s->multifunction = true;
+}
+
+static void modern_plan_add(qemu_ctx *x, const ir_device *dev, modern_implicit imp,
+                            int index, bool *ok)
+{
+    modern_slot *s = dev ? modern_slot_of(x, dev) : NULL;
+    if (s)
+        return;                             /* fixed already */
+    s = modern_slot_new(x->modern, dev, imp, index);
+    if (dev && dev->kind == IR_DEV_CONTROLLER && vc_streq(dev->u.controller.type, "usb"))
+        modern_plan_usb(x, dev, s);
+    else if (imp == MODERN_IMP_USB && !x->modern->q35) {
+        s->fixed = true;
+        s->bus = 0, s->slot = 1, s->fn = 2;
+    }
+    if (s->fixed)
+        return;
+    unsigned fn = s->fn;
+    bool mf = s->multifunction;
+    /* PCI controllers themselves sit on the root bus. */
+    bool direct = dev && dev->kind == IR_DEV_CONTROLLER && vc_streq(dev->u.controller.type, "pci");
+    if (!modern_slot_auto(x, s, dev ? dev->pos : x->dom->pos, direct))
+        *ok = false;
+    if (!x->modern->q35) {
+        s->fn = fn;
+        s->multifunction = mf && fn == 0;
+    }
+    /* The companions after an auto-placed EHCI share its slot. */
+    if (fn)
+        s->fixed = true;
+}
+
+/* Which device families are walked, in libvirt's assignment order. */
+static const ir_device_kind modern_plan_order[] = {
+    IR_DEV_FILESYSTEM, IR_DEV_INTERFACE, IR_DEV_SOUND, IR_DEV_CONTROLLER, IR_DEV_DISK,
+    IR_DEV_HOSTDEV, IR_DEV_MEMBALLOON, IR_DEV_RNG, IR_DEV_WATCHDOG, IR_DEV_VIDEO,
+    IR_DEV_INPUT, IR_DEV_CHR,
+};
+
+bool modern_is_primary_video(const qemu_ctx *x, const ir_device *dev)
+{
+    return x->modern->primary_video >= 0 &&
+           modern_devidx(x, dev) == (size_t)x->modern->primary_video;
+}
+
+/* Implicit controllers, in the order they are planned and written. */
+static void modern_plan_implicit_ctls(qemu_ctx *x, bool *ok);
+
+bool modern_plan(qemu_ctx *x)
+{
+    qemu_modern *m = x->modern;
+    const ir_domain *dom = x->dom;
+    bool ok = modern_plan_fixed(x);
+
+    /* The primary video: slot 2 on i440fx, slot 1 on q35. */
+    bool imp_video = m->primary_video < 0 && qemu_count_devices(x, IR_DEV_GRAPHICS, -1) > 0 &&
+                     qemu_count_devices(x, IR_DEV_VIDEO, -1) == 0;
+    const ir_device *pv = m->primary_video >= 0 ? &dom->devices[m->primary_video] : NULL;
+    if ((pv && modern_wants_pci(x, pv) && !modern_slot_of(x, pv)) || imp_video) {
+        unsigned slot = m->q35 ? 1 : 2;
+        if (!modern_slot_used(m, 0, slot)) {
+            modern_slot *s = modern_slot_new(m, pv, pv ? MODERN_IMP_NONE : MODERN_IMP_VIDEO, 0);
+            s->fixed = true;
+            s->bus = 0, s->slot = slot, s->fn = 0;
+            modern_slot_take(m, 0, slot);
+        }
+    }
+    for (size_t o = 0; o < VC_ARRAY_SIZE(modern_plan_order); o++) {
+        ir_device_kind kind = modern_plan_order[o];
+        for (size_t i = 0; i < dom->ndevices; i++) {
+            const ir_device *dev = &dom->devices[i];
+            if (dev->kind != kind || !modern_wants_pci(x, dev))
+                continue;
+            if (kind == IR_DEV_SOUND && m->q35 &&
+                vc_streq(dev->u.sound.model, "ich9") && !modern_slot_of(x, dev)) {
+                modern_slot *s = modern_slot_new(m, dev, MODERN_IMP_NONE, 0);
+                s->fixed = true;
+                s->bus = 0, s->slot = 0x1b, s->fn = 0;
+                continue;
+            }
+            modern_plan_add(x, dev, MODERN_IMP_NONE, 0, &ok);
+        }
+        if (kind == IR_DEV_CONTROLLER)
+            modern_plan_implicit_ctls(x, &ok);
+        if (kind == IR_DEV_MEMBALLOON && qemu_count_devices(x, IR_DEV_MEMBALLOON, -1) == 0 &&
+            modern_is_x86(x))
+            modern_plan_add(x, NULL, MODERN_IMP_BALLOON, 0, &ok);
+    }
+    return ok;
+}
+
+/* ---- implicit controllers ---------------------------------------------------- */
+
+static bool modern_has_virtio_serial_user(const qemu_ctx *x)
+{
+    for (size_t i = 0; i < x->dom->ndevices; i++) {
+        const ir_device *d = &x->dom->devices[i];
+        if (d->kind != IR_DEV_CHR)
+            continue;
+        const ir_chr *c = &d->u.chr;
+        if ((c->kind == IR_CHRDEV_CHANNEL && vc_streq(c->target_type, "virtio")) ||
+            (c->kind == IR_CHRDEV_CONSOLE && vc_streq(c->target_type, "virtio")))
+            return true;
+    }
+    return false;
+}
+
+/* The highest SCSI / SATA controller index a disk refers to; -1: none. */
+static int modern_max_disk_ctl(const qemu_ctx *x, ir_disk_bus bus)
+{
+    int max = -1;
+    for (size_t i = 0; i < x->dom->ndevices; i++) {
+        const ir_device *d = &x->dom->devices[i];
+        modern_drive_addr a;
+        if (d->kind == IR_DEV_DISK && qemu_disk_bus(&d->u.disk) == bus &&
+            modern_drive_addr_of(&d->u.disk, bus, &a) && (int)a.controller > max)
+            max = (int)a.controller;
+        if (bus == IR_BUS_SCSI && d->kind == IR_DEV_HOSTDEV &&
+            d->u.hostdev.type == IR_HOSTDEV_SCSI && max < 0)
+            max = 0;
+    }
+    return max;
+}
+
+static void modern_plan_implicit_ctls(qemu_ctx *x, bool *ok)
+{
+    qemu_modern *m = x->modern;
+    if (!m->has_usb && modern_is_x86(x))
+        modern_plan_add(x, NULL, MODERN_IMP_USB, 0, ok);
+    int nscsi = modern_max_disk_ctl(x, IR_BUS_SCSI);
+    for (int i = 0; i <= nscsi; i++)
+        if (!modern_find_controller(x, "scsi", i))
+            modern_plan_add(x, NULL, MODERN_IMP_SCSI, i, ok);
+    int nsata = modern_max_disk_ctl(x, IR_BUS_SATA);
+    for (int i = 0; i <= nsata; i++)
+        if (!modern_find_controller(x, "sata", i) && !(m->q35 && i == 0))
+            modern_plan_add(x, NULL, MODERN_IMP_SATA, i, ok);
+    if (modern_has_virtio_serial_user(x) && !modern_find_controller(x, "virtio-serial", 0))
+        modern_plan_add(x, NULL, MODERN_IMP_VSERIAL, 0, ok);
+}
+
+/* ",bus=pci.N,addr=0xS[.0xF][,multifunction=on]" of a planned device. */
+void modern_pci_opts(const qemu_ctx *x, const modern_slot *s, vc_buf *b)
+{
+    if (!s)
+        return;
+    if (s->bus == 0)
+        vc_buf_printf(b, ",bus=%s", x->modern->q35 ? "pcie.0" : "pci.0");
+    else
+        vc_buf_printf(b, ",bus=pci.%u", s->bus);
+    /* Function 0 of a slot shared with other functions must say so. */
+    bool mf = s->multifunction;
+    for (size_t i = 0; i < x->modern->nslots && !mf && s->fn == 0; i++) {
+        const modern_slot *o = &x->modern->slots[i];
+        mf = o != s && o->bus == s->bus && o->slot == s->slot && o->fn != 0 &&
+             (o->fixed || o->bus || o->slot);
+    }
+    if (mf)
+        vc_buf_puts(b, ",multifunction=on");
+    if (s->fn)
+        vc_buf_printf(b, ",addr=0x%x.0x%x", s->slot, s->fn);
+    else
+        vc_buf_printf(b, ",addr=0x%x", s->slot);
+}
+
+void modern_dev_pci(const qemu_ctx *x, const ir_device *dev, vc_buf *b)
+{
+    modern_pci_opts(x, modern_slot_of(x, dev), b);
+}
+

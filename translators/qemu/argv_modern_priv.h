@@ -1,0 +1,149 @@
+/*
+ * argv_modern_priv.h: what the files of the -device generation share.
+ *
+ * argv_modern.c holds the section list, the preparation (machine, block
+ * nodes, boot order) and the domain-wide options; the device families have
+ * a file each: argv_modern_pci.c (the PCI slot plan), argv_modern_ctl.c
+ * (controllers and the USB bus), argv_modern_disk.c (-blockdev/-drive and
+ * disk devices), argv_modern_net.c, argv_modern_chr.c and
+ * argv_modern_devices.c (filesystems, input, audio, graphics, video, sound,
+ * host devices, watchdog, balloon, rng).
+ */
+#ifndef VIRTC_QEMU_ARGV_MODERN_PRIV_H
+#define VIRTC_QEMU_ARGV_MODERN_PRIV_H
+
+#include "argv_priv.h"
+
+/* ---- state ---------------------------------------------------------------- */
+
+/* What needs a PCI slot: a device of the document, or one added here. */
+typedef enum modern_implicit {
+    MODERN_IMP_NONE = 0,
+    MODERN_IMP_USB,           /* the USB controller of a document that names none */
+    MODERN_IMP_SCSI,          /* a SCSI controller the disks refer to */
+    MODERN_IMP_SATA,          /* an AHCI controller (i440fx) the disks refer to */
+    MODERN_IMP_VSERIAL,       /* the virtio-serial controller of channels */
+    MODERN_IMP_BALLOON,       /* the balloon of a document that names none */
+    MODERN_IMP_VIDEO,         /* the video adapter of a display */
+} modern_implicit;
+
+typedef struct modern_slot {
+    const ir_device *dev;     /* NULL for an implicit device */
+    modern_implicit imp;
+    int index;                /* controller index of an implicit controller */
+    bool fixed;               /* placed by the document or the machine */
+    unsigned bus, slot, fn;
+    bool multifunction;
+} modern_slot;
+
+struct qemu_modern {
+    bool q35;
+    const char *machine;      /* canonical machine type */
+    char *domdir;             /* libvirt-style per-domain directory */
+    modern_slot *slots;
+    size_t nslots, capslots;
+    unsigned used[256];       /* bus 0..255: bitmap of slots in use (any function) */
+    unsigned nrootports;      /* auto pcie-root-ports, ids pci.<first+k> */
+    unsigned first_rootport;
+    unsigned rp_slot[32];     /* the pcie.0 slots holding them, 8 a slot */
+    unsigned nrp_slots;
+    int *bootindex;           /* per device of the document; 0: none */
+    int fd_bootindex[2];      /* floppies boot through the controller */
+    int *node;                /* per disk: libvirt-N; 0: no node */
+    bool boot_used;
+    bool usb_none;            /* <controller type='usb' model='none'/> */
+    bool has_usb;
+    int nchan_vserial;        /* virtio-serial ports handed out */
+    int nserial;              /* ids of serial ports */
+    int nconsole;
+    int nsound, ninput, nhostdev, nnet, nvideo, nchannel, nparallel, nrng, nfs;
+    int primary_video;        /* device index of the primary video; -1 none */
+};
+
+/* ---- argv_modern.c: helpers every family uses ------------------------------ */
+
+size_t modern_devidx(const qemu_ctx *x, const ir_device *dev);
+/* A located error unless the capabilities know the device type. */
+bool modern_need_device(qemu_ctx *x, ir_pos pos, const char *type);
+bool modern_has_prop(const qemu_ctx *x, const char *type, const char *prop);
+const ir_controller *modern_find_controller(const qemu_ctx *x, const char *type, int index);
+int modern_ctl_index(const qemu_ctx *x, const ir_controller *c);
+bool modern_is_x86(const qemu_ctx *x);
+
+/* ---- argv_modern_pci.c: the PCI slot plan ------------------------------------ */
+
+bool modern_plan(qemu_ctx *x);
+bool modern_is_primary_video(const qemu_ctx *x, const ir_device *dev);
+modern_slot *modern_slot_of(const qemu_ctx *x, const ir_device *dev);
+modern_slot *modern_slot_imp(const qemu_ctx *x, modern_implicit imp, int index);
+/* ",bus=...,addr=..." of a planned slot (nothing for NULL), of a device. */
+void modern_pci_opts(const qemu_ctx *x, const modern_slot *s, vc_buf *b);
+void modern_dev_pci(const qemu_ctx *x, const ir_device *dev, vc_buf *b);
+
+/* ---- argv_modern_ctl.c: controllers and the USB bus ---------------------------- */
+
+/* USB controller models; a companion shares its EHCI's bus and slot. */
+typedef enum modern_usb_role {
+    MODERN_USB_ALONE = 0,
+    MODERN_USB_EHCI,          /* function 7 of the shared slot */
+    MODERN_USB_UHCI,          /* function `fn` of the shared slot, port `fn`*2 */
+} modern_usb_role;
+
+typedef struct modern_usb_model {
+    const char *model;
+    const char *type;
+    modern_usb_role role;
+    unsigned fn;
+    unsigned ports;           /* ports a USB 1/2 device can take */
+} modern_usb_model;
+
+extern const modern_usb_model modern_usb_models[];
+/* The row of a model in modern_usb_models; -1 when unknown. */
+int modern_usb_model_index(const char *model);
+/* The model a USB controller without one gets (libvirt's defaults). */
+const char *modern_usb_default(const qemu_ctx *x);
+/* Whether SCSI controller N addresses channels, targets and LUNs. */
+bool modern_scsi_ctl_luns(const qemu_ctx *x, unsigned controller);
+/* A USB device needs a controller that is not 'none' and a free port. */
+bool modern_usb_needed(qemu_ctx *x, const ir_device *dev, const char *what);
+/* ",bus=usb.0[,port=P]" of a USB device. */
+void modern_usb_opts(const ir_address *a, vc_buf *b);
+
+bool modern_controller(qemu_ctx *x, const ir_device *dev);
+bool modern_controllers_pre(qemu_ctx *x);
+bool modern_controllers_implicit(qemu_ctx *x);
+
+/* ---- argv_modern_disk.c ---------------------------------------------------------- */
+
+typedef struct modern_drive_addr {
+    unsigned controller, bus, target, unit;
+} modern_drive_addr;
+
+bool modern_drive_addr_of(const ir_disk *disk, ir_disk_bus bus, modern_drive_addr *a);
+bool modern_disk(qemu_ctx *x, const ir_device *dev);
+bool modern_fdc(qemu_ctx *x);
+
+/* ---- argv_modern_net.c, argv_modern_chr.c ---------------------------------------- */
+
+bool modern_interface(qemu_ctx *x, const ir_device *dev);
+bool modern_chr(qemu_ctx *x, const ir_device *dev);
+
+/* ---- argv_modern_devices.c --------------------------------------------------------- */
+
+/* The QEMU device of a sound model, whether it is PCI and carries an HDA
+ * codec; NULL when unknown. */
+const char *modern_sound_type(const char *model, bool *pci, bool *hda);
+bool modern_filesystem(qemu_ctx *x, const ir_device *dev);
+bool modern_input(qemu_ctx *x, const ir_device *dev);
+bool modern_audiodev(qemu_ctx *x);
+bool modern_graphics(qemu_ctx *x, const ir_device *dev);
+bool modern_video(qemu_ctx *x, const ir_device *dev);
+bool modern_videos(qemu_ctx *x);
+bool modern_sound(qemu_ctx *x, const ir_device *dev);
+bool modern_hostdev(qemu_ctx *x, const ir_device *dev);
+bool modern_watchdog(qemu_ctx *x, const ir_device *dev);
+bool modern_memballoon(qemu_ctx *x, const ir_device *dev);
+bool modern_memballoon_none(qemu_ctx *x);
+bool modern_rng(qemu_ctx *x, const ir_device *dev);
+
+#endif
