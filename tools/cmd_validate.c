@@ -161,7 +161,6 @@ static int validate_files(val_files *fs, const val_options *vo, const validate_o
 {
     size_t nkinds;
     vc_schema_kinds(&nkinds);
-    setvbuf(stderr, NULL, _IOFBF, BUFSIZ);
     validate_run run = { .report = val_report_new(o->format) };
     run.schema_told = vc_xcalloc(nkinds, sizeof(bool));
     val_check_all(fs, vo, o->jobs, validate_done, &run);
@@ -179,6 +178,9 @@ static int validate_files(val_files *fs, const val_options *vo, const validate_o
 
 int cmd_validate(int argc, char **argv)
 {
+    /* Diagnostics of many files: buffer them (a line per write() costs more
+     * than the validation of a small file). Set before stderr is used. */
+    setvbuf(stderr, NULL, _IOFBF, BUFSIZ);
     if (cli_wants_help(argc, argv)) {
         validate_help();
         return 0;
@@ -212,9 +214,12 @@ int cmd_validate(int argc, char **argv)
     }
     val_files fs;
     val_files_init(&fs);
+    bool all_found = true;
     for (int i = 0; i < npaths; i++)
-        val_files_add_path(&fs, paths[i]);
+        all_found = val_files_add_path(&fs, paths[i]) && all_found;
     rc = validate_files(&fs, &vo, &o);
+    if (!all_found && rc == 0)
+        rc = VC_ERR_INVALID;
     val_files_free(&fs);
     return rc;
 }

@@ -102,7 +102,8 @@ static char **paths_list(const char *dir, size_t *n)
         errno = err;
         return NULL;
     }
-    qsort(names.v, names.n, sizeof(char *), paths_cmp);
+    if (names.n > 1)
+        qsort(names.v, names.n, sizeof(char *), paths_cmp);
     *n = names.n;
     if (!names.v)
         return vc_xcalloc(1, sizeof(char *));
@@ -170,7 +171,8 @@ bool val_files_add_path(val_files *fs, const char *path)
     size_t before = fs->n;
     paths_walk(fs, path);
     if (fs->n == before) {
-        fprintf(stderr, "virtc validate: warning: %s: no *.xml files\n", path);
+        /* A lint of an empty or mistyped tree must not pass CI. */
+        fprintf(stderr, "%s: error: no *.xml files found\n", path);
         return false;
     }
     return true;

@@ -1208,6 +1208,7 @@ static void lw_domain_checks(lw_ctx *c, xmlNodePtr root)
 ir_domain *xml_domain_lower(xmlDocPtr doc, const char *file, vc_diags *d)
 {
     xmlNodePtr root = xmlDocGetRootElement(doc);
+    size_t errors_before = d->nerrors;   /* d may hold other documents' errors */
     lw_ctx c = { file, d, ir_domain_new(), { NULL, 0, 0 }, false };
     lw_domain_attrs(&c, root);
     for (xmlNodePtr n = root->children; n; n = n->next) {
@@ -1225,7 +1226,7 @@ ir_domain *xml_domain_lower(xmlDocPtr doc, const char *file, vc_diags *d)
     }
     lw_domain_checks(&c, root);
     free(c.seen.v);
-    if (c.failed || d->nerrors) {
+    if (c.failed || d->nerrors > errors_before) {
         ir_domain_free(c.dom);
         return NULL;
     }

@@ -7,10 +7,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void vc_oom(void)
 {
-    fputs("virtc: out of memory\n", stderr);
+    /* stderr may be fully buffered and abort() does not flush it */
+    static const char msg[] = "virtc: out of memory\n";
+    ssize_t unused = write(2, msg, sizeof(msg) - 1);
+    (void)unused;
     abort();
 }
 
@@ -201,9 +205,18 @@ void vc_strv_addf(vc_strv *sv, const char *fmt, ...)
     va_end(ap);
 }
 
+/* strtoull/strtoll skip leading white space and take a sign: the whole
+ * string must be the number, so it must start with a digit (or '-'). */
+static bool vc_starts_number(const char *s, bool sign)
+{
+    if (sign && *s == '-')
+        s++;
+    return *s >= '0' && *s <= '9';
+}
+
 bool vc_parse_ull(const char *s, int base, unsigned long long *out)
 {
-    if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+    if (!s || !vc_starts_number(s, false))
         return false;
     char *end;
     errno = 0;
@@ -216,7 +229,7 @@ bool vc_parse_ull(const char *s, int base, unsigned long long *out)
 
 bool vc_parse_ll(const char *s, int base, long long *out)
 {
-    if (!s || !*s || *s == ' ')
+    if (!s || !vc_starts_number(s, true))
         return false;
     char *end;
     errno = 0;

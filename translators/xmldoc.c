@@ -39,6 +39,17 @@ typedef struct xml_read_state {
  * parser has just read. libxml2 calls startElementNs with input->cur at the
  * tag's closing '>' (or '/>'); attribute values cannot hold a raw '<', so the
  * nearest '<' before cur is the tag's start. */
+/* Characters (not bytes) in [from, to): libxml2 counts columns in
+ * characters, and its own parse errors must agree with ours. */
+static int xml_chars(const xmlChar *from, const xmlChar *to)
+{
+    int n = 0;
+    for (; from < to; from++)
+        if ((*from & 0xC0) != 0x80)
+            n++;
+    return n;
+}
+
 static void xml_tag_start(xmlParserInputPtr in, int *line, int *col)
 {
     const xmlChar *p = in->cur;
@@ -50,13 +61,13 @@ static void xml_tag_start(xmlParserInputPtr in, int *line, int *col)
     }
     *line = in->line - newlines;
     if (newlines == 0) {
-        *col = in->col - (int)(in->cur - p);
+        *col = in->col - xml_chars(p, in->cur);
         return;
     }
     const xmlChar *q = p;
     while (q > in->base && q[-1] != '\n')
         q--;
-    *col = (int)(p - q) + 1;
+    *col = xml_chars(q, p) + 1;
 }
 
 static void xml_start_element(void *ctx, const xmlChar *localname, const xmlChar *prefix,
@@ -145,6 +156,14 @@ xmlDocPtr xml_doc_read_opts(const char *file, const char *data, size_t len, unsi
     xmlFreeParserCtxt(ctxt);
     if (!ok) {
         xmlFreeDoc(doc);
+        return NULL;
+    }
+    /* libvirt's documents have no DTD. One that declares entities would
+     * otherwise fail later with a schema error that says nothing of why;
+     * external subsets are never loaded (no DTDLOAD), so say it here. */
+    if (doc->intSubset || doc->extSubset) {
+        xmlFreeDoc(doc);
+        vc_error_at(d, top, "document type declarations (<!DOCTYPE>) are not supported");
         return NULL;
     }
     if (!xmlDocGetRootElement(doc)) {

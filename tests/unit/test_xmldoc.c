@@ -57,6 +57,29 @@ static void test_errors(void)
     expect_error("binary data", "<a>\0</a>", 8, 1, 1);
     expect_error("unclosed element", "<a>\n  <b>\n</a>\n", 15, 3, 5);
     expect_error("not XML", "hello world\n", 12, 1, 1);
+    const char *dtd = "<!DOCTYPE d [<!ENTITY e 'x'>]>\n<d>&e;</d>\n";
+    expect_error("a DTD is refused", dtd, strlen(dtd), 1, 1);
+}
+
+/* Columns count characters, whether or not the start tag spans lines. */
+static void test_utf8_columns(void)
+{
+    const char *one = "<a x='\xc3\xa9\xc3\xa9'><b/></a>";
+    const char *two = "<a x='\xc3\xa9\xc3\xa9'\n><b/></a>";
+    vc_diags d;
+    vc_diags_init(&d);
+    xmlDocPtr d1 = xml_doc_read("1.xml", one, strlen(one), &d);
+    xmlDocPtr d2 = xml_doc_read("2.xml", two, strlen(two), &d);
+    CHECK(d1 && d2, "UTF-8 documents parse");
+    if (d1 && d2) {
+        xmlNodePtr b1 = xml_child(xmlDocGetRootElement(d1), "b");
+        xmlNodePtr b2 = xml_child(xmlDocGetRootElement(d2), "b");
+        CHECK(xml_node_column(b1) == 11, "column in characters after UTF-8 text");
+        CHECK(xml_node_line(b2) == 2 && xml_node_column(b2) == 2, "next line, column 2");
+    }
+    xmlFreeDoc(d1);
+    xmlFreeDoc(d2);
+    vc_diags_free(&d);
 }
 
 static void test_diags(void)
@@ -76,6 +99,7 @@ int main(void)
 {
     test_positions();
     test_errors();
+    test_utf8_columns();
     test_diags();
     return check_done();
 }
