@@ -20,11 +20,16 @@ CC       ?= cc
 PKGS     := libxml-2.0 libxslt libcap-ng json-c
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# CFLAGS is the user's (optimisation, sanitizers: `make CFLAGS='-O1 -g
+# -fsanitize=address'`); what the build needs is added with override so a
+# CFLAGS on the command line cannot drop it. WERROR= turns warnings back
+# into warnings (e.g. for a compiler newer than the code).
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -pthread $(PKG_CFLAGS) \
+WERROR   ?= -Werror
+override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) -pthread $(PKG_CFLAGS) \
             -Ibuild/grammar -DVIRTC_VERSION='"$(VERSION)"' \
             -DVIRTC_DATADIR='"$(DATADIR)/virtc"'
-LDLIBS   += $(PKG_LIBS) -pthread
+override LDLIBS += $(PKG_LIBS) -pthread
 FLEX     ?= flex
 BISON    ?= bison
 
@@ -53,6 +58,11 @@ UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 HELPER_SRCS := $(wildcard tests/helpers/*.c)
 HELPER_BINS := $(HELPER_SRCS:tests/helpers/%.c=$(B)/tests/%)
+
+# The library's interface: the translators and the QEMU back end's
+# capabilities and emitter (the runtime's headers are internal for now).
+PUBLIC_HEADERS := $(filter-out %_priv.h,$(wildcard translators/*.h))
+PUBLIC_QEMU_HEADERS := translators/qemu/caps.h translators/qemu/argv.h
 
 LIB  := $(B)/libvirtc.a
 VIRTC := tools/virtc
@@ -132,9 +142,9 @@ install: all
 	    $(DESTDIR)$(DATADIR)/virtc/xsl $(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(VIRTC) $(DESTDIR)$(BINDIR)/virtc
 	install -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/libvirtc.a
-	install -m 644 translators/*.h $(DESTDIR)$(INCDIR)/virtc/
+	install -m 644 $(PUBLIC_HEADERS) $(DESTDIR)$(INCDIR)/virtc/
 	install -d $(DESTDIR)$(INCDIR)/virtc/qemu
-	install -m 644 translators/qemu/*.h $(DESTDIR)$(INCDIR)/virtc/qemu/
+	install -m 644 $(PUBLIC_QEMU_HEADERS) $(DESTDIR)$(INCDIR)/virtc/qemu/
 	install -m 644 schemas/*.rng $(DESTDIR)$(DATADIR)/virtc/schemas/
 	if ls translators/qemu/profiles/*.xml >/dev/null 2>&1; then \
 	    install -m 644 translators/qemu/profiles/*.xml $(DESTDIR)$(DATADIR)/virtc/qemu-profiles/; fi

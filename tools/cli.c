@@ -2,9 +2,12 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../translators/util.h"
@@ -37,6 +40,72 @@ int cli_report(const vc_diags *d)
     return (int)vc_diags_code(d);
 }
 
+/* Writes all of s to fd; false with errno set on failure. */
+static bool cli_write_all(int fd, const char *s, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, s, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        s += n;
+        len -= (size_t)n;
+    }
+    return true;
+}
+
+/* Not a regular file (a terminal, /dev/stdout, a FIFO): write in place,
+ * there is nothing to replace atomically. */
+static bool cli_write_special(const char *path, const char *s, size_t len)
+{
+    int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    bool ok = cli_write_all(fd, s, len);
+    int err = errno;
+    if (close(fd) != 0 && ok)
+        return false;
+    errno = err;
+    return ok;
+}
+
+/* Writes beside the target and renames, so a failure leaves no partial
+ * file. The target of a symbolic link is what gets replaced, with the mode
+ * it had (a new file gets 0666 less the umask, as with open()). */
+static bool cli_write_replace(const char *path, const char *s, size_t len)
+{
+    char *real = realpath(path, NULL);
+    const char *target = real ? real : path;
+    struct stat st;
+    mode_t mode;
+    if (stat(target, &st) == 0) {
+        mode = st.st_mode & 07777;
+    } else {
+        mode_t mask = umask(0);
+        umask(mask);
+        mode = 0666 & ~mask;
+    }
+    char *tmp = vc_xasprintf("%s.tmpXXXXXX", target);
+    int fd = mkstemp(tmp);
+    bool ok = fd >= 0 && fchmod(fd, mode) == 0 && cli_write_all(fd, s, len) && fsync(fd) == 0;
+    int err = errno;
+    if (fd >= 0 && close(fd) != 0 && ok) {
+        ok = false;
+        err = errno;
+    }
+    if (ok && rename(tmp, target) != 0) {
+        ok = false;
+        err = errno;
+    }
+    if (!ok && fd >= 0)
+        unlink(tmp);
+    free(tmp);
+    free(real);
+    errno = err;
+    return ok;
+}
+
 int cli_write_output(const char *path, const char *s)
 {
     size_t len = strlen(s);
@@ -47,21 +116,12 @@ int cli_write_output(const char *path, const char *s)
         }
         return 0;
     }
-    /* Write beside the target and rename, so a failure leaves no partial file. */
-    char *tmp = vc_xasprintf("%s.tmpXXXXXX", path);
-    int fd = mkstemp(tmp);
-    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-    bool ok = f && fwrite(s, 1, len, f) == len;
-    if (f)
-        ok = (fclose(f) == 0) && ok;
-    else if (fd >= 0)
-        close(fd);
-    if (ok && rename(tmp, path) != 0)
-        ok = false;
+    struct stat st;
+    bool special = stat(path, &st) == 0 && !S_ISREG(st.st_mode);
+    bool ok = special ? cli_write_special(path, s, len) : cli_write_replace(path, s, len);
     if (!ok) {
         fprintf(stderr, "virtc: error: writing %s: %s\n", path, strerror(errno));
-        unlink(tmp);
+        return VC_ERR_RUNTIME;
     }
-    free(tmp);
-    return ok ? 0 : VC_ERR_RUNTIME;
+    return 0;
 }
