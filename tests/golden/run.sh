@@ -23,9 +23,22 @@ trap 'rm -rf "$tmp"' EXIT
 conf() { sed -n "s/^$1: *//p" "$2" | head -n 1; }
 
 # run_case SUITE_DIR REL_INPUT ARGS  -> sets rc; output in $tmp/out, $tmp/err
+# ARGS are words without quoting (the suite files need none); {} becomes the
+# input file as one word, whatever characters its name holds.
 run_case() {
-    (cd "$1" && eval "set -- $(printf '%s' "$3" | sed "s|{}|'$2'|g")" && "$VIRTC" "$@") \
-        >"$tmp/out" 2>"$tmp/err" </dev/null
+    (
+        cd "$1" || exit 99
+        input=$2
+        set -f
+        # shellcheck disable=SC2086
+        set -- $3
+        set +f
+        for w; do
+            shift
+            if [ "$w" = "{}" ]; then set -- "$@" "$input"; else set -- "$@" "$w"; fi
+        done
+        exec "$VIRTC" "$@"
+    ) >"$tmp/out" 2>"$tmp/err" </dev/null
     rc=$?
 }
 
