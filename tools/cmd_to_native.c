@@ -25,6 +25,7 @@ typedef struct to_native_args {
     const char *caps;
     const char *output;
     const char *output_dir;
+    const char *state_dir;
     bool test_env;
     const char **files;
     size_t nfiles;
@@ -42,6 +43,9 @@ static void to_native_help(void)
           "                     domain's <emulator> (or /usr/bin/qemu-system-ARCH)\n"
           "  --test-env         the fixed environment of the tests (LC_ALL=C\n"
           "                     PATH=/usr/bin:/bin HOME=/home/test USER=test LOGNAME=test)\n"
+          "  --state-dir DIR    the guest's state directory: the monitor socket and\n"
+          "                     the sockets of channels without a path go there\n"
+          "                     (default: /var/lib/libvirt/qemu/domain-ID-NAME)\n"
           "  -o FILE            write to FILE instead of standard output\n"
           "  --output-dir DIR   convert every FILE, writing DIR/NAME.args for NAME.xml;\n"
           "                     each file's errors are reported and the others go on\n"
@@ -67,7 +71,7 @@ static bool to_native_is_opt(const char *arg, const char *opt)
 
 static int to_native_parse(int argc, char **argv, to_native_args *a)
 {
-    static const char *const valued[] = { "--caps", "-o", "--output-dir" };
+    static const char *const valued[] = { "--caps", "-o", "--output-dir", "--state-dir" };
     bool opts_done = false;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
@@ -86,7 +90,7 @@ static int to_native_parse(int argc, char **argv, to_native_args *a)
             a->test_env = true;
             continue;
         }
-        const char **slot[] = { &a->caps, &a->output, &a->output_dir };
+        const char **slot[] = { &a->caps, &a->output, &a->output_dir, &a->state_dir };
         size_t k = 0;
         while (k < VC_ARRAY_SIZE(valued) && !to_native_is_opt(arg, valued[k]))
             k++;
@@ -202,8 +206,8 @@ static const qemu_caps *to_native_probe(const ir_domain *dom, const char *file,
 }
 
 /* The rendered line plus newline, or NULL with diagnostics (warnings too). */
-static char *to_native_convert(const char *file, const qemu_caps *caps, bool test_env,
-                               to_native_probes *probes, vc_diags *d)
+static char *to_native_convert(const char *file, const qemu_caps *caps,
+                               const to_native_args *a, to_native_probes *probes, vc_diags *d)
 {
     ir_domain *dom = xml_domain_parse_file(file, d);
     if (!dom)
@@ -214,7 +218,7 @@ static char *to_native_convert(const char *file, const qemu_caps *caps, bool tes
         ir_domain_free(dom);
         return NULL;
     }
-    qemu_argv_opts opts = { .file = file, .test_env = test_env };
+    qemu_argv_opts opts = { .file = file, .test_env = a->test_env, .state_dir = a->state_dir };
     qemu_launch *l = qemu_argv_build(dom, caps, &opts, d);
     ir_domain_free(dom);
     if (!l)
@@ -245,7 +249,7 @@ static int to_native_run(const to_native_args *a, const qemu_caps *caps)
     for (size_t i = 0; i < a->nfiles; i++) {
         vc_diags d;
         vc_diags_init(&d);
-        char *out = to_native_convert(a->files[i], caps, a->test_env, &probes, &d);
+        char *out = to_native_convert(a->files[i], caps, a, &probes, &d);
         int rc = cli_report(&d);
         vc_diags_free(&d);
         if (out) {

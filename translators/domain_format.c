@@ -969,13 +969,15 @@ static void fm_cpu(fm_ctx *f)
 static void fm_clock(fm_ctx *f)
 {
     const ir_clock *clk = &f->dom->clock;
-    if (!clk->offset && !clk->timers.n && !clk->timezone && !clk->adjustment && !clk->basis)
+    if (!clk->offset && !clk->timers.n && !clk->timezone && !clk->adjustment && !clk->basis &&
+        !clk->start)
         return;
     fm_open(f->b, 1, "clock");
     fm_attr(f->b, "offset", ir_clock_offset_name(clk->offset));
     fm_attr(f->b, "timezone", clk->timezone);
     fm_attr(f->b, "adjustment", clk->adjustment);
     fm_attr(f->b, "basis", clk->basis);
+    fm_attr(f->b, "start", clk->start);
     vc_buf c;
     vc_buf_init(&c);
     for (size_t i = 0; i < clk->timers.n; i++)

@@ -1074,6 +1074,8 @@ static bool lw_clock(lw_ctx *c, xmlNodePtr n)
     clk->timezone = lw_attr(c, n, "timezone");
     clk->adjustment = lw_attr(c, n, "adjustment");
     clk->basis = lw_attr(c, n, "basis");
+    clk->start = lw_attr(c, n, "start");
+    clk->pos = lw_pos(n);
     for (xmlNodePtr t = n->children; t; t = t->next) {
         if (!lw_is(t, "timer"))
             continue;

@@ -494,6 +494,7 @@ void ir_domain_free(ir_domain *dom)
         dom->name, dom->title, dom->description, dom->metadata, dom->cpuset,
         dom->cpu_mode, dom->cpu_model, dom->bootloader, dom->bootloader_args,
         dom->emulator, dom->clock.timezone, dom->clock.adjustment, dom->clock.basis,
+        dom->clock.start,
     };
     for (size_t i = 0; i < VC_ARRAY_SIZE(strs); i++)
         free(strs[i]);

@@ -383,6 +383,8 @@ typedef struct ir_clock {
     char *timezone;           /* offset='timezone' */
     char *adjustment;         /* offset='variable' */
     char *basis;              /* offset='variable' */
+    char *start;              /* offset='absolute': seconds since the epoch, as written */
+    ir_pos pos;               /* the <clock> element; 0:0 when absent */
     ir_fragments timers;      /* <timer> elements, verbatim */
 } ir_clock;
 

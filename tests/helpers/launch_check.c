@@ -360,7 +360,10 @@ static qemu_launch *lc_build_domain(lc_case *c, const lc_opts *o, const char *fi
         caps = qemu_caps_load_profile(o->caps, &d);
         if (caps) {
             lc_remap(c, dom);
-            qemu_argv_opts ao = { .file = file, .monitor_socket = monitor };
+            /* Sockets the emitter names itself (channels without a path)
+             * go to the scratch directory too. */
+            qemu_argv_opts ao = { .file = file, .monitor_socket = monitor,
+                                  .state_dir = c->dir };
             l = qemu_argv_build(dom, caps, &ao, &d);
         }
     }

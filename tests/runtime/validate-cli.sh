@@ -212,7 +212,7 @@ if [ "$order" = "tree/a/y.xml tree/b/z.xml tree/dangling.xml tree/dir.xml/pool.x
 then pass tree-order; else fail tree-order "$order"; fi
 
 run_in "$tmp" tree/empty
-check empty-dir 0 'no \*.xml files'
+check empty-dir 1 'no \*.xml files found'
 
 if [ "$(id -u)" -ne 0 ]; then
     cp "$G/kind-network.xml" "$t/b/locked.xml"

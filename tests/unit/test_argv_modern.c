@@ -144,6 +144,53 @@ static void test_built_caps(void)
     qemu_caps_free(c);
 }
 
+/* The state directory takes the monitor, the channels without a path and
+ * the secret files; without it they stay in libvirt's directories. */
+static void test_state_dir(void)
+{
+    vc_diags d;
+    vc_diags_init(&d);
+    qemu_caps *c = qemu_caps_load_profile("qemu-7.2", &d);
+    const char *devs =
+        "<disk type='network' device='disk'><driver name='qemu' type='raw'/>"
+        "<auth username='u'><secret type='iscsi' usage='lab'/></auth>"
+        "<source protocol='iscsi' name='iqn.2026-01.org.example:t/3'>"
+        "<host name='192.0.2.1'/></source><target dev='vda' bus='virtio'/></disk>"
+        "<channel type='unix'><source mode='bind'/>"
+        "<target type='virtio' name='org.qemu.guest_agent.0'/></channel>";
+    char *xml = vc_xasprintf("%s%s</devices></domain>", head, devs);
+    ir_domain *dom = xml_domain_parse("t.xml", xml, strlen(xml), &d);
+    free(xml);
+    qemu_argv_opts opts = { .file = "t.xml", .test_env = true, .state_dir = "/run/g" };
+    qemu_launch *l = dom ? qemu_argv_build(dom, c, &opts, &d) : NULL;
+    CHECK(l && d.nerrors == 0, "iSCSI disk with auth and a channel build");
+    CHECK(has_res(l, "/run/g/monitor.sock", QEMU_RES_SOCKET), "monitor in the state dir");
+    CHECK(arg_after(l, "-chardev", "socket,id=charchannel0,path=/run/g/org.qemu.guest_agent.0,"),
+          "channel without a path in the state dir");
+    CHECK(arg_after(l, "-object", "secret,id=libvirt-1-storage-auth-secret0,format=raw,"
+                    "file=/run/g/libvirt-1-storage-auth-secret0.secret"),
+          "auth secret read from a file in the state dir");
+    CHECK(has_res(l, "/run/g/libvirt-1-storage-auth-secret0.secret", QEMU_RES_FILE),
+          "secret file recorded");
+    CHECK(arg_after(l, "-blockdev", "driver=iscsi,portal=192.0.2.1:3260,"
+                    "target=iqn.2026-01.org.example:t,lun=3,transport=tcp,user=u,"
+                    "password-secret=libvirt-1-storage-auth-secret0,"),
+          "iSCSI portal with the default port, LUN from the name, CHAP user");
+    CHECK(l && l->warnings.n >= 1 && diags_have(&l->warnings, "usage 'lab'"),
+          "a warning names the secret");
+    qemu_launch_free(l);
+    opts.state_dir = NULL;
+    l = dom ? qemu_argv_build(dom, c, &opts, &d) : NULL;
+    CHECK(has_res(l, "/var/lib/libvirt/qemu/domain--1-t/monitor.sock", QEMU_RES_SOCKET) &&
+          arg_after(l, "-chardev", "socket,id=charchannel0,path=/var/lib/libvirt/qemu/channel/"
+                    "target/domain--1-t/org.qemu.guest_agent.0,"),
+          "no state dir: libvirt's paths");
+    qemu_launch_free(l);
+    ir_domain_free(dom);
+    vc_diags_free(&d);
+    qemu_caps_free(c);
+}
+
 int main(void)
 {
     /* The tests run from the top of the tree. */
@@ -151,5 +198,6 @@ int main(void)
     setenv("VIRTC_SCHEMA_DIR", "schemas", 0);
     test_profile();
     test_built_caps();
+    test_state_dir();
     return check_done();
 }

@@ -59,6 +59,11 @@ typedef struct qemu_argv_opts {
     /* The monitor's unix socket when a runtime will drive the guest; NULL
      * gives "-monitor pty", what a converter prints. */
     const char *monitor_socket;
+    /* The guest's state directory: the monitor socket (when monitor_socket
+     * is NULL) and the sockets of channels that name no path go there.
+     * NULL gives libvirt's /var/lib/libvirt/qemu/domain-ID-NAME (and its
+     * channel/target directory). */
+    const char *state_dir;
 } qemu_argv_opts;
 
 const char *qemu_res_kind_name(qemu_res_kind k);

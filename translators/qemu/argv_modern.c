@@ -22,6 +22,7 @@
  * they lack is a located error.
  */
 #include "argv_modern_priv.h"
+#include "../xmldoc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +84,50 @@ int modern_ctl_index(const qemu_ctx *x, const ir_controller *c)
         n += d->kind == IR_DEV_CONTROLLER && vc_streq(d->u.controller.type, c->type);
     }
     return n;
+}
+
+/* The element at path below root: names separated by '/', the first child
+ * of each name. */
+static xmlNodePtr modern_xml_walk(xmlNodePtr n, const char *path)
+{
+    while (n && *path) {
+        const char *e = strchr(path, '/');
+        size_t len = e ? (size_t)(e - path) : strlen(path);
+        char *name = vc_xstrndup(path, len);
+        n = xml_child(n, name);
+        free(name);
+        path += len + (e != NULL);
+    }
+    return n;
+}
+
+char *modern_xml_attr(const ir_device *dev, const char *path, const char *attr)
+{
+    if (!dev->xml)
+        return NULL;
+    vc_diags d;
+    vc_diags_init(&d);
+    xmlDocPtr doc = xml_doc_read("device", dev->xml, strlen(dev->xml), &d);
+    vc_diags_free(&d);
+    if (!doc)
+        return NULL;
+    xmlNodePtr n = modern_xml_walk(xmlDocGetRootElement(doc), path);
+    char *v = n ? xml_prop(n, attr) : NULL;
+    xmlFreeDoc(doc);
+    return v;
+}
+
+bool modern_xml_has(const ir_device *dev, const char *path)
+{
+    if (!dev->xml)
+        return false;
+    vc_diags d;
+    vc_diags_init(&d);
+    xmlDocPtr doc = xml_doc_read("device", dev->xml, strlen(dev->xml), &d);
+    vc_diags_free(&d);
+    bool has = doc && modern_xml_walk(xmlDocGetRootElement(doc), path) != NULL;
+    xmlFreeDoc(doc);
+    return has;
 }
 
 bool modern_is_x86(const qemu_ctx *x)
@@ -147,6 +192,13 @@ static void modern_plan_boot(qemu_ctx *x)
     }
 }
 
+/* A disk has block nodes when it has a medium: a source, hosts, or an NVMe
+ * namespace (its address is in the verbatim copy). */
+static bool modern_disk_has_node(const ir_disk *disk)
+{
+    return disk->source || disk->hosts || disk->type == IR_DISK_TYPE_NVME;
+}
+
 /* ---- preparation ------------------------------------------------------------------ */
 
 static bool modern_prepare(qemu_ctx *x)
@@ -157,8 +209,10 @@ static bool modern_prepare(qemu_ctx *x)
     m->primary_video = -1;
     m->bootindex = vc_xcalloc(dom->ndevices + 1, sizeof(int));
     m->node = vc_xcalloc(dom->ndevices + 1, sizeof(int));
-    m->domdir = vc_xasprintf("/var/lib/libvirt/qemu/domain-%d-%s", dom->id,
-                             qemu_str_or(dom->name, "unnamed"));
+    m->domdir = x->opts->state_dir
+                    ? vc_xstrdup(x->opts->state_dir)
+                    : vc_xasprintf("/var/lib/libvirt/qemu/domain-%d-%s", dom->id,
+                                   qemu_str_or(dom->name, "unnamed"));
 
     const qemu_caps_machine *mach = qemu_caps_machine_lookup(x->caps, dom->os.machine);
     bool ok = true;
@@ -170,7 +224,7 @@ static bool modern_prepare(qemu_ctx *x)
     int nodes = 0;
     for (size_t i = 0; i < dom->ndevices; i++) {
         const ir_device *d = &dom->devices[i];
-        if (d->kind == IR_DEV_DISK && (d->u.disk.source || d->u.disk.hosts))
+        if (d->kind == IR_DEV_DISK && modern_disk_has_node(&d->u.disk))
             nodes++;
         if (d->kind == IR_DEV_CONTROLLER && vc_streq(d->u.controller.type, "usb")) {
             m->has_usb = true;
@@ -191,7 +245,7 @@ static bool modern_prepare(qemu_ctx *x)
     /* libvirt numbers its block nodes from the last disk up. */
     for (size_t i = 0; i < dom->ndevices; i++) {
         const ir_device *d = &dom->devices[i];
-        if (d->kind == IR_DEV_DISK && (d->u.disk.source || d->u.disk.hosts))
+        if (d->kind == IR_DEV_DISK && modern_disk_has_node(&d->u.disk))
             m->node[i] = nodes--;
     }
     modern_plan_boot(x);
@@ -422,6 +476,26 @@ static char *modern_clock_variable(qemu_ctx *x)
     return vc_xstrdup(buf);
 }
 
+/* offset='absolute' is a fixed start: start= seconds since the epoch, UTC. */
+static char *modern_clock_absolute(qemu_ctx *x)
+{
+    const ir_clock *clk = &x->dom->clock;
+    unsigned long long secs;
+    struct tm tm;
+    /* gmtime stops at year 9999's end for a four-digit -rtc base. */
+    if (!clk->start || !vc_parse_ull(clk->start, 10, &secs) || secs > 253402300799ULL) {
+        qemu_error(x, clk->pos.line ? clk->pos : x->dom->pos,
+                   "clock offset 'absolute' needs a start= of seconds since "
+                   "the epoch (up to 253402300799), not '%s'", qemu_str_or(clk->start, ""));
+        return NULL;
+    }
+    time_t t = (time_t)secs;
+    gmtime_r(&t, &tm);
+    char buf[32];
+    strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+    return vc_xstrdup(buf);
+}
+
 static bool modern_clock(qemu_ctx *x)
 {
     const ir_clock *clk = &x->dom->clock;
@@ -443,8 +517,10 @@ static bool modern_clock(qemu_ctx *x)
         qemu_env(x, "TZ", clk->timezone);
         vc_buf_puts(&b, "base=localtime");
         break;
-    case IR_CLOCK_VARIABLE: {
-        char *when = modern_clock_variable(x);
+    case IR_CLOCK_VARIABLE:
+    case IR_CLOCK_ABSOLUTE: {
+        char *when = clk->offset == IR_CLOCK_VARIABLE ? modern_clock_variable(x)
+                                                      : modern_clock_absolute(x);
         if (!when) {
             vc_buf_free(&b);
             return false;

@@ -10,6 +10,42 @@
 
 /* ---- character devices --------------------------------------------------------------- */
 
+/* The agent channels of a remote desktop: a SPICE channel (spicevmc, the
+ * vdagent one), a named SPICE port, or QEMU's own vdagent for VNC and the
+ * local displays (clipboard and client mouse from its <source>). */
+static bool modern_chardev_spice(qemu_ctx *x, const ir_device *dev, const char *id, vc_buf *b)
+{
+    const ir_chr *c = &dev->u.chr;
+    /* An agent talks over a virtio-serial port; on a UART it is nothing. */
+    if (c->type != IR_CHR_SPICEPORT && c->kind != IR_CHRDEV_CHANNEL)
+        return qemu_unsupported(x, dev->pos, "%s of type '%s'", ir_chr_kind_name(c->kind),
+                                ir_chr_type_name(c->type));
+    if (c->type == IR_CHR_SPICEVMC) {
+        vc_buf_printf(b, "spicevmc,id=%s,name=vdagent", id);
+        return true;
+    }
+    if (c->type == IR_CHR_SPICEPORT) {
+        char *name = modern_xml_attr(dev, "source", "channel");
+        if (!name)
+            return qemu_error(x, dev->pos, "%s of type 'spiceport' needs a <source channel=>",
+                              ir_chr_kind_name(c->kind));
+        vc_buf_printf(b, "spiceport,id=%s", id);
+        qemu_opt_add(b, "name", name);
+        free(name);
+        return true;
+    }
+    vc_buf_printf(b, "qemu-vdagent,id=%s,name=vdagent", id);
+    char *copy = modern_xml_attr(dev, "source/clipboard", "copypaste");
+    char *mouse = modern_xml_attr(dev, "source/mouse", "mode");
+    if (copy)
+        vc_buf_printf(b, ",clipboard=%s", vc_streq(copy, "yes") ? "on" : "off");
+    if (mouse)
+        vc_buf_printf(b, ",mouse=%s", vc_streq(mouse, "client") ? "on" : "off");
+    free(copy);
+    free(mouse);
+    return true;
+}
+
 /* -chardev BACKEND,id=ID,... */
 static bool modern_chardev(qemu_ctx *x, const ir_device *dev, const char *id)
 {
@@ -63,11 +99,15 @@ static bool modern_chardev(qemu_ctx *x, const ir_device *dev, const char *id)
             qemu_opt_add(&b, "localport", c->bind_service);
         break;
     case IR_CHR_UNIX: {
-        /* A channel without a path gets libvirt's per-domain one. */
+        /* A channel without a path gets libvirt's per-domain one, or one in
+         * the state directory the caller gives. */
         char *path = c->path ? vc_xstrdup(c->path)
-                     : vc_xasprintf("/var/lib/libvirt/qemu/channel/target/domain-%d-%s/%s",
-                                    x->dom->id, qemu_str_or(x->dom->name, "unnamed"),
-                                    qemu_str_or(c->target_name, id));
+                     : x->opts->state_dir
+                         ? vc_xasprintf("%s/%s", x->opts->state_dir,
+                                        qemu_str_or(c->target_name, id))
+                         : vc_xasprintf("/var/lib/libvirt/qemu/channel/target/domain-%d-%s/%s",
+                                        x->dom->id, qemu_str_or(x->dom->name, "unnamed"),
+                                        qemu_str_or(c->target_name, id));
         if (!c->path)
             listen = true;
         vc_buf_printf(&b, "socket,id=%s", id);
@@ -78,6 +118,11 @@ static bool modern_chardev(qemu_ctx *x, const ir_device *dev, const char *id)
         free(path);
         break;
     }
+    case IR_CHR_SPICEVMC:
+    case IR_CHR_SPICEPORT:
+    case IR_CHR_QEMU_VDAGENT:
+        ok = modern_chardev_spice(x, dev, id, &b);
+        break;
     default:
         ok = qemu_unsupported(x, dev->pos, "%s of type '%s'", what,
                               qemu_str_or(ir_chr_type_name(c->type), "?"));
@@ -100,6 +145,8 @@ static bool modern_serial_emit(qemu_ctx *x, const ir_device *dev)
             type = "pci-serial";
         else if (strcmp(tt, "usb-serial") == 0)
             type = "usb-serial";
+        else if (strcmp(tt, "isa-debug") == 0)
+            type = "isa-debugcon";
         else
             return qemu_unsupported(x, dev->pos, "serial target '%s'", tt);
     }
@@ -121,6 +168,16 @@ static bool modern_serial_emit(qemu_ctx *x, const ir_device *dev)
         vc_buf_printf(&b, ",index=%d", port);
     if (strcmp(type, "usb-serial") == 0)
         vc_buf_puts(&b, ",bus=usb.0");
+    /* The debug console listens on the port its ISA address names (SeaBIOS
+     * and OVMF write to 0x402), QEMU's default being 0xe9. */
+    if (strcmp(type, "isa-debugcon") == 0 && c->addr.type == IR_ADDR_ISA && c->addr.has_port) {
+        if (modern_has_prop(x, type, "iobase"))
+            vc_buf_printf(&b, ",iobase=0x%x", c->addr.port);
+        else
+            qemu_warn(x, dev->pos, "this QEMU's capabilities do not list the 'iobase' of "
+                      "isa-debugcon; the debug console stays at QEMU's port 0xe9, not 0x%x",
+                      c->addr.port);
+    }
     modern_dev_pci(x, dev, &b);
     qemu_arg2_take(x, "-device", vc_buf_steal(&b));
     return true;
@@ -148,6 +205,30 @@ static bool modern_virtio_port(qemu_ctx *x, const ir_device *dev, const char *ty
     if (c->target_name)
         qemu_opt_add(&b, "name", c->target_name);
     qemu_arg2_take(x, "-device", vc_buf_steal(&b));
+    return true;
+}
+
+/* A guestfwd channel: the user-mode network forwards the guest's TCP
+ * connections to ADDRESS:PORT to the chardev, on a netdev of its own. */
+static bool modern_guestfwd(qemu_ctx *x, const ir_device *dev, int n)
+{
+    const ir_chr *c = &dev->u.chr;
+    if (!c->target_address || !c->target_port_str)
+        return qemu_error(x, dev->pos, "a guestfwd channel needs a target address and port");
+    char *id = vc_xasprintf("charchannel%d", n);
+    if (!modern_chardev(x, dev, id)) {
+        free(id);
+        return false;
+    }
+    vc_buf b;
+    vc_buf_init(&b);
+    vc_buf_puts(&b, "user");
+    char *fwd = vc_xasprintf("tcp:%s:%s-chardev:%s", c->target_address, c->target_port_str, id);
+    qemu_opt_add(&b, "guestfwd", fwd);
+    free(fwd);
+    vc_buf_printf(&b, ",id=channel%d", n);
+    free(id);
+    qemu_arg2_take(x, "-netdev", vc_buf_steal(&b));
     return true;
 }
 
@@ -187,6 +268,8 @@ bool modern_chr(qemu_ctx *x, const ir_device *dev)
         if (vc_streq(c->target_type, "virtio"))
             return modern_virtio_port(x, dev, "virtserialport", "channel",
                                       x->modern->nchannel++);
+        if (vc_streq(c->target_type, "guestfwd"))
+            return modern_guestfwd(x, dev, x->modern->nchannel++);
         return qemu_unsupported(x, dev->pos, "channel target '%s'",
                                 qemu_str_or(c->target_type, "?"));
     default:

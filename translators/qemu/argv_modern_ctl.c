@@ -159,6 +159,24 @@ static bool modern_simple_controller(qemu_ctx *x, const ir_device *dev, const ch
     return true;
 }
 
+/* PCI controller models past the root: the QEMU device and the options
+ * that make its bus "pci.INDEX" (%1$d: the index). */
+static const struct {
+    const char *model;
+    const char *type;
+    const char *opts;
+} modern_pci_models[] = {
+    { "pci-bridge", "pci-bridge", "chassis_nr=%1$d,id=pci.%1$d" },
+    { "pcie-root-port", "pcie-root-port", "port=0x%2$x,chassis=%1$d,id=pci.%1$d" },
+    { "dmi-to-pci-bridge", "i82801b11-bridge", "id=pci.%1$d" },
+    { "pcie-to-pci-bridge", "pcie-pci-bridge", "id=pci.%1$d" },
+};
+
+bool modern_pci_model_known(const char *model)
+{
+    return QEMU_TABLE_FIND(modern_pci_models, model, model) >= 0;
+}
+
 static bool modern_pci_controller(qemu_ctx *x, const ir_device *dev)
 {
     const ir_controller *c = &dev->u.controller;
@@ -169,19 +187,17 @@ static bool modern_pci_controller(qemu_ctx *x, const ir_device *dev)
         return root || qemu_unsupported(x, dev->pos, "PCI controller 0 of model '%s' on "
                                         "machine '%s'", model, x->modern->machine);
     }
-    bool bridge = vc_streq(model, "pci-bridge");
-    if (!bridge && !vc_streq(model, "pcie-root-port"))
+    int mi = QEMU_TABLE_FIND(modern_pci_models, model, model);
+    if (mi < 0)
         return qemu_unsupported(x, dev->pos, "PCI controller model '%s'",
                                 qemu_str_or(model, "?"));
-    if (!modern_need_device(x, dev->pos, model))
+    const char *type = modern_pci_models[mi].type;
+    if (!modern_need_device(x, dev->pos, type))
         return false;
     vc_buf b;
     vc_buf_init(&b);
-    if (bridge)
-        vc_buf_printf(&b, "pci-bridge,chassis_nr=%d,id=pci.%d", index, index);
-    else
-        vc_buf_printf(&b, "pcie-root-port,port=0x%x,chassis=%d,id=pci.%d", 0x8 + index, index,
-                      index);
+    vc_buf_printf(&b, "%s,", type);
+    vc_buf_printf(&b, modern_pci_models[mi].opts, index, 0x8 + index);
     const modern_slot *s = modern_slot_of(x, dev);
     modern_device_at(x, &b, s);
     return true;

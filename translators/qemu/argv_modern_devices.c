@@ -113,10 +113,65 @@ bool modern_filesystem(qemu_ctx *x, const ir_device *dev)
 
 /* ---- input, audio, graphics, video, sound ---------------------------------------------- */
 
+/* A host evdev device fed to the guest's own keyboard and mouse: an
+ * input-linux object (<source dev= grab= grabToggle= repeat=>). */
+static bool modern_input_evdev(qemu_ctx *x, const ir_device *dev)
+{
+    char *path = modern_xml_attr(dev, "source", "dev");
+    if (!path)
+        return qemu_error(x, dev->pos, "an 'evdev' input needs a <source dev=>");
+    char *grab = modern_xml_attr(dev, "source", "grab");
+    char *toggle = modern_xml_attr(dev, "source", "grabToggle");
+    char *repeat = modern_xml_attr(dev, "source", "repeat");
+    vc_buf b;
+    vc_buf_init(&b);
+    vc_buf_printf(&b, "input-linux,id=input%d", x->modern->ninput++);
+    qemu_opt_add(&b, "evdev", path);
+    if (repeat)
+        vc_buf_printf(&b, ",repeat=%s", vc_streq(repeat, "on") ? "on" : "off");
+    if (vc_streq(grab, "all"))
+        vc_buf_puts(&b, ",grab_all=on");
+    if (toggle)
+        qemu_opt_add(&b, "grab-toggle", toggle);
+    qemu_arg2_take(x, "-object", vc_buf_steal(&b));
+    qemu_resource_add(x, path, QEMU_RES_CHARDEV, false);
+    free(path);
+    free(grab);
+    free(toggle);
+    free(repeat);
+    return true;
+}
+
+/* A host evdev device passed through to the guest as a virtio input. */
+static bool modern_input_passthrough(qemu_ctx *x, const ir_device *dev)
+{
+    const char *type = "virtio-input-host-pci";
+    char *path = modern_xml_attr(dev, "source", "evdev");
+    if (!path)
+        return qemu_error(x, dev->pos, "a 'passthrough' input needs a <source evdev=>");
+    if (!modern_need_device(x, dev->pos, type)) {
+        free(path);
+        return false;
+    }
+    vc_buf b;
+    vc_buf_init(&b);
+    vc_buf_printf(&b, "%s,id=input%d", type, x->modern->ninput++);
+    qemu_opt_add(&b, "evdev", path);
+    modern_dev_pci(x, dev, &b);
+    qemu_arg2_take(x, "-device", vc_buf_steal(&b));
+    qemu_resource_add(x, path, QEMU_RES_CHARDEV, false);
+    free(path);
+    return true;
+}
+
 bool modern_input(qemu_ctx *x, const ir_device *dev)
 {
     const ir_input *in = &dev->u.input;
     const char *bus = qemu_str_or(in->bus, "ps2");
+    if (vc_streq(in->type, "evdev"))
+        return modern_input_evdev(x, dev);
+    if (vc_streq(in->type, "passthrough") && strcmp(bus, "virtio") == 0)
+        return modern_input_passthrough(x, dev);
     /* The PC's PS/2 mouse and keyboard exist without being asked. */
     if (strcmp(bus, "ps2") == 0 && (vc_streq(in->type, "mouse") || vc_streq(in->type, "keyboard")))
         return true;
@@ -223,6 +278,23 @@ static bool modern_spice(qemu_ctx *x, const ir_device *dev)
     return true;
 }
 
+/* OpenGL without a window: the rendering of a virtio-gpu or vfio display
+ * for the other displays (VNC, SPICE) to show. */
+static bool modern_egl_headless(qemu_ctx *x, const ir_device *dev)
+{
+    char *node = modern_xml_attr(dev, "gl", "rendernode");
+    vc_buf b;
+    vc_buf_init(&b);
+    vc_buf_puts(&b, "egl-headless");
+    if (node) {
+        qemu_opt_add(&b, "rendernode", node);
+        qemu_resource_add(x, node, QEMU_RES_CHARDEV, false);
+    }
+    free(node);
+    qemu_arg2_take(x, "-display", vc_buf_steal(&b));
+    return true;
+}
+
 bool modern_graphics(qemu_ctx *x, const ir_device *dev)
 {
     const ir_graphics *g = &dev->u.graphics;
@@ -233,6 +305,8 @@ bool modern_graphics(qemu_ctx *x, const ir_device *dev)
         return modern_sdl(x, dev);
     case IR_GFX_SPICE:
         return modern_spice(x, dev);
+    case IR_GFX_EGL_HEADLESS:
+        return modern_egl_headless(x, dev);
     default:
         return qemu_unsupported(x, dev->pos, "graphics type '%s'",
                                 qemu_str_or(ir_graphics_type_name(g->type), "?"));
@@ -380,6 +454,43 @@ static bool modern_hostdev_pci(qemu_ctx *x, const ir_device *dev, vc_buf *b)
     return true;
 }
 
+/* The block nodes of SCSI host devices follow the disks' (libvirt-N). */
+static int modern_backend_node(qemu_ctx *x)
+{
+    int disks = 0;
+    for (size_t i = 0; i < x->dom->ndevices; i++)
+        if (x->modern->node[i] > disks)
+            disks = x->modern->node[i];
+    return disks + ++x->modern->nbackend;
+}
+
+/* A host SCSI LUN as scsi-generic on the guest's SCSI bus, where its
+ * <address type='drive'> puts it. */
+static bool modern_hostdev_scsi(qemu_ctx *x, const ir_device *dev, vc_buf *b)
+{
+    const ir_hostdev *h = &dev->u.hostdev;
+    const char *type = "scsi-generic";
+    if (!modern_need_device(x, dev->pos, type))
+        return false;
+    if (h->addr.type != IR_ADDR_DRIVE && h->addr.type != IR_ADDR_NONE)
+        return qemu_error(x, dev->pos, "a SCSI host device takes a drive address");
+    modern_drive_addr a = { h->addr.controller, h->addr.bus, h->addr.target, h->addr.unit };
+    int node = modern_backend_node(x);
+    if (!modern_hostdev_scsi_backend(x, dev, node))
+        return false;
+    vc_buf_printf(b, "%s,drive=libvirt-%d-backend,id=hostdev%d", type, node,
+                  x->modern->nhostdev++);
+    if (modern_scsi_ctl_luns(x, a.controller))
+        vc_buf_printf(b, ",bus=scsi%u.0,channel=%u,scsi-id=%u,lun=%u", a.controller, a.bus,
+                      a.target, a.unit);
+    else if (a.bus || a.target)
+        return qemu_unsupported(x, dev->pos, "SCSI host device on bus %u target %u of an LSI "
+                                "controller", a.bus, a.target);
+    else
+        vc_buf_printf(b, ",bus=scsi%u.0,scsi-id=%u", a.controller, a.unit);
+    return true;
+}
+
 bool modern_hostdev(qemu_ctx *x, const ir_device *dev)
 {
     const ir_hostdev *h = &dev->u.hostdev;
@@ -396,6 +507,10 @@ bool modern_hostdev(qemu_ctx *x, const ir_device *dev)
     case IR_HOSTDEV_PCI:
         type = "vfio-pci";
         ok = modern_hostdev_pci(x, dev, &b);
+        break;
+    case IR_HOSTDEV_SCSI:
+        type = "scsi-generic";
+        ok = modern_hostdev_scsi(x, dev, &b);
         break;
     default:
         ok = qemu_unsupported(x, dev->pos, "host device type '%s'",

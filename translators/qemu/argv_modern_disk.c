@@ -65,6 +65,21 @@ typedef struct modern_disk_dev {
     char *id;
 } modern_disk_dev;
 
+/* The PIIX3 has one IDE controller of two buses, two units each; QEMU
+ * refuses "ide.2" and unit 2 (libvirt writes them all the same). The error
+ * points at the <address> that asks for it, or at the disk whose target
+ * name implies it. */
+static bool modern_ide_beyond(qemu_ctx *x, const ir_device *dev, const modern_drive_addr *a)
+{
+    const ir_disk *disk = &dev->u.disk;
+    bool given = disk->addr.type == IR_ADDR_DRIVE;
+    ir_pos pos = given && disk->addr.pos.line ? disk->addr.pos : dev->pos;
+    return qemu_error(x, pos, "IDE disk '%s' at controller %u bus %u unit %u: the PIIX3 has "
+                      "one IDE controller of buses 0 and 1, units 0 and 1 each%s",
+                      qemu_str_or(disk->target_dev, "?"), a->controller, a->bus, a->unit,
+                      given ? "" : " (use bus='sata' or 'scsi' for more disks)");
+}
+
 /* Which device and where, by bus and device kind. */
 static bool modern_disk_where(qemu_ctx *x, const ir_device *dev, modern_disk_dev *out)
 {
@@ -81,8 +96,7 @@ static bool modern_disk_where(qemu_ctx *x, const ir_device *dev, modern_disk_dev
             return qemu_unsupported(x, dev->pos, "IDE disk '%s' on machine '%s' (use "
                                     "bus='sata')", target, x->modern->machine);
         if (a.controller != 0 || a.bus > 1 || a.unit > 1)
-            return qemu_unsupported(x, dev->pos, "IDE disk '%s' beyond the PIIX3's two buses",
-                                    target);
+            return modern_ide_beyond(x, dev, &a);
         out->type = cd ? "ide-cd" : "ide-hd";
         out->bus_opts = vc_xasprintf(",bus=ide.%u,unit=%u", a.bus, a.unit);
         out->id = vc_xasprintf("ide%u-%u-%u", a.controller, a.bus, a.unit);
@@ -151,62 +165,37 @@ static int modern_cache_mode(const char *mode)
     return QEMU_TABLE_FIND(modern_cache_modes, mode, mode);
 }
 
-/* The protocol part of a network disk's storage node. */
-static bool modern_disk_network(qemu_ctx *x, const ir_device *dev, vc_buf *b)
+/* The storage node's driver and its own options, by disk type. */
+static bool modern_storage_opts(qemu_ctx *x, const ir_device *dev, int node, vc_buf *b)
 {
     const ir_disk *disk = &dev->u.disk;
-    const char *proto = qemu_str_or(disk->source_protocol, "?");
-    const ir_host *h = disk->nhosts ? &disk->hosts[0] : NULL;
-    if (strcmp(proto, "nbd") == 0) {
-        vc_buf_puts(b, "driver=nbd");
-        if (h && h->socket) {
-            vc_buf_puts(b, ",server.type=unix");
-            qemu_opt_add(b, "server.path", h->socket);
-            qemu_resource_add(x, h->socket, QEMU_RES_SOCKET, false);
-        } else if (h && h->name) {
-            vc_buf_puts(b, ",server.type=inet");
-            qemu_opt_add(b, "server.host", h->name);
-            qemu_opt_add(b, "server.port", qemu_str_or(h->port, "10809"));
-        } else {
-            return qemu_error(x, dev->pos, "NBD disk needs a <host>");
-        }
-        if (disk->source)
-            qemu_opt_add(b, "export", disk->source);
-        return true;
-    }
-    static const char *const urls[] = { "http", "https", "ftp", "ftps" };
-    if (qemu_str_in(proto, urls, VC_ARRAY_SIZE(urls))) {
-        if (!h || !h->name)
-            return qemu_error(x, dev->pos, "%s disk needs a <host>", proto);
-        vc_buf_printf(b, "driver=%s", proto);
-        char *url = vc_xasprintf("%s://%s%s%s/%s", proto, h->name, h->port ? ":" : "",
-                                 qemu_str_or(h->port, ""),
-                                 disk->source ? disk->source + (*disk->source == '/') : "");
-        qemu_opt_add(b, "url", url);
-        free(url);
-        return true;
-    }
-    return qemu_unsupported(x, dev->pos, "network disk protocol '%s'", proto);
-}
-
-/* -blockdev storage node + format node. */
-static bool modern_blockdev(qemu_ctx *x, const ir_device *dev, const char *fmt, int cm,
-                            bool ro, int node)
-{
-    const ir_disk *disk = &dev->u.disk;
-    vc_buf b;
-    vc_buf_init(&b);
-    if (disk->type == IR_DISK_TYPE_NETWORK) {
-        if (!modern_disk_network(x, dev, &b)) {
-            vc_buf_free(&b);
-            return false;
-        }
-    } else {
+    switch (disk->type) {
+    case IR_DISK_TYPE_NETWORK:
+        return modern_disk_network(x, dev, node, b);
+    case IR_DISK_TYPE_DIR:
+        return modern_disk_dir(x, dev, b);
+    case IR_DISK_TYPE_NVME:
+        return modern_disk_nvme(x, dev, b);
+    default: {
         bool blk = disk->type == IR_DISK_TYPE_BLOCK;
         const char *drv = !blk ? "file"
                           : disk->device == IR_DISK_DEV_CDROM ? "host_cdrom" : "host_device";
-        vc_buf_printf(&b, "driver=%s", drv);
-        qemu_opt_add(&b, "filename", disk->source);
+        vc_buf_printf(b, "driver=%s", drv);
+        qemu_opt_add(b, "filename", disk->source);
+        return true;
+    }
+    }
+}
+
+/* -blockdev storage node + format node; the secrets they name go first. */
+static bool modern_blockdev(qemu_ctx *x, const ir_device *dev, const char *fmt, int cm,
+                            bool ro, int node)
+{
+    vc_buf b;
+    vc_buf_init(&b);
+    if (!modern_storage_opts(x, dev, node, &b)) {
+        vc_buf_free(&b);
+        return false;
     }
     vc_buf_printf(&b, ",node-name=libvirt-%d-storage", node);
     if (cm >= 0)
@@ -214,6 +203,9 @@ static bool modern_blockdev(qemu_ctx *x, const ir_device *dev, const char *fmt, 
                       modern_cache_modes[cm].direct ? "on" : "off",
                       modern_cache_modes[cm].no_flush ? "on" : "off");
     vc_buf_puts(&b, ",auto-read-only=on");
+    vc_buf enc;
+    vc_buf_init(&enc);
+    fmt = modern_disk_encryption(x, dev, fmt, node, &enc);
     qemu_arg2_take(x, "-blockdev", vc_buf_steal(&b));
 
     vc_buf_init(&b);
@@ -222,7 +214,10 @@ static bool modern_blockdev(qemu_ctx *x, const ir_device *dev, const char *fmt, 
         vc_buf_printf(&b, ",cache.direct=%s,cache.no-flush=%s",
                       modern_cache_modes[cm].direct ? "on" : "off",
                       modern_cache_modes[cm].no_flush ? "on" : "off");
-    vc_buf_printf(&b, ",driver=%s,file=libvirt-%d-storage", fmt, node);
+    vc_buf_printf(&b, ",driver=%s", fmt);
+    vc_buf_puts(&b, enc.len ? enc.data : "");
+    vc_buf_free(&enc);
+    vc_buf_printf(&b, ",file=libvirt-%d-storage", node);
     qemu_arg2_take(x, "-blockdev", vc_buf_steal(&b));
     return true;
 }
@@ -232,8 +227,10 @@ static bool modern_drive(qemu_ctx *x, const ir_device *dev, const char *fmt, int
                          const char *id)
 {
     const ir_disk *disk = &dev->u.disk;
-    if (disk->type == IR_DISK_TYPE_NETWORK)
-        return qemu_unsupported(x, dev->pos, "network disk without -blockdev");
+    if (disk->type != IR_DISK_TYPE_FILE && disk->type != IR_DISK_TYPE_BLOCK &&
+        disk->type != IR_DISK_TYPE_NONE)
+        return qemu_unsupported(x, dev->pos, "disk type '%s' without -blockdev",
+                                ir_disk_type_name(disk->type));
     vc_buf b;
     vc_buf_init(&b);
     qemu_opt_add(&b, "file", disk->source);
@@ -249,12 +246,18 @@ static bool modern_drive(qemu_ctx *x, const ir_device *dev, const char *fmt, int
 static bool modern_disk_checks(qemu_ctx *x, const ir_device *dev)
 {
     const ir_disk *disk = &dev->u.disk;
-    bool ok = qemu_disk_type_ok(x, dev, true);
+    bool ok = disk->type == IR_DISK_TYPE_DIR || disk->type == IR_DISK_TYPE_NVME ||
+              qemu_disk_type_ok(x, dev, true);
     ok = qemu_disk_driver_ok(x, dev) && ok;
-    ok = qemu_disk_encryption_ok(x, dev) && ok;
+    ok = modern_disk_encryption_ok(x, dev) && ok;
+    if (disk->type == IR_DISK_TYPE_DIR && disk->device != IR_DISK_DEV_FLOPPY &&
+        disk->device != IR_DISK_DEV_DISK && disk->device != IR_DISK_DEV_NONE)
+        ok = qemu_unsupported(x, dev->pos, "a '%s' of type 'dir'",
+                              ir_disk_device_name(disk->device));
     if (disk->driver_io && strcmp(disk->driver_io, "threads") != 0)
         qemu_warn(x, dev->pos, "disk I/O mode '%s' is not converted", disk->driver_io);
-    if (!disk->source && !disk->nhosts && disk->device != IR_DISK_DEV_CDROM &&
+    if (!disk->source && !disk->nhosts && disk->type != IR_DISK_TYPE_NVME &&
+        disk->device != IR_DISK_DEV_CDROM &&
         disk->device != IR_DISK_DEV_FLOPPY)
         ok = qemu_error(x, dev->pos, "disk '%s' has no source",
                         qemu_str_or(disk->target_dev, "?"));
@@ -281,6 +284,8 @@ bool modern_disk(qemu_ctx *x, const ir_device *dev)
     const char *fmt = disk->driver_type ? disk->driver_type : "raw";
     if (strcmp(fmt, "aio") == 0)
         fmt = "raw";                        /* Xen's name for a raw image */
+    if (strcmp(fmt, "fat") == 0 && disk->type == IR_DISK_TYPE_DIR)
+        fmt = "raw";                        /* vvfat presents a raw FAT image */
     if (!qemu_str_in(fmt, modern_formats, VC_ARRAY_SIZE(modern_formats)))
         ok = qemu_error(x, dev->pos, "disk format '%s' is not an image format QEMU knows",
                         fmt);
@@ -295,7 +300,8 @@ bool modern_disk(qemu_ctx *x, const ir_device *dev)
     bool ro = disk->readonly || disk->device == IR_DISK_DEV_CDROM;
     int node = x->modern->node[modern_devidx(x, dev)];
     if (ok && node) {
-        if (disk->source && disk->type != IR_DISK_TYPE_NETWORK)
+        if (disk->source && (disk->type == IR_DISK_TYPE_FILE ||
+                             disk->type == IR_DISK_TYPE_BLOCK || disk->type == IR_DISK_TYPE_NONE))
             qemu_resource_add(x, disk->source,
                               disk->type == IR_DISK_TYPE_BLOCK ? QEMU_RES_BLOCK : QEMU_RES_FILE,
                               ro);

@@ -133,7 +133,7 @@ static bool modern_wants_pci(const qemu_ctx *x, const ir_device *dev)
         if (vc_streq(c->type, "sata"))
             return !(x->modern->q35 && modern_ctl_index(x, c) == 0);
         if (vc_streq(c->type, "pci"))
-            return vc_streq(c->model, "pci-bridge") || vc_streq(c->model, "pcie-root-port");
+            return modern_pci_model_known(c->model);
         return false;
     }
     case IR_DEV_FILESYSTEM:

@@ -5,7 +5,8 @@
  * nodes, boot order) and the domain-wide options; the device families have
  * a file each: argv_modern_pci.c (the PCI slot plan), argv_modern_ctl.c
  * (controllers and the USB bus), argv_modern_disk.c (-blockdev/-drive and
- * disk devices), argv_modern_net.c, argv_modern_chr.c and
+ * disk devices), argv_modern_storage.c (network, vvfat and NVMe storage
+ * nodes, secrets, LUKS), argv_modern_net.c, argv_modern_chr.c and
  * argv_modern_devices.c (filesystems, input, audio, graphics, video, sound,
  * host devices, watchdog, balloon, rng).
  */
@@ -57,6 +58,7 @@ struct qemu_modern {
     int nserial;              /* ids of serial ports */
     int nconsole;
     int nsound, ninput, nhostdev, nnet, nvideo, nchannel, nparallel, nrng, nfs;
+    int nbackend;             /* block nodes of SCSI host devices, after the disks' */
     int primary_video;        /* device index of the primary video; -1 none */
 };
 
@@ -69,6 +71,13 @@ bool modern_has_prop(const qemu_ctx *x, const char *type, const char *prop);
 const ir_controller *modern_find_controller(const qemu_ctx *x, const char *type, int index);
 int modern_ctl_index(const qemu_ctx *x, const ir_controller *c);
 bool modern_is_x86(const qemu_ctx *x);
+/* What the model leaves in a device's verbatim copy (dev->xml, kept when
+ * the element holds more than the fields cover): attribute attr of the
+ * element at path below the device element ("source/auth"; "" is the
+ * device element; the first child of each name), NULL when absent; and
+ * whether that element is there. */
+char *modern_xml_attr(const ir_device *dev, const char *path, const char *attr);
+bool modern_xml_has(const ir_device *dev, const char *path);
 
 /* ---- argv_modern_pci.c: the PCI slot plan ------------------------------------ */
 
@@ -110,6 +119,9 @@ bool modern_usb_needed(qemu_ctx *x, const ir_device *dev, const char *what);
 void modern_usb_opts(const ir_address *a, vc_buf *b);
 
 bool modern_controller(qemu_ctx *x, const ir_device *dev);
+/* A PCI controller model past the root that has a QEMU device (it takes a
+ * slot of its own). */
+bool modern_pci_model_known(const char *model);
 bool modern_controllers_pre(qemu_ctx *x);
 bool modern_controllers_implicit(qemu_ctx *x);
 
@@ -120,6 +132,20 @@ typedef struct modern_drive_addr {
 } modern_drive_addr;
 
 bool modern_drive_addr_of(const ir_disk *disk, ir_disk_bus bus, modern_drive_addr *a);
+
+/* argv_modern_storage.c: the storage node of a network, 'dir' (vvfat) or
+ * 'nvme' disk into b (the secrets an <auth> needs go before it), and LUKS
+ * encryption: its checks, then its secret and the format node's options
+ * (returns the format node's driver). */
+bool modern_disk_network(qemu_ctx *x, const ir_device *dev, int node, vc_buf *b);
+bool modern_disk_dir(qemu_ctx *x, const ir_device *dev, vc_buf *b);
+bool modern_disk_nvme(qemu_ctx *x, const ir_device *dev, vc_buf *b);
+/* The -blockdev of a SCSI host device (a local adapter's /dev/sgN, or an
+ * iSCSI LUN), node "libvirt-NODE-backend". */
+bool modern_hostdev_scsi_backend(qemu_ctx *x, const ir_device *dev, int node);
+bool modern_disk_encryption_ok(qemu_ctx *x, const ir_device *dev);
+const char *modern_disk_encryption(qemu_ctx *x, const ir_device *dev, const char *fmt,
+                                   int node, vc_buf *opts);
 bool modern_disk(qemu_ctx *x, const ir_device *dev);
 bool modern_fdc(qemu_ctx *x);
 
