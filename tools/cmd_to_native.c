@@ -104,6 +104,27 @@ static int to_native_parse(int argc, char **argv, to_native_args *a)
     return 0;
 }
 
+static char *to_native_out_path(const char *dir, const char *file);
+
+/* Two inputs of the same name (a/vm.xml, b/vm.xml) would write the same
+ * DIR/vm.args, the second silently replacing the first. */
+static int to_native_check_names(const to_native_args *a)
+{
+    int rc = 0;
+    char **outs = vc_xcalloc(a->nfiles, sizeof(char *));
+    for (size_t i = 0; i < a->nfiles && !rc; i++) {
+        outs[i] = to_native_out_path(a->output_dir, a->files[i]);
+        for (size_t j = 0; j < i && !rc; j++)
+            if (strcmp(outs[i], outs[j]) == 0)
+                rc = cli_usage_error("domxml-to-native", "'%s' and '%s' would both be "
+                                     "written to %s", a->files[j], a->files[i], outs[i]);
+    }
+    for (size_t i = 0; i < a->nfiles; i++)
+        free(outs[i]);
+    free(outs);
+    return rc;
+}
+
 static int to_native_check(const to_native_args *a)
 {
     if (!a->format)
@@ -123,6 +144,7 @@ static int to_native_check(const to_native_args *a)
             if (strcmp(a->files[i], "-") == 0)
                 return cli_usage_error("domxml-to-native", "--output-dir needs named files, "
                                        "not '-'");
+        return to_native_check_names(a);
     } else if (a->nfiles > 1) {
         return cli_usage_error("domxml-to-native", "one FILE at a time (or --output-dir DIR "
                                "FILE...)");

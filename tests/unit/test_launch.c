@@ -534,6 +534,9 @@ static void test_cli_batch(void)
     CHECK(run_status("tools/virtc domxml-to-native xen-sxpr --caps legacy tests/golden/"
                      "qemu-legacy/disk-file.xml 2>/dev/null") == 2, "later formats: usage error");
     CHECK(run_status("tools/virtc domxml-to-native --help >/dev/null") == 0, "--help");
+    CHECK(run_status("tools/virtc domxml-to-native qemu-argv --caps legacy --output-dir /tmp "
+                     "tests/golden/qemu-legacy/disk-file.xml ./tests/golden/qemu-legacy/"
+                     "disk-file.xml 2>/dev/null") == 2, "--output-dir: two inputs, one output");
 }
 
 int main(void)
