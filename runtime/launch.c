@@ -7,13 +7,15 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "../translators/util.h"
+#include "spawn.h"
 
 #define RT_START_TIMEOUT_MS 30000
 #define RT_QMP_TIMEOUT_MS 60000
@@ -26,6 +28,7 @@ struct rt_launch {
     pid_t pid;
     bool reaped;
     int status;               /* waitpid status once reaped */
+    bool status_known;        /* false: reaped elsewhere (ECHILD), status lost */
     char *run_dir;
     bool own_dir;             /* made here: removed by rt_launch_free */
     char *qmp_path;
@@ -57,23 +60,12 @@ static bool rt_reap(rt_launch *r, bool block)
 {
     if (r->reaped)
         return true;
-    for (;;) {
-        pid_t p = waitpid(r->pid, &r->status, block ? 0 : WNOHANG);
-        if (p == r->pid) {
-            r->reaped = true;
-            return true;
-        }
-        if (p < 0 && errno == EINTR)
-            continue;
-        if (p < 0) {
-            /* Not our child any more (someone else reaped it): nothing
-             * is left to wait for. */
-            r->reaped = true;
-            r->status = 0;
-            return true;
-        }
+    rt_spawn_state st = rt_spawn_reap(r->pid, block, &r->status);
+    if (st == RT_SPAWN_RUNNING)
         return false;
-    }
+    r->reaped = true;
+    r->status_known = st == RT_SPAWN_EXITED;
+    return true;
 }
 
 /* Waits up to ms for the child to exit on its own. */
@@ -98,53 +90,13 @@ static void rt_kill(rt_launch *r)
 {
     if (r->reaped || r->pid <= 1)
         return;
-    if (kill(-r->pid, SIGKILL) != 0)
-        kill(r->pid, SIGKILL);
+    rt_spawn_kill(r->pid);
     rt_reap(r, true);
 }
 
-static char *rt_status_text(int status)
+static char *rt_status_text(const rt_launch *r)
 {
-    if (WIFEXITED(status))
-        return vc_xasprintf("exited with status %d", WEXITSTATUS(status));
-    if (WIFSIGNALED(status))
-        return vc_xasprintf("was killed by signal %d (%s)", WTERMSIG(status),
-                            strsignal(WTERMSIG(status)));
-    return vc_xstrdup("stopped");
-}
-
-/* Between fork and execve: only plain system calls. The exec's errno goes
- * back through errfd (close-on-exec, so a successful exec closes it). */
-static void rt_child(const rt_launch *r, char *const envp[], int nullfd, int logfd,
-                     int errfd, pid_t parent)
-{
-    /* Its own session: a terminal's ^C is for virtc, which then stops QEMU. */
-    setsid();
-    /* Killed with us: a virtc that dies leaves no QEMU behind. */
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent)
-        _exit(127);
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-    signal(SIGPIPE, SIG_DFL);
-    signal(SIGCHLD, SIG_DFL);
-    if (dup2(nullfd, 0) < 0 || dup2(logfd, 1) < 0 || dup2(logfd, 2) < 0)
-        goto fail;
-    /* Keep only 0-2 and the error pipe (closed by the exec itself). */
-    if (errfd != 3) {
-        if (dup3(errfd, 3, O_CLOEXEC) < 0)
-            goto fail;
-    } else if (fcntl(3, F_SETFD, FD_CLOEXEC) < 0) {
-        goto fail;
-    }
-    close_range(4, ~0U, 0);
-    execve(r->argv.v[0], r->argv.v, envp);
-fail:;
-    int e = errno;
-    ssize_t n = write(3, &e, sizeof(e));
-    (void)n;
-    _exit(127);
+    return rt_spawn_status_text(r->status_known ? RT_SPAWN_EXITED : RT_SPAWN_UNKNOWN, r->status);
 }
 
 /* ---- start --------------------------------------------------------------- */
@@ -181,49 +133,17 @@ static void rt_build_argv(rt_launch *r, const qemu_launch *l, const rt_launch_op
 }
 
 /* Forks and execs; false (the child reaped) when the exec itself failed. */
-static bool rt_spawn(rt_launch *r, const qemu_launch *l, vc_diags *d)
+static bool rt_start_child(rt_launch *r, const qemu_launch *l, vc_diags *d)
 {
-    int nullfd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    if (nullfd < 0)
-        return vc_runtime_error(d, "cannot open /dev/null: %s", strerror(errno));
     int logfd = open(r->log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0600);
-    if (logfd < 0) {
-        close(nullfd);
+    if (logfd < 0)
         return vc_runtime_error(d, "cannot open the log %s: %s", r->log_path, strerror(errno));
-    }
-    int errpipe[2];
-    if (pipe2(errpipe, O_CLOEXEC) != 0) {
-        close(nullfd);
-        close(logfd);
-        return vc_runtime_error(d, "pipe: %s", strerror(errno));
-    }
-    /* An empty environment is still an environment: envp must not be NULL. */
-    char *empty_env[] = { NULL };
-    char *const *envp = l->env.v ? l->env.v : empty_env;
-    pid_t parent = getpid();
-    pid_t pid = fork();
-    if (pid == 0)
-        rt_child(r, envp, nullfd, logfd, errpipe[1], parent);
-    int fork_errno = errno;
-    close(nullfd);
+    pid_t pid = rt_spawn(r->argv.v, l->env.v, logfd, d);
     close(logfd);
-    close(errpipe[1]);
-    if (pid < 0) {
-        close(errpipe[0]);
-        return vc_runtime_error(d, "fork: %s", strerror(fork_errno));
-    }
+    if (pid < 0)
+        return false;
     r->pid = pid;
     r->reaped = false;
-    int child_errno = 0;
-    ssize_t n;
-    do {
-        n = read(errpipe[0], &child_errno, sizeof(child_errno));
-    } while (n < 0 && errno == EINTR);
-    close(errpipe[0]);
-    if (n == (ssize_t)sizeof(child_errno)) {
-        rt_reap(r, true);
-        return vc_runtime_error(d, "cannot execute %s: %s", r->argv.v[0], strerror(child_errno));
-    }
     return true;
 }
 
@@ -253,7 +173,7 @@ static bool rt_fail_exited(rt_launch *r, vc_diags *d)
         free(line);
         return false;
     }
-    char *how = rt_status_text(r->status);
+    char *how = rt_status_text(r);
     vc_runtime_error(d, "%s %s before its monitor answered", r->argv.v[0], how);
     free(how);
     return false;
@@ -275,6 +195,30 @@ static rt_qmp *rt_try_qmp(const char *path, int timeout_ms, bool *refused, vc_di
         vc_diags_append(d, &tmp);
     vc_diags_free(&tmp);
     return m;
+}
+
+/* Why connecting to path fails right now; 0 when something listens. */
+static int rt_connect_errno(const char *path)
+{
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    size_t n = strlen(path);
+    if (n >= sizeof(sa.sun_path))
+        return ENAMETOOLONG;
+    memcpy(sa.sun_path, path, n + 1);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return errno;
+    int e = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 ? 0 : errno;
+    close(fd);
+    return e;
+}
+
+/* Only "not there yet" (ENOENT) and "not listening yet" (ECONNREFUSED) are
+ * worth waiting out; any other reason (a path too long, a directory that is
+ * a file, no permission) will not change before the deadline. */
+static bool rt_connect_pending(int e)
+{
+    return e == 0 || e == ENOENT || e == ECONNREFUSED || e == EINTR;
 }
 
 /* Polls the socket until QMP answers, the child exits or time runs out. */
@@ -320,6 +264,12 @@ static bool rt_wait_ready(rt_launch *r, int start_ms, int qmp_ms, vc_diags *d)
             return false;
         }
         vc_diags_free(&why);
+        int e = rt_connect_errno(r->qmp_path);
+        if (!rt_connect_pending(e)) {
+            rt_kill(r);
+            return vc_runtime_error(d, "%s: cannot connect to its monitor %s: %s", r->argv.v[0],
+                                    r->qmp_path, strerror(e));
+        }
         /* A connect is cheap and QEMU's start is short: polling every
          * millisecond or two costs nothing and keeps the wait tight. */
         rt_sleep_ms(step);
@@ -378,7 +328,7 @@ rt_launch *rt_launch_start(const qemu_launch *l, const rt_launch_opts *opts, vc_
      * it; one we name is ours to remove. */
     if (r->own_socket)
         unlink(r->qmp_path);
-    if (!rt_spawn(r, l, d)) {
+    if (!rt_start_child(r, l, d)) {
         rt_launch_free(r);
         return NULL;
     }
@@ -459,9 +409,9 @@ bool rt_launch_stop(rt_launch *r, int timeout_ms, vc_diags *d)
                            asked ? "after quit" : "(its monitor did not take quit)");
         }
     }
-    if (WIFEXITED(r->status) && WEXITSTATUS(r->status) == 0)
+    if (r->status_known && WIFEXITED(r->status) && WEXITSTATUS(r->status) == 0)
         return true;
-    char *how = rt_status_text(r->status);
+    char *how = rt_status_text(r);
     vc_runtime_error(d, "%s %s", r->argv.v[0], how);
     free(how);
     return false;
@@ -492,7 +442,7 @@ static bool rt_is_hint(const char *s, size_t n)
 char *rt_launch_last_line(const char *path)
 {
     size_t len;
-    char *text = vc_read_file(path, &len);
+    char *text = rt_spawn_read_tail(path, RT_SPAWN_LOG_TAIL, &len);
     if (!text)
         return NULL;
     char *end = text + len;

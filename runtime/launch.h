@@ -13,8 +13,11 @@
  * with "quit" and falls back to SIGKILL, and the child is set to be killed
  * if the process that launched it dies first.
  *
- * This is where the security models (DAC, capabilities, cgroups, labels)
- * will be applied, between fork and execve.
+ * The child is started by rt_spawn (spawn.h), shared with the capabilities
+ * probe: only 0-2 open, clean signal state, its own session. That is where
+ * the security models (DAC, capabilities, cgroups, labels) will be applied,
+ * between fork and execve. Only the last RT_SPAWN_LOG_TAIL bytes of the log
+ * are read.
  */
 #ifndef VIRTC_RT_LAUNCH_H
 #define VIRTC_RT_LAUNCH_H

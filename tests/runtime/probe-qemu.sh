@@ -108,6 +108,42 @@ VIRTC_EMULATOR_PATH="$tmp/bin" "$VIRTC" capabilities >"$tmp/badcaps.out" 2>"$tmp
 rc=$?
 check failing-emulator-fails-document '[ "$rc" -eq 3 ] && [ ! -s "$tmp/badcaps.out" ]' "exit $rc"
 
+# The child's standard descriptors survive a virtc started without 1 and 2,
+# and nothing else of virtc's is inherited.
+cat >"$tmp/bin/fdcheck" <<EOF
+#!/bin/sh
+r0=\$(readlink /proc/\$\$/fd/0); r1=\$(readlink /proc/\$\$/fd/1); r2=\$(readlink /proc/\$\$/fd/2)
+[ -e /proc/\$\$/fd/9 ] && s9=leaked || s9=closed
+echo "\$r0 \${r1##*/} \${r2##*/} fd9:\$s9" >>"$tmp/fds"
+exit 1
+EOF
+chmod 755 "$tmp/bin/fdcheck"
+"$VIRTC" capabilities -n --probe-qemu "$tmp/bin/fdcheck" >&- 2>&- 9</dev/null
+check child-fds-with-1-2-closed 'grep -qx "/dev/null qemu.log qemu.log fd9:closed" "$tmp/fds"' "$(cat "$tmp/fds" 2>/dev/null)"
+rm -f "$tmp/fds"
+
+# A comma in TMPDIR is escaped in the monitor's socket path.
+mkdir -p "$tmp/a,b"
+TMPDIR="$tmp/a,b" "$VIRTC" capabilities -n --probe-qemu "$QEMU" >"$tmp/comma.out" 2>"$tmp/comma.err"
+rc=$?
+check comma-in-tmpdir '[ "$rc" -eq 0 ] && grep -q "<qemuCaps" "$tmp/comma.out"' "exit $rc: $(head -c 300 "$tmp/comma.err")"
+check comma-dir-cleaned '[ -z "$(ls -A "$tmp/a,b")" ]'
+
+# Only a trusted emulator is run: not one others may write.
+cp "$wrap" "$tmp/bin/qemu-open"
+chmod 777 "$tmp/bin/qemu-open"
+before=$(starts)
+"$VIRTC" capabilities --probe-qemu "$tmp/bin/qemu-open" >"$tmp/open.out" 2>"$tmp/open.err"
+rc=$?
+check untrusted-emulator-refused '[ "$rc" -eq 3 ] && [ ! -s "$tmp/open.out" ] && [ "$(starts)" -eq "$before" ] && grep -q "writable by group or others" "$tmp/open.err" && grep -q -- "--caps" "$tmp/open.err"' \
+    "exit $rc: $(cat "$tmp/open.err")"
+
+# No HOME and no cache variables: no cache at all, never one under /tmp.
+if [ "$(id -u)" -ne 0 ]; then
+    env -u HOME -u XDG_CACHE_HOME -u VIRTC_CACHE_DIR VIRTC_DEBUG=1 "$VIRTC" capabilities -n --probe-qemu "$wrap" >/dev/null 2>"$tmp/nohome.err"
+    check no-home-no-cache 'grep -q "no cache directory" "$tmp/nohome.err"' "$(cat "$tmp/nohome.err")"
+fi
+
 # Nothing left behind: no probe directory, no QEMU with our socket.
 check no-probe-dirs-left '[ -z "$(ls -A "$TMPDIR")" ]' "left: $(ls -A "$TMPDIR")"
 check no-qemu-left '! ps -eo args | grep -F "$TMPDIR/" | grep -v grep >/dev/null'

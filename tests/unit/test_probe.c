@@ -2,9 +2,10 @@
  * test_probe.c: QMP framing and the probe's reading of QEMU's replies, with
  * canned replies and no QEMU; then the whole probe (spawn, socket, cache)
  * against a fake QEMU, which is this very program started as a copy of
- * itself: with "-qmp unix:PATH,..." among its arguments it serves the
- * canned replies on PATH instead of running the tests.
+ * itself: with "-chardev socket,...,path=PATH,..." among its arguments it
+ * serves the canned replies on PATH instead of running the tests.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -13,7 +14,9 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <sys/types.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -392,12 +395,62 @@ static void append_line(const char *path, const char *text)
     }
 }
 
+/* The path= of the -chardev option value, its ",," unescaped; NULL when
+ * there is none. */
+static char *chardev_path(const char *opts)
+{
+    const char *p = strstr(opts, "path=");
+    if (!p)
+        return NULL;
+    vc_buf b;
+    vc_buf_init(&b);
+    for (p += 5; *p && !(p[0] == ',' && p[1] != ','); p++) {
+        if (p[0] == ',')
+            p++;
+        vc_buf_add(&b, p, 1);
+    }
+    return vc_buf_steal(&b);
+}
+
+/* What the child was given besides its arguments: its descriptors, where
+ * 0-2 lead, its signal mask and ignored signals, one line for the log. */
+static void report_child_state(void)
+{
+    vc_buf b;
+    vc_buf_init(&b);
+    vc_buf_puts(&b, "fds:");
+    DIR *dir = opendir("/proc/self/fd");
+    for (struct dirent *e; dir && (e = readdir(dir)) != NULL;)
+        if (e->d_name[0] != '.' && atoi(e->d_name) != dirfd(dir))
+            vc_buf_printf(&b, " %s", e->d_name);
+    if (dir)
+        closedir(dir);
+    char in[64] = "";
+    ssize_t n = readlink("/proc/self/fd/0", in, sizeof(in) - 1);
+    in[n > 0 ? n : 0] = '\0';
+    struct stat o, e;
+    bool same = fstat(1, &o) == 0 && fstat(2, &e) == 0 && o.st_ino == e.st_ino && o.st_dev == e.st_dev;
+    sigset_t mask;
+    sigprocmask(SIG_SETMASK, NULL, &mask);
+    int blocked = 0, ignored = 0;
+    for (int sig = 1; sig < SIGRTMIN; sig++) {
+        struct sigaction sa;
+        blocked += sigismember(&mask, sig) == 1;
+        ignored += sigaction(sig, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN;
+    }
+    vc_buf_printf(&b, " stdin:%s out:%s blocked:%d ignored:%d leader:%s\n", in,
+                  same ? "log" : "split", blocked, ignored, getsid(0) == getpid() ? "yes" : "no");
+    if (write(2, b.data, b.len) < 0)
+        perror("write");
+    vc_buf_free(&b);
+}
+
 static int fake_qemu_main(int argc, char **argv)
 {
-    const char *qmp = NULL;
-    for (int i = 1; i + 1 < argc; i++)
-        if (strcmp(argv[i], "-qmp") == 0)
-            qmp = argv[i + 1];
+    char *path = NULL;
+    for (int i = 1; i + 1 < argc && !path; i++)
+        if (strcmp(argv[i], "-chardev") == 0 && strncmp(argv[i + 1], "socket,", 7) == 0)
+            path = chardev_path(argv[i + 1]);
     char *starts = beside(argv[0], "starts");
     char *pidfile = beside(argv[0], "pid");
     char *modefile = beside(argv[0], "mode");
@@ -410,13 +463,18 @@ static int fake_qemu_main(int argc, char **argv)
         fputs("fake-qemu: -machine none: unsupported machine type\n", stderr);
         return 1;
     }
+    if (mode && strncmp(mode, "fds", 3) == 0) {
+        report_child_state();
+        return 1;
+    }
+    if (mode && strncmp(mode, "crash", 5) == 0)
+        abort();
     if (mode && strncmp(mode, "hang", 4) == 0) {
         for (;;)
             pause();
     }
-    if (!qmp || strncmp(qmp, "unix:", 5) != 0)
+    if (!path)
         return 2;
-    char *path = vc_xstrndup(qmp + 5, strcspn(qmp + 5, ","));
     struct sockaddr_un sa = { .sun_family = AF_UNIX };
     snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
     int ls = socket(AF_UNIX, SOCK_STREAM, 0);
@@ -608,10 +666,294 @@ static void test_probe_failures(void)
     free(bin);
 }
 
+/* ---- what the probe runs, and how ---- */
+
+static char *in_tmp(const char *name)
+{
+    return vc_xasprintf("%s/%s", tmpdir, name);
+}
+
+static const char child_state[] =
+    "it exited with status 1: fds: 0 1 2 stdin:/dev/null out:log blocked:0 ignored:0 leader:yes";
+
+static void test_probe_child(void)
+{
+    char *bin = in_tmp("qemu-system-x86_64");
+    char *mode = in_tmp("mode");
+    vc_diags d;
+    vc_diags_init(&d);
+
+    /* A parent in a hostile state: signals ignored and blocked, a stray
+     * descriptor without close-on-exec. None of it reaches the child. */
+    append_line(mode, "fds\n");
+    signal(SIGPIPE, SIG_IGN);
+    signal(SIGUSR2, SIG_IGN);
+    sigset_t usr1, old;
+    sigemptyset(&usr1);
+    sigaddset(&usr1, SIGUSR1);
+    sigprocmask(SIG_BLOCK, &usr1, &old);
+    int stray = open("/dev/null", O_RDONLY);
+    CHECK(stray >= 0 && dup2(stray, 40) == 40, "a stray descriptor");
+    qemu_caps *c = qemu_probe_binary(bin, &d);
+    CHECK(!c && diags_mention(&d, child_state),
+          "probe child: only 0-2 (stdin /dev/null, out+err the log), no signal blocked or "
+          "ignored, its own session");
+    if (!diags_mention(&d, child_state))
+        vc_diags_print(stdout, &d);
+    vc_diags_clear(&d);
+    close(stray);
+    close(40);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    signal(SIGUSR2, SIG_DFL);
+
+    /* virtc started with 1 and 2 (or 0-2) closed: the log and /dev/null are
+     * opened onto them, and must still end up as the child's 0-2. */
+    for (int first = 1; first >= 0; first--) {
+        fflush(stdout);
+        fflush(stderr);
+        int saved[3];
+        for (int i = first; i < 3; i++) {
+            saved[i] = fcntl(i, F_DUPFD_CLOEXEC, 100);
+            close(i);
+        }
+        c = qemu_probe_binary(bin, &d);
+        for (int i = first; i < 3; i++) {
+            dup2(saved[i], i);
+            close(saved[i]);
+        }
+        CHECK(!c && diags_mention(&d, child_state),
+              first ? "probe child: 0-2 in place when virtc has 1 and 2 closed"
+                    : "probe child: 0-2 in place when virtc has 0-2 closed");
+        if (!diags_mention(&d, child_state))
+            vc_diags_print(stdout, &d);
+        vc_diags_clear(&d);
+    }
+    unlink(mode);
+
+    /* An inherited SIGCHLD=SIG_IGN would have the kernel reap the child:
+     * a crash must still read as a crash. */
+    append_line(mode, "crash\n");
+    signal(SIGCHLD, SIG_IGN);
+    c = qemu_probe_binary(bin, &d);
+    CHECK(!c && diags_mention(&d, "it was killed by signal 6"),
+          "a crash is reported under an inherited SIGCHLD=SIG_IGN");
+    signal(SIGCHLD, SIG_DFL);
+    vc_diags_clear(&d);
+    unlink(mode);
+
+    /* The socket path is an escaped option value: a comma in TMPDIR. */
+    char *comma = in_tmp("a,b");
+    mkdir(comma, 0700);
+    setenv("TMPDIR", comma, 1);
+    c = qemu_probe_binary(bin, &d);
+    unsetenv("TMPDIR");
+    CHECK(c && d.n == 0, "a comma in TMPDIR reaches QEMU escaped");
+    if (!c)
+        vc_diags_print(stdout, &d);
+    qemu_caps_free(c);
+    vc_diags_clear(&d);
+    CHECK(rmdir(comma) == 0, "the probe directory under it is gone");
+
+    /* An exec that fails says why, rather than "exited with status 127".
+     * (Valgrind dies with a child whose execve fails after its checks.) */
+    char *badinterp = in_tmp("badinterp");
+    const char *preload = getenv("LD_PRELOAD");
+    if (preload && strstr(preload, "vgpreload")) {
+        printf("SKIP %s:a failed exec under valgrind\n", __FILE__);
+    } else {
+        append_line(badinterp, "#!/nonexistent/interpreter\n");
+        chmod(badinterp, 0755);
+        c = qemu_probe_binary(badinterp, &d);
+        char *want = vc_xasprintf("cannot execute %s: No such file or directory", badinterp);
+        CHECK(!c && diags_mention(&d, want), "a failed exec is reported with its errno");
+        free(want);
+        vc_diags_clear(&d);
+    }
+
+    vc_diags_free(&d);
+    free(badinterp);
+    free(comma);
+    free(mode);
+    free(bin);
+}
+
+static bool refused_for(const char *binary, const char *why)
+{
+    vc_diags d;
+    vc_diags_init(&d);
+    bool trusted = qemu_probe_trusted(binary, &d);
+    bool ok = !trusted && diags_mention(&d, why) && diags_mention(&d, "--caps") &&
+              d.v[0].file == NULL && d.v[0].line == 0 && vc_diags_code(&d) == VC_ERR_RUNTIME;
+    if (!ok)
+        vc_diags_print(stdout, &d);
+    vc_diags_free(&d);
+    return ok;
+}
+
+static void test_trust(void)
+{
+    char *bin = in_tmp("qemu-system-x86_64");
+    char *starts = in_tmp("starts");
+    vc_diags d;
+    vc_diags_init(&d);
+    CHECK(qemu_probe_trusted(bin, &d) && d.n == 0, "trusted: our own 0755 file in our 0700 directory");
+
+    int before = count_lines(starts);
+    chmod(bin, 0775);
+    CHECK(refused_for(bin, "it is writable by group or others"), "untrusted: a group-writable binary");
+    qemu_caps *c = qemu_probe_cached(bin, &d);
+    CHECK(!c && count_lines(starts) == before, "qemu_probe_cached never runs it");
+    vc_diags_clear(&d);
+    c = qemu_probe_binary(bin, &d);
+    CHECK(!c && count_lines(starts) == before, "nor does the uncached probe");
+    vc_diags_clear(&d);
+    chmod(bin, 0755);
+
+    char *open_dir = in_tmp("open");
+    char *inside = in_tmp("open/qemu");
+    char *link = in_tmp("open/link");
+    mkdir(open_dir, 0700);
+    chmod(open_dir, 0777);
+    CHECK(copy_self(inside), "a binary in a world-writable directory");
+    CHECK(refused_for(inside, "its directory is writable by group or others"),
+          "untrusted: a world-writable directory");
+    CHECK(symlink(bin, link) == 0 && refused_for(link, "its directory is writable by group or others"),
+          "untrusted: a link in a world-writable directory to a trusted binary");
+    chmod(open_dir, 01777);
+    CHECK(qemu_probe_trusted(inside, &d) && d.n == 0, "trusted: a sticky directory (/tmp)");
+    if (geteuid() == 0) {
+        CHECK(chown(inside, 65534, 65534) == 0 && refused_for(inside, "it is owned by another user"),
+              "untrusted: a binary of another user");
+        CHECK(chown(inside, 0, 0) == 0 && chown(open_dir, 65534, 65534) == 0 &&
+                  refused_for(inside, "its directory is owned by another user"),
+              "untrusted: a directory of another user");
+    } else {
+        printf("SKIP %s:ownership checks need root\n", __FILE__);
+    }
+
+    vc_diags_free(&d);
+    unlink(link);
+    unlink(inside);
+    rmdir(open_dir);
+    free(link);
+    free(inside);
+    free(open_dir);
+    free(starts);
+    free(bin);
+}
+
+static mode_t mode_of(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? st.st_mode & 07777 : (mode_t)-1;
+}
+
+static void test_cache_dir_safety(void)
+{
+    char *bin = in_tmp("qemu-system-x86_64");
+    vc_diags d;
+    vc_diags_init(&d);
+
+    /* Made private, every level the cache creates. */
+    char *cache3 = in_tmp("cache3");
+    char *deep = in_tmp("cache3/deep");
+    char *deepq = in_tmp("cache3/deep/qemu");
+    setenv("VIRTC_CACHE_DIR", deep, 1);
+    qemu_caps *c = qemu_probe_cached(bin, &d);
+    CHECK(c && d.n == 0 && mode_of(cache3) == 0700 && mode_of(deep) == 0700 && mode_of(deepq) == 0700,
+          "cache directories are created 0700");
+    qemu_caps_free(c);
+    char *file = qemu_probe_cache_file(bin);
+    unlink(file);
+    free(file);
+
+    /* A cache directory others may write, or someone else's, is not used. */
+    char *cache2 = in_tmp("cache2");
+    char *cache2q = in_tmp("cache2/qemu");
+    mkdir(cache2, 0700);
+    mkdir(cache2q, 0700);
+    chmod(cache2q, 0777);
+    setenv("VIRTC_CACHE_DIR", cache2, 1);
+    c = qemu_probe_cached(bin, &d);
+    file = qemu_probe_cache_file(bin);
+    CHECK(c && d.nerrors == 0 && diags_mention(&d, "it is writable by group or others") &&
+              access(file, F_OK) != 0,
+          "a world-writable cache directory is refused with a warning");
+    qemu_caps_free(c);
+    vc_diags_clear(&d);
+    if (geteuid() == 0) {
+        chmod(cache2q, 0700);
+        CHECK(chown(cache2q, 65534, 65534) == 0, "a cache directory of another user");
+        c = qemu_probe_cached(bin, &d);
+        CHECK(c && d.nerrors == 0 && diags_mention(&d, "it is owned by another user") &&
+                  access(file, F_OK) != 0,
+              "a cache directory of another user is refused with a warning");
+        qemu_caps_free(c);
+        vc_diags_clear(&d);
+    }
+    free(file);
+
+    vc_diags_free(&d);
+    rmdir(cache2q);
+    rmdir(cache2);
+    rmdir(deepq);
+    rmdir(deep);
+    rmdir(cache3);
+    free(cache2q);
+    free(cache2);
+    free(deepq);
+    free(deep);
+    free(cache3);
+    free(bin);
+}
+
+/* No HOME: no cache at all, never a shared /tmp one. */
+static void test_no_home_cache(void)
+{
+    unsetenv("VIRTC_CACHE_DIR");
+    char *home = getenv("HOME") ? vc_xstrdup(getenv("HOME")) : NULL;
+    char *xdg = getenv("XDG_CACHE_HOME") ? vc_xstrdup(getenv("XDG_CACHE_HOME")) : NULL;
+    unsetenv("HOME");
+    unsetenv("XDG_CACHE_HOME");
+    bool no_dir;
+    if (geteuid() != 0) {
+        char *dir = qemu_probe_cache_dir();
+        no_dir = dir == NULL;
+        free(dir);
+    } else {
+        /* root's cache is /var/cache; the rule is for everyone else. */
+        fflush(stdout);
+        pid_t pid = fork();
+        if (pid == 0) {
+            if (setresgid(65534, 65534, 65534) != 0 || setresuid(65534, 65534, 65534) != 0)
+                _exit(2);
+            char *dir = qemu_probe_cache_dir();
+            char *f = qemu_probe_cache_file("/usr/bin/qemu-system-x86_64");
+            int rc = dir == NULL && f == NULL ? 0 : 1;
+            free(dir);
+            free(f);
+            free(home);
+            free(xdg);
+            _exit(rc);
+        }
+        int st = -1;
+        no_dir = pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+    }
+    CHECK(no_dir, "no HOME: no cache directory (no /tmp fallback)");
+    if (home)
+        setenv("HOME", home, 1);
+    if (xdg)
+        setenv("XDG_CACHE_HOME", xdg, 1);
+    free(home);
+    free(xdg);
+
+}
+
 static void rm_rf(const char *dir)
 {
     /* Only what this test created: fixed names in a mkdtemp directory. */
-    static const char *const files[] = { "qemu-system-x86_64", "starts", "pid", "mode", "blocked" };
+    static const char *const files[] = { "qemu-system-x86_64", "starts", "pid", "mode", "blocked",
+                                         "badinterp" };
     for (size_t i = 0; i < VC_ARRAY_SIZE(files); i++) {
         char *p = vc_xasprintf("%s/%s", dir, files[i]);
         unlink(p);
@@ -619,8 +961,12 @@ static void rm_rf(const char *dir)
     }
     char *qdir = vc_xasprintf("%s/cache/qemu", dir);
     char *bin = vc_xasprintf("%s/qemu-system-x86_64", dir);
+    char *cache = vc_xasprintf("%s/cache", dir);
+    setenv("VIRTC_CACHE_DIR", cache, 1);
+    free(cache);
     char *file = qemu_probe_cache_file(bin);
-    unlink(file);
+    if (file)
+        unlink(file);
     free(file);
     free(bin);
     rmdir(qdir);
@@ -634,7 +980,7 @@ static void rm_rf(const char *dir)
 int main(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++)
-        if (strcmp(argv[i], "-qmp") == 0)
+        if (strcmp(argv[i], "-chardev") == 0)
             return fake_qemu_main(argc, argv);
 
     test_full_probe();
@@ -645,6 +991,10 @@ int main(int argc, char **argv)
     CHECK(mkdtemp(tmpdir) != NULL, "temporary directory");
     test_cache();
     test_probe_failures();
+    test_probe_child();
+    test_trust();
+    test_cache_dir_safety();
+    test_no_home_cache();
     rm_rf(tmpdir);
     free(tmpdir);
     return check_done();

@@ -1,16 +1,20 @@
 /* test_rt_launch.c: runtime/launch without a QEMU: the failure paths of a
  * start (no binary, an exit, a message on stderr, a hang), what is left
- * behind (nothing), the last-line reader and the host classification.
+ * behind (nothing), the last-line reader and the host classification;
+ * the state a child starts in (this program run as "--child-state").
  * Starting the real QEMU is tests/runtime/launch-qemu.sh's part. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../../runtime/launch.h"
+#include "../../runtime/spawn.h"
 #include "check.h"
 #include "util.h"
 
@@ -139,6 +143,163 @@ static void test_start_failures(void)
     unsetenv("TMPDIR");
 }
 
+/* ---- the child's starting state --------------------------------------- */
+
+/* Run as the child: its descriptors, where 0-2 lead, its signal mask and
+ * ignored signals, its session, on one line of stderr; then exit 1. */
+static int child_state_main(void)
+{
+    vc_buf b;
+    vc_buf_init(&b);
+    vc_buf_puts(&b, "fds:");
+    DIR *dir = opendir("/proc/self/fd");
+    for (struct dirent *e; dir && (e = readdir(dir)) != NULL;)
+        if (e->d_name[0] != '.' && atoi(e->d_name) != dirfd(dir))
+            vc_buf_printf(&b, " %s", e->d_name);
+    if (dir)
+        closedir(dir);
+    char in[64] = "";
+    ssize_t n = readlink("/proc/self/fd/0", in, sizeof(in) - 1);
+    in[n > 0 ? n : 0] = '\0';
+    struct stat o, e;
+    bool same = fstat(1, &o) == 0 && fstat(2, &e) == 0 && o.st_ino == e.st_ino && o.st_dev == e.st_dev;
+    sigset_t mask;
+    sigprocmask(SIG_SETMASK, NULL, &mask);
+    int blocked = 0, ignored = 0;
+    for (int sig = 1; sig < SIGRTMIN; sig++) {
+        struct sigaction sa;
+        blocked += sigismember(&mask, sig) == 1;
+        ignored += sigaction(sig, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN;
+    }
+    vc_buf_printf(&b, " stdin:%s out:%s blocked:%d ignored:%d leader:%s\n", in,
+                  same ? "log" : "split", blocked, ignored, getsid(0) == getpid() ? "yes" : "no");
+    if (write(1, "to stdout\n", 10) < 0 || write(2, b.data, b.len) < 0)
+        return 2;
+    vc_buf_free(&b);
+    return 1;
+}
+
+static const char child_state[] =
+    "fds: 0 1 2 stdin:/dev/null out:log blocked:0 ignored:0 leader:yes";
+
+static void test_child_state(void)
+{
+    char tmpl[] = "/tmp/rt-launch-test-XXXXXX";
+    if (!mkdtemp(tmpl)) {
+        CHECK(0, "mkdtemp");
+        return;
+    }
+    setenv("TMPDIR", tmpl, 1);
+    char *self = realpath("/proc/self/exe", NULL);
+    const char *const words[] = { self, "--child-state", NULL };
+
+    /* A parent in a hostile state: signals ignored and blocked, a stray
+     * descriptor without close-on-exec. None of it reaches the child. */
+    signal(SIGUSR2, SIG_IGN);
+    sigset_t usr1, old;
+    sigemptyset(&usr1);
+    sigaddset(&usr1, SIGUSR1);
+    sigprocmask(SIG_BLOCK, &usr1, &old);
+    int stray = open("/dev/null", O_RDONLY);
+    CHECK(stray >= 0 && dup2(stray, 41) == 41, "a stray descriptor");
+    CHECK(msg_is(start_fails(words, 0), child_state),
+          "child: only 0-2 (stdin /dev/null, out+err the log), no signal blocked or ignored, "
+          "its own session");
+    close(stray);
+    close(41);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    signal(SIGUSR2, SIG_DFL);
+
+    /* virtc started with 1 and 2 (or 0-2) closed: /dev/null and the log are
+     * opened onto them, and must still end up as the child's 0-2. */
+    for (int first = 1; first >= 0; first--) {
+        fflush(stdout);
+        fflush(stderr);
+        int saved[3];
+        for (int i = first; i < 3; i++) {
+            saved[i] = fcntl(i, F_DUPFD_CLOEXEC, 100);
+            close(i);
+        }
+        char *msg = start_fails(words, 0);
+        for (int i = first; i < 3; i++) {
+            dup2(saved[i], i);
+            close(saved[i]);
+        }
+        CHECK(msg_is(msg, child_state), first ? "child: 0-2 in place when virtc has 1 and 2 closed"
+                                              : "child: 0-2 in place when virtc has 0-2 closed");
+    }
+
+    /* An inherited SIGCHLD=SIG_IGN has the kernel reap children: a crash
+     * must still read as a crash, not as "exited with status 0". */
+    signal(SIGCHLD, SIG_IGN);
+    static const char *const crash[] = { "/bin/sh", "-c", "kill -SEGV $$", NULL };
+    CHECK(msg_is(start_fails(crash, 0),
+                 "/bin/sh was killed by signal 11 (Segmentation fault) before its monitor answered"),
+          "a crash is reported under an inherited SIGCHLD=SIG_IGN");
+    struct sigaction sa;
+    CHECK(sigaction(SIGCHLD, NULL, &sa) == 0 && sa.sa_handler == SIG_DFL,
+          "SIGCHLD is back to its default after a spawn");
+
+    /* A status that was lost is not a clean exit. */
+    int status = 0;
+    CHECK(rt_spawn_reap(getpid(), false, &status) == RT_SPAWN_UNKNOWN, "ECHILD reads as unknown");
+    char *text = rt_spawn_status_text(RT_SPAWN_UNKNOWN, 0);
+    CHECK(strcmp(text, "ended with an unknown status") == 0, "an unknown status says so");
+    free(text);
+
+    /* Only "no socket yet" and "nobody listening yet" are waited out. */
+    qemu_launch *l = launch_of((const char *const[]){ "/bin/sh", "-c", "sleep 30.0141", NULL });
+    rt_launch_opts o = { .qmp_socket = "/etc/passwd/qmp.sock", .start_timeout_ms = 20000 };
+    vc_diags d;
+    vc_diags_init(&d);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    rt_launch *r = rt_launch_start(l, &o, &d);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    CHECK(!r && d.n == 1 && strstr(d.v[0].message, "cannot connect to its monitor") &&
+              strstr(d.v[0].message, "Not a directory") && t1.tv_sec - t0.tv_sec < 5,
+          "a connect error other than ENOENT/ECONNREFUSED fails at once");
+    rt_launch_free(r);
+    vc_diags_free(&d);
+    qemu_launch_free(l);
+    CHECK(system("pgrep -f 'sleep 30[.]0141' >/dev/null") != 0, "and its child is gone");
+
+    CHECK(no_run_dirs(tmpl), "no run directory left");
+    rmdir(tmpl);
+    unsetenv("TMPDIR");
+    free(self);
+}
+
+/* A long log is read from its end: the last line of a log larger than the
+ * window, and only the window in memory. */
+static void test_long_log(void)
+{
+    char path[] = "/tmp/rt-launch-log-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0, "a long log");
+    static const char noise[] = "qemu: warning: something noisy, again and again\n";
+    bool ok = true;
+    for (int i = 0; i < 4000 && ok; i++)   /* ~200 KiB */
+        ok = write(fd, noise, sizeof(noise) - 1) == (ssize_t)sizeof(noise) - 1;
+    static const char last[] = "qemu: the reason\n";
+    ok = ok && write(fd, last, sizeof(last) - 1) == (ssize_t)sizeof(last) - 1;
+    close(fd);
+    char *line = rt_launch_last_line(path);
+    CHECK(ok && line && strcmp(line, "qemu: the reason") == 0, "last line of a 200 KiB log");
+    free(line);
+    size_t len = 0;
+    char *tail = rt_spawn_read_tail(path, RT_SPAWN_LOG_TAIL, &len);
+    CHECK(tail && len <= RT_SPAWN_LOG_TAIL && len > RT_SPAWN_LOG_TAIL - sizeof(noise) &&
+              strncmp(tail, noise, sizeof(noise) - 1) == 0,
+          "only the last 64 KiB are read, from a line boundary");
+    free(tail);
+    tail = rt_spawn_read_tail(path, 10, &len);
+    CHECK(tail && len == 10 && strcmp(tail, "he reason\n") == 0,
+          "a window inside one line keeps the fragment");
+    free(tail);
+    unlink(path);
+}
+
 static void test_last_line(void)
 {
     char path[] = "/tmp/rt-launch-log-XXXXXX";
@@ -198,10 +359,14 @@ static void test_classify(void)
     CHECK(rt_launch_classify(NULL) == NULL, "classify(NULL)");
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "--child-state") == 0)
+        return child_state_main();
     signal(SIGPIPE, SIG_IGN);
     test_start_failures();
+    test_child_state();
+    test_long_log();
     test_last_line();
     test_classify();
     return check_done();

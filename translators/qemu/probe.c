@@ -8,14 +8,16 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "../../runtime/launch.h"
+#include "../../runtime/spawn.h"
 #include "../hostcaps.h"
 #include "../util.h"
+#include "argv.h"
 
 const char *const qemu_probe_device_types[] = {
     /* disks and their controllers */
@@ -543,23 +545,25 @@ static void probe_sleep_ms(long ms)
 typedef struct probe_child {
     pid_t pid;
     bool reaped;
+    rt_spawn_state state;     /* once reaped: whether status is known */
     int status;
     char *dir, *sock, *log;
 } probe_child;
 
-/* The last non-empty line QEMU wrote, to explain a failure. */
-static char *probe_log_tail(const probe_child *ch)
+/* The QMP monitor on a socket in the probe's directory: -chardev and -mon
+ * rather than -qmp, whose "unix:PATH,..." cannot quote a comma in PATH
+ * (TMPDIR=/tmp/a,b); here the path is an escaped option value. */
+static void probe_add_monitor(vc_strv *argv, const char *sock)
 {
-    size_t len;
-    char *text = ch->log ? vc_read_file(ch->log, &len) : NULL;
-    if (!text)
-        return NULL;
-    while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
-        text[--len] = '\0';
-    char *nl = strrchr(text, '\n');
-    char *tail = len ? vc_xstrdup(nl ? nl + 1 : text) : NULL;
-    free(text);
-    return tail;
+    vc_buf b;
+    vc_buf_init(&b);
+    vc_buf_puts(&b, "socket,id=virtcprobe,path=");
+    qemu_opt_escape(&b, sock);
+    vc_buf_puts(&b, ",server=on,wait=off");
+    vc_strv_add(argv, "-chardev");
+    vc_strv_take(argv, vc_buf_steal(&b));
+    vc_strv_add(argv, "-mon");
+    vc_strv_add(argv, "chardev=virtcprobe,mode=control");
 }
 
 static bool probe_spawn(probe_child *ch, const char *binary, vc_diags *d)
@@ -575,8 +579,6 @@ static bool probe_spawn(probe_child *ch, const char *binary, vc_diags *d)
     ch->sock = vc_xasprintf("%s/qmp.sock", ch->dir);
     ch->log = vc_xasprintf("%s/qemu.log", ch->dir);
 
-    /* Everything the child needs is prepared before fork: between fork and
-     * execve only async-signal-safe calls are allowed. */
     vc_strv argv, envp;
     vc_strv_init(&argv);
     vc_strv_init(&envp);
@@ -587,36 +589,29 @@ static bool probe_spawn(probe_child *ch, const char *binary, vc_diags *d)
     vc_strv_add(&argv, "-nographic");
     vc_strv_add(&argv, "-machine");
     vc_strv_add(&argv, hostcaps_kvm_usable(NULL) ? "none,accel=kvm:tcg" : "none,accel=tcg");
-    vc_strv_add(&argv, "-qmp");
-    vc_strv_addf(&argv, "unix:%s,server=on,wait=off", ch->sock);
+    probe_add_monitor(&argv, ch->sock);
     vc_strv_add(&envp, "LC_ALL=C");
     vc_strv_add(&envp, "PATH=/usr/bin:/bin");
     vc_strv_addf(&envp, "HOME=%s", ch->dir);
     vc_strv_addf(&envp, "TMPDIR=%s", ch->dir);
 
-    int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    int logfd = open(ch->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    pid_t parent = getpid();
-    pid_t pid = devnull >= 0 && logfd >= 0 ? fork() : -1;
-    if (pid == 0) {
-        /* Die with virtc, so an interrupted probe leaves no QEMU behind. */
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (getppid() != parent)
-            _exit(127);
-        if (dup2(devnull, 0) < 0 || dup2(logfd, 1) < 0 || dup2(logfd, 2) < 0)
-            _exit(127);
-        execve(binary, argv.v, envp.v);
-        _exit(127);
-    }
-    int err = errno;
-    if (devnull >= 0)
-        close(devnull);
+    int logfd = open(ch->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0600);
+    pid_t pid = -1;
+    vc_diags local;
+    vc_diags_init(&local);
+    if (logfd < 0)
+        vc_runtime_error(&local, "opening %s: %s", ch->log, strerror(errno));
+    else
+        pid = rt_spawn(argv.v, envp.v, logfd, &local);
     if (logfd >= 0)
         close(logfd);
     vc_strv_free(&argv);
     vc_strv_free(&envp);
+    for (size_t i = 0; pid < 0 && i < local.n; i++)
+        vc_runtime_error(d, "cannot probe %s: %s", binary, local.v[i].message);
+    vc_diags_free(&local);
     if (pid < 0)
-        return vc_runtime_error(d, "cannot probe %s: starting it: %s", binary, strerror(err));
+        return false;
     ch->pid = pid;
     probe_debug("started %s (pid %ld) to probe it", binary, (long)pid);
     return true;
@@ -626,21 +621,16 @@ static bool probe_child_exited(probe_child *ch)
 {
     if (ch->reaped)
         return true;
-    pid_t r = waitpid(ch->pid, &ch->status, WNOHANG);
-    if (r == ch->pid)
-        ch->reaped = true;
+    ch->state = rt_spawn_reap(ch->pid, false, &ch->status);
+    ch->reaped = ch->state != RT_SPAWN_RUNNING;
     return ch->reaped;
 }
 
 static void probe_child_exit_error(probe_child *ch, const char *binary, vc_diags *d)
 {
-    char *why = WIFEXITED(ch->status)
-                    ? (WEXITSTATUS(ch->status) == 127
-                           ? vc_xstrdup("it could not be executed")
-                           : vc_xasprintf("it exited with status %d", WEXITSTATUS(ch->status)))
-                    : vc_xasprintf("it was killed by signal %d", WTERMSIG(ch->status));
-    char *tail = probe_log_tail(ch);
-    vc_runtime_error(d, "cannot probe %s: %s%s%s", binary, why, tail ? ": " : "", tail ? tail : "");
+    char *why = rt_spawn_status_text(ch->state, ch->status);
+    char *tail = ch->log ? rt_launch_last_line(ch->log) : NULL;
+    vc_runtime_error(d, "cannot probe %s: it %s%s%s", binary, why, tail ? ": " : "", tail ? tail : "");
     free(tail);
     free(why);
 }
@@ -679,9 +669,10 @@ static rt_qmp *probe_connect(probe_child *ch, const char *binary, long long dead
 static void probe_reap(probe_child *ch)
 {
     if (ch->pid > 0 && !ch->reaped) {
-        kill(ch->pid, SIGKILL);
-        while (waitpid(ch->pid, &ch->status, 0) < 0 && errno == EINTR)
-            ;
+        /* The child leads its own process group: a wrapper script and
+         * the QEMU it started go together. */
+        rt_spawn_kill(ch->pid);
+        ch->state = rt_spawn_reap(ch->pid, true, &ch->status);
         ch->reaped = true;
     }
     if (ch->sock)
@@ -695,15 +686,73 @@ static void probe_reap(probe_child *ch)
     free(ch->dir);
 }
 
+/* ---- which binaries are run ---- */
+
+/* Why a file or directory could be replaced by someone other than root and
+ * us; NULL when it cannot. A directory others may write is fine when it is
+ * sticky (/tmp): they cannot rename or delete what is ours in it. */
+static const char *probe_untrusted_why(const struct stat *st, bool is_dir)
+{
+    if (st->st_uid != 0 && st->st_uid != geteuid())
+        return is_dir ? "its directory is owned by another user" : "it is owned by another user";
+    if ((st->st_mode & (S_IWGRP | S_IWOTH)) && !(is_dir && (st->st_mode & S_ISVTX)))
+        return is_dir ? "its directory is writable by group or others"
+                      : "it is writable by group or others";
+    return NULL;
+}
+
+/* The directory part of path ("/" for "/x", "." for "x"); free() it. */
+static char *probe_dirname(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return vc_xstrdup(".");
+    return slash == path ? vc_xstrdup("/") : vc_xstrndup(path, (size_t)(slash - path));
+}
+
+static const char *probe_dir_untrusted(const char *path)
+{
+    char *dir = probe_dirname(path);
+    struct stat st;
+    const char *why = stat(dir, &st) != 0 ? "its directory cannot be examined"
+                                           : probe_untrusted_why(&st, true);
+    free(dir);
+    return why;
+}
+
+bool qemu_probe_trusted(const char *binary, vc_diags *d)
+{
+    struct stat st;
+    if (stat(binary, &st) != 0)
+        return vc_runtime_error(d, "cannot probe %s: %s", binary, strerror(errno));
+    if (!S_ISREG(st.st_mode) || access(binary, X_OK) != 0)
+        return vc_runtime_error(d, "cannot probe %s: not an executable file", binary);
+    /* Both the name given (a link can be swapped) and the file it leads to. */
+    char *real = realpath(binary, NULL);
+    if (!real)
+        return vc_runtime_error(d, "cannot probe %s: %s", binary, strerror(errno));
+    const char *why = probe_untrusted_why(&st, false);
+    if (!why)
+        why = probe_dir_untrusted(real);
+    if (!why && strcmp(real, binary) != 0)
+        why = probe_dir_untrusted(binary);
+    free(real);
+    if (!why)
+        return true;
+    return vc_runtime_error(d,
+                            "refusing to run %s to probe it: %s; only an emulator owned by root "
+                            "or by you, that no one else can write, is run (give its capabilities "
+                            "with --caps instead)",
+                            binary, why);
+}
+
 qemu_caps *qemu_probe_binary(const char *binary, vc_diags *d)
 {
     struct stat st;
+    if (!qemu_probe_trusted(binary, d))
+        return NULL;
     if (stat(binary, &st) != 0) {
         vc_runtime_error(d, "cannot probe %s: %s", binary, strerror(errno));
-        return NULL;
-    }
-    if (!S_ISREG(st.st_mode) || access(binary, X_OK) != 0) {
-        vc_runtime_error(d, "cannot probe %s: not an executable file", binary);
         return NULL;
     }
     long long deadline = probe_now_ms() + probe_timeout_ms();
@@ -756,7 +805,11 @@ char *qemu_probe_cache_dir(void)
     if (xdg && *xdg == '/')
         return vc_xasprintf("%s/virtc/qemu", xdg);
     const char *home = getenv("HOME");
-    return vc_xasprintf("%s/.cache/virtc/qemu", home && *home ? home : "/tmp");
+    /* No fallback to a shared directory such as /tmp: anyone could make it
+     * first and feed us capabilities. No home, no cache. */
+    if (!home || *home != '/')
+        return NULL;
+    return vc_xasprintf("%s/.cache/virtc/qemu", home);
 }
 
 /* FNV-1a: the file name needs a stable spread of the path, not secrecy. */
@@ -769,20 +822,26 @@ static uint64_t probe_hash(const char *s, uint64_t h)
     return h;
 }
 
-char *qemu_probe_cache_file(const char *binary)
+static char *probe_cache_file_in(const char *dir, const char *binary)
 {
-    char *dir = qemu_probe_cache_dir();
     const char *base = strrchr(binary, '/');
     base = base ? base + 1 : binary;
     char *rev = vc_xasprintf("%s/%d", VIRTC_VERSION, PROBE_CACHE_REVISION);
     uint64_t h = probe_hash(rev, probe_hash(binary, 14695981039346656037ull));
     free(rev);
-    char *path = vc_xasprintf("%s/%s-%016llx.xml", dir, base, (unsigned long long)h);
+    return vc_xasprintf("%s/%s-%016llx.xml", dir, base, (unsigned long long)h);
+}
+
+char *qemu_probe_cache_file(const char *binary)
+{
+    char *dir = qemu_probe_cache_dir();
+    char *path = dir ? probe_cache_file_in(dir, binary) : NULL;
     free(dir);
     return path;
 }
 
-/* mkdir -p; errno tells why it failed. */
+/* mkdir -p, private (0700) like everything the cache holds; errno tells
+ * why it failed. */
 static bool probe_mkdirs(const char *dir)
 {
     char *p = vc_xstrdup(dir);
@@ -792,7 +851,7 @@ static bool probe_mkdirs(const char *dir)
             continue;
         char c = *s;
         *s = '\0';
-        if (mkdir(p, 0755) != 0 && errno != EEXIST)
+        if (mkdir(p, 0700) != 0 && errno != EEXIST)
             err = errno;
         *s = c;
         if (c == '\0')
@@ -838,35 +897,87 @@ static qemu_caps *probe_cache_read(const char *file, const char *binary, const s
     return c;
 }
 
+typedef enum probe_dir_state { PROBE_DIR_MISSING, PROBE_DIR_OK, PROBE_DIR_UNSAFE } probe_dir_state;
+
+/* Whether the cache directory is ours alone: a directory another user owns
+ * or may write could hold capabilities of their making. *why says what is
+ * wrong with an unsafe one. */
+static probe_dir_state probe_cache_dir_state(const char *dir, const char **why)
+{
+    struct stat st;
+    if (stat(dir, &st) != 0)
+        return PROBE_DIR_MISSING;
+    if (!S_ISDIR(st.st_mode))
+        *why = "it is not a directory";
+    else if (st.st_uid != geteuid())
+        *why = "it is owned by another user";
+    else if (st.st_mode & (S_IWGRP | S_IWOTH))
+        *why = "it is writable by group or others";
+    else
+        return PROBE_DIR_OK;
+    return PROBE_DIR_UNSAFE;
+}
+
+static void probe_cache_warn_unsafe(const char *dir, const char *why, vc_diags *d)
+{
+    vc_diag_add(d, VC_ERR_RUNTIME, VC_SEV_WARNING, (vc_loc){ 0 },
+                "not using the QEMU capabilities cache %s: %s", dir, why);
+}
+
+static void probe_cache_write(const qemu_caps *c, const char *dir, const char *file, vc_diags *d)
+{
+    const char *why = NULL;
+    vc_diags local;
+    vc_diags_init(&local);
+    if (!probe_mkdirs(dir))
+        vc_diag_add(d, VC_ERR_RUNTIME, VC_SEV_WARNING, (vc_loc){ 0 },
+                    "cannot create the QEMU capabilities cache %s: %s", dir, strerror(errno));
+    else if (probe_cache_dir_state(dir, &why) != PROBE_DIR_OK)
+        /* It appeared between the look and the mkdir: someone else's. */
+        probe_cache_warn_unsafe(dir, why ? why : "it vanished", d);
+    else if (!qemu_caps_save_file(c, file, &local))
+        vc_diag_add(d, VC_ERR_RUNTIME, VC_SEV_WARNING, (vc_loc){ 0 },
+                    "cannot write the QEMU capabilities cache %s: %s", file,
+                    local.n ? local.v[0].message : "?");
+    else
+        probe_debug("qemu caps cached in %s", file);
+    vc_diags_free(&local);
+}
+
 qemu_caps *qemu_probe_cached(const char *binary, vc_diags *d)
 {
+    if (!qemu_probe_trusted(binary, d))
+        return NULL;
     struct stat st;
     if (stat(binary, &st) != 0) {
         vc_runtime_error(d, "cannot probe %s: %s", binary, strerror(errno));
         return NULL;
     }
-    char *file = qemu_probe_cache_file(binary);
-    qemu_caps *c = probe_cache_read(file, binary, &st);
+    char *dir = qemu_probe_cache_dir();
+    if (!dir) {
+        probe_debug("no cache directory (no VIRTC_CACHE_DIR, XDG_CACHE_HOME or HOME): "
+                    "probing %s uncached", binary);
+        return qemu_probe_binary(binary, d);
+    }
+    const char *why = NULL;
+    probe_dir_state state = probe_cache_dir_state(dir, &why);
+    if (state == PROBE_DIR_UNSAFE) {
+        probe_cache_warn_unsafe(dir, why, d);
+        free(dir);
+        return qemu_probe_binary(binary, d);
+    }
+    char *file = probe_cache_file_in(dir, binary);
+    qemu_caps *c = NULL;
+    if (state == PROBE_DIR_OK)
+        c = probe_cache_read(file, binary, &st);
+    else
+        probe_debug("qemu caps cache miss for %s: no directory %s", binary, dir);
     if (!c) {
         c = qemu_probe_binary(binary, d);
-        if (c) {
-            char *dir = qemu_probe_cache_dir();
-            vc_diags local;
-            vc_diags_init(&local);
-            if (!probe_mkdirs(dir))
-                vc_diag_add(d, VC_ERR_RUNTIME, VC_SEV_WARNING, (vc_loc){ 0 },
-                            "cannot create the QEMU capabilities cache %s: %s", dir,
-                            strerror(errno));
-            else if (!qemu_caps_save_file(c, file, &local))
-                vc_diag_add(d, VC_ERR_RUNTIME, VC_SEV_WARNING, (vc_loc){ 0 },
-                            "cannot write the QEMU capabilities cache %s: %s", file,
-                            local.n ? local.v[0].message : "?");
-            else
-                probe_debug("qemu caps cached in %s", file);
-            vc_diags_free(&local);
-            free(dir);
-        }
+        if (c)
+            probe_cache_write(c, dir, file, d);
     }
     free(file);
+    free(dir);
     return c;
 }

@@ -1,0 +1,291 @@
+/* spawn.c: a clean child for QEMU, and reaping it (see spawn.h). */
+#include "spawn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../translators/util.h"
+
+/* Where the child stopped, sent back through the error pipe. */
+enum { RT_STEP_EXEC, RT_STEP_SESSION, RT_STEP_FDS };
+
+static const char *const rt_step_names[] = {
+    [RT_STEP_EXEC] = "execve",
+    [RT_STEP_SESSION] = "setsid",
+    [RT_STEP_FDS] = "setting up its standard descriptors",
+};
+
+typedef struct rt_spawn_report {
+    int step;
+    int err;
+} rt_spawn_report;
+
+/* Everything the child needs, prepared before fork: after it only
+ * async-signal-safe calls are made (no allocation, no stdio, no locks). */
+typedef struct rt_child_plan {
+    char *const *argv;
+    char *const *envp;
+    int nullfd, logfd, errfd;
+    pid_t parent;
+    long maxfd;               /* bound of the close() loop fallback */
+} rt_child_plan;
+
+/* ---- the child (async-signal-safe only) ----------------------------------- */
+
+static __attribute__((noreturn)) void rt_child_fail(int errfd, int step)
+{
+    rt_spawn_report rep = { step, errno };
+    ssize_t n = write(errfd, &rep, sizeof(rep));
+    (void)n;
+    _exit(127);
+}
+
+/* dup2, except that a descriptor already in place keeps its number and only
+ * loses FD_CLOEXEC (dup2(fd, fd) changes nothing, so an O_CLOEXEC log that
+ * open() put on 2 would be closed by the exec). */
+static int rt_dup_to(int from, int to)
+{
+    if (from != to)
+        return dup2(from, to);
+    int flags = fcntl(to, F_GETFD);
+    return flags < 0 ? -1 : fcntl(to, F_SETFD, flags & ~FD_CLOEXEC);
+}
+
+/* A source on 0-2 that is not already where it belongs would be overwritten
+ * by another dup_to: it moves above 2 first (close-on-exec, so it goes). */
+static int rt_lift(int fd, int home1, int home2)
+{
+    if (fd > 2 || fd == home1 || fd == home2)
+        return fd;
+    return fcntl(fd, F_DUPFD_CLOEXEC, 3);
+}
+
+/* Closes [lo, hi]; close_range when the kernel has it, else one by one. */
+static void rt_close_span(unsigned lo, unsigned hi, long maxfd)
+{
+    if (lo > hi || close_range(lo, hi, 0) == 0)
+        return;
+    for (long fd = lo; fd <= (long)hi && fd < maxfd; fd++)
+        close((int)fd);
+}
+
+static __attribute__((noreturn)) void rt_spawn_child(const rt_child_plan *p)
+{
+    int errfd = p->errfd < 3 ? fcntl(p->errfd, F_DUPFD_CLOEXEC, 3) : p->errfd;
+    if (errfd < 0)
+        _exit(127);
+    /* Every signal back to its default while all are still blocked (the
+     * parent blocked them around fork): exec keeps an ignored signal
+     * ignored, and QEMU must die of SIGPIPE/SIGTERM like any program. */
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof(dfl));
+    dfl.sa_handler = SIG_DFL;
+    sigemptyset(&dfl.sa_mask);
+    for (int s = 1; s < NSIG; s++)
+        sigaction(s, &dfl, NULL);   /* SIGKILL, SIGSTOP, libc's own: refused, fine */
+    /* Its own session: a terminal's ^C is for virtc, which then stops QEMU. */
+    if (setsid() < 0)
+        rt_child_fail(errfd, RT_STEP_SESSION);
+    /* Killed with us: a virtc that dies leaves no QEMU behind. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != p->parent)
+        _exit(127);
+    int nullfd = rt_lift(p->nullfd, 0, 0);
+    int logfd = rt_lift(p->logfd, 1, 2);
+    if (nullfd < 0 || logfd < 0 || rt_dup_to(nullfd, 0) < 0 || rt_dup_to(logfd, 1) < 0 ||
+        rt_dup_to(logfd, 2) < 0)
+        rt_child_fail(errfd, RT_STEP_FDS);
+    /* Nothing of virtc's leaks into QEMU: only 0-2 and the error pipe,
+     * which the exec closes. */
+    if (errfd > 3)
+        rt_close_span(3, (unsigned)errfd - 1, p->maxfd);
+    rt_close_span((unsigned)errfd + 1, ~0U, p->maxfd);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    execve(p->argv[0], p->argv, p->envp);
+    rt_child_fail(errfd, RT_STEP_EXEC);
+}
+
+/* ---- the parent ----------------------------------------------------------- */
+
+/* An ignored SIGCHLD (or SA_NOCLDWAIT), inherited from whoever started
+ * virtc, makes the kernel reap our children: their status would be lost
+ * and a crashed QEMU could not be told from a clean exit. */
+static void rt_spawn_default_sigchld(void)
+{
+    struct sigaction sa;
+    if (sigaction(SIGCHLD, NULL, &sa) != 0)
+        return;
+    if (sa.sa_handler == SIG_IGN || (sa.sa_flags & SA_NOCLDWAIT)) {
+        struct sigaction dfl;
+        memset(&dfl, 0, sizeof(dfl));
+        dfl.sa_handler = SIG_DFL;
+        sigemptyset(&dfl.sa_mask);
+        sigaction(SIGCHLD, &dfl, NULL);
+    }
+}
+
+/* What the child reported through the pipe before exiting; false when the
+ * pipe closed empty (the exec succeeded). */
+static bool rt_read_report(int fd, rt_spawn_report *rep)
+{
+    ssize_t n;
+    do {
+        n = read(fd, rep, sizeof(*rep));
+    } while (n < 0 && errno == EINTR);
+    return n == (ssize_t)sizeof(*rep);
+}
+
+pid_t rt_spawn(char *const argv[], char *const envp[], int log_fd, vc_diags *d)
+{
+    if (!argv || !argv[0] || argv[0][0] != '/') {
+        /* execve takes a path; a search through PATH is a shell's job. */
+        vc_runtime_error(d, "the program to run must be an absolute path, not '%s'",
+                         argv && argv[0] ? argv[0] : "");
+        return -1;
+    }
+    rt_spawn_default_sigchld();
+    int nullfd = open("/dev/null", O_RDWR | O_CLOEXEC | O_NOCTTY);
+    if (nullfd < 0) {
+        vc_runtime_error(d, "cannot open /dev/null: %s", strerror(errno));
+        return -1;
+    }
+    int errpipe[2];
+    if (pipe2(errpipe, O_CLOEXEC) != 0) {
+        vc_runtime_error(d, "pipe: %s", strerror(errno));
+        close(nullfd);
+        return -1;
+    }
+    /* An empty environment is still an environment: envp must not be NULL. */
+    static char *const empty_env[] = { NULL };
+    long maxfd = sysconf(_SC_OPEN_MAX);
+    rt_child_plan plan = {
+        .argv = argv,
+        .envp = envp ? envp : empty_env,
+        .nullfd = nullfd,
+        .logfd = log_fd >= 0 ? log_fd : nullfd,
+        .errfd = errpipe[1],
+        .parent = getpid(),
+        .maxfd = maxfd > 0 ? maxfd : 65536,
+    };
+    /* No handler of ours may run in the child before its dispositions are
+     * reset: everything is blocked across the fork. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    pid_t pid = fork();
+    if (pid == 0)
+        rt_spawn_child(&plan);
+    int fork_errno = errno;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    close(nullfd);
+    close(errpipe[1]);
+    if (pid < 0) {
+        close(errpipe[0]);
+        vc_runtime_error(d, "fork: %s", strerror(fork_errno));
+        return -1;
+    }
+    rt_spawn_report rep;
+    bool failed = rt_read_report(errpipe[0], &rep);
+    close(errpipe[0]);
+    if (!failed)
+        return pid;
+    int status;
+    rt_spawn_reap(pid, true, &status);
+    if (rep.step == RT_STEP_EXEC)
+        vc_runtime_error(d, "cannot execute %s: %s", argv[0], strerror(rep.err));
+    else
+        vc_runtime_error(d, "cannot start %s: %s: %s", argv[0],
+                         rep.step > 0 && rep.step < (int)VC_ARRAY_SIZE(rt_step_names)
+                             ? rt_step_names[rep.step] : "?",
+                         strerror(rep.err));
+    return -1;
+}
+
+rt_spawn_state rt_spawn_reap(pid_t pid, bool block, int *status)
+{
+    for (;;) {
+        pid_t p = waitpid(pid, status, block ? 0 : WNOHANG);
+        if (p == pid)
+            return RT_SPAWN_EXITED;
+        if (p == 0)
+            return RT_SPAWN_RUNNING;
+        if (errno != EINTR)
+            /* ECHILD: not our child any more (reaped by someone else, or
+             * by the kernel under an ignored SIGCHLD); how it ended is
+             * not known, which is not the same as a clean exit. */
+            return RT_SPAWN_UNKNOWN;
+    }
+}
+
+void rt_spawn_kill(pid_t pid)
+{
+    if (pid <= 1)
+        return;
+    if (kill(-pid, SIGKILL) != 0)
+        kill(pid, SIGKILL);
+}
+
+char *rt_spawn_status_text(rt_spawn_state state, int status)
+{
+    if (state != RT_SPAWN_EXITED)
+        return vc_xstrdup("ended with an unknown status");
+    if (WIFEXITED(status))
+        return vc_xasprintf("exited with status %d", WEXITSTATUS(status));
+    if (WIFSIGNALED(status))
+        return vc_xasprintf("was killed by signal %d (%s)", WTERMSIG(status),
+                            strsignal(WTERMSIG(status)));
+    return vc_xstrdup("stopped");
+}
+
+char *rt_spawn_read_tail(const char *path, size_t max, size_t *len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
+        return NULL;
+    struct stat st;
+    off_t start = 0;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > (off_t)max)
+        start = st.st_size - (off_t)max;
+    if (start > 0 && lseek(fd, start, SEEK_SET) < 0) {
+        close(fd);
+        return NULL;
+    }
+    char *buf = vc_xmalloc(max + 1);
+    size_t n = 0;
+    while (n < max) {
+        ssize_t got = read(fd, buf + n, max - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            close(fd);
+            free(buf);
+            return NULL;
+        }
+        if (got == 0)
+            break;
+        n += (size_t)got;
+    }
+    close(fd);
+    /* Cut mid-file: the first line is a fragment, dropped when a whole
+     * line follows it. */
+    char *nl = start > 0 ? memchr(buf, '\n', n) : NULL;
+    if (nl && (size_t)(nl + 1 - buf) < n) {
+        size_t skip = (size_t)(nl + 1 - buf);
+        memmove(buf, buf + skip, n - skip);
+        n -= skip;
+    }
+    buf[n] = '\0';
+    if (len)
+        *len = n;
+    return buf;
+}

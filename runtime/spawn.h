@@ -1,0 +1,64 @@
+/*
+ * spawn.h: starting a helper program (QEMU) as a clean child, and reaping it.
+ *
+ * The one place between fork and execve, shared by the launcher and the
+ * capabilities probe so both children start the same way:
+ *   - execve only: argv[0] is the path run (no PATH search, no shell) and
+ *     the environment is exactly envp;
+ *   - standard input is /dev/null, standard output and error the log fd
+ *     (even when virtc itself was started with 0, 1 or 2 closed);
+ *   - every other descriptor is closed, whatever virtc inherited;
+ *   - an empty signal mask and every signal at its default disposition;
+ *   - its own session and process group (a terminal's ^C is for virtc, and
+ *     killing the group takes along whatever the child started);
+ *   - killed when virtc dies (PR_SET_PDEATHSIG);
+ *   - an exec that fails is an error of the spawn, with its errno, not a
+ *     child that silently exits 127.
+ *
+ * A child is only ours to reap when SIGCHLD is not ignored: a virtc started
+ * with SIGCHLD=SIG_IGN (or SA_NOCLDWAIT) would have its children reaped by
+ * the kernel, and their status lost. rt_spawn puts SIGCHLD back to its
+ * default before its first fork.
+ */
+#ifndef VIRTC_RT_SPAWN_H
+#define VIRTC_RT_SPAWN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "../translators/error.h"
+
+/* Starts argv[0] (an absolute path) with argv and envp (NULL: an empty
+ * environment), standard output and error going to log_fd (-1: /dev/null).
+ * log_fd stays open in the caller. The child's pid, or -1 with an error
+ * (VC_ERR_RUNTIME) in d, the child then already reaped: "cannot execute
+ * PATH: REASON" when the exec failed. */
+pid_t rt_spawn(char *const argv[], char *const envp[], int log_fd, vc_diags *d);
+
+typedef enum rt_spawn_state {
+    RT_SPAWN_RUNNING,   /* not exited yet (non-blocking check) */
+    RT_SPAWN_EXITED,    /* reaped; the status is valid */
+    RT_SPAWN_UNKNOWN,   /* gone, but its status was lost (ECHILD) */
+} rt_spawn_state;
+
+/* waitpid for pid (block: until it exits), retrying on EINTR. */
+rt_spawn_state rt_spawn_reap(pid_t pid, bool block, int *status);
+
+/* SIGKILLs pid's process group (pid itself when it leads none). */
+void rt_spawn_kill(pid_t pid);
+
+/* "exited with status N", "was killed by signal N (NAME)", or, when the
+ * status is not known, "ended with an unknown status"; free() it. */
+char *rt_spawn_status_text(rt_spawn_state state, int status);
+
+/* The end of the file at path, at most max bytes of it, starting at a line
+ * boundary when the file is longer (a log can be as large as QEMU made it;
+ * only its last words matter). NUL-terminated, *len (may be NULL) its
+ * length; NULL when the file cannot be read. */
+char *rt_spawn_read_tail(const char *path, size_t max, size_t *len);
+
+/* How much of QEMU's log is read to find its last message. */
+#define RT_SPAWN_LOG_TAIL (64 * 1024)
+
+#endif
