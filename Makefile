@@ -130,10 +130,10 @@ check: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BINS) $(HELPER_BINS)
 	@sh tests/run-tests.sh
 
-conformance: all
+conformance: all $(HELPER_BINS)
 	@sh tests/conformance.sh
 
-bench: all
+bench: all $(HELPER_BINS)
 	@sh tests/bench.sh
 
 install: all

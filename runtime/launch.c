@@ -512,6 +512,11 @@ static const struct {
     { "Address already in use", "port in use" },
     { "Failed to find an available port", "port in use" },
     { "Cannot assign requested address", "listen address" },
+    /* storage clusters and GPUs the sandbox has none of */
+    { "render node", "DRM render node" },
+    { "egl: ", "DRM render node" },
+    { "error connecting", "Ceph cluster" },
+    { "gluster logs", "Gluster server" },
     { "Could not resolve", "name resolution" },
     { "Name or service not known", "name resolution" },
     { "Temporary failure in name resolution", "name resolution" },
