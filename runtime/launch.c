@@ -517,6 +517,8 @@ static const struct {
     { "egl: ", "DRM render node" },
     { "error connecting", "Ceph cluster" },
     { "gluster logs", "Gluster server" },
+    /* spice_server_init() fails when it cannot listen where it was told */
+    { "failed to initialize spice server", "SPICE listen address" },
     { "Could not resolve", "name resolution" },
     { "Name or service not known", "name resolution" },
     { "Temporary failure in name resolution", "name resolution" },
