@@ -1237,12 +1237,12 @@ ir_domain *xml_domain_lower(xmlDocPtr doc, const char *file, vc_diags *d)
 
 /* ---- the whole front end --------------------------------------------- */
 
-ir_domain *xml_domain_parse(const char *file, const char *data, size_t len, vc_diags *d)
+/* Checks the root, validates, lowers; frees doc. */
+static ir_domain *lw_from_doc(xmlDocPtr doc, const char *file, vc_diags *d)
 {
-    size_t before = d->nerrors;
-    xmlDocPtr doc = xml_doc_read(file, data, len, d);
     if (!doc)
         return NULL;
+    size_t before = d->nerrors;
     ir_domain *dom = NULL;
     xmlNodePtr root = xmlDocGetRootElement(doc);
     if (root->ns || strcmp((const char *)root->name, "domain") != 0)
@@ -1255,16 +1255,12 @@ ir_domain *xml_domain_parse(const char *file, const char *data, size_t len, vc_d
     return dom;
 }
 
+ir_domain *xml_domain_parse(const char *file, const char *data, size_t len, vc_diags *d)
+{
+    return lw_from_doc(xml_doc_read(file, data, len, d), file, d);
+}
+
 ir_domain *xml_domain_parse_file(const char *file, vc_diags *d)
 {
-    size_t len;
-    char *data = vc_read_file(file, &len);
-    if (!data) {
-        vc_loc loc = { file, 0, 0 };
-        vc_diag_add(d, VC_ERR_INVALID, VC_SEV_ERROR, loc, "cannot read: %s", strerror(errno));
-        return NULL;
-    }
-    ir_domain *dom = xml_domain_parse(file, data, len, d);
-    free(data);
-    return dom;
+    return lw_from_doc(xml_doc_read_file(file, d), file, d);
 }
