@@ -63,7 +63,8 @@ group() { # group TAG: "count  message  [cases]"
     sed -n "s/^$1 \([^:]*\): \(.*\)\$/\2\t\1/p" "$tmp/out" | sed "s|/tmp/virtc-lc-[A-Za-z0-9]*|SCRATCH|g" |
         sed 's/^[^\t]*:[0-9][0-9]*:[0-9][0-9]*: //' | sort |
         awk -F'\t' '{ n[$1]++; if (n[$1] <= 6) c[$1] = c[$1] (n[$1] > 1 ? ", " : "") $2 }
-            END { for (m in n) printf "  %4d  %s  [%s%s]\n", n[m], m, c[m], (n[m] > 6 ? ", ..." : "") }' |
+            END { for (m in n) { more = ""; if (n[m] > 6) more = ", ..."
+                                 printf "  %4d  %s  [%s%s]\n", n[m], m, c[m], more } }' |
         sort -rn
 }
 group REJECT
