@@ -14,6 +14,7 @@ libcap-ng-dev
 libclang-rt-14-dev
 libjson-c-dev
 libselinux1-dev
+libvirt0
 libxml2-dev
 libxml2-utils
 libxslt1-dev
