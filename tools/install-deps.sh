@@ -4,7 +4,8 @@
 set -e
 [ -n "$VIRTC_NO_DEPS" ] && exit 0
 PKGS="make gcc pkg-config flex bison libxml2-dev libxml2-utils libxslt1-dev xsltproc
-      libcap-ng-dev libjson-c-dev qemu-system-x86 qemu-utils valgrind"
+      libcap-ng-dev libjson-c-dev qemu-system-x86 qemu-utils valgrind
+      libvirt0"
 missing=""
 for p in $PKGS; do
     st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
