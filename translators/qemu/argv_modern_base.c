@@ -9,9 +9,13 @@
 #include "argv_modern_priv.h"
 #include "../xmldoc.h"
 
+#include <fcntl.h>
+#include <linux/cdrom.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 void qemu_modern_free(qemu_modern *m)
 {
@@ -136,6 +140,22 @@ static const struct {
     { "lsisas1068", "mptsas1068", true },
     { "vmpvscsi", "pvscsi", true },
 };
+
+/* Device types libvirt writes by their QEMU alias (`-device help` lists
+ * them: name "lsi53c895a", alias "lsi"); the capabilities know the type. */
+static const struct {
+    const char *type;
+    const char *alias;
+} modern_aliases[] = {
+    { "lsi53c895a", "lsi" },
+    { "ich9-ahci", "ahci" },
+};
+
+const char *modern_written_type(const char *type)
+{
+    int i = QEMU_TABLE_FIND(modern_aliases, type, type);
+    return i >= 0 ? modern_aliases[i].alias : type;
+}
 
 /* USB controller models; the rows of a companion group share one slot. */
 const modern_usb_model modern_usb_models[] = {
@@ -284,4 +304,20 @@ bool modern_drive_addr_of(const ir_disk *disk, ir_disk_bus bus, modern_drive_add
         *a = (modern_drive_addr){ 0, 0, 0, u };
     }
     return true;
+}
+
+/* QEMU's host_cdrom driver is for a CD-ROM drive (it handles the tray and
+ * media changes); any other block device is a host_device, also when the
+ * guest sees it as a CD-ROM. Whether the path is a drive is the host's
+ * answer to the CD-ROM capability ioctl (O_NONBLOCK: no wait for media). */
+bool modern_host_is_cdrom(const char *path)
+{
+    if (!path)
+        return false;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
+        return false;
+    bool cd = ioctl(fd, CDROM_GET_CAPABILITY, 0) >= 0;
+    close(fd);
+    return cd;
 }

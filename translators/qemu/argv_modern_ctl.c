@@ -79,7 +79,7 @@ static bool modern_scsi_controller(qemu_ctx *x, const ir_device *dev, const char
         return false;
     vc_buf b;
     vc_buf_init(&b);
-    vc_buf_printf(&b, "%s,id=scsi%d", type, index);
+    vc_buf_printf(&b, "%s,id=scsi%d", modern_written_type(type), index);
     modern_device_at(x, &b, s);
     return true;
 }
@@ -91,7 +91,7 @@ static bool modern_simple_controller(qemu_ctx *x, const ir_device *dev, const ch
         return false;
     vc_buf b;
     vc_buf_init(&b);
-    vc_buf_printf(&b, "%s,id=%s", type, id);
+    vc_buf_printf(&b, "%s,id=%s", modern_written_type(type), id);
     modern_device_at(x, &b, s);
     return true;
 }

@@ -123,6 +123,12 @@ int modern_usb_model_index(const char *model);
 const char *modern_usb_default(const qemu_ctx *x);
 /* Whether SCSI controller N addresses channels, targets and LUNs. */
 bool modern_scsi_ctl_luns(const qemu_ctx *x, unsigned controller);
+/* The name a device type is written by on the command line: its alias
+ * where libvirt writes that ("lsi", "ahci"), else the type itself. */
+const char *modern_written_type(const char *type);
+/* Whether a host path is a CD-ROM drive (host_cdrom rather than
+ * host_device for a block disk). */
+bool modern_host_is_cdrom(const char *path);
 /* "usb" for USB controller 0, "usbN" for the others (allocated). */
 char *modern_usb_id(int index);
 /* The QEMU device of a SCSI controller model (NULL: the default); NULL
