@@ -732,6 +732,7 @@ static void fm_audio_io(vc_buf *b, int depth, const char *name, const ir_audio_i
     fm_attr(b, "streamName", io->stream_name);
     fm_attr_uint(b, "latency", io->latency);
     fm_attr(b, "clientName", io->client_name);
+    fm_attr(b, "serverName", io->server_name);
     fm_attr(b, "connectPorts", io->connect_ports);
     fm_tristate(b, "exactName", io->exact_name);
     fm_tristate(b, "tryPoll", io->try_poll);
@@ -758,13 +759,13 @@ static void fm_audio(vc_buf *b, int depth, const ir_device *dev)
     fm_attr(b, "path", a->path);
     fm_attr(b, "serverName", a->server_name);
     fm_attr(b, "runtimeDir", a->runtime_dir);
+    fm_attr(b, "driver", a->driver);
+    fm_tristate(b, "tryMMap", a->try_mmap);
+    fm_tristate(b, "exclusive", a->exclusive);
+    if (a->has_dsp_policy)
+        fm_attrf(b, "dspPolicy", "%u", a->dsp_policy);
     vc_buf c;
     vc_buf_init(&c);
-    if (a->driver) {
-        fm_open(&c, depth + 1, "driver");
-        fm_attr(&c, "name", a->driver);
-        fm_empty(&c);
-    }
     fm_audio_io(&c, depth + 1, "input", &a->in);
     fm_audio_io(&c, depth + 1, "output", &a->out);
     fm_finish(b, depth, "audio", &c);

@@ -826,6 +826,7 @@ static bool lw_audio_io(lw_ctx *c, xmlNodePtr n, ir_audio_io *io)
     ok = lw_attr_unsigned(c, n, "latency", UINT32_MAX, &io->latency, NULL) && ok;
     io->client_name = lw_attr(c, n, "clientName");
     io->connect_ports = lw_attr(c, n, "connectPorts");
+    io->server_name = lw_attr(c, n, "serverName");
     io->exact_name = (ir_tristate)lw_yesno(c, n, "exactName");
     io->try_poll = (ir_tristate)lw_yesno(c, n, "tryPoll");
     ok = lw_attr_unsigned(c, n, "bufferCount", UINT32_MAX, &io->buffer_count, NULL) && ok;
@@ -847,7 +848,10 @@ static bool lw_audio(lw_ctx *c, xmlNodePtr n, ir_device *dev)
     a->path = lw_attr(c, n, "path");
     a->server_name = lw_attr(c, n, "serverName");
     a->runtime_dir = lw_attr(c, n, "runtimeDir");
-    a->driver = lw_child_attr(c, n, "driver", "name");
+    a->driver = lw_attr(c, n, "driver");
+    a->try_mmap = (ir_tristate)lw_yesno(c, n, "tryMMap");
+    a->exclusive = (ir_tristate)lw_yesno(c, n, "exclusive");
+    ok = lw_attr_unsigned(c, n, "dspPolicy", UINT32_MAX, &a->dsp_policy, &a->has_dsp_policy) && ok;
     xmlNodePtr in = lw_child(c, n, "input"), out = lw_child(c, n, "output");
     if (in)
         ok = lw_audio_io(c, in, &a->in) && ok;

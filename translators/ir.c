@@ -397,7 +397,7 @@ static void ir_hostdev_clear(ir_hostdev *h)
 static void ir_audio_io_clear(ir_audio_io *io)
 {
     char *strs[] = { io->dev, io->format, io->name, io->stream_name, io->client_name,
-                     io->connect_ports };
+                     io->connect_ports, io->server_name };
     for (size_t i = 0; i < VC_ARRAY_SIZE(strs); i++)
         free(strs[i]);
 }

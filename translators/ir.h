@@ -356,6 +356,7 @@ typedef struct ir_audio_io {
     ir_tristate try_poll;     /* oss */
     unsigned buffer_count;    /* oss, coreaudio, sdl */
     bool given;               /* the element was written */
+    char *server_name;        /* jack: serverName= */
 } ir_audio_io;
 
 typedef struct ir_audio {
@@ -367,8 +368,12 @@ typedef struct ir_audio {
     char *path;               /* file: the wav file */
     char *server_name;        /* pulseaudio, jack: <audio serverName=> */
     char *runtime_dir;        /* pipewire */
-    char *driver;             /* sdl: <driver name=> */
+    char *driver;             /* sdl: driver= (SDL's own audio driver) */
     ir_audio_io in, out;
+    ir_tristate try_mmap;     /* oss: tryMMap= */
+    ir_tristate exclusive;    /* oss */
+    unsigned dsp_policy;      /* oss: dspPolicy= */
+    bool has_dsp_policy;
 } ir_audio;
 
 typedef struct ir_tpm {

@@ -9,6 +9,7 @@
 #include "argv_modern_priv.h"
 #include "../xmldoc.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <linux/cdrom.h>
 #include <stddef.h>
@@ -308,15 +309,33 @@ bool modern_drive_addr_of(const ir_disk *disk, ir_disk_bus bus, modern_drive_add
 
 /* QEMU's host_cdrom driver is for a CD-ROM drive (it handles the tray and
  * media changes); any other block device is a host_device, also when the
- * guest sees it as a CD-ROM. Whether the path is a drive is the host's
- * answer to the CD-ROM capability ioctl (O_NONBLOCK: no wait for media). */
+ * guest sees it as a CD-ROM. A path of this host is a drive when it answers
+ * the CD-ROM capability ioctl (O_NONBLOCK: no wait for media); a path this
+ * host does not have (a document written for another host) by the names
+ * Linux gives drives: /dev/cdrom*, /dev/dvd*, /dev/srN, /dev/scdN. */
+static bool modern_cdrom_name(const char *path)
+{
+    static const char *const words[] = { "/dev/cdrom", "/dev/dvd" };
+    static const char *const numbered[] = { "/dev/sr", "/dev/scd" };
+    for (size_t i = 0; i < VC_ARRAY_SIZE(words); i++)
+        if (vc_str_has_prefix(path, words[i]))
+            return true;
+    for (size_t i = 0; i < VC_ARRAY_SIZE(numbered); i++) {
+        size_t n = strlen(numbered[i]);
+        if (strncmp(path, numbered[i], n) == 0 && path[n] && strspn(path + n, "0123456789") ==
+                                                               strlen(path + n))
+            return true;
+    }
+    return false;
+}
+
 bool modern_host_is_cdrom(const char *path)
 {
     if (!path)
         return false;
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
     if (fd < 0)
-        return false;
+        return errno == ENOENT && modern_cdrom_name(path);
     bool cd = ioctl(fd, CDROM_GET_CAPABILITY, 0) >= 0;
     close(fd);
     return cd;

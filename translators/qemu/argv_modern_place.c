@@ -500,6 +500,7 @@ static void modern_place_ctls(qemu_ctx *x)
 
 static bool modern_on_usb(const ir_device *d);
 static void modern_place_usb(qemu_ctx *x);
+static void modern_place_audio(qemu_ctx *x);
 
 /* The functions in use per slot, so function 0 knows it shares its slot. */
 static void modern_place_fns(qemu_modern *m)
@@ -566,6 +567,7 @@ bool modern_place(qemu_ctx *x)
     ok = modern_plan(x) && ok;
     modern_place_fns(m);
     modern_place_usb(x);
+    modern_place_audio(x);
     return ok;
 }
 
@@ -613,4 +615,57 @@ bool modern_usb_needed(qemu_ctx *x, const ir_device *dev, const char *what)
                                 "controller (use model='qemu-xhci' or 'ich9-ehci1')",
                                 m->usb_ports);
     return true;
+}
+
+/* ---- audio backends ---------------------------------------------------------------- */
+
+/* Without <audio>, libvirt gives a domain one backend after its first
+ * display: SPICE plays sound to the client, SDL to the host; VNC (host
+ * audio not allowed, qemu.conf's default) and no display at all get the
+ * silent one; other displays (egl-headless, ...) none unless a sound
+ * device needs one. */
+static const struct {
+    ir_graphics_type type;
+    const char *driver;
+} modern_audio_defaults[] = {
+    { IR_GFX_SPICE, "spice" },
+    { IR_GFX_SDL, "sdl" },
+    { IR_GFX_VNC, "none" },
+};
+
+static void modern_place_audio(qemu_ctx *x)
+{
+    qemu_modern *m = x->modern;
+    const ir_device *first_graphics = NULL;
+    for (size_t i = 0; i < x->dom->ndevices; i++) {
+        const ir_device *d = &x->dom->devices[i];
+        if (d->kind == IR_DEV_AUDIO && !m->default_audio)
+            m->default_audio = d->u.audio.id ? d->u.audio.id : 1;
+        if (d->kind == IR_DEV_GRAPHICS && !first_graphics)
+            first_graphics = d;
+    }
+    if (m->default_audio)
+        return;
+    if (!first_graphics) {
+        m->implicit_audio = "none";
+    } else {
+        for (size_t k = 0; k < VC_ARRAY_SIZE(modern_audio_defaults); k++)
+            if (modern_audio_defaults[k].type == first_graphics->u.graphics.type)
+                m->implicit_audio = modern_audio_defaults[k].driver;
+    }
+    if (!m->implicit_audio && qemu_count_devices(x, IR_DEV_SOUND, -1) > 0)
+        m->implicit_audio = "none";
+    if (m->implicit_audio)
+        m->default_audio = 1;
+}
+
+unsigned modern_audio_id(const qemu_ctx *x, const ir_device *dev)
+{
+    char *id = modern_xml_attr(dev, "audio", "id");
+    unsigned long long v = 0;
+    unsigned ret = x->modern->default_audio;
+    if (id && vc_parse_ull(id, 10, &v) && v > 0 && v <= 0xffffffffULL)
+        ret = (unsigned)v;
+    free(id);
+    return ret;
 }

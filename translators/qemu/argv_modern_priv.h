@@ -82,6 +82,10 @@ struct qemu_modern {
     unsigned *usb_ord;        /* per device on the USB bus: 1, 2, ... */
     unsigned usb_ports;       /* ports of USB bus 0; 0 when unknown */
     unsigned char fnmask[256 * 32]; /* functions taken per bus*32+slot (placed slots) */
+    unsigned default_audio;   /* the backend sound devices and displays use
+                               * when they name none; 0: no backend */
+    const char *implicit_audio; /* the backend's driver when the document has
+                                 * no <audio> (libvirt's default); NULL: none */
 };
 
 /* ---- argv_modern_base.c: lookups and tables every phase uses --------------- */
@@ -165,6 +169,9 @@ modern_slot *modern_slot_imp(const qemu_ctx *x, modern_implicit imp, int index);
 /* ",bus=...,addr=..." of a planned slot (nothing for NULL), of a device. */
 void modern_pci_opts(const qemu_ctx *x, const modern_slot *s, vc_buf *b);
 void modern_dev_pci(const qemu_ctx *x, const ir_device *dev, vc_buf *b);
+/* The id of the audio backend a sound device or display uses (its
+ * <audio id=> or the default); 0 when there is no backend. */
+unsigned modern_audio_id(const qemu_ctx *x, const ir_device *dev);
 /* A USB device needs a controller that is not 'none' and a free port
  * (placement counted the ports; this reports what it found). */
 bool modern_usb_needed(qemu_ctx *x, const ir_device *dev, const char *what);
@@ -202,7 +209,8 @@ bool modern_chr(qemu_ctx *x, const ir_device *dev);
 /* argv_modern_devices.c */
 bool modern_filesystem(qemu_ctx *x, const ir_device *dev);
 bool modern_input(qemu_ctx *x, const ir_device *dev);
-bool modern_audiodev(qemu_ctx *x);
+bool modern_audio(qemu_ctx *x, const ir_device *dev);
+bool modern_audio_implicit(qemu_ctx *x);
 bool modern_graphics(qemu_ctx *x, const ir_device *dev);
 bool modern_video(qemu_ctx *x, const ir_device *dev);
 bool modern_videos(qemu_ctx *x);
