@@ -30,6 +30,7 @@ void qemu_modern_free(qemu_modern *m)
     free(m->ctls);
     free(m->slot_ix);
     free(m->usb_ord);
+    free(m->doc_rp);
     free(m);
 }
 

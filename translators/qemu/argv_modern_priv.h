@@ -62,6 +62,9 @@ struct qemu_modern {
     unsigned first_rootport;
     unsigned rp_slot[32];     /* the pcie.0 slots holding them, 8 a slot */
     unsigned nrp_slots;
+    unsigned *doc_rp;         /* the document's pcie-root-ports (their buses) */
+    size_t ndoc_rp, doc_rp_next;
+    bool bus_busy[256];       /* a device sits on this bus (a root port's) */
     int *bootindex;           /* per device of the document; 0: none */
     int fd_bootindex[2];      /* floppies boot through the controller */
     int *node;                /* per disk: libvirt-N; 0: no node */
