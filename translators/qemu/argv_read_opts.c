@@ -294,3 +294,24 @@ bool qr_device_addr(qemu_reader *r, qr_opt *o, ir_address *a)
     }
     return true;
 }
+
+/* bus=usb.N,port=P[.Q] of a USB device. */
+bool qr_usb_addr(qemu_reader *r, qr_opt *o, ir_address *a)
+{
+    qopt_item *bus = qr_item(o, "bus");
+    const char *port = qr_str(o, "port");
+    if (!port)
+        return true;
+    unsigned long long b = 0;
+    if (bus && bus->value) {
+        const char *dot = strrchr(bus->value, '.');
+        if (!dot || !vc_parse_ull(dot + 1, 10, &b))
+            return qr_error(r, o->arg, bus->val_off, "%s: '%s' is not a USB bus (usb.N)",
+                            o->flag->text, bus->value);
+    }
+    a->type = IR_ADDR_USB;
+    a->bus = (unsigned)b;
+    a->has_bus = true;
+    a->usb_port = vc_xstrdup(port);
+    return true;
+}

@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "argv_read_priv.h"
 
@@ -172,6 +173,26 @@ bool qr_opt_boot(qemu_reader *r, qr_opt *o)
     return true;
 }
 
+/* base=YYYY-MM-DD[THH:MM:SS]: an absolute clock, in seconds since the epoch. */
+static bool qr_rtc_date(qemu_reader *r, qr_opt *o, const char *base)
+{
+    struct tm tm = { 0 };
+    char tail;
+    int n = sscanf(base, "%4d-%2d-%2dT%2d:%2d:%2d%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                   &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &tail);
+    if ((n != 3 && n != 6) || tm.tm_year < 1970 || tm.tm_mon < 1 || tm.tm_mon > 12 ||
+        tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)
+        return qr_error(r, o->arg, qr_item(o, "base")->val_off, "-rtc: base='%s' is not utc, "
+                        "localtime or a date (YYYY-MM-DD[THH:MM:SS])", base);
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    time_t t = timegm(&tm);
+    r->dom->clock.offset = IR_CLOCK_ABSOLUTE;
+    free(r->dom->clock.start);
+    r->dom->clock.start = vc_xasprintf("%lld", (long long)t);
+    return true;
+}
+
 /* -rtc base=utc|localtime[,clock=host|rt|vm][,driftfix=none|slew] */
 bool qr_opt_rtc(qemu_reader *r, qr_opt *o)
 {
@@ -180,8 +201,8 @@ bool qr_opt_rtc(qemu_reader *r, qr_opt *o)
         r->dom->clock.offset = IR_CLOCK_UTC;
     else if (vc_streq(base, "localtime"))
         r->dom->clock.offset = IR_CLOCK_LOCALTIME;
-    else if (base)
-        return qr_keep_option(r, o, "a start date has no place in the domain model");
+    else if (base && !qr_rtc_date(r, o, base))
+        return false;
     qr_leftovers(r, o, NULL);
     return true;
 }
@@ -324,7 +345,12 @@ bool qr_opt_spice(qemu_reader *r, qr_opt *o)
     if (port)
         d->u.graphics.autoport = IR_TRI_NO;
     const char *addr = qr_str(o, "addr");
-    if (addr)
+    bool unix_socket = false;
+    if (!qr_bool(r, o, "unix", &unix_socket))
+        return false;
+    if (addr && unix_socket)
+        d->u.graphics.socket = vc_xstrdup(addr);
+    else if (addr)
         d->u.graphics.listen = vc_xstrdup(addr);
     qr_implied(o, QR_KEYS("disable-ticketing", "seamless-migration"));
     qr_leftovers(r, o, NULL);
@@ -344,6 +370,37 @@ bool qr_opt_implied(qemu_reader *r, qr_opt *o)
     for (size_t i = 0; i < o->props.n; i++)
         o->props.v[i].used = true;
     return true;
+}
+
+/* -global DRIVER.PROP=VALUE: the floppy controller's boot indexes belong to
+ * the floppies; the rest is kept. */
+bool qr_opt_global(qemu_reader *r, qr_opt *o)
+{
+    static const char *const fdc[] = { "isa-fdc.bootindexA=", "isa-fdc.bootindexB=" };
+    for (int i = 0; i < 2; i++) {
+        int v;
+        if (vc_str_has_prefix(o->arg->text, fdc[i])) {
+            if (!vc_parse_int(o->arg->text + strlen(fdc[i]), &v) || v < 0)
+                return qr_error(r, o->arg, strlen(fdc[i]), "-global: '%s' is not a boot index",
+                                o->arg->text + strlen(fdc[i]));
+            r->fdc_bootindex[i] = v;
+            return true;
+        }
+    }
+    return qr_keep_option(r, o, NULL);
+}
+
+static void qr_apply_fdc(qemu_reader *r)
+{
+    static const char *const targets[] = { "fda", "fdb" };
+    for (int i = 0; i < 2; i++)
+        for (size_t k = 0; k < r->dom->ndevices && r->fdc_bootindex[i]; k++) {
+            ir_device *d = &r->dom->devices[k];
+            if (d->kind == IR_DEV_DISK && vc_streq(d->u.disk.target_dev, targets[i])) {
+                d->u.disk.boot_order = r->fdc_bootindex[i];
+                r->has_bootindex = true;
+            }
+        }
 }
 
 bool qr_opt_watchdog_action(qemu_reader *r, qr_opt *o)
@@ -460,6 +517,7 @@ void qr_finish(qemu_reader *r)
         dom->on_reboot = IR_LIFE_RESTART;
     if (!dom->on_crash)
         dom->on_crash = IR_LIFE_DESTROY;
+    qr_apply_fdc(r);
     qr_apply_boot(r);
     qr_apply_graphics(r);
     qr_apply_console(r);
