@@ -49,17 +49,28 @@ blank() {
         -e 's|<secret .*||' -e 's|<readonly/>||' -e 's|<shareable/>||' "$1" | grep -v '^ *$'
 }
 
-# loose FILE: also what differs between libvirt releases, not in meaning.
+# loose FILE: also what differs between libvirt releases, not in meaning:
+# the controllers, inputs, balloon, video and console later releases add by
+# default, addresses, the emulator's name, layout attributes.
 loose() {
-    blank "$1" | sed -E \
-        -e "/<controller type='(usb|pci|ide|fdc)' index='0'( model='(pci-root|piix3-uhci)')?\\/?>/,/<\\/controller>|\\/>/d" \
-        -e "/<input type='(mouse|keyboard)' bus='ps2'\\/>/d" \
-        -e "/<memballoon model='(none|virtio)'\\/?>/,/<\\/memballoon>|\\/>/d" \
-        -e '/<address /d' -e '/<listen /d' -e '/<emulator>/d' \
-        -e "s/ placement='static'//" -e "s/ unit='KiB'//" -e "s/ autoport='no'//" \
-        -e '/<features>/,/<\/features>/d' -e "/<console /,/<\\/console>/d" \
-        -e "/<video>/,/<\\/video>/d" -e "s/ (vram|heads|primary)='[^']*'//g" \
-        -e "s|<driver name='qemu' type='raw'/>||" | grep -v '^ *$'
+    blank "$1" | awk '
+    function dropped(l) {
+        return l ~ /<controller type=.(usb|pci|ide|fdc). index=.0./ || l ~ /<memballoon / ||
+               l ~ /<console / || l ~ /<video>/
+    }
+    skip { if (index($0, skipend)) skip = 0; next }
+    dropped($0) {
+        if ($0 ~ /\/>[ \t]*$/) next
+        tag = $0; sub(/^[ \t]*</, "", tag); sub(/[ >].*/, "", tag)
+        skipend = "</" tag ">"; skip = 1; next
+    }
+    /<input type=.(mouse|keyboard). bus=.ps2.\/>/ || /<address / || /<listen / || /<emulator>/ { next }
+    /<driver name=.qemu. type=.raw.\/>/ { next }
+    {
+        gsub(/ placement=.static./, ""); gsub(/ unit=.KiB./, ""); gsub(/ autoport=.no./, "")
+        gsub(/ (vram|heads|primary)=.[^ >]*./, "")
+        print
+    }'
 }
 
 echo "== qemu-argv from-native ($corpus)"

@@ -222,6 +222,13 @@ qr_opt *qr_backend(qemu_reader *r, const char *optname, const char *id)
     return NULL;
 }
 
+void qr_set(char **field, const char *value)
+{
+    char *copy = vc_xstrdup(value);
+    free(*field);
+    *field = copy;
+}
+
 char *qr_strdup_word(const shw_word *w)
 {
     return vc_xstrndup(w->text, w->len);

@@ -379,6 +379,8 @@ static bool qr_net_vlan(qemu_reader *r, qr_opt *o, unsigned long long *vlan)
 bool qr_net_backend(qemu_reader *r, qr_opt *h, ir_net *n)
 {
     const char *t = qr_str(h, "type");
+    if (!t || !*t)
+        return qr_error(r, h->arg, 0, "%s: no backend type", h->flag->text);
     if (strcmp(t, "user") == 0) {
         n->type = IR_NET_USER;
     } else if (strcmp(t, "tap") == 0) {

@@ -101,8 +101,8 @@ bool qr_bool(qemu_reader *r, qr_opt *o, const char *key, bool *out);
 /* A number (base 0) into *out; *out untouched when absent. */
 bool qr_num(qemu_reader *r, qr_opt *o, const char *key, unsigned long long *out);
 /* A size with QEMU's suffixes (k M G T, default unit dflt bytes) in KiB. */
-bool qr_size_kib(qemu_reader *r, const shw_word *w, size_t off, const char *s,
-                 unsigned long long dflt, unsigned long long *kib);
+bool qr_size_kib(qemu_reader *r, const char *opt, const shw_word *w, size_t off,
+                 const char *s, unsigned long long dflt, unsigned long long *kib);
 /* Marks these keys used: values virtc derives itself (ids, node names, ...). */
 void qr_implied(qr_opt *o, const char *const *keys, size_t n);
 /* Warns about every item nothing consumed. For a -device, each is kept as
@@ -176,6 +176,8 @@ bool qr_disk_from_node(qemu_reader *r, const shw_word *w, size_t off, const char
 
 /* Small shared helpers. */
 char *qr_strdup_word(const shw_word *w);
+/* Replaces an owned string field (an option given twice: the last wins). */
+void qr_set(char **field, const char *value);
 ir_device *qr_add_device(qemu_reader *r, ir_device_kind kind, const shw_word *w);
 void qr_boot_dev_add(ir_os *os, ir_boot_dev b);
 

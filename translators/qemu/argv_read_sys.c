@@ -39,14 +39,14 @@ bool qr_opt_memory(qemu_reader *r, qr_opt *o)
     qopt_item *size = qr_item(o, "size");
     unsigned long long kib;
     if (size) {
-        if (!size->value || !qr_size_kib(r, o->arg, size->val_off, size->value, 1ULL << 20, &kib))
+        if (!size->value || !qr_size_kib(r, o->flag->text, o->arg, size->val_off, size->value, 1ULL << 20, &kib))
             return size->value ? false : qr_error(r, o->arg, size->val_off, "-m: no size");
         if (kib == 0)
             return qr_error(r, o->arg, size->val_off, "-m: the size is zero");
         r->dom->memory_kib = r->dom->current_memory_kib = kib;
     }
     qopt_item *max = qr_item(o, "maxmem");
-    if (max && (!max->value || !qr_size_kib(r, o->arg, max->val_off, max->value, 1ULL << 20,
+    if (max && (!max->value || !qr_size_kib(r, o->flag->text, o->arg, max->val_off, max->value, 1ULL << 20,
                                              &r->dom->max_memory_kib)))
         return max->value ? false : qr_error(r, o->arg, max->val_off, "-m: no maxmem size");
     unsigned long long slots = 0;
@@ -277,7 +277,7 @@ bool qr_opt_vnc(qemu_reader *r, qr_opt *o)
     ir_device *d = qr_graphics(r, IR_GFX_VNC, o->flag);
     ir_graphics *g = &d->u.graphics;
     if (vc_str_has_prefix(v, "unix:")) {
-        g->socket = vc_xstrdup(v + 5);
+        qr_set(&g->socket, v + 5);
     } else {
         const char *colon = strrchr(v, ':');
         unsigned long long disp;
@@ -290,6 +290,7 @@ bool qr_opt_vnc(qemu_reader *r, qr_opt *o)
                 h++;
                 e--;
             }
+            free(g->listen);
             g->listen = vc_xstrndup(h, (size_t)(e - h));
         }
         g->port = (int)(5900 + disp);
@@ -299,7 +300,7 @@ bool qr_opt_vnc(qemu_reader *r, qr_opt *o)
     if (!qr_bool(r, o, "password", &pw))
         return false;
     if (pw)
-        g->passwd = vc_xstrdup("");
+        qr_set(&g->passwd, "");
     qr_leftovers(r, o, NULL);
     return true;
 }
@@ -349,9 +350,9 @@ bool qr_opt_spice(qemu_reader *r, qr_opt *o)
     if (!qr_bool(r, o, "unix", &unix_socket))
         return false;
     if (addr && unix_socket)
-        d->u.graphics.socket = vc_xstrdup(addr);
+        qr_set(&d->u.graphics.socket, addr);
     else if (addr)
-        d->u.graphics.listen = vc_xstrdup(addr);
+        qr_set(&d->u.graphics.listen, addr);
     qr_implied(o, QR_KEYS("disable-ticketing", "seamless-migration"));
     qr_leftovers(r, o, NULL);
     return true;
