@@ -226,6 +226,10 @@ static bool xr_lifecycle(xr_ctx *c)
 {
     static const char *const keys[] = { "on_poweroff", "on_reboot", "on_crash" };
     ir_lifecycle *dst[] = { &c->dom->on_poweroff, &c->dom->on_reboot, &c->dom->on_crash };
+    /* Xen's defaults */
+    c->dom->on_poweroff = IR_LIFE_DESTROY;
+    c->dom->on_reboot = IR_LIFE_RESTART;
+    c->dom->on_crash = IR_LIFE_RESTART;
     bool ok = true;
     for (size_t i = 0; i < 3; i++) {
         const xcfg_entry *e;

@@ -126,9 +126,11 @@ static void xw_features(xw_ctx *c)
 
 static void xw_lifecycle(xw_ctx *c)
 {
-    xw_str(c, "on_poweroff", ir_lifecycle_name(c->dom->on_poweroff));
-    xw_str(c, "on_reboot", ir_lifecycle_name(c->dom->on_reboot));
-    xw_str(c, "on_crash", ir_lifecycle_name(c->dom->on_crash));
+    /* absent: Xen's defaults, written so that reading back changes nothing */
+    const ir_domain *dom = c->dom;
+    xw_str(c, "on_poweroff", ir_lifecycle_name(dom->on_poweroff ? dom->on_poweroff : IR_LIFE_DESTROY));
+    xw_str(c, "on_reboot", ir_lifecycle_name(dom->on_reboot ? dom->on_reboot : IR_LIFE_RESTART));
+    xw_str(c, "on_crash", ir_lifecycle_name(dom->on_crash ? dom->on_crash : IR_LIFE_RESTART));
 }
 
 static const ir_device *xw_first(const ir_domain *dom, ir_device_kind kind, size_t *from)
@@ -345,6 +347,10 @@ static void xw_cpu(xw_ctx *c)
     size_t n = xen_vnuma_get(c->dom, &v);
     if (n && c->dl != XEN_XL)
         vc_warn_at(c->d, xw_loc(c, c->dom->pos), "vNUMA cells have no xm form; dropped");
+    for (size_t i = 0; c->dl == XEN_XL && i < n; i++)
+        if (!v[i].given)
+            vc_warn_at(c->d, xw_loc(c, c->dom->pos), "vNUMA cell %zu has no distances; written "
+                       "as Xen's defaults", i);
     if (n && c->dl == XEN_XL) {
         vc_buf_puts(&c->out, "vnuma = [ ");
         for (size_t i = 0; i < n; i++) {
@@ -421,7 +427,14 @@ static void xw_usb(xw_ctx *c)
         if (!vc_streq(k->type, "usb"))
             continue;
         if (c->dl == XEN_XL && (vc_streq(k->model, "qusb1") || vc_streq(k->model, "qusb2")))
-            vc_strv_addf(&ctl, "version=%c", k->model[4]);
+        {
+            /* ports= is kept in the controller's verbatim copy */
+            const char *ports = dev->xml ? strstr(dev->xml, "ports='") : NULL;
+            if (ports)
+                vc_strv_addf(&ctl, "version=%c,ports=%d", k->model[4], atoi(ports + 7));
+            else
+                vc_strv_addf(&ctl, "version=%c", k->model[4]);
+        }
         else
             vc_warn_at(c->d, xw_loc(c, dev->pos), "USB controller model '%s' has no %s form; "
                        "dropped", k->model ? k->model : "default", c->dl == XEN_XL ? "xl" : "xm");
@@ -515,6 +528,9 @@ static char *xw_write(const ir_domain *dom, const char *file, xen_dialect dl, vc
     if (dom->type != IR_VIRT_XEN)
         vc_warn_at(d, xw_loc(&c, dom->pos), "domain type '%s' is not xen; converting anyway",
                    ir_virt_type_name(dom->type) ? ir_virt_type_name(dom->type) : "");
+    if (dom->id >= 0)
+        vc_warn_at(d, xw_loc(&c, dom->pos), "a running domain's id (%d) has no place in a "
+                                            "config file; dropped", dom->id);
     if (c.kind == XEN_KIND_PVH && dl == XEN_XM)
         vc_warn_at(d, xw_loc(&c, dom->os.pos), "xm has no pvh guests; written as pv");
     xw_general(&c);

@@ -176,6 +176,7 @@ typedef struct xen_vnode {
     unsigned long long mib;
     char *vcpus;                /* "0-1" */
     unsigned *dist;             /* ncells distances, libvirt's defaults filled */
+    bool given;                 /* the cell had its own distances */
 } xen_vnode;
 size_t xen_vnuma_get(const ir_domain *dom, xen_vnode **out);
 void xen_vnuma_free(xen_vnode *v, size_t n);
