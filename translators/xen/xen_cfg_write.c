@@ -240,19 +240,28 @@ static void xw_pci(xw_ctx *c)
     vc_strv_free(&pci);
 }
 
-/* serial/parallel: the strings of every device of that kind */
+/* serial/parallel: the strings of the devices of that kind, indexed by
+ * their port ("none" for a port without a device). */
 static void xw_chrs(xw_ctx *c, ir_chr_kind kind, vc_strv *out)
 {
     size_t at = 0;
+    int next = 0;
     for (const ir_device *dev; (dev = xw_first(c->dom, IR_DEV_CHR, &at));) {
         if (dev->u.chr.kind != kind)
             continue;
         char *s = xen_chr_format(&dev->u.chr);
-        if (!s)
+        int port = dev->u.chr.target_port >= 0 ? dev->u.chr.target_port : next;
+        if (!s || port > 255) {
             vc_warn_at(c->d, xw_loc(c, dev->pos), "%s of type '%s' has no Xen form; dropped",
                        ir_chr_kind_name(kind), ir_chr_type_name(dev->u.chr.type));
-        else
-            vc_strv_take(out, s);
+            free(s);
+            continue;
+        }
+        next = port + 1;
+        while (out->n <= (size_t)port)
+            vc_strv_add(out, "none");
+        free(out->v[port]);
+        out->v[port] = s;
     }
 }
 
@@ -268,13 +277,10 @@ static void xw_chardevs(xw_ctx *c)
             vc_warn_at(c->d, xw_loc(c, c->dom->pos), "only the first parallel port has a Xen "
                                                       "form; the others are dropped");
         xw_str(c, "parallel", par.n ? par.v[0] : "none");
-        if (ser.n > 1 && c->dl == XEN_XL)
+        if (ser.n > 1)
             xw_list(c, "serial", &ser);
         else
             xw_str(c, "serial", ser.n ? ser.v[0] : "none");
-        if (ser.n > 1 && c->dl != XEN_XL)
-            vc_warn_at(c->d, xw_loc(c, c->dom->pos), "xm has one serial port; the others are "
-                                                      "dropped");
     } else if (par.n || ser.n) {
         vc_warn_at(c->d, xw_loc(c, c->dom->pos), "a paravirtual guest's serial and parallel "
                    "ports have no Xen form (its console is Xen's own); dropped");
@@ -429,9 +435,9 @@ static void xw_usb(xw_ctx *c)
         if (c->dl == XEN_XL && (vc_streq(k->model, "qusb1") || vc_streq(k->model, "qusb2")))
         {
             /* ports= is kept in the controller's verbatim copy */
-            const char *ports = dev->xml ? strstr(dev->xml, "ports='") : NULL;
+            unsigned long long ports = xen_dev_attr(dev, "ports");
             if (ports)
-                vc_strv_addf(&ctl, "version=%c,ports=%d", k->model[4], atoi(ports + 7));
+                vc_strv_addf(&ctl, "version=%c,ports=%llu", k->model[4], ports);
             else
                 vc_strv_addf(&ctl, "version=%c", k->model[4]);
         }

@@ -340,7 +340,7 @@ static void xm_console_default(ir_domain *dom, xen_kind kind)
     c->bind_service = vc_xstrdup(s.bind_service);
     c->protocol = vc_xstrdup(s.protocol);
     c->target_type = vc_xstrdup("serial");
-    c->target_port = 0;
+    c->target_port = s.target_port < 0 ? 0 : s.target_port;
 }
 
 void xen_fill_defaults(ir_domain *dom)
@@ -512,6 +512,8 @@ static const char *xm_format_to_ir(const char *xen)
 
 static const char *xm_format_from_ir(const char *ir)
 {
+    if (vc_streq(ir, "aio"))
+        return "raw";   /* blktap's name for raw (the seeds' <driver type='aio'/>) */
     for (size_t i = 1; i < VC_ARRAY_SIZE(xm_formats); i++)
         if (vc_streq(xm_formats[i].ir, ir))
             return xm_formats[i].xen;
@@ -1642,9 +1644,8 @@ static ir_device *xm_xenbus(const ir_domain *dom)
     return NULL;
 }
 
-unsigned long long xen_xenbus_attr(const ir_domain *dom, const char *attr)
+unsigned long long xen_dev_attr(const ir_device *dev, const char *attr)
 {
-    ir_device *dev = xm_xenbus(dom);
     xmlDocPtr doc = dev ? xm_frag_parse(dev->xml) : NULL;
     char *v = doc ? xml_prop(xmlDocGetRootElement(doc), attr) : NULL;
     unsigned long long n = 0;
@@ -1653,6 +1654,11 @@ unsigned long long xen_xenbus_attr(const ir_domain *dom, const char *attr)
     free(v);
     xmlFreeDoc(doc);
     return n;
+}
+
+unsigned long long xen_xenbus_attr(const ir_domain *dom, const char *attr)
+{
+    return xen_dev_attr(xm_xenbus(dom), attr);
 }
 
 void xen_xenbus_set(ir_domain *dom, const char *attr, unsigned long long v)

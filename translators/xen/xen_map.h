@@ -163,6 +163,8 @@ void xen_feature_xen_set(ir_domain *dom, const char *name);
 int xen_timer_present(const ir_domain *dom, const char *name);
 void xen_timer_set(ir_domain *dom, const char *name, bool present);
 /* <controller type='xenbus' ATTR='N'/> (maxGrantFrames, maxEventChannels); 0 absent. */
+/* A numeric attribute of a device's verbatim copy (dev->xml); 0 when absent. */
+unsigned long long xen_dev_attr(const ir_device *dev, const char *attr);
 unsigned long long xen_xenbus_attr(const ir_domain *dom, const char *attr);
 void xen_xenbus_set(ir_domain *dom, const char *attr, unsigned long long v);
 /* cpuid = "host,tm=0,sse3=1" and nestedhvm (-1 absent) <-> <cpu mode='host-passthrough'>
