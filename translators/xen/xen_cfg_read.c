@@ -313,6 +313,10 @@ static bool xr_features(xr_ctx *c)
         long long hpet;
         if (xr_int(c, "hpet", &hpet, &ok))
             xen_timer_set(dom, "hpet", hpet != 0);
+        const xcfg_entry *te;
+        const char *tsc = xr_str(c, "tsc_mode", &ok, &te);
+        if (tsc)
+            ok = xen_tsc_mode_to_dom(dom, tsc, xr_sloc(c, te->value), c->d) && ok;
         dom->has_features = dom->nfeatures > 0;
     }
     bool localtime = xr_flag(c, "localtime", false, &ok);

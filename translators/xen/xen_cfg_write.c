@@ -104,6 +104,7 @@ static void xw_features(xw_ctx *c)
         int hpet = xen_timer_present(dom, "hpet");
         if (hpet >= 0)
             xw_int(c, "hpet", hpet);
+        xw_str(c, "tsc_mode", xen_tsc_mode_from_dom(dom));
     }
     bool localtime;
     long long offset;
