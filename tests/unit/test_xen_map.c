@@ -162,7 +162,7 @@ static void test_grammar(void)
               v->items[0]->items[1]->column == 21 && v->items[1]->items[1]->kind == XCFG_INT,
           "nested lists, escapes, trailing comma, item columns");
     char *t = v ? xcfg_value_text(v) : NULL;
-    CHECK(t && strcmp(t, "[ [ \"a'b\", \"c\\\"\" ], [ 0x10, -3 ] ]") == 0, "value text");
+    CHECK(t && strcmp(t, "[ [ \"a'b\", 'c\"' ], [ 0x10, -3 ] ]") == 0, "value text");
     free(t);
     xcfg_file_free(f);
     CHECK(!xcfg_parse("g.cfg", "a = [ [ 1 ] ]\n", 14, false, &d) && d.nerrors == 1 &&
@@ -171,6 +171,11 @@ static void test_grammar(void)
     CHECK(!xcfg_parse("g.cfg", "a = 1 2\n", 8, true, &d) && d.nerrors == 1 &&
               d.v[0].line == 1 && d.v[0].column == 7, "syntax error located");
     vc_diags_free(&d);
+    char *q1 = xcfg_quote("say \"hi\""), *q2 = xcfg_quote("it's \"x\"\n");
+    CHECK(strcmp(q1, "'say \"hi\"'") == 0, "double quotes inside: single-quoted");
+    CHECK(strcmp(q2, "\"it's \\\"x\\\"\\n\"") == 0, "both quotes and a newline: escaped");
+    free(q1);
+    free(q2);
 }
 
 int main(void)
