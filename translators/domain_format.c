@@ -22,6 +22,7 @@
 #include "xmldoc.h"
 
 #define FM_QEMU_NS "http://libvirt.org/schemas/domain/qemu/1.0"
+#define FM_XEN_NS "http://libvirt.org/schemas/domain/xen/1.0"
 
 /* ---- writing elements ------------------------------------------------ */
 
@@ -1101,12 +1102,14 @@ static const struct {
 
 /* The slot of a kept top-level element: by name and namespace; elements
  * of other namespaces and unknown names come last (FM_NTOP). */
-static size_t fm_extra_slot(const char *xml, bool *qemu_ns)
+static size_t fm_extra_slot(const char *xml, bool *qemu_ns, bool *xen_ns)
 {
     xmlDocPtr doc = fm_parse_fragment(xml);
     xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
     size_t slot = FM_NTOP;
     if (root) {
+        /* libvirt declares the xen pass-through namespace on <domain> */
+        *xen_ns = *xen_ns || (root->ns && vc_streq((const char *)root->ns->href, FM_XEN_NS));
         bool qemu = root->ns && vc_streq((const char *)root->ns->href, FM_QEMU_NS);
         *qemu_ns = *qemu_ns || qemu;
         for (size_t i = 0; (!root->ns || qemu) && i < FM_NTOP; i++)
@@ -1122,10 +1125,10 @@ char *xml_domain_format(const ir_domain *dom)
     vc_buf b;
     vc_buf_init(&b);
     fm_ctx f = { &b, dom, { .n = 0 } };
-    bool qemu_ns = dom->qemu_cmdline != NULL;
+    bool qemu_ns = dom->qemu_cmdline != NULL, xen_ns = false;
     size_t *slots = vc_xcalloc(dom->extra.n ? dom->extra.n : 1, sizeof(size_t));
     for (size_t i = 0; i < dom->extra.n; i++)
-        slots[i] = fm_extra_slot(dom->extra.v[i].xml, &qemu_ns);
+        slots[i] = fm_extra_slot(dom->extra.v[i].xml, &qemu_ns, &xen_ns);
 
     vc_buf_puts(&b, "<domain");
     fm_attr(&b, "type", ir_virt_type_name(dom->type));
@@ -1136,6 +1139,11 @@ char *xml_domain_format(const ir_domain *dom)
         f.scope.prefix[0] = "qemu";
         f.scope.href[0] = FM_QEMU_NS;
         f.scope.n = 1;
+    }
+    if (xen_ns) {
+        fm_attr(&b, "xmlns:xen", FM_XEN_NS);
+        f.scope.prefix[f.scope.n] = "xen";
+        f.scope.href[f.scope.n++] = FM_XEN_NS;
     }
     vc_buf_puts(&b, ">\n");
     for (size_t s = 0; s <= FM_NTOP; s++) {

@@ -226,6 +226,10 @@ static bool xr_lifecycle(xr_ctx *c)
 {
     static const char *const keys[] = { "on_poweroff", "on_reboot", "on_crash" };
     ir_lifecycle *dst[] = { &c->dom->on_poweroff, &c->dom->on_reboot, &c->dom->on_crash };
+    /* Xen's defaults */
+    c->dom->on_poweroff = IR_LIFE_DESTROY;
+    c->dom->on_reboot = IR_LIFE_RESTART;
+    c->dom->on_crash = IR_LIFE_RESTART;
     bool ok = true;
     for (size_t i = 0; i < 3; i++) {
         const xcfg_entry *e;
@@ -451,14 +455,26 @@ static bool xr_chr(xr_ctx *c, const xcfg_value *it, ir_chr_kind kind, int port)
     return none;
 }
 
-static bool xr_serial_item(xr_ctx *c, const xcfg_value *it)
+/* serial = "spec" or [ "spec", "none", "spec" ]: a list's index is the
+ * port ("none" keeps a port free). */
+static bool xr_serial(xr_ctx *c)
 {
-    int port = 0;
-    for (size_t i = 0; i < c->dom->ndevices; i++)
-        if (c->dom->devices[i].kind == IR_DEV_CHR &&
-            c->dom->devices[i].u.chr.kind == IR_CHRDEV_SERIAL)
-            port++;
-    return xr_chr(c, it, IR_CHRDEV_SERIAL, port);
+    const xcfg_entry *e = xr_get(c, "serial");
+    if (!e)
+        return true;
+    if (e->value->kind == XCFG_STRING)
+        return xr_chr(c, e->value, IR_CHRDEV_SERIAL, 0);
+    if (e->value->kind != XCFG_LIST)
+        return xr_type_error(c, e, e->value, "a string or a list of strings");
+    bool ok = true;
+    for (size_t i = 0; i < e->value->n; i++) {
+        const xcfg_value *it = e->value->items[i];
+        if (it->kind != XCFG_STRING)
+            ok = xr_type_error(c, e, it, "a list of strings");
+        else
+            ok = xr_chr(c, it, IR_CHRDEV_SERIAL, (int)i) && ok;
+    }
+    return ok;
 }
 
 static bool xr_parallel_item(xr_ctx *c, const xcfg_value *it)
@@ -656,7 +672,7 @@ static bool xr_devices(xr_ctx *c)
     ok = xr_each(c, "pci", xr_pci_item) && ok;
     ok = xr_graphics(c) && ok;
     ok = xr_spice(c) && ok;
-    ok = xr_each(c, "serial", xr_serial_item) && ok;
+    ok = xr_serial(c) && ok;
     ok = xr_each(c, "parallel", xr_parallel_item) && ok;
     if (c->dl == XEN_XL) {
         ok = xr_each(c, "channel", xr_channel_item) && ok;
