@@ -507,6 +507,10 @@ static bool lw_disk(lw_ctx *c, xmlNodePtr n, ir_device *dev)
     xmlNodePtr tgt = lw_child(c, n, "target");
     if (tgt) {
         disk->target_dev = lw_attr(c, tgt, "dev");
+        /* Xen-era documents wrote an HVM disk as 'ioemu:hda'; libvirt's
+         * parser dropped the prefix */
+        if (disk->target_dev && vc_str_has_prefix(disk->target_dev, "ioemu:"))
+            memmove(disk->target_dev, disk->target_dev + 6, strlen(disk->target_dev + 6) + 1);
         disk->target_bus = (ir_disk_bus)lw_enum(c, tgt, "bus", "disk bus", lw_ir_disk_bus);
         if (disk->target_dev && ir_disk_target_index(disk->target_dev) < 0)
             ok = lw_fail(c, tgt, "invalid disk target '%s'", disk->target_dev);
