@@ -5,6 +5,7 @@ set -e
 [ -n "$VIRTC_NO_DEPS" ] && exit 0
 PKGS="make gcc pkg-config flex bison libxml2-dev libxml2-utils libxslt1-dev xsltproc
       libcap-ng-dev libjson-c-dev qemu-system-x86 qemu-utils valgrind
+      pre-commit clang libclang-rt-14-dev
       libselinux1-dev libapparmor-dev"
 missing=""
 for p in $PKGS; do
