@@ -259,13 +259,15 @@ static void rt_cg_sleep_ms(long ms)
  * reaped can still count as populated for a moment. */
 static int rt_cg_rmdir(const char *dir)
 {
-    for (int i = 0; i < 100; i++) {
+    /* 1, 2, 4, 8, then 10 ms steps: about a second in all. */
+    for (long waited = 0, step = 1; waited < 1000; waited += step, step = step < 8 ? step * 2 : 10) {
         if (rmdir(dir) == 0 || errno == ENOENT)
             return 0;
         if (errno != EBUSY)
             return -1;
-        rt_cg_sleep_ms(10);
+        rt_cg_sleep_ms(step);
     }
+    errno = EBUSY;
     return -1;
 }
 

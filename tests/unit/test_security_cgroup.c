@@ -550,6 +550,22 @@ static void test_v1_parent_denies(const char *parent)
 
 /* v2: the programs of the ancestors still run: a device the parent's
  * program denies stays denied whatever the guest's allows. */
+/* A directory that is no cgroup cannot take the program. */
+static void test_bpf_attach_error(void)
+{
+    int fd = open("/tmp", O_RDONLY | O_DIRECTORY);
+    rt_dev_rules r;
+    rt_dev_rules_init(&r);
+    vc_diags d;
+    vc_diags_init(&d);
+    CHECK(rt_bpfdev_attach(&r, fd, &d) == -1 && d.n == 1 && d.v[0].code == VC_ERR_RUNTIME &&
+              vc_str_has_prefix(d.v[0].message, "cannot attach the cgroup device program "
+                                                "(bpf BPF_PROG_ATTACH): "),
+          "bpf: attaching to a directory that is not a cgroup is an error");
+    close(fd);
+    vc_diags_free(&d);
+}
+
 static void test_v2_parent_denies(const char *parent)
 {
     char *dir = make_parent("cgroup2", NULL, parent);
@@ -658,6 +674,7 @@ static void test_real(void)
         test_v2(prefix);
         test_v2_parent_denies(parent);
         test_concurrent(prefix, true);
+        test_bpf_attach_error();
     } else {
         printf("SKIP %s:v2: no cgroup2 hierarchy and none could be mounted\n", __FILE__);
     }
