@@ -460,12 +460,6 @@ static bool rt_cg_memory_limits(const rt_cg_place *p, const rt_cg_limits *l, vc_
 {
     unsigned long long hard = l->hard_limit_kib * 1024, soft = l->soft_limit_kib * 1024,
                        swap = l->swap_hard_limit_kib * 1024;
-    if (l->swap_hard_limit_kib && l->hard_limit_kib && swap < hard) {
-        vc_diag_add(d, VC_ERR_INVALID, VC_SEV_ERROR, (vc_loc){ 0 },
-                    "memtune: swap_hard_limit (%llu KiB) is below hard_limit (%llu KiB)",
-                    l->swap_hard_limit_kib, l->hard_limit_kib);
-        return false;
-    }
     if (!p->v2)   /* v1: memsw is memory + swap, written after the memory limit */
         return (!hard || rt_cg_write_ull(p->dir, "memory.limit_in_bytes", hard, d)) &&
                (!soft || rt_cg_write_ull(p->dir, "memory.soft_limit_in_bytes", soft, d)) &&
@@ -579,6 +573,28 @@ static bool rt_cg_setup_place(rt_cgroup *cg, rt_cg_place *p, const rt_cg_spec *s
     return !(p->roles & RT_CG_ROLE_CPU) || rt_cg_cpu_limits(p, &spec->limits, d);
 }
 
+/* Limits no controller would take, refused before anything is made. */
+static bool rt_cg_limits_ok(const rt_cg_limits *l, vc_diags *d)
+{
+    const char *why = NULL;
+    unsigned long long max_kib = ~0ULL / 1024;
+    if (l->hard_limit_kib > max_kib || l->soft_limit_kib > max_kib ||
+        l->swap_hard_limit_kib > max_kib)
+        why = "memtune: a limit is too large";
+    else if (l->swap_hard_limit_kib && l->hard_limit_kib &&
+             l->swap_hard_limit_kib < l->hard_limit_kib)
+        why = "memtune: swap_hard_limit (memory + swap) is below hard_limit";
+    else if (l->shares && (l->shares < 2 || l->shares > 262144))
+        why = "cputune: shares must be 2 to 262144";
+    else if (l->period_us && (l->period_us < 1000 || l->period_us > 1000000))
+        why = "cputune: period must be 1000 to 1000000 microseconds";
+    else if (l->quota_us > 0 && l->quota_us < 1000)
+        why = "cputune: quota must be at least 1000 microseconds (or negative: unlimited)";
+    if (why)
+        vc_diag_add(d, VC_ERR_INVALID, VC_SEV_ERROR, (vc_loc){ 0 }, "%s", why);
+    return !why;
+}
+
 /* A cgroup name is one path component. */
 static bool rt_cg_name_ok(const char *name)
 {
@@ -595,6 +611,8 @@ rt_cgroup *rt_cg_create(const rt_cg_spec *spec, const rt_cg_host *host, vc_diags
                     "'%s' cannot name a cgroup", spec->name ? spec->name : "");
         return NULL;
     }
+    if (!rt_cg_limits_ok(&spec->limits, d))
+        return NULL;
     rt_cgroup *cg = vc_xcalloc(1, sizeof(*cg));
     cg->prefix = vc_xstrdup(rt_cg_or(host->prefix, "virtc/qemu"));
     cg->bpf_fd = -1;
