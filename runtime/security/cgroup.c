@@ -204,8 +204,11 @@ static const char *rt_cg_or(const char *v, const char *dflt)
     return v ? v : dflt;
 }
 
-/* The Unix98 pty slaves (/dev/pts/N) are major 136: QEMU opens one after
- * /dev/ptmx for a <serial type='pty'>, so allowing ptmx allows them. */
+/* The Unix98 pty slaves (/dev/pts/N) are major 136. A pty QEMU makes for
+ * a <serial type='pty'> starts at /dev/ptmx; its slave is opened by path
+ * where the C library's openpty does so (without TIOCGPTPEER), and by
+ * whatever else in the guest's cgroup reopens it: allowing ptmx allows
+ * them. */
 enum { RT_CG_PTY_MAJOR = 136 };
 
 static bool rt_cg_resolve(const rt_cg_spec *spec, rt_dev_rules *rules, vc_diags *d)
