@@ -256,6 +256,10 @@ int rt_bpfdev_attach(const rt_dev_rules *rules, int dir_fd, vc_diags *d)
     attr.target_fd = (uint32_t)dir_fd;
     attr.attach_bpf_fd = (uint32_t)prog;
     attr.attach_type = BPF_CGROUP_DEVICE;
+    /* Programs of the ancestors (systemd's DevicePolicy, a container's)
+     * keep running next to ours, each able to deny: a guest never gets
+     * more than its supervisor's cgroup allows. */
+    attr.attach_flags = BPF_F_ALLOW_MULTI;
     if (rt_bpf(BPF_PROG_ATTACH, &attr) != 0) {
         vc_runtime_error(d, "cannot attach the cgroup device program (bpf BPF_PROG_ATTACH): %s",
                          strerror(errno));

@@ -288,39 +288,39 @@ static void rt_cg_rmdir_parents(const char *base, const char *prefix)
 
 /* mkdir of each level of BASE/PREFIX (existing ones are fine) and of the
  * guest's own (which must be new). A concurrent rt_cg_remove of another
- * guest may remove an empty parent between our two mkdirs: then again. */
+ * guest may remove an empty parent between two of our mkdirs (ENOENT):
+ * then again from the top. */
 static bool rt_cg_mkdirs(rt_cg_place *p, const char *prefix, vc_diags *d)
 {
+    char *rel = vc_xasprintf("%s/", prefix);
+    int err = 0;
     for (int attempt = 0; attempt < 5; attempt++) {
-        char *rel = vc_xstrdup(prefix);
-        bool ok = true;
-        for (char *s = rel; ok; s++) {
-            char c = *s;
-            if (c != '/' && c != '\0')
+        err = 0;
+        for (char *s = rel; *s && !err; s++) {
+            if (*s != '/')
                 continue;
             *s = '\0';
             char *dir = vc_xasprintf("%s/%s", p->base, rel);
             if (mkdir(dir, 0755) != 0 && errno != EEXIST)
-                ok = vc_runtime_error(d, "cannot create cgroup %s: %s", dir, strerror(errno));
+                err = errno;
             free(dir);
-            *s = c;
-            if (!c)
-                break;
+            *s = '/';
         }
-        free(rel);
-        if (!ok)
-            return false;
-        if (mkdir(p->dir, 0755) == 0) {
+        if (!err && mkdir(p->dir, 0755) == 0) {
             p->made = true;
-            return true;
+            break;
         }
-        if (errno == EEXIST)
-            return vc_runtime_error(d, "cgroup %s exists already (is a guest of that name "
-                                    "running?)", p->dir);
-        if (errno != ENOENT)
+        err = err ? err : errno;
+        if (err != ENOENT)
             break;
     }
-    return vc_runtime_error(d, "cannot create cgroup %s: %s", p->dir, strerror(errno));
+    free(rel);
+    if (p->made)
+        return true;
+    if (err == EEXIST)
+        return vc_runtime_error(d, "cgroup %s exists already (is a guest of that name "
+                                "running?)", p->dir);
+    return vc_runtime_error(d, "cannot create cgroup %s: %s", p->dir, strerror(err));
 }
 
 /* The place for hierarchy x, shared by the roles it serves. */
@@ -510,17 +510,37 @@ static bool rt_cg_cpu_limits(const rt_cg_place *p, const rt_cg_limits *l, vc_dia
     return ok;
 }
 
+/* A v1 cgroup can only allow what its parent allows (EPERM otherwise):
+ * under a supervisor whose own cgroup lacks a device (a container without
+ * /dev/kvm, say) the rule is dropped with a warning, and QEMU gets the
+ * same answer for it as the supervisor would. */
 static bool rt_cg_devices_v1(rt_cgroup *cg, const rt_cg_place *p, vc_diags *d)
 {
     if (!rt_cg_write(p->dir, "devices.deny", "a", d))
         return false;
+    size_t kept = 0;
     for (size_t i = 0; i < cg->rules.n; i++) {
         char *rule = rt_dev_rule_text(&cg->rules.v[i]);
-        bool ok = rt_cg_write(p->dir, "devices.allow", rule, d);
+        char *path = vc_xasprintf("%s/devices.allow", p->dir);
+        int fd = open(path, O_WRONLY | O_CLOEXEC);
+        size_t len = strlen(rule);
+        bool ok = fd >= 0 && write(fd, rule, len) == (ssize_t)len;
+        int err = errno;
+        if (fd >= 0)
+            close(fd);
+        if (ok)
+            cg->rules.v[kept++] = cg->rules.v[i];
+        else if (err == EPERM)
+            vc_warn_at(d, (vc_loc){ 0 }, "device %s is not allowed to the supervisor's own "
+                       "cgroup: left out of the guest's", rule);
+        else
+            vc_runtime_error(d, "cannot write '%s' to %s: %s", rule, path, strerror(err));
+        free(path);
         free(rule);
-        if (!ok)
+        if (!ok && err != EPERM)
             return false;
     }
+    cg->rules.n = kept;
     return true;
 }
 

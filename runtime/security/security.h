@@ -319,7 +319,8 @@ char *rt_aa_files_text(const rt_aa_spec *spec, vc_diags *d);
  * the profile with apparmor_parser -r; needs AppArmor enabled. */
 bool rt_aa_profile_load(const rt_aa_spec *spec, const char *template_text,
                         const char *dir, vc_diags *d);
-/* Unloads it (apparmor_parser -R) and removes both files. */
+/* Unloads it (apparmor_parser -R, when AppArmor is enabled) and removes
+ * both files; true when there was nothing to remove. */
 bool rt_aa_profile_unload(const char *uuid, const char *dir, vc_diags *d);
 /* In the child before execve: aa_change_onexec("libvirt-UUID"). 0 or -1. */
 int rt_aa_exec_profile(const char *profile);

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #include "../../runtime/security/security.h"
@@ -438,10 +439,6 @@ static bool have_cgroup2(void)
 
 static void test_v2(const char *prefix)
 {
-    if (!have_cgroup2()) {
-        printf("SKIP %s:v2: no cgroup2 hierarchy and none could be mounted\n", __FILE__);
-        return;
-    }
     rt_cg_host host = { .prefix = prefix, .no_v1 = true };
     rt_cg_spec spec = real_spec("g2");
     rt_cgroup *cg = create_in_mode(&spec, &host, RT_CG_DEV_BPF,
@@ -480,6 +477,157 @@ static void test_v2(const char *prefix)
     vc_diags_free(&d);
 }
 
+/* The directory PARENT of our own cgroup in the hierarchy mounted with
+ * fstype/option (as rt_cg_create finds it), made here. */
+static char *make_parent(const char *fstype, const char *option, const char *parent)
+{
+    char *mi = vc_read_file("/proc/self/mountinfo", NULL), *self = vc_read_file("/proc/self/cgroup", NULL);
+    char *found = NULL, *save = NULL;
+    for (char *l = mi ? strtok_r(mi, "\n", &save) : NULL; l && !found; l = strtok_r(NULL, "\n", &save)) {
+        char *sep = strstr(l, " - ");
+        char type[32], root[256], mnt[256], super[256];
+        if (!sep || sscanf(l, "%*s %*s %*s %255s %255s", root, mnt) != 2 ||
+            sscanf(sep, " - %31s %*s %255s", type, super) != 2 || strcmp(type, fstype) != 0 ||
+            (option && !strstr(super, option)))
+            continue;
+        /* our path in it, relative to the mount's root */
+        const char *want = option ? option : "";
+        char *s2 = NULL, *copy = vc_xstrdup(self ? self : "");
+        const char *rel = "/";
+        for (char *c = strtok_r(copy, "\n", &s2); c; c = strtok_r(NULL, "\n", &s2)) {
+            char *c1 = strchr(c, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+            if (c2 && (option ? strstr(c1, want) != NULL && c1 + 1 < c2 : c1 + 1 == c2)) {
+                rel = c2 + 1;
+                break;
+            }
+        }
+        size_t rl = strcmp(root, "/") == 0 ? 0 : strlen(root);
+        found = vc_xasprintf("%s%s/%s", mnt, strncmp(rel, root, rl) == 0 ? rel + rl : "", parent);
+        free(copy);
+    }
+    free(mi);
+    free(self);
+    if (found && mkdir(found, 0755) != 0) {
+        free(found);
+        found = NULL;
+    }
+    return found;
+}
+
+/* v1: a device the supervisor's own cgroup denies is left out, with a
+ * warning, instead of failing the start. */
+static void test_v1_parent_denies(const char *parent)
+{
+    char *dir = make_parent("cgroup", "devices", parent);
+    int fd = -1;
+    char *deny = dir ? vc_xasprintf("%s/devices.deny", dir) : NULL;
+    bool ok = deny && (fd = open(deny, O_WRONLY)) >= 0 && write(fd, "c 1:7 rwm", 9) == 9;
+    if (fd >= 0)
+        close(fd);
+    free(deny);
+    CHECK(ok, "v1 restricted parent: made, /dev/full denied there");
+    if (!ok)
+        return;
+    char *prefix = vc_xasprintf("%s/qemu", parent);
+    rt_cg_host host = { .prefix = prefix };
+    rt_cg_spec spec = real_spec("g3");
+    vc_diags d;
+    vc_diags_init(&d);
+    rt_cgroup *cg = rt_cg_create(&spec, &host, &d);
+    CHECK(cg && d.n == 1 && d.v[0].severity == VC_SEV_WARNING &&
+              strcmp(d.v[0].message, "device c 1:7 rw is not allowed to the supervisor's own "
+                                     "cgroup: left out of the guest's") == 0,
+          "v1 restricted parent: the denied device is a warning");
+    CHECK(cg && str_is(read_trimmed(rt_cg_dir(cg, "devices"), "devices.list"), "c 1:3 rw\nc 1:9 r") &&
+              rules_are(rt_cg_rules(cg), (const char *const[]){ "c 1:3 rw", "c 1:9 r", NULL }),
+          "v1 restricted parent: devices.list and the rules agree without it");
+    vc_diags_clear(&d);
+    CHECK(rt_cg_remove(cg, &d) && !exists(dir), "v1 restricted parent: all removed");
+    vc_diags_free(&d);
+    free(prefix);
+    free(dir);
+}
+
+/* v2: the programs of the ancestors still run: a device the parent's
+ * program denies stays denied whatever the guest's allows. */
+static void test_v2_parent_denies(const char *parent)
+{
+    char *dir = make_parent("cgroup2", NULL, parent);
+    int dfd = dir ? open(dir, O_RDONLY | O_DIRECTORY) : -1;
+    rt_dev_rules r;
+    rt_dev_rules_init(&r);
+    vc_diags d;
+    vc_diags_init(&d);
+    /* the parent allows /dev/full and /dev/urandom, not /dev/null */
+    rt_dev_rules_add_path(&r, "/dev/full", RT_DEV_READ | RT_DEV_WRITE, &d);
+    rt_dev_rules_add_path(&r, "/dev/urandom", RT_DEV_READ, &d);
+    int prog = dfd >= 0 ? rt_bpfdev_attach(&r, dfd, &d) : -1;
+    rt_dev_rules_free(&r);
+    if (dfd >= 0)
+        close(dfd);
+    CHECK(prog >= 0, "v2 restricted parent: made, its own program attached");
+    if (prog < 0) {
+        vc_diags_print(stdout, &d);
+        if (dir)
+            rmdir(dir);
+        free(dir);
+        vc_diags_free(&d);
+        return;
+    }
+    char *prefix = vc_xasprintf("%s/qemu", parent);
+    rt_cg_host host = { .prefix = prefix, .no_v1 = true };
+    rt_cg_spec spec = real_spec("g4");
+    rt_cgroup *cg = rt_cg_create(&spec, &host, &d);
+    CHECK(cg && str_is(probe_in(cg, opens),
+                       "/dev/null:EPERM /dev/zero:EPERM /dev/urandom:ok /dev/urandom:EPERM"),
+          "v2 restricted parent: the parent's denial holds inside the guest's cgroup");
+    CHECK(rt_cg_remove(cg, &d) && !exists(dir), "v2 restricted parent: all removed");
+    close(prog);
+    free(prefix);
+    free(dir);
+    vc_diags_free(&d);
+}
+
+/* Four supervisors creating and removing guests of their own under one
+ * prefix at once: the shared parents come and go between them, and every
+ * create still succeeds, every remove leaves nothing. */
+static void test_concurrent(const char *prefix, bool no_v1)
+{
+    enum { KIDS = 4, ROUNDS = 15 };
+    pid_t kids[KIDS];
+    fflush(stdout);   /* the children's exit would print it again */
+    for (int k = 0; k < KIDS; k++) {
+        kids[k] = fork();
+        if (kids[k] != 0)
+            continue;
+        rt_cg_host host = { .prefix = prefix, .no_v1 = no_v1 };
+        int failures = 0;
+        for (int i = 0; i < ROUNDS; i++) {
+            char *name = vc_xasprintf("c%d-%d", k, i);
+            rt_cg_spec spec = real_spec(name);
+            vc_diags d;
+            vc_diags_init(&d);
+            rt_cgroup *cg = rt_cg_create(&spec, &host, &d);
+            if (!cg || !rt_cg_remove(cg, &d)) {
+                vc_diags_print(stdout, &d);
+                failures++;
+            }
+            vc_diags_free(&d);
+            free(name);
+        }
+        fflush(stdout);
+        _exit(failures ? 1 : 0);
+    }
+    int bad = 0;
+    for (int k = 0; k < KIDS; k++) {
+        int st = 0;
+        waitpid(kids[k], &st, 0);
+        bad += !WIFEXITED(st) || WEXITSTATUS(st) != 0;
+    }
+    CHECK(bad == 0, no_v1 ? "v2: concurrent creates and removes under one prefix"
+                          : "v1: concurrent creates and removes under one prefix");
+}
+
 static void test_real(void)
 {
     if (geteuid() != 0) {
@@ -498,11 +646,22 @@ static void test_real(void)
         l = nl ? nl + 1 : NULL;
     }
     free(mi);
-    if (v1)
+    char *parent = vc_xasprintf("virtc-t-rtsec-%ld-par", (long)getpid());
+    if (v1) {
         test_v1(prefix);
-    else
+        test_v1_parent_denies(parent);
+        test_concurrent(prefix, false);
+    } else {
         printf("SKIP %s:v1: no cgroup v1 devices hierarchy on this host\n", __FILE__);
-    test_v2(prefix);
+    }
+    if (have_cgroup2()) {
+        test_v2(prefix);
+        test_v2_parent_denies(parent);
+        test_concurrent(prefix, true);
+    } else {
+        printf("SKIP %s:v2: no cgroup2 hierarchy and none could be mounted\n", __FILE__);
+    }
+    free(parent);
     free(prefix);
 }
 
