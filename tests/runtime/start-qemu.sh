@@ -205,6 +205,23 @@ sed "s|on_poweroff='destroy'|on_poweroff='explode'|" "$tmp/plan.xml" > "$tmp/bad
 rc=$?
 [ $rc -eq 1 ] && grep -q "bad-plan.xml:[0-9]*:[0-9]*: error: .*lifecycle" "$tmp/err" && gone "$g"
 ok $? "refused: a malformed plan, validated against plan.rng first" "rc=$rc $(cat "$tmp/err")"
+# an LSM the host does not run, named in qemu.conf or in a plan: refused
+for lsm in selinux apparmor; do
+    if "$virtc" plan --config /dev/null "$tmp/dom.xml" >/dev/null 2>&1 &&
+       printf 'security_driver = "%s"\n' "$lsm" > "$tmp/lsm.conf" &&
+       "$virtc" plan --config "$tmp/lsm.conf" "$tmp/dom.xml" >/dev/null 2>"$tmp/err"; then
+        echo "SKIP start/refused: security_driver $lsm: the host runs it"
+        continue
+    fi
+    grep -q "lsm.conf: error: security_driver '$lsm': .* is not enabled on this host" "$tmp/err"
+    ok $? "refused: qemu.conf naming $lsm on a host without it" "$(cat "$tmp/err")"
+    sed "s|<dac dynamic_ownership|<driver>$lsm</driver>\n    <dac dynamic_ownership|" "$tmp/plan.xml" > "$tmp/lsm-plan.xml"
+    "$virtc" start "$tmp/lsm-plan.xml" 2>"$tmp/err"
+    rc=$?
+    [ $rc -eq 3 ] && grep -q "security_driver '$lsm': .* is not enabled on this host" "$tmp/err" &&
+        gone "$g" && [ ! -e "/var/lib/virtc/qemu/domain-$g" ]
+    ok $? "refused: a plan naming $lsm on a host without it, nothing left" "rc=$rc $(cat "$tmp/err")"
+done
 "$virtc" start "$tmp/plan.xml" 2>"$tmp/err" && "$virtc" stop --force "$g" 2>>"$tmp/err"
 ok $? "plan: 'virtc start PLAN.xml' runs it" "$(cat "$tmp/err")"
 
