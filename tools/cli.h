@@ -23,6 +23,7 @@ typedef struct cli_verb {
 int cmd_validate(int argc, char **argv);
 int cmd_format(int argc, char **argv);
 int cmd_domxml_to_native(int argc, char **argv);
+int cmd_domxml_from_native(int argc, char **argv);
 int cmd_capabilities(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_start(int argc, char **argv);

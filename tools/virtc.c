@@ -8,6 +8,7 @@ static const cli_verb verbs[] = {
     { "validate", cmd_validate, "check documents against their schemas" },
     { "format", cmd_format, "print a domain document in canonical form" },
     { "domxml-to-native", cmd_domxml_to_native, "convert a domain to a native format" },
+    { "domxml-from-native", cmd_domxml_from_native, "read a native format back into a domain" },
     { "capabilities", cmd_capabilities, "print the host capabilities document" },
     { "plan", cmd_plan, "compile a domain into a launch plan" },
     { "start", cmd_start, "start a guest from a domain or a plan" },
