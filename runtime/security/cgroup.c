@@ -204,8 +204,11 @@ static const char *rt_cg_or(const char *v, const char *dflt)
     return v ? v : dflt;
 }
 
-/* The Unix98 pty slaves (/dev/pts/N) are major 136: QEMU opens one after
- * /dev/ptmx for a <serial type='pty'>, so allowing ptmx allows them. */
+/* The Unix98 pty slaves (/dev/pts/N) are major 136. A pty QEMU makes for
+ * a <serial type='pty'> starts at /dev/ptmx; its slave is opened by path
+ * where the C library's openpty does so (without TIOCGPTPEER), and by
+ * whatever else in the guest's cgroup reopens it: allowing ptmx allows
+ * them. */
 enum { RT_CG_PTY_MAJOR = 136 };
 
 static bool rt_cg_resolve(const rt_cg_spec *spec, rt_dev_rules *rules, vc_diags *d)
@@ -259,13 +262,15 @@ static void rt_cg_sleep_ms(long ms)
  * reaped can still count as populated for a moment. */
 static int rt_cg_rmdir(const char *dir)
 {
-    for (int i = 0; i < 100; i++) {
+    /* 1, 2, 4, 8, then 10 ms steps: about a second in all. */
+    for (long waited = 0, step = 1; waited < 1000; waited += step, step = step < 8 ? step * 2 : 10) {
         if (rmdir(dir) == 0 || errno == ENOENT)
             return 0;
         if (errno != EBUSY)
             return -1;
-        rt_cg_sleep_ms(10);
+        rt_cg_sleep_ms(step);
     }
+    errno = EBUSY;
     return -1;
 }
 
@@ -458,12 +463,6 @@ static bool rt_cg_memory_limits(const rt_cg_place *p, const rt_cg_limits *l, vc_
 {
     unsigned long long hard = l->hard_limit_kib * 1024, soft = l->soft_limit_kib * 1024,
                        swap = l->swap_hard_limit_kib * 1024;
-    if (l->swap_hard_limit_kib && l->hard_limit_kib && swap < hard) {
-        vc_diag_add(d, VC_ERR_INVALID, VC_SEV_ERROR, (vc_loc){ 0 },
-                    "memtune: swap_hard_limit (%llu KiB) is below hard_limit (%llu KiB)",
-                    l->swap_hard_limit_kib, l->hard_limit_kib);
-        return false;
-    }
     if (!p->v2)   /* v1: memsw is memory + swap, written after the memory limit */
         return (!hard || rt_cg_write_ull(p->dir, "memory.limit_in_bytes", hard, d)) &&
                (!soft || rt_cg_write_ull(p->dir, "memory.soft_limit_in_bytes", soft, d)) &&
@@ -577,6 +576,28 @@ static bool rt_cg_setup_place(rt_cgroup *cg, rt_cg_place *p, const rt_cg_spec *s
     return !(p->roles & RT_CG_ROLE_CPU) || rt_cg_cpu_limits(p, &spec->limits, d);
 }
 
+/* Limits no controller would take, refused before anything is made. */
+static bool rt_cg_limits_ok(const rt_cg_limits *l, vc_diags *d)
+{
+    const char *why = NULL;
+    unsigned long long max_kib = ~0ULL / 1024;
+    if (l->hard_limit_kib > max_kib || l->soft_limit_kib > max_kib ||
+        l->swap_hard_limit_kib > max_kib)
+        why = "memtune: a limit is too large";
+    else if (l->swap_hard_limit_kib && l->hard_limit_kib &&
+             l->swap_hard_limit_kib < l->hard_limit_kib)
+        why = "memtune: swap_hard_limit (memory + swap) is below hard_limit";
+    else if (l->shares && (l->shares < 2 || l->shares > 262144))
+        why = "cputune: shares must be 2 to 262144";
+    else if (l->period_us && (l->period_us < 1000 || l->period_us > 1000000))
+        why = "cputune: period must be 1000 to 1000000 microseconds";
+    else if (l->quota_us > 0 && l->quota_us < 1000)
+        why = "cputune: quota must be at least 1000 microseconds (or negative: unlimited)";
+    if (why)
+        vc_diag_add(d, VC_ERR_INVALID, VC_SEV_ERROR, (vc_loc){ 0 }, "%s", why);
+    return !why;
+}
+
 /* A cgroup name is one path component. */
 static bool rt_cg_name_ok(const char *name)
 {
@@ -593,6 +614,8 @@ rt_cgroup *rt_cg_create(const rt_cg_spec *spec, const rt_cg_host *host, vc_diags
                     "'%s' cannot name a cgroup", spec->name ? spec->name : "");
         return NULL;
     }
+    if (!rt_cg_limits_ok(&spec->limits, d))
+        return NULL;
     rt_cgroup *cg = vc_xcalloc(1, sizeof(*cg));
     cg->prefix = vc_xstrdup(rt_cg_or(host->prefix, "virtc/qemu"));
     cg->bpf_fd = -1;

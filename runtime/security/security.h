@@ -31,7 +31,8 @@
  *                              not enabled it
  *     rt_cg_create()           the cgroup, devices denied but the ACL,
  *                              limits set
- *     rt_mcs_reserve()         (sVirt) a category pair no live guest has
+ *     rt_mcs_scan_running(), rt_mcs_reserve()
+ *                              (sVirt) a category pair no live guest has
  *     rt_se_labels_compute()   the process / image / shared / read-only labels
  *     rt_se_relabel()          the exclusive disks etc., old labels kept
  *     rt_aa_profile_text(), rt_aa_files_text(), rt_aa_profile_load()
@@ -218,6 +219,12 @@ typedef unsigned (*rt_mcs_rand_fn)(void *ctx);
 bool rt_mcs_reserve(const char *dir, const rt_mcs_pair *used, size_t nused,
                     unsigned max_category, rt_mcs_rand_fn rand_fn, void *ctx,
                     rt_mcs_pair *out, vc_diags *d);
+/* The category pairs held by running processes: each PROC/PID/attr/current
+ * whose level is "s0:cA,cB" (guests of another manager, e.g. libvirt's),
+ * to pass as rt_mcs_reserve's used[]. proc_dir NULL is "/proc". Returns how
+ * many; *out is malloc'd (NULL when none). Unreadable entries (no SELinux,
+ * a process gone) are skipped. */
+size_t rt_mcs_scan_running(const char *proc_dir, rt_mcs_pair **out);
 /* Gives the pair back (removes its file when this process owns it). */
 bool rt_mcs_release(const char *dir, rt_mcs_pair pair, vc_diags *d);
 /* "c34,c44" (caller frees); and its parser (the category part of a label). */

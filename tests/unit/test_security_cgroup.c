@@ -241,6 +241,29 @@ static void test_fake_hierarchies(void)
               strstr(d.v[0].message, "neither a cgroup v1 'devices' hierarchy nor a cgroup2"),
           "no cgroup hierarchy: 'not supported on this host'");
 
+    static const struct {
+        rt_cg_limits l;
+        const char *want;
+    } bad_limits[] = {
+        { { .hard_limit_kib = 1048576, .swap_hard_limit_kib = 524288 },
+          "memtune: swap_hard_limit (memory + swap) is below hard_limit" },
+        { { .hard_limit_kib = ~0ULL }, "memtune: a limit is too large" },
+        { { .shares = 1 }, "cputune: shares must be 2 to 262144" },
+        { { .shares = 262145 }, "cputune: shares must be 2 to 262144" },
+        { { .period_us = 999 }, "cputune: period must be 1000 to 1000000 microseconds" },
+        { { .period_us = 1000001 }, "cputune: period must be 1000 to 1000000 microseconds" },
+        { { .quota_us = 999 }, "cputune: quota must be at least 1000 microseconds (or negative: unlimited)" },
+    };
+    for (size_t i = 0; i < VC_ARRAY_SIZE(bad_limits); i++) {
+        vc_diags_clear(&d);
+        rt_cg_spec s = spec;
+        s.limits = bad_limits[i].l;
+        char *name = vc_xasprintf("limits refused before anything is made: %s", bad_limits[i].want);
+        CHECK(!rt_cg_create(&s, &host, &d) && d.n == 1 && d.v[0].code == VC_ERR_INVALID &&
+                  strcmp(d.v[0].message, bad_limits[i].want) == 0,
+              name);
+        free(name);
+    }
     vc_diags_clear(&d);
     spec.name = "../x";
     cg = rt_cg_create(&spec, &host, &d);
@@ -550,6 +573,22 @@ static void test_v1_parent_denies(const char *parent)
 
 /* v2: the programs of the ancestors still run: a device the parent's
  * program denies stays denied whatever the guest's allows. */
+/* A directory that is no cgroup cannot take the program. */
+static void test_bpf_attach_error(void)
+{
+    int fd = open("/tmp", O_RDONLY | O_DIRECTORY);
+    rt_dev_rules r;
+    rt_dev_rules_init(&r);
+    vc_diags d;
+    vc_diags_init(&d);
+    CHECK(rt_bpfdev_attach(&r, fd, &d) == -1 && d.n == 1 && d.v[0].code == VC_ERR_RUNTIME &&
+              vc_str_has_prefix(d.v[0].message, "cannot attach the cgroup device program "
+                                                "(bpf BPF_PROG_ATTACH): "),
+          "bpf: attaching to a directory that is not a cgroup is an error");
+    close(fd);
+    vc_diags_free(&d);
+}
+
 static void test_v2_parent_denies(const char *parent)
 {
     char *dir = make_parent("cgroup2", NULL, parent);
@@ -658,6 +697,7 @@ static void test_real(void)
         test_v2(prefix);
         test_v2_parent_denies(parent);
         test_concurrent(prefix, true);
+        test_bpf_attach_error();
     } else {
         printf("SKIP %s:v2: no cgroup2 hierarchy and none could be mounted\n", __FILE__);
     }
