@@ -203,7 +203,7 @@ ok $? "plan: validates against plan.rng"
 sed "s|on_poweroff='destroy'|on_poweroff='explode'|" "$tmp/plan.xml" > "$tmp/bad-plan.xml"
 "$virtc" start "$tmp/bad-plan.xml" 2>"$tmp/err"
 rc=$?
-[ $rc -eq 1 ] && grep -q "bad-plan.xml:[0-9]*:[0-9]*: error: .*lifecycle" "$tmp/err" && gone "$g"
+[ $rc -eq 1 ] && grep -Eq "bad-plan.xml:[0-9]+:[0-9]+: error: .*(lifecycle|on_poweroff)" "$tmp/err" && gone "$g"
 ok $? "refused: a malformed plan, validated against plan.rng first" "rc=$rc $(cat "$tmp/err")"
 # an LSM the host does not run, named in qemu.conf or in a plan: refused
 for lsm in selinux apparmor; do
