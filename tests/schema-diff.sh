@@ -66,21 +66,11 @@ for kind in $kinds; do
     [ -r "$o" ] && [ -r "$v" ] || { echo "schema-diff $kind: no schema"; continue; }
     d=$tmp/$kind
     mkdir -p "$d"
-    $gen generate --schema "$o" --out "$d" --count "$count" --seed "$seed" --prefix lg >"$d/list"
-    $gen generate --schema "$v" --out "$d" --count "$count" --seed "$seed" --prefix vg >>"$d/list"
     if [ -f "$corpus/labels.tsv" ]; then
         awk -F'\t' -v k="$kind" '$2 == k { print $1 }' "$corpus/labels.tsv" |
-            sed "s|^|$corpus/|" >"$d/seeds"
-    else
-        : >"$d/seeds"
-    fi
-    cp "$d/list" "$d/gen"
-    if [ -s "$d/seeds" ]; then
-        $gen mutate --schema "$o" --out "$d" --count "$count" --seed "$seed" \
-            --prefix mc <"$d/seeds" >>"$d/list"
-    fi
-    $gen mutate --schema "$o" --out "$d" --count "$count" --seed "$seed" \
-        --prefix mg <"$d/gen" >>"$d/list"
+            sed "s|^|$corpus/|"
+    fi | $gen batch --schema "$o" --other "$v" --out "$d" --count "$count" --seed "$seed" \
+        >"$d/list" || { echo "schema-diff $kind: the generator failed" >&2; exit 2; }
     # the oracle: "FILE validates" / "FILE fails to validate" per file
     xargs -d '\n' xmllint --noout --relaxng "$o" <"$d/list" 2>&1 |
         sed -n 's/^\(.*\) validates$/\1/p' | sort >"$d/oracle-ok"
