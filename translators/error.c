@@ -1,6 +1,7 @@
 /* error.c: collecting and printing located diagnostics. */
 #include "error.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 
@@ -69,6 +70,23 @@ bool vc_error_at(vc_diags *d, vc_loc loc, const char *fmt, ...)
     vc_diag_vadd(d, VC_ERR_INVALID, VC_SEV_ERROR, loc, fmt, ap);
     va_end(ap);
     return false;
+}
+
+bool vc_read_error(vc_diags *d, const char *name, int err)
+{
+    vc_loc loc = { name, 1, 1 };
+    if (err == EFBIG)
+        return vc_error_at(d, loc, "%s", vc_read_strerror(err));
+    return vc_error_at(d, loc, "cannot read: %s", vc_read_strerror(err));
+}
+
+char *vc_read_doc(const char *path, const char *name, unsigned flags, size_t *len, vc_diags *d)
+{
+    int err;
+    char *s = vc_read_input(path, flags, len, &err);
+    if (!s)
+        vc_read_error(d, name ? name : path, err);
+    return s;
 }
 
 bool vc_runtime_error(vc_diags *d, const char *fmt, ...)

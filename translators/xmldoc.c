@@ -177,12 +177,9 @@ xmlDocPtr xml_doc_read_opts(const char *file, const char *data, size_t len, unsi
 xmlDocPtr xml_doc_read_file(const char *file, vc_diags *d)
 {
     size_t len;
-    char *data = vc_read_file(file, &len);
-    if (!data) {
-        vc_loc loc = { file, 0, 0 };
-        vc_diag_add(d, VC_ERR_INVALID, VC_SEV_ERROR, loc, "cannot read: %s", strerror(errno));
+    char *data = vc_read_doc(file, NULL, 0, &len, d);
+    if (!data)
         return NULL;
-    }
     xmlDocPtr doc = xml_doc_read(file, data, len, d);
     free(data);
     return doc;
