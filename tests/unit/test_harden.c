@@ -3,13 +3,17 @@
  * point 4), each failing before its fix: paths built from document strings,
  * reached without the schema (an IR from another front end).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "domain_xml.h"
 #include "qemu/argv.h"
 #include "qemu/caps.h"
+#include "qemu/probe.h"
 #include "util.h"
 #include "xmldoc.h"
 
@@ -78,10 +82,53 @@ static void test_name_traversal(void)
     vc_diags_free(&d);
 }
 
+/* A document's <emulator> is run to probe it only when it is a QEMU by
+ * name: a trusted file (ours, 0755, in a 0700 directory) named id is not. */
+static void test_probe_names(void)
+{
+    char *dir = vc_xstrdup("/tmp/virtc-t-harden-XXXXXX");
+    CHECK(mkdtemp(dir) != NULL, "probe names: a private directory");
+    char *id = vc_xasprintf("%s/id", dir);
+    char *qemu = vc_xasprintf("%s/qemu-system-x86_64", dir);
+    char *link = vc_xasprintf("%s/qemu-kvm", dir);
+    FILE *f = fopen(id, "w");
+    if (f) {
+        fputs("#!/bin/sh\nexit 0\n", f);
+        fclose(f);
+    }
+    chmod(id, 0755);
+    CHECK(symlink("id", qemu) == 0, "probe names: a link named like QEMU");
+    vc_diags d;
+    vc_diags_init(&d);
+    CHECK(!qemu_probe_trusted(id, &d) && diags_have(&d, "is not the name of a QEMU emulator") &&
+              diags_have(&d, "--caps"),
+          "a binary not named like QEMU is refused, pointing at --caps");
+    vc_diags_clear(&d);
+    CHECK(!qemu_probe_trusted(qemu, &d) && diags_have(&d, "'id' is not the name"),
+          "the name that counts is the file's the links lead to");
+    vc_diags_clear(&d);
+    CHECK(!qemu_probe_cached(id, &d) && vc_diags_code(&d) == VC_ERR_RUNTIME,
+          "the cached probe refuses it too");
+    vc_diags_clear(&d);
+    unlink(qemu);
+    rename(id, qemu);
+    CHECK(symlink("qemu-system-x86_64", link) == 0 && qemu_probe_trusted(link, &d) && d.n == 0,
+          "a QEMU's name (through a link named qemu-kvm) is trusted");
+    vc_diags_free(&d);
+    unlink(link);
+    unlink(qemu);
+    rmdir(dir);
+    free(link);
+    free(qemu);
+    free(id);
+    free(dir);
+}
+
 int main(void)
 {
     setenv("VIRTC_PROFILE_DIR", "translators/qemu/profiles", 0);
     setenv("VIRTC_SCHEMA_DIR", "schemas", 0);
     test_name_traversal();
+    test_probe_names();
     return check_done();
 }
