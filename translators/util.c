@@ -153,7 +153,9 @@ void vc_buf_xml_escape(vc_buf *b, const char *s, char quote, bool attr)
         case '\'': vc_buf_puts(b, quote == '\'' ? "&apos;" : "'"); break;
         case '"': vc_buf_puts(b, quote == '"' || quote == '\'' ? "&quot;" : "\""); break;
         case '\n': vc_buf_puts(b, attr ? "&#10;" : "\n"); break;
-        case '\r': vc_buf_puts(b, attr ? "&#13;" : "\r"); break;
+        /* A raw CR reads back as a newline, in text too (XML's end-of-line
+         * handling): only the reference keeps it. */
+        case '\r': vc_buf_puts(b, "&#13;"); break;
         case '\t': vc_buf_puts(b, attr ? "&#9;" : "\t"); break;
         default: vc_buf_putc(b, *s); break;
         }

@@ -42,7 +42,8 @@ void vc_buf_printf(vc_buf *b, const char *fmt, ...) __attribute__((format(printf
 void vc_buf_indent(vc_buf *b, int n);      /* n spaces */
 /* Appends s escaped for XML: as an attribute value quoted with quote
  * (attr true: newlines and tabs become character references, which a parser
- * would otherwise turn into spaces) or as text (attr false). */
+ * would otherwise turn into spaces) or as text (attr false). A carriage
+ * return is a reference in both (a parser reads a raw one as a newline). */
 void vc_buf_xml_escape(vc_buf *b, const char *s, char quote, bool attr);
 char *vc_buf_steal(vc_buf *b);             /* caller owns the string; b is reset */
 const char *vc_buf_str(const vc_buf *b);   /* never NULL */
