@@ -148,6 +148,25 @@ static bool fm_has_content(xmlNodePtr n)
 
 static void fm_node(vc_buf *b, xmlNodePtr n, int depth, char quote, bool pretty, fm_scope *scope);
 
+/* A namespace URI as the document wrote it: libxml2 keeps a '&' of a
+ * namespace declaration as the text "&#38;" (without entity substitution),
+ * which escaped again would read back as a different URI. */
+static void fm_ns_href(vc_buf *b, const char *href, char quote)
+{
+    vc_buf raw;
+    vc_buf_init(&raw);
+    for (const char *s = href; *s; s++) {
+        if (strncmp(s, "&#38;", 5) == 0) {
+            vc_buf_putc(&raw, '&');
+            s += 4;
+        } else {
+            vc_buf_putc(&raw, *s);
+        }
+    }
+    vc_buf_xml_escape(b, vc_buf_str(&raw), quote, true);
+    vc_buf_free(&raw);
+}
+
 static void fm_element(vc_buf *b, xmlNodePtr n, int depth, char quote, bool pretty,
                        fm_scope *scope)
 {
@@ -163,7 +182,7 @@ static void fm_element(vc_buf *b, xmlNodePtr n, int depth, char quote, bool pret
         if (ns->prefix)
             vc_buf_puts(b, (const char *)ns->prefix);
         vc_buf_printf(b, "=%c", quote);
-        vc_buf_xml_escape(b, (const char *)ns->href, quote, true);
+        fm_ns_href(b, (const char *)ns->href, quote);
         vc_buf_putc(b, quote);
         if (scope->n < (int)VC_ARRAY_SIZE(scope->prefix)) {
             scope->prefix[scope->n] = (const char *)ns->prefix;

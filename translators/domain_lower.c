@@ -1123,6 +1123,9 @@ static bool lw_devices_elem(lw_ctx *c, xmlNodePtr n)
 static bool lw_name(lw_ctx *c, xmlNodePtr n)
 {
     c->dom->name = lw_text(c, n);
+    /* libvirt's rule: the name names files (state directory, sockets). */
+    if (c->dom->name && strchr(c->dom->name, '/'))
+        return lw_fail(c, n, "domain name '%s' holds a '/'", c->dom->name);
     return true;
 }
 
