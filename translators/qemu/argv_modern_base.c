@@ -118,6 +118,32 @@ bool modern_xml_has(const ir_device *dev, const char *path)
     return has;
 }
 
+/* The first top-level element of that name the model kept verbatim. */
+const ir_fragment *modern_extra_find(const qemu_ctx *x, const char *name)
+{
+    size_t n = strlen(name);
+    for (size_t i = 0; i < x->dom->extra.n; i++) {
+        const char *xml = x->dom->extra.v[i].xml;
+        if (xml && xml[0] == '<' && strncmp(xml + 1, name, n) == 0 &&
+            strchr(" \t\r\n/>", xml[1 + n]))
+            return &x->dom->extra.v[i];
+    }
+    return NULL;
+}
+
+char *modern_fragment_text(const ir_fragment *f)
+{
+    vc_diags d;
+    vc_diags_init(&d);
+    xmlDocPtr doc = xml_doc_read("fragment", f->xml, strlen(f->xml), &d);
+    vc_diags_free(&d);
+    if (!doc)
+        return NULL;
+    char *t = xml_text(xmlDocGetRootElement(doc));
+    xmlFreeDoc(doc);
+    return t;
+}
+
 bool modern_is_x86(const qemu_ctx *x)
 {
     const char *a = x->dom->os.arch ? x->dom->os.arch : x->caps->arch;

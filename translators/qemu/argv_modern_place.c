@@ -154,6 +154,10 @@ static const ir_address *modern_dev_addr(const ir_device *dev)
     case IR_DEV_WATCHDOG: return &dev->u.watchdog.addr;
     case IR_DEV_MEMBALLOON: return &dev->u.memballoon.addr;
     case IR_DEV_RNG: return &dev->u.rng.addr;
+    case IR_DEV_IOMMU: return &dev->u.iommu.addr;
+    case IR_DEV_VSOCK: return &dev->u.vsock.addr;
+    case IR_DEV_PANIC: return &dev->u.panic.addr;
+    case IR_DEV_MEMORY: return &dev->u.memory.addr;
     default: return NULL;
     }
 }
@@ -198,6 +202,15 @@ static bool modern_wants_pci(const qemu_ctx *x, const ir_device *dev)
         return vc_streq(dev->u.input.bus, "virtio");
     case IR_DEV_CHR:
         return vc_streq(dev->u.chr.target_type, "pci-serial");
+    case IR_DEV_VSOCK:
+        return true;
+    case IR_DEV_IOMMU:
+        return vc_streq(dev->u.iommu.model, "virtio");
+    case IR_DEV_PANIC:
+        return vc_streq(dev->u.panic.model, "pvpanic");
+    case IR_DEV_MEMORY:
+        return vc_streq(dev->u.memory.model, "virtio-mem") ||
+               vc_streq(dev->u.memory.model, "virtio-pmem");
     default:
         return false;
     }
@@ -310,7 +323,7 @@ static void modern_plan_add(qemu_ctx *x, const ir_device *dev, modern_implicit i
 static const ir_device_kind modern_plan_order[] = {
     IR_DEV_FILESYSTEM, IR_DEV_INTERFACE, IR_DEV_SOUND, IR_DEV_CONTROLLER, IR_DEV_DISK,
     IR_DEV_HOSTDEV, IR_DEV_MEMBALLOON, IR_DEV_RNG, IR_DEV_WATCHDOG, IR_DEV_VIDEO,
-    IR_DEV_INPUT, IR_DEV_CHR,
+    IR_DEV_INPUT, IR_DEV_CHR, IR_DEV_IOMMU, IR_DEV_VSOCK, IR_DEV_MEMORY, IR_DEV_PANIC,
 };
 
 bool modern_is_primary_video(const qemu_ctx *x, const ir_device *dev)
@@ -663,6 +676,10 @@ bool modern_place(qemu_ctx *x)
             m->primary_video = (int)i;
         if (d->kind == IR_DEV_VIDEO && d->u.video.primary)
             m->primary_video = (int)i;
+        if (d->kind == IR_DEV_IOMMU && d->u.iommu.intremap == IR_TRI_YES)
+            m->irqchip_split = true;
+        if (d->kind == IR_DEV_PANIC && vc_streq(d->u.panic.model, "hyperv"))
+            m->hv_crash = true;
     }
     if (m->first_rootport == 0)
         m->first_rootport = 1;

@@ -76,6 +76,7 @@ struct qemu_modern {
     int nconsole;
     int nsound, ninput, nhostdev, nnet, nvideo, nchannel, nparallel, nrng, nfs;
     int nbackend;             /* block nodes of SCSI host devices, after the disks' */
+    int ntpm;
     int primary_video;        /* device index of the primary video; -1 none */
     const ir_device *devices0; /* the document's devices (slot_ix is per device) */
     int *ctl_index;           /* per device: a controller's index (libvirt's
@@ -85,6 +86,8 @@ struct qemu_modern {
     unsigned *usb_ord;        /* per device on the USB bus: 1, 2, ... */
     unsigned usb_ports;       /* ports of USB bus 0; 0 when unknown */
     unsigned char fnmask[256 * 32]; /* functions taken per bus*32+slot (placed slots) */
+    bool hv_crash;            /* a Hyper-V panic notifier: -cpu ...,hv-crash */
+    bool irqchip_split;       /* an IOMMU remaps interrupts: kernel_irqchip=split */
     unsigned default_audio;   /* the backend sound devices and displays use
                                * when they name none; 0: no backend */
     const char *implicit_audio; /* the backend's driver when the document has
@@ -106,6 +109,10 @@ bool modern_is_x86(const qemu_ctx *x);
  * device element; the first child of each name), NULL when absent; and
  * whether that element is there. */
 char *modern_xml_attr(const ir_device *dev, const char *path, const char *attr);
+/* A top-level element kept verbatim (dom->extra) by name, NULL when none;
+ * the text it holds (allocated, NULL when empty or unreadable). */
+const ir_fragment *modern_extra_find(const qemu_ctx *x, const char *name);
+char *modern_fragment_text(const ir_fragment *f);
 bool modern_xml_has(const ir_device *dev, const char *path);
 
 /* USB controller models; a companion shares its EHCI's bus and slot. */
@@ -208,6 +215,14 @@ bool modern_fdc(qemu_ctx *x);
 /* argv_modern_net.c, argv_modern_chr.c */
 bool modern_interface(qemu_ctx *x, const ir_device *dev);
 bool modern_chr(qemu_ctx *x, const ir_device *dev);
+
+/* argv_modern_platform.c */
+bool modern_iommu_intel(qemu_ctx *x);
+bool modern_iommu(qemu_ctx *x, const ir_device *dev);
+bool modern_tpm(qemu_ctx *x, const ir_device *dev);
+bool modern_panic(qemu_ctx *x, const ir_device *dev);
+bool modern_genid(qemu_ctx *x);
+bool modern_vsock(qemu_ctx *x, const ir_device *dev);
 
 /* argv_modern_devices.c */
 bool modern_filesystem(qemu_ctx *x, const ir_device *dev);
