@@ -101,7 +101,7 @@ static bool modern_caps_probed(const qemu_ctx *x)
 }
 
 /* Top-level elements the model keeps verbatim and this generation reads. */
-static const char *const modern_extra_read[] = { "genid" };
+static const char *const modern_extra_read[] = { "genid", "memoryBacking", "numatune" };
 
 static bool modern_extra(qemu_ctx *x)
 {
@@ -121,6 +121,10 @@ static bool modern_machine(qemu_ctx *x)
     vc_buf_puts(&b, ",usb=off");
     if (m->irqchip_split)
         vc_buf_puts(&b, ",kernel_irqchip=split");
+    if (m->nvdimm)
+        vc_buf_puts(&b, ",nvdimm=on");
+    if (m->pc_ram.type)
+        vc_buf_puts(&b, ",memory-backend=pc.ram");
     const ir_feature *vmport = ir_domain_feature(dom, "vmport");
     if (vmport && vmport->state)
         vc_buf_printf(&b, ",vmport=%s", strcmp(vmport->state, "off") == 0 ? "off" : "on");
@@ -202,7 +206,7 @@ static bool modern_memory(qemu_ctx *x)
         return qemu_error(x, dom->pos, "the domain has no memory size");
     vc_buf b;
     vc_buf_init(&b);
-    vc_buf_printf(&b, "size=%lluk", modern_mib_align(dom->memory_kib));
+    vc_buf_printf(&b, "size=%lluk", modern_mib_align(x->modern->ram_kib));
     if (dom->max_memory_kib) {
         if (dom->max_memory_kib < dom->memory_kib) {
             vc_buf_free(&b);
@@ -482,6 +486,7 @@ const qemu_dev_fn qemu_modern_dev[IR_DEV_LAST] = {
     [IR_DEV_IOMMU] = modern_iommu,
     [IR_DEV_VSOCK] = modern_vsock,
     [IR_DEV_PANIC] = modern_panic,
+    [IR_DEV_MEMORY] = modern_memory_dev,
 };
 
 const qemu_section qemu_modern_sections[] = {
@@ -491,7 +496,9 @@ const qemu_section qemu_modern_sections[] = {
     QEMU_SEC(modern_machine),
     QEMU_SEC(modern_cpu),
     QEMU_SEC(modern_memory),
+    QEMU_SEC(modern_ram_whole),
     QEMU_SEC(modern_smp),
+    QEMU_SEC(modern_numa),
     QEMU_SEC(modern_uuid),
     QEMU_SEC(modern_genid),
     QEMU_SEC(modern_monitor),
@@ -504,6 +511,7 @@ const qemu_section qemu_modern_sections[] = {
     QEMU_DEV(IR_DEV_IOMMU, NULL),
     QEMU_DEV(IR_DEV_CONTROLLER, NULL),
     QEMU_SEC(modern_controllers_implicit),
+    QEMU_DEV(IR_DEV_MEMORY, NULL),
     QEMU_SEC(modern_fdc),
     QEMU_DEV(IR_DEV_DISK, NULL),
     QEMU_DEV(IR_DEV_FILESYSTEM, NULL),

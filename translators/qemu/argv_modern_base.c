@@ -18,6 +18,12 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+static void modern_ram_clear(modern_ram *r)
+{
+    free(r->mem_path);
+    free(r->host_nodes);
+}
+
 void qemu_modern_free(qemu_modern *m)
 {
     if (!m)
@@ -31,6 +37,16 @@ void qemu_modern_free(qemu_modern *m)
     free(m->slot_ix);
     free(m->usb_ord);
     free(m->doc_rp);
+    modern_ram_clear(&m->pc_ram);
+    for (size_t i = 0; i < m->ncells; i++) {
+        free(m->cells[i].cpus);
+        modern_ram_clear(&m->cells[i].ram);
+    }
+    free(m->cells);
+    if (m->memdevs)
+        for (size_t i = 0; m->devices0 && i < m->nmemdevs; i++)
+            modern_ram_clear(&m->memdevs[i].ram);
+    free(m->memdevs);
     free(m);
 }
 
