@@ -415,10 +415,16 @@ bool qemu_other(qemu_ctx *x, const ir_device *dev)
 
 bool qemu_extra(qemu_ctx *x)
 {
+    return qemu_extra_except(x, NULL, 0);
+}
+
+bool qemu_extra_except(qemu_ctx *x, const char *const *read, size_t nread)
+{
     for (size_t i = 0; i < x->dom->extra.n; i++) {
         char *name = qemu_fragment_name(x->dom->extra.v[i].xml);
-        qemu_warn(x, x->dom->extra.v[i].pos, "element <%s> is not modelled; not converted",
-                  name);
+        if (!qemu_str_in(name, read, nread))
+            qemu_warn(x, x->dom->extra.v[i].pos, "element <%s> is not modelled; not converted",
+                      name);
         free(name);
     }
     return true;

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 /* ---- small helpers ---------------------------------------------------------- */
 
@@ -92,6 +93,21 @@ static bool modern_hpet_off(const qemu_ctx *x)
     return false;
 }
 
+/* Capabilities probed from this host's binary describe this host; a named
+ * profile keeps saying what its QEMU offered wherever it is read. */
+static bool modern_caps_probed(const qemu_ctx *x)
+{
+    return x->caps->binary && vc_streq(x->caps->name, x->caps->binary);
+}
+
+/* Top-level elements the model keeps verbatim and this generation reads. */
+static const char *const modern_extra_read[] = { "genid", "memoryBacking", "numatune" };
+
+static bool modern_extra(qemu_ctx *x)
+{
+    return qemu_extra_except(x, modern_extra_read, VC_ARRAY_SIZE(modern_extra_read));
+}
+
 static bool modern_machine(qemu_ctx *x)
 {
     const ir_domain *dom = x->dom;
@@ -103,6 +119,12 @@ static bool modern_machine(qemu_ctx *x)
     else
         vc_buf_puts(&b, "pc");
     vc_buf_puts(&b, ",usb=off");
+    if (m->irqchip_split)
+        vc_buf_puts(&b, ",kernel_irqchip=split");
+    if (m->nvdimm)
+        vc_buf_puts(&b, ",nvdimm=on");
+    if (m->pc_ram.type)
+        vc_buf_puts(&b, ",memory-backend=pc.ram");
     const ir_feature *vmport = ir_domain_feature(dom, "vmport");
     if (vmport && vmport->state)
         vc_buf_printf(&b, ",vmport=%s", strcmp(vmport->state, "off") == 0 ? "off" : "on");
@@ -114,6 +136,10 @@ static bool modern_machine(qemu_ctx *x)
     case IR_VIRT_KVM:
         if (!x->caps->accel_kvm)
             ok = qemu_unsupported(x, dom->pos, "domain type 'kvm' (no KVM accelerator)");
+        else if (modern_caps_probed(x) && access("/dev/kvm", R_OK | W_OK) != 0)
+            ok = qemu_error(x, dom->pos, "emulator %s does not support virt type 'kvm' on "
+                            "this host: /dev/kvm is not usable (use type='qemu')",
+                            qemu_str_or(x->caps->binary, "?"));
         vc_buf_puts(&b, ",accel=kvm");
         qemu_resource_add(x, "/dev/kvm", QEMU_RES_CHARDEV, false);
         break;
@@ -131,6 +157,24 @@ static bool modern_machine(qemu_ctx *x)
     return ok;
 }
 
+/* CPU flags devices ask for: a Hyper-V panic notifier is the hv-crash
+ * enlightenment. They go on the -cpu just written, or on QEMU's default
+ * model when the document names none. */
+static bool modern_cpu_flags(qemu_ctx *x)
+{
+    if (!x->modern->hv_crash)
+        return true;
+    vc_strv *argv = &x->launch->argv;
+    if (argv->n >= 2 && strcmp(argv->v[argv->n - 2], "-cpu") == 0) {
+        char *old = argv->v[argv->n - 1];
+        argv->v[argv->n - 1] = vc_xasprintf("%s,hv-crash", old);
+        free(old);
+    } else {
+        qemu_arg2(x, "-cpu", modern_is_x86(x) ? "qemu64,hv-crash" : "max,hv-crash");
+    }
+    return true;
+}
+
 static bool modern_cpu(qemu_ctx *x)
 {
     const ir_domain *dom = x->dom;
@@ -144,9 +188,9 @@ static bool modern_cpu(qemu_ctx *x)
             qemu_warn(x, dom->pos, "CPU mode '%s' needs KVM; a TCG guest gets the 'max' CPU",
                       mode);
         qemu_arg2(x, "-cpu", model);
-        return true;
+        return modern_cpu_flags(x);
     }
-    return qemu_cpu_custom(x);
+    return qemu_cpu_custom(x) && modern_cpu_flags(x);
 }
 
 /* Memory in KiB rounded up to a MiB, as libvirt aligns it. */
@@ -162,7 +206,7 @@ static bool modern_memory(qemu_ctx *x)
         return qemu_error(x, dom->pos, "the domain has no memory size");
     vc_buf b;
     vc_buf_init(&b);
-    vc_buf_printf(&b, "size=%lluk", modern_mib_align(dom->memory_kib));
+    vc_buf_printf(&b, "size=%lluk", modern_mib_align(x->modern->ram_kib));
     if (dom->max_memory_kib) {
         if (dom->max_memory_kib < dom->memory_kib) {
             vc_buf_free(&b);
@@ -438,6 +482,11 @@ const qemu_dev_fn qemu_modern_dev[IR_DEV_LAST] = {
     [IR_DEV_RNG] = modern_rng,
     [IR_DEV_OTHER] = qemu_other,
     [IR_DEV_AUDIO] = modern_audio,
+    [IR_DEV_TPM] = modern_tpm,
+    [IR_DEV_IOMMU] = modern_iommu,
+    [IR_DEV_VSOCK] = modern_vsock,
+    [IR_DEV_PANIC] = modern_panic,
+    [IR_DEV_MEMORY] = modern_memory_dev,
 };
 
 const qemu_section qemu_modern_sections[] = {
@@ -447,16 +496,22 @@ const qemu_section qemu_modern_sections[] = {
     QEMU_SEC(modern_machine),
     QEMU_SEC(modern_cpu),
     QEMU_SEC(modern_memory),
+    QEMU_SEC(modern_ram_whole),
     QEMU_SEC(modern_smp),
+    QEMU_SEC(modern_numa),
     QEMU_SEC(modern_uuid),
+    QEMU_SEC(modern_genid),
     QEMU_SEC(modern_monitor),
     QEMU_SEC(modern_clock),
     QEMU_SEC(modern_lifecycle),
     QEMU_SEC(modern_features),
     QEMU_SEC(modern_boot),
+    QEMU_SEC(modern_iommu_intel),
     QEMU_SEC(modern_controllers_pre),
+    QEMU_DEV(IR_DEV_IOMMU, NULL),
     QEMU_DEV(IR_DEV_CONTROLLER, NULL),
     QEMU_SEC(modern_controllers_implicit),
+    QEMU_DEV(IR_DEV_MEMORY, NULL),
     QEMU_SEC(modern_fdc),
     QEMU_DEV(IR_DEV_DISK, NULL),
     QEMU_DEV(IR_DEV_FILESYSTEM, NULL),
@@ -465,6 +520,7 @@ const qemu_section qemu_modern_sections[] = {
     QEMU_CHR(IR_CHRDEV_PARALLEL, NULL),
     QEMU_CHR(IR_CHRDEV_CONSOLE, NULL),
     QEMU_CHR(IR_CHRDEV_CHANNEL, NULL),
+    QEMU_DEV(IR_DEV_TPM, NULL),
     QEMU_DEV(IR_DEV_INPUT, NULL),
     QEMU_DEV(IR_DEV_AUDIO, modern_audio_implicit),
     QEMU_DEV(IR_DEV_GRAPHICS, NULL),
@@ -475,8 +531,10 @@ const qemu_section qemu_modern_sections[] = {
     QEMU_DEV(IR_DEV_MEMBALLOON, modern_memballoon_none),
     QEMU_DEV(IR_DEV_RNG, NULL),
     QEMU_DEV(IR_DEV_OTHER, NULL),
-    QEMU_SEC(qemu_extra),
+    QEMU_SEC(modern_extra),
     QEMU_SEC(modern_sandbox),
+    QEMU_DEV(IR_DEV_PANIC, NULL),
+    QEMU_DEV(IR_DEV_VSOCK, NULL),
     QEMU_SEC(qemu_cmdline),
 };
 

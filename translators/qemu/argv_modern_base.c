@@ -18,6 +18,12 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+static void modern_ram_clear(modern_ram *r)
+{
+    free(r->mem_path);
+    free(r->host_nodes);
+}
+
 void qemu_modern_free(qemu_modern *m)
 {
     if (!m)
@@ -31,6 +37,16 @@ void qemu_modern_free(qemu_modern *m)
     free(m->slot_ix);
     free(m->usb_ord);
     free(m->doc_rp);
+    modern_ram_clear(&m->pc_ram);
+    for (size_t i = 0; i < m->ncells; i++) {
+        free(m->cells[i].cpus);
+        modern_ram_clear(&m->cells[i].ram);
+    }
+    free(m->cells);
+    if (m->memdevs)
+        for (size_t i = 0; m->devices0 && i < m->nmemdevs; i++)
+            modern_ram_clear(&m->memdevs[i].ram);
+    free(m->memdevs);
     free(m);
 }
 
@@ -116,6 +132,32 @@ bool modern_xml_has(const ir_device *dev, const char *path)
     bool has = doc && modern_xml_walk(xmlDocGetRootElement(doc), path) != NULL;
     xmlFreeDoc(doc);
     return has;
+}
+
+/* The first top-level element of that name the model kept verbatim. */
+const ir_fragment *modern_extra_find(const qemu_ctx *x, const char *name)
+{
+    size_t n = strlen(name);
+    for (size_t i = 0; i < x->dom->extra.n; i++) {
+        const char *xml = x->dom->extra.v[i].xml;
+        if (xml && xml[0] == '<' && strncmp(xml + 1, name, n) == 0 &&
+            strchr(" \t\r\n/>", xml[1 + n]))
+            return &x->dom->extra.v[i];
+    }
+    return NULL;
+}
+
+char *modern_fragment_text(const ir_fragment *f)
+{
+    vc_diags d;
+    vc_diags_init(&d);
+    xmlDocPtr doc = xml_doc_read("fragment", f->xml, strlen(f->xml), &d);
+    vc_diags_free(&d);
+    if (!doc)
+        return NULL;
+    char *t = xml_text(xmlDocGetRootElement(doc));
+    xmlFreeDoc(doc);
+    return t;
 }
 
 bool modern_is_x86(const qemu_ctx *x)

@@ -14,9 +14,12 @@
  * pcie.0 slot 1 and every other device gets its own pcie-root-port.
  */
 #include "argv_modern_priv.h"
+#include "../xmldoc.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ---- PCI address plan ------------------------------------------------------- */
 
@@ -154,6 +157,10 @@ static const ir_address *modern_dev_addr(const ir_device *dev)
     case IR_DEV_WATCHDOG: return &dev->u.watchdog.addr;
     case IR_DEV_MEMBALLOON: return &dev->u.memballoon.addr;
     case IR_DEV_RNG: return &dev->u.rng.addr;
+    case IR_DEV_IOMMU: return &dev->u.iommu.addr;
+    case IR_DEV_VSOCK: return &dev->u.vsock.addr;
+    case IR_DEV_PANIC: return &dev->u.panic.addr;
+    case IR_DEV_MEMORY: return &dev->u.memory.addr;
     default: return NULL;
     }
 }
@@ -198,6 +205,15 @@ static bool modern_wants_pci(const qemu_ctx *x, const ir_device *dev)
         return vc_streq(dev->u.input.bus, "virtio");
     case IR_DEV_CHR:
         return vc_streq(dev->u.chr.target_type, "pci-serial");
+    case IR_DEV_VSOCK:
+        return true;
+    case IR_DEV_IOMMU:
+        return vc_streq(dev->u.iommu.model, "virtio");
+    case IR_DEV_PANIC:
+        return vc_streq(dev->u.panic.model, "pvpanic");
+    case IR_DEV_MEMORY:
+        return vc_streq(dev->u.memory.model, "virtio-mem") ||
+               vc_streq(dev->u.memory.model, "virtio-pmem");
     default:
         return false;
     }
@@ -310,7 +326,7 @@ static void modern_plan_add(qemu_ctx *x, const ir_device *dev, modern_implicit i
 static const ir_device_kind modern_plan_order[] = {
     IR_DEV_FILESYSTEM, IR_DEV_INTERFACE, IR_DEV_SOUND, IR_DEV_CONTROLLER, IR_DEV_DISK,
     IR_DEV_HOSTDEV, IR_DEV_MEMBALLOON, IR_DEV_RNG, IR_DEV_WATCHDOG, IR_DEV_VIDEO,
-    IR_DEV_INPUT, IR_DEV_CHR,
+    IR_DEV_INPUT, IR_DEV_CHR, IR_DEV_IOMMU, IR_DEV_VSOCK, IR_DEV_MEMORY, IR_DEV_PANIC,
 };
 
 bool modern_is_primary_video(const qemu_ctx *x, const ir_device *dev)
@@ -610,6 +626,7 @@ static void modern_place_ctls(qemu_ctx *x)
 static bool modern_on_usb(const ir_device *d);
 static void modern_place_usb(qemu_ctx *x);
 static void modern_place_audio(qemu_ctx *x);
+static void modern_place_memory(qemu_ctx *x);
 
 /* The functions in use per slot, so function 0 knows it shares its slot. */
 static void modern_place_fns(qemu_modern *m)
@@ -663,6 +680,10 @@ bool modern_place(qemu_ctx *x)
             m->primary_video = (int)i;
         if (d->kind == IR_DEV_VIDEO && d->u.video.primary)
             m->primary_video = (int)i;
+        if (d->kind == IR_DEV_IOMMU && d->u.iommu.intremap == IR_TRI_YES)
+            m->irqchip_split = true;
+        if (d->kind == IR_DEV_PANIC && vc_streq(d->u.panic.model, "hyperv"))
+            m->hv_crash = true;
     }
     if (m->first_rootport == 0)
         m->first_rootport = 1;
@@ -677,6 +698,7 @@ bool modern_place(qemu_ctx *x)
     modern_place_fns(m);
     modern_place_usb(x);
     modern_place_audio(x);
+    modern_place_memory(x);
     return ok;
 }
 
@@ -777,4 +799,336 @@ unsigned modern_audio_id(const qemu_ctx *x, const ir_device *dev)
         ret = (unsigned)v;
     free(id);
     return ret;
+}
+
+/* ---- guest memory ------------------------------------------------------------------- */
+
+/* The top-level element kept verbatim, parsed; NULL when absent. */
+static xmlDocPtr modern_extra_doc(const qemu_ctx *x, const char *name)
+{
+    const ir_fragment *f = modern_extra_find(x, name);
+    if (!f)
+        return NULL;
+    vc_diags d;
+    vc_diags_init(&d);
+    xmlDocPtr doc = xml_doc_read("fragment", f->xml, strlen(f->xml), &d);
+    vc_diags_free(&d);
+    return doc;
+}
+
+/* A nodeset ("1-2,5-7,^6") as QEMU's ranges ("1-2,5,7"); NULL when empty
+ * or malformed. Nodes past 1023 are beyond any host. */
+static char *modern_nodeset(const char *s)
+{
+    enum { MAXN = 1024 };
+    unsigned char on[MAXN] = { 0 };
+    char *copy = vc_xstrdup(s), *save = NULL;
+    bool ok = s != NULL;
+    for (char *t = copy ? strtok_r(copy, ",", &save) : NULL; t && ok;
+         t = strtok_r(NULL, ",", &save)) {
+        bool neg = *t == '^';
+        unsigned long long a, b;
+        char *dash = strchr(t + neg, '-');
+        if (dash) {
+            *dash = '\0';
+            ok = vc_parse_ull(t + neg, 10, &a) && vc_parse_ull(dash + 1, 10, &b) && a <= b;
+        } else {
+            ok = vc_parse_ull(t + neg, 10, &a);
+            b = a;
+        }
+        ok = ok && b < MAXN;
+        for (unsigned long long n = a; ok && n <= b; n++)
+            on[n] = !neg;
+    }
+    free(copy);
+    if (!ok)
+        return NULL;
+    vc_buf out;
+    vc_buf_init(&out);
+    for (unsigned n = 0; n < MAXN; n++) {
+        if (!on[n])
+            continue;
+        unsigned e = n;
+        while (e + 1 < MAXN && on[e + 1])
+            e++;
+        vc_buf_printf(&out, out.len ? ",%u" : "%u", n);
+        if (e > n)
+            vc_buf_printf(&out, "-%u", e);
+        n = e;
+    }
+    return out.len ? vc_buf_steal(&out) : (vc_buf_free(&out), NULL);
+}
+
+static bool modern_nodeset_has(const char *nodeset, unsigned id)
+{
+    char *set = modern_nodeset(nodeset);
+    bool has = false;
+    char *save = NULL;
+    for (char *t = set ? strtok_r(set, ",", &save) : NULL; t && !has;
+         t = strtok_r(NULL, ",", &save)) {
+        unsigned a = 0, b = 0;
+        if (sscanf(t, "%u-%u", &a, &b) != 2)
+            b = a;
+        has = id >= a && id <= b;
+    }
+    free(set);
+    return has;
+}
+
+/* numatune modes as QEMU's backend policies (restrictive: the host's
+ * cgroup does it, no policy on the backend). */
+static const char *modern_numa_policy(const char *mode)
+{
+    if (!mode || strcmp(mode, "strict") == 0)
+        return "bind";
+    if (strcmp(mode, "preferred") == 0)
+        return "preferred";
+    if (strcmp(mode, "interleave") == 0)
+        return "interleave";
+    return NULL;
+}
+
+/* The hugepage size (KiB; 1 when the default) <memoryBacking> gives the
+ * cell `cell` (-1: RAM without cells); 0 when its RAM is not on hugepages. */
+static unsigned long long modern_hugepages(xmlNodePtr mb, int cell)
+{
+    xmlNodePtr hp = mb ? xml_child(mb, "hugepages") : NULL;
+    if (!hp)
+        return 0;
+    unsigned long long dflt = 0, pick = 0;
+    bool any = false;
+    for (xmlNodePtr p = hp->children; p; p = p->next) {
+        if (p->type != XML_ELEMENT_NODE || strcmp((const char *)p->name, "page") != 0)
+            continue;
+        any = true;
+        char *size = xml_prop(p, "size"), *unit = xml_prop(p, "unit"), *ns = xml_prop(p, "nodeset");
+        unsigned long long v = 0, scale = 1024, kib = 1;
+        if (size && vc_parse_ull(size, 10, &v) && ir_unit_scale(unit, 1024, &scale))
+            ir_bytes_to_kib(v, scale, &kib);
+        if (!ns && !dflt)
+            dflt = kib;
+        else if (ns && cell >= 0 && !pick && modern_nodeset_has(ns, (unsigned)cell))
+            pick = kib;
+        free(size);
+        free(unit);
+        free(ns);
+    }
+    if (!any)
+        return 1;
+    unsigned long long kib = pick ? pick : dflt;
+    /* a "hugepage" of the host's own page size is ordinary memory */
+    long base = sysconf(_SC_PAGESIZE);
+    return base > 0 && kib == (unsigned long long)base / 1024 ? 0 : kib;
+}
+
+/* The backend of a stretch of RAM from <memoryBacking>: hugepages (a
+ * hugetlbfs directory, preallocated), memfd, a file under the domain's
+ * directory; plain memory otherwise, or a file when it must be shared. */
+static void modern_ram_backing(qemu_ctx *x, xmlNodePtr mb, int cell, bool shared,
+                               const char *file, modern_ram *r)
+{
+    const qemu_modern *m = x->modern;
+    xmlNodePtr src = mb ? xml_child(mb, "source") : NULL;
+    char *src_type = src ? xml_prop(src, "type") : NULL;
+    xmlNodePtr alloc = mb ? xml_child(mb, "allocation") : NULL;
+    char *alloc_mode = alloc ? xml_prop(alloc, "mode") : NULL;
+    unsigned long long huge = modern_hugepages(mb, cell);
+    r->discard = mb && xml_child(mb, "discard");
+    r->prealloc = vc_streq(alloc_mode, "immediate");
+    if (vc_streq(src_type, "memfd")) {
+        r->type = "memory-backend-memfd";
+        r->hugetlb_kib = huge > 1 ? huge : 0;
+        r->share = shared ? 1 : 0;
+    } else if (huge) {
+        r->type = "memory-backend-file";
+        r->mem_path = vc_xasprintf("/dev/hugepages/libvirt/qemu/%d-%s", x->dom->id,
+                                   qemu_str_or(x->dom->name, "unnamed"));
+        r->hugetlb_dir = true;
+        r->prealloc = true;
+        r->share = shared ? 1 : 0;
+    } else if (vc_streq(src_type, "file") || shared) {
+        r->type = "memory-backend-file";
+        r->mem_path = vc_xasprintf("%s/%s", m->domdir, file);
+        r->share = shared ? 1 : 0;
+    } else if (r->discard || r->prealloc || cell >= 0) {
+        r->type = "memory-backend-ram";
+    }
+    free(src_type);
+    free(alloc_mode);
+}
+
+/* <memoryBacking><access mode='shared'/> or a cell's memAccess. */
+static bool modern_shared(xmlNodePtr mb, const char *mem_access)
+{
+    if (mem_access)
+        return strcmp(mem_access, "shared") == 0;
+    xmlNodePtr a = mb ? xml_child(mb, "access") : NULL;
+    char *mode = a ? xml_prop(a, "mode") : NULL;
+    bool shared = vc_streq(mode, "shared");
+    free(mode);
+    return shared;
+}
+
+/* numatune for a cell: its <memnode>, else <memory> when any memnode is
+ * given (alone, <memory> is the host's business: cgroups, not QEMU). */
+static void modern_cell_tune(xmlNodePtr nt, unsigned cell, modern_ram *r)
+{
+    if (!nt)
+        return;
+    xmlNodePtr pick = NULL;
+    bool memnodes = false;
+    for (xmlNodePtr k = nt->children; k; k = k->next) {
+        if (k->type != XML_ELEMENT_NODE || strcmp((const char *)k->name, "memnode") != 0)
+            continue;
+        memnodes = true;
+        char *id = xml_prop(k, "cellid");
+        unsigned long long v;
+        if (id && vc_parse_ull(id, 10, &v) && v == cell)
+            pick = k;
+        free(id);
+    }
+    if (!pick && memnodes)
+        pick = xml_child(nt, "memory");
+    if (!pick)
+        return;
+    char *mode = xml_prop(pick, "mode"), *ns = xml_prop(pick, "nodeset");
+    r->policy = modern_numa_policy(mode);
+    if (r->policy)
+        r->host_nodes = modern_nodeset(ns);
+    free(mode);
+    free(ns);
+}
+
+static void modern_place_cells(qemu_ctx *x, xmlNodePtr mb, xmlNodePtr nt)
+{
+    qemu_modern *m = x->modern;
+    xmlDocPtr cpu = modern_extra_doc(x, "cpu");
+    xmlNodePtr numa = cpu ? xml_child(xmlDocGetRootElement(cpu), "numa") : NULL;
+    size_t n = 0;
+    for (xmlNodePtr k = numa ? numa->children : NULL; k; k = k->next)
+        n += k->type == XML_ELEMENT_NODE && strcmp((const char *)k->name, "cell") == 0;
+    m->cells = vc_xcalloc(n, sizeof(*m->cells));
+    for (xmlNodePtr k = numa ? numa->children : NULL; k; k = k->next) {
+        if (k->type != XML_ELEMENT_NODE || strcmp((const char *)k->name, "cell") != 0)
+            continue;
+        modern_cell *c = &m->cells[m->ncells];
+        char *id = xml_prop(k, "id"), *mem = xml_prop(k, "memory"), *unit = xml_prop(k, "unit");
+        char *access = xml_prop(k, "memAccess"), *discard = xml_prop(k, "discard");
+        unsigned long long v = m->ncells, size = 0, scale = 1024;
+        if (id)
+            vc_parse_ull(id, 10, &v);
+        c->id = (unsigned)v;
+        c->cpus = xml_prop(k, "cpus");
+        if (mem && vc_parse_ull(mem, 10, &size) && ir_unit_scale(unit, 1024, &scale))
+            ir_bytes_to_kib(size, scale, &c->ram.kib);
+        char *file = vc_xasprintf("ram-node%u", c->id);
+        modern_ram_backing(x, mb, (int)c->id, modern_shared(mb, access), file, &c->ram);
+        free(file);
+        if (vc_streq(discard, "yes"))
+            c->ram.discard = true;
+        modern_cell_tune(nt, c->id, &c->ram);
+        m->ncells++;
+        free(id);
+        free(mem);
+        free(unit);
+        free(access);
+        free(discard);
+    }
+    xmlFreeDoc(cpu);
+}
+
+/* Memory devices: dimm slots (the document's, then the first free), the
+ * aliases, and each one's backend. */
+static void modern_place_memdevs(qemu_ctx *x, xmlNodePtr mb)
+{
+    qemu_modern *m = x->modern;
+    const ir_domain *dom = x->dom;
+    m->memdevs = vc_xcalloc(dom->ndevices + 1, sizeof(*m->memdevs));
+    m->nmemdevs = dom->ndevices;
+    unsigned slots = dom->max_memory_slots ? dom->max_memory_slots : 256;
+    unsigned char *taken = vc_xcalloc(slots + 1, 1);
+    unsigned nvirtio_mem = 0, nvirtio_pmem = 0, next = 0;
+    unsigned long long devices_kib = 0;
+    for (size_t i = 0; i < dom->ndevices; i++) {
+        const ir_device *d = &dom->devices[i];
+        if (d->kind == IR_DEV_MEMORY && d->u.memory.addr.type == IR_ADDR_DIMM &&
+            d->u.memory.addr.has_slot && d->u.memory.addr.slot < slots)
+            taken[d->u.memory.addr.slot] = 1;
+    }
+    for (size_t i = 0; i < dom->ndevices; i++) {
+        const ir_device *d = &dom->devices[i];
+        if (d->kind != IR_DEV_MEMORY)
+            continue;
+        const ir_memory_dev *md = &d->u.memory;
+        modern_memdev *pd = &m->memdevs[i];
+        modern_ram *r = &pd->ram;
+        devices_kib += md->size_kib;
+        r->kib = md->size_kib;
+        bool virtio = vc_str_has_prefix(qemu_str_or(md->model, ""), "virtio-");
+        if (!virtio) {
+            if (md->addr.type == IR_ADDR_DIMM && md->addr.has_slot) {
+                pd->slot = md->addr.slot;
+            } else {
+                while (next < slots && taken[next])
+                    next++;
+                pd->slot = next < slots ? next : slots;
+                if (next < slots)
+                    taken[next] = 1;
+            }
+            pd->alias = pd->slot;
+        } else {
+            pd->alias = vc_streq(md->model, "virtio-mem") ? nvirtio_mem++ : nvirtio_pmem++;
+        }
+        if (vc_streq(md->model, "nvdimm") || vc_streq(md->model, "virtio-pmem")) {
+            m->nvdimm = m->nvdimm || vc_streq(md->model, "nvdimm");
+            r->type = "memory-backend-file";
+            r->mem_path = vc_xstrdup(md->source_path);
+            r->share = vc_streq(md->model, "virtio-pmem") || vc_streq(md->access, "shared") ? 1 : -1;
+            r->prealloc = vc_streq(md->model, "nvdimm") && md->pmem != IR_TRI_YES;
+            r->align_kib = md->alignsize_kib;
+            r->pmem = md->pmem == IR_TRI_YES;
+        } else {
+            if (md->pagesize_kib) {
+                r->type = "memory-backend-file";
+                r->mem_path = vc_xasprintf("/dev/hugepages/libvirt/qemu/%d-%s", dom->id,
+                                           qemu_str_or(dom->name, "unnamed"));
+                r->hugetlb_dir = true;
+                r->prealloc = !virtio;
+            } else {
+                char *file = vc_xasprintf("mem%s%u", qemu_str_or(md->model, "dimm"), pd->alias);
+                modern_ram_backing(x, mb, md->node, modern_shared(mb, md->access), file, r);
+                free(file);
+                if (!r->type)
+                    r->type = "memory-backend-ram";
+            }
+            r->reserve_off = vc_streq(md->model, "virtio-mem");
+            if (md->nodemask) {
+                r->host_nodes = modern_nodeset(md->nodemask);
+                r->policy = "bind";
+            }
+        }
+        r->discard = r->discard || md->discard == IR_TRI_YES;
+    }
+    free(taken);
+    m->ram_kib = dom->memory_kib > devices_kib ? dom->memory_kib - devices_kib : dom->memory_kib;
+}
+
+static void modern_place_memory(qemu_ctx *x)
+{
+    qemu_modern *m = x->modern;
+    xmlDocPtr mbdoc = modern_extra_doc(x, "memoryBacking");
+    xmlDocPtr ntdoc = modern_extra_doc(x, "numatune");
+    xmlNodePtr mb = mbdoc ? xmlDocGetRootElement(mbdoc) : NULL;
+    xmlNodePtr nt = ntdoc ? xmlDocGetRootElement(ntdoc) : NULL;
+    modern_place_memdevs(x, mb);
+    modern_place_cells(x, mb, nt);
+    if (!m->ncells) {
+        modern_ram_backing(x, mb, -1, modern_shared(mb, NULL), "pc.ram", &m->pc_ram);
+        if (m->pc_ram.type && strcmp(m->pc_ram.type, "memory-backend-ram") == 0 &&
+            !m->pc_ram.discard && !m->pc_ram.prealloc)
+            m->pc_ram.type = NULL;      /* plain memory: -m says it all */
+        m->pc_ram.kib = m->ram_kib;
+    }
+    xmlFreeDoc(mbdoc);
+    xmlFreeDoc(ntdoc);
 }

@@ -51,6 +51,32 @@ typedef struct modern_slot {
     bool multifunction;
 } modern_slot;
 
+/* A RAM backend placement chose: guest RAM, a NUMA cell's, a memory
+ * device's. */
+typedef struct modern_ram {
+    const char *type;         /* "memory-backend-ram|file|memfd"; NULL: none */
+    char *mem_path;           /* file: the file, or the hugetlbfs directory */
+    bool hugetlb_dir;         /* mem_path is a directory (hugepages) */
+    int share;                /* 1: share=on, -1: share=off, 0: unsaid */
+    unsigned long long hugetlb_kib;  /* memfd on hugepages of this size */
+    bool prealloc, reserve_off, pmem, discard;
+    unsigned long long kib, align_kib;
+    char *host_nodes;         /* host NUMA nodes, "1-2,5,7"; NULL: any */
+    const char *policy;       /* "bind", "preferred", "interleave" */
+} modern_ram;
+
+typedef struct modern_cell {
+    unsigned id;
+    char *cpus;               /* "0-1,4" */
+    modern_ram ram;
+} modern_cell;
+
+typedef struct modern_memdev {
+    unsigned slot;            /* dimm, nvdimm: the slot (given or the first free) */
+    unsigned alias;           /* dimmN / nvdimmN: the slot; virtio: per model */
+    modern_ram ram;
+} modern_memdev;
+
 struct qemu_modern {
     bool q35;
     const char *machine;      /* canonical machine type */
@@ -76,6 +102,7 @@ struct qemu_modern {
     int nconsole;
     int nsound, ninput, nhostdev, nnet, nvideo, nchannel, nparallel, nrng, nfs;
     int nbackend;             /* block nodes of SCSI host devices, after the disks' */
+    int ntpm;
     int primary_video;        /* device index of the primary video; -1 none */
     const ir_device *devices0; /* the document's devices (slot_ix is per device) */
     int *ctl_index;           /* per device: a controller's index (libvirt's
@@ -85,6 +112,15 @@ struct qemu_modern {
     unsigned *usb_ord;        /* per device on the USB bus: 1, 2, ... */
     unsigned usb_ports;       /* ports of USB bus 0; 0 when unknown */
     unsigned char fnmask[256 * 32]; /* functions taken per bus*32+slot (placed slots) */
+    unsigned long long ram_kib;  /* -m size: memory less the memory devices */
+    modern_ram pc_ram;        /* all RAM in one backend (no NUMA cells) */
+    modern_cell *cells;       /* guest NUMA cells */
+    size_t ncells;
+    modern_memdev *memdevs;   /* per device (memory devices only) */
+    size_t nmemdevs;          /* entries of memdevs (the devices) */
+    bool nvdimm;              /* -machine nvdimm=on */
+    bool hv_crash;            /* a Hyper-V panic notifier: -cpu ...,hv-crash */
+    bool irqchip_split;       /* an IOMMU remaps interrupts: kernel_irqchip=split */
     unsigned default_audio;   /* the backend sound devices and displays use
                                * when they name none; 0: no backend */
     const char *implicit_audio; /* the backend's driver when the document has
@@ -106,6 +142,10 @@ bool modern_is_x86(const qemu_ctx *x);
  * device element; the first child of each name), NULL when absent; and
  * whether that element is there. */
 char *modern_xml_attr(const ir_device *dev, const char *path, const char *attr);
+/* A top-level element kept verbatim (dom->extra) by name, NULL when none;
+ * the text it holds (allocated, NULL when empty or unreadable). */
+const ir_fragment *modern_extra_find(const qemu_ctx *x, const char *name);
+char *modern_fragment_text(const ir_fragment *f);
 bool modern_xml_has(const ir_device *dev, const char *path);
 
 /* USB controller models; a companion shares its EHCI's bus and slot. */
@@ -208,6 +248,19 @@ bool modern_fdc(qemu_ctx *x);
 /* argv_modern_net.c, argv_modern_chr.c */
 bool modern_interface(qemu_ctx *x, const ir_device *dev);
 bool modern_chr(qemu_ctx *x, const ir_device *dev);
+
+/* argv_modern_memory.c */
+bool modern_ram_whole(qemu_ctx *x);
+bool modern_numa(qemu_ctx *x);
+bool modern_memory_dev(qemu_ctx *x, const ir_device *dev);
+
+/* argv_modern_platform.c */
+bool modern_iommu_intel(qemu_ctx *x);
+bool modern_iommu(qemu_ctx *x, const ir_device *dev);
+bool modern_tpm(qemu_ctx *x, const ir_device *dev);
+bool modern_panic(qemu_ctx *x, const ir_device *dev);
+bool modern_genid(qemu_ctx *x);
+bool modern_vsock(qemu_ctx *x, const ir_device *dev);
 
 /* argv_modern_devices.c */
 bool modern_filesystem(qemu_ctx *x, const ir_device *dev);

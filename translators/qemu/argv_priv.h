@@ -126,6 +126,8 @@ void qemu_kernel_boot(qemu_ctx *x);
 /* Warnings for the device elements and the domain children not modelled. */
 bool qemu_other(qemu_ctx *x, const ir_device *dev);
 bool qemu_extra(qemu_ctx *x);
+/* The same, quiet about the elements a generation reads itself. */
+bool qemu_extra_except(qemu_ctx *x, const char *const *read, size_t nread);
 /* <qemu:commandline>, passed through as written. */
 bool qemu_cmdline(qemu_ctx *x);
 

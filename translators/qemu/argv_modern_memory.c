@@ -1,0 +1,156 @@
+/*
+ * argv_modern_memory.c: guest memory of the -device generation: the RAM
+ * backends placement chose (the whole RAM's "pc.ram", or one per NUMA
+ * cell, -numa node) and the memory devices (pc-dimm, nvdimm, virtio-mem,
+ * virtio-pmem) with their backends. Reads the IR and the placement only.
+ */
+#include "argv_modern_priv.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The options of a memory backend: -object TYPE,id=ID,... (ends open). */
+static void modern_backend_opts(vc_buf *b, const modern_ram *r, const char *id)
+{
+    vc_buf_printf(b, "%s,id=%s", r->type, id);
+    if (r->mem_path)
+        qemu_opt_add(b, "mem-path", r->mem_path);
+    if (r->share)
+        vc_buf_printf(b, ",share=%s", r->share > 0 ? "on" : "off");
+    if (r->hugetlb_kib)
+        vc_buf_printf(b, ",hugetlb=on,hugetlbsize=%llu", r->hugetlb_kib * 1024);
+    if (r->prealloc)
+        vc_buf_puts(b, ",prealloc=on");
+    if (r->reserve_off)
+        vc_buf_puts(b, ",reserve=off");
+    vc_buf_printf(b, ",size=%llu", r->kib * 1024);
+    if (r->align_kib)
+        vc_buf_printf(b, ",align=%llu", r->align_kib * 1024);
+    if (r->pmem)
+        vc_buf_puts(b, ",pmem=on");
+    /* discard-data is the file backend's (the file's pages are dropped) */
+    if (r->discard && strcmp(r->type, "memory-backend-file") == 0)
+        vc_buf_puts(b, ",discard-data=on");
+    if (r->host_nodes) {
+        /* a list option repeats its key: host-nodes=1-2,host-nodes=5 */
+        char *nodes = vc_xstrdup(r->host_nodes), *save = NULL;
+        for (char *t = strtok_r(nodes, ",", &save); t; t = strtok_r(NULL, ",", &save))
+            vc_buf_printf(b, ",host-nodes=%s", t);
+        free(nodes);
+        vc_buf_printf(b, ",policy=%s", r->policy);
+    }
+}
+
+static void modern_backend(qemu_ctx *x, const modern_ram *r, const char *id)
+{
+    vc_buf b;
+    vc_buf_init(&b);
+    /* Preallocation on given host nodes runs in threads on those nodes (a
+     * thread-context object, QEMU 7.2), not wherever QEMU started. */
+    char *tc = r->prealloc && r->host_nodes ? vc_xasprintf("tc-%s", id) : NULL;
+    if (tc) {
+        vc_buf_printf(&b, "thread-context,id=%s", tc);
+        char *nodes = vc_xstrdup(r->host_nodes), *save = NULL;
+        for (char *t = strtok_r(nodes, ",", &save); t; t = strtok_r(NULL, ",", &save))
+            vc_buf_printf(&b, ",node-affinity=%s", t);
+        free(nodes);
+        qemu_arg2_take(x, "-object", vc_buf_steal(&b));
+    }
+    modern_backend_opts(&b, r, id);
+    if (tc)
+        vc_buf_printf(&b, ",prealloc-context=%s", tc);
+    free(tc);
+    qemu_arg2_take(x, "-object", vc_buf_steal(&b));
+    if (r->mem_path)
+        qemu_resource_add(x, r->mem_path, r->hugetlb_dir ? QEMU_RES_DIR : QEMU_RES_FILE, false);
+}
+
+/* The whole RAM in one backend, when its backing is not plain memory and
+ * there are no NUMA cells (-machine memory-backend=pc.ram says so). */
+bool modern_ram_whole(qemu_ctx *x)
+{
+    if (x->modern->pc_ram.type)
+        modern_backend(x, &x->modern->pc_ram, "pc.ram");
+    return true;
+}
+
+/* -object ...,id=ram-nodeN and -numa node,nodeid=N,cpus=...,memdev=... */
+bool modern_numa(qemu_ctx *x)
+{
+    const qemu_modern *m = x->modern;
+    for (size_t i = 0; i < m->ncells; i++) {
+        const modern_cell *c = &m->cells[i];
+        char *id = vc_xasprintf("ram-node%u", c->id);
+        modern_backend(x, &c->ram, id);
+        vc_buf b;
+        vc_buf_init(&b);
+        vc_buf_printf(&b, "node,nodeid=%u", c->id);
+        if (c->cpus) {
+            char *cpus = vc_xstrdup(c->cpus), *save = NULL;
+            for (char *t = strtok_r(cpus, ",", &save); t; t = strtok_r(NULL, ",", &save))
+                vc_buf_printf(&b, ",cpus=%s", t);
+            free(cpus);
+        }
+        vc_buf_printf(&b, ",memdev=%s", id);
+        qemu_arg2_take(x, "-numa", vc_buf_steal(&b));
+        free(id);
+    }
+    return true;
+}
+
+/* The memory device models: QEMU's device and the alias stem. */
+static const struct {
+    const char *model;
+    const char *type;
+    const char *stem;
+    bool pci;
+} modern_memdev_models[] = {
+    { "dimm", "pc-dimm", "dimm", false },
+    { "nvdimm", "nvdimm", "nvdimm", false },
+    { "virtio-mem", "virtio-mem-pci", "virtiomem", true },
+    { "virtio-pmem", "virtio-pmem-pci", "virtiopmem", true },
+};
+
+bool modern_memory_dev(qemu_ctx *x, const ir_device *dev)
+{
+    const ir_memory_dev *md = &dev->u.memory;
+    const qemu_modern *m = x->modern;
+    int k = QEMU_TABLE_FIND(modern_memdev_models, model, md->model);
+    if (k < 0)
+        return qemu_unsupported(x, dev->pos, "memory device model '%s'",
+                                qemu_str_or(md->model, "?"));
+    const char *type = modern_memdev_models[k].type;
+    if (!modern_need_device(x, dev->pos, type))
+        return false;
+    if (!md->size_kib)
+        return qemu_error(x, dev->pos, "memory device without a <target><size>");
+    const modern_memdev *pd = &m->memdevs[modern_devidx(x, dev)];
+    char *id = vc_xasprintf("%s%u", modern_memdev_models[k].stem, pd->alias);
+    char *mem = vc_xasprintf("mem%s", id);
+    modern_backend(x, &pd->ram, mem);
+    vc_buf b;
+    vc_buf_init(&b);
+    vc_buf_puts(&b, type);
+    if (md->node >= 0)
+        vc_buf_printf(&b, ",node=%d", md->node);
+    if (md->label_kib)
+        vc_buf_printf(&b, ",label-size=%llu", md->label_kib * 1024);
+    if (md->block_kib)
+        vc_buf_printf(&b, ",block-size=%llu", md->block_kib * 1024);
+    if (vc_streq(md->model, "virtio-mem"))
+        vc_buf_printf(&b, ",requested-size=%llu", md->requested_kib * 1024);
+    vc_buf_printf(&b, ",memdev=%s,id=%s", mem, id);
+    if (md->readonly)
+        vc_buf_puts(&b, ",unarmed=on");
+    if (!modern_memdev_models[k].pci) {
+        vc_buf_printf(&b, ",slot=%u", pd->slot);
+        if (md->has_dimm_base)
+            vc_buf_printf(&b, ",addr=%llu", md->dimm_base);
+    } else {
+        modern_dev_pci(x, dev, &b);
+    }
+    qemu_arg2_take(x, "-device", vc_buf_steal(&b));
+    free(mem);
+    free(id);
+    return true;
+}

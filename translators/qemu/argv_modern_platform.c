@@ -1,0 +1,248 @@
+/*
+ * argv_modern_platform.c: emission of the platform devices of the -device
+ * generation: IOMMUs, TPMs (and their backends), the panic notifier, the
+ * VM generation ID and vhost vsock. Each function reads the IR and the
+ * placement (argv_modern_place.c) and appends arguments.
+ */
+#include "argv_modern_priv.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- IOMMU ------------------------------------------------------------------------ */
+
+/* intel-iommu's switches: the <driver> attribute and the device property. */
+static const struct {
+    const char *prop;
+    size_t off;
+} modern_iommu_props[] = {
+    { "intremap", offsetof(ir_iommu, intremap) },
+    { "caching-mode", offsetof(ir_iommu, caching_mode) },
+    { "eim", offsetof(ir_iommu, eim) },
+    { "device-iotlb", offsetof(ir_iommu, iotlb) },
+};
+
+static bool modern_iommu_intel_dev(qemu_ctx *x, const ir_device *dev)
+{
+    const ir_iommu *i = &dev->u.iommu;
+    if (!modern_is_x86(x) || !x->modern->q35)
+        return qemu_unsupported(x, dev->pos, "IOMMU model 'intel' on machine '%s' (it needs "
+                                "q35)", qemu_str_or(x->modern->machine, "?"));
+    if (!modern_need_device(x, dev->pos, "intel-iommu"))
+        return false;
+    vc_buf b;
+    vc_buf_init(&b);
+    vc_buf_puts(&b, "intel-iommu,id=iommu0");
+    for (size_t k = 0; k < VC_ARRAY_SIZE(modern_iommu_props); k++) {
+        ir_tristate t = *(const ir_tristate *)((const char *)i + modern_iommu_props[k].off);
+        if (t)
+            vc_buf_printf(&b, ",%s=%s", modern_iommu_props[k].prop, t == IR_TRI_YES ? "on" : "off");
+    }
+    if (i->aw_bits)
+        vc_buf_printf(&b, ",aw-bits=%u", i->aw_bits);
+    qemu_arg2_take(x, "-device", vc_buf_steal(&b));
+    return true;
+}
+
+/* intel-iommu goes before the PCI devices whose DMA it translates (the
+ * first device section); virtio-iommu-pci is a PCI device itself, written
+ * once its bus (a root port) exists. */
+bool modern_iommu_intel(qemu_ctx *x)
+{
+    bool ok = true;
+    for (size_t i = 0; i < x->dom->ndevices; i++) {
+        const ir_device *d = &x->dom->devices[i];
+        if (d->kind == IR_DEV_IOMMU && vc_streq(d->u.iommu.model, "intel"))
+            ok = modern_iommu_intel_dev(x, d) && ok;
+    }
+    return ok;
+}
+
+bool modern_iommu(qemu_ctx *x, const ir_device *dev)
+{
+    const char *model = qemu_str_or(dev->u.iommu.model, "?");
+    if (strcmp(model, "intel") == 0)
+        return true;                        /* modern_iommu_intel */
+    if (strcmp(model, "virtio") == 0) {
+        if (!modern_need_device(x, dev->pos, "virtio-iommu-pci"))
+            return false;
+        vc_buf b;
+        vc_buf_init(&b);
+        vc_buf_puts(&b, "virtio-iommu-pci,id=iommu0");
+        modern_dev_pci(x, dev, &b);
+        qemu_arg2_take(x, "-device", vc_buf_steal(&b));
+        return true;
+    }
+    return qemu_unsupported(x, dev->pos, "IOMMU model '%s'", model);
+}
+
+/* ---- TPM ------------------------------------------------------------------------- */
+
+/* TPM front ends QEMU has for x86 (tpm-spapr is POWER's). */
+static const char *const modern_tpm_models[] = { "tpm-tis", "tpm-crb" };
+
+/* -tpmdev emulator: QEMU talks to swtpm over a unix socket that the host
+ * starts swtpm on (a host resource of the launch). */
+static bool modern_tpm_emulator(qemu_ctx *x, const ir_device *dev, const char *id)
+{
+    const ir_tpm *t = &dev->u.tpm;
+    char *sock = t->source_path ? vc_xstrdup(t->source_path)
+                                : vc_xasprintf("%s/%s-swtpm.sock", x->modern->domdir, id);
+    vc_buf b;
+    vc_buf_init(&b);
+    vc_buf_puts(&b, "socket,id=chr");
+    vc_buf_puts(&b, id);
+    qemu_opt_add(&b, "path", sock);
+    qemu_arg2_take(x, "-chardev", vc_buf_steal(&b));
+    qemu_arg2_take(x, "-tpmdev", vc_xasprintf("emulator,id=tpm-%s,chardev=chr%s", id, id));
+    qemu_resource_add(x, sock, QEMU_RES_SOCKET, false);
+    if (!t->source_path)
+        qemu_warn(x, dev->pos, "the TPM emulator is a process of the host: start swtpm "
+                  "(swtpm socket --tpm%s --ctrl type=unixio,path=%s) before the guest",
+                  vc_streq(t->backend_version, "2.0") ? "2" : "", sock);
+    free(sock);
+    return true;
+}
+
+/* -tpmdev passthrough: the host's TPM device and its sysfs cancel file. */
+static bool modern_tpm_passthrough(qemu_ctx *x, const ir_device *dev, const char *id)
+{
+    const char *path = qemu_str_or(dev->u.tpm.device_path, "/dev/tpm0");
+    const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    char *cancel = vc_xasprintf("/sys/class/tpm/%s/device/cancel", name);
+    vc_buf b;
+    vc_buf_init(&b);
+    vc_buf_printf(&b, "passthrough,id=tpm-%s", id);
+    qemu_opt_add(&b, "path", path);
+    qemu_opt_add(&b, "cancel-path", cancel);
+    qemu_arg2_take(x, "-tpmdev", vc_buf_steal(&b));
+    qemu_resource_add(x, path, QEMU_RES_CHARDEV, false);
+    qemu_resource_add(x, cancel, QEMU_RES_FILE, false);
+    free(cancel);
+    return true;
+}
+
+bool modern_tpm(qemu_ctx *x, const ir_device *dev)
+{
+    const ir_tpm *t = &dev->u.tpm;
+    const char *model = qemu_str_or(t->model, "tpm-tis");
+    if (!qemu_str_in(model, modern_tpm_models, VC_ARRAY_SIZE(modern_tpm_models)))
+        return qemu_unsupported(x, dev->pos, "TPM model '%s'", model);
+    if (!modern_need_device(x, dev->pos, model))
+        return false;
+    char *id = vc_xasprintf("tpm%d", x->modern->ntpm++);
+    const char *backend = qemu_str_or(t->backend_type, "passthrough");
+    bool ok;
+    if (strcmp(backend, "emulator") == 0 || strcmp(backend, "external") == 0)
+        ok = modern_tpm_emulator(x, dev, id);
+    else if (strcmp(backend, "passthrough") == 0)
+        ok = modern_tpm_passthrough(x, dev, id);
+    else
+        ok = qemu_unsupported(x, dev->pos, "TPM backend '%s'", backend);
+    if (ok)
+        qemu_arg2_take(x, "-device", vc_xasprintf("%s,tpmdev=tpm-%s,id=%s", model, id, id));
+    free(id);
+    return ok;
+}
+
+/* ---- panic notifier --------------------------------------------------------------- */
+
+bool modern_panic(qemu_ctx *x, const ir_device *dev)
+{
+    const ir_panic *p = &dev->u.panic;
+    const char *model = p->model ? p->model : modern_is_x86(x) ? "isa" : "?";
+    vc_buf b;
+    vc_buf_init(&b);
+    if (strcmp(model, "isa") == 0) {
+        if (!modern_need_device(x, dev->pos, "pvpanic")) {
+            vc_buf_free(&b);
+            return false;
+        }
+        vc_buf_puts(&b, "pvpanic");
+        if (p->addr.type == IR_ADDR_ISA && p->addr.has_port)
+            vc_buf_printf(&b, ",ioport=%u", p->addr.port);
+    } else if (strcmp(model, "pvpanic") == 0) {
+        if (!modern_need_device(x, dev->pos, "pvpanic-pci")) {
+            vc_buf_free(&b);
+            return false;
+        }
+        vc_buf_puts(&b, "pvpanic-pci,id=panic0");
+        modern_dev_pci(x, dev, &b);
+    } else if (strcmp(model, "hyperv") == 0) {
+        vc_buf_free(&b);
+        return true;                        /* -cpu ...,hv-crash (modern_cpu) */
+    } else {
+        /* pseries and s390 are their machines' own: no device of this QEMU */
+        vc_buf_free(&b);
+        return qemu_unsupported(x, dev->pos, "panic model '%s' as a device", model);
+    }
+    qemu_arg2_take(x, "-device", vc_buf_steal(&b));
+    return true;
+}
+
+/* ---- VM generation ID ---------------------------------------------------------------- */
+
+/* <genid>GUID</genid>, or <genid/> for one made up now (as libvirt does). */
+bool modern_genid(qemu_ctx *x)
+{
+    const ir_fragment *f = modern_extra_find(x, "genid");
+    if (!f)
+        return true;
+    if (!modern_need_device(x, f->pos, "vmgenid"))
+        return false;
+    char *text = modern_fragment_text(f);
+    char guid[37];
+    unsigned char raw[16];
+    if (text && *text) {
+        if (!ir_uuid_parse(text, raw)) {
+            qemu_error(x, f->pos, "invalid <genid> '%s'", text);
+            free(text);
+            return false;
+        }
+    } else {
+        ir_uuid_generate(raw);
+    }
+    free(text);
+    ir_uuid_format(raw, guid);
+    qemu_arg2_take(x, "-device", vc_xasprintf("vmgenid,guid=%s,id=vmgenid0", guid));
+    return true;
+}
+
+/* ---- vhost vsock --------------------------------------------------------------------- */
+
+/* The vsock models and their devices. */
+static const struct {
+    const char *model;
+    const char *type;
+} modern_vsock_models[] = {
+    { NULL, "vhost-vsock-pci" },
+    { "virtio", "vhost-vsock-pci" },
+    { "virtio-transitional", "vhost-vsock-pci-transitional" },
+    { "virtio-non-transitional", "vhost-vsock-pci-non-transitional" },
+};
+
+bool modern_vsock(qemu_ctx *x, const ir_device *dev)
+{
+    const ir_vsock *v = &dev->u.vsock;
+    int k = QEMU_TABLE_FIND(modern_vsock_models, model, v->model);
+    if (k < 0)
+        return qemu_unsupported(x, dev->pos, "vsock model '%s'", v->model);
+    const char *type = modern_vsock_models[k].type;
+    if (!modern_need_device(x, dev->pos, type))
+        return false;
+    unsigned cid = v->cid;
+    if (!cid || v->auto_cid == IR_TRI_YES) {
+        /* the host hands out a free context ID when the guest starts; 3 is
+         * the first a guest may have */
+        qemu_warn(x, dev->pos, "the vsock context ID is chosen when the guest starts; "
+                  "written as %u", cid ? cid : 3);
+        cid = cid ? cid : 3;
+    }
+    vc_buf b;
+    vc_buf_init(&b);
+    vc_buf_printf(&b, "%s,id=vsock0,guest-cid=%u", type, cid);
+    modern_dev_pci(x, dev, &b);
+    qemu_arg2_take(x, "-device", vc_buf_steal(&b));
+    qemu_resource_add(x, "/dev/vhost-vsock", QEMU_RES_CHARDEV, false);
+    return true;
+}
