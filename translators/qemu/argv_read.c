@@ -266,6 +266,15 @@ static const char *const qr_own_env[] = {
     "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "TMPDIR",
 };
 
+void qr_env_add(qemu_reader *r, const char *name, const char *value)
+{
+    if (!r->dom->qemu_cmdline)
+        r->dom->qemu_cmdline = vc_xcalloc(1, sizeof(ir_qemu_cmdline));
+    ir_qemu_cmdline *q = r->dom->qemu_cmdline;
+    vc_xgrow((void **)&q->env, &q->capenv, q->nenv + 1, sizeof(ir_qemu_env));
+    q->env[q->nenv++] = (ir_qemu_env){ vc_xstrdup(name), vc_xstrdup(value) };
+}
+
 static void qr_env(qemu_reader *r, const shw_word *w)
 {
     const char *eq = strchr(w->text, '=');
@@ -280,12 +289,15 @@ static void qr_env(qemu_reader *r, const shw_word *w)
             free(name);
             return;
         }
-    if (!r->dom->qemu_cmdline)
-        r->dom->qemu_cmdline = vc_xcalloc(1, sizeof(ir_qemu_cmdline));
-    ir_qemu_cmdline *q = r->dom->qemu_cmdline;
-    vc_xgrow((void **)&q->env, &q->capenv, q->nenv + 1, sizeof(ir_qemu_env));
-    q->env[q->nenv++] = (ir_qemu_env){ name, vc_xstrdup(eq + 1) };
+    /* an SDL window's display and X authority: <graphics type='sdl'> (qr_finish) */
+    if (strcmp(name, "DISPLAY") == 0 || strcmp(name, "XAUTHORITY") == 0) {
+        qr_set(name[0] == 'D' ? &r->env_display : &r->env_xauth, eq + 1);
+        free(name);
+        return;
+    }
+    qr_env_add(r, name, eq + 1);
     qr_warn(r, w, 0, "environment variable '%s' kept as <qemu:env>", name);
+    free(name);
 }
 
 /* Emulator name -> architecture; the rest of the domain type comes from
@@ -405,6 +417,9 @@ static void qr_free(qemu_reader *r)
     free(r->boot_order);
     free(r->keymap);
     free(r->watchdog_action);
+    free(r->env_display);
+    free(r->spice_channel);
+    free(r->env_xauth);
     free(r->nets);
     shw_words_free(&r->words);
 }

@@ -154,6 +154,10 @@ bool qr_chr_backend(qemu_reader *r, qr_opt *ch, ir_chr *c)
         if (path) {
             c->type = IR_CHR_UNIX;
             c->path = vc_xstrdup(path);
+        } else if (qr_str(ch, "fd") && !qr_str(ch, "host") && !qr_str(ch, "port")) {
+            /* a socket handed over by its caller (libvirt passes unix
+             * sockets as fds): a unix socket whose path virtc picks */
+            c->type = IR_CHR_UNIX;
         } else {
             c->type = IR_CHR_TCP;
             c->host = vc_xstrdup(qr_str(ch, "host"));
@@ -168,6 +172,8 @@ bool qr_chr_backend(qemu_reader *r, qr_opt *ch, ir_chr *c)
         c->bind_service = vc_xstrdup(qr_str(ch, "localport"));
     } else if (vc_streq(b, "spicevmc") || vc_streq(b, "spiceport")) {
         c->type = b[5] == 'v' ? IR_CHR_SPICEVMC : IR_CHR_SPICEPORT;
+        if (c->type == IR_CHR_SPICEPORT)
+            qr_set(&r->spice_channel, qr_str(ch, "name"));
         qr_implied(ch, QR_KEYS("name", "debug"));
     } else {
         return qr_error(r, ch->arg, 0, "-chardev: '%s' is not a backend virtc reads",
@@ -175,6 +181,26 @@ bool qr_chr_backend(qemu_reader *r, qr_opt *ch, ir_chr *c)
     }
     qr_leftovers(r, ch, NULL);
     return true;
+}
+
+/* The model has no field for a spiceport's channel: the element is kept
+ * whole (ir_device.xml), as the XML front end keeps it. */
+void qr_chr_spiceport_xml(ir_device *d, const char *channel)
+{
+    const ir_chr *c = &d->u.chr;
+    const char *elem = ir_chr_kind_name(c->kind);
+    vc_buf b;
+    vc_buf_init(&b);
+    vc_buf_printf(&b, "<%s type='spiceport'>\n  <source channel='", elem);
+    vc_buf_xml_escape(&b, channel ? channel : "", '\'', true);
+    vc_buf_puts(&b, "'/>\n  <target");
+    if (c->target_type)
+        vc_buf_printf(&b, " type='%s'", c->target_type);
+    if (c->target_port >= 0)
+        vc_buf_printf(&b, " port='%d'", c->target_port);
+    vc_buf_printf(&b, "/>\n</%s>", elem);
+    free(d->xml);
+    d->xml = vc_buf_steal(&b);
 }
 
 /* -serial SPEC, -parallel SPEC, -monitor SPEC */

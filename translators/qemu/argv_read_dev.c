@@ -679,6 +679,10 @@ static bool qr_dev_chr(qemu_reader *r, qr_opt *o, const char *driver, const char
     c->target_port = -1;
     if (!qr_chr_backend(r, ch, c))
         return false;
+    if (c->type == IR_CHR_SPICEPORT && strcmp(arg, "serial") != 0) {
+        r->keep_reason = "a spiceport channel has no place in the domain model yet";
+        return true;
+    }
     if (strcmp(arg, "serial") == 0) {
         unsigned long long idx = (unsigned long long)r->serial_ports;
         if (!qr_num(r, o, "index", &idx))
@@ -686,6 +690,8 @@ static bool qr_dev_chr(qemu_reader *r, qr_opt *o, const char *driver, const char
         c->kind = IR_CHRDEV_SERIAL;
         c->target_port = (int)idx;
         r->serial_ports = (int)idx + 1;
+        if (c->type == IR_CHR_SPICEPORT)
+            qr_chr_spiceport_xml(d, r->spice_channel);
     } else if (strcmp(arg, "parallel") == 0) {
         c->kind = IR_CHRDEV_PARALLEL;
         c->target_port = r->parallel_ports++;
@@ -792,6 +798,22 @@ static bool qr_dev_hostdev(qemu_reader *r, qr_opt *o, const char *driver, const 
     return qr_usb_addr(r, o, &h->addr) && qr_bootindex(r, o, &h->boot_order);
 }
 
+/* isa-fdc,bootindexA=N,bootindexB=N: the floppies' boot order. */
+static bool qr_dev_fdc(qemu_reader *r, qr_opt *o, const char *driver, const char *arg)
+{
+    (void)driver, (void)arg;
+    static const char *const keys[] = { "bootindexA", "bootindexB" };
+    for (int i = 0; i < 2; i++) {
+        unsigned long long v = 0;
+        if (!qr_num(r, o, keys[i], &v))
+            return false;
+        if (v > 0 && v < 1000)
+            r->fdc_bootindex[i] = (int)v;
+    }
+    qr_implied(o, QR_KEYS("driveA", "driveB"));
+    return true;
+}
+
 /* Driver -> family, with the family's argument (disk kind, model, bus). */
 static const struct {
     const char *driver;
@@ -828,6 +850,7 @@ static const struct {
     { "isa-serial", qr_dev_chr, "serial" }, { "isa-parallel", qr_dev_chr, "parallel" },
     { "virtserialport", qr_dev_chr, "channel" }, { "virtconsole", qr_dev_chr, "console" },
     { "virtio-9p-pci", qr_dev_fs, NULL },
+    { "isa-fdc", qr_dev_fdc, NULL },
     { "vfio-pci", qr_dev_hostdev, "pci" }, { "usb-host", qr_dev_hostdev, "usb" },
 };
 

@@ -44,6 +44,79 @@ static bool qr_target_taken(const ir_domain *dom, const char *target)
     return false;
 }
 
+/* %XX escapes of a URL path. */
+static char *qr_url_decode(const char *s)
+{
+    char *out = vc_xmalloc(strlen(s) + 1), *o = out;
+    for (; *s; s++) {
+        unsigned v;
+        if (*s == '%' && s[1] && s[2] && sscanf(s + 1, "%2x", &v) == 1 && v) {
+            *o++ = (char)v;
+            s += 2;
+        } else {
+            *o++ = *s;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+static void qr_add_host(ir_disk *disk, char *name, char *port)
+{
+    disk->hosts = vc_xrealloc(disk->hosts, (disk->nhosts + 1) * sizeof(ir_host));
+    disk->hosts[disk->nhosts++] = (ir_host){ .name = name, .port = port };
+}
+
+/* rbd:POOL/IMAGE[@SNAP][:key=value...] with "\\:" and "\\;" escapes; the
+ * monitors are mon_host=HOST[\\:PORT][\\;...]. */
+static bool qr_disk_rbd(ir_disk *disk, const char *spec)
+{
+    disk->type = IR_DISK_TYPE_NETWORK;
+    disk->source_protocol = vc_xstrdup("rbd");
+    vc_buf part;
+    vc_buf_init(&part);
+    bool first = true;
+    for (const char *p = spec;; p++) {
+        if (*p == '\\' && p[1]) {
+            vc_buf_putc(&part, *++p == ';' ? '\x01' : *p);
+            continue;
+        }
+        if (*p && *p != ':') {
+            vc_buf_putc(&part, *p);
+            continue;
+        }
+        const char *t = vc_buf_str(&part);
+        if (first) {
+            size_t n = strcspn(t, "@");
+            disk->source = vc_xstrndup(t, n);
+            first = false;
+        } else if (vc_str_has_prefix(t, "mon_host=")) {
+            const char *h = t + 9;
+            while (*h) {
+                size_t n = strcspn(h, "\x01;");
+                char *hp = vc_xstrndup(h, n);
+                char *colon = strrchr(hp, ':');
+                char *port = NULL;
+                if (colon && (hp[0] != '[' || colon > strchr(hp, ']'))) {
+                    port = vc_xstrdup(colon + 1);
+                    *colon = '\0';
+                }
+                if (hp[0] == '[') {
+                    memmove(hp, hp + 1, strlen(hp));
+                    hp[strcspn(hp, "]")] = '\0';
+                }
+                qr_add_host(disk, hp, port);
+                h += n + (h[n] != '\0');
+            }
+        }
+        vc_buf_free(&part);
+        if (!*p)
+            break;
+    }
+    vc_buf_free(&part);
+    return true;
+}
+
 /* Network images written as QEMU's pseudo-URIs (nbd:, rbd:, ...) or URLs. */
 static bool qr_disk_network(ir_disk *disk, const char *file)
 {
@@ -87,7 +160,17 @@ static bool qr_disk_network(ir_disk *disk, const char *file)
             free(hostport);
         disk->source_protocol = scheme;
         const char *path = slash ? slash + 1 : "", *sock = strstr(path, "?socket=");
-        disk->source = sock ? vc_xstrndup(path, (size_t)(sock - path)) : vc_xstrdup(path);
+        char *raw = sock ? vc_xstrndup(path, (size_t)(sock - path)) : vc_xstrdup(path);
+        disk->source = qr_url_decode(raw);
+        free(raw);
+        if (strcmp(scheme, "iscsi") == 0 && !strchr(disk->source, '/')) {
+            char *withlun = vc_xasprintf("%s/0", disk->source);   /* LUN 0 when unsaid */
+            free(disk->source);
+            disk->source = withlun;
+        } else if (!*disk->source) {
+            free(disk->source);
+            disk->source = NULL;
+        }
         if (sock) {
             free(h.name);
             free(h.port);
@@ -112,13 +195,20 @@ static bool qr_disk_network(ir_disk *disk, const char *file)
             }
             h.name = addr;
         }
-    } else if (vc_str_has_prefix(file, "rbd:") || vc_str_has_prefix(file, "sheepdog:")) {
-        const char *colon = strchr(file, ':');
-        disk->source_protocol = vc_xstrndup(file, (size_t)(colon - file));
-        const char *opts = strchr(colon + 1, ':');
-        disk->source = opts ? vc_xstrndup(colon + 1, (size_t)(opts - colon - 1))
-                            : vc_xstrdup(colon + 1);
-        return true;   /* monitors and keys stay in the name's options, not modelled */
+    } else if (vc_str_has_prefix(file, "rbd:")) {
+        return qr_disk_rbd(disk, file + 4);
+    } else if (vc_str_has_prefix(file, "sheepdog:")) {
+        /* sheepdog:[HOST:PORT:]IMAGE */
+        const char *a = file + 9, *c1 = strchr(a, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+        disk->type = IR_DISK_TYPE_NETWORK;
+        disk->source_protocol = vc_xstrdup("sheepdog");
+        if (!c2) {
+            disk->source = vc_xstrdup(a);
+            return true;
+        }
+        h.name = vc_xstrndup(a, (size_t)(c1 - a));
+        h.port = vc_xstrndup(c1 + 1, (size_t)(c2 - c1 - 1));
+        disk->source = vc_xstrdup(c2 + 1);
     } else {
         return false;
     }
@@ -521,6 +611,7 @@ bool qr_opt_usbdevice(qemu_reader *r, qr_opt *o)
         ir_hostdev *h = &d->u.hostdev;
         h->type = IR_HOSTDEV_USB;
         h->mode = vc_xstrdup("subsystem");
+        h->managed = IR_TRI_NO;   /* QEMU opens the device; nothing detaches it */
         const char *spec = v + 5, *dot = strchr(spec, '.'), *colon = strchr(spec, ':');
         unsigned long long a, b;
         char *left = vc_xstrndup(spec, (size_t)((dot ? dot : colon ? colon : spec) - spec));
@@ -541,15 +632,16 @@ bool qr_opt_usbdevice(qemu_reader *r, qr_opt *o)
         return true;
     }
     if (vc_str_has_prefix(v, "disk:")) {
+        char *target = NULL;
+        for (int i = 0; !target || qr_target_taken(r->dom, target); i++) {
+            free(target);
+            target = qr_target_name("sd", i);
+        }
         ir_device *d = qr_add_device(r, IR_DEV_DISK, o->flag);
         ir_disk *disk = &d->u.disk;
         disk->device = IR_DISK_DEV_DISK;
         disk->target_bus = IR_BUS_USB;
-        int i = 0;
-        do {
-            free(disk->target_dev);
-            disk->target_dev = qr_target_name("sd", i++);
-        } while (qr_target_taken(r->dom, disk->target_dev) && i < 1000);
+        disk->target_dev = target;
         qr_disk_source(disk, v + 5);
         return true;
     }

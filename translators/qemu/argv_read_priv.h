@@ -72,6 +72,8 @@ typedef struct qemu_reader {
     int cache_direct;            /* the disk being read: cache.direct (-1 unsaid) */
     bool cache_noflush;
     int fdc_bootindex[2];        /* -global isa-fdc.bootindexA/B */
+    char *env_display, *env_xauth;   /* DISPLAY, XAUTHORITY: an SDL window's */
+    char *spice_channel;         /* the last spiceport chardev's name */
     int vlan_nics;               /* -net nic seen (legacy) */
     int serial_ports, parallel_ports, video_heads;
 } qemu_reader;
@@ -84,6 +86,10 @@ void qr_warn(qemu_reader *r, const shw_word *w, size_t off, const char *fmt, ...
     __attribute__((format(printf, 4, 5)));
 /* Keeps args (n words) as <qemu:commandline> arguments. */
 void qr_passthrough(qemu_reader *r, const char *const *args, size_t n);
+/* Keeps NAME=VALUE as <qemu:env>. */
+void qr_env_add(qemu_reader *r, const char *name, const char *value);
+/* Adds a <timer> of the clock (the model keeps timers verbatim). */
+void qr_timer(qemu_reader *r, const char *xml);
 /* Keeps the whole option as pass-through arguments, with a warning. */
 bool qr_keep_option(qemu_reader *r, qr_opt *o, const char *why);
 /* The option with this id among the backends of this option name, or NULL. */
@@ -163,6 +169,7 @@ bool qr_opt_serial(qemu_reader *r, qr_opt *o);        /* -serial -parallel -moni
 bool qr_chr_spec(qemu_reader *r, const shw_word *w, ir_chr *c);
 /* A -chardev's backend into c. */
 bool qr_chr_backend(qemu_reader *r, qr_opt *ch, ir_chr *c);
+void qr_chr_spiceport_xml(ir_device *d, const char *channel);
 
 /* argv_read_dev.c */
 bool qr_opt_device(qemu_reader *r, qr_opt *o);

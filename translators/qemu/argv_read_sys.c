@@ -90,6 +90,38 @@ static const char *const qr_machine_implied[] = {
     "usb", "dump-guest-core", "memory-backend", "accel",
 };
 
+/* pflash0=NODE (the firmware) and pflash1=NODE (its variables): the
+ * -blockdev graphs they name are the loader and the NVRAM. */
+static bool qr_machine_pflash(qemu_reader *r, qr_opt *o)
+{
+    static const char *const keys[] = { "pflash0", "pflash1" };
+    for (int i = 0; i < 2; i++) {
+        qopt_item *it = qr_item(o, keys[i]);
+        if (!it || !it->value)
+            continue;
+        ir_disk img = { 0 };
+        bool ok = qr_disk_from_node(r, o->arg, it->val_off, it->value, &img);
+        if (ok && (img.type == IR_DISK_TYPE_FILE || img.type == IR_DISK_TYPE_BLOCK) && img.source) {
+            ir_os *os = &r->dom->os;
+            if (i == 0) {
+                qr_set(&os->loader, img.source);
+                qr_set(&os->loader_type, "pflash");
+                qr_set(&os->loader_readonly, img.readonly ? "yes" : "no");
+            } else {
+                qr_set(&os->nvram, img.source);
+            }
+        } else if (ok) {
+            qr_warn(r, o->arg, it->val_off, "%s: firmware that is not a file has no place in "
+                    "the domain model and is not kept", keys[i]);
+        }
+        ir_device tmp = { .kind = IR_DEV_DISK, .u.disk = img };
+        ir_device_clear(&tmp);
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
 /* -machine [type=]NAME[,prop=value...]: what the model lacks is given back
  * as a second -machine (QEMU merges them). */
 bool qr_opt_machine(qemu_reader *r, qr_opt *o)
@@ -103,6 +135,13 @@ bool qr_opt_machine(qemu_reader *r, qr_opt *o)
     if (accel)
         qr_set_accel(r, accel);
     qr_implied(o, qr_machine_implied, VC_ARRAY_SIZE(qr_machine_implied));
+    if (!qr_machine_pflash(r, o))
+        return false;
+    const char *hpet = qr_str(o, "hpet");
+    if (vc_streq(hpet, "off"))
+        qr_timer(r, "<timer name='hpet' present='no'/>");
+    else if (hpet)
+        qr_item(o, "hpet")->used = false;
     vc_buf rest;
     vc_buf_init(&rest);
     for (size_t i = 0; i < o->props.n; i++) {
@@ -203,6 +242,11 @@ bool qr_opt_rtc(qemu_reader *r, qr_opt *o)
         r->dom->clock.offset = IR_CLOCK_LOCALTIME;
     else if (base && !qr_rtc_date(r, o, base))
         return false;
+    const char *drift = qr_str(o, "driftfix");
+    if (vc_streq(drift, "slew"))
+        qr_timer(r, "<timer name='rtc' tickpolicy='catchup'/>");
+    else if (drift && strcmp(drift, "none") != 0)
+        qr_item(o, "driftfix")->used = false;
     qr_leftovers(r, o, NULL);
     return true;
 }
@@ -378,6 +422,21 @@ bool qr_opt_implied(qemu_reader *r, qr_opt *o)
 bool qr_opt_global(qemu_reader *r, qr_opt *o)
 {
     static const char *const fdc[] = { "isa-fdc.bootindexA=", "isa-fdc.bootindexB=" };
+    static const struct { const char *global, *timer; } pit[] = {
+        { "kvm-pit.lost_tick_policy=delay", "<timer name='pit' tickpolicy='delay'/>" },
+        { "kvm-pit.lost_tick_policy=discard", "<timer name='pit' tickpolicy='discard'/>" },
+    };
+    for (size_t i = 0; i < VC_ARRAY_SIZE(pit); i++)
+        if (strcmp(o->arg->text, pit[i].global) == 0) {
+            qr_timer(r, pit[i].timer);
+            return true;
+        }
+    /* the PC speaker's audio backend: the speaker is a <sound model='pcspk'> */
+    if (vc_str_has_prefix(o->arg->text, "isa-pcspk.audiodev=")) {
+        ir_device *d = qr_add_device(r, IR_DEV_SOUND, o->arg);
+        d->u.sound.model = vc_xstrdup("pcspk");
+        return true;
+    }
     for (int i = 0; i < 2; i++) {
         int v;
         if (vc_str_has_prefix(o->arg->text, fdc[i])) {
@@ -413,13 +472,23 @@ bool qr_opt_watchdog_action(qemu_reader *r, qr_opt *o)
 
 /* ---- after the last option ---- */
 
+void qr_timer(qemu_reader *r, const char *xml)
+{
+    ir_fragments_add(&r->dom->clock.timers, vc_xstrdup(xml), (ir_pos){ 0, 0 });
+}
+
 static void qr_apply_boot(qemu_reader *r)
 {
     static const struct { char letter; ir_boot_dev dev; } letters[] = {
         { 'a', IR_BOOT_FD }, { 'b', IR_BOOT_FD }, { 'c', IR_BOOT_HD }, { 'd', IR_BOOT_CDROM },
         { 'n', IR_BOOT_NETWORK },
     };
-    if (!r->boot_order || r->has_bootindex)
+    if (r->has_bootindex)
+        return;
+    /* QEMU 0.x boots the first disk when not told otherwise */
+    if (!r->boot_order && !r->nodefaults)
+        r->boot_order = vc_xstrdup("c");
+    if (!r->boot_order)
         return;
     for (const char *c = r->boot_order; *c; c++)
         for (size_t i = 0; i < VC_ARRAY_SIZE(letters); i++)
@@ -442,6 +511,22 @@ static void qr_apply_graphics(qemu_reader *r)
         ir_device *g = qr_graphics(r, IR_GFX_SDL, NULL);
         if (r->keymap)
             g->u.graphics.keymap = vc_xstrdup(r->keymap);
+    }
+    ir_device *sdl = NULL;
+    for (size_t i = 0; i < dom->ndevices && !sdl; i++)
+        if (dom->devices[i].kind == IR_DEV_GRAPHICS &&
+            dom->devices[i].u.graphics.type == IR_GFX_SDL)
+            sdl = &dom->devices[i];
+    if (sdl) {
+        if (r->env_display)
+            qr_set(&sdl->u.graphics.display, r->env_display);
+        if (r->env_xauth)
+            qr_set(&sdl->u.graphics.xauth, r->env_xauth);
+    } else {
+        if (r->env_display)
+            qr_env_add(r, "DISPLAY", r->env_display);
+        if (r->env_xauth)
+            qr_env_add(r, "XAUTHORITY", r->env_xauth);
     }
 }
 
@@ -472,6 +557,8 @@ static void qr_apply_console(qemu_reader *r)
     c->u.chr.protocol = vc_xstrdup(copy.protocol);
     c->u.chr.target_type = vc_xstrdup("serial");
     c->u.chr.target_port = 0;
+    if (copy.type == IR_CHR_SPICEPORT)
+        qr_chr_spiceport_xml(c, r->spice_channel);
 }
 
 static void qr_apply_watchdog(qemu_reader *r)
