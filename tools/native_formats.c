@@ -10,6 +10,7 @@ static const native_format *const native_table[] = {
     &native_qemu_argv,
     &native_xen_xm,
     &native_xen_xl,
+    &native_xen_sxpr,
 };
 
 const native_format *native_format_find(const char *name)
