@@ -162,7 +162,7 @@ static void test_grammar(void)
               v->items[0]->items[1]->column == 21 && v->items[1]->items[1]->kind == XCFG_INT,
           "nested lists, escapes, trailing comma, item columns");
     char *t = v ? xcfg_value_text(v) : NULL;
-    CHECK(t && strcmp(t, "[ [ \"a'b\", \"c\\\"\" ], [ 0x10, -3 ] ]") == 0, "value text");
+    CHECK(t && strcmp(t, "[ [ \"a'b\", 'c\"' ], [ 0x10, -3 ] ]") == 0, "value text");
     free(t);
     xcfg_file_free(f);
     CHECK(!xcfg_parse("g.cfg", "a = [ [ 1 ] ]\n", 14, false, &d) && d.nerrors == 1 &&
@@ -171,10 +171,52 @@ static void test_grammar(void)
     CHECK(!xcfg_parse("g.cfg", "a = 1 2\n", 8, true, &d) && d.nerrors == 1 &&
               d.v[0].line == 1 && d.v[0].column == 7, "syntax error located");
     vc_diags_free(&d);
+    char *q1 = xcfg_quote("say \"hi\""), *q2 = xcfg_quote("it's \"x\"\n");
+    CHECK(strcmp(q1, "'say \"hi\"'") == 0, "double quotes inside: single-quoted");
+    CHECK(strcmp(q2, "\"it's \\\"x\\\"\\n\"") == 0, "both quotes and a newline: escaped");
+    free(q1);
+    free(q2);
+}
+
+static bool has_warning(const vc_diags *d, const char *what)
+{
+    for (size_t i = 0; i < d->n; i++)
+        if (d->v[i].severity == VC_SEV_WARNING && strstr(d->v[i].message, what))
+            return true;
+    return false;
+}
+
+/* Nothing lost silently: an unknown key is kept and comes back; what a
+ * format cannot say is a warning naming it. */
+static void test_kept_and_warned(void)
+{
+    vc_diags d;
+    vc_diags_init(&d);
+    const char *cfg = "name = 'k'\nmemory = 64\non_watchdog = \"reset\"\n"
+                      "pool = [ 'a', 2 ]\n";
+    ir_domain *dom = xen_xm_read("k.cfg", cfg, strlen(cfg), &d);
+    CHECK(dom && has_warning(&d, "'on_watchdog' has no place") && d.v[0].line == 3 &&
+              dom->metadata && strstr(dom->metadata, "on_watchdog"),
+          "unknown key kept in metadata with a located warning");
+    char *out = dom ? xen_xl_write(dom, "k.xml", &d) : NULL;
+    CHECK(out && strstr(out, "\non_watchdog = \"reset\"\n") &&
+              strstr(out, "\npool = [ \"a\", 2 ]\n"), "kept keys written back as they were");
+    free(out);
+    vc_diags_clear(&d);
+    ir_device *wd = dom ? ir_domain_add_device(dom, IR_DEV_WATCHDOG, (ir_pos){ 9, 5 }) : NULL;
+    if (wd)
+        wd->u.watchdog.model = vc_xstrdup("i6300esb");
+    out = dom ? xen_xm_write(dom, "k.xml", &d) : NULL;
+    CHECK(out && has_warning(&d, "watchdog has no xm form") && d.v[d.n - 1].line == 9,
+          "a device xm cannot say: warning at the element");
+    free(out);
+    ir_domain_free(dom);
+    vc_diags_free(&d);
 }
 
 int main(void)
 {
+    test_kept_and_warned();
     test_disks();
     test_vif();
     test_chr_pci();

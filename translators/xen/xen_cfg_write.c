@@ -104,6 +104,7 @@ static void xw_features(xw_ctx *c)
         int hpet = xen_timer_present(dom, "hpet");
         if (hpet >= 0)
             xw_int(c, "hpet", hpet);
+        xw_str(c, "tsc_mode", xen_tsc_mode_from_dom(dom));
     }
     bool localtime;
     long long offset;
@@ -481,6 +482,13 @@ static void xw_dm_args(xw_ctx *c)
 static void xw_kept_one(void *ctx, const char *key, const char *value)
 {
     xw_ctx *c = ctx;
+    /* kept where it meant nothing (an xl key read as xm, an hvm key of a pv
+     * guest): under this name the reader would now interpret it */
+    if (xen_cfg_key_known(key, c->dl == XEN_XL)) {
+        vc_warn_at(c->d, xw_loc(c, c->dom->pos), "kept key '%s' would mean something else "
+                   "in %s; dropped", key, c->dl == XEN_XL ? "xl" : "xm");
+        return;
+    }
     vc_buf_printf(&c->out, "%s = %s\n", key, value);
 }
 

@@ -970,6 +970,7 @@ static void xm_extra_replace(ir_domain *dom, const char *name, char *xml)
 typedef struct xm_netx {
     vc_strv ips;
     char *vlan;                   /* "42" or "42:43" (trunk) */
+    bool trunk;
     bool ovs;
     unsigned long long rate_kib;  /* KiB/s, 0 when absent */
 } xm_netx;
@@ -1103,13 +1104,16 @@ bool xen_vif_to_ir(const xen_kvs *kv, xen_kind kind, xen_dialect dl, ir_domain *
             ok = xm_vif_key(&kv->v[i], n, &x, d);
     if (ok) {
         n->type = n->source_bridge ? IR_NET_BRIDGE : IR_NET_ETHERNET;
-        /* Open vSwitch: "bridge.tag[:tag...]" with the openvswitch script */
+        /* Open vSwitch: "bridge.tag" or the trunk "bridge:tag:tag", with the
+         * openvswitch script (xl-network-configuration(5)) */
         if (n->source_bridge && n->script && strstr(n->script, "openvswitch")) {
             x.ovs = true;
-            char *dot = strchr(n->source_bridge, '.');
-            if (dot) {
-                x.vlan = vc_xstrdup(dot + 1);
-                *dot = '\0';
+            char *sep = n->source_bridge + strcspn(n->source_bridge, ".:");
+            if (*sep) {
+                /* a tag alone is kept as "42", a trunk as "42:43" (and "42:" for one) */
+                x.vlan = *sep == ':' && !strchr(sep + 1, ':') ? vc_xasprintf("%s:", sep + 1)
+                                                              : vc_xstrdup(sep + 1);
+                *sep = '\0';
             }
         }
         if (x.ips.n == 1 && !x.vlan && !x.ovs && !x.rate_kib && !strchr(x.ips.v[0], ':'))
@@ -1145,6 +1149,9 @@ static void xm_netx_read(const ir_device *dev, xm_netx *x)
         vc_buf_printf(&tags, "%s%s", tags.len ? ":" : "", id ? id : "");
         free(id);
     }
+    char *trunk = vlan ? xml_prop(vlan, "trunk") : NULL;
+    x->trunk = vc_streq(trunk, "yes") || strchr(tags.len ? tags.data : "", ':');
+    free(trunk);
     x->vlan = tags.len ? vc_buf_steal(&tags) : NULL;
     vc_buf_free(&tags);
     xmlNodePtr vp = xm_child_elem(root, "virtualport", NULL);
@@ -1172,8 +1179,13 @@ void xen_vif_from_ir(const ir_device *dev, xen_kind kind, xen_dialect dl, vc_loc
     if (n->mac)
         xen_kvs_add(out, "mac", n->mac, none);
     if (n->source_bridge) {
-        char *br = x.vlan ? vc_xasprintf("%s.%s", n->source_bridge, x.vlan)
-                          : vc_xstrdup(n->source_bridge);
+        char *br;
+        if (!x.vlan)
+            br = vc_xstrdup(n->source_bridge);
+        else if (!x.trunk)
+            br = vc_xasprintf("%s.%s", n->source_bridge, x.vlan);
+        else   /* a trunk: "bridge:tag:tag" */
+            br = vc_xasprintf("%s:%s", n->source_bridge, x.vlan);
         xen_kvs_add(out, "bridge", br, none);
         free(br);
     }
@@ -1610,7 +1622,8 @@ void xen_feature_xen_set(ir_domain *dom, const char *name)
     xm_extra_replace(dom, "features", vc_buf_steal(&b));
 }
 
-int xen_timer_present(const ir_domain *dom, const char *name)
+/* The timer named name: its present= (1 yes, 0 no) and mode= (owned). */
+static int xm_timer(const ir_domain *dom, const char *name, char **mode)
 {
     int r = -1;
     for (size_t i = 0; r < 0 && i < dom->clock.timers.n; i++) {
@@ -1618,12 +1631,51 @@ int xen_timer_present(const ir_domain *dom, const char *name)
         xmlNodePtr t = doc ? xmlDocGetRootElement(doc) : NULL;
         char *n = t ? xml_prop(t, "name") : NULL;
         char *p = t ? xml_prop(t, "present") : NULL;
-        if (vc_streq(n, name))
+        if (vc_streq(n, name)) {
             r = !vc_streq(p, "no");
+            if (mode)
+                *mode = xml_prop(t, "mode");
+        }
         free(n);
         free(p);
         xmlFreeDoc(doc);
     }
+    return r;
+}
+
+int xen_timer_present(const ir_domain *dom, const char *name)
+{
+    return xm_timer(dom, name, NULL);
+}
+
+/* tsc_mode (xl.cfg(5)) <-> <timer name='tsc' mode=...> */
+static const struct { const char *xen, *ir; } xm_tsc_modes[] = {
+    { "default", "auto" }, { "always_emulate", "emulate" }, { "native", "native" },
+    { "native_paravirt", "paravirt" },
+};
+
+bool xen_tsc_mode_to_dom(ir_domain *dom, const char *mode, vc_loc loc, vc_diags *d)
+{
+    for (size_t i = 0; i < VC_ARRAY_SIZE(xm_tsc_modes); i++)
+        if (strcmp(xm_tsc_modes[i].xen, mode) == 0) {
+            ir_fragments_add(&dom->clock.timers,
+                             vc_xasprintf("<timer name='tsc' present='yes' mode='%s'/>",
+                                          xm_tsc_modes[i].ir), (ir_pos){ loc.line, loc.column });
+            return true;
+        }
+    return vc_error_at(d, loc, "unknown tsc_mode '%s' (expected default, always_emulate, "
+                               "native or native_paravirt)", mode);
+}
+
+const char *xen_tsc_mode_from_dom(const ir_domain *dom)
+{
+    char *mode = NULL;
+    const char *r = NULL;
+    if (xm_timer(dom, "tsc", &mode) == 1)
+        for (size_t i = 0; i < VC_ARRAY_SIZE(xm_tsc_modes); i++)
+            if (vc_streq(xm_tsc_modes[i].ir, mode))
+                r = xm_tsc_modes[i].xen;
+    free(mode);
     return r;
 }
 

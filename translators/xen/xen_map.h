@@ -162,6 +162,9 @@ void xen_feature_xen_set(ir_domain *dom, const char *name);
 /* <clock><timer name='N' present=.../>: 1 yes, 0 no, -1 absent. */
 int xen_timer_present(const ir_domain *dom, const char *name);
 void xen_timer_set(ir_domain *dom, const char *name, bool present);
+/* tsc_mode = "native" <-> <timer name='tsc' present='yes' mode='native'/> */
+bool xen_tsc_mode_to_dom(ir_domain *dom, const char *mode, vc_loc loc, vc_diags *d);
+const char *xen_tsc_mode_from_dom(const ir_domain *dom);   /* NULL: none */
 /* <controller type='xenbus' ATTR='N'/> (maxGrantFrames, maxEventChannels); 0 absent. */
 /* A numeric attribute of a device's verbatim copy (dev->xml); 0 when absent. */
 unsigned long long xen_dev_attr(const ir_device *dev, const char *attr);
