@@ -394,6 +394,14 @@ static void xw_disks(xw_ctx *c)
     vc_strv_free(&disks);
 }
 
+/* A USB input: on the USB bus, or a tablet without a bus (a tablet is
+ * only ever a USB device). */
+static bool xw_usb_input(const ir_device *dev)
+{
+    return vc_streq(dev->u.input.bus, "usb") ||
+           (!dev->u.input.bus && vc_streq(dev->u.input.type, "tablet"));
+}
+
 static void xw_usb(xw_ctx *c)
 {
     vc_strv inputs, hostdevs;
@@ -401,7 +409,7 @@ static void xw_usb(xw_ctx *c)
     vc_strv_init(&hostdevs);
     size_t at = 0;
     for (const ir_device *dev; (dev = xw_first(c->dom, IR_DEV_INPUT, &at));)
-        if (vc_streq(dev->u.input.bus, "usb"))
+        if (xw_usb_input(dev))
             vc_strv_add(&inputs, dev->u.input.type);
     at = 0;
     for (const ir_device *dev; (dev = xw_first(c->dom, IR_DEV_HOSTDEV, &at));) {
@@ -504,7 +512,7 @@ static void xw_unwritten(xw_ctx *c)
         case IR_DEV_RNG: what = "rng"; break;
         case IR_DEV_OTHER: what = "an element the model does not cover"; break;
         case IR_DEV_INPUT:
-            if (!vc_streq(dev->u.input.bus, "usb") && !xen_device_is_implicit(c->dom, dev))
+            if (!xw_usb_input(dev) && !xen_device_is_implicit(c->dom, dev))
                 what = "input";
             break;
         case IR_DEV_VIDEO:

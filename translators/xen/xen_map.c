@@ -1200,7 +1200,8 @@ void xen_vif_from_ir(const ir_device *dev, xen_kind kind, xen_dialect dl, vc_loc
     if (n->script)
         xen_kvs_add(out, "script", n->script, none);
     if (vc_streq(n->model, "netfront")) {
-        xen_kvs_add(out, "type", "vif", none);
+        /* xl names the paravirtual-only NIC "vif", xm "netfront" */
+        xen_kvs_add(out, "type", dl == XEN_XL ? "vif" : "netfront", none);
     } else if (n->model) {
         xen_kvs_add(out, "model", n->model, none);
         if (kind == XEN_KIND_HVM && dl == XEN_SXPR)
