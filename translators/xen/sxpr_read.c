@@ -16,7 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sxpr_priv.h"
+#include "sexpr.h"
+#include "sxpr.h"
+#include "xen_map.h"
 
 typedef struct sr_ctx {
     const char *file;
@@ -27,6 +29,8 @@ typedef struct sr_ctx {
     bool has_vfb;              /* a (device (vfb ...)): the image's VNC keys are old news */
     const sexpr_node *image;   /* (image ...), lifted after the devices */
     bool image_gfx;            /* the image has (vnc ...) or (sdl ...) */
+    bool localtime;            /* (localtime 1), top level or in the image */
+    const char *rtc_timeoffset;
     int nvif;
     vc_buf keep;               /* <metadata> children for the kept keys */
     vc_buf state;              /* names of the run-time keys seen */
@@ -338,16 +342,10 @@ static bool sr_description(sr_ctx *c, const sexpr_node *kv, void *obj)
 static bool sr_localtime(sr_ctx *c, const sexpr_node *kv, void *obj)
 {
     (void)obj;
-    bool lt;
+    bool lt = false;
     if (!sr_flag(c, kv, &lt))
         return false;
-    /* (rtc_timeoffset) has made the clock variable: localtime is its basis */
-    if (c->dom->clock.offset == IR_CLOCK_VARIABLE) {
-        free(c->dom->clock.basis);
-        c->dom->clock.basis = vc_xstrdup(lt ? "localtime" : "utc");
-    } else if (lt) {
-        c->dom->clock.offset = IR_CLOCK_LOCALTIME;
-    }
+    c->localtime = c->localtime || lt;
     return true;
 }
 
@@ -379,17 +377,10 @@ static const sr_key sr_top_keys[] = {
 
 /* ---- the image ---------------------------------------------------------- */
 
-/* Graphics keys, collected from the image (the old layout) or a vfb. */
-typedef struct sr_gfx {
-    bool vnc, sdl;
-    bool has_unused, unused;
-    long long display;         /* vncdisplay, -1 when absent */
-    const char *listen, *passwd, *keymap, *xdisplay, *xauth, *location;
-    const sexpr_node *where;
-} sr_gfx;
-
-typedef struct sr_image {
-    sr_gfx gfx;
+/* The keys of an image (and of a vfb) handed on to the mapping. */
+typedef struct sr_imgkeys {
+    xen_kvs gfx;               /* vnc, sdl, vncunused, vncdisplay, ... (xen_vfb_to_ir) */
+    const sexpr_node *gfx_at;
     const char *kernel, *loader, *cdrom, *fda, *fdb;
     const sexpr_node *serial, *parallel, *soundhw, *usbdevice;
     const char *root, *args;
@@ -411,12 +402,6 @@ SR_IMG_FIELD(sr_i_fda, fda)
 SR_IMG_FIELD(sr_i_fdb, fdb)
 SR_IMG_FIELD(sr_i_root, root)
 SR_IMG_FIELD(sr_i_args, args)
-SR_IMG_FIELD(sr_g_listen, gfx.listen)
-SR_IMG_FIELD(sr_g_passwd, gfx.passwd)
-SR_IMG_FIELD(sr_g_keymap, gfx.keymap)
-SR_IMG_FIELD(sr_g_xdisplay, gfx.xdisplay)
-SR_IMG_FIELD(sr_g_xauth, gfx.xauth)
-SR_IMG_FIELD(sr_g_location, gfx.location)
 
 #define SR_IMG_NODE(fn, field) \
     static bool fn(sr_ctx *c, const sexpr_node *kv, void *obj) \
@@ -427,61 +412,18 @@ SR_IMG_NODE(sr_i_parallel, parallel)
 SR_IMG_NODE(sr_i_soundhw, soundhw)
 SR_IMG_NODE(sr_i_usbdevice, usbdevice)
 
-static bool sr_g_vnc(sr_ctx *c, const sexpr_node *kv, void *obj)
-{
-    sr_imgkeys *im = obj;
-    if (!sr_flag(c, kv, &im->gfx.vnc))
-        return false;
-    im->gfx.where = kv;
-    return true;
-}
-
-static bool sr_g_sdl(sr_ctx *c, const sexpr_node *kv, void *obj)
-{
-    sr_imgkeys *im = obj;
-    if (!sr_flag(c, kv, &im->gfx.sdl))
-        return false;
-    if (im->gfx.sdl)
-        im->gfx.where = kv;
-    return true;
-}
-
-static bool sr_g_type(sr_ctx *c, const sexpr_node *kv, void *obj)
+/* A framebuffer key: its value goes to the mapping as key=value. */
+static bool sr_g_key(sr_ctx *c, const sexpr_node *kv, void *obj)
 {
     sr_imgkeys *im = obj;
     const char *s;
     if (!sr_str(c, kv, &s))
         return false;
-    if (vc_streq(s, "vnc"))
-        im->gfx.vnc = true;
-    else if (vc_streq(s, "sdl"))
-        im->gfx.sdl = true;
-    else
-        return vc_error_at(c->d, sr_loc(c, kv), "vfb: unknown type '%s' (vnc or sdl)",
-                           s ? s : "");
-    im->gfx.where = kv;
-    return true;
-}
-
-static bool sr_g_unused(sr_ctx *c, const sexpr_node *kv, void *obj)
-{
-    sr_imgkeys *im = obj;
-    im->gfx.has_unused = true;
-    return sr_flag(c, kv, &im->gfx.unused);
-}
-
-static bool sr_g_display(sr_ctx *c, const sexpr_node *kv, void *obj)
-{
-    sr_imgkeys *im = obj;
-    unsigned long long v;
-    bool given;
-    if (!sr_ull(c, kv, &v, &given))
-        return false;
-    if (given && v > 65535 - 5900)
-        return vc_error_at(c->d, sr_loc(c, kv->kids[1]), "vncdisplay: %llu is out of range",
-                           v);
-    if (given)
-        im->gfx.display = (long long)v;
+    if (!s)
+        return true;
+    xen_kvs_add(&im->gfx, sexpr_head(kv), s, sr_loc(c, kv));
+    if (!im->gfx_at)
+        im->gfx_at = kv;
     return true;
 }
 
@@ -497,36 +439,22 @@ static bool sr_i_device_model(sr_ctx *c, const sexpr_node *kv, void *obj)
     return sr_dup(c, kv, &c->dom->emulator);
 }
 
-/* (boot cda): floppy a, disk c, cdrom d, network n; in order. */
+/* (boot cda): the mapping's boot letters. */
 static bool sr_i_boot(sr_ctx *c, const sexpr_node *kv, void *obj)
 {
     (void)obj;
-    static const struct { char letter; ir_boot_dev dev; } map[] = {
-        { 'a', IR_BOOT_FD }, { 'c', IR_BOOT_HD }, { 'd', IR_BOOT_CDROM },
-        { 'n', IR_BOOT_NETWORK },
-    };
     const char *s;
     if (!sr_str(c, kv, &s))
         return false;
     c->dom->os.nboot = 0;
-    for (; s && *s; s++) {
-        size_t k = 0;
-        while (k < VC_ARRAY_SIZE(map) && map[k].letter != *s)
-            k++;
-        if (k == VC_ARRAY_SIZE(map))
-            return vc_error_at(c->d, sr_loc(c, kv->kids[1]),
-                               "boot: '%c' is not a boot device (a, c, d or n)", *s);
-        if (c->dom->os.nboot < IR_BOOT_LAST)
-            c->dom->os.boot[c->dom->os.nboot++] = map[k].dev;
-    }
-    return true;
+    return !s || xen_boot_parse(s, sr_loc(c, kv->kids[1]), &c->dom->os, c->d);
 }
 
 /* acpi, apic, pae, hap, viridian: <features>. */
 static bool sr_i_feature(sr_ctx *c, const sexpr_node *kv, void *obj)
 {
     (void)obj;
-    bool on;
+    bool on = false;
     if (!sr_flag(c, kv, &on))
         return false;
     if (on)
@@ -538,16 +466,15 @@ static bool sr_i_feature(sr_ctx *c, const sexpr_node *kv, void *obj)
 static bool sr_i_hpet(sr_ctx *c, const sexpr_node *kv, void *obj)
 {
     (void)obj;
-    bool on;
+    bool on = false;
     if (!sr_flag(c, kv, &on))
         return false;
-    ir_fragments_add(&c->dom->clock.timers,
-                     vc_xasprintf("<timer name='hpet' present='%s'/>", on ? "yes" : "no"),
-                     kv->pos);
+    xen_timer_set(c->dom, "hpet", on);
     return true;
 }
 
-/* (rtc_timeoffset N): a clock at an offset from its basis. */
+/* (rtc_timeoffset N): seconds from the clock's basis (the mapping sets
+ * the clock once everything is read). */
 static bool sr_i_rtc_timeoffset(sr_ctx *c, const sexpr_node *kv, void *obj)
 {
     (void)obj;
@@ -555,20 +482,10 @@ static bool sr_i_rtc_timeoffset(sr_ctx *c, const sexpr_node *kv, void *obj)
     long long v;
     if (!sr_str(c, kv, &s))
         return false;
-    if (!s)
-        return true;
-    if (!vc_parse_ll(s, 10, &v))
+    if (s && !vc_parse_ll(s, 10, &v))
         return vc_error_at(c->d, sr_loc(c, kv->kids[1]), "rtc_timeoffset: '%s' is not a number",
                            s);
-    /* XenD 3.1 writes (rtc_timeoffset 0) for every clock: no offset */
-    if (v == 0)
-        return true;
-    bool lt = c->dom->clock.offset == IR_CLOCK_LOCALTIME;
-    c->dom->clock.offset = IR_CLOCK_VARIABLE;
-    free(c->dom->clock.adjustment);
-    c->dom->clock.adjustment = vc_xstrdup(s);
-    free(c->dom->clock.basis);
-    c->dom->clock.basis = vc_xstrdup(lt ? "localtime" : "utc");
+    c->rtc_timeoffset = s;
     return true;
 }
 
@@ -576,16 +493,15 @@ static bool sr_i_rtc_timeoffset(sr_ctx *c, const sexpr_node *kv, void *obj)
 static bool sr_i_usb(sr_ctx *c, const sexpr_node *kv, void *obj)
 {
     (void)obj;
-    bool on;
+    bool on = false;
     return sr_flag(c, kv, &on);
 }
 
 /* The graphics keys shared by both images and the vfb device. */
 #define SR_GFX_KEYS \
-    { "vnc", sr_g_vnc }, { "sdl", sr_g_sdl }, { "vncunused", sr_g_unused }, \
-    { "vncdisplay", sr_g_display }, { "vnclisten", sr_g_listen }, \
-    { "vncpasswd", sr_g_passwd }, { "keymap", sr_g_keymap }, \
-    { "display", sr_g_xdisplay }, { "xauthority", sr_g_xauth }
+    { "vnc", sr_g_key }, { "sdl", sr_g_key }, { "vncunused", sr_g_key }, \
+    { "vncdisplay", sr_g_key }, { "vnclisten", sr_g_key }, { "vncpasswd", sr_g_key }, \
+    { "keymap", sr_g_key }, { "display", sr_g_key }, { "xauthority", sr_g_key }
 
 static const sr_key sr_linux_keys[] = {
     { "kernel", sr_i_kernel }, { "ramdisk", sr_i_ramdisk }, { "args", sr_i_args },
@@ -610,18 +526,20 @@ static ir_device *sr_add(sr_ctx *c, ir_device_kind kind, const sexpr_node *at)
     return ir_domain_add_device(c->dom, kind, at ? at->pos : (ir_pos){ 0, 0 });
 }
 
-static ir_disk *sr_add_disk(sr_ctx *c, const sexpr_node *at, const char *path,
-                            const char *target, ir_disk_device device)
+/* A disk the image names (XenD 3.0.2's HVM cdrom, the floppies): what
+ * (device (vbd (uname 'file:PATH') (dev TARGET))) would have said. */
+static bool sr_add_disk(sr_ctx *c, const sexpr_node *at, const char *path, const char *target)
 {
     ir_disk *disk = &sr_add(c, IR_DEV_DISK, at)->u.disk;
-    disk->type = IR_DISK_TYPE_FILE;
-    disk->device = device;
-    disk->driver_name = path ? vc_xstrdup("file") : NULL;
-    disk->source = vc_xstrdup(path);
-    disk->target_dev = vc_xstrdup(target);
-    disk->target_bus = ir_disk_bus_from_target(target);
-    disk->readonly = device == IR_DISK_DEV_CDROM;
-    return disk;
+    char *uname = vc_xasprintf("file:%s", path);
+    bool ok = xen_disk_set_uname(disk, uname, sr_loc(c, at), c->d) &&
+              xen_disk_set_dev(disk, target, sr_loc(c, at), c->d);
+    if (disk->device == IR_DISK_DEV_CDROM || !strcmp(target, "hdc")) {
+        disk->device = IR_DISK_DEV_CDROM;
+        disk->readonly = true;
+    }
+    free(uname);
+    return ok;
 }
 
 static bool sr_has_target(const sr_ctx *c, const char *target)
@@ -694,54 +612,39 @@ static bool sr_chardevs(sr_ctx *c, const sexpr_node *kv, ir_chr_kind kind)
         }
         if (strcmp(a->atom, "none") == 0)
             continue;
-        ir_device *dev = sr_add(c, IR_DEV_CHR, a);
-        ir_chr *chr = &dev->u.chr;
-        const char *why;
-        chr->kind = kind;
-        chr->target_port = (int)i;
-        if (!xen_sxpr_chr_parse(a->atom, chr, &why))
-            ok = vc_error_at(c->d, sr_loc(c, a), "%s: '%s' is %s", sexpr_head(kv), a->atom,
-                             why);
+        bool none;
+        if (!xen_chr_to_ir(a->atom, kind, (int)i, sr_loc(c, a), c->dom, &none, c->d) && !none)
+            ok = false;
     }
     return ok;
 }
 
-/* The framebuffer: <graphics> from the keys of the image or a vfb. The
- * display of an HVM guest of XenD 3.0.2 (version 1) that names none is
- * 5900 + its domain id; later XenDs pick a free one unless told. */
-static void sr_graphics(sr_ctx *c, const sr_gfx *g)
+/* The framebuffer: <graphics> from the keys of the image or a vfb,
+ * through the mapping. The display of an HVM guest of XenD 3.0.2
+ * (version 1) that names none is 5900 + its domain id (later XenDs pick a
+ * free one); a running guest's (vncdisplay N) says which one it got even
+ * with (vncunused 1). */
+static bool sr_graphics(sr_ctx *c, const xen_kvs *kv, const sexpr_node *at)
 {
-    if (!g->vnc && !g->sdl)
-        return;
-    ir_graphics *gr = &sr_add(c, IR_DEV_GRAPHICS, g->where)->u.graphics;
-    if (g->sdl && !g->vnc) {
-        gr->type = IR_GFX_SDL;
-        gr->display = vc_xstrdup(g->xdisplay);
-        gr->xauth = vc_xstrdup(g->xauth);
-        return;
+    size_t before = c->dom->ndevices;
+    if (!xen_vfb_to_ir(kv, c->dom, c->d))
+        return false;
+    if (c->dom->ndevices == before)
+        return true;
+    ir_device *dev = &c->dom->devices[c->dom->ndevices - 1];
+    ir_graphics *g = &dev->u.graphics;
+    dev->pos = at ? at->pos : dev->pos;
+    if (g->type != IR_GFX_VNC || g->port != -1)
+        return true;
+    const xen_kv *disp = xen_kvs_find(kv, "vncdisplay");
+    int n;
+    if (disp && disp->value && vc_parse_int(disp->value, &n) && n >= 0 && n <= 65535 - 5900) {
+        g->port = 5900 + n;
+    } else if (c->version == 1 && c->hvm && !xen_kvs_find(kv, "vncunused") && c->dom->id >= 0) {
+        g->port = 5900 + c->dom->id;
+        g->autoport = IR_TRI_NO;
     }
-    gr->type = IR_GFX_VNC;
-    if (g->display >= 0) {
-        gr->port = 5900 + (int)g->display;
-        gr->autoport = g->has_unused && g->unused ? IR_TRI_YES : IR_TRI_NO;
-    } else if (g->has_unused && !g->unused) {
-        gr->port = c->dom->id >= 0 ? 5900 + c->dom->id : -1;
-        gr->autoport = c->dom->id >= 0 ? IR_TRI_NO : IR_TRI_YES;
-    } else if (c->version == 1 && c->hvm && !g->has_unused && c->dom->id >= 0) {
-        gr->port = 5900 + c->dom->id;
-        gr->autoport = IR_TRI_NO;
-    } else {
-        gr->port = -1;
-        gr->autoport = IR_TRI_YES;
-    }
-    /* XenD reports where a running guest's server listens */
-    const char *colon = g->location ? strrchr(g->location, ':') : NULL;
-    int port;
-    if (gr->port == -1 && colon && vc_parse_int(colon + 1, &port) && port > 0 && port < 65536)
-        gr->port = port;
-    gr->listen = vc_xstrdup(g->listen);
-    gr->passwd = vc_xstrdup(g->passwd);
-    gr->keymap = vc_xstrdup(g->keymap);
+    return true;
 }
 
 /* The image is lifted after the devices, so that what it adds (the HVM
@@ -763,12 +666,10 @@ static bool sr_image(sr_ctx *c, const sexpr_node *kv)
         return vc_error_at(c->d, sr_loc(c, kv),
                            "image: expected (image (linux ...)) or (image (hvm ...))");
     bool hvm = strcmp(kind, "hvm") == 0;
-    sr_imgkeys im = { .gfx = { .display = -1 } };
+    sr_imgkeys im = { 0 };
     bool ok = hvm ? SR_APPLY(c, body, sr_hvm_keys, "image/hvm", &im)
                   : SR_APPLY(c, body, sr_linux_keys, "image/linux", &im);
     ir_os *os = &c->dom->os;
-    free(os->type);
-    os->type = vc_xstrdup(hvm ? "hvm" : "linux");
     /* an HVM image's kernel is hvmloader, unless (loader) names that */
     if (hvm && !im.loader) {
         os->loader = vc_xstrdup(im.kernel);
@@ -776,18 +677,13 @@ static bool sr_image(sr_ctx *c, const sexpr_node *kv)
         os->loader = vc_xstrdup(im.loader);
         os->kernel = vc_xstrdup(im.kernel);
     }
-    if (im.root && im.args)
-        os->cmdline = vc_xasprintf("root=%s %s", im.root, im.args);
-    else if (im.root)
-        os->cmdline = vc_xasprintf("root=%s", im.root);
-    else
-        os->cmdline = vc_xstrdup(im.args);
+    os->cmdline = xen_cmdline_join(NULL, im.root, im.args);
     if (hvm && im.cdrom && !sr_has_target(c, "hdc"))
-        sr_add_disk(c, body, im.cdrom, "hdc", IR_DISK_DEV_CDROM);
+        ok = sr_add_disk(c, body, im.cdrom, "hdc") && ok;
     if (hvm && im.fda)
-        sr_add_disk(c, body, im.fda, "fda", IR_DISK_DEV_FLOPPY);
+        ok = sr_add_disk(c, body, im.fda, "fda") && ok;
     if (hvm && im.fdb)
-        sr_add_disk(c, body, im.fdb, "fdb", IR_DISK_DEV_FLOPPY);
+        ok = sr_add_disk(c, body, im.fdb, "fdb") && ok;
     if (im.serial)
         ok = sr_chardevs(c, im.serial, IR_CHRDEV_SERIAL) && ok;
     if (im.parallel)
@@ -797,94 +693,39 @@ static bool sr_image(sr_ctx *c, const sexpr_node *kv)
     if (im.soundhw)
         ok = sr_soundhw(c, im.soundhw) && ok;
     if (!c->has_vfb)
-        sr_graphics(c, &im.gfx);
+        ok = sr_graphics(c, &im.gfx, im.gfx_at) && ok;
+    xen_kvs_free(&im.gfx);
     return ok;
 }
 
 /* ---- devices ------------------------------------------------------------ */
 
-/* uname's driver prefix: what the backend is and whether a path is a file. */
-static const struct {
-    const char *prefix;
-    const char *driver;
-    ir_disk_type type;
-    bool subtype;            /* tap:aio:PATH: the next field is the image format */
-} sr_unames[] = {
-    { "phy", "phy", IR_DISK_TYPE_BLOCK, false },
-    { "file", "file", IR_DISK_TYPE_FILE, false },
-    { "tap", "tap", IR_DISK_TYPE_FILE, true },
-    { "tap2", "tap2", IR_DISK_TYPE_FILE, true },
-};
+/* (uname 'phy:/dev/x'), (dev 'ioemu:hda'), (mode 'w'): the mapping's
+ * legacy disk spec, one part a key. */
+static bool sr_disk_part(sr_ctx *c, const sexpr_node *kv, ir_disk *disk,
+                         bool (*set)(ir_disk *, const char *, vc_loc, vc_diags *))
+{
+    const char *s;
+    if (!sr_str(c, kv, &s))
+        return false;
+    if (!s && set == xen_disk_set_dev)
+        return vc_error_at(c->d, sr_loc(c, kv), "dev: no disk name");
+    return !s || set(disk, s, sr_loc(c, kv->kids[1]), c->d);
+}
 
 static bool sr_uname(sr_ctx *c, const sexpr_node *kv, ir_disk *disk)
 {
-    const char *s;
-    if (!sr_str(c, kv, &s))
-        return false;
-    if (!s)
-        return true;
-    const char *colon = strchr(s, ':');
-    size_t n = colon ? (size_t)(colon - s) : 0;
-    size_t k = 0;
-    while (k < VC_ARRAY_SIZE(sr_unames) &&
-           !(strlen(sr_unames[k].prefix) == n && strncmp(s, sr_unames[k].prefix, n) == 0))
-        k++;
-    if (k == VC_ARRAY_SIZE(sr_unames))
-        return vc_error_at(c->d, sr_loc(c, kv->kids[1]),
-                           "uname: unknown disk prefix in '%s' (phy:, file:, tap:, tap2:)", s);
-    const char *path = colon + 1;
-    disk->type = sr_unames[k].type;
-    disk->driver_name = vc_xstrdup(sr_unames[k].driver);
-    if (sr_unames[k].subtype) {
-        const char *c2 = strchr(path, ':');
-        if (!c2 || c2 == path)
-            return vc_error_at(c->d, sr_loc(c, kv->kids[1]),
-                               "uname: '%s' names no image format (%s:aio:PATH)", s,
-                               sr_unames[k].prefix);
-        disk->driver_type = vc_xstrndup(path, (size_t)(c2 - path));
-        path = c2 + 1;
-    }
-    if (*path)
-        disk->source = vc_xstrdup(path);
-    return true;
+    return sr_disk_part(c, kv, disk, xen_disk_set_uname);
 }
 
-/* (dev 'ioemu:hda'), (dev 'hdc:cdrom'), (dev xvda:disk), (dev xvda). */
 static bool sr_vbd_dev(sr_ctx *c, const sexpr_node *kv, ir_disk *disk)
 {
-    const char *s;
-    if (!sr_str(c, kv, &s))
-        return false;
-    if (!s)
-        return vc_error_at(c->d, sr_loc(c, kv), "dev: no disk name");
-    if (vc_str_has_prefix(s, "ioemu:"))
-        s += 6;
-    const char *colon = strchr(s, ':');
-    size_t n = colon ? (size_t)(colon - s) : strlen(s);
-    disk->target_dev = vc_xstrndup(s, n);
-    if (ir_disk_target_index(disk->target_dev) < 0)
-        return vc_error_at(c->d, sr_loc(c, kv->kids[1]), "dev: '%s' is not a disk name", s);
-    if (colon && strcmp(colon, ":cdrom") == 0)
-        disk->device = IR_DISK_DEV_CDROM;
-    else if (colon && strcmp(colon, ":disk") != 0)
-        return vc_error_at(c->d, sr_loc(c, kv->kids[1]),
-                           "dev: '%s': expected NAME, NAME:disk or NAME:cdrom", s);
-    disk->target_bus = ir_disk_bus_from_target(disk->target_dev);
-    return true;
+    return sr_disk_part(c, kv, disk, xen_disk_set_dev);
 }
 
 static bool sr_vbd_mode(sr_ctx *c, const sexpr_node *kv, ir_disk *disk)
 {
-    const char *s;
-    if (!sr_str(c, kv, &s))
-        return false;
-    if (vc_streq(s, "r") || vc_streq(s, "ro"))
-        disk->readonly = true;
-    else if (vc_streq(s, "w!"))
-        disk->shareable = true;
-    else if (s && !vc_streq(s, "w") && !vc_streq(s, "rw"))
-        return vc_error_at(c->d, sr_loc(c, kv->kids[1]), "mode: '%s' is not r, w or w!", s);
-    return true;
+    return sr_disk_part(c, kv, disk, xen_disk_set_mode);
 }
 
 #define SR_DISK_FN(fn, impl) \
@@ -913,72 +754,52 @@ static bool sr_vbd(sr_ctx *c, const sexpr_node *body)
     if (!disk->source && disk->device != IR_DISK_DEV_CDROM)
         return vc_error_at(c->d, sr_loc(c, body), "%s: disk '%s' has no (uname ...)",
                            sexpr_head(body), disk->target_dev);
-    if (vc_str_has_prefix(disk->target_dev, "fd"))
-        disk->device = IR_DISK_DEV_FLOPPY;
+    if (!disk->source && !disk->driver_name)
+        xen_disk_set_uname(disk, "", sr_loc(c, body), c->d);   /* an empty drive */
     if (disk->device == IR_DISK_DEV_CDROM)
         disk->readonly = true;
     return true;
 }
 
-static bool sr_vif_mac(sr_ctx *c, const sexpr_node *kv, void *obj)
+/* A vif key the mapping reads: handed on as key=value. */
+static bool sr_vif_key(sr_ctx *c, const sexpr_node *kv, void *obj)
 {
-    ir_net *net = obj;
-    const char *s;
-    unsigned char mac[6];
-    char buf[18];
-    if (!sr_str(c, kv, &s))
-        return false;
-    if (!s || !ir_mac_parse(s, mac))
-        return vc_error_at(c->d, sr_loc(c, kv), "mac: '%s' is not a MAC address", s ? s : "");
-    ir_mac_format(mac, buf);
-    net->mac = vc_xstrdup(buf);
-    return true;
-}
-
-#define SR_NET_FIELD(fn, field) \
-    static bool fn(sr_ctx *c, const sexpr_node *kv, void *obj) \
-    { return sr_dup(c, kv, &((ir_net *)obj)->field); }
-SR_NET_FIELD(sr_n_bridge, source_bridge)
-SR_NET_FIELD(sr_n_script, script)
-SR_NET_FIELD(sr_n_ip, ip_address)
-SR_NET_FIELD(sr_n_model, model)
-SR_NET_FIELD(sr_n_vifname, target_dev)
-
-/* (type ioemu) is an emulated card (the model says which); (type netfront)
- * a paravirtual one only. */
-static bool sr_n_type(sr_ctx *c, const sexpr_node *kv, void *obj)
-{
-    ir_net *net = obj;
     const char *s;
     if (!sr_str(c, kv, &s))
         return false;
-    if (vc_streq(s, "netfront")) {
-        free(net->model);
-        net->model = vc_xstrdup("netfront");
-    } else if (s && !vc_streq(s, "ioemu")) {
-        return vc_error_at(c->d, sr_loc(c, kv->kids[1]), "type: '%s' is not ioemu or netfront",
-                           s);
-    }
+    /* XenD says netfront where xm/xl say vif */
+    if (vc_streq(sexpr_head(kv), "type") && vc_streq(s, "netfront"))
+        s = "vif";
+    if (s)
+        xen_kvs_add(obj, sexpr_head(kv), s, sr_loc(c, kv));
     return true;
 }
 
+/* backend 0 is dom0, the default; uuid is XenD's own bookkeeping. */
 static const sr_key sr_vif_keys[] = {
-    { "mac", sr_vif_mac }, { "bridge", sr_n_bridge }, { "script", sr_n_script },
-    { "ip", sr_n_ip }, { "model", sr_n_model }, { "type", sr_n_type },
-    { "vifname", sr_n_vifname }, { "backend", NULL }, { "uuid", NULL },
+    { "mac", sr_vif_key }, { "bridge", sr_vif_key }, { "script", sr_vif_key },
+    { "ip", sr_vif_key }, { "model", sr_vif_key }, { "type", sr_vif_key },
+    { "vifname", sr_vif_key }, { "rate", sr_vif_key }, { "backend", NULL }, { "uuid", NULL },
 };
 
 static bool sr_vif(sr_ctx *c, const sexpr_node *body)
 {
-    ir_net *net = &sr_add(c, IR_DEV_INTERFACE, body)->u.net;
+    xen_kvs kv = { 0 };
     char path[32];
     snprintf(path, sizeof(path), "vif/%d", c->nvif);
-    bool ok = SR_APPLY(c, body, sr_vif_keys, path, net);
-    net->type = net->source_bridge ? IR_NET_BRIDGE : IR_NET_ETHERNET;
+    bool ok = SR_APPLY(c, body, sr_vif_keys, path, &kv);
     /* XenD names the backend interface vif<domid>.<index> */
-    if (!net->target_dev && c->dom->id >= 0)
-        net->target_dev = vc_xasprintf("vif%d.%d", c->dom->id, c->nvif);
+    if (!xen_kvs_find(&kv, "vifname") && c->dom->id >= 0) {
+        char *name = vc_xasprintf("vif%d.%d", c->dom->id, c->nvif);
+        xen_kvs_add(&kv, "vifname", name, sr_loc(c, body));
+        free(name);
+    }
+    size_t before = c->dom->ndevices;
+    ok = ok && xen_vif_to_ir(&kv, c->hvm ? XEN_KIND_HVM : XEN_KIND_PV, XEN_SXPR, c->dom, c->d);
+    if (ok && c->dom->ndevices > before)
+        c->dom->devices[before].pos = body->pos;
     c->nvif++;
+    xen_kvs_free(&kv);
     return ok;
 }
 
@@ -1012,39 +833,35 @@ static bool sr_pci(sr_ctx *c, const sexpr_node *body)
             sr_keep(c, "pci", kv);
             continue;
         }
-        ir_hostdev *h = &sr_add(c, IR_DEV_HOSTDEV, kv)->u.hostdev;
-        ir_address *a = &h->source_addr;
-        h->type = IR_HOSTDEV_PCI;
-        h->mode = vc_xstrdup("subsystem");
-        h->managed = IR_TRI_NO;
-        a->type = IR_ADDR_PCI;
-        a->has_bus = a->has_slot = a->has_function = true;
-        ok = sr_pci_field(c, kv, "domain", 0xffff, &a->domain) && ok;
-        ok = sr_pci_field(c, kv, "bus", 0xff, &a->bus) && ok;
-        ok = sr_pci_field(c, kv, "slot", 0x1f, &a->slot) && ok;
-        ok = sr_pci_field(c, kv, "func", 0x7, &a->function) && ok;
+        unsigned dom = 0, bus = 0, slot = 0, fn = 0;
+        bool fields = sr_pci_field(c, kv, "domain", 0xffff, &dom) &&
+                      sr_pci_field(c, kv, "bus", 0xff, &bus) &&
+                      sr_pci_field(c, kv, "slot", 0x1f, &slot) &&
+                      sr_pci_field(c, kv, "func", 0x7, &fn);
+        char *addr = vc_xasprintf("%04x:%02x:%02x.%x", dom, bus, slot, fn);
+        ok = fields && xen_pci_to_ir(addr, sr_loc(c, kv), c->dom, c->d) && ok;
+        free(addr);
     }
     return ok;
 }
 
 static const sr_key sr_vfb_keys[] = {
-    { "type", sr_g_type }, SR_GFX_KEYS, { "location", sr_g_location },
+    { "type", sr_g_key }, SR_GFX_KEYS, { "location", NULL },
     { "backend", NULL }, { "uuid", NULL },
 };
 
 static bool sr_vfb(sr_ctx *c, const sexpr_node *body)
 {
-    sr_imgkeys im = { .gfx = { .display = -1 } };
+    sr_imgkeys im = { 0 };
     /* XenD 3.1 also reports the VNC server of an HVM image as a vfb with
      * no type: the image's keys say it already */
     if (!sexpr_find(body, "type") && c->image_gfx)
         return true;
     bool ok = SR_APPLY(c, body, sr_vfb_keys, "vfb", &im);
-    if (!sexpr_find(body, "type") && !im.gfx.sdl) {
-        im.gfx.vnc = true;
-        im.gfx.where = body;
-    }
-    sr_graphics(c, &im.gfx);
+    if (!xen_kvs_find(&im.gfx, "type") && !xen_kvs_find(&im.gfx, "sdl"))
+        xen_kvs_add(&im.gfx, "type", "vnc", sr_loc(c, body));
+    ok = ok && sr_graphics(c, &im.gfx, body);
+    xen_kvs_free(&im.gfx);
     return ok;
 }
 
@@ -1072,48 +889,13 @@ static bool sr_device(sr_ctx *c, const sexpr_node *kv, void *obj)
 
 /* ---- the whole document -------------------------------------------------- */
 
-/* What libvirt's Xen driver implies for every guest. */
-static void sr_implied(sr_ctx *c)
+/* What the mapping settles once everything is read: the builder, the
+ * clock, libvirt's defaults (console, inputs, controllers, balloon). */
+static void sr_finish(sr_ctx *c)
 {
     ir_domain *dom = c->dom;
-    size_t serial0 = dom->ndevices;
-    bool gfx = false;
-    for (size_t i = 0; i < dom->ndevices; i++) {
-        const ir_device *dev = &dom->devices[i];
-        if (dev->kind == IR_DEV_CHR && dev->u.chr.kind == IR_CHRDEV_SERIAL &&
-            serial0 == dom->ndevices)
-            serial0 = i;
-        gfx = gfx || dev->kind == IR_DEV_GRAPHICS;
-    }
-    bool has_serial = serial0 < dom->ndevices;
-    if (!c->hvm || has_serial) {
-        ir_chr *con = &ir_domain_add_device(dom, IR_DEV_CHR, (ir_pos){ 0, 0 })->u.chr;
-        con->kind = IR_CHRDEV_CONSOLE;
-        if (has_serial) {
-            /* the console of an HVM guest is its first serial port */
-            const ir_chr *s = &dom->devices[serial0].u.chr;
-            con->type = s->type;
-            con->path = vc_xstrdup(s->path);
-            con->mode = vc_xstrdup(s->mode);
-            con->host = vc_xstrdup(s->host);
-            con->service = vc_xstrdup(s->service);
-            con->bind_host = vc_xstrdup(s->bind_host);
-            con->bind_service = vc_xstrdup(s->bind_service);
-            con->protocol = vc_xstrdup(s->protocol);
-            con->target_type = vc_xstrdup("serial");
-            con->target_port = s->target_port;
-        } else {
-            con->type = IR_CHR_PTY;
-            con->target_type = vc_xstrdup("xen");
-            con->target_port = 0;
-        }
-    }
-    if (gfx) {
-        sr_add_input(c, "mouse", c->hvm ? "ps2" : "xen");
-        sr_add_input(c, "keyboard", c->hvm ? "ps2" : "xen");
-    }
-    if (!dom->clock.offset)
-        dom->clock.offset = IR_CLOCK_UTC;
+    xen_domain_set_kind(dom, c->hvm ? XEN_KIND_HVM : XEN_KIND_PV);
+    xen_clock_to_ir(dom, c->localtime, c->rtc_timeoffset);
     if (!dom->vcpus)
         dom->vcpus = 1;
     if (dom->vcpus_current >= dom->vcpus)
@@ -1122,6 +904,7 @@ static void sr_implied(sr_ctx *c)
         dom->memory_kib = dom->current_memory_kib;
     if (!dom->current_memory_kib)
         dom->current_memory_kib = dom->memory_kib;
+    xen_fill_defaults(dom);
 }
 
 /* The image decides what the devices mean (an HVM guest's hda is IDE), so
@@ -1179,15 +962,13 @@ ir_domain *xen_sxpr_to_domain(const char *text, size_t len, const char *file, in
                          head ? head : "");
     } else {
         sr_find_kind(&c, root);
-        if (!sexpr_find(root, "image"))
-            c.dom->os.type = vc_xstrdup("linux");
         ok = SR_APPLY(&c, root, sr_top_keys, "", NULL);
         if (c.image)
             ok = sr_image(&c, c.image) && ok;
         ok = ok && sr_check(&c, root);
     }
     if (ok) {
-        sr_implied(&c);
+        sr_finish(&c);
         if (c.keep.len) {
             vc_buf_puts(&c.keep, "</metadata>");
             c.dom->metadata = vc_buf_steal(&c.keep);

@@ -15,7 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sxpr_priv.h"
+#include "sexpr.h"
+#include "sxpr.h"
+#include "xen_map.h"
 
 typedef struct sw_ctx {
     const ir_domain *dom;
@@ -128,10 +130,11 @@ static void sw_domain_unsaid(sw_ctx *c)
     for (size_t i = 0; i < dom->extra.n; i++)
         sw_warn(c, dom->extra.v[i].pos, "an element it does not know: %.60s",
                 dom->extra.v[i].xml);
-    if (dom->os.arch)
+    /* the mapping reads every guest back as x86_64 on xenpv / xenfv */
+    if (dom->os.arch && !vc_streq(dom->os.arch, "x86_64"))
         sw_warn(c, dom->os.pos, "<type arch='%s'> (XenD takes it from the kernel)",
                 dom->os.arch);
-    if (dom->os.machine)
+    if (dom->os.machine && !vc_streq(dom->os.machine, c->hvm ? "xenfv" : "xenpv"))
         sw_warn(c, dom->os.pos, "<type machine='%s'>", dom->os.machine);
     if (dom->os.nvram || dom->os.dtb || dom->os.bootmenu)
         sw_warn(c, dom->os.pos, "<nvram>, <dtb> or <bootmenu>");
@@ -163,28 +166,20 @@ static void sw_features(sw_ctx *c)
 
 static void sw_boot(sw_ctx *c)
 {
-    static const char letters[IR_BOOT_LAST] = {
-        [IR_BOOT_FD] = 'a', [IR_BOOT_HD] = 'c', [IR_BOOT_CDROM] = 'd', [IR_BOOT_NETWORK] = 'n',
-    };
-    char boot[IR_BOOT_LAST + 1] = "";
-    size_t n = 0;
-    for (size_t i = 0; i < c->dom->os.nboot && n < IR_BOOT_LAST; i++)
-        if (letters[c->dom->os.boot[i]])
-            boot[n++] = letters[c->dom->os.boot[i]];
-    boot[n] = '\0';
-    sw_kv(c->image, "boot", n ? boot : NULL, false);
+    char *boot = xen_boot_format(&c->dom->os);
+    sw_kv(c->image, "boot", boot, false);
+    free(boot);
 }
 
 /* hpet is a key; the other timers are not. */
 static void sw_timers(sw_ctx *c)
 {
+    int hpet = xen_timer_present(c->dom, "hpet");
+    if (hpet >= 0 && c->hvm)
+        sw_kv(c->image, "hpet", hpet ? "1" : "0", false);
     for (size_t i = 0; i < c->dom->clock.timers.n; i++) {
         const ir_fragment *t = &c->dom->clock.timers.v[i];
-        bool hpet = strstr(t->xml, "name='hpet'") || strstr(t->xml, "name=\"hpet\"");
-        bool no = strstr(t->xml, "present='no'") || strstr(t->xml, "present=\"no\"");
-        if (hpet && c->hvm)
-            sw_kv(c->image, "hpet", no ? "0" : "1", false);
-        else
+        if (!c->hvm || !(strstr(t->xml, "name='hpet'") || strstr(t->xml, "name=\"hpet\"")))
             sw_warn(c, t->pos, "the timer %s", t->xml);
     }
 }
@@ -194,12 +189,11 @@ static void sw_timers(sw_ctx *c)
  * from its basis. */
 static void sw_clock(sw_ctx *c, sexpr_node *where, bool with_offset)
 {
-    const ir_clock *clk = &c->dom->clock;
-    bool lt = clk->offset == IR_CLOCK_LOCALTIME ||
-              (clk->offset == IR_CLOCK_VARIABLE && vc_streq(clk->basis, "localtime"));
-    if (with_offset || clk->offset == IR_CLOCK_VARIABLE)
-        sw_kv(where, "rtc_timeoffset",
-              clk->offset == IR_CLOCK_VARIABLE && clk->adjustment ? clk->adjustment : "0", false);
+    bool lt;
+    long long offset;
+    xen_clock_from_ir(c->dom, &lt, &offset);
+    if (with_offset || offset)
+        sw_kvf(where, "rtc_timeoffset", false, "%lld", offset);
     sw_kv(where, "localtime", lt ? "1" : "0", false);
 }
 
@@ -211,8 +205,6 @@ static void sw_clock_unsaid(sw_ctx *c)
     if (clk->offset == IR_CLOCK_VARIABLE && !c->hvm)
         sw_warn(c, clk->pos, "<clock offset='variable'> for a paravirtual guest");
 }
-
-static void sw_gfx_old(sw_ctx *c, sexpr_node *where, const ir_graphics *g);
 
 static const ir_device *sw_first(const sw_ctx *c, ir_device_kind kind)
 {
@@ -232,16 +224,21 @@ static void sw_image(sw_ctx *c)
 {
     const ir_os *os = &c->dom->os;
     const ir_device *gfx = sw_first(c, IR_DEV_GRAPHICS);
-    if (!c->hvm && !os->kernel && !os->initrd && !os->cmdline &&
-        !(gfx && sw_gfx_in_image(c)))
+    if (!c->hvm && !os->cmdline && !(gfx && sw_gfx_in_image(c)) &&
+        (c->dom->bootloader || (!os->kernel && !os->initrd)))
         return;
     sexpr_node *image = sw_list(c->root, "image");
     c->image = sw_list(image, c->hvm ? "hvm" : "linux");
+    /* a bootloader picks the kernel itself: what it picked is not config */
+    bool picked = !c->hvm && c->dom->bootloader;
+    if (picked && (os->kernel || os->initrd))
+        sw_warn(c, os->pos, "<kernel>/<initrd> next to a <bootloader> (it picks them)");
     if (c->hvm && !os->kernel)
         sw_kv(c->image, "kernel", os->loader, true);
-    else
+    else if (!picked)
         sw_kv(c->image, "kernel", os->kernel, true);
-    sw_kv(c->image, "ramdisk", os->initrd, true);
+    if (!picked)
+        sw_kv(c->image, "ramdisk", os->initrd, true);
     sw_kv(c->image, "args", os->cmdline, true);
     if (!c->hvm)
         return;
@@ -253,17 +250,19 @@ static void sw_image(sw_ctx *c)
 
 /* ---- devices ----------------------------------------------------------------- */
 
-static const char *sw_uname_prefix(sw_ctx *c, const ir_device *dev)
+/* XenD's back ends: phy, file, tap:FORMAT, tap2:FORMAT (the mapping's
+ * uname); another driver is written as the back end its type needs. */
+static void sw_driver_unsaid(sw_ctx *c, const ir_device *dev)
 {
     const ir_disk *disk = &dev->u.disk;
     const char *drv = disk->driver_name;
-    if (vc_streq(drv, "tap") || vc_streq(drv, "tap2") || vc_streq(drv, "phy") ||
-        vc_streq(drv, "file"))
-        return drv;
-    if (drv)
-        sw_warn(c, dev->pos, "the disk driver '%s' (disk %s written for XenD's own backend)",
-                drv, disk->target_dev);
-    return disk->type == IR_DISK_TYPE_BLOCK ? "phy" : "file";
+    bool tap = vc_streq(drv, "tap") || vc_streq(drv, "tap2");
+    if (drv && !tap && !vc_streq(drv, "phy") && !vc_streq(drv, "file"))
+        sw_warn(c, dev->pos, "the disk driver '%s' (disk %s written for XenD's %s back end)",
+                drv, disk->target_dev, disk->type == IR_DISK_TYPE_BLOCK ? "phy" : "file");
+    else if (!tap && disk->driver_type && !vc_streq(disk->driver_type, "raw"))
+        sw_warn(c, dev->pos, "the image format '%s' of disk %s without tap", disk->driver_type,
+                disk->target_dev);
 }
 
 /* The (dev ...) of a disk: HVM disks are emulated ("ioemu:" in XenD
@@ -286,8 +285,10 @@ static bool sw_disk_unsaid(sw_ctx *c, const ir_device *dev)
                 ir_disk_type_name(disk->type), disk->target_dev);
         return true;
     }
+    /* a drive address is what the target name says (the mapping's default) */
     if (disk->driver_cache || disk->driver_io || disk->serial || disk->encryption ||
-        disk->transient || disk->boot_order || disk->addr.type)
+        disk->transient || disk->boot_order ||
+        (disk->addr.type && disk->addr.type != IR_ADDR_DRIVE))
         sw_warn(c, dev->pos, "the driver cache/io, serial, encryption, transient, boot order "
                 "or address of disk %s", disk->target_dev);
     if (disk->target_bus && disk->target_bus != ir_disk_bus_from_target(disk->target_dev))
@@ -310,22 +311,18 @@ static void sw_disk(sw_ctx *c, const ir_device *dev)
         sw_kv(c->image, cdrom ? "cdrom" : disk->target_dev, disk->source, true);
         return;
     }
-    const char *prefix = sw_uname_prefix(c, dev);
-    bool tap = vc_str_has_prefix(prefix, "tap");
-    const char *kind = vc_streq(prefix, "tap") ? "tap" : vc_streq(prefix, "tap2") ? "tap2" : "vbd";
+    sw_driver_unsaid(c, dev);
+    const char *kind = vc_streq(disk->driver_name, "tap") ? "tap" :
+                       vc_streq(disk->driver_name, "tap2") ? "tap2" : "vbd";
     sexpr_node *body = sw_list(sw_list(c->root, "device"), kind);
     char *name = sw_vbd_dev(c, disk);
     sw_kv(body, "dev", name, true);
     free(name);
-    if (disk->source && tap)
-        sw_kvf(body, "uname", true, "%s:%s:%s", prefix,
-               disk->driver_type ? disk->driver_type : "aio", disk->source);
-    else if (disk->source)
-        sw_kvf(body, "uname", true, "%s:%s", prefix, disk->source);
-    if (!tap && disk->driver_type && !vc_streq(disk->driver_type, "raw"))
-        sw_warn(c, dev->pos, "the image format '%s' of disk %s without tap", disk->driver_type,
-                disk->target_dev);
-    sw_kv(body, "mode", disk->readonly || cdrom ? "r" : disk->shareable ? "w!" : "w", true);
+    /* an empty drive: (uname '') when a driver says its back end */
+    char *uname = xen_disk_uname(disk);
+    sw_kv(body, "uname", *uname || disk->driver_name ? uname : NULL, true);
+    free(uname);
+    sw_kv(body, "mode", cdrom ? "r" : xen_disk_mode(disk), true);
 }
 
 /* Interface names XenD makes itself (vifD.N) are not asked for. */
@@ -336,31 +333,36 @@ static bool sw_auto_vifname(const char *name)
     return name && sscanf(name, "vif%u.%u%n", &a, &b, &n) == 2 && name[n] == '\0';
 }
 
+/* The mapping's vif pairs, as (key 'value'); XenD says netfront where
+ * xm/xl say vif, and an emulated card of an HVM guest is (type ioemu). */
 static void sw_net(sw_ctx *c, const ir_device *dev)
 {
     const ir_net *net = &dev->u.net;
-    if (net->type != IR_NET_BRIDGE && net->type != IR_NET_ETHERNET) {
-        sw_warn(c, dev->pos, "an interface of type '%s' (not written)",
-                ir_net_type_name(net->type));
-        return;
-    }
+    xen_kvs kv = { 0 };
+    xen_vif_from_ir(dev, c->hvm ? XEN_KIND_HVM : XEN_KIND_PV, XEN_SXPR,
+                    (vc_loc){ c->file, dev->pos.line, dev->pos.column }, &kv, c->d);
     sexpr_node *body = sw_list(sw_list(c->root, "device"), "vif");
     vc_xgrow((void **)&c->vifs, &c->capvifs, c->nvifs + 1, sizeof(*c->vifs));
     c->vifs[c->nvifs++] = body;
-    sw_kv(body, "mac", net->mac, true);
-    sw_kv(body, "bridge", net->type == IR_NET_BRIDGE ? net->source_bridge : NULL, true);
-    sw_kv(body, "script", net->script, true);
-    sw_kv(body, "ip", net->ip_address, true);
-    if (!sw_auto_vifname(net->target_dev))
-        sw_kv(body, "vifname", net->target_dev, true);
-    if (c->hvm && vc_streq(net->model, "netfront")) {
-        sw_kv(body, "type", "netfront", false);
-    } else if (c->hvm) {
-        sw_kv(body, "model", net->model, true);
-        sw_kv(body, "type", "ioemu", false);
-    } else {
-        sw_kv(body, "model", net->model, true);
+    bool typed = false;
+    for (size_t i = 0; i < kv.n; i++) {
+        const char *k = kv.v[i].key, *v = kv.v[i].value;
+        if (strcmp(k, "vifname") == 0 && sw_auto_vifname(v))
+            continue;
+        if (strcmp(k, "type") == 0) {
+            typed = true;
+            if (vc_streq(v, "vif"))
+                v = "netfront";
+            else if (c->version >= 4)
+                continue;
+        }
+        sw_kv(body, k, v, strcmp(k, "type") != 0);
     }
+    /* XenD before 3.1 wanted an emulated card said; libvirt's last code
+     * (version 4) left it to the model */
+    if (c->hvm && !typed && c->version < 4)
+        sw_kv(body, "type", "ioemu", false);
+    xen_kvs_free(&kv);
     if (net->source_dev || net->driver_name || net->boot_order || net->addr.type ||
         net->local_address)
         sw_warn(c, dev->pos, "the source device, driver, boot order or address of "
@@ -385,57 +387,33 @@ static void sw_hostdev(sw_ctx *c, const ir_device *dev)
     sw_kvf(d, "func", false, "0x%x", a->function);
 }
 
-/* The VNC display: "pick one" or a port from 5900. */
-static bool sw_vnc_display(sw_ctx *c, const ir_graphics *g, sexpr_node *where)
+/* The mapping's vfb pairs: a (device (vfb ...)) from XenD 3.0.4 on for a
+ * paravirtual guest, keys of the image otherwise ((type vnc) becoming
+ * (vnc 1)); XenD 3.0.2 took nothing but (vnc 1) for an HVM guest. */
+static void sw_gfx(sw_ctx *c, const ir_graphics *g)
 {
-    if (g->port == -1 || g->port == 0 || g->autoport == IR_TRI_YES) {
-        sw_kv(where, "vncunused", "1", false);
-        return true;
+    xen_kvs kv = { 0 };
+    xen_vfb_from_ir(g, &kv);
+    sexpr_node *where = c->image;
+    if (!sw_gfx_in_image(c)) {
+        sw_list(sw_list(c->root, "device"), "vkbd");
+        where = c->vfb = sw_list(sw_list(c->root, "device"), "vfb");
     }
-    if (g->port < 5900) {
+    for (size_t i = 0; i < kv.n; i++) {
+        const char *k = kv.v[i].key, *v = kv.v[i].value;
+        bool unquoted = strcmp(k, "type") == 0 || strcmp(k, "vncunused") == 0 ||
+                        strcmp(k, "vncdisplay") == 0;
+        if (where == c->image && strcmp(k, "type") == 0) {
+            sw_kv(where, v, "1", false);
+            if (c->version < 2)
+                break;
+            continue;
+        }
+        sw_kv(where, k, v, !unquoted);
+    }
+    if (g->port > 0 && g->port < 5900 && g->autoport != IR_TRI_YES)
         sw_warn(c, (ir_pos){ 0, 0 }, "VNC port %d (XenD counts displays from 5900)", g->port);
-        return false;
-    }
-    sw_kv(where, "vncunused", "0", false);
-    sw_kvf(where, "vncdisplay", false, "%d", g->port - 5900);
-    return true;
-}
-
-/* The keys inside the image (before XenD 3.0.4 for PV, always for HVM). */
-static void sw_gfx_old(sw_ctx *c, sexpr_node *where, const ir_graphics *g)
-{
-    if (g->type == IR_GFX_SDL) {
-        sw_kv(where, "sdl", "1", false);
-        sw_kv(where, "display", g->display, true);
-        sw_kv(where, "xauthority", g->xauth, true);
-        return;
-    }
-    sw_kv(where, "vnc", "1", false);
-    /* XenD 3.0.2 took nothing but (vnc 1): the display was the domain id */
-    if (c->version < 2)
-        return;
-    sw_vnc_display(c, g, where);
-    sw_kv(where, "vnclisten", g->listen, true);
-    sw_kv(where, "vncpasswd", g->passwd, true);
-    sw_kv(where, "keymap", g->keymap, true);
-}
-
-static void sw_gfx_new(sw_ctx *c, const ir_graphics *g)
-{
-    sw_list(sw_list(c->root, "device"), "vkbd");
-    sexpr_node *body = sw_list(sw_list(c->root, "device"), "vfb");
-    c->vfb = body;
-    if (g->type == IR_GFX_SDL) {
-        sw_kv(body, "type", "sdl", false);
-        sw_kv(body, "display", g->display, true);
-        sw_kv(body, "xauthority", g->xauth, true);
-        return;
-    }
-    sw_kv(body, "type", "vnc", false);
-    sw_vnc_display(c, g, body);
-    sw_kv(body, "vnclisten", g->listen, true);
-    sw_kv(body, "vncpasswd", g->passwd, true);
-    sw_kv(body, "keymap", g->keymap, true);
+    xen_kvs_free(&kv);
 }
 
 static void sw_graphics(sw_ctx *c)
@@ -454,22 +432,8 @@ static void sw_graphics(sw_ctx *c)
         if (g->socket || g->fullscreen)
             sw_warn(c, dev->pos, "a VNC socket or SDL fullscreen");
         done = true;
-        if (sw_gfx_in_image(c))
-            sw_gfx_old(c, c->image, g);
-        else
-            sw_gfx_new(c, g);
+        sw_gfx(c, g);
     }
-}
-
-/* A serial port, or a console mirroring the first one (HVM), or the
- * paravirtual console: the last two are implied. */
-static bool sw_console_implied(const sw_ctx *c, const ir_chr *chr)
-{
-    if (!c->hvm)
-        return chr->type == IR_CHR_PTY &&
-               (!chr->target_type || vc_streq(chr->target_type, "xen")) &&
-               chr->target_port <= 0;
-    return !chr->target_type || vc_streq(chr->target_type, "serial");
 }
 
 /* (serial SPEC) for one port 0; (serial (SPEC|none ...)) otherwise. */
@@ -493,12 +457,25 @@ static void sw_chardevs(sw_ctx *c, ir_chr_kind kind, const char *key)
     }
     if (!c->hvm)
         return;
+    /* an HVM guest's console with no serial port is its serial port 0
+     * (the 2007 documents' <console tty=.../>) */
+    const ir_device *con = NULL;
+    for (size_t i = 0; kind == IR_CHRDEV_SERIAL && !n && i < c->dom->ndevices; i++)
+        if (c->dom->devices[i].kind == IR_DEV_CHR &&
+            c->dom->devices[i].u.chr.kind == IR_CHRDEV_CONSOLE)
+            con = &c->dom->devices[i];
+    if (con) {
+        ports[0] = &con->u.chr;
+        n = 1;
+    }
     char **specs = vc_xcalloc(n + 1, sizeof(*specs));
     for (size_t i = 0; i < n; i++) {
-        const char *why;
-        specs[i] = ports[i] ? xen_sxpr_chr_format(ports[i], &why) : NULL;
+        /* a device of no type (<console tty=.../>) is a pty in libvirt */
+        specs[i] = !ports[i] ? NULL : ports[i]->type == IR_CHR_NONE ? vc_xstrdup("pty")
+                                                                      : xen_chr_format(ports[i]);
         if (ports[i] && !specs[i])
-            sw_warn(c, (ir_pos){ 0, 0 }, "<%s> port %zu: %s", key, i, why);
+            sw_warn(c, (ir_pos){ 0, 0 }, "<%s> port %zu of type '%s'", key, i,
+                    ir_chr_type_name(ports[i]->type));
     }
     if (n <= 1) {
         sw_kv(c->image, key, n && specs[0] ? specs[0] : "none", false);
@@ -525,8 +502,7 @@ static void sw_inputs(sw_ctx *c)
         if (dev->kind != IR_DEV_INPUT)
             continue;
         const ir_input *in = &dev->u.input;
-        if (vc_streq(in->bus, c->hvm ? "ps2" : "xen") &&
-            (vc_streq(in->type, "mouse") || vc_streq(in->type, "keyboard")))
+        if (xen_device_is_implicit(c->dom, dev))
             continue;
         if (c->hvm && vc_streq(in->bus, "usb") && !usb &&
             (vc_streq(in->type, "mouse") || vc_streq(in->type, "tablet") ||
@@ -559,30 +535,31 @@ static void sw_sound(sw_ctx *c)
     vc_buf_free(&b);
 }
 
-/* Devices with no key that XenD implies are fine; others are warned about. */
+/* Devices the mapping implies are not written; the others with no key
+ * are warned about. */
 static void sw_other_devices(sw_ctx *c)
 {
     for (size_t i = 0; i < c->dom->ndevices; i++) {
         const ir_device *dev = &c->dom->devices[i];
+        if (xen_device_is_implicit(c->dom, dev))
+            continue;
         switch (dev->kind) {
         case IR_DEV_CONTROLLER:
-            if (!vc_streq(dev->u.controller.type, "ide") &&
-                !vc_streq(dev->u.controller.type, "usb") &&
-                !vc_streq(dev->u.controller.type, "xenbus"))
+            /* (usb 1) says the HVM guest's USB controller */
+            if (!c->hvm || !vc_streq(dev->u.controller.type, "usb") || dev->u.controller.model)
                 sw_warn(c, dev->pos, "<controller type='%s'>", dev->u.controller.type);
             break;
         case IR_DEV_VIDEO:
             if (c->hvm && vc_streq(dev->u.video.model, "vga"))
                 sw_kv(c->image, "stdvga", "1", false);
-            else if (!vc_streq(dev->u.video.model, c->hvm ? "cirrus" : "xen"))
+            else
                 sw_warn(c, dev->pos, "<video> model '%s'", dev->u.video.model);
             break;
         case IR_DEV_MEMBALLOON:
-            if (!vc_streq(dev->u.memballoon.model, "xen"))
-                sw_warn(c, dev->pos, "<memballoon model='%s'>", dev->u.memballoon.model);
+            sw_warn(c, dev->pos, "<memballoon model='%s'>", dev->u.memballoon.model);
             break;
         case IR_DEV_CHR:
-            if (dev->u.chr.kind == IR_CHRDEV_CONSOLE && !sw_console_implied(c, &dev->u.chr))
+            if (dev->u.chr.kind == IR_CHRDEV_CONSOLE)
                 sw_warn(c, dev->pos, "this <console>");
             else if (dev->u.chr.kind == IR_CHRDEV_CHANNEL)
                 sw_warn(c, dev->pos, "<channel>");
@@ -698,10 +675,8 @@ char *xen_sxpr_from_domain(const ir_domain *dom, int version, const char *file, 
         sw_kvf(c.root, "domid", false, "%d", dom->id);
     sw_kv(c.root, "name", dom->name, true);
     sw_memory(&c);
-    if (dom->uuid_given) {
-        ir_uuid_format(dom->uuid, uuid);
-        sw_kv(c.root, "uuid", uuid, true);
-    }
+    ir_uuid_format(dom->uuid, uuid);
+    sw_kv(c.root, "uuid", uuid, true);
     sw_kv(c.root, "bootloader", dom->bootloader, true);
     sw_kv(c.root, "bootloader_args", dom->bootloader_args, true);
     sw_lifecycle(&c);
