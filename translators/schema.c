@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "paths.h"
+#include "schema_priv.h"
 #include "util.h"
 #include "xmldoc.h"
 
@@ -21,6 +22,7 @@ static const vc_schema_kind schema_kinds[] = {
     { "secret", "secret.rng", "secret" },
     { "capability", "capability.rng", "capabilities" },
     { "interface", "interface.rng", "interface" },
+    { "plan", "plan.rng", "plan" },
 };
 
 #define SCHEMA_NKINDS VC_ARRAY_SIZE(schema_kinds)
@@ -29,6 +31,8 @@ typedef struct schema_slot {
     bool tried;
     xmlRelaxNGPtr rng;
     vc_diags load_errors;
+    bool model_tried;       /* the .rng read as a document, for diagnostics */
+    sx_model *model;
 } schema_slot;
 
 static schema_slot schema_slots[SCHEMA_NKINDS];
@@ -324,6 +328,22 @@ static void schema_report(const schema_findings *f, const char *file, vc_diags *
     }
 }
 
+/* The kind's schema as a document (schema_explain.c), read on the first
+ * document that fails; NULL when it cannot be read. */
+static const sx_model *schema_model(size_t i)
+{
+    pthread_mutex_lock(&schema_lock);
+    if (!schema_slots[i].model_tried) {
+        schema_slots[i].model_tried = true;
+        char *path = vc_xasprintf("%s/%s", vc_schema_dir(), schema_kinds[i].file);
+        schema_slots[i].model = sx_model_load(path);
+        free(path);
+    }
+    const sx_model *m = schema_slots[i].model;
+    pthread_mutex_unlock(&schema_lock);
+    return m;
+}
+
 bool vc_schema_validate(const vc_schema_kind *kind, xmlDocPtr doc, const char *file,
                         vc_diags *d)
 {
@@ -341,7 +361,11 @@ bool vc_schema_validate(const vc_schema_kind *kind, xmlDocPtr doc, const char *f
     xmlRelaxNGSetValidStructuredErrors(vctx, schema_valid_error, &f);
     int rc = xmlRelaxNGValidateDoc(vctx, doc);
     xmlRelaxNGSetValidStructuredErrors(vctx, NULL, NULL);   /* f dies here */
-    schema_report(&f, file, d);
+    /* Say what the schema expected where we can; the validator's own
+     * findings otherwise. */
+    const sx_model *model = rc != 0 ? schema_model((size_t)(kind - schema_kinds)) : NULL;
+    if (rc != 0 && !(model && sx_explain(model, doc, file, d) > 0))
+        schema_report(&f, file, d);
     for (size_t i = 0; i < f.n; i++)
         free(f.v[i].msg);
     free(f.v);
