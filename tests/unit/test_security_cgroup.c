@@ -796,6 +796,8 @@ static void test_real(void)
 
 int main(void)
 {
+    /* Line-buffered: a forked child never holds (and repeats) our output. */
+    setvbuf(stdout, NULL, _IOLBF, 0);
     test_rules();
     test_bpf_verdicts();
     test_fake_hierarchies();
