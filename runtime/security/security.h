@@ -159,6 +159,9 @@ typedef struct rt_cgroup rt_cgroup;
 /* Creates PREFIX/NAME in the devices hierarchy (and the memory / cpu ones
  * when the limits need them, and the cgroup v2 one for the BPF program),
  * denies every device, allows the ACL and the devices, sets the limits.
+ * When /dev/ptmx is allowed the pty slaves are too ("c 136:* rw", last):
+ * rt_cg_rules is the exact list devices.list then shows. On v1, a rule the
+ * supervisor's own cgroup denies is left out with a warning in d.
  * NULL with an error when any step fails (what was made is removed again),
  * when the cgroup already exists (a guest of that name runs), when no
  * device controller is usable ("cgroup device ACLs are not supported on

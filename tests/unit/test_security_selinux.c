@@ -491,6 +491,8 @@ static void test_mcs_scan(const char *dir)
 
 int main(void)
 {
+    /* Line-buffered: a forked child never holds (and repeats) our output. */
+    setvbuf(stdout, NULL, _IOLBF, 0);
     char tmp[] = "/tmp/virtc-t-rtsec-se-XXXXXX";
     if (!mkdtemp(tmp)) {
         CHECK(false, "mkdtemp");
