@@ -164,6 +164,18 @@ ok $? "kill -9: the supervisor ends"
     [ ! -e "$run/$g.pid" ] && [ ! -e "/var/lib/virtc/qemu/domain-$g" ]
 ok $? "kill -9: owner back, no cgroup, socket or pid file left"
 
+# ---- SIGKILL of the supervisor: QEMU dies with it, the next start recovers
+"$virtc" start $conf "$tmp/dom.xml" 2>"$tmp/err"
+pid=$(cat "$run/$g.pid" 2>/dev/null)
+sup=$("$virtc" status $conf "$g" | sed -n 's/^supervisor: //p')
+kill -9 "$sup"
+wait_for "! alive $pid" 600
+ok $? "supervisor killed: its QEMU dies with it"
+"$virtc" start $conf "$tmp/dom.xml" 2>"$tmp/err" && "$virtc" stop $conf --force "$g" 2>>"$tmp/err" &&
+    gone "$g" && [ ! -e "$cgdir" ]
+ok $? "supervisor killed: the next start takes over its name and cgroup" "$(cat "$tmp/err")"
+chown 0:0 "$tmp/img/disk.img"   # the lost supervisor could not give it back
+
 # ---- lifecycle: a boot sector that powers the machine off (ACPI S5) ------
 # mov dx,0x604; mov ax,0x2000; out dx,ax; hlt; jmp hlt   (PIIX4 PM1a_CNT)
 printf '\272\004\006\270\000\040\357\364\353\375' > "$tmp/img/off.img"
