@@ -215,9 +215,14 @@ static bool sup_prepare(sup *s, vc_diags *d)
     free(logdir);
     if (!ok || !sup_state_dir(s, d))
         return false;
-    if (rt_plan_has_driver(p, "dac") || p->instance == RT_INSTANCE_SESSION)
-        if (!rt_dac_take(p, &s->dac, d))
-            return false;
+    /* owners a lost supervisor of this name could not give back */
+    char *record = rt_guest_file(p->run_dir, p->name, "owners");
+    ok = rt_dac_recover(record, d);
+    if (ok && (rt_plan_has_driver(p, "dac") || p->instance == RT_INSTANCE_SESSION))
+        ok = rt_dac_take(p, record, &s->dac, d);
+    free(record);
+    if (!ok)
+        return false;
     s->sec = rt_sup_sec_apply(p, d);
     return s->sec != NULL;
 }

@@ -174,7 +174,8 @@ ok $? "supervisor killed: its QEMU dies with it"
 "$virtc" start $conf "$tmp/dom.xml" 2>"$tmp/err" && "$virtc" stop $conf --force "$g" 2>>"$tmp/err" &&
     gone "$g" && [ ! -e "$cgdir" ]
 ok $? "supervisor killed: the next start takes over its name and cgroup" "$(cat "$tmp/err")"
-chown 0:0 "$tmp/img/disk.img"   # the lost supervisor could not give it back
+[ "$(stat -c %u:%g "$tmp/img/disk.img")" = 0:0 ] && [ ! -e "$run/$g.owners" ]
+ok $? "supervisor killed: the next supervisor gives the disk its owner back" "$(stat -c %U:%G "$tmp/img/disk.img")"
 
 # ---- lifecycle: a boot sector that powers the machine off (ACPI S5) ------
 # mov dx,0x604; mov ax,0x2000; out dx,ax; hlt; jmp hlt   (PIIX4 PM1a_CNT)
