@@ -26,6 +26,7 @@ cleanup() {
         "$virtc" stop --force "$n" >/dev/null 2>&1
     done
     rm -rf "$tmp"
+    rm -f /var/log/virtc/qemu/"$g".log /var/log/virtc/qemu/"$g"-*.log
     userdel "$user" >/dev/null 2>&1
     getent group "$user" >/dev/null && groupdel "$user" >/dev/null 2>&1
 }
@@ -193,6 +194,16 @@ wait_for "\"$virtc\" status $conf $g-pre | grep -qx 'state: shut off'" 1200
 ok $? "on_poweroff=preserve: QEMU kept, the guest shut off" "$("$virtc" status $conf "$g-pre")"
 "$virtc" stop $conf --force "$g-pre"
 ok $? "on_poweroff=preserve: stop --force"
+# restart: reset and run on, the same QEMU, powering off again and again
+domain "$g-pre" "$tmp/img/off.img" "<features><acpi/></features><on_poweroff>restart</on_poweroff>" > "$tmp/re.xml"
+"$virtc" start $conf "$tmp/re.xml" 2>"$tmp/err"
+pid=$(cat "$run/$g-pre.pid" 2>/dev/null)
+log=/var/log/virtc/qemu/$g-pre.log
+wait_for "[ \$(grep -c 'poweroff, on_poweroff=restart' $log) -ge 2 ]" 1200
+ok $? "on_poweroff=restart: the guest is reset and runs on" "$(tail -n 3 "$log")"
+"$virtc" status $conf "$g-pre" | grep -qx "pid: $pid" && alive "$pid"
+ok $? "on_poweroff=restart: the same QEMU"
+"$virtc" stop $conf --force "$g-pre"
 
 # ---- refused starts -------------------------------------------------------
 mkdir "$tmp/closed"
