@@ -229,6 +229,14 @@ sed "s|on_poweroff='destroy'|on_poweroff='explode'|" "$tmp/plan.xml" > "$tmp/bad
 rc=$?
 [ $rc -eq 1 ] && grep -Eq "bad-plan.xml:[0-9]+:[0-9]+: error: .*(lifecycle|on_poweroff)" "$tmp/err" && gone "$g"
 ok $? "refused: a malformed plan, validated against plan.rng first" "rc=$rc $(cat "$tmp/err")"
+# QEMU's own refusal is the message, and nothing is left
+sed "s|</argv>|<arg>-device</arg><arg>virtc-no-such-device</arg></argv>|" "$tmp/plan.xml" > "$tmp/qbad-plan.xml"
+"$virtc" start "$tmp/qbad-plan.xml" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 3 ] && grep -q "guest '$g' did not start: qemu-system-x86_64: -device virtc-no-such-device: 'virtc-no-such-device' is not a valid device model name" "$tmp/err" &&
+    gone "$g" && [ ! -e "/var/lib/virtc/qemu/domain-$g" ] && [ ! -e "$cgdir" ] &&
+    [ "$(stat -c %u "$tmp/img/disk.img")" = 0 ]
+ok $? "refused by QEMU: its message, nothing left" "rc=$rc $(cat "$tmp/err")"
 # an LSM the host does not run, named in qemu.conf or in a plan: refused
 for lsm in selinux apparmor; do
     if "$virtc" plan --config /dev/null "$tmp/dom.xml" >/dev/null 2>&1 &&
