@@ -29,6 +29,7 @@ cleanup() {
     rm -f /var/log/virtc/qemu/"$g".log /var/log/virtc/qemu/"$g"-*.log
     userdel "$user" >/dev/null 2>&1
     getent group "$user" >/dev/null && groupdel "$user" >/dev/null 2>&1
+    getent group "$user-x" >/dev/null && groupdel "$user-x" >/dev/null 2>&1
 }
 trap cleanup EXIT
 chmod 711 "$tmp"
@@ -36,8 +37,19 @@ if ! useradd -r -M -U -d "$tmp/home" -s /usr/sbin/nologin "$user" 2>"$tmp/err"; 
     echo "FAIL start-qemu: cannot create the test user: $(cat "$tmp/err")"
     exit 0
 fi
+# where the host's /dev/kvm belongs to a group (kvm), the QEMU user joins it,
+# as distributions' qemu users do
+kvmgid=
+if [ -c /dev/kvm ] && [ "$(stat -c %g /dev/kvm)" != 0 ]; then
+    kvmgid=$(stat -c %g /dev/kvm)
+    usermod -a -G "$(stat -c %G /dev/kvm)" "$user"
+fi
+# and a group of its own besides, to see the group database followed
+groupadd -r "$user-x" && usermod -a -G "$user-x" "$user"
+xgid=$(getent group "$user-x" | cut -d: -f3)
 uid=$(id -u "$user")
 gid=$(id -g "$user")
+groups_want=$(printf '%s\n' "$gid" $kvmgid $xgid | sort -n | tr '\n' ' ')
 
 ok() { if [ "$1" -eq 0 ]; then echo "PASS start/$2"; else echo "FAIL start/$2${3:+: $3}"; fi; }
 # waits (up to $2 tenths of a second) until "$1" is true
@@ -88,8 +100,8 @@ st=/proc/$pid/status
 ok $? "system: QEMU runs as the configured user" "$(grep ^Uid: "$st")"
 [ "$(awk '/^Gid:/ {print $2 $3 $4 $5}' "$st")" = "$gid$gid$gid$gid" ]
 ok $? "system: QEMU runs as the configured group" "$(grep ^Gid: "$st")"
-[ "$(awk '/^Groups:/ {$1=""; print $0}' "$st" | tr -d ' ')" = "$gid" ]
-ok $? "system: only the configured supplementary group" "$(grep ^Groups: "$st")"
+[ "$(awk '/^Groups:/ {for (i = 2; i <= NF; i++) print $i}' "$st" | sort -n | tr '\n' ' ')" = "$groups_want" ]
+ok $? "system: only the configured groups (the group, the user's own)" "$(grep ^Groups: "$st"), want $groups_want"
 [ "$(awk '/^CapEff:/ {print $2}' "$st")" = 0000000000000000 ] &&
     [ "$(awk '/^CapPrm:/ {print $2}' "$st")" = 0000000000000000 ]
 ok $? "system: no capability (CapEff, CapPrm 0)" "$(grep ^Cap "$st" | tr '\n' ' ')"
