@@ -347,21 +347,40 @@ static rt_cg_place *rt_cg_place_for(rt_cgroup *cg, const rt_cg_hier *x, const ch
     return p;
 }
 
-/* Whether the cgroup2 hierarchy offers controller to our cgroup. */
-static bool rt_cg_v2_has(const rt_cg_hier *x, const char *self_cgroup, const char *controller)
+/* Whether the words of DIR/FILE include word ("" for an empty file). */
+static bool rt_cg_file_has(const char *dir, const char *file, const char *word)
 {
-    char *base = rt_cg_base(self_cgroup, x);
-    char *path = vc_xasprintf("%s/cgroup.controllers", base);
+    char *path = vc_xasprintf("%s/%s", dir, file);
     char *text = vc_read_file(path, NULL);
     bool has = false;
     char *save = NULL;
-    for (char *w = text ? strtok_r(text, " \n", &save) : NULL; w && !has;
+    if (text && !*word)
+        has = strspn(text, " \n") == strlen(text);
+    for (char *w = text && *word ? strtok_r(text, " \n", &save) : NULL; w && !has;
          w = strtok_r(NULL, " \n", &save))
-        has = strcmp(w, controller) == 0;
+        has = strcmp(w, word) == 0;
     free(text);
     free(path);
-    free(base);
     return has;
+}
+
+/* Why cgroup2 cannot give controller to a child of our cgroup, or NULL
+ * when it can: the controller must reach our cgroup (cgroup.controllers)
+ * and be enabled for its children (cgroup.subtree_control), which we can
+ * do ourselves only where no process sits (the root is exempt). */
+static const char *rt_cg_v2_lacks(const rt_cg_hier *x, const char *self_cgroup,
+                                  const char *controller)
+{
+    char *base = rt_cg_base(self_cgroup, x);
+    const char *why = NULL;
+    if (!rt_cg_file_has(base, "cgroup.controllers", controller))
+        why = "which this host does not offer";
+    else if (!rt_cg_file_has(base, "cgroup.subtree_control", controller) &&
+             strcmp(base, x->mount) != 0 && !rt_cg_file_has(base, "cgroup.procs", ""))
+        why = "which cgroup2 does not enable below the supervisor's own cgroup (it holds "
+              "processes, so it cannot be enabled there)";
+    free(base);
+    return why;
 }
 
 /* The hierarchy for a limit's controller: v1, else cgroup2 offering it. */
@@ -373,10 +392,11 @@ static const rt_cg_hier *rt_cg_limit_hier(const rt_cg_hiers *h, const rt_cg_host
     if (x)
         return x;
     x = rt_cg_find(h, NULL, false);
-    if (x && rt_cg_v2_has(x, self_cgroup, controller))
+    const char *why = x ? rt_cg_v2_lacks(x, self_cgroup, controller)
+                        : "which this host does not offer";
+    if (!why)
         return x;
-    vc_runtime_error(d, "%s needs the cgroup '%s' controller, which this host does not "
-                     "offer", what, controller);
+    vc_runtime_error(d, "%s needs the cgroup '%s' controller, %s", what, controller, why);
     return NULL;
 }
 

@@ -32,14 +32,20 @@
  *     rt_cg_create()           the cgroup, devices denied but the ACL,
  *                              limits set
  *     rt_mcs_scan_running(), rt_mcs_reserve()
- *                              (sVirt) a category pair no live guest has
+ *                              (sVirt) a category pair no live guest has;
+ *                              called by the supervisor itself (the pair
+ *                              is held while the reserving pid lives), in
+ *                              a directory all supervisors of the instance
+ *                              share (e.g. /run/virtc/qemu/mcs)
  *     rt_se_labels_compute()   the process / image / shared / read-only labels
  *     rt_se_relabel()          the exclusive disks etc., old labels kept
- *     rt_aa_profile_text(), rt_aa_files_text(), rt_aa_profile_load()
+ *     rt_aa_profile_load()     writes rt_aa_profile_text / rt_aa_files_text
+ *                              (also callable alone, e.g. for the plan) and
+ *                              loads the profile
  *   in the child, between fork and execve (single-threaded supervisor):
  *     rt_cg_attach_self()      async-signal-safe: joins the guest's cgroup
- *     rt_se_exec_label()       setexeccon(process label)
- *     rt_aa_exec_profile()     aa_change_onexec("libvirt-UUID")
+ *     rt_se_exec_label()       setexeccon(labels.process)
+ *     rt_aa_exec_profile()     aa_change_onexec(rt_aa_profile_name(uuid))
  *   after QEMU has ended (any way):
  *     rt_aa_profile_unload(), rt_se_restore(), rt_mcs_release(),
  *     rt_cg_remove()  (rt_cg_remove_name() when the supervisor itself was
@@ -153,6 +159,9 @@ typedef struct rt_cgroup rt_cgroup;
 /* Creates PREFIX/NAME in the devices hierarchy (and the memory / cpu ones
  * when the limits need them, and the cgroup v2 one for the BPF program),
  * denies every device, allows the ACL and the devices, sets the limits.
+ * When /dev/ptmx is allowed the pty slaves are too ("c 136:* rw", last):
+ * rt_cg_rules is the exact list devices.list then shows. On v1, a rule the
+ * supervisor's own cgroup denies is left out with a warning in d.
  * NULL with an error when any step fails (what was made is removed again),
  * when the cgroup already exists (a guest of that name runs), when no
  * device controller is usable ("cgroup device ACLs are not supported on

@@ -198,6 +198,15 @@ static bool dir_empty(const char *path)
     return rc == 0;
 }
 
+static bool dir_has(const char *dir, const char *name)
+{
+    char *path = vc_xasprintf("%s/%s", dir, name);
+    struct stat st;
+    bool has = stat(path, &st) == 0;
+    free(path);
+    return has;
+}
+
 static void test_fake_hierarchies(void)
 {
     char tmp[] = "/tmp/virtc-t-rtsec-XXXXXX";
@@ -231,6 +240,39 @@ static void test_fake_hierarchies(void)
     CHECK(named, "fake hierarchy: the guest's cgroup is PREFIX/NAME under our own (escapes decoded)");
     CHECK(dir_empty(me), "fake hierarchy: a failed create removes the directories it made");
     free(want);
+
+    /* cgroup2 whose memory controller reaches our cgroup (/me) but is not
+     * enabled below it, and /me holds a process: a memory limit is refused
+     * before anything is made, saying why. With the controller enabled in
+     * /me, or /me empty, it would be used. */
+    char *v2 = vc_xasprintf("%s/unified", tmp);
+    char *v2me = vc_xasprintf("%s/me", v2);
+    mkdir(v2, 0755);
+    mkdir(v2me, 0755);
+    free(write_tmp(v2me, "cgroup.controllers", "cpu memory pids\n"));
+    free(write_tmp(v2me, "cgroup.subtree_control", "\n"));
+    free(write_tmp(v2me, "cgroup.procs", "4242\n"));
+    char *mi2_text = vc_xasprintf("31 1 0:26 / %s rw - cgroup2 cgroup2 rw\n", v2);
+    free(write_tmp(tmp, "mountinfo", mi2_text));
+    free(write_tmp(tmp, "cgroup", "0::/me\n"));
+    rt_cg_spec lim = spec;
+    lim.limits.hard_limit_kib = 1024;
+    vc_diags_clear(&d);
+    CHECK(!rt_cg_create(&lim, &host, &d) && d.n == 1 &&
+              strcmp(d.v[0].message, "<memtune> needs the cgroup 'memory' controller, which "
+                                     "cgroup2 does not enable below the supervisor's own "
+                                     "cgroup (it holds processes, so it cannot be enabled "
+                                     "there)") == 0 && !dir_has(v2me, "virtc"),
+          "cgroup2: a controller that cannot be enabled below us is refused, nothing made");
+    free(write_tmp(v2me, "cgroup.controllers", "cpu pids\n"));
+    vc_diags_clear(&d);
+    CHECK(!rt_cg_create(&lim, &host, &d) && d.n == 1 &&
+              strcmp(d.v[0].message, "<memtune> needs the cgroup 'memory' controller, which "
+                                     "this host does not offer") == 0,
+          "cgroup2: a controller that does not reach us is refused");
+    free(mi2_text);
+    free(v2me);
+    free(v2);
 
     /* No cgroup mounts at all: not supported here. */
     vc_diags_clear(&d);
