@@ -320,6 +320,10 @@ domain "$g-cyc" "$tmp/img/disk.img" > "$tmp/cyc.xml"
 fds_before=$(ls /proc/$$/fd | wc -l)
 # only this test's guest: other tests may run guests of their own meanwhile
 mine() { ls "$run" /var/lib/virtc/qemu 2>/dev/null | grep -F "$g-cyc" | tr '\n' ' '; }
+"$virtc" start --paused "$tmp/cyc-plan.xml" 2>"$tmp/err"
+"$virtc" status "$g-cyc" | grep -qx "state: paused" && "$virtc" list | grep -q " $g-cyc  *paused\$"
+ok $? "--paused: the guest is left paused" "$(cat "$tmp/err") $("$virtc" status "$g-cyc")"
+"$virtc" stop --force "$g-cyc"
 bad=0
 for i in $(seq 1 50); do
     if ! "$virtc" start --paused "$tmp/cyc-plan.xml" 2>"$tmp/err" ||
