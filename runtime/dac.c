@@ -3,12 +3,14 @@
 
 #include <errno.h>
 #include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 struct rt_dac_saved {
+    char *record;             /* the file that lists them too; NULL: none */
     char **paths;
     uid_t *uids;
     gid_t *gids;
@@ -87,7 +89,51 @@ static char *rt_dac_who(const rt_plan *p)
     return vc_xasprintf("QEMU, running as uid %ld,", p->user.id);
 }
 
-bool rt_dac_take(const rt_plan *p, rt_dac_saved **saved, vc_diags *d)
+/* Rewrites the record file with what s holds (before each chown, so that
+ * a file is listed before it changes hands). */
+static bool rt_dac_write_record(const rt_dac_saved *s, vc_diags *d)
+{
+    if (!s->record)
+        return true;
+    vc_buf b;
+    vc_buf_init(&b);
+    for (size_t i = 0; i < s->n; i++)
+        vc_buf_printf(&b, "%ld %ld %s\n", (long)s->uids[i], (long)s->gids[i], s->paths[i]);
+    char *tmp = vc_xasprintf("%s.tmp", s->record);
+    FILE *f = fopen(tmp, "we");
+    bool ok = f && fwrite(b.data ? b.data : "", 1, b.len, f) == b.len;
+    ok = f && fclose(f) == 0 && ok;
+    ok = ok && rename(tmp, s->record) == 0;
+    if (!ok) {
+        vc_runtime_error(d, "cannot record the owners in %s: %s", s->record, strerror(errno));
+        unlink(tmp);
+    }
+    free(tmp);
+    vc_buf_free(&b);
+    return ok;
+}
+
+bool rt_dac_recover(const char *record, vc_diags *d)
+{
+    char *text = vc_read_file(record, NULL);
+    if (!text)
+        return true;
+    rt_dac_saved *s = vc_xcalloc(1, sizeof(*s));
+    for (char *line = text, *next; line && *line; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        long uid, gid;
+        int used = 0;
+        if (sscanf(line, "%ld %ld %n", &uid, &gid, &used) == 2 && used > 0 && line[used] == '/')
+            rt_dac_record(s, line + used, (uid_t)uid, (gid_t)gid);
+    }
+    free(text);
+    s->record = vc_xstrdup(record);
+    return rt_dac_restore(s, d);
+}
+
+bool rt_dac_take(const rt_plan *p, const char *record, rt_dac_saved **saved, vc_diags *d)
 {
     *saved = NULL;
     uid_t uid = (uid_t)p->user.id;
@@ -108,6 +154,7 @@ bool rt_dac_take(const rt_plan *p, rt_dac_saved **saved, vc_diags *d)
     if (!ok || !p->dynamic_ownership)
         return ok;
     rt_dac_saved *s = vc_xcalloc(1, sizeof(*s));
+    s->record = vc_xstrdup(record);
     for (size_t i = 0; ok && i < p->nres; i++) {
         const rt_plan_res *r = &p->res[i];
         struct stat st;
@@ -121,12 +168,21 @@ bool rt_dac_take(const rt_plan *p, rt_dac_saved **saved, vc_diags *d)
         }
         if (st.st_uid == uid && st.st_gid == gid)
             continue;
+        /* a path with a newline cannot be a line of the record */
+        if (strchr(r->path, '\n')) {
+            ok = vc_runtime_error(d, "cannot take over a path with a newline: %s", r->path);
+            break;
+        }
+        rt_dac_record(s, r->path, st.st_uid, st.st_gid);
+        if (!rt_dac_write_record(s, d)) {
+            ok = false;
+            break;
+        }
         if (chown(r->path, uid, gid) != 0) {
             ok = vc_runtime_error(d, "cannot give %s to uid %ld, gid %ld: %s", r->path, (long)uid,
                                   (long)gid, strerror(errno));
             break;
         }
-        rt_dac_record(s, r->path, st.st_uid, st.st_gid);
     }
     if (!ok) {
         rt_dac_restore(s, NULL);
@@ -147,6 +203,9 @@ bool rt_dac_restore(rt_dac_saved *s, vc_diags *d)
                                   (long)s->uids[i], (long)s->gids[i], strerror(errno));
         free(s->paths[i]);
     }
+    if (s->record)
+        unlink(s->record);
+    free(s->record);
     free(s->paths);
     free(s->uids);
     free(s->gids);

@@ -30,10 +30,16 @@ typedef struct rt_dac_saved rt_dac_saved;
 
 /* Checks that every resource of the plan is reachable by its user, then
  * chowns those marked <dac/> (when dynamic ownership is on), recording the
- * old owners. On failure what was changed is put back. *saved receives the
- * record (NULL when nothing was changed). */
-bool rt_dac_take(const rt_plan *p, rt_dac_saved **saved, vc_diags *d);
-/* Puts the recorded owners back and frees saved (NULL: true). */
+ * old owners in memory and in the file record ("UID GID PATH" lines; NULL:
+ * none), so that they can be given back even when the supervisor is lost.
+ * On failure what was changed is put back. *saved receives the record
+ * (NULL when nothing was changed). */
+bool rt_dac_take(const rt_plan *p, const char *record, rt_dac_saved **saved, vc_diags *d);
+/* Puts the recorded owners back, removes the record file, frees saved
+ * (NULL: true). */
 bool rt_dac_restore(rt_dac_saved *saved, vc_diags *d);
+/* Gives back what a lost supervisor's record file lists, and removes it;
+ * true when there was none. */
+bool rt_dac_recover(const char *record, vc_diags *d);
 
 #endif

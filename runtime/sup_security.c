@@ -61,7 +61,10 @@ static bool sec_cgroup(rt_sup_sec *s, const rt_plan *p, vc_diags *d)
         devs[i] = (rt_cg_device){ p->devs[i].path, strchr(p->devs[i].perms, 'w') == NULL };
     rt_cg_spec spec = { .name = p->name, .acl = no_acl, .devices = devs, .ndevices = p->ndevs };
     sec_limits(p, &spec.limits);
-    s->cg = rt_cg_create(&spec, NULL, d);
+    /* The guest's lock is ours: a cgroup of its name is a lost supervisor's
+     * (its QEMU died with it), removed before ours is made. */
+    if (rt_cg_remove_name(p->name, NULL, d))
+        s->cg = rt_cg_create(&spec, NULL, d);
     free(devs);
     return s->cg != NULL;
 }

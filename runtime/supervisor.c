@@ -215,9 +215,14 @@ static bool sup_prepare(sup *s, vc_diags *d)
     free(logdir);
     if (!ok || !sup_state_dir(s, d))
         return false;
-    if (rt_plan_has_driver(p, "dac") || p->instance == RT_INSTANCE_SESSION)
-        if (!rt_dac_take(p, &s->dac, d))
-            return false;
+    /* owners a lost supervisor of this name could not give back */
+    char *record = rt_guest_file(p->run_dir, p->name, "owners");
+    ok = rt_dac_recover(record, d);
+    if (ok && (rt_plan_has_driver(p, "dac") || p->instance == RT_INSTANCE_SESSION))
+        ok = rt_dac_take(p, record, &s->dac, d);
+    free(record);
+    if (!ok)
+        return false;
     s->sec = rt_sup_sec_apply(p, d);
     return s->sec != NULL;
 }
@@ -323,9 +328,13 @@ static bool sup_launch(sup *s, vc_diags *d)
     return sup_write_pid(p->pid_file, s->info.pid, d) && rt_guest_write(p->run_dir, &s->info, d);
 }
 
-/* What the plan says for a guest that powered off, rebooted or crashed. */
-static void sup_life(sup *s, rt_life_action a, bool *quit)
+/* What the plan says for a guest that powered off, rebooted or crashed
+ * (what: "poweroff", "reboot", "crash"); said in the guest's log. */
+static void sup_life(sup *s, const char *what, rt_life_action a, bool *quit)
 {
+    fprintf(stderr, "virtc: guest '%s': %s, on_%s=%s\n", s->p->name, what, what,
+            rt_life_action_name(a));
+    fflush(stderr);
     vc_diags tmp;
     vc_diags_init(&tmp);
     switch (a) {
@@ -365,16 +374,17 @@ static void sup_event(sup *s, json_object *ev, bool stopping, bool *quit)
         if (stopping || !vc_streq(guest, "true"))
             *quit = true;
         else if (vc_streq(reason, "guest-reset"))
-            sup_life(s, s->p->on_reboot, quit);
+            sup_life(s, "reboot", s->p->on_reboot, quit);
         else if (vc_streq(reason, "guest-panic"))
-            sup_life(s, s->p->on_crash, quit);
+            sup_life(s, "crash", s->p->on_crash, quit);
         else
-            sup_life(s, s->p->on_poweroff, quit);
+            sup_life(s, "poweroff", s->p->on_poweroff, quit);
     } else if (strcmp(e, "RESET") == 0) {
+        /* QEMU resets by itself unless -no-reboot made it a SHUTDOWN */
         if (vc_streq(guest, "true") && s->p->on_reboot == RT_LIFE_DESTROY)
-            *quit = true;
+            sup_life(s, "reboot", s->p->on_reboot, quit);
     } else if (strcmp(e, "GUEST_PANICKED") == 0) {
-        sup_life(s, s->p->on_crash, quit);
+        sup_life(s, "crash", s->p->on_crash, quit);
     } else if (strcmp(e, "STOP") == 0) {
         if (!vc_streq(s->info.state, "shut off"))
             sup_set_state(s, "paused");

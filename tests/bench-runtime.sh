@@ -18,7 +18,7 @@ if [ ! -x /usr/bin/qemu-system-x86_64 ] || [ ! -x "$sb" ] || [ "$(id -u)" -ne 0 
     exit 0
 fi
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+trap 'rm -rf "$tmp" /var/log/virtc/qemu/virtc-bench-$$.log' EXIT
 accel=qemu
 [ -r /dev/kvm ] && [ -w /dev/kvm ] && accel=kvm
 cat > "$tmp/bench.xml" <<XML

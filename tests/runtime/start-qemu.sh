@@ -26,8 +26,10 @@ cleanup() {
         "$virtc" stop --force "$n" >/dev/null 2>&1
     done
     rm -rf "$tmp"
+    rm -f /var/log/virtc/qemu/"$g".log /var/log/virtc/qemu/"$g"-*.log
     userdel "$user" >/dev/null 2>&1
     getent group "$user" >/dev/null && groupdel "$user" >/dev/null 2>&1
+    getent group "$user-x" >/dev/null && groupdel "$user-x" >/dev/null 2>&1
 }
 trap cleanup EXIT
 chmod 711 "$tmp"
@@ -35,8 +37,19 @@ if ! useradd -r -M -U -d "$tmp/home" -s /usr/sbin/nologin "$user" 2>"$tmp/err"; 
     echo "FAIL start-qemu: cannot create the test user: $(cat "$tmp/err")"
     exit 0
 fi
+# where the host's /dev/kvm belongs to a group (kvm), the QEMU user joins it,
+# as distributions' qemu users do
+kvmgid=
+if [ -c /dev/kvm ] && [ "$(stat -c %g /dev/kvm)" != 0 ]; then
+    kvmgid=$(stat -c %g /dev/kvm)
+    usermod -a -G "$(stat -c %G /dev/kvm)" "$user"
+fi
+# and a group of its own besides, to see the group database followed
+groupadd -r "$user-x" && usermod -a -G "$user-x" "$user"
+xgid=$(getent group "$user-x" | cut -d: -f3)
 uid=$(id -u "$user")
 gid=$(id -g "$user")
+groups_want=$(printf '%s\n' "$gid" $kvmgid $xgid | sort -n | tr '\n' ' ')
 
 ok() { if [ "$1" -eq 0 ]; then echo "PASS start/$2"; else echo "FAIL start/$2${3:+: $3}"; fi; }
 # waits (up to $2 tenths of a second) until "$1" is true
@@ -87,8 +100,8 @@ st=/proc/$pid/status
 ok $? "system: QEMU runs as the configured user" "$(grep ^Uid: "$st")"
 [ "$(awk '/^Gid:/ {print $2 $3 $4 $5}' "$st")" = "$gid$gid$gid$gid" ]
 ok $? "system: QEMU runs as the configured group" "$(grep ^Gid: "$st")"
-[ "$(awk '/^Groups:/ {$1=""; print $0}' "$st" | tr -d ' ')" = "$gid" ]
-ok $? "system: only the configured supplementary group" "$(grep ^Groups: "$st")"
+[ "$(awk '/^Groups:/ {for (i = 2; i <= NF; i++) print $i}' "$st" | sort -n | tr '\n' ' ')" = "$groups_want" ]
+ok $? "system: only the configured groups (the group, the user's own)" "$(grep ^Groups: "$st"), want $groups_want"
 [ "$(awk '/^CapEff:/ {print $2}' "$st")" = 0000000000000000 ] &&
     [ "$(awk '/^CapPrm:/ {print $2}' "$st")" = 0000000000000000 ]
 ok $? "system: no capability (CapEff, CapPrm 0)" "$(grep ^Cap "$st" | tr '\n' ' ')"
@@ -164,6 +177,19 @@ ok $? "kill -9: the supervisor ends"
     [ ! -e "$run/$g.pid" ] && [ ! -e "/var/lib/virtc/qemu/domain-$g" ]
 ok $? "kill -9: owner back, no cgroup, socket or pid file left"
 
+# ---- SIGKILL of the supervisor: QEMU dies with it, the next start recovers
+"$virtc" start $conf "$tmp/dom.xml" 2>"$tmp/err"
+pid=$(cat "$run/$g.pid" 2>/dev/null)
+sup=$("$virtc" status $conf "$g" | sed -n 's/^supervisor: //p')
+kill -9 "$sup"
+wait_for "! alive $pid" 600
+ok $? "supervisor killed: its QEMU dies with it"
+"$virtc" start $conf "$tmp/dom.xml" 2>"$tmp/err" && "$virtc" stop $conf --force "$g" 2>>"$tmp/err" &&
+    gone "$g" && [ ! -e "$cgdir" ]
+ok $? "supervisor killed: the next start takes over its name and cgroup" "$(cat "$tmp/err")"
+[ "$(stat -c %u:%g "$tmp/img/disk.img")" = 0:0 ] && [ ! -e "$run/$g.owners" ]
+ok $? "supervisor killed: the next supervisor gives the disk its owner back" "$(stat -c %U:%G "$tmp/img/disk.img")"
+
 # ---- lifecycle: a boot sector that powers the machine off (ACPI S5) ------
 # mov dx,0x604; mov ax,0x2000; out dx,ax; hlt; jmp hlt   (PIIX4 PM1a_CNT)
 printf '\272\004\006\270\000\040\357\364\353\375' > "$tmp/img/off.img"
@@ -180,6 +206,16 @@ wait_for "\"$virtc\" status $conf $g-pre | grep -qx 'state: shut off'" 1200
 ok $? "on_poweroff=preserve: QEMU kept, the guest shut off" "$("$virtc" status $conf "$g-pre")"
 "$virtc" stop $conf --force "$g-pre"
 ok $? "on_poweroff=preserve: stop --force"
+# restart: reset and run on, the same QEMU, powering off again and again
+domain "$g-pre" "$tmp/img/off.img" "<features><acpi/></features><on_poweroff>restart</on_poweroff>" > "$tmp/re.xml"
+"$virtc" start $conf "$tmp/re.xml" 2>"$tmp/err"
+pid=$(cat "$run/$g-pre.pid" 2>/dev/null)
+log=/var/log/virtc/qemu/$g-pre.log
+wait_for "[ \$(grep -c 'poweroff, on_poweroff=restart' $log) -ge 2 ]" 1200
+ok $? "on_poweroff=restart: the guest is reset and runs on" "$(tail -n 3 "$log")"
+"$virtc" status $conf "$g-pre" | grep -qx "pid: $pid" && alive "$pid"
+ok $? "on_poweroff=restart: the same QEMU"
+"$virtc" stop $conf --force "$g-pre"
 
 # ---- refused starts -------------------------------------------------------
 mkdir "$tmp/closed"
@@ -205,6 +241,14 @@ sed "s|on_poweroff='destroy'|on_poweroff='explode'|" "$tmp/plan.xml" > "$tmp/bad
 rc=$?
 [ $rc -eq 1 ] && grep -Eq "bad-plan.xml:[0-9]+:[0-9]+: error: .*(lifecycle|on_poweroff)" "$tmp/err" && gone "$g"
 ok $? "refused: a malformed plan, validated against plan.rng first" "rc=$rc $(cat "$tmp/err")"
+# QEMU's own refusal is the message, and nothing is left
+sed "s|</argv>|<arg>-device</arg><arg>virtc-no-such-device</arg></argv>|" "$tmp/plan.xml" > "$tmp/qbad-plan.xml"
+"$virtc" start "$tmp/qbad-plan.xml" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 3 ] && grep -q "guest '$g' did not start: qemu-system-x86_64: -device virtc-no-such-device: 'virtc-no-such-device' is not a valid device model name" "$tmp/err" &&
+    gone "$g" && [ ! -e "/var/lib/virtc/qemu/domain-$g" ] && [ ! -e "$cgdir" ] &&
+    [ "$(stat -c %u "$tmp/img/disk.img")" = 0 ]
+ok $? "refused by QEMU: its message, nothing left" "rc=$rc $(cat "$tmp/err")"
 # an LSM the host does not run, named in qemu.conf or in a plan: refused
 for lsm in selinux apparmor; do
     if "$virtc" plan --config /dev/null "$tmp/dom.xml" >/dev/null 2>&1 &&
@@ -224,6 +268,28 @@ for lsm in selinux apparmor; do
 done
 "$virtc" start "$tmp/plan.xml" 2>"$tmp/err" && "$virtc" stop --force "$g" 2>>"$tmp/err"
 ok $? "plan: 'virtc start PLAN.xml' runs it" "$(cat "$tmp/err")"
+
+# ---- usage -------------------------------------------------------------------
+"$virtc" start 2>"$tmp/err"; rc=$?
+[ $rc -eq 2 ] && grep -q "virtc start: missing argument" "$tmp/err"
+ok $? "usage: start without a file" "rc=$rc $(cat "$tmp/err")"
+"$virtc" stop --timeout soon "$g" 2>"$tmp/err"; rc=$?
+[ $rc -eq 2 ] && grep -q "timeout takes whole seconds (1-3600), not 'soon'" "$tmp/err"
+ok $? "usage: a timeout that is not a number" "rc=$rc $(cat "$tmp/err")"
+"$virtc" list extra 2>"$tmp/err"; rc=$?
+[ $rc -eq 2 ] && grep -q "unexpected argument 'extra'" "$tmp/err"
+ok $? "usage: list takes no argument" "rc=$rc $(cat "$tmp/err")"
+"$virtc" stop "$g" 2>"$tmp/err"; rc=$?
+[ $rc -eq 3 ] && grep -q "guest '$g' is not running" "$tmp/err"
+ok $? "stop of a guest that does not run" "rc=$rc $(cat "$tmp/err")"
+printf 'user = 7\n' > "$tmp/bad.conf"
+"$virtc" start --config "$tmp/bad.conf" "$tmp/dom.xml" 2>"$tmp/err"; rc=$?
+[ $rc -eq 1 ] && grep -q "bad.conf:1:8: error: user: expected a double-quoted string" "$tmp/err" && gone "$g"
+ok $? "a bad qemu.conf line stops a start, located" "rc=$rc $(cat "$tmp/err")"
+for verb in plan start stop status list; do
+    "$virtc" $verb --help | grep -q "^usage: virtc $verb"
+    ok $? "usage: $verb --help"
+done
 
 # ---- session instance as the unprivileged user ----------------------------
 home=$tmp/home
@@ -252,10 +318,12 @@ ok $? "session: stop, nothing left" "$(cat "$tmp/err") $(ls "$home/run/virtc/qem
 domain "$g-cyc" "$tmp/img/disk.img" > "$tmp/cyc.xml"
 "$virtc" plan $conf "$tmp/cyc.xml" > "$tmp/cyc-plan.xml"
 fds_before=$(ls /proc/$$/fd | wc -l)
-# Only this test's guest: other runs (another checkout's tests) may use the
-# same system directories at the same time.
-cyc_files() { ls "$run" /var/lib/virtc/qemu | grep -F -- "$g-cyc" | sort | tr '\n' ' '; }
-files_before=$(cyc_files)
+# only this test's guest: other tests may run guests of their own meanwhile
+mine() { ls "$run" /var/lib/virtc/qemu 2>/dev/null | grep -F "$g-cyc" | tr '\n' ' '; }
+"$virtc" start --paused "$tmp/cyc-plan.xml" 2>"$tmp/err"
+"$virtc" status "$g-cyc" | grep -qx "state: paused" && "$virtc" list | grep -q " $g-cyc  *paused\$"
+ok $? "--paused: the guest is left paused" "$(cat "$tmp/err") $("$virtc" status "$g-cyc")"
+"$virtc" stop --force "$g-cyc"
 bad=0
 for i in $(seq 1 50); do
     if ! "$virtc" start --paused "$tmp/cyc-plan.xml" 2>"$tmp/err" ||
@@ -269,7 +337,6 @@ ok $bad "50 start/stop cycles" "cycle $bad: $(cat "$tmp/err")"
 ok $? "50 cycles: no QEMU left"
 [ "$(ls /proc/$$/fd | wc -l)" = "$fds_before" ]
 ok $? "50 cycles: no descriptor leaked into the caller"
-[ "$(cyc_files)" = "$files_before" ] &&
-    [ ! -e "$cgdir/../$g-cyc" ] && [ "$(stat -c %u:%g "$tmp/img/disk.img")" = 0:0 ]
-ok $? "50 cycles: no file or cgroup left, the disk's owner back"
+[ -z "$(mine)" ] && [ ! -e "$cgdir/../$g-cyc" ] && [ "$(stat -c %u:%g "$tmp/img/disk.img")" = 0:0 ]
+ok $? "50 cycles: no file or cgroup left, the disk's owner back" "$(mine) $(stat -c %U:%G "$tmp/img/disk.img")"
 exit 0

@@ -226,18 +226,37 @@ static void test_dac(void)
         rt_dac_saved *saved = NULL;
         vc_diags_init(&d);
         struct stat st;
-        CHECK(rt_dac_take(p, &saved, &d) && stat(file, &st) == 0 && st.st_uid == other &&
+        char *record = vc_xasprintf("%s/owners", dir);
+        CHECK(rt_dac_take(p, record, &saved, &d) && stat(file, &st) == 0 && st.st_uid == other &&
                   st.st_gid == other, "ownership taken over");
+        char *rec = vc_read_file(record, NULL);
+        char *want_rec = vc_xasprintf("0 0 %s\n", file);
+        CHECK(rec && strcmp(rec, want_rec) == 0, "the old owner is recorded in a file too");
+        free(rec);
+        free(want_rec);
         CHECK(stat(dir, &st) == 0 && st.st_uid == 0, "a read-only resource keeps its owner");
         CHECK(rt_dac_restore(saved, &d) && stat(file, &st) == 0 && st.st_uid == 0 &&
-                  st.st_gid == 0 && d.n == 0,
-              "ownership given back");
+                  st.st_gid == 0 && d.n == 0 && access(record, F_OK) != 0,
+              "ownership given back, the record removed");
+        /* a lost supervisor's record is given back by the next one */
+        saved = NULL;
+        CHECK(rt_dac_take(p, record, &saved, &d) && stat(file, &st) == 0 && st.st_uid == other,
+              "taken again");
+        CHECK(rt_dac_recover(record, &d) && stat(file, &st) == 0 && st.st_uid == 0 &&
+                  access(record, F_OK) != 0 && d.n == 0,
+              "a record left behind is given back");
+        CHECK(rt_dac_recover(record, &d) && d.n == 0, "no record: nothing to do");
+        rt_dac_restore(saved, &d);
+        vc_diags_clear(&d);
+        free(record);
         vc_diags_free(&d);
         rt_plan_free(p);
     }
     unlink(file);
     rmdir(sub);
     rmdir(dir);
+    if (access(dir, F_OK) == 0)
+        printf("  left %s behind\n", dir);
     free(file);
     free(sub);
 }

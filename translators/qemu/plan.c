@@ -70,8 +70,32 @@ static bool pl_group(pl_ctx *x, const char *spec, rt_plan_id *out)
     return true;
 }
 
-/* system: qemu.conf's user and group (root when unset), the group as the
- * only supplementary one; session: the caller, as it is. */
+/* The supplementary groups: the configured group and those the host's
+ * group database gives the user (the kvm group that opens /dev/kvm is how
+ * distributions let their qemu user in), nothing inherited from us. */
+static void pl_groups(rt_plan *p)
+{
+    int n = 16;
+    gid_t *g = NULL;
+    int got = -1;
+    for (int tries = 0; p->user.name && got < 0 && tries < 4; tries++) {
+        g = vc_xrealloc(g, (size_t)n * sizeof(gid_t));
+        int want = n;
+        got = getgrouplist(p->user.name, (gid_t)p->group.id, g, &want);
+        n = want > n ? want : n * 2;
+    }
+    rt_plan_add_group(p, p->group.name, p->group.id);
+    for (int i = 0; i < got; i++) {
+        if ((long)g[i] == p->group.id)
+            continue;
+        struct group *gr = getgrgid(g[i]);
+        rt_plan_add_group(p, gr ? gr->gr_name : NULL, (long)g[i]);
+    }
+    free(g);
+}
+
+/* system: qemu.conf's user and group (root when unset) with the groups of
+ * pl_groups; session: the caller, as it is. */
 static bool pl_identity(pl_ctx *x)
 {
     rt_plan *p = x->p;
@@ -100,7 +124,7 @@ static bool pl_identity(pl_ctx *x)
         struct group *gr = getgrgid(primary);
         p->group = (rt_plan_id){ gr ? vc_xstrdup(gr->gr_name) : NULL, (long)primary };
     }
-    rt_plan_add_group(p, p->group.name, p->group.id);
+    pl_groups(p);
     return true;
 }
 
