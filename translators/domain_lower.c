@@ -833,27 +833,54 @@ static void lw_device(lw_ctx *c, xmlNodePtr n)
     dev->u.other.pos = lw_pos(n);
 }
 
-/* Two disks may not share a target: the guest would see one of them. */
+/* Two disks may not share a target: the guest would see one of them.
+ * Disks are sorted by (target, document order) so each finds the first
+ * user of its target in n log n, not by a scan of the disks before it
+ * (documents can hold tens of thousands of disks); errors are still
+ * reported in document order. */
+typedef struct lw_target_ref {
+    const char *target;
+    size_t index;
+} lw_target_ref;
+
+static int lw_target_cmp(const void *pa, const void *pb)
+{
+    const lw_target_ref *a = pa, *b = pb;
+    int c = strcmp(a->target, b->target);
+    return c ? c : (a->index > b->index) - (a->index < b->index);
+}
+
 static void lw_check_disk_targets(lw_ctx *c)
 {
     const ir_domain *dom = c->dom;
+    lw_target_ref *refs = vc_xcalloc(dom->ndevices, sizeof(*refs));
+    size_t n = 0;
     for (size_t i = 0; i < dom->ndevices; i++) {
         const ir_device *a = &dom->devices[i];
-        if (a->kind != IR_DEV_DISK || !a->u.disk.target_dev)
-            continue;
-        for (size_t j = 0; j < i; j++) {
-            const ir_device *b = &dom->devices[j];
-            if (b->kind != IR_DEV_DISK || !vc_streq(a->u.disk.target_dev, b->u.disk.target_dev))
-                continue;
-            vc_loc la = { c->file, a->pos.line, a->pos.column };
-            vc_loc lb = { c->file, b->pos.line, b->pos.column };
-            vc_error_at(c->d, la, "duplicate disk target '%s'", a->u.disk.target_dev);
-            vc_diag_add(c->d, VC_ERR_INVALID, VC_SEV_NOTE, lb, "'%s' is first used here",
-                        b->u.disk.target_dev);
-            c->failed = true;
-            break;
-        }
+        if (a->kind == IR_DEV_DISK && a->u.disk.target_dev)
+            refs[n++] = (lw_target_ref){ a->u.disk.target_dev, i };
     }
+    qsort(refs, n, sizeof(*refs), lw_target_cmp);
+    /* first[i]: the device first using device i's target (i itself when none) */
+    size_t *first = vc_xcalloc(dom->ndevices, sizeof(*first));
+    for (size_t i = 0; i < dom->ndevices; i++)
+        first[i] = i;
+    for (size_t k = 1; k < n; k++)
+        if (strcmp(refs[k].target, refs[k - 1].target) == 0)
+            first[refs[k].index] = first[refs[k - 1].index];
+    free(refs);
+    for (size_t i = 0; i < dom->ndevices; i++) {
+        if (first[i] == i)
+            continue;
+        const ir_device *a = &dom->devices[i], *b = &dom->devices[first[i]];
+        vc_loc la = { c->file, a->pos.line, a->pos.column };
+        vc_loc lb = { c->file, b->pos.line, b->pos.column };
+        vc_error_at(c->d, la, "duplicate disk target '%s'", a->u.disk.target_dev);
+        vc_diag_add(c->d, VC_ERR_INVALID, VC_SEV_NOTE, lb, "'%s' is first used here",
+                    b->u.disk.target_dev);
+        c->failed = true;
+    }
+    free(first);
 }
 
 static bool lw_devices_elem(lw_ctx *c, xmlNodePtr n)

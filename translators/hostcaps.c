@@ -13,6 +13,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "hostcpu.h"
 #include "qemu/probe.h"
 
 /* ---- small host-file helpers ---- */
@@ -228,18 +229,6 @@ static const struct { const char *cpuid, *name; } hc_vendors[] = {
     { "  Shanghai  ", "Zhaoxin" },
 };
 
-/* Linux /proc/cpuinfo flag names and the CPU feature names they stand for:
- * the features that matter when deciding what the host can virtualize.
- * Linux writes sse4_1 where the CPU feature is sse4.1. */
-static const struct { const char *linux_name, *name; } hc_cpu_features[] = {
-    { "vmx", "vmx" },       { "svm", "svm" },     { "hypervisor", "hypervisor" },
-    { "pae", "pae" },       { "lm", "lm" },       { "nx", "nx" },
-    { "ht", "ht" },         { "aes", "aes" },     { "avx", "avx" },
-    { "avx2", "avx2" },     { "sse4_1", "sse4.1" }, { "sse4_2", "sse4.2" },
-    { "x2apic", "x2apic" }, { "pdpe1gb", "pdpe1gb" }, { "npt", "npt" },
-    { "ept", "ept" },
-};
-
 /* The value of the first "key : value" line of cpuinfo; NULL when absent. */
 static char *hc_cpuinfo_value(const char *cpuinfo, const char *key)
 {
@@ -262,79 +251,116 @@ static char *hc_cpuinfo_value(const char *cpuinfo, const char *key)
     return NULL;
 }
 
-static bool hc_word_in(const char *words, const char *w)
-{
-    size_t wl = strlen(w);
-    for (const char *s = words; s && *s;) {
-        s += strspn(s, " \t\n");
-        size_t l = strcspn(s, " \t\n");
-        if (l == wl && strncmp(s, w, l) == 0)
-            return true;
-        s += l;
-    }
-    return false;
-}
-
 typedef struct hc_topology {
     unsigned sockets, dies, cores, threads;
 } hc_topology;
 
-typedef struct hc_cpuid {
-    long long pkg, die, core;
-} hc_cpuid;
+/* The numbers N of the entries named PREFIX<N>SUFFIX of a host directory
+ * (cpu0, node1, hugepages-2048kB), sorted. */
+typedef struct hc_sizes {
+    unsigned long long *v;
+    size_t n, cap;
+} hc_sizes;
 
-static size_t hc_count_distinct(const hc_cpuid *v, size_t n, int depth)
+static int hc_ull_cmp(const void *a, const void *b)
 {
-    size_t distinct = 0;
-    for (size_t i = 0; i < n; i++) {
-        bool seen = false;
-        for (size_t j = 0; j < i && !seen; j++)
-            seen = v[j].pkg == v[i].pkg && (depth < 2 || v[j].die == v[i].die) &&
-                   (depth < 3 || v[j].core == v[i].core);
-        distinct += !seen;
-    }
-    return distinct;
+    unsigned long long x = *(const unsigned long long *)a, y = *(const unsigned long long *)b;
+    return (x > y) - (x < y);
 }
 
-/* From sysfs: the online CPUs' package, die and core ids. */
-static hc_topology hc_read_topology(const hostcaps_opts *o, const char *cpuinfo)
+static void hc_numbered(const hostcaps_opts *o, const char *rel, const char *prefix,
+                        const char *suffix, hc_sizes *out)
 {
-    hc_cpuid *v = NULL;
-    size_t n = 0, cap = 0;
-    char *dir = hc_path(o, "/sys/devices/system/cpu");
+    char *dir = hc_path(o, rel);
     DIR *dh = opendir(dir);
+    size_t lp = strlen(prefix), ls = strlen(suffix);
     struct dirent *e;
     while (dh && (e = readdir(dh)) != NULL) {
+        size_t l = strlen(e->d_name);
         unsigned long long id;
-        if (!vc_str_has_prefix(e->d_name, "cpu") || !vc_parse_ull(e->d_name + 3, 10, &id))
+        if (l <= lp + ls || strncmp(e->d_name, prefix, lp) != 0 ||
+            !vc_str_has_suffix(e->d_name, suffix))
             continue;
-        char *base = vc_xasprintf("/sys/devices/system/cpu/%s/topology", e->d_name);
+        char *num = vc_xstrndup(e->d_name + lp, l - lp - ls);
+        if (vc_parse_ull(num, 10, &id) && id < 1ull << 40) {
+            vc_xgrow((void **)&out->v, &out->cap, out->n + 1, sizeof(*out->v));
+            out->v[out->n++] = id;
+        }
+        free(num);
+    }
+    if (dh)
+        closedir(dh);
+    free(dir);
+    qsort(out->v, out->n, sizeof(*out->v), hc_ull_cmp);
+}
+
+/* An online CPU and where it sits (sysfs topology). */
+typedef struct hc_cpu {
+    long long id, pkg, die, core, node;
+} hc_cpu;
+
+typedef struct hc_cpus {
+    hc_cpu *v;
+    size_t n, cap;
+} hc_cpus;
+
+/* From sysfs: the online CPUs' package, die and core ids, by CPU number. */
+static void hc_read_cpus(const hostcaps_opts *o, hc_cpus *c)
+{
+    hc_sizes ids = { 0 };
+    hc_numbered(o, "/sys/devices/system/cpu", "cpu", "", &ids);
+    for (size_t i = 0; i < ids.n; i++) {
+        char *base = vc_xasprintf("/sys/devices/system/cpu/cpu%llu/topology", ids.v[i]);
         char *pkg = vc_xasprintf("%s/physical_package_id", base);
         char *die = vc_xasprintf("%s/die_id", base);
         char *core = vc_xasprintf("%s/core_id", base);
-        /* Offline CPUs have no topology directory. */
-        hc_cpuid c = { hc_read_ll(o, pkg), hc_read_ll(o, die), hc_read_ll(o, core) };
-        if (c.pkg >= 0 && c.core >= 0) {
-            vc_xgrow((void **)&v, &cap, n + 1, sizeof(*v));
-            v[n++] = c;
+        /* Offline CPUs have no topology directory; kernels before 5.2 no
+         * die_id (one die per package). */
+        hc_cpu cpu = { (long long)ids.v[i], hc_read_ll(o, pkg), hc_read_ll(o, die),
+                       hc_read_ll(o, core), 0 };
+        if (cpu.die < 0)
+            cpu.die = 0;
+        if (cpu.pkg >= 0 && cpu.core >= 0) {
+            vc_xgrow((void **)&c->v, &c->cap, c->n + 1, sizeof(*c->v));
+            c->v[c->n++] = cpu;
         }
         free(base);
         free(pkg);
         free(die);
         free(core);
     }
-    if (dh)
-        closedir(dh);
-    free(dir);
+    free(ids.v);
+}
+
+static bool hc_same(const hc_cpu *a, const hc_cpu *b, int depth)
+{
+    return a->pkg == b->pkg && (depth < 2 || a->die == b->die) &&
+           (depth < 3 || a->core == b->core);
+}
+
+static size_t hc_count_distinct(const hc_cpus *c, int depth)
+{
+    size_t distinct = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        bool seen = false;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = hc_same(&c->v[j], &c->v[i], depth);
+        distinct += !seen;
+    }
+    return distinct;
+}
+
+static hc_topology hc_topology_of(const hc_cpus *c, const char *cpuinfo)
+{
     hc_topology t = { 1, 1, 1, 1 };
-    if (n > 0) {
-        size_t sockets = hc_count_distinct(v, n, 1);
-        size_t dies = hc_count_distinct(v, n, 2);
-        size_t cores = hc_count_distinct(v, n, 3);
+    if (c->n > 0) {
+        size_t sockets = hc_count_distinct(c, 1);
+        size_t dies = hc_count_distinct(c, 2);
+        size_t cores = hc_count_distinct(c, 3);
         t.sockets = (unsigned)sockets;
         t.dies = (unsigned)(dies / sockets ? dies / sockets : 1);
         t.cores = (unsigned)(cores / dies ? cores / dies : 1);
-        t.threads = (unsigned)(n / cores ? n / cores : 1);
+        t.threads = (unsigned)(c->n / cores ? c->n / cores : 1);
     } else {
         /* No sysfs: one socket of single-threaded cores, one per processor. */
         unsigned count = 0;
@@ -343,7 +369,6 @@ static hc_topology hc_read_topology(const hostcaps_opts *o, const char *cpuinfo)
                 count++;
         t.cores = count ? count : 1;
     }
-    free(v);
     return t;
 }
 
@@ -368,50 +393,406 @@ static void hc_put_uuid(const hostcaps_opts *o, vc_buf *b)
                   hex + 16, hex + 20);
 }
 
-static void hc_put_pages(const hostcaps_opts *o, vc_buf *b)
+static unsigned long long hc_page_kib(void)
 {
     long page = sysconf(_SC_PAGESIZE);
-    vc_buf_printf(b, "      <pages unit='KiB' size='%ld'/>\n", page > 0 ? page / 1024 : 4);
-    char *dir = hc_path(o, "/sys/kernel/mm/hugepages");
-    DIR *dh = opendir(dir);
-    unsigned long long *sizes = NULL;
-    size_t n = 0, cap = 0;
-    struct dirent *e;
-    while (dh && (e = readdir(dh)) != NULL) {
-        unsigned long long kb;
-        if (!vc_str_has_prefix(e->d_name, "hugepages-") || !vc_str_has_suffix(e->d_name, "kB"))
-            continue;
-        char *num = vc_xstrndup(e->d_name + 10, strlen(e->d_name) - 12);
-        if (vc_parse_ull(num, 10, &kb)) {
-            vc_xgrow((void **)&sizes, &cap, n + 1, sizeof(*sizes));
-            sizes[n++] = kb;
-        }
-        free(num);
-    }
-    if (dh)
-        closedir(dh);
-    free(dir);
-    /* Smallest first, as the sizes grow. */
-    for (size_t i = 1; i < n; i++)
-        for (size_t j = i; j > 0 && sizes[j - 1] > sizes[j]; j--) {
-            unsigned long long t = sizes[j];
-            sizes[j] = sizes[j - 1];
-            sizes[j - 1] = t;
-        }
-    for (size_t i = 0; i < n; i++)
-        vc_buf_printf(b, "      <pages unit='KiB' size='%llu'/>\n", sizes[i]);
-    free(sizes);
+    return page >= 1024 ? (unsigned long long)page / 1024 : 4;
 }
 
-static void hc_put_host(const hostcaps_opts *o, const char *arch, vc_buf *b)
+static void hc_put_pages(const hc_sizes *huge, vc_buf *b)
+{
+    vc_buf_printf(b, "      <pages unit='KiB' size='%llu'/>\n", hc_page_kib());
+    for (size_t i = 0; i < huge->n; i++)
+        vc_buf_printf(b, "      <pages unit='KiB' size='%llu'/>\n", huge->v[i]);
+}
+
+/* The number after "key" in a meminfo-style text ("MemTotal:  8000 kB"). */
+static long long hc_meminfo_kib(const char *text, const char *key)
+{
+    const char *p = text ? strstr(text, key) : NULL;
+    if (!p)
+        return -1;
+    p += strlen(key);
+    while (*p == ' ' || *p == '\t')
+        p++;
+    char *end;
+    long long v = strtoll(p, &end, 10);
+    return end == p || v < 0 ? -1 : v;
+}
+
+/* ---- the host CPU: model, signature, counter ---- */
+
+/* The x86 CPU models of the emulator for the host's architecture, with the
+ * features QEMU gives each (recorded by the probe). */
+static const qemu_caps *hc_host_emulator(const hostcaps_opts *o, qemu_caps *const *caps,
+                                         size_t n, const char *arch)
+{
+    (void)o;
+    const hc_arch *a = hc_arch_by_name(arch);
+    for (size_t i = 0; a && i < n; i++)
+        if (caps[i] && vc_streq(caps[i]->arch, a->qemu) && caps[i]->ncpu_models)
+            return caps[i];
+    return NULL;
+}
+
+/* <model> for the host and, in extra, the features beyond it. */
+static void hc_put_cpu_model(vc_buf *b, const char *flags, const qemu_caps *emu, vc_strv *extra)
+{
+    vc_strv host;
+    vc_strv_init(&host);
+    hostcpu_from_linux_flags(flags, &host);
+    size_t n = emu ? emu->ncpu_models : 0;
+    hostcpu_model *models = vc_xcalloc(n + 1, sizeof(*models));
+    for (size_t i = 0; i < n; i++)
+        models[i] = (hostcpu_model){ emu->cpu_models[i].name, emu->cpu_models[i].features };
+    int best = hostcpu_choose(models, n, &host, extra);
+    if (best >= 0)
+        hc_put_text_elt(b, 6, "model", models[best].name);
+    free(models);
+    vc_strv_free(&host);
+}
+
+/* A cpuinfo number ("26", "0xa201016"); -1 when absent or not a number. */
+static long long hc_cpuinfo_num(const char *cpuinfo, const char *key)
+{
+    char *v = cpuinfo ? hc_cpuinfo_value(cpuinfo, key) : NULL;
+    long long n = -1;
+    if (v && !vc_parse_ll(v, vc_str_has_prefix(v, "0x") ? 16 : 10, &n))
+        n = -1;
+    free(v);
+    return n;
+}
+
+/* <microcode> and <signature>: x86's family/model/stepping, as cpuinfo
+ * gives them (already combined with the extended family and model). */
+static void hc_put_signature(vc_buf *b, const char *cpuinfo)
+{
+    long long ucode = hc_cpuinfo_num(cpuinfo, "microcode");
+    if (ucode > 0 && ucode <= 0xffffffffLL)
+        vc_buf_printf(b, "      <microcode version='%lld'/>\n", ucode);
+    long long family = hc_cpuinfo_num(cpuinfo, "cpu family");
+    long long model = hc_cpuinfo_num(cpuinfo, "model");
+    long long stepping = hc_cpuinfo_num(cpuinfo, "stepping");
+    if (family > 0 && model >= 0 && stepping >= 0)
+        vc_buf_printf(b, "      <signature family='%lld' model='%lld' stepping='%lld'/>\n",
+                      family, model, stepping);
+}
+
+/* The TSC rate KVM gives a vCPU (kHz), and whether KVM can scale it; 0 when
+ * there is no KVM to ask. */
+static unsigned long long hc_kvm_tsc_khz(bool *scaling)
+{
+    unsigned long long khz = 0;
+    int kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+    int vm = kvm >= 0 ? ioctl(kvm, KVM_CREATE_VM, 0) : -1;
+    int vcpu = vm >= 0 ? ioctl(vm, KVM_CREATE_VCPU, 0) : -1;
+    if (vcpu >= 0) {
+        int r = ioctl(vcpu, KVM_GET_TSC_KHZ, 0);
+        khz = r > 0 ? (unsigned long long)r : 0;
+        *scaling = ioctl(kvm, KVM_CHECK_EXTENSION, KVM_CAP_TSC_CONTROL) > 0;
+    }
+    if (vcpu >= 0)
+        close(vcpu);
+    if (vm >= 0)
+        close(vm);
+    if (kvm >= 0)
+        close(kvm);
+    return khz;
+}
+
+/* <counter name='tsc'>: only an invariant TSC is a counter a guest can rely
+ * on, and its rate is known only from KVM (or the caller). */
+static void hc_put_counter(const hostcaps_opts *o, vc_buf *b, const char *flags, bool kvm)
+{
+    if (!vc_words_have(flags, "nonstop_tsc"))
+        return;
+    bool scaling = o->tsc_scaling;
+    unsigned long long hz = o->tsc_hz;
+    if (!hz && kvm && !o->root)
+        hz = hc_kvm_tsc_khz(&scaling) * 1000;
+    if (hz)
+        vc_buf_printf(b, "      <counter name='tsc' frequency='%llu' scaling='%s'/>\n", hz,
+                      scaling ? "yes" : "no");
+}
+
+/* ---- NUMA cells ---- */
+
+/* "0-3,8" for the sorted ids. */
+static void hc_put_cpuset(vc_buf *b, const long long *ids, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j + 1 < n && ids[j + 1] == ids[j] + 1)
+            j++;
+        vc_buf_printf(b, "%s%lld", i ? "," : "", ids[i]);
+        if (j > i)
+            vc_buf_printf(b, "-%lld", ids[j]);
+        i = j + 1;
+    }
+}
+
+/* Which node each CPU is on: the cpuN entries of each node directory. */
+static void hc_assign_nodes(const hostcaps_opts *o, const hc_sizes *nodes, hc_cpus *cpus)
+{
+    for (size_t i = 0; i < cpus->n; i++) {
+        cpus->v[i].node = nodes->n ? -1 : 0;
+        for (size_t k = 0; k < nodes->n && cpus->v[i].node < 0; k++) {
+            char *rel = vc_xasprintf("/sys/devices/system/node/node%llu/cpu%lld", nodes->v[k],
+                                     cpus->v[i].id);
+            if (hc_exists(o, rel))
+                cpus->v[i].node = (long long)nodes->v[k];
+            free(rel);
+        }
+    }
+}
+
+static void hc_put_cell_pages(const hostcaps_opts *o, vc_buf *b, const char *nodedir,
+                              long long mem_kib)
+{
+    hc_sizes huge = { 0 };
+    char *rel = vc_xasprintf("%s/hugepages", nodedir);
+    hc_numbered(o, rel, "hugepages-", "kB", &huge);
+    free(rel);
+    unsigned long long page = hc_page_kib(), huge_kib = 0;
+    long long *counts = vc_xcalloc(huge.n + 1, sizeof(*counts));
+    for (size_t i = 0; i < huge.n; i++) {
+        char *f = vc_xasprintf("%s/hugepages/hugepages-%llukB/nr_hugepages", nodedir, huge.v[i]);
+        counts[i] = hc_read_ll(o, f);
+        if (counts[i] < 0)
+            counts[i] = 0;
+        huge_kib += (unsigned long long)counts[i] * huge.v[i];
+        free(f);
+    }
+    /* What the huge pages hold is not there in small pages. */
+    unsigned long long small = mem_kib > 0 && (unsigned long long)mem_kib > huge_kib
+                                   ? ((unsigned long long)mem_kib - huge_kib) / page : 0;
+    vc_buf_printf(b, "          <pages unit='KiB' size='%llu'>%llu</pages>\n", page, small);
+    for (size_t i = 0; i < huge.n; i++)
+        vc_buf_printf(b, "          <pages unit='KiB' size='%llu'>%lld</pages>\n", huge.v[i],
+                      counts[i]);
+    free(counts);
+    free(huge.v);
+}
+
+static void hc_put_cell_distances(const hostcaps_opts *o, vc_buf *b, const char *nodedir,
+                                  const hc_sizes *nodes)
+{
+    char *rel = vc_xasprintf("%s/distance", nodedir);
+    char *text = hc_read(o, rel);
+    free(rel);
+    vc_buf d;
+    vc_buf_init(&d);
+    size_t k = 0;
+    char *save = NULL;
+    /* One distance per node, in the nodes' order. */
+    for (char *w = text ? strtok_r(text, " \t\n", &save) : NULL; w && k < nodes->n;
+         w = strtok_r(NULL, " \t\n", &save), k++) {
+        unsigned long long v;
+        if (!vc_parse_ull(w, 10, &v) || v < 10 || v > 255)
+            break;
+        vc_buf_printf(&d, "            <sibling id='%llu' value='%llu'/>\n", nodes->v[k], v);
+    }
+    if (d.len)
+        vc_buf_printf(b, "          <distances>\n%s          </distances>\n", d.data);
+    vc_buf_free(&d);
+    free(text);
+}
+
+/* <cpus> of the cell: each CPU with its socket, die and core, and the
+ * threads of its core. */
+static void hc_put_cell_cpus(vc_buf *b, const hc_cpus *cpus, long long node)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < cpus->n; i++)
+        n += cpus->v[i].node == node;
+    vc_buf_printf(b, "          <cpus num='%zu'>\n", n);
+    long long *sib = vc_xcalloc(cpus->n + 1, sizeof(*sib));
+    for (size_t i = 0; i < cpus->n; i++) {
+        const hc_cpu *c = &cpus->v[i];
+        if (c->node != node)
+            continue;
+        size_t ns = 0;
+        for (size_t j = 0; j < cpus->n; j++)
+            if (hc_same(&cpus->v[j], c, 3))
+                sib[ns++] = cpus->v[j].id;
+        vc_buf_printf(b, "            <cpu id='%lld' socket_id='%lld' die_id='%lld' "
+                         "core_id='%lld' siblings='", c->id, c->pkg, c->die, c->core);
+        hc_put_cpuset(b, sib, ns);
+        vc_buf_puts(b, "'/>\n");
+    }
+    free(sib);
+    vc_buf_puts(b, "          </cpus>\n");
+}
+
+/* <topology><cells>: one cell per NUMA node, or the whole host as one cell
+ * on a kernel without NUMA. */
+static void hc_put_numa(const hostcaps_opts *o, vc_buf *b, hc_cpus *cpus)
+{
+    hc_sizes nodes = { 0 };
+    /* none on a kernel without NUMA */
+    hc_numbered(o, "/sys/devices/system/node", "node", "", &nodes);
+    hc_assign_nodes(o, &nodes, cpus);
+    size_t ncells = nodes.n ? nodes.n : 1;
+    vc_buf_printf(b, "    <topology>\n      <cells num='%zu'>\n", ncells);
+    for (size_t k = 0; k < ncells; k++) {
+        long long id = nodes.n ? (long long)nodes.v[k] : 0;
+        char *nodedir = nodes.n ? vc_xasprintf("/sys/devices/system/node/node%lld", id)
+                                : vc_xstrdup("/sys/kernel/mm");
+        char *rel = nodes.n ? vc_xasprintf("%s/meminfo", nodedir) : vc_xstrdup("/proc/meminfo");
+        char *meminfo = hc_read(o, rel);
+        long long mem = hc_meminfo_kib(meminfo, "MemTotal:");
+        free(meminfo);
+        free(rel);
+        vc_buf_printf(b, "        <cell id='%lld'>\n", id);
+        if (mem >= 0)
+            vc_buf_printf(b, "          <memory unit='KiB'>%lld</memory>\n", mem);
+        hc_put_cell_pages(o, b, nodedir, mem);
+        if (nodes.n)
+            hc_put_cell_distances(o, b, nodedir, &nodes);
+        hc_put_cell_cpus(b, cpus, id);
+        vc_buf_puts(b, "        </cell>\n");
+        free(nodedir);
+    }
+    vc_buf_puts(b, "      </cells>\n    </topology>\n");
+    free(nodes.v);
+}
+
+/* ---- caches ---- */
+
+/* The kernel's cache type and the document's. */
+static const struct { const char *sysfs, *name; } hc_cache_types[] = {
+    { "Unified", "both" }, { "Data", "data" }, { "Instruction", "code" },
+};
+
+typedef struct hc_bank {
+    long long id, level;
+    const char *type;
+    unsigned long long kib;
+    char *cpus;
+} hc_bank;
+
+/* One cache of one CPU (sysfs cache/indexN); false when it is not an L3
+ * cache: the level shared between cores, as libvirt reports it. */
+static bool hc_read_bank(const hostcaps_opts *o, long long cpu, int index, hc_bank *bank)
+{
+    char *base = vc_xasprintf("/sys/devices/system/cpu/cpu%lld/cache/index%d", cpu, index);
+    bank->cpus = NULL;
+    bank->id = -1;
+    char *f = vc_xasprintf("%s/level", base);
+    bank->level = hc_read_ll(o, f);
+    free(f);
+    bool ok = bank->level == 3;
+    char *type = NULL, *size = NULL;
+    if (ok) {
+        f = vc_xasprintf("%s/id", base);
+        bank->id = hc_read_ll(o, f);
+        free(f);
+        f = vc_xasprintf("%s/type", base);
+        type = hc_read(o, f);
+        free(f);
+        f = vc_xasprintf("%s/size", base);
+        size = hc_read(o, f);
+        free(f);
+        f = vc_xasprintf("%s/shared_cpu_list", base);
+        bank->cpus = hc_read(o, f);
+        free(f);
+    }
+    bank->type = NULL;
+    for (size_t i = 0; ok && type && i < VC_ARRAY_SIZE(hc_cache_types); i++) {
+        hc_trim(type);
+        if (strcmp(type, hc_cache_types[i].sysfs) == 0)
+            bank->type = hc_cache_types[i].name;
+    }
+    if (ok && size) {
+        hc_trim(size);
+        size_t l = strlen(size);
+        if (l && size[l - 1] == 'K')
+            size[l - 1] = '\0';
+        ok = vc_parse_ull(size, 10, &bank->kib) && bank->kib > 0;
+    }
+    if (ok && bank->cpus)
+        hc_trim(bank->cpus);
+    ok = ok && bank->id >= 0 && bank->type && size && bank->cpus && *bank->cpus;
+    free(type);
+    free(size);
+    free(base);
+    if (!ok) {
+        free(bank->cpus);
+        bank->cpus = NULL;
+    }
+    return ok;
+}
+
+static void hc_put_cache(const hostcaps_opts *o, vc_buf *b, const hc_cpus *cpus)
+{
+    vc_buf banks;
+    vc_buf_init(&banks);
+    hc_bank *seen = NULL;
+    size_t nseen = 0, cap = 0;
+    for (size_t i = 0; i < cpus->n; i++) {
+        for (int index = 0; index < 16; index++) {
+            hc_bank bank;
+            if (!hc_read_bank(o, cpus->v[i].id, index, &bank))
+                continue;
+            bool dup = false;
+            for (size_t k = 0; k < nseen && !dup; k++)
+                dup = seen[k].id == bank.id && seen[k].type == bank.type;
+            if (dup) {
+                free(bank.cpus);
+                continue;
+            }
+            vc_xgrow((void **)&seen, &cap, nseen + 1, sizeof(*seen));
+            seen[nseen++] = bank;
+            /* The largest unit that holds the size exactly, as libvirt writes it. */
+            bool mib = bank.kib % 1024 == 0;
+            vc_buf_printf(&banks, "      <bank id='%lld' level='%lld' type='%s' size='%llu' "
+                                  "unit='%s' cpus='", bank.id, bank.level, bank.type,
+                          mib ? bank.kib / 1024 : bank.kib, mib ? "MiB" : "KiB");
+            vc_buf_xml_escape(&banks, bank.cpus, '\'', true);
+            vc_buf_puts(&banks, "'/>\n");
+        }
+    }
+    if (banks.len)
+        vc_buf_printf(b, "    <cache>\n%s    </cache>\n", banks.data);
+    for (size_t k = 0; k < nseen; k++)
+        free(seen[k].cpus);
+    free(seen);
+    vc_buf_free(&banks);
+}
+
+/* ---- security models ---- */
+
+/* The security drivers the runtime applies: none (no mandatory access
+ * control labelling) and the POSIX user/group of the QEMU process, whose
+ * base label is the configured user and group ("+0:+0": root). */
+static void hc_put_secmodels(const hostcaps_opts *o, vc_buf *b)
+{
+    const char *label = o->dac_label ? o->dac_label : "+0:+0";
+    vc_buf_puts(b, "    <secmodel>\n      <model>none</model>\n      <doi>0</doi>\n"
+                   "    </secmodel>\n");
+    vc_buf_puts(b, "    <secmodel>\n      <model>dac</model>\n      <doi>0</doi>\n");
+    static const char *const types[] = { "kvm", "qemu" };
+    for (size_t i = 0; i < VC_ARRAY_SIZE(types); i++) {
+        vc_buf_printf(b, "      <baselabel type='%s'>", types[i]);
+        vc_buf_xml_escape(b, label, '\'', false);
+        vc_buf_puts(b, "</baselabel>\n");
+    }
+    vc_buf_puts(b, "    </secmodel>\n");
+}
+
+static void hc_put_host(const hostcaps_opts *o, const char *arch, const qemu_caps *emu,
+                        bool kvm, vc_buf *b)
 {
     char *cpuinfo = hc_read(o, "/proc/cpuinfo");
+    char *flags = cpuinfo ? hc_cpuinfo_value(cpuinfo, "flags") : NULL;
     vc_buf_puts(b, "  <host>\n");
     hc_put_uuid(o, b);
     vc_buf_puts(b, "    <cpu>\n");
     hc_put_text_elt(b, 6, "arch", arch);
-    /* No <model>: naming the host CPU's model needs a map of CPU models to
-     * feature sets, which virtc does not carry. */
+    vc_strv extra;
+    vc_strv_init(&extra);
+    if (hc_is_x86(arch))
+        hc_put_cpu_model(b, flags, emu, &extra);
     char *vendor = cpuinfo ? hc_cpuinfo_value(cpuinfo, "vendor_id") : NULL;
     for (size_t i = 0; vendor && i < VC_ARRAY_SIZE(hc_vendors); i++) {
         if (strcmp(vendor, hc_vendors[i].cpuid) == 0) {
@@ -420,25 +801,42 @@ static void hc_put_host(const hostcaps_opts *o, const char *arch, vc_buf *b)
         }
     }
     free(vendor);
-    hc_topology t = hc_read_topology(o, cpuinfo);
+    if (hc_is_x86(arch)) {
+        hc_put_signature(b, cpuinfo);
+        hc_put_counter(o, b, flags, kvm);
+    }
+    hc_cpus cpus = { 0 };
+    hc_read_cpus(o, &cpus);
+    hc_topology t = hc_topology_of(&cpus, cpuinfo);
     vc_buf_printf(b, "      <topology sockets='%u' dies='%u' cores='%u' threads='%u'/>\n",
                   t.sockets, t.dies, t.cores, t.threads);
-    char *flags = cpuinfo ? hc_cpuinfo_value(cpuinfo, "flags") : NULL;
-    for (size_t i = 0; flags && i < VC_ARRAY_SIZE(hc_cpu_features); i++)
-        if (hc_word_in(flags, hc_cpu_features[i].linux_name))
-            vc_buf_printf(b, "      <feature name='%s'/>\n", hc_cpu_features[i].name);
+    for (size_t i = 0; i < extra.n; i++)
+        vc_buf_printf(b, "      <feature name='%s'/>\n", extra.v[i]);
+    vc_strv_free(&extra);
     free(flags);
-    hc_put_pages(o, b);
+    hc_sizes huge = { 0 };
+    hc_numbered(o, "/sys/kernel/mm/hugepages", "hugepages-", "kB", &huge);
+    hc_put_pages(&huge, b);
+    free(huge.v);
     vc_buf_puts(b, "    </cpu>\n");
     char *state = hc_read(o, "/sys/power/state");
-    bool mem = hc_word_in(state, "mem"), disk = hc_word_in(state, "disk");
+    bool mem = vc_words_have(state, "mem"), disk = vc_words_have(state, "disk");
     free(state);
     if (mem || disk)
         vc_buf_printf(b, "    <power_management>\n%s%s    </power_management>\n",
                       mem ? "      <suspend_mem/>\n" : "", disk ? "      <suspend_disk/>\n" : "");
     else
         vc_buf_puts(b, "    <power_management/>\n");
+    /* QEMU migrates a running guest over TCP. */
+    vc_buf_puts(b, "    <migration_features>\n      <live/>\n      <uri_transports>\n"
+                   "        <uri_transport>tcp</uri_transport>\n      </uri_transports>\n"
+                   "    </migration_features>\n");
+    if (cpus.n)
+        hc_put_numa(o, b, &cpus);
+    hc_put_cache(o, b, &cpus);
+    hc_put_secmodels(o, b);
     vc_buf_puts(b, "  </host>\n");
+    free(cpus.v);
     free(cpuinfo);
 }
 
@@ -619,7 +1017,7 @@ static const char *hc_first_existing(const hostcaps_opts *o, const char *const *
 static void hc_add_xen(const hostcaps_opts *o, hc_guests *g, vc_diags *d)
 {
     char *domcaps = hc_read(o, "/proc/xen/capabilities");
-    bool dom0 = hc_word_in(domcaps, "control_d");
+    bool dom0 = vc_words_have(domcaps, "control_d");
     free(domcaps);
     if (!dom0)
         return;
@@ -722,7 +1120,7 @@ char *hostcaps_format(const hostcaps_opts *o, vc_diags *d)
         vc_buf b;
         vc_buf_init(&b);
         vc_buf_puts(&b, "<capabilities>\n\n");
-        hc_put_host(o, host_arch, &b);
+        hc_put_host(o, host_arch, hc_host_emulator(o, caps, emus->n, host_arch), kvm, &b);
         for (size_t i = 0; i < g.n; i++) {
             vc_buf_putc(&b, '\n');
             hc_put_guest(&b, &g.v[i]);

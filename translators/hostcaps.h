@@ -2,8 +2,12 @@
  * hostcaps.h: the host capabilities document (<capabilities>, libvirt's
  * format, schemas/capability.rng).
  *
- * <host> describes the CPU (arch, vendor, topology, features) from
- * /proc/cpuinfo and sysfs; one <guest> per emulator and architecture
+ * <host> describes the CPU from /proc/cpuinfo and sysfs as libvirt does:
+ * the closest of the host QEMU's CPU models and the features beyond it
+ * (hostcpu.h), vendor, microcode, signature, the invariant TSC, topology,
+ * page sizes; then the NUMA cells (memory, pages, distances, CPUs with
+ * their socket/die/core and siblings), the L3 cache banks, migration, and
+ * the security models of the runtime (none, dac). One <guest> per emulator and architecture
  * describes what can be run: the QEMU binaries found on the host (probed,
  * through the cache), xenner, and the Xen hypervisor when /proc/xen shows a
  * Xen host. KVM domains are offered only where /dev/kvm is usable.
@@ -31,6 +35,12 @@ typedef struct hostcaps_opts {
     /* The emulators to describe; NULL to search (hostcaps_find_emulators). */
     const vc_strv *emulators;
     hostcaps_prober probe;
+    /* The DAC security driver's base label ("+UID:+GID"); NULL: "+0:+0". */
+    const char *dac_label;
+    /* The invariant TSC's rate in Hz and whether it scales; 0 asks KVM
+     * (no <counter> without KVM). */
+    unsigned long long tsc_hz;
+    bool tsc_scaling;
 } hostcaps_opts;
 
 /* Sets the defaults: the real host, searched, probed through the cache. */

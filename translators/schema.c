@@ -22,6 +22,7 @@ static const vc_schema_kind schema_kinds[] = {
     { "secret", "secret.rng", "secret" },
     { "capability", "capability.rng", "capabilities" },
     { "interface", "interface.rng", "interface" },
+    { "plan", "plan.rng", "plan" },
 };
 
 #define SCHEMA_NKINDS VC_ARRAY_SIZE(schema_kinds)

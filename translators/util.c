@@ -269,6 +269,19 @@ bool vc_str_has_suffix(const char *s, const char *suffix)
     return ls >= lx && strcmp(s + ls - lx, suffix) == 0;
 }
 
+bool vc_words_have(const char *words, const char *w)
+{
+    size_t wl = strlen(w);
+    for (const char *s = words; s && *s;) {
+        s += strspn(s, " \t\n");
+        size_t l = strcspn(s, " \t\n");
+        if (l == wl && l && strncmp(s, w, l) == 0)
+            return true;
+        s += l;
+    }
+    return false;
+}
+
 char *vc_read_file(const char *path, size_t *len)
 {
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");

@@ -68,6 +68,8 @@ bool vc_parse_int(const char *s, int *out);
 bool vc_streq(const char *a, const char *b);   /* NULL-safe */
 bool vc_str_has_prefix(const char *s, const char *prefix);
 bool vc_str_has_suffix(const char *s, const char *suffix);
+/* Whether w is one of the blank-separated words of words (NULL-safe). */
+bool vc_words_have(const char *words, const char *w);
 
 /* Reads a whole file ("-" is standard input). Returns NULL and sets errno on failure. */
 char *vc_read_file(const char *path, size_t *len);

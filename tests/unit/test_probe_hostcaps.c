@@ -5,6 +5,7 @@
  * the emulator search. Run from the checkout root (tests/run-tests.sh does).
  */
 #include <fcntl.h>
+#include <libxml/relaxng.h>
 #include <libxml/tree.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,8 +42,12 @@ static void put_file(const char *rel, const char *text, mode_t mode)
 static void make_host(void)
 {
     put_file("/proc/cpuinfo",
-             "processor\t: 0\nvendor_id\t: GenuineIntel\nflags\t\t: fpu pae vmx sse4_1 lm\n\n"
-             "processor\t: 1\nvendor_id\t: GenuineIntel\nflags\t\t: fpu pae vmx sse4_1 lm\n",
+             "processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: 6\nmodel\t\t: 85\n"
+             "stepping\t: 4\nmicrocode\t: 0x2006e05\n"
+             "flags\t\t: fpu pae vmx sse4_1 sse4_2 lm nonstop_tsc constant_tsc\n\n"
+             "processor\t: 1\nvendor_id\t: GenuineIntel\ncpu family\t: 6\nmodel\t\t: 85\n"
+             "stepping\t: 4\nmicrocode\t: 0x2006e05\n"
+             "flags\t\t: fpu pae vmx sse4_1 sse4_2 lm nonstop_tsc constant_tsc\n",
              0644);
     /* 2 sockets x 2 cores x 2 threads */
     for (int cpu = 0; cpu < 8; cpu++) {
@@ -60,7 +65,37 @@ static void make_host(void)
         put_file(f, v, 0644);
         free(f);
         free(v);
+        /* two NUMA nodes, one per socket; a 16 MiB L3 per socket */
+        f = vc_xasprintf("/sys/devices/system/node/node%d/cpu%d", cpu / 4, cpu);
+        put_file(f, "", 0644);
+        free(f);
+        f = vc_xasprintf("/sys/devices/system/cpu/cpu%d/cache/index3/", cpu);
+        static const char *const names[] = { "level", "type", "size", "id", "shared_cpu_list" };
+        const char *values[] = { "3\n", "Unified\n", "16384K\n", cpu < 4 ? "0\n" : "1\n",
+                                 cpu < 4 ? "0-3\n" : "4-7\n" };
+        for (int k = 0; k < 5; k++) {
+            char *file = vc_xasprintf("%s%s", f, names[k]);
+            put_file(file, values[k], 0644);
+            free(file);
+        }
+        free(f);
+        f = vc_xasprintf("/sys/devices/system/cpu/cpu%d/cache/index0/level", cpu);
+        put_file(f, "1\n", 0644);
+        free(f);
         free(rel);
+    }
+    for (int node = 0; node < 2; node++) {
+        char *f = vc_xasprintf("/sys/devices/system/node/node%d/meminfo", node);
+        put_file(f, node ? "Node 1 MemTotal:        8388608 kB\nNode 1 MemFree: 1 kB\n"
+                         : "Node 0 MemTotal:        4194304 kB\nNode 0 MemFree: 1 kB\n", 0644);
+        free(f);
+        f = vc_xasprintf("/sys/devices/system/node/node%d/distance", node);
+        put_file(f, node ? "21 10\n" : "10 21\n", 0644);
+        free(f);
+        f = vc_xasprintf("/sys/devices/system/node/node%d/hugepages/hugepages-2048kB/nr_hugepages",
+                         node);
+        put_file(f, node ? "0\n" : "512\n", 0644);
+        free(f);
     }
     put_file("/sys/devices/system/cpu/online", "0-7\n", 0644);
     put_file("/sys/power/state", "freeze mem disk\n", 0644);
@@ -79,7 +114,14 @@ static qemu_caps *profile_probe(const char *binary, vc_diags *d)
         vc_diag_add(d, VC_ERR_RUNTIME, VC_SEV_ERROR, (vc_loc){ 0 }, "cannot probe %s: test", binary);
         return NULL;
     }
-    return qemu_caps_load_profile("qemu-7.2", d);
+    qemu_caps *c = qemu_caps_load_profile("qemu-7.2", d);
+    /* Two models of this test's making: the host (fpu pae vmx sse4.1 sse4.2
+     * lm invtsc) has all of the first and lacks avx of the second. */
+    if (c) {
+        qemu_caps_set_cpu_features(c, "Testlake", "fpu pae sse4.1 lm hypervisor");
+        qemu_caps_set_cpu_features(c, "Testwell", "fpu pae sse4.1 sse4.2 lm avx");
+    }
+    return c;
 }
 
 static bool has(const char *doc, const char *text)
@@ -116,6 +158,27 @@ static void check_valid(const char *doc, const char *name)
     vc_diags_free(&d);
 }
 
+/* libvirt's own schema (Debian's libvirt0, installed by tools/install-deps.sh)
+ * as the oracle: the document must be one libvirt would accept. */
+static void check_libvirt_valid(const char *doc, const char *name)
+{
+    const char *rng = getenv("VIRTC_LIBVIRT_SCHEMAS");
+    char *path = vc_xasprintf("%s/capability.rng", rng ? rng : "/usr/share/libvirt/schemas");
+    xmlRelaxNGParserCtxtPtr pc = xmlRelaxNGNewParserCtxt(path);
+    xmlRelaxNGPtr schema = pc ? xmlRelaxNGParse(pc) : NULL;
+    xmlRelaxNGValidCtxtPtr vc = schema ? xmlRelaxNGNewValidCtxt(schema) : NULL;
+    xmlDocPtr x = doc ? xmlReadMemory(doc, (int)strlen(doc), "capabilities.xml", NULL, 0) : NULL;
+    if (!schema)
+        printf("FAIL test_probe_hostcaps:%s: cannot load %s (install libvirt0)\n", name, path);
+    else
+        CHECK(x && vc && xmlRelaxNGValidateDoc(vc, x) == 0, name);
+    xmlFreeDoc(x);
+    xmlRelaxNGFreeValidCtxt(vc);
+    xmlRelaxNGFree(schema);
+    xmlRelaxNGFreeParserCtxt(pc);
+    free(path);
+}
+
 static void test_document(void)
 {
     hostcaps_opts o;
@@ -123,6 +186,8 @@ static void test_document(void)
     o.root = root;
     o.arch = "x86_64";
     o.kvm = 1;
+    o.tsc_hz = 2100000000;
+    o.tsc_scaling = true;
     o.probe = profile_probe;
     vc_strv emus;
     vc_strv_init(&emus);
@@ -136,9 +201,33 @@ static void test_document(void)
     CHECK(has(doc, "<uuid>01234567-89ab-cdef-0123-456789abcdef</uuid>"), "uuid from machine-id");
     CHECK(has(doc, "<arch>x86_64</arch>") && has(doc, "<vendor>Intel</vendor>"), "cpu arch and vendor");
     CHECK(has(doc, "<topology sockets='2' dies='1' cores='2' threads='2'/>"), "topology from sysfs");
-    CHECK(has(doc, "<feature name='vmx'/>") && has(doc, "<feature name='sse4.1'/>") &&
-              !has(doc, "<feature name='fpu'/>"),
-          "cpu features mapped");
+    CHECK(has(doc, "<model>Testlake</model>"), "host cpu model: the closest that fits");
+    CHECK(has(doc, "<feature name='vmx'/>\n      <feature name='sse4_2'/>\n"
+                   "      <feature name='invtsc'/>\n      <pages") &&
+              !has(doc, "<feature name='fpu'/>") && !has(doc, "sse4.") &&
+              !has(doc, "<feature name='sse4_1'/>"),
+          "only the features beyond the model, libvirt's names");
+    CHECK(has(doc, "<microcode version='33582597'/>"), "microcode");
+    CHECK(has(doc, "<signature family='6' model='85' stepping='4'/>"), "signature");
+    CHECK(has(doc, "<counter name='tsc' frequency='2100000000' scaling='yes'/>"), "tsc counter");
+    CHECK(has(doc, "<cells num='2'>\n        <cell id='0'>\n"
+                   "          <memory unit='KiB'>4194304</memory>\n"
+                   "          <pages unit='KiB' size='4'>786432</pages>\n"
+                   "          <pages unit='KiB' size='2048'>512</pages>\n"
+                   "          <distances>\n            <sibling id='0' value='10'/>\n"
+                   "            <sibling id='1' value='21'/>\n          </distances>\n"
+                   "          <cpus num='4'>\n"
+                   "            <cpu id='0' socket_id='0' die_id='0' core_id='0' siblings='0-1'/>\n"),
+          "numa cell 0");
+    CHECK(has(doc, "<cpu id='7' socket_id='1' die_id='0' core_id='1' siblings='6-7'/>"),
+          "numa cell 1 cpus");
+    CHECK(has(doc, "<cache>\n      <bank id='0' level='3' type='both' size='16' unit='MiB' "
+                   "cpus='0-3'/>\n      <bank id='1' level='3' type='both' size='16' "
+                   "unit='MiB' cpus='4-7'/>\n    </cache>"),
+          "L3 cache banks");
+    CHECK(has(doc, "<model>none</model>") && has(doc, "<baselabel type='kvm'>+0:+0</baselabel>"),
+          "secmodels none and dac");
+    CHECK(has(doc, "<migration_features>\n      <live/>"), "migration features");
     CHECK(has(doc, "<pages unit='KiB' size='2048'/>\n      <pages unit='KiB' size='1048576'/>"),
           "huge page sizes in order");
     CHECK(has(doc, "<suspend_mem/>") && has(doc, "<suspend_disk/>"), "power management");
@@ -161,6 +250,7 @@ static void test_document(void)
           "xen hvm loader and machine");
     CHECK(has(doc, "<machine>xenpv</machine>"), "xen pv machine");
     check_valid(doc, "document validates");
+    check_libvirt_valid(doc, "document validates against libvirt's capability.rng");
     free(doc);
 
     /* Without KVM: no kvm domains and no xenner. */
@@ -197,6 +287,7 @@ static void test_bare_host(void)
               has(doc, "<topology sockets='1' dies='1' cores='1' threads='1'/>"),
           "bare host");
     check_valid(doc, "bare host validates");
+    check_libvirt_valid(doc, "bare host validates against libvirt's capability.rng");
     free(doc);
     vc_diags_free(&d);
     rmdir(empty);

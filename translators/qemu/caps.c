@@ -113,6 +113,11 @@ void qemu_caps_free(qemu_caps *c)
         qemu_caps_device_clear(&c->devices[i]);
     free(c->devices);
     qemu_caps_strs_free(c->options, c->noptions);
+    for (size_t i = 0; i < c->ncpu_models; i++) {
+        free(c->cpu_models[i].name);
+        free(c->cpu_models[i].features);
+    }
+    free(c->cpu_models);
     free(c);
 }
 
@@ -209,6 +214,21 @@ static void qemu_caps_strs_add(char ***v, size_t *n, const char *s)
 void qemu_caps_add_cpu(qemu_caps *c, const char *model)
 {
     qemu_caps_strs_add(&c->cpus, &c->ncpus, model);
+}
+
+void qemu_caps_set_cpu_features(qemu_caps *c, const char *name, const char *features)
+{
+    for (size_t i = 0; i < c->ncpu_models; i++) {
+        if (strcmp(c->cpu_models[i].name, name) == 0) {
+            free(c->cpu_models[i].features);
+            c->cpu_models[i].features = vc_xstrdup(features);
+            return;
+        }
+    }
+    c->cpu_models = vc_xrealloc(c->cpu_models, (c->ncpu_models + 1) * sizeof(*c->cpu_models));
+    c->cpu_models[c->ncpu_models++] = (qemu_caps_cpu_model){ vc_xstrdup(name),
+                                                             vc_xstrdup(features) };
+    qemu_caps_add_cpu(c, name);
 }
 
 qemu_caps_device *qemu_caps_add_device(qemu_caps *c, const char *type)
@@ -332,8 +352,20 @@ char *qemu_caps_format(const qemu_caps *c)
             vc_buf_printf(&b, " maxCpus='%u'", m->max_cpus);
         vc_buf_puts(&b, "/>\n");
     }
-    for (size_t i = 0; i < c->ncpus; i++)
-        qemu_caps_put_named(&b, 2, "cpu", c->cpus[i]);
+    for (size_t i = 0; i < c->ncpus; i++) {
+        const char *features = NULL;
+        for (size_t k = 0; k < c->ncpu_models && !features; k++)
+            if (strcmp(c->cpu_models[k].name, c->cpus[i]) == 0)
+                features = c->cpu_models[k].features;
+        if (!features) {
+            qemu_caps_put_named(&b, 2, "cpu", c->cpus[i]);
+            continue;
+        }
+        vc_buf_puts(&b, "  <cpu");
+        qemu_caps_put_attr(&b, "name", c->cpus[i]);
+        qemu_caps_put_attr(&b, "features", features);
+        vc_buf_puts(&b, "/>\n");
+    }
     for (size_t i = 0; i < c->ndevices; i++) {
         const qemu_caps_device *dev = &c->devices[i];
         if (!dev->nprops) {
@@ -510,10 +542,19 @@ static void caps_parse_device(caps_parser *p, xmlNodePtr n)
     }
 }
 
-static void caps_add_cpu_cb(qemu_caps *c, const char *s) { qemu_caps_add_cpu(c, s); }
 static void caps_add_option_cb(qemu_caps *c, const char *s) { qemu_caps_add_option(c, s); }
 
-static void caps_parse_cpu(caps_parser *p, xmlNodePtr n) { caps_parse_named(p, n, caps_add_cpu_cb); }
+static void caps_parse_cpu(caps_parser *p, xmlNodePtr n)
+{
+    char *name = caps_req(p, n, "name");
+    char *features = xml_prop(n, "features");
+    if (name && features)
+        qemu_caps_set_cpu_features(p->c, name, features);
+    else if (name)
+        qemu_caps_add_cpu(p->c, name);
+    free(name);
+    free(features);
+}
 static void caps_parse_option(caps_parser *p, xmlNodePtr n) { caps_parse_named(p, n, caps_add_option_cb); }
 
 static const struct {

@@ -14,6 +14,8 @@
  *     <accel name='tcg'/> ...
  *     <machine name='pc-i440fx-7.2' alias='pc' default='yes' maxCpus='255'/> ...
  *     <cpu name='qemu64'/> ...
+ *     <cpu name='EPYC' features='fpu vme de ...'/>   (with the model's CPUID
+ *                                                    features, when probed)
  *     <device name='virtio-blk-pci'><prop name='bootindex'/>...</device> ...
  *     <option name='blockdev'/> ...          (query-command-line-options)
  *   </qemuCaps>
@@ -83,6 +85,11 @@ typedef struct qemu_caps_device {
     size_t nprops;
 } qemu_caps_device;
 
+typedef struct qemu_caps_cpu_model {
+    char *name;                /* e.g. "EPYC-Rome" */
+    char *features;            /* QEMU's feature names, space-separated */
+} qemu_caps_cpu_model;
+
 typedef struct qemu_caps {
     char *name;                /* profile name, or the binary path when probed */
     char *binary;              /* emulator path it describes; NULL for a pure profile */
@@ -101,6 +108,10 @@ typedef struct qemu_caps {
     size_t ndevices;
     char **options;            /* command-line options QEMU lists; sorted */
     size_t noptions;
+    /* The CPUID features of the named CPU models (query-cpu-model-expansion),
+     * for naming a host CPU as the closest model; in the order added. */
+    qemu_caps_cpu_model *cpu_models;
+    size_t ncpu_models;
 } qemu_caps;
 
 const char *qemu_caps_flag_name(qemu_cap_flag f);
@@ -127,6 +138,9 @@ void qemu_caps_add_cpu(qemu_caps *c, const char *model);
 qemu_caps_device *qemu_caps_add_device(qemu_caps *c, const char *type);
 void qemu_caps_device_add_prop(qemu_caps_device *d, const char *prop);
 void qemu_caps_add_option(qemu_caps *c, const char *option);
+/* Records the features of CPU model name (also adding it to cpus); the
+ * features of a model recorded twice are replaced. */
+void qemu_caps_set_cpu_features(qemu_caps *c, const char *name, const char *features);
 /* Sorts devices, cpus, options and props; call once after building. */
 void qemu_caps_finish(qemu_caps *c);
 

@@ -323,6 +323,60 @@ static void probe_devices(probe_ctx *p, rt_qmp *m)
     }
 }
 
+/* The CPUID features of each named CPU model, from a static expansion: it
+ * names every feature once, under QEMU's canonical name (a full expansion
+ * adds each alias spelling, sse4-1 and sse4_1 beside sse4.1, and properties
+ * that are not CPUID bits). "host" and "max" are what the accelerator
+ * allows, not models; "base" is the empty one. Only an x86 QEMU's models
+ * are expanded (its features are the ones a host's CPUID names). */
+static void probe_cpu_models(probe_ctx *p, rt_qmp *m)
+{
+    static const char *const skip[] = { "host", "max", "base" };
+    if (!vc_streq(p->c->arch, "x86_64") && !vc_streq(p->c->arch, "i386"))
+        return;
+    size_t n = p->c->ncpus;
+    char **names = vc_xcalloc(n, sizeof(char *));
+    for (size_t i = 0; i < n; i++)
+        names[i] = vc_xstrdup(p->c->cpus[i]);
+    for (size_t i = 0; i < n; i++) {
+        bool skipped = false;
+        for (size_t k = 0; k < VC_ARRAY_SIZE(skip); k++)
+            skipped |= strcmp(names[i], skip[k]) == 0;
+        if (skipped)
+            continue;
+        json_object *args = json_object_new_object();
+        json_object *model = json_object_new_object();
+        json_object_object_add(model, "name", json_object_new_string(names[i]));
+        json_object_object_add(args, "type", json_object_new_string("static"));
+        json_object_object_add(args, "model", model);
+        vc_diags local;
+        vc_diags_init(&local);
+        json_object *r = rt_qmp_command(m, "query-cpu-model-expansion", args, NULL, &local);
+        vc_diags_free(&local);
+        json_object *props = probe_get(probe_get(r, "model"), "props");
+        if (!props || !json_object_is_type(props, json_type_object)) {
+            probe_debug("no expansion of CPU model '%s'", names[i]);
+        } else {
+            vc_buf b;
+            vc_buf_init(&b);
+            json_object_object_foreach(props, key, val) {
+                if (!json_object_is_type(val, json_type_boolean) || !json_object_get_boolean(val))
+                    continue;
+                if (b.len)
+                    vc_buf_putc(&b, ' ');
+                vc_buf_puts(&b, key);
+            }
+            qemu_caps_set_cpu_features(p->c, names[i], vc_buf_str(&b));
+            vc_buf_free(&b);
+        }
+        if (r)
+            json_object_put(r);
+    }
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+}
+
 /* ---- deriving the flags ---- */
 
 typedef enum probe_rule_kind {
@@ -503,6 +557,7 @@ qemu_caps *qemu_probe_session(rt_qmp *m, vc_diags *d)
         ok = probe_run_step(&p, m, &probe_steps[i], d);
     if (ok) {
         probe_devices(&p, m);
+        probe_cpu_models(&p, m);
         probe_flags(&p);
         qemu_caps_finish(p.c);
     }
@@ -792,7 +847,7 @@ qemu_caps *qemu_probe_binary(const char *binary, vc_diags *d)
 
 /* Bump when the probe learns something new, so old cache files are dropped
  * rather than read as if complete. */
-#define PROBE_CACHE_REVISION 1
+#define PROBE_CACHE_REVISION 2
 
 char *qemu_probe_cache_dir(void)
 {
