@@ -1254,9 +1254,23 @@ static void sx_check_text(sx_run *r, xmlNodePtr e, const sx_vec *leaves)
     bool has_elems = false;
     for (xmlNodePtr c = e->children; c; c = c->next)
         has_elems = has_elems || c->type == XML_ELEMENT_NODE;
-    if (!text || has_elems) {
+    if (has_elems) {
         free(text);
         return;
+    }
+    if (!text) {
+        /* an empty element whose content is a value: '' is that value */
+        bool valued = false, other = false;
+        for (size_t i = 0; i < leaves->n; i++) {
+            xmlNodePtr p = leaves->v[i];
+            if (sx_is(p, "data") || sx_is(p, "value"))
+                valued = true;
+            else if (!sx_is(p, "attribute"))
+                other = true;
+        }
+        if (!valued || other)
+            return;
+        text = vc_xstrdup("");
     }
     sx_vec pats = { NULL, 0, 0 };
     bool free_text = false;
