@@ -833,27 +833,51 @@ static void lw_device(lw_ctx *c, xmlNodePtr n)
     dev->u.other.pos = lw_pos(n);
 }
 
-/* Two disks may not share a target: the guest would see one of them. */
+/* A disk's target and its place in the device list, sorted by target
+ * then place: equal targets end up side by side, the first use first. */
+typedef struct lw_target {
+    const char *dev;
+    size_t index;
+} lw_target;
+
+static int lw_target_cmp(const void *a, const void *b)
+{
+    const lw_target *x = a, *y = b;
+    int r = strcmp(x->dev, y->dev);
+    return r ? r : (x->index > y->index) - (x->index < y->index);
+}
+
+/* Two disks may not share a target: the guest would see one of them.
+ * Sorted, not compared pairwise: a domain may have 50,000 disks. Each
+ * repeat is reported, in document order, against the target's first use. */
 static void lw_check_disk_targets(lw_ctx *c)
 {
     const ir_domain *dom = c->dom;
+    lw_target *t = vc_xcalloc(dom->ndevices + 1, sizeof(*t));
+    size_t *first = vc_xcalloc(dom->ndevices + 1, sizeof(*first));
+    size_t n = 0;
     for (size_t i = 0; i < dom->ndevices; i++) {
-        const ir_device *a = &dom->devices[i];
-        if (a->kind != IR_DEV_DISK || !a->u.disk.target_dev)
-            continue;
-        for (size_t j = 0; j < i; j++) {
-            const ir_device *b = &dom->devices[j];
-            if (b->kind != IR_DEV_DISK || !vc_streq(a->u.disk.target_dev, b->u.disk.target_dev))
-                continue;
-            vc_loc la = { c->file, a->pos.line, a->pos.column };
-            vc_loc lb = { c->file, b->pos.line, b->pos.column };
-            vc_error_at(c->d, la, "duplicate disk target '%s'", a->u.disk.target_dev);
-            vc_diag_add(c->d, VC_ERR_INVALID, VC_SEV_NOTE, lb, "'%s' is first used here",
-                        b->u.disk.target_dev);
-            c->failed = true;
-            break;
-        }
+        first[i] = i;
+        if (dom->devices[i].kind == IR_DEV_DISK && dom->devices[i].u.disk.target_dev)
+            t[n++] = (lw_target){ dom->devices[i].u.disk.target_dev, i };
     }
+    qsort(t, n, sizeof(*t), lw_target_cmp);
+    for (size_t k = 1; k < n; k++)
+        if (strcmp(t[k].dev, t[k - 1].dev) == 0)
+            first[t[k].index] = first[t[k - 1].index];
+    for (size_t i = 0; i < dom->ndevices; i++) {
+        if (first[i] == i)
+            continue;
+        const ir_device *a = &dom->devices[i], *b = &dom->devices[first[i]];
+        vc_loc la = { c->file, a->pos.line, a->pos.column };
+        vc_loc lb = { c->file, b->pos.line, b->pos.column };
+        vc_error_at(c->d, la, "duplicate disk target '%s'", a->u.disk.target_dev);
+        vc_diag_add(c->d, VC_ERR_INVALID, VC_SEV_NOTE, lb, "'%s' is first used here",
+                    b->u.disk.target_dev);
+        c->failed = true;
+    }
+    free(first);
+    free(t);
 }
 
 static bool lw_devices_elem(lw_ctx *c, xmlNodePtr n)
