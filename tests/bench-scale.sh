@@ -11,17 +11,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 # vda..vdz, vdaa..: the disk targets in order
-gen() {
-    awk -v n="$1" '
-    function tname(i,   s) { s = ""; i++; while (i > 0) { i--; s = sprintf("%c", 97 + i % 26) s; i = int(i / 26) } return "vd" s }
-    BEGIN {
-        print "<domain type=\"qemu\">\n  <name>scale</name>\n  <memory unit=\"KiB\">1048576</memory>"
-        print "  <os>\n    <type arch=\"x86_64\" machine=\"pc\">hvm</type>\n  </os>\n  <devices>"
-        for (i = 0; i < n; i++)
-            printf "    <disk type=\"file\" device=\"disk\">\n      <driver name=\"qemu\" type=\"raw\"/>\n      <source file=\"/var/lib/images/d%d.img\"/>\n      <target dev=\"%s\" bus=\"virtio\"/>\n    </disk>\n", i, tname(i)
-        print "  </devices>\n</domain>"
-    }'
-}
+gen() { sh "$top/tests/gen-disks.sh" "$1"; }
 # CPU seconds (user + system) and wall seconds of a command
 measure() {
     /usr/bin/time -f "%U %S %e" -o "$tmp/t" "$@" >/dev/null 2>"$tmp/err"
