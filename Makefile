@@ -17,7 +17,7 @@ DESTDIR  ?=
 VERSION  := 0.1.0
 
 CC       ?= cc
-PKGS     := libxml-2.0 libxslt libcap-ng json-c
+PKGS     := libxml-2.0 libxslt libcap-ng json-c libselinux libapparmor
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # CFLAGS is the user's (optimisation, sanitizers: `make CFLAGS='-O1 -g

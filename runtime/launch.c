@@ -113,10 +113,10 @@ static char *rt_mkdtemp(vc_diags *d)
     return dir;
 }
 
-static void rt_build_argv(rt_launch *r, const qemu_launch *l, const rt_launch_opts *o)
+static void rt_build_argv(rt_launch *r, char *const *argv, const rt_launch_opts *o)
 {
-    for (size_t i = 0; i < l->argv.n; i++)
-        vc_strv_add(&r->argv, i == 0 && o->emulator ? o->emulator : l->argv.v[i]);
+    for (size_t i = 0; argv[i]; i++)
+        vc_strv_add(&r->argv, i == 0 && o->emulator ? o->emulator : argv[i]);
     if (r->own_socket) {
         vc_buf b;
         vc_buf_init(&b);
@@ -133,12 +133,13 @@ static void rt_build_argv(rt_launch *r, const qemu_launch *l, const rt_launch_op
 }
 
 /* Forks and execs; false (the child reaped) when the exec itself failed. */
-static bool rt_start_child(rt_launch *r, const qemu_launch *l, vc_diags *d)
+static bool rt_start_child(rt_launch *r, char *const *env, const rt_spawn_hook *hook,
+                           vc_diags *d)
 {
     int logfd = open(r->log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0600);
     if (logfd < 0)
         return vc_runtime_error(d, "cannot open the log %s: %s", r->log_path, strerror(errno));
-    pid_t pid = rt_spawn(r->argv.v, l->env.v, logfd, d);
+    pid_t pid = rt_spawn_hooked(r->argv.v, env, logfd, hook, d);
     close(logfd);
     if (pid < 0)
         return false;
@@ -294,13 +295,20 @@ static void rt_launch_release(rt_launch *r)
 
 rt_launch *rt_launch_start(const qemu_launch *l, const rt_launch_opts *opts, vc_diags *d)
 {
+    static char *const none[] = { NULL };
+    return rt_launch_start_argv(l ? l->argv.v : none, l ? l->env.v : none, opts, d);
+}
+
+rt_launch *rt_launch_start_argv(char *const *argv, char *const *env, const rt_launch_opts *opts,
+                                vc_diags *d)
+{
     static const rt_launch_opts defaults;
     const rt_launch_opts *o = opts ? opts : &defaults;
-    if (!l || l->argv.n == 0) {
+    if (!argv || !argv[0]) {
         vc_runtime_error(d, "the launch has no command");
         return NULL;
     }
-    const char *emulator = o->emulator ? o->emulator : l->argv.v[0];
+    const char *emulator = o->emulator ? o->emulator : argv[0];
     if (emulator[0] != '/') {
         /* execve takes a path; a search through PATH is a shell's job. */
         vc_runtime_error(d, "the emulator must be an absolute path, not '%s'", emulator);
@@ -323,12 +331,12 @@ rt_launch *rt_launch_start(const qemu_launch *l, const rt_launch_opts *opts, vc_
     r->own_log = o->log_path == NULL && r->own_dir;
     r->log_path = o->log_path ? vc_xstrdup(o->log_path)
                               : vc_xasprintf("%s/qemu.log", r->run_dir);
-    rt_build_argv(r, l, o);
+    rt_build_argv(r, argv, o);
     /* A stale socket would answer "connection refused" until QEMU replaces
      * it; one we name is ours to remove. */
     if (r->own_socket)
         unlink(r->qmp_path);
-    if (!rt_start_child(r, l, d)) {
+    if (!rt_start_child(r, env, o->hook, d)) {
         rt_launch_free(r);
         return NULL;
     }
@@ -361,6 +369,11 @@ const char *rt_launch_log_path(const rt_launch *r)
 const char *rt_launch_qmp_path(const rt_launch *r)
 {
     return r->qmp_path;
+}
+
+bool rt_launch_exited(rt_launch *r, bool block)
+{
+    return rt_reap(r, block);
 }
 
 char *const *rt_launch_argv(const rt_launch *r)

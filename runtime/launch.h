@@ -28,6 +28,7 @@
 #include "../translators/error.h"
 #include "../translators/qemu/argv.h"
 #include "qmp.h"
+#include "spawn.h"
 
 typedef struct rt_launch_opts {
     /* A private directory (mode 0700) for the QMP socket and the log; NULL
@@ -47,6 +48,8 @@ typedef struct rt_launch_opts {
     int start_timeout_ms;
     /* Lifetime of the session rt_launch_qmp returns; 0 means 60 s. */
     int qmp_timeout_ms;
+    /* Run in the child before the exec (spawn.h); NULL: none. */
+    const rt_spawn_hook *hook;
 } rt_launch_opts;
 
 typedef struct rt_launch rt_launch;
@@ -54,12 +57,18 @@ typedef struct rt_launch rt_launch;
 /* Starts QEMU and waits until QMP answers. NULL with an error in d (code
  * VC_ERR_RUNTIME) when it cannot: the child is then gone and reaped. */
 rt_launch *rt_launch_start(const qemu_launch *l, const rt_launch_opts *opts, vc_diags *d);
+/* The same from a bare argument vector and environment (NULL-terminated;
+ * env NULL: empty), as a plan holds them. */
+rt_launch *rt_launch_start_argv(char *const *argv, char *const *env, const rt_launch_opts *opts,
+                                vc_diags *d);
 
 /* The negotiated QMP session (borrowed; one client at a time). */
 rt_qmp *rt_launch_qmp(rt_launch *r);
 pid_t rt_launch_pid(const rt_launch *r);
 const char *rt_launch_log_path(const rt_launch *r);
 const char *rt_launch_qmp_path(const rt_launch *r);
+/* True once QEMU has exited and been reaped (block: wait for it). */
+bool rt_launch_exited(rt_launch *r, bool block);
 /* The argument vector that was executed (argv[0] first), NULL-terminated. */
 char *const *rt_launch_argv(const rt_launch *r);
 

@@ -24,6 +24,10 @@ struct rt_qmp {
     size_t in_off;            /* start of the unconsumed part of in */
     json_object *greeting;
     unsigned long next_id;
+    /* events read while waiting for a reply, oldest first */
+    json_object **events;
+    size_t nevents, capevents;
+    bool closed;              /* the peer hung up */
 };
 
 static long long qmp_now_ms(void)
@@ -51,7 +55,20 @@ void rt_qmp_free(rt_qmp *m)
     vc_buf_free(&m->in);
     if (m->greeting)
         json_object_put(m->greeting);
+    for (size_t i = 0; i < m->nevents; i++)
+        json_object_put(m->events[i]);
+    free(m->events);
     free(m);
+}
+
+void rt_qmp_set_timeout(rt_qmp *m, int timeout_ms)
+{
+    m->deadline_ms = qmp_now_ms() + timeout_ms;
+}
+
+bool rt_qmp_closed(const rt_qmp *m)
+{
+    return m->closed;
 }
 
 /* Drops the consumed prefix once it dominates the buffer, so a long session
@@ -92,6 +109,7 @@ static char *qmp_read_line(rt_qmp *m, vc_diags *d)
         char chunk[65536];
         long n = m->t.recv(m->t.opaque, chunk, sizeof(chunk), (int)left);
         if (n == 0) {
+            m->closed = true;
             vc_runtime_error(d, "QMP: QEMU closed the monitor connection");
             return NULL;
         }
@@ -218,11 +236,16 @@ json_object *rt_qmp_command(rt_qmp *m, const char *cmd, json_object *args,
         if (!msg)
             break;
         json_object *rid, *ret, *err;
-        /* Skip events, and replies to someone else's command (there is no
-         * one else on our private socket, but the id makes it checkable). */
-        if (json_object_object_get_ex(msg, "event", NULL) ||
-            (json_object_object_get_ex(msg, "id", &rid) &&
-             !vc_streq(json_object_get_string(rid), id))) {
+        /* Events wait for rt_qmp_event; replies to someone else's command
+         * are skipped (there is no one else on our private socket, but the
+         * id makes it checkable). */
+        if (json_object_object_get_ex(msg, "event", NULL)) {
+            vc_xgrow((void **)&m->events, &m->capevents, m->nevents + 1, sizeof(*m->events));
+            m->events[m->nevents++] = msg;
+            continue;
+        }
+        if (json_object_object_get_ex(msg, "id", &rid) &&
+            !vc_streq(json_object_get_string(rid), id)) {
             json_object_put(msg);
             continue;
         }
@@ -244,6 +267,36 @@ json_object *rt_qmp_command(rt_qmp *m, const char *cmd, json_object *args,
     }
     free(id);
     return result;
+}
+
+json_object *rt_qmp_event(rt_qmp *m, int timeout_ms, vc_diags *d)
+{
+    if (m->nevents > 0) {
+        json_object *e = m->events[0];
+        memmove(m->events, m->events + 1, (m->nevents - 1) * sizeof(*m->events));
+        m->nevents--;
+        return e;
+    }
+    if (m->closed)
+        return NULL;
+    rt_qmp_set_timeout(m, timeout_ms);
+    for (;;) {
+        vc_diags tmp;
+        vc_diags_init(&tmp);
+        json_object *msg = qmp_read_message(m, &tmp);
+        /* a timeout is no error here: nothing happened */
+        if (!msg && m->closed == false && m->deadline_ms <= qmp_now_ms()) {
+            vc_diags_free(&tmp);
+            return NULL;
+        }
+        vc_diags_append(d, &tmp);
+        vc_diags_free(&tmp);
+        if (!msg)
+            return NULL;
+        if (json_object_object_get_ex(msg, "event", NULL))
+            return msg;
+        json_object_put(msg);   /* a late reply nobody waits for */
+    }
 }
 
 /* The UNIX socket transport. */

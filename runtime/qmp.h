@@ -50,6 +50,17 @@ bool rt_qmp_handshake(rt_qmp *m, vc_diags *d);
 json_object *rt_qmp_command(rt_qmp *m, const char *cmd, json_object *args,
                             char **err_class, vc_diags *d);
 
+/* A new deadline for the session: timeout_ms from now. */
+void rt_qmp_set_timeout(rt_qmp *m, int timeout_ms);
+
+/* The next asynchronous event ({"event": NAME, "data": ...}, owned by the
+ * caller), those read during commands first; NULL when none comes within
+ * timeout_ms (d untouched) or when the connection failed or closed (the
+ * reason in d, rt_qmp_closed tells a hang-up). Resets the deadline. */
+json_object *rt_qmp_event(rt_qmp *m, int timeout_ms, vc_diags *d);
+/* True once the peer has closed the connection. */
+bool rt_qmp_closed(const rt_qmp *m);
+
 /* The greeting's {"QMP": {...}} body (borrowed); NULL before the handshake. */
 json_object *rt_qmp_greeting(rt_qmp *m);
 

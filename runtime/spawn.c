@@ -15,17 +15,19 @@
 #include "../translators/util.h"
 
 /* Where the child stopped, sent back through the error pipe. */
-enum { RT_STEP_EXEC, RT_STEP_SESSION, RT_STEP_FDS };
+enum { RT_STEP_EXEC, RT_STEP_SESSION, RT_STEP_FDS, RT_STEP_HOOK };
 
 static const char *const rt_step_names[] = {
     [RT_STEP_EXEC] = "execve",
     [RT_STEP_SESSION] = "setsid",
     [RT_STEP_FDS] = "setting up its standard descriptors",
+    [RT_STEP_HOOK] = "preparing its process",
 };
 
 typedef struct rt_spawn_report {
     int step;
     int err;
+    const char *what;         /* RT_STEP_HOOK: the hook's static step name */
 } rt_spawn_report;
 
 /* Everything the child needs, prepared before fork: after it only
@@ -36,13 +38,14 @@ typedef struct rt_child_plan {
     int nullfd, logfd, errfd;
     pid_t parent;
     long maxfd;               /* bound of the close() loop fallback */
+    const rt_spawn_hook *hook;
 } rt_child_plan;
 
 /* ---- the child (async-signal-safe only) ----------------------------------- */
 
 static __attribute__((noreturn)) void rt_child_fail(int errfd, int step)
 {
-    rt_spawn_report rep = { step, errno };
+    rt_spawn_report rep = { step, errno, NULL };
     ssize_t n = write(errfd, &rep, sizeof(rep));
     (void)n;
     _exit(127);
@@ -94,6 +97,16 @@ static __attribute__((noreturn)) void rt_spawn_child(const rt_child_plan *p)
     /* Its own session: a terminal's ^C is for virtc, which then stops QEMU. */
     if (setsid() < 0)
         rt_child_fail(errfd, RT_STEP_SESSION);
+    if (p->hook && p->hook->fn) {
+        const char *what = "?";
+        int e = p->hook->fn(p->hook->opaque, &what);
+        if (e != 0) {
+            rt_spawn_report rep = { RT_STEP_HOOK, e, what };
+            ssize_t n = write(errfd, &rep, sizeof(rep));
+            (void)n;
+            _exit(127);
+        }
+    }
     /* Killed with us: a virtc that dies leaves no QEMU behind. */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != p->parent)
@@ -147,6 +160,12 @@ static bool rt_read_report(int fd, rt_spawn_report *rep)
 
 pid_t rt_spawn(char *const argv[], char *const envp[], int log_fd, vc_diags *d)
 {
+    return rt_spawn_hooked(argv, envp, log_fd, NULL, d);
+}
+
+pid_t rt_spawn_hooked(char *const argv[], char *const envp[], int log_fd,
+                      const rt_spawn_hook *hook, vc_diags *d)
+{
     if (!argv || !argv[0] || argv[0][0] != '/') {
         /* execve takes a path; a search through PATH is a shell's job. */
         vc_runtime_error(d, "the program to run must be an absolute path, not '%s'",
@@ -176,6 +195,7 @@ pid_t rt_spawn(char *const argv[], char *const envp[], int log_fd, vc_diags *d)
         .errfd = errpipe[1],
         .parent = getpid(),
         .maxfd = maxfd > 0 ? maxfd : 65536,
+        .hook = hook,
     };
     /* No handler of ours may run in the child before its dispositions are
      * reset: everything is blocked across the fork. */
@@ -203,6 +223,9 @@ pid_t rt_spawn(char *const argv[], char *const envp[], int log_fd, vc_diags *d)
     rt_spawn_reap(pid, true, &status);
     if (rep.step == RT_STEP_EXEC)
         vc_runtime_error(d, "cannot execute %s: %s", argv[0], strerror(rep.err));
+    else if (rep.step == RT_STEP_HOOK)
+        vc_runtime_error(d, "cannot start %s: %s: %s", argv[0], rep.what ? rep.what : "?",
+                         strerror(rep.err));
     else
         vc_runtime_error(d, "cannot start %s: %s: %s", argv[0],
                          rep.step > 0 && rep.step < (int)VC_ARRAY_SIZE(rt_step_names)

@@ -36,6 +36,21 @@
  * PATH: REASON" when the exec failed. */
 pid_t rt_spawn(char *const argv[], char *const envp[], int log_fd, vc_diags *d);
 
+/* Run in the child after its session and signals are set up and before its
+ * inherited descriptors are closed and the exec: where the supervisor
+ * applies the security models (cgroup, labels, identity, capabilities).
+ * Returns 0, or an errno with *what naming the step (a static string). The
+ * parent-death signal is set after it (a change of credentials clears it). */
+typedef struct rt_spawn_hook {
+    int (*fn)(void *opaque, const char **what);
+    void *opaque;
+} rt_spawn_hook;
+
+/* rt_spawn with a hook (NULL: none). A failed hook is "cannot start PATH:
+ * WHAT: REASON". */
+pid_t rt_spawn_hooked(char *const argv[], char *const envp[], int log_fd,
+                      const rt_spawn_hook *hook, vc_diags *d);
+
 typedef enum rt_spawn_state {
     RT_SPAWN_RUNNING,   /* not exited yet (non-blocking check) */
     RT_SPAWN_EXITED,    /* reaped; the status is valid */

@@ -23,7 +23,13 @@ typedef struct cli_verb {
 int cmd_validate(int argc, char **argv);
 int cmd_format(int argc, char **argv);
 int cmd_domxml_to_native(int argc, char **argv);
+int cmd_domxml_from_native(int argc, char **argv);
 int cmd_capabilities(int argc, char **argv);
+int cmd_plan(int argc, char **argv);
+int cmd_start(int argc, char **argv);
+int cmd_stop(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_list(int argc, char **argv);
 
 /* True when argv holds -h / --help; the verb then prints its help, exits 0. */
 bool cli_wants_help(int argc, char **argv);

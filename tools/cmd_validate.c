@@ -1,7 +1,7 @@
 /*
  * cmd_validate.c: `virtc validate`, the linter for CI.
  *
- *   virtc validate [--type KIND] [--format gcc|junit|github] [-j N] [-q] PATH...
+ *   virtc validate [--type KIND] [--format gcc|junit|github|sarif] [-j N] [-q] PATH...
  *   virtc validate FILE KIND            (virt-xml-validate's order)
  *
  * Every file is checked whatever the others did; results come out in input
@@ -25,7 +25,7 @@ static void validate_help(void)
 {
     size_t nkinds;
     const vc_schema_kind *kinds = vc_schema_kinds(&nkinds);
-    fputs("usage: virtc validate [--type KIND] [--format gcc|junit|github] [-j N] [-q] PATH...\n"
+    fputs("usage: virtc validate [--type KIND] [--format gcc|junit|github|sarif] [-j N] [-q] PATH...\n"
           "       virtc validate FILE KIND\n\n"
           "Checks documents against the schema of their kind, and domains also\n"
           "against what the compiler needs (the IR lowering). A PATH is a file, '-'\n"
@@ -37,7 +37,9 @@ static void validate_help(void)
           "  -f, --format FORMAT  gcc (default): 'file:line:column: error: message' on\n"
           "                       stderr; github: '::error file=F,line=L,col=C::message'\n"
           "                       workflow commands on stdout; junit: a JUnit XML report\n"
-          "                       on stdout (and the gcc lines on stderr)\n"
+          "                       on stdout (and the gcc lines on stderr); sarif: a\n"
+          "                       SARIF 2.1.0 log on stdout, for code-scanning\n"
+          "                       dashboards (and the gcc lines on stderr)\n"
           "  -j, --jobs N         check N files at a time (default 1); the output does\n"
           "                       not depend on N\n"
           "  -q, --quiet          no 'N files checked, N failed' summary on stderr\n\n"
@@ -124,7 +126,7 @@ static int validate_parse(int argc, char **argv, validate_opts *o)
             break;
         case 'f':
             if (!val_format_by_name(optarg, &o->format))
-                return cli_usage_error("validate", "unknown format '%s' (gcc, junit, github)",
+                return cli_usage_error("validate", "unknown format '%s' (gcc, junit, github, sarif)",
                                        optarg);
             break;
         case 'j':

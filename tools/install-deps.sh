@@ -3,9 +3,29 @@
 # are missing. Uses sudo when not root. Set VIRTC_NO_DEPS=1 to skip.
 set -e
 [ -n "$VIRTC_NO_DEPS" ] && exit 0
-PKGS="make gcc pkg-config flex bison libxml2-dev libxml2-utils libxslt1-dev xsltproc
-      libcap-ng-dev libjson-c-dev qemu-system-x86 qemu-utils valgrind
-      libvirt0"
+# One package per line, sorted: additions from parallel work merge cleanly.
+PKGS="
+bison
+clang
+flex
+gcc
+libapparmor-dev
+libcap-ng-dev
+libclang-rt-14-dev
+libjson-c-dev
+libselinux1-dev
+libvirt0
+libxml2-dev
+libxml2-utils
+libxslt1-dev
+make
+pkg-config
+pre-commit
+qemu-system-x86
+qemu-utils
+valgrind
+xsltproc
+"
 missing=""
 for p in $PKGS; do
     st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)

@@ -5,8 +5,8 @@
  *   validate_paths.c   PATH arguments -> the ordered list of files
  *   validate_check.c   one file: read, parse, kind, schema, domain lowering;
  *                      and the pool of threads that checks files in parallel
- *   validate_report.c  the three output formats (gcc, github, junit via
- *                      tools/junit.xsl)
+ *   validate_report.c  the output formats (gcc, github, junit via
+ *                      tools/junit.xsl, sarif)
  *
  * A file's result is written by exactly one worker and read by the printer
  * only after the worker has published it (val_pool), so results need no
@@ -72,6 +72,7 @@ typedef enum val_format {
     VAL_FMT_GCC,
     VAL_FMT_GITHUB,
     VAL_FMT_JUNIT,
+    VAL_FMT_SARIF,
 } val_format;
 
 typedef struct val_report val_report;

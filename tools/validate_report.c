@@ -7,6 +7,9 @@
  *   junit   a JUnit XML report on stdout, for GitLab, Jenkins and the
  *           test-report actions; the located messages also go to stderr in
  *           gcc form so the job log says what failed
+ *   sarif   a SARIF 2.1.0 log on stdout (OASIS Static Analysis Results
+ *           Interchange Format), the format code-scanning dashboards import;
+ *           the gcc lines go to stderr as with junit
  *
  * The JUnit report is not printed by hand: the results are built as a small
  * XML document (<validation><file><diag/></file></validation>) and turned
@@ -19,6 +22,7 @@
 #include <libxslt/transform.h>
 #include <libxslt/xsltInternals.h>
 #include <libxslt/xsltutils.h>
+#include <json-c/json.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +35,7 @@
 struct val_report {
     val_format fmt;
     xmlDocPtr results;     /* junit: the results document */
+    json_object *sarif;    /* sarif: the results array, in input order */
 };
 
 static const struct {
@@ -40,6 +45,7 @@ static const struct {
     { "gcc", VAL_FMT_GCC },
     { "github", VAL_FMT_GITHUB },
     { "junit", VAL_FMT_JUNIT },
+    { "sarif", VAL_FMT_SARIF },
 };
 
 static const char *const report_status_names[] = {
@@ -73,6 +79,10 @@ val_report *val_report_new(val_format fmt)
         }
         xmlDocSetRootElement(r->results, root);
     }
+    if (fmt == VAL_FMT_SARIF && !(r->sarif = json_object_new_array())) {
+        fputs("virtc: out of memory\n", stderr);
+        abort();
+    }
     return r;
 }
 
@@ -81,6 +91,7 @@ void val_report_free(val_report *r)
     if (!r)
         return;
     xmlFreeDoc(r->results);
+    json_object_put(r->sarif);
     free(r);
 }
 
@@ -249,6 +260,157 @@ static int report_junit_finish(val_report *r)
     return rc;
 }
 
+/* ---- sarif -------------------------------------------------------------- */
+
+/* json-c returns NULL only when out of memory: one check, one message. */
+static json_object *report_json(json_object *o)
+{
+    if (!o) {
+        fputs("virtc: out of memory\n", stderr);
+        abort();
+    }
+    return o;
+}
+
+static void report_json_set(json_object *o, const char *key, json_object *v)
+{
+    if (json_object_object_add(o, key, report_json(v)) != 0) {
+        fputs("virtc: out of memory\n", stderr);
+        abort();
+    }
+}
+
+static void report_json_str(json_object *o, const char *key, const char *s)
+{
+    char *safe = report_xml_safe(s);   /* JSON needs valid UTF-8 as well */
+    report_json_set(o, key, json_object_new_string(safe));
+    free(safe);
+}
+
+/* A file name as a SARIF artifact URI: a relative reference, with every
+ * byte outside RFC 3986's unreserved set (and '/') percent-encoded, so a
+ * name with spaces, '%' or '#' stays one path. */
+static char *report_sarif_uri(const char *name)
+{
+    vc_buf b;
+    vc_buf_init(&b);
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            strchr("-._~/", *p))
+            vc_buf_putc(&b, (char)*p);
+        else
+            vc_buf_printf(&b, "%%%02X", *p);
+    }
+    return vc_buf_steal(&b);
+}
+
+/* The rule a finding belongs to: what is wrong with the document, or what
+ * kept it from being checked. */
+static const char *report_sarif_rule(const vc_error *e)
+{
+    return e->code == VC_ERR_RUNTIME ? "virtc/not-checked" : "virtc/invalid";
+}
+
+static const char *const report_sarif_levels[] = {
+    [VC_SEV_ERROR] = "error",
+    [VC_SEV_WARNING] = "warning",
+    [VC_SEV_NOTE] = "note",
+};
+
+static json_object *report_sarif_location(const vc_error *e, const val_file *f)
+{
+    json_object *art = report_json(json_object_new_object());
+    char *uri = report_sarif_uri(e->file ? e->file : f->name);
+    report_json_str(art, "uri", uri);
+    free(uri);
+    json_object *phys = report_json(json_object_new_object());
+    report_json_set(phys, "artifactLocation", art);
+    if (e->line > 0) {
+        json_object *region = report_json(json_object_new_object());
+        report_json_set(region, "startLine", json_object_new_int(e->line));
+        if (e->column > 0)
+            report_json_set(region, "startColumn", json_object_new_int(e->column));
+        report_json_set(phys, "region", region);
+    }
+    json_object *loc = report_json(json_object_new_object());
+    report_json_set(loc, "physicalLocation", phys);
+    json_object *locs = report_json(json_object_new_array());
+    json_object_array_add(locs, loc);
+    return locs;
+}
+
+static void report_sarif_file(val_report *r, const val_file *f)
+{
+    for (size_t i = 0; i < f->diags.n; i++) {
+        const vc_error *e = &f->diags.v[i];
+        json_object *res = report_json(json_object_new_object());
+        report_json_str(res, "ruleId", report_sarif_rule(e));
+        report_json_str(res, "level", report_sarif_levels[e->severity]);
+        json_object *msg = report_json(json_object_new_object());
+        report_json_str(msg, "text", e->message);
+        report_json_set(res, "message", msg);
+        report_json_set(res, "locations", report_sarif_location(e, f));
+        if (json_object_array_add(r->sarif, res) != 0) {
+            fputs("virtc: out of memory\n", stderr);
+            abort();
+        }
+    }
+}
+
+static json_object *report_sarif_rule_desc(const char *id, const char *text)
+{
+    json_object *rule = report_json(json_object_new_object());
+    report_json_str(rule, "id", id);
+    json_object *desc = report_json(json_object_new_object());
+    report_json_str(desc, "text", text);
+    report_json_set(rule, "shortDescription", desc);
+    return rule;
+}
+
+static json_object *report_sarif_tool(void)
+{
+    json_object *rules = report_json(json_object_new_array());
+    json_object_array_add(rules, report_sarif_rule_desc("virtc/invalid",
+        "The document does not match its schema, or the domain cannot be compiled."));
+    json_object_array_add(rules, report_sarif_rule_desc("virtc/not-checked",
+        "The document could not be checked: the schema of its kind did not load."));
+    json_object *driver = report_json(json_object_new_object());
+    report_json_str(driver, "name", "virtc");
+    report_json_str(driver, "version", VIRTC_VERSION);
+    report_json_set(driver, "rules", rules);
+    json_object *tool = report_json(json_object_new_object());
+    report_json_set(tool, "driver", driver);
+    return tool;
+}
+
+static int report_sarif_finish(val_report *r)
+{
+    json_object *run = report_json(json_object_new_object());
+    report_json_set(run, "tool", report_sarif_tool());
+    /* virtc counts columns in characters, which SARIF calls code points. */
+    report_json_str(run, "columnKind", "unicodeCodePoints");
+    report_json_set(run, "results", json_object_get(r->sarif));
+    json_object *runs = report_json(json_object_new_array());
+    json_object_array_add(runs, run);
+    json_object *log = report_json(json_object_new_object());
+    report_json_str(log, "$schema", "https://json.schemastore.org/sarif-2.1.0.json");
+    report_json_str(log, "version", "2.1.0");
+    report_json_set(log, "runs", runs);
+    const char *text = json_object_to_json_string_ext(log, JSON_C_TO_STRING_PRETTY |
+                                                      JSON_C_TO_STRING_SPACED |
+                                                      JSON_C_TO_STRING_NOSLASHESCAPE);
+    int rc = text ? VC_OK : VC_ERR_RUNTIME;
+    if (text) {
+        char *line = vc_xasprintf("%s\n", text);
+        rc = cli_write_output(NULL, line);
+        free(line);
+    } else {
+        fputs("virtc: error: cannot produce the SARIF report\n", stderr);
+    }
+    json_object_put(log);
+    return rc;
+}
+
 /* ---- the interface -------------------------------------------------------- */
 
 void val_report_file(val_report *r, const val_file *f)
@@ -264,6 +426,10 @@ void val_report_file(val_report *r, const val_file *f)
         vc_diags_print(stderr, &f->diags);
         report_junit_file(r, f);
         break;
+    case VAL_FMT_SARIF:
+        vc_diags_print(stderr, &f->diags);
+        report_sarif_file(r, f);
+        break;
     }
 }
 
@@ -272,6 +438,8 @@ int val_report_finish(val_report *r)
     switch (r->fmt) {
     case VAL_FMT_JUNIT:
         return report_junit_finish(r);
+    case VAL_FMT_SARIF:
+        return report_sarif_finish(r);
     case VAL_FMT_GITHUB:
         if (fflush(stdout) != 0 || ferror(stdout)) {
             fputs("virtc: error: writing standard output failed\n", stderr);

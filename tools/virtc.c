@@ -8,7 +8,13 @@ static const cli_verb verbs[] = {
     { "validate", cmd_validate, "check documents against their schemas" },
     { "format", cmd_format, "print a domain document in canonical form" },
     { "domxml-to-native", cmd_domxml_to_native, "convert a domain to a native format" },
+    { "domxml-from-native", cmd_domxml_from_native, "read a native format back into a domain" },
     { "capabilities", cmd_capabilities, "print the host capabilities document" },
+    { "plan", cmd_plan, "compile a domain into a launch plan" },
+    { "start", cmd_start, "start a guest from a domain or a plan" },
+    { "stop", cmd_stop, "stop a running guest" },
+    { "status", cmd_status, "print a guest's state" },
+    { "list", cmd_list, "list the running guests" },
 };
 
 static void usage(FILE *f)

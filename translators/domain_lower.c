@@ -833,38 +833,42 @@ static void lw_device(lw_ctx *c, xmlNodePtr n)
     dev->u.other.pos = lw_pos(n);
 }
 
-/* A disk's target and its place in the device list, sorted by target
- * then place: equal targets end up side by side, the first use first. */
-typedef struct lw_target {
-    const char *dev;
+/* Two disks may not share a target: the guest would see one of them.
+ * Disks are sorted by (target, document order) so each finds the first
+ * user of its target in n log n, not by a scan of the disks before it
+ * (documents can hold tens of thousands of disks); errors are still
+ * reported in document order. */
+typedef struct lw_target_ref {
+    const char *target;
     size_t index;
-} lw_target;
+} lw_target_ref;
 
-static int lw_target_cmp(const void *a, const void *b)
+static int lw_target_cmp(const void *pa, const void *pb)
 {
-    const lw_target *x = a, *y = b;
-    int r = strcmp(x->dev, y->dev);
-    return r ? r : (x->index > y->index) - (x->index < y->index);
+    const lw_target_ref *a = pa, *b = pb;
+    int c = strcmp(a->target, b->target);
+    return c ? c : (a->index > b->index) - (a->index < b->index);
 }
 
-/* Two disks may not share a target: the guest would see one of them.
- * Sorted, not compared pairwise: a domain may have 50,000 disks. Each
- * repeat is reported, in document order, against the target's first use. */
 static void lw_check_disk_targets(lw_ctx *c)
 {
     const ir_domain *dom = c->dom;
-    lw_target *t = vc_xcalloc(dom->ndevices + 1, sizeof(*t));
-    size_t *first = vc_xcalloc(dom->ndevices + 1, sizeof(*first));
+    lw_target_ref *refs = vc_xcalloc(dom->ndevices, sizeof(*refs));
     size_t n = 0;
     for (size_t i = 0; i < dom->ndevices; i++) {
-        first[i] = i;
-        if (dom->devices[i].kind == IR_DEV_DISK && dom->devices[i].u.disk.target_dev)
-            t[n++] = (lw_target){ dom->devices[i].u.disk.target_dev, i };
+        const ir_device *a = &dom->devices[i];
+        if (a->kind == IR_DEV_DISK && a->u.disk.target_dev)
+            refs[n++] = (lw_target_ref){ a->u.disk.target_dev, i };
     }
-    qsort(t, n, sizeof(*t), lw_target_cmp);
+    qsort(refs, n, sizeof(*refs), lw_target_cmp);
+    /* first[i]: the device first using device i's target (i itself when none) */
+    size_t *first = vc_xcalloc(dom->ndevices, sizeof(*first));
+    for (size_t i = 0; i < dom->ndevices; i++)
+        first[i] = i;
     for (size_t k = 1; k < n; k++)
-        if (strcmp(t[k].dev, t[k - 1].dev) == 0)
-            first[t[k].index] = first[t[k - 1].index];
+        if (strcmp(refs[k].target, refs[k - 1].target) == 0)
+            first[refs[k].index] = first[refs[k - 1].index];
+    free(refs);
     for (size_t i = 0; i < dom->ndevices; i++) {
         if (first[i] == i)
             continue;
@@ -877,7 +881,6 @@ static void lw_check_disk_targets(lw_ctx *c)
         c->failed = true;
     }
     free(first);
-    free(t);
 }
 
 static bool lw_devices_elem(lw_ctx *c, xmlNodePtr n)

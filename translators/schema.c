@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "paths.h"
+#include "schema_priv.h"
 #include "util.h"
 #include "xmldoc.h"
 
@@ -21,6 +22,7 @@ static const vc_schema_kind schema_kinds[] = {
     { "secret", "secret.rng", "secret" },
     { "capability", "capability.rng", "capabilities" },
     { "interface", "interface.rng", "interface" },
+    { "plan", "plan.rng", "plan" },
 };
 
 #define SCHEMA_NKINDS VC_ARRAY_SIZE(schema_kinds)
@@ -29,6 +31,8 @@ typedef struct schema_slot {
     bool tried;
     xmlRelaxNGPtr rng;
     vc_diags load_errors;
+    bool model_tried;       /* the .rng read as a document, for diagnostics */
+    sx_model *model;
 } schema_slot;
 
 static schema_slot schema_slots[SCHEMA_NKINDS];
@@ -324,6 +328,22 @@ static void schema_report(const schema_findings *f, const char *file, vc_diags *
     }
 }
 
+/* The kind's schema as a document (schema_explain.c), read on the first
+ * document that fails; NULL when it cannot be read. */
+static const sx_model *schema_model(size_t i)
+{
+    pthread_mutex_lock(&schema_lock);
+    if (!schema_slots[i].model_tried) {
+        schema_slots[i].model_tried = true;
+        char *path = vc_xasprintf("%s/%s", vc_schema_dir(), schema_kinds[i].file);
+        schema_slots[i].model = sx_model_load(path);
+        free(path);
+    }
+    const sx_model *m = schema_slots[i].model;
+    pthread_mutex_unlock(&schema_lock);
+    return m;
+}
+
 /* ---- many devices ---------------------------------------------------------
  * libxml2 compiles an element's content into an automaton only when every
  * element above it can be compiled too; under the domain's <interleave>
@@ -439,7 +459,11 @@ bool vc_schema_validate(const vc_schema_kind *kind, xmlDocPtr doc, const char *f
     int rc = drng ? schema_validate_split(vctx, drng, doc, devices, &f)
                   : xmlRelaxNGValidateDoc(vctx, doc);
     xmlRelaxNGSetValidStructuredErrors(vctx, NULL, NULL);   /* f dies here */
-    schema_report(&f, file, d);
+    /* Say what the schema expected where we can; the validator's own
+     * findings otherwise. */
+    const sx_model *model = rc != 0 ? schema_model((size_t)(kind - schema_kinds)) : NULL;
+    if (rc != 0 && !(model && sx_explain(model, doc, file, d) > 0))
+        schema_report(&f, file, d);
     for (size_t i = 0; i < f.n; i++)
         free(f.v[i].msg);
     free(f.v);

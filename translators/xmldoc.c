@@ -62,7 +62,7 @@ static int xml_chars(const xmlChar *from, const xmlChar *to)
     return n;
 }
 
-static void xml_tag_start(xmlParserInputPtr in, int *line, int *col)
+static const xmlChar *xml_tag_start(xmlParserInputPtr in, int *line, int *col)
 {
     const xmlChar *p = in->cur;
     int newlines = 0;
@@ -74,12 +74,82 @@ static void xml_tag_start(xmlParserInputPtr in, int *line, int *col)
     *line = in->line - newlines;
     if (newlines == 0) {
         *col = in->col - xml_chars(p, in->cur);
-        return;
+        return p;
     }
     const xmlChar *q = p;
     while (q > in->base && q[-1] != '\n')
         q--;
     *col = xml_chars(q, p) + 1;
+    return p;
+}
+
+static uintptr_t xml_pos_pack(int line, int col)
+{
+    uintptr_t packed = (uintptr_t)(unsigned)(col < 1 ? 1 : col);
+    if (XML_POS_WIDE && line > 0)
+        packed |= (uintptr_t)(unsigned)line << (sizeof(uintptr_t) * 4);
+    return packed;
+}
+
+static bool xml_is_space(xmlChar c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* The attribute named qname (prefix:local) in the start tag [tag, end):
+ * the offset of its name, or NULL. A forward scan of the tag's own text,
+ * as libxml2 keeps no attribute positions. */
+static const xmlChar *xml_attr_in_tag(const xmlChar *tag, const xmlChar *end, xmlAttrPtr a)
+{
+    const xmlChar *p = tag + 1;
+    while (p < end && !xml_is_space(*p) && *p != '>' && *p != '/')
+        p++;                                           /* the element's name */
+    const char *pre = a->ns && a->ns->prefix ? (const char *)a->ns->prefix : NULL;
+    size_t plen = pre ? strlen(pre) : 0, llen = strlen((const char *)a->name);
+    while (p < end) {
+        while (p < end && xml_is_space(*p))
+            p++;
+        const xmlChar *name = p;
+        while (p < end && *p != '=' && !xml_is_space(*p) && *p != '>')
+            p++;
+        size_t n = (size_t)(p - name);
+        bool match = pre ? n == plen + 1 + llen && memcmp(name, pre, plen) == 0 &&
+                               name[plen] == ':' && memcmp(name + plen + 1, a->name, llen) == 0
+                         : n == llen && memcmp(name, a->name, llen) == 0;
+        if (match)
+            return name;
+        while (p < end && *p != '"' && *p != '\'')
+            p++;
+        if (p >= end)
+            return NULL;
+        xmlChar q = *p++;
+        while (p < end && *p != q)
+            p++;
+        p++;
+    }
+    return NULL;
+}
+
+/* Gives each attribute of node its own position (in attr->_private, packed
+ * as for elements), so a finding about a value points at the value's
+ * attribute. tag is the '<' at line/col. */
+static void xml_attr_positions(xmlNodePtr node, const xmlChar *tag, const xmlChar *end, int line,
+                               int col)
+{
+    for (xmlAttrPtr a = node->properties; a; a = a->next) {
+        const xmlChar *at = xml_attr_in_tag(tag, end, a);
+        if (!at)
+            continue;
+        int l = line, c = col;
+        const xmlChar *bol = NULL;
+        for (const xmlChar *q = tag; q < at; q++)
+            if (*q == '\n') {
+                l++;
+                bol = q + 1;
+            }
+        c = bol ? xml_chars(bol, at) + 1 : col + xml_chars(tag, at);
+        a->_private = (void *)xml_pos_pack(l, c);
+    }
 }
 
 static void xml_start_element(void *ctx, const xmlChar *localname, const xmlChar *prefix,
@@ -92,13 +162,29 @@ static void xml_start_element(void *ctx, const xmlChar *localname, const xmlChar
     if (!ctxt->node || !ctxt->input)
         return;
     int line, col;
-    xml_tag_start(ctxt->input, &line, &col);
+    const xmlChar *tag = xml_tag_start(ctxt->input, &line, &col);
     if (col < 1)
         col = 1;
-    uintptr_t packed = (uintptr_t)(unsigned)col;
-    if (XML_POS_WIDE && line > 0)
-        packed |= (uintptr_t)(unsigned)line << (sizeof(uintptr_t) * 4);
-    ctxt->node->_private = (void *)packed;
+    ctxt->node->_private = (void *)xml_pos_pack(line, col);
+    if (nb_attributes > 0 && *tag == '<')
+        xml_attr_positions(ctxt->node, tag, ctxt->input->cur, line, col);
+}
+
+/* libxml2's message as one line: it ends some with a newline and adds
+ * lines to others ("...indicate encoding !\nBytes: 0xC0 0xAF"). */
+static char *xml_one_line(const char *m)
+{
+    char *s = vc_xstrdup(m), *out = s;
+    for (const char *in = s; *in; in++) {
+        bool blank = *in == '\n' || *in == '\r' || *in == '\t';
+        if (blank && (out == s || out[-1] == ' '))
+            continue;
+        *out++ = blank ? ' ' : *in;
+    }
+    while (out > s && out[-1] == ' ')
+        out--;
+    *out = '\0';
+    return s;
 }
 
 static void xml_error_handler(void *user, xmlErrorPtr err)
@@ -111,10 +197,7 @@ static void xml_error_handler(void *user, xmlErrorPtr err)
      * few, which are the ones that point at the cause. */
     if (err->level == XML_ERR_WARNING) {
         vc_loc loc = { st->file, err->line, err->int2 };
-        char *msg = vc_xstrdup(err->message ? err->message : "warning");
-        size_t l = strlen(msg);
-        while (l && (msg[l - 1] == '\n' || msg[l - 1] == ' '))
-            msg[--l] = '\0';
+        char *msg = xml_one_line(err->message ? err->message : "warning");
         vc_warn_at(st->diags, loc, "%s", msg);
         free(msg);
         return;
@@ -122,10 +205,7 @@ static void xml_error_handler(void *user, xmlErrorPtr err)
     if (st->nerrors >= 3)
         return;
     vc_loc loc = { st->file, err->line > 0 ? err->line : 1, err->int2 > 0 ? err->int2 : 1 };
-    char *msg = vc_xstrdup(err->message ? err->message : "malformed XML");
-    size_t l = strlen(msg);
-    while (l && (msg[l - 1] == '\n' || msg[l - 1] == ' '))
-        msg[--l] = '\0';
+    char *msg = xml_one_line(err->message ? err->message : "malformed XML");
     if (!xml_error_repeated(st, msg)) {
         st->nerrors++;
         vc_error_at(st->diags, loc, "%s", msg);
@@ -212,19 +292,25 @@ xmlDocPtr xml_doc_read_file(const char *file, vc_diags *d)
     return doc;
 }
 
+/* Elements, and attributes whose position the reader found. */
+static bool xml_has_pos(xmlNodePtr n)
+{
+    return n->type == XML_ELEMENT_NODE || (n->type == XML_ATTRIBUTE_NODE && n->_private);
+}
+
 int xml_node_line(xmlNodePtr n)
 {
     if (!n)
         return 0;
     uintptr_t packed = (uintptr_t)n->_private;
-    if (XML_POS_WIDE && n->type == XML_ELEMENT_NODE && (packed >> (sizeof(uintptr_t) * 4)))
+    if (XML_POS_WIDE && xml_has_pos(n) && (packed >> (sizeof(uintptr_t) * 4)))
         return (int)(packed >> (sizeof(uintptr_t) * 4));
     return (int)xmlGetLineNo(n);
 }
 
 int xml_node_column(xmlNodePtr n)
 {
-    if (!n || n->type != XML_ELEMENT_NODE)
+    if (!n || !xml_has_pos(n))
         return 0;
     uintptr_t mask = XML_POS_WIDE ? (((uintptr_t)1 << (sizeof(uintptr_t) * 4)) - 1) : UINTPTR_MAX;
     return (int)((uintptr_t)n->_private & mask);
@@ -232,8 +318,8 @@ int xml_node_column(xmlNodePtr n)
 
 vc_loc xml_node_loc(const char *file, xmlNodePtr n)
 {
-    /* attributes and text: point at their element */
-    while (n && n->type != XML_ELEMENT_NODE && n->parent)
+    /* text, and attributes of unknown position: point at their element */
+    while (n && !xml_has_pos(n) && n->parent)
         n = n->parent;
     vc_loc loc = { file, xml_node_line(n), xml_node_column(n) };
     return loc;

@@ -4,7 +4,8 @@
  * libxml2 2.9 records a line per node but no column. Every parser of this
  * project must point at the input (file:line:column), so xml_doc_read hooks
  * the SAX start-element callback and stores the column of each element's '<'
- * in node->_private. No other code may use _private.
+ * in node->_private, and the column of each attribute's name in the
+ * attribute's _private. No other code may use _private.
  */
 #ifndef VIRTC_XMLDOC_H
 #define VIRTC_XMLDOC_H
@@ -29,6 +30,7 @@ xmlDocPtr xml_doc_read_file(const char *file, vc_diags *d);
 
 int xml_node_line(xmlNodePtr n);
 int xml_node_column(xmlNodePtr n);     /* 0 when unknown */
+/* Where n is; an attribute is its own name's position, text its element's. */
 vc_loc xml_node_loc(const char *file, xmlNodePtr n);
 
 /* Convenience accessors; returned strings are owned by the caller (free()). */

@@ -68,12 +68,36 @@ for j in 1 2 3; do
     check "junit-j$j-exit" 1
     same "junit-j$j" "$tmp/out" "$G/all.expect.junit"
     same "junit-j$j-stderr" "$tmp/err" "$G/all.expect.gcc"
+
+    run -j "$j" --format sarif .
+    check "sarif-j$j-exit" 1
+    same "sarif-j$j" "$tmp/out" "$G/all.expect.sarif"
+    same "sarif-j$j-stderr" "$tmp/err" "$G/all.expect.gcc"
 done
 if command -v xmllint >/dev/null 2>&1; then
     run --format junit -q .
     if xmllint --noout "$tmp/out" 2>"$tmp/lint"; then pass junit-well-formed
     else fail junit-well-formed "$(head -c 300 "$tmp/lint")"; fi
 fi
+
+# ---- sarif: names become URI references, a schema that does not load ----
+
+mkdir -p "$tmp/sarif"
+cp "$G/bad-schema.xml" "$tmp/sarif/a b%#.xml"
+run_in "$tmp/sarif" --format sarif -q .
+if [ "$rc" -eq 1 ] && grep -q '"uri": "a%20b%25%23.xml"' "$tmp/out"; then pass sarif-uri-escaped
+else fail sarif-uri-escaped "$(grep uri "$tmp/out")"; fi
+cp "$G/kind-network.xml" "$tmp/sarif/net.xml"
+rm "$tmp/sarif/a b%#.xml"
+(cd "$tmp/sarif" && VIRTC_SCHEMA_DIR=/nonexistent "$VIRTC" validate --format sarif -q net.xml) \
+    >"$tmp/out" 2>"$tmp/err" </dev/null
+rc=$?
+if [ "$rc" -eq 3 ] && grep -q '"ruleId": "virtc/not-checked"' "$tmp/out"; then pass sarif-not-checked
+else fail sarif-not-checked "exit $rc: $(head -c 300 "$tmp/out")"; fi
+run_in "$tmp/sarif" --format sarif -q net.xml
+if [ "$rc" -eq 0 ] && grep -q '"results": \[' "$tmp/out" && ! grep -q ruleId "$tmp/out"; then
+    pass sarif-valid-no-results
+else fail sarif-valid-no-results "exit $rc"; fi
 
 # ---- options ----
 

@@ -30,8 +30,14 @@ static void test_positions(void)
     xmlNodePtr disk = xml_child(devices, "disk");
     /* a start tag that spans lines is located at its '<' */
     CHECK(xml_node_line(disk) == 3 && xml_node_column(disk) == 11, "multi-line tag at its '<'");
+    /* an attribute is located at its own name, on its own line */
     vc_loc loc = xml_node_loc("t.xml", disk->properties ? (xmlNodePtr)disk->properties : disk);
-    CHECK(loc.line == 3 && loc.column == 11, "attribute located at its element");
+    CHECK(loc.line == 4 && loc.column == 6, "attribute located at its name");
+    loc = xml_node_loc("t.xml", root->properties ? (xmlNodePtr)root->properties : root);
+    CHECK(loc.line == 1 && loc.column == 9, "attribute on the tag's line");
+    /* text is located at its element */
+    loc = xml_node_loc("t.xml", name->children ? name->children : name);
+    CHECK(loc.line == 2 && loc.column == 3, "text located at its element");
     char *text = xml_text(name);
     CHECK(text && strcmp(text, "x") == 0, "text content");
     free(text);

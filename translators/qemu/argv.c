@@ -6,6 +6,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -163,13 +164,44 @@ void qemu_env(qemu_ctx *x, const char *name, const char *value)
     vc_strv_addf(&x->launch->env, "%s=%s", name, value);
 }
 
+/* The resource list is searched through an open-addressing index of
+ * (kind, path) so a domain of many disks stays linear. */
+static size_t qemu_res_hash(const char *path, qemu_res_kind kind, size_t cap)
+{
+    uint64_t h = 1469598103934665603ULL ^ (uint64_t)kind;   /* FNV-1a */
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+        h = (h ^ *p) * 1099511628211ULL;
+    return (size_t)h & (cap - 1);
+}
+
+static void qemu_res_index(qemu_ctx *x, size_t i)
+{
+    const qemu_resource *r = &x->launch->res[i];
+    size_t k = qemu_res_hash(r->path, r->kind, x->res_cap);
+    while (x->res_slots[k])
+        k = (k + 1) & (x->res_cap - 1);
+    x->res_slots[k] = i + 1;
+}
+
+static void qemu_res_grow(qemu_ctx *x)
+{
+    free(x->res_slots);
+    x->res_cap = x->res_cap ? x->res_cap * 2 : 64;
+    x->res_slots = vc_xcalloc(x->res_cap, sizeof(*x->res_slots));
+    for (size_t i = 0; i < x->launch->nres; i++)
+        qemu_res_index(x, i);
+}
+
 void qemu_resource_add(qemu_ctx *x, const char *path, qemu_res_kind kind, bool readonly)
 {
     qemu_launch *l = x->launch;
     if (!path || !*path)
         return;
-    for (size_t i = 0; i < l->nres; i++) {
-        qemu_resource *r = &l->res[i];
+    if ((l->nres + 1) * 2 > x->res_cap)
+        qemu_res_grow(x);
+    for (size_t k = qemu_res_hash(path, kind, x->res_cap); x->res_slots[k];
+         k = (k + 1) & (x->res_cap - 1)) {
+        qemu_resource *r = &l->res[x->res_slots[k] - 1];
         if (r->kind == kind && strcmp(r->path, path) == 0) {
             /* One writer makes the resource writable. */
             r->readonly = r->readonly && readonly;
@@ -178,6 +210,7 @@ void qemu_resource_add(qemu_ctx *x, const char *path, qemu_res_kind kind, bool r
     }
     vc_xgrow((void **)&l->res, &l->capres, l->nres + 1, sizeof(qemu_resource));
     l->res[l->nres++] = (qemu_resource){ vc_xstrdup(path), kind, readonly };
+    qemu_res_index(x, l->nres - 1);
 }
 
 vc_loc qemu_loc(const qemu_ctx *x, ir_pos pos)
@@ -680,5 +713,6 @@ qemu_launch *qemu_argv_build(const ir_domain *dom, const qemu_caps *caps,
     vc_buf_free(&x.soundhw);
     qemu_modern_free(x.modern);
     free(x.caps_desc);
+    free(x.res_slots);
     return l;
 }

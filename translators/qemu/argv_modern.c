@@ -11,9 +11,9 @@
  * and the <qemu:commandline> pass-through.
  *
  * Devices get the PCI addresses the document gives them, the others one of
- * a pre-pass (argv_modern_pci.c). This file holds the section list, the
- * preparation and the domain-wide options; each device family has a file
- * of its own (see argv_modern_priv.h).
+ * the placement pass (argv_modern_place.c), the first section. This file
+ * holds the section list and the domain-wide options; each device family
+ * has an emission file of its own (see argv_modern_priv.h for the layers).
  *
  * The devices libvirt adds to a document it reads (a USB controller, the
  * SCSI, SATA and virtio-serial controllers the disks and channels need, a
@@ -28,229 +28,11 @@
 #include <string.h>
 #include <time.h>
 
-void qemu_modern_free(qemu_modern *m)
-{
-    if (!m)
-        return;
-    free(m->domdir);
-    free(m->slots);
-    free(m->bootindex);
-    free(m->node);
-    free(m);
-}
-
 /* ---- small helpers ---------------------------------------------------------- */
-
-size_t modern_devidx(const qemu_ctx *x, const ir_device *dev)
-{
-    return (size_t)(dev - x->dom->devices);
-}
-
-bool modern_need_device(qemu_ctx *x, ir_pos pos, const char *type)
-{
-    if (qemu_caps_has_device(x->caps, type))
-        return true;
-    return qemu_unsupported(x, pos, "device '%s'", type);
-}
-
-/* Optional properties are added only when the device has them. */
-bool modern_has_prop(const qemu_ctx *x, const char *type, const char *prop)
-{
-    return qemu_caps_device_has_prop(x->caps, type, prop);
-}
-
-const ir_controller *modern_find_controller(const qemu_ctx *x, const char *type, int index)
-{
-    for (size_t i = 0; i < x->dom->ndevices; i++) {
-        const ir_device *d = &x->dom->devices[i];
-        if (d->kind == IR_DEV_CONTROLLER && vc_streq(d->u.controller.type, type) &&
-            modern_ctl_index(x, &d->u.controller) == index)
-            return &d->u.controller;
-    }
-    return NULL;
-}
-
-/* A controller without an index gets the next of its type, as libvirt
- * numbers them: its position among the controllers of that type. */
-int modern_ctl_index(const qemu_ctx *x, const ir_controller *c)
-{
-    if (c->index >= 0)
-        return c->index;
-    int n = 0;
-    for (size_t i = 0; i < x->dom->ndevices; i++) {
-        const ir_device *d = &x->dom->devices[i];
-        if (&d->u.controller == c)
-            break;
-        n += d->kind == IR_DEV_CONTROLLER && vc_streq(d->u.controller.type, c->type);
-    }
-    return n;
-}
-
-/* The element at path below root: names separated by '/', the first child
- * of each name. */
-static xmlNodePtr modern_xml_walk(xmlNodePtr n, const char *path)
-{
-    while (n && *path) {
-        const char *e = strchr(path, '/');
-        size_t len = e ? (size_t)(e - path) : strlen(path);
-        char *name = vc_xstrndup(path, len);
-        n = xml_child(n, name);
-        free(name);
-        path += len + (e != NULL);
-    }
-    return n;
-}
-
-char *modern_xml_attr(const ir_device *dev, const char *path, const char *attr)
-{
-    if (!dev->xml)
-        return NULL;
-    vc_diags d;
-    vc_diags_init(&d);
-    xmlDocPtr doc = xml_doc_read("device", dev->xml, strlen(dev->xml), &d);
-    vc_diags_free(&d);
-    if (!doc)
-        return NULL;
-    xmlNodePtr n = modern_xml_walk(xmlDocGetRootElement(doc), path);
-    char *v = n ? xml_prop(n, attr) : NULL;
-    xmlFreeDoc(doc);
-    return v;
-}
-
-bool modern_xml_has(const ir_device *dev, const char *path)
-{
-    if (!dev->xml)
-        return false;
-    vc_diags d;
-    vc_diags_init(&d);
-    xmlDocPtr doc = xml_doc_read("device", dev->xml, strlen(dev->xml), &d);
-    vc_diags_free(&d);
-    bool has = doc && modern_xml_walk(xmlDocGetRootElement(doc), path) != NULL;
-    xmlFreeDoc(doc);
-    return has;
-}
-
-bool modern_is_x86(const qemu_ctx *x)
-{
-    const char *a = x->dom->os.arch ? x->dom->os.arch : x->caps->arch;
-    return !a || strcmp(a, "x86_64") == 0 || strcmp(a, "i686") == 0;
-}
 
 /* ---- boot order ---------------------------------------------------------------- */
 
-/* The device <boot dev=X/> names: the first of its family. */
-static const ir_device *modern_boot_target(const qemu_ctx *x, ir_boot_dev b)
-{
-    for (size_t i = 0; i < x->dom->ndevices; i++) {
-        const ir_device *d = &x->dom->devices[i];
-        if (b == IR_BOOT_NETWORK && d->kind == IR_DEV_INTERFACE)
-            return d;
-        if (d->kind != IR_DEV_DISK)
-            continue;
-        ir_disk_device dd = d->u.disk.device ? d->u.disk.device : IR_DISK_DEV_DISK;
-        if ((b == IR_BOOT_HD && (dd == IR_DISK_DEV_DISK || dd == IR_DISK_DEV_LUN)) ||
-            (b == IR_BOOT_CDROM && dd == IR_DISK_DEV_CDROM) ||
-            (b == IR_BOOT_FD && dd == IR_DISK_DEV_FLOPPY))
-            return d;
-    }
-    return NULL;
-}
-
-static void modern_plan_boot(qemu_ctx *x)
-{
-    qemu_modern *m = x->modern;
-    const ir_domain *dom = x->dom;
-    bool per_device = false;
-    for (size_t i = 0; i < dom->ndevices; i++) {
-        int order = qemu_dev_boot_order(&dom->devices[i]);
-        if (order > 0) {
-            m->bootindex[i] = order;
-            per_device = true;
-        }
-    }
-    if (!per_device && !dom->os.kernel) {
-        ir_boot_dev dflt[1] = { IR_BOOT_HD };
-        const ir_boot_dev *list = dom->os.nboot ? dom->os.boot : dflt;
-        size_t n = dom->os.nboot ? dom->os.nboot : 1;
-        int next = 1;
-        for (size_t k = 0; k < n; k++) {
-            const ir_device *d = modern_boot_target(x, list[k]);
-            if (d && !m->bootindex[modern_devidx(x, d)])
-                m->bootindex[modern_devidx(x, d)] = next++;
-        }
-    }
-    for (size_t i = 0; i < dom->ndevices; i++) {
-        if (!m->bootindex[i])
-            continue;
-        m->boot_used = true;
-        const ir_device *d = &dom->devices[i];
-        if (d->kind == IR_DEV_DISK && qemu_disk_bus(&d->u.disk) == IR_BUS_FDC) {
-            modern_drive_addr a;
-            if (modern_drive_addr_of(&d->u.disk, IR_BUS_FDC, &a) && a.unit < 2)
-                m->fd_bootindex[a.unit] = m->bootindex[i];
-        }
-    }
-}
-
-/* A disk has block nodes when it has a medium: a source, hosts, or an NVMe
- * namespace (its address is in the verbatim copy). */
-static bool modern_disk_has_node(const ir_disk *disk)
-{
-    return disk->source || disk->hosts || disk->type == IR_DISK_TYPE_NVME;
-}
-
 /* ---- preparation ------------------------------------------------------------------ */
-
-static bool modern_prepare(qemu_ctx *x)
-{
-    const ir_domain *dom = x->dom;
-    qemu_modern *m = vc_xcalloc(1, sizeof(*m));
-    x->modern = m;
-    m->primary_video = -1;
-    m->bootindex = vc_xcalloc(dom->ndevices + 1, sizeof(int));
-    m->node = vc_xcalloc(dom->ndevices + 1, sizeof(int));
-    m->domdir = x->opts->state_dir
-                    ? vc_xstrdup(x->opts->state_dir)
-                    : vc_xasprintf("/var/lib/libvirt/qemu/domain-%d-%s", dom->id,
-                                   qemu_str_or(dom->name, "unnamed"));
-
-    const qemu_caps_machine *mach = qemu_caps_machine_lookup(x->caps, dom->os.machine);
-    bool ok = true;
-    if (!mach && dom->os.machine && x->caps->nmachines)
-        ok = qemu_unsupported(x, dom->os.pos, "machine type '%s'", dom->os.machine);
-    m->machine = mach ? mach->name : dom->os.machine;
-    m->q35 = m->machine && strstr(m->machine, "q35") != NULL;
-
-    int nodes = 0;
-    for (size_t i = 0; i < dom->ndevices; i++) {
-        const ir_device *d = &dom->devices[i];
-        if (d->kind == IR_DEV_DISK && modern_disk_has_node(&d->u.disk))
-            nodes++;
-        if (d->kind == IR_DEV_CONTROLLER && vc_streq(d->u.controller.type, "usb")) {
-            m->has_usb = true;
-            if (vc_streq(d->u.controller.model, "none"))
-                m->usb_none = true;
-        }
-        if (d->kind == IR_DEV_CONTROLLER && vc_streq(d->u.controller.type, "pci") &&
-            modern_ctl_index(x, &d->u.controller) >= (int)m->first_rootport)
-            m->first_rootport = (unsigned)modern_ctl_index(x, &d->u.controller) + 1;
-        if (d->kind == IR_DEV_VIDEO && m->primary_video < 0 &&
-            !vc_streq(d->u.video.model, "none"))
-            m->primary_video = (int)i;
-        if (d->kind == IR_DEV_VIDEO && d->u.video.primary)
-            m->primary_video = (int)i;
-    }
-    if (m->first_rootport == 0)
-        m->first_rootport = 1;
-    /* libvirt numbers its block nodes from the last disk up. */
-    for (size_t i = 0; i < dom->ndevices; i++) {
-        const ir_device *d = &dom->devices[i];
-        if (d->kind == IR_DEV_DISK && modern_disk_has_node(&d->u.disk))
-            m->node[i] = nodes--;
-    }
-    modern_plan_boot(x);
-    return modern_plan(x) && ok;
-}
 
 /* ---- domain-wide sections ------------------------------------------------------- */
 
@@ -658,7 +440,7 @@ const qemu_dev_fn qemu_modern_dev[IR_DEV_LAST] = {
 };
 
 const qemu_section qemu_modern_sections[] = {
-    QEMU_SEC(modern_prepare),
+    QEMU_SEC(modern_place),
     QEMU_SEC(modern_emulator),
     QEMU_SEC(modern_name),
     QEMU_SEC(modern_machine),

@@ -9,51 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* SCSI controller models (NULL model: the default). */
-static const struct {
-    const char *model;
-    const char *type;
-    bool lun;                 /* the bus has channels and LUNs */
-} modern_scsi_models[] = {
-    { NULL, "lsi53c895a", false },
-    { "auto", "lsi53c895a", false },
-    { "lsilogic", "lsi53c895a", false },
-    { "virtio-scsi", "virtio-scsi-pci", true },
-    { "virtio-transitional", "virtio-scsi-pci-transitional", true },
-    { "virtio-non-transitional", "virtio-scsi-pci-non-transitional", true },
-    { "megasas", "megasas", true },
-    { "lsisas1068", "mptsas1068", true },
-    { "vmpvscsi", "pvscsi", true },
-};
-
-/* USB controller models; the rows of a companion group share one slot. */
-const modern_usb_model modern_usb_models[] = {
-    { "piix3-uhci", "piix3-usb-uhci", MODERN_USB_ALONE, 0, 2 },
-    { "piix4-uhci", "piix4-usb-uhci", MODERN_USB_ALONE, 0, 2 },
-    { "ehci", "usb-ehci", MODERN_USB_ALONE, 0, 6 },
-    { "ich9-ehci1", "ich9-usb-ehci1", MODERN_USB_EHCI, 7, 6 },
-    { "ich9-uhci1", "ich9-usb-uhci1", MODERN_USB_UHCI, 0, 0 },
-    { "ich9-uhci2", "ich9-usb-uhci2", MODERN_USB_UHCI, 1, 0 },
-    { "ich9-uhci3", "ich9-usb-uhci3", MODERN_USB_UHCI, 2, 0 },
-    { "nec-xhci", "nec-usb-xhci", MODERN_USB_ALONE, 0, 4 },
-    { "qemu-xhci", "qemu-xhci", MODERN_USB_ALONE, 0, 4 },
-    { "pci-ohci", "pci-ohci", MODERN_USB_ALONE, 0, 3 },
-};
-
-static const size_t modern_nusb_models = sizeof(modern_usb_models) / sizeof(modern_usb_models[0]);
-
-int modern_usb_model_index(const char *model)
-{
-    return qemu_table_find(modern_usb_models, modern_nusb_models, sizeof(modern_usb_models[0]),
-                           offsetof(modern_usb_model, model), model);
-}
-
-/* The model a USB controller without one gets (libvirt's defaults). */
-const char *modern_usb_default(const qemu_ctx *x)
-{
-    return x->modern->q35 ? "qemu-xhci" : "piix3-uhci";
-}
-
 /* ---- controllers ------------------------------------------------------------------ */
 
 /* The auto pcie-root-ports of q35, eight functions a slot from slot 2. */
@@ -86,11 +41,6 @@ static void modern_device_at(qemu_ctx *x, vc_buf *b, const modern_slot *s)
     qemu_arg2_take(x, "-device", vc_buf_steal(b));
 }
 
-static char *modern_usb_id(int index)
-{
-    return index == 0 ? vc_xstrdup("usb") : vc_xasprintf("usb%d", index);
-}
-
 static bool modern_usb_controller(qemu_ctx *x, const ir_device *dev, const char *model,
                                   int index, const modern_slot *s)
 {
@@ -118,26 +68,13 @@ static bool modern_usb_controller(qemu_ctx *x, const ir_device *dev, const char 
     return true;
 }
 
-static int modern_scsi_model(const char *model)
-{
-    return QEMU_TABLE_FIND(modern_scsi_models, model, model);
-}
-
-bool modern_scsi_ctl_luns(const qemu_ctx *x, unsigned controller)
-{
-    const ir_controller *c = modern_find_controller(x, "scsi", (int)controller);
-    int mi = modern_scsi_model(c ? c->model : NULL);
-    return mi >= 0 && modern_scsi_models[mi].lun;
-}
-
 static bool modern_scsi_controller(qemu_ctx *x, const ir_device *dev, const char *model,
                                    int index, const modern_slot *s)
 {
     ir_pos pos = dev ? dev->pos : x->dom->pos;
-    int mi = modern_scsi_model(model);
-    if (mi < 0)
+    const char *type = modern_scsi_type(model);
+    if (!type)
         return qemu_unsupported(x, pos, "SCSI controller model '%s'", model);
-    const char *type = modern_scsi_models[mi].type;
     if (!modern_need_device(x, pos, type))
         return false;
     vc_buf b;
@@ -159,24 +96,6 @@ static bool modern_simple_controller(qemu_ctx *x, const ir_device *dev, const ch
     return true;
 }
 
-/* PCI controller models past the root: the QEMU device and the options
- * that make its bus "pci.INDEX" (%1$d: the index). */
-static const struct {
-    const char *model;
-    const char *type;
-    const char *opts;
-} modern_pci_models[] = {
-    { "pci-bridge", "pci-bridge", "chassis_nr=%1$d,id=pci.%1$d" },
-    { "pcie-root-port", "pcie-root-port", "port=0x%2$x,chassis=%1$d,id=pci.%1$d" },
-    { "dmi-to-pci-bridge", "i82801b11-bridge", "id=pci.%1$d" },
-    { "pcie-to-pci-bridge", "pcie-pci-bridge", "id=pci.%1$d" },
-};
-
-bool modern_pci_model_known(const char *model)
-{
-    return QEMU_TABLE_FIND(modern_pci_models, model, model) >= 0;
-}
-
 static bool modern_pci_controller(qemu_ctx *x, const ir_device *dev)
 {
     const ir_controller *c = &dev->u.controller;
@@ -187,17 +106,16 @@ static bool modern_pci_controller(qemu_ctx *x, const ir_device *dev)
         return root || qemu_unsupported(x, dev->pos, "PCI controller 0 of model '%s' on "
                                         "machine '%s'", model, x->modern->machine);
     }
-    int mi = QEMU_TABLE_FIND(modern_pci_models, model, model);
-    if (mi < 0)
+    const char *type, *opts;
+    if (!modern_pci_model(model, &type, &opts))
         return qemu_unsupported(x, dev->pos, "PCI controller model '%s'",
                                 qemu_str_or(model, "?"));
-    const char *type = modern_pci_models[mi].type;
     if (!modern_need_device(x, dev->pos, type))
         return false;
     vc_buf b;
     vc_buf_init(&b);
     vc_buf_printf(&b, "%s,", type);
-    vc_buf_printf(&b, modern_pci_models[mi].opts, index, 0x8 + index);
+    vc_buf_printf(&b, opts, index, 0x8 + index);
     const modern_slot *s = modern_slot_of(x, dev);
     modern_device_at(x, &b, s);
     return true;
@@ -302,60 +220,5 @@ bool modern_controllers_implicit(qemu_ctx *x)
         }
     }
     return ok;
-}
-
-/* Whether a device sits on the USB bus. */
-static bool modern_on_usb(const ir_device *d)
-{
-    switch (d->kind) {
-    case IR_DEV_DISK: return qemu_disk_bus(&d->u.disk) == IR_BUS_USB;
-    case IR_DEV_INPUT: return vc_streq(d->u.input.bus, "usb");
-    case IR_DEV_HOSTDEV: return d->u.hostdev.type == IR_HOSTDEV_USB;
-    case IR_DEV_SOUND: return vc_streq(d->u.sound.model, "usb");
-    case IR_DEV_CHR: return vc_streq(d->u.chr.target_type, "usb-serial");
-    default: return false;
-    }
-}
-
-/* The ports of USB bus 0; 0 when unknown (a model outside the table). */
-static unsigned modern_usb_ports(const qemu_ctx *x)
-{
-    const ir_controller *c = modern_find_controller(x, "usb", 0);
-    int mi = modern_usb_model_index(c && c->model ? c->model : modern_usb_default(x));
-    return mi >= 0 ? modern_usb_models[mi].ports : 0;
-}
-
-bool modern_usb_needed(qemu_ctx *x, const ir_device *dev, const char *what)
-{
-    if (x->modern->usb_none)
-        return qemu_error(x, dev->pos, "%s needs a USB controller, but its model is 'none'",
-                          what);
-    /* QEMU adds no hub by itself: more devices than ports do not start. */
-    unsigned ports = modern_usb_ports(x), n = 0;
-    bool counted = false;
-    for (size_t i = 0; i < x->dom->ndevices && ports; i++) {
-        const ir_device *d = &x->dom->devices[i];
-        n += modern_on_usb(d);
-        if (d == dev)
-            counted = n > ports;
-    }
-    if (counted)
-        return qemu_unsupported(x, dev->pos, "a USB device beyond the %u ports of the USB "
-                                "controller (use model='qemu-xhci' or 'ich9-ehci1')", ports);
-    return true;
-}
-
-/* ",bus=usb.0[,port=P]" of a USB device. */
-void modern_usb_opts(const ir_address *a, vc_buf *b)
-{
-    if (a->type == IR_ADDR_USB) {
-        char *id = modern_usb_id((int)a->bus);
-        vc_buf_printf(b, ",bus=%s.0", id);
-        free(id);
-        if (a->usb_port)
-            qemu_opt_add(b, "port", a->usb_port);
-    } else {
-        vc_buf_puts(b, ",bus=usb.0");
-    }
 }
 

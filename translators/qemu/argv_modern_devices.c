@@ -25,22 +25,6 @@ static const struct {
     { "ramfb", "ramfb", NULL, NULL },
 };
 
-/* Sound models: the QEMU device, whether it is a PCI device, and the HDA
- * codec it carries (NULL: none). */
-static const struct {
-    const char *model;
-    const char *type;
-    bool pci;
-    bool hda;
-} modern_sound_models[] = {
-    { "ac97", "AC97", true, false },
-    { "es1370", "ES1370", true, false },
-    { "sb16", "sb16", false, false },
-    { "ich6", "intel-hda", true, true },
-    { "ich9", "ich9-intel-hda", true, true },
-    { "usb", "usb-audio", false, false },
-};
-
 /* USB input devices, and virtio ones (PCI). */
 static const struct {
     const char *type;
@@ -67,16 +51,6 @@ static const struct {
 } modern_fs_modes[] = {
     { "passthrough", "passthrough" }, { "mapped", "mapped-xattr" }, { "squash", "none" },
 };
-
-const char *modern_sound_type(const char *model, bool *pci, bool *hda)
-{
-    int i = QEMU_TABLE_FIND(modern_sound_models, model, model);
-    if (i < 0)
-        return NULL;
-    *pci = modern_sound_models[i].pci;
-    *hda = modern_sound_models[i].hda;
-    return modern_sound_models[i].type;
-}
 
 /* ---- filesystems ------------------------------------------------------------------- */
 

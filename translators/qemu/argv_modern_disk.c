@@ -28,35 +28,6 @@ static const struct {
 
 /* ---- SCSI and drive addresses of disks -------------------------------------- */
 
-/* libvirt's numbering of a target name when the document gives no drive
- * address: IDE two units a bus, SCSI seven units a controller, SATA six. */
-bool modern_drive_addr_of(const ir_disk *disk, ir_disk_bus bus, modern_drive_addr *a)
-{
-    if (disk->addr.type == IR_ADDR_DRIVE) {
-        *a = (modern_drive_addr){ disk->addr.controller, disk->addr.bus, disk->addr.target,
-                                  disk->addr.unit };
-        return true;
-    }
-    int idx = ir_disk_target_index(disk->target_dev);
-    if (idx < 0)
-        return false;
-    unsigned u = (unsigned)idx;
-    switch (bus) {
-    case IR_BUS_IDE:
-        *a = (modern_drive_addr){ u / 4, (u % 4) / 2, 0, u % 2 };
-        break;
-    case IR_BUS_SCSI:
-        *a = (modern_drive_addr){ u / 7, 0, 0, u % 7 };
-        break;
-    case IR_BUS_SATA:
-        *a = (modern_drive_addr){ u / 6, 0, 0, u % 6 };
-        break;
-    default:
-        *a = (modern_drive_addr){ 0, 0, 0, u };
-    }
-    return true;
-}
-
 /* ---- disks ------------------------------------------------------------------------ */
 
 typedef struct modern_disk_dev {

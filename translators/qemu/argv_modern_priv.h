@@ -1,14 +1,28 @@
 /*
  * argv_modern_priv.h: what the files of the -device generation share.
  *
- * argv_modern.c holds the section list, the preparation (machine, block
- * nodes, boot order) and the domain-wide options; the device families have
- * a file each: argv_modern_pci.c (the PCI slot plan), argv_modern_ctl.c
- * (controllers and the USB bus), argv_modern_disk.c (-blockdev/-drive and
- * disk devices), argv_modern_storage.c (network, vvfat and NVMe storage
- * nodes, secrets, LUKS), argv_modern_net.c, argv_modern_chr.c and
- * argv_modern_devices.c (filesystems, input, audio, graphics, video, sound,
- * host devices, watchdog, balloon, rng).
+ * The generation runs in two phases, and calls run one way only
+ * (tests/check-qemu-layers.sh fails `make check` on a cycle):
+ *
+ *   argv_modern.c          the section list and the domain-wide options
+ *        |  calls
+ *        v
+ *   emission               one file per device family, each reading the IR
+ *                          and the placement and appending arguments:
+ *                          argv_modern_ctl.c (controllers), _disk.c (disks),
+ *                          _net.c, _chr.c, _devices.c (filesystems, input,
+ *                          audio, graphics, video, sound, host devices,
+ *                          watchdog, balloon, rng); _storage.c is the block-
+ *                          node layer below disks and SCSI host devices
+ *        |
+ *        v
+ *   argv_modern_place.c    placement: machine, PCI slots and functions,
+ *                          implicit controllers, boot indexes, block node
+ *                          names, USB ports, all decided before anything
+ *                          is written, kept in struct qemu_modern
+ *        |
+ *        v
+ *   argv_modern_base.c     lookups and device-model tables both phases read
  */
 #ifndef VIRTC_QEMU_ARGV_MODERN_PRIV_H
 #define VIRTC_QEMU_ARGV_MODERN_PRIV_H
@@ -60,9 +74,17 @@ struct qemu_modern {
     int nsound, ninput, nhostdev, nnet, nvideo, nchannel, nparallel, nrng, nfs;
     int nbackend;             /* block nodes of SCSI host devices, after the disks' */
     int primary_video;        /* device index of the primary video; -1 none */
+    const ir_device *devices0; /* the document's devices (slot_ix is per device) */
+    int *ctl_index;           /* per device: a controller's index (libvirt's
+                               * numbering when the document gives none) */
+    size_t *ctls, nctls;      /* the devices that are controllers */
+    size_t *slot_ix;          /* per device: its position in slots + 1; 0 none */
+    unsigned *usb_ord;        /* per device on the USB bus: 1, 2, ... */
+    unsigned usb_ports;       /* ports of USB bus 0; 0 when unknown */
+    unsigned char fnmask[256 * 32]; /* functions taken per bus*32+slot (placed slots) */
 };
 
-/* ---- argv_modern.c: helpers every family uses ------------------------------ */
+/* ---- argv_modern_base.c: lookups and tables every phase uses --------------- */
 
 size_t modern_devidx(const qemu_ctx *x, const ir_device *dev);
 /* A located error unless the capabilities know the device type. */
@@ -78,18 +100,6 @@ bool modern_is_x86(const qemu_ctx *x);
  * whether that element is there. */
 char *modern_xml_attr(const ir_device *dev, const char *path, const char *attr);
 bool modern_xml_has(const ir_device *dev, const char *path);
-
-/* ---- argv_modern_pci.c: the PCI slot plan ------------------------------------ */
-
-bool modern_plan(qemu_ctx *x);
-bool modern_is_primary_video(const qemu_ctx *x, const ir_device *dev);
-modern_slot *modern_slot_of(const qemu_ctx *x, const ir_device *dev);
-modern_slot *modern_slot_imp(const qemu_ctx *x, modern_implicit imp, int index);
-/* ",bus=...,addr=..." of a planned slot (nothing for NULL), of a device. */
-void modern_pci_opts(const qemu_ctx *x, const modern_slot *s, vc_buf *b);
-void modern_dev_pci(const qemu_ctx *x, const ir_device *dev, vc_buf *b);
-
-/* ---- argv_modern_ctl.c: controllers and the USB bus ---------------------------- */
 
 /* USB controller models; a companion shares its EHCI's bus and slot. */
 typedef enum modern_usb_role {
@@ -113,30 +123,58 @@ int modern_usb_model_index(const char *model);
 const char *modern_usb_default(const qemu_ctx *x);
 /* Whether SCSI controller N addresses channels, targets and LUNs. */
 bool modern_scsi_ctl_luns(const qemu_ctx *x, unsigned controller);
-/* A USB device needs a controller that is not 'none' and a free port. */
-bool modern_usb_needed(qemu_ctx *x, const ir_device *dev, const char *what);
+/* "usb" for USB controller 0, "usbN" for the others (allocated). */
+char *modern_usb_id(int index);
+/* The QEMU device of a SCSI controller model (NULL: the default); NULL
+ * when unknown. */
+const char *modern_scsi_type(const char *model);
 /* ",bus=usb.0[,port=P]" of a USB device. */
 void modern_usb_opts(const ir_address *a, vc_buf *b);
-
-bool modern_controller(qemu_ctx *x, const ir_device *dev);
 /* A PCI controller model past the root that has a QEMU device (it takes a
  * slot of its own). */
 bool modern_pci_model_known(const char *model);
-bool modern_controllers_pre(qemu_ctx *x);
-bool modern_controllers_implicit(qemu_ctx *x);
-
-/* ---- argv_modern_disk.c ---------------------------------------------------------- */
+/* Its QEMU device and the options that make its bus "pci.INDEX" (a format
+ * taking the index, then the port); false when unknown. */
+bool modern_pci_model(const char *model, const char **type, const char **opts);
+/* The QEMU device of a sound model, whether it is PCI and carries an HDA
+ * codec; NULL when unknown. */
+const char *modern_sound_type(const char *model, bool *pci, bool *hda);
 
 typedef struct modern_drive_addr {
     unsigned controller, bus, target, unit;
 } modern_drive_addr;
 
+/* libvirt's drive address of a disk (the document's, or its numbering of
+ * the target name); false when the name has no number. */
 bool modern_drive_addr_of(const ir_disk *disk, ir_disk_bus bus, modern_drive_addr *a);
 
-/* argv_modern_storage.c: the storage node of a network, 'dir' (vvfat) or
- * 'nvme' disk into b (the secrets an <auth> needs go before it), and LUKS
- * encryption: its checks, then its secret and the format node's options
- * (returns the format node's driver). */
+/* ---- argv_modern_place.c: placement ------------------------------------------ */
+
+/* The placement pass (the first section): allocates x->modern and decides
+ * every address; later sections only read it. */
+bool modern_place(qemu_ctx *x);
+bool modern_is_primary_video(const qemu_ctx *x, const ir_device *dev);
+modern_slot *modern_slot_of(const qemu_ctx *x, const ir_device *dev);
+modern_slot *modern_slot_imp(const qemu_ctx *x, modern_implicit imp, int index);
+/* ",bus=...,addr=..." of a planned slot (nothing for NULL), of a device. */
+void modern_pci_opts(const qemu_ctx *x, const modern_slot *s, vc_buf *b);
+void modern_dev_pci(const qemu_ctx *x, const ir_device *dev, vc_buf *b);
+/* A USB device needs a controller that is not 'none' and a free port
+ * (placement counted the ports; this reports what it found). */
+bool modern_usb_needed(qemu_ctx *x, const ir_device *dev, const char *what);
+
+/* ---- emission: one entry a device family ---------------------------------------- */
+
+/* argv_modern_ctl.c: controllers (PCI buses first, then implicit ones) */
+bool modern_controller(qemu_ctx *x, const ir_device *dev);
+bool modern_controllers_pre(qemu_ctx *x);
+bool modern_controllers_implicit(qemu_ctx *x);
+
+/* argv_modern_storage.c (the block-node layer under disks and SCSI host
+ * devices): the storage node of a network, 'dir' (vvfat) or 'nvme' disk
+ * into b (the secrets an <auth> needs go before it), and LUKS encryption:
+ * its checks, then its secret and the format node's options (returns the
+ * format node's driver). */
 bool modern_disk_network(qemu_ctx *x, const ir_device *dev, int node, vc_buf *b);
 bool modern_disk_dir(qemu_ctx *x, const ir_device *dev, vc_buf *b);
 bool modern_disk_nvme(qemu_ctx *x, const ir_device *dev, vc_buf *b);
@@ -146,19 +184,16 @@ bool modern_hostdev_scsi_backend(qemu_ctx *x, const ir_device *dev, int node);
 bool modern_disk_encryption_ok(qemu_ctx *x, const ir_device *dev);
 const char *modern_disk_encryption(qemu_ctx *x, const ir_device *dev, const char *fmt,
                                    int node, vc_buf *opts);
+
+/* argv_modern_disk.c */
 bool modern_disk(qemu_ctx *x, const ir_device *dev);
 bool modern_fdc(qemu_ctx *x);
 
-/* ---- argv_modern_net.c, argv_modern_chr.c ---------------------------------------- */
-
+/* argv_modern_net.c, argv_modern_chr.c */
 bool modern_interface(qemu_ctx *x, const ir_device *dev);
 bool modern_chr(qemu_ctx *x, const ir_device *dev);
 
-/* ---- argv_modern_devices.c --------------------------------------------------------- */
-
-/* The QEMU device of a sound model, whether it is PCI and carries an HDA
- * codec; NULL when unknown. */
-const char *modern_sound_type(const char *model, bool *pci, bool *hda);
+/* argv_modern_devices.c */
 bool modern_filesystem(qemu_ctx *x, const ir_device *dev);
 bool modern_input(qemu_ctx *x, const ir_device *dev);
 bool modern_audiodev(qemu_ctx *x);

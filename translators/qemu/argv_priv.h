@@ -28,6 +28,8 @@ typedef struct qemu_ctx {
     vc_buf soundhw;           /* the -soundhw list being gathered */
     /* state of the -device generation (argv_modern.c) */
     struct qemu_modern *modern;
+    size_t *res_slots;        /* index of launch->res: position + 1, 0 empty */
+    size_t res_cap;           /* a power of two, or 0 */
 } qemu_ctx;
 
 /* A step of the command line. A domain-wide step has `domain`; a device step

@@ -1,5 +1,10 @@
 /*
- * argv_modern_pci.c: the PCI slot plan of the -device generation.
+ * argv_modern_place.c: placement, the first phase of the -device
+ * generation. Before anything is written it decides the machine, every
+ * controller (the document's and the implicit ones), PCI slot and
+ * function, boot index, block node number and USB port, and keeps them in
+ * struct qemu_modern; emission only reads them. Each step is linear in the
+ * devices (lookups go through per-device arrays, not scans).
  *
  * Devices get the PCI addresses the document gives them; the others get one
  * in a pre-pass (modern_plan) that walks the device families in libvirt's
@@ -32,15 +37,15 @@ static modern_slot *modern_slot_new(qemu_modern *m, const ir_device *dev, modern
     vc_xgrow((void **)&m->slots, &m->capslots, m->nslots + 1, sizeof(modern_slot));
     modern_slot *s = &m->slots[m->nslots++];
     *s = (modern_slot){ .dev = dev, .imp = imp, .index = index };
+    if (dev)
+        m->slot_ix[dev - m->devices0] = m->nslots;
     return s;
 }
 
 modern_slot *modern_slot_of(const qemu_ctx *x, const ir_device *dev)
 {
-    for (size_t i = 0; i < x->modern->nslots; i++)
-        if (x->modern->slots[i].dev == dev && dev)
-            return &x->modern->slots[i];
-    return NULL;
+    size_t k = dev ? x->modern->slot_ix[modern_devidx(x, dev)] : 0;
+    return k ? &x->modern->slots[k - 1] : NULL;
 }
 
 modern_slot *modern_slot_imp(const qemu_ctx *x, modern_implicit imp, int index)
@@ -177,6 +182,8 @@ static bool modern_plan_fixed(qemu_ctx *x)
         modern_slot_take(m, 0, 0x1b);       /* where ich9-intel-hda goes */
     }
     modern_slot_take(m, 0, 0);              /* the host bridge */
+    /* functions the document gave, per bus*32+slot (checked in range) */
+    unsigned char *taken = vc_xcalloc(256 * 32, 1);
     for (size_t i = 0; i < dom->ndevices; i++) {
         const ir_device *dev = &dom->devices[i];
         const ir_address *a = modern_dev_addr(dev);
@@ -189,15 +196,14 @@ static bool modern_plan_fixed(qemu_ctx *x)
         }
         /* Functions of one slot may be shared; a slot taken twice at the same
          * function is the document's mistake. */
-        for (size_t k = 0; k + 1 < m->nslots; k++) {
-            const modern_slot *o = &m->slots[k];
-            if (o->fixed && o->bus == s->bus && o->slot == s->slot && o->fn == s->fn)
-                ok = qemu_error(x, a->pos.line ? a->pos : dev->pos, "PCI address "
-                                "%.2x:%.2x.%x is given to two devices", s->bus, s->slot,
-                                s->fn);
-        }
+        unsigned char *fns = &taken[s->bus * 32 + s->slot];
+        if (*fns & (1u << s->fn))
+            ok = qemu_error(x, a->pos.line ? a->pos : dev->pos, "PCI address "
+                            "%.2x:%.2x.%x is given to two devices", s->bus, s->slot, s->fn);
+        *fns |= (unsigned char)(1u << s->fn);
         modern_slot_take(m, s->bus, s->slot);
     }
+    free(taken);
     return ok;
 }
 
@@ -279,7 +285,7 @@ bool modern_is_primary_video(const qemu_ctx *x, const ir_device *dev)
 /* Implicit controllers, in the order they are planned and written. */
 static void modern_plan_implicit_ctls(qemu_ctx *x, bool *ok);
 
-bool modern_plan(qemu_ctx *x)
+static bool modern_plan(qemu_ctx *x)
 {
     qemu_modern *m = x->modern;
     const ir_domain *dom = x->dom;
@@ -382,12 +388,9 @@ void modern_pci_opts(const qemu_ctx *x, const modern_slot *s, vc_buf *b)
     else
         vc_buf_printf(b, ",bus=pci.%u", s->bus);
     /* Function 0 of a slot shared with other functions must say so. */
-    bool mf = s->multifunction;
-    for (size_t i = 0; i < x->modern->nslots && !mf && s->fn == 0; i++) {
-        const modern_slot *o = &x->modern->slots[i];
-        mf = o != s && o->bus == s->bus && o->slot == s->slot && o->fn != 0 &&
-             (o->fixed || o->bus || o->slot);
-    }
+    bool mf = s->multifunction ||
+              (s->fn == 0 && s->bus < 256 && s->slot < 32 &&
+               (x->modern->fnmask[s->bus * 32 + s->slot] & ~1u));
     if (mf)
         vc_buf_puts(b, ",multifunction=on");
     if (s->fn)
@@ -401,3 +404,213 @@ void modern_dev_pci(const qemu_ctx *x, const ir_device *dev, vc_buf *b)
     modern_pci_opts(x, modern_slot_of(x, dev), b);
 }
 
+/* ---- boot order, block nodes, USB ports ------------------------------------------ */
+
+/* The device <boot dev=X/> names: the first of its family. */
+static const ir_device *modern_boot_target(const qemu_ctx *x, ir_boot_dev b)
+{
+    for (size_t i = 0; i < x->dom->ndevices; i++) {
+        const ir_device *d = &x->dom->devices[i];
+        if (b == IR_BOOT_NETWORK && d->kind == IR_DEV_INTERFACE)
+            return d;
+        if (d->kind != IR_DEV_DISK)
+            continue;
+        ir_disk_device dd = d->u.disk.device ? d->u.disk.device : IR_DISK_DEV_DISK;
+        if ((b == IR_BOOT_HD && (dd == IR_DISK_DEV_DISK || dd == IR_DISK_DEV_LUN)) ||
+            (b == IR_BOOT_CDROM && dd == IR_DISK_DEV_CDROM) ||
+            (b == IR_BOOT_FD && dd == IR_DISK_DEV_FLOPPY))
+            return d;
+    }
+    return NULL;
+}
+
+static void modern_plan_boot(qemu_ctx *x)
+{
+    qemu_modern *m = x->modern;
+    const ir_domain *dom = x->dom;
+    bool per_device = false;
+    for (size_t i = 0; i < dom->ndevices; i++) {
+        int order = qemu_dev_boot_order(&dom->devices[i]);
+        if (order > 0) {
+            m->bootindex[i] = order;
+            per_device = true;
+        }
+    }
+    if (!per_device && !dom->os.kernel) {
+        ir_boot_dev dflt[1] = { IR_BOOT_HD };
+        const ir_boot_dev *list = dom->os.nboot ? dom->os.boot : dflt;
+        size_t n = dom->os.nboot ? dom->os.nboot : 1;
+        int next = 1;
+        for (size_t k = 0; k < n; k++) {
+            const ir_device *d = modern_boot_target(x, list[k]);
+            if (d && !m->bootindex[modern_devidx(x, d)])
+                m->bootindex[modern_devidx(x, d)] = next++;
+        }
+    }
+    for (size_t i = 0; i < dom->ndevices; i++) {
+        if (!m->bootindex[i])
+            continue;
+        m->boot_used = true;
+        const ir_device *d = &dom->devices[i];
+        if (d->kind == IR_DEV_DISK && qemu_disk_bus(&d->u.disk) == IR_BUS_FDC) {
+            modern_drive_addr a;
+            if (modern_drive_addr_of(&d->u.disk, IR_BUS_FDC, &a) && a.unit < 2)
+                m->fd_bootindex[a.unit] = m->bootindex[i];
+        }
+    }
+}
+
+/* A disk has block nodes when it has a medium: a source, hosts, or an NVMe
+ * namespace (its address is in the verbatim copy). */
+static bool modern_disk_has_node(const ir_disk *disk)
+{
+    return disk->source || disk->hosts || disk->type == IR_DISK_TYPE_NVME;
+}
+
+/* Controllers first: everything after looks them up by type and index. A
+ * controller without an index gets the next of its type, as libvirt
+ * numbers them: its position among the controllers of that type. */
+static void modern_place_ctls(qemu_ctx *x)
+{
+    qemu_modern *m = x->modern;
+    const ir_domain *dom = x->dom;
+    m->ctl_index = vc_xcalloc(dom->ndevices + 1, sizeof(int));
+    m->ctls = vc_xcalloc(dom->ndevices + 1, sizeof(size_t));
+    /* the types seen so far and how many of each (a handful of types) */
+    const char **types = vc_xcalloc(dom->ndevices + 1, sizeof(*types));
+    int *count = vc_xcalloc(dom->ndevices + 1, sizeof(int));
+    size_t ntypes = 0;
+    for (size_t i = 0; i < dom->ndevices; i++) {
+        const ir_device *d = &dom->devices[i];
+        m->ctl_index[i] = -1;
+        if (d->kind != IR_DEV_CONTROLLER)
+            continue;
+        m->ctls[m->nctls++] = i;
+        size_t t = 0;
+        while (t < ntypes && !vc_streq(types[t], d->u.controller.type))
+            t++;
+        if (t == ntypes)
+            types[ntypes++] = d->u.controller.type;
+        m->ctl_index[i] = d->u.controller.index >= 0 ? d->u.controller.index : count[t];
+        count[t]++;
+    }
+    free(types);
+    free(count);
+}
+
+static bool modern_on_usb(const ir_device *d);
+static void modern_place_usb(qemu_ctx *x);
+
+/* The functions in use per slot, so function 0 knows it shares its slot. */
+static void modern_place_fns(qemu_modern *m)
+{
+    for (size_t i = 0; i < m->nslots; i++) {
+        const modern_slot *o = &m->slots[i];
+        if ((o->fixed || o->bus || o->slot) && o->bus < 256 && o->slot < 32 && o->fn < 8)
+            m->fnmask[o->bus * 32 + o->slot] |= (unsigned char)(1u << o->fn);
+    }
+}
+
+bool modern_place(qemu_ctx *x)
+{
+    const ir_domain *dom = x->dom;
+    qemu_modern *m = vc_xcalloc(1, sizeof(*m));
+    x->modern = m;
+    m->primary_video = -1;
+    m->devices0 = dom->devices;
+    m->bootindex = vc_xcalloc(dom->ndevices + 1, sizeof(int));
+    m->node = vc_xcalloc(dom->ndevices + 1, sizeof(int));
+    m->slot_ix = vc_xcalloc(dom->ndevices + 1, sizeof(size_t));
+    m->usb_ord = vc_xcalloc(dom->ndevices + 1, sizeof(unsigned));
+    modern_place_ctls(x);
+    m->domdir = x->opts->state_dir
+                    ? vc_xstrdup(x->opts->state_dir)
+                    : vc_xasprintf("/var/lib/libvirt/qemu/domain-%d-%s", dom->id,
+                                   qemu_str_or(dom->name, "unnamed"));
+
+    const qemu_caps_machine *mach = qemu_caps_machine_lookup(x->caps, dom->os.machine);
+    bool ok = true;
+    if (!mach && dom->os.machine && x->caps->nmachines)
+        ok = qemu_unsupported(x, dom->os.pos, "machine type '%s'", dom->os.machine);
+    m->machine = mach ? mach->name : dom->os.machine;
+    m->q35 = m->machine && strstr(m->machine, "q35") != NULL;
+
+    int nodes = 0;
+    for (size_t i = 0; i < dom->ndevices; i++) {
+        const ir_device *d = &dom->devices[i];
+        if (d->kind == IR_DEV_DISK && modern_disk_has_node(&d->u.disk))
+            nodes++;
+        if (d->kind == IR_DEV_CONTROLLER && vc_streq(d->u.controller.type, "usb")) {
+            m->has_usb = true;
+            if (vc_streq(d->u.controller.model, "none"))
+                m->usb_none = true;
+        }
+        if (d->kind == IR_DEV_CONTROLLER && vc_streq(d->u.controller.type, "pci") &&
+            modern_ctl_index(x, &d->u.controller) >= (int)m->first_rootport)
+            m->first_rootport = (unsigned)modern_ctl_index(x, &d->u.controller) + 1;
+        if (d->kind == IR_DEV_VIDEO && m->primary_video < 0 &&
+            !vc_streq(d->u.video.model, "none"))
+            m->primary_video = (int)i;
+        if (d->kind == IR_DEV_VIDEO && d->u.video.primary)
+            m->primary_video = (int)i;
+    }
+    if (m->first_rootport == 0)
+        m->first_rootport = 1;
+    /* libvirt numbers its block nodes from the last disk up. */
+    for (size_t i = 0; i < dom->ndevices; i++) {
+        const ir_device *d = &dom->devices[i];
+        if (d->kind == IR_DEV_DISK && modern_disk_has_node(&d->u.disk))
+            m->node[i] = nodes--;
+    }
+    modern_plan_boot(x);
+    ok = modern_plan(x) && ok;
+    modern_place_fns(m);
+    modern_place_usb(x);
+    return ok;
+}
+
+/* Whether a device sits on the USB bus. */
+static bool modern_on_usb(const ir_device *d)
+{
+    switch (d->kind) {
+    case IR_DEV_DISK: return qemu_disk_bus(&d->u.disk) == IR_BUS_USB;
+    case IR_DEV_INPUT: return vc_streq(d->u.input.bus, "usb");
+    case IR_DEV_HOSTDEV: return d->u.hostdev.type == IR_HOSTDEV_USB;
+    case IR_DEV_SOUND: return vc_streq(d->u.sound.model, "usb");
+    case IR_DEV_CHR: return vc_streq(d->u.chr.target_type, "usb-serial");
+    default: return false;
+    }
+}
+
+/* The ports of USB bus 0; 0 when unknown (a model outside the table). */
+static unsigned modern_usb_ports(const qemu_ctx *x)
+{
+    const ir_controller *c = modern_find_controller(x, "usb", 0);
+    int mi = modern_usb_model_index(c && c->model ? c->model : modern_usb_default(x));
+    return mi >= 0 ? modern_usb_models[mi].ports : 0;
+}
+
+/* USB ports in document order: QEMU adds no hub by itself, so a device past
+ * the controller's ports would not start. */
+static void modern_place_usb(qemu_ctx *x)
+{
+    qemu_modern *m = x->modern;
+    unsigned n = 0;
+    m->usb_ports = modern_usb_ports(x);
+    for (size_t i = 0; i < x->dom->ndevices; i++)
+        if (modern_on_usb(&x->dom->devices[i]))
+            m->usb_ord[i] = ++n;
+}
+
+bool modern_usb_needed(qemu_ctx *x, const ir_device *dev, const char *what)
+{
+    const qemu_modern *m = x->modern;
+    if (m->usb_none)
+        return qemu_error(x, dev->pos, "%s needs a USB controller, but its model is 'none'",
+                          what);
+    if (m->usb_ports && m->usb_ord[modern_devidx(x, dev)] > m->usb_ports)
+        return qemu_unsupported(x, dev->pos, "a USB device beyond the %u ports of the USB "
+                                "controller (use model='qemu-xhci' or 'ich9-ehci1')",
+                                m->usb_ports);
+    return true;
+}

@@ -1,0 +1,58 @@
+/*
+ * guest.h: the running guests of an instance, as the files in its run
+ * directory show them (instance.h):
+ *
+ *   NAME.lock   flock()ed by the guest's supervisor for its whole life: a
+ *               guest runs exactly when its lock is held, whatever files a
+ *               crash left behind
+ *   NAME.state  "key: value" lines, rewritten (atomically) by the
+ *               supervisor: name, uuid, state, pid, supervisor, started
+ *   NAME.pid    QEMU's pid
+ *
+ * Stopping goes through the supervisor, which owns QMP: SIGTERM (queued
+ * with the time QEMU gets before "quit") for a shutdown, SIGUSR1 for
+ * --force; the caller then waits for the lock to be released, which is the
+ * supervisor's last act after its cleanup.
+ */
+#ifndef VIRTC_RT_GUEST_H
+#define VIRTC_RT_GUEST_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "../translators/error.h"
+
+typedef struct rt_guest_info {
+    char *name;
+    char *uuid;
+    char *state;             /* "running", "paused", "shut off" */
+    pid_t pid;               /* QEMU's */
+    pid_t supervisor;
+    long long started;       /* seconds since the epoch */
+} rt_guest_info;
+
+void rt_guest_info_free(rt_guest_info *g);
+
+/* RUN/NAME.lock etc. (caller frees). */
+char *rt_guest_file(const char *run_dir, const char *name, const char *ext);
+
+/* True when NAME's supervisor holds its lock. */
+bool rt_guest_running(const char *run_dir, const char *name);
+
+/* The state file of a running guest; false (d untouched) when it does not
+ * run, false with an error when its files cannot be read. */
+bool rt_guest_read(const char *run_dir, const char *name, rt_guest_info *out, vc_diags *d);
+/* Writes the state file atomically. */
+bool rt_guest_write(const char *run_dir, const rt_guest_info *g, vc_diags *d);
+
+/* Every running guest, sorted by name; *n their count. */
+rt_guest_info *rt_guest_list(const char *run_dir, size_t *n);
+void rt_guest_list_free(rt_guest_info *v, size_t n);
+
+/* Asks NAME's supervisor to stop the guest (force: kill QEMU at once;
+ * otherwise system_powerdown, then quit after timeout_ms) and waits until
+ * it is gone, at most timeout_ms plus a grace period. */
+bool rt_guest_stop(const char *run_dir, const char *name, bool force, int timeout_ms,
+                   vc_diags *d);
+
+#endif

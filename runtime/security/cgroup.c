@@ -1,0 +1,715 @@
+/*
+ * cgroup.c: one cgroup per guest, for its device allow-list and its memory
+ * and CPU limits (see security.h).
+ *
+ * Where: PREFIX/NAME (default virtc/qemu/NAME) under the supervisor's own
+ * cgroup in each hierarchy used, the way the seed places guests under the
+ * daemon's hierarchy ("libvirt/qemu/$VMNAME"). Starting from our own
+ * cgroup rather than the root keeps a guest inside whatever limits and
+ * delegation the supervisor was given (a systemd unit, a container).
+ *
+ * Which hierarchies: the one enforcing devices (cgroup v1 "devices" where
+ * it is mounted, else the cgroup2 one with a BPF program: bpfdev.c), and,
+ * only when limits are asked, the ones with the "memory" and "cpu"
+ * controllers (v1 first, else cgroup2 with those controllers enabled).
+ * Hierarchies are read from /proc/self/mountinfo, our place in them from
+ * /proc/self/cgroup.
+ */
+#include "security.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../../translators/util.h"
+
+/* ---- the host's hierarchies ---------------------------------------------- */
+
+typedef struct rt_cg_hier {
+    char *mount;         /* where it is mounted */
+    char *root;          /* the mount's root inside the hierarchy */
+    char *opts;          /* v1: the super options, controllers among them */
+    bool v2;
+} rt_cg_hier;
+
+typedef struct rt_cg_hiers {
+    rt_cg_hier *v;
+    size_t n, cap;
+} rt_cg_hiers;
+
+static void rt_cg_hiers_free(rt_cg_hiers *h)
+{
+    for (size_t i = 0; i < h->n; i++) {
+        free(h->v[i].mount);
+        free(h->v[i].root);
+        free(h->v[i].opts);
+    }
+    free(h->v);
+}
+
+/* mountinfo escapes space, tab, newline and backslash as \ooo. */
+static char *rt_cg_unescape(const char *s)
+{
+    char *out = vc_xmalloc(strlen(s) + 1), *o = out;
+    while (*s) {
+        if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
+            s[3] >= '0' && s[3] <= '7') {
+            *o++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+            s += 4;
+        } else {
+            *o++ = *s++;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+/* True when the comma-separated list has item. */
+static bool rt_cg_list_has(const char *list, const char *item)
+{
+    size_t n = strlen(item);
+    for (const char *p = list; p && *p;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        if (len == n && strncmp(p, item, n) == 0)
+            return true;
+        p = comma ? comma + 1 : NULL;
+    }
+    return false;
+}
+
+/* One mountinfo line: ID PARENT MAJ:MIN ROOT MOUNT OPTS [TAGS...] - TYPE SRC SUPEROPTS */
+static void rt_cg_mountinfo_line(rt_cg_hiers *h, char *line)
+{
+    char *f[6], *save = NULL, *tok = strtok_r(line, " \n", &save);
+    size_t nf = 0;
+    for (; tok && nf < 6; tok = strtok_r(NULL, " \n", &save))
+        f[nf++] = tok;
+    while (tok && strcmp(tok, "-") != 0)
+        tok = strtok_r(NULL, " \n", &save);
+    char *type = strtok_r(NULL, " \n", &save);
+    char *src = strtok_r(NULL, " \n", &save);
+    char *super = strtok_r(NULL, " \n", &save);
+    if (nf < 6 || !type || !src || !super)
+        return;
+    bool v2 = strcmp(type, "cgroup2") == 0;
+    if (!v2 && strcmp(type, "cgroup") != 0)
+        return;
+    vc_xgrow((void **)&h->v, &h->cap, h->n + 1, sizeof(*h->v));
+    h->v[h->n++] = (rt_cg_hier){ rt_cg_unescape(f[4]), rt_cg_unescape(f[3]),
+                                 v2 ? NULL : vc_xstrdup(super), v2 };
+}
+
+static bool rt_cg_read_hiers(const char *mountinfo, rt_cg_hiers *h, vc_diags *d)
+{
+    memset(h, 0, sizeof(*h));
+    char *text = vc_read_file(mountinfo, NULL);
+    if (!text)
+        return vc_runtime_error(d, "cannot read %s: %s", mountinfo, strerror(errno));
+    char *save = NULL;
+    for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+        rt_cg_mountinfo_line(h, line);
+    free(text);
+    return true;
+}
+
+/* The v1 hierarchy with controller, or the cgroup2 one (controller NULL). */
+static const rt_cg_hier *rt_cg_find(const rt_cg_hiers *h, const char *controller, bool no_v1)
+{
+    for (size_t i = 0; i < h->n; i++) {
+        const rt_cg_hier *x = &h->v[i];
+        if (controller ? !x->v2 && !no_v1 && rt_cg_list_has(x->opts, controller) : x->v2)
+            return x;
+    }
+    return NULL;
+}
+
+/* Our cgroup in hierarchy x, from /proc/self/cgroup ("ID:CONTROLLERS:PATH";
+ * cgroup2 is "0::PATH"). */
+static char *rt_cg_self_path(const char *self_cgroup, const rt_cg_hier *x)
+{
+    char *text = vc_read_file(self_cgroup, NULL);
+    char *found = NULL, *save = NULL;
+    for (char *line = text ? strtok_r(text, "\n", &save) : NULL; line && !found;
+         line = strtok_r(NULL, "\n", &save)) {
+        char *c1 = strchr(line, ':');
+        char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+        if (!c2)
+            continue;
+        *c2 = '\0';
+        char *ctrls = c1 + 1;
+        bool match = x->v2 && *ctrls == '\0';
+        /* A v1 line ("cpu,cpuacct", "name=systemd") is this hierarchy's
+         * when its controllers are among the mount's super options. */
+        char *s2 = NULL;
+        for (char *c = x->v2 ? NULL : strtok_r(ctrls, ",", &s2); c && !match;
+             c = strtok_r(NULL, ",", &s2))
+            match = rt_cg_list_has(x->opts, c);
+        if (match)
+            found = vc_xstrdup(c2 + 1);
+    }
+    free(text);
+    return found;
+}
+
+/* BASE: the directory of our own cgroup in hierarchy x. */
+static char *rt_cg_base(const char *self_cgroup, const rt_cg_hier *x)
+{
+    char *self = rt_cg_self_path(self_cgroup, x);
+    const char *rel = "";
+    size_t rootlen = strcmp(x->root, "/") == 0 ? 0 : strlen(x->root);
+    /* Our cgroup may lie outside what this mount shows (a container's
+     * namespace); then the mount's top is the nearest we can reach. */
+    if (self && strncmp(self, x->root, rootlen) == 0 &&
+        (self[rootlen] == '/' || self[rootlen] == '\0'))
+        rel = self + rootlen;
+    while (*rel == '/')
+        rel++;
+    char *base = *rel ? vc_xasprintf("%s/%s", x->mount, rel) : vc_xstrdup(x->mount);
+    free(self);
+    return base;
+}
+
+/* ---- the guest's cgroup -------------------------------------------------- */
+
+enum { RT_CG_ROLE_DEVICES = 1, RT_CG_ROLE_MEMORY = 2, RT_CG_ROLE_CPU = 4 };
+
+/* The guest's directory in one hierarchy. */
+typedef struct rt_cg_place {
+    char *base;          /* our own cgroup: parents are made and removed below it */
+    char *dir;           /* BASE/PREFIX/NAME */
+    const rt_cg_hier *hier;  /* during rt_cg_create only */
+    unsigned roles;
+    bool v2;
+    bool made;
+    int procs_fd;
+} rt_cg_place;
+
+struct rt_cgroup {
+    char *prefix;
+    rt_cg_place places[3];
+    size_t nplaces;
+    rt_cg_dev_mode mode;
+    rt_dev_rules rules;
+    int bpf_fd;
+};
+
+static const char *rt_cg_or(const char *v, const char *dflt)
+{
+    return v ? v : dflt;
+}
+
+/* The Unix98 pty slaves (/dev/pts/N) are major 136: QEMU opens one after
+ * /dev/ptmx for a <serial type='pty'>, so allowing ptmx allows them. */
+enum { RT_CG_PTY_MAJOR = 136 };
+
+static bool rt_cg_resolve(const rt_cg_spec *spec, rt_dev_rules *rules, vc_diags *d)
+{
+    const char *const *acl = spec->acl ? spec->acl : rt_cg_default_acl;
+    for (; *acl; acl++)
+        if (!rt_dev_rules_add_path(rules, *acl, RT_DEV_READ | RT_DEV_WRITE, d))
+            return false;
+    for (size_t i = 0; i < spec->ndevices; i++) {
+        unsigned acc = RT_DEV_READ | (spec->devices[i].readonly ? 0 : RT_DEV_WRITE);
+        if (!rt_dev_rules_add_path(rules, spec->devices[i].path, acc, d))
+            return false;
+    }
+    rt_dev_rules ptmx;
+    rt_dev_rules_init(&ptmx);
+    bool has_ptmx = rt_dev_rules_add_path(&ptmx, "/dev/ptmx", RT_DEV_READ, d) && ptmx.n == 1;
+    for (size_t i = 0; has_ptmx && i < rules->n; i++)
+        if (rules->v[i].type == 'c' && rules->v[i].major == ptmx.v[0].major &&
+            rules->v[i].minor == ptmx.v[0].minor) {
+            rt_dev_rule pts = { 'c', RT_CG_PTY_MAJOR, RT_DEV_ANY, RT_DEV_READ | RT_DEV_WRITE };
+            vc_xgrow((void **)&rules->v, &rules->cap, rules->n + 1, sizeof(*rules->v));
+            rules->v[rules->n++] = pts;
+            break;
+        }
+    rt_dev_rules_free(&ptmx);
+    return true;
+}
+
+static bool rt_cg_write(const char *dir, const char *file, const char *value, vc_diags *d)
+{
+    char *path = vc_xasprintf("%s/%s", dir, file);
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    size_t len = strlen(value);
+    bool ok = fd >= 0 && write(fd, value, len) == (ssize_t)len;
+    if (!ok)
+        vc_runtime_error(d, "cannot write '%s' to %s: %s", value, path, strerror(errno));
+    if (fd >= 0)
+        close(fd);
+    free(path);
+    return ok;
+}
+
+static void rt_cg_sleep_ms(long ms)
+{
+    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
+}
+
+/* rmdir, retried briefly on EBUSY: a cgroup2 whose last task was just
+ * reaped can still count as populated for a moment. */
+static int rt_cg_rmdir(const char *dir)
+{
+    for (int i = 0; i < 100; i++) {
+        if (rmdir(dir) == 0 || errno == ENOENT)
+            return 0;
+        if (errno != EBUSY)
+            return -1;
+        rt_cg_sleep_ms(10);
+    }
+    return -1;
+}
+
+/* Removes the empty parents PREFIX/... up to (not including) base; another
+ * guest's cgroup keeps them (ENOTEMPTY, EBUSY: fine). */
+static void rt_cg_rmdir_parents(const char *base, const char *prefix)
+{
+    char *rel = vc_xstrdup(prefix);
+    for (;;) {
+        char *dir = vc_xasprintf("%s/%s", base, rel);
+        int rc = rmdir(dir);
+        free(dir);
+        char *slash = strrchr(rel, '/');
+        if (rc != 0 || !slash)
+            break;
+        *slash = '\0';
+    }
+    free(rel);
+}
+
+/* mkdir of each level of BASE/PREFIX (existing ones are fine) and of the
+ * guest's own (which must be new). A concurrent rt_cg_remove of another
+ * guest may remove an empty parent between our two mkdirs: then again. */
+static bool rt_cg_mkdirs(rt_cg_place *p, const char *prefix, vc_diags *d)
+{
+    for (int attempt = 0; attempt < 5; attempt++) {
+        char *rel = vc_xstrdup(prefix);
+        bool ok = true;
+        for (char *s = rel; ok; s++) {
+            char c = *s;
+            if (c != '/' && c != '\0')
+                continue;
+            *s = '\0';
+            char *dir = vc_xasprintf("%s/%s", p->base, rel);
+            if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+                ok = vc_runtime_error(d, "cannot create cgroup %s: %s", dir, strerror(errno));
+            free(dir);
+            *s = c;
+            if (!c)
+                break;
+        }
+        free(rel);
+        if (!ok)
+            return false;
+        if (mkdir(p->dir, 0755) == 0) {
+            p->made = true;
+            return true;
+        }
+        if (errno == EEXIST)
+            return vc_runtime_error(d, "cgroup %s exists already (is a guest of that name "
+                                    "running?)", p->dir);
+        if (errno != ENOENT)
+            break;
+    }
+    return vc_runtime_error(d, "cannot create cgroup %s: %s", p->dir, strerror(errno));
+}
+
+/* The place for hierarchy x, shared by the roles it serves. */
+static rt_cg_place *rt_cg_place_for(rt_cgroup *cg, const rt_cg_hier *x, const char *self_cgroup,
+                                    const char *name, unsigned role)
+{
+    for (size_t i = 0; i < cg->nplaces; i++)
+        if (cg->places[i].hier == x) {
+            cg->places[i].roles |= role;
+            return &cg->places[i];
+        }
+    rt_cg_place *p = &cg->places[cg->nplaces++];
+    p->base = rt_cg_base(self_cgroup, x);
+    p->dir = vc_xasprintf("%s/%s/%s", p->base, cg->prefix, name);
+    p->hier = x;
+    p->roles = role;
+    p->v2 = x->v2;
+    p->procs_fd = -1;
+    return p;
+}
+
+/* Whether the cgroup2 hierarchy offers controller to our cgroup. */
+static bool rt_cg_v2_has(const rt_cg_hier *x, const char *self_cgroup, const char *controller)
+{
+    char *base = rt_cg_base(self_cgroup, x);
+    char *path = vc_xasprintf("%s/cgroup.controllers", base);
+    char *text = vc_read_file(path, NULL);
+    bool has = false;
+    char *save = NULL;
+    for (char *w = text ? strtok_r(text, " \n", &save) : NULL; w && !has;
+         w = strtok_r(NULL, " \n", &save))
+        has = strcmp(w, controller) == 0;
+    free(text);
+    free(path);
+    free(base);
+    return has;
+}
+
+/* The hierarchy for a limit's controller: v1, else cgroup2 offering it. */
+static const rt_cg_hier *rt_cg_limit_hier(const rt_cg_hiers *h, const rt_cg_host *host,
+                                          const char *self_cgroup, const char *controller,
+                                          const char *what, vc_diags *d)
+{
+    const rt_cg_hier *x = rt_cg_find(h, controller, host->no_v1);
+    if (x)
+        return x;
+    x = rt_cg_find(h, NULL, false);
+    if (x && rt_cg_v2_has(x, self_cgroup, controller))
+        return x;
+    vc_runtime_error(d, "%s needs the cgroup '%s' controller, which this host does not "
+                     "offer", what, controller);
+    return NULL;
+}
+
+static bool rt_cg_has_memory(const rt_cg_limits *l)
+{
+    return l->hard_limit_kib || l->soft_limit_kib || l->swap_hard_limit_kib;
+}
+
+static bool rt_cg_has_cpu(const rt_cg_limits *l)
+{
+    return l->shares || l->period_us || l->quota_us;
+}
+
+/* Picks the hierarchies: devices first (it decides the mode), then limits. */
+static bool rt_cg_plan_places(rt_cgroup *cg, const rt_cg_spec *spec, const rt_cg_hiers *h,
+                              const rt_cg_host *host, const char *self_cgroup, vc_diags *d)
+{
+    const char *mountinfo = rt_cg_or(host->mountinfo, "/proc/self/mountinfo");
+    const rt_cg_hier *x = rt_cg_find(h, "devices", host->no_v1);
+    cg->mode = RT_CG_DEV_V1;
+    if (!x) {
+        x = rt_cg_find(h, NULL, false);
+        cg->mode = RT_CG_DEV_BPF;
+    }
+    if (!x)
+        return vc_runtime_error(d, "cgroup device ACLs are not supported on this host: %s "
+                                "shows neither a cgroup v1 'devices' hierarchy nor a cgroup2 "
+                                "one", mountinfo);
+    rt_cg_place_for(cg, x, self_cgroup, spec->name, RT_CG_ROLE_DEVICES);
+    if (rt_cg_has_memory(&spec->limits)) {
+        x = rt_cg_limit_hier(h, host, self_cgroup, "memory", "<memtune>", d);
+        if (!x)
+            return false;
+        rt_cg_place_for(cg, x, self_cgroup, spec->name, RT_CG_ROLE_MEMORY);
+    }
+    if (rt_cg_has_cpu(&spec->limits)) {
+        x = rt_cg_limit_hier(h, host, self_cgroup, "cpu", "<cputune>", d);
+        if (!x)
+            return false;
+        rt_cg_place_for(cg, x, self_cgroup, spec->name, RT_CG_ROLE_CPU);
+    }
+    return true;
+}
+
+/* cgroup2 hands a controller to a child only when each ancestor lists it
+ * in cgroup.subtree_control: enable it from BASE down to the guest's parent. */
+static bool rt_cg_v2_enable(const rt_cg_place *p, const char *prefix, vc_diags *d)
+{
+    const char *what = (p->roles & RT_CG_ROLE_MEMORY) && (p->roles & RT_CG_ROLE_CPU)
+                           ? "+memory +cpu"
+                       : (p->roles & RT_CG_ROLE_MEMORY) ? "+memory"
+                       : (p->roles & RT_CG_ROLE_CPU)    ? "+cpu"
+                                                        : NULL;
+    if (!what)
+        return true;
+    bool ok = rt_cg_write(p->base, "cgroup.subtree_control", what, d);
+    char *rel = vc_xstrdup(prefix);
+    for (char *s = rel; ok; s++) {
+        char c = *s;
+        if (c != '/' && c != '\0')
+            continue;
+        *s = '\0';
+        char *dir = vc_xasprintf("%s/%s", p->base, rel);
+        ok = rt_cg_write(dir, "cgroup.subtree_control", what, d);
+        free(dir);
+        *s = c;
+        if (!c)
+            break;
+    }
+    free(rel);
+    return ok;
+}
+
+static bool rt_cg_write_ull(const char *dir, const char *file, unsigned long long v,
+                            vc_diags *d)
+{
+    char *s = vc_xasprintf("%llu", v);
+    bool ok = rt_cg_write(dir, file, s, d);
+    free(s);
+    return ok;
+}
+
+static bool rt_cg_memory_limits(const rt_cg_place *p, const rt_cg_limits *l, vc_diags *d)
+{
+    unsigned long long hard = l->hard_limit_kib * 1024, soft = l->soft_limit_kib * 1024,
+                       swap = l->swap_hard_limit_kib * 1024;
+    if (l->swap_hard_limit_kib && l->hard_limit_kib && swap < hard) {
+        vc_diag_add(d, VC_ERR_INVALID, VC_SEV_ERROR, (vc_loc){ 0 },
+                    "memtune: swap_hard_limit (%llu KiB) is below hard_limit (%llu KiB)",
+                    l->swap_hard_limit_kib, l->hard_limit_kib);
+        return false;
+    }
+    if (!p->v2)   /* v1: memsw is memory + swap, written after the memory limit */
+        return (!hard || rt_cg_write_ull(p->dir, "memory.limit_in_bytes", hard, d)) &&
+               (!soft || rt_cg_write_ull(p->dir, "memory.soft_limit_in_bytes", soft, d)) &&
+               (!swap || rt_cg_write_ull(p->dir, "memory.memsw.limit_in_bytes", swap, d));
+    /* v2: a soft limit is memory.high (reclaimed above it, throttled; v1's
+     * soft limit is where reclaim pushes back under pressure), and swap is
+     * counted on its own, so swap.max is what memtune allows beyond hard. */
+    return (!hard || rt_cg_write_ull(p->dir, "memory.max", hard, d)) &&
+           (!soft || rt_cg_write_ull(p->dir, "memory.high", soft, d)) &&
+           (!swap || rt_cg_write_ull(p->dir, "memory.swap.max", swap - (hard ? hard : 0), d));
+}
+
+/* cgroup v1 cpu.shares (2..262144, default 1024) as cgroup2 cpu.weight
+ * (1..10000, default 100), the kernel documentation's linear mapping. */
+static unsigned long long rt_cg_shares_to_weight(unsigned long long shares)
+{
+    if (shares < 2)
+        shares = 2;
+    if (shares > 262144)
+        shares = 262144;
+    return 1 + ((shares - 2) * 9999) / 262142;
+}
+
+static bool rt_cg_cpu_limits(const rt_cg_place *p, const rt_cg_limits *l, vc_diags *d)
+{
+    if (!p->v2) {
+        char *quota = vc_xasprintf("%lld", l->quota_us < 0 ? -1 : l->quota_us);
+        /* The period first: a quota is checked against the period in place. */
+        bool ok = (!l->shares || rt_cg_write_ull(p->dir, "cpu.shares", l->shares, d)) &&
+                  (!l->period_us || rt_cg_write_ull(p->dir, "cpu.cfs_period_us", l->period_us, d)) &&
+                  (!l->quota_us || rt_cg_write(p->dir, "cpu.cfs_quota_us", quota, d));
+        free(quota);
+        return ok;
+    }
+    bool ok = !l->shares ||
+              rt_cg_write_ull(p->dir, "cpu.weight", rt_cg_shares_to_weight(l->shares), d);
+    if (ok && (l->period_us || l->quota_us)) {
+        unsigned long long period = l->period_us ? l->period_us : 100000;
+        char *max = l->quota_us > 0 ? vc_xasprintf("%lld %llu", l->quota_us, period)
+                                    : vc_xasprintf("max %llu", period);
+        ok = rt_cg_write(p->dir, "cpu.max", max, d);
+        free(max);
+    }
+    return ok;
+}
+
+static bool rt_cg_devices_v1(rt_cgroup *cg, const rt_cg_place *p, vc_diags *d)
+{
+    if (!rt_cg_write(p->dir, "devices.deny", "a", d))
+        return false;
+    for (size_t i = 0; i < cg->rules.n; i++) {
+        char *rule = rt_dev_rule_text(&cg->rules.v[i]);
+        bool ok = rt_cg_write(p->dir, "devices.allow", rule, d);
+        free(rule);
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+static bool rt_cg_devices_bpf(rt_cgroup *cg, const rt_cg_place *p, vc_diags *d)
+{
+    int dirfd = open(p->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dirfd < 0)
+        return vc_runtime_error(d, "cannot open cgroup %s: %s", p->dir, strerror(errno));
+    cg->bpf_fd = rt_bpfdev_attach(&cg->rules, dirfd, d);
+    close(dirfd);
+    return cg->bpf_fd >= 0;
+}
+
+/* Makes place p's directory and fills it in. */
+static bool rt_cg_setup_place(rt_cgroup *cg, rt_cg_place *p, const rt_cg_spec *spec,
+                              vc_diags *d)
+{
+    if (!rt_cg_mkdirs(p, cg->prefix, d))
+        return false;
+    if (p->v2 && !rt_cg_v2_enable(p, cg->prefix, d))
+        return false;
+    char *procs = vc_xasprintf("%s/cgroup.procs", p->dir);
+    p->procs_fd = open(procs, O_WRONLY | O_CLOEXEC);
+    if (p->procs_fd < 0)
+        vc_runtime_error(d, "cannot open %s: %s", procs, strerror(errno));
+    free(procs);
+    if (p->procs_fd < 0)
+        return false;
+    if ((p->roles & RT_CG_ROLE_DEVICES) &&
+        !(cg->mode == RT_CG_DEV_V1 ? rt_cg_devices_v1(cg, p, d) : rt_cg_devices_bpf(cg, p, d)))
+        return false;
+    if ((p->roles & RT_CG_ROLE_MEMORY) && !rt_cg_memory_limits(p, &spec->limits, d))
+        return false;
+    return !(p->roles & RT_CG_ROLE_CPU) || rt_cg_cpu_limits(p, &spec->limits, d);
+}
+
+/* A cgroup name is one path component. */
+static bool rt_cg_name_ok(const char *name)
+{
+    return name && *name && !strchr(name, '/') && strcmp(name, ".") != 0 &&
+           strcmp(name, "..") != 0 && !strchr(name, '\n');
+}
+
+rt_cgroup *rt_cg_create(const rt_cg_spec *spec, const rt_cg_host *host, vc_diags *d)
+{
+    static const rt_cg_host none = { 0 };
+    host = host ? host : &none;
+    if (!rt_cg_name_ok(spec->name)) {
+        vc_diag_add(d, VC_ERR_INVALID, VC_SEV_ERROR, (vc_loc){ 0 },
+                    "'%s' cannot name a cgroup", spec->name ? spec->name : "");
+        return NULL;
+    }
+    rt_cgroup *cg = vc_xcalloc(1, sizeof(*cg));
+    cg->prefix = vc_xstrdup(rt_cg_or(host->prefix, "virtc/qemu"));
+    cg->bpf_fd = -1;
+    rt_dev_rules_init(&cg->rules);
+    rt_cg_hiers h;
+    const char *self = rt_cg_or(host->self_cgroup, "/proc/self/cgroup");
+    bool ok = rt_cg_resolve(spec, &cg->rules, d) &&
+              rt_cg_read_hiers(rt_cg_or(host->mountinfo, "/proc/self/mountinfo"), &h, d);
+    if (!ok) {
+        rt_cg_free(cg);
+        return NULL;
+    }
+    ok = rt_cg_plan_places(cg, spec, &h, host, self, d);
+    for (size_t i = 0; ok && i < cg->nplaces; i++)
+        ok = rt_cg_setup_place(cg, &cg->places[i], spec, d);
+    for (size_t i = 0; i < cg->nplaces; i++)
+        cg->places[i].hier = NULL;
+    rt_cg_hiers_free(&h);
+    if (!ok) {
+        vc_diags ignore;
+        vc_diags_init(&ignore);
+        rt_cg_remove(cg, &ignore);
+        vc_diags_free(&ignore);
+        return NULL;
+    }
+    return cg;
+}
+
+int rt_cg_attach_self(const rt_cgroup *cg)
+{
+    for (size_t i = 0; i < cg->nplaces; i++)
+        if (write(cg->places[i].procs_fd, "0", 1) != 1)
+            return -errno;
+    return 0;
+}
+
+bool rt_cg_add_pid(rt_cgroup *cg, pid_t pid, vc_diags *d)
+{
+    char buf[32];
+    int len = snprintf(buf, sizeof(buf), "%ld", (long)pid);
+    for (size_t i = 0; i < cg->nplaces; i++)
+        if (write(cg->places[i].procs_fd, buf, (size_t)len) != len)
+            return vc_runtime_error(d, "cannot move process %ld into cgroup %s: %s", (long)pid,
+                                    cg->places[i].dir, strerror(errno));
+    return true;
+}
+
+rt_cg_dev_mode rt_cg_device_mode(const rt_cgroup *cg)
+{
+    return cg->mode;
+}
+
+const char *rt_cg_dir(const rt_cgroup *cg, const char *controller)
+{
+    unsigned role = strcmp(controller, "devices") == 0  ? RT_CG_ROLE_DEVICES
+                    : strcmp(controller, "memory") == 0 ? RT_CG_ROLE_MEMORY
+                    : strcmp(controller, "cpu") == 0    ? RT_CG_ROLE_CPU
+                                                        : 0;
+    for (size_t i = 0; i < cg->nplaces; i++) {
+        const rt_cg_place *p = &cg->places[i];
+        if (role ? (p->roles & role) != 0 : (p->v2 && *controller == '\0'))
+            return p->dir;
+    }
+    return NULL;
+}
+
+const rt_dev_rules *rt_cg_rules(const rt_cgroup *cg)
+{
+    return &cg->rules;
+}
+
+void rt_cg_free(rt_cgroup *cg)
+{
+    if (!cg)
+        return;
+    for (size_t i = 0; i < cg->nplaces; i++) {
+        if (cg->places[i].procs_fd >= 0)
+            close(cg->places[i].procs_fd);
+        free(cg->places[i].base);
+        free(cg->places[i].dir);
+    }
+    if (cg->bpf_fd >= 0)
+        close(cg->bpf_fd);
+    rt_dev_rules_free(&cg->rules);
+    free(cg->prefix);
+    free(cg);
+}
+
+bool rt_cg_remove(rt_cgroup *cg, vc_diags *d)
+{
+    if (!cg)
+        return true;
+    bool ok = true;
+    for (size_t i = 0; i < cg->nplaces; i++) {
+        rt_cg_place *p = &cg->places[i];
+        if (!p->made)
+            continue;
+        if (rt_cg_rmdir(p->dir) != 0)
+            ok = vc_runtime_error(d, "cannot remove cgroup %s: %s", p->dir,
+                                  errno == EBUSY ? "it still holds processes" : strerror(errno));
+        else
+            rt_cg_rmdir_parents(p->base, cg->prefix);
+    }
+    rt_cg_free(cg);
+    return ok;
+}
+
+bool rt_cg_remove_name(const char *name, const rt_cg_host *host, vc_diags *d)
+{
+    static const rt_cg_host none = { 0 };
+    host = host ? host : &none;
+    if (!rt_cg_name_ok(name)) {
+        vc_diag_add(d, VC_ERR_INVALID, VC_SEV_ERROR, (vc_loc){ 0 },
+                    "'%s' cannot name a cgroup", name ? name : "");
+        return false;
+    }
+    rt_cg_hiers h;
+    if (!rt_cg_read_hiers(rt_cg_or(host->mountinfo, "/proc/self/mountinfo"), &h, d))
+        return false;
+    const char *self = rt_cg_or(host->self_cgroup, "/proc/self/cgroup");
+    const char *prefix = rt_cg_or(host->prefix, "virtc/qemu");
+    bool ok = true;
+    for (size_t i = 0; i < h.n; i++) {
+        char *base = rt_cg_base(self, &h.v[i]);
+        char *dir = vc_xasprintf("%s/%s/%s", base, prefix, name);
+        struct stat st;
+        if (stat(dir, &st) == 0) {
+            if (rt_cg_rmdir(dir) != 0)
+                ok = vc_runtime_error(d, "cannot remove cgroup %s: %s", dir,
+                                      errno == EBUSY ? "it still holds processes"
+                                                     : strerror(errno));
+            else
+                rt_cg_rmdir_parents(base, prefix);
+        }
+        free(dir);
+        free(base);
+    }
+    rt_cg_hiers_free(&h);
+    return ok;
+}

@@ -1,0 +1,207 @@
+/*
+ * mcs.c: a unique MCS category pair per sVirt guest.
+ *
+ * There is no daemon holding the list of running guests, so the list is a
+ * directory shared by every supervisor of an instance: a guest holds the
+ * pair "cA,cB" while the file of that name exists, and the file holds the
+ * pid of the process that reserved it. A file whose pid is gone is left
+ * over from a supervisor that was killed, and its pair is free again.
+ * Reservations are made under an flock of the directory itself, so that
+ * checking a stale file and taking it over is one step for concurrent
+ * starts, and no lock file is left.
+ *
+ * Pairs are drawn at random, as sVirt does (a label says nothing about
+ * which guest had it before); after many misses every pair is tried in
+ * order, so a nearly full range still finds its last free pair.
+ */
+#include "security.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../../translators/util.h"
+
+enum { RT_MCS_DEFAULT_MAX = 1024, RT_MCS_RANDOM_TRIES = 1000 };
+
+char *rt_mcs_text(rt_mcs_pair pair)
+{
+    return vc_xasprintf("c%u,c%u", pair.c1, pair.c2);
+}
+
+/* "c" digits; *s advanced. */
+static bool rt_mcs_category(const char **s, unsigned *out)
+{
+    if (**s != 'c' || (*s)[1] < '0' || (*s)[1] > '9')
+        return false;
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(*s + 1, &end, 10);
+    if (errno || v > 1023)
+        return false;
+    *out = (unsigned)v;
+    *s = end;
+    return true;
+}
+
+/* pair -> category ',' category, the first below the second */
+bool rt_mcs_parse(const char *text, rt_mcs_pair *out)
+{
+    const char *s = text;
+    rt_mcs_pair p;
+    if (!rt_mcs_category(&s, &p.c1) || *s++ != ',' || !rt_mcs_category(&s, &p.c2) || *s ||
+        p.c1 >= p.c2)
+        return false;
+    *out = p;
+    return true;
+}
+
+static unsigned rt_mcs_getrandom(void *ctx)
+{
+    (void)ctx;
+    unsigned v = 0;
+    while (getrandom(&v, sizeof(v), 0) < 0 && errno == EINTR) {
+    }
+    return v;
+}
+
+static bool rt_mcs_in(const rt_mcs_pair *used, size_t n, rt_mcs_pair p)
+{
+    for (size_t i = 0; i < n; i++)
+        if (used[i].c1 == p.c1 && used[i].c2 == p.c2)
+            return true;
+    return false;
+}
+
+/* The pid a reservation file holds; 0 when unreadable. */
+static long rt_mcs_owner(const char *path)
+{
+    char *text = vc_read_file(path, NULL);
+    long long pid = 0;
+    if (text) {
+        text[strcspn(text, "\n")] = '\0';
+        if (!vc_parse_ll(text, 10, &pid))
+            pid = 0;
+    }
+    free(text);
+    return (long)pid;
+}
+
+static bool rt_mcs_alive(long pid)
+{
+    return pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
+}
+
+/* Takes pair p when it is free (or stale); 1 taken, 0 busy, -1 error. */
+static int rt_mcs_take(const char *dir, rt_mcs_pair p, vc_diags *d)
+{
+    char *name = rt_mcs_text(p);
+    char *path = vc_xasprintf("%s/%s", dir, name);
+    free(name);
+    int rc = -1;
+    for (int round = 0; round < 2; round++) {
+        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        if (fd >= 0) {
+            char buf[32];
+            int len = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+            rc = write(fd, buf, (size_t)len) == len ? 1 : -1;
+            if (rc < 0) {
+                vc_runtime_error(d, "cannot write %s: %s", path, strerror(errno));
+                unlink(path);
+            }
+            close(fd);
+            break;
+        }
+        if (errno != EEXIST) {
+            vc_runtime_error(d, "cannot create %s: %s", path, strerror(errno));
+            break;
+        }
+        /* Held: by a live guest (busy), or left by a dead one (take it). */
+        rc = 0;
+        if (round > 0 || rt_mcs_alive(rt_mcs_owner(path)) || unlink(path) != 0)
+            break;
+    }
+    free(path);
+    return rc;
+}
+
+/* Draws pairs until one is taken: random first, then in order. */
+static int rt_mcs_search(const char *dir, const rt_mcs_pair *used, size_t nused, unsigned max,
+                         rt_mcs_rand_fn rand_fn, void *ctx, rt_mcs_pair *out, vc_diags *d)
+{
+    for (int i = 0; i < RT_MCS_RANDOM_TRIES; i++) {
+        unsigned a = rand_fn(ctx) % max, b = rand_fn(ctx) % max;
+        if (a == b)
+            continue;
+        rt_mcs_pair p = { a < b ? a : b, a < b ? b : a };
+        if (rt_mcs_in(used, nused, p))
+            continue;
+        int rc = rt_mcs_take(dir, p, d);
+        if (rc != 0) {
+            *out = p;
+            return rc;
+        }
+    }
+    for (unsigned a = 0; a < max; a++)
+        for (unsigned b = a + 1; b < max; b++) {
+            rt_mcs_pair p = { a, b };
+            int rc = rt_mcs_in(used, nused, p) ? 0 : rt_mcs_take(dir, p, d);
+            if (rc != 0) {
+                *out = p;
+                return rc;
+            }
+        }
+    return 0;
+}
+
+bool rt_mcs_reserve(const char *dir, const rt_mcs_pair *used, size_t nused,
+                    unsigned max_category, rt_mcs_rand_fn rand_fn, void *ctx,
+                    rt_mcs_pair *out, vc_diags *d)
+{
+    unsigned max = max_category ? max_category : RT_MCS_DEFAULT_MAX;
+    if (max < 2 || max > RT_MCS_DEFAULT_MAX) {
+        vc_diag_add(d, VC_ERR_INVALID, VC_SEV_ERROR, (vc_loc){ 0 },
+                    "MCS categories: %u is not a number of categories (2 to %d)", max,
+                    RT_MCS_DEFAULT_MAX);
+        return false;
+    }
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+        return vc_runtime_error(d, "cannot create %s: %s", dir, strerror(errno));
+    int lfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (lfd < 0 || flock(lfd, LOCK_EX) != 0) {
+        vc_runtime_error(d, "cannot lock %s: %s", dir, strerror(errno));
+        if (lfd >= 0)
+            close(lfd);
+        return false;
+    }
+    int rc = rt_mcs_search(dir, used, nused, max, rand_fn ? rand_fn : rt_mcs_getrandom, ctx,
+                           out, d);
+    close(lfd);   /* releases the lock */
+    if (rc == 0)
+        return vc_runtime_error(d, "no free MCS category pair: all %u pairs of c0..c%u are "
+                                "held by running guests", max * (max - 1) / 2, max - 1);
+    return rc > 0;
+}
+
+bool rt_mcs_release(const char *dir, rt_mcs_pair pair, vc_diags *d)
+{
+    char *name = rt_mcs_text(pair);
+    char *path = vc_xasprintf("%s/%s", dir, name);
+    free(name);
+    long owner = rt_mcs_owner(path);
+    bool ok = true;
+    /* Another live process's pair is not ours to free. */
+    if (owner == (long)getpid() || (owner && !rt_mcs_alive(owner))) {
+        if (unlink(path) != 0 && errno != ENOENT)
+            ok = vc_runtime_error(d, "cannot remove %s: %s", path, strerror(errno));
+    }
+    free(path);
+    return ok;
+}

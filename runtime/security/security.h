@@ -1,0 +1,328 @@
+/*
+ * security.h: the per-guest security models of the QEMU driver that are not
+ * POSIX ownership or capabilities (those are runtime/dac.c and caps.c):
+ *
+ *   - a cgroup per guest (virtc/qemu/NAME under the supervisor's own cgroup
+ *     in each hierarchy) whose device access is "deny all, allow the ACL and
+ *     the guest's own devices": the cgroup v1 "devices" controller where it
+ *     is mounted, else a BPF_PROG_TYPE_CGROUP_DEVICE program attached to the
+ *     guest's cgroup v2 directory, else a clear "not supported here";
+ *     memory and CPU limits (<memtune>, <cputune>) in the same cgroup where
+ *     those controllers exist;
+ *   - SELinux labels (basic confinement, sVirt with a unique MCS category
+ *     pair per guest, static labels left as given): computed as strings,
+ *     applied to files with setfilecon and to QEMU with setexeccon, restored
+ *     after;
+ *   - AppArmor: the per-guest profile "libvirt-UUID" and its
+ *     "libvirt-UUID.files" from a template, loaded with apparmor_parser,
+ *     entered with aa_change_onexec, removed after.
+ *
+ * Everything here takes plain data (paths, names, numbers, strings from the
+ * plan) and reports into a vc_diags (code VC_ERR_RUNTIME for a host
+ * failure, VC_ERR_INVALID for bad plan data); no translator type appears.
+ * The label and profile generators are pure functions of their input, so
+ * they are tested to the byte on hosts without the LSM.
+ *
+ * Order of calls for one guest (the supervisor's side):
+ *
+ *   before fork:
+ *     rt_sec_lsm_check()       for each of "selinux"/"apparmor" named by
+ *                              security_driver: an error when the host has
+ *                              not enabled it
+ *     rt_cg_create()           the cgroup, devices denied but the ACL,
+ *                              limits set
+ *     rt_mcs_reserve()         (sVirt) a category pair no live guest has
+ *     rt_se_labels_compute()   the process / image / shared / read-only labels
+ *     rt_se_relabel()          the exclusive disks etc., old labels kept
+ *     rt_aa_profile_text(), rt_aa_files_text(), rt_aa_profile_load()
+ *   in the child, between fork and execve (single-threaded supervisor):
+ *     rt_cg_attach_self()      async-signal-safe: joins the guest's cgroup
+ *     rt_se_exec_label()       setexeccon(process label)
+ *     rt_aa_exec_profile()     aa_change_onexec("libvirt-UUID")
+ *   after QEMU has ended (any way):
+ *     rt_aa_profile_unload(), rt_se_restore(), rt_mcs_release(),
+ *     rt_cg_remove()  (rt_cg_remove_name() when the supervisor itself was
+ *                      lost and a new one cleans up by name)
+ */
+#ifndef VIRTC_RT_SECURITY_H
+#define VIRTC_RT_SECURITY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "../../translators/error.h"
+
+/* ==== which LSMs the host runs ============================================ */
+
+/* Where the host describes its security modules; tests point it elsewhere.
+ * NULL fields mean the real paths. */
+typedef struct rt_sec_host {
+    const char *lsm_file;        /* "/sys/kernel/security/lsm" */
+    const char *selinuxfs;       /* "/sys/fs/selinux" (holds "enforce") */
+    const char *apparmor_dir;    /* "/sys/kernel/security/apparmor" */
+} rt_sec_host;
+
+/* True when the LSM named ("selinux" or "apparmor") is enabled on the host.
+ * "none" and "dac" are always available. Otherwise an error (VC_ERR_RUNTIME)
+ * saying that security_driver names a module the host does not run and how
+ * that was seen, e.g. "security_driver 'selinux': SELinux is not enabled on
+ * this host (/sys/kernel/security/lsm lists 'capability,landlock')".
+ * An unknown name is VC_ERR_INVALID. host may be NULL. */
+bool rt_sec_lsm_check(const char *driver, const rt_sec_host *host, vc_diags *d);
+
+/* ==== cgroup: device ACL and limits ======================================= */
+
+/* Device access bits, as in devices.allow's "rwm". */
+enum { RT_DEV_READ = 1, RT_DEV_WRITE = 2, RT_DEV_MKNOD = 4 };
+#define RT_DEV_ANY (-1)          /* a major or minor of "*" */
+
+/* One rule of the allow-list: a device by type and number. */
+typedef struct rt_dev_rule {
+    char type;                   /* 'c', 'b' or 'a' (all) */
+    long major, minor;           /* RT_DEV_ANY for "*" */
+    unsigned access;             /* RT_DEV_READ | RT_DEV_WRITE | RT_DEV_MKNOD */
+} rt_dev_rule;
+
+typedef struct rt_dev_rules {
+    rt_dev_rule *v;
+    size_t n, cap;
+} rt_dev_rules;
+
+void rt_dev_rules_init(rt_dev_rules *r);
+void rt_dev_rules_free(rt_dev_rules *r);
+/* Adds path's device (stat, following links) with access. A path that does
+ * not exist is skipped (the ACL names devices a host may lack, e.g.
+ * /dev/kqemu), as is a path that is not a block or character device (a
+ * disk image file needs no device rule). Other stat failures are errors.
+ * A rule already present for the same device has its access widened. */
+bool rt_dev_rules_add_path(rt_dev_rules *r, const char *path, unsigned access, vc_diags *d);
+/* "c 1:3 rw", the devices.allow / devices.list form ("*" for any number). */
+char *rt_dev_rule_text(const rt_dev_rule *rule);
+/* Parses that form back ("a *:* rwm" too); false on anything else. */
+bool rt_dev_rule_parse(const char *text, rt_dev_rule *out);
+
+/* A device of the guest besides the ACL: a disk, serial port, host device. */
+typedef struct rt_cg_device {
+    const char *path;
+    bool readonly;               /* "r" instead of "rw" */
+} rt_cg_device;
+
+/* Limits; 0 means "not set" (leave the controller's default). */
+typedef struct rt_cg_limits {
+    unsigned long long hard_limit_kib;      /* memtune hard_limit */
+    unsigned long long soft_limit_kib;      /* memtune soft_limit */
+    unsigned long long swap_hard_limit_kib; /* memtune swap_hard_limit (memory + swap) */
+    unsigned long long shares;              /* cputune shares (v1 cpu.shares scale) */
+    unsigned long long period_us;           /* cputune period */
+    long long quota_us;                     /* cputune quota; negative: unlimited */
+} rt_cg_limits;
+
+typedef struct rt_cg_spec {
+    const char *name;            /* the guest's name: cgroup virtc/qemu/NAME */
+    /* cgroup_device_acl of qemu.conf (NULL-terminated; NULL = the default
+     * list, rt_cg_default_acl), each allowed "rw". */
+    const char *const *acl;
+    const rt_cg_device *devices; /* the guest's own devices */
+    size_t ndevices;
+    rt_cg_limits limits;
+} rt_cg_spec;
+
+/* The seed's list, plus /dev/userfaultfd (skipped where it does not exist). */
+extern const char *const rt_cg_default_acl[];
+
+/* Where cgroups are; NULL fields mean the host's (read from
+ * /proc/self/mountinfo and /proc/self/cgroup). Tests set them to run
+ * against a cgroup2 they mounted in a private namespace. */
+typedef struct rt_cg_host {
+    const char *mountinfo;       /* "/proc/self/mountinfo" */
+    const char *self_cgroup;     /* "/proc/self/cgroup" */
+    const char *prefix;          /* "virtc/qemu": the cgroup is PREFIX/NAME */
+    bool no_v1;                  /* ignore v1 hierarchies (test the v2 path) */
+} rt_cg_host;
+
+/* How the device ACL is enforced. */
+typedef enum rt_cg_dev_mode {
+    RT_CG_DEV_V1,                /* devices.deny / devices.allow */
+    RT_CG_DEV_BPF,               /* a BPF_PROG_TYPE_CGROUP_DEVICE program */
+} rt_cg_dev_mode;
+
+typedef struct rt_cgroup rt_cgroup;
+
+/* Creates PREFIX/NAME in the devices hierarchy (and the memory / cpu ones
+ * when the limits need them, and the cgroup v2 one for the BPF program),
+ * denies every device, allows the ACL and the devices, sets the limits.
+ * NULL with an error when any step fails (what was made is removed again),
+ * when the cgroup already exists (a guest of that name runs), when no
+ * device controller is usable ("cgroup device ACLs are not supported on
+ * this host: ..."), or when a limit is asked for a controller the host
+ * lacks. The hierarchies' cgroup.procs files are opened here, so that
+ * rt_cg_attach_self needs no path work in the child. host may be NULL. */
+rt_cgroup *rt_cg_create(const rt_cg_spec *spec, const rt_cg_host *host, vc_diags *d);
+
+/* In the child between fork and execve: moves the calling process into
+ * every hierarchy of the guest's cgroup (writes "0" to the descriptors
+ * opened by rt_cg_create). Async-signal-safe; 0 or a negative errno. Call
+ * it before the child closes its inherited descriptors. */
+int rt_cg_attach_self(const rt_cgroup *cg);
+/* From the supervisor: moves pid into the cgroup. */
+bool rt_cg_add_pid(rt_cgroup *cg, pid_t pid, vc_diags *d);
+
+rt_cg_dev_mode rt_cg_device_mode(const rt_cgroup *cg);
+/* The cgroup's directory in the hierarchy of controller ("devices",
+ * "memory", "cpu", or "" for the cgroup v2 one); NULL when not used. */
+const char *rt_cg_dir(const rt_cgroup *cg, const char *controller);
+/* The effective allow-list (the rules written or compiled). */
+const rt_dev_rules *rt_cg_rules(const rt_cgroup *cg);
+
+/* After QEMU has ended: removes the cgroup from every hierarchy (moving
+ * stray tasks out first would hide a leak: a cgroup still holding a process
+ * is an error) and frees cg (NULL allowed: true). */
+bool rt_cg_remove(rt_cgroup *cg, vc_diags *d);
+/* Frees without removing (the child's copy, or on a path that keeps it). */
+void rt_cg_free(rt_cgroup *cg);
+/* Removes PREFIX/NAME wherever it exists (a lost supervisor's cgroup);
+ * true when nothing of it is left. */
+bool rt_cg_remove_name(const char *name, const rt_cg_host *host, vc_diags *d);
+
+/* ---- the BPF device program (cgroup v2) ---------------------------------- */
+
+struct bpf_insn;   /* <linux/bpf.h> */
+
+/* Assembles the program for rules (deny all else): *n instructions,
+ * malloc'd; rules are checked in order. */
+struct bpf_insn *rt_bpfdev_build(const rt_dev_rules *rules, size_t *n);
+/* What the program of rules answers for an access (type 'c'/'b', access one
+ * RT_DEV_* bit), by interpreting the built instructions: the same code the
+ * kernel runs, so tests check verdicts without loading it. 1 allow, 0 deny. */
+int rt_bpfdev_run(const struct bpf_insn *insns, size_t n, char type, long major, long minor,
+                  unsigned access);
+/* Loads the program and attaches it to the cgroup v2 directory dir_fd;
+ * returns the program fd (kept open until the cgroup is removed) or -1. */
+int rt_bpfdev_attach(const rt_dev_rules *rules, int dir_fd, vc_diags *d);
+
+/* ==== SELinux ============================================================= */
+
+/* An MCS category pair "cA,cB", A < B. */
+typedef struct rt_mcs_pair {
+    unsigned c1, c2;
+} rt_mcs_pair;
+
+/* Reserves a pair no live guest holds: a file "cA,cB" created with O_EXCL in
+ * dir (the instance's run directory, shared by every supervisor), holding
+ * the owner's pid; a file whose pid is gone is stale and taken over. Pairs
+ * are drawn from [0, max_category) (0: 1024) with rand_fn(ctx) (NULL:
+ * random from getrandom). Also skips the pairs in used[] (e.g. seen on
+ * running processes). */
+typedef unsigned (*rt_mcs_rand_fn)(void *ctx);
+bool rt_mcs_reserve(const char *dir, const rt_mcs_pair *used, size_t nused,
+                    unsigned max_category, rt_mcs_rand_fn rand_fn, void *ctx,
+                    rt_mcs_pair *out, vc_diags *d);
+/* Gives the pair back (removes its file when this process owns it). */
+bool rt_mcs_release(const char *dir, rt_mcs_pair pair, vc_diags *d);
+/* "c34,c44" (caller frees); and its parser (the category part of a label). */
+char *rt_mcs_text(rt_mcs_pair pair);
+bool rt_mcs_parse(const char *text, rt_mcs_pair *out);
+
+typedef enum rt_se_model {
+    RT_SE_BASIC,     /* root:system_r:qemu_t, images system_u:object_r:virt_image_t */
+    RT_SE_DYNAMIC,   /* sVirt: svirt_t / svirt_image_t with the guest's pair */
+    RT_SE_STATIC,    /* <seclabel type='static'>: as given, nothing relabelled */
+} rt_se_model;
+
+typedef struct rt_se_spec {
+    rt_se_model model;
+    rt_mcs_pair pair;            /* RT_SE_DYNAMIC: from rt_mcs_reserve */
+    const char *static_label;    /* RT_SE_STATIC: the process label */
+    const char *static_imagelabel; /* RT_SE_STATIC: may be NULL */
+} rt_se_spec;
+
+/* Every label a guest's launch uses; owned strings (NULL where none). */
+typedef struct rt_se_labels {
+    char *process;       /* setexeccon */
+    char *image;         /* an exclusive disk, its other files */
+    char *shared;        /* <shareable/> disks */
+    char *readonly;      /* <readonly/> disks */
+    bool relabel;        /* false: files are left as they are */
+} rt_se_labels;
+
+/* Computes the labels of spec (pure; tested as strings). An RT_SE_STATIC
+ * without a label, or a label that is not "user:role:type[:level]", is
+ * VC_ERR_INVALID. */
+bool rt_se_labels_compute(const rt_se_spec *spec, rt_se_labels *out, vc_diags *d);
+void rt_se_labels_free(rt_se_labels *l);
+
+/* A file to label and what it is. */
+typedef enum rt_se_use { RT_SE_EXCLUSIVE, RT_SE_SHARED, RT_SE_READONLY } rt_se_use;
+typedef struct rt_se_file {
+    const char *path;
+    rt_se_use use;
+} rt_se_file;
+
+/* The label a file of that use gets (borrowed from l; NULL: none). */
+const char *rt_se_file_label(const rt_se_labels *l, rt_se_use use);
+
+/* The old labels of relabelled files, to put back. */
+typedef struct rt_se_saved rt_se_saved;
+
+/* setfilecon each file to its label (when l->relabel), remembering its old
+ * label; on failure the ones done are restored. Needs SELinux enabled
+ * (rt_sec_lsm_check first). *saved may be NULL-initialised; free it with
+ * rt_se_restore. */
+bool rt_se_relabel(const rt_se_labels *l, const rt_se_file *files, size_t n,
+                   rt_se_saved **saved, vc_diags *d);
+/* Puts every saved label back, frees saved (NULL: true). */
+bool rt_se_restore(rt_se_saved *saved, vc_diags *d);
+/* In the child before execve: setexeccon(label). 0 or -1 (errno set). */
+int rt_se_exec_label(const char *label);
+
+/* ==== AppArmor ============================================================ */
+
+/* What a path in the profile's .files is to QEMU. */
+typedef enum rt_aa_use {
+    RT_AA_DISK,          /* an exclusive or shared writable disk: rwk */
+    RT_AA_DISK_RO,       /* read-only disk, cdrom, kernel/initrd: rk */
+    RT_AA_SOCKET,        /* a UNIX socket QEMU serves or connects to: rw */
+    RT_AA_LOG,           /* a log QEMU writes: w */
+    RT_AA_PIDFILE,       /* QEMU's pid file: rwk */
+    RT_AA_DEVICE,        /* a host device node: rw */
+} rt_aa_use;
+
+typedef struct rt_aa_file {
+    const char *path;
+    rt_aa_use use;
+} rt_aa_file;
+
+typedef struct rt_aa_spec {
+    const char *uuid;            /* profile "libvirt-UUID" */
+    const char *name;            /* the guest's name (a comment) */
+    const char *emulator;        /* QEMU's binary: mapped and executable */
+    const rt_aa_file *files;
+    size_t nfiles;
+} rt_aa_spec;
+
+/* The built-in template (its placeholders are @PROFILE@, @NAME@,
+ * @EMULATOR@ and @FILES@: the .files include path). */
+extern const char rt_aa_default_template[];
+
+/* "libvirt-UUID" (caller frees); NULL with an error for a malformed uuid. */
+char *rt_aa_profile_name(const char *uuid, vc_diags *d);
+/* The profile from template (NULL: the built-in one), files_dir being where
+ * its .files lives (NULL: /etc/apparmor.d/virtc). NULL with an error on an
+ * unknown placeholder or a malformed uuid. */
+char *rt_aa_profile_text(const rt_aa_spec *spec, const char *template_text,
+                         const char *files_dir, vc_diags *d);
+/* The .files text: one rule per file, path quoted and escaped; a path with a
+ * newline or not absolute is an error. */
+char *rt_aa_files_text(const rt_aa_spec *spec, vc_diags *d);
+/* Writes DIR/libvirt-UUID and DIR/libvirt-UUID.files and loads (replaces)
+ * the profile with apparmor_parser -r; needs AppArmor enabled. */
+bool rt_aa_profile_load(const rt_aa_spec *spec, const char *template_text,
+                        const char *dir, vc_diags *d);
+/* Unloads it (apparmor_parser -R, when AppArmor is enabled) and removes
+ * both files; true when there was nothing to remove. */
+bool rt_aa_profile_unload(const char *uuid, const char *dir, vc_diags *d);
+/* In the child before execve: aa_change_onexec("libvirt-UUID"). 0 or -1. */
+int rt_aa_exec_profile(const char *profile);
+
+#endif

@@ -1,0 +1,25 @@
+/*
+ * sup_security.h: the supervisor's side of the security models that are
+ * not ownership or capabilities: the LSM checks, the guest's cgroup
+ * (device ACL and limits), SELinux labels and the AppArmor profile
+ * (runtime/security/ does the work; this is the order and the plan's data).
+ */
+#ifndef VIRTC_RT_SUP_SECURITY_H
+#define VIRTC_RT_SUP_SECURITY_H
+
+#include "../translators/error.h"
+#include "plan.h"
+
+typedef struct rt_sup_sec rt_sup_sec;
+
+/* Before fork: checks that the LSMs the plan names are enabled, creates
+ * the cgroup, relabels, loads the profile. NULL with the reason (and
+ * nothing left applied) on failure. */
+rt_sup_sec *rt_sup_sec_apply(const rt_plan *p, vc_diags *d);
+/* In the child before exec: joins the cgroup, sets the exec labels.
+ * 0 or an errno with *what the step. */
+int rt_sup_sec_child(const rt_sup_sec *s, const char **what);
+/* After QEMU has ended: undoes everything, frees s (NULL allowed). */
+bool rt_sup_sec_undo(rt_sup_sec *s, vc_diags *d);
+
+#endif

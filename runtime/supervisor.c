@@ -1,0 +1,616 @@
+/* supervisor.c: a guest's own supervisor process (see supervisor.h). */
+#include "supervisor.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "caps.h"
+#include "dac.h"
+#include "guest.h"
+#include "instance.h"
+#include "launch.h"
+#include "spawn.h"
+#include "sup_security.h"
+
+#define SUP_START_TIMEOUT_MS 60000
+#define SUP_QMP_TIMEOUT_MS 10000
+#define SUP_POLL_MS 200
+/* After "quit" (or a guest that powered off), QEMU gets this long to exit
+ * before it is killed. */
+#define SUP_QUIT_GRACE_MS 5000
+
+typedef struct sup {
+    const rt_plan *p;
+    rt_sup_opts o;
+    int lockfd;
+    int reportfd;
+    rt_caps_spec caps;
+    rt_dac_saved *dac;
+    rt_sup_sec *sec;
+    rt_launch *launch;
+    rt_guest_info info;
+} sup;
+
+/* ---- signals: stop requests from `virtc stop` ------------------------------- */
+
+static volatile sig_atomic_t sup_stop_req, sup_force_req, sup_stop_ms;
+
+static void sup_on_signal(int sig, siginfo_t *si, void *uc)
+{
+    (void)uc;
+    if (sig == SIGUSR1) {
+        sup_force_req = 1;
+        return;
+    }
+    sup_stop_req = 1;
+    /* the caller's timeout rides on sigqueue's value */
+    if (si && si->si_code == SI_QUEUE && si->si_value.sival_int > 0)
+        sup_stop_ms = si->si_value.sival_int;
+}
+
+static void sup_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGPIPE, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    sa.sa_handler = SIG_DFL;
+    sigaction(SIGCHLD, &sa, NULL);
+    sa.sa_sigaction = sup_on_signal;
+    sa.sa_flags = SA_SIGINFO | SA_RESTART;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGUSR1, &sa, NULL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+static long long sup_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- the report to `virtc start` -------------------------------------------- */
+
+/* One line a diagnostic: "error CODE MESSAGE" / "warning 0 MESSAGE", then
+ * "ok" or "failed". Messages are single lines (newlines become spaces). */
+static void sup_report(sup *s, const vc_diags *d, bool ok)
+{
+    if (s->reportfd < 0)
+        return;
+    vc_buf b;
+    vc_buf_init(&b);
+    for (size_t i = 0; i < d->n; i++) {
+        const vc_error *e = &d->v[i];
+        vc_buf_printf(&b, "%s %d ", e->severity == VC_SEV_ERROR ? "error" : "warning", e->code);
+        for (const char *c = e->message; *c; c++)
+            vc_buf_putc(&b, *c == '\n' ? ' ' : *c);
+        vc_buf_putc(&b, '\n');
+    }
+    vc_buf_puts(&b, ok ? "ok\n" : "failed\n");
+    size_t off = 0;
+    while (off < b.len) {
+        ssize_t n = write(s->reportfd, b.data + off, b.len - off);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        off += (size_t)n;
+    }
+    vc_buf_free(&b);
+    close(s->reportfd);
+    s->reportfd = -1;
+}
+
+/* What the caller makes of the report; false when the start failed. */
+static bool sup_read_report(int fd, vc_diags *d)
+{
+    vc_buf b;
+    vc_buf_init(&b);
+    char chunk[4096];
+    for (;;) {
+        ssize_t n = read(fd, chunk, sizeof(chunk));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        vc_buf_add(&b, chunk, (size_t)n);
+    }
+    bool ok = false, ended = false;
+    for (char *line = b.data, *next; line && *line; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        int code;
+        int used = 0;
+        if (strcmp(line, "ok") == 0) {
+            ok = ended = true;
+        } else if (strcmp(line, "failed") == 0) {
+            ended = true;
+        } else if (sscanf(line, "error %d %n", &code, &used) == 1 && used > 0) {
+            vc_loc none = { NULL, 0, 0 };
+            vc_diag_add(d, code == VC_ERR_INVALID ? VC_ERR_INVALID : VC_ERR_RUNTIME, VC_SEV_ERROR,
+                        none, "%s", line + used);
+        } else if (sscanf(line, "warning %d %n", &code, &used) == 1 && used > 0) {
+            vc_loc none = { NULL, 0, 0 };
+            vc_warn_at(d, none, "%s", line + used);
+        }
+    }
+    vc_buf_free(&b);
+    if (!ended)
+        vc_runtime_error(d, "the guest's supervisor ended without saying whether the guest "
+                         "started");
+    else if (!ok && d->nerrors == 0)
+        vc_runtime_error(d, "the guest did not start");
+    return ok;
+}
+
+/* ---- preparing ----------------------------------------------------------------- */
+
+/* Empties and removes the guest's state directory (its sockets: one level). */
+static void sup_remove_state_dir(const char *dir)
+{
+    DIR *dh = opendir(dir);
+    if (dh) {
+        struct dirent *e;
+        while ((e = readdir(dh)) != NULL)
+            if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+                unlinkat(dirfd(dh), e->d_name, 0);
+        closedir(dh);
+    }
+    rmdir(dir);
+}
+
+/* The guest's state directory, its QEMU's own (the monitor socket is made
+ * there by QEMU, as that user). */
+static bool sup_state_dir(sup *s, vc_diags *d)
+{
+    const rt_plan *p = s->p;
+    char *parent = vc_xstrdup(p->state_dir);
+    char *slash = strrchr(parent, '/');
+    if (slash && slash != parent)
+        *slash = '\0';
+    bool ok = rt_mkdirs(parent, 0755, d);
+    free(parent);
+    if (!ok)
+        return false;
+    sup_remove_state_dir(p->state_dir);   /* a crashed supervisor's leftovers */
+    if (mkdir(p->state_dir, 0750) != 0)
+        return vc_runtime_error(d, "cannot create %s: %s", p->state_dir, strerror(errno));
+    if (s->caps.change_id && chown(p->state_dir, s->caps.uid, s->caps.gid) != 0)
+        return vc_runtime_error(d, "cannot give %s to uid %ld: %s", p->state_dir,
+                                (long)s->caps.uid, strerror(errno));
+    return true;
+}
+
+static bool sup_prepare(sup *s, vc_diags *d)
+{
+    const rt_plan *p = s->p;
+    if (access(p->emulator, X_OK) != 0)
+        return vc_runtime_error(d, "the emulator %s cannot be run: %s", p->emulator,
+                                strerror(errno));
+    if (!rt_caps_prepare(p, &s->caps, d))
+        return false;
+    char *logdir = vc_xstrdup(p->log_file);
+    char *slash = strrchr(logdir, '/');
+    if (slash && slash != logdir)
+        *slash = '\0';
+    bool ok = rt_mkdirs(logdir, 0755, d);
+    free(logdir);
+    if (!ok || !sup_state_dir(s, d))
+        return false;
+    if (rt_plan_has_driver(p, "dac") || p->instance == RT_INSTANCE_SESSION)
+        if (!rt_dac_take(p, &s->dac, d))
+            return false;
+    s->sec = rt_sup_sec_apply(p, d);
+    return s->sec != NULL;
+}
+
+/* ---- in the child, before exec --------------------------------------------------- */
+
+static int sup_child_hook(void *opaque, const char **what)
+{
+    sup *s = opaque;
+    /* the monitor socket and whatever else QEMU creates: its own */
+    umask(077);
+    int e = rt_sup_sec_child(s->sec, what);
+    return e ? e : rt_caps_enter(&s->caps, what);
+}
+
+/* ---- running ------------------------------------------------------------------- */
+
+static bool sup_has_arg(const rt_plan *p, const char *arg)
+{
+    for (size_t i = 0; i < p->argv.n; i++)
+        if (strcmp(p->argv.v[i], arg) == 0)
+            return true;
+    return false;
+}
+
+static json_object *sup_qmp(sup *s, const char *cmd, vc_diags *d)
+{
+    rt_qmp *m = rt_launch_qmp(s->launch);
+    if (!m)
+        return NULL;
+    rt_qmp_set_timeout(m, SUP_QMP_TIMEOUT_MS);
+    return rt_qmp_command(m, cmd, NULL, NULL, d);
+}
+
+static bool sup_qmp_ok(sup *s, const char *cmd, vc_diags *d)
+{
+    json_object *r = sup_qmp(s, cmd, d);
+    if (r)
+        json_object_put(r);
+    return r != NULL;
+}
+
+static void sup_set_state(sup *s, const char *state)
+{
+    if (vc_streq(s->info.state, state))
+        return;
+    free(s->info.state);
+    s->info.state = vc_xstrdup(state);
+    vc_diags tmp;
+    vc_diags_init(&tmp);
+    rt_guest_write(s->p->run_dir, &s->info, &tmp);
+    vc_diags_free(&tmp);
+}
+
+static bool sup_write_pid(const char *path, pid_t pid, vc_diags *d)
+{
+    char *text = vc_xasprintf("%ld\n", (long)pid);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0644);
+    size_t len = strlen(text);
+    bool ok = fd >= 0 && write(fd, text, len) == (ssize_t)len;
+    if (fd >= 0)
+        ok = close(fd) == 0 && ok;
+    free(text);
+    if (!ok)
+        return vc_runtime_error(d, "cannot write %s: %s", path, strerror(errno));
+    return true;
+}
+
+static bool sup_launch(sup *s, vc_diags *d)
+{
+    const rt_plan *p = s->p;
+    static const char *const paused[] = { "-S", NULL };
+    rt_spawn_hook hook = { sup_child_hook, s };
+    rt_launch_opts lo = {
+        .run_dir = p->state_dir,
+        .qmp_socket = p->monitor,
+        .log_path = p->log_file,
+        .extra_args = sup_has_arg(p, "-S") ? NULL : paused,
+        .start_timeout_ms = s->o.start_timeout_ms > 0 ? s->o.start_timeout_ms
+                                                      : SUP_START_TIMEOUT_MS,
+        .qmp_timeout_ms = SUP_QMP_TIMEOUT_MS,
+        .hook = &hook,
+    };
+    vc_diags why;
+    vc_diags_init(&why);
+    s->launch = rt_launch_start_argv(p->argv.v, p->env.v, &lo, &why);
+    if (!s->launch) {
+        const char *msg = why.n > 0 ? why.v[0].message : "no reason given";
+        const char *host = rt_launch_classify(msg);
+        if (host)
+            vc_runtime_error(d, "guest '%s' did not start: %s (the host lacks: %s)", p->name, msg,
+                             host);
+        else
+            vc_runtime_error(d, "guest '%s' did not start: %s", p->name, msg);
+        vc_diags_free(&why);
+        return false;
+    }
+    vc_diags_free(&why);
+    if (!s->o.paused && !sup_qmp_ok(s, "cont", d))
+        return false;
+    s->info.pid = rt_launch_pid(s->launch);
+    s->info.state = vc_xstrdup(s->o.paused ? "paused" : "running");
+    return sup_write_pid(p->pid_file, s->info.pid, d) && rt_guest_write(p->run_dir, &s->info, d);
+}
+
+/* What the plan says for a guest that powered off, rebooted or crashed. */
+static void sup_life(sup *s, rt_life_action a, bool *quit)
+{
+    vc_diags tmp;
+    vc_diags_init(&tmp);
+    switch (a) {
+    case RT_LIFE_DESTROY:
+        *quit = true;
+        break;
+    case RT_LIFE_RESTART:
+        if (sup_qmp_ok(s, "system_reset", &tmp))
+            sup_qmp_ok(s, "cont", &tmp);
+        break;
+    case RT_LIFE_PRESERVE:
+        sup_set_state(s, "shut off");
+        break;
+    }
+    vc_diags_free(&tmp);
+}
+
+static const char *sup_event_str(json_object *ev, const char *key)
+{
+    json_object *data, *v;
+    if (!json_object_object_get_ex(ev, "data", &data) ||
+        !json_object_object_get_ex(data, key, &v))
+        return NULL;
+    return json_object_get_string(v);
+}
+
+/* One QMP event; *quit when the guest is to end. */
+static void sup_event(sup *s, json_object *ev, bool stopping, bool *quit)
+{
+    json_object *name;
+    if (!json_object_object_get_ex(ev, "event", &name))
+        return;
+    const char *e = json_object_get_string(name);
+    const char *reason = sup_event_str(ev, "reason");
+    const char *guest = sup_event_str(ev, "guest");
+    if (strcmp(e, "SHUTDOWN") == 0) {
+        if (stopping || !vc_streq(guest, "true"))
+            *quit = true;
+        else if (vc_streq(reason, "guest-reset"))
+            sup_life(s, s->p->on_reboot, quit);
+        else if (vc_streq(reason, "guest-panic"))
+            sup_life(s, s->p->on_crash, quit);
+        else
+            sup_life(s, s->p->on_poweroff, quit);
+    } else if (strcmp(e, "RESET") == 0) {
+        if (vc_streq(guest, "true") && s->p->on_reboot == RT_LIFE_DESTROY)
+            *quit = true;
+    } else if (strcmp(e, "GUEST_PANICKED") == 0) {
+        sup_life(s, s->p->on_crash, quit);
+    } else if (strcmp(e, "STOP") == 0) {
+        if (!vc_streq(s->info.state, "shut off"))
+            sup_set_state(s, "paused");
+    } else if (strcmp(e, "RESUME") == 0) {
+        sup_set_state(s, "running");
+    }
+}
+
+/* Follows QEMU until it has exited. */
+static void sup_loop(sup *s)
+{
+    bool stopping = false, quit = false, quit_sent = false;
+    long long powerdown_deadline = 0, kill_deadline = 0;
+    for (;;) {
+        if (rt_launch_exited(s->launch, false))
+            return;
+        long long now = sup_now_ms();
+        if (sup_force_req || (kill_deadline && now > kill_deadline)) {
+            rt_spawn_kill(rt_launch_pid(s->launch));
+            rt_launch_exited(s->launch, true);
+            return;
+        }
+        vc_diags tmp;
+        vc_diags_init(&tmp);
+        if (sup_stop_req && !stopping) {
+            stopping = true;
+            powerdown_deadline = now + (sup_stop_ms > 0 ? sup_stop_ms : 10000);
+            if (!sup_qmp_ok(s, "system_powerdown", &tmp))
+                quit = true;
+        }
+        if (stopping && !quit && now > powerdown_deadline)
+            quit = true;
+        if (quit && !quit_sent) {
+            quit_sent = true;
+            kill_deadline = now + SUP_QUIT_GRACE_MS;
+            sup_qmp_ok(s, "quit", &tmp);
+        }
+        rt_qmp *m = rt_launch_qmp(s->launch);
+        json_object *ev = m && !rt_qmp_closed(m) ? rt_qmp_event(m, SUP_POLL_MS, &tmp) : NULL;
+        if (ev) {
+            sup_event(s, ev, stopping, &quit);
+            json_object_put(ev);
+        } else if (!m || rt_qmp_closed(m) || tmp.nerrors > 0) {
+            /* the monitor is gone: QEMU is exiting (or was killed) */
+            if (!kill_deadline)
+                kill_deadline = sup_now_ms() + SUP_QUIT_GRACE_MS;
+            struct timespec ts = { 0, 20 * 1000000L };
+            nanosleep(&ts, NULL);
+        }
+        vc_diags_free(&tmp);
+    }
+}
+
+/* ---- the end ----------------------------------------------------------------- */
+
+/* Whatever happened: QEMU reaped, every model undone, every file removed,
+ * the lock released last. Messages go to the guest's log. */
+static void sup_cleanup(sup *s)
+{
+    const rt_plan *p = s->p;
+    vc_diags d;
+    vc_diags_init(&d);
+    rt_launch_free(s->launch);
+    s->launch = NULL;
+    rt_sup_sec_undo(s->sec, &d);
+    s->sec = NULL;
+    rt_dac_restore(s->dac, &d);
+    s->dac = NULL;
+    sup_remove_state_dir(p->state_dir);
+    unlink(p->pid_file);
+    char *state = rt_guest_file(p->run_dir, p->name, "state");
+    unlink(state);
+    free(state);
+    if (d.n > 0)
+        vc_diags_print(stderr, &d);
+    vc_diags_free(&d);
+    char *lock = rt_guest_file(p->run_dir, p->name, "lock");
+    unlink(lock);
+    free(lock);
+    close(s->lockfd);
+    rt_caps_spec_free(&s->caps);
+    rt_guest_info_free(&s->info);
+}
+
+/* ---- the supervisor process ---------------------------------------------------- */
+
+/* Closes every descriptor but keep1 and keep2; 0-2 on /dev/null. */
+static void sup_detach_fds(int keep1, int keep2)
+{
+    int lo = keep1 < keep2 ? keep1 : keep2, hi = keep1 < keep2 ? keep2 : keep1;
+    close_range(3, (unsigned)lo - 1, 0);
+    if (hi > lo + 1)
+        close_range((unsigned)lo + 1, (unsigned)hi - 1, 0);
+    close_range((unsigned)hi + 1, ~0U, 0);
+    int null = open("/dev/null", O_RDWR | O_NOCTTY);
+    for (int i = 0; i < 3; i++)
+        if (null != i)
+            dup2(null, i);
+    if (null > 2)
+        close(null);
+}
+
+static __attribute__((noreturn)) void sup_main(sup *s)
+{
+    sup_signals();
+    prctl(PR_SET_NAME, "virtc-sup");
+    sup_detach_fds(s->lockfd, s->reportfd);
+    vc_diags d;
+    vc_diags_init(&d);
+    bool ok = sup_prepare(s, &d) && sup_launch(s, &d);
+    sup_report(s, &d, ok);
+    vc_diags_free(&d);
+    if (ok) {
+        /* the supervisor's own words from now on go to the guest's log */
+        int log = open(s->p->log_file, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY);
+        if (log >= 0 && log != 2) {
+            dup2(log, 2);
+            close(log);
+        }
+        sup_loop(s);
+    }
+    sup_cleanup(s);
+    _exit(ok ? 0 : 1);
+}
+
+/* ---- rt_sup_start (in `virtc start`) ----------------------------------------- */
+
+/* The guest's lock, held; -1 with the reason when another holds it. A lock
+ * file replaced between open and flock (its supervisor ended and removed
+ * it) is opened again. */
+static int sup_lock(const rt_plan *p, vc_diags *d)
+{
+    char *path = rt_guest_file(p->run_dir, p->name, "lock");
+    for (int tries = 0; tries < 5; tries++) {
+        int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
+        if (fd < 0) {
+            vc_runtime_error(d, "cannot open %s: %s", path, strerror(errno));
+            break;
+        }
+        if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+            close(fd);
+            rt_guest_info g;
+            vc_diags tmp;
+            vc_diags_init(&tmp);
+            if (rt_guest_read(p->run_dir, p->name, &g, &tmp)) {
+                vc_runtime_error(d, "guest '%s' is already running (QEMU pid %ld, supervisor "
+                                 "pid %ld)", p->name, (long)g.pid, (long)g.supervisor);
+                rt_guest_info_free(&g);
+            } else {
+                vc_runtime_error(d, "guest '%s' is already running (starting or stopping)",
+                                 p->name);
+            }
+            vc_diags_free(&tmp);
+            break;
+        }
+        struct stat a, b;
+        if (fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_ino == b.st_ino &&
+            a.st_dev == b.st_dev) {
+            free(path);
+            return fd;
+        }
+        close(fd);
+    }
+    free(path);
+    return -1;
+}
+
+/* Another running guest with the same uuid. */
+static bool sup_uuid_free(const rt_plan *p, vc_diags *d)
+{
+    size_t n;
+    rt_guest_info *v = rt_guest_list(p->run_dir, &n);
+    bool ok = true;
+    for (size_t i = 0; i < n && ok; i++)
+        if (!vc_streq(v[i].name, p->name) && v[i].uuid && strcasecmp(v[i].uuid, p->uuid) == 0)
+            ok = vc_runtime_error(d, "a guest with uuid %s is already running as '%s'", p->uuid,
+                                  v[i].name);
+    rt_guest_list_free(v, n);
+    return ok;
+}
+
+bool rt_sup_start(const rt_plan *p, const rt_sup_opts *o, vc_diags *d)
+{
+    if (!rt_mkdirs(p->run_dir, p->instance == RT_INSTANCE_SESSION ? 0700 : 0755, d))
+        return false;
+    int lockfd = sup_lock(p, d);
+    if (lockfd < 0)
+        return false;
+    char *lock = rt_guest_file(p->run_dir, p->name, "lock");
+    if (!sup_uuid_free(p, d)) {
+        unlink(lock);
+        free(lock);
+        close(lockfd);
+        return false;
+    }
+    int rep[2];
+    if (pipe2(rep, O_CLOEXEC) != 0) {
+        vc_runtime_error(d, "pipe: %s", strerror(errno));
+        unlink(lock);
+        free(lock);
+        close(lockfd);
+        return false;
+    }
+    fflush(stdout);
+    fflush(stderr);
+    pid_t mid = fork();
+    if (mid == 0) {
+        /* the middle child: a new session, and gone, so the supervisor is
+         * nobody's child but init's and can never get a terminal */
+        close(rep[0]);
+        if (setsid() < 0)
+            _exit(1);
+        pid_t sp = fork();
+        if (sp != 0)
+            _exit(sp < 0 ? 1 : 0);
+        sup s = { .p = p, .lockfd = lockfd, .reportfd = rep[1] };
+        s.o = o ? *o : (rt_sup_opts){ 0 };
+        s.info.name = vc_xstrdup(p->name);
+        s.info.uuid = vc_xstrdup(p->uuid);
+        s.info.supervisor = getpid();
+        s.info.started = (long long)time(NULL);
+        sup_main(&s);
+    }
+    close(rep[1]);
+    close(lockfd);
+    bool ok = false;
+    if (mid < 0) {
+        vc_runtime_error(d, "fork: %s", strerror(errno));
+        unlink(lock);
+    } else {
+        int status;
+        while (waitpid(mid, &status, 0) < 0 && errno == EINTR)
+            ;
+        ok = sup_read_report(rep[0], d);
+    }
+    close(rep[0]);
+    free(lock);
+    return ok;
+}

@@ -1,0 +1,108 @@
+#!/bin/sh
+# schema-diff.sh [--seed N] [--count N] [--keep DIR] [KIND...]: differential
+# test of virtc's schemas against libvirt's own (Debian's libvirt0,
+# /usr/share/libvirt/schemas), used as an oracle only.
+#
+# For each kind it makes documents with tests/schema-gen.py: COUNT generated
+# from libvirt's grammar, COUNT from virtc's, COUNT mutations of the corpus
+# files of that kind (../shared/corpus/libvirt-9.0, by labels.tsv) and COUNT
+# mutations of the generated ones. Each document is judged by
+#   xmllint --relaxng <libvirt schema>    and    virtc validate --type KIND
+# and must get the same verdict. Prints per kind
+#   schema-diff KIND: A/N agree
+# then one line per disagreement
+#   DIFF KIND FILE: libvirt says V, virtc says W: virtc's first message
+# and exits 1 when any document disagrees (2 when it cannot run).
+# --keep DIR copies the disagreeing documents there.
+# Environment: VIRTC, LIBVIRT_SCHEMAS, VIRTC_CORPUS.
+top=$(cd "$(dirname "$0")/.." && pwd)
+VIRTC=${VIRTC:-$top/tools/virtc}
+export VIRTC_SCHEMA_DIR="${VIRTC_SCHEMA_DIR:-$top/schemas}"
+oracle=${LIBVIRT_SCHEMAS:-/usr/share/libvirt/schemas}
+corpus=${VIRTC_CORPUS:-$top/../shared/corpus}/libvirt-9.0
+seed=1 count=40 keep=""
+while [ $# -gt 0 ]; do
+    case $1 in
+    --seed) seed=$2; shift 2 ;;
+    --count) count=$2; shift 2 ;;
+    --keep) keep=$2; shift 2 ;;
+    *) break ;;
+    esac
+done
+kinds=${*:-domain network storagepool storagevol storageencryption nodedev secret capability interface}
+if [ ! -r "$oracle/domain.rng" ]; then
+    echo "schema-diff: no libvirt schemas in $oracle (install libvirt0)" >&2
+    exit 2
+fi
+command -v python3 >/dev/null && command -v xmllint >/dev/null || {
+    echo "schema-diff: needs python3 and xmllint" >&2; exit 2; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+gen="python3 $top/tests/schema-gen.py"
+
+# oracle_schema KIND: libvirt's schema file for KIND. Storage encryption
+# has no document schema of its own in libvirt: a small grammar starts
+# at its storagecommon.rng's define.
+oracle_schema() {
+    case $1 in
+    storageencryption)
+        cat >"$tmp/oracle-enc.rng" <<EOF
+<grammar xmlns="http://relaxng.org/ns/structure/1.0">
+  <start><ref name="encryption"/></start>
+  <include href="$oracle/basictypes.rng"/>
+  <include href="$oracle/storagecommon.rng"/>
+</grammar>
+EOF
+        echo "$tmp/oracle-enc.rng" ;;
+    *) echo "$oracle/$1.rng" ;;
+    esac
+}
+virtc_schema() { echo "$VIRTC_SCHEMA_DIR/$1.rng"; }
+
+status=0
+for kind in $kinds; do
+    o=$(oracle_schema "$kind")
+    v=$(virtc_schema "$kind")
+    [ -r "$o" ] && [ -r "$v" ] || { echo "schema-diff $kind: no schema"; continue; }
+    d=$tmp/$kind
+    mkdir -p "$d"
+    $gen generate --schema "$o" --out "$d" --count "$count" --seed "$seed" --prefix lg >"$d/list"
+    $gen generate --schema "$v" --out "$d" --count "$count" --seed "$seed" --prefix vg >>"$d/list"
+    if [ -f "$corpus/labels.tsv" ]; then
+        awk -F'\t' -v k="$kind" '$2 == k { print $1 }' "$corpus/labels.tsv" |
+            sed "s|^|$corpus/|" >"$d/seeds"
+    else
+        : >"$d/seeds"
+    fi
+    cp "$d/list" "$d/gen"
+    if [ -s "$d/seeds" ]; then
+        $gen mutate --schema "$o" --out "$d" --count "$count" --seed "$seed" \
+            --prefix mc <"$d/seeds" >>"$d/list"
+    fi
+    $gen mutate --schema "$o" --out "$d" --count "$count" --seed "$seed" \
+        --prefix mg <"$d/gen" >>"$d/list"
+    # the oracle: "FILE validates" / "FILE fails to validate" per file
+    xargs -d '\n' xmllint --noout --relaxng "$o" <"$d/list" 2>&1 |
+        sed -n 's/^\(.*\) validates$/\1/p' | sort >"$d/oracle-ok"
+    (cd / && xargs -d '\n' "$VIRTC" validate -q -j 2 --type "$kind" <"$d/list") \
+        2>"$d/verr" >/dev/null
+    sed -n 's|^\([^:]*\):[0-9]*:[0-9]*: error: .*|\1|p' "$d/verr" | sort -u >"$d/virtc-bad"
+    n=0 agree=0
+    : >"$d/dis"
+    while read -r f; do
+        n=$((n + 1))
+        if grep -qxF "$f" "$d/oracle-ok"; then lv=valid; else lv=invalid; fi
+        if grep -qxF "$f" "$d/virtc-bad"; then vv=invalid; else vv=valid; fi
+        if [ "$lv" = "$vv" ]; then
+            agree=$((agree + 1))
+            continue
+        fi
+        why=$(grep -F "$f:" "$d/verr" | head -n 1 | sed 's/^[^:]*:[0-9]*:[0-9]*: error: //')
+        echo "DIFF $kind $(basename "$f"): libvirt says $lv, virtc says $vv${why:+: $why}" >>"$d/dis"
+        [ -n "$keep" ] && mkdir -p "$keep/$kind" && cp "$f" "$keep/$kind/"
+    done <"$d/list"
+    echo "schema-diff $kind: $agree/$n agree"
+    cat "$d/dis"
+    [ "$agree" -eq "$n" ] || status=1
+done
+exit $status

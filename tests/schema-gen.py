@@ -1,0 +1,582 @@
+#!/usr/bin/env python3
+"""schema-gen.py: documents for the differential schema test.
+
+Generates XML documents from a RelaxNG grammar (every define's
+alternatives in turn, optional parts present and absent, values at and past
+their limits) and mutates existing documents (drop, duplicate or rename an
+element or attribute, change a value to a neighbour). The documents are
+meant to be judged by two schema sets; what they are judged valid or
+invalid by is not this program's business, only that they probe the
+schemas' edges.
+
+    schema-gen.py generate --schema RNG --out DIR --count N --seed S --prefix P
+    schema-gen.py mutate --schema RNG --out DIR --count N --seed S --prefix P <FILES
+
+Each written file's name is printed on stdout. Standard library only.
+"""
+import argparse
+import os
+import random
+import re
+import sys
+import xml.etree.ElementTree as ET
+
+try:
+    import re._parser as sre_parse      # Python >= 3.11
+    import re._constants as sre_c
+except ImportError:                     # pragma: no cover
+    import sre_parse
+    import sre_constants as sre_c
+
+RNG = "http://relaxng.org/ns/structure/1.0"
+XSD = "http://www.w3.org/2001/XMLSchema-datatypes"
+FOREIGN_NS = "urn:virtc:test:foreign"
+
+
+def tag(e):
+    return e.tag.split("}", 1)[1] if e.tag.startswith("{" + RNG + "}") else None
+
+
+class Grammar:
+    """A RelaxNG grammar with includes resolved and defines combined."""
+
+    def __init__(self, path):
+        self.defines = {}
+        self.start = None
+        self.elem_names = set()
+        self.attr_values = {}          # attribute name -> set of <value>s
+        self.attr_names = set()
+        self._load(path, {}, None)
+        self._annotate()
+
+    def _load(self, path, overrides, override_start):
+        root = ET.parse(path).getroot()
+        self._inherit(root, root.get("datatypeLibrary", ""), root.get("ns", ""))
+        self._grammar(root, os.path.dirname(path), overrides, override_start)
+
+    @staticmethod
+    def _inherit(e, lib, ns):
+        """Copies datatypeLibrary and ns down to every pattern."""
+        lib = e.get("datatypeLibrary", lib)
+        ns = e.get("ns", ns)
+        e.set("_lib", lib)
+        e.set("_ns", ns)
+        for c in e:
+            if isinstance(c.tag, str):
+                Grammar._inherit(c, lib, ns)
+
+    def _grammar(self, g, base, overrides, override_start):
+        for c in g:
+            t = tag(c)
+            if t == "include":
+                inner = {d.get("name"): d for d in c if tag(d) == "define"}
+                inner_start = [s for s in c if tag(s) == "start"]
+                self._load(os.path.join(base, c.get("href")), inner,
+                           inner_start[0] if inner_start else None)
+                for d in c:
+                    if tag(d) == "define":
+                        self._define(d, {})
+                    elif tag(d) == "start":
+                        self._start(d)
+            elif t == "define":
+                self._define(c, overrides)
+            elif t == "start":
+                if override_start is None:
+                    self._start(c)
+            elif t == "div":
+                self._grammar(c, base, overrides, override_start)
+
+    def _start(self, s):
+        self.start = self._combine(self.start, s, s.get("combine"))
+
+    def _define(self, d, overrides):
+        name = d.get("name")
+        if name in overrides:
+            return
+        self.defines[name] = self._combine(self.defines.get(name), d, d.get("combine"))
+
+    @staticmethod
+    def _combine(old, new, how):
+        body = ET.Element("{%s}group" % RNG)
+        body.extend(list(new))
+        body.set("_lib", new.get("_lib", ""))
+        body.set("_ns", new.get("_ns", ""))
+        if old is None:
+            return body
+        kind = "interleave" if how == "interleave" else "choice"
+        both = ET.Element("{%s}%s" % (RNG, kind))
+        both.extend([old, body])
+        return both
+
+    def _annotate(self):
+        for d in list(self.defines.values()) + [self.start]:
+            for e in d.iter():
+                t = tag(e)
+                if t == "element" and e.get("name"):
+                    self.elem_names.add(e.get("name"))
+                if t == "attribute" and e.get("name"):
+                    n = e.get("name")
+                    self.attr_names.add(n)
+                    vals = self.attr_values.setdefault(n, set())
+                    for v in e.iter("{%s}value" % RNG):
+                        vals.add((v.text or "").strip())
+
+
+# ---- values ------------------------------------------------------------
+
+INT_RANGE = {
+    "byte": (-128, 127), "short": (-32768, 32767), "int": (-2**31, 2**31 - 1),
+    "long": (-2**63, 2**63 - 1), "unsignedByte": (0, 255), "unsignedShort": (0, 65535),
+    "unsignedInt": (0, 2**32 - 1), "unsignedLong": (0, 2**64 - 1),
+    "positiveInteger": (1, 2**70), "nonNegativeInteger": (0, 2**70),
+    "integer": (-2**70, 2**70),
+}
+
+
+class RegexGen:
+    """Strings matching (or, on request, just missing) an XSD pattern."""
+
+    def __init__(self, rnd):
+        self.rnd = rnd
+        self.cache = {}
+
+    def parse(self, pat):
+        if pat not in self.cache:
+            try:
+                self.cache[pat] = sre_parse.parse(pat)
+            except Exception:
+                self.cache[pat] = None
+        return self.cache[pat]
+
+    def gen(self, pat, edge=0):
+        """edge 0: typical; 1: repeats at their bounds; 2: past a bound."""
+        tree = self.parse(pat)
+        if tree is None:
+            return "x"
+        out = []
+        self._seq(tree, out, edge, [False])
+        return "".join(out)
+
+    def _seq(self, seq, out, edge, broke):
+        for op, av in seq:
+            self._one(op, av, out, edge, broke)
+
+    def _set_chars(self, items):
+        neg = False
+        chars = []
+        for op, av in items:
+            if op == sre_c.NEGATE:
+                neg = True
+            elif op == sre_c.LITERAL:
+                chars.append(chr(av))
+            elif op == sre_c.RANGE:
+                lo, hi = av
+                chars.extend(chr(c) for c in range(lo, min(hi, lo + 200) + 1))
+            elif op == sre_c.CATEGORY:
+                chars.extend(self._category(av))
+        if neg:
+            pool = [chr(c) for c in range(0x21, 0x7f)] + ["é"]
+            chars = [c for c in pool if c not in set(chars) and c not in "<>&\"'"]
+        return chars or ["x"]
+
+    @staticmethod
+    def _category(cat):
+        name = str(cat)
+        if "DIGIT" in name:
+            return list("0123456789") if "NOT" not in name else list("abc-")
+        if "SPACE" in name:
+            return [" "] if "NOT" not in name else list("ab1")
+        if "WORD" in name:
+            return list("abcXYZ019_") if "NOT" not in name else list("-.")
+        return list("ab")
+
+    def _one(self, op, av, out, edge, broke):
+        r = self.rnd
+        if op == sre_c.LITERAL:
+            out.append(chr(av))
+        elif op == sre_c.NOT_LITERAL:
+            out.append("a" if chr(av) != "a" else "b")
+        elif op == sre_c.ANY:
+            out.append(r.choice("abz09-_"))
+        elif op == sre_c.IN:
+            out.append(r.choice(self._set_chars(av)))
+        elif op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT):
+            lo, hi, sub = av
+            hi = lo + 3 if hi == sre_c.MAXREPEAT else hi
+            if edge == 2 and not broke[0] and r.random() < 0.5:
+                broke[0] = True
+                n = hi + 1 if (r.random() < 0.5 or lo == 0) else lo - 1
+            elif edge >= 1:
+                n = r.choice([lo, hi])
+            else:
+                n = r.randint(lo, min(hi, lo + 2))
+            for _ in range(max(n, 0)):
+                self._seq(sub, out, edge, broke)
+        elif op == sre_c.SUBPATTERN:
+            self._seq(av[-1], out, edge, broke)
+        elif op == sre_c.BRANCH:
+            self._seq(r.choice(av[1]), out, edge, broke)
+        elif op == sre_c.CATEGORY:
+            out.append(r.choice(self._category(av)))
+
+
+# ---- generation ----------------------------------------------------------
+
+class Fail(Exception):
+    pass
+
+
+class Generator:
+    def __init__(self, g, rnd, max_depth=7, p_opt=0.4, p_bad=0.0):
+        self.g = g
+        self.rnd = rnd
+        self.rx = RegexGen(rnd)
+        self.max_depth = max_depth
+        self.p_opt = p_opt
+        self.p_bad = p_bad
+        self.uses = {}                 # id(choice) -> per-alternative count
+        self.cost = {}
+        self._costs()
+
+    # Minimal number of elements a pattern needs, so generation past the
+    # depth limit can take the way out.
+    def _costs(self):
+        for _ in range(40):
+            changed = False
+            for name, d in self.g.defines.items():
+                c = self._cost(d)
+                if self.cost.get(("def", name)) != c:
+                    self.cost[("def", name)] = c
+                    changed = True
+            if not changed:
+                break
+
+    def _cost(self, p):
+        inf = 10**9
+        t = tag(p)
+        if t == "element":
+            return min(inf, 1 + self._cost_group(p))
+        if t == "ref":
+            return self.cost.get(("def", p.get("name")), inf)
+        if t == "choice":
+            return min([self._cost(c) for c in p if tag(c)] or [0])
+        if t in ("optional", "zeroOrMore"):
+            return 0
+        if t == "notAllowed":
+            return inf
+        if t in ("attribute", "value", "data", "text", "empty", "list"):
+            return 0
+        return self._cost_group(p)
+
+    def _cost_group(self, p):
+        return min(10**9, sum(self._cost(c) for c in p if tag(c) and tag(c) not in
+                              ("anyName", "nsName", "name", "except", "param")))
+
+    def pcost(self, p):
+        return self._cost(p)
+
+    def pick(self, p, alts):
+        """The least used alternative (ties at random): every one in turn."""
+        u = self.uses.setdefault(id(p), [0] * len(alts))
+        low = min(u)
+        idx = self.rnd.choice([i for i, n in enumerate(u) if n == low])
+        u[idx] += 1
+        return alts[idx]
+
+    def document(self):
+        items = self.gen(self.g.start, 0)
+        elems = [i for i in items if i[0] == "elem"]
+        if len(elems) != 1:
+            raise Fail("no single root")
+        return '<?xml version="1.0"?>\n' + elems[0][1] + "\n"
+
+    def gen(self, p, depth):
+        t = tag(p)
+        r = self.rnd
+        deep = depth >= self.max_depth
+        if t == "element":
+            return [("elem", self.element(p, depth + 1))]
+        if t == "attribute":
+            return [("attr", self.name_of(p), self.text_of(list(c for c in p if tag(c) and tag(c) not in ("name", "anyName", "nsName")), depth))]
+        if t in ("group", "start", "define"):
+            return self.seq(list(p), depth)
+        if t == "interleave":
+            parts = [self.gen(c, depth) for c in p if tag(c)]
+            r.shuffle(parts)
+            return [i for part in parts for i in part]
+        if t == "mixed":
+            return self.seq(list(p), depth) + [("text", "x")]
+        if t == "choice":
+            alts = [c for c in p if tag(c)]
+            for _ in range(4):
+                try:
+                    if deep:
+                        return self.gen(min(alts, key=self.pcost), depth)
+                    return self.gen(self.pick(p, alts), depth)
+                except Fail:
+                    continue
+            raise Fail("choice")
+        if t == "optional":
+            if deep or r.random() >= self.p_opt:
+                return []
+            return self.seq(list(p), depth)
+        if t in ("zeroOrMore", "oneOrMore"):
+            lo = 1 if t == "oneOrMore" else 0
+            n = lo if deep else r.choice([lo, lo, lo + 1, lo + 2])
+            out = []
+            for _ in range(n):
+                out += self.seq(list(p), depth)
+            return out
+        if t == "ref":
+            d = self.g.defines.get(p.get("name"))
+            if d is None:
+                raise Fail("ref")
+            return self.gen(d, depth)
+        if t == "empty":
+            return []
+        if t == "notAllowed":
+            raise Fail("notAllowed")
+        if t in ("text", "value", "data", "list"):
+            return [("text", self.value(p, depth))]
+        return []
+
+    def seq(self, ps, depth):
+        out = []
+        for c in ps:
+            if tag(c):
+                out += self.gen(c, depth)
+        return out
+
+    def name_of(self, p):
+        n = p.get("name")
+        if n is not None:
+            ns = p.get("ns") if tag(p) == "element" or p.get("ns") is not None else ""
+            if tag(p) == "element":
+                ns = p.get("_ns", "")
+            return (ns or "", n.split(":")[-1])
+        for c in p:
+            if tag(c) == "name":
+                return (c.get("ns", p.get("_ns", "") if tag(p) == "element" else ""), c.text.strip())
+            if tag(c) in ("anyName", "nsName"):
+                return (FOREIGN_NS, "any")
+            if tag(c) == "choice":
+                return self.name_of(self.rnd.choice([x for x in c if tag(x)]))
+        return ("", "x")
+
+    def text_of(self, content, depth):
+        if not content:
+            return "text"
+        items = []
+        for c in content:
+            items += self.gen(c, depth)
+        return "".join(i[1] for i in items if i[0] == "text")
+
+    def value(self, p, depth):
+        t = tag(p)
+        r = self.rnd
+        if t == "text":
+            return r.choice(["x", "abc", "", "a b", "1"])
+        if t == "value":
+            v = p.text or ""
+            if self.p_bad and r.random() < self.p_bad:
+                return neighbour(v, r, set())
+            return v
+        if t == "list":
+            items = self.seq(list(p), depth)
+            return " ".join(i[1] for i in items if i[0] == "text")
+        return self.data(p)
+
+    def data(self, p):
+        r = self.rnd
+        typ = p.get("type", "token")
+        params = {c.get("name"): (c.text or "") for c in p if tag(c) == "param"}
+        excepts = [c for c in p if tag(c) == "except"]
+        bad = self.p_bad and r.random() < self.p_bad
+        for _ in range(6):
+            v = self._data_value(typ, params, bad)
+            if not excepts or bad or not self._excluded(v, excepts[0]):
+                return v
+        return v
+
+    def _excluded(self, v, exc):
+        return any((x.text or "") == v for x in exc.iter("{%s}value" % RNG))
+
+    def _data_value(self, typ, params, bad):
+        r = self.rnd
+        if "pattern" in params:
+            return self.rx.gen(params["pattern"], 2 if bad else r.choice([0, 0, 1]))
+        if typ in INT_RANGE:
+            lo, hi = INT_RANGE[typ]
+            lo = int(params.get("minInclusive", lo))
+            hi = int(params.get("maxInclusive", hi))
+            if bad:
+                return str(r.choice([lo - 1, hi + 1, "1.5", "", "x"]))
+            return str(r.choice([lo, hi, lo + 1 if lo < hi else lo, r.randint(lo, min(hi, lo + 1000))]))
+        if typ in ("double", "float", "decimal"):
+            return r.choice(["0", "1.5", "-2.25", "1e3"]) if not bad else "x"
+        if typ == "boolean":
+            return r.choice(["true", "false", "1", "0"]) if not bad else "yes"
+        if typ == "dateTime":
+            return "2024-02-29T12:00:00" if not bad else "2024-13-01"
+        if typ == "anyURI":
+            return "http://example.org/ns" if not bad else "%%"
+        if typ == "NCName":
+            return r.choice(["a", "name1", "x_y"]) if not bad else "1a"
+        lo = int(params.get("minLength", params.get("length", 0)))
+        hi = int(params.get("maxLength", params.get("length", lo + 8)))
+        if bad:
+            n = hi + 1
+        else:
+            n = r.choice([lo, hi, min(hi, lo + 3)])
+        return "".join(r.choice("abcdefgh") for _ in range(n))
+
+    def element(self, p, depth):
+        ns, name = self.name_of(p)
+        items = self.seq([c for c in p if tag(c) not in ("name", "anyName", "nsName")], depth)
+        attrs, body, seen = [], [], set()
+        for it in items:
+            if it[0] == "attr":
+                (ans, an), v = it[1], it[2]
+                if (ans, an) in seen:
+                    continue
+                seen.add((ans, an))
+                attrs.append((ans, an, v))
+            elif it[0] == "elem":
+                body.append(it[1])
+            else:
+                body.append(esc(it[1]))
+        pre = ""
+        decl = ""
+        if ns:
+            pre = "n:"
+            decl = ' xmlns:n="%s"' % esc(ns)
+        out = "<" + pre + name + decl
+        adecl = ""
+        for ans, an, v in attrs:
+            if ans:
+                adecl = ' xmlns:f="%s"' % esc(ans)
+                out += ' f:%s="%s"' % (an, esc(v))
+            else:
+                out += ' %s="%s"' % (an, esc(v))
+        out += adecl
+        if not body:
+            return out + "/>"
+        return out + ">" + "".join(body) + "</" + pre + name + ">"
+
+
+def esc(s):
+    return (s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;"))
+
+
+# ---- mutation ----------------------------------------------------------
+
+def neighbour(v, r, enum):
+    """A value next to v: the number one off, another of its enumeration,
+    an edited or empty string."""
+    m = re.fullmatch(r"(0x)([0-9a-fA-F]+)", v)
+    if m:
+        n = int(m.group(2), 16) + r.choice([-1, 1])
+        return "0x%0*x" % (len(m.group(2)), max(n, 0)) if n >= 0 else "-0x1"
+    if re.fullmatch(r"-?[0-9]+", v):
+        return str(int(v) + r.choice([-1, 1]))
+    others = sorted(enum - {v})
+    if others and r.random() < 0.6:
+        return r.choice(others)
+    return r.choice(["", v + "x", v[:-1], v.upper() if v != v.upper() else v.lower(), " " + v])
+
+
+def mutate(tree, g, r):
+    root = tree.getroot()
+    elems = [e for e in root.iter()]
+    parents = {c: p for p in root.iter() for c in p}
+    op = r.choice(["drop-elem", "dup-elem", "rename-elem", "drop-attr", "rename-attr",
+                   "value", "value", "value", "text"])
+    with_attrs = [e for e in elems if e.attrib]
+    if op in ("drop-attr", "rename-attr", "value") and with_attrs:
+        e = r.choice(with_attrs)
+        a = r.choice(sorted(e.attrib))
+        if op == "drop-attr":
+            del e.attrib[a]
+        elif op == "rename-attr":
+            v = e.attrib.pop(a)
+            e.set(r.choice(sorted(g.attr_names) + ["frobnicate"]), v)
+        else:
+            e.set(a, neighbour(e.attrib[a], r, g.attr_values.get(a.split("}")[-1], set())))
+        return op
+    kids = [e for e in elems if e in parents]
+    if not kids:
+        return None
+    e = r.choice(kids)
+    p = parents[e]
+    if op == "drop-elem":
+        p.remove(e)
+    elif op == "dup-elem":
+        i = list(p).index(e)
+        p.insert(i + 1, ET.fromstring(ET.tostring(e)))
+    elif op == "rename-elem":
+        e.tag = r.choice(sorted(g.elem_names) + ["frobnicator"])
+    else:
+        if e.text and e.text.strip():
+            e.text = neighbour(e.text.strip(), r, set())
+        else:
+            p.remove(e)
+            op = "drop-elem"
+    return op
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("mode", choices=["generate", "mutate"])
+    ap.add_argument("--schema", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--count", type=int, default=50)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--prefix", default="g")
+    a = ap.parse_args()
+    r = random.Random(a.seed)
+    g = Grammar(a.schema)
+    os.makedirs(a.out, exist_ok=True)
+    if a.mode == "generate":
+        gen = Generator(g, r)
+        made = tries = 0
+        while made < a.count and tries < a.count * 5:
+            tries += 1
+            gen.p_opt = r.choice([0.15, 0.4, 0.7])
+            gen.p_bad = r.choice([0.0, 0.0, 0.02])
+            gen.max_depth = r.choice([5, 7, 9])
+            try:
+                doc = gen.document()
+            except (Fail, RecursionError):
+                continue
+            name = os.path.join(a.out, "%s-%04d.xml" % (a.prefix, made))
+            with open(name, "w", encoding="utf-8") as f:
+                f.write(doc)
+            print(name)
+            made += 1
+        return
+    files = sorted(line.strip() for line in sys.stdin if line.strip())
+    if not files:
+        return
+    ET.register_namespace("qemu", "http://libvirt.org/schemas/domain/qemu/1.0")
+    made = 0
+    for i in range(a.count * 3):
+        if made >= a.count:
+            break
+        src = r.choice(files)
+        try:
+            tree = ET.parse(src)
+        except ET.ParseError:
+            continue
+        ops = [mutate(tree, g, r) for _ in range(r.choice([1, 1, 1, 2]))]
+        if not any(ops):
+            continue
+        name = os.path.join(a.out, "%s-%04d.xml" % (a.prefix, made))
+        tree.write(name, encoding="unicode", xml_declaration=False)
+        print(name)
+        made += 1
+
+
+if __name__ == "__main__":
+    sys.setrecursionlimit(20000)
+    main()

@@ -1,0 +1,516 @@
+/* test_security_cgroup.c: runtime/security's device allow-list and cgroups:
+ * paths resolved to rules, the rule text, the BPF program's verdicts, the
+ * hierarchy lookup (against a mountinfo written here), and, as root, real
+ * cgroups on cgroup v1 (devices.list, limits) and cgroup v2 (the BPF
+ * program attached): a child inside opens an allowed device and is refused
+ * a denied one. Each run uses its own prefix virtc-t-rtsec-PID and removes
+ * everything it made. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/bpf.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../../runtime/security/security.h"
+#include "check.h"
+#include "util.h"
+
+static char *rule_text_at(const rt_dev_rules *r, size_t i)
+{
+    return i < r->n ? rt_dev_rule_text(&r->v[i]) : vc_xstrdup("(none)");
+}
+
+static bool rules_are(const rt_dev_rules *r, const char *const *want)
+{
+    size_t n = 0;
+    bool ok = true;
+    for (; want[n]; n++) {
+        char *t = rule_text_at(r, n);
+        if (strcmp(t, want[n]) != 0) {
+            printf("  rule %zu: got '%s', want '%s'\n", n, t, want[n]);
+            ok = false;
+        }
+        free(t);
+    }
+    if (n != r->n) {
+        printf("  %zu rules, want %zu\n", r->n, n);
+        ok = false;
+    }
+    return ok;
+}
+
+static void test_rules(void)
+{
+    vc_diags d;
+    vc_diags_init(&d);
+    rt_dev_rules r;
+    rt_dev_rules_init(&r);
+    char tmp[] = "/tmp/virtc-t-rtsec-XXXXXX";
+    int fd = mkstemp(tmp);
+    close(fd);
+    bool ok = rt_dev_rules_add_path(&r, "/dev/null", RT_DEV_READ, &d) &&
+              rt_dev_rules_add_path(&r, "/dev/nonexistent-virtc", RT_DEV_READ, &d) &&
+              rt_dev_rules_add_path(&r, tmp, RT_DEV_READ | RT_DEV_WRITE, &d) &&
+              rt_dev_rules_add_path(&r, "/dev/zero", RT_DEV_READ | RT_DEV_WRITE, &d) &&
+              rt_dev_rules_add_path(&r, "/dev/null", RT_DEV_WRITE, &d);
+    unlink(tmp);
+    CHECK(ok && d.n == 0, "rules: missing paths and plain files are skipped, not errors");
+    CHECK(rules_are(&r, (const char *const[]){ "c 1:3 rw", "c 1:5 rw", NULL }),
+          "rules: /dev/null and /dev/zero resolved, the second /dev/null widened the first");
+    rt_dev_rules_free(&r);
+
+    char *notdir = vc_xasprintf("%s/x", "/dev/null");
+    CHECK(rt_dev_rules_add_path(&r, notdir, RT_DEV_READ, &d) && r.n == 0,
+          "rules: a path through a non-directory is skipped like a missing one");
+    free(notdir);
+    rt_dev_rules_free(&r);
+
+    /* The default list: what this host has of it, in the seed's order. */
+    rt_dev_rules_init(&r);
+    for (const char *const *p = rt_cg_default_acl; *p; p++)
+        rt_dev_rules_add_path(&r, *p, RT_DEV_READ | RT_DEV_WRITE, &d);
+    char *first = rule_text_at(&r, 0);
+    CHECK(strcmp(first, "c 1:3 rw") == 0 && r.n >= 5, "rules: the default ACL starts with /dev/null");
+    free(first);
+    size_t want = 0;
+    for (const char *const *p = rt_cg_default_acl; *p; p++) {
+        struct stat st;
+        want += stat(*p, &st) == 0 && (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode));
+    }
+    CHECK(r.n == want, "rules: the default ACL has one rule per device present");
+    rt_dev_rules_free(&r);
+    vc_diags_free(&d);
+
+    rt_dev_rule x;
+    CHECK(rt_dev_rule_parse("c 1:3 rwm", &x) && x.type == 'c' && x.major == 1 && x.minor == 3 &&
+              x.access == (RT_DEV_READ | RT_DEV_WRITE | RT_DEV_MKNOD),
+          "rule parse: c 1:3 rwm");
+    CHECK(rt_dev_rule_parse("a *:* rwm\n", &x) && x.type == 'a' && x.major == RT_DEV_ANY &&
+              x.minor == RT_DEV_ANY,
+          "rule parse: a *:* rwm (devices.list of an unrestricted cgroup)");
+    CHECK(rt_dev_rule_parse("b 8:* r", &x) && x.major == 8 && x.minor == RT_DEV_ANY &&
+              x.access == RT_DEV_READ,
+          "rule parse: b 8:* r");
+    const char *bad[] = { "", "c 1:3", "c 1:3 ", "x 1:3 r", "c 1 r", "c 1:3 rr", "c 1:3 rx",
+                          "c -1:3 r", "c 1:3  r", "c 1:3 r\nc", NULL };
+    bool none = true;
+    for (const char **b = bad; *b; b++)
+        if (rt_dev_rule_parse(*b, &x)) {
+            printf("  accepted '%s'\n", *b);
+            none = false;
+        }
+    CHECK(none, "rule parse: malformed rules are refused");
+    rt_dev_rule pts = { 'c', 136, RT_DEV_ANY, RT_DEV_READ | RT_DEV_WRITE };
+    char *t = rt_dev_rule_text(&pts);
+    CHECK(strcmp(t, "c 136:* rw") == 0, "rule text: c 136:* rw");
+    free(t);
+}
+
+/* ---- the BPF program ----------------------------------------------------- */
+
+static void test_bpf_verdicts(void)
+{
+    rt_dev_rules r;
+    rt_dev_rules_init(&r);
+    const char *texts[] = { "c 1:3 rw", "b 8:* r", "c 136:* rw", "c 10:200 rwm", NULL };
+    for (const char **s = texts; *s; s++) {
+        vc_xgrow((void **)&r.v, &r.cap, r.n + 1, sizeof(*r.v));
+        rt_dev_rule_parse(*s, &r.v[r.n++]);
+    }
+    size_t n;
+    struct bpf_insn *p = rt_bpfdev_build(&r, &n);
+    /* 6 loads/shifts, then per rule: its tests, mov, and, jne, mov, exit;
+     * then mov, exit. */
+    CHECK(n == 6 + (3 + 5) + (2 + 5) + (2 + 5) + (3 + 5) + 2, "bpf: instruction count");
+    CHECK(p[n - 1].code == (BPF_JMP | BPF_EXIT) && p[n - 2].imm == 0,
+          "bpf: ends with r0 = 0; exit (deny)");
+    struct {
+        char type;
+        long major, minor;
+        unsigned access;
+        int want;
+        const char *what;
+    } cases[] = {
+        { 'c', 1, 3, RT_DEV_READ, 1, "c 1:3 read allowed" },
+        { 'c', 1, 3, RT_DEV_READ | RT_DEV_WRITE, 1, "c 1:3 read+write allowed" },
+        { 'c', 1, 3, RT_DEV_MKNOD, 0, "c 1:3 mknod denied" },
+        { 'c', 1, 5, RT_DEV_READ, 0, "c 1:5 (/dev/zero) denied" },
+        { 'b', 1, 3, RT_DEV_READ, 0, "b 1:3 denied (type differs)" },
+        { 'b', 8, 0, RT_DEV_READ, 1, "b 8:0 read allowed (any minor)" },
+        { 'b', 8, 17, RT_DEV_READ, 1, "b 8:17 read allowed (any minor)" },
+        { 'b', 8, 17, RT_DEV_WRITE, 0, "b 8:17 write denied" },
+        { 'b', 8, 17, RT_DEV_READ | RT_DEV_WRITE, 0, "b 8:17 read+write denied" },
+        { 'c', 8, 0, RT_DEV_READ, 0, "c 8:0 denied" },
+        { 'c', 136, 4, RT_DEV_READ | RT_DEV_WRITE, 1, "c 136:4 (a pty) allowed" },
+        { 'c', 10, 200, RT_DEV_MKNOD, 1, "c 10:200 mknod allowed" },
+        { 'c', 10, 201, RT_DEV_READ, 0, "c 10:201 denied" },
+        { 'c', 0x7fffffff, 3, RT_DEV_READ, 0, "a large major denied" },
+    };
+    for (size_t i = 0; i < VC_ARRAY_SIZE(cases); i++) {
+        int got = rt_bpfdev_run(p, n, cases[i].type, cases[i].major, cases[i].minor,
+                                cases[i].access);
+        char *name = vc_xasprintf("bpf verdict: %s", cases[i].what);
+        CHECK(got == cases[i].want, name);
+        free(name);
+    }
+    free(p);
+
+    /* "a *:* m": every device may be created, none opened. */
+    rt_dev_rules_free(&r);
+    vc_xgrow((void **)&r.v, &r.cap, 1, sizeof(*r.v));
+    rt_dev_rule_parse("a *:* m", &r.v[r.n++]);
+    p = rt_bpfdev_build(&r, &n);
+    CHECK(n == 6 + 5 + 2 && rt_bpfdev_run(p, n, 'b', 3, 4, RT_DEV_MKNOD) == 1 &&
+              rt_bpfdev_run(p, n, 'c', 1, 3, RT_DEV_READ) == 0,
+          "bpf: a rule on every device has no type or number test");
+    free(p);
+    rt_dev_rules_free(&r);
+    p = rt_bpfdev_build(&r, &n);
+    CHECK(n == 8 && rt_bpfdev_run(p, n, 'c', 1, 3, RT_DEV_READ) == 0,
+          "bpf: an empty list denies everything");
+    free(p);
+}
+
+/* ---- hierarchies from a mountinfo of our own ----------------------------- */
+
+static char *write_tmp(const char *dir, const char *name, const char *text)
+{
+    char *path = vc_xasprintf("%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
+static bool dir_empty(const char *path)
+{
+    char *cmd = vc_xasprintf("[ -z \"$(ls -A '%s')\" ]", path);
+    int rc = system(cmd);
+    free(cmd);
+    return rc == 0;
+}
+
+static void test_fake_hierarchies(void)
+{
+    char tmp[] = "/tmp/virtc-t-rtsec-XXXXXX";
+    if (!mkdtemp(tmp)) {
+        CHECK(false, "fake hierarchies: mkdtemp");
+        return;
+    }
+    /* A "devices" v1 hierarchy mounted (root /sub) at "TMP/dev ices"; we
+     * sit in /sub/me. It is a plain directory, so the first cgroup file
+     * cannot be opened: the error names the path that was computed, and
+     * the directories made are gone again. */
+    char *mnt = vc_xasprintf("%s/dev ices", tmp);
+    mkdir(mnt, 0755);
+    char *me = vc_xasprintf("%s/me", mnt);
+    mkdir(me, 0755);
+    char *mi_text = vc_xasprintf(
+        "22 1 0:20 / /proc rw - proc proc rw\n"
+        "30 22 0:25 /sub %s/dev\\040ices rw,relatime shared:9 - cgroup cgroup rw,devices\n",
+        tmp);
+    char *mi = write_tmp(tmp, "mountinfo", mi_text);
+    char *self = write_tmp(tmp, "cgroup", "3:memory:/elsewhere\n2:devices:/sub/me\n0::/\n");
+    rt_cg_host host = { .mountinfo = mi, .self_cgroup = self, .prefix = "virtc/qemu" };
+    rt_cg_spec spec = { .name = "guest1", .acl = (const char *const[]){ "/dev/null", NULL } };
+    vc_diags d;
+    vc_diags_init(&d);
+    rt_cgroup *cg = rt_cg_create(&spec, &host, &d);
+    char *want = vc_xasprintf("cannot open %s/me/virtc/qemu/guest1/cgroup.procs", mnt);
+    bool named = !cg && d.n == 1 && vc_str_has_prefix(d.v[0].message, want);
+    if (!named && d.n)
+        printf("  %s\n", d.v[0].message);
+    CHECK(named, "fake hierarchy: the guest's cgroup is PREFIX/NAME under our own (escapes decoded)");
+    CHECK(dir_empty(me), "fake hierarchy: a failed create removes the directories it made");
+    free(want);
+
+    /* No cgroup mounts at all: not supported here. */
+    vc_diags_clear(&d);
+    free(write_tmp(tmp, "mountinfo", "22 1 0:20 / /proc rw - proc proc rw\n"));
+    cg = rt_cg_create(&spec, &host, &d);
+    CHECK(!cg && d.n == 1 && d.v[0].code == VC_ERR_RUNTIME &&
+              strstr(d.v[0].message, "cgroup device ACLs are not supported on this host") &&
+              strstr(d.v[0].message, "neither a cgroup v1 'devices' hierarchy nor a cgroup2"),
+          "no cgroup hierarchy: 'not supported on this host'");
+
+    vc_diags_clear(&d);
+    spec.name = "../x";
+    cg = rt_cg_create(&spec, &host, &d);
+    CHECK(!cg && d.n == 1 && d.v[0].code == VC_ERR_INVALID, "a name with a slash is refused");
+    vc_diags_clear(&d);
+    CHECK(!rt_cg_remove_name("", &host, &d) && d.n == 1, "an empty name is refused");
+    vc_diags_free(&d);
+    char *rm = vc_xasprintf("rm -rf '%s'", tmp);
+    CHECK(system(rm) == 0, "fake hierarchy: cleaned up");
+    free(rm);
+    free(mi_text);
+    free(mi);
+    free(self);
+    free(me);
+    free(mnt);
+}
+
+/* ---- real cgroups (root) ------------------------------------------------- */
+
+/* What a child in the cgroup could open: "null:0 zero:EPERM ...". */
+static char *probe_in(rt_cgroup *cg, const char *const *opens)
+{
+    int pfd[2];
+    if (pipe(pfd) != 0)
+        return NULL;
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(pfd[0]);
+        int rc = rt_cg_attach_self(cg);
+        vc_buf b;
+        vc_buf_init(&b);
+        if (rc != 0)
+            vc_buf_printf(&b, "attach:%s", strerror(-rc));
+        for (const char *const *o = opens; *o; o += 2) {
+            int fd = open(o[1], strcmp(o[0], "r") == 0 ? O_RDONLY : O_RDWR);
+            vc_buf_printf(&b, "%s%s:%s", b.len ? " " : "", o[1],
+                          fd >= 0 ? "ok" : errno == EPERM ? "EPERM" : strerror(errno));
+            if (fd >= 0)
+                close(fd);
+        }
+        ssize_t w = write(pfd[1], b.data, b.len);
+        _exit(w == (ssize_t)b.len ? 0 : 1);
+    }
+    close(pfd[1]);
+    vc_buf b;
+    vc_buf_init(&b);
+    char chunk[256];
+    ssize_t n;
+    while ((n = read(pfd[0], chunk, sizeof(chunk))) > 0)
+        vc_buf_add(&b, chunk, (size_t)n);
+    close(pfd[0]);
+    waitpid(pid, NULL, 0);
+    return vc_buf_steal(&b);
+}
+
+static bool str_is(char *got, const char *want)
+{
+    bool ok = got && strcmp(got, want) == 0;
+    if (!ok)
+        printf("  got '%s', want '%s'\n", got ? got : "(null)", want);
+    free(got);
+    return ok;
+}
+
+static char *read_trimmed(const char *dir, const char *file)
+{
+    char *path = vc_xasprintf("%s/%s", dir, file);
+    char *text = vc_read_file(path, NULL);
+    free(path);
+    if (text) {
+        size_t n = strlen(text);
+        while (n && text[n - 1] == '\n')
+            text[--n] = '\0';
+    }
+    return text;
+}
+
+static bool exists(const char *path)
+{
+    struct stat st;
+    return path && stat(path, &st) == 0;
+}
+
+static const char *const opens[] = { "rw", "/dev/null", "r", "/dev/zero", "r", "/dev/urandom",
+                                     "rw", "/dev/urandom", NULL };
+static const char *const want_open =
+    "/dev/null:ok /dev/zero:EPERM /dev/urandom:ok /dev/urandom:EPERM";
+
+/* The devices the real tests allow: /dev/null, /dev/full, /dev/urandom read-only. */
+static rt_cg_spec real_spec(const char *name)
+{
+    static const char *const acl[] = { "/dev/null", "/dev/full", "/dev/kqemu-virtc-none", NULL };
+    static const rt_cg_device devs[] = { { "/dev/urandom", true } };
+    rt_cg_spec s = { .name = name, .acl = acl, .devices = devs, .ndevices = 1 };
+    return s;
+}
+
+/* rt_cg_create, checked to have used mode; NULL when it failed. */
+static rt_cgroup *create_in_mode(const rt_cg_spec *spec, const rt_cg_host *host,
+                                 rt_cg_dev_mode mode, const char *name)
+{
+    vc_diags d;
+    vc_diags_init(&d);
+    rt_cgroup *cg = rt_cg_create(spec, host, &d);
+    vc_diags_print(stdout, &d);
+    vc_diags_free(&d);
+    CHECK(cg && rt_cg_device_mode(cg) == mode, name);
+    return cg;
+}
+
+static void test_v1(const char *prefix)
+{
+    rt_cg_host host = { .prefix = prefix };
+    rt_cg_spec spec = real_spec("g1");
+    spec.limits = (rt_cg_limits){ .hard_limit_kib = 262144, .soft_limit_kib = 131072,
+                                  .swap_hard_limit_kib = 524288, .shares = 512,
+                                  .period_us = 50000, .quota_us = 25000 };
+    rt_cgroup *cg = create_in_mode(&spec, &host, RT_CG_DEV_V1,
+                                   "v1: created, devices controller used");
+    if (!cg)
+        return;
+    vc_diags d;
+    vc_diags_init(&d);
+    const char *dev = rt_cg_dir(cg, "devices"), *mem = rt_cg_dir(cg, "memory"),
+               *cpu = rt_cg_dir(cg, "cpu");
+    char *suffix = vc_xasprintf("/%s/g1", prefix);
+    CHECK(dev && vc_str_has_suffix(dev, suffix) && exists(dev), "v1: devices cgroup PREFIX/NAME");
+    free(suffix);
+    CHECK(str_is(read_trimmed(dev, "devices.list"), "c 1:3 rw\nc 1:7 rw\nc 1:9 r"),
+          "v1: devices.list holds exactly the ACL and the devices");
+    CHECK(mem && str_is(read_trimmed(mem, "memory.limit_in_bytes"), "268435456") &&
+              str_is(read_trimmed(mem, "memory.soft_limit_in_bytes"), "134217728"),
+          "v1: memtune hard and soft limits");
+    char *memsw = vc_xasprintf("%s/memory.memsw.limit_in_bytes", mem ? mem : "");
+    if (exists(memsw))
+        CHECK(str_is(read_trimmed(mem, "memory.memsw.limit_in_bytes"), "536870912"),
+              "v1: memtune swap_hard_limit");
+    free(memsw);
+    CHECK(cpu && str_is(read_trimmed(cpu, "cpu.shares"), "512") &&
+              str_is(read_trimmed(cpu, "cpu.cfs_period_us"), "50000") &&
+              str_is(read_trimmed(cpu, "cpu.cfs_quota_us"), "25000"),
+          "v1: cputune shares, period, quota");
+    CHECK(str_is(probe_in(cg, opens), want_open),
+          "v1: a child in the cgroup opens what is allowed and gets EPERM for the rest");
+
+    vc_diags_clear(&d);
+    rt_cgroup *again = rt_cg_create(&spec, &host, &d);
+    CHECK(!again && d.n >= 1 && strstr(d.v[0].message, "exists already"),
+          "v1: a second cgroup of the same name is refused");
+    CHECK(exists(dev), "v1: ... and the refusal left the first one alone");
+
+    /* A process still inside: removing is an error, nothing is hidden. */
+    pid_t pid = fork();
+    if (pid == 0) {
+        pause();
+        _exit(0);
+    }
+    vc_diags_clear(&d);
+    CHECK(rt_cg_add_pid(cg, pid, &d), "v1: rt_cg_add_pid");
+    char *procs = read_trimmed(dev, "cgroup.procs");
+    char *pidtext = vc_xasprintf("%ld", (long)pid);
+    CHECK(str_is(procs, pidtext), "v1: cgroup.procs lists the pid");
+    CHECK(!rt_cg_remove_name("g1", &host, &d) && d.n >= 1 &&
+              strstr(d.v[0].message, "still holds processes"),
+          "v1: a cgroup with a process in it is not removed");
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    free(pidtext);
+    vc_diags_clear(&d);
+    char *devcopy = vc_xstrdup(dev);
+    CHECK(rt_cg_remove(cg, &d) && d.n == 0, "v1: removed after its process ended");
+    CHECK(!exists(devcopy), "v1: nothing left of the cgroup");
+    free(devcopy);
+    vc_diags_free(&d);
+}
+
+/* A cgroup2 to test on: the host's, else one mounted in a private mount
+ * namespace (this process's own from then on). */
+static bool have_cgroup2(void)
+{
+    char *mi = vc_read_file("/proc/self/mountinfo", NULL);
+    bool has = mi && strstr(mi, " - cgroup2 ");
+    free(mi);
+    if (has)
+        return true;
+    char dir[] = "/tmp/virtc-t-rtsec-cg2-XXXXXX";
+    if (unshare(CLONE_NEWNS) != 0 || mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+        !mkdtemp(dir))
+        return false;
+    if (mount("cgroup2", dir, "cgroup2", 0, NULL) != 0) {
+        rmdir(dir);
+        return false;
+    }
+    return true;
+}
+
+static void test_v2(const char *prefix)
+{
+    if (!have_cgroup2()) {
+        printf("SKIP %s:v2: no cgroup2 hierarchy and none could be mounted\n", __FILE__);
+        return;
+    }
+    rt_cg_host host = { .prefix = prefix, .no_v1 = true };
+    rt_cg_spec spec = real_spec("g2");
+    rt_cgroup *cg = create_in_mode(&spec, &host, RT_CG_DEV_BPF,
+                                   "v2: created with a BPF device program");
+    if (!cg)
+        return;
+    vc_diags d;
+    vc_diags_init(&d);
+    const char *dir = rt_cg_dir(cg, "");
+    CHECK(dir && dir == rt_cg_dir(cg, "devices") && !rt_cg_dir(cg, "memory"),
+          "v2: one cgroup2 directory holds the device program");
+    CHECK(rules_are(rt_cg_rules(cg),
+                    (const char *const[]){ "c 1:3 rw", "c 1:7 rw", "c 1:9 r", NULL }),
+          "v2: the program's rules");
+    CHECK(str_is(probe_in(cg, opens), want_open),
+          "v2: a child in the cgroup opens what is allowed and gets EPERM for the rest");
+    char *copy = vc_xstrdup(dir);
+    vc_diags_clear(&d);
+    CHECK(rt_cg_remove(cg, &d) && !exists(copy), "v2: removed, nothing left");
+    free(copy);
+
+    /* Limits on cgroup2 need its controllers; where the host does not hand
+     * them to us the error says which. */
+    spec.limits.hard_limit_kib = 262144;
+    vc_diags_clear(&d);
+    cg = rt_cg_create(&spec, &host, &d);
+    if (cg) {
+        const char *mem = rt_cg_dir(cg, "memory");
+        CHECK(mem && str_is(read_trimmed(mem, "memory.max"), "268435456"), "v2: memory.max");
+        CHECK(rt_cg_remove(cg, &d), "v2: removed with its memory limit");
+    } else {
+        CHECK(d.n == 1 && strstr(d.v[0].message,
+                                 "<memtune> needs the cgroup 'memory' controller"),
+              "v2: a memory limit without the memory controller is an error naming it");
+    }
+    vc_diags_free(&d);
+}
+
+static void test_real(void)
+{
+    if (geteuid() != 0) {
+        printf("SKIP %s:real cgroups: not root\n", __FILE__);
+        return;
+    }
+    char *prefix = vc_xasprintf("virtc-t-rtsec-%ld/qemu", (long)getpid());
+    char *mi = vc_read_file("/proc/self/mountinfo", NULL);
+    bool v1 = false;
+    for (char *l = mi; l && *l;) {
+        char *nl = strchr(l, '\n');
+        if (nl)
+            *nl = '\0';
+        if (strstr(l, " - cgroup ") && strstr(l, "devices"))
+            v1 = true;
+        l = nl ? nl + 1 : NULL;
+    }
+    free(mi);
+    if (v1)
+        test_v1(prefix);
+    else
+        printf("SKIP %s:v1: no cgroup v1 devices hierarchy on this host\n", __FILE__);
+    test_v2(prefix);
+    free(prefix);
+}
+
+int main(void)
+{
+    test_rules();
+    test_bpf_verdicts();
+    test_fake_hierarchies();
+    test_real();
+    return check_done();
+}

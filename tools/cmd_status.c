@@ -1,0 +1,50 @@
+/* cmd_status.c: `virtc status NAME`: key: value lines. */
+#include <stdlib.h>
+#include <time.h>
+
+#include "../runtime/guest.h"
+#include "../translators/util.h"
+#include "cli.h"
+#include "rt_cli.h"
+
+static void status_help(void)
+{
+    fputs("usage: virtc status [options] NAME\n\n"
+          "Prints a guest's state as 'key: value' lines: name, uuid, state (running,\n"
+          "paused, shut off), pid (QEMU's), supervisor (its pid), uptime (seconds).\n"
+          "A guest that does not run prints its name and 'state: shut off'.\n\n"
+          "options:\n"
+          "  --config FILE      qemu.conf to use (its log_dir)\n"
+          "  -h, --help         this text\n", stdout);
+}
+
+int cmd_status(int argc, char **argv)
+{
+    rt_cli_opts o;
+    rt_qemuconf conf;
+    int rc;
+    if (!rt_cli_begin(argc, argv, status_help, "c", true, &o, &conf, &rc))
+        return rc;
+    char *run = rt_cli_run_dir(&conf);
+    vc_diags d;
+    vc_diags_init(&d);
+    rt_guest_info g;
+    char *out = NULL;
+    if (rt_guest_read(run, o.arg, &g, &d)) {
+        long long up = (long long)time(NULL) - g.started;
+        out = vc_xasprintf("name: %s\nuuid: %s\nstate: %s\npid: %ld\nsupervisor: %ld\n"
+                           "uptime: %lld\n", g.name, g.uuid ? g.uuid : "", g.state ? g.state : "",
+                           (long)g.pid, (long)g.supervisor, up < 0 ? 0 : up);
+        rt_guest_info_free(&g);
+    } else if (d.nerrors == 0) {
+        out = vc_xasprintf("name: %s\nstate: shut off\n", o.arg);
+    }
+    rc = cli_report(&d);
+    if (out)
+        rc = cli_write_output(NULL, out);
+    free(out);
+    vc_diags_free(&d);
+    free(run);
+    rt_qemuconf_free(&conf);
+    return rc;
+}

@@ -1,0 +1,287 @@
+/*
+ * argv_modern_base.c: what every phase of the -device generation looks up:
+ * the capabilities (device types and properties), controllers by type and
+ * index, the verbatim copy of a device, and the device-model tables that
+ * both placement and emission read (USB, SCSI and PCI controller models,
+ * sound models, libvirt's drive numbering). It calls no other file of the
+ * generation: placement and emission sit above it.
+ */
+#include "argv_modern_priv.h"
+#include "../xmldoc.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+void qemu_modern_free(qemu_modern *m)
+{
+    if (!m)
+        return;
+    free(m->domdir);
+    free(m->slots);
+    free(m->bootindex);
+    free(m->node);
+    free(m->ctl_index);
+    free(m->ctls);
+    free(m->slot_ix);
+    free(m->usb_ord);
+    free(m);
+}
+
+size_t modern_devidx(const qemu_ctx *x, const ir_device *dev)
+{
+    return (size_t)(dev - x->dom->devices);
+}
+
+bool modern_need_device(qemu_ctx *x, ir_pos pos, const char *type)
+{
+    if (qemu_caps_has_device(x->caps, type))
+        return true;
+    return qemu_unsupported(x, pos, "device '%s'", type);
+}
+
+/* Optional properties are added only when the device has them. */
+bool modern_has_prop(const qemu_ctx *x, const char *type, const char *prop)
+{
+    return qemu_caps_device_has_prop(x->caps, type, prop);
+}
+
+/* Placement listed the controllers and numbered them (modern_place), so
+ * both lookups cost the controllers, not the devices. */
+const ir_controller *modern_find_controller(const qemu_ctx *x, const char *type, int index)
+{
+    const qemu_modern *m = x->modern;
+    for (size_t k = 0; k < m->nctls; k++) {
+        const ir_device *d = &x->dom->devices[m->ctls[k]];
+        if (vc_streq(d->u.controller.type, type) && m->ctl_index[m->ctls[k]] == index)
+            return &d->u.controller;
+    }
+    return NULL;
+}
+
+int modern_ctl_index(const qemu_ctx *x, const ir_controller *c)
+{
+    if (c->index >= 0)
+        return c->index;
+    const ir_device *d = (const ir_device *)(const void *)((const char *)c -
+                                                           offsetof(ir_device, u.controller));
+    return x->modern->ctl_index[modern_devidx(x, d)];
+}
+
+/* The element at path below root: names separated by '/', the first child
+ * of each name. */
+static xmlNodePtr modern_xml_walk(xmlNodePtr n, const char *path)
+{
+    while (n && *path) {
+        const char *e = strchr(path, '/');
+        size_t len = e ? (size_t)(e - path) : strlen(path);
+        char *name = vc_xstrndup(path, len);
+        n = xml_child(n, name);
+        free(name);
+        path += len + (e != NULL);
+    }
+    return n;
+}
+
+char *modern_xml_attr(const ir_device *dev, const char *path, const char *attr)
+{
+    if (!dev->xml)
+        return NULL;
+    vc_diags d;
+    vc_diags_init(&d);
+    xmlDocPtr doc = xml_doc_read("device", dev->xml, strlen(dev->xml), &d);
+    vc_diags_free(&d);
+    if (!doc)
+        return NULL;
+    xmlNodePtr n = modern_xml_walk(xmlDocGetRootElement(doc), path);
+    char *v = n ? xml_prop(n, attr) : NULL;
+    xmlFreeDoc(doc);
+    return v;
+}
+
+bool modern_xml_has(const ir_device *dev, const char *path)
+{
+    if (!dev->xml)
+        return false;
+    vc_diags d;
+    vc_diags_init(&d);
+    xmlDocPtr doc = xml_doc_read("device", dev->xml, strlen(dev->xml), &d);
+    vc_diags_free(&d);
+    bool has = doc && modern_xml_walk(xmlDocGetRootElement(doc), path) != NULL;
+    xmlFreeDoc(doc);
+    return has;
+}
+
+bool modern_is_x86(const qemu_ctx *x)
+{
+    const char *a = x->dom->os.arch ? x->dom->os.arch : x->caps->arch;
+    return !a || strcmp(a, "x86_64") == 0 || strcmp(a, "i686") == 0;
+}
+
+/* ---- device-model tables ---------------------------------------------------- */
+
+/* SCSI controller models (NULL model: the default). */
+static const struct {
+    const char *model;
+    const char *type;
+    bool lun;                 /* the bus has channels and LUNs */
+} modern_scsi_models[] = {
+    { NULL, "lsi53c895a", false },
+    { "auto", "lsi53c895a", false },
+    { "lsilogic", "lsi53c895a", false },
+    { "virtio-scsi", "virtio-scsi-pci", true },
+    { "virtio-transitional", "virtio-scsi-pci-transitional", true },
+    { "virtio-non-transitional", "virtio-scsi-pci-non-transitional", true },
+    { "megasas", "megasas", true },
+    { "lsisas1068", "mptsas1068", true },
+    { "vmpvscsi", "pvscsi", true },
+};
+
+/* USB controller models; the rows of a companion group share one slot. */
+const modern_usb_model modern_usb_models[] = {
+    { "piix3-uhci", "piix3-usb-uhci", MODERN_USB_ALONE, 0, 2 },
+    { "piix4-uhci", "piix4-usb-uhci", MODERN_USB_ALONE, 0, 2 },
+    { "ehci", "usb-ehci", MODERN_USB_ALONE, 0, 6 },
+    { "ich9-ehci1", "ich9-usb-ehci1", MODERN_USB_EHCI, 7, 6 },
+    { "ich9-uhci1", "ich9-usb-uhci1", MODERN_USB_UHCI, 0, 0 },
+    { "ich9-uhci2", "ich9-usb-uhci2", MODERN_USB_UHCI, 1, 0 },
+    { "ich9-uhci3", "ich9-usb-uhci3", MODERN_USB_UHCI, 2, 0 },
+    { "nec-xhci", "nec-usb-xhci", MODERN_USB_ALONE, 0, 4 },
+    { "qemu-xhci", "qemu-xhci", MODERN_USB_ALONE, 0, 4 },
+    { "pci-ohci", "pci-ohci", MODERN_USB_ALONE, 0, 3 },
+};
+
+static const size_t modern_nusb_models = sizeof(modern_usb_models) / sizeof(modern_usb_models[0]);
+
+int modern_usb_model_index(const char *model)
+{
+    return qemu_table_find(modern_usb_models, modern_nusb_models, sizeof(modern_usb_models[0]),
+                           offsetof(modern_usb_model, model), model);
+}
+
+/* The model a USB controller without one gets (libvirt's defaults). */
+const char *modern_usb_default(const qemu_ctx *x)
+{
+    return x->modern->q35 ? "qemu-xhci" : "piix3-uhci";
+}
+
+char *modern_usb_id(int index)
+{
+    return index == 0 ? vc_xstrdup("usb") : vc_xasprintf("usb%d", index);
+}
+
+static int modern_scsi_model(const char *model)
+{
+    return QEMU_TABLE_FIND(modern_scsi_models, model, model);
+}
+
+const char *modern_scsi_type(const char *model)
+{
+    int mi = modern_scsi_model(model);
+    return mi >= 0 ? modern_scsi_models[mi].type : NULL;
+}
+
+bool modern_scsi_ctl_luns(const qemu_ctx *x, unsigned controller)
+{
+    const ir_controller *c = modern_find_controller(x, "scsi", (int)controller);
+    int mi = modern_scsi_model(c ? c->model : NULL);
+    return mi >= 0 && modern_scsi_models[mi].lun;
+}
+
+/* PCI controller models past the root: the QEMU device and the options
+ * that make its bus "pci.INDEX" (%1$d: the index). */
+static const struct {
+    const char *model;
+    const char *type;
+    const char *opts;
+} modern_pci_models[] = {
+    { "pci-bridge", "pci-bridge", "chassis_nr=%1$d,id=pci.%1$d" },
+    { "pcie-root-port", "pcie-root-port", "port=0x%2$x,chassis=%1$d,id=pci.%1$d" },
+    { "dmi-to-pci-bridge", "i82801b11-bridge", "id=pci.%1$d" },
+    { "pcie-to-pci-bridge", "pcie-pci-bridge", "id=pci.%1$d" },
+};
+
+bool modern_pci_model(const char *model, const char **type, const char **opts)
+{
+    int mi = QEMU_TABLE_FIND(modern_pci_models, model, model);
+    if (mi < 0)
+        return false;
+    *type = modern_pci_models[mi].type;
+    *opts = modern_pci_models[mi].opts;
+    return true;
+}
+
+bool modern_pci_model_known(const char *model)
+{
+    const char *type, *opts;
+    return modern_pci_model(model, &type, &opts);
+}
+
+/* ",bus=usb.0[,port=P]" of a USB device. */
+void modern_usb_opts(const ir_address *a, vc_buf *b)
+{
+    if (a->type == IR_ADDR_USB) {
+        char *id = modern_usb_id((int)a->bus);
+        vc_buf_printf(b, ",bus=%s.0", id);
+        free(id);
+        if (a->usb_port)
+            qemu_opt_add(b, "port", a->usb_port);
+    } else {
+        vc_buf_puts(b, ",bus=usb.0");
+    }
+}
+
+/* Sound models: the QEMU device, whether it is a PCI device, and the HDA
+ * codec it carries (NULL: none). */
+static const struct {
+    const char *model;
+    const char *type;
+    bool pci;
+    bool hda;
+} modern_sound_models[] = {
+    { "ac97", "AC97", true, false },
+    { "es1370", "ES1370", true, false },
+    { "sb16", "sb16", false, false },
+    { "ich6", "intel-hda", true, true },
+    { "ich9", "ich9-intel-hda", true, true },
+    { "usb", "usb-audio", false, false },
+};
+
+const char *modern_sound_type(const char *model, bool *pci, bool *hda)
+{
+    int i = QEMU_TABLE_FIND(modern_sound_models, model, model);
+    if (i < 0)
+        return NULL;
+    *pci = modern_sound_models[i].pci;
+    *hda = modern_sound_models[i].hda;
+    return modern_sound_models[i].type;
+}
+
+/* libvirt's numbering of a target name when the document gives no drive
+ * address: IDE two units a bus, SCSI seven units a controller, SATA six. */
+bool modern_drive_addr_of(const ir_disk *disk, ir_disk_bus bus, modern_drive_addr *a)
+{
+    if (disk->addr.type == IR_ADDR_DRIVE) {
+        *a = (modern_drive_addr){ disk->addr.controller, disk->addr.bus, disk->addr.target,
+                                  disk->addr.unit };
+        return true;
+    }
+    int idx = ir_disk_target_index(disk->target_dev);
+    if (idx < 0)
+        return false;
+    unsigned u = (unsigned)idx;
+    switch (bus) {
+    case IR_BUS_IDE:
+        *a = (modern_drive_addr){ u / 4, (u % 4) / 2, 0, u % 2 };
+        break;
+    case IR_BUS_SCSI:
+        *a = (modern_drive_addr){ u / 7, 0, 0, u % 7 };
+        break;
+    case IR_BUS_SATA:
+        *a = (modern_drive_addr){ u / 6, 0, 0, u % 6 };
+        break;
+    default:
+        *a = (modern_drive_addr){ 0, 0, 0, u };
+    }
+    return true;
+}

@@ -1,0 +1,446 @@
+/*
+ * argv_read.c: the qemu-argv reader's driver: shell words -> environment,
+ * emulator and options; each option checked against the table of what QEMU
+ * has, its value parsed, then handled in command-line order (backends first,
+ * so a -device can name a -blockdev that follows it).
+ */
+#include "argv_read.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "argv_read_priv.h"
+
+/* Every option QEMU has (qemu-system-x86_64 -help, today's and QEMU 0.x's),
+ * with how its value is written and who reads it. fn NULL: kept as
+ * <qemu:commandline>. */
+static const qr_optdef qr_opts[] = {
+    /* the machine */
+    { "M", QR_KV, "type", qr_opt_machine },
+    { "machine", QR_KV, "type", qr_opt_machine },
+    { "accel", QR_KV, "accel", qr_opt_accel },
+    { "enable-kvm", QR_NOARG, NULL, qr_opt_simple },
+    { "no-kvm", QR_NOARG, NULL, qr_opt_simple },
+    { "no-kqemu", QR_NOARG, NULL, qr_opt_implied },
+    { "kernel-kqemu", QR_NOARG, NULL, NULL },
+    { "cpu", QR_WORD, NULL, qr_opt_cpu },
+    { "smp", QR_KV, "cpus", qr_opt_smp },
+    { "m", QR_KV, "size", qr_opt_memory },
+    { "name", QR_KV, "guest", qr_opt_name },
+    { "uuid", QR_WORD, NULL, qr_opt_uuid },
+    { "boot", QR_KV, "order", qr_opt_boot },
+    { "rtc", QR_KV, NULL, qr_opt_rtc },
+    { "localtime", QR_NOARG, NULL, qr_opt_simple },
+    { "no-acpi", QR_NOARG, NULL, qr_opt_simple },
+    { "no-reboot", QR_NOARG, NULL, qr_opt_simple },
+    { "no-shutdown", QR_NOARG, NULL, qr_opt_implied },
+    { "S", QR_NOARG, NULL, qr_opt_implied },
+    { "kernel", QR_WORD, NULL, qr_opt_os_path },
+    { "initrd", QR_WORD, NULL, qr_opt_os_path },
+    { "append", QR_WORD, NULL, qr_opt_os_path },
+    { "bios", QR_WORD, NULL, qr_opt_os_path },
+    { "dtb", QR_WORD, NULL, qr_opt_os_path },
+    { "pidfile", QR_WORD, NULL, qr_opt_implied },
+    { "daemonize", QR_NOARG, NULL, qr_opt_implied },
+    { "no-user-config", QR_NOARG, NULL, qr_opt_implied },
+    { "nodefaults", QR_NOARG, NULL, qr_opt_simple },
+    { "nodefconfig", QR_NOARG, NULL, qr_opt_implied },
+    { "sandbox", QR_KV, "enable", qr_opt_implied },
+    { "overcommit", QR_KV, NULL, qr_opt_implied },
+    { "msg", QR_KV, NULL, qr_opt_implied },
+    { "watchdog-action", QR_WORD, NULL, qr_opt_watchdog_action },
+    /* display */
+    { "nographic", QR_NOARG, NULL, qr_opt_simple },
+    { "vnc", QR_KV, "vnc", qr_opt_vnc },
+    { "sdl", QR_NOARG, NULL, qr_opt_simple },
+    { "full-screen", QR_NOARG, NULL, qr_opt_simple },
+    { "display", QR_KV, "type", qr_opt_display },
+    { "spice", QR_KV, NULL, qr_opt_spice },
+    { "k", QR_WORD, NULL, qr_opt_keymap },
+    { "vga", QR_WORD, NULL, qr_opt_vga },
+    { "std-vga", QR_NOARG, NULL, qr_opt_simple },
+    { "vmwarevga", QR_NOARG, NULL, qr_opt_simple },
+    /* legacy devices */
+    { "hda", QR_WORD, NULL, qr_opt_hdx },
+    { "hdb", QR_WORD, NULL, qr_opt_hdx },
+    { "hdc", QR_WORD, NULL, qr_opt_hdx },
+    { "hdd", QR_WORD, NULL, qr_opt_hdx },
+    { "cdrom", QR_WORD, NULL, qr_opt_hdx },
+    { "fda", QR_WORD, NULL, qr_opt_hdx },
+    { "fdb", QR_WORD, NULL, qr_opt_hdx },
+    { "drive", QR_KV, NULL, qr_opt_drive },
+    { "net", QR_KV, "type", qr_opt_net },
+    { "usb", QR_NOARG, NULL, qr_opt_usb },
+    { "usbdevice", QR_WORD, NULL, qr_opt_usbdevice },
+    { "soundhw", QR_WORD, NULL, qr_opt_soundhw },
+    { "pcidevice", QR_WORD, NULL, qr_opt_pcidevice },
+    { "serial", QR_WORD, NULL, qr_opt_serial },
+    { "parallel", QR_WORD, NULL, qr_opt_serial },
+    { "monitor", QR_WORD, NULL, qr_opt_serial },
+    /* today's devices and backends */
+    { "device", QR_KV_JSON, "driver", qr_opt_device },
+    { "blockdev", QR_KV_JSON, "driver", qr_opt_backend },
+    { "netdev", QR_KV_JSON, "type", qr_opt_backend },
+    { "chardev", QR_KV, "backend", qr_opt_backend },
+    { "audiodev", QR_KV_JSON, "driver", qr_opt_backend },
+    { "object", QR_KV_JSON, "qom-type", qr_opt_backend },
+    { "mon", QR_KV, "chardev", qr_opt_mon },
+    { "global", QR_WORD, NULL, NULL },
+    /* QEMU has these; the model has no place for them */
+    { "numa", QR_WORD, NULL, NULL },
+    { "add-fd", QR_WORD, NULL, NULL },
+    { "set", QR_WORD, NULL, NULL },
+    { "mem-path", QR_WORD, NULL, NULL },
+    { "mem-prealloc", QR_NOARG, NULL, NULL },
+    { "audio", QR_WORD, NULL, NULL },
+    { "mtdblock", QR_WORD, NULL, NULL },
+    { "sd", QR_WORD, NULL, NULL },
+    { "pflash", QR_WORD, NULL, NULL },
+    { "snapshot", QR_NOARG, NULL, NULL },
+    { "fsdev", QR_WORD, NULL, NULL },
+    { "virtfs", QR_WORD, NULL, NULL },
+    { "iscsi", QR_WORD, NULL, NULL },
+    { "portrait", QR_NOARG, NULL, NULL },
+    { "rotate", QR_WORD, NULL, NULL },
+    { "win2k-hack", QR_NOARG, NULL, NULL },
+    { "no-fd-bootchk", QR_NOARG, NULL, NULL },
+    { "no-hpet", QR_NOARG, NULL, NULL },
+    { "acpitable", QR_WORD, NULL, NULL },
+    { "smbios", QR_WORD, NULL, NULL },
+    { "nic", QR_WORD, NULL, NULL },
+    { "tpmdev", QR_WORD, NULL, NULL },
+    { "compat", QR_WORD, NULL, NULL },
+    { "fw_cfg", QR_WORD, NULL, NULL },
+    { "qmp", QR_WORD, NULL, NULL },
+    { "qmp-pretty", QR_WORD, NULL, NULL },
+    { "debugcon", QR_WORD, NULL, NULL },
+    { "singlestep", QR_NOARG, NULL, NULL },
+    { "gdb", QR_WORD, NULL, NULL },
+    { "s", QR_NOARG, NULL, NULL },
+    { "d", QR_WORD, NULL, NULL },
+    { "D", QR_WORD, NULL, NULL },
+    { "dfilter", QR_WORD, NULL, NULL },
+    { "seed", QR_WORD, NULL, NULL },
+    { "L", QR_WORD, NULL, NULL },
+    { "xen-domid", QR_WORD, NULL, NULL },
+    { "xen-attach", QR_NOARG, NULL, NULL },
+    { "domid", QR_WORD, NULL, NULL },
+    { "action", QR_WORD, NULL, NULL },
+    { "loadvm", QR_WORD, NULL, NULL },
+    { "option-rom", QR_WORD, NULL, NULL },
+    { "icount", QR_WORD, NULL, NULL },
+    { "echr", QR_WORD, NULL, NULL },
+    { "incoming", QR_WORD, NULL, NULL },
+    { "only-migratable", QR_NOARG, NULL, NULL },
+    { "chroot", QR_WORD, NULL, NULL },
+    { "runas", QR_WORD, NULL, NULL },
+    { "readconfig", QR_WORD, NULL, NULL },
+    { "trace", QR_WORD, NULL, NULL },
+    { "plugin", QR_WORD, NULL, NULL },
+    { "bootloader", QR_WORD, NULL, NULL },
+    { "tdf", QR_NOARG, NULL, NULL },
+    { "no-hpet", QR_NOARG, NULL, NULL },
+};
+
+const qr_optdef *qr_optdef_find(const char *name)
+{
+    for (size_t i = 0; i < VC_ARRAY_SIZE(qr_opts); i++)
+        if (strcmp(qr_opts[i].name, name) == 0)
+            return &qr_opts[i];
+    return NULL;
+}
+
+/* ---- locations and diagnostics ---- */
+
+vc_loc qr_loc(const qemu_reader *r, const shw_word *w, size_t off)
+{
+    vc_loc l = { r->file, 1, 1 };
+    size_t at = w ? (off <= w->len ? w->src[off] : w->src[w->len]) : off;
+    if (w && off == 0)
+        at = w->len ? w->src[0] : w->start;
+    shw_locate(r->src, r->len, at, &l.line, &l.column);
+    return l;
+}
+
+bool qr_error(qemu_reader *r, const shw_word *w, size_t off, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *m = vc_xvasprintf(fmt, ap);
+    va_end(ap);
+    vc_error_at(r->d, qr_loc(r, w, off), "%s", m);
+    free(m);
+    return false;
+}
+
+void qr_warn(qemu_reader *r, const shw_word *w, size_t off, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *m = vc_xvasprintf(fmt, ap);
+    va_end(ap);
+    vc_warn_at(r->d, qr_loc(r, w, off), "%s", m);
+    free(m);
+}
+
+void qr_passthrough(qemu_reader *r, const char *const *args, size_t n)
+{
+    ir_domain *dom = r->dom;
+    if (!dom->qemu_cmdline)
+        dom->qemu_cmdline = vc_xcalloc(1, sizeof(ir_qemu_cmdline));
+    ir_qemu_cmdline *q = dom->qemu_cmdline;
+    for (size_t i = 0; i < n; i++) {
+        vc_xgrow((void **)&q->args, &q->capargs, q->nargs + 1, sizeof(char *));
+        q->args[q->nargs++] = vc_xstrdup(args[i]);
+    }
+}
+
+bool qr_keep_option(qemu_reader *r, qr_opt *o, const char *why)
+{
+    const char *args[2] = { o->flag->text, o->arg ? o->arg->text : NULL };
+    qr_passthrough(r, args, o->arg ? 2 : 1);
+    qr_warn(r, o->flag, 0, "%s%s%s; kept as <qemu:commandline>", o->flag->text,
+            why ? ": " : "", why ? why : " has no place in the domain model");
+    return true;
+}
+
+qr_opt *qr_backend(qemu_reader *r, const char *optname, const char *id)
+{
+    const char *key = strcmp(optname, "blockdev") == 0 ? "node-name" : "id";
+    for (size_t i = 0; i < r->nopts; i++) {
+        qr_opt *o = &r->opts[i];
+        if (strcmp(o->def->name, optname) != 0)
+            continue;
+        for (size_t k = o->props.n; k-- > 0;)
+            if (strcmp(o->props.v[k].key, key) == 0) {
+                if (vc_streq(o->props.v[k].value, id))
+                    return o;
+                break;
+            }
+    }
+    return NULL;
+}
+
+char *qr_strdup_word(const shw_word *w)
+{
+    return vc_xstrndup(w->text, w->len);
+}
+
+ir_device *qr_add_device(qemu_reader *r, ir_device_kind kind, const shw_word *w)
+{
+    vc_loc l = qr_loc(r, w, 0);
+    return ir_domain_add_device(r->dom, kind, (ir_pos){ l.line, l.column });
+}
+
+void qr_boot_dev_add(ir_os *os, ir_boot_dev b)
+{
+    for (size_t i = 0; i < os->nboot; i++)
+        if (os->boot[i] == b)
+            return;
+    if (os->nboot < IR_BOOT_LAST)
+        os->boot[os->nboot++] = b;
+}
+
+/* ---- words -> options ---- */
+
+static bool qr_is_env_word(const shw_word *w)
+{
+    const char *t = w->text;
+    if (!((*t >= 'A' && *t <= 'Z') || (*t >= 'a' && *t <= 'z') || *t == '_'))
+        return false;
+    size_t n = strspn(t, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_");
+    return t[n] == '=';
+}
+
+/* The environment virtc writes itself (domxml-to-native's and libvirt's). */
+static const char *const qr_own_env[] = {
+    "LC_ALL", "PATH", "HOME", "USER", "LOGNAME", "QEMU_AUDIO_DRV", "SDL_AUDIODRIVER",
+    "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "TMPDIR",
+};
+
+static void qr_env(qemu_reader *r, const shw_word *w)
+{
+    const char *eq = strchr(w->text, '=');
+    char *name = vc_xstrndup(w->text, (size_t)(eq - w->text));
+    for (size_t i = 0; i < VC_ARRAY_SIZE(qr_own_env); i++)
+        if (strcmp(name, qr_own_env[i]) == 0) {
+            free(name);
+            return;
+        }
+    if (!r->dom->qemu_cmdline)
+        r->dom->qemu_cmdline = vc_xcalloc(1, sizeof(ir_qemu_cmdline));
+    ir_qemu_cmdline *q = r->dom->qemu_cmdline;
+    vc_xgrow((void **)&q->env, &q->capenv, q->nenv + 1, sizeof(ir_qemu_env));
+    q->env[q->nenv++] = (ir_qemu_env){ name, vc_xstrdup(eq + 1) };
+    qr_warn(r, w, 0, "environment variable '%s' kept as <qemu:env>", name);
+}
+
+/* Emulator name -> architecture; the rest of the domain type comes from
+ * -enable-kvm / accel=. */
+static const struct { const char *name; const char *arch; bool kvm; } qr_emulators[] = {
+    { "qemu", "i686", false }, { "qemu-kvm", "x86_64", true }, { "kvm", "x86_64", true },
+    { "qemu-system-x86_64", "x86_64", false }, { "qemu-system-i386", "i686", false },
+    { "qemu-system-aarch64", "aarch64", false }, { "qemu-system-arm", "armv7l", false },
+    { "qemu-system-ppc64", "ppc64", false }, { "qemu-system-ppc", "ppc", false },
+    { "qemu-system-s390x", "s390x", false }, { "qemu-system-mips", "mips", false },
+    { "qemu-system-mipsel", "mipsel", false }, { "qemu-system-riscv64", "riscv64", false },
+    { "qemu-system-sparc", "sparc", false },
+};
+
+static bool qr_emulator(qemu_reader *r, const shw_word *w)
+{
+    if (w->text[0] == '-')
+        return qr_error(r, w, 0, "expected the emulator's path before the option '%s'",
+                        w->text);
+    const char *slash = strrchr(w->text, '/');
+    const char *base = slash ? slash + 1 : w->text;
+    r->dom->emulator = vc_xstrdup(w->text);
+    r->dom->type = IR_VIRT_QEMU;
+    for (size_t i = 0; i < VC_ARRAY_SIZE(qr_emulators); i++)
+        if (strcmp(base, qr_emulators[i].name) == 0) {
+            r->dom->os.arch = vc_xstrdup(qr_emulators[i].arch);
+            if (qr_emulators[i].kvm)
+                r->dom->type = IR_VIRT_KVM;
+            return true;
+        }
+    if (vc_str_has_prefix(base, "qemu-system-")) {
+        r->dom->os.arch = vc_xstrdup(base + strlen("qemu-system-"));
+        return true;
+    }
+    qr_warn(r, w, 0, "emulator '%s' names no architecture; assuming x86_64", base);
+    r->dom->os.arch = vc_xstrdup("x86_64");
+    return true;
+}
+
+/* Collects the options after the emulator. A word that is not an option is
+ * QEMU's shorthand for -hda (`qemu disk.img`). */
+static bool qr_collect(qemu_reader *r, size_t first)
+{
+    static const qr_optdef hda = { "hda", QR_WORD, NULL, qr_opt_hdx };
+    r->opts = vc_xcalloc(r->words.n, sizeof(qr_opt));
+    bool ok = true;
+    for (size_t i = first; i < r->words.n; i++) {
+        shw_word *w = &r->words.v[i];
+        qr_opt *o = &r->opts[r->nopts];
+        o->flag = w;
+        if (w->text[0] != '-' || w->len == 1) {
+            o->def = &hda;
+            o->arg = w;
+            r->nopts++;
+            continue;
+        }
+        const char *name = w->text + (w->text[1] == '-' ? 2 : 1);
+        o->def = qr_optdef_find(name);
+        if (!o->def) {
+            ok = qr_error(r, w, 0, "unknown QEMU option '%s'", w->text);
+            continue;
+        }
+        if (o->def->form != QR_NOARG) {
+            if (i + 1 >= r->words.n) {
+                ok = qr_error(r, w, 0, "option '%s' needs a value", w->text);
+                break;
+            }
+            o->arg = &r->words.v[++i];
+        }
+        if (o->def->form >= QR_KV && !qr_parse_value(r, o)) {
+            ok = false;
+            continue;
+        }
+        r->nopts++;
+    }
+    return ok;
+}
+
+/* Two backends of one kind with one id: QEMU refuses the second. */
+static bool qr_check_ids(qemu_reader *r)
+{
+    bool ok = true;
+    for (size_t i = 0; i < r->nopts; i++) {
+        qr_opt *o = &r->opts[i];
+        if (o->def->form < QR_KV)
+            continue;
+        const char *key = strcmp(o->def->name, "blockdev") == 0 ? "node-name" : "id";
+        qopt_item *it = NULL;
+        for (size_t k = 0; k < o->props.n; k++)
+            if (strcmp(o->props.v[k].key, key) == 0)
+                it = &o->props.v[k];
+        if (!it || !it->value)
+            continue;
+        for (size_t j = 0; j < i; j++) {
+            qr_opt *p = &r->opts[j];
+            if (p->def != o->def)
+                continue;
+            for (size_t k = 0; k < p->props.n; k++)
+                if (strcmp(p->props.v[k].key, key) == 0 && vc_streq(p->props.v[k].value, it->value)) {
+                    vc_loc first = qr_loc(r, p->arg, p->props.v[k].val_off);
+                    ok = qr_error(r, o->arg, it->val_off, "duplicate %s '%s' (first given "
+                                  "at line %d, column %d)", key, it->value, first.line,
+                                  first.column);
+                    j = i;
+                    break;
+                }
+        }
+    }
+    return ok;
+}
+
+static void qr_free(qemu_reader *r)
+{
+    for (size_t i = 0; i < r->nopts; i++)
+        qopt_list_free(&r->opts[i].props);
+    free(r->opts);
+    free(r->boot_order);
+    free(r->keymap);
+    free(r->watchdog_action);
+    free(r->nets);
+    shw_words_free(&r->words);
+}
+
+static bool qr_run(qemu_reader *r)
+{
+    shw_error e;
+    if (!shw_split(r->src, r->len, &r->words, &e)) {
+        qr_error(r, NULL, e.off, "%s", e.msg);
+        free(e.msg);
+        return false;
+    }
+    if (r->words.n == 0)
+        return qr_error(r, NULL, 0, "no command line: the input holds no words");
+    size_t i = 0;
+    while (i < r->words.n && qr_is_env_word(&r->words.v[i]))
+        qr_env(r, &r->words.v[i++]);
+    if (i == r->words.n)
+        return qr_error(r, &r->words.v[i - 1], r->words.v[i - 1].len,
+                        "no command after the environment assignments");
+    if (!qr_emulator(r, &r->words.v[i]))
+        return false;
+    if (!qr_collect(r, i + 1) || !qr_check_ids(r))
+        return false;
+    bool ok = true;
+    for (size_t k = 0; k < r->nopts; k++) {
+        qr_opt *o = &r->opts[k];
+        if (!o->def->fn)
+            qr_keep_option(r, o, NULL);
+        else if (!o->def->fn(r, o))
+            ok = false;
+    }
+    if (!ok || !qr_check_backends(r))
+        return false;
+    qr_finish(r);
+    return true;
+}
+
+ir_domain *qemu_read_argv(const char *text, size_t len, const char *file, vc_diags *d)
+{
+    qemu_reader r = { .file = file, .src = text, .len = len, .d = d };
+    r.dom = ir_domain_new();
+    size_t before = d->nerrors;
+    bool ok = qr_run(&r) && d->nerrors == before;
+    qr_free(&r);
+    if (!ok) {
+        ir_domain_free(r.dom);
+        return NULL;
+    }
+    return r.dom;
+}

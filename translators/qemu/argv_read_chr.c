@@ -1,0 +1,199 @@
+/*
+ * argv_read_chr.c: character devices in both spellings: QEMU 0.x's
+ * -serial/-parallel/-monitor specs ("pty", "tcp:HOST:PORT,server,nowait",
+ * "unix:PATH,server", "file:PATH", "/dev/ttyS0", ...) and today's -chardev
+ * backends (socket, udp, file, pty, ...).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "argv_read_priv.h"
+
+#define QR_KEYS(...) (const char *const[]){ __VA_ARGS__ }, \
+    VC_ARRAY_SIZE(((const char *const[]){ __VA_ARGS__ }))
+
+/* The backends that are only a type. */
+static const struct { const char *name; ir_chr_type type; } qr_chr_plain[] = {
+    { "null", IR_CHR_NULL }, { "pty", IR_CHR_PTY }, { "stdio", IR_CHR_STDIO },
+    { "vc", IR_CHR_VC }, { "qemu-vdagent", IR_CHR_QEMU_VDAGENT }, { "dbus", IR_CHR_DBUS },
+};
+
+/* "HOST:PORT" (HOST may be empty or [v6]) into host/port. */
+static bool qr_hostport(const char *s, char **host, char **port)
+{
+    const char *colon = strrchr(s, ':');
+    if (!colon || !colon[1])
+        return false;
+    const char *h = s, *e = colon;
+    if (*h == '[' && e > h && e[-1] == ']') {
+        h++;
+        e--;
+    }
+    *host = e > h ? vc_xstrndup(h, (size_t)(e - h)) : NULL;
+    *port = vc_xstrdup(colon + 1);
+    return true;
+}
+
+/* ",server,nowait,nodelay,telnet" after a tcp:/unix: spec. */
+static void qr_spec_flags(const char *flags, ir_chr *c)
+{
+    bool server = false;
+    while (flags && *flags) {
+        if (*flags == ',')
+            flags++;
+        size_t n = strcspn(flags, ",");
+        if (n == 6 && strncmp(flags, "server", 6) == 0)
+            server = true;
+        flags += n;
+    }
+    c->mode = vc_xstrdup(server ? "bind" : "connect");
+}
+
+bool qr_chr_spec(qemu_reader *r, const shw_word *w, ir_chr *c)
+{
+    const char *v = w->text;
+    for (size_t i = 0; i < VC_ARRAY_SIZE(qr_chr_plain); i++)
+        if (strcmp(v, qr_chr_plain[i].name) == 0 ||
+            (qr_chr_plain[i].type == IR_CHR_VC && vc_str_has_prefix(v, "vc:"))) {
+            c->type = qr_chr_plain[i].type;
+            return true;
+        }
+    if (vc_str_has_prefix(v, "file:") || vc_str_has_prefix(v, "pipe:")) {
+        c->type = v[0] == 'f' ? IR_CHR_FILE : IR_CHR_PIPE;
+        c->path = vc_xstrdup(v + 5);
+        return true;
+    }
+    if (v[0] == '/') {
+        c->type = IR_CHR_DEV;
+        c->path = vc_xstrdup(v);
+        return true;
+    }
+    if (vc_str_has_prefix(v, "tcp:") || vc_str_has_prefix(v, "telnet:")) {
+        const char *a = strchr(v, ':') + 1, *comma = strchr(a, ',');
+        char *addr = comma ? vc_xstrndup(a, (size_t)(comma - a)) : vc_xstrdup(a);
+        bool ok = qr_hostport(addr, &c->host, &c->service);
+        free(addr);
+        if (!ok)
+            return qr_error(r, w, (size_t)(a - v), "'%s' is not tcp:HOST:PORT", v);
+        c->type = IR_CHR_TCP;
+        c->protocol = vc_xstrdup(v[1] == 'e' ? "telnet" : "raw");
+        qr_spec_flags(comma, c);
+        return true;
+    }
+    if (vc_str_has_prefix(v, "unix:")) {
+        const char *comma = strchr(v + 5, ',');
+        c->type = IR_CHR_UNIX;
+        c->path = comma ? vc_xstrndup(v + 5, (size_t)(comma - v - 5)) : vc_xstrdup(v + 5);
+        qr_spec_flags(comma, c);
+        return true;
+    }
+    if (vc_str_has_prefix(v, "udp:")) {
+        const char *a = v + 4, *at = strchr(a, '@');
+        char *remote = at ? vc_xstrndup(a, (size_t)(at - a)) : vc_xstrdup(a);
+        bool ok = qr_hostport(remote, &c->host, &c->service);
+        free(remote);
+        if (ok && at)
+            ok = qr_hostport(at + 1, &c->bind_host, &c->bind_service);
+        if (!ok)
+            return qr_error(r, w, 4, "'%s' is not udp:[HOST]:PORT[@[HOST]:PORT]", v);
+        c->type = IR_CHR_UDP;
+        return true;
+    }
+    if (vc_str_has_prefix(v, "chardev:")) {
+        qr_opt *ch = qr_backend(r, "chardev", v + 8);
+        if (!ch)
+            return qr_error(r, w, 8, "no -chardev has the id '%s'", v + 8);
+        ch->used = true;
+        return qr_chr_backend(r, ch, c);
+    }
+    return qr_error(r, w, 0, "'%s' is not a character device QEMU knows (pty, null, vc, "
+                    "stdio, file:, pipe:, /dev/..., tcp:, telnet:, udp:, unix:, chardev:)", v);
+}
+
+/* -chardev BACKEND,id=ID,... */
+bool qr_chr_backend(qemu_reader *r, qr_opt *ch, ir_chr *c)
+{
+    const char *b = qr_str(ch, "backend");
+    qr_implied(ch, QR_KEYS("id", "mux", "wait", "nodelay", "logappend"));
+    for (size_t i = 0; i < VC_ARRAY_SIZE(qr_chr_plain); i++)
+        if (vc_streq(b, qr_chr_plain[i].name))
+            c->type = qr_chr_plain[i].type;
+    if (c->type) {
+        /* plain */
+    } else if (vc_streq(b, "file") || vc_streq(b, "pipe") || vc_streq(b, "serial") ||
+               vc_streq(b, "tty") || vc_streq(b, "parallel") || vc_streq(b, "parport")) {
+        c->type = b[0] == 'f' ? IR_CHR_FILE : b[1] == 'i' ? IR_CHR_PIPE : IR_CHR_DEV;
+        c->path = vc_xstrdup(qr_str(ch, "path"));
+    } else if (vc_streq(b, "socket")) {
+        bool server = false, telnet = false;
+        if (!qr_bool(r, ch, "server", &server) || !qr_bool(r, ch, "telnet", &telnet))
+            return false;
+        c->mode = vc_xstrdup(server ? "bind" : "connect");
+        const char *path = qr_str(ch, "path");
+        if (path) {
+            c->type = IR_CHR_UNIX;
+            c->path = vc_xstrdup(path);
+        } else {
+            c->type = IR_CHR_TCP;
+            c->host = vc_xstrdup(qr_str(ch, "host"));
+            c->service = vc_xstrdup(qr_str(ch, "port"));
+            c->protocol = vc_xstrdup(telnet ? "telnet" : "raw");
+        }
+    } else if (vc_streq(b, "udp")) {
+        c->type = IR_CHR_UDP;
+        c->host = vc_xstrdup(qr_str(ch, "host"));
+        c->service = vc_xstrdup(qr_str(ch, "port"));
+        c->bind_host = vc_xstrdup(qr_str(ch, "localaddr"));
+        c->bind_service = vc_xstrdup(qr_str(ch, "localport"));
+    } else if (vc_streq(b, "spicevmc") || vc_streq(b, "spiceport")) {
+        c->type = b[5] == 'v' ? IR_CHR_SPICEVMC : IR_CHR_SPICEPORT;
+        qr_implied(ch, QR_KEYS("name", "debug"));
+    } else {
+        return qr_error(r, ch->arg, 0, "-chardev: '%s' is not a backend virtc reads",
+                        b ? b : "");
+    }
+    qr_leftovers(r, ch, NULL);
+    return true;
+}
+
+/* -serial SPEC, -parallel SPEC, -monitor SPEC */
+bool qr_opt_serial(qemu_reader *r, qr_opt *o)
+{
+    const char *n = o->def->name;
+    ir_chr c = { 0 };
+    c.target_port = -1;
+    if (strcmp(o->arg->text, "none") == 0)
+        return true;
+    /* -monitor [control,|readline,]SPEC (QEMU 0.13's monitor modes) */
+    shw_word spec = *o->arg;
+    if (strcmp(n, "monitor") == 0) {
+        for (const char *const *m = (const char *const[]){ "control,", "readline,", NULL }; *m; m++)
+            if (vc_str_has_prefix(spec.text, *m)) {
+                size_t k = strlen(*m);
+                spec.text += k;
+                spec.len -= k;
+                spec.src += k;
+            }
+    }
+    if (!qr_chr_spec(r, &spec, &c)) {
+        ir_device tmp = { .kind = IR_DEV_CHR, .u.chr = c };
+        ir_device_clear(&tmp);
+        return false;
+    }
+    if (strcmp(n, "monitor") == 0) {
+        /* virtc writes its own monitor; the spec was checked */
+        ir_device tmp = { .kind = IR_DEV_CHR, .u.chr = c };
+        ir_device_clear(&tmp);
+        return true;
+    }
+    ir_device *d = qr_add_device(r, IR_DEV_CHR, o->flag);
+    d->u.chr = c;
+    if (n[0] == 's') {
+        d->u.chr.kind = IR_CHRDEV_SERIAL;
+        d->u.chr.target_port = r->serial_ports++;
+    } else {
+        d->u.chr.kind = IR_CHRDEV_PARALLEL;
+        d->u.chr.target_port = r->parallel_ports++;
+    }
+    return true;
+}

@@ -1,0 +1,784 @@
+/*
+ * argv_read_dev.c: today's -device, mapped by driver onto the device
+ * families of the model, with the backends it names (-blockdev graphs or
+ * -drive if=none, -netdev, -chardev, -object); and what becomes of backends
+ * no device named.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "argv_read_priv.h"
+
+#define QR_KEYS(...) (const char *const[]){ __VA_ARGS__ }, \
+    VC_ARRAY_SIZE(((const char *const[]){ __VA_ARGS__ }))
+
+/* Properties every -device may carry that virtc derives itself. */
+static const char *const qr_dev_implied[] = { "id", "driver" };
+
+/* ---- -blockdev graphs ---- */
+
+static const char *const qr_formats[] = {
+    "raw", "qcow2", "qcow", "qed", "vmdk", "vpc", "vdi", "vhdx", "luks", "cloop", "dmg",
+    "bochs", "parallels",
+};
+
+static bool qr_is_format(const char *driver)
+{
+    for (size_t i = 0; i < VC_ARRAY_SIZE(qr_formats); i++)
+        if (vc_streq(driver, qr_formats[i]))
+            return true;
+    return false;
+}
+
+/* "PREFIX.key" or "key" when prefix is NULL. */
+static const char *qr_sub(qr_opt *o, const char *prefix, const char *key)
+{
+    if (!prefix)
+        return qr_str(o, key);
+    char *k = vc_xasprintf("%s.%s", prefix, key);
+    const char *v = qr_str(o, k);
+    free(k);
+    return v;
+}
+
+/* server.host / server.0.host ... into the disk's hosts. */
+static void qr_blk_hosts(qr_opt *o, const char *prefix, ir_disk *disk)
+{
+    for (int i = -1; i < 16; i++) {
+        char *p = i < 0 ? vc_xasprintf("%s%sserver", prefix ? prefix : "", prefix ? "." : "")
+                        : vc_xasprintf("%s%sserver.%d", prefix ? prefix : "", prefix ? "." : "", i);
+        const char *host = qr_sub(o, p, "host"), *port = qr_sub(o, p, "port");
+        const char *path = qr_sub(o, p, "path");
+        qr_sub(o, p, "type");
+        free(p);
+        if (!host && !path)
+            continue;
+        disk->hosts = vc_xrealloc(disk->hosts, (disk->nhosts + 1) * sizeof(ir_host));
+        ir_host *h = &disk->hosts[disk->nhosts++];
+        memset(h, 0, sizeof(*h));
+        h->name = vc_xstrdup(host);
+        h->port = vc_xstrdup(port);
+        if (path) {
+            h->transport = vc_xstrdup("unix");
+            h->socket = vc_xstrdup(path);
+        }
+    }
+}
+
+/* A protocol node (driver=file|host_device|nbd|...) into the disk's source;
+ * prefix is "file" when it is written inside the format node. */
+static bool qr_blk_protocol(qemu_reader *r, qr_opt *o, const char *prefix, ir_disk *disk)
+{
+    const char *drv = qr_sub(o, prefix, "driver");
+    static const char *const implied[] = { "node-name", "auto-read-only", "discard",
+                                           "read-only", "cache.direct", "cache.no-flush",
+                                           "detect-zeroes", "locking" };
+    for (size_t i = 0; i < VC_ARRAY_SIZE(implied); i++)
+        qr_sub(o, prefix, implied[i]);
+    const char *aio = qr_sub(o, prefix, "aio");
+    if (aio && !disk->driver_io)
+        disk->driver_io = vc_xstrdup(aio);
+    if (vc_streq(drv, "file") || vc_streq(drv, "host_device") || vc_streq(drv, "host_cdrom")) {
+        disk->type = drv[0] == 'f' ? IR_DISK_TYPE_FILE : IR_DISK_TYPE_BLOCK;
+        disk->source = vc_xstrdup(qr_sub(o, prefix, "filename"));
+    } else if (vc_streq(drv, "vvfat")) {
+        disk->type = IR_DISK_TYPE_DIR;
+        disk->source = vc_xstrdup(qr_sub(o, prefix, "dir"));
+        qr_sub(o, prefix, "floppy");
+        qr_sub(o, prefix, "rw");
+    } else if (vc_streq(drv, "nvme")) {
+        disk->type = IR_DISK_TYPE_NVME;
+        disk->source = vc_xstrdup(qr_sub(o, prefix, "device"));
+        qr_sub(o, prefix, "namespace");
+    } else if (vc_streq(drv, "nbd") || vc_streq(drv, "iscsi") || vc_streq(drv, "rbd") ||
+               vc_streq(drv, "gluster") || vc_streq(drv, "http") || vc_streq(drv, "https") ||
+               vc_streq(drv, "ftp") || vc_streq(drv, "ftps") || vc_streq(drv, "ssh")) {
+        disk->type = IR_DISK_TYPE_NETWORK;
+        disk->source_protocol = vc_xstrdup(drv);
+        const char *name = qr_sub(o, prefix, "export");
+        if (vc_streq(drv, "rbd")) {
+            const char *pool = qr_sub(o, prefix, "pool"), *image = qr_sub(o, prefix, "image");
+            disk->source = vc_xasprintf("%s/%s", pool ? pool : "", image ? image : "");
+        } else if (vc_streq(drv, "gluster")) {
+            const char *vol = qr_sub(o, prefix, "volume"), *path = qr_sub(o, prefix, "path");
+            disk->source = vc_xasprintf("%s%s", vol ? vol : "", path ? path : "");
+        } else if (vc_streq(drv, "iscsi")) {
+            const char *t = qr_sub(o, prefix, "target"), *lun = qr_sub(o, prefix, "lun");
+            disk->source = vc_xasprintf("%s/%s", t ? t : "", lun ? lun : "0");
+            const char *portal = qr_sub(o, prefix, "portal");
+            qr_sub(o, prefix, "transport");
+            qr_sub(o, prefix, "initiator-name");
+            char *h = NULL, *p = NULL;
+            if (portal) {
+                const char *colon = strrchr(portal, ':');
+                h = colon ? vc_xstrndup(portal, (size_t)(colon - portal)) : vc_xstrdup(portal);
+                p = colon ? vc_xstrdup(colon + 1) : NULL;
+                disk->hosts = vc_xcalloc(1, sizeof(ir_host));
+                disk->hosts[0].name = h;
+                disk->hosts[0].port = p;
+                disk->nhosts = 1;
+            }
+        } else if (name) {
+            disk->source = vc_xstrdup(name);
+        } else {
+            const char *url = qr_sub(o, prefix, "url");
+            disk->source = vc_xstrdup(url);
+        }
+        qr_blk_hosts(o, prefix, disk);
+    } else {
+        return qr_error(r, o->arg, 0, "-blockdev: driver '%s' is not a storage protocol "
+                        "virtc reads", drv ? drv : "");
+    }
+    return true;
+}
+
+static void qr_blk_cache(qr_opt *o, const char *prefix, ir_disk *disk)
+{
+    const char *direct = qr_sub(o, prefix, "cache.direct");
+    const char *noflush = qr_sub(o, prefix, "cache.no-flush");
+    if (!direct && !noflush)
+        return;
+    free(disk->driver_cache);
+    if (vc_streq(noflush, "on"))
+        disk->driver_cache = vc_xstrdup("unsafe");
+    else if (vc_streq(direct, "on"))
+        disk->driver_cache = vc_xstrdup("none");
+    else
+        disk->driver_cache = vc_xstrdup("writeback");
+}
+
+bool qr_disk_from_node(qemu_reader *r, const shw_word *w, size_t off, const char *node,
+                       ir_disk *disk)
+{
+    qr_opt *b = qr_backend(r, "blockdev", node);
+    if (!b) {
+        qr_opt *drv = qr_backend(r, "drive", node);
+        if (!drv)
+            return qr_error(r, w, off, "no -blockdev or -drive has the name '%s'", node);
+        drv->used = true;
+        bool ok = qr_drive_image(r, drv, disk);
+        qr_implied(drv, QR_KEYS("if", "id", "index", "bus", "unit", "media"));
+        qr_leftovers(r, drv, NULL);
+        return ok;
+    }
+    b->used = true;
+    const char *drv = qr_str(b, "driver");
+    bool ro = false;
+    if (!qr_bool(r, b, "read-only", &ro))
+        return false;
+    disk->readonly = ro;
+    qr_blk_cache(b, NULL, disk);
+    if (qr_is_format(drv)) {
+        disk->driver_name = vc_xstrdup("qemu");
+        disk->driver_type = vc_xstrdup(drv);
+        const char *backing = qr_str(b, "backing");
+        if (backing && *backing) {
+            qr_opt *bk = qr_backend(r, "blockdev", backing);
+            if (!bk)
+                return qr_error(r, b->arg, qr_item(b, "backing")->val_off, "no -blockdev has "
+                                "the name '%s'", backing);
+            qr_warn(r, b->arg, qr_item(b, "backing")->val_off, "backing chain of '%s': the "
+                    "image names its backing file itself; the -blockdev nodes of the chain "
+                    "are not kept", node);
+            for (qr_opt *n = bk; n; ) {
+                n->used = true;
+                qr_implied(n, QR_KEYS("driver", "node-name", "file", "backing", "read-only",
+                                      "auto-read-only", "discard", "filename", "cache.direct",
+                                      "cache.no-flush"));
+                const char *next = qr_str(n, "backing"), *file = qr_str(n, "file");
+                qr_opt *f = file ? qr_backend(r, "blockdev", file) : NULL;
+                if (f) {
+                    f->used = true;
+                    for (size_t i = 0; i < f->props.n; i++)
+                        f->props.v[i].used = true;
+                }
+                n = next && *next ? qr_backend(r, "blockdev", next) : NULL;
+                if (n && n->used)
+                    break;
+            }
+        }
+        const char *file = qr_str(b, "file");
+        bool ok;
+        if (file && !qr_sub(b, "file", "driver")) {
+            qr_opt *p = qr_backend(r, "blockdev", file);
+            if (!p)
+                return qr_error(r, b->arg, qr_item(b, "file")->val_off, "no -blockdev has the "
+                                "name '%s'", file);
+            p->used = true;
+            qr_blk_cache(p, NULL, disk);
+            ok = qr_blk_protocol(r, p, NULL, disk);
+            qr_leftovers(r, p, NULL);
+        } else {
+            ok = qr_blk_protocol(r, b, "file", disk);
+        }
+        qr_implied(b, QR_KEYS("node-name", "auto-read-only", "discard"));
+        if (vc_streq(drv, "luks"))
+            qr_implied(b, QR_KEYS("key-secret"));
+        qr_leftovers(r, b, NULL);
+        return ok;
+    }
+    bool ok = qr_blk_protocol(r, b, NULL, disk);
+    qr_leftovers(r, b, NULL);
+    return ok;
+}
+
+/* ---- the device families ---- */
+
+typedef bool (*qr_devfn)(qemu_reader *r, qr_opt *o, const char *driver, const char *arg);
+
+/* The trailing number of an id ("scsi0" -> 0, "pci.3" -> 3, "usb" -> 0). */
+static int qr_id_index(const char *id)
+{
+    if (!id)
+        return 0;
+    size_t n = strlen(id);
+    while (n > 0 && id[n - 1] >= '0' && id[n - 1] <= '9')
+        n--;
+    int v;
+    return id[n] && vc_parse_int(id + n, &v) ? v : 0;
+}
+
+static bool qr_q35(const qemu_reader *r)
+{
+    const char *m = r->dom->os.machine;
+    return m && (strstr(m, "q35") != NULL);
+}
+
+static char *qr_free_target(const ir_domain *dom, const char *prefix, int from)
+{
+    for (int i = from;; i++) {
+        char suffix[8], tmp[8];
+        int n = 0, k = i;
+        do {
+            tmp[n++] = (char)('a' + k % 26);
+            k = k / 26 - 1;
+        } while (k >= 0 && n < 7);
+        for (int j = 0; j < n; j++)
+            suffix[j] = tmp[n - 1 - j];
+        suffix[n] = '\0';
+        char *t = vc_xasprintf("%s%s", prefix, suffix);
+        bool taken = false;
+        for (size_t d = 0; d < dom->ndevices && !taken; d++)
+            taken = dom->devices[d].kind == IR_DEV_DISK &&
+                    vc_streq(dom->devices[d].u.disk.target_dev, t);
+        if (!taken)
+            return t;
+        free(t);
+    }
+}
+
+static bool qr_bootindex(qemu_reader *r, qr_opt *o, int *order)
+{
+    unsigned long long b = 0;
+    if (!qr_num(r, o, "bootindex", &b))
+        return false;
+    if (b > 0 && b < 1000) {
+        *order = (int)b;
+        r->has_bootindex = true;
+    }
+    return true;
+}
+
+/* "ide.1" -> 1; "scsi0.0" -> controller 0 ... */
+static bool qr_bus_index(const char *bus, const char *prefix, unsigned *ctl, unsigned *sub)
+{
+    if (!bus || !vc_str_has_prefix(bus, prefix))
+        return false;
+    const char *p = bus + strlen(prefix);
+    const char *dot = strchr(p, '.');
+    int c = 0, s = 0;
+    char *head = dot ? vc_xstrndup(p, (size_t)(dot - p)) : vc_xstrdup(p);
+    bool ok = (!*head || vc_parse_int(head, &c)) && (!dot || vc_parse_int(dot + 1, &s));
+    free(head);
+    *ctl = (unsigned)c;
+    *sub = (unsigned)s;
+    return ok && c >= 0 && s >= 0;
+}
+
+static bool qr_dev_disk(qemu_reader *r, qr_opt *o, const char *driver, const char *kind)
+{
+    qopt_item *drive = qr_item(o, "drive");
+    ir_device *dev = qr_add_device(r, IR_DEV_DISK, o->flag);
+    ir_disk *disk = &dev->u.disk;
+    disk->device = strstr(driver, "-cd") ? IR_DISK_DEV_CDROM
+                 : strcmp(driver, "floppy") == 0 ? IR_DISK_DEV_FLOPPY
+                 : strcmp(driver, "scsi-block") == 0 ? IR_DISK_DEV_LUN : IR_DISK_DEV_DISK;
+    if (drive && drive->value) {
+        if (!qr_disk_from_node(r, o->arg, drive->val_off, drive->value, disk))
+            return false;
+    } else if (disk->device != IR_DISK_DEV_CDROM && disk->device != IR_DISK_DEV_FLOPPY) {
+        return qr_error(r, o->arg, 0, "-device %s: no drive= names its image", driver);
+    }
+    if (disk->device == IR_DISK_DEV_CDROM)
+        disk->readonly = true;
+    if (!disk->type)
+        disk->type = IR_DISK_TYPE_FILE;
+    const char *bus = qr_str(o, "bus");
+    unsigned c = 0, b = 0;
+    unsigned long long unit = 0;
+    if (!qr_num(r, o, "unit", &unit) || !qr_bootindex(r, o, &disk->boot_order))
+        return false;
+    if (strcmp(kind, "ide") == 0) {
+        qr_bus_index(bus, "ide.", &b, &c);
+        if (qr_q35(r)) {
+            disk->target_bus = IR_BUS_SATA;
+            disk->target_dev = qr_free_target(r->dom, "sd", (int)b);
+            disk->addr = (ir_address){ .type = IR_ADDR_DRIVE, .controller = 0, .bus = b,
+                                       .unit = 0, .has_bus = true };
+        } else {
+            disk->target_bus = IR_BUS_IDE;
+            disk->target_dev = qr_free_target(r->dom, "hd", (int)(b * 2 + unit));
+            disk->addr = (ir_address){ .type = IR_ADDR_DRIVE, .controller = 0, .bus = b,
+                                       .unit = (unsigned)unit, .has_bus = true };
+        }
+    } else if (strcmp(kind, "scsi") == 0) {
+        unsigned long long id = 0, lun = 0, chan = 0;
+        if (!qr_num(r, o, "scsi-id", &id) || !qr_num(r, o, "lun", &lun) ||
+            !qr_num(r, o, "channel", &chan))
+            return false;
+        qr_bus_index(bus, "scsi", &c, &b);
+        disk->target_bus = IR_BUS_SCSI;
+        disk->target_dev = qr_free_target(r->dom, "sd", 0);
+        disk->addr = (ir_address){ .type = IR_ADDR_DRIVE, .controller = c, .bus = (unsigned)chan,
+                                   .target = (unsigned)id, .unit = (unsigned)(lun ? lun : unit),
+                                   .has_bus = true };
+    } else if (strcmp(kind, "virtio") == 0) {
+        disk->target_bus = IR_BUS_VIRTIO;
+        disk->target_dev = qr_free_target(r->dom, "vd", 0);
+        if (!qr_device_addr(r, o, &disk->addr))
+            return false;
+        qr_implied(o, QR_KEYS("num-queues", "queue-size"));
+    } else if (strcmp(kind, "usb") == 0) {
+        disk->target_bus = IR_BUS_USB;
+        disk->target_dev = qr_free_target(r->dom, "sd", 0);
+        qr_item(o, "bus");
+        qr_item(o, "port");
+    } else {   /* floppy */
+        disk->target_bus = IR_BUS_FDC;
+        disk->target_dev = qr_free_target(r->dom, "fd", (int)unit);
+    }
+    const char *serial = qr_str(o, "serial");
+    if (serial)
+        disk->serial = vc_xstrdup(serial);
+    bool share = false;
+    if (!qr_bool(r, o, "share-rw", &share))
+        return false;
+    disk->shareable = share;
+    const char *wc = qr_str(o, "write-cache");
+    if (wc && !disk->driver_cache)
+        disk->driver_cache = vc_xstrdup(strcmp(wc, "on") == 0 ? "writeback" : "writethrough");
+    qr_implied(o, QR_KEYS("bus", "drive"));
+    return true;
+}
+
+static ir_device *qr_controller(qemu_reader *r, qr_opt *o, const char *type, const char *model)
+{
+    ir_device *d = qr_add_device(r, IR_DEV_CONTROLLER, o->flag);
+    d->u.controller.type = vc_xstrdup(type);
+    d->u.controller.index = qr_id_index(qr_str(o, "id"));
+    d->u.controller.model = vc_xstrdup(model);
+    return d;
+}
+
+/* Controllers: driver -> type and model (libvirt's names). */
+static const struct { const char *driver, *type, *model; } qr_ctl_drivers[] = {
+    { "piix3-usb-uhci", "usb", "piix3-uhci" }, { "piix4-usb-uhci", "usb", "piix4-uhci" },
+    { "usb-ehci", "usb", "ehci" }, { "ich9-usb-ehci1", "usb", "ich9-ehci1" },
+    { "ich9-usb-uhci1", "usb", "ich9-uhci1" }, { "ich9-usb-uhci2", "usb", "ich9-uhci2" },
+    { "ich9-usb-uhci3", "usb", "ich9-uhci3" }, { "nec-usb-xhci", "usb", "nec-xhci" },
+    { "qemu-xhci", "usb", "qemu-xhci" }, { "pci-ohci", "usb", "pci-ohci" },
+    { "lsi", "scsi", "lsilogic" }, { "lsi53c895a", "scsi", "lsilogic" },
+    { "virtio-scsi-pci", "scsi", "virtio-scsi" },
+    { "virtio-scsi-pci-transitional", "scsi", "virtio-transitional" },
+    { "virtio-scsi-pci-non-transitional", "scsi", "virtio-non-transitional" },
+    { "megasas", "scsi", "megasas" }, { "mptsas1068", "scsi", "lsisas1068" },
+    { "pvscsi", "scsi", "vmpvscsi" },
+    { "virtio-serial-pci", "virtio-serial", NULL },
+    { "virtio-serial-pci-transitional", "virtio-serial", "virtio-transitional" },
+    { "virtio-serial-pci-non-transitional", "virtio-serial", "virtio-non-transitional" },
+    { "ich9-ahci", "sata", NULL }, { "pci-bridge", "pci", "pci-bridge" },
+    { "pcie-root-port", "pci", "pcie-root-port" }, { "i82801b11-bridge", "pci", "dmi-to-pci-bridge" },
+    { "pcie-pci-bridge", "pci", "pcie-to-pci-bridge" },
+};
+
+static bool qr_dev_controller(qemu_reader *r, qr_opt *o, const char *driver, const char *arg)
+{
+    (void)arg;
+    for (size_t i = 0; i < VC_ARRAY_SIZE(qr_ctl_drivers); i++)
+        if (strcmp(driver, qr_ctl_drivers[i].driver) == 0) {
+            ir_device *d = qr_controller(r, o, qr_ctl_drivers[i].type, qr_ctl_drivers[i].model);
+            if (strcmp(qr_ctl_drivers[i].type, "usb") == 0)
+                r->saw_usb_ctl = true;
+            qr_implied(o, QR_KEYS("chassis_nr", "chassis", "port", "masterbus", "firstport",
+                                  "multifunction", "bus"));
+            return qr_device_addr(r, o, &d->u.controller.addr);
+        }
+    return false;
+}
+
+static bool qr_dev_disk_family(qemu_reader *r, qr_opt *o, const char *driver, const char *kind)
+{
+    return qr_dev_disk(r, o, driver, kind);
+}
+
+static bool qr_dev_nic(qemu_reader *r, qr_opt *o, const char *driver, const char *model)
+{
+    ir_device *d = qr_add_device(r, IR_DEV_INTERFACE, o->flag);
+    ir_net *n = &d->u.net;
+    qopt_item *nd = qr_item(o, "netdev");
+    if (!nd || !nd->value)
+        return qr_error(r, o->arg, 0, "-device %s: no netdev= names its host side", driver);
+    qr_opt *b = qr_backend(r, "netdev", nd->value);
+    if (!b)
+        return qr_error(r, o->arg, nd->val_off, "no -netdev has the id '%s'", nd->value);
+    b->used = true;
+    bool vhost = false;
+    if (!qr_bool(r, b, "vhost", &vhost))
+        return false;
+    if (vhost)
+        n->driver_name = vc_xstrdup("vhost");
+    if (!qr_net_backend(r, b, n))
+        return false;
+    const char *mac = qr_str(o, "mac");
+    if (mac) {
+        unsigned char m[6];
+        char out[18];
+        if (!ir_mac_parse(mac, m))
+            return qr_error(r, o->arg, qr_item(o, "mac")->val_off, "-device %s: '%s' is not a "
+                            "MAC address", driver, mac);
+        ir_mac_format(m, out);
+        n->mac = vc_xstrdup(out);
+    }
+    n->model = vc_xstrdup(model ? model : driver);
+    qr_implied(o, QR_KEYS("vectors", "mq", "host_mtu", "rx_queue_size", "tx_queue_size"));
+    return qr_bootindex(r, o, &n->boot_order) && qr_device_addr(r, o, &n->addr);
+}
+
+static bool qr_dev_input(qemu_reader *r, qr_opt *o, const char *driver, const char *arg)
+{
+    ir_device *d = qr_add_device(r, IR_DEV_INPUT, o->flag);
+    const char *type = strstr(driver, "tablet") ? "tablet"
+                     : strstr(driver, "kbd") || strstr(driver, "keyboard") ? "keyboard" : "mouse";
+    d->u.input.type = vc_xstrdup(type);
+    d->u.input.bus = vc_xstrdup(arg);
+    if (strcmp(arg, "usb") == 0) {
+        qr_item(o, "bus");
+        qr_item(o, "port");
+        return true;
+    }
+    return qr_device_addr(r, o, &d->u.input.addr);
+}
+
+static const struct { const char *driver, *model; bool primary; } qr_video_drivers[] = {
+    { "VGA", "vga", true }, { "cirrus-vga", "cirrus", true }, { "vmware-svga", "vmvga", true },
+    { "qxl-vga", "qxl", true }, { "qxl", "qxl", false }, { "virtio-vga", "virtio", true },
+    { "virtio-gpu-pci", "virtio", false }, { "bochs-display", "bochs", true },
+    { "ramfb", "ramfb", true },
+};
+
+static bool qr_dev_video(qemu_reader *r, qr_opt *o, const char *driver, const char *arg)
+{
+    (void)arg;
+    for (size_t i = 0; i < VC_ARRAY_SIZE(qr_video_drivers); i++)
+        if (strcmp(driver, qr_video_drivers[i].driver) == 0) {
+            ir_device *d = qr_add_device(r, IR_DEV_VIDEO, o->flag);
+            d->u.video.model = vc_xstrdup(qr_video_drivers[i].model);
+            d->u.video.primary = false;
+            unsigned long long heads = 0, vgamem = 0;
+            if (!qr_num(r, o, "max_outputs", &heads) || !qr_num(r, o, "vgamem_mb", &vgamem))
+                return false;
+            d->u.video.heads = (int)heads;
+            d->u.video.vram = vgamem * 1024;
+            qr_implied(o, QR_KEYS("ram_size", "vram_size", "vram64_size_mb"));
+            return qr_device_addr(r, o, &d->u.video.addr);
+        }
+    return false;
+}
+
+static const struct { const char *driver, *model; } qr_sound_drivers[] = {
+    { "sb16", "sb16" }, { "ES1370", "es1370" }, { "AC97", "ac97" }, { "intel-hda", "ich6" },
+    { "ich9-intel-hda", "ich9" }, { "usb-audio", "usb" }, { "cs4231a", "cs4231a" },
+    { "pcspk", "pcspk" },
+};
+
+static bool qr_dev_sound(qemu_reader *r, qr_opt *o, const char *driver, const char *arg)
+{
+    (void)arg;
+    for (size_t i = 0; i < VC_ARRAY_SIZE(qr_sound_drivers); i++)
+        if (strcmp(driver, qr_sound_drivers[i].driver) == 0) {
+            ir_device *d = qr_add_device(r, IR_DEV_SOUND, o->flag);
+            d->u.sound.model = vc_xstrdup(qr_sound_drivers[i].model);
+            qr_implied(o, QR_KEYS("audiodev"));
+            if (strcmp(driver, "usb-audio") == 0) {
+                qr_item(o, "bus");
+                qr_item(o, "port");
+                return true;
+            }
+            return qr_device_addr(r, o, &d->u.sound.addr);
+        }
+    return false;
+}
+
+/* The codec of an HDA card is part of its <sound> element. */
+static bool qr_dev_codec(qemu_reader *r, qr_opt *o, const char *driver, const char *arg)
+{
+    (void)r, (void)driver, (void)arg;
+    qr_implied(o, QR_KEYS("bus", "cad", "audiodev"));
+    return true;
+}
+
+static bool qr_dev_watchdog(qemu_reader *r, qr_opt *o, const char *driver, const char *arg)
+{
+    (void)arg;
+    ir_device *d = qr_add_device(r, IR_DEV_WATCHDOG, o->flag);
+    d->u.watchdog.model = vc_xstrdup(driver);
+    return qr_device_addr(r, o, &d->u.watchdog.addr);
+}
+
+static bool qr_dev_balloon(qemu_reader *r, qr_opt *o, const char *driver, const char *arg)
+{
+    (void)driver, (void)arg;
+    ir_device *d = qr_add_device(r, IR_DEV_MEMBALLOON, o->flag);
+    d->u.memballoon.model = vc_xstrdup("virtio");
+    qr_implied(o, QR_KEYS("deflate-on-oom", "free-page-reporting"));
+    return qr_device_addr(r, o, &d->u.memballoon.addr);
+}
+
+static bool qr_dev_rng(qemu_reader *r, qr_opt *o, const char *driver, const char *arg)
+{
+    (void)driver, (void)arg;
+    ir_device *d = qr_add_device(r, IR_DEV_RNG, o->flag);
+    ir_rng *g = &d->u.rng;
+    g->model = vc_xstrdup("virtio");
+    qopt_item *rng = qr_item(o, "rng");
+    if (!rng || !rng->value)
+        return qr_error(r, o->arg, 0, "-device %s: no rng= names its backend", driver);
+    qr_opt *ob = qr_backend(r, "object", rng->value);
+    if (!ob)
+        return qr_error(r, o->arg, rng->val_off, "no -object has the id '%s'", rng->value);
+    ob->used = true;
+    const char *type = qr_str(ob, "qom-type");
+    qr_implied(ob, QR_KEYS("id"));
+    if (vc_streq(type, "rng-random")) {
+        g->backend_model = vc_xstrdup("random");
+        g->backend_path = vc_xstrdup(qr_str(ob, "filename"));
+    } else if (vc_streq(type, "rng-builtin")) {
+        g->backend_model = vc_xstrdup("builtin");
+    } else {
+        return qr_error(r, ob->arg, 0, "-object %s: not an entropy source virtc reads",
+                        type ? type : "");
+    }
+    qr_leftovers(r, ob, NULL);
+    qr_implied(o, QR_KEYS("max-bytes", "period"));
+    return qr_device_addr(r, o, &g->addr);
+}
+
+/* A -device naming a -chardev: isa-serial, isa-parallel, virtserialport ... */
+static bool qr_dev_chr(qemu_reader *r, qr_opt *o, const char *driver, const char *arg)
+{
+    qopt_item *cd = qr_item(o, "chardev");
+    if (!cd || !cd->value)
+        return qr_error(r, o->arg, 0, "-device %s: no chardev= names its backend", driver);
+    qr_opt *ch = qr_backend(r, "chardev", cd->value);
+    if (!ch)
+        return qr_error(r, o->arg, cd->val_off, "no -chardev has the id '%s'", cd->value);
+    ch->used = true;
+    ir_device *d = qr_add_device(r, IR_DEV_CHR, o->flag);
+    ir_chr *c = &d->u.chr;
+    c->target_port = -1;
+    if (!qr_chr_backend(r, ch, c))
+        return false;
+    if (strcmp(arg, "serial") == 0) {
+        unsigned long long idx = (unsigned long long)r->serial_ports;
+        if (!qr_num(r, o, "index", &idx))
+            return false;
+        c->kind = IR_CHRDEV_SERIAL;
+        c->target_port = (int)idx;
+        r->serial_ports = (int)idx + 1;
+    } else if (strcmp(arg, "parallel") == 0) {
+        c->kind = IR_CHRDEV_PARALLEL;
+        c->target_port = r->parallel_ports++;
+        qr_item(o, "index");
+    } else {
+        unsigned long long nr = 0;
+        if (!qr_num(r, o, "nr", &nr))
+            return false;
+        const char *bus = qr_str(o, "bus");
+        unsigned ctl = 0, sub = 0;
+        qr_bus_index(bus, "virtio-serial", &ctl, &sub);
+        c->addr = (ir_address){ .type = IR_ADDR_VIRTIO_SERIAL, .controller = ctl, .bus = sub,
+                                .port = (unsigned)nr, .has_bus = true, .has_port = nr != 0 };
+        if (strcmp(arg, "console") == 0) {
+            c->kind = IR_CHRDEV_CONSOLE;
+            c->target_type = vc_xstrdup("virtio");
+            c->target_port = 0;
+        } else {
+            c->kind = IR_CHRDEV_CHANNEL;
+            c->target_type = vc_xstrdup("virtio");
+            const char *name = qr_str(o, "name");
+            if (name)
+                c->target_name = vc_xstrdup(name);
+        }
+    }
+    return true;
+}
+
+static bool qr_dev_hostdev(qemu_reader *r, qr_opt *o, const char *driver, const char *arg)
+{
+    ir_device *d = qr_add_device(r, IR_DEV_HOSTDEV, o->flag);
+    ir_hostdev *h = &d->u.hostdev;
+    h->mode = vc_xstrdup("subsystem");
+    if (strcmp(arg, "pci") == 0) {
+        const char *host = qr_str(o, "host");
+        unsigned dom = 0, b, s, f;
+        char tail;
+        if (!host || (sscanf(host, "%4x:%2x:%2x.%1x%c", &dom, &b, &s, &f, &tail) != 4 &&
+                      sscanf(host, "%2x:%2x.%1x%c", &b, &s, &f, &tail) != 3))
+            return qr_error(r, o->arg, 0, "-device %s: host= is not a PCI address", driver);
+        h->type = IR_HOSTDEV_PCI;
+        h->managed = IR_TRI_YES;
+        h->driver_name = vc_xstrdup("vfio");
+        h->source_addr = (ir_address){ .type = IR_ADDR_PCI, .domain = dom, .bus = b, .slot = s,
+                                       .function = f, .has_bus = true, .has_slot = true,
+                                       .has_function = true };
+        return qr_bootindex(r, o, &h->boot_order) && qr_device_addr(r, o, &d->u.hostdev.addr);
+    }
+    h->type = IR_HOSTDEV_USB;
+    unsigned long long bus = 0, addr = 0, vid = 0, pid = 0;
+    bool has_addr = qr_item(o, "hostaddr") != NULL;
+    if (!qr_num(r, o, "hostbus", &bus) || !qr_num(r, o, "hostaddr", &addr) ||
+        !qr_num(r, o, "vendorid", &vid) || !qr_num(r, o, "productid", &pid))
+        return false;
+    if (has_addr) {
+        h->usb_bus = (unsigned)bus;
+        h->usb_device = (unsigned)addr;
+        h->has_usb_addr = true;
+    } else {
+        h->vendor = vc_xasprintf("0x%04llx", vid);
+        h->product = vc_xasprintf("0x%04llx", pid);
+    }
+    qr_item(o, "bus");
+    qr_item(o, "port");
+    return qr_bootindex(r, o, &h->boot_order);
+}
+
+/* Driver -> family, with the family's argument (disk kind, model, bus). */
+static const struct {
+    const char *driver;
+    qr_devfn fn;
+    const char *arg;
+} qr_devices[] = {
+    { "ide-hd", qr_dev_disk_family, "ide" }, { "ide-cd", qr_dev_disk_family, "ide" },
+    { "ide-drive", qr_dev_disk_family, "ide" },
+    { "scsi-hd", qr_dev_disk_family, "scsi" }, { "scsi-cd", qr_dev_disk_family, "scsi" },
+    { "scsi-disk", qr_dev_disk_family, "scsi" }, { "scsi-block", qr_dev_disk_family, "scsi" },
+    { "virtio-blk-pci", qr_dev_disk_family, "virtio" },
+    { "virtio-blk-pci-transitional", qr_dev_disk_family, "virtio" },
+    { "virtio-blk-pci-non-transitional", qr_dev_disk_family, "virtio" },
+    { "usb-storage", qr_dev_disk_family, "usb" }, { "floppy", qr_dev_disk_family, "floppy" },
+    { "virtio-net-pci", qr_dev_nic, "virtio" },
+    { "virtio-net-pci-transitional", qr_dev_nic, "virtio-transitional" },
+    { "virtio-net-pci-non-transitional", qr_dev_nic, "virtio-non-transitional" },
+    { "e1000", qr_dev_nic, NULL }, { "e1000e", qr_dev_nic, NULL }, { "rtl8139", qr_dev_nic, NULL },
+    { "ne2k_pci", qr_dev_nic, NULL }, { "pcnet", qr_dev_nic, NULL }, { "vmxnet3", qr_dev_nic, NULL },
+    { "i82559er", qr_dev_nic, NULL }, { "ne2k_isa", qr_dev_nic, NULL },
+    { "usb-mouse", qr_dev_input, "usb" }, { "usb-tablet", qr_dev_input, "usb" },
+    { "usb-kbd", qr_dev_input, "usb" }, { "virtio-mouse-pci", qr_dev_input, "virtio" },
+    { "virtio-tablet-pci", qr_dev_input, "virtio" },
+    { "virtio-keyboard-pci", qr_dev_input, "virtio" },
+    { "hda-duplex", qr_dev_codec, NULL }, { "hda-micro", qr_dev_codec, NULL },
+    { "hda-output", qr_dev_codec, NULL },
+    { "i6300esb", qr_dev_watchdog, NULL }, { "ib700", qr_dev_watchdog, NULL },
+    { "diag288", qr_dev_watchdog, NULL },
+    { "virtio-balloon-pci", qr_dev_balloon, NULL },
+    { "virtio-balloon-pci-transitional", qr_dev_balloon, NULL },
+    { "virtio-balloon-pci-non-transitional", qr_dev_balloon, NULL },
+    { "virtio-rng-pci", qr_dev_rng, NULL }, { "virtio-rng-pci-transitional", qr_dev_rng, NULL },
+    { "virtio-rng-pci-non-transitional", qr_dev_rng, NULL },
+    { "isa-serial", qr_dev_chr, "serial" }, { "isa-parallel", qr_dev_chr, "parallel" },
+    { "virtserialport", qr_dev_chr, "channel" }, { "virtconsole", qr_dev_chr, "console" },
+    { "vfio-pci", qr_dev_hostdev, "pci" }, { "usb-host", qr_dev_hostdev, "usb" },
+};
+
+bool qr_opt_device(qemu_reader *r, qr_opt *o)
+{
+    const char *driver = qr_str(o, "driver");
+    if (!driver || !*driver)
+        return qr_error(r, o->arg, 0, "-device: no driver");
+    qr_implied(o, qr_dev_implied, VC_ARRAY_SIZE(qr_dev_implied));
+    bool ok;
+    bool matched = false;
+    for (size_t i = 0; i < VC_ARRAY_SIZE(qr_devices) && !matched; i++)
+        if (strcmp(driver, qr_devices[i].driver) == 0) {
+            matched = true;
+            ok = qr_devices[i].fn(r, o, driver, qr_devices[i].arg);
+        }
+    if (!matched) {
+        size_t before = r->dom->ndevices;
+        ok = qr_dev_controller(r, o, driver, NULL) || qr_dev_video(r, o, driver, NULL) ||
+             qr_dev_sound(r, o, driver, NULL);
+        matched = r->dom->ndevices > before || ok;
+    }
+    if (!matched) {
+        for (size_t i = 0; i < o->props.n; i++)
+            o->props.v[i].used = true;
+        return qr_keep_option(r, o, "no device of the domain model is this driver");
+    }
+    if (!ok)
+        return false;
+    qr_leftovers(r, o, driver);
+    return true;
+}
+
+/* Backends are read when a device names them (qr_check_backends decides
+ * about the others). */
+bool qr_opt_backend(qemu_reader *r, qr_opt *o)
+{
+    (void)r, (void)o;
+    return true;
+}
+
+/* -mon chardev=ID,mode=control: virtc's own monitor. */
+bool qr_opt_mon(qemu_reader *r, qr_opt *o)
+{
+    const char *id = qr_str(o, "chardev");
+    qr_opt *ch = id ? qr_backend(r, "chardev", id) : NULL;
+    if (!ch)
+        return qr_error(r, o->arg, 0, "-mon: no -chardev has the id '%s'", id ? id : "");
+    ch->used = true;
+    return true;
+}
+
+/* Backends virtc writes itself when no device names them. */
+static bool qr_backend_implied(qr_opt *o)
+{
+    const char *n = o->def->name;
+    if (strcmp(n, "object") == 0) {
+        const char *type = qr_str(o, "qom-type"), *id = qr_str(o, "id");
+        return (vc_streq(type, "secret") && vc_str_has_prefix(id, "masterKey")) ||
+               (vc_str_has_prefix(type, "memory-backend-") && vc_streq(id, "pc.ram"));
+    }
+    if (strcmp(n, "audiodev") == 0)
+        return vc_streq(qr_str(o, "driver"), "none");
+    return false;
+}
+
+bool qr_check_backends(qemu_reader *r)
+{
+    for (size_t i = 0; i < r->nopts; i++) {
+        qr_opt *o = &r->opts[i];
+        if (o->def->fn != qr_opt_backend || o->used)
+            continue;
+        if (strcmp(o->def->name, "drive") == 0)
+            continue;
+        if (qr_backend_implied(o))
+            continue;
+        qr_keep_option(r, o, "no device of the domain model uses it");
+    }
+    for (size_t i = 0; i < r->nopts; i++) {
+        qr_opt *o = &r->opts[i];
+        if (strcmp(o->def->name, "drive") == 0 && !o->used && vc_streq(qr_str(o, "if"), "none"))
+            qr_keep_option(r, o, "no device uses this drive");
+    }
+    return true;
+}

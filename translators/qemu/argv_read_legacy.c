@@ -1,0 +1,603 @@
+/*
+ * argv_read_legacy.c: the device options of QEMU 0.x command lines (the
+ * seeds' era, virtc's legacy profile): -hda.. -cdrom -fda, -drive, -net with
+ * vlans, -usb, -usbdevice, -soundhw, -vga, -pcidevice.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "argv_read_priv.h"
+
+#define QR_KEYS(...) (const char *const[]){ __VA_ARGS__ }, \
+    VC_ARRAY_SIZE(((const char *const[]){ __VA_ARGS__ }))
+
+/* ---- disks ---- */
+
+/* Host paths under /dev are block devices; the rest files. */
+static ir_disk_type qr_path_type(const char *path)
+{
+    return vc_str_has_prefix(path, "/dev/") ? IR_DISK_TYPE_BLOCK : IR_DISK_TYPE_FILE;
+}
+
+/* A target name of a bus's prefix and an index: hd + 2 -> "hdc". */
+static char *qr_target_name(const char *prefix, int index)
+{
+    char suffix[8];
+    int n = 0, i = index;
+    char tmp[8];
+    do {
+        tmp[n++] = (char)('a' + i % 26);
+        i = i / 26 - 1;
+    } while (i >= 0 && n < 7);
+    for (int k = 0; k < n; k++)
+        suffix[k] = tmp[n - 1 - k];
+    suffix[n] = '\0';
+    return vc_xasprintf("%s%s", prefix, suffix);
+}
+
+static bool qr_target_taken(const ir_domain *dom, const char *target)
+{
+    for (size_t i = 0; i < dom->ndevices; i++)
+        if (dom->devices[i].kind == IR_DEV_DISK &&
+            vc_streq(dom->devices[i].u.disk.target_dev, target))
+            return true;
+    return false;
+}
+
+/* Network images written as QEMU's pseudo-URIs (nbd:, rbd:, ...) or URLs. */
+static bool qr_disk_network(ir_disk *disk, const char *file)
+{
+    static const char *const urls[] = { "iscsi", "gluster", "http", "https", "ftp", "ftps",
+                                        "nbd", "sheepdog" };
+    const char *sep = strstr(file, "://");
+    ir_host h = { 0 };
+    if (sep) {
+        char *scheme = vc_xstrndup(file, (size_t)(sep - file));
+        char *plus = strchr(scheme, '+');
+        if (plus)
+            *plus = '\0';
+        bool known = false;
+        for (size_t i = 0; i < VC_ARRAY_SIZE(urls); i++)
+            known = known || strcmp(scheme, urls[i]) == 0;
+        if (!known) {
+            free(scheme);
+            return false;
+        }
+        const char *hp = sep + 3, *slash = strchr(hp, '/');
+        char *hostport = slash ? vc_xstrndup(hp, (size_t)(slash - hp)) : vc_xstrdup(hp);
+        char *colon = hostport[0] == '[' ? strstr(hostport, "]:") : strrchr(hostport, ':');
+        if (colon) {
+            if (*colon == ']')
+                colon++;
+            h.port = vc_xstrdup(colon + 1);
+            *colon = '\0';
+        }
+        if (hostport[0] == '[') {
+            memmove(hostport, hostport + 1, strlen(hostport));
+            char *rb = strchr(hostport, ']');
+            if (rb)
+                *rb = '\0';
+        }
+        h.name = hostport;
+        disk->source_protocol = scheme;
+        disk->source = vc_xstrdup(slash ? slash + 1 : "");
+    } else if (vc_str_has_prefix(file, "nbd:")) {
+        disk->source_protocol = vc_xstrdup("nbd");
+        const char *rest = file + 4;
+        const char *exp = strstr(rest, ":exportname=");
+        char *addr = exp ? vc_xstrndup(rest, (size_t)(exp - rest)) : vc_xstrdup(rest);
+        if (exp)
+            disk->source = vc_xstrdup(exp + strlen(":exportname="));
+        if (vc_str_has_prefix(addr, "unix:")) {
+            h.transport = vc_xstrdup("unix");
+            h.socket = vc_xstrdup(addr + 5);
+            free(addr);
+        } else {
+            char *colon = strrchr(addr, ':');
+            if (colon) {
+                h.port = vc_xstrdup(colon + 1);
+                *colon = '\0';
+            }
+            h.name = addr;
+        }
+    } else if (vc_str_has_prefix(file, "rbd:") || vc_str_has_prefix(file, "sheepdog:")) {
+        const char *colon = strchr(file, ':');
+        disk->source_protocol = vc_xstrndup(file, (size_t)(colon - file));
+        const char *opts = strchr(colon + 1, ':');
+        disk->source = opts ? vc_xstrndup(colon + 1, (size_t)(opts - colon - 1))
+                            : vc_xstrdup(colon + 1);
+        return true;   /* monitors and keys stay in the name's options, not modelled */
+    } else {
+        return false;
+    }
+    disk->type = IR_DISK_TYPE_NETWORK;
+    if (h.name || h.socket) {
+        disk->hosts = vc_xcalloc(1, sizeof(ir_host));
+        disk->hosts[0] = h;
+        disk->nhosts = 1;
+    }
+    return true;
+}
+
+static void qr_disk_source(ir_disk *disk, const char *file)
+{
+    if (qr_disk_network(disk, file)) {
+        disk->type = IR_DISK_TYPE_NETWORK;
+        return;
+    }
+    disk->type = qr_path_type(file);
+    if (*file)
+        disk->source = vc_xstrdup(file);
+}
+
+/* -hda -hdb -hdc -hdd -cdrom -fda -fdb FILE, and a bare FILE (= -hda). */
+bool qr_opt_hdx(qemu_reader *r, qr_opt *o)
+{
+    const char *n = o->def->name;
+    const char *target = strcmp(n, "cdrom") == 0 ? "hdc" : n;
+    if (qr_target_taken(r->dom, target))
+        return qr_error(r, o->flag, 0, "%s: %s is already given", o->flag->text, target);
+    ir_device *dev = qr_add_device(r, IR_DEV_DISK, o->flag);
+    ir_disk *disk = &dev->u.disk;
+    disk->target_dev = vc_xstrdup(target);
+    if (strcmp(n, "cdrom") == 0) {
+        disk->device = IR_DISK_DEV_CDROM;
+        disk->target_bus = IR_BUS_IDE;
+        disk->readonly = true;
+    } else if (n[0] == 'f') {
+        disk->device = IR_DISK_DEV_FLOPPY;
+        disk->target_bus = IR_BUS_FDC;
+    } else {
+        disk->device = IR_DISK_DEV_DISK;
+        disk->target_bus = IR_BUS_IDE;
+    }
+    qr_disk_source(disk, o->arg->text);
+    return true;
+}
+
+/* The interfaces of -drive if=: the bus and the target prefix. */
+static const struct {
+    const char *name;
+    ir_disk_bus bus;
+    const char *prefix;
+    int per_bus;      /* units per bus: index = bus * per_bus + unit */
+} qr_drive_ifs[] = {
+    { "ide", IR_BUS_IDE, "hd", 2 }, { "scsi", IR_BUS_SCSI, "sd", 7 },
+    { "virtio", IR_BUS_VIRTIO, "vd", 1 }, { "floppy", IR_BUS_FDC, "fd", 2 },
+    { "xen", IR_BUS_XEN, "xvd", 1 }, { "sd", IR_BUS_SD, "mmcblk", 1 },
+};
+
+/* cache= values: today's names and QEMU 0.x's on/off. */
+static const struct { const char *qemu; const char *ir; } qr_cache_modes[] = {
+    { "none", "none" }, { "off", "none" }, { "writethrough", "writethrough" },
+    { "on", "writethrough" }, { "writeback", "writeback" }, { "unsafe", "unsafe" },
+    { "directsync", "directsync" },
+};
+
+static bool qr_drive_cache(qemu_reader *r, qr_opt *o, ir_disk *disk)
+{
+    qopt_item *it = qr_item(o, "cache");
+    if (!it)
+        return true;
+    for (size_t i = 0; i < VC_ARRAY_SIZE(qr_cache_modes); i++)
+        if (vc_streq(it->value, qr_cache_modes[i].qemu)) {
+            disk->driver_cache = vc_xstrdup(qr_cache_modes[i].ir);
+            return true;
+        }
+    return qr_error(r, o->arg, it->val_off, "-drive: cache='%s' is not a cache mode",
+                    it->value ? it->value : "");
+}
+
+/* The keys -drive has (QEMU's documentation); any other is an error. */
+static const char *const qr_drive_keys[] = {
+    "file", "if", "bus", "unit", "index", "media", "cyls", "heads", "secs", "trans",
+    "snapshot", "cache", "format", "aio", "werror", "rerror", "readonly", "copy-on-read",
+    "serial", "addr", "boot", "id", "discard", "detect-zeroes", "bps", "iops", "throttling.iops-total",
+    "node-name", "driver", "read-only", "auto-read-only", "password-secret", "file.driver",
+    "file.filename", "bps_rd", "bps_wr", "iops_rd", "iops_wr", "group",
+};
+
+static bool qr_drive_check_keys(qemu_reader *r, qr_opt *o)
+{
+    for (size_t i = 0; i < o->props.n; i++) {
+        const qopt_item *it = &o->props.v[i];
+        bool known = false;
+        known = vc_str_has_prefix(it->key, "file.");   /* the protocol's own options */
+        for (size_t k = 0; k < VC_ARRAY_SIZE(qr_drive_keys) && !known; k++)
+            known = strcmp(it->key, qr_drive_keys[k]) == 0;
+        if (!known)
+            return qr_error(r, o->arg, it->key_off, "-drive: unknown parameter '%s'", it->key);
+    }
+    return true;
+}
+
+static int qr_drive_if(qemu_reader *r, qr_opt *o)
+{
+    qopt_item *it = qr_item(o, "if");
+    const char *name = it ? it->value : "ide";
+    for (size_t i = 0; i < VC_ARRAY_SIZE(qr_drive_ifs); i++)
+        if (vc_streq(name, qr_drive_ifs[i].name))
+            return (int)i;
+    if (vc_streq(name, "none"))
+        return -2;
+    qr_error(r, o->arg, it->val_off, "-drive: if='%s' is not an interface virtc reads "
+             "(ide, scsi, virtio, floppy, xen, sd, none)", name ? name : "");
+    return -1;
+}
+
+/* The target's index: index=, or bus/unit, or the first free one. */
+static bool qr_drive_index(qemu_reader *r, qr_opt *o, int ifx, int *index)
+{
+    unsigned long long idx = 0, bus = 0, unit = 0;
+    bool has_index = qr_item(o, "index") != NULL, has_bu = qr_item(o, "bus") || qr_item(o, "unit");
+    if (!qr_num(r, o, "index", &idx) || !qr_num(r, o, "bus", &bus) ||
+        !qr_num(r, o, "unit", &unit))
+        return false;
+    if (idx > 1000 || bus > 1000 || unit > 1000)
+        return qr_error(r, o->arg, 0, "-drive: index, bus or unit out of range");
+    if (has_index) {
+        *index = (int)idx;
+        return true;
+    }
+    if (has_bu) {
+        *index = (int)(bus * (unsigned long long)qr_drive_ifs[ifx].per_bus + unit);
+        return true;
+    }
+    for (int i = 0;; i++) {
+        char *t = qr_target_name(qr_drive_ifs[ifx].prefix, i);
+        bool taken = qr_target_taken(r->dom, t);
+        free(t);
+        if (!taken) {
+            *index = i;
+            return true;
+        }
+    }
+}
+
+/* The parts of -drive that describe the image, for a disk of either era. */
+bool qr_drive_image(qemu_reader *r, qr_opt *o, ir_disk *disk)
+{
+    const char *file = qr_str(o, "file");
+    qr_disk_source(disk, file ? file : "");
+    const char *fmt = qr_str(o, "format");
+    if (fmt) {
+        disk->driver_name = vc_xstrdup("qemu");
+        disk->driver_type = vc_xstrdup(fmt);
+    }
+    bool ro = false, snap = false;
+    if (!qr_bool(r, o, "readonly", &ro) || !qr_bool(r, o, "read-only", &ro) ||
+        !qr_bool(r, o, "snapshot", &snap) || !qr_drive_cache(r, o, disk))
+        return false;
+    disk->readonly = disk->readonly || ro;
+    disk->transient = snap;
+    const char *aio = qr_str(o, "aio");
+    if (aio)
+        disk->driver_io = vc_xstrdup(aio);
+    const char *serial = qr_str(o, "serial");
+    if (serial)
+        disk->serial = vc_xstrdup(serial);
+    qr_implied(o, QR_KEYS("id", "boot"));
+    return true;
+}
+
+/* -drive file=...,if=...,index=|bus=,unit=,media=,cache=,format=,readonly */
+bool qr_opt_drive(qemu_reader *r, qr_opt *o)
+{
+    if (!qr_drive_check_keys(r, o))
+        return false;
+    int ifx = qr_drive_if(r, o);
+    if (ifx == -1)
+        return false;
+    if (ifx == -2) {
+        if (!qr_item(o, "id"))
+            return qr_error(r, o->arg, 0, "-drive: if=none without an id names nothing");
+        return true;   /* a backend: the -device naming it makes the disk */
+    }
+    int index = 0;
+    if (!qr_drive_index(r, o, ifx, &index))
+        return false;
+    char *target = qr_target_name(qr_drive_ifs[ifx].prefix, index);
+    if (qr_target_taken(r->dom, target)) {
+        bool ok = qr_error(r, o->arg, 0, "-drive: target %s is given twice", target);
+        free(target);
+        return ok;
+    }
+    const char *media = qr_str(o, "media");
+    if (media && strcmp(media, "cdrom") != 0 && strcmp(media, "disk") != 0) {
+        free(target);
+        return qr_error(r, o->arg, qr_item(o, "media")->val_off, "-drive: media='%s' is not "
+                        "disk or cdrom", media);
+    }
+    ir_device *dev = qr_add_device(r, IR_DEV_DISK, o->flag);
+    ir_disk *disk = &dev->u.disk;
+    disk->device = vc_streq(media, "cdrom") ? IR_DISK_DEV_CDROM
+                 : qr_drive_ifs[ifx].bus == IR_BUS_FDC ? IR_DISK_DEV_FLOPPY : IR_DISK_DEV_DISK;
+    disk->target_bus = qr_drive_ifs[ifx].bus;
+    disk->target_dev = target;
+    if (!qr_drive_image(r, o, disk))
+        return false;
+    if (disk->device == IR_DISK_DEV_CDROM)
+        disk->readonly = true;
+    qr_item(o, "index");
+    qr_item(o, "bus");
+    qr_item(o, "unit");
+    qr_leftovers(r, o, NULL);
+    return true;
+}
+
+/* ---- -net ---- */
+
+bool qr_opt_net(qemu_reader *r, qr_opt *o)
+{
+    static const char *const types[] = { "nic", "user", "tap", "socket", "none", "bridge",
+                                         "vde", "dump", "l2tpv3" };
+    const char *t = qr_str(o, "type");
+    bool known = false;
+    for (size_t i = 0; i < VC_ARRAY_SIZE(types) && t; i++)
+        known = known || strcmp(t, types[i]) == 0;
+    if (!known)
+        return qr_error(r, o->arg, 0, "-net: '%s' is not a -net type", t ? t : "");
+    if (strcmp(t, "none") == 0)
+        return true;
+    vc_xgrow((void **)&r->nets, &r->capnets, r->nnets + 1, sizeof(qr_opt *));
+    r->nets[r->nnets++] = o;
+    return true;
+}
+
+static bool qr_net_vlan(qemu_reader *r, qr_opt *o, unsigned long long *vlan)
+{
+    *vlan = 0;
+    return qr_num(r, o, "vlan", vlan);
+}
+
+/* The host side (-net user|tap|socket|bridge) into n. */
+bool qr_net_backend(qemu_reader *r, qr_opt *h, ir_net *n)
+{
+    const char *t = qr_str(h, "type");
+    if (strcmp(t, "user") == 0) {
+        n->type = IR_NET_USER;
+    } else if (strcmp(t, "tap") == 0) {
+        n->type = IR_NET_ETHERNET;
+        const char *ifname = qr_str(h, "ifname"), *script = qr_str(h, "script");
+        if (ifname)
+            n->target_dev = vc_xstrdup(ifname);
+        if (script && strcmp(script, "no") != 0 && *script)
+            n->script = vc_xstrdup(script);
+        qr_implied(h, QR_KEYS("fd", "downscript", "vhost", "vhostfd"));
+    } else if (strcmp(t, "bridge") == 0) {
+        n->type = IR_NET_BRIDGE;
+        const char *br = qr_str(h, "br");
+        n->source_bridge = vc_xstrdup(br ? br : "br0");
+        qr_implied(h, QR_KEYS("helper"));
+    } else if (strcmp(t, "socket") == 0) {
+        static const struct { const char *key; ir_net_type type; } socks[] = {
+            { "listen", IR_NET_SERVER }, { "connect", IR_NET_CLIENT }, { "mcast", IR_NET_MCAST },
+        };
+        for (size_t i = 0; i < VC_ARRAY_SIZE(socks); i++) {
+            const char *v = qr_str(h, socks[i].key);
+            if (!v)
+                continue;
+            n->type = socks[i].type;
+            const char *colon = strrchr(v, ':');
+            if (!colon)
+                return qr_error(r, h->arg, 0, "-net socket: %s='%s' is not HOST:PORT",
+                                socks[i].key, v);
+            if (colon != v)
+                n->source_address = vc_xstrndup(v, (size_t)(colon - v));
+            n->source_port = vc_xstrdup(colon + 1);
+        }
+        if (!n->type)
+            return qr_error(r, h->arg, 0, "-net socket: needs listen=, connect= or mcast=");
+    } else {
+        return qr_keep_option(r, h, "this network backend has no place in the domain model");
+    }
+    qr_implied(h, QR_KEYS("vlan", "name", "id"));
+    qr_leftovers(r, h, NULL);
+    return true;
+}
+
+/* -net nic,macaddr=,model=,vlan=,name=,addr= */
+static bool qr_net_nic(qemu_reader *r, qr_opt *o, ir_net *n)
+{
+    const char *mac = qr_str(o, "macaddr"), *model = qr_str(o, "model");
+    if (mac) {
+        unsigned char m[6];
+        char out[18];
+        if (!ir_mac_parse(mac, m))
+            return qr_error(r, o->arg, qr_item(o, "macaddr")->val_off, "-net nic: '%s' is not "
+                            "a MAC address", mac);
+        ir_mac_format(m, out);
+        n->mac = vc_xstrdup(out);
+    }
+    if (model)
+        n->model = vc_xstrdup(model);
+    ir_address a = { 0 };
+    if (!qr_device_addr(r, o, &a))
+        return false;
+    n->addr = a;
+    qr_implied(o, QR_KEYS("vlan", "name", "id", "vectors"));
+    qr_leftovers(r, o, NULL);
+    return true;
+}
+
+/* Pairs each NIC with the first host side on its vlan, in NIC order. */
+void qr_net_finish(qemu_reader *r)
+{
+    bool *taken = vc_xcalloc(r->nnets + 1, sizeof(bool));
+    for (size_t i = 0; i < r->nnets; i++) {
+        qr_opt *nic = r->nets[i];
+        unsigned long long vlan, hv;
+        if (strcmp(qr_str(nic, "type"), "nic") != 0 || !qr_net_vlan(r, nic, &vlan))
+            continue;
+        ir_device *dev = qr_add_device(r, IR_DEV_INTERFACE, nic->flag);
+        if (!qr_net_nic(r, nic, &dev->u.net))
+            continue;
+        for (size_t k = 0; k < r->nnets; k++) {
+            qr_opt *h = r->nets[k];
+            if (taken[k] || strcmp(qr_str(h, "type"), "nic") == 0 || !qr_net_vlan(r, h, &hv) ||
+                hv != vlan)
+                continue;
+            taken[k] = true;
+            qr_net_backend(r, h, &dev->u.net);
+            break;
+        }
+        if (!dev->u.net.type) {
+            dev->u.net.type = IR_NET_USER;
+            qr_warn(r, nic->flag, 0, "-net nic: no host side on vlan %llu; read as user "
+                    "networking", vlan);
+        }
+    }
+    for (size_t k = 0; k < r->nnets; k++)
+        if (!taken[k] && strcmp(qr_str(r->nets[k], "type"), "nic") != 0)
+            qr_keep_option(r, r->nets[k], "no NIC on its vlan");
+    free(taken);
+}
+
+/* ---- the rest ---- */
+
+bool qr_opt_usb(qemu_reader *r, qr_opt *o)
+{
+    (void)o;
+    r->saw_usb_opt = true;
+    return true;
+}
+
+/* -usbdevice tablet|mouse|keyboard|host:BUS.ADDR|host:VENDOR:PRODUCT|disk:FILE */
+bool qr_opt_usbdevice(qemu_reader *r, qr_opt *o)
+{
+    static const char *const inputs[] = { "mouse", "tablet", "keyboard" };
+    const char *v = o->arg->text;
+    for (size_t i = 0; i < VC_ARRAY_SIZE(inputs); i++)
+        if (strcmp(v, inputs[i]) == 0) {
+            ir_device *d = qr_add_device(r, IR_DEV_INPUT, o->flag);
+            d->u.input.type = vc_xstrdup(inputs[i]);
+            d->u.input.bus = vc_xstrdup("usb");
+            return true;
+        }
+    if (vc_str_has_prefix(v, "host:")) {
+        ir_device *d = qr_add_device(r, IR_DEV_HOSTDEV, o->flag);
+        ir_hostdev *h = &d->u.hostdev;
+        h->type = IR_HOSTDEV_USB;
+        h->mode = vc_xstrdup("subsystem");
+        const char *spec = v + 5, *dot = strchr(spec, '.'), *colon = strchr(spec, ':');
+        unsigned long long a, b;
+        char *left = vc_xstrndup(spec, (size_t)((dot ? dot : colon ? colon : spec) - spec));
+        bool ok = false;
+        if (dot && vc_parse_ull(left, 10, &a) && vc_parse_ull(dot + 1, 10, &b)) {
+            h->usb_bus = (unsigned)a;
+            h->usb_device = (unsigned)b;
+            h->has_usb_addr = ok = true;
+        } else if (colon && vc_parse_ull(left, 16, &a) && vc_parse_ull(colon + 1, 16, &b)) {
+            h->vendor = vc_xasprintf("0x%04llx", a);
+            h->product = vc_xasprintf("0x%04llx", b);
+            ok = true;
+        }
+        free(left);
+        if (!ok)
+            return qr_error(r, o->arg, 5, "-usbdevice: '%s' is not host:BUS.ADDR or "
+                            "host:VENDOR:PRODUCT", v);
+        return true;
+    }
+    if (vc_str_has_prefix(v, "disk:")) {
+        ir_device *d = qr_add_device(r, IR_DEV_DISK, o->flag);
+        ir_disk *disk = &d->u.disk;
+        disk->device = IR_DISK_DEV_DISK;
+        disk->target_bus = IR_BUS_USB;
+        int i = 0;
+        do {
+            free(disk->target_dev);
+            disk->target_dev = qr_target_name("sd", i++);
+        } while (qr_target_taken(r->dom, disk->target_dev) && i < 1000);
+        qr_disk_source(disk, v + 5);
+        return true;
+    }
+    return qr_keep_option(r, o, NULL);
+}
+
+/* -soundhw a,b,... or all */
+bool qr_opt_soundhw(qemu_reader *r, qr_opt *o)
+{
+    static const char *const models[] = { "sb16", "es1370", "ac97", "pcspk", "hda", "gus",
+                                          "adlib", "cs4231a" };
+    const char *v = o->arg->text;
+    if (strcmp(v, "all") == 0)
+        return qr_keep_option(r, o, "'all' names no particular card");
+    const char *p = v;
+    while (*p) {
+        size_t n = strcspn(p, ",");
+        bool known = false;
+        for (size_t i = 0; i < VC_ARRAY_SIZE(models) && !known; i++)
+            known = strlen(models[i]) == n && strncmp(models[i], p, n) == 0;
+        if (!known)
+            return qr_error(r, o->arg, (size_t)(p - v), "-soundhw: '%.*s' is not a sound card",
+                            (int)n, p);
+        ir_device *d = qr_add_device(r, IR_DEV_SOUND, o->flag);
+        d->u.sound.model = strncmp(p, "hda", n) == 0 && n == 3 ? vc_xstrdup("ich6")
+                                                               : vc_xstrndup(p, n);
+        p += n + (p[n] == ',');
+    }
+    return true;
+}
+
+/* -vga std|cirrus|vmware|qxl|xenfb|virtio|none */
+bool qr_opt_vga(qemu_reader *r, qr_opt *o)
+{
+    static const struct { const char *qemu, *ir; } models[] = {
+        { "std", "vga" }, { "cirrus", "cirrus" }, { "vmware", "vmvga" }, { "qxl", "qxl" },
+        { "xenfb", "xen" }, { "virtio", "virtio" }, { "none", "none" },
+    };
+    for (size_t i = 0; i < VC_ARRAY_SIZE(models); i++)
+        if (strcmp(o->arg->text, models[i].qemu) == 0) {
+            ir_device *d = qr_add_device(r, IR_DEV_VIDEO, o->flag);
+            d->u.video.model = vc_xstrdup(models[i].ir);
+            return true;
+        }
+    return qr_error(r, o->arg, 0, "-vga: '%s' is not a VGA card", o->arg->text);
+}
+
+/* -pcidevice host=BB:SS.F */
+bool qr_opt_pcidevice(qemu_reader *r, qr_opt *o)
+{
+    const char *v = o->arg->text;
+    if (vc_str_has_prefix(v, "host="))
+        v += 5;
+    unsigned b, s, f;
+    char tail;
+    if (sscanf(v, "%2x:%2x.%1x%c", &b, &s, &f, &tail) != 3)
+        return qr_error(r, o->arg, 0, "-pcidevice: '%s' is not host=BUS:SLOT.FUNCTION", v);
+    ir_device *d = qr_add_device(r, IR_DEV_HOSTDEV, o->flag);
+    ir_hostdev *h = &d->u.hostdev;
+    h->type = IR_HOSTDEV_PCI;
+    h->mode = vc_xstrdup("subsystem");
+    h->managed = IR_TRI_YES;
+    h->source_addr = (ir_address){ .type = IR_ADDR_PCI, .bus = b, .slot = s, .function = f,
+                                   .has_bus = true, .has_slot = true, .has_function = true };
+    return true;
+}
+
+static bool qr_has_kind(const ir_domain *dom, ir_device_kind kind, const char *ctl_type)
+{
+    for (size_t i = 0; i < dom->ndevices; i++)
+        if (dom->devices[i].kind == kind &&
+            (!ctl_type || vc_streq(dom->devices[i].u.controller.type, ctl_type)))
+            return true;
+    return false;
+}
+
+/* A command line says "no USB controller" and "no balloon" by leaving them
+ * out: QEMU 0.x had USB only with -usb; with -nodefaults nothing is there
+ * unless a -device adds it. virtc adds both unless the domain says none. */
+void qr_apply_defaults(qemu_reader *r)
+{
+    ir_domain *dom = r->dom;
+    if (!r->saw_usb_opt && !qr_has_kind(dom, IR_DEV_CONTROLLER, "usb")) {
+        ir_device *d = ir_domain_add_device(dom, IR_DEV_CONTROLLER, (ir_pos){ 0, 0 });
+        d->u.controller.type = vc_xstrdup("usb");
+        d->u.controller.index = 0;
+        d->u.controller.model = vc_xstrdup("none");
+    }
+    if (r->nodefaults && !qr_has_kind(dom, IR_DEV_MEMBALLOON, NULL)) {
+        ir_device *d = ir_domain_add_device(dom, IR_DEV_MEMBALLOON, (ir_pos){ 0, 0 });
+        d->u.memballoon.model = vc_xstrdup("none");
+    }
+}

@@ -1,0 +1,296 @@
+/*
+ * argv_read_opts.c: option values for the qemu-argv reader: key=value
+ * strings (grammar/qemuopt.y) and JSON objects (json-c), both as one list
+ * of items whose offsets point into the option's word; typed accessors;
+ * what nothing consumed.
+ */
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "argv_read_priv.h"
+
+/* ---- JSON: an object flattened into dotted keys ---- */
+
+typedef struct qr_json {
+    const char *text;     /* the word, to find each member's offset */
+    size_t cursor;
+    qopt_list *out;
+} qr_json;
+
+/* The offset of the member "key" at or after the cursor: json-c keeps no
+ * positions, but members come in text order, so a forward search finds each
+ * (a match inside an earlier string value only moves the pointer early). */
+static size_t qr_json_find(qr_json *j, const char *key)
+{
+    char *quoted = vc_xasprintf("\"%s\"", key);
+    const char *at = strstr(j->text + j->cursor, quoted);
+    free(quoted);
+    if (!at)
+        return j->cursor;
+    j->cursor = (size_t)(at - j->text) + strlen(key) + 2;
+    return (size_t)(at - j->text);
+}
+
+static void qr_json_flatten(qr_json *j, const char *prefix, json_object *obj)
+{
+    json_object_object_foreach(obj, k, v) {
+        size_t off = qr_json_find(j, k);
+        char *key = prefix ? vc_xasprintf("%s.%s", prefix, k) : vc_xstrdup(k);
+        switch (json_object_get_type(v)) {
+        case json_type_object:
+            qr_json_flatten(j, key, v);
+            free(key);
+            break;
+        case json_type_array: {
+            size_t n = json_object_array_length(v);
+            for (size_t i = 0; i < n; i++) {
+                json_object *e = json_object_array_get_idx(v, i);
+                char *ek = vc_xasprintf("%s.%zu", key, i);
+                if (json_object_is_type(e, json_type_object)) {
+                    qr_json_flatten(j, ek, e);
+                    free(ek);
+                } else {
+                    qopt_list_add(j->out, ek, vc_xstrdup(json_object_get_string(e)), off, off);
+                }
+            }
+            free(key);
+            break;
+        }
+        case json_type_boolean:
+            qopt_list_add(j->out, key, vc_xstrdup(json_object_get_boolean(v) ? "on" : "off"),
+                          off, off);
+            break;
+        case json_type_null:
+            qopt_list_add(j->out, key, vc_xstrdup(""), off, off);
+            break;
+        default:
+            qopt_list_add(j->out, key, vc_xstrdup(json_object_get_string(v)), off, off);
+            break;
+        }
+    }
+}
+
+static bool qr_parse_json(qemu_reader *r, qr_opt *o)
+{
+    const shw_word *w = o->arg;
+    json_tokener *tok = json_tokener_new_ex(QOPT_MAX_DEPTH);
+    if (!tok)
+        abort();
+    json_object *obj = json_tokener_parse_ex(tok, w->text, (int)w->len);
+    enum json_tokener_error err = json_tokener_get_error(tok);
+    size_t end = json_tokener_get_parse_end(tok);
+    json_tokener_free(tok);
+    if (!obj || err != json_tokener_success) {
+        json_object_put(obj);
+        if (err == json_tokener_continue)
+            return qr_error(r, w, w->len, "%s: the JSON object is not closed", o->flag->text);
+        return qr_error(r, w, end > 0 ? end - 1 : 0, "%s: malformed JSON: %s", o->flag->text,
+                        json_tokener_error_desc(err));
+    }
+    if (end < w->len) {
+        json_object_put(obj);
+        return qr_error(r, w, end, "%s: text after the JSON object", o->flag->text);
+    }
+    if (!json_object_is_type(obj, json_type_object)) {
+        json_object_put(obj);
+        return qr_error(r, w, 0, "%s: the JSON value must be an object", o->flag->text);
+    }
+    qr_json j = { w->text, 0, &o->props };
+    qr_json_flatten(&j, NULL, obj);
+    json_object_put(obj);
+    o->props.json = true;
+    return true;
+}
+
+bool qr_parse_value(qemu_reader *r, qr_opt *o)
+{
+    const shw_word *w = o->arg;
+    if (o->def->form == QR_KV_JSON && w->len && w->text[0] == '{')
+        return qr_parse_json(r, o);
+    qopt_err e;
+    if (!qopt_read(w->text, w->len, o->def->implicit, &o->props, &e)) {
+        qr_error(r, w, e.off, "%s: %s", o->flag->text, e.msg);
+        free(e.msg);
+        return false;
+    }
+    return true;
+}
+
+/* ---- typed access ---- */
+
+qopt_item *qr_item(qr_opt *o, const char *key)
+{
+    qopt_item *found = NULL;
+    for (size_t i = 0; i < o->props.n; i++)
+        if (strcmp(o->props.v[i].key, key) == 0) {
+            o->props.v[i].used = true;
+            found = &o->props.v[i];
+        }
+    return found;
+}
+
+const char *qr_str(qr_opt *o, const char *key)
+{
+    qopt_item *it = qr_item(o, key);
+    return it ? (it->value ? it->value : "on") : NULL;
+}
+
+bool qr_bool(qemu_reader *r, qr_opt *o, const char *key, bool *out)
+{
+    static const char *const yes[] = { "on", "yes", "true" }, *const no[] = { "off", "no", "false" };
+    qopt_item *it = qr_item(o, key);
+    if (!it)
+        return true;
+    if (!it->value) {
+        *out = true;
+        return true;
+    }
+    for (size_t i = 0; i < VC_ARRAY_SIZE(yes); i++) {
+        if (strcmp(it->value, yes[i]) == 0) {
+            *out = true;
+            return true;
+        }
+        if (strcmp(it->value, no[i]) == 0) {
+            *out = false;
+            return true;
+        }
+    }
+    return qr_error(r, o->arg, it->val_off, "%s: %s='%s' is not on or off", o->flag->text, key,
+                    it->value);
+}
+
+bool qr_num(qemu_reader *r, qr_opt *o, const char *key, unsigned long long *out)
+{
+    qopt_item *it = qr_item(o, key);
+    if (!it)
+        return true;
+    if (!it->value || !vc_parse_ull(it->value, 0, out))
+        return qr_error(r, o->arg, it->val_off, "%s: %s='%s' is not a number", o->flag->text,
+                        key, it->value ? it->value : "");
+    return true;
+}
+
+bool qr_size_kib(qemu_reader *r, const shw_word *w, size_t off, const char *s,
+                 unsigned long long dflt, unsigned long long *kib)
+{
+    static const struct { char suffix; unsigned long long scale; } units[] = {
+        { 'b', 1 }, { 'k', 1ULL << 10 }, { 'm', 1ULL << 20 }, { 'g', 1ULL << 30 },
+        { 't', 1ULL << 40 },
+    };
+    size_t n = strlen(s);
+    unsigned long long scale = dflt, v;
+    char *num = vc_xstrdup(s);
+    if (n && !(s[n - 1] >= '0' && s[n - 1] <= '9')) {
+        size_t k = 0;
+        char c = (char)(s[n - 1] | 0x20);
+        while (k < VC_ARRAY_SIZE(units) && units[k].suffix != c)
+            k++;
+        if (k == VC_ARRAY_SIZE(units)) {
+            free(num);
+            return qr_error(r, w, off, "'%s' is not a size (a number with an optional "
+                            "k, M, G or T suffix)", s);
+        }
+        scale = units[k].scale;
+        num[n - 1] = '\0';
+    }
+    bool ok = vc_parse_ull(num, 10, &v) && ir_bytes_to_kib(v, scale, kib);
+    free(num);
+    if (!ok)
+        return qr_error(r, w, off, "'%s' is not a size (a number with an optional "
+                        "k, M, G or T suffix)", s);
+    return true;
+}
+
+void qr_implied(qr_opt *o, const char *const *keys, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        qr_item(o, keys[i]);
+}
+
+void qr_leftovers(qemu_reader *r, qr_opt *o, const char *driver)
+{
+    for (size_t i = 0; i < o->props.n; i++) {
+        qopt_item *it = &o->props.v[i];
+        if (it->used)
+            continue;
+        it->used = true;
+        if (driver) {
+            char *g = vc_xasprintf("%s.%s=%s", driver, it->key, it->value ? it->value : "on");
+            const char *args[2] = { "-global", g };
+            qr_passthrough(r, args, 2);
+            qr_warn(r, o->arg, it->key_off, "%s %s: property '%s' has no place in the domain "
+                    "model; kept as <qemu:commandline> -global %s", o->flag->text, driver,
+                    it->key, g);
+            free(g);
+        } else {
+            qr_warn(r, o->arg, it->key_off, "%s: '%s' has no place in the domain model and "
+                    "is not kept", o->flag->text, it->key);
+        }
+    }
+}
+
+/* addr=S or S.F (hex, with or without 0x). */
+static bool qr_pci_slot(const char *s, unsigned *slot, unsigned *fn)
+{
+    char *dot = strchr(s, '.');
+    char *a = dot ? vc_xstrndup(s, (size_t)(dot - s)) : vc_xstrdup(s);
+    unsigned long long v, f = 0;
+    bool ok = vc_parse_ull(a, 16, &v) || vc_parse_ull(a, 0, &v);
+    free(a);
+    if (ok && dot)
+        ok = vc_parse_ull(dot + 1, 16, &f) || vc_parse_ull(dot + 1, 0, &f);
+    if (!ok || v > 31 || f > 7)
+        return false;
+    *slot = (unsigned)v;
+    *fn = (unsigned)f;
+    return true;
+}
+
+/* bus=pci.N / pcie.0 / pci-bridge ids "pci.N": the bus index. */
+static bool qr_pci_bus(const char *s, unsigned *bus)
+{
+    unsigned long long v;
+    if (strcmp(s, "pcie.0") == 0 || strcmp(s, "pci") == 0) {
+        *bus = 0;
+        return true;
+    }
+    if (vc_str_has_prefix(s, "pci.") && vc_parse_ull(s + 4, 10, &v) && v < 256) {
+        *bus = (unsigned)v;
+        return true;
+    }
+    return false;
+}
+
+bool qr_device_addr(qemu_reader *r, qr_opt *o, ir_address *a)
+{
+    qopt_item *addr = qr_item(o, "addr");
+    qopt_item *bus = NULL;
+    for (size_t i = 0; i < o->props.n; i++)
+        if (strcmp(o->props.v[i].key, "bus") == 0)
+            bus = &o->props.v[i];
+    if (addr && addr->value) {
+        unsigned b = 0;
+        if (bus && bus->value && !qr_pci_bus(bus->value, &b))
+            return qr_error(r, o->arg, bus->val_off, "%s: '%s' is not a PCI bus", o->flag->text,
+                            bus->value);
+        if (bus)
+            bus->used = true;
+        if (!qr_pci_slot(addr->value, &a->slot, &a->function))
+            return qr_error(r, o->arg, addr->val_off, "%s: '%s' is not a PCI address "
+                            "(slot[.function])", o->flag->text, addr->value);
+        bool mf = false;
+        if (!qr_bool(r, o, "multifunction", &mf))
+            return false;
+        a->type = IR_ADDR_PCI;
+        a->bus = b;
+        a->has_bus = a->has_slot = a->has_function = true;
+        a->multifunction = mf ? IR_TRI_YES : IR_TRI_ABSENT;
+        return true;
+    }
+    if (bus && bus->value && (vc_str_has_prefix(bus->value, "pci") || vc_streq(bus->value, "pcie.0"))) {
+        bus->used = true;   /* a PCI bus without a slot: QEMU (and virtc) pick one */
+    }
+    return true;
+}

@@ -1,0 +1,172 @@
+/*
+ * argv_read_priv.h: what the files of the qemu-argv reader share
+ * (argv_read.c: words -> options -> dispatch; argv_read_opts.c: option
+ * values; argv_read_sys.c: machine-wide options; argv_read_legacy.c: QEMU
+ * 0.x device options; argv_read_chr.c: character devices in both spellings;
+ * argv_read_dev.c: -device and its backends).
+ */
+#ifndef VIRTC_QEMU_ARGV_READ_PRIV_H
+#define VIRTC_QEMU_ARGV_READ_PRIV_H
+
+#include <stdbool.h>
+
+#include "../../grammar/qemuopt.h"
+#include "../../grammar/shellwords.h"
+#include "../error.h"
+#include "../ir.h"
+#include "../util.h"
+
+struct qemu_reader;
+struct qr_opt;
+typedef bool (*qr_handler)(struct qemu_reader *r, struct qr_opt *o);
+
+/* How an option's value is read. */
+typedef enum qr_form {
+    QR_NOARG = 0,    /* a flag: -S, -no-acpi */
+    QR_WORD,         /* one word taken as is: -hda FILE, -append TEXT */
+    QR_KV,           /* key=value,...: the definition names the implicit key */
+    QR_KV_JSON,      /* key=value or a JSON object: -device, -blockdev, ... */
+} qr_form;
+
+typedef struct qr_optdef {
+    const char *name;        /* without the dash */
+    qr_form form;
+    const char *implicit;    /* QR_KV*: name of an implicit first key, or NULL */
+    qr_handler fn;           /* NULL: QEMU has it, the model has no place for it */
+} qr_optdef;
+
+typedef struct qr_opt {
+    const qr_optdef *def;
+    const shw_word *flag;    /* "-hda" */
+    const shw_word *arg;     /* its value word; NULL for QR_NOARG */
+    qopt_list props;         /* QR_KV*: the parsed value */
+    bool used;               /* a -device consumed this backend */
+} qr_opt;
+
+typedef struct qemu_reader {
+    const char *file;
+    const char *src;
+    size_t len;
+    vc_diags *d;
+    shw_words words;
+    qr_opt *opts;
+    size_t nopts;
+    ir_domain *dom;
+    const char *emulator_base;   /* basename of argv[0] */
+    char *boot_order;            /* -boot's order letters, applied at the end */
+    bool has_bootindex;          /* some -device gave bootindex= */
+    bool nographic;
+    bool nodefaults;
+    bool no_acpi;
+    bool has_display;            /* -vnc, -display, -spice: no implicit SDL window */
+    bool display_none;
+    char *keymap;                /* -k, applied to every display */
+    char *watchdog_action;       /* -watchdog-action, applied to the watchdog */
+    qr_opt **nets;               /* -net options, paired by vlan at the end */
+    size_t nnets, capnets;
+    bool saw_balloon, saw_usb_opt, saw_usb_ctl;
+    int vlan_nics;               /* -net nic seen (legacy) */
+    int serial_ports, parallel_ports, video_heads;
+} qemu_reader;
+
+/* ---- locations and diagnostics (argv_read.c) ---- */
+vc_loc qr_loc(const qemu_reader *r, const shw_word *w, size_t off);
+bool qr_error(qemu_reader *r, const shw_word *w, size_t off, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void qr_warn(qemu_reader *r, const shw_word *w, size_t off, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Keeps args (n words) as <qemu:commandline> arguments. */
+void qr_passthrough(qemu_reader *r, const char *const *args, size_t n);
+/* Keeps the whole option as pass-through arguments, with a warning. */
+bool qr_keep_option(qemu_reader *r, qr_opt *o, const char *why);
+/* The option with this id among the backends of this option name, or NULL. */
+qr_opt *qr_backend(qemu_reader *r, const char *optname, const char *id);
+
+/* ---- option values (argv_read_opts.c) ---- */
+/* Parses o's value into o->props (JSON when the form allows and it is one). */
+bool qr_parse_value(qemu_reader *r, qr_opt *o);
+/* The last item named key (QEMU: the last one wins), marked used; NULL if absent. */
+qopt_item *qr_item(qr_opt *o, const char *key);
+const char *qr_str(qr_opt *o, const char *key);
+/* on/off/yes/no/true/false (a flag is on); *out untouched when absent.
+ * False (located error) when the value is not a boolean. */
+bool qr_bool(qemu_reader *r, qr_opt *o, const char *key, bool *out);
+/* A number (base 0) into *out; *out untouched when absent. */
+bool qr_num(qemu_reader *r, qr_opt *o, const char *key, unsigned long long *out);
+/* A size with QEMU's suffixes (k M G T, default unit dflt bytes) in KiB. */
+bool qr_size_kib(qemu_reader *r, const shw_word *w, size_t off, const char *s,
+                 unsigned long long dflt, unsigned long long *kib);
+/* Marks these keys used: values virtc derives itself (ids, node names, ...). */
+void qr_implied(qr_opt *o, const char *const *keys, size_t n);
+/* Warns about every item nothing consumed. For a -device, each is kept as
+ * -global DRIVER.KEY=VALUE; otherwise the option is kept whole (keep=true)
+ * or the items are reported as dropped. */
+void qr_leftovers(qemu_reader *r, qr_opt *o, const char *driver);
+/* The PCI (bus=pci.N / pcie.0, addr=S[.F]) or USB (port=) or drive
+ * (bus=ide.N, unit=U) address of a -device. */
+bool qr_device_addr(qemu_reader *r, qr_opt *o, ir_address *a);
+
+/* ---- option handlers ---- */
+const qr_optdef *qr_optdef_find(const char *name);   /* argv_read.c */
+
+/* argv_read_sys.c */
+bool qr_opt_name(qemu_reader *r, qr_opt *o);
+bool qr_opt_uuid(qemu_reader *r, qr_opt *o);
+bool qr_opt_memory(qemu_reader *r, qr_opt *o);
+bool qr_opt_smp(qemu_reader *r, qr_opt *o);
+bool qr_opt_machine(qemu_reader *r, qr_opt *o);
+bool qr_opt_accel(qemu_reader *r, qr_opt *o);
+bool qr_opt_cpu(qemu_reader *r, qr_opt *o);
+bool qr_opt_boot(qemu_reader *r, qr_opt *o);
+bool qr_opt_rtc(qemu_reader *r, qr_opt *o);
+bool qr_opt_simple(qemu_reader *r, qr_opt *o);        /* flags: -no-acpi, -localtime, ... */
+bool qr_opt_os_path(qemu_reader *r, qr_opt *o);       /* -kernel -initrd -append -bios -dtb */
+bool qr_opt_vnc(qemu_reader *r, qr_opt *o);
+bool qr_opt_display(qemu_reader *r, qr_opt *o);
+bool qr_opt_spice(qemu_reader *r, qr_opt *o);
+bool qr_opt_keymap(qemu_reader *r, qr_opt *o);
+bool qr_opt_implied(qemu_reader *r, qr_opt *o);       /* virtc writes it itself */
+bool qr_opt_watchdog_action(qemu_reader *r, qr_opt *o);
+void qr_finish(qemu_reader *r);
+ir_device *qr_graphics(qemu_reader *r, ir_graphics_type type, const shw_word *w);
+
+/* argv_read_legacy.c */
+bool qr_opt_hdx(qemu_reader *r, qr_opt *o);
+bool qr_opt_drive(qemu_reader *r, qr_opt *o);
+bool qr_opt_net(qemu_reader *r, qr_opt *o);
+bool qr_opt_usb(qemu_reader *r, qr_opt *o);
+bool qr_opt_usbdevice(qemu_reader *r, qr_opt *o);
+bool qr_opt_soundhw(qemu_reader *r, qr_opt *o);
+bool qr_opt_vga(qemu_reader *r, qr_opt *o);
+bool qr_opt_pcidevice(qemu_reader *r, qr_opt *o);
+void qr_net_finish(qemu_reader *r);
+/* The host side of a NIC (-net user|tap|socket|bridge or a -netdev) into n. */
+bool qr_net_backend(qemu_reader *r, qr_opt *h, ir_net *n);
+/* The image of a -drive (file, format, cache, readonly, ...) into disk. */
+bool qr_drive_image(qemu_reader *r, qr_opt *o, ir_disk *disk);
+/* Controllers and balloon QEMU or virtc would add unless told not to. */
+void qr_apply_defaults(qemu_reader *r);
+
+/* argv_read_chr.c */
+bool qr_opt_serial(qemu_reader *r, qr_opt *o);        /* -serial -parallel -monitor */
+/* A legacy character device spec ("pty", "tcp:h:p,server,nowait", ...). */
+bool qr_chr_spec(qemu_reader *r, const shw_word *w, ir_chr *c);
+/* A -chardev's backend into c. */
+bool qr_chr_backend(qemu_reader *r, qr_opt *ch, ir_chr *c);
+
+/* argv_read_dev.c */
+bool qr_opt_device(qemu_reader *r, qr_opt *o);
+bool qr_opt_backend(qemu_reader *r, qr_opt *o);        /* -blockdev -netdev -chardev ... */
+bool qr_opt_mon(qemu_reader *r, qr_opt *o);
+bool qr_check_backends(qemu_reader *r);
+/* A disk from a -blockdev graph rooted at node (format or protocol). */
+bool qr_disk_from_node(qemu_reader *r, const shw_word *w, size_t off, const char *node,
+                       ir_disk *disk);
+
+
+/* Small shared helpers. */
+char *qr_strdup_word(const shw_word *w);
+ir_device *qr_add_device(qemu_reader *r, ir_device_kind kind, const shw_word *w);
+void qr_boot_dev_add(ir_os *os, ir_boot_dev b);
+
+#endif

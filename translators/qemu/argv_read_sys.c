@@ -1,0 +1,468 @@
+/*
+ * argv_read_sys.c: the machine-wide options of a QEMU command line (name,
+ * uuid, machine, accelerator, CPU, memory, boot, clock, firmware and kernel,
+ * displays) and the defaults applied once every option is read.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "argv_read_priv.h"
+
+#define QR_KEYS(...) (const char *const[]){ __VA_ARGS__ }, \
+    VC_ARRAY_SIZE(((const char *const[]){ __VA_ARGS__ }))
+
+/* -name guest=NAME[,process=...,debug-threads=on] */
+bool qr_opt_name(qemu_reader *r, qr_opt *o)
+{
+    const char *name = qr_str(o, "guest");
+    if (!name || !*name)
+        return qr_error(r, o->arg, 0, "-name: the guest's name is empty");
+    free(r->dom->name);
+    r->dom->name = vc_xstrdup(name);
+    qr_implied(o, QR_KEYS("process", "debug-threads"));
+    qr_leftovers(r, o, NULL);
+    return true;
+}
+
+bool qr_opt_uuid(qemu_reader *r, qr_opt *o)
+{
+    if (!ir_uuid_parse(o->arg->text, r->dom->uuid))
+        return qr_error(r, o->arg, 0, "-uuid: '%s' is not a UUID", o->arg->text);
+    r->dom->uuid_given = true;
+    return true;
+}
+
+/* -m [size=]MEGS[,slots=N,maxmem=SIZE]: a bare number is MiB. */
+bool qr_opt_memory(qemu_reader *r, qr_opt *o)
+{
+    qopt_item *size = qr_item(o, "size");
+    unsigned long long kib;
+    if (size) {
+        if (!size->value || !qr_size_kib(r, o->arg, size->val_off, size->value, 1ULL << 20, &kib))
+            return size->value ? false : qr_error(r, o->arg, size->val_off, "-m: no size");
+        if (kib == 0)
+            return qr_error(r, o->arg, size->val_off, "-m: the size is zero");
+        r->dom->memory_kib = r->dom->current_memory_kib = kib;
+    }
+    qopt_item *max = qr_item(o, "maxmem");
+    if (max && (!max->value || !qr_size_kib(r, o->arg, max->val_off, max->value, 1ULL << 20,
+                                             &r->dom->max_memory_kib)))
+        return max->value ? false : qr_error(r, o->arg, max->val_off, "-m: no maxmem size");
+    unsigned long long slots = 0;
+    if (!qr_num(r, o, "slots", &slots))
+        return false;
+    r->dom->max_memory_slots = (unsigned)slots;
+    qr_leftovers(r, o, NULL);
+    return true;
+}
+
+/* -smp [cpus=]N[,maxcpus=,sockets=,dies=,cores=,threads=] */
+bool qr_opt_smp(qemu_reader *r, qr_opt *o)
+{
+    unsigned long long cpus = 0, max = 0, s = 0, di = 0, c = 0, t = 0;
+    if (!qr_num(r, o, "cpus", &cpus) || !qr_num(r, o, "maxcpus", &max) ||
+        !qr_num(r, o, "sockets", &s) || !qr_num(r, o, "dies", &di) ||
+        !qr_num(r, o, "cores", &c) || !qr_num(r, o, "threads", &t))
+        return false;
+    if (cpus == 0 && s && c && t)
+        cpus = s * (di ? di : 1) * c * t;
+    if (cpus == 0 || cpus > 4096 || max > 4096)
+        return qr_error(r, o->arg, 0, "-smp: '%s' gives no vCPU count between 1 and 4096",
+                        o->arg->text);
+    r->dom->vcpus = (unsigned)(max ? max : cpus);
+    r->dom->vcpus_current = max && max != cpus ? (unsigned)cpus : 0;
+    r->dom->topology = (ir_cpu_topology){ (unsigned)s, (unsigned)di, (unsigned)c, (unsigned)t };
+    qr_leftovers(r, o, NULL);
+    return true;
+}
+
+static void qr_set_accel(qemu_reader *r, const char *accel)
+{
+    if (vc_str_has_prefix(accel, "kvm"))
+        r->dom->type = IR_VIRT_KVM;
+    else if (vc_str_has_prefix(accel, "tcg"))
+        r->dom->type = IR_VIRT_QEMU;
+}
+
+/* Machine properties virtc writes itself (from the domain's own fields). */
+static const char *const qr_machine_implied[] = {
+    "usb", "dump-guest-core", "memory-backend", "accel",
+};
+
+/* -machine [type=]NAME[,prop=value...]: what the model lacks is given back
+ * as a second -machine (QEMU merges them). */
+bool qr_opt_machine(qemu_reader *r, qr_opt *o)
+{
+    const char *type = qr_str(o, "type");
+    if (type) {
+        free(r->dom->os.machine);
+        r->dom->os.machine = vc_xstrdup(type);
+    }
+    const char *accel = qr_str(o, "accel");
+    if (accel)
+        qr_set_accel(r, accel);
+    qr_implied(o, qr_machine_implied, VC_ARRAY_SIZE(qr_machine_implied));
+    vc_buf rest;
+    vc_buf_init(&rest);
+    for (size_t i = 0; i < o->props.n; i++) {
+        qopt_item *it = &o->props.v[i];
+        if (it->used)
+            continue;
+        it->used = true;
+        vc_buf_printf(&rest, "%s%s=", rest.len ? "," : "", it->key);
+        vc_buf_puts(&rest, it->value ? it->value : "on");
+        qr_warn(r, o->arg, it->key_off, "%s: property '%s' has no place in the domain model; "
+                "kept as <qemu:commandline> -machine", o->flag->text, it->key);
+    }
+    if (rest.len) {
+        const char *args[2] = { "-machine", vc_buf_str(&rest) };
+        qr_passthrough(r, args, 2);
+    }
+    vc_buf_free(&rest);
+    return true;
+}
+
+bool qr_opt_accel(qemu_reader *r, qr_opt *o)
+{
+    const char *accel = qr_str(o, "accel");
+    if (accel)
+        qr_set_accel(r, accel);
+    qr_leftovers(r, o, NULL);
+    return true;
+}
+
+/* -cpu MODEL[,+feature,-feature,...]: a model alone fits the model; with
+ * features the option is kept whole (the IR has no CPU features yet). */
+bool qr_opt_cpu(qemu_reader *r, qr_opt *o)
+{
+    const char *v = o->arg->text;
+    if (strchr(v, ','))
+        return qr_keep_option(r, o, "CPU features have no place in the domain model");
+    free(r->dom->cpu_mode);
+    free(r->dom->cpu_model);
+    r->dom->cpu_mode = r->dom->cpu_model = NULL;
+    if (strcmp(v, "host") == 0)
+        r->dom->cpu_mode = vc_xstrdup("host-passthrough");
+    else if (strcmp(v, "max") == 0)
+        r->dom->cpu_mode = vc_xstrdup("maximum");
+    else
+        r->dom->cpu_model = vc_xstrdup(v);
+    return true;
+}
+
+/* -boot [order=]DRIVES[,once=,menu=on|off,strict=on,...] */
+bool qr_opt_boot(qemu_reader *r, qr_opt *o)
+{
+    qopt_item *order = qr_item(o, "order");
+    if (order && order->value) {
+        for (const char *c = order->value; *c; c++)
+            if (!strchr("abcdn", *c))
+                return qr_error(r, o->arg, order->val_off + (size_t)(c - order->value),
+                                "-boot: '%c' is not a boot device (a, b, c, d or n)", *c);
+        free(r->boot_order);
+        r->boot_order = vc_xstrdup(order->value);
+    }
+    bool menu = false, has_menu = qr_item(o, "menu") != NULL;
+    if (!qr_bool(r, o, "menu", &menu))
+        return false;
+    if (has_menu)
+        r->dom->os.bootmenu = menu ? IR_TRI_YES : IR_TRI_NO;
+    qr_implied(o, QR_KEYS("strict"));
+    qr_leftovers(r, o, NULL);
+    return true;
+}
+
+/* -rtc base=utc|localtime[,clock=host|rt|vm][,driftfix=none|slew] */
+bool qr_opt_rtc(qemu_reader *r, qr_opt *o)
+{
+    const char *base = qr_str(o, "base");
+    if (vc_streq(base, "utc"))
+        r->dom->clock.offset = IR_CLOCK_UTC;
+    else if (vc_streq(base, "localtime"))
+        r->dom->clock.offset = IR_CLOCK_LOCALTIME;
+    else if (base)
+        return qr_keep_option(r, o, "a start date has no place in the domain model");
+    qr_leftovers(r, o, NULL);
+    return true;
+}
+
+/* The flags that set one field. */
+bool qr_opt_simple(qemu_reader *r, qr_opt *o)
+{
+    const char *n = o->def->name;
+    ir_domain *dom = r->dom;
+    if (strcmp(n, "enable-kvm") == 0)
+        dom->type = IR_VIRT_KVM;
+    else if (strcmp(n, "no-kvm") == 0)
+        dom->type = IR_VIRT_QEMU;
+    else if (strcmp(n, "localtime") == 0)
+        dom->clock.offset = IR_CLOCK_LOCALTIME;
+    else if (strcmp(n, "no-acpi") == 0)
+        r->no_acpi = true;
+    else if (strcmp(n, "no-reboot") == 0)
+        dom->on_reboot = IR_LIFE_DESTROY;
+    else if (strcmp(n, "nographic") == 0)
+        r->nographic = true;
+    else if (strcmp(n, "nodefaults") == 0)
+        r->nodefaults = true;
+    else if (strcmp(n, "sdl") == 0 || strcmp(n, "full-screen") == 0) {
+        ir_device *g = qr_graphics(r, IR_GFX_SDL, o->flag);
+        if (strcmp(n, "full-screen") == 0)
+            g->u.graphics.fullscreen = IR_TRI_YES;
+    } else if (strcmp(n, "std-vga") == 0 || strcmp(n, "vmwarevga") == 0) {
+        ir_device *v = qr_add_device(r, IR_DEV_VIDEO, o->flag);
+        v->u.video.model = vc_xstrdup(n[0] == 's' ? "vga" : "vmvga");
+    }
+    return true;
+}
+
+/* -kernel -initrd -append -bios -dtb */
+bool qr_opt_os_path(qemu_reader *r, qr_opt *o)
+{
+    static const struct { const char *opt; size_t field; } map[] = {
+        { "kernel", offsetof(ir_os, kernel) }, { "initrd", offsetof(ir_os, initrd) },
+        { "append", offsetof(ir_os, cmdline) }, { "bios", offsetof(ir_os, loader) },
+        { "dtb", offsetof(ir_os, dtb) },
+    };
+    for (size_t i = 0; i < VC_ARRAY_SIZE(map); i++)
+        if (strcmp(map[i].opt, o->def->name) == 0) {
+            char **f = (char **)((char *)&r->dom->os + map[i].field);
+            free(*f);
+            *f = qr_strdup_word(o->arg);
+        }
+    return true;
+}
+
+ir_device *qr_graphics(qemu_reader *r, ir_graphics_type type, const shw_word *w)
+{
+    for (size_t i = 0; i < r->dom->ndevices; i++) {
+        ir_device *d = &r->dom->devices[i];
+        if (d->kind == IR_DEV_GRAPHICS && d->u.graphics.type == type)
+            return d;
+    }
+    ir_device *d = qr_add_device(r, IR_DEV_GRAPHICS, w);
+    d->u.graphics.type = type;
+    return d;
+}
+
+/* -vnc [HOST]:DISPLAY[,password,...] or unix:PATH; "none" disables it. */
+bool qr_opt_vnc(qemu_reader *r, qr_opt *o)
+{
+    qopt_item *it = qr_item(o, "vnc");
+    const char *v = it ? it->value : "";
+    r->has_display = true;
+    if (strcmp(v, "none") == 0)
+        return true;
+    ir_device *d = qr_graphics(r, IR_GFX_VNC, o->flag);
+    ir_graphics *g = &d->u.graphics;
+    if (vc_str_has_prefix(v, "unix:")) {
+        g->socket = vc_xstrdup(v + 5);
+    } else {
+        const char *colon = strrchr(v, ':');
+        unsigned long long disp;
+        if (!colon || !vc_parse_ull(colon + 1, 10, &disp) || disp > 59635)
+            return qr_error(r, o->arg, it ? it->val_off : 0, "-vnc: '%s' is not "
+                            "[HOST]:DISPLAY or unix:PATH", v);
+        if (colon != v) {
+            const char *h = v, *e = colon;
+            if (*h == '[' && e[-1] == ']') {
+                h++;
+                e--;
+            }
+            g->listen = vc_xstrndup(h, (size_t)(e - h));
+        }
+        g->port = (int)(5900 + disp);
+        g->autoport = IR_TRI_NO;
+    }
+    bool pw = false;
+    if (!qr_bool(r, o, "password", &pw))
+        return false;
+    if (pw)
+        g->passwd = vc_xstrdup("");
+    qr_leftovers(r, o, NULL);
+    return true;
+}
+
+/* -display none|sdl|gtk|vnc=...|egl-headless|curses[,opts] */
+bool qr_opt_display(qemu_reader *r, qr_opt *o)
+{
+    const char *t = qr_str(o, "type");
+    r->has_display = true;
+    if (vc_streq(t, "none")) {
+        r->display_none = true;
+    } else if (vc_streq(t, "sdl") || vc_streq(t, "gtk")) {
+        ir_device *g = qr_graphics(r, IR_GFX_SDL, o->flag);
+        bool fs = false;
+        if (!qr_bool(r, o, "full-screen", &fs))
+            return false;
+        if (fs)
+            g->u.graphics.fullscreen = IR_TRI_YES;
+        if (vc_streq(t, "gtk"))
+            qr_warn(r, o->arg, 0, "-display gtk read as an SDL window");
+    } else if (vc_streq(t, "egl-headless")) {
+        qr_graphics(r, IR_GFX_EGL_HEADLESS, o->flag);
+    } else if (vc_streq(t, "dbus")) {
+        qr_graphics(r, IR_GFX_DBUS, o->flag);
+    } else {
+        return qr_keep_option(r, o, NULL);
+    }
+    qr_leftovers(r, o, NULL);
+    return true;
+}
+
+/* -spice port=N[,addr=A,tls-port=N,disable-ticketing=on,...] */
+bool qr_opt_spice(qemu_reader *r, qr_opt *o)
+{
+    r->has_display = true;
+    ir_device *d = qr_graphics(r, IR_GFX_SPICE, o->flag);
+    unsigned long long port = 0;
+    if (!qr_num(r, o, "port", &port))
+        return false;
+    if (port > 65535)
+        return qr_error(r, o->arg, 0, "-spice: port %llu is out of range", port);
+    d->u.graphics.port = (int)port;
+    if (port)
+        d->u.graphics.autoport = IR_TRI_NO;
+    const char *addr = qr_str(o, "addr");
+    if (addr)
+        d->u.graphics.listen = vc_xstrdup(addr);
+    qr_implied(o, QR_KEYS("disable-ticketing", "seamless-migration"));
+    qr_leftovers(r, o, NULL);
+    return true;
+}
+
+bool qr_opt_keymap(qemu_reader *r, qr_opt *o)
+{
+    free(r->keymap);
+    r->keymap = qr_strdup_word(o->arg);
+    return true;
+}
+
+bool qr_opt_implied(qemu_reader *r, qr_opt *o)
+{
+    (void)r;
+    for (size_t i = 0; i < o->props.n; i++)
+        o->props.v[i].used = true;
+    return true;
+}
+
+bool qr_opt_watchdog_action(qemu_reader *r, qr_opt *o)
+{
+    free(r->watchdog_action);
+    r->watchdog_action = qr_strdup_word(o->arg);
+    return true;
+}
+
+/* ---- after the last option ---- */
+
+static void qr_apply_boot(qemu_reader *r)
+{
+    static const struct { char letter; ir_boot_dev dev; } letters[] = {
+        { 'a', IR_BOOT_FD }, { 'b', IR_BOOT_FD }, { 'c', IR_BOOT_HD }, { 'd', IR_BOOT_CDROM },
+        { 'n', IR_BOOT_NETWORK },
+    };
+    if (!r->boot_order || r->has_bootindex)
+        return;
+    for (const char *c = r->boot_order; *c; c++)
+        for (size_t i = 0; i < VC_ARRAY_SIZE(letters); i++)
+            if (letters[i].letter == *c)
+                qr_boot_dev_add(&r->dom->os, letters[i].dev);
+}
+
+static void qr_apply_graphics(qemu_reader *r)
+{
+    ir_domain *dom = r->dom;
+    bool any = false;
+    for (size_t i = 0; i < dom->ndevices; i++)
+        if (dom->devices[i].kind == IR_DEV_GRAPHICS) {
+            any = true;
+            if (r->keymap && !dom->devices[i].u.graphics.keymap)
+                dom->devices[i].u.graphics.keymap = vc_xstrdup(r->keymap);
+        }
+    /* QEMU 0.x opened an SDL window unless told otherwise. */
+    if (!any && !r->nographic && !r->has_display && !r->nodefaults) {
+        ir_device *g = qr_graphics(r, IR_GFX_SDL, NULL);
+        if (r->keymap)
+            g->u.graphics.keymap = vc_xstrdup(r->keymap);
+    }
+}
+
+/* libvirt shows the first serial port as the console too. */
+static void qr_apply_console(qemu_reader *r)
+{
+    ir_domain *dom = r->dom;
+    const ir_chr *serial = NULL;
+    for (size_t i = 0; i < dom->ndevices; i++) {
+        const ir_device *d = &dom->devices[i];
+        if (d->kind == IR_DEV_CHR && d->u.chr.kind == IR_CHRDEV_CONSOLE)
+            return;
+        if (d->kind == IR_DEV_CHR && d->u.chr.kind == IR_CHRDEV_SERIAL && !serial)
+            serial = &d->u.chr;
+    }
+    if (!serial)
+        return;
+    ir_chr copy = *serial;
+    ir_device *c = ir_domain_add_device(dom, IR_DEV_CHR, (ir_pos){ 0, 0 });
+    c->u.chr.kind = IR_CHRDEV_CONSOLE;
+    c->u.chr.type = copy.type;
+    c->u.chr.path = vc_xstrdup(copy.path);
+    c->u.chr.mode = vc_xstrdup(copy.mode);
+    c->u.chr.host = vc_xstrdup(copy.host);
+    c->u.chr.service = vc_xstrdup(copy.service);
+    c->u.chr.bind_host = vc_xstrdup(copy.bind_host);
+    c->u.chr.bind_service = vc_xstrdup(copy.bind_service);
+    c->u.chr.protocol = vc_xstrdup(copy.protocol);
+    c->u.chr.target_type = vc_xstrdup("serial");
+    c->u.chr.target_port = 0;
+}
+
+static void qr_apply_watchdog(qemu_reader *r)
+{
+    if (!r->watchdog_action)
+        return;
+    for (size_t i = 0; i < r->dom->ndevices; i++)
+        if (r->dom->devices[i].kind == IR_DEV_WATCHDOG && !r->dom->devices[i].u.watchdog.action)
+            r->dom->devices[i].u.watchdog.action = vc_xstrdup(r->watchdog_action);
+}
+
+static void qr_apply_identity(qemu_reader *r)
+{
+    ir_domain *dom = r->dom;
+    if (!dom->uuid_given) {
+        ir_uuid_generate(dom->uuid);
+        dom->uuid_given = true;
+    }
+    if (!dom->name) {
+        char u[37];
+        ir_uuid_format(dom->uuid, u);
+        dom->name = vc_xasprintf("qemu-%.8s", u);
+    }
+}
+
+void qr_finish(qemu_reader *r)
+{
+    ir_domain *dom = r->dom;
+    qr_net_finish(r);
+    qr_apply_identity(r);
+    if (!dom->memory_kib)
+        dom->memory_kib = dom->current_memory_kib = 128 * 1024;   /* QEMU's default */
+    if (!dom->vcpus)
+        dom->vcpus = 1;
+    if (!dom->os.type)
+        dom->os.type = vc_xstrdup("hvm");
+    if (!r->no_acpi && (vc_streq(dom->os.arch, "x86_64") || vc_streq(dom->os.arch, "i686")))
+        ir_domain_add_feature(dom, "acpi", NULL);
+    if (!dom->clock.offset)
+        dom->clock.offset = IR_CLOCK_UTC;
+    if (!dom->on_poweroff)
+        dom->on_poweroff = IR_LIFE_DESTROY;
+    if (!dom->on_reboot)
+        dom->on_reboot = IR_LIFE_RESTART;
+    if (!dom->on_crash)
+        dom->on_crash = IR_LIFE_DESTROY;
+    qr_apply_boot(r);
+    qr_apply_graphics(r);
+    qr_apply_console(r);
+    qr_apply_watchdog(r);
+    qr_apply_defaults(r);
+}
