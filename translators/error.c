@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <stdarg.h>
-#include <stdbool.h>
 #include <stdlib.h>
 
 #include "util.h"
@@ -52,18 +51,6 @@ static void vc_diag_vadd(vc_diags *d, vc_code code, vc_severity sev, vc_loc loc,
     e->line = loc.line;
     e->column = loc.column;
     e->message = vc_xvasprintf(fmt, ap);
-    /* One line per diagnostic, whatever a library's message holds
-     * (libxml2 appends "\nBytes: 0xC0 0xAF ..." to an encoding error). */
-    char *out = e->message;
-    for (const char *in = e->message; *in; in++) {
-        bool blank = *in == '\n' || *in == '\r' || *in == '\t';
-        if (blank && (out == e->message || out[-1] == ' '))
-            continue;
-        *out++ = blank ? ' ' : *in;
-    }
-    while (out > e->message && out[-1] == ' ')
-        out--;
-    *out = '\0';
     if (sev == VC_SEV_ERROR)
         d->nerrors++;
 }

@@ -170,6 +170,23 @@ static void xml_start_element(void *ctx, const xmlChar *localname, const xmlChar
         xml_attr_positions(ctxt->node, tag, ctxt->input->cur, line, col);
 }
 
+/* libxml2's message as one line: it ends some with a newline and adds
+ * lines to others ("...indicate encoding !\nBytes: 0xC0 0xAF"). */
+static char *xml_one_line(const char *m)
+{
+    char *s = vc_xstrdup(m), *out = s;
+    for (const char *in = s; *in; in++) {
+        bool blank = *in == '\n' || *in == '\r' || *in == '\t';
+        if (blank && (out == s || out[-1] == ' '))
+            continue;
+        *out++ = blank ? ' ' : *in;
+    }
+    while (out > s && out[-1] == ' ')
+        out--;
+    *out = '\0';
+    return s;
+}
+
 static void xml_error_handler(void *user, xmlErrorPtr err)
 {
     xmlParserCtxtPtr ctxt = user;
@@ -180,10 +197,7 @@ static void xml_error_handler(void *user, xmlErrorPtr err)
      * few, which are the ones that point at the cause. */
     if (err->level == XML_ERR_WARNING) {
         vc_loc loc = { st->file, err->line, err->int2 };
-        char *msg = vc_xstrdup(err->message ? err->message : "warning");
-        size_t l = strlen(msg);
-        while (l && (msg[l - 1] == '\n' || msg[l - 1] == ' '))
-            msg[--l] = '\0';
+        char *msg = xml_one_line(err->message ? err->message : "warning");
         vc_warn_at(st->diags, loc, "%s", msg);
         free(msg);
         return;
@@ -191,10 +205,7 @@ static void xml_error_handler(void *user, xmlErrorPtr err)
     if (st->nerrors >= 3)
         return;
     vc_loc loc = { st->file, err->line > 0 ? err->line : 1, err->int2 > 0 ? err->int2 : 1 };
-    char *msg = vc_xstrdup(err->message ? err->message : "malformed XML");
-    size_t l = strlen(msg);
-    while (l && (msg[l - 1] == '\n' || msg[l - 1] == ' '))
-        msg[--l] = '\0';
+    char *msg = xml_one_line(err->message ? err->message : "malformed XML");
     if (!xml_error_repeated(st, msg)) {
         st->nerrors++;
         vc_error_at(st->diags, loc, "%s", msg);
