@@ -22,6 +22,7 @@
 #include "xmldoc.h"
 
 #define FM_QEMU_NS "http://libvirt.org/schemas/domain/qemu/1.0"
+#define FM_XEN_NS "http://libvirt.org/schemas/domain/xen/1.0"
 
 /* ---- writing elements ------------------------------------------------ */
 
@@ -147,6 +148,25 @@ static bool fm_has_content(xmlNodePtr n)
 
 static void fm_node(vc_buf *b, xmlNodePtr n, int depth, char quote, bool pretty, fm_scope *scope);
 
+/* A namespace URI as the document wrote it: libxml2 keeps a '&' of a
+ * namespace declaration as the text "&#38;" (without entity substitution),
+ * which escaped again would read back as a different URI. */
+static void fm_ns_href(vc_buf *b, const char *href, char quote)
+{
+    vc_buf raw;
+    vc_buf_init(&raw);
+    for (const char *s = href; *s; s++) {
+        if (strncmp(s, "&#38;", 5) == 0) {
+            vc_buf_putc(&raw, '&');
+            s += 4;
+        } else {
+            vc_buf_putc(&raw, *s);
+        }
+    }
+    vc_buf_xml_escape(b, vc_buf_str(&raw), quote, true);
+    vc_buf_free(&raw);
+}
+
 static void fm_element(vc_buf *b, xmlNodePtr n, int depth, char quote, bool pretty,
                        fm_scope *scope)
 {
@@ -162,7 +182,7 @@ static void fm_element(vc_buf *b, xmlNodePtr n, int depth, char quote, bool pret
         if (ns->prefix)
             vc_buf_puts(b, (const char *)ns->prefix);
         vc_buf_printf(b, "=%c", quote);
-        vc_buf_xml_escape(b, (const char *)ns->href, quote, true);
+        fm_ns_href(b, (const char *)ns->href, quote);
         vc_buf_putc(b, quote);
         if (scope->n < (int)VC_ARRAY_SIZE(scope->prefix)) {
             scope->prefix[scope->n] = (const char *)ns->prefix;
@@ -1370,12 +1390,14 @@ static const struct {
 
 /* The slot of a kept top-level element: by name and namespace; elements
  * of other namespaces and unknown names come last (FM_NTOP). */
-static size_t fm_extra_slot(const char *xml, bool *qemu_ns)
+static size_t fm_extra_slot(const char *xml, bool *qemu_ns, bool *xen_ns)
 {
     xmlDocPtr doc = fm_parse_fragment(xml);
     xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
     size_t slot = FM_NTOP;
     if (root) {
+        /* libvirt declares the xen pass-through namespace on <domain> */
+        *xen_ns = *xen_ns || (root->ns && vc_streq((const char *)root->ns->href, FM_XEN_NS));
         bool qemu = root->ns && vc_streq((const char *)root->ns->href, FM_QEMU_NS);
         *qemu_ns = *qemu_ns || qemu;
         for (size_t i = 0; (!root->ns || qemu) && i < FM_NTOP; i++)
@@ -1391,10 +1413,10 @@ char *xml_domain_format(const ir_domain *dom)
     vc_buf b;
     vc_buf_init(&b);
     fm_ctx f = { &b, dom, { .n = 0 } };
-    bool qemu_ns = dom->qemu_cmdline != NULL;
+    bool qemu_ns = dom->qemu_cmdline != NULL, xen_ns = false;
     size_t *slots = vc_xcalloc(dom->extra.n ? dom->extra.n : 1, sizeof(size_t));
     for (size_t i = 0; i < dom->extra.n; i++)
-        slots[i] = fm_extra_slot(dom->extra.v[i].xml, &qemu_ns);
+        slots[i] = fm_extra_slot(dom->extra.v[i].xml, &qemu_ns, &xen_ns);
 
     vc_buf_puts(&b, "<domain");
     fm_attr(&b, "type", ir_virt_type_name(dom->type));
@@ -1405,6 +1427,11 @@ char *xml_domain_format(const ir_domain *dom)
         f.scope.prefix[0] = "qemu";
         f.scope.href[0] = FM_QEMU_NS;
         f.scope.n = 1;
+    }
+    if (xen_ns) {
+        fm_attr(&b, "xmlns:xen", FM_XEN_NS);
+        f.scope.prefix[f.scope.n] = "xen";
+        f.scope.href[f.scope.n++] = FM_XEN_NS;
     }
     vc_buf_puts(&b, ">\n");
     for (size_t s = 0; s <= FM_NTOP; s++) {

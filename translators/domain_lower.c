@@ -507,6 +507,10 @@ static bool lw_disk(lw_ctx *c, xmlNodePtr n, ir_device *dev)
     xmlNodePtr tgt = lw_child(c, n, "target");
     if (tgt) {
         disk->target_dev = lw_attr(c, tgt, "dev");
+        /* Xen-era documents wrote an HVM disk as 'ioemu:hda'; libvirt's
+         * parser dropped the prefix */
+        if (disk->target_dev && vc_str_has_prefix(disk->target_dev, "ioemu:"))
+            memmove(disk->target_dev, disk->target_dev + 6, strlen(disk->target_dev + 6) + 1);
         disk->target_bus = (ir_disk_bus)lw_enum(c, tgt, "bus", "disk bus", lw_ir_disk_bus);
         if (disk->target_dev && ir_disk_target_index(disk->target_dev) < 0)
             ok = lw_fail(c, tgt, "invalid disk target '%s'", disk->target_dev);
@@ -1119,6 +1123,9 @@ static bool lw_devices_elem(lw_ctx *c, xmlNodePtr n)
 static bool lw_name(lw_ctx *c, xmlNodePtr n)
 {
     c->dom->name = lw_text(c, n);
+    /* libvirt's rule: the name names files (state directory, sockets). */
+    if (c->dom->name && strchr(c->dom->name, '/'))
+        return lw_fail(c, n, "domain name '%s' holds a '/'", c->dom->name);
     return true;
 }
 

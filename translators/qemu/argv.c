@@ -673,6 +673,14 @@ static char *qemu_caps_describe(const qemu_caps *c)
     return vc_xstrdup(c->binary ? c->binary : "unnamed capabilities");
 }
 
+bool qemu_path_part_ok(qemu_ctx *x, ir_pos pos, const char *what, const char *s)
+{
+    if (!s || (!strchr(s, '/') && strcmp(s, ".") != 0 && strcmp(s, "..") != 0))
+        return true;
+    return qemu_error(x, pos, "%s '%s' cannot be part of a file name (it holds '/' or is "
+                      "'.' or '..')", what, s);
+}
+
 qemu_launch *qemu_argv_build(const ir_domain *dom, const qemu_caps *caps,
                              const qemu_argv_opts *opts, vc_diags *d)
 {
@@ -699,7 +707,9 @@ qemu_launch *qemu_argv_build(const ir_domain *dom, const qemu_caps *caps,
         nsections = qemu_modern_nsections;
         emit = qemu_modern_dev;
     }
-    bool ok = true;
+    /* Paths are built from the name (the state directory and its sockets);
+     * an IR from another front end may not have been checked. */
+    bool ok = qemu_path_part_ok(&x, dom->pos, "domain name", dom->name);
     for (size_t i = 0; i < nsections; i++)
         ok = qemu_run_section(&x, &sections[i], emit) && ok;
     ok = ok && x.diags.nerrors == 0;
