@@ -101,11 +101,57 @@ static bool modern_caps_probed(const qemu_ctx *x)
 }
 
 /* Top-level elements the model keeps verbatim and this generation reads. */
-static const char *const modern_extra_read[] = { "genid", "memoryBacking", "numatune" };
+static const char *const modern_extra_read[] = {
+    "genid", "memoryBacking", "numatune", "iothreads", "iothreadids", "defaultiothread",
+};
 
 static bool modern_extra(qemu_ctx *x)
 {
     return qemu_extra_except(x, modern_extra_read, VC_ARRAY_SIZE(modern_extra_read));
+}
+
+/* The NVRAM file: <nvram>PATH</nvram>, or today's <nvram type='file'>
+ * <source file=/></nvram> (kept in the <os> copy). */
+static char *modern_nvram_path(const qemu_ctx *x)
+{
+    const char *text = x->dom->os.nvram;
+    if (text && text[strspn(text, " \t\r\n")])
+        return vc_xstrdup(text);
+    const ir_fragment *f = modern_extra_find(x, "os");
+    return f ? modern_fragment_attr(f, "nvram/source", "file") : NULL;
+}
+
+/* A pflash firmware image as -blockdev file + raw nodes
+ * "libvirt-pflashN-storage/-format", which -machine pflashN= names. */
+static void modern_pflash_nodes(qemu_ctx *x, int unit, const char *path, bool ro)
+{
+    vc_buf b;
+    vc_buf_init(&b);
+    vc_buf_puts(&b, "driver=file");
+    qemu_opt_add(&b, "filename", path);
+    vc_buf_printf(&b, ",node-name=libvirt-pflash%d-storage,auto-read-only=on", unit);
+    qemu_arg2_take(x, "-blockdev", vc_buf_steal(&b));
+    qemu_arg2_take(x, "-blockdev", vc_xasprintf("node-name=libvirt-pflash%d-format,read-only=%s,"
+                                                "driver=raw,file=libvirt-pflash%d-storage",
+                                                unit, ro ? "on" : "off", unit));
+    qemu_resource_add(x, path, QEMU_RES_FILE, ro);
+}
+
+/* The code is read-only when the document says so, or when an NVRAM file
+ * holds the variables; alone, a pflash image is the guest's to write. */
+static bool modern_pflash(qemu_ctx *x)
+{
+    const ir_os *os = &x->dom->os;
+    if (!os->loader || !vc_streq(os->loader_type, "pflash") || !qemu_has(x, QEMU_CAP_BLOCKDEV))
+        return true;
+    char *nvram = modern_nvram_path(x);
+    bool ro = vc_streq(os->loader_readonly, "yes") || (!os->loader_readonly && nvram);
+    modern_pflash_nodes(x, 0, os->loader, ro);
+    if (nvram)
+        modern_pflash_nodes(x, 1, nvram, false);
+    x->modern->pflash = nvram ? 2 : 1;
+    free(nvram);
+    return true;
 }
 
 static bool modern_machine(qemu_ctx *x)
@@ -125,6 +171,8 @@ static bool modern_machine(qemu_ctx *x)
         vc_buf_puts(&b, ",nvdimm=on");
     if (m->pc_ram.type)
         vc_buf_puts(&b, ",memory-backend=pc.ram");
+    for (int k = 0; k < m->pflash; k++)
+        vc_buf_printf(&b, ",pflash%d=libvirt-pflash%d-format", k, k);
     const ir_feature *vmport = ir_domain_feature(dom, "vmport");
     if (vmport && vmport->state)
         vc_buf_printf(&b, ",vmport=%s", strcmp(vmport->state, "off") == 0 ? "off" : "on");
@@ -425,7 +473,9 @@ static bool modern_boot(qemu_ctx *x)
         qemu_arg2_take(x, "-boot", vc_buf_steal(&b));
     }
     if (os->loader) {
-        if (vc_streq(os->loader_type, "pflash")) {
+        if (vc_streq(os->loader_type, "pflash") && qemu_has(x, QEMU_CAP_BLOCKDEV)) {
+            /* -blockdev nodes, before -machine (modern_pflash) */
+        } else if (vc_streq(os->loader_type, "pflash")) {
             vc_buf b;
             vc_buf_init(&b);
             qemu_opt_add(&b, "file", os->loader);
@@ -493,11 +543,13 @@ const qemu_section qemu_modern_sections[] = {
     QEMU_SEC(modern_place),
     QEMU_SEC(modern_emulator),
     QEMU_SEC(modern_name),
+    QEMU_SEC(modern_pflash),
     QEMU_SEC(modern_machine),
     QEMU_SEC(modern_cpu),
     QEMU_SEC(modern_memory),
     QEMU_SEC(modern_ram_whole),
     QEMU_SEC(modern_smp),
+    QEMU_SEC(modern_iothreads),
     QEMU_SEC(modern_numa),
     QEMU_SEC(modern_uuid),
     QEMU_SEC(modern_genid),

@@ -105,14 +105,19 @@ static xmlNodePtr modern_xml_walk(xmlNodePtr n, const char *path)
     return n;
 }
 
-char *modern_xml_attr(const ir_device *dev, const char *path, const char *attr)
+/* A piece of XML kept verbatim, parsed quietly (it was read once already). */
+struct _xmlDoc *modern_xml_parse(const char *xml)
 {
-    if (!dev->xml)
-        return NULL;
     vc_diags d;
     vc_diags_init(&d);
-    xmlDocPtr doc = xml_doc_read("device", dev->xml, strlen(dev->xml), &d);
+    xmlDocPtr doc = xml ? xml_doc_read("fragment", xml, strlen(xml), &d) : NULL;
     vc_diags_free(&d);
+    return doc;
+}
+
+static char *modern_doc_attr(const char *xml, const char *path, const char *attr)
+{
+    xmlDocPtr doc = modern_xml_parse(xml);
     if (!doc)
         return NULL;
     xmlNodePtr n = modern_xml_walk(xmlDocGetRootElement(doc), path);
@@ -121,14 +126,14 @@ char *modern_xml_attr(const ir_device *dev, const char *path, const char *attr)
     return v;
 }
 
+char *modern_xml_attr(const ir_device *dev, const char *path, const char *attr)
+{
+    return modern_doc_attr(dev->xml, path, attr);
+}
+
 bool modern_xml_has(const ir_device *dev, const char *path)
 {
-    if (!dev->xml)
-        return false;
-    vc_diags d;
-    vc_diags_init(&d);
-    xmlDocPtr doc = xml_doc_read("device", dev->xml, strlen(dev->xml), &d);
-    vc_diags_free(&d);
+    xmlDocPtr doc = modern_xml_parse(dev->xml);
     bool has = doc && modern_xml_walk(xmlDocGetRootElement(doc), path) != NULL;
     xmlFreeDoc(doc);
     return has;
@@ -149,15 +154,17 @@ const ir_fragment *modern_extra_find(const qemu_ctx *x, const char *name)
 
 char *modern_fragment_text(const ir_fragment *f)
 {
-    vc_diags d;
-    vc_diags_init(&d);
-    xmlDocPtr doc = xml_doc_read("fragment", f->xml, strlen(f->xml), &d);
-    vc_diags_free(&d);
+    xmlDocPtr doc = modern_xml_parse(f->xml);
     if (!doc)
         return NULL;
     char *t = xml_text(xmlDocGetRootElement(doc));
     xmlFreeDoc(doc);
     return t;
+}
+
+char *modern_fragment_attr(const ir_fragment *f, const char *path, const char *attr)
+{
+    return modern_doc_attr(f->xml, path, attr);
 }
 
 bool modern_is_x86(const qemu_ctx *x)

@@ -2,9 +2,11 @@
  * argv_modern_memory.c: guest memory of the -device generation: the RAM
  * backends placement chose (the whole RAM's "pc.ram", or one per NUMA
  * cell, -numa node) and the memory devices (pc-dimm, nvdimm, virtio-mem,
- * virtio-pmem) with their backends. Reads the IR and the placement only.
+ * virtio-pmem) with their backends; and the I/O threads. Reads the IR and
+ * the placement only.
  */
 #include "argv_modern_priv.h"
+#include "../xmldoc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -152,5 +154,84 @@ bool modern_memory_dev(qemu_ctx *x, const ir_device *dev)
     qemu_arg2_take(x, "-device", vc_buf_steal(&b));
     free(mem);
     free(id);
+    return true;
+}
+
+/* ---- I/O threads -------------------------------------------------------------------- */
+
+/* ",thread-pool-min=N,thread-pool-max=M" of an element that gives them. */
+static void modern_pool_sizes(vc_buf *b, xmlNodePtr n)
+{
+    static const char *const attrs[][2] = {
+        { "thread_pool_min", "thread-pool-min" }, { "thread_pool_max", "thread-pool-max" },
+    };
+    for (size_t i = 0; i < VC_ARRAY_SIZE(attrs); i++) {
+        char *v = xml_prop(n, attrs[i][0]);
+        if (v)
+            qemu_opt_add(b, attrs[i][1], v);
+        free(v);
+    }
+}
+
+static void modern_iothread(qemu_ctx *x, unsigned long long id, xmlNodePtr n)
+{
+    vc_buf b;
+    vc_buf_init(&b);
+    vc_buf_printf(&b, "iothread,id=iothread%llu", id);
+    if (n)
+        modern_pool_sizes(&b, n);
+    qemu_arg2_take(x, "-object", vc_buf_steal(&b));
+}
+
+/* <iothreads>N</iothreads>: the threads <iothreadids> names (in its
+ * order), then the rest of 1..N; <defaultiothread> sizes the main loop's
+ * pool. */
+bool modern_iothreads(qemu_ctx *x)
+{
+    const ir_fragment *count = modern_extra_find(x, "iothreads");
+    const ir_fragment *ids = modern_extra_find(x, "iothreadids");
+    const ir_fragment *dflt = modern_extra_find(x, "defaultiothread");
+    char *text = count ? modern_fragment_text(count) : NULL;
+    unsigned long long n = 0;
+    if (text && !vc_parse_ull(text, 10, &n)) {
+        qemu_error(x, count->pos, "invalid <iothreads> '%s'", text);
+        free(text);
+        return false;
+    }
+    free(text);
+    if (n > 65536) {
+        qemu_error(x, count->pos, "%llu I/O threads is more than QEMU can run", n);
+        return false;
+    }
+    unsigned char *named = vc_xcalloc((size_t)n + 1, 1);
+    xmlDocPtr doc = ids ? modern_xml_parse(ids->xml) : NULL;
+    for (xmlNodePtr k = doc ? xmlDocGetRootElement(doc)->children : NULL; k; k = k->next) {
+        if (k->type != XML_ELEMENT_NODE || strcmp((const char *)k->name, "iothread") != 0)
+            continue;
+        char *id = xml_prop(k, "id");
+        unsigned long long v;
+        if (id && vc_parse_ull(id, 10, &v) && v > 0) {
+            modern_iothread(x, v, k);
+            if (v <= n)
+                named[v] = 1;
+        }
+        free(id);
+    }
+    xmlFreeDoc(doc);
+    for (unsigned long long i = 1; i <= n; i++)
+        if (!named[i])
+            modern_iothread(x, i, NULL);
+    free(named);
+    if (dflt) {
+        xmlDocPtr ddoc = modern_xml_parse(dflt->xml);
+        if (ddoc) {
+            vc_buf b;
+            vc_buf_init(&b);
+            vc_buf_puts(&b, "main-loop,id=main-loop");
+            modern_pool_sizes(&b, xmlDocGetRootElement(ddoc));
+            qemu_arg2_take(x, "-object", vc_buf_steal(&b));
+            xmlFreeDoc(ddoc);
+        }
+    }
     return true;
 }

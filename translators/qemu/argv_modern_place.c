@@ -807,13 +807,7 @@ unsigned modern_audio_id(const qemu_ctx *x, const ir_device *dev)
 static xmlDocPtr modern_extra_doc(const qemu_ctx *x, const char *name)
 {
     const ir_fragment *f = modern_extra_find(x, name);
-    if (!f)
-        return NULL;
-    vc_diags d;
-    vc_diags_init(&d);
-    xmlDocPtr doc = xml_doc_read("fragment", f->xml, strlen(f->xml), &d);
-    vc_diags_free(&d);
-    return doc;
+    return f ? modern_xml_parse(f->xml) : NULL;
 }
 
 /* A nodeset ("1-2,5-7,^6") as QEMU's ranges ("1-2,5,7"); NULL when empty

@@ -119,6 +119,7 @@ struct qemu_modern {
     modern_memdev *memdevs;   /* per device (memory devices only) */
     size_t nmemdevs;          /* entries of memdevs (the devices) */
     bool nvdimm;              /* -machine nvdimm=on */
+    int pflash;               /* -machine pflash0= (1), and pflash1= (2) */
     bool hv_crash;            /* a Hyper-V panic notifier: -cpu ...,hv-crash */
     bool irqchip_split;       /* an IOMMU remaps interrupts: kernel_irqchip=split */
     unsigned default_audio;   /* the backend sound devices and displays use
@@ -142,10 +143,14 @@ bool modern_is_x86(const qemu_ctx *x);
  * device element; the first child of each name), NULL when absent; and
  * whether that element is there. */
 char *modern_xml_attr(const ir_device *dev, const char *path, const char *attr);
+/* XML kept verbatim, parsed (xmlFreeDoc it); NULL when unreadable. */
+struct _xmlDoc *modern_xml_parse(const char *xml);
 /* A top-level element kept verbatim (dom->extra) by name, NULL when none;
  * the text it holds (allocated, NULL when empty or unreadable). */
 const ir_fragment *modern_extra_find(const qemu_ctx *x, const char *name);
 char *modern_fragment_text(const ir_fragment *f);
+/* Attribute attr of the element at path below a fragment's root. */
+char *modern_fragment_attr(const ir_fragment *f, const char *path, const char *attr);
 bool modern_xml_has(const ir_device *dev, const char *path);
 
 /* USB controller models; a companion shares its EHCI's bus and slot. */
@@ -253,6 +258,7 @@ bool modern_chr(qemu_ctx *x, const ir_device *dev);
 bool modern_ram_whole(qemu_ctx *x);
 bool modern_numa(qemu_ctx *x);
 bool modern_memory_dev(qemu_ctx *x, const ir_device *dev);
+bool modern_iothreads(qemu_ctx *x);
 
 /* argv_modern_platform.c */
 bool modern_iommu_intel(qemu_ctx *x);
