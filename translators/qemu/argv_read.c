@@ -289,6 +289,15 @@ static void qr_env(qemu_reader *r, const shw_word *w)
             free(name);
             return;
         }
+    static const char *const sdl_drivers[] = { "alsa", "esd", "pulseaudio", "oss" };
+    bool sdl_driver = false;
+    for (size_t i = 0; i < VC_ARRAY_SIZE(sdl_drivers); i++)
+        sdl_driver = sdl_driver || strcmp(eq + 1, sdl_drivers[i]) == 0;
+    if (strcmp(name, "SDL_AUDIODRIVER") == 0 && sdl_driver) {   /* <audio type='sdl' driver=> */
+        qr_set(&r->env_sdl_audio, eq + 1);
+        free(name);
+        return;
+    }
     /* an SDL window's display and X authority: <graphics type='sdl'> (qr_finish) */
     if (strcmp(name, "DISPLAY") == 0 || strcmp(name, "XAUTHORITY") == 0) {
         qr_set(name[0] == 'D' ? &r->env_display : &r->env_xauth, eq + 1);
@@ -419,6 +428,7 @@ static void qr_free(qemu_reader *r)
     free(r->watchdog_action);
     free(r->env_display);
     free(r->spice_channel);
+    free(r->env_sdl_audio);
     free(r->env_xauth);
     free(r->nets);
     shw_words_free(&r->words);

@@ -4,6 +4,8 @@
  * -drive if=none, -netdev, -chardev, -object); and what becomes of backends
  * no device named.
  */
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -922,6 +924,124 @@ bool qr_opt_mon(qemu_reader *r, qr_opt *o)
     return true;
 }
 
+/* -audiodev driver -> <audio type=> */
+static const struct { const char *driver, *type; } qr_audio_drivers[] = {
+    { "none", "none" }, { "alsa", "alsa" }, { "coreaudio", "coreaudio" }, { "jack", "jack" },
+    { "oss", "oss" }, { "pa", "pulseaudio" }, { "sdl", "sdl" }, { "spice", "spice" },
+    { "wav", "file" }, { "dbus", "dbus" }, { "pipewire", "pipewire" },
+};
+
+static bool qr_tri(qemu_reader *r, qr_opt *o, const char *key, ir_tristate *t)
+{
+    bool v = false, has = qr_item(o, key) != NULL;
+    if (!qr_bool(r, o, key, &v))
+        return false;
+    if (has)
+        *t = v ? IR_TRI_YES : IR_TRI_NO;
+    return true;
+}
+
+static bool qr_uint(qemu_reader *r, qr_opt *o, const char *key, unsigned *out)
+{
+    unsigned long long v = 0;
+    if (!qr_num(r, o, key, &v))
+        return false;
+    if (v > 0xffffffffULL)
+        return qr_error(r, o->arg, qr_item(o, key)->val_off, "%s: %s=%llu is too large",
+                        o->flag->text, key, v);
+    if (qr_item(o, key))
+        *out = (unsigned)v;
+    return true;
+}
+
+/* in.* / out.* of one direction. */
+static bool qr_audio_io(qemu_reader *r, qr_opt *o, const char *dir, ir_audio_io *io)
+{
+    static const struct { const char *key; size_t off; } tris[] = {
+        { "mixing-engine", offsetof(ir_audio_io, mixing_engine) },
+        { "fixed-settings", offsetof(ir_audio_io, fixed_settings) },
+        { "exact-name", offsetof(ir_audio_io, exact_name) },
+        { "try-poll", offsetof(ir_audio_io, try_poll) },
+    }, uints[] = {
+        { "voices", offsetof(ir_audio_io, voices) },
+        { "buffer-length", offsetof(ir_audio_io, buffer_length) },
+        { "frequency", offsetof(ir_audio_io, frequency) },
+        { "channels", offsetof(ir_audio_io, channels) },
+        { "latency", offsetof(ir_audio_io, latency) },
+        { "buffer-count", offsetof(ir_audio_io, buffer_count) },
+    }, strs[] = {
+        { "format", offsetof(ir_audio_io, format) }, { "dev", offsetof(ir_audio_io, dev) },
+        { "name", offsetof(ir_audio_io, name) },
+        { "stream-name", offsetof(ir_audio_io, stream_name) },
+        { "server-name", offsetof(ir_audio_io, server_name) },
+        { "client-name", offsetof(ir_audio_io, client_name) },
+        { "connect-ports", offsetof(ir_audio_io, connect_ports) },
+    };
+    char key[64];
+    size_t before = 0;
+    for (size_t i = 0; i < o->props.n; i++)
+        before += vc_str_has_prefix(o->props.v[i].key, dir);
+    if (!before)
+        return true;
+    io->given = true;
+    for (size_t i = 0; i < VC_ARRAY_SIZE(tris); i++) {
+        snprintf(key, sizeof(key), "%s.%s", dir, tris[i].key);
+        if (!qr_tri(r, o, key, (ir_tristate *)((char *)io + tris[i].off)))
+            return false;
+    }
+    for (size_t i = 0; i < VC_ARRAY_SIZE(uints); i++) {
+        snprintf(key, sizeof(key), "%s.%s", dir, uints[i].key);
+        if (!qr_uint(r, o, key, (unsigned *)((char *)io + uints[i].off)))
+            return false;
+    }
+    for (size_t i = 0; i < VC_ARRAY_SIZE(strs); i++) {
+        snprintf(key, sizeof(key), "%s.%s", dir, strs[i].key);
+        const char *v = qr_str(o, key);
+        if (v)
+            qr_set((char **)((char *)io + strs[i].off), v);
+    }
+    return true;
+}
+
+/* -audiodev [driver=]DRIVER,id=audioN,...: an <audio> element. */
+static bool qr_audiodev(qemu_reader *r, qr_opt *o)
+{
+    const char *drv = qr_str(o, "driver");
+    size_t k = 0;
+    while (k < VC_ARRAY_SIZE(qr_audio_drivers) && !vc_streq(drv, qr_audio_drivers[k].driver))
+        k++;
+    if (k == VC_ARRAY_SIZE(qr_audio_drivers)) {
+        qr_keep_option(r, o, "this audio driver has no place in the domain model");
+        return true;
+    }
+    ir_device *d = qr_add_device(r, IR_DEV_AUDIO, o->flag);
+    ir_audio *a = &d->u.audio;
+    a->type = vc_xstrdup(qr_audio_drivers[k].type);
+    const char *id = qr_str(o, "id");
+    int n;
+    if (id && vc_str_has_prefix(id, "audio") && vc_parse_int(id + 5, &n) && n > 0)
+        a->id = (unsigned)n;
+    const char *path = qr_str(o, "path"), *server = qr_str(o, "server");
+    if (path)
+        a->path = vc_xstrdup(path);
+    if (server)
+        a->server_name = vc_xstrdup(server);
+    if (!qr_uint(r, o, "timer-period", &a->timer_period) || !qr_tri(r, o, "try-mmap", &a->try_mmap) ||
+        !qr_tri(r, o, "exclusive", &a->exclusive))
+        return false;
+    if (qr_item(o, "dsp-policy")) {
+        a->has_dsp_policy = true;
+        if (!qr_uint(r, o, "dsp-policy", &a->dsp_policy))
+            return false;
+    }
+    if (!qr_audio_io(r, o, "in", &a->in) || !qr_audio_io(r, o, "out", &a->out))
+        return false;
+    if (vc_streq(a->type, "sdl") && r->env_sdl_audio)
+        a->driver = vc_xstrdup(r->env_sdl_audio);
+    qr_leftovers(r, o, NULL);
+    return true;
+}
+
 /* Backends virtc writes itself when no device names them. */
 static bool qr_backend_implied(qr_opt *o)
 {
@@ -931,8 +1051,6 @@ static bool qr_backend_implied(qr_opt *o)
         return (vc_streq(type, "secret") && vc_str_has_prefix(id, "masterKey")) ||
                (vc_str_has_prefix(type, "memory-backend-") && vc_streq(id, "pc.ram"));
     }
-    if (strcmp(n, "audiodev") == 0)
-        return vc_streq(qr_str(o, "driver"), "none");
     return false;
 }
 
@@ -942,6 +1060,11 @@ bool qr_check_backends(qemu_reader *r)
         qr_opt *o = &r->opts[i];
         if (o->def->fn != qr_opt_backend || o->used)
             continue;
+        if (strcmp(o->def->name, "audiodev") == 0) {
+            if (!qr_audiodev(r, o))
+                return false;
+            continue;
+        }
         if (strcmp(o->def->name, "drive") == 0)
             continue;
         if (qr_backend_implied(o))

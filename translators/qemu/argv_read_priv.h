@@ -74,6 +74,7 @@ typedef struct qemu_reader {
     int fdc_bootindex[2];        /* -global isa-fdc.bootindexA/B */
     char *env_display, *env_xauth;   /* DISPLAY, XAUTHORITY: an SDL window's */
     char *spice_channel;         /* the last spiceport chardev's name */
+    char *env_sdl_audio;         /* SDL_AUDIODRIVER */
     int vlan_nics;               /* -net nic seen (legacy) */
     int serial_ports, parallel_ports, video_heads;
 } qemu_reader;
