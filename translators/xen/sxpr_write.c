@@ -353,7 +353,7 @@ static void sw_net(sw_ctx *c, const ir_device *dev)
             typed = true;
             if (vc_streq(v, "vif"))
                 v = "netfront";
-            else if (c->version >= 4)
+            else if (vc_streq(v, "ioemu") && c->version >= 4)
                 continue;
         }
         sw_kv(body, k, v, strcmp(k, "type") != 0);
