@@ -280,7 +280,8 @@ static char *sw_vbd_dev(const sw_ctx *c, const ir_disk *disk)
 static bool sw_disk_unsaid(sw_ctx *c, const ir_device *dev)
 {
     const ir_disk *disk = &dev->u.disk;
-    if (disk->type != IR_DISK_TYPE_FILE && disk->type != IR_DISK_TYPE_BLOCK) {
+    /* a disk without a type is a file (libvirt's default) */
+    if (disk->type && disk->type != IR_DISK_TYPE_FILE && disk->type != IR_DISK_TYPE_BLOCK) {
         sw_warn(c, dev->pos, "a disk of type '%s' (disk %s not written)",
                 ir_disk_type_name(disk->type), disk->target_dev);
         return true;
@@ -353,7 +354,7 @@ static void sw_net(sw_ctx *c, const ir_device *dev)
             typed = true;
             if (vc_streq(v, "vif"))
                 v = "netfront";
-            else if (c->version >= 4)
+            else if (vc_streq(v, "ioemu") && c->version >= 4)
                 continue;
         }
         sw_kv(body, k, v, strcmp(k, "type") != 0);
