@@ -312,6 +312,11 @@ static void test_fake_hierarchies(void)
     CHECK(!cg && d.n == 1 && d.v[0].code == VC_ERR_INVALID, "a name with a slash is refused");
     vc_diags_clear(&d);
     CHECK(!rt_cg_remove_name("", &host, &d) && d.n == 1, "an empty name is refused");
+    vc_diags_clear(&d);
+    spec.name = "a\nb\\c";
+    CHECK(!rt_cg_create(&spec, &host, &d) && d.n == 1 &&
+              strcmp(d.v[0].message, "'a\\x0ab\\x5cc' cannot name a cgroup") == 0,
+          "a name with a newline is refused, shown on one line");
     vc_diags_free(&d);
     char *rm = vc_xasprintf("rm -rf '%s'", tmp);
     CHECK(system(rm) == 0, "fake hierarchy: cleaned up");
