@@ -12,6 +12,7 @@
  * disk named "a*.img" must not become a rule on every "a....img".
  */
 #include "security.h"
+#include "sec_priv.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -71,9 +72,12 @@ static const char *const rt_aa_perms[] = {
     [RT_AA_DEVICE] = "rw",
 };
 
+/* An error about arg (plan data, shown on one line). */
 static bool rt_aa_error(vc_diags *d, const char *fmt, const char *arg)
 {
-    vc_diag_add(d, VC_ERR_INVALID, VC_SEV_ERROR, (vc_loc){ 0 }, fmt, arg);
+    char *shown = rt_sec_printable(arg);
+    vc_diag_add(d, VC_ERR_INVALID, VC_SEV_ERROR, (vc_loc){ 0 }, fmt, shown);
+    free(shown);
     return false;
 }
 
@@ -91,7 +95,7 @@ char *rt_aa_profile_name(const char *uuid, vc_diags *d)
         lower[i] = c;
     }
     if (!ok) {
-        rt_aa_error(d, "AppArmor: '%s' is not a UUID", uuid ? uuid : "");
+        rt_aa_error(d, "AppArmor: '%s' is not a UUID", uuid);
         return NULL;
     }
     lower[sizeof(shape) - 1] = '\0';
@@ -102,7 +106,7 @@ char *rt_aa_profile_name(const char *uuid, vc_diags *d)
 static bool rt_aa_quote(vc_buf *b, const char *path, vc_diags *d)
 {
     if (!path || path[0] != '/')
-        return rt_aa_error(d, "AppArmor: '%s' is not an absolute path", path ? path : "");
+        return rt_aa_error(d, "AppArmor: '%s' is not an absolute path", path);
     for (const char *p = path; *p; p++)
         if ((unsigned char)*p < 0x20 || *p == 0x7f)
             /* Named by its offset: the path itself cannot be printed on
@@ -212,7 +216,7 @@ char *rt_aa_files_text(const rt_aa_spec *spec, vc_diags *d)
         vc_buf_puts(&b, "  ");
         if ((unsigned)f->use >= VC_ARRAY_SIZE(rt_aa_perms) || !rt_aa_quote(&b, f->path, d)) {
             if ((unsigned)f->use >= VC_ARRAY_SIZE(rt_aa_perms))
-                rt_aa_error(d, "AppArmor: unknown use of %s", f->path ? f->path : "");
+                rt_aa_error(d, "AppArmor: unknown use of %s", f->path);
             vc_buf_free(&b);
             return NULL;
         }

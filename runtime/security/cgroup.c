@@ -16,6 +16,7 @@
  * /proc/self/cgroup.
  */
 #include "security.h"
+#include "sec_priv.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -618,22 +619,25 @@ static bool rt_cg_limits_ok(const rt_cg_limits *l, vc_diags *d)
     return !why;
 }
 
-/* A cgroup name is one path component. */
-static bool rt_cg_name_ok(const char *name)
+/* A cgroup name is one path component; false with an error when not. */
+static bool rt_cg_name_check(const char *name, vc_diags *d)
 {
-    return name && *name && !strchr(name, '/') && strcmp(name, ".") != 0 &&
-           strcmp(name, "..") != 0 && !strchr(name, '\n');
+    if (name && *name && !strchr(name, '/') && strcmp(name, ".") != 0 &&
+        strcmp(name, "..") != 0 && !strchr(name, '\n'))
+        return true;
+    char *shown = rt_sec_printable(name);
+    vc_diag_add(d, VC_ERR_INVALID, VC_SEV_ERROR, (vc_loc){ 0 }, "'%s' cannot name a cgroup",
+                shown);
+    free(shown);
+    return false;
 }
 
 rt_cgroup *rt_cg_create(const rt_cg_spec *spec, const rt_cg_host *host, vc_diags *d)
 {
     static const rt_cg_host none = { 0 };
     host = host ? host : &none;
-    if (!rt_cg_name_ok(spec->name)) {
-        vc_diag_add(d, VC_ERR_INVALID, VC_SEV_ERROR, (vc_loc){ 0 },
-                    "'%s' cannot name a cgroup", spec->name ? spec->name : "");
+    if (!rt_cg_name_check(spec->name, d))
         return NULL;
-    }
     if (!rt_cg_limits_ok(&spec->limits, d))
         return NULL;
     rt_cgroup *cg = vc_xcalloc(1, sizeof(*cg));
@@ -747,11 +751,8 @@ bool rt_cg_remove_name(const char *name, const rt_cg_host *host, vc_diags *d)
 {
     static const rt_cg_host none = { 0 };
     host = host ? host : &none;
-    if (!rt_cg_name_ok(name)) {
-        vc_diag_add(d, VC_ERR_INVALID, VC_SEV_ERROR, (vc_loc){ 0 },
-                    "'%s' cannot name a cgroup", name ? name : "");
+    if (!rt_cg_name_check(name, d))
         return false;
-    }
     rt_cg_hiers h;
     if (!rt_cg_read_hiers(rt_cg_or(host->mountinfo, "/proc/self/mountinfo"), &h, d))
         return false;

@@ -7,6 +7,7 @@
  * real paths the libraries' own tests (is_selinux_enabled, aa_is_enabled)
  * must agree as well, since they are what later calls rely on. */
 #include "security.h"
+#include "sec_priv.h"
 
 #include <errno.h>
 #include <selinux/selinux.h>
@@ -103,8 +104,9 @@ bool rt_sec_lsm_check(const char *driver, const rt_sec_host *host, vc_diags *d)
     for (size_t i = 0; i < VC_ARRAY_SIZE(rt_lsms); i++)
         if (vc_streq(driver, rt_lsms[i].driver))
             return rt_lsm_enabled(&rt_lsms[i], host, d);
+    char *shown = rt_sec_printable(driver);
     vc_diag_add(d, VC_ERR_INVALID, VC_SEV_ERROR, (vc_loc){ 0 },
-                "unknown security driver '%s' (known: none, dac, selinux, apparmor)",
-                driver ? driver : "");
+                "unknown security driver '%s' (known: none, dac, selinux, apparmor)", shown);
+    free(shown);
     return false;
 }

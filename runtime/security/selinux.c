@@ -22,6 +22,7 @@
  * generic label is for.
  */
 #include "security.h"
+#include "sec_priv.h"
 
 #include <errno.h>
 #include <selinux/selinux.h>
@@ -70,8 +71,10 @@ static bool rt_se_context_ok(const char *ctx)
 
 static bool rt_se_invalid(vc_diags *d, const char *what, const char *label)
 {
+    char *shown = rt_sec_printable(label);
     vc_diag_add(d, VC_ERR_INVALID, VC_SEV_ERROR, (vc_loc){ 0 },
-                "%s '%s' is not an SELinux context (user:role:type[:level])", what, label);
+                "%s '%s' is not an SELinux context (user:role:type[:level])", what, shown);
+    free(shown);
     return false;
 }
 

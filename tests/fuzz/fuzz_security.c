@@ -9,7 +9,7 @@
  *   3  a path in an AppArmor .files: accepted -> exactly one rule line, and
  *      undoing the escapes inside its quotes gives the path back (a path
  *      cannot end the quote early or start a second rule)
- * Every refusal must be an error in the diagnostics.
+ * Every refusal must be an error in the diagnostics, on one line.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -56,6 +56,7 @@ static void fuzz_label(const char *s)
         FUZZ_REQUIRE(!l.relabel, "a static label relabels");
     } else {
         FUZZ_REQUIRE(d.nerrors > 0, "a refused label has no error");
+        FUZZ_REQUIRE(!strchr(d.v[0].message, '\n'), "a diagnostic spans lines");
     }
     rt_se_labels_free(&l);
     vc_diags_free(&d);
@@ -99,6 +100,7 @@ static void fuzz_aa_path(const char *s)
         free(path);
     } else {
         FUZZ_REQUIRE(d.nerrors > 0, "a refused path has no error");
+        FUZZ_REQUIRE(!strchr(d.v[0].message, '\n'), "a diagnostic spans lines");
     }
     free(text);
     vc_diags_free(&d);

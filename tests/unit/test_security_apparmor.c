@@ -135,6 +135,11 @@ static void test_bad_input(void)
         free(n);
     }
     CHECK(all, "profile name: malformed UUIDs are refused");
+    vc_diags_clear(&d);
+    CHECK(!rt_aa_profile_name("c7a5fdbd-edaf-9455-926a-d65c16db18\n9", &d) &&
+              error_is(&d, VC_ERR_INVALID,
+                       "AppArmor: 'c7a5fdbd-edaf-9455-926a-d65c16db18\\x0a9' is not a UUID"),
+          "profile name: a UUID with a newline is shown on one line");
 
     vc_diags_clear(&d);
     CHECK(!rt_aa_profile_text(&sample, "profile @PROFILE@ { @FILES@ @DISKS@ }", NULL, &d) &&

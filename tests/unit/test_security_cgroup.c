@@ -312,6 +312,11 @@ static void test_fake_hierarchies(void)
     CHECK(!cg && d.n == 1 && d.v[0].code == VC_ERR_INVALID, "a name with a slash is refused");
     vc_diags_clear(&d);
     CHECK(!rt_cg_remove_name("", &host, &d) && d.n == 1, "an empty name is refused");
+    vc_diags_clear(&d);
+    spec.name = "a\nb\\c";
+    CHECK(!rt_cg_create(&spec, &host, &d) && d.n == 1 &&
+              strcmp(d.v[0].message, "'a\\x0ab\\x5cc' cannot name a cgroup") == 0,
+          "a name with a newline is refused, shown on one line");
     vc_diags_free(&d);
     char *rm = vc_xasprintf("rm -rf '%s'", tmp);
     CHECK(system(rm) == 0, "fake hierarchy: cleaned up");
@@ -325,7 +330,23 @@ static void test_fake_hierarchies(void)
 
 /* ---- real cgroups (root) ------------------------------------------------- */
 
-/* What a child in the cgroup could open: "null:0 zero:EPERM ...". */
+/* A pty, its slave opened by its path /dev/pts/N (as a console client
+ * would): the slave's fd, or -1 with errno. */
+static int open_pty_slave(void)
+{
+    int m = posix_openpt(O_RDWR | O_NOCTTY);
+    if (m < 0)
+        return -1;
+    const char *name = grantpt(m) == 0 && unlockpt(m) == 0 ? ptsname(m) : NULL;
+    int fd = name ? open(name, O_RDWR | O_NOCTTY) : -1;
+    int err = errno;
+    close(m);
+    errno = err;
+    return fd;
+}
+
+/* What a child in the cgroup could open: pairs of mode ("r", "rw", or
+ * "pty": a new pty's slave by path) and path; "PATH:ok PATH:EPERM ...". */
 static char *probe_in(rt_cgroup *cg, const char *const *opens)
 {
     int pfd[2];
@@ -340,7 +361,8 @@ static char *probe_in(rt_cgroup *cg, const char *const *opens)
         if (rc != 0)
             vc_buf_printf(&b, "attach:%s", strerror(-rc));
         for (const char *const *o = opens; *o; o += 2) {
-            int fd = open(o[1], strcmp(o[0], "r") == 0 ? O_RDONLY : O_RDWR);
+            int fd = strcmp(o[0], "pty") == 0 ? open_pty_slave()
+                                               : open(o[1], strcmp(o[0], "r") == 0 ? O_RDONLY : O_RDWR);
             vc_buf_printf(&b, "%s%s:%s", b.len ? " " : "", o[1],
                           fd >= 0 ? "ok" : errno == EPERM ? "EPERM" : strerror(errno));
             if (fd >= 0)
@@ -709,6 +731,34 @@ static void test_concurrent(const char *prefix, bool no_v1)
                           : "v1: concurrent creates and removes under one prefix");
 }
 
+/* /dev/ptmx in the ACL brings the pty slaves: a child makes a pty and
+ * opens its slave by path; without ptmx it cannot make one. */
+static void test_pty(const char *prefix, bool no_v1)
+{
+    static const char *const pty_open[] = { "pty", "/dev/pts/N", NULL };
+    rt_cg_host host = { .prefix = prefix, .no_v1 = no_v1 };
+    rt_cg_spec spec = { .name = "pty", .acl = (const char *const[]){ "/dev/null", "/dev/ptmx", NULL } };
+    vc_diags d;
+    vc_diags_init(&d);
+    rt_cgroup *cg = rt_cg_create(&spec, &host, &d);
+    CHECK(cg && rules_are(rt_cg_rules(cg),
+                          (const char *const[]){ "c 1:3 rw", "c 5:2 rw", "c 136:* rw", NULL }),
+          no_v1 ? "v2: /dev/ptmx brings c 136:* rw" : "v1: /dev/ptmx brings c 136:* rw");
+    if (cg && !no_v1)
+        CHECK(str_is(read_trimmed(rt_cg_dir(cg, "devices"), "devices.list"),
+                     "c 1:3 rw\nc 5:2 rw\nc 136:* rw"),
+              "v1: devices.list with the pty slaves");
+    CHECK(cg && str_is(probe_in(cg, pty_open), "/dev/pts/N:ok"),
+          no_v1 ? "v2: a pty's slave opens by path" : "v1: a pty's slave opens by path");
+    rt_cg_remove(cg, &d);
+    spec.acl = (const char *const[]){ "/dev/null", NULL };
+    cg = rt_cg_create(&spec, &host, &d);
+    CHECK(cg && str_is(probe_in(cg, pty_open), "/dev/pts/N:EPERM"),
+          no_v1 ? "v2: no pty without /dev/ptmx" : "v1: no pty without /dev/ptmx");
+    rt_cg_remove(cg, &d);
+    vc_diags_free(&d);
+}
+
 static void test_real(void)
 {
     if (geteuid() != 0) {
@@ -732,6 +782,7 @@ static void test_real(void)
         test_v1(prefix);
         test_v1_parent_denies(parent);
         test_concurrent(prefix, false);
+        test_pty(prefix, false);
     } else {
         printf("SKIP %s:v1: no cgroup v1 devices hierarchy on this host\n", __FILE__);
     }
@@ -739,6 +790,7 @@ static void test_real(void)
         test_v2(prefix);
         test_v2_parent_denies(parent);
         test_concurrent(prefix, true);
+        test_pty(prefix, true);
         test_bpf_attach_error();
     } else {
         printf("SKIP %s:v2: no cgroup2 hierarchy and none could be mounted\n", __FILE__);
@@ -749,6 +801,8 @@ static void test_real(void)
 
 int main(void)
 {
+    /* Line-buffered: a forked child never holds (and repeats) our output. */
+    setvbuf(stdout, NULL, _IOLBF, 0);
     test_rules();
     test_bpf_verdicts();
     test_fake_hierarchies();

@@ -112,6 +112,13 @@ static void test_labels(void)
         rt_se_labels_free(&l);
     }
     vc_diags_clear(&d);
+    stat.static_label = "a:b:c:s0\nd:e:f";
+    CHECK(!rt_se_labels_compute(&stat, &l, &d) && d.n == 1 &&
+              is(d.v[0].message, "label 'a:b:c:s0\\x0ad:e:f' is not an SELinux context "
+                                 "(user:role:type[:level])"),
+          "static: a label with a newline is shown on one line");
+    rt_se_labels_free(&l);
+    vc_diags_clear(&d);
     stat.static_label = "system_u:system_r:svirt_t:s0";
     stat.static_imagelabel = "bad";
     CHECK(!rt_se_labels_compute(&stat, &l, &d) &&
@@ -381,6 +388,11 @@ static void test_lsm(const char *dir)
     CHECK(!rt_sec_lsm_check("smack", NULL, &d) &&
               first_error_has(&d, VC_ERR_INVALID, "unknown security driver 'smack'"),
           "lsm: an unknown driver is invalid");
+    vc_diags_clear(&d);
+    CHECK(!rt_sec_lsm_check("x\ny", NULL, &d) && d.n == 1 &&
+              is(d.v[0].message, "unknown security driver 'x\\x0ay' (known: none, dac, "
+                                 "selinux, apparmor)"),
+          "lsm: an unknown driver is shown on one line");
 
     char *lsm = put(dir, "lsm", "capability,landlock,yama\n");
     char *sefs = put(dir, "selinuxfs", NULL);
@@ -491,6 +503,8 @@ static void test_mcs_scan(const char *dir)
 
 int main(void)
 {
+    /* Line-buffered: a forked child never holds (and repeats) our output. */
+    setvbuf(stdout, NULL, _IOLBF, 0);
     char tmp[] = "/tmp/virtc-t-rtsec-se-XXXXXX";
     if (!mkdtemp(tmp)) {
         CHECK(false, "mkdtemp");
