@@ -70,13 +70,47 @@ static bool cli_write_special(const char *path, const char *s, size_t len)
     return ok;
 }
 
+/* The file a path leads to through its symbolic links, as open() would
+ * follow them, whether or not that file exists yet: a dangling link names
+ * the file to create. NULL (errno ELOOP) past 40 links. */
+static char *cli_follow_links(const char *path)
+{
+    char *cur = vc_xstrdup(path);
+    for (int hops = 0; hops < 40; hops++) {
+        struct stat st;
+        if (lstat(cur, &st) != 0 || !S_ISLNK(st.st_mode))
+            return cur;
+        size_t cap = (size_t)st.st_size + 2;
+        char *to = vc_xmalloc(cap);
+        ssize_t n = readlink(cur, to, cap);
+        if (n < 0 || (size_t)n >= cap) {
+            free(to);
+            return cur;   /* changed under us: let open() decide */
+        }
+        to[n] = '\0';
+        const char *slash = strrchr(cur, '/');
+        char *next = to[0] == '/' || !slash
+                         ? vc_xstrdup(to)
+                         : vc_xasprintf("%.*s/%s", (int)(slash - cur), cur, to);
+        free(to);
+        free(cur);
+        cur = next;
+    }
+    free(cur);
+    errno = ELOOP;
+    return NULL;
+}
+
 /* Writes beside the target and renames, so a failure leaves no partial
- * file. The target of a symbolic link is what gets replaced, with the mode
- * it had (a new file gets 0666 less the umask, as with open()). */
+ * file. Like a shell's redirection, a symbolic link is written through: the
+ * file it leads to is replaced (or, for a dangling link, created), with the
+ * mode it had (a new file gets 0666 less the umask, as with open()). */
 static bool cli_write_replace(const char *path, const char *s, size_t len)
 {
-    char *real = realpath(path, NULL);
-    const char *target = real ? real : path;
+    char *real = cli_follow_links(path);
+    if (!real)
+        return false;
+    const char *target = real;
     struct stat st;
     mode_t mode;
     if (stat(target, &st) == 0) {

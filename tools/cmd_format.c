@@ -21,12 +21,9 @@ static void format_help(void)
 static ir_domain *format_stdin(vc_diags *d)
 {
     size_t len;
-    char *data = vc_read_file("-", &len);
-    if (!data) {
-        vc_loc loc = { "<stdin>", 0, 0 };
-        vc_diag_add(d, VC_ERR_INVALID, VC_SEV_ERROR, loc, "cannot read: %s", strerror(errno));
+    char *data = vc_read_doc("-", "<stdin>", 0, &len, d);
+    if (!data)
         return NULL;
-    }
     ir_domain *dom = xml_domain_parse("<stdin>", data, len, d);
     free(data);
     return dom;

@@ -20,12 +20,13 @@
 #include <stdio.h>
 
 #include "../translators/error.h"
+#include "../translators/util.h"
 #include "../translators/schema.h"
 
 /* Documents larger than this are refused unread. libvirt documents are a few
  * kilobytes; the cap keeps memory bounded (a DOM costs tens of bytes per
  * byte of tiny elements) whatever a CI job is pointed at. */
-#define VAL_MAX_BYTES ((size_t)10 << 20)
+#define VAL_MAX_BYTES VC_READ_MAX
 
 typedef enum val_status {
     VAL_PASSED,

@@ -26,88 +26,17 @@
 /* ---- reading ------------------------------------------------------------ */
 
 /* A worker's read buffer, kept from file to file (one allocation per
- * worker, not one per file). It never grows past VAL_MAX_BYTES + 1, so a
+ * worker, not one per file). It never grows past VAL_MAX_BYTES + 2, so a
  * worker holds at most that plus one document. */
 typedef struct check_buf {
     char *data;
     size_t cap;
 } check_buf;
 
-static void check_buf_reserve(check_buf *b, size_t need)
-{
-    if (b->cap >= need)
-        return;
-    b->data = vc_xrealloc(b->data, need);
-    b->cap = need;
-}
-
-static bool check_read_error(val_file *f, const char *why)
-{
-    vc_loc loc = { f->name, 1, 1 };
-    return vc_error_at(&f->diags, loc, "cannot read: %s", why);
-}
-
-static bool check_too_large(val_file *f)
-{
-    vc_loc loc = { f->name, 1, 1 };
-    return vc_error_at(&f->diags, loc, "document too large (the limit is %zu MiB)",
-                       VAL_MAX_BYTES >> 20);
-}
-
-/* Reads at most VAL_MAX_BYTES + 1 bytes, in one read() for a regular file
- * whose size is known. */
-static bool check_read_fd(val_file *f, int fd, check_buf *b, size_t *len)
-{
-    struct stat st;
-    if (fstat(fd, &st) != 0)
-        return check_read_error(f, strerror(errno));
-    if (S_ISDIR(st.st_mode))
-        return check_read_error(f, strerror(EISDIR));
-    if (S_ISREG(st.st_mode)) {
-        if ((unsigned long long)st.st_size > VAL_MAX_BYTES)
-            return check_too_large(f);
-        check_buf_reserve(b, (size_t)st.st_size + 1);   /* +1 sees a file that grew */
-    } else {
-        check_buf_reserve(b, 65536);
-    }
-    size_t n = 0;
-    for (;;) {
-        if (n == b->cap) {
-            if (b->cap > VAL_MAX_BYTES)
-                return check_too_large(f);
-            check_buf_reserve(b, b->cap * 2 > VAL_MAX_BYTES + 1 ? VAL_MAX_BYTES + 1 : b->cap * 2);
-        }
-        ssize_t r = read(fd, b->data + n, b->cap - n);
-        if (r == 0)
-            break;
-        if (r > 0 && S_ISREG(st.st_mode) && n + (size_t)r == (size_t)st.st_size) {
-            /* all fstat promised: skip the read() that would say EOF */
-            n += (size_t)r;
-            break;
-        }
-        if (r < 0) {
-            if (errno == EINTR)
-                continue;
-            return check_read_error(f, strerror(errno));
-        }
-        n += (size_t)r;
-    }
-    if (n > VAL_MAX_BYTES)
-        return check_too_large(f);
-    *len = n;
-    return true;
-}
-
 static bool check_read(val_file *f, check_buf *b, size_t *len)
 {
-    if (!f->path)
-        return check_read_fd(f, STDIN_FILENO, b, len);
-    int fd = open(f->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0)
-        return check_read_error(f, strerror(errno));
-    bool ok = check_read_fd(f, fd, b, len);
-    close(fd);
-    return ok;
+    int err = vc_read_into(f->path ? f->path : "-", 0, &b->data, &b->cap, len);
+    return err == 0 || vc_read_error(&f->diags, f->name, err);
 }
 
 /* ---- semantic checks after the schema ----------------------------------- */

@@ -23,6 +23,7 @@
 #include <libxslt/xsltInternals.h>
 #include <libxslt/xsltutils.h>
 #include <json-c/json.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -201,13 +202,45 @@ static void report_junit_file(val_report *r, const val_file *f)
     }
 }
 
+/* libxml2 and libxslt print their own lines while loading a stylesheet;
+ * collected here instead, for one diagnostic. */
+static void report_xsl_collect(void *ctx, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *m = vc_xvasprintf(fmt, ap);
+    va_end(ap);
+    vc_buf_puts(ctx, m);
+    free(m);
+}
+
+/* The stylesheet, or NULL after one located line saying why not. */
+static xsltStylesheetPtr report_load_xsl(const char *path)
+{
+    vc_buf why;
+    vc_buf_init(&why);
+    xmlSetGenericErrorFunc(&why, report_xsl_collect);
+    xsltSetGenericErrorFunc(&why, report_xsl_collect);
+    xsltStylesheetPtr style = xsltParseStylesheetFile((const xmlChar *)path);
+    xmlSetGenericErrorFunc(NULL, NULL);
+    xsltSetGenericErrorFunc(NULL, NULL);
+    if (!style) {
+        /* The first line is the cause; the rest repeats it. */
+        const char *w = vc_buf_str(&why);
+        w += strspn(w, " \n");
+        int n = (int)strcspn(w, "\n");
+        fprintf(stderr, "%s: error: cannot load the JUnit stylesheet (set VIRTC_XSL_DIR?)%s%.*s\n",
+                path, n ? ": " : "", n, w);
+    }
+    vc_buf_free(&why);
+    return style;
+}
+
 static int report_junit_finish(val_report *r)
 {
     char *path = vc_xasprintf("%s/junit.xsl", vc_xsl_dir());
-    xsltStylesheetPtr style = xsltParseStylesheetFile((const xmlChar *)path);
+    xsltStylesheetPtr style = report_load_xsl(path);
     if (!style) {
-        fprintf(stderr, "%s: error: cannot load the JUnit stylesheet (set VIRTC_XSL_DIR?)\n",
-                path);
         free(path);
         return VC_ERR_RUNTIME;
     }

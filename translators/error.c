@@ -1,7 +1,9 @@
 /* error.c: collecting and printing located diagnostics. */
 #include "error.h"
 
+#include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include "util.h"
@@ -50,6 +52,18 @@ static void vc_diag_vadd(vc_diags *d, vc_code code, vc_severity sev, vc_loc loc,
     e->line = loc.line;
     e->column = loc.column;
     e->message = vc_xvasprintf(fmt, ap);
+    /* One line per diagnostic, whatever a library's message holds
+     * (libxml2 appends "\nBytes: 0xC0 0xAF ..." to an encoding error). */
+    char *out = e->message;
+    for (const char *in = e->message; *in; in++) {
+        bool blank = *in == '\n' || *in == '\r' || *in == '\t';
+        if (blank && (out == e->message || out[-1] == ' '))
+            continue;
+        *out++ = blank ? ' ' : *in;
+    }
+    while (out > e->message && out[-1] == ' ')
+        out--;
+    *out = '\0';
     if (sev == VC_SEV_ERROR)
         d->nerrors++;
 }
@@ -69,6 +83,23 @@ bool vc_error_at(vc_diags *d, vc_loc loc, const char *fmt, ...)
     vc_diag_vadd(d, VC_ERR_INVALID, VC_SEV_ERROR, loc, fmt, ap);
     va_end(ap);
     return false;
+}
+
+bool vc_read_error(vc_diags *d, const char *name, int err)
+{
+    vc_loc loc = { name, 1, 1 };
+    if (err == EFBIG)
+        return vc_error_at(d, loc, "%s", vc_read_strerror(err));
+    return vc_error_at(d, loc, "cannot read: %s", vc_read_strerror(err));
+}
+
+char *vc_read_doc(const char *path, const char *name, unsigned flags, size_t *len, vc_diags *d)
+{
+    int err;
+    char *s = vc_read_input(path, flags, len, &err);
+    if (!s)
+        vc_read_error(d, name ? name : path, err);
+    return s;
 }
 
 bool vc_runtime_error(vc_diags *d, const char *fmt, ...)

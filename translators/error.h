@@ -10,6 +10,7 @@
 #define VIRTC_ERROR_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 /* The values are the exit codes of the command line (DESIGN.md, Errors). */
@@ -61,6 +62,14 @@ void vc_warn_at(vc_diags *d, vc_loc loc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* A host operation failed (VC_ERR_RUNTIME), with no input to point at.
  * Always returns false. */
+/* Why an input could not be read (err from vc_read_into), at name:1:1,
+ * the same words for every input: "cannot read: REASON", or "document too
+ * large (the limit is 10 MiB)". Returns false. */
+bool vc_read_error(vc_diags *d, const char *name, int err);
+/* vc_read_input (util.h) reporting its failure with vc_read_error; name
+ * NULL names the input by its path. */
+char *vc_read_doc(const char *path, const char *name, unsigned flags, size_t *len,
+                  vc_diags *d);
 bool vc_runtime_error(vc_diags *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void vc_diags_append(vc_diags *dst, const vc_diags *src);
 /* The worst code among the errors; VC_OK when there are none. */

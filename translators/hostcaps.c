@@ -99,6 +99,12 @@ static int hc_emulator_rank(const char *name)
     return -1;
 }
 
+bool hostcaps_qemu_name(const char *name)
+{
+    int rank = hc_emulator_rank(name);
+    return rank >= 0 && strcmp(name, "xenner") != 0;
+}
+
 typedef struct hc_found {
     char *path;
     int rank;

@@ -56,6 +56,10 @@ bool hostcaps_kvm_usable(const char *dev);
  * reached twice (a symlinked /bin) is listed once. */
 void hostcaps_find_emulators(vc_strv *out);
 
+/* Whether name (a file name, no directory) is one a QEMU emulator goes by
+ * in the search above: qemu-system-ARCH, qemu-kvm, qemu. */
+bool hostcaps_qemu_name(const char *name);
+
 /* The whole document; NULL with errors in d (code VC_ERR_RUNTIME when an
  * emulator cannot be probed). Warnings may be added on success. */
 char *hostcaps_format(const hostcaps_opts *o, vc_diags *d);

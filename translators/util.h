@@ -42,7 +42,8 @@ void vc_buf_printf(vc_buf *b, const char *fmt, ...) __attribute__((format(printf
 void vc_buf_indent(vc_buf *b, int n);      /* n spaces */
 /* Appends s escaped for XML: as an attribute value quoted with quote
  * (attr true: newlines and tabs become character references, which a parser
- * would otherwise turn into spaces) or as text (attr false). */
+ * would otherwise turn into spaces) or as text (attr false). A carriage
+ * return is a reference in both (a parser reads a raw one as a newline). */
 void vc_buf_xml_escape(vc_buf *b, const char *s, char quote, bool attr);
 char *vc_buf_steal(vc_buf *b);             /* caller owns the string; b is reset */
 const char *vc_buf_str(const vc_buf *b);   /* never NULL */
@@ -71,7 +72,26 @@ bool vc_str_has_suffix(const char *s, const char *suffix);
 /* Whether w is one of the blank-separated words of words (NULL-safe). */
 bool vc_words_have(const char *words, const char *w);
 
-/* Reads a whole file ("-" is standard input). Returns NULL and sets errno on failure. */
+/* The one reader of every input (documents, standard input, --caps files,
+ * cache files, host files): the whole of path ("-": standard input), at most
+ * VC_READ_MAX bytes, into *buf (grown as needed, *cap its size: a caller
+ * reading many files keeps one buffer), NUL-terminated, *len bytes.
+ * VC_READ_REGULAR: only a regular file will do (a file the program expects,
+ * not one the user names): a FIFO in its place is refused without blocking
+ * on it, a device (/dev/zero) without reading it. Returns 0, or an errno
+ * value: EFBIG above the limit, VC_READ_ENOTREG for what is not a regular
+ * file; vc_read_strerror says it in words. */
+#define VC_READ_MAX ((size_t)10 << 20)
+#define VC_READ_REGULAR 1u
+#define VC_READ_ENOTREG (-1)
+int vc_read_into(const char *path, unsigned flags, char **buf, size_t *cap, size_t *len);
+/* "document too large (the limit is 10 MiB)", "not a regular file", or
+ * strerror(err). */
+const char *vc_read_strerror(int err);
+/* vc_read_into into a new buffer; NULL with *err set on failure. */
+char *vc_read_input(const char *path, unsigned flags, size_t *len, int *err);
+/* vc_read_input without flags; NULL with errno set (EFBIG, EINVAL for
+ * VC_READ_ENOTREG) on failure. */
 char *vc_read_file(const char *path, size_t *len);
 
 #endif

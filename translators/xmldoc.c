@@ -33,7 +33,19 @@ typedef struct xml_read_state {
     const char *file;
     vc_diags *diags;
     int nerrors;
+    size_t first;          /* d->n when the parse began */
 } xml_read_state;
+
+/* libxml2 reports some errors again at each level it unwinds (an entity
+ * loop three times, at the DTD and at each reference): a message this
+ * parse already gave is not given twice. */
+static bool xml_error_repeated(const xml_read_state *st, const char *msg)
+{
+    for (size_t i = st->first; i < st->diags->n; i++)
+        if (vc_streq(st->diags->v[i].message, msg))
+            return true;
+    return false;
+}
 
 /* The position of the '<' that opened the element whose start tag the
  * parser has just read. libxml2 calls startElementNs with input->cur at the
@@ -176,15 +188,30 @@ static void xml_error_handler(void *user, xmlErrorPtr err)
         free(msg);
         return;
     }
-    if (st->nerrors++ >= 3)
+    if (st->nerrors >= 3)
         return;
     vc_loc loc = { st->file, err->line > 0 ? err->line : 1, err->int2 > 0 ? err->int2 : 1 };
     char *msg = vc_xstrdup(err->message ? err->message : "malformed XML");
     size_t l = strlen(msg);
     while (l && (msg[l - 1] == '\n' || msg[l - 1] == ' '))
         msg[--l] = '\0';
-    vc_error_at(st->diags, loc, "%s", msg);
+    if (!xml_error_repeated(st, msg)) {
+        st->nerrors++;
+        vc_error_at(st->diags, loc, "%s", msg);
+    }
     free(msg);
+}
+
+/* UTF-16 (XML's other required encoding) holds NUL bytes: recognized by its
+ * byte order mark, or by "<?" in either byte order; libxml2 decodes it. */
+static bool xml_utf16(const char *data, size_t len)
+{
+    static const char *const starts[] = { "\xff\xfe", "\xfe\xff", "<\0?\0", "\0<\0?" };
+    static const size_t lens[] = { 2, 2, 4, 4 };
+    for (size_t i = 0; i < VC_ARRAY_SIZE(starts); i++)
+        if (len >= lens[i] && memcmp(data, starts[i], lens[i]) == 0)
+            return true;
+    return false;
 }
 
 xmlDocPtr xml_doc_read(const char *file, const char *data, size_t len, vc_diags *d)
@@ -196,11 +223,11 @@ xmlDocPtr xml_doc_read_opts(const char *file, const char *data, size_t len, unsi
                             vc_diags *d)
 {
     xml_init();
-    xml_read_state st = { file, d, 0 };
+    xml_read_state st = { file, d, 0, d->n };
     vc_loc top = { file, 1, 1 };
     if (len == 0)
         return vc_error_at(d, top, "empty document"), NULL;
-    if (memchr(data, '\0', len))
+    if (!xml_utf16(data, len) && memchr(data, '\0', len))
         return vc_error_at(d, top, "not an XML document (binary data)"), NULL;
     if (len > INT32_MAX)
         return vc_error_at(d, top, "document too large"), NULL;
@@ -246,12 +273,9 @@ xmlDocPtr xml_doc_read_opts(const char *file, const char *data, size_t len, unsi
 xmlDocPtr xml_doc_read_file(const char *file, vc_diags *d)
 {
     size_t len;
-    char *data = vc_read_file(file, &len);
-    if (!data) {
-        vc_loc loc = { file, 0, 0 };
-        vc_diag_add(d, VC_ERR_INVALID, VC_SEV_ERROR, loc, "cannot read: %s", strerror(errno));
+    char *data = vc_read_doc(file, NULL, 0, &len, d);
+    if (!data)
         return NULL;
-    }
     xmlDocPtr doc = xml_doc_read(file, data, len, d);
     free(data);
     return doc;

@@ -110,15 +110,15 @@ check failing-emulator-fails-document '[ "$rc" -eq 3 ] && [ ! -s "$tmp/badcaps.o
 
 # The child's standard descriptors survive a virtc started without 1 and 2,
 # and nothing else of virtc's is inherited.
-cat >"$tmp/bin/fdcheck" <<EOF
+cat >"$tmp/bin/qemu-system-fdcheck" <<EOF
 #!/bin/sh
 r0=\$(readlink /proc/\$\$/fd/0); r1=\$(readlink /proc/\$\$/fd/1); r2=\$(readlink /proc/\$\$/fd/2)
 [ -e /proc/\$\$/fd/9 ] && s9=leaked || s9=closed
 echo "\$r0 \${r1##*/} \${r2##*/} fd9:\$s9" >>"$tmp/fds"
 exit 1
 EOF
-chmod 755 "$tmp/bin/fdcheck"
-"$VIRTC" capabilities -n --probe-qemu "$tmp/bin/fdcheck" >&- 2>&- 9</dev/null
+chmod 755 "$tmp/bin/qemu-system-fdcheck"
+"$VIRTC" capabilities -n --probe-qemu "$tmp/bin/qemu-system-fdcheck" >&- 2>&- 9</dev/null
 check child-fds-with-1-2-closed 'grep -qx "/dev/null qemu.log qemu.log fd9:closed" "$tmp/fds"' "$(cat "$tmp/fds" 2>/dev/null)"
 rm -f "$tmp/fds"
 
@@ -130,10 +130,10 @@ check comma-in-tmpdir '[ "$rc" -eq 0 ] && grep -q "<qemuCaps" "$tmp/comma.out"' 
 check comma-dir-cleaned '[ -z "$(ls -A "$tmp/a,b")" ]'
 
 # Only a trusted emulator is run: not one others may write.
-cp "$wrap" "$tmp/bin/qemu-open"
-chmod 777 "$tmp/bin/qemu-open"
+cp "$wrap" "$tmp/bin/qemu-system-open"
+chmod 777 "$tmp/bin/qemu-system-open"
 before=$(starts)
-"$VIRTC" capabilities --probe-qemu "$tmp/bin/qemu-open" >"$tmp/open.out" 2>"$tmp/open.err"
+"$VIRTC" capabilities --probe-qemu "$tmp/bin/qemu-system-open" >"$tmp/open.out" 2>"$tmp/open.err"
 rc=$?
 check untrusted-emulator-refused '[ "$rc" -eq 3 ] && [ ! -s "$tmp/open.out" ] && [ "$(starts)" -eq "$before" ] && grep -q "writable by group or others" "$tmp/open.err" && grep -q -- "--caps" "$tmp/open.err"' \
     "exit $rc: $(cat "$tmp/open.err")"

@@ -736,7 +736,7 @@ static void test_probe_child(void)
 
     /* An exec that fails says why, rather than "exited with status 127".
      * (Valgrind dies with a child whose execve fails after its checks.) */
-    char *badinterp = in_tmp("badinterp");
+    char *badinterp = in_tmp("qemu-system-badinterp");
     const char *preload = getenv("LD_PRELOAD");
     if (preload && strstr(preload, "vgpreload")) {
         printf("SKIP %s:a failed exec under valgrind\n", __FILE__);

@@ -117,6 +117,19 @@ static bool legacy_name_ok(const char *s)
     return true;
 }
 
+/* This generation parses its option strings with no escape: a value holding
+ * one of seps ends the value there and starts options of the document's
+ * making (tcp:127.0.0.1:4555,server,nowait listens instead of connecting).
+ * Such a value is refused, located, never written. */
+static bool legacy_plain(qemu_ctx *x, ir_pos pos, const char *what, const char *value,
+                         const char *seps)
+{
+    if (!value || !value[strcspn(value, seps)])
+        return true;
+    return qemu_error(x, pos, "%s '%s' holds '%c', which this QEMU (%s) cannot take inside "
+                      "an option", what, value, value[strcspn(value, seps)], x->caps_desc);
+}
+
 /* QEMU of this era places devices itself; an address in the document cannot
  * be honoured (a drive address is the target name again: nothing lost). */
 static void legacy_addr_check(qemu_ctx *x, const ir_device *dev, const ir_address *a)
@@ -148,6 +161,8 @@ static bool legacy_machine(qemu_ctx *x)
         const qemu_caps_machine *m = qemu_caps_machine_lookup(x->caps, NULL);
         machine = m ? m->name : NULL;
     }
+    if (!legacy_plain(x, x->dom->os.pos, "machine type", machine, ","))
+        return false;
     if (machine)
         qemu_arg2(x, "-M", machine);
     return true;
@@ -238,6 +253,9 @@ static bool legacy_smp(qemu_ctx *x)
 static bool legacy_identity(qemu_ctx *x)
 {
     const ir_domain *dom = x->dom;
+    /* -name NAME[,process=...] */
+    if (qemu_has(x, QEMU_CAP_NAME) && !legacy_plain(x, dom->pos, "domain name", dom->name, ","))
+        return false;
     if (qemu_has(x, QEMU_CAP_NAME) && dom->name)
         qemu_arg2(x, "-name", dom->name);
     if (qemu_has(x, QEMU_CAP_UUID)) {
@@ -269,12 +287,9 @@ static bool legacy_monitor(qemu_ctx *x)
         qemu_arg2(x, "-monitor", "pty");
         return true;
     }
-    vc_buf b;
-    vc_buf_init(&b);
-    vc_buf_puts(&b, "unix:");
-    qemu_opt_escape(&b, sock);
-    vc_buf_puts(&b, ",server,nowait");
-    qemu_arg2_take(x, "-monitor", vc_buf_steal(&b));
+    if (!legacy_plain(x, x->dom->pos, "monitor socket path", sock, ","))
+        return false;
+    qemu_arg2_take(x, "-monitor", vc_xasprintf("unix:%s,server,nowait", sock));
     qemu_resource_add(x, sock, QEMU_RES_SOCKET, false);
     return true;
 }
@@ -513,6 +528,9 @@ static bool legacy_disk_switch(qemu_ctx *x, const ir_device *dev, ir_disk_bus bu
                       "drive", target);
             return true;
         }
+        /* QEMU turns -cdrom/-hdX/-fdX into a -drive string of its own. */
+        if (!legacy_plain(x, dev->pos, "disk source", disk->source, ","))
+            return false;
         qemu_arg2(x, "-cdrom", disk->source);
         return true;
     }
@@ -525,6 +543,8 @@ static bool legacy_disk_switch(qemu_ctx *x, const ir_device *dev, ir_disk_bus bu
                                 qemu_str_or(ir_disk_bus_name(bus), "?"));
     if (!disk->source)
         return qemu_error(x, dev->pos, "disk '%s' has no source", target);
+    if (!legacy_plain(x, dev->pos, "disk source", disk->source, ","))
+        return false;
     qemu_arg(x, disk->source);
     return true;
 }
@@ -566,6 +586,9 @@ static bool legacy_disk(qemu_ctx *x, const ir_device *dev)
         if (disk->device != IR_DISK_DEV_DISK)
             return qemu_unsupported(x, dev->pos, "USB disk device '%s'",
                                     qemu_str_or(ir_disk_device_name(disk->device), "?"));
+        /* disk:[format=FMT:]PATH */
+        if (!legacy_plain(x, dev->pos, "USB disk source", disk->source, ",:"))
+            return false;
         return legacy_usbdevice(x, dev, vc_xasprintf("disk:%s", disk->source));
     }
     int index = ir_disk_target_index(disk->target_dev);
@@ -706,7 +729,14 @@ static char *legacy_chr_str(qemu_ctx *x, const ir_device *dev)
         vc_buf_puts(&b, word);
         break;
     case LEGACY_CHR_PATH:
+        /* The rest of file:PATH is the path, commas and all; a device path
+         * that is not absolute could read as another backend (tcp:...). */
         if (!qemu_chr_path_ok(x, dev)) {
+            vc_buf_free(&b);
+            return NULL;
+        }
+        if (c->type == IR_CHR_DEV && c->path[0] != '/') {
+            qemu_error(x, dev->pos, "%s device path '%s' is not absolute", what, c->path);
             vc_buf_free(&b);
             return NULL;
         }
@@ -714,7 +744,9 @@ static char *legacy_chr_str(qemu_ctx *x, const ir_device *dev)
         qemu_resource_add(x, c->path, legacy_chr_forms[c->type].res, false);
         break;
     case LEGACY_CHR_TCP:
-        if (!qemu_chr_tcp_ok(x, dev)) {
+        /* tcp:HOST:PORT[,server,nowait]: no ':' in a host (no IPv6 here). */
+        if (!qemu_chr_tcp_ok(x, dev) || !legacy_plain(x, dev->pos, "host", c->host, ",:@") ||
+            !legacy_plain(x, dev->pos, "service", c->service, ",:@")) {
             vc_buf_free(&b);
             return NULL;
         }
@@ -724,7 +756,11 @@ static char *legacy_chr_str(qemu_ctx *x, const ir_device *dev)
             vc_buf_puts(&b, ",server,nowait");
         break;
     case LEGACY_CHR_UDP:
-        if (!qemu_chr_udp_ok(x, dev)) {
+        /* udp:HOST:PORT[@BINDHOST:BINDPORT] */
+        if (!qemu_chr_udp_ok(x, dev) || !legacy_plain(x, dev->pos, "host", c->host, ",:@") ||
+            !legacy_plain(x, dev->pos, "service", c->service, ",:@") ||
+            !legacy_plain(x, dev->pos, "bind host", c->bind_host, ",:@") ||
+            !legacy_plain(x, dev->pos, "bind service", c->bind_service, ",:@")) {
             vc_buf_free(&b);
             return NULL;
         }
@@ -734,12 +770,13 @@ static char *legacy_chr_str(qemu_ctx *x, const ir_device *dev)
                           qemu_str_or(c->bind_service, ""));
         break;
     case LEGACY_CHR_UNIX:
-        if (!qemu_chr_path_ok(x, dev)) {
+        /* unix:PATH[,server,nowait]: the path ends at the first comma. */
+        if (!qemu_chr_path_ok(x, dev) || !legacy_plain(x, dev->pos, "socket path", c->path, ",")) {
             vc_buf_free(&b);
             return NULL;
         }
         vc_buf_puts(&b, word);
-        qemu_opt_escape(&b, c->path);
+        vc_buf_puts(&b, c->path);
         if (legacy_chr_listens(c))
             vc_buf_puts(&b, ",server,nowait");
         qemu_resource_add(x, c->path, QEMU_RES_SOCKET, false);
@@ -834,12 +871,17 @@ static bool legacy_vnc(qemu_ctx *x, const ir_device *dev)
     if (g->socket) {
         if (!qemu_has(x, QEMU_CAP_VNC_COLON))
             return qemu_unsupported(x, dev->pos, "VNC on a unix socket");
+        if (!legacy_plain(x, dev->pos, "VNC socket path", g->socket, ","))
+            return false;
         vc_buf_puts(&b, "unix:");
-        qemu_opt_escape(&b, g->socket);
+        vc_buf_puts(&b, g->socket);
         qemu_resource_add(x, g->socket, QEMU_RES_SOCKET, false);
     } else if (!qemu_vnc_display(x, dev, &display)) {
         return false;
     } else if (qemu_has(x, QEMU_CAP_VNC_COLON)) {
+        /* HOST:DISPLAY[,password]: a comma in the address would add options. */
+        if (!legacy_plain(x, dev->pos, "VNC listen address", qemu_display_listen(x, g), ","))
+            return false;
         qemu_vnc_addr(&b, qemu_display_listen(x, g), display);
     } else {
         if (g->listen)

@@ -101,6 +101,9 @@ static bool modern_chardev(qemu_ctx *x, const ir_device *dev, const char *id)
     case IR_CHR_UNIX: {
         /* A channel without a path gets libvirt's per-domain one, or one in
          * the state directory the caller gives. */
+        if (!c->path && !(ok = qemu_path_part_ok(x, dev->pos, "channel target name",
+                                                 c->target_name)))
+            break;
         char *path = c->path ? vc_xstrdup(c->path)
                      : x->opts->state_dir
                          ? vc_xasprintf("%s/%s", x->opts->state_dir,

@@ -116,6 +116,9 @@ bool qemu_topology_given(const ir_cpu_topology *t);
 bool qemu_emulator(qemu_ctx *x, const char *dir);
 /* -cpu MODEL of a custom CPU (or none); other CPU modes are unsupported. */
 bool qemu_cpu_custom(qemu_ctx *x);
+/* Whether s (a document's string) may be one component of a path built
+ * from it: no '/', not "." or ".."; a located error otherwise. */
+bool qemu_path_part_ok(qemu_ctx *x, ir_pos pos, const char *what, const char *s);
 /* -no-acpi when the document leaves ACPI out. */
 bool qemu_no_acpi(qemu_ctx *x);
 /* -kernel, -initrd, -dtb and -append of a direct kernel boot. */

@@ -621,13 +621,11 @@ qemu_caps *qemu_caps_parse(const char *file, const char *data, size_t len, vc_di
 qemu_caps *qemu_caps_load_file(const char *path, vc_diags *d)
 {
     size_t len;
-    char *data = vc_read_file(path, &len);
-    if (!data) {
-        vc_loc loc = { path, 0, 0 };
-        vc_diag_add(d, VC_ERR_INVALID, VC_SEV_ERROR, loc, "cannot read capabilities: %s",
-                    strerror(errno));
+    /* A capabilities file is a file: never a FIFO to wait on, nor a device
+     * to read without end. */
+    char *data = vc_read_doc(path, NULL, VC_READ_REGULAR, &len, d);
+    if (!data)
         return NULL;
-    }
     qemu_caps *c = qemu_caps_parse(path, data, len, d);
     free(data);
     return c;

@@ -786,6 +786,17 @@ bool qemu_probe_trusted(const char *binary, vc_diags *d)
     char *real = realpath(binary, NULL);
     if (!real)
         return vc_runtime_error(d, "cannot probe %s: %s", binary, strerror(errno));
+    /* A document names its <emulator>: run only what is a QEMU by name, so a
+     * document cannot have /usr/bin/id run with the probe's arguments. The
+     * file run is the one the links lead to. */
+    const char *base = strrchr(real, '/') ? strrchr(real, '/') + 1 : real;
+    if (!hostcaps_qemu_name(base)) {
+        vc_runtime_error(d, "refusing to run %s to probe it: '%s' is not the name of a QEMU "
+                         "emulator (qemu-system-ARCH, qemu-kvm, qemu); give its capabilities "
+                         "with --caps NAME|PATH instead (e.g. --caps qemu-7.2)", binary, base);
+        free(real);
+        return false;
+    }
     const char *why = probe_untrusted_why(&st, false);
     if (!why)
         why = probe_dir_untrusted(real);
