@@ -7,7 +7,7 @@
 top=$(cd "$(dirname "$0")/.." && pwd)
 [ -n "$1" ] && export VIRTC_CORPUS="$1"
 seed=${VIRTC_DIFF_SEED:-7}
-count=${VIRTC_DIFF_COUNT:-60}
+count=${VIRTC_DIFF_COUNT:-30}
 echo "== differential schema agreement with libvirt's schemas (seed $seed, $count documents per source)"
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
