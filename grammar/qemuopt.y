@@ -131,6 +131,12 @@ bool qopt_read(const char *text, size_t len, const char *implicit, qopt_list *ou
 {
     memset(out, 0, sizeof(*out));
     memset(err, 0, sizeof(*err));
+    const char *nul = memchr(text, '\0', len);
+    if (nul) {
+        err->off = (size_t)(nul - text);
+        err->msg = vc_xstrdup("in the option value: a NUL byte");
+        return false;
+    }
     size_t off = 0;
     yyscan_t scanner;
     if (qopt_lex_init_extra(&off, &scanner) != 0)

@@ -2,7 +2,9 @@
  * shellwords.h: a shell-quoted command line split into words, as a POSIX
  * shell would split one static command (grammar/shellwords.l).
  *
- * Accepted: blanks and newlines between words, single quotes, double quotes
+ * One command: a newline ends it unless escaped (lines before it holding only
+ * blanks and comments are fine, a second command is an error).
+ * Accepted: blanks between words, single quotes, double quotes
  * with their four escapes (\$ \` \" \\) and line continuation, backslash
  * escapes, backslash-newline continuations, `#` comments at a word start.
  * Refused, as a located error, because they are not a static command:

@@ -242,15 +242,12 @@ static bool rt_wait_ready(rt_launch *r, int start_ms, int qmp_ms, vc_diags *d)
         rt_qmp *probe = rt_try_qmp(r->qmp_path, (int)left, &refused, &why);
         if (probe) {
             vc_diags_free(&why);
-            /* The probe's session ends with the start budget; the caller's
-             * gets its own, so a slow start does not shorten it. */
-            rt_qmp_free(probe);
-            bool dummy;
-            r->qmp = rt_try_qmp(r->qmp_path, qmp_ms, &dummy, d);
-            if (r->qmp)
-                return true;
-            rt_kill(r);
-            return false;
+            /* The session that answered is the caller's, with a deadline
+             * of its own: a slow start does not shorten it, and a second
+             * connection would cost QEMU another round trip. */
+            rt_qmp_set_timeout(probe, qmp_ms);
+            r->qmp = probe;
+            return true;
         }
         if (!refused) {
             /* The monitor hung up or timed out: a QEMU that failed after

@@ -246,12 +246,10 @@ static bool qc_check_items(const char *file, const qc_key *k, const qc_value *v,
 {
     vc_loc loc = { file, v->line, v->column };
     const vc_strv *items = &v->list;
-    vc_strv one = { 0 };
-    if (v->type == QC_STRING) {
-        one.v = (char *[]){ v->str, NULL };
-        one.n = 1;
+    char *single[] = { v->str, NULL };
+    vc_strv one = { single, 1, 1 };
+    if (v->type == QC_STRING)
         items = &one;
-    }
     for (size_t i = 0; i < items->n; i++) {
         const char *it = items->v[i];
         if (strcmp(k->name, "security_driver") == 0 && !qc_in(it, qc_drivers, 4))

@@ -2,6 +2,7 @@
  * sup_security.h): the plan's data handed to runtime/security/. */
 #include "sup_security.h"
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,16 @@
 
 struct rt_sup_sec {
     rt_cgroup *cg;
+    /* SELinux */
+    bool mcs_held;
+    rt_mcs_pair mcs;
+    char *mcs_dir;
+    rt_se_labels labels;
+    bool labelled;
+    rt_se_saved *se_saved;
+    /* AppArmor */
+    char *aa_profile;         /* loaded: "libvirt-UUID" */
+    char *aa_uuid;
 };
 
 /* <memtune> / <cputune> names, as the plan carries them, to the limits. */
@@ -55,18 +66,86 @@ static bool sec_cgroup(rt_sup_sec *s, const rt_plan *p, vc_diags *d)
     return s->cg != NULL;
 }
 
+/* sVirt: the process and image labels (a fresh MCS pair for a dynamic
+ * model), then the resources the plan marks relabelled. */
+static bool sec_selinux(rt_sup_sec *s, const rt_plan *p, vc_diags *d)
+{
+    rt_se_spec spec = { .model = RT_SE_DYNAMIC };
+    if (vc_streq(p->selinux_model, "basic")) {
+        spec.model = RT_SE_BASIC;
+    } else if (vc_streq(p->selinux_model, "static")) {
+        spec.model = RT_SE_STATIC;
+        spec.static_label = p->selinux_label;
+        spec.static_imagelabel = p->selinux_image_label;
+    } else {
+        s->mcs_dir = vc_xstrdup(p->run_dir);
+        if (!rt_mcs_reserve(s->mcs_dir, NULL, 0, 0, NULL, NULL, &s->mcs, d))
+            return false;
+        s->mcs_held = true;
+        spec.pair = s->mcs;
+    }
+    if (!rt_se_labels_compute(&spec, &s->labels, d))
+        return false;
+    s->labelled = true;
+    rt_se_file *files = vc_xcalloc(p->nres + 1, sizeof(*files));
+    size_t n = 0;
+    for (size_t i = 0; i < p->nres; i++) {
+        const char *use = p->res[i].selinux;
+        if (!use)
+            continue;
+        files[n].path = p->res[i].path;
+        files[n++].use = strcmp(use, "shared") == 0     ? RT_SE_SHARED
+                         : strcmp(use, "readonly") == 0 ? RT_SE_READONLY
+                                                        : RT_SE_EXCLUSIVE;
+    }
+    bool ok = rt_se_relabel(&s->labels, files, n, &s->se_saved, d);
+    free(files);
+    return ok;
+}
+
+static const struct {
+    const char *name;
+    rt_aa_use use;
+} sec_aa_uses[] = {
+    { "disk", RT_AA_DISK }, { "disk-ro", RT_AA_DISK_RO }, { "socket", RT_AA_SOCKET },
+    { "log", RT_AA_LOG }, { "pidfile", RT_AA_PIDFILE }, { "device", RT_AA_DEVICE },
+};
+
+/* The guest's profile: its resources, its monitor and its log. */
+static bool sec_apparmor(rt_sup_sec *s, const rt_plan *p, vc_diags *d)
+{
+    rt_aa_file *files = vc_xcalloc(p->nres + 2, sizeof(*files));
+    size_t n = 0;
+    for (size_t i = 0; i < p->nres; i++)
+        for (size_t k = 0; p->res[i].apparmor && k < VC_ARRAY_SIZE(sec_aa_uses); k++)
+            if (strcmp(p->res[i].apparmor, sec_aa_uses[k].name) == 0)
+                files[n++] = (rt_aa_file){ p->res[i].path, sec_aa_uses[k].use };
+    files[n++] = (rt_aa_file){ p->monitor, RT_AA_SOCKET };
+    files[n++] = (rt_aa_file){ p->log_file, RT_AA_LOG };
+    rt_aa_spec spec = { p->uuid, p->name, p->emulator, files, n };
+    bool ok = rt_aa_profile_load(&spec, NULL, NULL, d);
+    free(files);
+    if (ok) {
+        s->aa_uuid = vc_xstrdup(p->uuid);
+        s->aa_profile = rt_aa_profile_name(p->uuid, d);
+    }
+    return ok;
+}
+
 rt_sup_sec *rt_sup_sec_apply(const rt_plan *p, vc_diags *d)
 {
-    static const char *const lsms[] = { "selinux", "apparmor" };
-    for (size_t i = 0; i < VC_ARRAY_SIZE(lsms); i++)
-        if (rt_plan_has_driver(p, lsms[i])) {
-            vc_runtime_error(d, "security driver '%s': this virtc cannot apply %s labels yet",
-                             lsms[i], lsms[i]);
+    /* an LSM the host does not run cannot confine anything: an error */
+    for (size_t i = 0; i < p->drivers.n; i++)
+        if (!rt_sec_lsm_check(p->drivers.v[i], NULL, d))
             return NULL;
-        }
     rt_sup_sec *s = vc_xcalloc(1, sizeof(*s));
-    if (p->cgroup && !sec_cgroup(s, p, d)) {
-        free(s);
+    bool ok = !p->cgroup || sec_cgroup(s, p, d);
+    if (ok && p->selinux_model && rt_plan_has_driver(p, "selinux"))
+        ok = sec_selinux(s, p, d);
+    if (ok && p->apparmor_profile && rt_plan_has_driver(p, "apparmor"))
+        ok = sec_apparmor(s, p, d);
+    if (!ok) {
+        rt_sup_sec_undo(s, NULL);
         return NULL;
     }
     return s;
@@ -81,6 +160,14 @@ int rt_sup_sec_child(const rt_sup_sec *s, const char **what)
             return -e;
         }
     }
+    if (s->labelled && s->labels.process && rt_se_exec_label(s->labels.process) != 0) {
+        *what = "setexeccon";
+        return errno;
+    }
+    if (s->aa_profile && rt_aa_exec_profile(s->aa_profile) != 0) {
+        *what = "aa_change_onexec";
+        return errno;
+    }
     return 0;
 }
 
@@ -88,7 +175,22 @@ bool rt_sup_sec_undo(rt_sup_sec *s, vc_diags *d)
 {
     if (!s)
         return true;
-    bool ok = rt_cg_remove(s->cg, d);
+    vc_diags quiet;
+    vc_diags_init(&quiet);
+    vc_diags *out = d ? d : &quiet;
+    bool ok = true;
+    if (s->aa_uuid)
+        ok = rt_aa_profile_unload(s->aa_uuid, NULL, out) && ok;
+    ok = rt_se_restore(s->se_saved, out) && ok;
+    if (s->mcs_held)
+        ok = rt_mcs_release(s->mcs_dir, s->mcs, out) && ok;
+    if (s->labelled)
+        rt_se_labels_free(&s->labels);
+    ok = rt_cg_remove(s->cg, out) && ok;
+    vc_diags_free(&quiet);
+    free(s->mcs_dir);
+    free(s->aa_profile);
+    free(s->aa_uuid);
     free(s);
     return ok;
 }

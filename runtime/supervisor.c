@@ -227,8 +227,8 @@ static bool sup_prepare(sup *s, vc_diags *d)
 static int sup_child_hook(void *opaque, const char **what)
 {
     sup *s = opaque;
-    /* the monitor socket and whatever else QEMU creates: its own */
-    umask(077);
+    /* the monitor socket (0600) and whatever else QEMU creates: its own */
+    umask(0177);
     int e = rt_sup_sec_child(s->sec, what);
     return e ? e : rt_caps_enter(&s->caps, what);
 }

@@ -11,6 +11,9 @@ schemas' edges.
 
     schema-gen.py generate --schema RNG --out DIR --count N --seed S --prefix P
     schema-gen.py mutate --schema RNG --out DIR --count N --seed S --prefix P <FILES
+    schema-gen.py batch --schema RNG --other RNG --out DIR --count N --seed S <FILES
+      (both of the above: COUNT from each grammar, COUNT mutations of FILES,
+       COUNT of the generated documents)
 
 Each written file's name is printed on stdout. Standard library only.
 """
@@ -525,43 +528,33 @@ def mutate(tree, g, r):
     return op
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("mode", choices=["generate", "mutate"])
-    ap.add_argument("--schema", required=True)
-    ap.add_argument("--out", required=True)
-    ap.add_argument("--count", type=int, default=50)
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--prefix", default="g")
-    a = ap.parse_args()
-    r = random.Random(a.seed)
-    g = Grammar(a.schema)
-    os.makedirs(a.out, exist_ok=True)
-    if a.mode == "generate":
-        gen = Generator(g, r)
-        made = tries = 0
-        while made < a.count and tries < a.count * 5:
-            tries += 1
-            gen.p_opt = r.choice([0.15, 0.4, 0.7])
-            gen.p_bad = r.choice([0.0, 0.0, 0.02])
-            gen.max_depth = r.choice([5, 7, 9])
-            try:
-                doc = gen.document()
-            except (Fail, RecursionError):
-                continue
-            name = os.path.join(a.out, "%s-%04d.xml" % (a.prefix, made))
-            with open(name, "w", encoding="utf-8") as f:
-                f.write(doc)
-            print(name)
-            made += 1
-        return
-    files = sorted(line.strip() for line in sys.stdin if line.strip())
-    if not files:
-        return
-    ET.register_namespace("qemu", "http://libvirt.org/schemas/domain/qemu/1.0")
-    made = 0
-    for i in range(a.count * 3):
-        if made >= a.count:
+def generate(g, r, out, prefix, count):
+    """count documents from grammar g, named out/prefix-NNNN.xml."""
+    gen = Generator(g, r)
+    names = []
+    tries = 0
+    while len(names) < count and tries < count * 5:
+        tries += 1
+        gen.p_opt = r.choice([0.15, 0.4, 0.7])
+        gen.p_bad = r.choice([0.0, 0.0, 0.02])
+        gen.max_depth = r.choice([5, 7, 9])
+        try:
+            doc = gen.document()
+        except (Fail, RecursionError):
+            continue
+        name = os.path.join(out, "%s-%04d.xml" % (prefix, len(names)))
+        with open(name, "w", encoding="utf-8") as f:
+            f.write(doc)
+        names.append(name)
+    return names
+
+
+def mutate_files(g, r, files, out, prefix, count):
+    """count mutations of documents taken from files."""
+    names = []
+    files = sorted(files)
+    for _ in range(count * 3):
+        if len(names) >= count or not files:
             break
         src = r.choice(files)
         try:
@@ -571,10 +564,42 @@ def main():
         ops = [mutate(tree, g, r) for _ in range(r.choice([1, 1, 1, 2]))]
         if not any(ops):
             continue
-        name = os.path.join(a.out, "%s-%04d.xml" % (a.prefix, made))
+        name = os.path.join(out, "%s-%04d.xml" % (prefix, len(names)))
         tree.write(name, encoding="unicode", xml_declaration=False)
-        print(name)
-        made += 1
+        names.append(name)
+    return names
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("mode", choices=["generate", "mutate", "batch"])
+    ap.add_argument("--other", help="batch: the second schema set's grammar")
+    ap.add_argument("--schema", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--count", type=int, default=50)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--prefix", default="g")
+    a = ap.parse_args()
+    r = random.Random(a.seed)
+    g = Grammar(a.schema)
+    os.makedirs(a.out, exist_ok=True)
+    ET.register_namespace("qemu", "http://libvirt.org/schemas/domain/qemu/1.0")
+    if a.mode == "generate":
+        names = generate(g, r, a.out, a.prefix, a.count)
+    elif a.mode == "mutate":
+        files = [line.strip() for line in sys.stdin if line.strip()]
+        names = mutate_files(g, r, files, a.out, a.prefix, a.count)
+    else:
+        # batch: from --schema (lg) and --other (vg), mutations of the
+        # files on stdin (mc) and of the generated ones (mg)
+        names = generate(g, r, a.out, "lg", a.count)
+        names += generate(Grammar(a.other), r, a.out, "vg", a.count)
+        gen = list(names)
+        files = [line.strip() for line in sys.stdin if line.strip()]
+        names += mutate_files(g, r, files, a.out, "mc", a.count)
+        names += mutate_files(g, r, gen, a.out, "mg", a.count)
+    for n in names:
+        print(n)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,9 @@
 /* One row per format; the order is the order of the help texts. */
 static const native_format *const native_table[] = {
     &native_qemu_argv,
+    &native_xen_xm,
+    &native_xen_xl,
+    &native_xen_sxpr,
 };
 
 const native_format *native_format_find(const char *name)

@@ -59,5 +59,7 @@ char *native_format_names(bool to);
 
 /* The rows of the formats, each defined in its tools/native_<fmt>.c. */
 extern const native_format native_qemu_argv;
+extern const native_format native_xen_xm, native_xen_xl;
+extern const native_format native_xen_sxpr;
 
 #endif

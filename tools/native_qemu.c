@@ -123,11 +123,15 @@ static char *nq_to_native(const ir_domain *dom, const native_opts *o, native_ctx
     return out;
 }
 
+/* tools/native_qemu_read.c */
+ir_domain *native_qemu_from_native(const char *text, size_t len, const native_opts *o,
+                                   vc_diags *d);
+
 const native_format native_qemu_argv = {
     .name = "qemu-argv",
     .ext = "args",
     .prepare = nq_prepare,
     .release = nq_release,
     .to_native = nq_to_native,
-    .from_native = NULL,       /* issue 9: translators/qemu reading direction */
+    .from_native = native_qemu_from_native,
 };

@@ -43,6 +43,12 @@ static bool check_read(val_file *f, check_buf *b, size_t *len)
 
 static bool check_domain(xmlDocPtr doc, const char *file, vc_diags *d)
 {
+    /* The format's schema lets both be absent; a domain then has no OS
+     * type, which libvirt's parser refuses too. */
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    if (!xml_child(root, "os") && !xml_child(root, "bootloader"))
+        return vc_error_at(d, xml_node_loc(file, root),
+                           "missing <os> or <bootloader> in <domain>");
     ir_domain *dom = xml_domain_lower(doc, file, d);
     if (!dom)
         return false;

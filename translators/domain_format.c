@@ -22,6 +22,7 @@
 #include "xmldoc.h"
 
 #define FM_QEMU_NS "http://libvirt.org/schemas/domain/qemu/1.0"
+#define FM_XEN_NS "http://libvirt.org/schemas/domain/xen/1.0"
 
 /* ---- writing elements ------------------------------------------------ */
 
@@ -716,6 +717,267 @@ static void fm_rng(vc_buf *b, int depth, const ir_device *dev)
     fm_finish(b, depth, "rng", &c);
 }
 
+/* ---- device kinds added for QEMU 7.2 --------------------------------- */
+
+/* Lowering keeps these elements as written (dev->xml); the writers below
+ * serve devices another front end built (from-native), in libvirt's
+ * layout, from the fields the model has. */
+
+static void fm_attr_uint(vc_buf *b, const char *name, unsigned long long v)
+{
+    if (v)
+        fm_attrf(b, name, "%llu", v);
+}
+
+/* <name unit='KiB'>N</name>, when N is given. */
+static void fm_size_elem(vc_buf *b, int depth, const char *name, unsigned long long kib)
+{
+    if (!kib)
+        return;
+    fm_open(b, depth, name);
+    vc_buf_printf(b, " unit='KiB'>%llu</%s>\n", kib, name);
+}
+
+static void fm_audio_io(vc_buf *b, int depth, const char *name, const ir_audio_io *io)
+{
+    if (!io->given)
+        return;
+    fm_open(b, depth, name);
+    fm_tristate(b, "mixingEngine", io->mixing_engine);
+    fm_tristate(b, "fixedSettings", io->fixed_settings);
+    fm_attr_uint(b, "voices", io->voices);
+    fm_attr_uint(b, "bufferLength", io->buffer_length);
+    fm_attr(b, "dev", io->dev);
+    fm_attr(b, "name", io->name);
+    fm_attr(b, "streamName", io->stream_name);
+    fm_attr_uint(b, "latency", io->latency);
+    fm_attr(b, "clientName", io->client_name);
+    fm_attr(b, "serverName", io->server_name);
+    fm_attr(b, "connectPorts", io->connect_ports);
+    fm_tristate(b, "exactName", io->exact_name);
+    fm_tristate(b, "tryPoll", io->try_poll);
+    fm_attr_uint(b, "bufferCount", io->buffer_count);
+    vc_buf c;
+    vc_buf_init(&c);
+    if (io->frequency || io->channels || io->format) {
+        fm_open(&c, depth + 1, "settings");
+        fm_attr_uint(&c, "frequency", io->frequency);
+        fm_attr_uint(&c, "channels", io->channels);
+        fm_attr(&c, "format", io->format);
+        fm_empty(&c);
+    }
+    fm_finish(b, depth, name, &c);
+}
+
+static void fm_audio(vc_buf *b, int depth, const ir_device *dev)
+{
+    const ir_audio *a = &dev->u.audio;
+    fm_open(b, depth, "audio");
+    fm_attr_uint(b, "id", a->id);
+    fm_attr(b, "type", a->type);
+    fm_attr_uint(b, "timerPeriod", a->timer_period);
+    fm_attr(b, "path", a->path);
+    fm_attr(b, "serverName", a->server_name);
+    fm_attr(b, "runtimeDir", a->runtime_dir);
+    fm_attr(b, "driver", a->driver);
+    fm_tristate(b, "tryMMap", a->try_mmap);
+    fm_tristate(b, "exclusive", a->exclusive);
+    if (a->has_dsp_policy)
+        fm_attrf(b, "dspPolicy", "%u", a->dsp_policy);
+    vc_buf c;
+    vc_buf_init(&c);
+    fm_audio_io(&c, depth + 1, "input", &a->in);
+    fm_audio_io(&c, depth + 1, "output", &a->out);
+    fm_finish(b, depth, "audio", &c);
+}
+
+static void fm_tpm(vc_buf *b, int depth, const ir_device *dev)
+{
+    const ir_tpm *t = &dev->u.tpm;
+    int d = depth + 1;
+    fm_open(b, depth, "tpm");
+    fm_attr(b, "model", t->model);
+    vc_buf c;
+    vc_buf_init(&c);
+    if (t->backend_type) {
+        fm_open(&c, d, "backend");
+        fm_attr(&c, "type", t->backend_type);
+        fm_attr(&c, "version", t->backend_version);
+        fm_tristate(&c, "persistent_state", t->persistent_state);
+        vc_buf k;
+        vc_buf_init(&k);
+        if (t->device_path) {
+            fm_open(&k, d + 1, "device");
+            fm_attr(&k, "path", t->device_path);
+            fm_empty(&k);
+        }
+        if (t->source_path) {
+            fm_open(&k, d + 1, "source");
+            fm_attr(&k, "type", "unix");
+            fm_attr(&k, "mode", "connect");
+            fm_attr(&k, "path", t->source_path);
+            fm_empty(&k);
+        }
+        fm_finish(&c, d, "backend", &k);
+    }
+    fm_address(&c, d, &t->addr);
+    fm_finish(b, depth, "tpm", &c);
+}
+
+static void fm_memory_dev(vc_buf *b, int depth, const ir_device *dev)
+{
+    const ir_memory_dev *m = &dev->u.memory;
+    int d = depth + 1;
+    fm_open(b, depth, "memory");
+    fm_attr(b, "model", m->model);
+    fm_attr(b, "access", m->access);
+    fm_tristate(b, "discard", m->discard);
+    vc_buf c, k;
+    vc_buf_init(&c);
+    vc_buf_init(&k);
+    fm_text_elem(&k, d + 1, "path", m->source_path);
+    fm_size_elem(&k, d + 1, "pagesize", m->pagesize_kib);
+    fm_text_elem(&k, d + 1, "nodemask", m->nodemask);
+    fm_size_elem(&k, d + 1, "alignsize", m->alignsize_kib);
+    if (m->pmem == IR_TRI_YES) {
+        fm_open(&k, d + 1, "pmem");
+        fm_empty(&k);
+    }
+    if (k.len) {
+        fm_open(&c, d, "source");
+        fm_finish(&c, d, "source", &k);
+    } else {
+        vc_buf_free(&k);
+    }
+    vc_buf_init(&k);
+    fm_size_elem(&k, d + 1, "size", m->size_kib);
+    if (m->node >= 0) {
+        fm_open(&k, d + 1, "node");
+        vc_buf_printf(&k, ">%d</node>\n", m->node);
+    }
+    if (m->label_kib) {
+        fm_open(&k, d + 1, "label");
+        vc_buf_puts(&k, ">\n");
+        fm_size_elem(&k, d + 2, "size", m->label_kib);
+        vc_buf_indent(&k, (d + 1) * 2);
+        vc_buf_puts(&k, "</label>\n");
+    }
+    fm_size_elem(&k, d + 1, "block", m->block_kib);
+    fm_size_elem(&k, d + 1, "requested", m->requested_kib);
+    if (m->readonly) {
+        fm_open(&k, d + 1, "readonly");
+        fm_empty(&k);
+    }
+    if (k.len) {
+        fm_open(&c, d, "target");
+        fm_finish(&c, d, "target", &k);
+    } else {
+        vc_buf_free(&k);
+    }
+    if (m->addr.type == IR_ADDR_DIMM) {
+        fm_open(&c, d, "address");
+        fm_attr(&c, "type", "dimm");
+        if (m->addr.has_slot)
+            fm_attrf(&c, "slot", "%u", m->addr.slot);
+        if (m->has_dimm_base)
+            fm_attrf(&c, "base", "0x%llx", m->dimm_base);
+        fm_empty(&c);
+    } else {
+        fm_address(&c, d, &m->addr);
+    }
+    fm_finish(b, depth, "memory", &c);
+}
+
+static void fm_iommu(vc_buf *b, int depth, const ir_device *dev)
+{
+    const ir_iommu *i = &dev->u.iommu;
+    static const char *const onoff[IR_TRI_NO + 1] = { NULL, "on", "off" };
+    fm_open(b, depth, "iommu");
+    fm_attr(b, "model", i->model);
+    vc_buf c;
+    vc_buf_init(&c);
+    if (i->intremap || i->caching_mode || i->eim || i->iotlb || i->aw_bits) {
+        fm_open(&c, depth + 1, "driver");
+        fm_attr(&c, "intremap", onoff[i->intremap]);
+        fm_attr(&c, "caching_mode", onoff[i->caching_mode]);
+        fm_attr(&c, "eim", onoff[i->eim]);
+        fm_attr(&c, "iotlb", onoff[i->iotlb]);
+        fm_attr_uint(&c, "aw_bits", i->aw_bits);
+        fm_empty(&c);
+    }
+    fm_address(&c, depth + 1, &i->addr);
+    fm_finish(b, depth, "iommu", &c);
+}
+
+static void fm_vsock(vc_buf *b, int depth, const ir_device *dev)
+{
+    const ir_vsock *v = &dev->u.vsock;
+    fm_open(b, depth, "vsock");
+    fm_attr(b, "model", v->model);
+    vc_buf c;
+    vc_buf_init(&c);
+    if (v->auto_cid || v->cid) {
+        fm_open(&c, depth + 1, "cid");
+        fm_tristate(&c, "auto", v->auto_cid);
+        fm_attr_uint(&c, "address", v->cid);
+        fm_empty(&c);
+    }
+    fm_address(&c, depth + 1, &v->addr);
+    fm_finish(b, depth, "vsock", &c);
+}
+
+static void fm_panic(vc_buf *b, int depth, const ir_device *dev)
+{
+    fm_open(b, depth, "panic");
+    fm_attr(b, "model", dev->u.panic.model);
+    vc_buf c;
+    vc_buf_init(&c);
+    fm_address(&c, depth + 1, &dev->u.panic.addr);
+    fm_finish(b, depth, "panic", &c);
+}
+
+/* <source mode='connect' host= service=/> of a tcp passthrough. */
+static void fm_tcp_source(vc_buf *b, int depth, const char *host, const char *service)
+{
+    if (!host && !service)
+        return;
+    fm_open(b, depth, "source");
+    fm_attr(b, "mode", "connect");
+    fm_attr(b, "host", host);
+    fm_attr(b, "service", service);
+    fm_empty(b);
+}
+
+static void fm_smartcard(vc_buf *b, int depth, const ir_device *dev)
+{
+    const ir_smartcard *s = &dev->u.smartcard;
+    fm_open(b, depth, "smartcard");
+    fm_attr(b, "mode", s->mode);
+    fm_attr(b, "type", ir_chr_type_name(s->type));
+    vc_buf c;
+    vc_buf_init(&c);
+    for (size_t i = 0; i < s->ncertificates; i++)
+        fm_text_elem(&c, depth + 1, "certificate", s->certificates[i]);
+    fm_text_elem(&c, depth + 1, "database", s->database);
+    fm_tcp_source(&c, depth + 1, s->host, s->service);
+    fm_address(&c, depth + 1, &s->addr);
+    fm_finish(b, depth, "smartcard", &c);
+}
+
+static void fm_redirdev(vc_buf *b, int depth, const ir_device *dev)
+{
+    const ir_redirdev *r = &dev->u.redirdev;
+    fm_open(b, depth, "redirdev");
+    fm_attr(b, "bus", r->bus);
+    fm_attr(b, "type", ir_chr_type_name(r->type));
+    vc_buf c;
+    vc_buf_init(&c);
+    fm_tcp_source(&c, depth + 1, r->host, r->service);
+    fm_boot_order(&c, depth + 1, r->boot_order);
+    fm_address(&c, depth + 1, &r->addr);
+    fm_finish(b, depth, "redirdev", &c);
+}
+
 typedef void (*fm_dev_fn)(vc_buf *b, int depth, const ir_device *dev);
 
 /* By ir_device_kind: the element name and the writer. */
@@ -737,6 +999,14 @@ static const struct {
     [IR_DEV_MEMBALLOON] = { "memballoon", fm_memballoon },
     [IR_DEV_RNG] = { "rng", fm_rng },
     [IR_DEV_OTHER] = { NULL, NULL },
+    [IR_DEV_AUDIO] = { "audio", fm_audio },
+    [IR_DEV_TPM] = { "tpm", fm_tpm },
+    [IR_DEV_MEMORY] = { "memory", fm_memory_dev },
+    [IR_DEV_IOMMU] = { "iommu", fm_iommu },
+    [IR_DEV_VSOCK] = { "vsock", fm_vsock },
+    [IR_DEV_PANIC] = { "panic", fm_panic },
+    [IR_DEV_SMARTCARD] = { "smartcard", fm_smartcard },
+    [IR_DEV_REDIRDEV] = { "redirdev", fm_redirdev },
 };
 
 /* The device elements in libvirt's order; the model covers some. */
@@ -1120,12 +1390,14 @@ static const struct {
 
 /* The slot of a kept top-level element: by name and namespace; elements
  * of other namespaces and unknown names come last (FM_NTOP). */
-static size_t fm_extra_slot(const char *xml, bool *qemu_ns)
+static size_t fm_extra_slot(const char *xml, bool *qemu_ns, bool *xen_ns)
 {
     xmlDocPtr doc = fm_parse_fragment(xml);
     xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
     size_t slot = FM_NTOP;
     if (root) {
+        /* libvirt declares the xen pass-through namespace on <domain> */
+        *xen_ns = *xen_ns || (root->ns && vc_streq((const char *)root->ns->href, FM_XEN_NS));
         bool qemu = root->ns && vc_streq((const char *)root->ns->href, FM_QEMU_NS);
         *qemu_ns = *qemu_ns || qemu;
         for (size_t i = 0; (!root->ns || qemu) && i < FM_NTOP; i++)
@@ -1141,10 +1413,10 @@ char *xml_domain_format(const ir_domain *dom)
     vc_buf b;
     vc_buf_init(&b);
     fm_ctx f = { &b, dom, { .n = 0 } };
-    bool qemu_ns = dom->qemu_cmdline != NULL;
+    bool qemu_ns = dom->qemu_cmdline != NULL, xen_ns = false;
     size_t *slots = vc_xcalloc(dom->extra.n ? dom->extra.n : 1, sizeof(size_t));
     for (size_t i = 0; i < dom->extra.n; i++)
-        slots[i] = fm_extra_slot(dom->extra.v[i].xml, &qemu_ns);
+        slots[i] = fm_extra_slot(dom->extra.v[i].xml, &qemu_ns, &xen_ns);
 
     vc_buf_puts(&b, "<domain");
     fm_attr(&b, "type", ir_virt_type_name(dom->type));
@@ -1155,6 +1427,11 @@ char *xml_domain_format(const ir_domain *dom)
         f.scope.prefix[0] = "qemu";
         f.scope.href[0] = FM_QEMU_NS;
         f.scope.n = 1;
+    }
+    if (xen_ns) {
+        fm_attr(&b, "xmlns:xen", FM_XEN_NS);
+        f.scope.prefix[f.scope.n] = "xen";
+        f.scope.href[f.scope.n++] = FM_XEN_NS;
     }
     vc_buf_puts(&b, ">\n");
     for (size_t s = 0; s <= FM_NTOP; s++) {

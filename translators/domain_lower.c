@@ -507,6 +507,10 @@ static bool lw_disk(lw_ctx *c, xmlNodePtr n, ir_device *dev)
     xmlNodePtr tgt = lw_child(c, n, "target");
     if (tgt) {
         disk->target_dev = lw_attr(c, tgt, "dev");
+        /* Xen-era documents wrote an HVM disk as 'ioemu:hda'; libvirt's
+         * parser dropped the prefix */
+        if (disk->target_dev && vc_str_has_prefix(disk->target_dev, "ioemu:"))
+            memmove(disk->target_dev, disk->target_dev + 6, strlen(disk->target_dev + 6) + 1);
         disk->target_bus = (ir_disk_bus)lw_enum(c, tgt, "bus", "disk bus", lw_ir_disk_bus);
         if (disk->target_dev && ir_disk_target_index(disk->target_dev) < 0)
             ok = lw_fail(c, tgt, "invalid disk target '%s'", disk->target_dev);
@@ -794,6 +798,212 @@ static bool lw_rng(lw_ctx *c, xmlNodePtr n, ir_device *dev)
     return lw_address(c, n, &r->addr);
 }
 
+/* ---- device kinds added for QEMU 7.2 --------------------------------- */
+
+/* These elements are kept as written in dev->xml as well (lw_device): the
+ * fields hold what the QEMU emitter reads, libvirt knows more attributes. */
+
+static bool lw_memsize(lw_ctx *c, xmlNodePtr n, unsigned long long *kib);
+
+/* A child element holding a scaled size: <size unit='KiB'>N</size>. */
+static bool lw_child_size(lw_ctx *c, xmlNodePtr n, const char *name, unsigned long long *kib)
+{
+    xmlNodePtr k = lw_child(c, n, name);
+    return k ? lw_memsize(c, k, kib) : true;
+}
+
+static int lw_yesno(lw_ctx *c, xmlNodePtr n, const char *attr)
+{
+    return lw_enum(c, n, attr, attr, lw_ir_tristate);
+}
+
+static bool lw_audio_io(lw_ctx *c, xmlNodePtr n, ir_audio_io *io)
+{
+    io->given = true;
+    io->mixing_engine = (ir_tristate)lw_yesno(c, n, "mixingEngine");
+    io->fixed_settings = (ir_tristate)lw_yesno(c, n, "fixedSettings");
+    bool ok = lw_attr_unsigned(c, n, "voices", UINT32_MAX, &io->voices, NULL);
+    ok = lw_attr_unsigned(c, n, "bufferLength", UINT32_MAX, &io->buffer_length, NULL) && ok;
+    io->dev = lw_attr(c, n, "dev");
+    io->name = lw_attr(c, n, "name");
+    io->stream_name = lw_attr(c, n, "streamName");
+    ok = lw_attr_unsigned(c, n, "latency", UINT32_MAX, &io->latency, NULL) && ok;
+    io->client_name = lw_attr(c, n, "clientName");
+    io->connect_ports = lw_attr(c, n, "connectPorts");
+    io->server_name = lw_attr(c, n, "serverName");
+    io->exact_name = (ir_tristate)lw_yesno(c, n, "exactName");
+    io->try_poll = (ir_tristate)lw_yesno(c, n, "tryPoll");
+    ok = lw_attr_unsigned(c, n, "bufferCount", UINT32_MAX, &io->buffer_count, NULL) && ok;
+    xmlNodePtr s = lw_child(c, n, "settings");
+    if (s) {
+        ok = lw_attr_unsigned(c, s, "frequency", UINT32_MAX, &io->frequency, NULL) && ok;
+        ok = lw_attr_unsigned(c, s, "channels", UINT32_MAX, &io->channels, NULL) && ok;
+        io->format = lw_attr(c, s, "format");
+    }
+    return ok;
+}
+
+static bool lw_audio(lw_ctx *c, xmlNodePtr n, ir_device *dev)
+{
+    ir_audio *a = &dev->u.audio;
+    bool ok = lw_attr_unsigned(c, n, "id", UINT32_MAX, &a->id, NULL);
+    a->type = lw_attr(c, n, "type");
+    ok = lw_attr_unsigned(c, n, "timerPeriod", UINT32_MAX, &a->timer_period, NULL) && ok;
+    a->path = lw_attr(c, n, "path");
+    a->server_name = lw_attr(c, n, "serverName");
+    a->runtime_dir = lw_attr(c, n, "runtimeDir");
+    a->driver = lw_attr(c, n, "driver");
+    a->try_mmap = (ir_tristate)lw_yesno(c, n, "tryMMap");
+    a->exclusive = (ir_tristate)lw_yesno(c, n, "exclusive");
+    ok = lw_attr_unsigned(c, n, "dspPolicy", UINT32_MAX, &a->dsp_policy, &a->has_dsp_policy) && ok;
+    xmlNodePtr in = lw_child(c, n, "input"), out = lw_child(c, n, "output");
+    if (in)
+        ok = lw_audio_io(c, in, &a->in) && ok;
+    if (out)
+        ok = lw_audio_io(c, out, &a->out) && ok;
+    return ok;
+}
+
+static bool lw_tpm(lw_ctx *c, xmlNodePtr n, ir_device *dev)
+{
+    ir_tpm *t = &dev->u.tpm;
+    t->model = lw_attr(c, n, "model");
+    xmlNodePtr b = lw_child(c, n, "backend");
+    if (b) {
+        t->backend_type = lw_attr(c, b, "type");
+        t->backend_version = lw_attr(c, b, "version");
+        t->persistent_state = (ir_tristate)lw_yesno(c, b, "persistent_state");
+        t->device_path = lw_child_attr(c, b, "device", "path");
+        t->source_path = lw_child_attr(c, b, "source", "path");
+        t->encrypted = lw_child(c, b, "encryption") != NULL;
+    }
+    return lw_address(c, n, &t->addr);
+}
+
+static bool lw_memory_dev(lw_ctx *c, xmlNodePtr n, ir_device *dev)
+{
+    ir_memory_dev *m = &dev->u.memory;
+    m->model = lw_attr(c, n, "model");
+    m->access = lw_attr(c, n, "access");
+    m->discard = (ir_tristate)lw_yesno(c, n, "discard");
+    bool ok = true;
+    xmlNodePtr s = lw_child(c, n, "source");
+    if (s) {
+        m->source_path = lw_child_text(c, s, "path");
+        m->nodemask = lw_child_text(c, s, "nodemask");
+        ok = lw_child_size(c, s, "pagesize", &m->pagesize_kib) && ok;
+        ok = lw_child_size(c, s, "alignsize", &m->alignsize_kib) && ok;
+        if (lw_child(c, s, "pmem"))
+            m->pmem = IR_TRI_YES;
+    }
+    xmlNodePtr t = lw_child(c, n, "target");
+    if (t) {
+        ok = lw_child_size(c, t, "size", &m->size_kib) && ok;
+        ok = lw_child_size(c, t, "block", &m->block_kib) && ok;
+        ok = lw_child_size(c, t, "requested", &m->requested_kib) && ok;
+        char *node = lw_child_text(c, t, "node");
+        if (node && !(vc_parse_int(lw_trim(node), &m->node) && m->node >= 0))
+            ok = lw_fail(c, t, "invalid memory device node '%s'", node);
+        free(node);
+        xmlNodePtr l = lw_child(c, t, "label");
+        if (l)
+            ok = lw_child_size(c, l, "size", &m->label_kib) && ok;
+        m->readonly = lw_child(c, t, "readonly") != NULL;
+    }
+    xmlNodePtr a = lw_child(c, n, "address");
+    if (a) {
+        ok = lw_address_node(c, a, IR_ADDR_NONE, &m->addr) && ok;
+        ok = lw_attr_uint(c, a, "base", UINT64_MAX, &m->dimm_base, &m->has_dimm_base) && ok;
+    }
+    return ok;
+}
+
+static bool lw_iommu(lw_ctx *c, xmlNodePtr n, ir_device *dev)
+{
+    ir_iommu *i = &dev->u.iommu;
+    i->model = lw_attr(c, n, "model");
+    bool ok = true;
+    xmlNodePtr d = lw_child(c, n, "driver");
+    if (d) {
+        static const struct {
+            const char *attr;
+            size_t off;
+        } onoff[] = {
+            { "intremap", offsetof(ir_iommu, intremap) },
+            { "caching_mode", offsetof(ir_iommu, caching_mode) },
+            { "eim", offsetof(ir_iommu, eim) },
+            { "iotlb", offsetof(ir_iommu, iotlb) },
+        };
+        for (size_t k = 0; k < VC_ARRAY_SIZE(onoff); k++) {
+            char *v = lw_attr(c, d, onoff[k].attr);
+            ir_tristate *t = (ir_tristate *)((char *)i + onoff[k].off);
+            if (v && !(*t = (ir_tristate)lw_onoff(v)))
+                ok = lw_fail(c, d, "invalid %s '%s'", onoff[k].attr, v);
+            free(v);
+        }
+        ok = lw_attr_unsigned(c, d, "aw_bits", UINT32_MAX, &i->aw_bits, NULL) && ok;
+    }
+    return lw_address(c, n, &i->addr) && ok;
+}
+
+static bool lw_vsock(lw_ctx *c, xmlNodePtr n, ir_device *dev)
+{
+    ir_vsock *v = &dev->u.vsock;
+    v->model = lw_attr(c, n, "model");
+    bool ok = true;
+    xmlNodePtr cid = lw_child(c, n, "cid");
+    if (cid) {
+        v->auto_cid = (ir_tristate)lw_yesno(c, cid, "auto");
+        ok = lw_attr_unsigned(c, cid, "address", UINT32_MAX, &v->cid, NULL);
+    }
+    return lw_address(c, n, &v->addr) && ok;
+}
+
+static bool lw_panic(lw_ctx *c, xmlNodePtr n, ir_device *dev)
+{
+    dev->u.panic.model = lw_attr(c, n, "model");
+    return lw_address(c, n, &dev->u.panic.addr);
+}
+
+static bool lw_smartcard(lw_ctx *c, xmlNodePtr n, ir_device *dev)
+{
+    ir_smartcard *s = &dev->u.smartcard;
+    s->mode = lw_attr(c, n, "mode");
+    for (xmlNodePtr k = n->children; k; k = k->next) {
+        if (!lw_is(k, "certificate"))
+            continue;
+        lw_set_insert(&c->seen, k);
+        s->certificates = vc_xrealloc(s->certificates, (s->ncertificates + 1) * sizeof(char *));
+        s->certificates[s->ncertificates++] = lw_text(c, k);
+    }
+    s->database = lw_child_text(c, n, "database");
+    char *type = lw_attr(c, n, "type");
+    s->type = type ? ir_chr_type_from_name(type) : IR_CHR_NONE;
+    free(type);
+    xmlNodePtr src = lw_child(c, n, "source");
+    if (src) {
+        s->host = lw_attr(c, src, "host");
+        s->service = lw_attr(c, src, "service");
+    }
+    return lw_address(c, n, &s->addr);
+}
+
+static bool lw_redirdev(lw_ctx *c, xmlNodePtr n, ir_device *dev)
+{
+    ir_redirdev *r = &dev->u.redirdev;
+    r->bus = lw_attr(c, n, "bus");
+    char *type = lw_attr(c, n, "type");
+    r->type = type ? ir_chr_type_from_name(type) : IR_CHR_NONE;
+    free(type);
+    xmlNodePtr src = lw_child(c, n, "source");
+    if (src) {
+        r->host = lw_attr(c, src, "host");
+        r->service = lw_attr(c, src, "service");
+    }
+    bool ok = lw_boot_order(c, n, &r->boot_order);
+    return lw_address(c, n, &r->addr) && ok;
+}
+
 static const struct {
     const char *name;
     ir_device_kind kind;
@@ -815,6 +1025,14 @@ static const struct {
     { "watchdog", IR_DEV_WATCHDOG, lw_watchdog },
     { "memballoon", IR_DEV_MEMBALLOON, lw_memballoon },
     { "rng", IR_DEV_RNG, lw_rng },
+    { "audio", IR_DEV_AUDIO, lw_audio },
+    { "tpm", IR_DEV_TPM, lw_tpm },
+    { "memory", IR_DEV_MEMORY, lw_memory_dev },
+    { "iommu", IR_DEV_IOMMU, lw_iommu },
+    { "vsock", IR_DEV_VSOCK, lw_vsock },
+    { "panic", IR_DEV_PANIC, lw_panic },
+    { "smartcard", IR_DEV_SMARTCARD, lw_smartcard },
+    { "redirdev", IR_DEV_REDIRDEV, lw_redirdev },
 };
 
 static void lw_device(lw_ctx *c, xmlNodePtr n)
@@ -824,7 +1042,7 @@ static void lw_device(lw_ctx *c, xmlNodePtr n)
             continue;
         ir_device *dev = ir_domain_add_device(c->dom, lw_devices[i].kind, lw_pos(n));
         lw_devices[i].lower(c, n, dev);
-        if (!lw_complete(c, n))
+        if (dev->kind > IR_DEV_OTHER || !lw_complete(c, n))
             dev->xml = xml_node_dump(n);
         return;
     }

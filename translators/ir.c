@@ -292,6 +292,9 @@ ir_device *ir_domain_add_device(ir_domain *dom, ir_device_kind kind, ir_pos pos)
     case IR_DEV_CHR:
         dev->u.chr.target_port = -1;
         break;
+    case IR_DEV_MEMORY:
+        dev->u.memory.node = -1;
+        break;
     default:
         break;
     }
@@ -391,6 +394,52 @@ static void ir_hostdev_clear(ir_hostdev *h)
     ir_address_clear(&h->addr);
 }
 
+static void ir_audio_io_clear(ir_audio_io *io)
+{
+    char *strs[] = { io->dev, io->format, io->name, io->stream_name, io->client_name,
+                     io->connect_ports, io->server_name };
+    for (size_t i = 0; i < VC_ARRAY_SIZE(strs); i++)
+        free(strs[i]);
+}
+
+static void ir_audio_clear(ir_audio *a)
+{
+    char *strs[] = { a->type, a->path, a->server_name, a->runtime_dir, a->driver };
+    for (size_t i = 0; i < VC_ARRAY_SIZE(strs); i++)
+        free(strs[i]);
+    ir_audio_io_clear(&a->in);
+    ir_audio_io_clear(&a->out);
+}
+
+static void ir_tpm_clear(ir_tpm *t)
+{
+    char *strs[] = { t->model, t->backend_type, t->backend_version, t->device_path,
+                     t->source_path };
+    for (size_t i = 0; i < VC_ARRAY_SIZE(strs); i++)
+        free(strs[i]);
+    ir_address_clear(&t->addr);
+}
+
+static void ir_memory_dev_clear(ir_memory_dev *m)
+{
+    char *strs[] = { m->model, m->access, m->source_path, m->nodemask };
+    for (size_t i = 0; i < VC_ARRAY_SIZE(strs); i++)
+        free(strs[i]);
+    ir_address_clear(&m->addr);
+}
+
+static void ir_smartcard_clear(ir_smartcard *c)
+{
+    for (size_t i = 0; i < c->ncertificates; i++)
+        free(c->certificates[i]);
+    free(c->certificates);
+    free(c->mode);
+    free(c->database);
+    free(c->host);
+    free(c->service);
+    ir_address_clear(&c->addr);
+}
+
 void ir_device_clear(ir_device *dev)
 {
     switch (dev->kind) {
@@ -451,6 +500,36 @@ void ir_device_clear(ir_device *dev)
         break;
     case IR_DEV_OTHER:
         free(dev->u.other.xml);
+        break;
+    case IR_DEV_AUDIO:
+        ir_audio_clear(&dev->u.audio);
+        break;
+    case IR_DEV_TPM:
+        ir_tpm_clear(&dev->u.tpm);
+        break;
+    case IR_DEV_MEMORY:
+        ir_memory_dev_clear(&dev->u.memory);
+        break;
+    case IR_DEV_IOMMU:
+        free(dev->u.iommu.model);
+        ir_address_clear(&dev->u.iommu.addr);
+        break;
+    case IR_DEV_VSOCK:
+        free(dev->u.vsock.model);
+        ir_address_clear(&dev->u.vsock.addr);
+        break;
+    case IR_DEV_PANIC:
+        free(dev->u.panic.model);
+        ir_address_clear(&dev->u.panic.addr);
+        break;
+    case IR_DEV_SMARTCARD:
+        ir_smartcard_clear(&dev->u.smartcard);
+        break;
+    case IR_DEV_REDIRDEV:
+        free(dev->u.redirdev.bus);
+        free(dev->u.redirdev.host);
+        free(dev->u.redirdev.service);
+        ir_address_clear(&dev->u.redirdev.addr);
         break;
     case IR_DEV_LAST:
         break;

@@ -136,6 +136,17 @@ typedef enum ir_device_kind {
     IR_DEV_MEMBALLOON,
     IR_DEV_RNG,
     IR_DEV_OTHER,        /* an element the model does not cover: kept verbatim */
+    /* added for the QEMU 7.2 device families; their lowering keeps the
+     * element as written in ir_device.xml too (the fields hold what the
+     * emitters read, not every attribute libvirt knows) */
+    IR_DEV_AUDIO,        /* <audio>: an audio backend */
+    IR_DEV_TPM,
+    IR_DEV_MEMORY,       /* <memory model=...>: a memory device */
+    IR_DEV_IOMMU,
+    IR_DEV_VSOCK,
+    IR_DEV_PANIC,
+    IR_DEV_SMARTCARD,
+    IR_DEV_REDIRDEV,
     IR_DEV_LAST
 } ir_device_kind;
 
@@ -326,6 +337,113 @@ typedef struct ir_rng {
     ir_address addr;
 } ir_rng;
 
+/* One direction of an audio backend (<input>/<output>); 0 / NULL: absent. */
+typedef struct ir_audio_io {
+    ir_tristate mixing_engine;
+    ir_tristate fixed_settings;
+    unsigned voices;
+    unsigned buffer_length;   /* microseconds */
+    char *dev;                /* alsa, oss: the host device */
+    unsigned frequency;       /* <settings frequency=> */
+    unsigned channels;
+    char *format;             /* "s16", "f32", ... */
+    char *name;               /* pulseaudio sink/source; jack port pattern */
+    char *stream_name;        /* pulseaudio */
+    unsigned latency;         /* pulseaudio, pipewire */
+    char *client_name;        /* jack */
+    char *connect_ports;      /* jack */
+    ir_tristate exact_name;   /* jack */
+    ir_tristate try_poll;     /* oss */
+    unsigned buffer_count;    /* oss, coreaudio, sdl */
+    bool given;               /* the element was written */
+    char *server_name;        /* jack: serverName= */
+} ir_audio_io;
+
+typedef struct ir_audio {
+    unsigned id;              /* id='N', 1-based; 0 when absent */
+    char *type;               /* "none", "alsa", "coreaudio", "jack", "oss",
+                               * "pulseaudio", "sdl", "spice", "file", "dbus",
+                               * "pipewire" */
+    unsigned timer_period;    /* microseconds; 0 when absent */
+    char *path;               /* file: the wav file */
+    char *server_name;        /* pulseaudio, jack: <audio serverName=> */
+    char *runtime_dir;        /* pipewire */
+    char *driver;             /* sdl: driver= (SDL's own audio driver) */
+    ir_audio_io in, out;
+    ir_tristate try_mmap;     /* oss: tryMMap= */
+    ir_tristate exclusive;    /* oss */
+    unsigned dsp_policy;      /* oss: dspPolicy= */
+    bool has_dsp_policy;
+} ir_audio;
+
+typedef struct ir_tpm {
+    char *model;              /* "tpm-tis", "tpm-crb", "tpm-spapr", "spapr-tpm-proxy" */
+    char *backend_type;       /* "passthrough", "emulator", "external" */
+    char *backend_version;    /* "1.2", "2.0" */
+    char *device_path;        /* passthrough: <device path=> (default /dev/tpm0) */
+    char *source_path;        /* external: the emulator's socket */
+    ir_tristate persistent_state;
+    bool encrypted;           /* emulator: <encryption secret=> given */
+    ir_address addr;
+} ir_tpm;
+
+typedef struct ir_memory_dev {
+    char *model;              /* "dimm", "nvdimm", "virtio-mem", "virtio-pmem", "sgx-epc" */
+    char *access;             /* "shared", "private" */
+    ir_tristate discard;
+    char *source_path;        /* nvdimm, virtio-pmem: the backing file */
+    unsigned long long pagesize_kib;   /* <source><pagesize>; 0 when absent */
+    char *nodemask;           /* <source><nodemask> */
+    unsigned long long alignsize_kib;
+    ir_tristate pmem;         /* <source><pmem/> */
+    unsigned long long size_kib;       /* <target><size> */
+    int node;                 /* <target><node>; -1 when absent */
+    unsigned long long label_kib;      /* nvdimm <label><size> */
+    unsigned long long block_kib;      /* virtio-mem <block> */
+    unsigned long long requested_kib;  /* virtio-mem <requested> */
+    bool readonly;            /* nvdimm <target><readonly/> */
+    ir_address addr;          /* dimm: type='dimm' slot= base= */
+    unsigned long long dimm_base;      /* <address base=> */
+    bool has_dimm_base;
+} ir_memory_dev;
+
+typedef struct ir_iommu {
+    char *model;              /* "intel", "smmuv3", "virtio" */
+    ir_tristate intremap, caching_mode, eim, iotlb;
+    unsigned aw_bits;         /* 0 when absent */
+    ir_address addr;
+} ir_iommu;
+
+typedef struct ir_vsock {
+    char *model;              /* "virtio", "virtio-transitional", ... */
+    ir_tristate auto_cid;
+    unsigned cid;             /* 0 when absent */
+    ir_address addr;
+} ir_vsock;
+
+typedef struct ir_panic {
+    char *model;              /* "isa", "pseries", "hyperv", "s390", "pvpanic" */
+    ir_address addr;          /* isa: iobase in addr.port */
+} ir_panic;
+
+typedef struct ir_smartcard {
+    char *mode;               /* "host", "host-certificates", "passthrough" */
+    char **certificates;      /* host-certificates: three names */
+    size_t ncertificates;
+    char *database;           /* host-certificates: <database> */
+    ir_chr_type type;         /* passthrough: the character device */
+    char *host, *service;     /* passthrough tcp source */
+    ir_address addr;          /* ccid: controller, slot */
+} ir_smartcard;
+
+typedef struct ir_redirdev {
+    char *bus;                /* "usb" */
+    ir_chr_type type;         /* "spicevmc", "tcp" */
+    char *host, *service;     /* tcp source */
+    int boot_order;
+    ir_address addr;
+} ir_redirdev;
+
 typedef struct ir_device {
     ir_device_kind kind;
     ir_pos pos;               /* the device element */
@@ -344,6 +462,14 @@ typedef struct ir_device {
         ir_memballoon memballoon;
         ir_rng rng;
         ir_fragment other;
+        ir_audio audio;
+        ir_tpm tpm;
+        ir_memory_dev memory;
+        ir_iommu iommu;
+        ir_vsock vsock;
+        ir_panic panic;
+        ir_smartcard smartcard;
+        ir_redirdev redirdev;
     } u;
     /* The whole element as written, when it holds more than the model covers
      * (an attribute or child the fields above have no place for); NULL

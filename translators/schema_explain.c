@@ -801,7 +801,8 @@ static char *sx_data_words(xmlNodePtr p)
         vc_buf_printf(&b, "a number <= %s", hi);
     else
         vc_buf_puts(&b, words);     /* a lower bound alone is in the words */
-    if (pat)
+    /* on a number type a pattern only keeps out signs and spaces */
+    if (pat && strcmp(words, "text") == 0)
         vc_buf_printf(&b, " matching '%s'", pat);
     if (minlen && maxlen)
         vc_buf_printf(&b, " of %s to %s characters", minlen, maxlen);

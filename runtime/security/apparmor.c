@@ -105,7 +105,11 @@ static bool rt_aa_quote(vc_buf *b, const char *path, vc_diags *d)
         return rt_aa_error(d, "AppArmor: '%s' is not an absolute path", path ? path : "");
     for (const char *p = path; *p; p++)
         if ((unsigned char)*p < 0x20 || *p == 0x7f)
-            return rt_aa_error(d, "AppArmor: the path '%s' holds a control character", path);
+            /* Named by its offset: the path itself cannot be printed on
+             * the one line a diagnostic has. */
+            return vc_error_at(d, (vc_loc){ 0 }, "AppArmor: the path '%.*s...' holds a "
+                               "control character (0x%02x) at byte %zu", (int)(p - path),
+                               path, (unsigned)(unsigned char)*p, (size_t)(p - path));
     vc_buf_putc(b, '"');
     for (const char *p = path; *p; p++) {
         if (strchr("\\\"*?[]{}^", *p))

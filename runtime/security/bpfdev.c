@@ -58,6 +58,7 @@
 #include <errno.h>
 #include <linux/bpf.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -226,36 +227,56 @@ static long rt_bpf(int cmd, union bpf_attr *attr)
     return syscall(SYS_bpf, cmd, attr, sizeof(*attr));
 }
 
-int rt_bpfdev_attach(const rt_dev_rules *rules, int dir_fd, vc_diags *d)
+/* BPF_PROG_LOAD of the program; with log (of logsize bytes) the
+ * verifier explains a refusal there. */
+static int rt_bpf_load(const struct bpf_insn *insns, size_t n, char *log, size_t logsize)
 {
-    size_t n;
-    struct bpf_insn *insns = rt_bpfdev_build(rules, &n);
-    /* The verifier's log says why a program is refused. */
-    size_t logsize = 64 * 1024;
-    char *log = vc_xcalloc(1, logsize);
     union bpf_attr attr;
     memset(&attr, 0, sizeof(attr));
     attr.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
     attr.insns = (uint64_t)(uintptr_t)insns;
     attr.insn_cnt = (uint32_t)n;
     attr.license = (uint64_t)(uintptr_t)"GPL";
-    attr.log_buf = (uint64_t)(uintptr_t)log;
-    attr.log_size = (uint32_t)logsize;
-    attr.log_level = 1;
-    int prog = (int)rt_bpf(BPF_PROG_LOAD, &attr);
-    int err = errno;
-    free(insns);
+    if (log) {
+        attr.log_buf = (uint64_t)(uintptr_t)log;
+        attr.log_size = (uint32_t)logsize;
+        attr.log_level = 1;
+    }
+    return (int)rt_bpf(BPF_PROG_LOAD, &attr);
+}
+
+int rt_bpfdev_attach(const rt_dev_rules *rules, int dir_fd, vc_diags *d)
+{
+    size_t n;
+    struct bpf_insn *insns = rt_bpfdev_build(rules, &n);
+    /* Without a log first: the verifier writes one only when asked, and
+     * that costs more than the check itself. */
+    int prog = rt_bpf_load(insns, n, NULL, 0);
     if (prog < 0) {
+        int err = errno;
+        size_t logsize = 64 * 1024;
+        char *log = vc_xcalloc(1, logsize);
+        int again = rt_bpf_load(insns, n, log, logsize);
+        if (again >= 0) {
+            close(again);
+            snprintf(log, logsize, "(it loaded when asked for the verifier's log)");
+        }
         vc_runtime_error(d, "cannot load the cgroup device program (bpf BPF_PROG_LOAD): %s%s%s",
                          strerror(err), log[0] ? ": " : "", log);
         free(log);
+        free(insns);
         return -1;
     }
-    free(log);
+    free(insns);
+    union bpf_attr attr;
     memset(&attr, 0, sizeof(attr));
     attr.target_fd = (uint32_t)dir_fd;
     attr.attach_bpf_fd = (uint32_t)prog;
     attr.attach_type = BPF_CGROUP_DEVICE;
+    /* Programs of the ancestors (systemd's DevicePolicy, a container's)
+     * keep running next to ours, each able to deny: a guest never gets
+     * more than its supervisor's cgroup allows. */
+    attr.attach_flags = BPF_F_ALLOW_MULTI;
     if (rt_bpf(BPF_PROG_ATTACH, &attr) != 0) {
         vc_runtime_error(d, "cannot attach the cgroup device program (bpf BPF_PROG_ATTACH): %s",
                          strerror(errno));

@@ -204,8 +204,11 @@ static const char *rt_cg_or(const char *v, const char *dflt)
     return v ? v : dflt;
 }
 
-/* The Unix98 pty slaves (/dev/pts/N) are major 136: QEMU opens one after
- * /dev/ptmx for a <serial type='pty'>, so allowing ptmx allows them. */
+/* The Unix98 pty slaves (/dev/pts/N) are major 136. A pty QEMU makes for
+ * a <serial type='pty'> starts at /dev/ptmx; its slave is opened by path
+ * where the C library's openpty does so (without TIOCGPTPEER), and by
+ * whatever else in the guest's cgroup reopens it: allowing ptmx allows
+ * them. */
 enum { RT_CG_PTY_MAJOR = 136 };
 
 static bool rt_cg_resolve(const rt_cg_spec *spec, rt_dev_rules *rules, vc_diags *d)
@@ -259,13 +262,15 @@ static void rt_cg_sleep_ms(long ms)
  * reaped can still count as populated for a moment. */
 static int rt_cg_rmdir(const char *dir)
 {
-    for (int i = 0; i < 100; i++) {
+    /* 1, 2, 4, 8, then 10 ms steps: about a second in all. */
+    for (long waited = 0, step = 1; waited < 1000; waited += step, step = step < 8 ? step * 2 : 10) {
         if (rmdir(dir) == 0 || errno == ENOENT)
             return 0;
         if (errno != EBUSY)
             return -1;
-        rt_cg_sleep_ms(10);
+        rt_cg_sleep_ms(step);
     }
+    errno = EBUSY;
     return -1;
 }
 
@@ -288,39 +293,39 @@ static void rt_cg_rmdir_parents(const char *base, const char *prefix)
 
 /* mkdir of each level of BASE/PREFIX (existing ones are fine) and of the
  * guest's own (which must be new). A concurrent rt_cg_remove of another
- * guest may remove an empty parent between our two mkdirs: then again. */
+ * guest may remove an empty parent between two of our mkdirs (ENOENT):
+ * then again from the top. */
 static bool rt_cg_mkdirs(rt_cg_place *p, const char *prefix, vc_diags *d)
 {
+    char *rel = vc_xasprintf("%s/", prefix);
+    int err = 0;
     for (int attempt = 0; attempt < 5; attempt++) {
-        char *rel = vc_xstrdup(prefix);
-        bool ok = true;
-        for (char *s = rel; ok; s++) {
-            char c = *s;
-            if (c != '/' && c != '\0')
+        err = 0;
+        for (char *s = rel; *s && !err; s++) {
+            if (*s != '/')
                 continue;
             *s = '\0';
             char *dir = vc_xasprintf("%s/%s", p->base, rel);
             if (mkdir(dir, 0755) != 0 && errno != EEXIST)
-                ok = vc_runtime_error(d, "cannot create cgroup %s: %s", dir, strerror(errno));
+                err = errno;
             free(dir);
-            *s = c;
-            if (!c)
-                break;
+            *s = '/';
         }
-        free(rel);
-        if (!ok)
-            return false;
-        if (mkdir(p->dir, 0755) == 0) {
+        if (!err && mkdir(p->dir, 0755) == 0) {
             p->made = true;
-            return true;
+            break;
         }
-        if (errno == EEXIST)
-            return vc_runtime_error(d, "cgroup %s exists already (is a guest of that name "
-                                    "running?)", p->dir);
-        if (errno != ENOENT)
+        err = err ? err : errno;
+        if (err != ENOENT)
             break;
     }
-    return vc_runtime_error(d, "cannot create cgroup %s: %s", p->dir, strerror(errno));
+    free(rel);
+    if (p->made)
+        return true;
+    if (err == EEXIST)
+        return vc_runtime_error(d, "cgroup %s exists already (is a guest of that name "
+                                "running?)", p->dir);
+    return vc_runtime_error(d, "cannot create cgroup %s: %s", p->dir, strerror(err));
 }
 
 /* The place for hierarchy x, shared by the roles it serves. */
@@ -342,21 +347,40 @@ static rt_cg_place *rt_cg_place_for(rt_cgroup *cg, const rt_cg_hier *x, const ch
     return p;
 }
 
-/* Whether the cgroup2 hierarchy offers controller to our cgroup. */
-static bool rt_cg_v2_has(const rt_cg_hier *x, const char *self_cgroup, const char *controller)
+/* Whether the words of DIR/FILE include word ("" for an empty file). */
+static bool rt_cg_file_has(const char *dir, const char *file, const char *word)
 {
-    char *base = rt_cg_base(self_cgroup, x);
-    char *path = vc_xasprintf("%s/cgroup.controllers", base);
+    char *path = vc_xasprintf("%s/%s", dir, file);
     char *text = vc_read_file(path, NULL);
     bool has = false;
     char *save = NULL;
-    for (char *w = text ? strtok_r(text, " \n", &save) : NULL; w && !has;
+    if (text && !*word)
+        has = strspn(text, " \n") == strlen(text);
+    for (char *w = text && *word ? strtok_r(text, " \n", &save) : NULL; w && !has;
          w = strtok_r(NULL, " \n", &save))
-        has = strcmp(w, controller) == 0;
+        has = strcmp(w, word) == 0;
     free(text);
     free(path);
-    free(base);
     return has;
+}
+
+/* Why cgroup2 cannot give controller to a child of our cgroup, or NULL
+ * when it can: the controller must reach our cgroup (cgroup.controllers)
+ * and be enabled for its children (cgroup.subtree_control), which we can
+ * do ourselves only where no process sits (the root is exempt). */
+static const char *rt_cg_v2_lacks(const rt_cg_hier *x, const char *self_cgroup,
+                                  const char *controller)
+{
+    char *base = rt_cg_base(self_cgroup, x);
+    const char *why = NULL;
+    if (!rt_cg_file_has(base, "cgroup.controllers", controller))
+        why = "which this host does not offer";
+    else if (!rt_cg_file_has(base, "cgroup.subtree_control", controller) &&
+             strcmp(base, x->mount) != 0 && !rt_cg_file_has(base, "cgroup.procs", ""))
+        why = "which cgroup2 does not enable below the supervisor's own cgroup (it holds "
+              "processes, so it cannot be enabled there)";
+    free(base);
+    return why;
 }
 
 /* The hierarchy for a limit's controller: v1, else cgroup2 offering it. */
@@ -368,10 +392,11 @@ static const rt_cg_hier *rt_cg_limit_hier(const rt_cg_hiers *h, const rt_cg_host
     if (x)
         return x;
     x = rt_cg_find(h, NULL, false);
-    if (x && rt_cg_v2_has(x, self_cgroup, controller))
+    const char *why = x ? rt_cg_v2_lacks(x, self_cgroup, controller)
+                        : "which this host does not offer";
+    if (!why)
         return x;
-    vc_runtime_error(d, "%s needs the cgroup '%s' controller, which this host does not "
-                     "offer", what, controller);
+    vc_runtime_error(d, "%s needs the cgroup '%s' controller, %s", what, controller, why);
     return NULL;
 }
 
@@ -458,12 +483,6 @@ static bool rt_cg_memory_limits(const rt_cg_place *p, const rt_cg_limits *l, vc_
 {
     unsigned long long hard = l->hard_limit_kib * 1024, soft = l->soft_limit_kib * 1024,
                        swap = l->swap_hard_limit_kib * 1024;
-    if (l->swap_hard_limit_kib && l->hard_limit_kib && swap < hard) {
-        vc_diag_add(d, VC_ERR_INVALID, VC_SEV_ERROR, (vc_loc){ 0 },
-                    "memtune: swap_hard_limit (%llu KiB) is below hard_limit (%llu KiB)",
-                    l->swap_hard_limit_kib, l->hard_limit_kib);
-        return false;
-    }
     if (!p->v2)   /* v1: memsw is memory + swap, written after the memory limit */
         return (!hard || rt_cg_write_ull(p->dir, "memory.limit_in_bytes", hard, d)) &&
                (!soft || rt_cg_write_ull(p->dir, "memory.soft_limit_in_bytes", soft, d)) &&
@@ -510,17 +529,37 @@ static bool rt_cg_cpu_limits(const rt_cg_place *p, const rt_cg_limits *l, vc_dia
     return ok;
 }
 
+/* A v1 cgroup can only allow what its parent allows (EPERM otherwise):
+ * under a supervisor whose own cgroup lacks a device (a container without
+ * /dev/kvm, say) the rule is dropped with a warning, and QEMU gets the
+ * same answer for it as the supervisor would. */
 static bool rt_cg_devices_v1(rt_cgroup *cg, const rt_cg_place *p, vc_diags *d)
 {
     if (!rt_cg_write(p->dir, "devices.deny", "a", d))
         return false;
+    size_t kept = 0;
     for (size_t i = 0; i < cg->rules.n; i++) {
         char *rule = rt_dev_rule_text(&cg->rules.v[i]);
-        bool ok = rt_cg_write(p->dir, "devices.allow", rule, d);
+        char *path = vc_xasprintf("%s/devices.allow", p->dir);
+        int fd = open(path, O_WRONLY | O_CLOEXEC);
+        size_t len = strlen(rule);
+        bool ok = fd >= 0 && write(fd, rule, len) == (ssize_t)len;
+        int err = errno;
+        if (fd >= 0)
+            close(fd);
+        if (ok)
+            cg->rules.v[kept++] = cg->rules.v[i];
+        else if (err == EPERM)
+            vc_warn_at(d, (vc_loc){ 0 }, "device %s is not allowed to the supervisor's own "
+                       "cgroup: left out of the guest's", rule);
+        else
+            vc_runtime_error(d, "cannot write '%s' to %s: %s", rule, path, strerror(err));
+        free(path);
         free(rule);
-        if (!ok)
+        if (!ok && err != EPERM)
             return false;
     }
+    cg->rules.n = kept;
     return true;
 }
 
@@ -557,6 +596,28 @@ static bool rt_cg_setup_place(rt_cgroup *cg, rt_cg_place *p, const rt_cg_spec *s
     return !(p->roles & RT_CG_ROLE_CPU) || rt_cg_cpu_limits(p, &spec->limits, d);
 }
 
+/* Limits no controller would take, refused before anything is made. */
+static bool rt_cg_limits_ok(const rt_cg_limits *l, vc_diags *d)
+{
+    const char *why = NULL;
+    unsigned long long max_kib = ~0ULL / 1024;
+    if (l->hard_limit_kib > max_kib || l->soft_limit_kib > max_kib ||
+        l->swap_hard_limit_kib > max_kib)
+        why = "memtune: a limit is too large";
+    else if (l->swap_hard_limit_kib && l->hard_limit_kib &&
+             l->swap_hard_limit_kib < l->hard_limit_kib)
+        why = "memtune: swap_hard_limit (memory + swap) is below hard_limit";
+    else if (l->shares && (l->shares < 2 || l->shares > 262144))
+        why = "cputune: shares must be 2 to 262144";
+    else if (l->period_us && (l->period_us < 1000 || l->period_us > 1000000))
+        why = "cputune: period must be 1000 to 1000000 microseconds";
+    else if (l->quota_us > 0 && l->quota_us < 1000)
+        why = "cputune: quota must be at least 1000 microseconds (or negative: unlimited)";
+    if (why)
+        vc_diag_add(d, VC_ERR_INVALID, VC_SEV_ERROR, (vc_loc){ 0 }, "%s", why);
+    return !why;
+}
+
 /* A cgroup name is one path component. */
 static bool rt_cg_name_ok(const char *name)
 {
@@ -573,6 +634,8 @@ rt_cgroup *rt_cg_create(const rt_cg_spec *spec, const rt_cg_host *host, vc_diags
                     "'%s' cannot name a cgroup", spec->name ? spec->name : "");
         return NULL;
     }
+    if (!rt_cg_limits_ok(&spec->limits, d))
+        return NULL;
     rt_cgroup *cg = vc_xcalloc(1, sizeof(*cg));
     cg->prefix = vc_xstrdup(rt_cg_or(host->prefix, "virtc/qemu"));
     cg->bpf_fd = -1;

@@ -21,6 +21,8 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <ctype.h>
+#include <dirent.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/random.h>
@@ -204,4 +206,42 @@ bool rt_mcs_release(const char *dir, rt_mcs_pair pair, vc_diags *d)
     }
     free(path);
     return ok;
+}
+
+/* The pair of a context whose level is exactly "s0:cA,cB". */
+static bool rt_mcs_of_context(const char *ctx, rt_mcs_pair *out)
+{
+    const char *level = ctx;
+    for (int i = 0; i < 3 && level; i++) {
+        level = strchr(level, ':');
+        level = level ? level + 1 : NULL;
+    }
+    return level && strncmp(level, "s0:", 3) == 0 && rt_mcs_parse(level + 3, out);
+}
+
+size_t rt_mcs_scan_running(const char *proc_dir, rt_mcs_pair **out)
+{
+    const char *proc = proc_dir ? proc_dir : "/proc";
+    *out = NULL;
+    size_t n = 0, cap = 0;
+    DIR *dir = opendir(proc);
+    for (struct dirent *e; dir && (e = readdir(dir)) != NULL;) {
+        if (!isdigit((unsigned char)e->d_name[0]))
+            continue;
+        char *path = vc_xasprintf("%s/%s/attr/current", proc, e->d_name);
+        char *ctx = vc_read_file(path, NULL);
+        free(path);
+        rt_mcs_pair p;
+        /* The kernel ends the context with a NUL, sometimes a newline too. */
+        if (ctx)
+            ctx[strcspn(ctx, "\n")] = '\0';
+        if (ctx && rt_mcs_of_context(ctx, &p) && !rt_mcs_in(*out, n, p)) {
+            vc_xgrow((void **)out, &cap, n + 1, sizeof(**out));
+            (*out)[n++] = p;
+        }
+        free(ctx);
+    }
+    if (dir)
+        closedir(dir);
+    return n;
 }

@@ -31,14 +31,21 @@
  *                              not enabled it
  *     rt_cg_create()           the cgroup, devices denied but the ACL,
  *                              limits set
- *     rt_mcs_reserve()         (sVirt) a category pair no live guest has
+ *     rt_mcs_scan_running(), rt_mcs_reserve()
+ *                              (sVirt) a category pair no live guest has;
+ *                              called by the supervisor itself (the pair
+ *                              is held while the reserving pid lives), in
+ *                              a directory all supervisors of the instance
+ *                              share (e.g. /run/virtc/qemu/mcs)
  *     rt_se_labels_compute()   the process / image / shared / read-only labels
  *     rt_se_relabel()          the exclusive disks etc., old labels kept
- *     rt_aa_profile_text(), rt_aa_files_text(), rt_aa_profile_load()
+ *     rt_aa_profile_load()     writes rt_aa_profile_text / rt_aa_files_text
+ *                              (also callable alone, e.g. for the plan) and
+ *                              loads the profile
  *   in the child, between fork and execve (single-threaded supervisor):
  *     rt_cg_attach_self()      async-signal-safe: joins the guest's cgroup
- *     rt_se_exec_label()       setexeccon(process label)
- *     rt_aa_exec_profile()     aa_change_onexec("libvirt-UUID")
+ *     rt_se_exec_label()       setexeccon(labels.process)
+ *     rt_aa_exec_profile()     aa_change_onexec(rt_aa_profile_name(uuid))
  *   after QEMU has ended (any way):
  *     rt_aa_profile_unload(), rt_se_restore(), rt_mcs_release(),
  *     rt_cg_remove()  (rt_cg_remove_name() when the supervisor itself was
@@ -218,6 +225,12 @@ typedef unsigned (*rt_mcs_rand_fn)(void *ctx);
 bool rt_mcs_reserve(const char *dir, const rt_mcs_pair *used, size_t nused,
                     unsigned max_category, rt_mcs_rand_fn rand_fn, void *ctx,
                     rt_mcs_pair *out, vc_diags *d);
+/* The category pairs held by running processes: each PROC/PID/attr/current
+ * whose level is "s0:cA,cB" (guests of another manager, e.g. libvirt's),
+ * to pass as rt_mcs_reserve's used[]. proc_dir NULL is "/proc". Returns how
+ * many; *out is malloc'd (NULL when none). Unreadable entries (no SELinux,
+ * a process gone) are skipped. */
+size_t rt_mcs_scan_running(const char *proc_dir, rt_mcs_pair **out);
 /* Gives the pair back (removes its file when this process owns it). */
 bool rt_mcs_release(const char *dir, rt_mcs_pair pair, vc_diags *d);
 /* "c34,c44" (caller frees); and its parser (the category part of a label). */

@@ -85,10 +85,10 @@ check_case() {
     esac
 }
 
-for suitefile in "$top"/tests/golden/*/suite; do
+for suitefile in "$top"/tests/golden/*/suite "$top"/tests/golden/*/*/suite; do
     [ -f "$suitefile" ] || continue
     dir=$(dirname "$suitefile")
-    suite=$(basename "$dir")
+    suite=${dir#"$top"/tests/golden/}
     args=$(conf args "$suitefile")
     inext=$(conf input "$suitefile"); inext=${inext:-.xml}
     outext=$(conf output "$suitefile"); outext=${outext:-.out}

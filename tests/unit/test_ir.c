@@ -142,7 +142,7 @@ static void test_lower_domain(void)
         "    <interface type='bridge'><mac address='52:54:00:AB:CD:EF'/>"
         "<source bridge='br0'/></interface>\n"
         "    <console tty='/dev/pts/5'/>\n"
-        "    <tpm model='tpm-tis'/>\n"
+        "    <shmem name='ivshmem'/>\n"
         "    <disk type='file'><source file='/a.img'/><target dev='vdb'/>"
         "<iotune><total_bytes_sec>1</total_bytes_sec></iotune></disk>\n"
         "  </devices>\n"
@@ -185,7 +185,7 @@ static void test_lower_domain(void)
         CHECK(vc_streq(dom->devices[1].u.net.mac, "52:54:00:ab:cd:ef"), "lower: MAC canonical");
         CHECK(dom->devices[2].kind == IR_DEV_CHR && dom->devices[2].u.chr.kind == IR_CHRDEV_CONSOLE &&
               vc_streq(dom->devices[2].u.chr.tty, "/dev/pts/5"), "lower: legacy console tty");
-        CHECK(dom->devices[3].kind == IR_DEV_OTHER && strstr(dom->devices[3].u.other.xml, "tpm-tis"),
+        CHECK(dom->devices[3].kind == IR_DEV_OTHER && strstr(dom->devices[3].u.other.xml, "ivshmem"),
               "lower: unknown device kept verbatim");
         CHECK(dom->devices[4].kind == IR_DEV_DISK && dom->devices[4].xml &&
               strstr(dom->devices[4].xml, "iotune") &&
@@ -292,6 +292,90 @@ static void test_format_stable(void)
     vc_diags_free(&d);
 }
 
+/* The device kinds added for QEMU 7.2: the fields, the verbatim copy the
+ * formatter writes, and, without a copy (a device another front end built),
+ * the writer's libvirt layout that lowers back to the same fields. */
+static void test_new_kinds(void)
+{
+    const char *src =
+        "<domain type='qemu'><name>n</name><memory unit='MiB'>512</memory>"
+        "<devices>"
+        "<audio id='2' type='alsa' timerPeriod='50'><input voices='1' dev='/dev/dsp0'>"
+        "<settings frequency='44100' channels='2' format='s16'/></input></audio>"
+        "<tpm model='tpm-crb'><backend type='emulator' version='2.0'/></tpm>"
+        "<memory model='nvdimm' access='shared'><source><path>/tmp/nv</path></source>"
+        "<target><size unit='MiB'>512</size><node>0</node><label><size unit='KiB'>128</size>"
+        "</label></target><address type='dimm' slot='1' base='0x100000000'/></memory>"
+        "<iommu model='intel'><driver intremap='on' aw_bits='48'/></iommu>"
+        "<vsock model='virtio'><cid auto='no' address='4'/></vsock>"
+        "<panic model='isa'><address type='isa' iobase='0x505'/></panic>"
+        "<redirdev bus='usb' type='tcp'><source mode='connect' host='h' service='4000'/>"
+        "<boot order='2'/></redirdev>"
+        "</devices></domain>";
+    vc_diags d;
+    vc_diags_init(&d);
+    ir_domain *dom = lower(src, &d);
+    CHECK(dom && dom->ndevices == 7, "new kinds: lowered");
+    if (!dom || dom->ndevices != 7) {
+        vc_diags_free(&d);
+        ir_domain_free(dom);
+        return;
+    }
+    const ir_device *v = dom->devices;
+    CHECK(v[0].kind == IR_DEV_AUDIO && v[0].u.audio.id == 2 && vc_streq(v[0].u.audio.type, "alsa") &&
+          v[0].u.audio.timer_period == 50 && v[0].u.audio.in.given && !v[0].u.audio.out.given &&
+          v[0].u.audio.in.frequency == 44100 && vc_streq(v[0].u.audio.in.dev, "/dev/dsp0"),
+          "new kinds: audio");
+    CHECK(v[1].kind == IR_DEV_TPM && vc_streq(v[1].u.tpm.model, "tpm-crb") &&
+          vc_streq(v[1].u.tpm.backend_type, "emulator"), "new kinds: tpm");
+    const ir_memory_dev *m = &v[2].u.memory;
+    CHECK(v[2].kind == IR_DEV_MEMORY && vc_streq(m->model, "nvdimm") && m->size_kib == 524288 &&
+          m->node == 0 && m->label_kib == 128 && vc_streq(m->source_path, "/tmp/nv") &&
+          m->addr.type == IR_ADDR_DIMM && m->addr.slot == 1 && m->dimm_base == 0x100000000ULL,
+          "new kinds: memory device");
+    CHECK(v[3].kind == IR_DEV_IOMMU && v[3].u.iommu.intremap == IR_TRI_YES &&
+          v[3].u.iommu.aw_bits == 48, "new kinds: iommu");
+    CHECK(v[4].kind == IR_DEV_VSOCK && v[4].u.vsock.auto_cid == IR_TRI_NO && v[4].u.vsock.cid == 4,
+          "new kinds: vsock");
+    CHECK(v[5].kind == IR_DEV_PANIC && v[5].u.panic.addr.port == 0x505, "new kinds: panic");
+    CHECK(v[6].kind == IR_DEV_REDIRDEV && v[6].u.redirdev.type == IR_CHR_TCP &&
+          vc_streq(v[6].u.redirdev.service, "4000") && v[6].u.redirdev.boot_order == 2,
+          "new kinds: redirdev");
+    bool copies = true;
+    for (size_t i = 0; i < dom->ndevices; i++)
+        copies = copies && dom->devices[i].xml != NULL;
+    CHECK(copies, "new kinds: the element is kept as written");
+    /* without the copies, the writers give the same fields back */
+    for (size_t i = 0; i < dom->ndevices; i++) {
+        free(dom->devices[i].xml);
+        dom->devices[i].xml = NULL;
+    }
+    char *text = xml_domain_format(dom);
+    ir_domain *again = lower(text, &d);
+    CHECK(again && again->ndevices == 7, "new kinds: written and lowered again");
+    if (again && again->ndevices == 7) {
+        /* written in libvirt's element order: found by kind */
+        const ir_device *w[IR_DEV_LAST] = { 0 };
+        for (size_t i = 0; i < again->ndevices; i++)
+            w[again->devices[i].kind] = &again->devices[i];
+        CHECK(w[IR_DEV_AUDIO] && w[IR_DEV_AUDIO]->u.audio.in.channels == 2 &&
+              vc_streq(w[IR_DEV_AUDIO]->u.audio.in.format, "s16"), "new kinds: audio written");
+        const ir_memory_dev *wm = w[IR_DEV_MEMORY] ? &w[IR_DEV_MEMORY]->u.memory : NULL;
+        CHECK(wm && wm->label_kib == 128 && wm->has_dimm_base &&
+              wm->dimm_base == 0x100000000ULL && wm->node == 0, "new kinds: memory device written");
+        CHECK(w[IR_DEV_IOMMU] && w[IR_DEV_IOMMU]->u.iommu.aw_bits == 48 && w[IR_DEV_VSOCK] &&
+              w[IR_DEV_VSOCK]->u.vsock.cid == 4 && w[IR_DEV_REDIRDEV] &&
+              w[IR_DEV_REDIRDEV]->u.redirdev.boot_order == 2,
+              "new kinds: iommu, vsock, redirdev written");
+    }
+    if (getenv("TEST_IR_SHOW"))
+        printf("%s", text);
+    free(text);
+    ir_domain_free(again);
+    ir_domain_free(dom);
+    vc_diags_free(&d);
+}
+
 int main(void)
 {
     test_uuid();
@@ -301,5 +385,6 @@ int main(void)
     test_lower_domain();
     test_lower_errors();
     test_format_stable();
+    test_new_kinds();
     return check_done();
 }

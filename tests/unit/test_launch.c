@@ -531,8 +531,8 @@ static void test_cli_batch(void)
     /* without --caps the domain's emulator is probed; this one is absent */
     CHECK(run_status("tools/virtc domxml-to-native qemu-argv tests/golden/qemu-legacy/"
                      "disk-file.xml 2>/dev/null") == 1, "no --caps and no such emulator: error");
-    CHECK(run_status("tools/virtc domxml-to-native xen-sxpr --caps legacy tests/golden/"
-                     "qemu-legacy/disk-file.xml 2>/dev/null") == 2, "later formats: usage error");
+    CHECK(run_status("tools/virtc domxml-to-native vmware-vmx --caps legacy tests/golden/"
+                     "qemu-legacy/disk-file.xml 2>/dev/null") == 2, "unknown format: usage error");
     CHECK(run_status("tools/virtc domxml-to-native --help >/dev/null") == 0, "--help");
     CHECK(run_status("tools/virtc domxml-to-native qemu-argv --caps legacy --output-dir /tmp "
                      "tests/golden/qemu-legacy/disk-file.xml ./tests/golden/qemu-legacy/"

@@ -158,7 +158,7 @@ static void test_bad_input(void)
     s.files = nl;
     vc_diags_clear(&d);
     CHECK(!rt_aa_files_text(&s, &d) &&
-              error_is(&d, VC_ERR_INVALID, "AppArmor: the path '/a\nb' holds a control character"),
+              error_is(&d, VC_ERR_INVALID, "AppArmor: the path '/a...' holds a control character (0x0a) at byte 2"),
           "files: a newline in a path cannot become a second rule");
     s = sample;
     s.emulator = "qemu-system-x86_64";

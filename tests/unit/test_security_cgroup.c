@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #include "../../runtime/security/security.h"
@@ -197,6 +198,15 @@ static bool dir_empty(const char *path)
     return rc == 0;
 }
 
+static bool dir_has(const char *dir, const char *name)
+{
+    char *path = vc_xasprintf("%s/%s", dir, name);
+    struct stat st;
+    bool has = stat(path, &st) == 0;
+    free(path);
+    return has;
+}
+
 static void test_fake_hierarchies(void)
 {
     char tmp[] = "/tmp/virtc-t-rtsec-XXXXXX";
@@ -231,6 +241,39 @@ static void test_fake_hierarchies(void)
     CHECK(dir_empty(me), "fake hierarchy: a failed create removes the directories it made");
     free(want);
 
+    /* cgroup2 whose memory controller reaches our cgroup (/me) but is not
+     * enabled below it, and /me holds a process: a memory limit is refused
+     * before anything is made, saying why. With the controller enabled in
+     * /me, or /me empty, it would be used. */
+    char *v2 = vc_xasprintf("%s/unified", tmp);
+    char *v2me = vc_xasprintf("%s/me", v2);
+    mkdir(v2, 0755);
+    mkdir(v2me, 0755);
+    free(write_tmp(v2me, "cgroup.controllers", "cpu memory pids\n"));
+    free(write_tmp(v2me, "cgroup.subtree_control", "\n"));
+    free(write_tmp(v2me, "cgroup.procs", "4242\n"));
+    char *mi2_text = vc_xasprintf("31 1 0:26 / %s rw - cgroup2 cgroup2 rw\n", v2);
+    free(write_tmp(tmp, "mountinfo", mi2_text));
+    free(write_tmp(tmp, "cgroup", "0::/me\n"));
+    rt_cg_spec lim = spec;
+    lim.limits.hard_limit_kib = 1024;
+    vc_diags_clear(&d);
+    CHECK(!rt_cg_create(&lim, &host, &d) && d.n == 1 &&
+              strcmp(d.v[0].message, "<memtune> needs the cgroup 'memory' controller, which "
+                                     "cgroup2 does not enable below the supervisor's own "
+                                     "cgroup (it holds processes, so it cannot be enabled "
+                                     "there)") == 0 && !dir_has(v2me, "virtc"),
+          "cgroup2: a controller that cannot be enabled below us is refused, nothing made");
+    free(write_tmp(v2me, "cgroup.controllers", "cpu pids\n"));
+    vc_diags_clear(&d);
+    CHECK(!rt_cg_create(&lim, &host, &d) && d.n == 1 &&
+              strcmp(d.v[0].message, "<memtune> needs the cgroup 'memory' controller, which "
+                                     "this host does not offer") == 0,
+          "cgroup2: a controller that does not reach us is refused");
+    free(mi2_text);
+    free(v2me);
+    free(v2);
+
     /* No cgroup mounts at all: not supported here. */
     vc_diags_clear(&d);
     free(write_tmp(tmp, "mountinfo", "22 1 0:20 / /proc rw - proc proc rw\n"));
@@ -240,6 +283,29 @@ static void test_fake_hierarchies(void)
               strstr(d.v[0].message, "neither a cgroup v1 'devices' hierarchy nor a cgroup2"),
           "no cgroup hierarchy: 'not supported on this host'");
 
+    static const struct {
+        rt_cg_limits l;
+        const char *want;
+    } bad_limits[] = {
+        { { .hard_limit_kib = 1048576, .swap_hard_limit_kib = 524288 },
+          "memtune: swap_hard_limit (memory + swap) is below hard_limit" },
+        { { .hard_limit_kib = ~0ULL }, "memtune: a limit is too large" },
+        { { .shares = 1 }, "cputune: shares must be 2 to 262144" },
+        { { .shares = 262145 }, "cputune: shares must be 2 to 262144" },
+        { { .period_us = 999 }, "cputune: period must be 1000 to 1000000 microseconds" },
+        { { .period_us = 1000001 }, "cputune: period must be 1000 to 1000000 microseconds" },
+        { { .quota_us = 999 }, "cputune: quota must be at least 1000 microseconds (or negative: unlimited)" },
+    };
+    for (size_t i = 0; i < VC_ARRAY_SIZE(bad_limits); i++) {
+        vc_diags_clear(&d);
+        rt_cg_spec s = spec;
+        s.limits = bad_limits[i].l;
+        char *name = vc_xasprintf("limits refused before anything is made: %s", bad_limits[i].want);
+        CHECK(!rt_cg_create(&s, &host, &d) && d.n == 1 && d.v[0].code == VC_ERR_INVALID &&
+                  strcmp(d.v[0].message, bad_limits[i].want) == 0,
+              name);
+        free(name);
+    }
     vc_diags_clear(&d);
     spec.name = "../x";
     cg = rt_cg_create(&spec, &host, &d);
@@ -438,10 +504,6 @@ static bool have_cgroup2(void)
 
 static void test_v2(const char *prefix)
 {
-    if (!have_cgroup2()) {
-        printf("SKIP %s:v2: no cgroup2 hierarchy and none could be mounted\n", __FILE__);
-        return;
-    }
     rt_cg_host host = { .prefix = prefix, .no_v1 = true };
     rt_cg_spec spec = real_spec("g2");
     rt_cgroup *cg = create_in_mode(&spec, &host, RT_CG_DEV_BPF,
@@ -480,6 +542,173 @@ static void test_v2(const char *prefix)
     vc_diags_free(&d);
 }
 
+/* The directory PARENT of our own cgroup in the hierarchy mounted with
+ * fstype/option (as rt_cg_create finds it), made here. */
+static char *make_parent(const char *fstype, const char *option, const char *parent)
+{
+    char *mi = vc_read_file("/proc/self/mountinfo", NULL), *self = vc_read_file("/proc/self/cgroup", NULL);
+    char *found = NULL, *save = NULL;
+    for (char *l = mi ? strtok_r(mi, "\n", &save) : NULL; l && !found; l = strtok_r(NULL, "\n", &save)) {
+        char *sep = strstr(l, " - ");
+        char type[32], root[256], mnt[256], super[256];
+        if (!sep || sscanf(l, "%*s %*s %*s %255s %255s", root, mnt) != 2 ||
+            sscanf(sep, " - %31s %*s %255s", type, super) != 2 || strcmp(type, fstype) != 0 ||
+            (option && !strstr(super, option)))
+            continue;
+        /* our path in it, relative to the mount's root */
+        const char *want = option ? option : "";
+        char *s2 = NULL, *copy = vc_xstrdup(self ? self : "");
+        const char *rel = "/";
+        for (char *c = strtok_r(copy, "\n", &s2); c; c = strtok_r(NULL, "\n", &s2)) {
+            char *c1 = strchr(c, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+            if (c2 && (option ? strstr(c1, want) != NULL && c1 + 1 < c2 : c1 + 1 == c2)) {
+                rel = c2 + 1;
+                break;
+            }
+        }
+        size_t rl = strcmp(root, "/") == 0 ? 0 : strlen(root);
+        found = vc_xasprintf("%s%s/%s", mnt, strncmp(rel, root, rl) == 0 ? rel + rl : "", parent);
+        free(copy);
+    }
+    free(mi);
+    free(self);
+    if (found && mkdir(found, 0755) != 0) {
+        free(found);
+        found = NULL;
+    }
+    return found;
+}
+
+/* v1: a device the supervisor's own cgroup denies is left out, with a
+ * warning, instead of failing the start. */
+static void test_v1_parent_denies(const char *parent)
+{
+    char *dir = make_parent("cgroup", "devices", parent);
+    int fd = -1;
+    char *deny = dir ? vc_xasprintf("%s/devices.deny", dir) : NULL;
+    bool ok = deny && (fd = open(deny, O_WRONLY)) >= 0 && write(fd, "c 1:7 rwm", 9) == 9;
+    if (fd >= 0)
+        close(fd);
+    free(deny);
+    CHECK(ok, "v1 restricted parent: made, /dev/full denied there");
+    if (!ok)
+        return;
+    char *prefix = vc_xasprintf("%s/qemu", parent);
+    rt_cg_host host = { .prefix = prefix };
+    rt_cg_spec spec = real_spec("g3");
+    vc_diags d;
+    vc_diags_init(&d);
+    rt_cgroup *cg = rt_cg_create(&spec, &host, &d);
+    CHECK(cg && d.n == 1 && d.v[0].severity == VC_SEV_WARNING &&
+              strcmp(d.v[0].message, "device c 1:7 rw is not allowed to the supervisor's own "
+                                     "cgroup: left out of the guest's") == 0,
+          "v1 restricted parent: the denied device is a warning");
+    CHECK(cg && str_is(read_trimmed(rt_cg_dir(cg, "devices"), "devices.list"), "c 1:3 rw\nc 1:9 r") &&
+              rules_are(rt_cg_rules(cg), (const char *const[]){ "c 1:3 rw", "c 1:9 r", NULL }),
+          "v1 restricted parent: devices.list and the rules agree without it");
+    vc_diags_clear(&d);
+    CHECK(rt_cg_remove(cg, &d) && !exists(dir), "v1 restricted parent: all removed");
+    vc_diags_free(&d);
+    free(prefix);
+    free(dir);
+}
+
+/* v2: the programs of the ancestors still run: a device the parent's
+ * program denies stays denied whatever the guest's allows. */
+/* A directory that is no cgroup cannot take the program. */
+static void test_bpf_attach_error(void)
+{
+    int fd = open("/tmp", O_RDONLY | O_DIRECTORY);
+    rt_dev_rules r;
+    rt_dev_rules_init(&r);
+    vc_diags d;
+    vc_diags_init(&d);
+    CHECK(rt_bpfdev_attach(&r, fd, &d) == -1 && d.n == 1 && d.v[0].code == VC_ERR_RUNTIME &&
+              vc_str_has_prefix(d.v[0].message, "cannot attach the cgroup device program "
+                                                "(bpf BPF_PROG_ATTACH): "),
+          "bpf: attaching to a directory that is not a cgroup is an error");
+    close(fd);
+    vc_diags_free(&d);
+}
+
+static void test_v2_parent_denies(const char *parent)
+{
+    char *dir = make_parent("cgroup2", NULL, parent);
+    int dfd = dir ? open(dir, O_RDONLY | O_DIRECTORY) : -1;
+    rt_dev_rules r;
+    rt_dev_rules_init(&r);
+    vc_diags d;
+    vc_diags_init(&d);
+    /* the parent allows /dev/full and /dev/urandom, not /dev/null */
+    rt_dev_rules_add_path(&r, "/dev/full", RT_DEV_READ | RT_DEV_WRITE, &d);
+    rt_dev_rules_add_path(&r, "/dev/urandom", RT_DEV_READ, &d);
+    int prog = dfd >= 0 ? rt_bpfdev_attach(&r, dfd, &d) : -1;
+    rt_dev_rules_free(&r);
+    if (dfd >= 0)
+        close(dfd);
+    CHECK(prog >= 0, "v2 restricted parent: made, its own program attached");
+    if (prog < 0) {
+        vc_diags_print(stdout, &d);
+        if (dir)
+            rmdir(dir);
+        free(dir);
+        vc_diags_free(&d);
+        return;
+    }
+    char *prefix = vc_xasprintf("%s/qemu", parent);
+    rt_cg_host host = { .prefix = prefix, .no_v1 = true };
+    rt_cg_spec spec = real_spec("g4");
+    rt_cgroup *cg = rt_cg_create(&spec, &host, &d);
+    CHECK(cg && str_is(probe_in(cg, opens),
+                       "/dev/null:EPERM /dev/zero:EPERM /dev/urandom:ok /dev/urandom:EPERM"),
+          "v2 restricted parent: the parent's denial holds inside the guest's cgroup");
+    CHECK(rt_cg_remove(cg, &d) && !exists(dir), "v2 restricted parent: all removed");
+    close(prog);
+    free(prefix);
+    free(dir);
+    vc_diags_free(&d);
+}
+
+/* Four supervisors creating and removing guests of their own under one
+ * prefix at once: the shared parents come and go between them, and every
+ * create still succeeds, every remove leaves nothing. */
+static void test_concurrent(const char *prefix, bool no_v1)
+{
+    enum { KIDS = 4, ROUNDS = 15 };
+    pid_t kids[KIDS];
+    fflush(stdout);   /* the children's exit would print it again */
+    for (int k = 0; k < KIDS; k++) {
+        kids[k] = fork();
+        if (kids[k] != 0)
+            continue;
+        rt_cg_host host = { .prefix = prefix, .no_v1 = no_v1 };
+        int failures = 0;
+        for (int i = 0; i < ROUNDS; i++) {
+            char *name = vc_xasprintf("c%d-%d", k, i);
+            rt_cg_spec spec = real_spec(name);
+            vc_diags d;
+            vc_diags_init(&d);
+            rt_cgroup *cg = rt_cg_create(&spec, &host, &d);
+            if (!cg || !rt_cg_remove(cg, &d)) {
+                vc_diags_print(stdout, &d);
+                failures++;
+            }
+            vc_diags_free(&d);
+            free(name);
+        }
+        fflush(stdout);
+        _exit(failures ? 1 : 0);
+    }
+    int bad = 0;
+    for (int k = 0; k < KIDS; k++) {
+        int st = 0;
+        waitpid(kids[k], &st, 0);
+        bad += !WIFEXITED(st) || WEXITSTATUS(st) != 0;
+    }
+    CHECK(bad == 0, no_v1 ? "v2: concurrent creates and removes under one prefix"
+                          : "v1: concurrent creates and removes under one prefix");
+}
+
 static void test_real(void)
 {
     if (geteuid() != 0) {
@@ -498,11 +727,23 @@ static void test_real(void)
         l = nl ? nl + 1 : NULL;
     }
     free(mi);
-    if (v1)
+    char *parent = vc_xasprintf("virtc-t-rtsec-%ld-par", (long)getpid());
+    if (v1) {
         test_v1(prefix);
-    else
+        test_v1_parent_denies(parent);
+        test_concurrent(prefix, false);
+    } else {
         printf("SKIP %s:v1: no cgroup v1 devices hierarchy on this host\n", __FILE__);
-    test_v2(prefix);
+    }
+    if (have_cgroup2()) {
+        test_v2(prefix);
+        test_v2_parent_denies(parent);
+        test_concurrent(prefix, true);
+        test_bpf_attach_error();
+    } else {
+        printf("SKIP %s:v2: no cgroup2 hierarchy and none could be mounted\n", __FILE__);
+    }
+    free(parent);
     free(prefix);
 }
 

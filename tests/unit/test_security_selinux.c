@@ -446,6 +446,49 @@ static void test_lsm(const char *dir)
     vc_diags_free(&d);
 }
 
+/* Contexts of running processes, in a /proc written here. */
+static void test_mcs_scan(const char *dir)
+{
+    static const struct {
+        const char *pid, *ctx;
+    } procs[] = {
+        { "100", "system_u:system_r:svirt_t:s0:c34,c44\n" },
+        { "101", "system_u:system_r:svirt_tcg_t:s0:c1,c1023" },
+        { "102", "unconfined_u:unconfined_r:unconfined_t:s0-s0:c0.c1023" },
+        { "103", "system_u:system_r:svirt_t:s0:c34,c44" },   /* the same pair again */
+        { "104", "system_u:system_r:init_t:s0" },
+        { "105", "system_u:system_r:svirt_t:s0:c44,c34" },   /* not a pair */
+        { "self", "system_u:system_r:svirt_t:s0:c2,c3" },     /* not a pid */
+    };
+    char *proc = vc_xasprintf("%s/proc", dir);
+    mkdir(proc, 0755);
+    for (size_t i = 0; i < VC_ARRAY_SIZE(procs); i++) {
+        char *p = vc_xasprintf("%s/%s", proc, procs[i].pid);
+        char *attr = vc_xasprintf("%s/attr", p);
+        mkdir(p, 0755);
+        mkdir(attr, 0755);
+        free(put(attr, "current", procs[i].ctx));
+        free(attr);
+        free(p);
+    }
+    char *noattr = vc_xasprintf("%s/106", proc);
+    mkdir(noattr, 0755);   /* no attr: skipped */
+    free(noattr);
+    rt_mcs_pair *used;
+    size_t n = rt_mcs_scan_running(proc, &used);
+    CHECK(n == 2 && used[0].c1 + used[1].c1 == 35 && used[0].c2 + used[1].c2 == 1067,
+          "mcs scan: the pairs of running processes, each once");
+    free(used);
+    char *rm = vc_xasprintf("rm -rf '%s'", proc);
+    CHECK(system(rm) == 0, "mcs scan: cleaned up");
+    free(rm);
+    free(proc);
+    n = rt_mcs_scan_running(NULL, &used);
+    CHECK(is_selinux_enabled() > 0 || (n == 0 && !used),
+          "mcs scan: a host without SELinux has no labelled process");
+    free(used);
+}
+
 int main(void)
 {
     char tmp[] = "/tmp/virtc-t-rtsec-se-XXXXXX";
@@ -462,6 +505,7 @@ int main(void)
     test_mcs_concurrent(mcs);
     CHECK(rmdir(mcs) == 0, "mcs: every reservation was released (the directory is empty)");
     test_lsm(tmp);
+    test_mcs_scan(tmp);
     CHECK(rmdir(tmp) == 0, "cleaned up");
     free(mcs);
     return check_done();

@@ -437,6 +437,7 @@ const qemu_dev_fn qemu_modern_dev[IR_DEV_LAST] = {
     [IR_DEV_MEMBALLOON] = modern_memballoon,
     [IR_DEV_RNG] = modern_rng,
     [IR_DEV_OTHER] = qemu_other,
+    [IR_DEV_AUDIO] = modern_audio,
 };
 
 const qemu_section qemu_modern_sections[] = {
@@ -465,7 +466,7 @@ const qemu_section qemu_modern_sections[] = {
     QEMU_CHR(IR_CHRDEV_CONSOLE, NULL),
     QEMU_CHR(IR_CHRDEV_CHANNEL, NULL),
     QEMU_DEV(IR_DEV_INPUT, NULL),
-    QEMU_SEC(modern_audiodev),
+    QEMU_DEV(IR_DEV_AUDIO, modern_audio_implicit),
     QEMU_DEV(IR_DEV_GRAPHICS, NULL),
     QEMU_SEC(modern_videos),
     QEMU_DEV(IR_DEV_SOUND, NULL),

@@ -9,9 +9,14 @@
 #include "argv_modern_priv.h"
 #include "../xmldoc.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/cdrom.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 void qemu_modern_free(qemu_modern *m)
 {
@@ -25,6 +30,7 @@ void qemu_modern_free(qemu_modern *m)
     free(m->ctls);
     free(m->slot_ix);
     free(m->usb_ord);
+    free(m->doc_rp);
     free(m);
 }
 
@@ -136,6 +142,22 @@ static const struct {
     { "lsisas1068", "mptsas1068", true },
     { "vmpvscsi", "pvscsi", true },
 };
+
+/* Device types libvirt writes by their QEMU alias (`-device help` lists
+ * them: name "lsi53c895a", alias "lsi"); the capabilities know the type. */
+static const struct {
+    const char *type;
+    const char *alias;
+} modern_aliases[] = {
+    { "lsi53c895a", "lsi" },
+    { "ich9-ahci", "ahci" },
+};
+
+const char *modern_written_type(const char *type)
+{
+    int i = QEMU_TABLE_FIND(modern_aliases, type, type);
+    return i >= 0 ? modern_aliases[i].alias : type;
+}
 
 /* USB controller models; the rows of a companion group share one slot. */
 const modern_usb_model modern_usb_models[] = {
@@ -284,4 +306,38 @@ bool modern_drive_addr_of(const ir_disk *disk, ir_disk_bus bus, modern_drive_add
         *a = (modern_drive_addr){ 0, 0, 0, u };
     }
     return true;
+}
+
+/* QEMU's host_cdrom driver is for a CD-ROM drive (it handles the tray and
+ * media changes); any other block device is a host_device, also when the
+ * guest sees it as a CD-ROM. A path of this host is a drive when it answers
+ * the CD-ROM capability ioctl (O_NONBLOCK: no wait for media); a path this
+ * host does not have (a document written for another host) by the names
+ * Linux gives drives: /dev/cdrom*, /dev/dvd*, /dev/srN, /dev/scdN. */
+static bool modern_cdrom_name(const char *path)
+{
+    static const char *const words[] = { "/dev/cdrom", "/dev/dvd" };
+    static const char *const numbered[] = { "/dev/sr", "/dev/scd" };
+    for (size_t i = 0; i < VC_ARRAY_SIZE(words); i++)
+        if (vc_str_has_prefix(path, words[i]))
+            return true;
+    for (size_t i = 0; i < VC_ARRAY_SIZE(numbered); i++) {
+        size_t n = strlen(numbered[i]);
+        if (strncmp(path, numbered[i], n) == 0 && path[n] && strspn(path + n, "0123456789") ==
+                                                               strlen(path + n))
+            return true;
+    }
+    return false;
+}
+
+bool modern_host_is_cdrom(const char *path)
+{
+    if (!path)
+        return false;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
+        return errno == ENOENT && modern_cdrom_name(path);
+    bool cd = ioctl(fd, CDROM_GET_CAPABILITY, 0) >= 0;
+    close(fd);
+    return cd;
 }

@@ -23,8 +23,9 @@ static bool modern_rootports(qemu_ctx *x)
             return false;
         vc_buf b;
         vc_buf_init(&b);
-        vc_buf_printf(&b, "pcie-root-port,port=0x%x,chassis=%u,id=pci.%u,bus=pcie.0", 0x10 + idx,
-                      idx, idx);
+        /* a root port's port number is its own address, slot * 8 + function */
+        vc_buf_printf(&b, "pcie-root-port,port=0x%x,chassis=%u,id=pci.%u,bus=pcie.0",
+                      slot * 8 + fn, idx, idx);
         if (fn == 0)
             vc_buf_printf(&b, ",multifunction=on,addr=0x%x", slot);
         else
@@ -79,7 +80,7 @@ static bool modern_scsi_controller(qemu_ctx *x, const ir_device *dev, const char
         return false;
     vc_buf b;
     vc_buf_init(&b);
-    vc_buf_printf(&b, "%s,id=scsi%d", type, index);
+    vc_buf_printf(&b, "%s,id=scsi%d", modern_written_type(type), index);
     modern_device_at(x, &b, s);
     return true;
 }
@@ -91,7 +92,7 @@ static bool modern_simple_controller(qemu_ctx *x, const ir_device *dev, const ch
         return false;
     vc_buf b;
     vc_buf_init(&b);
-    vc_buf_printf(&b, "%s,id=%s", type, id);
+    vc_buf_printf(&b, "%s,id=%s", modern_written_type(type), id);
     modern_device_at(x, &b, s);
     return true;
 }
@@ -114,9 +115,9 @@ static bool modern_pci_controller(qemu_ctx *x, const ir_device *dev)
         return false;
     vc_buf b;
     vc_buf_init(&b);
-    vc_buf_printf(&b, "%s,", type);
-    vc_buf_printf(&b, opts, index, 0x8 + index);
     const modern_slot *s = modern_slot_of(x, dev);
+    vc_buf_printf(&b, "%s,", type);
+    vc_buf_printf(&b, opts, index, s ? s->slot * 8 + s->fn : 0x8 + (unsigned)index);
     modern_device_at(x, &b, s);
     return true;
 }

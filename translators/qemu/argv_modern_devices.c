@@ -173,13 +173,105 @@ bool modern_input(qemu_ctx *x, const ir_device *dev)
                             qemu_str_or(in->type, "?"), bus);
 }
 
-/* One audio backend, "none": sound devices and VNC refer to it. */
-bool modern_audiodev(qemu_ctx *x)
+/* Audio backends: libvirt's type names and QEMU's drivers. */
+static const struct {
+    const char *type;
+    const char *driver;
+} modern_audio_drivers[] = {
+    { "none", "none" }, { "alsa", "alsa" }, { "coreaudio", "coreaudio" },
+    { "jack", "jack" }, { "oss", "oss" }, { "pulseaudio", "pa" }, { "sdl", "sdl" },
+    { "spice", "spice" }, { "file", "wav" }, { "dbus", "dbus" }, { "pipewire", "pipewire" },
+};
+
+static void modern_opt_tri(vc_buf *b, const char *key, ir_tristate t)
 {
+    if (t)
+        vc_buf_printf(b, ",%s=%s", key, t == IR_TRI_YES ? "on" : "off");
+}
+
+static void modern_opt_uint(vc_buf *b, const char *key, unsigned long long v)
+{
+    if (v)
+        vc_buf_printf(b, ",%s=%llu", key, v);
+}
+
+/* The in.* / out.* options of one direction (-audiodev's dotted keys). */
+static void modern_audio_io(vc_buf *b, const char *dir, const ir_audio_io *io)
+{
+    if (!io->given)
+        return;
+    char key[64];
+#define MODERN_KEY(k) (snprintf(key, sizeof(key), "%s.%s", dir, (k)), key)
+    modern_opt_tri(b, MODERN_KEY("mixing-engine"), io->mixing_engine);
+    modern_opt_tri(b, MODERN_KEY("fixed-settings"), io->fixed_settings);
+    modern_opt_uint(b, MODERN_KEY("voices"), io->voices);
+    modern_opt_uint(b, MODERN_KEY("buffer-length"), io->buffer_length);
+    modern_opt_uint(b, MODERN_KEY("frequency"), io->frequency);
+    modern_opt_uint(b, MODERN_KEY("channels"), io->channels);
+    if (io->format)
+        qemu_opt_add(b, MODERN_KEY("format"), io->format);
+    if (io->dev)
+        qemu_opt_add(b, MODERN_KEY("dev"), io->dev);
+    if (io->name)
+        qemu_opt_add(b, MODERN_KEY("name"), io->name);
+    if (io->stream_name)
+        qemu_opt_add(b, MODERN_KEY("stream-name"), io->stream_name);
+    modern_opt_uint(b, MODERN_KEY("latency"), io->latency);
+    if (io->server_name)
+        qemu_opt_add(b, MODERN_KEY("server-name"), io->server_name);
+    if (io->client_name)
+        qemu_opt_add(b, MODERN_KEY("client-name"), io->client_name);
+    if (io->connect_ports)
+        qemu_opt_add(b, MODERN_KEY("connect-ports"), io->connect_ports);
+    modern_opt_tri(b, MODERN_KEY("exact-name"), io->exact_name);
+    modern_opt_uint(b, MODERN_KEY("buffer-count"), io->buffer_count);
+    modern_opt_tri(b, MODERN_KEY("try-poll"), io->try_poll);
+#undef MODERN_KEY
+}
+
+/* -audiodev id=audioN,driver=...: one <audio> element. */
+bool modern_audio(qemu_ctx *x, const ir_device *dev)
+{
+    const ir_audio *a = &dev->u.audio;
+    if (!qemu_has(x, QEMU_CAP_AUDIODEV))
+        return qemu_unsupported(x, dev->pos, "<audio> (-audiodev)");
+    int k = QEMU_TABLE_FIND(modern_audio_drivers, type, a->type);
+    if (k < 0)
+        return qemu_unsupported(x, dev->pos, "audio type '%s'", qemu_str_or(a->type, "?"));
+    vc_buf b;
+    vc_buf_init(&b);
+    vc_buf_printf(&b, "id=audio%u,driver=%s", a->id ? a->id : 1, modern_audio_drivers[k].driver);
+    modern_opt_uint(&b, "timer-period", a->timer_period);
+    if (a->path)
+        qemu_opt_add(&b, "path", a->path);
+    if (a->server_name)
+        qemu_opt_add(&b, "server", a->server_name);
+    modern_opt_tri(&b, "try-mmap", a->try_mmap);
+    modern_opt_tri(&b, "exclusive", a->exclusive);
+    if (a->has_dsp_policy)
+        vc_buf_printf(&b, ",dsp-policy=%u", a->dsp_policy);
+    modern_audio_io(&b, "in", &a->in);
+    modern_audio_io(&b, "out", &a->out);
+    qemu_arg2_take(x, "-audiodev", vc_buf_steal(&b));
+    /* SDL picks its own output by environment, PipeWire finds its socket so */
+    if (a->driver && vc_streq(a->type, "sdl"))
+        qemu_env(x, "SDL_AUDIODRIVER", a->driver);
+    if (a->runtime_dir && vc_streq(a->type, "pipewire"))
+        qemu_env(x, "PIPEWIRE_RUNTIME_DIR", a->runtime_dir);
+    return true;
+}
+
+/* The backend libvirt adds to a document without <audio> (placement chose
+ * its driver). */
+bool modern_audio_implicit(qemu_ctx *x)
+{
+    const char *drv = x->modern->implicit_audio;
+    if (!drv)
+        return true;
     if (!qemu_has(x, QEMU_CAP_AUDIODEV))
         return qemu_count_devices(x, IR_DEV_SOUND, -1) == 0 ||
                qemu_unsupported(x, x->dom->pos, "sound without -audiodev");
-    qemu_arg2(x, "-audiodev", "id=audio1,driver=none");
+    qemu_arg2_take(x, "-audiodev", vc_xasprintf("id=audio1,driver=%s", drv));
     return true;
 }
 
@@ -207,8 +299,9 @@ static bool modern_vnc(qemu_ctx *x, const ir_device *dev)
         qemu_warn(x, dev->pos, "the VNC password is not on the command line; set it over "
                   "QMP (set_password) before starting the guest");
     }
-    if (qemu_has(x, QEMU_CAP_AUDIODEV))
-        vc_buf_puts(&b, ",audiodev=audio1");
+    unsigned audio = modern_audio_id(x, dev);
+    if (qemu_has(x, QEMU_CAP_AUDIODEV) && audio)
+        vc_buf_printf(&b, ",audiodev=audio%u", audio);
     qemu_arg2_take(x, "-vnc", vc_buf_steal(&b));
     if (g->keymap)
         qemu_arg2(x, "-k", g->keymap);
@@ -358,9 +451,10 @@ bool modern_sound(qemu_ctx *x, const ir_device *dev)
     bool pci = false, hda = false;
     const char *type = modern_sound_type(model, &pci, &hda);
     int n = x->modern->nsound++;
+    unsigned audio = modern_audio_id(x, dev);
     if (strcmp(model, "pcspk") == 0) {
         /* The PC speaker is the machine's; it only needs a backend. */
-        qemu_arg2(x, "-global", "isa-pcspk.audiodev=audio1");
+        qemu_arg2_take(x, "-global", vc_xasprintf("isa-pcspk.audiodev=audio%u", audio));
         return true;
     }
     if (!type)
@@ -373,7 +467,7 @@ bool modern_sound(qemu_ctx *x, const ir_device *dev)
     vc_buf_init(&b);
     vc_buf_printf(&b, "%s,id=sound%d", type, n);
     if (modern_has_prop(x, type, "audiodev") || strcmp(type, "usb-audio") == 0)
-        vc_buf_puts(&b, ",audiodev=audio1");
+        vc_buf_printf(&b, ",audiodev=audio%u", audio);
     if (pci)
         modern_dev_pci(x, dev, &b);
     else if (strcmp(type, "usb-audio") == 0)
@@ -383,7 +477,7 @@ bool modern_sound(qemu_ctx *x, const ir_device *dev)
         if (!modern_need_device(x, dev->pos, "hda-duplex"))
             return false;
         qemu_arg2_take(x, "-device", vc_xasprintf("hda-duplex,id=sound%d-codec0,bus=sound%d.0,"
-                                                  "cad=0,audiodev=audio1", n, n));
+                                                  "cad=0,audiodev=audio%u", n, n, audio));
     }
     return true;
 }

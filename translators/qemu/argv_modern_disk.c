@@ -150,7 +150,9 @@ static bool modern_storage_opts(qemu_ctx *x, const ir_device *dev, int node, vc_
     default: {
         bool blk = disk->type == IR_DISK_TYPE_BLOCK;
         const char *drv = !blk ? "file"
-                          : disk->device == IR_DISK_DEV_CDROM ? "host_cdrom" : "host_device";
+                          : disk->device == IR_DISK_DEV_CDROM && modern_host_is_cdrom(disk->source)
+                              ? "host_cdrom"
+                              : "host_device";
         vc_buf_printf(b, "driver=%s", drv);
         qemu_opt_add(b, "filename", disk->source);
         return true;

@@ -57,22 +57,57 @@ modern_slot *modern_slot_imp(const qemu_ctx *x, modern_implicit imp, int index)
     return NULL;
 }
 
+/* The first free slot of pcie.0 from `from`; 32 when none is left. */
+static unsigned modern_free_root_slot(const qemu_modern *m, unsigned from)
+{
+    unsigned slot = from;
+    while (slot < 32 && modern_slot_used(m, 0, slot))
+        slot++;
+    return slot;
+}
+
+/* A pcie-root-port virtc adds (q35): eight functions a slot of pcie.0 from
+ * the first free one; its bus is pci.<first_rootport + k>. */
+static bool modern_rootport_new(qemu_ctx *x, ir_pos pos, unsigned *bus)
+{
+    qemu_modern *m = x->modern;
+    if (m->nrootports % 8 == 0) {
+        unsigned slot = modern_free_root_slot(m, 1);
+        if (slot == 32 || m->nrp_slots == VC_ARRAY_SIZE(m->rp_slot))
+            return qemu_error(x, pos, "no free PCI slot left on pcie.0 for a root port");
+        modern_slot_take(m, 0, slot);
+        m->rp_slot[m->nrp_slots++] = slot;
+    }
+    *bus = m->first_rootport + m->nrootports++;
+    return true;
+}
+
+/* A root port of the document no device sits on yet, in document order
+ * (the cursor only moves forward: a port once taken stays taken). */
+static bool modern_doc_rootport(qemu_modern *m, unsigned *bus)
+{
+    while (m->doc_rp_next < m->ndoc_rp) {
+        unsigned b = m->doc_rp[m->doc_rp_next++];
+        if (b < 256 && !m->bus_busy[b]) {
+            m->bus_busy[b] = true;
+            *bus = b;
+            return true;
+        }
+    }
+    return false;
+}
+
 /* The next free slot: i440fx fills bus 0 from slot 2 (slot 1 is the PIIX3);
- * q35 gives the device a root port of its own, on bus 0 slot 0. */
+ * q35 gives the device a root port of its own, on its slot 0: a free one
+ * of the document's, else one added. */
 static bool modern_slot_auto(qemu_ctx *x, modern_slot *s, ir_pos pos, bool direct)
 {
     qemu_modern *m = x->modern;
     if (m->q35 && !direct) {
-        if (m->nrootports % 8 == 0) {
-            unsigned slot = 2;
-            while (slot < 32 && modern_slot_used(m, 0, slot))
-                slot++;
-            if (slot == 32)
-                return qemu_error(x, pos, "no free PCI slot left on pcie.0 for a root port");
-            modern_slot_take(m, 0, slot);
-            m->rp_slot[m->nrp_slots++] = slot;
-        }
-        s->bus = m->first_rootport + m->nrootports++;
+        unsigned bus;
+        if (!modern_doc_rootport(m, &bus) && !modern_rootport_new(x, pos, &bus))
+            return false;
+        s->bus = bus;
         s->slot = 0;
         s->fn = 0;
         return true;
@@ -202,6 +237,8 @@ static bool modern_plan_fixed(qemu_ctx *x)
                             "%.2x:%.2x.%x is given to two devices", s->bus, s->slot, s->fn);
         *fns |= (unsigned char)(1u << s->fn);
         modern_slot_take(m, s->bus, s->slot);
+        if (s->bus > 0 && s->bus < 256)
+            m->bus_busy[s->bus] = true;
     }
     free(taken);
     return ok;
@@ -285,6 +322,71 @@ bool modern_is_primary_video(const qemu_ctx *x, const ir_device *dev)
 /* Implicit controllers, in the order they are planned and written. */
 static void modern_plan_implicit_ctls(qemu_ctx *x, bool *ok);
 
+/* q35: the document's PCI controllers go first, so devices find them: its
+ * pcie-root-ports eight functions a slot of pcie.0 from the first free
+ * slot, a dmi-to-pci-bridge at 0x1e (the ICH9's place for it), the others
+ * on the first free slot; then the root ports are listed for the devices. */
+static void modern_plan_q35_ctls(qemu_ctx *x, bool *ok)
+{
+    qemu_modern *m = x->modern;
+    const ir_domain *dom = x->dom;
+    unsigned rp_slot = 0, rp_fn = 8;
+    int pci_bus = -1;                       /* the first PCIe-to-PCI bridge's bus */
+    m->doc_rp = vc_xcalloc(m->nctls + 1, sizeof(unsigned));
+    for (size_t k = 0; k < m->nctls; k++) {
+        const ir_device *dev = &dom->devices[m->ctls[k]];
+        const ir_controller *c = &dev->u.controller;
+        if (!vc_streq(c->type, "pci") || !modern_pci_model_known(c->model))
+            continue;
+        bool rp = vc_streq(c->model, "pcie-root-port");
+        bool to_pci = vc_streq(c->model, "dmi-to-pci-bridge") ||
+                      vc_streq(c->model, "pcie-to-pci-bridge");
+        if (rp)
+            m->doc_rp[m->ndoc_rp++] = (unsigned)modern_ctl_index(x, c);
+        if (to_pci && pci_bus < 0)
+            pci_bus = modern_ctl_index(x, c);
+        if (modern_slot_of(x, dev))
+            continue;                       /* the document placed it */
+        modern_slot *s = modern_slot_new(m, dev, MODERN_IMP_NONE, 0);
+        if (vc_streq(c->model, "pci-bridge") && pci_bus > 0 && pci_bus < 256) {
+            /* a conventional PCI bridge goes behind the PCIe-to-PCI one */
+            unsigned slot = 0;
+            while (slot < 32 && modern_slot_used(m, (unsigned)pci_bus, slot))
+                slot++;
+            if (slot < 32) {
+                modern_slot_take(m, (unsigned)pci_bus, slot);
+                s->bus = (unsigned)pci_bus;
+                s->slot = slot;
+                continue;
+            }
+        }
+        if (rp) {
+            if (rp_fn == 8) {
+                rp_slot = modern_free_root_slot(m, 1);
+                if (rp_slot == 32) {
+                    *ok = qemu_error(x, dev->pos, "no free PCI slot left on pcie.0 for a "
+                                     "root port");
+                    continue;
+                }
+                modern_slot_take(m, 0, rp_slot);
+                rp_fn = 0;
+            }
+            s->slot = rp_slot;
+            s->fn = rp_fn++;
+            continue;
+        }
+        unsigned slot = vc_streq(c->model, "dmi-to-pci-bridge") && !modern_slot_used(m, 0, 0x1e)
+                            ? 0x1e
+                            : modern_free_root_slot(m, 1);
+        if (slot == 32) {
+            *ok = qemu_error(x, dev->pos, "no free PCI slot left on pcie.0 for this controller");
+            continue;
+        }
+        modern_slot_take(m, 0, slot);
+        s->slot = slot;
+    }
+}
+
 static bool modern_plan(qemu_ctx *x)
 {
     qemu_modern *m = x->modern;
@@ -304,6 +406,8 @@ static bool modern_plan(qemu_ctx *x)
             modern_slot_take(m, 0, slot);
         }
     }
+    if (m->q35)
+        modern_plan_q35_ctls(x, &ok);
     for (size_t o = 0; o < VC_ARRAY_SIZE(modern_plan_order); o++) {
         ir_device_kind kind = modern_plan_order[o];
         for (size_t i = 0; i < dom->ndevices; i++) {
@@ -325,6 +429,11 @@ static bool modern_plan(qemu_ctx *x)
             modern_is_x86(x))
             modern_plan_add(x, NULL, MODERN_IMP_BALLOON, 0, &ok);
     }
+    /* Where it added root ports, libvirt adds one more, free, so a device
+     * can be hotplugged. */
+    unsigned spare;
+    if (m->q35 && m->nrootports > 0 && !modern_rootport_new(x, dom->pos, &spare))
+        ok = false;
     return ok;
 }
 
@@ -500,6 +609,7 @@ static void modern_place_ctls(qemu_ctx *x)
 
 static bool modern_on_usb(const ir_device *d);
 static void modern_place_usb(qemu_ctx *x);
+static void modern_place_audio(qemu_ctx *x);
 
 /* The functions in use per slot, so function 0 knows it shares its slot. */
 static void modern_place_fns(qemu_modern *m)
@@ -566,6 +676,7 @@ bool modern_place(qemu_ctx *x)
     ok = modern_plan(x) && ok;
     modern_place_fns(m);
     modern_place_usb(x);
+    modern_place_audio(x);
     return ok;
 }
 
@@ -613,4 +724,57 @@ bool modern_usb_needed(qemu_ctx *x, const ir_device *dev, const char *what)
                                 "controller (use model='qemu-xhci' or 'ich9-ehci1')",
                                 m->usb_ports);
     return true;
+}
+
+/* ---- audio backends ---------------------------------------------------------------- */
+
+/* Without <audio>, libvirt gives a domain one backend after its first
+ * display: SPICE plays sound to the client, SDL to the host; VNC (host
+ * audio not allowed, qemu.conf's default) and no display at all get the
+ * silent one; other displays (egl-headless, ...) none unless a sound
+ * device needs one. */
+static const struct {
+    ir_graphics_type type;
+    const char *driver;
+} modern_audio_defaults[] = {
+    { IR_GFX_SPICE, "spice" },
+    { IR_GFX_SDL, "sdl" },
+    { IR_GFX_VNC, "none" },
+};
+
+static void modern_place_audio(qemu_ctx *x)
+{
+    qemu_modern *m = x->modern;
+    const ir_device *first_graphics = NULL;
+    for (size_t i = 0; i < x->dom->ndevices; i++) {
+        const ir_device *d = &x->dom->devices[i];
+        if (d->kind == IR_DEV_AUDIO && !m->default_audio)
+            m->default_audio = d->u.audio.id ? d->u.audio.id : 1;
+        if (d->kind == IR_DEV_GRAPHICS && !first_graphics)
+            first_graphics = d;
+    }
+    if (m->default_audio)
+        return;
+    if (!first_graphics) {
+        m->implicit_audio = "none";
+    } else {
+        for (size_t k = 0; k < VC_ARRAY_SIZE(modern_audio_defaults); k++)
+            if (modern_audio_defaults[k].type == first_graphics->u.graphics.type)
+                m->implicit_audio = modern_audio_defaults[k].driver;
+    }
+    if (!m->implicit_audio && qemu_count_devices(x, IR_DEV_SOUND, -1) > 0)
+        m->implicit_audio = "none";
+    if (m->implicit_audio)
+        m->default_audio = 1;
+}
+
+unsigned modern_audio_id(const qemu_ctx *x, const ir_device *dev)
+{
+    char *id = modern_xml_attr(dev, "audio", "id");
+    unsigned long long v = 0;
+    unsigned ret = x->modern->default_audio;
+    if (id && vc_parse_ull(id, 10, &v) && v > 0 && v <= 0xffffffffULL)
+        ret = (unsigned)v;
+    free(id);
+    return ret;
 }

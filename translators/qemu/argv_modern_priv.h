@@ -62,6 +62,9 @@ struct qemu_modern {
     unsigned first_rootport;
     unsigned rp_slot[32];     /* the pcie.0 slots holding them, 8 a slot */
     unsigned nrp_slots;
+    unsigned *doc_rp;         /* the document's pcie-root-ports (their buses) */
+    size_t ndoc_rp, doc_rp_next;
+    bool bus_busy[256];       /* a device sits on this bus (a root port's) */
     int *bootindex;           /* per device of the document; 0: none */
     int fd_bootindex[2];      /* floppies boot through the controller */
     int *node;                /* per disk: libvirt-N; 0: no node */
@@ -82,6 +85,10 @@ struct qemu_modern {
     unsigned *usb_ord;        /* per device on the USB bus: 1, 2, ... */
     unsigned usb_ports;       /* ports of USB bus 0; 0 when unknown */
     unsigned char fnmask[256 * 32]; /* functions taken per bus*32+slot (placed slots) */
+    unsigned default_audio;   /* the backend sound devices and displays use
+                               * when they name none; 0: no backend */
+    const char *implicit_audio; /* the backend's driver when the document has
+                                 * no <audio> (libvirt's default); NULL: none */
 };
 
 /* ---- argv_modern_base.c: lookups and tables every phase uses --------------- */
@@ -123,6 +130,12 @@ int modern_usb_model_index(const char *model);
 const char *modern_usb_default(const qemu_ctx *x);
 /* Whether SCSI controller N addresses channels, targets and LUNs. */
 bool modern_scsi_ctl_luns(const qemu_ctx *x, unsigned controller);
+/* The name a device type is written by on the command line: its alias
+ * where libvirt writes that ("lsi", "ahci"), else the type itself. */
+const char *modern_written_type(const char *type);
+/* Whether a host path is a CD-ROM drive (host_cdrom rather than
+ * host_device for a block disk). */
+bool modern_host_is_cdrom(const char *path);
 /* "usb" for USB controller 0, "usbN" for the others (allocated). */
 char *modern_usb_id(int index);
 /* The QEMU device of a SCSI controller model (NULL: the default); NULL
@@ -159,6 +172,9 @@ modern_slot *modern_slot_imp(const qemu_ctx *x, modern_implicit imp, int index);
 /* ",bus=...,addr=..." of a planned slot (nothing for NULL), of a device. */
 void modern_pci_opts(const qemu_ctx *x, const modern_slot *s, vc_buf *b);
 void modern_dev_pci(const qemu_ctx *x, const ir_device *dev, vc_buf *b);
+/* The id of the audio backend a sound device or display uses (its
+ * <audio id=> or the default); 0 when there is no backend. */
+unsigned modern_audio_id(const qemu_ctx *x, const ir_device *dev);
 /* A USB device needs a controller that is not 'none' and a free port
  * (placement counted the ports; this reports what it found). */
 bool modern_usb_needed(qemu_ctx *x, const ir_device *dev, const char *what);
@@ -196,7 +212,8 @@ bool modern_chr(qemu_ctx *x, const ir_device *dev);
 /* argv_modern_devices.c */
 bool modern_filesystem(qemu_ctx *x, const ir_device *dev);
 bool modern_input(qemu_ctx *x, const ir_device *dev);
-bool modern_audiodev(qemu_ctx *x);
+bool modern_audio(qemu_ctx *x, const ir_device *dev);
+bool modern_audio_implicit(qemu_ctx *x);
 bool modern_graphics(qemu_ctx *x, const ir_device *dev);
 bool modern_video(qemu_ctx *x, const ir_device *dev);
 bool modern_videos(qemu_ctx *x);

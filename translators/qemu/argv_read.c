@@ -86,7 +86,7 @@ static const qr_optdef qr_opts[] = {
     { "audiodev", QR_KV_JSON, "driver", qr_opt_backend },
     { "object", QR_KV_JSON, "qom-type", qr_opt_backend },
     { "mon", QR_KV, "chardev", qr_opt_mon },
-    { "global", QR_WORD, NULL, NULL },
+    { "global", QR_WORD, NULL, qr_opt_global },
     /* QEMU has these; the model has no place for them */
     { "numa", QR_WORD, NULL, NULL },
     { "add-fd", QR_WORD, NULL, NULL },
@@ -98,7 +98,7 @@ static const qr_optdef qr_opts[] = {
     { "sd", QR_WORD, NULL, NULL },
     { "pflash", QR_WORD, NULL, NULL },
     { "snapshot", QR_NOARG, NULL, NULL },
-    { "fsdev", QR_WORD, NULL, NULL },
+    { "fsdev", QR_KV, "fsdriver", qr_opt_backend },
     { "virtfs", QR_WORD, NULL, NULL },
     { "iscsi", QR_WORD, NULL, NULL },
     { "portrait", QR_NOARG, NULL, NULL },
@@ -222,6 +222,13 @@ qr_opt *qr_backend(qemu_reader *r, const char *optname, const char *id)
     return NULL;
 }
 
+void qr_set(char **field, const char *value)
+{
+    char *copy = vc_xstrdup(value);
+    free(*field);
+    *field = copy;
+}
+
 char *qr_strdup_word(const shw_word *w)
 {
     return vc_xstrndup(w->text, w->len);
@@ -255,7 +262,7 @@ static bool qr_is_env_word(const shw_word *w)
 
 /* The environment virtc writes itself (domxml-to-native's and libvirt's). */
 static const char *const qr_own_env[] = {
-    "LC_ALL", "PATH", "HOME", "USER", "LOGNAME", "QEMU_AUDIO_DRV", "SDL_AUDIODRIVER",
+    "LC_ALL", "PATH", "HOME", "USER", "LOGNAME",
     "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "TMPDIR",
 };
 
@@ -263,6 +270,11 @@ static void qr_env(qemu_reader *r, const shw_word *w)
 {
     const char *eq = strchr(w->text, '=');
     char *name = vc_xstrndup(w->text, (size_t)(eq - w->text));
+    /* QEMU 0.x's way of saying "no audio", which is virtc's default */
+    if (strcmp(name, "QEMU_AUDIO_DRV") == 0 && strcmp(eq + 1, "none") == 0) {
+        free(name);
+        return;
+    }
     for (size_t i = 0; i < VC_ARRAY_SIZE(qr_own_env); i++)
         if (strcmp(name, qr_own_env[i]) == 0) {
             free(name);

@@ -34,6 +34,27 @@ static bool qr_hostport(const char *s, char **host, char **port)
     return true;
 }
 
+/* The head of a legacy spec up to its first single comma, ",," read as
+ * ","; *rest points at that comma (or the end). */
+static char *qr_spec_head(const char *v, const char **rest)
+{
+    vc_buf b;
+    vc_buf_init(&b);
+    const char *p = v;
+    for (; *p; p++) {
+        if (*p == ',' && p[1] == ',') {
+            vc_buf_putc(&b, ',');
+            p++;
+        } else if (*p == ',') {
+            break;
+        } else {
+            vc_buf_putc(&b, *p);
+        }
+    }
+    *rest = p;
+    return vc_buf_steal(&b);
+}
+
 /* ",server,nowait,nodelay,telnet" after a tcp:/unix: spec. */
 static void qr_spec_flags(const char *flags, ir_chr *c)
 {
@@ -58,14 +79,15 @@ bool qr_chr_spec(qemu_reader *r, const shw_word *w, ir_chr *c)
             c->type = qr_chr_plain[i].type;
             return true;
         }
+    const char *rest;
     if (vc_str_has_prefix(v, "file:") || vc_str_has_prefix(v, "pipe:")) {
         c->type = v[0] == 'f' ? IR_CHR_FILE : IR_CHR_PIPE;
-        c->path = vc_xstrdup(v + 5);
+        c->path = qr_spec_head(v + 5, &rest);
         return true;
     }
     if (v[0] == '/') {
         c->type = IR_CHR_DEV;
-        c->path = vc_xstrdup(v);
+        c->path = qr_spec_head(v, &rest);
         return true;
     }
     if (vc_str_has_prefix(v, "tcp:") || vc_str_has_prefix(v, "telnet:")) {
@@ -81,10 +103,9 @@ bool qr_chr_spec(qemu_reader *r, const shw_word *w, ir_chr *c)
         return true;
     }
     if (vc_str_has_prefix(v, "unix:")) {
-        const char *comma = strchr(v + 5, ',');
         c->type = IR_CHR_UNIX;
-        c->path = comma ? vc_xstrndup(v + 5, (size_t)(comma - v - 5)) : vc_xstrdup(v + 5);
-        qr_spec_flags(comma, c);
+        c->path = qr_spec_head(v + 5, &rest);
+        qr_spec_flags(rest, c);
         return true;
     }
     if (vc_str_has_prefix(v, "udp:")) {

@@ -65,6 +65,24 @@ static void qr_blk_hosts(qr_opt *o, const char *prefix, ir_disk *disk)
     }
 }
 
+/* url=SCHEME://HOST[:PORT]/PATH of the curl drivers. */
+static void qr_blk_url(ir_disk *disk, const char *url)
+{
+    const char *hp = strstr(url, "://");
+    hp = hp ? hp + 3 : url;
+    const char *slash = strchr(hp, '/');
+    char *hostport = slash ? vc_xstrndup(hp, (size_t)(slash - hp)) : vc_xstrdup(hp);
+    char *colon = strrchr(hostport, ':');
+    disk->hosts = vc_xcalloc(1, sizeof(ir_host));
+    disk->nhosts = 1;
+    if (colon && !strchr(colon, ']')) {
+        disk->hosts[0].port = vc_xstrdup(colon + 1);
+        *colon = '\0';
+    }
+    disk->hosts[0].name = hostport;
+    disk->source = vc_xstrdup(slash ? slash : "/");
+}
+
 /* A protocol node (driver=file|host_device|nbd|...) into the disk's source;
  * prefix is "file" when it is written inside the format node. */
 static bool qr_blk_protocol(qemu_reader *r, qr_opt *o, const char *prefix, ir_disk *disk)
@@ -87,9 +105,7 @@ static bool qr_blk_protocol(qemu_reader *r, qr_opt *o, const char *prefix, ir_di
         qr_sub(o, prefix, "floppy");
         qr_sub(o, prefix, "rw");
     } else if (vc_streq(drv, "nvme")) {
-        disk->type = IR_DISK_TYPE_NVME;
-        disk->source = vc_xstrdup(qr_sub(o, prefix, "device"));
-        qr_sub(o, prefix, "namespace");
+        r->keep_reason = "an NVMe disk's PCI source has no place in the domain model yet";
     } else if (vc_streq(drv, "nbd") || vc_streq(drv, "iscsi") || vc_streq(drv, "rbd") ||
                vc_streq(drv, "gluster") || vc_streq(drv, "http") || vc_streq(drv, "https") ||
                vc_streq(drv, "ftp") || vc_streq(drv, "ftps") || vc_streq(drv, "ssh")) {
@@ -101,7 +117,8 @@ static bool qr_blk_protocol(qemu_reader *r, qr_opt *o, const char *prefix, ir_di
             disk->source = vc_xasprintf("%s/%s", pool ? pool : "", image ? image : "");
         } else if (vc_streq(drv, "gluster")) {
             const char *vol = qr_sub(o, prefix, "volume"), *path = qr_sub(o, prefix, "path");
-            disk->source = vc_xasprintf("%s%s", vol ? vol : "", path ? path : "");
+            disk->source = vc_xasprintf("%s%s%s", vol ? vol : "",
+                                        path && *path != '/' ? "/" : "", path ? path : "");
         } else if (vc_streq(drv, "iscsi")) {
             const char *t = qr_sub(o, prefix, "target"), *lun = qr_sub(o, prefix, "lun");
             disk->source = vc_xasprintf("%s/%s", t ? t : "", lun ? lun : "0");
@@ -111,7 +128,14 @@ static bool qr_blk_protocol(qemu_reader *r, qr_opt *o, const char *prefix, ir_di
             char *h = NULL, *p = NULL;
             if (portal) {
                 const char *colon = strrchr(portal, ':');
-                h = colon ? vc_xstrndup(portal, (size_t)(colon - portal)) : vc_xstrdup(portal);
+                if (colon && strchr(portal, ']') > colon)
+                    colon = NULL;
+                const char *hs = portal, *he = colon ? colon : portal + strlen(portal);
+                if (*hs == '[' && he > hs && he[-1] == ']') {
+                    hs++;
+                    he--;
+                }
+                h = vc_xstrndup(hs, (size_t)(he - hs));
                 p = colon ? vc_xstrdup(colon + 1) : NULL;
                 disk->hosts = vc_xcalloc(1, sizeof(ir_host));
                 disk->hosts[0].name = h;
@@ -120,37 +144,60 @@ static bool qr_blk_protocol(qemu_reader *r, qr_opt *o, const char *prefix, ir_di
             }
         } else if (name) {
             disk->source = vc_xstrdup(name);
-        } else {
-            const char *url = qr_sub(o, prefix, "url");
-            disk->source = vc_xstrdup(url);
+        } else if (qr_sub(o, prefix, "url")) {
+            qr_blk_url(disk, qr_sub(o, prefix, "url"));
         }
         qr_blk_hosts(o, prefix, disk);
     } else {
-        return qr_error(r, o->arg, 0, "-blockdev: driver '%s' is not a storage protocol "
-                        "virtc reads", drv ? drv : "");
+        r->keep_reason = "its -blockdev driver has no place in the domain model";
     }
     return true;
 }
 
-static void qr_blk_cache(qr_opt *o, const char *prefix, ir_disk *disk)
+/* cache.direct / cache.no-flush of a node; the device's write-cache
+ * completes the cache mode (qr_disk_cache). */
+static void qr_blk_cache(qemu_reader *r, qr_opt *o, const char *prefix)
 {
     const char *direct = qr_sub(o, prefix, "cache.direct");
     const char *noflush = qr_sub(o, prefix, "cache.no-flush");
-    if (!direct && !noflush)
+    if (direct)
+        r->cache_direct = vc_streq(direct, "on") ? 1 : 0;
+    if (noflush && vc_streq(noflush, "on"))
+        r->cache_noflush = true;
+}
+
+/* QEMU's cache modes as (direct, write-cache) pairs, no-flush for unsafe. */
+static void qr_disk_cache(qemu_reader *r, qr_opt *dev, ir_disk *disk)
+{
+    const char *wc = qr_str(dev, "write-cache");
+    if (disk->driver_cache || (r->cache_direct < 0 && !wc && !r->cache_noflush))
         return;
-    free(disk->driver_cache);
-    if (vc_streq(noflush, "on"))
-        disk->driver_cache = vc_xstrdup("unsafe");
-    else if (vc_streq(direct, "on"))
-        disk->driver_cache = vc_xstrdup("none");
-    else
-        disk->driver_cache = vc_xstrdup("writeback");
+    bool direct = r->cache_direct == 1, writeback = !wc || strcmp(wc, "on") == 0;
+    const char *mode = r->cache_noflush ? "unsafe"
+                     : direct ? (writeback ? "none" : "directsync")
+                     : (writeback ? "writeback" : "writethrough");
+    disk->driver_cache = vc_xstrdup(mode);
+}
+
+/* Filters between a device and its image: copy-on-read, throttle. */
+static bool qr_is_filter(const char *driver)
+{
+    return vc_streq(driver, "copy-on-read") || vc_streq(driver, "throttle");
 }
 
 bool qr_disk_from_node(qemu_reader *r, const shw_word *w, size_t off, const char *node,
                        ir_disk *disk)
 {
     qr_opt *b = qr_backend(r, "blockdev", node);
+    if (b && qr_is_filter(qr_str(b, "driver")) && qr_str(b, "file")) {
+        b->used = true;
+        qr_implied(b, QR_KEYS("node-name", "discard", "throttle-group"));
+        qopt_item *f = qr_item(b, "file");
+        qr_warn(r, b->arg, 0, "-blockdev %s filter: has no place in the domain model and is "
+                "not kept", qr_str(b, "driver"));
+        qr_leftovers(r, b, NULL);
+        return qr_disk_from_node(r, b->arg, f->val_off, f->value, disk);
+    }
     if (!b) {
         qr_opt *drv = qr_backend(r, "drive", node);
         if (!drv)
@@ -167,7 +214,7 @@ bool qr_disk_from_node(qemu_reader *r, const shw_word *w, size_t off, const char
     if (!qr_bool(r, b, "read-only", &ro))
         return false;
     disk->readonly = ro;
-    qr_blk_cache(b, NULL, disk);
+    qr_blk_cache(r, b, NULL);
     if (qr_is_format(drv)) {
         disk->driver_name = vc_xstrdup("qemu");
         disk->driver_type = vc_xstrdup(drv);
@@ -205,8 +252,14 @@ bool qr_disk_from_node(qemu_reader *r, const shw_word *w, size_t off, const char
                 return qr_error(r, b->arg, qr_item(b, "file")->val_off, "no -blockdev has the "
                                 "name '%s'", file);
             p->used = true;
-            qr_blk_cache(p, NULL, disk);
-            ok = qr_blk_protocol(r, p, NULL, disk);
+            qr_blk_cache(r, p, NULL);
+            if (qr_is_format(qr_str(p, "driver"))) {
+                /* a raw slice (offset=, size=) of an image of its own format */
+                r->keep_reason = "a slice of an image has no place in the domain model";
+                ok = true;
+            } else {
+                ok = qr_blk_protocol(r, p, NULL, disk);
+            }
             qr_leftovers(r, p, NULL);
         } else {
             ok = qr_blk_protocol(r, b, "file", disk);
@@ -267,6 +320,37 @@ static char *qr_free_target(const ir_domain *dom, const char *prefix, int from)
     }
 }
 
+/* libvirt's device ids carry the target's index: virtio-disk2 -> vdc,
+ * usb-disk1 -> sdb; -1 when the id says nothing. */
+static int qr_id_target(qr_opt *o, const char *prefix)
+{
+    const char *id = qr_str(o, "id");
+    int v;
+    if (!id || !vc_str_has_prefix(id, prefix) || !vc_parse_int(id + strlen(prefix), &v) ||
+        v < 0 || v > 10000)
+        return -1;
+    return v;
+}
+
+static char *qr_target_for(const ir_domain *dom, const char *prefix, qr_opt *o,
+                           const char *id_prefix)
+{
+    int want = id_prefix ? qr_id_target(o, id_prefix) : -1;
+    return qr_free_target(dom, prefix, want < 0 ? 0 : want);
+}
+
+/* The SCSI controller of that index is an LSI one (address = unit). */
+static bool qr_scsi_lsi(const ir_domain *dom, unsigned index)
+{
+    for (size_t i = 0; i < dom->ndevices; i++) {
+        const ir_device *d = &dom->devices[i];
+        if (d->kind == IR_DEV_CONTROLLER && vc_streq(d->u.controller.type, "scsi") &&
+            d->u.controller.index == (int)index)
+            return vc_streq(d->u.controller.model, "lsilogic");
+    }
+    return false;
+}
+
 static bool qr_bootindex(qemu_reader *r, qr_opt *o, int *order)
 {
     unsigned long long b = 0;
@@ -298,6 +382,8 @@ static bool qr_bus_index(const char *bus, const char *prefix, unsigned *ctl, uns
 static bool qr_dev_disk(qemu_reader *r, qr_opt *o, const char *driver, const char *kind)
 {
     qopt_item *drive = qr_item(o, "drive");
+    r->cache_direct = -1;
+    r->cache_noflush = false;
     ir_device *dev = qr_add_device(r, IR_DEV_DISK, o->flag);
     ir_disk *disk = &dev->u.disk;
     disk->device = strstr(driver, "-cd") ? IR_DISK_DEV_CDROM
@@ -318,19 +404,21 @@ static bool qr_dev_disk(qemu_reader *r, qr_opt *o, const char *driver, const cha
     unsigned long long unit = 0;
     if (!qr_num(r, o, "unit", &unit) || !qr_bootindex(r, o, &disk->boot_order))
         return false;
-    if (strcmp(kind, "ide") == 0) {
-        qr_bus_index(bus, "ide.", &b, &c);
-        if (qr_q35(r)) {
-            disk->target_bus = IR_BUS_SATA;
-            disk->target_dev = qr_free_target(r->dom, "sd", (int)b);
-            disk->addr = (ir_address){ .type = IR_ADDR_DRIVE, .controller = 0, .bus = b,
-                                       .unit = 0, .has_bus = true };
-        } else {
-            disk->target_bus = IR_BUS_IDE;
-            disk->target_dev = qr_free_target(r->dom, "hd", (int)(b * 2 + unit));
-            disk->addr = (ir_address){ .type = IR_ADDR_DRIVE, .controller = 0, .bus = b,
-                                       .unit = (unsigned)unit, .has_bus = true };
+    if (strcmp(kind, "ide") == 0 && (qr_bus_index(bus, "sata", &c, &b) || qr_q35(r))) {
+        if (!vc_str_has_prefix(bus, "sata")) {   /* q35's own AHCI is "ide" */
+            qr_bus_index(bus, "ide.", &b, &c);
+            c = 0;
         }
+        disk->target_bus = IR_BUS_SATA;
+        disk->target_dev = qr_free_target(r->dom, "sd", (int)(c * 6 + b));
+        disk->addr = (ir_address){ .type = IR_ADDR_DRIVE, .controller = c, .bus = 0,
+                                   .unit = b, .has_bus = true };
+    } else if (strcmp(kind, "ide") == 0) {
+        qr_bus_index(bus, "ide.", &b, &c);
+        disk->target_bus = IR_BUS_IDE;
+        disk->target_dev = qr_free_target(r->dom, "hd", (int)(b * 2 + unit));
+        disk->addr = (ir_address){ .type = IR_ADDR_DRIVE, .controller = 0, .bus = b,
+                                   .unit = (unsigned)unit, .has_bus = true };
     } else if (strcmp(kind, "scsi") == 0) {
         unsigned long long id = 0, lun = 0, chan = 0;
         if (!qr_num(r, o, "scsi-id", &id) || !qr_num(r, o, "lun", &lun) ||
@@ -339,34 +427,36 @@ static bool qr_dev_disk(qemu_reader *r, qr_opt *o, const char *driver, const cha
         qr_bus_index(bus, "scsi", &c, &b);
         disk->target_bus = IR_BUS_SCSI;
         disk->target_dev = qr_free_target(r->dom, "sd", 0);
-        disk->addr = (ir_address){ .type = IR_ADDR_DRIVE, .controller = c, .bus = (unsigned)chan,
-                                   .target = (unsigned)id, .unit = (unsigned)(lun ? lun : unit),
-                                   .has_bus = true };
+        if (qr_scsi_lsi(r->dom, c))
+            disk->addr = (ir_address){ .type = IR_ADDR_DRIVE, .controller = c, .bus = 0,
+                                       .target = 0, .unit = (unsigned)id, .has_bus = true };
+        else
+            disk->addr = (ir_address){ .type = IR_ADDR_DRIVE, .controller = c,
+                                       .bus = (unsigned)chan, .target = (unsigned)id,
+                                       .unit = (unsigned)lun, .has_bus = true };
     } else if (strcmp(kind, "virtio") == 0) {
         disk->target_bus = IR_BUS_VIRTIO;
-        disk->target_dev = qr_free_target(r->dom, "vd", 0);
+        disk->target_dev = qr_target_for(r->dom, "vd", o, "virtio-disk");
         if (!qr_device_addr(r, o, &disk->addr))
             return false;
         qr_implied(o, QR_KEYS("num-queues", "queue-size"));
     } else if (strcmp(kind, "usb") == 0) {
         disk->target_bus = IR_BUS_USB;
-        disk->target_dev = qr_free_target(r->dom, "sd", 0);
-        qr_item(o, "bus");
-        qr_item(o, "port");
+        disk->target_dev = qr_target_for(r->dom, "sd", o, "usb-disk");
+        if (!qr_usb_addr(r, o, &disk->addr))
+            return false;
     } else {   /* floppy */
         disk->target_bus = IR_BUS_FDC;
         disk->target_dev = qr_free_target(r->dom, "fd", (int)unit);
     }
     const char *serial = qr_str(o, "serial");
     if (serial)
-        disk->serial = vc_xstrdup(serial);
+        disk->serial = qr_unescape_serial(serial);
     bool share = false;
     if (!qr_bool(r, o, "share-rw", &share))
         return false;
     disk->shareable = share;
-    const char *wc = qr_str(o, "write-cache");
-    if (wc && !disk->driver_cache)
-        disk->driver_cache = vc_xstrdup(strcmp(wc, "on") == 0 ? "writeback" : "writethrough");
+    qr_disk_cache(r, o, disk);
     qr_implied(o, QR_KEYS("bus", "drive"));
     return true;
 }
@@ -396,7 +486,7 @@ static const struct { const char *driver, *type, *model; } qr_ctl_drivers[] = {
     { "virtio-serial-pci", "virtio-serial", NULL },
     { "virtio-serial-pci-transitional", "virtio-serial", "virtio-transitional" },
     { "virtio-serial-pci-non-transitional", "virtio-serial", "virtio-non-transitional" },
-    { "ich9-ahci", "sata", NULL }, { "pci-bridge", "pci", "pci-bridge" },
+    { "ich9-ahci", "sata", NULL }, { "ahci", "sata", NULL }, { "pci-bridge", "pci", "pci-bridge" },
     { "pcie-root-port", "pci", "pcie-root-port" }, { "i82801b11-bridge", "pci", "dmi-to-pci-bridge" },
     { "pcie-pci-bridge", "pci", "pcie-to-pci-bridge" },
 };
@@ -407,6 +497,12 @@ static bool qr_dev_controller(qemu_reader *r, qr_opt *o, const char *driver, con
     for (size_t i = 0; i < VC_ARRAY_SIZE(qr_ctl_drivers); i++)
         if (strcmp(driver, qr_ctl_drivers[i].driver) == 0) {
             ir_device *d = qr_controller(r, o, qr_ctl_drivers[i].type, qr_ctl_drivers[i].model);
+            const char *master = qr_str(o, "masterbus");
+            if (master) {   /* a companion belongs to its EHCI's controller index */
+                char *head = vc_xstrndup(master, strcspn(master, "."));
+                d->u.controller.index = qr_id_index(head);
+                free(head);
+            }
             if (strcmp(qr_ctl_drivers[i].type, "usb") == 0)
                 r->saw_usb_ctl = true;
             qr_implied(o, QR_KEYS("chassis_nr", "chassis", "port", "masterbus", "firstport",
@@ -461,11 +557,8 @@ static bool qr_dev_input(qemu_reader *r, qr_opt *o, const char *driver, const ch
                      : strstr(driver, "kbd") || strstr(driver, "keyboard") ? "keyboard" : "mouse";
     d->u.input.type = vc_xstrdup(type);
     d->u.input.bus = vc_xstrdup(arg);
-    if (strcmp(arg, "usb") == 0) {
-        qr_item(o, "bus");
-        qr_item(o, "port");
-        return true;
-    }
+    if (strcmp(arg, "usb") == 0)
+        return qr_usb_addr(r, o, &d->u.input.addr);
     return qr_device_addr(r, o, &d->u.input.addr);
 }
 
@@ -484,12 +577,13 @@ static bool qr_dev_video(qemu_reader *r, qr_opt *o, const char *driver, const ch
             ir_device *d = qr_add_device(r, IR_DEV_VIDEO, o->flag);
             d->u.video.model = vc_xstrdup(qr_video_drivers[i].model);
             d->u.video.primary = false;
-            unsigned long long heads = 0, vgamem = 0;
-            if (!qr_num(r, o, "max_outputs", &heads) || !qr_num(r, o, "vgamem_mb", &vgamem))
+            unsigned long long heads = 0, vgamem = 0, vram = 0;
+            if (!qr_num(r, o, "max_outputs", &heads) || !qr_num(r, o, "vgamem_mb", &vgamem) ||
+                !qr_num(r, o, "vram_size", &vram))
                 return false;
             d->u.video.heads = (int)heads;
-            d->u.video.vram = vgamem * 1024;
-            qr_implied(o, QR_KEYS("ram_size", "vram_size", "vram64_size_mb"));
+            d->u.video.vram = vram ? vram / 1024 : vgamem * 1024;
+            qr_implied(o, QR_KEYS("ram_size", "vram64_size_mb"));
             return qr_device_addr(r, o, &d->u.video.addr);
         }
     return false;
@@ -509,11 +603,8 @@ static bool qr_dev_sound(qemu_reader *r, qr_opt *o, const char *driver, const ch
             ir_device *d = qr_add_device(r, IR_DEV_SOUND, o->flag);
             d->u.sound.model = vc_xstrdup(qr_sound_drivers[i].model);
             qr_implied(o, QR_KEYS("audiodev"));
-            if (strcmp(driver, "usb-audio") == 0) {
-                qr_item(o, "bus");
-                qr_item(o, "port");
-                return true;
-            }
+            if (strcmp(driver, "usb-audio") == 0)
+                return qr_usb_addr(r, o, &d->u.sound.addr);
             return qr_device_addr(r, o, &d->u.sound.addr);
         }
     return false;
@@ -623,6 +714,43 @@ static bool qr_dev_chr(qemu_reader *r, qr_opt *o, const char *driver, const char
     return true;
 }
 
+/* virtio-9p-pci,fsdev=ID,mount_tag=TAG with -fsdev local,path=,security_model= */
+static bool qr_dev_fs(qemu_reader *r, qr_opt *o, const char *driver, const char *arg)
+{
+    static const struct { const char *qemu, *ir; } models[] = {
+        { "passthrough", "passthrough" }, { "mapped-xattr", "mapped" }, { "mapped", "mapped" },
+        { "none", "squash" },
+    };
+    (void)arg;
+    qopt_item *fd = qr_item(o, "fsdev");
+    if (!fd || !fd->value)
+        return qr_error(r, o->arg, 0, "-device %s: no fsdev= names its backend", driver);
+    qr_opt *b = qr_backend(r, "fsdev", fd->value);
+    if (!b)
+        return qr_error(r, o->arg, fd->val_off, "no -fsdev has the id '%s'", fd->value);
+    b->used = true;
+    if (!vc_streq(qr_str(b, "fsdriver"), "local")) {
+        r->keep_reason = "only a local -fsdev has a place in the domain model";
+        return true;
+    }
+    ir_device *d = qr_add_device(r, IR_DEV_FILESYSTEM, o->flag);
+    ir_filesystem *fs = &d->u.fs;
+    fs->type = vc_xstrdup("mount");
+    const char *model = qr_str(b, "security_model");
+    for (size_t i = 0; i < VC_ARRAY_SIZE(models) && model; i++)
+        if (strcmp(model, models[i].qemu) == 0)
+            fs->accessmode = vc_xstrdup(models[i].ir);
+    fs->source = vc_xstrdup(qr_str(b, "path"));
+    fs->target = vc_xstrdup(qr_str(o, "mount_tag"));
+    bool ro = false;
+    if (!qr_bool(r, b, "readonly", &ro))
+        return false;
+    fs->readonly = ro;
+    qr_implied(b, QR_KEYS("id"));
+    qr_leftovers(r, b, NULL);
+    return qr_device_addr(r, o, &fs->addr);
+}
+
 static bool qr_dev_hostdev(qemu_reader *r, qr_opt *o, const char *driver, const char *arg)
 {
     ir_device *d = qr_add_device(r, IR_DEV_HOSTDEV, o->flag);
@@ -630,6 +758,10 @@ static bool qr_dev_hostdev(qemu_reader *r, qr_opt *o, const char *driver, const 
     h->mode = vc_xstrdup("subsystem");
     if (strcmp(arg, "pci") == 0) {
         const char *host = qr_str(o, "host");
+        if (!host) {
+            r->keep_reason = "a mediated or sysfs-named device has no place in the model yet";
+            return true;
+        }
         unsigned dom = 0, b, s, f;
         char tail;
         if (!host || (sscanf(host, "%4x:%2x:%2x.%1x%c", &dom, &b, &s, &f, &tail) != 4 &&
@@ -657,9 +789,7 @@ static bool qr_dev_hostdev(qemu_reader *r, qr_opt *o, const char *driver, const 
         h->vendor = vc_xasprintf("0x%04llx", vid);
         h->product = vc_xasprintf("0x%04llx", pid);
     }
-    qr_item(o, "bus");
-    qr_item(o, "port");
-    return qr_bootindex(r, o, &h->boot_order);
+    return qr_usb_addr(r, o, &h->addr) && qr_bootindex(r, o, &h->boot_order);
 }
 
 /* Driver -> family, with the family's argument (disk kind, model, bus). */
@@ -697,6 +827,7 @@ static const struct {
     { "virtio-rng-pci-non-transitional", qr_dev_rng, NULL },
     { "isa-serial", qr_dev_chr, "serial" }, { "isa-parallel", qr_dev_chr, "parallel" },
     { "virtserialport", qr_dev_chr, "channel" }, { "virtconsole", qr_dev_chr, "console" },
+    { "virtio-9p-pci", qr_dev_fs, NULL },
     { "vfio-pci", qr_dev_hostdev, "pci" }, { "usb-host", qr_dev_hostdev, "usb" },
 };
 
@@ -706,7 +837,12 @@ bool qr_opt_device(qemu_reader *r, qr_opt *o)
     if (!driver || !*driver)
         return qr_error(r, o->arg, 0, "-device: no driver");
     qr_implied(o, qr_dev_implied, VC_ARRAY_SIZE(qr_dev_implied));
-    bool ok;
+    size_t ndev = r->dom->ndevices;
+    bool *used = vc_xcalloc(r->nopts + 1, sizeof(bool));
+    for (size_t i = 0; i < r->nopts; i++)
+        used[i] = r->opts[i].used;
+    r->keep_reason = NULL;
+    bool ok = false;
     bool matched = false;
     for (size_t i = 0; i < VC_ARRAY_SIZE(qr_devices) && !matched; i++)
         if (strcmp(driver, qr_devices[i].driver) == 0) {
@@ -719,6 +855,20 @@ bool qr_opt_device(qemu_reader *r, qr_opt *o)
              qr_dev_sound(r, o, driver, NULL);
         matched = r->dom->ndevices > before || ok;
     }
+    if (ok && r->keep_reason) {
+        /* undo: the device and the backends it named are kept as written */
+        while (r->dom->ndevices > ndev)
+            ir_device_clear(&r->dom->devices[--r->dom->ndevices]);
+        for (size_t i = 0; i < r->nopts; i++)
+            r->opts[i].used = used[i];
+        free(used);
+        for (size_t i = 0; i < o->props.n; i++)
+            o->props.v[i].used = true;
+        const char *why = r->keep_reason;
+        r->keep_reason = NULL;
+        return qr_keep_option(r, o, why);
+    }
+    free(used);
     if (!matched) {
         for (size_t i = 0; i < o->props.n; i++)
             o->props.v[i].used = true;

@@ -65,6 +65,9 @@ static bool qr_disk_network(ir_disk *disk, const char *file)
         }
         const char *hp = sep + 3, *slash = strchr(hp, '/');
         char *hostport = slash ? vc_xstrndup(hp, (size_t)(slash - hp)) : vc_xstrdup(hp);
+        char *at = strrchr(hostport, '@');
+        if (at)   /* user:secret@ -- the secret is not kept on a command line we write */
+            memmove(hostport, at + 1, strlen(at + 1) + 1);
         char *colon = hostport[0] == '[' ? strstr(hostport, "]:") : strrchr(hostport, ':');
         if (colon) {
             if (*colon == ']')
@@ -78,9 +81,18 @@ static bool qr_disk_network(ir_disk *disk, const char *file)
             if (rb)
                 *rb = '\0';
         }
-        h.name = hostport;
+        if (*hostport)
+            h.name = hostport;
+        else
+            free(hostport);
         disk->source_protocol = scheme;
-        disk->source = vc_xstrdup(slash ? slash + 1 : "");
+        const char *path = slash ? slash + 1 : "", *sock = strstr(path, "?socket=");
+        disk->source = sock ? vc_xstrndup(path, (size_t)(sock - path)) : vc_xstrdup(path);
+        if (sock) {
+            free(h.name);
+            free(h.port);
+            h = (ir_host){ .transport = vc_xstrdup("unix"), .socket = vc_xstrdup(sock + 8) };
+        }
     } else if (vc_str_has_prefix(file, "nbd:")) {
         disk->source_protocol = vc_xstrdup("nbd");
         const char *rest = file + 4;
@@ -164,13 +176,13 @@ static const struct {
 } qr_drive_ifs[] = {
     { "ide", IR_BUS_IDE, "hd", 2 }, { "scsi", IR_BUS_SCSI, "sd", 7 },
     { "virtio", IR_BUS_VIRTIO, "vd", 1 }, { "floppy", IR_BUS_FDC, "fd", 2 },
-    { "xen", IR_BUS_XEN, "xvd", 1 }, { "sd", IR_BUS_SD, "mmcblk", 1 },
+    { "xen", IR_BUS_XEN, "xvd", 1 }, { "sd", IR_BUS_SD, "sd", 1 },
 };
 
 /* cache= values: today's names and QEMU 0.x's on/off. */
 static const struct { const char *qemu; const char *ir; } qr_cache_modes[] = {
     { "none", "none" }, { "off", "none" }, { "writethrough", "writethrough" },
-    { "on", "writethrough" }, { "writeback", "writeback" }, { "unsafe", "unsafe" },
+    { "on", "writeback" }, { "writeback", "writeback" }, { "unsafe", "unsafe" },
     { "directsync", "directsync" },
 };
 
@@ -254,6 +266,19 @@ static bool qr_drive_index(qemu_reader *r, qr_opt *o, int ifx, int *index)
     }
 }
 
+/* libvirt writes a serial's spaces (and other specials) backslash-escaped. */
+char *qr_unescape_serial(const char *s)
+{
+    char *out = vc_xmalloc(strlen(s) + 1), *o = out;
+    for (; *s; s++) {
+        if (*s == '\\' && s[1])
+            s++;
+        *o++ = *s;
+    }
+    *o = '\0';
+    return out;
+}
+
 /* The parts of -drive that describe the image, for a disk of either era. */
 bool qr_drive_image(qemu_reader *r, qr_opt *o, ir_disk *disk)
 {
@@ -275,7 +300,7 @@ bool qr_drive_image(qemu_reader *r, qr_opt *o, ir_disk *disk)
         disk->driver_io = vc_xstrdup(aio);
     const char *serial = qr_str(o, "serial");
     if (serial)
-        disk->serial = vc_xstrdup(serial);
+        disk->serial = qr_unescape_serial(serial);
     qr_implied(o, QR_KEYS("id", "boot"));
     return true;
 }
@@ -354,6 +379,8 @@ static bool qr_net_vlan(qemu_reader *r, qr_opt *o, unsigned long long *vlan)
 bool qr_net_backend(qemu_reader *r, qr_opt *h, ir_net *n)
 {
     const char *t = qr_str(h, "type");
+    if (!t || !*t)
+        return qr_error(r, h->arg, 0, "%s: no backend type", h->flag->text);
     if (strcmp(t, "user") == 0) {
         n->type = IR_NET_USER;
     } else if (strcmp(t, "tap") == 0) {
@@ -372,6 +399,7 @@ bool qr_net_backend(qemu_reader *r, qr_opt *h, ir_net *n)
     } else if (strcmp(t, "socket") == 0) {
         static const struct { const char *key; ir_net_type type; } socks[] = {
             { "listen", IR_NET_SERVER }, { "connect", IR_NET_CLIENT }, { "mcast", IR_NET_MCAST },
+            { "udp", IR_NET_UDP },
         };
         for (size_t i = 0; i < VC_ARRAY_SIZE(socks); i++) {
             const char *v = qr_str(h, socks[i].key);
@@ -387,7 +415,21 @@ bool qr_net_backend(qemu_reader *r, qr_opt *h, ir_net *n)
             n->source_port = vc_xstrdup(colon + 1);
         }
         if (!n->type)
-            return qr_error(r, h->arg, 0, "-net socket: needs listen=, connect= or mcast=");
+            return qr_error(r, h->arg, 0, "%s socket: needs listen=, connect=, mcast= or udp=",
+                            h->flag->text);
+        const char *local = qr_str(h, "localaddr");
+        if (local) {
+            const char *colon = strrchr(local, ':');
+            if (n->type == IR_NET_UDP && colon) {
+                n->local_address = vc_xstrndup(local, (size_t)(colon - local));
+                n->local_port = vc_xstrdup(colon + 1);
+            } else {
+                n->local_address = vc_xstrdup(local);
+            }
+        }
+    } else if (strcmp(h->def->name, "netdev") == 0) {
+        r->keep_reason = "its -netdev backend has no place in the domain model";
+        return true;
     } else {
         return qr_keep_option(r, h, "this network backend has no place in the domain model");
     }

@@ -78,6 +78,7 @@ static bool qr_parse_json(qemu_reader *r, qr_opt *o)
     json_tokener *tok = json_tokener_new_ex(QOPT_MAX_DEPTH);
     if (!tok)
         abort();
+    json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
     json_object *obj = json_tokener_parse_ex(tok, w->text, (int)w->len);
     enum json_tokener_error err = json_tokener_get_error(tok);
     size_t end = json_tokener_get_parse_end(tok);
@@ -86,7 +87,7 @@ static bool qr_parse_json(qemu_reader *r, qr_opt *o)
         json_object_put(obj);
         if (err == json_tokener_continue)
             return qr_error(r, w, w->len, "%s: the JSON object is not closed", o->flag->text);
-        return qr_error(r, w, end > 0 ? end - 1 : 0, "%s: malformed JSON: %s", o->flag->text,
+        return qr_error(r, w, end < w->len ? end : w->len, "%s: malformed JSON: %s", o->flag->text,
                         json_tokener_error_desc(err));
     }
     if (end < w->len) {
@@ -172,8 +173,8 @@ bool qr_num(qemu_reader *r, qr_opt *o, const char *key, unsigned long long *out)
     return true;
 }
 
-bool qr_size_kib(qemu_reader *r, const shw_word *w, size_t off, const char *s,
-                 unsigned long long dflt, unsigned long long *kib)
+bool qr_size_kib(qemu_reader *r, const char *opt, const shw_word *w, size_t off,
+                 const char *s, unsigned long long dflt, unsigned long long *kib)
 {
     static const struct { char suffix; unsigned long long scale; } units[] = {
         { 'b', 1 }, { 'k', 1ULL << 10 }, { 'm', 1ULL << 20 }, { 'g', 1ULL << 30 },
@@ -189,8 +190,8 @@ bool qr_size_kib(qemu_reader *r, const shw_word *w, size_t off, const char *s,
             k++;
         if (k == VC_ARRAY_SIZE(units)) {
             free(num);
-            return qr_error(r, w, off, "'%s' is not a size (a number with an optional "
-                            "k, M, G or T suffix)", s);
+            return qr_error(r, w, off, "%s: '%s' is not a size (a number with an optional "
+                            "k, M, G or T suffix)", opt, s);
         }
         scale = units[k].scale;
         num[n - 1] = '\0';
@@ -198,8 +199,8 @@ bool qr_size_kib(qemu_reader *r, const shw_word *w, size_t off, const char *s,
     bool ok = vc_parse_ull(num, 10, &v) && ir_bytes_to_kib(v, scale, kib);
     free(num);
     if (!ok)
-        return qr_error(r, w, off, "'%s' is not a size (a number with an optional "
-                        "k, M, G or T suffix)", s);
+        return qr_error(r, w, off, "%s: '%s' is not a size (a number with an optional "
+                        "k, M, G or T suffix)", opt, s);
     return true;
 }
 
@@ -292,5 +293,26 @@ bool qr_device_addr(qemu_reader *r, qr_opt *o, ir_address *a)
     if (bus && bus->value && (vc_str_has_prefix(bus->value, "pci") || vc_streq(bus->value, "pcie.0"))) {
         bus->used = true;   /* a PCI bus without a slot: QEMU (and virtc) pick one */
     }
+    return true;
+}
+
+/* bus=usb.N,port=P[.Q] of a USB device. */
+bool qr_usb_addr(qemu_reader *r, qr_opt *o, ir_address *a)
+{
+    qopt_item *bus = qr_item(o, "bus");
+    const char *port = qr_str(o, "port");
+    if (!port)
+        return true;
+    unsigned long long b = 0;
+    if (bus && bus->value) {
+        const char *dot = strrchr(bus->value, '.');
+        if (!dot || !vc_parse_ull(dot + 1, 10, &b))
+            return qr_error(r, o->arg, bus->val_off, "%s: '%s' is not a USB bus (usb.N)",
+                            o->flag->text, bus->value);
+    }
+    a->type = IR_ADDR_USB;
+    a->bus = (unsigned)b;
+    a->has_bus = true;
+    a->usb_port = vc_xstrdup(port);
     return true;
 }

@@ -65,6 +65,13 @@ typedef struct qemu_reader {
     qr_opt **nets;               /* -net options, paired by vlan at the end */
     size_t nnets, capnets;
     bool saw_balloon, saw_usb_opt, saw_usb_ctl;
+    /* Set by a -device reader when the device, though read, has no faithful
+     * place in the model (an NVMe disk, a vhost-user NIC): the -device and
+     * its backends are then kept as <qemu:commandline> instead. */
+    const char *keep_reason;
+    int cache_direct;            /* the disk being read: cache.direct (-1 unsaid) */
+    bool cache_noflush;
+    int fdc_bootindex[2];        /* -global isa-fdc.bootindexA/B */
     int vlan_nics;               /* -net nic seen (legacy) */
     int serial_ports, parallel_ports, video_heads;
 } qemu_reader;
@@ -94,8 +101,8 @@ bool qr_bool(qemu_reader *r, qr_opt *o, const char *key, bool *out);
 /* A number (base 0) into *out; *out untouched when absent. */
 bool qr_num(qemu_reader *r, qr_opt *o, const char *key, unsigned long long *out);
 /* A size with QEMU's suffixes (k M G T, default unit dflt bytes) in KiB. */
-bool qr_size_kib(qemu_reader *r, const shw_word *w, size_t off, const char *s,
-                 unsigned long long dflt, unsigned long long *kib);
+bool qr_size_kib(qemu_reader *r, const char *opt, const shw_word *w, size_t off,
+                 const char *s, unsigned long long dflt, unsigned long long *kib);
 /* Marks these keys used: values virtc derives itself (ids, node names, ...). */
 void qr_implied(qr_opt *o, const char *const *keys, size_t n);
 /* Warns about every item nothing consumed. For a -device, each is kept as
@@ -105,6 +112,7 @@ void qr_leftovers(qemu_reader *r, qr_opt *o, const char *driver);
 /* The PCI (bus=pci.N / pcie.0, addr=S[.F]) or USB (port=) or drive
  * (bus=ide.N, unit=U) address of a -device. */
 bool qr_device_addr(qemu_reader *r, qr_opt *o, ir_address *a);
+bool qr_usb_addr(qemu_reader *r, qr_opt *o, ir_address *a);
 
 /* ---- option handlers ---- */
 const qr_optdef *qr_optdef_find(const char *name);   /* argv_read.c */
@@ -127,6 +135,7 @@ bool qr_opt_spice(qemu_reader *r, qr_opt *o);
 bool qr_opt_keymap(qemu_reader *r, qr_opt *o);
 bool qr_opt_implied(qemu_reader *r, qr_opt *o);       /* virtc writes it itself */
 bool qr_opt_watchdog_action(qemu_reader *r, qr_opt *o);
+bool qr_opt_global(qemu_reader *r, qr_opt *o);
 void qr_finish(qemu_reader *r);
 ir_device *qr_graphics(qemu_reader *r, ir_graphics_type type, const shw_word *w);
 
@@ -144,6 +153,7 @@ void qr_net_finish(qemu_reader *r);
 bool qr_net_backend(qemu_reader *r, qr_opt *h, ir_net *n);
 /* The image of a -drive (file, format, cache, readonly, ...) into disk. */
 bool qr_drive_image(qemu_reader *r, qr_opt *o, ir_disk *disk);
+char *qr_unescape_serial(const char *s);
 /* Controllers and balloon QEMU or virtc would add unless told not to. */
 void qr_apply_defaults(qemu_reader *r);
 
@@ -166,6 +176,8 @@ bool qr_disk_from_node(qemu_reader *r, const shw_word *w, size_t off, const char
 
 /* Small shared helpers. */
 char *qr_strdup_word(const shw_word *w);
+/* Replaces an owned string field (an option given twice: the last wins). */
+void qr_set(char **field, const char *value);
 ir_device *qr_add_device(qemu_reader *r, ir_device_kind kind, const shw_word *w);
 void qr_boot_dev_add(ir_os *os, ir_boot_dev b);
 

@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "argv_read_priv.h"
 
@@ -38,14 +39,14 @@ bool qr_opt_memory(qemu_reader *r, qr_opt *o)
     qopt_item *size = qr_item(o, "size");
     unsigned long long kib;
     if (size) {
-        if (!size->value || !qr_size_kib(r, o->arg, size->val_off, size->value, 1ULL << 20, &kib))
+        if (!size->value || !qr_size_kib(r, o->flag->text, o->arg, size->val_off, size->value, 1ULL << 20, &kib))
             return size->value ? false : qr_error(r, o->arg, size->val_off, "-m: no size");
         if (kib == 0)
             return qr_error(r, o->arg, size->val_off, "-m: the size is zero");
         r->dom->memory_kib = r->dom->current_memory_kib = kib;
     }
     qopt_item *max = qr_item(o, "maxmem");
-    if (max && (!max->value || !qr_size_kib(r, o->arg, max->val_off, max->value, 1ULL << 20,
+    if (max && (!max->value || !qr_size_kib(r, o->flag->text, o->arg, max->val_off, max->value, 1ULL << 20,
                                              &r->dom->max_memory_kib)))
         return max->value ? false : qr_error(r, o->arg, max->val_off, "-m: no maxmem size");
     unsigned long long slots = 0;
@@ -172,6 +173,26 @@ bool qr_opt_boot(qemu_reader *r, qr_opt *o)
     return true;
 }
 
+/* base=YYYY-MM-DD[THH:MM:SS]: an absolute clock, in seconds since the epoch. */
+static bool qr_rtc_date(qemu_reader *r, qr_opt *o, const char *base)
+{
+    struct tm tm = { 0 };
+    char tail;
+    int n = sscanf(base, "%4d-%2d-%2dT%2d:%2d:%2d%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                   &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &tail);
+    if ((n != 3 && n != 6) || tm.tm_year < 1970 || tm.tm_mon < 1 || tm.tm_mon > 12 ||
+        tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)
+        return qr_error(r, o->arg, qr_item(o, "base")->val_off, "-rtc: base='%s' is not utc, "
+                        "localtime or a date (YYYY-MM-DD[THH:MM:SS])", base);
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    time_t t = timegm(&tm);
+    r->dom->clock.offset = IR_CLOCK_ABSOLUTE;
+    free(r->dom->clock.start);
+    r->dom->clock.start = vc_xasprintf("%lld", (long long)t);
+    return true;
+}
+
 /* -rtc base=utc|localtime[,clock=host|rt|vm][,driftfix=none|slew] */
 bool qr_opt_rtc(qemu_reader *r, qr_opt *o)
 {
@@ -180,8 +201,8 @@ bool qr_opt_rtc(qemu_reader *r, qr_opt *o)
         r->dom->clock.offset = IR_CLOCK_UTC;
     else if (vc_streq(base, "localtime"))
         r->dom->clock.offset = IR_CLOCK_LOCALTIME;
-    else if (base)
-        return qr_keep_option(r, o, "a start date has no place in the domain model");
+    else if (base && !qr_rtc_date(r, o, base))
+        return false;
     qr_leftovers(r, o, NULL);
     return true;
 }
@@ -256,7 +277,7 @@ bool qr_opt_vnc(qemu_reader *r, qr_opt *o)
     ir_device *d = qr_graphics(r, IR_GFX_VNC, o->flag);
     ir_graphics *g = &d->u.graphics;
     if (vc_str_has_prefix(v, "unix:")) {
-        g->socket = vc_xstrdup(v + 5);
+        qr_set(&g->socket, v + 5);
     } else {
         const char *colon = strrchr(v, ':');
         unsigned long long disp;
@@ -269,6 +290,7 @@ bool qr_opt_vnc(qemu_reader *r, qr_opt *o)
                 h++;
                 e--;
             }
+            free(g->listen);
             g->listen = vc_xstrndup(h, (size_t)(e - h));
         }
         g->port = (int)(5900 + disp);
@@ -278,7 +300,7 @@ bool qr_opt_vnc(qemu_reader *r, qr_opt *o)
     if (!qr_bool(r, o, "password", &pw))
         return false;
     if (pw)
-        g->passwd = vc_xstrdup("");
+        qr_set(&g->passwd, "");
     qr_leftovers(r, o, NULL);
     return true;
 }
@@ -324,8 +346,13 @@ bool qr_opt_spice(qemu_reader *r, qr_opt *o)
     if (port)
         d->u.graphics.autoport = IR_TRI_NO;
     const char *addr = qr_str(o, "addr");
-    if (addr)
-        d->u.graphics.listen = vc_xstrdup(addr);
+    bool unix_socket = false;
+    if (!qr_bool(r, o, "unix", &unix_socket))
+        return false;
+    if (addr && unix_socket)
+        qr_set(&d->u.graphics.socket, addr);
+    else if (addr)
+        qr_set(&d->u.graphics.listen, addr);
     qr_implied(o, QR_KEYS("disable-ticketing", "seamless-migration"));
     qr_leftovers(r, o, NULL);
     return true;
@@ -344,6 +371,37 @@ bool qr_opt_implied(qemu_reader *r, qr_opt *o)
     for (size_t i = 0; i < o->props.n; i++)
         o->props.v[i].used = true;
     return true;
+}
+
+/* -global DRIVER.PROP=VALUE: the floppy controller's boot indexes belong to
+ * the floppies; the rest is kept. */
+bool qr_opt_global(qemu_reader *r, qr_opt *o)
+{
+    static const char *const fdc[] = { "isa-fdc.bootindexA=", "isa-fdc.bootindexB=" };
+    for (int i = 0; i < 2; i++) {
+        int v;
+        if (vc_str_has_prefix(o->arg->text, fdc[i])) {
+            if (!vc_parse_int(o->arg->text + strlen(fdc[i]), &v) || v < 0)
+                return qr_error(r, o->arg, strlen(fdc[i]), "-global: '%s' is not a boot index",
+                                o->arg->text + strlen(fdc[i]));
+            r->fdc_bootindex[i] = v;
+            return true;
+        }
+    }
+    return qr_keep_option(r, o, NULL);
+}
+
+static void qr_apply_fdc(qemu_reader *r)
+{
+    static const char *const targets[] = { "fda", "fdb" };
+    for (int i = 0; i < 2; i++)
+        for (size_t k = 0; k < r->dom->ndevices && r->fdc_bootindex[i]; k++) {
+            ir_device *d = &r->dom->devices[k];
+            if (d->kind == IR_DEV_DISK && vc_streq(d->u.disk.target_dev, targets[i])) {
+                d->u.disk.boot_order = r->fdc_bootindex[i];
+                r->has_bootindex = true;
+            }
+        }
 }
 
 bool qr_opt_watchdog_action(qemu_reader *r, qr_opt *o)
@@ -460,6 +518,7 @@ void qr_finish(qemu_reader *r)
         dom->on_reboot = IR_LIFE_RESTART;
     if (!dom->on_crash)
         dom->on_crash = IR_LIFE_DESTROY;
+    qr_apply_fdc(r);
     qr_apply_boot(r);
     qr_apply_graphics(r);
     qr_apply_console(r);

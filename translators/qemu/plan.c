@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "../../runtime/instance.h"
+#include "../../runtime/security/security.h"
 #include "../util.h"
 #include "../xmldoc.h"
 #include "argv.h"
@@ -107,18 +108,18 @@ static bool pl_identity(pl_ctx *x)
 
 static bool pl_lsm_enabled(const char *lsm)
 {
-    if (strcmp(lsm, "selinux") == 0)
-        return access("/sys/fs/selinux/enforce", F_OK) == 0;
-    char *s = vc_read_file("/sys/module/apparmor/parameters/enabled", NULL);
-    bool on = s && s[0] == 'Y' && access("/sys/kernel/security/apparmor", F_OK) == 0;
-    free(s);
+    vc_diags quiet;
+    vc_diags_init(&quiet);
+    bool on = rt_sec_lsm_check(lsm, NULL, &quiet);
+    vc_diags_free(&quiet);
     return on;
 }
 
 /* security_driver: "none" is no driver at all; otherwise the list given,
  * with DAC always under it in the system instance (ownership is how a
- * non-root QEMU reaches its disks); unset, the LSMs the host runs. */
-static void pl_drivers(pl_ctx *x)
+ * non-root QEMU reaches its disks); unset, the LSMs the host runs. An LSM
+ * named that the host does not run is an error. */
+static bool pl_drivers(pl_ctx *x)
 {
     rt_plan *p = x->p;
     const vc_strv *want = &x->conf->security_drivers;
@@ -130,6 +131,16 @@ static void pl_drivers(pl_ctx *x)
         bool named = false;
         for (size_t j = 0; j < want->n; j++)
             named = named || strcmp(want->v[j], lsms[i]) == 0;
+        if (named) {
+            vc_diags why;
+            vc_diags_init(&why);
+            bool on = rt_sec_lsm_check(lsms[i], NULL, &why);
+            if (!on)
+                pl_conf_error(x, "%s", why.n ? why.v[0].message : lsms[i]);
+            vc_diags_free(&why);
+            if (!on)
+                return false;
+        }
         if (named || (!x->conf->security_drivers_set && x->conf->security_default_confined &&
                       pl_lsm_enabled(lsms[i])))
             vc_strv_add(&p->drivers, lsms[i]);
@@ -137,9 +148,9 @@ static void pl_drivers(pl_ctx *x)
     p->dynamic_ownership = x->conf->dynamic_ownership && rt_plan_has_driver(p, "dac");
     if (rt_plan_has_driver(p, "selinux"))
         p->selinux_model = vc_xstrdup("dynamic");
-    if (rt_plan_has_driver(p, "apparmor")) {
+    if (rt_plan_has_driver(p, "apparmor"))
         p->apparmor_profile = vc_xasprintf("libvirt-%s", p->uuid);
-    }
+    return true;
 }
 
 /* <seclabel type='static' model='selinux'><label>..</label></seclabel>:
@@ -412,7 +423,11 @@ rt_plan *qemu_plan_build(const ir_domain *dom, const qemu_caps *caps, const rt_q
         vc_strv_add(&p->argv, l->argv.v[i]);
     p->emulator = vc_xstrdup(l->argv.v[0]);
     p->clear_caps = conf->clear_emulator_capabilities;
-    pl_drivers(&x);
+    if (!pl_drivers(&x)) {
+        qemu_launch_free(l);
+        rt_plan_free(p);
+        return NULL;
+    }
     pl_seclabels(&x);
     pl_disks(&x);
     pl_launch_res(&x, l);

@@ -53,8 +53,9 @@ const char *sexpr_value(const sexpr_node *list, const char *key);
  * written on one line (the layout libvirt's converter wrote). */
 void sexpr_write(vc_buf *b, const sexpr_node *n);
 /* The normal form used to compare meaning: every atom unquoted or quoted
- * the same way, and the elements of each list after its head sorted, one
- * list per line, indented. */
+ * the same way, and the elements of each list after its head sorted; a
+ * list holding lists is written one element a line, indented, its ')' on
+ * a line of its own. */
 char *sexpr_canonical(const sexpr_node *n);
 
 #endif

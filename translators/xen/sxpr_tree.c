@@ -116,8 +116,8 @@ void sexpr_write(vc_buf *b, const sexpr_node *n)
     }
     vc_buf_putc(b, '(');
     for (size_t i = 0; i < n->n; i++) {
-        /* a space separates atoms; lists need none (libvirt's layout) */
-        if (i > 0 && !n->kids[i]->is_list)
+        /* a space follows an atom; lists need none: "(vm (name 'x')(memory 8))" */
+        if (i > 0 && (!n->kids[i]->is_list || !n->kids[i - 1]->is_list))
             vc_buf_putc(b, ' ');
         sexpr_write(b, n->kids[i]);
     }
@@ -157,6 +157,11 @@ static char *sexpr_canon(const sexpr_node *n, int indent)
         }
         vc_buf_puts(&b, kids[i]);
         free(kids[i]);
+    }
+    /* a closing parenthesis of its own, so that a line is a whole element */
+    if (!flat) {
+        vc_buf_putc(&b, '\n');
+        vc_buf_indent(&b, 2 * indent);
     }
     vc_buf_putc(&b, ')');
     free(kids);

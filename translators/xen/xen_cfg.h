@@ -57,6 +57,9 @@ char *xcfg_quote(const char *s);
 
 /* ---- the converters ------------------------------------------------------ */
 
+/* True for a key the xm (xl false) or xl reader interprets. */
+bool xen_cfg_key_known(const char *key, bool xl);
+
 /* native text -> domain; NULL with located errors. Warnings may be added. */
 ir_domain *xen_xm_read(const char *file, const char *text, size_t len, vc_diags *d);
 ir_domain *xen_xl_read(const char *file, const char *text, size_t len, vc_diags *d);

@@ -226,6 +226,10 @@ static bool xr_lifecycle(xr_ctx *c)
 {
     static const char *const keys[] = { "on_poweroff", "on_reboot", "on_crash" };
     ir_lifecycle *dst[] = { &c->dom->on_poweroff, &c->dom->on_reboot, &c->dom->on_crash };
+    /* Xen's defaults */
+    c->dom->on_poweroff = IR_LIFE_DESTROY;
+    c->dom->on_reboot = IR_LIFE_RESTART;
+    c->dom->on_crash = IR_LIFE_RESTART;
     bool ok = true;
     for (size_t i = 0; i < 3; i++) {
         const xcfg_entry *e;
@@ -309,6 +313,10 @@ static bool xr_features(xr_ctx *c)
         long long hpet;
         if (xr_int(c, "hpet", &hpet, &ok))
             xen_timer_set(dom, "hpet", hpet != 0);
+        const xcfg_entry *te;
+        const char *tsc = xr_str(c, "tsc_mode", &ok, &te);
+        if (tsc)
+            ok = xen_tsc_mode_to_dom(dom, tsc, xr_sloc(c, te->value), c->d) && ok;
         dom->has_features = dom->nfeatures > 0;
     }
     bool localtime = xr_flag(c, "localtime", false, &ok);
@@ -403,6 +411,8 @@ static bool xr_kv_item(xr_ctx *c, const xcfg_value *it, bool (*fn)(xr_ctx *, con
 {
     xen_kvs kv = { 0 };
     xen_spec_split(it->text, xr_sloc(c, it), &kv);
+    if (!kv.n)   /* an empty spec: its handler reports at the string */
+        xen_kvs_add(&kv, "", NULL, xr_sloc(c, it));
     bool ok = fn(c, &kv);
     xen_kvs_free(&kv);
     return ok;
@@ -451,14 +461,26 @@ static bool xr_chr(xr_ctx *c, const xcfg_value *it, ir_chr_kind kind, int port)
     return none;
 }
 
-static bool xr_serial_item(xr_ctx *c, const xcfg_value *it)
+/* serial = "spec" or [ "spec", "none", "spec" ]: a list's index is the
+ * port ("none" keeps a port free). */
+static bool xr_serial(xr_ctx *c)
 {
-    int port = 0;
-    for (size_t i = 0; i < c->dom->ndevices; i++)
-        if (c->dom->devices[i].kind == IR_DEV_CHR &&
-            c->dom->devices[i].u.chr.kind == IR_CHRDEV_SERIAL)
-            port++;
-    return xr_chr(c, it, IR_CHRDEV_SERIAL, port);
+    const xcfg_entry *e = xr_get(c, "serial");
+    if (!e)
+        return true;
+    if (e->value->kind == XCFG_STRING)
+        return xr_chr(c, e->value, IR_CHRDEV_SERIAL, 0);
+    if (e->value->kind != XCFG_LIST)
+        return xr_type_error(c, e, e->value, "a string or a list of strings");
+    bool ok = true;
+    for (size_t i = 0; i < e->value->n; i++) {
+        const xcfg_value *it = e->value->items[i];
+        if (it->kind != XCFG_STRING)
+            ok = xr_type_error(c, e, it, "a list of strings");
+        else
+            ok = xr_chr(c, it, IR_CHRDEV_SERIAL, (int)i) && ok;
+    }
+    return ok;
 }
 
 static bool xr_parallel_item(xr_ctx *c, const xcfg_value *it)
@@ -656,7 +678,7 @@ static bool xr_devices(xr_ctx *c)
     ok = xr_each(c, "pci", xr_pci_item) && ok;
     ok = xr_graphics(c) && ok;
     ok = xr_spice(c) && ok;
-    ok = xr_each(c, "serial", xr_serial_item) && ok;
+    ok = xr_serial(c) && ok;
     ok = xr_each(c, "parallel", xr_parallel_item) && ok;
     if (c->dl == XEN_XL) {
         ok = xr_each(c, "channel", xr_channel_item) && ok;
@@ -739,6 +761,35 @@ static void xr_keep_unused(xr_ctx *c)
         xen_keep_key(c->dom, e->key, text, xr_loc(c, e->line, e->column), c->d);
         free(text);
     }
+}
+
+/* Every key a handler above reads, by dialect: a key kept in <metadata>
+ * from another context (an xm file, a guest of another kind) is not written
+ * back under a name the reader would interpret. */
+static const char *const xr_known_common[] = {
+    "name", "uuid", "memory", "maxmem", "vcpus", "vcpu_avail", "cpus", "builder", "bootloader",
+    "bootargs", "kernel", "ramdisk", "extra", "root", "boot", "device_model_override",
+    "device_model", "on_poweroff", "on_reboot", "on_crash", "acpi", "apic", "pae", "hap",
+    "viridian", "hpet", "tsc_mode", "localtime", "rtc_timeoffset", "nestedhvm", "cpuid", "disk",
+    "vif", "pci", "vfb", "vnc", "sdl", "vncunused", "vnclisten", "vncdisplay", "vncpasswd",
+    "keymap", "display", "xauthority", "serial", "parallel", "usb", "usbdevice", "soundhw",
+    "stdvga",
+};
+static const char *const xr_known_xl[] = {
+    "type", "maxvcpus", "bootloader_args", "cmdline", "e820_host", "passthrough", "vnuma",
+    "spice", "spiceport", "spicehost", "spicepasswd", "spicedisable_ticketing", "channel",
+    "usbctrl", "usbdev", "max_grant_frames", "max_event_channels", "device_model_args",
+};
+
+bool xen_cfg_key_known(const char *key, bool xl)
+{
+    for (size_t i = 0; i < VC_ARRAY_SIZE(xr_known_common); i++)
+        if (strcmp(xr_known_common[i], key) == 0)
+            return true;
+    for (size_t i = 0; xl && i < VC_ARRAY_SIZE(xr_known_xl); i++)
+        if (strcmp(xr_known_xl[i], key) == 0)
+            return true;
+    return false;
 }
 
 typedef bool (*xr_step)(xr_ctx *c);

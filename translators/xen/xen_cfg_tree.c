@@ -62,8 +62,23 @@ void xcfg_file_free(xcfg_file *f)
     free(f);
 }
 
+/* Nothing a single-quoted string would have to escape, and a double quote
+ * that a double-quoted one would (libvirt writes such a value in single
+ * quotes). */
+static bool xcfg_single_quoted(const char *s)
+{
+    if (!strchr(s, '"'))
+        return false;
+    for (; *s; s++)
+        if (*s == '\'' || *s == '\\' || (unsigned char)*s < 0x20 || *s == 0x7f)
+            return false;
+    return true;
+}
+
 char *xcfg_quote(const char *s)
 {
+    if (xcfg_single_quoted(s))
+        return vc_xasprintf("'%s'", s);
     vc_buf b;
     vc_buf_init(&b);
     vc_buf_putc(&b, '"');

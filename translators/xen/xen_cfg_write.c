@@ -104,6 +104,7 @@ static void xw_features(xw_ctx *c)
         int hpet = xen_timer_present(dom, "hpet");
         if (hpet >= 0)
             xw_int(c, "hpet", hpet);
+        xw_str(c, "tsc_mode", xen_tsc_mode_from_dom(dom));
     }
     bool localtime;
     long long offset;
@@ -126,9 +127,11 @@ static void xw_features(xw_ctx *c)
 
 static void xw_lifecycle(xw_ctx *c)
 {
-    xw_str(c, "on_poweroff", ir_lifecycle_name(c->dom->on_poweroff));
-    xw_str(c, "on_reboot", ir_lifecycle_name(c->dom->on_reboot));
-    xw_str(c, "on_crash", ir_lifecycle_name(c->dom->on_crash));
+    /* absent: Xen's defaults, written so that reading back changes nothing */
+    const ir_domain *dom = c->dom;
+    xw_str(c, "on_poweroff", ir_lifecycle_name(dom->on_poweroff ? dom->on_poweroff : IR_LIFE_DESTROY));
+    xw_str(c, "on_reboot", ir_lifecycle_name(dom->on_reboot ? dom->on_reboot : IR_LIFE_RESTART));
+    xw_str(c, "on_crash", ir_lifecycle_name(dom->on_crash ? dom->on_crash : IR_LIFE_RESTART));
 }
 
 static const ir_device *xw_first(const ir_domain *dom, ir_device_kind kind, size_t *from)
@@ -238,19 +241,28 @@ static void xw_pci(xw_ctx *c)
     vc_strv_free(&pci);
 }
 
-/* serial/parallel: the strings of every device of that kind */
+/* serial/parallel: the strings of the devices of that kind, indexed by
+ * their port ("none" for a port without a device). */
 static void xw_chrs(xw_ctx *c, ir_chr_kind kind, vc_strv *out)
 {
     size_t at = 0;
+    int next = 0;
     for (const ir_device *dev; (dev = xw_first(c->dom, IR_DEV_CHR, &at));) {
         if (dev->u.chr.kind != kind)
             continue;
         char *s = xen_chr_format(&dev->u.chr);
-        if (!s)
+        int port = dev->u.chr.target_port >= 0 ? dev->u.chr.target_port : next;
+        if (!s || port > 255) {
             vc_warn_at(c->d, xw_loc(c, dev->pos), "%s of type '%s' has no Xen form; dropped",
                        ir_chr_kind_name(kind), ir_chr_type_name(dev->u.chr.type));
-        else
-            vc_strv_take(out, s);
+            free(s);
+            continue;
+        }
+        next = port + 1;
+        while (out->n <= (size_t)port)
+            vc_strv_add(out, "none");
+        free(out->v[port]);
+        out->v[port] = s;
     }
 }
 
@@ -266,13 +278,10 @@ static void xw_chardevs(xw_ctx *c)
             vc_warn_at(c->d, xw_loc(c, c->dom->pos), "only the first parallel port has a Xen "
                                                       "form; the others are dropped");
         xw_str(c, "parallel", par.n ? par.v[0] : "none");
-        if (ser.n > 1 && c->dl == XEN_XL)
+        if (ser.n > 1)
             xw_list(c, "serial", &ser);
         else
             xw_str(c, "serial", ser.n ? ser.v[0] : "none");
-        if (ser.n > 1 && c->dl != XEN_XL)
-            vc_warn_at(c->d, xw_loc(c, c->dom->pos), "xm has one serial port; the others are "
-                                                      "dropped");
     } else if (par.n || ser.n) {
         vc_warn_at(c->d, xw_loc(c, c->dom->pos), "a paravirtual guest's serial and parallel "
                    "ports have no Xen form (its console is Xen's own); dropped");
@@ -345,6 +354,10 @@ static void xw_cpu(xw_ctx *c)
     size_t n = xen_vnuma_get(c->dom, &v);
     if (n && c->dl != XEN_XL)
         vc_warn_at(c->d, xw_loc(c, c->dom->pos), "vNUMA cells have no xm form; dropped");
+    for (size_t i = 0; c->dl == XEN_XL && i < n; i++)
+        if (!v[i].given)
+            vc_warn_at(c->d, xw_loc(c, c->dom->pos), "vNUMA cell %zu has no distances; written "
+                       "as Xen's defaults", i);
     if (n && c->dl == XEN_XL) {
         vc_buf_puts(&c->out, "vnuma = [ ");
         for (size_t i = 0; i < n; i++) {
@@ -421,7 +434,14 @@ static void xw_usb(xw_ctx *c)
         if (!vc_streq(k->type, "usb"))
             continue;
         if (c->dl == XEN_XL && (vc_streq(k->model, "qusb1") || vc_streq(k->model, "qusb2")))
-            vc_strv_addf(&ctl, "version=%c", k->model[4]);
+        {
+            /* ports= is kept in the controller's verbatim copy */
+            unsigned long long ports = xen_dev_attr(dev, "ports");
+            if (ports)
+                vc_strv_addf(&ctl, "version=%c,ports=%llu", k->model[4], ports);
+            else
+                vc_strv_addf(&ctl, "version=%c", k->model[4]);
+        }
         else
             vc_warn_at(c->d, xw_loc(c, dev->pos), "USB controller model '%s' has no %s form; "
                        "dropped", k->model ? k->model : "default", c->dl == XEN_XL ? "xl" : "xm");
@@ -462,6 +482,13 @@ static void xw_dm_args(xw_ctx *c)
 static void xw_kept_one(void *ctx, const char *key, const char *value)
 {
     xw_ctx *c = ctx;
+    /* kept where it meant nothing (an xl key read as xm, an hvm key of a pv
+     * guest): under this name the reader would now interpret it */
+    if (xen_cfg_key_known(key, c->dl == XEN_XL)) {
+        vc_warn_at(c->d, xw_loc(c, c->dom->pos), "kept key '%s' would mean something else "
+                   "in %s; dropped", key, c->dl == XEN_XL ? "xl" : "xm");
+        return;
+    }
     vc_buf_printf(&c->out, "%s = %s\n", key, value);
 }
 
@@ -515,6 +542,9 @@ static char *xw_write(const ir_domain *dom, const char *file, xen_dialect dl, vc
     if (dom->type != IR_VIRT_XEN)
         vc_warn_at(d, xw_loc(&c, dom->pos), "domain type '%s' is not xen; converting anyway",
                    ir_virt_type_name(dom->type) ? ir_virt_type_name(dom->type) : "");
+    if (dom->id >= 0)
+        vc_warn_at(d, xw_loc(&c, dom->pos), "a running domain's id (%d) has no place in a "
+                                            "config file; dropped", dom->id);
     if (c.kind == XEN_KIND_PVH && dl == XEN_XM)
         vc_warn_at(d, xw_loc(&c, dom->os.pos), "xm has no pvh guests; written as pv");
     xw_general(&c);

@@ -340,7 +340,7 @@ static void xm_console_default(ir_domain *dom, xen_kind kind)
     c->bind_service = vc_xstrdup(s.bind_service);
     c->protocol = vc_xstrdup(s.protocol);
     c->target_type = vc_xstrdup("serial");
-    c->target_port = 0;
+    c->target_port = s.target_port < 0 ? 0 : s.target_port;
 }
 
 void xen_fill_defaults(ir_domain *dom)
@@ -389,9 +389,12 @@ bool xen_device_is_implicit(const ir_domain *dom, const ir_device *dev)
     switch (dev->kind) {
     case IR_DEV_CONTROLLER: {
         const ir_controller *c = &dev->u.controller;
+        /* xenbus limits are written as max_grant_frames / max_event_channels */
+        if (vc_streq(c->type, "xenbus"))
+            return true;
         if (dev->xml || c->model)
             return false;
-        return vc_streq(c->type, "xenbus") || vc_streq(c->type, "ide") ||
+        return vc_streq(c->type, "ide") ||
                vc_streq(c->type, "fdc") || vc_streq(c->type, "scsi");
     }
     case IR_DEV_INPUT: {
@@ -408,7 +411,8 @@ bool xen_device_is_implicit(const ir_domain *dom, const ir_device *dev)
     case IR_DEV_CHR:
         /* the console is the first serial (hvm) or Xen's own (pv) */
         return dev->u.chr.kind == IR_CHRDEV_CONSOLE &&
-               (kind == XEN_KIND_HVM || dev->u.chr.type == IR_CHR_PTY);
+               (kind == XEN_KIND_HVM || dev->u.chr.type == IR_CHR_PTY ||
+                dev->u.chr.type == IR_CHR_NONE);
     default:
         return false;
     }
@@ -508,6 +512,8 @@ static const char *xm_format_to_ir(const char *xen)
 
 static const char *xm_format_from_ir(const char *ir)
 {
+    if (vc_streq(ir, "aio"))
+        return "raw";   /* blktap's name for raw (the seeds' <driver type='aio'/>) */
     for (size_t i = 1; i < VC_ARRAY_SIZE(xm_formats); i++)
         if (vc_streq(xm_formats[i].ir, ir))
             return xm_formats[i].xen;
@@ -702,6 +708,8 @@ static bool xm_xldisk_item(xm_xldisk *x, const xen_kv *kv, size_t *npos, vc_diag
         }
     while (*npos < 4 && x->pos[*npos])
         (*npos)++;
+    if (*npos == 4 && !*kv->key)
+        return true;   /* an empty item past the positional ones says nothing */
     if (*npos == 4)
         return vc_error_at(d, kv->loc, "too many positional disk parameters ('%s')", kv->key);
     x->pos[*npos] = kv->key;
@@ -847,8 +855,12 @@ static char *xm_disk_format_xl(const ir_disk *disk, vc_loc loc, vc_diags *d)
     vc_buf_printf(&b, "format=%s,vdev=%s,access=%s", fmt, disk->target_dev,
                   disk->readonly ? "ro" : "rw");
     const char *bt = xm_backend_of(disk->driver_name);
-    if (bt)
-        vc_buf_printf(&b, ",backendtype=%s", bt);
+    if (!disk->driver_name)
+        bt = disk->type == IR_DISK_TYPE_BLOCK ? "phy" : "qdisk";
+    else if (!bt || vc_streq(disk->driver_name, "file") || vc_streq(disk->driver_name, "tap2"))
+        vc_warn_at(d, loc, "disk %s: driver '%s' has no xl form; written as backendtype=%s",
+                   disk->target_dev, disk->driver_name, bt ? bt : "qdisk");
+    vc_buf_printf(&b, ",backendtype=%s", bt ? bt : "qdisk");
     if (disk->device == IR_DISK_DEV_CDROM)
         vc_buf_puts(&b, ",devtype=cdrom");
     if (disk->shareable)
@@ -885,6 +897,11 @@ char *xen_disk_format(const ir_disk *disk, xen_dialect dl, xen_kind kind, vc_loc
     }
     if (dl == XEN_XL)
         return xm_disk_format_xl(disk, loc, d);
+    if (disk->driver_name && !vc_streq(disk->driver_name, "phy") &&
+        !vc_streq(disk->driver_name, "file") && !vc_streq(disk->driver_name, "tap") &&
+        !vc_streq(disk->driver_name, "tap2"))
+        vc_warn_at(d, loc, "disk %s: driver '%s' has no xm form; written as %s", disk->target_dev,
+                   disk->driver_name, disk->type == IR_DISK_TYPE_BLOCK ? "phy:" : "file:");
     char *uname = xen_disk_uname(disk);
     char *dev = xen_disk_dev(disk, kind);
     char *spec = vc_xasprintf("%s,%s,%s", uname, dev, xen_disk_mode(disk));
@@ -953,6 +970,7 @@ static void xm_extra_replace(ir_domain *dom, const char *name, char *xml)
 typedef struct xm_netx {
     vc_strv ips;
     char *vlan;                   /* "42" or "42:43" (trunk) */
+    bool trunk;
     bool ovs;
     unsigned long long rate_kib;  /* KiB/s, 0 when absent */
 } xm_netx;
@@ -1086,13 +1104,16 @@ bool xen_vif_to_ir(const xen_kvs *kv, xen_kind kind, xen_dialect dl, ir_domain *
             ok = xm_vif_key(&kv->v[i], n, &x, d);
     if (ok) {
         n->type = n->source_bridge ? IR_NET_BRIDGE : IR_NET_ETHERNET;
-        /* Open vSwitch: "bridge.tag[:tag...]" with the openvswitch script */
+        /* Open vSwitch: "bridge.tag" or the trunk "bridge:tag:tag", with the
+         * openvswitch script (xl-network-configuration(5)) */
         if (n->source_bridge && n->script && strstr(n->script, "openvswitch")) {
             x.ovs = true;
-            char *dot = strchr(n->source_bridge, '.');
-            if (dot) {
-                x.vlan = vc_xstrdup(dot + 1);
-                *dot = '\0';
+            char *sep = n->source_bridge + strcspn(n->source_bridge, ".:");
+            if (*sep) {
+                /* a tag alone is kept as "42", a trunk as "42:43" (and "42:" for one) */
+                x.vlan = *sep == ':' && !strchr(sep + 1, ':') ? vc_xasprintf("%s:", sep + 1)
+                                                              : vc_xstrdup(sep + 1);
+                *sep = '\0';
             }
         }
         if (x.ips.n == 1 && !x.vlan && !x.ovs && !x.rate_kib && !strchr(x.ips.v[0], ':'))
@@ -1128,6 +1149,9 @@ static void xm_netx_read(const ir_device *dev, xm_netx *x)
         vc_buf_printf(&tags, "%s%s", tags.len ? ":" : "", id ? id : "");
         free(id);
     }
+    char *trunk = vlan ? xml_prop(vlan, "trunk") : NULL;
+    x->trunk = vc_streq(trunk, "yes") || strchr(tags.len ? tags.data : "", ':');
+    free(trunk);
     x->vlan = tags.len ? vc_buf_steal(&tags) : NULL;
     vc_buf_free(&tags);
     xmlNodePtr vp = xm_child_elem(root, "virtualport", NULL);
@@ -1155,8 +1179,13 @@ void xen_vif_from_ir(const ir_device *dev, xen_kind kind, xen_dialect dl, vc_loc
     if (n->mac)
         xen_kvs_add(out, "mac", n->mac, none);
     if (n->source_bridge) {
-        char *br = x.vlan ? vc_xasprintf("%s.%s", n->source_bridge, x.vlan)
-                          : vc_xstrdup(n->source_bridge);
+        char *br;
+        if (!x.vlan)
+            br = vc_xstrdup(n->source_bridge);
+        else if (!x.trunk)
+            br = vc_xasprintf("%s.%s", n->source_bridge, x.vlan);
+        else   /* a trunk: "bridge:tag:tag" */
+            br = vc_xasprintf("%s:%s", n->source_bridge, x.vlan);
         xen_kvs_add(out, "bridge", br, none);
         free(br);
     }
@@ -1593,7 +1622,8 @@ void xen_feature_xen_set(ir_domain *dom, const char *name)
     xm_extra_replace(dom, "features", vc_buf_steal(&b));
 }
 
-int xen_timer_present(const ir_domain *dom, const char *name)
+/* The timer named name: its present= (1 yes, 0 no) and mode= (owned). */
+static int xm_timer(const ir_domain *dom, const char *name, char **mode)
 {
     int r = -1;
     for (size_t i = 0; r < 0 && i < dom->clock.timers.n; i++) {
@@ -1601,12 +1631,51 @@ int xen_timer_present(const ir_domain *dom, const char *name)
         xmlNodePtr t = doc ? xmlDocGetRootElement(doc) : NULL;
         char *n = t ? xml_prop(t, "name") : NULL;
         char *p = t ? xml_prop(t, "present") : NULL;
-        if (vc_streq(n, name))
+        if (vc_streq(n, name)) {
             r = !vc_streq(p, "no");
+            if (mode)
+                *mode = xml_prop(t, "mode");
+        }
         free(n);
         free(p);
         xmlFreeDoc(doc);
     }
+    return r;
+}
+
+int xen_timer_present(const ir_domain *dom, const char *name)
+{
+    return xm_timer(dom, name, NULL);
+}
+
+/* tsc_mode (xl.cfg(5)) <-> <timer name='tsc' mode=...> */
+static const struct { const char *xen, *ir; } xm_tsc_modes[] = {
+    { "default", "auto" }, { "always_emulate", "emulate" }, { "native", "native" },
+    { "native_paravirt", "paravirt" },
+};
+
+bool xen_tsc_mode_to_dom(ir_domain *dom, const char *mode, vc_loc loc, vc_diags *d)
+{
+    for (size_t i = 0; i < VC_ARRAY_SIZE(xm_tsc_modes); i++)
+        if (strcmp(xm_tsc_modes[i].xen, mode) == 0) {
+            ir_fragments_add(&dom->clock.timers,
+                             vc_xasprintf("<timer name='tsc' present='yes' mode='%s'/>",
+                                          xm_tsc_modes[i].ir), (ir_pos){ loc.line, loc.column });
+            return true;
+        }
+    return vc_error_at(d, loc, "unknown tsc_mode '%s' (expected default, always_emulate, "
+                               "native or native_paravirt)", mode);
+}
+
+const char *xen_tsc_mode_from_dom(const ir_domain *dom)
+{
+    char *mode = NULL;
+    const char *r = NULL;
+    if (xm_timer(dom, "tsc", &mode) == 1)
+        for (size_t i = 0; i < VC_ARRAY_SIZE(xm_tsc_modes); i++)
+            if (vc_streq(xm_tsc_modes[i].ir, mode))
+                r = xm_tsc_modes[i].xen;
+    free(mode);
     return r;
 }
 
@@ -1627,9 +1696,8 @@ static ir_device *xm_xenbus(const ir_domain *dom)
     return NULL;
 }
 
-unsigned long long xen_xenbus_attr(const ir_domain *dom, const char *attr)
+unsigned long long xen_dev_attr(const ir_device *dev, const char *attr)
 {
-    ir_device *dev = xm_xenbus(dom);
     xmlDocPtr doc = dev ? xm_frag_parse(dev->xml) : NULL;
     char *v = doc ? xml_prop(xmlDocGetRootElement(doc), attr) : NULL;
     unsigned long long n = 0;
@@ -1638,6 +1706,11 @@ unsigned long long xen_xenbus_attr(const ir_domain *dom, const char *attr)
     free(v);
     xmlFreeDoc(doc);
     return n;
+}
+
+unsigned long long xen_xenbus_attr(const ir_domain *dom, const char *attr)
+{
+    return xen_dev_attr(xm_xenbus(dom), attr);
 }
 
 void xen_xenbus_set(ir_domain *dom, const char *attr, unsigned long long v)
@@ -1782,6 +1855,7 @@ size_t xen_vnuma_get(const ir_domain *dom, xen_vnode **out)
         free(unit);
         v[i].vcpus = xml_prop(c, "cpus");
         xmlNodePtr ds = xm_child_elem(c, "distances", NULL);
+        v[i].given = ds != NULL;
         for (xmlNodePtr s = xm_child_elem(ds, "sibling", NULL); s; s = xm_child_elem(ds, "sibling", s)) {
             char *id = xml_prop(s, "id"), *val = xml_prop(s, "value");
             unsigned long long j, dv;

@@ -162,7 +162,12 @@ void xen_feature_xen_set(ir_domain *dom, const char *name);
 /* <clock><timer name='N' present=.../>: 1 yes, 0 no, -1 absent. */
 int xen_timer_present(const ir_domain *dom, const char *name);
 void xen_timer_set(ir_domain *dom, const char *name, bool present);
+/* tsc_mode = "native" <-> <timer name='tsc' present='yes' mode='native'/> */
+bool xen_tsc_mode_to_dom(ir_domain *dom, const char *mode, vc_loc loc, vc_diags *d);
+const char *xen_tsc_mode_from_dom(const ir_domain *dom);   /* NULL: none */
 /* <controller type='xenbus' ATTR='N'/> (maxGrantFrames, maxEventChannels); 0 absent. */
+/* A numeric attribute of a device's verbatim copy (dev->xml); 0 when absent. */
+unsigned long long xen_dev_attr(const ir_device *dev, const char *attr);
 unsigned long long xen_xenbus_attr(const ir_domain *dom, const char *attr);
 void xen_xenbus_set(ir_domain *dom, const char *attr, unsigned long long v);
 /* cpuid = "host,tm=0,sse3=1" and nestedhvm (-1 absent) <-> <cpu mode='host-passthrough'>
@@ -176,6 +181,7 @@ typedef struct xen_vnode {
     unsigned long long mib;
     char *vcpus;                /* "0-1" */
     unsigned *dist;             /* ncells distances, libvirt's defaults filled */
+    bool given;                 /* the cell had its own distances */
 } xen_vnode;
 size_t xen_vnuma_get(const ir_domain *dom, xen_vnode **out);
 void xen_vnuma_free(xen_vnode *v, size_t n);

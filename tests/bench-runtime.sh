@@ -1,0 +1,44 @@
+#!/bin/sh
+# Part of make bench: launch latency of `virtc start` (issue 7's goal: at
+# most 1.3 times the bare start), security setup included: a diskless guest
+# started with `virtc start DOMAIN.xml` (plan compiled, supervisor, DAC,
+# capabilities, cgroup, QEMU, QMP, cont) and with its compiled plan, next to
+# the plan's own argv started by hand to QMP-ready. Medians of 7, alternated.
+# Needs root (the system instance) and QEMU. Never fails.
+top=$(cd "$(dirname "$0")/.." && pwd)
+sb=$top/build/tests/start_bench
+virtc=$top/tools/virtc
+export VIRTC_SCHEMA_DIR="${VIRTC_SCHEMA_DIR:-$top/schemas}"
+export VIRTC_PROFILE_DIR="${VIRTC_PROFILE_DIR:-$top/translators/qemu/profiles}"
+runs=${START_BENCH_RUNS:-7}
+
+echo
+if [ ! -x /usr/bin/qemu-system-x86_64 ] || [ ! -x "$sb" ] || [ "$(id -u)" -ne 0 ]; then
+    echo "virtc start latency: skipped (needs root, /usr/bin/qemu-system-x86_64 and $sb)"
+    exit 0
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+accel=qemu
+[ -r /dev/kvm ] && [ -w /dev/kvm ] && accel=kvm
+cat > "$tmp/bench.xml" <<XML
+<domain type='$accel'>
+  <name>virtc-bench-$$</name>
+  <memory unit='MiB'>128</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os>
+  <devices>
+    <emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <memballoon model='none'/>
+  </devices>
+</domain>
+XML
+# a uuid of its own, so that the domain and its plan start the same guest
+"$virtc" plan "$tmp/bench.xml" > "$tmp/bench.plan.xml" || exit 0
+uuid=$(sed -n 's|.*<uuid>\(.*\)</uuid>.*|\1|p' "$tmp/bench.plan.xml")
+sed -i "s|<name>|<uuid>$uuid</uuid><name>|" "$tmp/bench.xml"
+echo "virtc start latency to a running guest ($accel, system instance, security included; medians of $runs)"
+printf '%-34s %12s %12s   %s\n' "" "virtc start" "argv by hand" "ratio (goal <= 1.3)"
+"$sb" "$runs" "$virtc" "$tmp/bench.plan.xml" "$tmp/bench.xml"
+"$sb" "$runs" "$virtc" "$tmp/bench.plan.xml" "$tmp/bench.plan.xml"
+exit 0

@@ -1,0 +1,28 @@
+#!/bin/sh
+# Differential schema agreement (make conformance): virtc's schemas against
+# libvirt's own (Debian's libvirt0), on documents generated from both schema
+# sets and on mutations of the corpus (tests/schema-diff.sh). Prints one
+# rate line per kind next to the corpus agreement, then the disagreements
+# (the first 10 of each kind). A report: exits 0 unless it cannot run.
+top=$(cd "$(dirname "$0")/.." && pwd)
+[ -n "$1" ] && export VIRTC_CORPUS="$1"
+seed=${VIRTC_DIFF_SEED:-7}
+count=${VIRTC_DIFF_COUNT:-60}
+echo "== differential schema agreement with libvirt's schemas (seed $seed, $count documents per source)"
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+sh "$top/tests/schema-diff.sh" --seed "$seed" --count "$count" >"$out" 2>&1
+if [ $? -eq 2 ]; then
+    echo "  differential: cannot run: $(head -n 1 "$out")"
+    exit 0
+fi
+awk '
+/^schema-diff / {
+    kind = $2; sub(/:$/, "", kind)
+    split($3, a, "/")
+    printf "%-34s %5d/%-5d %6.1f%%\n", "differential " kind, a[1], a[2], a[2] ? a[1] * 100 / a[2] : 0
+    shown = 0; next
+}
+/^DIFF / { if (shown++ < 10) print "  " $0; else if (shown == 11) print "  ..." }
+' "$out"
+exit 0

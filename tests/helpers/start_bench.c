@@ -1,0 +1,150 @@
+/*
+ * start_bench.c: launch latency of `virtc start` (make bench, through
+ * tests/bench-runtime.sh).
+ *
+ *   start_bench N VIRTC PLAN.xml
+ *
+ * Times N runs of `VIRTC start PLAN.xml|DOMAIN.xml` (a compiled plan is
+ * what a host runs; the bench script also passes the domain itself): from
+ * the exec of virtc to its exit, i.e. the guest's supervisor started, the
+ * security models applied (DAC, capabilities, cgroup), QEMU started,
+ * QMP answering and the guest running ("cont"). Next to it, the same argv
+ * (the plan's, monitor included) started by hand: fork, execve, connect to
+ * the monitor every millisecond, greeting and qmp_capabilities answered.
+ * Starts alternate; each guest is stopped (stop --force / SIGKILL) between
+ * runs. Prints one row: the medians and their ratio.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../../runtime/plan.h"
+#include "../../runtime/qmp.h"
+#include "util.h"
+
+static double sb_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* Runs argv to its end, output discarded; its exit status or -1. */
+static int sb_run(char *const argv[])
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        int fd = open("/dev/null", O_RDWR);
+        dup2(fd, 1);
+        dup2(fd, 2);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    int st;
+    if (pid < 0 || waitpid(pid, &st, 0) < 0)
+        return -1;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static double sb_virtc(const char *virtc, const char *file, const char *name)
+{
+    char *start[] = { (char *)virtc, "start", (char *)file, NULL };
+    char *stop[] = { (char *)virtc, "stop", "--force", (char *)name, NULL };
+    double t0 = sb_now_ms();
+    int rc = sb_run(start);
+    double ms = sb_now_ms() - t0;
+    sb_run(stop);
+    return rc == 0 ? ms : -1;
+}
+
+/* The plan's argv by hand, to QMP-ready on the plan's monitor. */
+static double sb_hand(const rt_plan *p)
+{
+    mkdir(p->state_dir, 0700);
+    unlink(p->monitor);
+    double t0 = sb_now_ms(), ms = -1;
+    pid_t pid = fork();
+    if (pid == 0) {
+        int fd = open("/dev/null", O_RDWR);
+        dup2(fd, 0), dup2(fd, 1), dup2(fd, 2);
+        execve(p->argv.v[0], p->argv.v, p->env.v);
+        _exit(127);
+    }
+    while (pid > 0 && sb_now_ms() - t0 < 60000 && waitpid(pid, NULL, WNOHANG) == 0) {
+        vc_diags d;
+        vc_diags_init(&d);
+        rt_qmp *m = rt_qmp_connect_unix(p->monitor, 30000, &d);
+        bool ready = m && rt_qmp_handshake(m, &d);
+        if (ready)
+            ms = sb_now_ms() - t0;
+        rt_qmp_free(m);
+        vc_diags_free(&d);
+        if (m)
+            break;
+        usleep(1000);
+    }
+    if (pid > 0 && kill(pid, SIGKILL) == 0)
+        waitpid(pid, NULL, 0);
+    unlink(p->monitor);
+    rmdir(p->state_dir);
+    return ms;
+}
+
+static int sb_cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+int main(int argc, char **argv)
+{
+    int n;
+    if (argc != 5 || !vc_parse_int(argv[1], &n) || n <= 0) {
+        fprintf(stderr, "usage: start_bench N VIRTC PLAN.xml FILE-TO-START\n");
+        return 2;
+    }
+    signal(SIGPIPE, SIG_IGN);
+    vc_diags d;
+    vc_diags_init(&d);
+    rt_plan *p = rt_plan_parse_file(argv[3], &d);
+    if (!p) {
+        vc_diags_print(stderr, &d);
+        return 1;
+    }
+    double *a = vc_xcalloc((size_t)n, sizeof(double)), *b = vc_xcalloc((size_t)n, sizeof(double));
+    int ok = 0;
+    for (int i = 0; i < n; i++) {
+        /* alternate who goes first: a start right after a killed QEMU pays
+         * for its teardown */
+        if (i % 2)
+            b[ok] = sb_hand(p);
+        a[ok] = sb_virtc(argv[2], argv[4], p->name);
+        if (i % 2 == 0)
+            b[ok] = sb_hand(p);
+        if (a[ok] >= 0 && b[ok] >= 0)
+            ok++;
+    }
+    int rc = 1;
+    if (ok > 0) {
+        qsort(a, (size_t)ok, sizeof(double), sb_cmp);
+        qsort(b, (size_t)ok, sizeof(double), sb_cmp);
+        printf("%-34s %9.1f ms %9.1f ms   x%.2f (median of %d)\n",
+               strstr(argv[4], ".plan") ? "virtc start PLAN.xml" : "virtc start DOMAIN.xml",
+               a[ok / 2], b[ok / 2], a[ok / 2] / b[ok / 2], ok);
+        rc = 0;
+    } else {
+        fprintf(stderr, "start_bench: no start succeeded\n");
+    }
+    free(a);
+    free(b);
+    rt_plan_free(p);
+    vc_diags_free(&d);
+    return rc;
+}

@@ -1,0 +1,275 @@
+#!/bin/sh
+# virtc start / status / list / stop with the real QEMU (KVM when /dev/kvm is
+# usable, TCG otherwise), as root: the system instance with a dedicated
+# unprivileged user (identity, groups, capabilities, cgroup device list,
+# disk ownership, socket mode, cleanup), QEMU killed with SIGKILL, a guest
+# that powers itself off (on_poweroff), the session instance as that user,
+# the refused starts, and 50 start/stop cycles without leaks.
+# Prints PASS/FAIL/SKIP lines.
+top=$(cd "$(dirname "$0")/../.." && pwd)
+virtc=$top/tools/virtc
+qemu=/usr/bin/qemu-system-x86_64
+export VIRTC_SCHEMA_DIR="${VIRTC_SCHEMA_DIR:-$top/schemas}"
+export VIRTC_PROFILE_DIR="${VIRTC_PROFILE_DIR:-$top/translators/qemu/profiles}"
+unset VIRTC_QEMU_CONF
+
+if [ ! -x "$qemu" ]; then echo "SKIP start-qemu: $qemu is not installed"; exit 0; fi
+if [ "$(id -u)" -ne 0 ]; then echo "SKIP start-qemu: the system instance needs root"; exit 0; fi
+
+# Unique names: other engineers' tests run at the same time.
+user=virtc-t-rt-$$
+g=rt-t-$$
+tmp=$(mktemp -d /tmp/virtc-t-rt-XXXXXX)
+run=/run/virtc/qemu
+cleanup() {
+    for n in "$g" "$g-off" "$g-pre" "$g-s" "$g-cyc"; do
+        "$virtc" stop --force "$n" >/dev/null 2>&1
+    done
+    rm -rf "$tmp"
+    userdel "$user" >/dev/null 2>&1
+    getent group "$user" >/dev/null && groupdel "$user" >/dev/null 2>&1
+}
+trap cleanup EXIT
+chmod 711 "$tmp"
+if ! useradd -r -M -U -d "$tmp/home" -s /usr/sbin/nologin "$user" 2>"$tmp/err"; then
+    echo "FAIL start-qemu: cannot create the test user: $(cat "$tmp/err")"
+    exit 0
+fi
+uid=$(id -u "$user")
+gid=$(id -g "$user")
+
+ok() { if [ "$1" -eq 0 ]; then echo "PASS start/$2"; else echo "FAIL start/$2${3:+: $3}"; fi; }
+# waits (up to $2 tenths of a second) until "$1" is true
+wait_for() { i=0; while ! eval "$1"; do i=$((i + 1)); [ "$i" -ge "$2" ] && return 1; sleep 0.1; done; }
+gone() { [ ! -e "$run/$1.lock" ]; }
+# a process that runs (a zombie waiting for init to reap it does not)
+alive() { [ -n "$1" ] && [ -e "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
+
+accel=qemu
+[ -r /dev/kvm ] && [ -w /dev/kvm ] && accel=kvm
+# domain NAME DISK [EXTRA-ELEMENTS]
+domain() {
+    cat <<EOF
+<domain type='$accel'>
+  <name>$1</name>
+  <memory unit='MiB'>64</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='pc'>hvm</type><boot dev='hd'/></os>
+  $3
+  <devices>
+    <emulator>$qemu</emulator>
+    <disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='$2'/><target dev='hda' bus='ide'/></disk>
+    <memballoon model='none'/>
+  </devices>
+</domain>
+EOF
+}
+
+mkdir "$tmp/img" "$tmp/home"
+chmod 711 "$tmp/img"
+truncate -s 1M "$tmp/img/disk.img"
+chown 0:0 "$tmp/img/disk.img"
+domain "$g" "$tmp/img/disk.img" > "$tmp/dom.xml"
+printf '# the test user\nuser = "%s"\ngroup = "%s"\n' "$user" "$user" > "$tmp/qemu.conf"
+conf="--config $tmp/qemu.conf"
+
+# ---- system instance, a dedicated user ----------------------------------
+# The supervisor keeps none of our descriptors: a captured start returns.
+( "$virtc" start $conf "$tmp/dom.xml" 2>"$tmp/err" | cat > "$tmp/out" ) &
+bg=$!
+wait_for "! kill -0 $bg 2>/dev/null" 600
+ok $? "system: a captured 'virtc start' returns at once" "$(cat "$tmp/err")"
+wait $bg 2>/dev/null
+pid=$(cat "$run/$g.pid" 2>/dev/null)
+ok $([ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; echo $?) "system: QEMU runs, its pid in $run/$g.pid"
+st=/proc/$pid/status
+[ "$(awk '/^Uid:/ {print $2 $3 $4 $5}' "$st")" = "$uid$uid$uid$uid" ]
+ok $? "system: QEMU runs as the configured user" "$(grep ^Uid: "$st")"
+[ "$(awk '/^Gid:/ {print $2 $3 $4 $5}' "$st")" = "$gid$gid$gid$gid" ]
+ok $? "system: QEMU runs as the configured group" "$(grep ^Gid: "$st")"
+[ "$(awk '/^Groups:/ {$1=""; print $0}' "$st" | tr -d ' ')" = "$gid" ]
+ok $? "system: only the configured supplementary group" "$(grep ^Groups: "$st")"
+[ "$(awk '/^CapEff:/ {print $2}' "$st")" = 0000000000000000 ] &&
+    [ "$(awk '/^CapPrm:/ {print $2}' "$st")" = 0000000000000000 ]
+ok $? "system: no capability (CapEff, CapPrm 0)" "$(grep ^Cap "$st" | tr '\n' ' ')"
+grep -q "^[0-9]*:devices:.*/virtc/qemu/$g\$" "/proc/$pid/cgroup"
+ok $? "system: QEMU is in the guest's devices cgroup" "$(grep devices "/proc/$pid/cgroup")"
+cgdir=/sys/fs/cgroup/devices$(sed -n 's/^[0-9]*:devices://p' "/proc/$pid/cgroup")
+# the seed's ACL (+ /dev/userfaultfd), as device numbers, and the ptys QEMU
+# opens for its consoles
+for dev in /dev/null /dev/full /dev/zero /dev/random /dev/urandom /dev/ptmx /dev/kvm \
+           /dev/kqemu /dev/rtc /dev/hpet /dev/net/tun /dev/userfaultfd; do
+    [ -c "$dev" ] || continue
+    printf 'c %d:%d rw\n' "0x$(stat -L -c %t "$dev")" "0x$(stat -L -c %T "$dev")"
+done > "$tmp/acl.want"
+echo 'c 136:* rw' >> "$tmp/acl.want"
+if [ -f "$cgdir/devices.list" ]; then
+    sort "$cgdir/devices.list" > "$tmp/acl.got"
+    sort -o "$tmp/acl.want" "$tmp/acl.want"
+    cmp -s "$tmp/acl.want" "$tmp/acl.got"
+    ok $? "system: the cgroup's device list is exactly the ACL" "$(diff "$tmp/acl.want" "$tmp/acl.got" | tr '\n' ' ')"
+else
+    echo "SKIP start/system: the cgroup's device list: no cgroup v1 devices controller here"
+fi
+[ "$(stat -c %u:%g "$tmp/img/disk.img")" = "$uid:$gid" ]
+ok $? "system: the disk belongs to the QEMU user while it runs" "$(stat -c %U:%G "$tmp/img/disk.img")"
+sock=/var/lib/virtc/qemu/domain-$g/monitor.sock
+[ -S "$sock" ] && [ "$(stat -c %a "$sock")" = 600 ] && [ "$(stat -c %u "$sock")" = "$uid" ]
+ok $? "system: the monitor socket is the user's, mode 0600" "$(stat -c '%a %U' "$sock" 2>&1)"
+out=$("$virtc" status $conf "$g")
+sup=$(echo "$out" | sed -n 's/^supervisor: //p')
+echo "$out" | grep -qx "state: running" && echo "$out" | grep -qx "pid: $pid" &&
+    echo "$out" | grep -qx "name: $g" && echo "$out" | grep -q '^uuid: ........-' &&
+    echo "$out" | grep -q '^uptime: [0-9]' && [ -n "$sup" ] && kill -0 "$sup"
+ok $? "system: status" "$out"
+"$virtc" list $conf | grep -q "^ $pid  *$g  *running\$"
+ok $? "system: list" "$("$virtc" list $conf)"
+# the supervisor holds only its own descriptors: 0-2, the lock, QMP, cgroup.procs
+n=$(ls "/proc/$sup/fd" | wc -l)
+ok $([ "$n" -le 8 ]; echo $?) "system: the supervisor keeps few descriptors" "$(ls -l "/proc/$sup/fd" | tr '\n' ' ')"
+
+"$virtc" start $conf "$tmp/dom.xml" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 3 ] && grep -q "guest '$g' is already running" "$tmp/err"
+ok $? "refused: a second start of a running name" "rc=$rc $(cat "$tmp/err")"
+sed "s|<name>$g</name>|<name>$g-other</name>|" "$tmp/dom.xml" > "$tmp/same-uuid.xml"
+# the same uuid under another name: compile both plans from one uuid
+uuid=$(echo "$out" | sed -n 's/^uuid: //p')
+sed -i "s|<name>$g-other</name>|<name>$g-other</name><uuid>$uuid</uuid>|" "$tmp/same-uuid.xml"
+"$virtc" start $conf "$tmp/same-uuid.xml" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 3 ] && grep -q "uuid $uuid is already running as '$g'" "$tmp/err" && gone "$g-other"
+ok $? "refused: a second start of a running uuid" "rc=$rc $(cat "$tmp/err")"
+
+"$virtc" stop $conf --timeout 1 "$g" 2>"$tmp/err"
+ok $? "system: stop (powerdown, then quit)" "$(cat "$tmp/err")"
+gone "$g" && ! alive "$pid" && ! alive "$sup"
+ok $? "system: QEMU and its supervisor are gone after stop"
+[ "$(stat -c %u:%g "$tmp/img/disk.img")" = 0:0 ]
+ok $? "system: the disk has its old owner back" "$(stat -c %U:%G "$tmp/img/disk.img")"
+[ ! -e "$cgdir" ] && [ ! -e "$sock" ] && [ ! -e "$run/$g.pid" ] && [ ! -e "$run/$g.state" ] &&
+    [ ! -e "/var/lib/virtc/qemu/domain-$g" ]
+ok $? "system: no cgroup, socket, pid or state file left"
+"$virtc" status $conf "$g" | grep -qx "state: shut off"
+ok $? "system: status of a stopped guest"
+
+# ---- SIGKILL of QEMU: the supervisor cleans up ----------------------------
+"$virtc" start $conf "$tmp/dom.xml" 2>"$tmp/err"
+pid=$(cat "$run/$g.pid" 2>/dev/null)
+ok $? "kill -9: started" "$(cat "$tmp/err")"
+kill -9 "$pid"
+wait_for "gone $g" 600
+ok $? "kill -9: the supervisor ends"
+[ "$(stat -c %u:%g "$tmp/img/disk.img")" = 0:0 ] && [ ! -e "$cgdir" ] && [ ! -e "$sock" ] &&
+    [ ! -e "$run/$g.pid" ] && [ ! -e "/var/lib/virtc/qemu/domain-$g" ]
+ok $? "kill -9: owner back, no cgroup, socket or pid file left"
+
+# ---- lifecycle: a boot sector that powers the machine off (ACPI S5) ------
+# mov dx,0x604; mov ax,0x2000; out dx,ax; hlt; jmp hlt   (PIIX4 PM1a_CNT)
+printf '\272\004\006\270\000\040\357\364\353\375' > "$tmp/img/off.img"
+truncate -s 510 "$tmp/img/off.img"
+printf '\125\252' >> "$tmp/img/off.img"
+domain "$g-off" "$tmp/img/off.img" "<features><acpi/></features><on_poweroff>destroy</on_poweroff>" > "$tmp/off.xml"
+"$virtc" start $conf "$tmp/off.xml" 2>"$tmp/err"
+ok $? "on_poweroff=destroy: started" "$(cat "$tmp/err")"
+wait_for "gone $g-off" 1200
+ok $? "on_poweroff=destroy: the guest's own power-off ends it, and it is cleaned up"
+domain "$g-pre" "$tmp/img/off.img" "<features><acpi/></features><on_poweroff>preserve</on_poweroff>" > "$tmp/pre.xml"
+"$virtc" start $conf "$tmp/pre.xml" 2>"$tmp/err"
+wait_for "\"$virtc\" status $conf $g-pre | grep -qx 'state: shut off'" 1200
+ok $? "on_poweroff=preserve: QEMU kept, the guest shut off" "$("$virtc" status $conf "$g-pre")"
+"$virtc" stop $conf --force "$g-pre"
+ok $? "on_poweroff=preserve: stop --force"
+
+# ---- refused starts -------------------------------------------------------
+mkdir "$tmp/closed"
+chmod 700 "$tmp/closed"
+truncate -s 1M "$tmp/closed/disk.img"
+domain "$g" "$tmp/closed/disk.img" > "$tmp/closed.xml"
+"$virtc" start $conf "$tmp/closed.xml" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 3 ] && grep -q "the directory $tmp/closed denies it search permission" "$tmp/err" &&
+    grep -q "chmod o+x $tmp/closed" "$tmp/err" && gone "$g" && [ "$(stat -c %u "$tmp/closed/disk.img")" = 0 ]
+ok $? "refused: a disk in a directory without search permission" "rc=$rc $(cat "$tmp/err")"
+sed "s|<emulator>$qemu</emulator>|<emulator>$tmp/no-such-qemu</emulator>|" "$tmp/dom.xml" > "$tmp/noemu.xml"
+"$virtc" start $conf --caps qemu-7.2 "$tmp/noemu.xml" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 3 ] && grep -q "the emulator $tmp/no-such-qemu cannot be run: No such file" "$tmp/err" && gone "$g"
+ok $? "refused: a missing emulator" "rc=$rc $(cat "$tmp/err")"
+"$virtc" plan $conf "$tmp/dom.xml" > "$tmp/plan.xml" 2>"$tmp/err"
+ok $? "plan: compiles" "$(cat "$tmp/err")"
+"$virtc" validate "$tmp/plan.xml" >/dev/null 2>&1
+ok $? "plan: validates against plan.rng"
+sed "s|on_poweroff='destroy'|on_poweroff='explode'|" "$tmp/plan.xml" > "$tmp/bad-plan.xml"
+"$virtc" start "$tmp/bad-plan.xml" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 1 ] && grep -Eq "bad-plan.xml:[0-9]+:[0-9]+: error: .*(lifecycle|on_poweroff)" "$tmp/err" && gone "$g"
+ok $? "refused: a malformed plan, validated against plan.rng first" "rc=$rc $(cat "$tmp/err")"
+# an LSM the host does not run, named in qemu.conf or in a plan: refused
+for lsm in selinux apparmor; do
+    if "$virtc" plan --config /dev/null "$tmp/dom.xml" >/dev/null 2>&1 &&
+       printf 'security_driver = "%s"\n' "$lsm" > "$tmp/lsm.conf" &&
+       "$virtc" plan --config "$tmp/lsm.conf" "$tmp/dom.xml" >/dev/null 2>"$tmp/err"; then
+        echo "SKIP start/refused: security_driver $lsm: the host runs it"
+        continue
+    fi
+    grep -q "lsm.conf: error: security_driver '$lsm': .* is not enabled on this host" "$tmp/err"
+    ok $? "refused: qemu.conf naming $lsm on a host without it" "$(cat "$tmp/err")"
+    sed "s|<dac dynamic_ownership|<driver>$lsm</driver>\n    <dac dynamic_ownership|" "$tmp/plan.xml" > "$tmp/lsm-plan.xml"
+    "$virtc" start "$tmp/lsm-plan.xml" 2>"$tmp/err"
+    rc=$?
+    [ $rc -eq 3 ] && grep -q "security_driver '$lsm': .* is not enabled on this host" "$tmp/err" &&
+        gone "$g" && [ ! -e "/var/lib/virtc/qemu/domain-$g" ]
+    ok $? "refused: a plan naming $lsm on a host without it, nothing left" "rc=$rc $(cat "$tmp/err")"
+done
+"$virtc" start "$tmp/plan.xml" 2>"$tmp/err" && "$virtc" stop --force "$g" 2>>"$tmp/err"
+ok $? "plan: 'virtc start PLAN.xml' runs it" "$(cat "$tmp/err")"
+
+# ---- session instance as the unprivileged user ----------------------------
+home=$tmp/home
+chown "$user:$user" "$home"
+truncate -s 1M "$home/disk.img"
+chown "$user:$user" "$home/disk.img"
+domain "$g-s" "$home/disk.img" > "$home/dom.xml"
+as_user() {
+    runuser -u "$user" -- env -i HOME="$home" XDG_RUNTIME_DIR="$home/run" PATH=/usr/bin:/bin \
+        VIRTC_SCHEMA_DIR="$VIRTC_SCHEMA_DIR" VIRTC_PROFILE_DIR="$VIRTC_PROFILE_DIR" "$virtc" "$@"
+}
+as_user start "$home/dom.xml" 2>"$tmp/err"
+ok $? "session: start as an unprivileged user" "$(cat "$tmp/err")"
+spid=$(cat "$home/run/virtc/qemu/$g-s.pid" 2>/dev/null)
+[ -n "$spid" ] && [ "$(awk '/^Uid:/ {print $2}' "/proc/$spid/status")" = "$uid" ] &&
+    grep -q "^[0-9]*:devices:/\$" "/proc/$spid/cgroup" 2>/dev/null ||
+    ! grep -q "virtc/qemu" "/proc/$spid/cgroup"
+ok $? "session: QEMU runs as the caller, no cgroup made" "$(grep ^Uid: "/proc/$spid/status" 2>&1)"
+as_user status "$g-s" | grep -qx "state: running"
+ok $? "session: status"
+as_user stop --force "$g-s" 2>"$tmp/err" && [ -z "$(ls "$home/run/virtc/qemu")" ] &&
+    ! alive "$spid"
+ok $? "session: stop, nothing left" "$(cat "$tmp/err") $(ls "$home/run/virtc/qemu")"
+
+# ---- 50 cycles: no leak of processes, descriptors, cgroups or files -------
+domain "$g-cyc" "$tmp/img/disk.img" > "$tmp/cyc.xml"
+"$virtc" plan $conf "$tmp/cyc.xml" > "$tmp/cyc-plan.xml"
+fds_before=$(ls /proc/$$/fd | wc -l)
+# Only this test's guest: other runs (another checkout's tests) may use the
+# same system directories at the same time.
+cyc_files() { ls "$run" /var/lib/virtc/qemu | grep -F -- "$g-cyc" | sort | tr '\n' ' '; }
+files_before=$(cyc_files)
+bad=0
+for i in $(seq 1 50); do
+    if ! "$virtc" start --paused "$tmp/cyc-plan.xml" 2>"$tmp/err" ||
+       ! "$virtc" stop --force "$g-cyc" 2>>"$tmp/err"; then
+        bad=$i
+        break
+    fi
+done
+ok $bad "50 start/stop cycles" "cycle $bad: $(cat "$tmp/err")"
+! pgrep -f "guest=$g-cyc," >/dev/null
+ok $? "50 cycles: no QEMU left"
+[ "$(ls /proc/$$/fd | wc -l)" = "$fds_before" ]
+ok $? "50 cycles: no descriptor leaked into the caller"
+[ "$(cyc_files)" = "$files_before" ] &&
+    [ ! -e "$cgdir/../$g-cyc" ] && [ "$(stat -c %u:%g "$tmp/img/disk.img")" = 0:0 ]
+ok $? "50 cycles: no file or cgroup left, the disk's owner back"
+exit 0
