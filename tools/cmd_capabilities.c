@@ -1,8 +1,12 @@
 /* cmd_capabilities.c: `virtc capabilities`, the host capabilities document,
  * and `--probe-qemu BINARY`, one QEMU binary's capabilities (a profile). */
+#include <grp.h>
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "../runtime/qemuconf.h"
 #include "../translators/hostcaps.h"
 #include "../translators/qemu/probe.h"
 #include "../translators/util.h"
@@ -83,6 +87,48 @@ static int capabilities_probe(const char *binary, bool no_cache)
     return rc;
 }
 
+/* An id of qemu.conf's user or group: "+N", or a name of the host's
+ * databases; -1 when it names nothing. */
+static long long capabilities_id(const char *s, bool group, long long dflt)
+{
+    long long id;
+    if (!s)
+        return dflt;
+    if (s[0] == '+')
+        return vc_parse_ll(s + 1, 10, &id) && id >= 0 ? id : -1;
+    if (group) {
+        struct group *g = getgrnam(s);
+        return g ? (long long)g->gr_gid : -1;
+    }
+    struct passwd *p = getpwnam(s);
+    return p ? (long long)p->pw_uid : -1;
+}
+
+/* The DAC driver's base label: qemu.conf's user and group as "+UID:+GID"
+ * (the group defaults to the user's own); NULL for the default "+0:+0". */
+static char *capabilities_dac_label(vc_diags *d)
+{
+    rt_qemuconf c;
+    vc_diags local;
+    vc_diags_init(&local);
+    char *label = NULL;
+    if (rt_qemuconf_load(&c, NULL, geteuid() == 0, &local) && (c.user || c.group)) {
+        long long uid = capabilities_id(c.user, false, 0);
+        struct passwd *p = c.user && c.user[0] != '+' ? getpwnam(c.user) : NULL;
+        long long gid = capabilities_id(c.group, true, p ? (long long)p->pw_gid : 0);
+        if (uid >= 0 && gid >= 0)
+            label = vc_xasprintf("+%lld:+%lld", uid, gid);
+        else
+            vc_diag_add(d, VC_ERR_RUNTIME, VC_SEV_WARNING, (vc_loc){ c.path, 0, 0 },
+                        "qemu.conf user '%s' or group '%s' is unknown; the DAC base label "
+                        "says +0:+0", c.user ? c.user : "", c.group ? c.group : "");
+    }
+    /* A qemu.conf that does not read is the runtime's to report. */
+    rt_qemuconf_free(&c);
+    vc_diags_free(&local);
+    return label;
+}
+
 int cmd_capabilities(int argc, char **argv)
 {
     if (cli_wants_help(argc, argv)) {
@@ -115,7 +161,10 @@ int cmd_capabilities(int argc, char **argv)
         o.probe = qemu_probe_binary;
     vc_diags d;
     vc_diags_init(&d);
+    char *label = capabilities_dac_label(&d);
+    o.dac_label = label;
     char *doc = hostcaps_format(&o, &d);
+    free(label);
     int rc = cli_report(&d);
     if (doc)
         rc = cli_write_output(NULL, doc);

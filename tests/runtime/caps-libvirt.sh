@@ -59,6 +59,17 @@ esac
 for e in topology secmodel migration_features; do
     if grep -q "^    <$e>" "$tmp/caps.xml"; then say PASS "has-$e"; else say FAIL "has-$e"; fi
 done
+# The DAC base label is qemu.conf's user and group (numeric or by name).
+if [ "$mode" = test ]; then
+    printf 'user = "+107"\ngroup = "+108"\n' >"$tmp/qemu.conf"
+    VIRTC_QEMU_CONF=$tmp/qemu.conf "$VIRTC" capabilities >"$tmp/dac.xml" 2>"$tmp/err"
+    if grep -q "<baselabel type='kvm'>+107:+108</baselabel>" "$tmp/dac.xml"; then say PASS dac-label-from-qemu-conf
+    else say FAIL dac-label-from-qemu-conf "$(head -c 200 "$tmp/err")"; fi
+    printf 'user = "root"\n' >"$tmp/qemu.conf"
+    VIRTC_QEMU_CONF=$tmp/qemu.conf "$VIRTC" capabilities >"$tmp/dac.xml" 2>"$tmp/err"
+    if grep -q "<baselabel type='qemu'>+0:+0</baselabel>" "$tmp/dac.xml"; then say PASS dac-label-by-name
+    else say FAIL dac-label-by-name "$(head -c 200 "$tmp/err")"; fi
+fi
 if [ "$mode" = report ]; then
     model=$(sed -n '/^    <cpu>/,/^    <\/cpu>/s|^      <model>\(.*\)</model>|\1|p' "$tmp/caps.xml")
     nfeat=$(grep -c "^      <feature name=" "$tmp/caps.xml")
