@@ -495,6 +495,10 @@ bool qr_net_backend(qemu_reader *r, qr_opt *h, ir_net *n)
             const char *v = qr_str(h, socks[i].key);
             if (!v)
                 continue;
+            if (n->type)   /* QEMU takes exactly one of them */
+                return qr_error(r, h->arg, qr_item(h, socks[i].key)->val_off, "%s socket: "
+                                "%s= and another of listen=, connect=, mcast=, udp= exclude "
+                                "each other", h->flag->text, socks[i].key);
             n->type = socks[i].type;
             const char *colon = strrchr(v, ':');
             if (!colon)
