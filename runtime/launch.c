@@ -512,6 +512,17 @@ static const struct {
     { "failed to initialize kvm", "KVM" },
     { "/dev/kvm", "KVM" },
     { "host doesn't support requested feature", "host CPU feature" },
+    /* memory bound to host NUMA nodes this host does not have */
+    { "cannot bind memory to host NUMA nodes", "host NUMA nodes" },
+    { "The nodes select no CPUs", "host NUMA nodes" },
+    /* intel-iommu eim=on: interrupt remapping of x2APIC needs KVM's irqchip */
+    { "requires kernel irqchip", "KVM" },
+    /* block drivers Debian ships as modules (qemu-block-extra) */
+    { "Unknown driver 'rbd'", "QEMU block module" },
+    { "Unknown driver 'gluster'", "QEMU block module" },
+    { "Unknown driver 'http'", "QEMU block module" },
+    { "Unknown driver 'https'", "QEMU block module" },
+    { "Unknown driver 'iscsi'", "QEMU block module" },
     /* maxMemory beyond what the CPU's physical address bits reach */
     { "phys-bits too low", "CPU physical address bits" },
     { "not supported by the host", "host CPU feature" },

@@ -1116,6 +1116,15 @@ static void modern_place_memory(qemu_ctx *x)
     xmlNodePtr nt = ntdoc ? xmlDocGetRootElement(ntdoc) : NULL;
     modern_place_memdevs(x, mb);
     modern_place_cells(x, mb, nt);
+    /* Cells are whole MiB (as libvirt aligns them), and with cells the
+     * initial RAM is theirs: QEMU wants the sum to be -m exactly. */
+    if (m->ncells) {
+        m->ram_kib = 0;
+        for (size_t i = 0; i < m->ncells; i++) {
+            m->cells[i].ram.kib = (m->cells[i].ram.kib + 1023) / 1024 * 1024;
+            m->ram_kib += m->cells[i].ram.kib;
+        }
+    }
     if (!m->ncells) {
         modern_ram_backing(x, mb, -1, modern_shared(mb, NULL), "pc.ram", &m->pc_ram);
         if (m->pc_ram.type && strcmp(m->pc_ram.type, "memory-backend-ram") == 0 &&
