@@ -37,7 +37,8 @@ awk -v n="$n" -v v="$val" -v c="$conv" 'BEGIN {
     printf "%-46s %8.0f docs/s %8.3f s   x%.2f of validation (goal <= 2)\n",
            "virtc domxml-to-native --output-dir", n / c, c, c / v }'
 
-# 50,000 SCSI disks on one virtio-scsi controller
+# 50,000 SCSI disks on one virtio-scsi controller, written compactly: every
+# input is held to 10 MiB (the one reader), and the long form is 15 MB.
 awk -v n=50000 'BEGIN {
     print "<domain type=\"qemu\"><name>big</name><memory unit=\"KiB\">262144</memory><vcpu>1</vcpu>"
     print "<os><type arch=\"x86_64\" machine=\"pc\">hvm</type></os><devices>"
@@ -45,9 +46,8 @@ awk -v n=50000 'BEGIN {
     for (i = 0; i < n; i++) {
         s = ""; k = i + 1
         while (k > 0) { k--; s = sprintf("%c", 97 + k % 26) s; k = int(k / 26) }
-        printf "<disk type=\"file\" device=\"disk\"><driver name=\"qemu\" type=\"raw\"/>"
-        printf "<source file=\"/var/lib/img/d%d.img\"/><target dev=\"sd%s\" bus=\"scsi\"/>", i, s
-        printf "<address type=\"drive\" controller=\"0\" bus=\"0\" target=\"%d\" unit=\"%d\"/></disk>\n", int(i / 16000), i % 16000
+        printf "<disk type=\"file\"><source file=\"/i/%d\"/><target dev=\"sd%s\" bus=\"scsi\"/>", i, s
+        printf "<address type=\"drive\" controller=\"0\" target=\"%d\" unit=\"%d\"/></disk>\n", int(i / 16000), i % 16000
     }
     print "</devices></domain>" }' >"$tmp/disks50k.xml"
 t0=$(now)

@@ -357,20 +357,106 @@ static const sx_model *schema_model(size_t i)
 
 static bool schema_devices_tried;
 static xmlRelaxNGPtr schema_devices;
+/* The elements <devices> holds at most once (the interleave's <optional>
+ * members), which the flattened content below no longer counts. */
+static char **schema_devices_once;
+static size_t schema_devices_nonce, schema_devices_cap;
 
-/* domain.rng with <devices> as its start; NULL when it does not load (the
- * caller then validates the usual way, which reports why). */
+/* The element name a pattern of the devices interleave stands for: its own
+ * name, or the name of the element its <ref>'s define holds; NULL when it
+ * is neither. */
+static xmlChar *schema_pattern_element(xmlNodePtr pat, xmlNodePtr grammar)
+{
+    if (xmlStrEqual(pat->name, BAD_CAST "element"))
+        return xmlGetProp(pat, BAD_CAST "name");
+    xmlChar *ref = xmlStrEqual(pat->name, BAD_CAST "ref") ? xmlGetProp(pat, BAD_CAST "name") : NULL;
+    xmlChar *name = NULL;
+    for (xmlNodePtr d = ref ? grammar->children : NULL; d && !name; d = d->next) {
+        xmlChar *dn = d->type == XML_ELEMENT_NODE && xmlStrEqual(d->name, BAD_CAST "define")
+                      ? xmlGetProp(d, BAD_CAST "name") : NULL;
+        if (dn && xmlStrEqual(dn, ref))
+            for (xmlNodePtr e = d->children; e && !name; e = e->next)
+                if (e->type == XML_ELEMENT_NODE && xmlStrEqual(e->name, BAD_CAST "element"))
+                    name = xmlGetProp(e, BAD_CAST "name");
+        xmlFree(dn);
+    }
+    xmlFree(ref);
+    return name;
+}
+
+/* The <interleave> of the devices define in domain-devices.rng, written as
+ * one <zeroOrMore><choice> of its members: the same language but for how
+ * often each <optional> member may appear (counted in C afterwards), and
+ * one libxml2 compiles into an automaton, so validation is linear. NULL
+ * when the schema does not have that shape. */
+static char *schema_devices_flat(vc_buf *g)
+{
+    char *path = vc_xasprintf("%s/domain-devices.rng", vc_schema_dir());
+    xmlDocPtr doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS);
+    free(path);
+    xmlNodePtr grammar = doc ? xmlDocGetRootElement(doc) : NULL, inter = NULL;
+    for (xmlNodePtr d = grammar ? grammar->children : NULL; d && !inter; d = d->next) {
+        xmlChar *dn = d->type == XML_ELEMENT_NODE ? xmlGetProp(d, BAD_CAST "name") : NULL;
+        xmlNodePtr el = dn && xmlStrEqual(dn, BAD_CAST "devices") ? xmlFirstElementChild(d) : NULL;
+        xmlNodePtr in = el ? xmlFirstElementChild(el) : NULL;
+        if (in && xmlStrEqual(in->name, BAD_CAST "interleave"))
+            inter = in;
+        xmlFree(dn);
+    }
+    bool ok = inter != NULL;
+    vc_buf_puts(g, "<element name='devices'><zeroOrMore><choice>");
+    for (xmlNodePtr m = inter ? inter->children : NULL; m && ok; m = m->next) {
+        if (m->type != XML_ELEMENT_NODE)
+            continue;
+        bool once = xmlStrEqual(m->name, BAD_CAST "optional");
+        ok = once || xmlStrEqual(m->name, BAD_CAST "zeroOrMore");
+        xmlNodePtr inner = ok ? xmlFirstElementChild(m) : NULL;
+        ok = ok && inner && !xmlNextElementSibling(inner);
+        if (!ok)
+            break;
+        xmlBufferPtr buf = xmlBufferCreate();
+        if (xmlStrEqual(inner->name, BAD_CAST "choice"))
+            for (xmlNodePtr c = inner->children; c; c = c->next)
+                xmlNodeDump(buf, doc, c, 0, 0);
+        else
+            xmlNodeDump(buf, doc, inner, 0, 0);
+        vc_buf_puts(g, (const char *)xmlBufferContent(buf));
+        xmlBufferFree(buf);
+        if (once) {
+            xmlChar *name = schema_pattern_element(inner, grammar);
+            ok = name != NULL;
+            if (name) {
+                vc_xgrow((void **)&schema_devices_once, &schema_devices_cap,
+                         schema_devices_nonce + 1, sizeof(char *));
+                schema_devices_once[schema_devices_nonce++] = vc_xstrdup((const char *)name);
+            }
+            xmlFree(name);
+        }
+    }
+    vc_buf_puts(g, "</choice></zeroOrMore></element>");
+    xmlFreeDoc(doc);
+    return ok ? g->data : NULL;
+}
+
+/* domain.rng with <devices>, flattened, as its start; NULL when it does
+ * not load (the caller then validates the usual way, which reports why). */
 static xmlRelaxNGPtr schema_devices_rng(void)
 {
     pthread_mutex_lock(&schema_lock);
     if (!schema_devices_tried) {
         schema_devices_tried = true;
-        vc_buf g;
+        vc_buf g, flat;
         vc_buf_init(&g);
+        vc_buf_init(&flat);
         char *path = vc_xasprintf("%s/domain.rng", vc_schema_dir());
-        vc_buf_puts(&g, "<grammar xmlns='http://relaxng.org/ns/structure/1.0'><include href='");
+        vc_buf_puts(&g, "<grammar xmlns='http://relaxng.org/ns/structure/1.0' "
+                    "xmlns:vc='urn:virtc:schema-annotations' "
+                    "datatypeLibrary='http://www.w3.org/2001/XMLSchema-datatypes'><include href='");
         vc_buf_xml_escape(&g, path, '\'', true);
-        vc_buf_puts(&g, "'><start><ref name='devices'/></start></include></grammar>");
+        vc_buf_puts(&g, "'><start>");
+        const char *content = schema_devices_flat(&flat);
+        vc_buf_puts(&g, content ? content : "<ref name='devices'/>");
+        vc_buf_puts(&g, "</start></include></grammar>");
         xmlGenericErrorFunc saved_generic = xmlGenericError;
         void *saved_generic_ctx = xmlGenericErrorContext;
         xmlSetGenericErrorFunc(NULL, schema_generic_quiet);
@@ -387,10 +473,26 @@ static xmlRelaxNGPtr schema_devices_rng(void)
         xmlSetGenericErrorFunc(saved_generic_ctx, saved_generic);
         free(path);
         vc_buf_free(&g);
+        vc_buf_free(&flat);
     }
     xmlRelaxNGPtr rng = schema_devices;
     pthread_mutex_unlock(&schema_lock);
     return rng;
+}
+
+/* True when a member the interleave allows once appears twice: the
+ * flattened content accepts that, so the whole document is then validated
+ * the usual (slow, exact) way, which reports it. */
+static bool schema_devices_repeat(xmlNodePtr devices)
+{
+    size_t *seen = vc_xcalloc(schema_devices_nonce + 1, sizeof(size_t));
+    bool twice = false;
+    for (xmlNodePtr k = devices->children; k && !twice; k = k->next)
+        for (size_t i = 0; k->type == XML_ELEMENT_NODE && i < schema_devices_nonce; i++)
+            if (xmlStrEqual(k->name, BAD_CAST schema_devices_once[i]))
+                twice = ++seen[i] > 1;
+    free(seen);
+    return twice;
 }
 
 /* The domain's <devices> when it has enough children to split on. */
@@ -456,6 +558,8 @@ bool vc_schema_validate(const vc_schema_kind *kind, xmlDocPtr doc, const char *f
     xmlRelaxNGSetValidStructuredErrors(vctx, schema_valid_error, &f);
     xmlNodePtr devices = schema_big_devices(kind, doc);
     xmlRelaxNGPtr drng = devices ? schema_devices_rng() : NULL;
+    if (drng && schema_devices_repeat(devices))
+        drng = NULL;
     int rc = drng ? schema_validate_split(vctx, drng, doc, devices, &f)
                   : xmlRelaxNGValidateDoc(vctx, doc);
     xmlRelaxNGSetValidStructuredErrors(vctx, NULL, NULL);   /* f dies here */

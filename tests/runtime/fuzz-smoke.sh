@@ -33,7 +33,9 @@ for src in tests/fuzz/fuzz_*.c; do
     dict=$(dict_of "$name")
     # The seeds directory is read, never written: new inputs go to $tmp.
     # shellcheck disable=SC2086
-    if "$bin" -max_total_time="$secs" -max_len=8192 -rss_limit_mb=2048 -timeout=10 \
+    # A fixed seed: the same inputs are tried in the same order on every run,
+    # so a finding in CI is one a developer meets too.
+    if "$bin" -seed=1 -max_total_time="$secs" -max_len=8192 -rss_limit_mb=2048 -timeout=10 \
             -artifact_prefix="build/fuzz/smoke-$name-" ${dict:+-dict=$dict} \
             "$tmp/$name" $( [ -d "$seeds" ] && echo "$seeds" ) >"$tmp/$name.log" 2>&1; then
         echo "PASS fuzz/$name"

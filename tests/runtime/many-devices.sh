@@ -35,3 +35,15 @@ sed 's|<name>many</name>|<name>many</name><name>twice</name>|' "$tmp/ok.xml" >"$
 sed 's|</devices>|<frobnicator/></devices>|' "$tmp/ok.xml" >"$tmp/frob.xml"
 "$VIRTC" validate -q "$tmp/frob.xml" 2>/dev/null
 [ $? -eq 1 ]; ok $? unknown-device-refused ""
+
+# The many-devices schema lets members of <devices>'s interleave repeat;
+# the ones the format allows once are counted (schema_devices_repeat).
+sed 's|</devices>|<watchdog model="i6300esb"/><emulator>/usr/bin/qemu-system-x86_64</emulator><memballoon model="virtio"/></devices>|' \
+    "$tmp/ok.xml" >"$tmp/once.xml"
+"$VIRTC" validate -q "$tmp/once.xml" 2>"$tmp/err"
+[ $? -eq 0 ]; ok $? once-members-accepted "$(head -c 200 "$tmp/err")"
+sed 's|</devices>|<watchdog model="i6300esb"/><watchdog model="ib700"/></devices>|' \
+    "$tmp/ok.xml" >"$tmp/twice.xml"
+"$VIRTC" validate -q "$tmp/twice.xml" 2>"$tmp/err"
+[ $? -eq 1 ] && grep -q "twice.xml:[0-9]*:[0-9]*: error: .*watchdog" "$tmp/err"
+ok $? twice-watchdog-refused "$(head -c 200 "$tmp/err")"
