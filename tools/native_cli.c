@@ -6,17 +6,12 @@
 #include "native_cli.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "../translators/domain_xml.h"
 #include "../translators/util.h"
-
-/* The largest input read, as `virtc validate` refuses larger documents. */
-#define NATIVE_MAX_BYTES ((size_t)10 << 20)
 
 typedef struct native_args {
     const char *verb;
@@ -202,54 +197,19 @@ static bool native_mkdirs(const char *dir)
     return ok;
 }
 
-/* The whole input, NUL-terminated, at most NATIVE_MAX_BYTES; NULL with a
- * located error. Only regular files (or standard input) are read, so a
- * FIFO or a device named by mistake cannot hang or flood the run. */
+/* The whole input through the one reader (util.h): NUL-terminated, at
+ * most VC_READ_MAX bytes; NULL with a located error. A named input must be
+ * a regular file, so a FIFO or a device named by mistake cannot hang or
+ * flood the run; standard input is whatever it is. */
 static char *native_read(const char *path, const char *name, size_t *len, vc_diags *d)
 {
-    vc_loc loc = { name, 0, 0 };
-    bool in = strcmp(path, "-") == 0;
-    int fd = in ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0) {
-        vc_error_at(d, loc, "cannot read: %s", strerror(errno));
-        if (fd >= 0 && !in)
-            close(fd);
-        return NULL;
+    int err = 0;
+    char *text = vc_read_input(path, strcmp(path, "-") == 0 ? 0 : VC_READ_REGULAR, len, &err);
+    if (!text) {
+        vc_loc loc = { name, 0, 0 };
+        vc_error_at(d, loc, "cannot read: %s", vc_read_strerror(err));
     }
-    if (!in && !S_ISREG(st.st_mode)) {
-        vc_error_at(d, loc, "cannot read: %s", S_ISDIR(st.st_mode) ? strerror(EISDIR) :
-                    "not a regular file");
-        close(fd);
-        return NULL;
-    }
-    vc_buf b;
-    vc_buf_init(&b);
-    char chunk[65536];
-    ssize_t n = 0;
-    while (b.len <= NATIVE_MAX_BYTES && (n = read(fd, chunk, sizeof(chunk))) != 0) {
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            break;
-        vc_buf_add(&b, chunk, (size_t)n);
-    }
-    int err = n < 0 ? errno : 0;
-    if (!in)
-        close(fd);
-    if (err || b.len > NATIVE_MAX_BYTES) {
-        if (err)
-            vc_error_at(d, loc, "cannot read: %s", strerror(err));
-        else
-            vc_error_at(d, loc, "input too large (the limit is %zu MiB)",
-                        NATIVE_MAX_BYTES >> 20);
-        vc_buf_free(&b);
-        return NULL;
-    }
-    *len = b.len;
-    if (!b.data)
-        vc_buf_add(&b, "", 0);
-    return vc_buf_steal(&b);
+    return text;
 }
 
 static char *native_to(const native_args *a, native_ctx *ctx, const char *file, vc_diags *d)
