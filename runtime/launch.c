@@ -121,7 +121,12 @@ static void rt_build_argv(rt_launch *r, char *const *argv, const rt_launch_opts 
         vc_buf b;
         vc_buf_init(&b);
         vc_buf_puts(&b, "socket,id=virtcqmp,path=");
-        qemu_opt_escape(&b, r->qmp_path);
+        /* a ',' in a QEMU option value is written twice */
+        for (const char *c = r->qmp_path; *c; c++) {
+            if (*c == ',')
+                vc_buf_putc(&b, ',');
+            vc_buf_putc(&b, *c);
+        }
         vc_buf_puts(&b, ",server=on,wait=off");
         vc_strv_add(&r->argv, "-chardev");
         vc_strv_take(&r->argv, vc_buf_steal(&b));
@@ -288,12 +293,6 @@ static void rt_launch_release(rt_launch *r)
         unlink(r->log_path);
     if (r->own_dir && r->run_dir)
         rmdir(r->run_dir);
-}
-
-rt_launch *rt_launch_start(const qemu_launch *l, const rt_launch_opts *opts, vc_diags *d)
-{
-    static char *const none[] = { NULL };
-    return rt_launch_start_argv(l ? l->argv.v : none, l ? l->env.v : none, opts, d);
 }
 
 rt_launch *rt_launch_start_argv(char *const *argv, char *const *env, const rt_launch_opts *opts,
