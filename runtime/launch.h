@@ -49,6 +49,9 @@ typedef struct rt_launch_opts {
     int qmp_timeout_ms;
     /* Run in the child before the exec (spawn.h); NULL: none. */
     const rt_spawn_hook *hook;
+    /* Append to the log instead of starting it afresh (a guest's QEMU
+     * started again keeps what its predecessor said). */
+    bool log_append;
 } rt_launch_opts;
 
 typedef struct rt_launch rt_launch;
