@@ -194,11 +194,13 @@ static bool modern_wants_pci(const qemu_ctx *x, const ir_device *dev)
     case IR_DEV_VIDEO:
         return !vc_streq(dev->u.video.model, "none") && !vc_streq(dev->u.video.model, "ramfb");
     case IR_DEV_HOSTDEV:
-        return dev->u.hostdev.type == IR_HOSTDEV_PCI;
+        return dev->u.hostdev.type == IR_HOSTDEV_PCI || dev->u.hostdev.type == IR_HOSTDEV_MDEV ||
+               dev->u.hostdev.type == IR_HOSTDEV_SCSI_HOST;
     case IR_DEV_WATCHDOG:
         return vc_streq(dev->u.watchdog.model, "i6300esb");
     case IR_DEV_MEMBALLOON:
-        return vc_streq(dev->u.memballoon.model, "virtio");
+        return dev->u.memballoon.model &&
+               modern_virtio_type("virtio-balloon-pci", dev->u.memballoon.model);
     case IR_DEV_RNG:
         return true;
     case IR_DEV_INPUT:
@@ -455,17 +457,33 @@ static bool modern_plan(qemu_ctx *x)
 
 /* ---- implicit controllers ---------------------------------------------------- */
 
-static bool modern_has_virtio_serial_user(const qemu_ctx *x)
+/* Whether a virtio-serial port needs controller 0 added: one names it in
+ * its address, or one has no address and the document has no virtio-serial
+ * controller at all (else it goes on the first one). */
+static bool modern_needs_virtio_serial0(const qemu_ctx *x, bool have_any)
 {
     for (size_t i = 0; i < x->dom->ndevices; i++) {
         const ir_device *d = &x->dom->devices[i];
         if (d->kind != IR_DEV_CHR)
             continue;
         const ir_chr *c = &d->u.chr;
-        if ((c->kind == IR_CHRDEV_CHANNEL && vc_streq(c->target_type, "virtio")) ||
-            (c->kind == IR_CHRDEV_CONSOLE && vc_streq(c->target_type, "virtio")))
+        if ((c->kind != IR_CHRDEV_CHANNEL && c->kind != IR_CHRDEV_CONSOLE) ||
+            !vc_streq(c->target_type, "virtio"))
+            continue;
+        bool addressed = c->addr.type == IR_ADDR_VIRTIO_SERIAL;
+        if ((addressed && c->addr.controller == 0) || (!addressed && !have_any))
             return true;
     }
+    return false;
+}
+
+/* Whether the document has a controller of this type (any index). */
+static bool modern_has_ctl_type(const qemu_ctx *x, const char *type)
+{
+    const qemu_modern *m = x->modern;
+    for (size_t k = 0; k < m->nctls; k++)
+        if (vc_streq(x->dom->devices[m->ctls[k]].u.controller.type, type))
+            return true;
     return false;
 }
 
@@ -499,7 +517,8 @@ static void modern_plan_implicit_ctls(qemu_ctx *x, bool *ok)
     for (int i = 0; i <= nsata; i++)
         if (!modern_find_controller(x, "sata", i) && !(m->q35 && i == 0))
             modern_plan_add(x, NULL, MODERN_IMP_SATA, i, ok);
-    if (modern_has_virtio_serial_user(x) && !modern_find_controller(x, "virtio-serial", 0))
+    if (!modern_find_controller(x, "virtio-serial", 0) &&
+        modern_needs_virtio_serial0(x, modern_has_ctl_type(x, "virtio-serial")))
         modern_plan_add(x, NULL, MODERN_IMP_VSERIAL, 0, ok);
 }
 
@@ -625,6 +644,8 @@ static void modern_place_ctls(qemu_ctx *x)
 
 static bool modern_on_usb(const ir_device *d);
 static void modern_place_usb(qemu_ctx *x);
+static void modern_place_redir_filter(qemu_ctx *x);
+static void modern_place_chr_buses(qemu_ctx *x);
 static void modern_place_audio(qemu_ctx *x);
 static void modern_place_memory(qemu_ctx *x);
 
@@ -697,6 +718,8 @@ bool modern_place(qemu_ctx *x)
     ok = modern_plan(x) && ok;
     modern_place_fns(m);
     modern_place_usb(x);
+    modern_place_redir_filter(x);
+    modern_place_chr_buses(x);
     modern_place_audio(x);
     modern_place_memory(x);
     return ok;
@@ -711,6 +734,8 @@ static bool modern_on_usb(const ir_device *d)
     case IR_DEV_HOSTDEV: return d->u.hostdev.type == IR_HOSTDEV_USB;
     case IR_DEV_SOUND: return vc_streq(d->u.sound.model, "usb");
     case IR_DEV_CHR: return vc_streq(d->u.chr.target_type, "usb-serial");
+    case IR_DEV_REDIRDEV: return true;
+    case IR_DEV_CONTROLLER: return vc_streq(d->u.controller.type, "ccid");
     default: return false;
     }
 }
@@ -748,13 +773,83 @@ bool modern_usb_needed(qemu_ctx *x, const ir_device *dev, const char *what)
     return true;
 }
 
+/* ---- buses of smartcards and virtio-serial ports ------------------------------------ */
+
+/* Smartcards sit in a CCID reader: the document's ccid controller, or one
+ * added (usb-ccid "ccid0"). Ports of virtio-serial without an address go
+ * on the document's first virtio-serial controller (or the one added). */
+static void modern_place_chr_buses(qemu_ctx *x)
+{
+    qemu_modern *m = x->modern;
+    int first_vs = -1;
+    bool ccid = false;
+    for (size_t k = 0; k < m->nctls; k++) {
+        const ir_controller *c = &x->dom->devices[m->ctls[k]].u.controller;
+        int idx = m->ctl_index[m->ctls[k]];
+        if (vc_streq(c->type, "virtio-serial") && (first_vs < 0 || idx < first_vs))
+            first_vs = idx;
+        ccid = ccid || vc_streq(c->type, "ccid");
+    }
+    m->vserial_default = first_vs < 0 ? 0 : first_vs;
+    m->ccid_implicit = !ccid && qemu_count_devices(x, IR_DEV_SMARTCARD, -1) > 0;
+}
+
+/* <redirfilter><usbdev class= vendor= product= version= allow=/>...: QEMU's
+ * usb-redir filter "class:vendor:product:version:allow|...", -1 for any;
+ * the version "M.mm" in BCD (0xMMmm). */
+static char *modern_redir_rule(xmlNodePtr u)
+{
+    static const char *const keys[] = { "class", "vendor", "product" };
+    vc_buf b;
+    vc_buf_init(&b);
+    for (size_t i = 0; i < VC_ARRAY_SIZE(keys); i++) {
+        char *v = xml_prop(u, keys[i]);
+        vc_buf_printf(&b, "%s:", v ? v : "-1");
+        free(v);
+    }
+    char *ver = xml_prop(u, "version");
+    unsigned major = 0, minor = 0;
+    if (ver && strcmp(ver, "-1") != 0 && sscanf(ver, "%u.%u", &major, &minor) == 2 &&
+        major < 100 && minor < 100)
+        vc_buf_printf(&b, "0x%02u%02u:", major, minor);
+    else
+        vc_buf_puts(&b, "-1:");
+    char *allow = xml_prop(u, "allow");
+    vc_buf_puts(&b, vc_streq(allow, "yes") ? "1" : "0");
+    free(ver);
+    free(allow);
+    return vc_buf_steal(&b);
+}
+
+static void modern_place_redir_filter(qemu_ctx *x)
+{
+    for (size_t i = 0; i < x->dom->ndevices; i++) {
+        const ir_device *d = &x->dom->devices[i];
+        if (d->kind != IR_DEV_OTHER || strncmp(d->u.other.xml, "<redirfilter", 12) != 0)
+            continue;
+        xmlDocPtr doc = modern_xml_parse(d->u.other.xml);
+        vc_buf f;
+        vc_buf_init(&f);
+        for (xmlNodePtr u = doc ? xmlDocGetRootElement(doc)->children : NULL; u; u = u->next) {
+            if (u->type != XML_ELEMENT_NODE || strcmp((const char *)u->name, "usbdev") != 0)
+                continue;
+            char *rule = modern_redir_rule(u);
+            vc_buf_printf(&f, f.len ? "|%s" : "%s", rule);
+            free(rule);
+        }
+        xmlFreeDoc(doc);
+        free(x->modern->redir_filter);
+        x->modern->redir_filter = f.len ? vc_buf_steal(&f) : (vc_buf_free(&f), NULL);
+    }
+}
+
 /* ---- audio backends ---------------------------------------------------------------- */
 
-/* Without <audio>, libvirt gives a domain one backend after its first
- * display: SPICE plays sound to the client, SDL to the host; VNC (host
- * audio not allowed, qemu.conf's default) and no display at all get the
- * silent one; other displays (egl-headless, ...) none unless a sound
- * device needs one. */
+/* Without <audio>, libvirt gives a domain one backend after its displays,
+ * the last of VNC, SPICE and SDL deciding: SPICE plays sound to the
+ * client, SDL to the host; VNC (host audio not allowed, qemu.conf's
+ * default) and no display at all get the silent one; other displays
+ * (egl-headless, ...) none unless a sound device needs one. */
 static const struct {
     ir_graphics_type type;
     const char *driver;
@@ -767,23 +862,24 @@ static const struct {
 static void modern_place_audio(qemu_ctx *x)
 {
     qemu_modern *m = x->modern;
-    const ir_device *first_graphics = NULL;
+    bool graphics = false;
     for (size_t i = 0; i < x->dom->ndevices; i++) {
         const ir_device *d = &x->dom->devices[i];
         if (d->kind == IR_DEV_AUDIO && !m->default_audio)
             m->default_audio = d->u.audio.id ? d->u.audio.id : 1;
-        if (d->kind == IR_DEV_GRAPHICS && !first_graphics)
-            first_graphics = d;
-    }
-    if (m->default_audio)
-        return;
-    if (!first_graphics) {
-        m->implicit_audio = "none";
-    } else {
+        if (d->kind != IR_DEV_GRAPHICS)
+            continue;
+        graphics = true;
         for (size_t k = 0; k < VC_ARRAY_SIZE(modern_audio_defaults); k++)
-            if (modern_audio_defaults[k].type == first_graphics->u.graphics.type)
+            if (modern_audio_defaults[k].type == d->u.graphics.type)
                 m->implicit_audio = modern_audio_defaults[k].driver;
     }
+    if (m->default_audio) {
+        m->implicit_audio = NULL;
+        return;
+    }
+    if (!graphics)
+        m->implicit_audio = "none";
     if (!m->implicit_audio && qemu_count_devices(x, IR_DEV_SOUND, -1) > 0)
         m->implicit_audio = "none";
     if (m->implicit_audio)
