@@ -41,6 +41,7 @@ void qemu_modern_free(qemu_modern *m)
     modern_ram_clear(&m->pc_ram);
     for (size_t i = 0; i < m->ncells; i++) {
         free(m->cells[i].cpus);
+        free(m->cells[i].mem_access);
         modern_ram_clear(&m->cells[i].ram);
     }
     free(m->cells);

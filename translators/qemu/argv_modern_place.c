@@ -16,6 +16,7 @@
 #include "argv_modern_priv.h"
 #include "../xmldoc.h"
 
+#include <mntent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1011,6 +1012,69 @@ static unsigned long long modern_hugepages(xmlNodePtr mb, int cell)
     return base > 0 && kib == (unsigned long long)base / 1024 ? 0 : kib;
 }
 
+/* A size with a K/M/G suffix ("2M", "1G", "2048k") in KiB; 0 when not one. */
+static unsigned long long modern_kib_suffixed(const char *s)
+{
+    char *end = NULL;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (end == s)
+        return 0;
+    switch (*end) {
+    case 'k': case 'K': return v;
+    case 'm': case 'M': return v * 1024;
+    case 'g': case 'G': return v * 1024 * 1024;
+    default: return 0;
+    }
+}
+
+/* This host's default hugepage size (KiB); 2048 when it does not say. */
+static unsigned long long modern_default_hugepage(void)
+{
+    FILE *f = fopen("/proc/meminfo", "r");
+    unsigned long long kib = 0;
+    char line[128];
+    while (f && !kib && fgets(line, sizeof(line), f))
+        if (sscanf(line, "Hugepagesize: %llu kB", &kib) != 1)
+            kib = 0;
+    if (f)
+        fclose(f);
+    return kib ? kib : 2048;
+}
+
+/* The hugetlbfs mount of this host that serves pages of `kib` KiB (1: the
+ * default size), as qemu.conf's hugetlbfs_mount would name it; the
+ * conventional /dev/hugepages when none is mounted, and always under
+ * --test-env, so a conversion does not depend on the host there. */
+static char *modern_hugetlbfs_dir(const qemu_ctx *x, unsigned long long kib)
+{
+    if (x->opts->test_env)
+        return vc_xstrdup("/dev/hugepages");
+    unsigned long long want = kib > 1 ? kib : modern_default_hugepage();
+    FILE *f = setmntent("/proc/mounts", "r");
+    char *dir = NULL;
+    for (struct mntent *e; f && !dir && (e = getmntent(f));) {
+        if (strcmp(e->mnt_type, "hugetlbfs") != 0)
+            continue;
+        const char *ps = strstr(e->mnt_opts, "pagesize=");
+        unsigned long long size = ps ? modern_kib_suffixed(ps + 9) : modern_default_hugepage();
+        if (size == want)
+            dir = vc_xstrdup(e->mnt_dir);
+    }
+    if (f)
+        endmntent(f);
+    return dir ? dir : vc_xstrdup("/dev/hugepages");
+}
+
+/* libvirt's directory for a domain's hugepage files on that mount. */
+static char *modern_hugepage_path(const qemu_ctx *x, unsigned long long kib)
+{
+    char *mnt = modern_hugetlbfs_dir(x, kib);
+    char *path = vc_xasprintf("%s/libvirt/qemu/%d-%s", mnt, x->dom->id,
+                              qemu_str_or(x->dom->name, "unnamed"));
+    free(mnt);
+    return path;
+}
+
 /* The backend of a stretch of RAM from <memoryBacking>: hugepages (a
  * hugetlbfs directory, preallocated), memfd, a file under the domain's
  * directory; plain memory otherwise, or a file when it must be shared. */
@@ -1031,8 +1095,7 @@ static void modern_ram_backing(qemu_ctx *x, xmlNodePtr mb, int cell, bool shared
         r->share = shared ? 1 : 0;
     } else if (huge) {
         r->type = "memory-backend-file";
-        r->mem_path = vc_xasprintf("/dev/hugepages/libvirt/qemu/%d-%s", x->dom->id,
-                                   qemu_str_or(x->dom->name, "unnamed"));
+        r->mem_path = modern_hugepage_path(x, huge);
         r->hugetlb_dir = true;
         r->prealloc = true;
         r->share = shared ? 1 : 0;
@@ -1117,11 +1180,11 @@ static void modern_place_cells(qemu_ctx *x, xmlNodePtr mb, xmlNodePtr nt)
         if (vc_streq(discard, "yes"))
             c->ram.discard = true;
         modern_cell_tune(nt, c->id, &c->ram);
+        c->mem_access = access;
         m->ncells++;
         free(id);
         free(mem);
         free(unit);
-        free(access);
         free(discard);
     }
     xmlFreeDoc(cpu);
@@ -1129,7 +1192,17 @@ static void modern_place_cells(qemu_ctx *x, xmlNodePtr mb, xmlNodePtr nt)
 
 /* Memory devices: dimm slots (the document's, then the first free), the
  * aliases, and each one's backend. */
-static void modern_place_memdevs(qemu_ctx *x, xmlNodePtr mb)
+/* The memAccess of guest NUMA cell `id` (placed before the memory
+ * devices); NULL when it says none or there is no such cell. */
+static const char *modern_cell_access(const qemu_modern *m, int id)
+{
+    for (size_t i = 0; id >= 0 && i < m->ncells; i++)
+        if (m->cells[i].id == (unsigned)id)
+            return m->cells[i].mem_access;
+    return NULL;
+}
+
+static void modern_place_memdevs(qemu_ctx *x, xmlNodePtr mb, xmlNodePtr nt)
 {
     qemu_modern *m = x->modern;
     const ir_domain *dom = x->dom;
@@ -1180,13 +1253,16 @@ static void modern_place_memdevs(qemu_ctx *x, xmlNodePtr mb)
         } else {
             if (md->pagesize_kib) {
                 r->type = "memory-backend-file";
-                r->mem_path = vc_xasprintf("/dev/hugepages/libvirt/qemu/%d-%s", dom->id,
-                                           qemu_str_or(dom->name, "unnamed"));
+                r->mem_path = modern_hugepage_path(x, md->pagesize_kib);
                 r->hugetlb_dir = true;
                 r->prealloc = !virtio;
             } else {
+                /* a device's memory is like its guest node's: that cell's
+                 * access mode when it says none of its own */
                 char *file = vc_xasprintf("mem%s%u", qemu_str_or(md->model, "dimm"), pd->alias);
-                modern_ram_backing(x, mb, md->node, modern_shared(mb, md->access), file, r);
+                const char *access = md->access ? md->access
+                                                : modern_cell_access(m, md->node);
+                modern_ram_backing(x, mb, md->node, modern_shared(mb, access), file, r);
                 free(file);
                 if (!r->type)
                     r->type = "memory-backend-ram";
@@ -1195,12 +1271,49 @@ static void modern_place_memdevs(qemu_ctx *x, xmlNodePtr mb)
             if (md->nodemask) {
                 r->host_nodes = modern_nodeset(md->nodemask);
                 r->policy = "bind";
+            } else if (md->node >= 0) {
+                /* else the host nodes numatune gives its guest node */
+                modern_cell_tune(nt, (unsigned)md->node, r);
             }
         }
         r->discard = r->discard || md->discard == IR_TRI_YES;
     }
     free(taken);
     m->ram_kib = dom->memory_kib > devices_kib ? dom->memory_kib - devices_kib : dom->memory_kib;
+}
+
+/* The version of a versioned PC machine type ("pc-i440fx-5.0",
+ * "pc-q35-4.2", "pc-1.3") as major * 100 + minor; 0 when not versioned. */
+static unsigned modern_machine_version(const char *machine)
+{
+    const char *dash = machine && vc_str_has_prefix(machine, "pc-") ? strrchr(machine, '-') : NULL;
+    unsigned major, minor;
+    char end;
+    if (!dash || sscanf(dash + 1, "%u.%u%c", &major, &minor, &end) != 2)
+        return 0;
+    return major * 100 + minor;
+}
+
+/* Machine types up to 5.0 still take a cell's size as -numa node,mem=
+ * (QEMU removed it from 5.1 on); libvirt writes that form when no cell
+ * needs a backend of its own (plain RAM on any host node), and
+ * preallocation then is the global -mem-prealloc. */
+static void modern_place_numa_legacy(qemu_ctx *x)
+{
+    qemu_modern *m = x->modern;
+    unsigned v = modern_machine_version(m->machine);
+    if (!m->ncells || !v || v > 500)
+        return;
+    bool prealloc = false;
+    for (size_t i = 0; i < m->ncells; i++) {
+        const modern_ram *r = &m->cells[i].ram;
+        if ((r->type && strcmp(r->type, "memory-backend-ram") != 0) || r->host_nodes ||
+            r->share > 0)
+            return;
+        prealloc = prealloc || r->prealloc;
+    }
+    m->numa_mem_legacy = true;
+    m->mem_prealloc = prealloc;
 }
 
 static void modern_place_memory(qemu_ctx *x)
@@ -1210,8 +1323,9 @@ static void modern_place_memory(qemu_ctx *x)
     xmlDocPtr ntdoc = modern_extra_doc(x, "numatune");
     xmlNodePtr mb = mbdoc ? xmlDocGetRootElement(mbdoc) : NULL;
     xmlNodePtr nt = ntdoc ? xmlDocGetRootElement(ntdoc) : NULL;
-    modern_place_memdevs(x, mb);
     modern_place_cells(x, mb, nt);
+    modern_place_memdevs(x, mb, nt);
+    modern_place_numa_legacy(x);
     /* Cells are whole MiB (as libvirt aligns them), and with cells the
      * initial RAM is theirs: QEMU wants the sum to be -m exactly. */
     if (m->ncells) {

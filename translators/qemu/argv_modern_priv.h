@@ -69,6 +69,7 @@ typedef struct modern_cell {
     unsigned id;
     char *cpus;               /* "0-1,4" */
     modern_ram ram;
+    char *mem_access;         /* the cell's memAccess; NULL: unsaid */
 } modern_cell;
 
 typedef struct modern_memdev {
@@ -131,6 +132,9 @@ struct qemu_modern {
     bool ccid_implicit;       /* smartcards without a ccid controller: usb-ccid ccid0 */
     int vserial_default;      /* the virtio-serial controller of ports without an
                                * address: the document's first, else 0 */
+    bool numa_mem_legacy;     /* cells as -numa node,mem=MiB (old machine types,
+                               * plain RAM): no backends */
+    bool mem_prealloc;        /* -mem-prealloc: preallocation without backends */
 };
 
 /* ---- argv_modern_base.c: lookups and tables every phase uses --------------- */
