@@ -563,6 +563,12 @@ static const struct {
     { "'/dev/", "host device" },
     { "No such device", "host device" },
     { "No such file or directory", "host file" },
+    /* smartcards emulated from the host's NSS certificate database */
+    { "failed to initialize vcard", "NSS certificate database" },
+    /* virgl devices are a QEMU module of their own (qemu-system-modules-opengl) */
+    { "missing object type 'virtio-gpu-gl", "QEMU OpenGL module" },
+    { "vhost-user", "vhost-user back end" },
+    { "/sys/bus/mdev", "mediated device" },
 };
 
 const char *rt_launch_classify(const char *msg)

@@ -322,8 +322,9 @@ static void lc_remap(lc_case *c, ir_domain *dom)
             lc_remap_chr(c, &dev->u.chr);
             break;
         case IR_DEV_GRAPHICS:
-            if (dev->u.graphics.type == IR_GFX_VNC && dev->u.graphics.socket)
-                lc_replace(&dev->u.graphics.socket, lc_scratch(c, "vnc", ".sock"));
+            if ((dev->u.graphics.type == IR_GFX_VNC || dev->u.graphics.type == IR_GFX_SPICE) &&
+                dev->u.graphics.socket)
+                lc_replace(&dev->u.graphics.socket, lc_scratch(c, "gfx", ".sock"));
             if ((dev->u.graphics.type == IR_GFX_VNC || dev->u.graphics.type == IR_GFX_SPICE) &&
                 dev->u.graphics.port >= 5900) {
                 int port = lc_free_port();
