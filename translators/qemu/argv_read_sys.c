@@ -87,7 +87,7 @@ static void qr_set_accel(qemu_reader *r, const char *accel)
 
 /* Machine properties virtc writes itself (from the domain's own fields). */
 static const char *const qr_machine_implied[] = {
-    "usb", "dump-guest-core", "memory-backend", "accel",
+    "usb", "dump-guest-core", "accel", "nvdimm",
 };
 
 /* pflash0=NODE (the firmware) and pflash1=NODE (its variables): the
@@ -135,8 +135,25 @@ bool qr_opt_machine(qemu_reader *r, qr_opt *o)
     if (accel)
         qr_set_accel(r, accel);
     qr_implied(o, qr_machine_implied, VC_ARRAY_SIZE(qr_machine_implied));
+    qopt_item *ram = qr_item(o, "memory-backend");
+    if (ram && ram->value && !qr_mem_machine(r, o, ram))
+        return false;
     if (!qr_machine_pflash(r, o))
         return false;
+    qopt_item *irq = qr_item(o, "kernel_irqchip");
+    if (irq && vc_streq(irq->value, "split"))
+        r->irqchip_split = o->arg;   /* qr_plat_finish: an IOMMU's, or kept */
+    else if (irq)
+        irq->used = false;
+    qopt_item *vmport = qr_item(o, "vmport");
+    bool vmport_on = false;
+    if (vmport && vmport->value && !vc_streq(vmport->value, "auto")) {
+        if (!qr_bool(r, o, "vmport", &vmport_on))
+            return false;
+        ir_domain_add_feature(r->dom, "vmport", vmport_on ? "on" : "off");
+    } else if (vmport) {
+        vmport->used = false;
+    }
     const char *hpet = qr_str(o, "hpet");
     if (vc_streq(hpet, "off"))
         qr_timer(r, "<timer name='hpet' present='no'/>");
@@ -175,9 +192,21 @@ bool qr_opt_accel(qemu_reader *r, qr_opt *o)
  * features the option is kept whole (the IR has no CPU features yet). */
 bool qr_opt_cpu(qemu_reader *r, qr_opt *o)
 {
-    const char *v = o->arg->text;
-    if (strchr(v, ','))
-        return qr_keep_option(r, o, "CPU features have no place in the domain model");
+    bool crash = false;
+    char *spec = qr_cpu_hv_crash(r, o->arg, o->arg->text, &crash);
+    if (!*spec && crash) {   /* hv-crash alone: on QEMU's default model */
+        free(spec);
+        return true;
+    }
+    if (strchr(spec, ',')) {
+        const char *args[2] = { "-cpu", spec };
+        qr_passthrough(r, args, 2);
+        qr_warn(r, o->flag, 0, "-cpu: CPU features have no place in the domain model; kept "
+                "as <qemu:commandline>");
+        free(spec);
+        return true;
+    }
+    const char *v = spec;
     free(r->dom->cpu_mode);
     free(r->dom->cpu_model);
     r->dom->cpu_mode = r->dom->cpu_model = NULL;
@@ -187,6 +216,7 @@ bool qr_opt_cpu(qemu_reader *r, qr_opt *o)
         r->dom->cpu_mode = vc_xstrdup("maximum");
     else
         r->dom->cpu_model = vc_xstrdup(v);
+    free(spec);
     return true;
 }
 
@@ -591,6 +621,7 @@ void qr_finish(qemu_reader *r)
     qr_apply_identity(r);
     if (!dom->memory_kib)
         dom->memory_kib = dom->current_memory_kib = 128 * 1024;   /* QEMU's default */
+    qr_mem_finish(r);
     if (!dom->vcpus)
         dom->vcpus = 1;
     if (!dom->os.type)
@@ -610,5 +641,6 @@ void qr_finish(qemu_reader *r)
     qr_apply_graphics(r);
     qr_apply_console(r);
     qr_apply_watchdog(r);
+    qr_plat_finish(r);
     qr_apply_defaults(r);
 }
