@@ -432,6 +432,7 @@ static void qr_free(qemu_reader *r)
     free(r->env_xauth);
     free(r->nets);
     qr_mem_free(r);
+    free(r->audio_of);
     shw_words_free(&r->words);
 }
 

@@ -139,7 +139,9 @@ bool qr_chr_backend(qemu_reader *r, qr_opt *ch, ir_chr *c)
     for (size_t i = 0; i < VC_ARRAY_SIZE(qr_chr_plain); i++)
         if (vc_streq(b, qr_chr_plain[i].name))
             c->type = qr_chr_plain[i].type;
-    if (c->type) {
+    if (c->type == IR_CHR_QEMU_VDAGENT) {
+        qr_implied(ch, QR_KEYS("name"));   /* QEMU's one name for it, "vdagent" */
+    } else if (c->type) {
         /* plain */
     } else if (vc_streq(b, "file") || vc_streq(b, "pipe") || vc_streq(b, "serial") ||
                vc_streq(b, "tty") || vc_streq(b, "parallel") || vc_streq(b, "parport")) {

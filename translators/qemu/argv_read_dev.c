@@ -626,9 +626,14 @@ static bool qr_dev_input(qemu_reader *r, qr_opt *o, const char *driver, const ch
     return qr_device_addr(r, o, &d->u.input.addr);
 }
 
-/* <address type='pci' .../> of a device kept as its element. */
+/* <address type='pci' .../> (or a USB one) of a device kept as its element. */
 static void qr_pci_addr_xml(vc_buf *b, const ir_address *a)
 {
+    if (a->type == IR_ADDR_USB) {
+        vc_buf_printf(b, "  <address type='usb' bus='%u' port='%s'/>\n", a->bus,
+                      a->usb_port ? a->usb_port : "1");
+        return;
+    }
     if (a->type != IR_ADDR_PCI)
         return;
     vc_buf_printf(b, "  <address type='pci' domain='0x%04x' bus='0x%02x' slot='0x%02x' "
@@ -805,7 +810,7 @@ static bool qr_dev_sound(qemu_reader *r, qr_opt *o, const char *driver, const ch
         if (strcmp(driver, qr_sound_drivers[i].driver) == 0) {
             ir_device *d = qr_add_device(r, IR_DEV_SOUND, o->flag);
             d->u.sound.model = vc_xstrdup(qr_sound_drivers[i].model);
-            qr_implied(o, QR_KEYS("audiodev"));
+            qr_note_audio(r, d, qr_str(o, "audiodev"));
             if (strcmp(driver, "usb-audio") == 0)
                 return qr_usb_addr(r, o, &d->u.sound.addr);
             return qr_device_addr(r, o, &d->u.sound.addr);
@@ -816,7 +821,13 @@ static bool qr_dev_sound(qemu_reader *r, qr_opt *o, const char *driver, const ch
 /* The codec of an HDA card is part of its <sound> element. */
 static bool qr_dev_codec(qemu_reader *r, qr_opt *o, const char *driver, const char *arg)
 {
-    (void)r, (void)driver, (void)arg;
+    (void)driver, (void)arg;
+    /* the card's backend is its codecs' (they follow their card) */
+    for (size_t i = r->dom->ndevices; i-- > 0;)
+        if (r->dom->devices[i].kind == IR_DEV_SOUND) {
+            qr_note_audio(r, &r->dom->devices[i], qr_str(o, "audiodev"));
+            break;
+        }
     qr_implied(o, QR_KEYS("bus", "cad", "audiodev"));
     return true;
 }
@@ -863,6 +874,57 @@ static bool qr_dev_rng(qemu_reader *r, qr_opt *o, const char *driver, const char
     return qr_device_addr(r, o, &g->addr);
 }
 
+/* The serial ports that are not isa-serial: pci-serial, usb-serial, and
+ * the ISA debug console (isa-debugcon[,iobase=N]); arg is the model's
+ * target type. */
+static bool qr_dev_serial_kind(qemu_reader *r, qr_opt *o, ir_device *d, const char *arg)
+{
+    ir_chr *c = &d->u.chr;
+    c->kind = IR_CHRDEV_SERIAL;
+    c->target_type = vc_xstrdup(arg);
+    c->target_port = r->serial_ports++;
+    if (strcmp(arg, "usb-serial") == 0)
+        return qr_usb_addr(r, o, &c->addr);
+    if (strcmp(arg, "pci-serial") == 0)
+        return qr_device_addr(r, o, &c->addr);
+    unsigned long long iobase = 0;
+    qopt_item *io = qr_item(o, "iobase");
+    if (!qr_num(r, o, "iobase", &iobase))
+        return false;
+    if (iobase > 0xffff)
+        return qr_error(r, o->arg, io->val_off, "-device isa-debugcon: iobase=%llu is not an I/O "
+                        "port", iobase);
+    if (io)
+        c->addr = (ir_address){ .type = IR_ADDR_ISA, .port = (unsigned)iobase, .has_port = true };
+    return true;
+}
+
+/* A qemu-vdagent channel with its <source> settings: the element whole. */
+static void qr_vdagent_xml(ir_device *d, const char *clipboard, const char *mouse)
+{
+    const ir_chr *c = &d->u.chr;
+    vc_buf b;
+    vc_buf_init(&b);
+    vc_buf_puts(&b, "<channel type='qemu-vdagent'>\n  <source>\n");
+    if (clipboard)
+        vc_buf_printf(&b, "    <clipboard copypaste='%s'/>\n", vc_streq(clipboard, "on") ? "yes" : "no");
+    if (mouse)
+        vc_buf_printf(&b, "    <mouse mode='%s'/>\n", vc_streq(mouse, "on") ? "client" : "server");
+    vc_buf_puts(&b, "  </source>\n  <target type='virtio'");
+    qr_xml_attr(&b, "name", c->target_name);
+    vc_buf_puts(&b, "/>\n");
+    if (c->addr.type == IR_ADDR_VIRTIO_SERIAL) {
+        vc_buf_printf(&b, "  <address type='virtio-serial' controller='%u' bus='%u'",
+                      c->addr.controller, c->addr.bus);
+        if (c->addr.has_port)
+            vc_buf_printf(&b, " port='%u'", c->addr.port);
+        vc_buf_puts(&b, "/>\n");
+    }
+    vc_buf_puts(&b, "</channel>");
+    free(d->xml);
+    d->xml = vc_buf_steal(&b);
+}
+
 /* A -device naming a -chardev: isa-serial, isa-parallel, virtserialport ... */
 static bool qr_dev_chr(qemu_reader *r, qr_opt *o, const char *driver, const char *arg)
 {
@@ -873,8 +935,13 @@ static bool qr_dev_chr(qemu_reader *r, qr_opt *o, const char *driver, const char
     ir_device *d = qr_add_device(r, IR_DEV_CHR, o->flag);
     ir_chr *c = &d->u.chr;
     c->target_port = -1;
+    /* qemu-vdagent's clipboard sharing and client mouse (<source> children) */
+    const char *clipboard = qr_str(ch, "clipboard"), *mouse = qr_str(ch, "mouse");
     if (!qr_chr_backend(r, ch, c))
         return false;
+    if (strcmp(arg, "serial") != 0 && strcmp(arg, "parallel") != 0 &&
+        strcmp(arg, "channel") != 0 && strcmp(arg, "console") != 0)
+        return qr_dev_serial_kind(r, o, d, arg);
     if (c->type == IR_CHR_SPICEPORT && strcmp(arg, "serial") != 0) {
         r->keep_reason = "a spiceport channel has no place in the domain model yet";
         return true;
@@ -911,6 +978,8 @@ static bool qr_dev_chr(qemu_reader *r, qr_opt *o, const char *driver, const char
             const char *name = qr_str(o, "name");
             if (name)
                 c->target_name = vc_xstrdup(name);
+            if (c->type == IR_CHR_QEMU_VDAGENT && (clipboard || mouse))
+                qr_vdagent_xml(d, clipboard, mouse);
         }
     }
     return true;
@@ -1086,6 +1155,8 @@ static const struct {
     { "virtio-rng-pci-non-transitional", qr_dev_rng, NULL },
     { "isa-serial", qr_dev_chr, "serial" }, { "isa-parallel", qr_dev_chr, "parallel" },
     { "virtserialport", qr_dev_chr, "channel" }, { "virtconsole", qr_dev_chr, "console" },
+    { "pci-serial", qr_dev_chr, "pci-serial" }, { "usb-serial", qr_dev_chr, "usb-serial" },
+    { "isa-debugcon", qr_dev_chr, "isa-debug" },
     { "virtio-9p-pci", qr_dev_fs, NULL }, { "vhost-user-fs-pci", qr_dev_virtiofs, NULL },
     { "isa-fdc", qr_dev_fdc, NULL },
     { "vfio-pci", qr_dev_hostdev, "pci" }, { "usb-host", qr_dev_hostdev, "usb" },
@@ -1305,6 +1376,66 @@ static bool qr_audiodev(qemu_reader *r, qr_opt *o)
         a->driver = vc_xstrdup(r->env_sdl_audio);
     qr_leftovers(r, o, NULL);
     return true;
+}
+
+void qr_note_audio(qemu_reader *r, const ir_device *d, const char *audiodev)
+{
+    unsigned long long n;
+    if (!audiodev || !vc_str_has_prefix(audiodev, "audio") ||
+        !vc_parse_ull(audiodev + 5, 10, &n) || n == 0 || n > 0xffffffffULL)
+        return;   /* an id of another form: the default backend */
+    size_t i = (size_t)(d - r->dom->devices);
+    size_t cap = r->cap_audio_of;
+    vc_xgrow((void **)&r->audio_of, &r->cap_audio_of, i + 1, sizeof(unsigned));
+    memset(r->audio_of + cap, 0, (r->cap_audio_of - cap) * sizeof(unsigned));
+    r->audio_of[i] = (unsigned)n;
+}
+
+/* <graphics type='vnc'> as the formatter writes it, with <audio id=>. */
+static void qr_vnc_xml(vc_buf *b, const ir_graphics *g, unsigned audio)
+{
+    vc_buf_puts(b, "<graphics type='vnc'");
+    qr_xml_attr(b, "socket", g->socket);
+    if (g->port)
+        vc_buf_printf(b, " port='%d'", g->port);
+    if (g->autoport)
+        vc_buf_printf(b, " autoport='%s'", g->autoport == IR_TRI_YES ? "yes" : "no");
+    qr_xml_attr(b, "listen", g->listen);
+    qr_xml_attr(b, "keymap", g->keymap);
+    qr_xml_attr(b, "passwd", g->passwd);
+    vc_buf_printf(b, ">\n  <listen type='%s'", g->socket ? "socket" : "address");
+    qr_xml_attr(b, g->socket ? "socket" : "address", g->socket ? g->socket : g->listen);
+    vc_buf_printf(b, "/>\n  <audio id='%u'/>\n</graphics>", audio);
+}
+
+/* The model's default backend of a sound card or a display is the first
+ * <audio>; one on another backend says which (<audio id=>, a child the
+ * model keeps in the element as written). */
+void qr_audio_finish(qemu_reader *r)
+{
+    unsigned first = 0;
+    for (size_t i = 0; i < r->dom->ndevices && !first; i++)
+        if (r->dom->devices[i].kind == IR_DEV_AUDIO)
+            first = r->dom->devices[i].u.audio.id ? r->dom->devices[i].u.audio.id : 1;
+    for (size_t i = 0; i < r->dom->ndevices && i < r->cap_audio_of; i++) {
+        ir_device *d = &r->dom->devices[i];
+        unsigned n = r->audio_of[i];
+        if (!n || n == first || d->xml)
+            continue;
+        vc_buf b;
+        vc_buf_init(&b);
+        if (d->kind == IR_DEV_SOUND) {
+            vc_buf_printf(&b, "<sound model='%s'>\n  <audio id='%u'/>\n", d->u.sound.model, n);
+            qr_pci_addr_xml(&b, &d->u.sound.addr);
+            vc_buf_puts(&b, "</sound>");
+        } else if (d->kind == IR_DEV_GRAPHICS && d->u.graphics.type == IR_GFX_VNC) {
+            qr_vnc_xml(&b, &d->u.graphics, n);
+        } else {
+            vc_buf_free(&b);
+            continue;
+        }
+        d->xml = vc_buf_steal(&b);
+    }
 }
 
 /* Backends virtc writes itself when no device names them. */

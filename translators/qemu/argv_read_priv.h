@@ -79,6 +79,8 @@ typedef struct qemu_reader {
     int serial_ports, parallel_ports, video_heads;
     struct qr_mem *mem;          /* argv_read_mem.c: RAM backends, cells, I/O threads */
     const shw_word *irqchip_split;   /* -machine kernel_irqchip=split's word */
+    unsigned *audio_of;          /* by device index: the audioN its audiodev= names */
+    size_t cap_audio_of;
 } qemu_reader;
 
 /* ---- locations and diagnostics (argv_read.c) ---- */
@@ -184,6 +186,10 @@ bool qr_opt_mon(qemu_reader *r, qr_opt *o);
  * NULL after a located error. */
 qr_opt *qr_named_backend(qemu_reader *r, qr_opt *o, const char *key, const char *optname);
 bool qr_check_backends(qemu_reader *r);
+/* audiodev=audioN of the device just added (a sound card, a VNC display). */
+void qr_note_audio(qemu_reader *r, const ir_device *d, const char *audiodev);
+/* Sound cards and displays on another backend than the first: <audio id=>. */
+void qr_audio_finish(qemu_reader *r);
 /* A disk from a -blockdev graph rooted at node (format or protocol). */
 bool qr_disk_from_node(qemu_reader *r, const shw_word *w, size_t off, const char *node,
                        ir_disk *disk);

@@ -375,6 +375,7 @@ bool qr_opt_vnc(qemu_reader *r, qr_opt *o)
         return false;
     if (pw)
         qr_set(&g->passwd, "");
+    qr_note_audio(r, d, qr_str(o, "audiodev"));
     qr_leftovers(r, o, NULL);
     return true;
 }
@@ -396,7 +397,17 @@ bool qr_opt_display(qemu_reader *r, qr_opt *o)
         if (vc_streq(t, "gtk"))
             qr_warn(r, o->arg, 0, "-display gtk read as an SDL window");
     } else if (vc_streq(t, "egl-headless")) {
-        qr_graphics(r, IR_GFX_EGL_HEADLESS, o->flag);
+        ir_device *g = qr_graphics(r, IR_GFX_EGL_HEADLESS, o->flag);
+        const char *node = qr_str(o, "rendernode");
+        if (node) {   /* <gl rendernode=>: the element whole */
+            vc_buf b;
+            vc_buf_init(&b);
+            vc_buf_puts(&b, "<graphics type='egl-headless'>\n  <gl rendernode='");
+            vc_buf_xml_escape(&b, node, '\'', true);
+            vc_buf_puts(&b, "'/>\n</graphics>");
+            free(g->xml);
+            g->xml = vc_buf_steal(&b);
+        }
     } else if (vc_streq(t, "dbus")) {
         qr_graphics(r, IR_GFX_DBUS, o->flag);
     } else {
@@ -461,6 +472,11 @@ bool qr_opt_global(qemu_reader *r, qr_opt *o)
             qr_timer(r, pit[i].timer);
             return true;
         }
+    /* the ICH9 LPC's watchdog (q35): QEMU's noreboot=off makes it reset */
+    if (strcmp(o->arg->text, "ICH9-LPC.noreboot=off") == 0) {
+        qr_add_device(r, IR_DEV_WATCHDOG, o->arg)->u.watchdog.model = vc_xstrdup("itco");
+        return true;
+    }
     /* the PC speaker's audio backend: the speaker is a <sound model='pcspk'> */
     if (vc_str_has_prefix(o->arg->text, "isa-pcspk.audiodev=")) {
         ir_device *d = qr_add_device(r, IR_DEV_SOUND, o->arg);
@@ -639,6 +655,7 @@ void qr_finish(qemu_reader *r)
     qr_apply_fdc(r);
     qr_apply_boot(r);
     qr_apply_graphics(r);
+    qr_audio_finish(r);
     qr_apply_console(r);
     qr_apply_watchdog(r);
     qr_plat_finish(r);
