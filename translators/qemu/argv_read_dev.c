@@ -238,8 +238,11 @@ bool qr_disk_from_node(qemu_reader *r, const shw_word *w, size_t off, const char
         b->used = true;
         qr_implied(b, QR_KEYS("node-name", "discard", "throttle-group"));
         qopt_item *f = qr_item(b, "file");
-        qr_warn(r, b->arg, 0, "-blockdev %s filter: has no place in the domain model and is "
-                "not kept", qr_str(b, "driver"));
+        if (vc_streq(qr_str(b, "driver"), "copy-on-read"))
+            r->copy_on_read = true;   /* <driver copy_on_read='on'/> */
+        else
+            qr_warn(r, b->arg, 0, "-blockdev %s filter: has no place in the domain model and "
+                    "is not kept", qr_str(b, "driver"));
         qr_leftovers(r, b, NULL);
         return qr_disk_from_node(r, b->arg, f->val_off, f->value, disk);
     }
@@ -448,6 +451,7 @@ static bool qr_dev_disk(qemu_reader *r, qr_opt *o, const char *driver, const cha
     qopt_item *drive = qr_item(o, "drive");
     r->cache_direct = -1;
     r->cache_noflush = false;
+    r->copy_on_read = false;
     ir_device *dev = qr_add_device(r, IR_DEV_DISK, o->flag);
     ir_disk *disk = &dev->u.disk;
     disk->device = strstr(driver, "-cd") ? IR_DISK_DEV_CDROM
@@ -522,6 +526,13 @@ static bool qr_dev_disk(qemu_reader *r, qr_opt *o, const char *driver, const cha
     disk->shareable = share;
     qr_disk_cache(r, o, disk);
     qr_implied(o, QR_KEYS("bus", "drive"));
+    /* what the model's fields do not hold: the element carries it */
+    if (vc_str_has_suffix(driver, "-non-transitional"))
+        qr_device_amend(r, dev, NULL, "model", "virtio-non-transitional");
+    else if (vc_str_has_suffix(driver, "-transitional"))
+        qr_device_amend(r, dev, NULL, "model", "virtio-transitional");
+    if (r->copy_on_read)
+        qr_device_amend(r, dev, "driver", "copy_on_read", "on");
     return true;
 }
 
@@ -844,7 +855,7 @@ static bool qr_dev_balloon(qemu_reader *r, qr_opt *o, const char *driver, const 
 {
     (void)driver, (void)arg;
     ir_device *d = qr_add_device(r, IR_DEV_MEMBALLOON, o->flag);
-    d->u.memballoon.model = vc_xstrdup("virtio");
+    d->u.memballoon.model = vc_xstrdup(arg);
     qr_implied(o, QR_KEYS("deflate-on-oom", "free-page-reporting"));
     return qr_device_addr(r, o, &d->u.memballoon.addr);
 }
@@ -854,7 +865,7 @@ static bool qr_dev_rng(qemu_reader *r, qr_opt *o, const char *driver, const char
     (void)driver, (void)arg;
     ir_device *d = qr_add_device(r, IR_DEV_RNG, o->flag);
     ir_rng *g = &d->u.rng;
-    g->model = vc_xstrdup("virtio");
+    g->model = vc_xstrdup(arg);
     qr_opt *ob = qr_named_backend(r, o, "rng", "object");
     if (!ob)
         return false;
@@ -1148,11 +1159,12 @@ static const struct {
     { "hda-output", qr_dev_codec, NULL },
     { "i6300esb", qr_dev_watchdog, NULL }, { "ib700", qr_dev_watchdog, NULL },
     { "diag288", qr_dev_watchdog, NULL },
-    { "virtio-balloon-pci", qr_dev_balloon, NULL },
-    { "virtio-balloon-pci-transitional", qr_dev_balloon, NULL },
-    { "virtio-balloon-pci-non-transitional", qr_dev_balloon, NULL },
-    { "virtio-rng-pci", qr_dev_rng, NULL }, { "virtio-rng-pci-transitional", qr_dev_rng, NULL },
-    { "virtio-rng-pci-non-transitional", qr_dev_rng, NULL },
+    { "virtio-balloon-pci", qr_dev_balloon, "virtio" },
+    { "virtio-balloon-pci-transitional", qr_dev_balloon, "virtio-transitional" },
+    { "virtio-balloon-pci-non-transitional", qr_dev_balloon, "virtio-non-transitional" },
+    { "virtio-rng-pci", qr_dev_rng, "virtio" },
+    { "virtio-rng-pci-transitional", qr_dev_rng, "virtio-transitional" },
+    { "virtio-rng-pci-non-transitional", qr_dev_rng, "virtio-non-transitional" },
     { "isa-serial", qr_dev_chr, "serial" }, { "isa-parallel", qr_dev_chr, "parallel" },
     { "virtserialport", qr_dev_chr, "channel" }, { "virtconsole", qr_dev_chr, "console" },
     { "pci-serial", qr_dev_chr, "pci-serial" }, { "usb-serial", qr_dev_chr, "usb-serial" },

@@ -81,6 +81,7 @@ typedef struct qemu_reader {
     const shw_word *irqchip_split;   /* -machine kernel_irqchip=split's word */
     unsigned *audio_of;          /* by device index: the audioN its audiodev= names */
     size_t cap_audio_of;
+    bool copy_on_read;           /* the disk being read: a copy-on-read filter node */
 } qemu_reader;
 
 /* ---- locations and diagnostics (argv_read.c) ---- */
@@ -211,6 +212,12 @@ bool qr_dev_platform(qemu_reader *r, qr_opt *o, const char *driver, bool *matche
 /* spec without hv-crash (a <panic model='hyperv'/>, added); *crash says. */
 char *qr_cpu_hv_crash(qemu_reader *r, const shw_word *w, const char *spec, bool *crash);
 void qr_plat_finish(qemu_reader *r);
+
+/* argv_read_xml.c: sets NAME='VALUE' on the device's element (child: a
+ * child element such as "driver", made when absent; NULL: the element),
+ * which is then kept as written. */
+void qr_device_amend(qemu_reader *r, ir_device *d, const char *child, const char *name,
+                     const char *value);
 
 /* Small shared helpers. */
 char *qr_strdup_word(const shw_word *w);
