@@ -127,6 +127,18 @@ static bool modern_chardev(qemu_ctx *x, const ir_device *dev, const char *id)
     case IR_CHR_QEMU_VDAGENT:
         ok = modern_chardev_spice(x, dev, id, &b);
         break;
+    case IR_CHR_DBUS: {
+        /* a channel of the D-Bus display, by its <source channel=> name */
+        char *name = modern_xml_attr(dev, "source", "channel");
+        if (!name) {
+            ok = qemu_error(x, dev->pos, "%s of type 'dbus' needs a <source channel=>", what);
+            break;
+        }
+        vc_buf_printf(&b, "dbus,id=%s", id);
+        qemu_opt_add(&b, "name", name);
+        free(name);
+        break;
+    }
     default:
         ok = qemu_unsupported(x, dev->pos, "%s of type '%s'", what,
                               qemu_str_or(ir_chr_type_name(c->type), "?"));
@@ -286,8 +298,8 @@ bool modern_chr(qemu_ctx *x, const ir_device *dev)
 /* ---- devices that stand on a character device: USB redirection, smartcards ---- */
 
 /* The chardev of a redirected USB device or a passthrough smartcard: a
- * SPICE channel (named by its use), or a TCP socket (<source mode=
- * host= service=>); the model keeps only these two. */
+ * SPICE or D-Bus display channel (named by its use), or a TCP socket
+ * (<source mode= host= service=>); the model keeps only these. */
 static bool modern_stand_chardev(qemu_ctx *x, const ir_device *dev, ir_chr_type type,
                                  const char *host, const char *service, const char *id,
                                  const char *spice_name)
@@ -296,6 +308,9 @@ static bool modern_stand_chardev(qemu_ctx *x, const ir_device *dev, ir_chr_type 
     vc_buf_init(&b);
     if (type == IR_CHR_SPICEVMC) {
         vc_buf_printf(&b, "spicevmc,id=%s,name=%s", id, spice_name);
+    } else if (type == IR_CHR_DBUS) {
+        /* the D-Bus display's channel for this use (org.qemu.usbredir) */
+        vc_buf_printf(&b, "dbus,id=%s,name=org.qemu.%s", id, spice_name);
     } else if (type == IR_CHR_TCP && host && service) {
         char *mode = modern_xml_attr(dev, "source", "mode");
         vc_buf_printf(&b, "socket,id=%s", id);
