@@ -212,15 +212,20 @@ static bool modern_virtio_port(qemu_ctx *x, const ir_device *dev, const char *ty
     }
     vc_buf b;
     vc_buf_init(&b);
-    unsigned ctl = c->addr.type == IR_ADDR_VIRTIO_SERIAL ? c->addr.controller
-                                                         : (unsigned)x->modern->vserial_default;
+    unsigned ctl = c->addr.type == IR_ADDR_VIRTIO_SERIAL ? c->addr.controller : 0;
     vc_buf_printf(&b, "%s,bus=virtio-serial%u.0", type, ctl);
     if (c->addr.type == IR_ADDR_VIRTIO_SERIAL && c->addr.has_port)
         vc_buf_printf(&b, ",nr=%u", c->addr.port);
     vc_buf_printf(&b, ",chardev=%s,id=%s%d", id, idprefix, n);
     free(id);
-    if (c->target_name)
-        qemu_opt_add(&b, "name", c->target_name);
+    /* the guest's SPICE agent looks for its port by this name, whichever
+     * side (SPICE or QEMU's own vdagent) serves it */
+    const char *name = c->target_name;
+    if (!name && c->kind == IR_CHRDEV_CHANNEL &&
+        (c->type == IR_CHR_SPICEVMC || c->type == IR_CHR_QEMU_VDAGENT))
+        name = "com.redhat.spice.0";
+    if (name)
+        qemu_opt_add(&b, "name", name);
     qemu_arg2_take(x, "-device", vc_buf_steal(&b));
     return true;
 }

@@ -458,10 +458,10 @@ static bool modern_plan(qemu_ctx *x)
 
 /* ---- implicit controllers ---------------------------------------------------- */
 
-/* Whether a virtio-serial port needs controller 0 added: one names it in
- * its address, or one has no address and the document has no virtio-serial
- * controller at all (else it goes on the first one). */
-static bool modern_needs_virtio_serial0(const qemu_ctx *x, bool have_any)
+/* Whether a virtio-serial port needs controller 0: one names it in its
+ * address, or one has none (libvirt puts those on controller 0, adding it
+ * even when the document has other virtio-serial controllers). */
+static bool modern_needs_virtio_serial0(const qemu_ctx *x)
 {
     for (size_t i = 0; i < x->dom->ndevices; i++) {
         const ir_device *d = &x->dom->devices[i];
@@ -471,20 +471,9 @@ static bool modern_needs_virtio_serial0(const qemu_ctx *x, bool have_any)
         if ((c->kind != IR_CHRDEV_CHANNEL && c->kind != IR_CHRDEV_CONSOLE) ||
             !vc_streq(c->target_type, "virtio"))
             continue;
-        bool addressed = c->addr.type == IR_ADDR_VIRTIO_SERIAL;
-        if ((addressed && c->addr.controller == 0) || (!addressed && !have_any))
+        if (c->addr.type != IR_ADDR_VIRTIO_SERIAL || c->addr.controller == 0)
             return true;
     }
-    return false;
-}
-
-/* Whether the document has a controller of this type (any index). */
-static bool modern_has_ctl_type(const qemu_ctx *x, const char *type)
-{
-    const qemu_modern *m = x->modern;
-    for (size_t k = 0; k < m->nctls; k++)
-        if (vc_streq(x->dom->devices[m->ctls[k]].u.controller.type, type))
-            return true;
     return false;
 }
 
@@ -518,8 +507,7 @@ static void modern_plan_implicit_ctls(qemu_ctx *x, bool *ok)
     for (int i = 0; i <= nsata; i++)
         if (!modern_find_controller(x, "sata", i) && !(m->q35 && i == 0))
             modern_plan_add(x, NULL, MODERN_IMP_SATA, i, ok);
-    if (!modern_find_controller(x, "virtio-serial", 0) &&
-        modern_needs_virtio_serial0(x, modern_has_ctl_type(x, "virtio-serial")))
+    if (!modern_find_controller(x, "virtio-serial", 0) && modern_needs_virtio_serial0(x))
         modern_plan_add(x, NULL, MODERN_IMP_VSERIAL, 0, ok);
 }
 
@@ -774,24 +762,16 @@ bool modern_usb_needed(qemu_ctx *x, const ir_device *dev, const char *what)
     return true;
 }
 
-/* ---- buses of smartcards and virtio-serial ports ------------------------------------ */
+/* ---- CCID readers -------------------------------------------------------------------- */
 
 /* Smartcards sit in a CCID reader: the document's ccid controller, or one
- * added (usb-ccid "ccid0"). Ports of virtio-serial without an address go
- * on the document's first virtio-serial controller (or the one added). */
+ * added (usb-ccid "ccid0"). */
 static void modern_place_chr_buses(qemu_ctx *x)
 {
     qemu_modern *m = x->modern;
-    int first_vs = -1;
     bool ccid = false;
-    for (size_t k = 0; k < m->nctls; k++) {
-        const ir_controller *c = &x->dom->devices[m->ctls[k]].u.controller;
-        int idx = m->ctl_index[m->ctls[k]];
-        if (vc_streq(c->type, "virtio-serial") && (first_vs < 0 || idx < first_vs))
-            first_vs = idx;
-        ccid = ccid || vc_streq(c->type, "ccid");
-    }
-    m->vserial_default = first_vs < 0 ? 0 : first_vs;
+    for (size_t k = 0; k < m->nctls; k++)
+        ccid = ccid || vc_streq(x->dom->devices[m->ctls[k]].u.controller.type, "ccid");
     m->ccid_implicit = !ccid && qemu_count_devices(x, IR_DEV_SMARTCARD, -1) > 0;
 }
 

@@ -130,8 +130,6 @@ struct qemu_modern {
     int nredir, nsmartcard;   /* ids of redirected USB devices, smartcards */
     char *redir_filter;       /* usb-redir filter= of <redirfilter>; NULL: none */
     bool ccid_implicit;       /* smartcards without a ccid controller: usb-ccid ccid0 */
-    int vserial_default;      /* the virtio-serial controller of ports without an
-                               * address: the document's first, else 0 */
     bool numa_mem_legacy;     /* cells as -numa node,mem=MiB (old machine types,
                                * plain RAM): no backends */
     bool mem_prealloc;        /* -mem-prealloc: preallocation without backends */
