@@ -788,13 +788,19 @@ static char *modern_redir_rule(xmlNodePtr u)
         vc_buf_printf(&b, "%s:", v ? v : "-1");
         free(v);
     }
+    /* "M.mm" is a decimal fraction: "9.4" is 9.40, BCD 0x0940 */
     char *ver = xml_prop(u, "version");
-    unsigned major = 0, minor = 0;
-    if (ver && strcmp(ver, "-1") != 0 && sscanf(ver, "%u.%u", &major, &minor) == 2 &&
-        major < 100 && minor < 100)
-        vc_buf_printf(&b, "0x%02u%02u:", major, minor);
-    else
+    char minor[3] = "00";
+    const char *dot = ver ? strchr(ver, '.') : NULL;
+    size_t jlen = dot ? strspn(ver, "0123456789") : 0;
+    size_t mlen = dot ? strspn(dot + 1, "0123456789") : 0;
+    if (dot && jlen >= 1 && jlen <= 2 && ver + jlen == dot && mlen >= 1 && mlen <= 2 &&
+        !dot[1 + mlen]) {
+        memcpy(minor, dot + 1, mlen);
+        vc_buf_printf(&b, "0x%02u%s:", (unsigned)atoi(ver), minor);
+    } else {
         vc_buf_puts(&b, "-1:");
+    }
     char *allow = xml_prop(u, "allow");
     vc_buf_puts(&b, vc_streq(allow, "yes") ? "1" : "0");
     free(ver);
