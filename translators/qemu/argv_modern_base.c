@@ -30,6 +30,7 @@ void qemu_modern_free(qemu_modern *m)
         return;
     free(m->domdir);
     free(m->redir_filter);
+    free(m->serial_port);
     free(m->slots);
     free(m->bootindex);
     free(m->node);

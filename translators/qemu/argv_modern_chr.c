@@ -168,7 +168,8 @@ static bool modern_serial_emit(qemu_ctx *x, const ir_device *dev)
     }
     if (!modern_need_device(x, dev->pos, type))
         return false;
-    int port = c->target_port >= 0 && c->kind == IR_CHRDEV_SERIAL ? c->target_port : n;
+    int port = c->kind == IR_CHRDEV_SERIAL ? x->modern->serial_port[modern_devidx(x, dev)]
+               : c->target_port >= 0 ? c->target_port : n;
     if (strcmp(type, "isa-serial") == 0 && port > 3)
         return qemu_unsupported(x, dev->pos, "ISA serial port %d (a PC has 0 to 3)", port);
     char *id = vc_xasprintf("charserial%d", n);

@@ -635,6 +635,7 @@ static bool modern_on_usb(const ir_device *d);
 static void modern_place_usb(qemu_ctx *x);
 static void modern_place_redir_filter(qemu_ctx *x);
 static void modern_place_chr_buses(qemu_ctx *x);
+static void modern_place_serial_ports(qemu_ctx *x);
 static void modern_place_audio(qemu_ctx *x);
 static void modern_place_memory(qemu_ctx *x);
 
@@ -709,6 +710,7 @@ bool modern_place(qemu_ctx *x)
     modern_place_usb(x);
     modern_place_redir_filter(x);
     modern_place_chr_buses(x);
+    modern_place_serial_ports(x);
     modern_place_audio(x);
     modern_place_memory(x);
     return ok;
@@ -766,6 +768,35 @@ bool modern_usb_needed(qemu_ctx *x, const ir_device *dev, const char *what)
 
 /* Smartcards sit in a CCID reader: the document's ccid controller, or one
  * added (usb-ccid "ccid0"). */
+/* Serial port numbers: the ones the documents give, then the lowest free
+ * one for each port that names none, in document order. */
+static void modern_place_serial_ports(qemu_ctx *x)
+{
+    qemu_modern *m = x->modern;
+    const ir_domain *dom = x->dom;
+    m->serial_port = vc_xcalloc(dom->ndevices + 1, sizeof(int));
+    unsigned char *taken = vc_xcalloc(dom->ndevices + 1, 1);
+    for (size_t i = 0; i < dom->ndevices; i++) {
+        const ir_device *d = &dom->devices[i];
+        bool serial = d->kind == IR_DEV_CHR && d->u.chr.kind == IR_CHRDEV_SERIAL;
+        m->serial_port[i] = serial ? d->u.chr.target_port : -1;
+        if (serial && d->u.chr.target_port >= 0 && (size_t)d->u.chr.target_port <= dom->ndevices)
+            taken[d->u.chr.target_port] = 1;
+    }
+    int next = 0;
+    for (size_t i = 0; i < dom->ndevices; i++) {
+        const ir_device *d = &dom->devices[i];
+        if (d->kind != IR_DEV_CHR || d->u.chr.kind != IR_CHRDEV_SERIAL || d->u.chr.target_port >= 0)
+            continue;
+        while ((size_t)next <= dom->ndevices && taken[next])
+            next++;
+        m->serial_port[i] = next;
+        if ((size_t)next <= dom->ndevices)
+            taken[next] = 1;
+    }
+    free(taken);
+}
+
 static void modern_place_chr_buses(qemu_ctx *x)
 {
     qemu_modern *m = x->modern;

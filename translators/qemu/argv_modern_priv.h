@@ -133,6 +133,8 @@ struct qemu_modern {
     bool numa_mem_legacy;     /* cells as -numa node,mem=MiB (old machine types,
                                * plain RAM): no backends */
     bool mem_prealloc;        /* -mem-prealloc: preallocation without backends */
+    int *serial_port;         /* per device: a serial port's number (its target
+                               * port, else the lowest one left); -1 others */
 };
 
 /* ---- argv_modern_base.c: lookups and tables every phase uses --------------- */
