@@ -223,6 +223,8 @@ bool modern_interface(qemu_ctx *x, const ir_device *dev)
     modern_nic_queues(x, dev, type, &b);
     if (net->mac)
         vc_buf_printf(&b, ",mac=%s", net->mac);
+    if (strncmp(type, "virtio-net-pci", 14) == 0)
+        modern_virtio_opts(x, dev, type, &b);
     int bi = x->modern->bootindex[modern_devidx(x, dev)];
     if (bi && modern_has_prop(x, type, "bootindex"))
         vc_buf_printf(&b, ",bootindex=%d", bi);

@@ -209,7 +209,7 @@ const char *modern_sound_type(const char *model, bool *pci, bool *hda);
 
 /* ",iommu_platform=on,packed=off,..." from the device's <driver> virtio
  * options, each where the device type has the property. */
-void modern_virtio_opts(const qemu_ctx *x, const ir_device *dev, const char *type, vc_buf *b);
+void modern_virtio_opts(qemu_ctx *x, const ir_device *dev, const char *type, vc_buf *b);
 
 /* The QEMU type of a virtio PCI device by libvirt's model: base for
  * 'virtio' (or none), base-transitional, base-non-transitional; NULL for
