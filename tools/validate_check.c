@@ -84,12 +84,48 @@ static bool check_domain(xmlDocPtr doc, const char *file, vc_diags *d)
     return true;
 }
 
+/* libvirt's node device schema lets a device list no capability; its
+ * parser refuses such a device ("no device capabilities"), and so does
+ * virtc, after the schema has given libvirt's schema's verdict. */
+static bool check_nodedev(xmlDocPtr doc, const char *file, vc_diags *d)
+{
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    if (!xml_child(root, "capability"))
+        return vc_error_at(d, xml_node_loc(file, root),
+                           "missing <capability> in <device>: a node device has at least one");
+    return true;
+}
+
+/* A storage pool's auth <secret uuid=...>: the format's schema takes any
+ * text there; a secret is looked up by a UUID, so libvirt's parser wants
+ * one. */
+static bool check_storagepool(xmlDocPtr doc, const char *file, vc_diags *d)
+{
+    xmlNodePtr src = xml_child(xmlDocGetRootElement(doc), "source");
+    xmlNodePtr auth = src ? xml_child(src, "auth") : NULL;
+    xmlNodePtr secret = auth ? xml_child(auth, "secret") : NULL;
+    xmlAttrPtr uuid = secret ? xmlHasProp(secret, (const xmlChar *)"uuid") : NULL;
+    if (!uuid)
+        return true;
+    char *value = xml_prop(secret, "uuid");
+    unsigned char raw[16];
+    bool ok = ir_uuid_parse(value, raw);
+    if (!ok)
+        vc_error_at(d, xml_node_loc(file, (xmlNodePtr)uuid),
+                    "uuid='%s': expected a UUID (32 hex digits, optionally grouped 8-4-4-4-12)",
+                    value);
+    free(value);
+    return ok;
+}
+
 /* The kinds whose front end makes checks a schema cannot. */
 static const struct {
     const char *kind;
     bool (*check)(xmlDocPtr doc, const char *file, vc_diags *d);
 } check_semantic[] = {
     { "domain", check_domain },
+    { "nodedev", check_nodedev },
+    { "storagepool", check_storagepool },
 };
 
 static bool check_semantics(const vc_schema_kind *kind, xmlDocPtr doc, const char *file,
