@@ -41,20 +41,33 @@ static bool check_read(val_file *f, check_buf *b, size_t *len)
 
 /* ---- semantic checks after the schema ----------------------------------- */
 
+/* The attribute attr of the element a path of first children names under
+ * root (NULL-terminated), or NULL; its value in *value (free()). */
+static xmlAttrPtr check_attr_at(xmlNodePtr root, const char *const *path, const char *attr,
+                                xmlNodePtr *elem, char **value)
+{
+    xmlNodePtr n = root;
+    for (; n && *path; path++)
+        n = xml_child(n, *path);
+    xmlAttrPtr a = n ? xmlHasProp(n, (const xmlChar *)attr) : NULL;
+    *elem = n;
+    *value = a ? xml_prop(n, attr) : NULL;
+    return a;
+}
+
 /* Hyper-V spinlocks: the format's schema takes any retry count, the
  * documented rule is "at least 4095" when the enlightenment is on. */
 #define CHECK_SPINLOCK_MIN_RETRIES 4095UL
 
 static bool check_spinlocks(xmlNodePtr root, const char *file, vc_diags *d)
 {
-    xmlNodePtr f = xml_child(root, "features");
-    xmlNodePtr hv = f ? xml_child(f, "hyperv") : NULL;
-    xmlNodePtr sl = hv ? xml_child(hv, "spinlocks") : NULL;
-    xmlAttrPtr retries = sl ? xmlHasProp(sl, (const xmlChar *)"retries") : NULL;
+    static const char *const path[] = { "features", "hyperv", "spinlocks", NULL };
+    xmlNodePtr sl;
+    char *value;
+    xmlAttrPtr retries = check_attr_at(root, path, "retries", &sl, &value);
     if (!retries)
         return true;
     char *state = xml_prop(sl, "state");
-    char *value = xml_prop(sl, "retries");
     /* the schema has checked it is an unsigned int */
     bool ok = !state || strcmp(state, "on") != 0 ||
               strtoul(value, NULL, 10) >= CHECK_SPINLOCK_MIN_RETRIES;
@@ -101,13 +114,12 @@ static bool check_nodedev(xmlDocPtr doc, const char *file, vc_diags *d)
  * one. */
 static bool check_storagepool(xmlDocPtr doc, const char *file, vc_diags *d)
 {
-    xmlNodePtr src = xml_child(xmlDocGetRootElement(doc), "source");
-    xmlNodePtr auth = src ? xml_child(src, "auth") : NULL;
-    xmlNodePtr secret = auth ? xml_child(auth, "secret") : NULL;
-    xmlAttrPtr uuid = secret ? xmlHasProp(secret, (const xmlChar *)"uuid") : NULL;
+    static const char *const path[] = { "source", "auth", "secret", NULL };
+    xmlNodePtr secret;
+    char *value;
+    xmlAttrPtr uuid = check_attr_at(xmlDocGetRootElement(doc), path, "uuid", &secret, &value);
     if (!uuid)
         return true;
-    char *value = xml_prop(secret, "uuid");
     unsigned char raw[16];
     bool ok = ir_uuid_parse(value, raw);
     if (!ok)
