@@ -458,6 +458,8 @@ static bool qr_dev_disk(qemu_reader *r, qr_opt *o, const char *driver, const cha
     if (!qr_bool(r, o, "share-rw", &share))
         return false;
     disk->shareable = share;
+    if (!qr_disk_errors(r, o, disk))
+        return false;
     qr_disk_cache(r, o, disk);
     qr_implied(o, QR_KEYS("bus", "drive"));
     return true;

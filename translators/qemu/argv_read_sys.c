@@ -142,23 +142,13 @@ bool qr_opt_machine(qemu_reader *r, qr_opt *o)
         qr_timer(r, "<timer name='hpet' present='no'/>");
     else if (hpet)
         qr_item(o, "hpet")->used = false;
-    vc_buf rest;
-    vc_buf_init(&rest);
-    for (size_t i = 0; i < o->props.n; i++) {
-        qopt_item *it = &o->props.v[i];
-        if (it->used)
-            continue;
-        it->used = true;
-        vc_buf_printf(&rest, "%s%s=", rest.len ? "," : "", it->key);
-        vc_buf_puts(&rest, it->value ? it->value : "on");
-        qr_warn(r, o->arg, it->key_off, "%s: property '%s' has no place in the domain model; "
-                "kept as <qemu:commandline> -machine", o->flag->text, it->key);
-    }
-    if (rest.len) {
-        const char *args[2] = { "-machine", vc_buf_str(&rest) };
-        qr_passthrough(r, args, 2);
-    }
-    vc_buf_free(&rest);
+    bool merge = true;      /* mem-merge=off: <memoryBacking><nosharepages/> */
+    if (!qr_bool(r, o, "mem-merge", &merge))
+        return false;
+    r->dom->nosharepages = !merge;
+    if (!qr_machine_keywrap(r, o))
+        return false;
+    qr_keep_leftovers(r, o);
     return true;
 }
 
@@ -177,7 +167,7 @@ bool qr_opt_cpu(qemu_reader *r, qr_opt *o)
 {
     const char *v = o->arg->text;
     if (strchr(v, ','))
-        return qr_keep_option(r, o, "CPU features have no place in the domain model");
+        return qr_opt_cpu_flags(r, o);
     free(r->dom->cpu_mode);
     free(r->dom->cpu_model);
     r->dom->cpu_mode = r->dom->cpu_model = NULL;
@@ -313,6 +303,7 @@ ir_device *qr_graphics(qemu_reader *r, ir_graphics_type type, const shw_word *w)
 /* -vnc [HOST]:DISPLAY[,password,...] or unix:PATH; "none" disables it. */
 bool qr_opt_vnc(qemu_reader *r, qr_opt *o)
 {
+    qr_vnc_display_item(o);
     qopt_item *it = qr_item(o, "vnc");
     const char *v = it ? it->value : "";
     r->has_display = true;
@@ -345,6 +336,8 @@ bool qr_opt_vnc(qemu_reader *r, qr_opt *o)
         return false;
     if (pw)
         qr_set(&g->passwd, "");
+    if (!qr_vnc_extras(r, o, g))
+        return false;
     qr_leftovers(r, o, NULL);
     return true;
 }
@@ -447,6 +440,8 @@ bool qr_opt_global(qemu_reader *r, qr_opt *o)
             return true;
         }
     }
+    if (qr_global_pm(r, o->arg->text))
+        return true;
     return qr_keep_option(r, o, NULL);
 }
 
