@@ -340,10 +340,34 @@ static void fm_boot_order(vc_buf *b, int depth, int order)
 
 /* ---- devices --------------------------------------------------------- */
 
+static void fm_attr_elem(vc_buf *b, int depth, const char *elem, const char *attr,
+                         const char *value);
+
+/* <auth username=><secret type= uuid= usage=/></auth> */
+static void fm_disk_auth(vc_buf *b, int depth, const ir_disk *disk)
+{
+    if (!disk->auth_username)
+        return;
+    fm_open(b, depth, "auth");
+    fm_attr(b, "username", disk->auth_username);
+    vc_buf c;
+    vc_buf_init(&c);
+    const ir_secret_ref *s = &disk->auth_secret;
+    if (s->type || s->uuid || s->usage) {
+        fm_open(&c, depth + 1, "secret");
+        fm_attr(&c, "type", s->type);
+        fm_attr(&c, "uuid", s->uuid);
+        fm_attr(&c, "usage", s->usage);
+        fm_empty(&c);
+    }
+    fm_finish(b, depth, "auth", &c);
+}
+
 static void fm_disk_source(vc_buf *b, int depth, const ir_disk *disk)
 {
     if (disk->type == IR_DISK_TYPE_NETWORK) {
-        if (!disk->source_protocol && !disk->source && !disk->nhosts)
+        if (!disk->source_protocol && !disk->source && !disk->nhosts && !disk->source_snapshot &&
+            !disk->source_config && !(disk->auth_username && disk->auth_in_source))
             return;
         fm_open(b, depth, "source");
         fm_attr(b, "protocol", disk->source_protocol);
@@ -359,6 +383,10 @@ static void fm_disk_source(vc_buf *b, int depth, const ir_disk *disk)
             fm_attr(&hosts, "socket", h->socket);
             fm_empty(&hosts);
         }
+        fm_attr_elem(&hosts, depth + 1, "snapshot", "name", disk->source_snapshot);
+        fm_attr_elem(&hosts, depth + 1, "config", "file", disk->source_config);
+        if (disk->auth_in_source)
+            fm_disk_auth(&hosts, depth + 1, disk);
         fm_finish(b, depth, "source", &hosts);
         return;
     }
@@ -396,14 +424,19 @@ static void fm_disk(vc_buf *b, int depth, const ir_device *dev)
     fm_attr(b, "device", disk->device ? ir_disk_device_name(disk->device) : "disk");
     vc_buf c;
     vc_buf_init(&c);
-    if (disk->driver_name || disk->driver_type || disk->driver_cache || disk->driver_io) {
+    if (disk->driver_name || disk->driver_type || disk->driver_cache || disk->driver_io ||
+        disk->driver_error_policy || disk->driver_rerror_policy) {
         fm_open(&c, d, "driver");
         fm_attr(&c, "name", disk->driver_name);
         fm_attr(&c, "type", disk->driver_type);
         fm_attr(&c, "cache", disk->driver_cache);
+        fm_attr(&c, "error_policy", disk->driver_error_policy);
+        fm_attr(&c, "rerror_policy", disk->driver_rerror_policy);
         fm_attr(&c, "io", disk->driver_io);
         fm_empty(&c);
     }
+    if (!disk->auth_in_source)
+        fm_disk_auth(&c, d, disk);
     fm_disk_source(&c, d, disk);
     if (disk->target_dev || disk->target_bus) {
         fm_open(&c, d, "target");
@@ -583,8 +616,11 @@ static void fm_graphics(vc_buf *b, int depth, const ir_device *dev)
     /* port='-1' has always meant "pick one"; libvirt spells it out */
     fm_tristate(b, "autoport", g->autoport ? g->autoport : g->port == -1 ? IR_TRI_YES
                                                                             : IR_TRI_ABSENT);
+    if (g->websocket)
+        fm_attrf(b, "websocket", "%d", g->websocket);
     fm_attr(b, "listen", g->listen);
     fm_attr(b, "keymap", g->keymap);
+    fm_attr(b, "sharePolicy", g->share_policy);
     fm_attr(b, "passwd", g->passwd);
     vc_buf c;
     vc_buf_init(&c);
@@ -593,6 +629,11 @@ static void fm_graphics(vc_buf *b, int depth, const ir_device *dev)
         fm_open(&c, depth + 1, "listen");
         fm_attr(&c, "type", g->socket ? "socket" : "address");
         fm_attr(&c, g->socket ? "socket" : "address", g->socket ? g->socket : g->listen);
+        fm_empty(&c);
+    }
+    if (g->audio_id) {
+        fm_open(&c, depth + 1, "audio");
+        fm_attrf(&c, "id", "%u", g->audio_id);
         fm_empty(&c);
     }
     fm_finish(b, depth, "graphics", &c);
@@ -604,6 +645,11 @@ static void fm_sound(vc_buf *b, int depth, const ir_device *dev)
     fm_attr(b, "model", dev->u.sound.model);
     vc_buf c;
     vc_buf_init(&c);
+    if (dev->u.sound.audio_id) {
+        fm_open(&c, depth + 1, "audio");
+        fm_attrf(&c, "id", "%u", dev->u.sound.audio_id);
+        fm_empty(&c);
+    }
     fm_address(&c, depth + 1, &dev->u.sound.addr);
     fm_finish(b, depth, "sound", &c);
 }
@@ -1208,6 +1254,33 @@ static size_t fm_feature_rank(const char *name)
     return VC_ARRAY_SIZE(fm_feature_order);
 }
 
+/* The children of <hyperv> and <kvm> in libvirt's order (its enumerations);
+ * names it does not list come last, as read. */
+static const char *const fm_subfeature_order[] = {
+    "relaxed", "vapic", "spinlocks", "vpindex", "runtime", "synic", "stimer", "reset",
+    "vendor_id", "frequencies", "reenlightenment", "tlbflush", "ipi", "evmcs", "avic",
+    "hidden", "hint-dedicated", "poll-control", "pv-ipi", "dirty-ring",
+};
+
+static void fm_subfeatures(vc_buf *c, const ir_feature *ft)
+{
+    size_t last = VC_ARRAY_SIZE(fm_subfeature_order);
+    for (size_t rank = 0; rank <= last; rank++) {
+        for (size_t i = 0; i < ft->nsubs; i++) {
+            const ir_subfeature *sf = &ft->subs[i];
+            size_t r = 0;
+            while (r < last && strcmp(fm_subfeature_order[r], sf->name) != 0)
+                r++;
+            if (r != rank)
+                continue;
+            fm_open(c, 3, sf->name);
+            fm_attr(c, "state", sf->state);
+            fm_attr(c, sf->attr, sf->value);
+            fm_empty(c);
+        }
+    }
+}
+
 static void fm_features(fm_ctx *f)
 {
     const ir_domain *dom = f->dom;
@@ -1222,7 +1295,11 @@ static void fm_features(fm_ctx *f)
                 continue;
             fm_open(&c, 2, ft->name);
             fm_attr(&c, "state", ft->state);
-            fm_empty(&c);
+            fm_attr(&c, "mode", ft->mode);
+            vc_buf subs;
+            vc_buf_init(&subs);
+            fm_subfeatures(&subs, ft);
+            fm_finish(&c, 2, ft->name, &subs);
         }
     }
     fm_open(f->b, 1, "features");
@@ -1272,6 +1349,46 @@ static void fm_clock(fm_ctx *f)
     for (size_t i = 0; i < clk->timers.n; i++)
         fm_fragment(&c, clk->timers.v[i].xml, 2, '\'', &f->scope);
     fm_finish(f->b, 1, "clock", &c);
+}
+
+static void fm_pm(fm_ctx *f)
+{
+    const ir_domain *dom = f->dom;
+    if (!dom->pm_suspend_to_mem && !dom->pm_suspend_to_disk)
+        return;
+    vc_buf c;
+    vc_buf_init(&c);
+    fm_attr_elem(&c, 2, "suspend-to-mem", "enabled", ir_tristate_name(dom->pm_suspend_to_mem));
+    fm_attr_elem(&c, 2, "suspend-to-disk", "enabled", ir_tristate_name(dom->pm_suspend_to_disk));
+    fm_open(f->b, 1, "pm");
+    fm_finish(f->b, 1, "pm", &c);
+}
+
+static void fm_memory_backing(fm_ctx *f)
+{
+    if (!f->dom->nosharepages)
+        return;
+    vc_buf_puts(f->b, "  <memoryBacking>\n    <nosharepages/>\n  </memoryBacking>\n");
+}
+
+static void fm_keywrap(fm_ctx *f)
+{
+    const ir_domain *dom = f->dom;
+    if (!dom->keywrap_aes && !dom->keywrap_dea)
+        return;
+    const char *ciphers[][2] = { { "aes", dom->keywrap_aes }, { "dea", dom->keywrap_dea } };
+    vc_buf c;
+    vc_buf_init(&c);
+    for (size_t i = 0; i < VC_ARRAY_SIZE(ciphers); i++) {
+        if (!ciphers[i][1])
+            continue;
+        fm_open(&c, 2, "cipher");
+        fm_attr(&c, "name", ciphers[i][0]);
+        fm_attr(&c, "state", ciphers[i][1]);
+        fm_empty(&c);
+    }
+    fm_open(f->b, 1, "keywrap");
+    fm_finish(f->b, 1, "keywrap", &c);
 }
 
 static void fm_lifecycle(fm_ctx *f, const char *name, ir_lifecycle v)
@@ -1353,7 +1470,7 @@ static const struct {
     { "currentMemory", false, fm_current_memory },
     { "blkiotune", false, NULL },
     { "memtune", false, NULL },
-    { "memoryBacking", false, NULL },
+    { "memoryBacking", false, fm_memory_backing },
     { "vcpu", false, fm_vcpu },
     { "vcpus", false, NULL },
     { "iothreads", false, NULL },
@@ -1374,11 +1491,11 @@ static const struct {
     { "on_reboot", false, fm_on_reboot },
     { "on_crash", false, fm_on_crash },
     { "on_lockfailure", false, NULL },
-    { "pm", false, NULL },
+    { "pm", false, fm_pm },
     { "perf", false, NULL },
     { "devices", false, fm_devices },
     { "seclabel", false, NULL },
-    { "keywrap", false, NULL },
+    { "keywrap", false, fm_keywrap },
     { "launchSecurity", false, NULL },
     { "commandline", true, fm_qemu_commandline },
     { "capabilities", true, NULL },

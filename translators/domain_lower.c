@@ -482,6 +482,28 @@ static bool lw_encryption(lw_ctx *c, xmlNodePtr n, ir_disk *disk)
     return true;
 }
 
+/* <auth username=><secret type= uuid=|usage=/></auth>, in the disk or (libvirt's
+ * later place) in its <source>; one of the two. */
+static bool lw_disk_auth(lw_ctx *c, xmlNodePtr n, ir_disk *disk, bool in_source)
+{
+    if (!n)
+        return true;
+    if (disk->auth_username)
+        return lw_fail(c, n, "a disk has one <auth>, in the disk or in its <source>");
+    disk->auth_username = lw_attr(c, n, "username");
+    disk->auth_in_source = in_source;
+    xmlNodePtr s = lw_child(c, n, "secret");
+    if (s) {
+        disk->auth_secret.type = lw_attr(c, s, "type");
+        disk->auth_secret.uuid = lw_attr(c, s, "uuid");
+        disk->auth_secret.usage = lw_attr(c, s, "usage");
+    }
+    unsigned char u[16];
+    if (disk->auth_secret.uuid && !ir_uuid_parse(disk->auth_secret.uuid, u))
+        return lw_fail(c, s, "invalid secret uuid '%s'", disk->auth_secret.uuid);
+    return true;
+}
+
 static bool lw_disk(lw_ctx *c, xmlNodePtr n, ir_device *dev)
 {
     ir_disk *disk = &dev->u.disk;
@@ -494,6 +516,8 @@ static bool lw_disk(lw_ctx *c, xmlNodePtr n, ir_device *dev)
         disk->driver_type = lw_attr(c, drv, "type");
         disk->driver_cache = lw_attr(c, drv, "cache");
         disk->driver_io = lw_attr(c, drv, "io");
+        disk->driver_error_policy = lw_attr(c, drv, "error_policy");
+        disk->driver_rerror_policy = lw_attr(c, drv, "rerror_policy");
     }
     xmlNodePtr src = lw_child(c, n, "source");
     const char *sattr = lw_disk_source_attr(disk->type);
@@ -502,8 +526,12 @@ static bool lw_disk(lw_ctx *c, xmlNodePtr n, ir_device *dev)
         if (disk->type == IR_DISK_TYPE_NETWORK) {
             disk->source_protocol = lw_attr(c, src, "protocol");
             lw_hosts(c, src, disk);
+            disk->source_snapshot = lw_child_attr(c, src, "snapshot", "name");
+            disk->source_config = lw_child_attr(c, src, "config", "file");
+            ok = lw_disk_auth(c, lw_child(c, src, "auth"), disk, true);
         }
     }
+    ok = lw_disk_auth(c, lw_child(c, n, "auth"), disk, false) && ok;
     xmlNodePtr tgt = lw_child(c, n, "target");
     if (tgt) {
         disk->target_dev = lw_attr(c, tgt, "dev");
@@ -708,13 +736,21 @@ static bool lw_graphics(lw_ctx *c, xmlNodePtr n, ir_device *dev)
     g->display = lw_attr(c, n, "display");
     g->xauth = lw_attr(c, n, "xauth");
     g->socket = lw_attr(c, n, "socket");
+    g->share_policy = lw_attr(c, n, "sharePolicy");
+    ok = lw_attr_int(c, n, "websocket", &g->websocket) && ok;
     lw_graphics_listen(c, n, g);
+    xmlNodePtr audio = lw_child(c, n, "audio");
+    if (audio)
+        ok = lw_attr_unsigned(c, audio, "id", UINT32_MAX, &g->audio_id, NULL) && ok;
     return ok;
 }
 
 static bool lw_sound(lw_ctx *c, xmlNodePtr n, ir_device *dev)
 {
     dev->u.sound.model = lw_attr(c, n, "model");
+    xmlNodePtr audio = lw_child(c, n, "audio");
+    if (audio && !lw_attr_unsigned(c, audio, "id", UINT32_MAX, &dev->u.sound.audio_id, NULL))
+        return false;
     return lw_address(c, n, &dev->u.sound.addr);
 }
 
@@ -1279,6 +1315,29 @@ static bool lw_os(lw_ctx *c, xmlNodePtr n)
     return ok;
 }
 
+/* The children of <hyperv> and <kvm>: a state and at most the one value
+ * attribute each is known to take; anything else (a <stimer>'s <direct/>)
+ * keeps the <features> copy. */
+static void lw_subfeatures(lw_ctx *c, xmlNodePtr n, ir_feature *ft)
+{
+    static const char *const value_attrs[] = { "retries", "value" };
+    ft->mode = lw_attr(c, n, "mode");
+    for (xmlNodePtr k = n->children; k; k = k->next) {
+        if (k->type != XML_ELEMENT_NODE || k->ns)
+            continue;
+        lw_set_insert(&c->seen, k);
+        char *state = lw_attr(c, k, "state");
+        const char *attr = NULL;
+        char *value = NULL;
+        for (size_t i = 0; i < VC_ARRAY_SIZE(value_attrs) && !value; i++)
+            if ((value = lw_attr(c, k, value_attrs[i])))
+                attr = value_attrs[i];
+        ir_feature_add_sub(ft, (const char *)k->name, state, attr, value);
+        free(state);
+        free(value);
+    }
+}
+
 static bool lw_features(lw_ctx *c, xmlNodePtr n)
 {
     c->dom->has_features = true;
@@ -1289,6 +1348,8 @@ static bool lw_features(lw_ctx *c, xmlNodePtr n)
         char *state = lw_attr(c, f, "state");
         ir_domain_add_feature(c->dom, (const char *)f->name, state);
         free(state);
+        if (lw_is(f, "hyperv") || lw_is(f, "kvm"))
+            lw_subfeatures(c, f, &c->dom->features[c->dom->nfeatures - 1]);
     }
     return true;
 }
@@ -1331,6 +1392,51 @@ static bool lw_clock(lw_ctx *c, xmlNodePtr n)
         ir_fragments_add(&clk->timers, xml_node_dump(t), lw_pos(t));
     }
     return !c->failed;
+}
+
+/* <pm><suspend-to-mem enabled='yes|no'/><suspend-to-disk .../></pm> */
+static bool lw_pm(lw_ctx *c, xmlNodePtr n)
+{
+    ir_domain *dom = c->dom;
+    xmlNodePtr mem = lw_child(c, n, "suspend-to-mem");
+    xmlNodePtr disk = lw_child(c, n, "suspend-to-disk");
+    if (mem)
+        dom->pm_suspend_to_mem =
+            (ir_tristate)lw_enum(c, mem, "enabled", "suspend-to-mem value", lw_ir_tristate);
+    if (disk)
+        dom->pm_suspend_to_disk =
+            (ir_tristate)lw_enum(c, disk, "enabled", "suspend-to-disk value", lw_ir_tristate);
+    return !c->failed;
+}
+
+/* <memoryBacking>: the model holds <nosharepages/>; any other child keeps
+ * the element's copy (the emitters read hugepages and sources from it). */
+static bool lw_memory_backing(lw_ctx *c, xmlNodePtr n)
+{
+    c->dom->nosharepages = lw_flag(c, n, "nosharepages");
+    return true;
+}
+
+/* <keywrap><cipher name='aes|dea' state='on|off'/>...</keywrap> */
+static bool lw_keywrap(lw_ctx *c, xmlNodePtr n)
+{
+    bool ok = true;
+    for (xmlNodePtr k = n->children; k; k = k->next) {
+        if (!lw_is(k, "cipher"))
+            continue;
+        lw_set_insert(&c->seen, k);
+        char *name = lw_attr(c, k, "name");
+        char **field = vc_streq(name, "aes") ? &c->dom->keywrap_aes
+                       : vc_streq(name, "dea") ? &c->dom->keywrap_dea : NULL;
+        if (!field)
+            ok = lw_fail(c, k, "unknown keywrap cipher '%s'", name ? name : "");
+        else if (*field)
+            ok = lw_fail(c, k, "keywrap cipher '%s' is given twice", name);
+        else
+            *field = lw_attr(c, k, "state");
+        free(name);
+    }
+    return ok;
 }
 
 static bool lw_lifecycle(lw_ctx *c, xmlNodePtr n, ir_lifecycle *out)
@@ -1405,6 +1511,9 @@ static const struct {
     { "bootloader_args", lw_bootloader_args },
     { "os", lw_os },
     { "features", lw_features },
+    { "pm", lw_pm },
+    { "memoryBacking", lw_memory_backing },
+    { "keywrap", lw_keywrap },
     { "cpu", lw_cpu },
     { "clock", lw_clock },
     { "on_poweroff", lw_on_poweroff },

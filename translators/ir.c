@@ -304,10 +304,32 @@ ir_device *ir_domain_add_device(ir_domain *dom, ir_device_kind kind, ir_pos pos)
 void ir_domain_add_feature(ir_domain *dom, const char *name, const char *state)
 {
     vc_xgrow((void **)&dom->features, &dom->capfeatures, dom->nfeatures + 1, sizeof(ir_feature));
-    dom->features[dom->nfeatures].name = vc_xstrdup(name);
-    dom->features[dom->nfeatures].state = vc_xstrdup(state);
+    dom->features[dom->nfeatures] = (ir_feature){ .name = vc_xstrdup(name),
+                                                  .state = vc_xstrdup(state) };
     dom->nfeatures++;
     dom->has_features = true;
+}
+
+void ir_feature_add_sub(ir_feature *f, const char *name, const char *state, const char *attr,
+                        const char *value)
+{
+    f->subs = vc_xrealloc(f->subs, (f->nsubs + 1) * sizeof(*f->subs));
+    f->subs[f->nsubs++] = (ir_subfeature){ vc_xstrdup(name), vc_xstrdup(state),
+                                           vc_xstrdup(attr), vc_xstrdup(value) };
+}
+
+static void ir_feature_clear(ir_feature *f)
+{
+    for (size_t i = 0; i < f->nsubs; i++) {
+        free(f->subs[i].name);
+        free(f->subs[i].state);
+        free(f->subs[i].attr);
+        free(f->subs[i].value);
+    }
+    free(f->subs);
+    free(f->name);
+    free(f->state);
+    free(f->mode);
 }
 
 const ir_feature *ir_domain_feature(const ir_domain *dom, const char *name)
@@ -350,6 +372,11 @@ static void ir_disk_clear(ir_disk *d)
     free(d->target_dev);
     free(d->serial);
     ir_encryption_free(d->encryption);
+    char *added[] = { d->driver_error_policy, d->driver_rerror_policy, d->source_snapshot,
+                      d->source_config, d->auth_username, d->auth_secret.type,
+                      d->auth_secret.uuid, d->auth_secret.usage };
+    for (size_t i = 0; i < VC_ARRAY_SIZE(added); i++)
+        free(added[i]);
     ir_address_clear(&d->addr);
 }
 
@@ -379,7 +406,8 @@ static void ir_chr_clear(ir_chr *c)
 
 static void ir_graphics_clear(ir_graphics *g)
 {
-    char *strs[] = { g->listen, g->keymap, g->passwd, g->display, g->xauth, g->socket };
+    char *strs[] = { g->listen, g->keymap, g->passwd, g->display, g->xauth, g->socket,
+                     g->share_policy };
     for (size_t i = 0; i < VC_ARRAY_SIZE(strs); i++)
         free(strs[i]);
 }
@@ -573,15 +601,13 @@ void ir_domain_free(ir_domain *dom)
         dom->name, dom->title, dom->description, dom->metadata, dom->cpuset,
         dom->cpu_mode, dom->cpu_model, dom->bootloader, dom->bootloader_args,
         dom->emulator, dom->clock.timezone, dom->clock.adjustment, dom->clock.basis,
-        dom->clock.start,
+        dom->clock.start, dom->keywrap_aes, dom->keywrap_dea,
     };
     for (size_t i = 0; i < VC_ARRAY_SIZE(strs); i++)
         free(strs[i]);
     ir_os_clear(&dom->os);
-    for (size_t i = 0; i < dom->nfeatures; i++) {
-        free(dom->features[i].name);
-        free(dom->features[i].state);
-    }
+    for (size_t i = 0; i < dom->nfeatures; i++)
+        ir_feature_clear(&dom->features[i]);
     free(dom->features);
     ir_fragments_free(&dom->clock.timers);
     for (size_t i = 0; i < dom->ndevices; i++)

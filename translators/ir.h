@@ -214,6 +214,15 @@ typedef struct ir_disk {
     int boot_order;           /* <boot order=N/>; 0 when absent */
     ir_encryption *encryption;
     ir_address addr;
+    /* added for the command-line reader (issue 9): settings a native
+     * form carries that the verbatim copy alone could say before */
+    char *driver_error_policy;   /* <driver error_policy=>: "stop", "report", "ignore", "enospace" */
+    char *driver_rerror_policy;  /* <driver rerror_policy=> */
+    char *source_snapshot;       /* network <source><snapshot name=> (rbd) */
+    char *source_config;         /* network <source><config file=> (rbd) */
+    char *auth_username;         /* <auth username=>; NULL: no <auth> */
+    ir_secret_ref auth_secret;   /* its <secret type= uuid=|usage=> */
+    bool auth_in_source;         /* written inside <source> (libvirt's later place) */
 } ir_disk;
 
 typedef struct ir_controller {
@@ -288,11 +297,15 @@ typedef struct ir_graphics {
     char *xauth;              /* sdl */
     ir_tristate fullscreen;   /* sdl */
     char *socket;             /* vnc over a unix socket */
+    char *share_policy;       /* vnc sharePolicy= */
+    int websocket;            /* vnc websocket= port, -1 = auto; 0 when absent */
+    unsigned audio_id;        /* <audio id='N'/>: the backend it plays on; 0 when absent */
 } ir_graphics;
 
 typedef struct ir_sound {
     char *model;              /* "sb16", "es1370", "pcspk", "ac97", "ich6", ... */
     ir_address addr;
+    unsigned audio_id;        /* <audio id='N'/>: the backend it plays on; 0 when absent */
 } ir_sound;
 
 typedef struct ir_video {
@@ -498,9 +511,22 @@ typedef struct ir_os {
     ir_pos pos;
 } ir_os;
 
+/* A child of <features><hyperv> or <features><kvm>:
+ * <NAME state='on|off' [ATTR='VALUE']/>, e.g. <spinlocks state='on'
+ * retries='4095'/>, <vendor_id state='on' value='KVM Hv'/>. */
+typedef struct ir_subfeature {
+    char *name;
+    char *state;
+    char *attr;               /* "retries", "value"; NULL when none */
+    char *value;
+} ir_subfeature;
+
 typedef struct ir_feature {
     char *name;               /* "pae", "acpi", "apic", "hap", ... */
     char *state;              /* state='on'/'off' when written, else NULL */
+    ir_subfeature *subs;      /* hyperv, kvm: their children, in document order */
+    size_t nsubs;
+    char *mode;               /* hyperv mode= ("custom", "passthrough") */
 } ir_feature;
 
 typedef struct ir_clock {
@@ -568,6 +594,12 @@ typedef struct ir_domain {
                                * than the fields cover: the formatter writes the
                                * copy in its place */
     ir_pos pos;
+    /* added for the command-line reader (issue 9) */
+    ir_tristate pm_suspend_to_mem;   /* <pm><suspend-to-mem enabled=> */
+    ir_tristate pm_suspend_to_disk;  /* <pm><suspend-to-disk enabled=> */
+    bool nosharepages;               /* <memoryBacking><nosharepages/> */
+    char *keywrap_aes;               /* <keywrap><cipher name='aes' state=>: "on"/"off" */
+    char *keywrap_dea;               /* the same for dea (s390) */
 } ir_domain;
 
 /* ---- functions ------------------------------------------------------- */
@@ -577,6 +609,9 @@ void ir_domain_free(ir_domain *dom);
 /* Appends a zeroed device of the given kind and returns it. */
 ir_device *ir_domain_add_device(ir_domain *dom, ir_device_kind kind, ir_pos pos);
 void ir_domain_add_feature(ir_domain *dom, const char *name, const char *state);
+/* Appends a child to a feature (hyperv, kvm); attr/value may be NULL. */
+void ir_feature_add_sub(ir_feature *f, const char *name, const char *state, const char *attr,
+                        const char *value);
 const ir_feature *ir_domain_feature(const ir_domain *dom, const char *name);
 void ir_fragments_add(ir_fragments *f, char *xml, ir_pos pos);   /* takes xml */
 void ir_address_clear(ir_address *a);

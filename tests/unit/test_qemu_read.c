@@ -96,8 +96,8 @@ static void test_located(void)
     const char *json = "/usr/bin/qemu-system-x86_64 -device \\\n"
                        "  '{\"driver\":\"virtio-blk-pci\",\"drive\":\"nope\"}'\n";
     dom = qemu_read_argv(json, strlen(json), "t.args", &d);
-    CHECK(!dom && d.nerrors == 1 && d.v[0].line == 2 && d.v[0].column == 31,
-          "a JSON member's value is located");
+    CHECK(!dom && d.nerrors == 1 && d.v[0].line == 2 && d.v[0].column == 40,
+          "a JSON member's value is located (at the value, not the key)");
     vc_diags_free(&d);
 }
 

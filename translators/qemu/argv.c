@@ -372,6 +372,28 @@ bool qemu_cpu_custom(qemu_ctx *x)
     return true;
 }
 
+/* ,websocket=PORT,share=POLICY after a -vnc address (QEMU 1.4 on). */
+void qemu_vnc_share_opts(const ir_graphics *g, vc_buf *b)
+{
+    if (g->websocket)
+        vc_buf_printf(b, ",websocket=%d", g->websocket);
+    if (g->share_policy)
+        qemu_opt_add(b, "share", g->share_policy);
+}
+
+/* <pm>: -global DEV.disable_s3=1 (suspend-to-mem off) / =0 (on), the same
+ * for s4 and suspend-to-disk; DEV is the machine's power-management device. */
+void qemu_pm_globals(qemu_ctx *x, const char *dev)
+{
+    const struct { ir_tristate v; const char *s; } pm[] = {
+        { x->dom->pm_suspend_to_mem, "s3" }, { x->dom->pm_suspend_to_disk, "s4" },
+    };
+    for (size_t i = 0; i < VC_ARRAY_SIZE(pm); i++)
+        if (pm[i].v)
+            qemu_arg2_take(x, "-global", vc_xasprintf("%s.disable_%s=%d", dev, pm[i].s,
+                                                      pm[i].v == IR_TRI_NO));
+}
+
 bool qemu_no_acpi(qemu_ctx *x)
 {
     if (ir_domain_feature(x->dom, "acpi"))

@@ -337,6 +337,14 @@ static bool legacy_features(qemu_ctx *x)
             qemu_warn(x, dom->pos, "feature '%s' not supported by this QEMU (%s); ignored",
                       dom->features[i].name, x->caps_desc);
     }
+    /* -global came with qdev (-device); mem-merge with -machine properties */
+    if (qemu_has(x, QEMU_CAP_DEVICE))
+        qemu_pm_globals(x, "PIIX4_PM");
+    else if (dom->pm_suspend_to_mem || dom->pm_suspend_to_disk)
+        qemu_warn(x, dom->pos, "<pm> not supported by this QEMU (%s); ignored", x->caps_desc);
+    if (dom->nosharepages || dom->keywrap_aes || dom->keywrap_dea)
+        qemu_warn(x, dom->pos, "<%s> not supported by this QEMU (%s); ignored",
+                  dom->nosharepages ? "nosharepages/" : "keywrap", x->caps_desc);
     return ok;
 }
 
@@ -564,6 +572,9 @@ static bool legacy_disk_checks(qemu_ctx *x, const ir_device *dev)
     if (disk->driver_io)
         qemu_warn(x, dev->pos, "disk I/O mode not supported by this QEMU (%s); ignored",
                   x->caps_desc);
+    if (disk->driver_error_policy || disk->driver_rerror_policy)
+        qemu_warn(x, dev->pos, "disk error policy (werror=/rerror=) not supported by this "
+                  "QEMU (%s); ignored", x->caps_desc);
     if (!disk->source && disk->device == IR_DISK_DEV_DISK)
         ok = qemu_error(x, dev->pos, "disk '%s' has no source",
                         qemu_str_or(disk->target_dev, "?"));
@@ -889,6 +900,9 @@ static bool legacy_vnc(qemu_ctx *x, const ir_device *dev)
                       "listens on every address", x->caps_desc);
         vc_buf_printf(&b, "%d", display);
     }
+    if (g->websocket || g->share_policy)
+        qemu_warn(x, dev->pos, "VNC websocket and sharePolicy not supported by this QEMU (%s); "
+                  "ignored", x->caps_desc);
     if (g->passwd) {
         /* The password itself never goes on a command line (any user can read
          * it there); it is set over the monitor once QEMU runs. */

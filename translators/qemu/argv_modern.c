@@ -176,7 +176,13 @@ static bool modern_machine(qemu_ctx *x)
     const ir_feature *vmport = ir_domain_feature(dom, "vmport");
     if (vmport && vmport->state)
         vc_buf_printf(&b, ",vmport=%s", strcmp(vmport->state, "off") == 0 ? "off" : "on");
+    if (dom->keywrap_aes)
+        vc_buf_printf(&b, ",aes-key-wrap=%s", dom->keywrap_aes);
+    if (dom->keywrap_dea)
+        vc_buf_printf(&b, ",dea-key-wrap=%s", dom->keywrap_dea);
     vc_buf_puts(&b, ",dump-guest-core=off");
+    if (dom->nosharepages)
+        vc_buf_puts(&b, ",mem-merge=off");
     if (modern_hpet_off(x))
         vc_buf_puts(&b, ",hpet=off");
     bool ok = true;
@@ -445,6 +451,7 @@ static bool modern_features(qemu_ctx *x)
     const ir_domain *dom = x->dom;
     if (modern_is_x86(x) && !qemu_no_acpi(x))
         return false;
+    qemu_pm_globals(x, x->modern->q35 ? "ICH9-LPC" : "PIIX4_PM");
     for (size_t i = 0; i < dom->nfeatures; i++) {
         if (!qemu_str_in(dom->features[i].name, modern_quiet_features,
                          VC_ARRAY_SIZE(modern_quiet_features)))

@@ -357,6 +357,7 @@ static bool modern_vnc(qemu_ctx *x, const ir_device *dev)
         }
         qemu_vnc_addr(&b, qemu_display_listen(x, g), display);
     }
+    qemu_vnc_share_opts(g, &b);
     if (g->passwd) {
         /* The password never goes on a command line (any user can read it
          * there); it is set over the monitor once QEMU runs. */

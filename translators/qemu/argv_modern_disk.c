@@ -227,6 +227,27 @@ static bool modern_drive(qemu_ctx *x, const ir_device *dev, const char *fmt, int
     return true;
 }
 
+
+/* <driver error_policy= rerror_policy=> as the device's werror=/rerror=:
+ * reads follow the write policy unless told otherwise, except enospace,
+ * which has no read form (libvirt's rule). */
+static bool modern_disk_errors(qemu_ctx *x, const ir_device *dev, const char *type, vc_buf *b)
+{
+    const char *w = dev->u.disk.driver_error_policy, *r = dev->u.disk.driver_rerror_policy;
+    if (!w && !r)
+        return true;
+    if (!modern_has_prop(x, type, "werror"))
+        return qemu_unsupported(x, dev->pos, "a disk error policy on '%s'", type);
+    bool enospc = vc_streq(w, "enospace");
+    if (w)
+        qemu_opt_add(b, "werror", enospc ? "enospc" : w);
+    if (!r && !enospc)
+        r = w;
+    if (r)
+        qemu_opt_add(b, "rerror", r);
+    return true;
+}
+
 static bool modern_disk_checks(qemu_ctx *x, const ir_device *dev)
 {
     const ir_disk *disk = &dev->u.disk;
@@ -317,6 +338,7 @@ bool modern_disk(qemu_ctx *x, const ir_device *dev)
             vc_buf_printf(&b, ",write-cache=%s", modern_cache_modes[cm].write_cache ? "on" : "off");
         if (disk->shareable && modern_has_prop(x, where.type, "share-rw"))
             vc_buf_puts(&b, ",share-rw=on");
+        ok = modern_disk_errors(x, dev, where.type, &b) && ok;
         if (ok)
             qemu_arg2_take(x, "-device", vc_buf_steal(&b));
         else

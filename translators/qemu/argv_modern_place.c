@@ -906,13 +906,9 @@ static void modern_place_audio(qemu_ctx *x)
 
 unsigned modern_audio_id(const qemu_ctx *x, const ir_device *dev)
 {
-    char *id = modern_xml_attr(dev, "audio", "id");
-    unsigned long long v = 0;
-    unsigned ret = x->modern->default_audio;
-    if (id && vc_parse_ull(id, 10, &v) && v > 0 && v <= 0xffffffffULL)
-        ret = (unsigned)v;
-    free(id);
-    return ret;
+    unsigned id = dev->kind == IR_DEV_SOUND      ? dev->u.sound.audio_id
+                  : dev->kind == IR_DEV_GRAPHICS ? dev->u.graphics.audio_id : 0;
+    return id ? id : x->modern->default_audio;
 }
 
 /* ---- guest memory ------------------------------------------------------------------- */

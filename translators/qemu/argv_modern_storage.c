@@ -66,25 +66,17 @@ static void modern_auth_free(modern_auth *a)
 
 static bool modern_disk_auth(qemu_ctx *x, const ir_device *dev, int node, modern_auth *out)
 {
-    const char *at = modern_xml_has(dev, "auth") ? "auth" : "source/auth";
-    if (!modern_xml_has(dev, at))
+    const ir_disk *disk = &dev->u.disk;
+    const ir_secret_ref *sec = &disk->auth_secret;
+    if (!disk->auth_username && !sec->uuid && !sec->usage)
         return true;
-    char *sp = vc_xasprintf("%s/secret", at);
-    out->user = modern_xml_attr(dev, at, "username");
-    char *uuid = modern_xml_attr(dev, sp, "uuid");
-    char *usage = modern_xml_attr(dev, sp, "usage");
-    bool ok = true;
-    if (!out->user || (!uuid && !usage)) {
-        ok = qemu_error(x, dev->pos, "disk <auth> needs a username and a <secret> with a "
-                        "uuid or a usage");
-    } else {
-        out->secret_id = vc_xasprintf("libvirt-%d-storage-auth-secret0", node);
-        modern_secret(x, dev, out->secret_id, "authentication", uuid, usage);
-    }
-    free(sp);
-    free(uuid);
-    free(usage);
-    return ok;
+    if (!disk->auth_username || (!sec->uuid && !sec->usage))
+        return qemu_error(x, dev->pos, "disk <auth> needs a username and a <secret> with a "
+                          "uuid or a usage");
+    out->user = vc_xstrdup(disk->auth_username);
+    out->secret_id = vc_xasprintf("libvirt-%d-storage-auth-secret0", node);
+    modern_secret(x, dev, out->secret_id, "authentication", sec->uuid, sec->usage);
+    return true;
 }
 
 /* ---- network protocols ----------------------------------------------------------------- */
@@ -143,18 +135,14 @@ static bool modern_net_rbd(qemu_ctx *x, const ir_device *dev, int node, vc_buf *
         free(ns);
     }
     qemu_opt_add(b, "image", s2 ? s2 + 1 : s1 + 1);
-    char *snap = modern_xml_attr(dev, "source/snapshot", "name");
-    if (snap)
-        qemu_opt_add(b, "snapshot", snap);
-    free(snap);
+    if (disk->source_snapshot)
+        qemu_opt_add(b, "snapshot", disk->source_snapshot);
     if (!modern_servers(x, dev, "RBD", false, b))
         return false;
-    char *conf = modern_xml_attr(dev, "source/config", "file");
-    if (conf) {
-        qemu_opt_add(b, "conf", conf);
-        qemu_resource_add(x, conf, QEMU_RES_FILE, true);
+    if (disk->source_config) {
+        qemu_opt_add(b, "conf", disk->source_config);
+        qemu_resource_add(x, disk->source_config, QEMU_RES_FILE, true);
     }
-    free(conf);
     modern_auth auth = { 0 };
     bool ok = modern_disk_auth(x, dev, node, &auth);
     if (ok && auth.secret_id) {
@@ -400,7 +388,15 @@ bool modern_hostdev_scsi_backend(qemu_ctx *x, const ir_device *dev, int node)
         disk.u.disk.source = modern_xml_attr(dev, "source", "name");
         disk.u.disk.hosts = host.name ? &host : NULL;
         disk.u.disk.nhosts = host.name ? 1 : 0;
+        /* a hostdev's iSCSI <auth> is in its <source> (hostdevs are not modelled) */
+        ir_disk *dd = &disk.u.disk;
+        dd->auth_username = modern_xml_attr(dev, "source/auth", "username");
+        dd->auth_secret.uuid = modern_xml_attr(dev, "source/auth/secret", "uuid");
+        dd->auth_secret.usage = modern_xml_attr(dev, "source/auth/secret", "usage");
         ok = modern_net_iscsi(x, &disk, node, &b);
+        free(dd->auth_username);
+        free(dd->auth_secret.uuid);
+        free(dd->auth_secret.usage);
         free(disk.u.disk.source);
         free(host.name);
         free(host.port);

@@ -120,6 +120,8 @@ bool qemu_cpu_custom(qemu_ctx *x);
  * from it: no '/', not "." or ".."; a located error otherwise. */
 bool qemu_path_part_ok(qemu_ctx *x, ir_pos pos, const char *what, const char *s);
 /* -no-acpi when the document leaves ACPI out. */
+void qemu_vnc_share_opts(const ir_graphics *g, vc_buf *b);
+void qemu_pm_globals(qemu_ctx *x, const char *dev);
 bool qemu_no_acpi(qemu_ctx *x);
 /* -kernel, -initrd, -dtb and -append of a direct kernel boot. */
 void qemu_kernel_boot(qemu_ctx *x);

@@ -524,6 +524,8 @@ static bool qr_dev_disk(qemu_reader *r, qr_opt *o, const char *driver, const cha
     if (!qr_bool(r, o, "share-rw", &share))
         return false;
     disk->shareable = share;
+    if (!qr_disk_errors(r, o, disk))
+        return false;
     qr_disk_cache(r, o, disk);
     qr_implied(o, QR_KEYS("bus", "drive"));
     /* what the model's fields do not hold: the element carries it */
@@ -1403,26 +1405,8 @@ void qr_note_audio(qemu_reader *r, const ir_device *d, const char *audiodev)
     r->audio_of[i] = (unsigned)n;
 }
 
-/* <graphics type='vnc'> as the formatter writes it, with <audio id=>. */
-static void qr_vnc_xml(vc_buf *b, const ir_graphics *g, unsigned audio)
-{
-    vc_buf_puts(b, "<graphics type='vnc'");
-    qr_xml_attr(b, "socket", g->socket);
-    if (g->port)
-        vc_buf_printf(b, " port='%d'", g->port);
-    if (g->autoport)
-        vc_buf_printf(b, " autoport='%s'", g->autoport == IR_TRI_YES ? "yes" : "no");
-    qr_xml_attr(b, "listen", g->listen);
-    qr_xml_attr(b, "keymap", g->keymap);
-    qr_xml_attr(b, "passwd", g->passwd);
-    vc_buf_printf(b, ">\n  <listen type='%s'", g->socket ? "socket" : "address");
-    qr_xml_attr(b, g->socket ? "socket" : "address", g->socket ? g->socket : g->listen);
-    vc_buf_printf(b, "/>\n  <audio id='%u'/>\n</graphics>", audio);
-}
-
 /* The model's default backend of a sound card or a display is the first
- * <audio>; one on another backend says which (<audio id=>, a child the
- * model keeps in the element as written). */
+ * <audio>; one on another backend says which (<audio id=>). */
 void qr_audio_finish(qemu_reader *r)
 {
     unsigned first = 0;
@@ -1434,19 +1418,10 @@ void qr_audio_finish(qemu_reader *r)
         unsigned n = r->audio_of[i];
         if (!n || n == first || d->xml)
             continue;
-        vc_buf b;
-        vc_buf_init(&b);
-        if (d->kind == IR_DEV_SOUND) {
-            vc_buf_printf(&b, "<sound model='%s'>\n  <audio id='%u'/>\n", d->u.sound.model, n);
-            qr_pci_addr_xml(&b, &d->u.sound.addr);
-            vc_buf_puts(&b, "</sound>");
-        } else if (d->kind == IR_DEV_GRAPHICS && d->u.graphics.type == IR_GFX_VNC) {
-            qr_vnc_xml(&b, &d->u.graphics, n);
-        } else {
-            vc_buf_free(&b);
-            continue;
-        }
-        d->xml = vc_buf_steal(&b);
+        if (d->kind == IR_DEV_SOUND)
+            d->u.sound.audio_id = n;
+        else if (d->kind == IR_DEV_GRAPHICS && d->u.graphics.type == IR_GFX_VNC)
+            d->u.graphics.audio_id = n;
     }
 }
 

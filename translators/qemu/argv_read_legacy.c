@@ -89,7 +89,13 @@ static bool qr_disk_rbd(ir_disk *disk, const char *spec)
         if (first) {
             size_t n = strcspn(t, "@");
             disk->source = vc_xstrndup(t, n);
+            if (t[n] == '@' && t[n + 1])
+                disk->source_snapshot = vc_xstrdup(t + n + 1);
             first = false;
+        } else if (vc_str_has_prefix(t, "id=") && t[3]) {
+            qr_set(&disk->auth_username, t + 3);
+        } else if (vc_str_has_prefix(t, "conf=") && t[5]) {
+            qr_set(&disk->source_config, t + 5);
         } else if (vc_str_has_prefix(t, "mon_host=")) {
             const char *h = t + 9;
             while (*h) {
@@ -139,8 +145,10 @@ static bool qr_disk_network(ir_disk *disk, const char *file)
         const char *hp = sep + 3, *slash = strchr(hp, '/');
         char *hostport = slash ? vc_xstrndup(hp, (size_t)(slash - hp)) : vc_xstrdup(hp);
         char *at = strrchr(hostport, '@');
-        if (at)   /* user:secret@ -- the secret is not kept on a command line we write */
+        if (at) {   /* user[:secret]@: <auth username=>, the secret itself is not kept */
+            disk->auth_username = vc_xstrndup(hostport, strcspn(hostport, ":@"));
             memmove(hostport, at + 1, strlen(at + 1) + 1);
+        }
         char *colon = hostport[0] == '[' ? strstr(hostport, "]:") : strrchr(hostport, ':');
         if (colon) {
             if (*colon == ']')
@@ -369,11 +377,64 @@ char *qr_unescape_serial(const char *s)
     return out;
 }
 
+/* werror= / rerror= values by libvirt's error_policy names. */
+static const struct { const char *qemu; const char *ir; } qr_error_policies[] = {
+    { "stop", "stop" }, { "report", "report" }, { "ignore", "ignore" }, { "enospc", "enospace" },
+};
+
+static bool qr_error_policy(qemu_reader *r, qr_opt *o, const char *key, const char **out)
+{
+    qopt_item *it = qr_item(o, key);
+    if (!it)
+        return true;
+    for (size_t i = 0; i < VC_ARRAY_SIZE(qr_error_policies); i++)
+        if (vc_streq(it->value, qr_error_policies[i].qemu) && (key[0] == 'w' || i < 3)) {
+            *out = qr_error_policies[i].ir;
+            return true;
+        }
+    return qr_error(r, o->arg, it->val_off, "%s: %s='%s' is not stop, report, ignore%s",
+                    o->flag->text, key, it->value ? it->value : "", key[0] == 'w' ? " or enospc" : "");
+}
+
+/* werror=W,rerror=R: error_policy W, and rerror_policy R where it is not
+ * what W implies (the same policy; enospc leaves reads at QEMU's report). */
+bool qr_disk_errors(qemu_reader *r, qr_opt *o, ir_disk *disk)
+{
+    const char *w = NULL, *rd = NULL;
+    if (!qr_error_policy(r, o, "werror", &w) || !qr_error_policy(r, o, "rerror", &rd))
+        return false;
+    const char *implied = w && strcmp(w, "enospace") != 0 ? w : NULL;
+    if (w)
+        disk->driver_error_policy = vc_xstrdup(w);
+    if (rd && !vc_streq(rd, implied))
+        disk->driver_rerror_policy = vc_xstrdup(rd);
+    return true;
+}
+
+/* A network image's user: its secret (rbd key=, an iSCSI URL's password) is
+ * not kept in the domain, which names a libvirt secret instead. */
+static void qr_drive_auth(qemu_reader *r, qr_opt *o, ir_disk *disk)
+{
+    if (!disk->auth_username)
+        return;
+    bool rbd = vc_streq(disk->source_protocol, "rbd");
+    disk->auth_in_source = true;   /* libvirt's place for it since 3.9 */
+    disk->auth_secret.type = vc_xstrdup(rbd ? "ceph" : "iscsi");
+    disk->auth_secret.usage = vc_xasprintf("%s-%s", disk->auth_secret.type, disk->auth_username);
+    qr_warn(r, o->arg, qr_item(o, "file") ? qr_item(o, "file")->val_off : 0,
+            "%s: the secret of user '%s' is not kept in the domain; it names the %s secret "
+            "with usage '%s' (virsh secret-define)", o->flag->text, disk->auth_username,
+            disk->auth_secret.type, disk->auth_secret.usage);
+}
+
 /* The parts of -drive that describe the image, for a disk of either era. */
 bool qr_drive_image(qemu_reader *r, qr_opt *o, ir_disk *disk)
 {
     const char *file = qr_str(o, "file");
     qr_disk_source(disk, file ? file : "");
+    qr_drive_auth(r, o, disk);
+    if (!qr_disk_errors(r, o, disk))
+        return false;
     const char *fmt = qr_str(o, "format");
     if (fmt) {
         disk->driver_name = vc_xstrdup("qemu");
@@ -725,9 +786,24 @@ static bool qr_has_kind(const ir_domain *dom, ir_device_kind kind, const char *c
 /* A command line says "no USB controller" and "no balloon" by leaving them
  * out: QEMU 0.x had USB only with -usb; with -nodefaults nothing is there
  * unless a -device adds it. virtc adds both unless the domain says none. */
+/* QEMU's default machine of an emulator that has no PC, and the bus its
+ * -hdX/-cdrom/if=ide disks land on there (pseries has no IDE: SCSI). */
+static void qr_machine_default(qemu_reader *r)
+{
+    ir_domain *dom = r->dom;
+    if (!dom->os.machine && (vc_streq(dom->os.arch, "ppc64") || vc_streq(dom->os.arch, "ppc64le")))
+        dom->os.machine = vc_xstrdup("pseries");
+    if (!dom->os.machine || !vc_str_has_prefix(dom->os.machine, "pseries"))
+        return;
+    for (size_t i = 0; i < dom->ndevices; i++)
+        if (dom->devices[i].kind == IR_DEV_DISK && dom->devices[i].u.disk.target_bus == IR_BUS_IDE)
+            dom->devices[i].u.disk.target_bus = IR_BUS_SCSI;
+}
+
 void qr_apply_defaults(qemu_reader *r)
 {
     ir_domain *dom = r->dom;
+    qr_machine_default(r);
     if (!r->saw_usb_opt && !qr_has_kind(dom, IR_DEV_CONTROLLER, "usb")) {
         ir_device *d = ir_domain_add_device(dom, IR_DEV_CONTROLLER, (ir_pos){ 0, 0 });
         d->u.controller.type = vc_xstrdup("usb");

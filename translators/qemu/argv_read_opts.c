@@ -19,24 +19,35 @@ typedef struct qr_json {
     qopt_list *out;
 } qr_json;
 
-/* The offset of the member "key" at or after the cursor: json-c keeps no
+/* The offset of the member "key" at or after the cursor, and of its value
+ * (past the ':', on a string's first character): json-c keeps no
  * positions, but members come in text order, so a forward search finds each
  * (a match inside an earlier string value only moves the pointer early). */
-static size_t qr_json_find(qr_json *j, const char *key)
+static size_t qr_json_find(qr_json *j, const char *key, size_t *val)
 {
     char *quoted = vc_xasprintf("\"%s\"", key);
     const char *at = strstr(j->text + j->cursor, quoted);
     free(quoted);
-    if (!at)
+    if (!at) {
+        *val = j->cursor;
         return j->cursor;
+    }
     j->cursor = (size_t)(at - j->text) + strlen(key) + 2;
+    const char *v = j->text + j->cursor;
+    v += strspn(v, " \t\r\n");
+    if (*v == ':')
+        v++;
+    v += strspn(v, " \t\r\n");
+    v += *v == '"';
+    *val = (size_t)(v - j->text);
     return (size_t)(at - j->text);
 }
 
 static void qr_json_flatten(qr_json *j, const char *prefix, json_object *obj)
 {
     json_object_object_foreach(obj, k, v) {
-        size_t off = qr_json_find(j, k);
+        size_t voff;
+        size_t off = qr_json_find(j, k, &voff);
         char *key = prefix ? vc_xasprintf("%s.%s", prefix, k) : vc_xstrdup(k);
         switch (json_object_get_type(v)) {
         case json_type_object:
@@ -52,7 +63,7 @@ static void qr_json_flatten(qr_json *j, const char *prefix, json_object *obj)
                     qr_json_flatten(j, ek, e);
                     free(ek);
                 } else {
-                    qopt_list_add(j->out, ek, vc_xstrdup(json_object_get_string(e)), off, off);
+                    qopt_list_add(j->out, ek, vc_xstrdup(json_object_get_string(e)), off, voff);
                 }
             }
             free(key);
@@ -60,13 +71,13 @@ static void qr_json_flatten(qr_json *j, const char *prefix, json_object *obj)
         }
         case json_type_boolean:
             qopt_list_add(j->out, key, vc_xstrdup(json_object_get_boolean(v) ? "on" : "off"),
-                          off, off);
+                          off, voff);
             break;
         case json_type_null:
-            qopt_list_add(j->out, key, vc_xstrdup(""), off, off);
+            qopt_list_add(j->out, key, vc_xstrdup(""), off, voff);
             break;
         default:
-            qopt_list_add(j->out, key, vc_xstrdup(json_object_get_string(v)), off, off);
+            qopt_list_add(j->out, key, vc_xstrdup(json_object_get_string(v)), off, voff);
             break;
         }
     }
@@ -212,6 +223,8 @@ void qr_implied(qr_opt *o, const char *const *keys, size_t n)
 
 void qr_leftovers(qemu_reader *r, qr_opt *o, const char *driver)
 {
+    if (!driver && qr_keep_leftovers(r, o))
+        return;
     for (size_t i = 0; i < o->props.n; i++) {
         qopt_item *it = &o->props.v[i];
         if (it->used)

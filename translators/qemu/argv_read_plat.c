@@ -120,35 +120,6 @@ static bool qr_dev_panic(qemu_reader *r, qr_opt *o, const char *driver, const ch
     return true;
 }
 
-/* A -cpu flag list without its Hyper-V crash MSRs (hv-crash, QEMU's older
- * hv_crash), which are the model's <panic model='hyperv'/>: the flags left,
- * and *crash set when it was there. */
-char *qr_cpu_hv_crash(qemu_reader *r, const shw_word *w, const char *spec, bool *crash)
-{
-    vc_buf b;
-    vc_buf_init(&b);
-    const char *p = spec;
-    *crash = false;
-    while (*p) {
-        size_t n = strcspn(p, ",");
-        if ((n == 8 && (strncmp(p, "hv-crash", 8) == 0 || strncmp(p, "hv_crash", 8) == 0)) ||
-            (n == 9 && (strncmp(p, "+hv-crash", 9) == 0 || strncmp(p, "+hv_crash", 9) == 0)))
-            *crash = true;
-        else
-            vc_buf_printf(&b, "%s%.*s", b.len ? "," : "", (int)n, p);
-        p += n + (p[n] == ',');
-    }
-    if (*crash) {
-        bool have = false;
-        for (size_t i = 0; i < r->dom->ndevices && !have; i++)
-            have = r->dom->devices[i].kind == IR_DEV_PANIC &&
-                   vc_streq(r->dom->devices[i].u.panic.model, "hyperv");
-        if (!have)
-            qr_add_device(r, IR_DEV_PANIC, w)->u.panic.model = vc_xstrdup("hyperv");
-    }
-    return vc_buf_steal(&b);
-}
-
 /* ---- VM generation ID, vsock ---- */
 
 /* vmgenid,guid=UUID: <genid>. */

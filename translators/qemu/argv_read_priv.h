@@ -163,11 +163,28 @@ bool qr_opt_pcidevice(qemu_reader *r, qr_opt *o);
 void qr_net_finish(qemu_reader *r);
 /* The host side of a NIC (-net user|tap|socket|bridge or a -netdev) into n. */
 bool qr_net_backend(qemu_reader *r, qr_opt *h, ir_net *n);
+/* werror= / rerror= of a -drive or a disk's -device into its error policies. */
+bool qr_disk_errors(qemu_reader *r, qr_opt *o, ir_disk *disk);
 /* The image of a -drive (file, format, cache, readonly, ...) into disk. */
 bool qr_drive_image(qemu_reader *r, qr_opt *o, ir_disk *disk);
 char *qr_unescape_serial(const char *s);
 /* Controllers and balloon QEMU or virtc would add unless told not to. */
 void qr_apply_defaults(qemu_reader *r);
+
+/* argv_read_feat.c */
+/* -cpu MODEL,flags: Hyper-V/KVM flags and kvmclock into the model. */
+bool qr_opt_cpu_flags(qemu_reader *r, qr_opt *o);
+/* -machine aes-key-wrap= / dea-key-wrap= into <keywrap>. */
+bool qr_machine_keywrap(qemu_reader *r, qr_opt *o);
+/* -global PIIX4_PM|ICH9-LPC.disable_s3|s4=0|1 into <pm>; false: not one. */
+bool qr_global_pm(qemu_reader *r, const char *text);
+/* -vnc unix:PATH-with-'=': QEMU 0.x's display string, as the implicit item. */
+void qr_vnc_display_item(qr_opt *o);
+/* -vnc share=, websocket= into g. */
+bool qr_vnc_extras(qemu_reader *r, qr_opt *o, ir_graphics *g);
+/* Keeps o's unused properties as <qemu:commandline> in a form QEMU reads
+ * the same way, with warnings; false when o has no such form. */
+bool qr_keep_leftovers(qemu_reader *r, qr_opt *o);
 
 /* argv_read_chr.c */
 bool qr_opt_serial(qemu_reader *r, qr_opt *o);        /* -serial -parallel -monitor */
@@ -209,8 +226,6 @@ void qr_mem_free(qemu_reader *r);
 /* argv_read_plat.c */
 /* TPM, IOMMU, panic, vmgenid, vsock drivers; *matched when it is one. */
 bool qr_dev_platform(qemu_reader *r, qr_opt *o, const char *driver, bool *matched);
-/* spec without hv-crash (a <panic model='hyperv'/>, added); *crash says. */
-char *qr_cpu_hv_crash(qemu_reader *r, const shw_word *w, const char *spec, bool *crash);
 void qr_plat_finish(qemu_reader *r);
 
 /* argv_read_xml.c: sets NAME='VALUE' on the device's element (child: a

@@ -159,23 +159,13 @@ bool qr_opt_machine(qemu_reader *r, qr_opt *o)
         qr_timer(r, "<timer name='hpet' present='no'/>");
     else if (hpet)
         qr_item(o, "hpet")->used = false;
-    vc_buf rest;
-    vc_buf_init(&rest);
-    for (size_t i = 0; i < o->props.n; i++) {
-        qopt_item *it = &o->props.v[i];
-        if (it->used)
-            continue;
-        it->used = true;
-        vc_buf_printf(&rest, "%s%s=", rest.len ? "," : "", it->key);
-        vc_buf_puts(&rest, it->value ? it->value : "on");
-        qr_warn(r, o->arg, it->key_off, "%s: property '%s' has no place in the domain model; "
-                "kept as <qemu:commandline> -machine", o->flag->text, it->key);
-    }
-    if (rest.len) {
-        const char *args[2] = { "-machine", vc_buf_str(&rest) };
-        qr_passthrough(r, args, 2);
-    }
-    vc_buf_free(&rest);
+    bool merge = true;      /* mem-merge=off: <memoryBacking><nosharepages/> */
+    if (!qr_bool(r, o, "mem-merge", &merge))
+        return false;
+    r->dom->nosharepages = !merge;
+    if (!qr_machine_keywrap(r, o))
+        return false;
+    qr_keep_leftovers(r, o);
     return true;
 }
 
@@ -188,25 +178,13 @@ bool qr_opt_accel(qemu_reader *r, qr_opt *o)
     return true;
 }
 
-/* -cpu MODEL[,+feature,-feature,...]: a model alone fits the model; with
- * features the option is kept whole (the IR has no CPU features yet). */
+/* -cpu MODEL[,+feature,-feature,...]: a model alone fits the model; the
+ * flags are read by qr_opt_cpu_flags (argv_read_feat.c). */
 bool qr_opt_cpu(qemu_reader *r, qr_opt *o)
 {
-    bool crash = false;
-    char *spec = qr_cpu_hv_crash(r, o->arg, o->arg->text, &crash);
-    if (!*spec && crash) {   /* hv-crash alone: on QEMU's default model */
-        free(spec);
-        return true;
-    }
-    if (strchr(spec, ',')) {
-        const char *args[2] = { "-cpu", spec };
-        qr_passthrough(r, args, 2);
-        qr_warn(r, o->flag, 0, "-cpu: CPU features have no place in the domain model; kept "
-                "as <qemu:commandline>");
-        free(spec);
-        return true;
-    }
-    const char *v = spec;
+    const char *v = o->arg->text;
+    if (strchr(v, ','))
+        return qr_opt_cpu_flags(r, o);
     free(r->dom->cpu_mode);
     free(r->dom->cpu_model);
     r->dom->cpu_mode = r->dom->cpu_model = NULL;
@@ -216,7 +194,6 @@ bool qr_opt_cpu(qemu_reader *r, qr_opt *o)
         r->dom->cpu_mode = vc_xstrdup("maximum");
     else
         r->dom->cpu_model = vc_xstrdup(v);
-    free(spec);
     return true;
 }
 
@@ -343,6 +320,7 @@ ir_device *qr_graphics(qemu_reader *r, ir_graphics_type type, const shw_word *w)
 /* -vnc [HOST]:DISPLAY[,password,...] or unix:PATH; "none" disables it. */
 bool qr_opt_vnc(qemu_reader *r, qr_opt *o)
 {
+    qr_vnc_display_item(o);
     qopt_item *it = qr_item(o, "vnc");
     const char *v = it ? it->value : "";
     r->has_display = true;
@@ -376,6 +354,8 @@ bool qr_opt_vnc(qemu_reader *r, qr_opt *o)
     if (pw)
         qr_set(&g->passwd, "");
     qr_note_audio(r, d, qr_str(o, "audiodev"));
+    if (!qr_vnc_extras(r, o, g))
+        return false;
     qr_leftovers(r, o, NULL);
     return true;
 }
@@ -493,6 +473,8 @@ bool qr_opt_global(qemu_reader *r, qr_opt *o)
             return true;
         }
     }
+    if (qr_global_pm(r, o->arg->text))
+        return true;
     return qr_keep_option(r, o, NULL);
 }
 
