@@ -627,7 +627,11 @@ void qr_net_finish(qemu_reader *r)
         if (strcmp(qr_str(nic, "type"), "nic") != 0 || !qr_net_vlan(r, nic, &vlan))
             continue;
         ir_device *dev = qr_add_device(r, IR_DEV_INTERFACE, nic->flag);
-        if (!qr_net_nic(r, nic, &dev->u.net))
+        size_t ndev = r->dom->ndevices;
+        /* A NIC with properties the model has no place for is kept whole
+         * as pass-through and its device taken back out: its host side
+         * then stays unpaired and is kept too (below). */
+        if (!qr_net_nic(r, nic, &dev->u.net) || r->dom->ndevices < ndev)
             continue;
         for (size_t k = 0; k < r->nnets; k++) {
             qr_opt *h = r->nets[k];
