@@ -10,8 +10,9 @@
 static void status_help(void)
 {
     fputs("usage: virtc status [options] NAME\n\n"
-          "Prints a guest's state as 'key: value' lines: name, uuid, state (running,\n"
-          "paused, shut off), pid (QEMU's), supervisor (its pid), uptime (seconds).\n"
+          "Prints a guest's state as 'key: value' lines: name, uuid, state (starting,\n"
+          "running, paused, shut off, crashed: on_poweroff / on_crash 'preserve'),\n"
+          "pid (QEMU's), supervisor (its pid), uptime (seconds).\n"
           "A guest that does not run prints its name and 'state: shut off'. A guest\n"
           "whose supervisor was killed (SIGKILL) before it could clean up is 'lost':\n"
           "its QEMU is gone but what it held is not given back (disk owners, cgroup,\n"

@@ -222,8 +222,9 @@ static char *rt_cli_peek_emulator(xmlNodePtr root)
 }
 
 /* The capabilities of the emulator the (not yet validated) document names,
- * from the probe cache; NULL (nothing said) when --caps names them or the
- * probe fails: rt_cli_caps then does it again and reports why. */
+ * from the probe cache alone (nothing is run for a document not yet known
+ * valid); NULL when --caps names them or the cache has no current entry:
+ * rt_cli_caps then reads or probes them, after validation. */
 static qemu_caps *rt_cli_prefetch(xmlNodePtr root, const rt_cli_opts *o, char **emulator)
 {
     *emulator = NULL;
@@ -236,19 +237,7 @@ static qemu_caps *rt_cli_prefetch(xmlNodePtr root, const rt_cli_opts *o, char **
     *emulator = rt_cli_emulator(peeked, arch);
     free(peeked);
     free(arch);
-    if (access(*emulator, X_OK) != 0)
-        return NULL;
-    vc_diags quiet;
-    vc_diags_init(&quiet);
-    qemu_caps *caps = qemu_probe_cached(*emulator, &quiet);
-    bool clean = quiet.n == 0;
-    vc_diags_free(&quiet);
-    if (!clean) {
-        /* a warning (an unsafe cache directory...) is said by the real read */
-        qemu_caps_free(caps);
-        caps = NULL;
-    }
-    return caps;
+    return qemu_probe_cache_lookup(*emulator);
 }
 
 static rt_plan *rt_cli_domain_plan(const char *file, xmlDocPtr doc, const rt_cli_opts *o,

@@ -809,6 +809,14 @@ static int lc_case_run(const lc_opts *o, const char *file, const char *expect_fi
     free(monitor);
     if (!r) {
         char *msg = lc_first_error(&d);
+        /* A vhost-user netdev holds QEMU's start-up until its back end
+         * (a switch, a vhost-user process) has answered: without one the
+         * monitor never comes. That is the host's part, not an option. */
+        if (strstr(msg, "QMP: timed out") && lc_argv_has(l->argv.v, "vhost-user,")) {
+            char *host = vc_xasprintf("%s: QEMU waits for its vhost-user back end", msg);
+            free(msg);
+            msg = host;
+        }
         lc_start_failed(&c, o, &e, msg);
         free(msg);
         vc_diags_free(&d);

@@ -187,7 +187,8 @@ wait_for "! alive $pid" 600
 ok $? "supervisor killed: its QEMU dies with it"
 out=$("$virtc" status $conf "$g")
 echo "$out" | grep -qx "state: lost" && echo "$out" | grep -qx "supervisor: $sup" &&
-    [ "$(stat -c %u:%g "$tmp/img/disk.img")" = "$uid:$gid" ] && [ -e "$cgdir" ]
+    [ "$(stat -c %u:%g "$tmp/img/disk.img")" = "$uid:$gid" ] &&
+    { [ ! -f "$tmp/acl.got" ] || [ -e "$cgdir" ]; }
 ok $? "supervisor killed: status says 'lost' (owner, cgroup still held)" "$out"
 "$virtc" list $conf | grep -q "^ -  *$g  *lost\$"
 ok $? "supervisor killed: list says 'lost'" "$("$virtc" list $conf)"
@@ -319,6 +320,22 @@ ok $? "refused: a missing emulator" "rc=$rc $(cat "$tmp/err")"
 ok $? "plan: compiles" "$(cat "$tmp/err")"
 "$virtc" validate "$tmp/plan.xml" >/dev/null 2>&1
 ok $? "plan: validates against plan.rng"
+# host devices in a plan: a USB device node and a PCI device's VFIO group
+# (from a sysfs the test makes) are the guest's, /dev/vfio/vfio is allowed
+mkdir -p "$tmp/sys/bus/pci/devices/0000:06:12.5" "$tmp/sys/kernel/iommu_groups/42"
+ln -s ../../../../kernel/iommu_groups/42 "$tmp/sys/bus/pci/devices/0000:06:12.5/iommu_group"
+domain "$g" "$tmp/img/disk.img" |
+    sed "s|<memballoon|<hostdev mode='subsystem' type='pci' managed='yes'><source><address domain='0x0000' bus='0x06' slot='0x12' function='0x5'/></source></hostdev><hostdev mode='subsystem' type='usb'><source><address bus='1' device='2'/></source></hostdev><memballoon|" > "$tmp/hostdev.xml"
+VIRTC_SYSFS=$tmp/sys "$virtc" plan $conf --caps qemu-7.2 "$tmp/hostdev.xml" > "$tmp/hostdev.plan" 2>"$tmp/err"
+ok $? "plan: host devices" "$(cat "$tmp/err")"
+for node in /dev/vfio/42 /dev/bus/usb/001/002; do
+    tr -d '\n' < "$tmp/hostdev.plan" | grep -q "<resource path='$node' kind='[a-z]*' readonly='no' shared='no'> *<dac/>"
+    ok $? "plan: the host device node $node is taken over (<dac/>)" "$(grep -A2 "$node" "$tmp/hostdev.plan")"
+done
+grep -q "<allow path='/dev/vfio/42' perms='rw'/>" "$tmp/hostdev.plan" &&
+    grep -q "<allow path='/dev/vfio/vfio' perms='rw'/>" "$tmp/hostdev.plan" &&
+    grep -q "<resource path='/dev/vfio/vfio' kind='chardev' readonly='no' shared='no'/>" "$tmp/hostdev.plan"
+ok $? "plan: the cgroup allows the VFIO group and container, the container is not taken over" "$(grep vfio "$tmp/hostdev.plan")"
 sed "s|on_poweroff='destroy'|on_poweroff='explode'|" "$tmp/plan.xml" > "$tmp/bad-plan.xml"
 "$virtc" start "$tmp/bad-plan.xml" 2>"$tmp/err"
 rc=$?

@@ -30,6 +30,7 @@ void qemu_modern_free(qemu_modern *m)
         return;
     free(m->domdir);
     free(m->redir_filter);
+    free(m->serial_port);
     free(m->slots);
     free(m->bootindex);
     free(m->node);
@@ -393,27 +394,6 @@ bool modern_host_is_cdrom(const char *path)
     return cd;
 }
 
-/* The virtio transport options of a device's <driver> (libvirt's names) as
- * QEMU's properties; each only where the device type has it. */
-static const struct {
-    const char *attr;
-    const char *prop;
-} modern_virtio_driver_opts[] = {
-    { "iommu", "iommu_platform" }, { "ats", "ats" }, { "packed", "packed" },
-    { "page_per_vq", "page-per-vq" },
-};
-
-void modern_virtio_opts(const qemu_ctx *x, const ir_device *dev, const char *type, vc_buf *b)
-{
-    for (size_t i = 0; i < VC_ARRAY_SIZE(modern_virtio_driver_opts); i++) {
-        char *v = modern_xml_attr(dev, "driver", modern_virtio_driver_opts[i].attr);
-        if (v && (vc_streq(v, "on") || vc_streq(v, "off")) &&
-            modern_has_prop(x, type, modern_virtio_driver_opts[i].prop))
-            vc_buf_printf(b, ",%s=%s", modern_virtio_driver_opts[i].prop, v);
-        free(v);
-    }
-}
-
 /* The virtio PCI devices that come in three flavours: the default one
  * (modern and legacy, by bus), -transitional (both, always) and
  * -non-transitional (virtio 1.0 only), as libvirt's model names say. */
@@ -430,6 +410,51 @@ static const struct {
     MODERN_FLAVOURS("vhost-vsock-pci"), MODERN_FLAVOURS("virtio-input-host-pci"),
 #undef MODERN_FLAVOURS
 };
+
+/* The virtio transport options of a device's <driver> (libvirt's names) as
+ * QEMU's properties; each only where the device type has it. */
+static const struct {
+    const char *attr;
+    const char *prop;
+} modern_virtio_driver_opts[] = {
+    { "iommu", "iommu_platform" }, { "ats", "ats" }, { "packed", "packed" },
+    { "page_per_vq", "page-per-vq" },
+};
+
+/* The type whose properties a virtio flavour has: the flavours are the
+ * base device with the legacy interface forced on or off. */
+static const char *modern_virtio_base(const char *type)
+{
+    for (size_t k = 0; k < VC_ARRAY_SIZE(modern_virtio_flavours); k++)
+        if (vc_streq(type, modern_virtio_flavours[k].transitional) ||
+            vc_streq(type, modern_virtio_flavours[k].non_transitional))
+            return modern_virtio_flavours[k].base;
+    return type;
+}
+
+void modern_virtio_opts(qemu_ctx *x, const ir_device *dev, const char *type, vc_buf *b)
+{
+    const char *base = modern_virtio_base(type);
+    for (size_t i = 0; i < VC_ARRAY_SIZE(modern_virtio_driver_opts); i++) {
+        char *v = modern_xml_attr(dev, "driver", modern_virtio_driver_opts[i].attr);
+        if (v && (vc_streq(v, "on") || vc_streq(v, "off")) &&
+            modern_has_prop(x, base, modern_virtio_driver_opts[i].prop))
+            vc_buf_printf(b, ",%s=%s", modern_virtio_driver_opts[i].prop, v);
+        free(v);
+    }
+    /* QEMU offers the IOMMU feature only to a virtio 1.0 device: on a
+     * conventional PCI bus (i440fx) the default device is transitional, so
+     * it is made modern-only; libvirt writes iommu_platform alone there,
+     * which QEMU 7.2 refuses. */
+    char *iommu = modern_xml_attr(dev, "driver", "iommu");
+    if (vc_streq(iommu, "on") && !x->modern->q35 && !vc_str_has_suffix(type, "transitional") &&
+        modern_has_prop(x, type, "disable-legacy")) {
+        vc_buf_puts(b, ",disable-legacy=on");
+        qemu_warn(x, dev->pos, "iommu='on' needs a virtio 1.0 device: written as "
+                  "disable-legacy=on (model='virtio-non-transitional')");
+    }
+    free(iommu);
+}
 
 const char *modern_virtio_type(const char *base, const char *model)
 {

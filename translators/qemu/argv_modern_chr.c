@@ -127,6 +127,18 @@ static bool modern_chardev(qemu_ctx *x, const ir_device *dev, const char *id)
     case IR_CHR_QEMU_VDAGENT:
         ok = modern_chardev_spice(x, dev, id, &b);
         break;
+    case IR_CHR_DBUS: {
+        /* a channel of the D-Bus display, by its <source channel=> name */
+        char *name = modern_xml_attr(dev, "source", "channel");
+        if (!name) {
+            ok = qemu_error(x, dev->pos, "%s of type 'dbus' needs a <source channel=>", what);
+            break;
+        }
+        vc_buf_printf(&b, "dbus,id=%s", id);
+        qemu_opt_add(&b, "name", name);
+        free(name);
+        break;
+    }
     default:
         ok = qemu_unsupported(x, dev->pos, "%s of type '%s'", what,
                               qemu_str_or(ir_chr_type_name(c->type), "?"));
@@ -156,7 +168,8 @@ static bool modern_serial_emit(qemu_ctx *x, const ir_device *dev)
     }
     if (!modern_need_device(x, dev->pos, type))
         return false;
-    int port = c->target_port >= 0 && c->kind == IR_CHRDEV_SERIAL ? c->target_port : n;
+    int port = c->kind == IR_CHRDEV_SERIAL ? x->modern->serial_port[modern_devidx(x, dev)]
+               : c->target_port >= 0 ? c->target_port : n;
     if (strcmp(type, "isa-serial") == 0 && port > 3)
         return qemu_unsupported(x, dev->pos, "ISA serial port %d (a PC has 0 to 3)", port);
     char *id = vc_xasprintf("charserial%d", n);
@@ -200,15 +213,20 @@ static bool modern_virtio_port(qemu_ctx *x, const ir_device *dev, const char *ty
     }
     vc_buf b;
     vc_buf_init(&b);
-    unsigned ctl = c->addr.type == IR_ADDR_VIRTIO_SERIAL ? c->addr.controller
-                                                         : (unsigned)x->modern->vserial_default;
+    unsigned ctl = c->addr.type == IR_ADDR_VIRTIO_SERIAL ? c->addr.controller : 0;
     vc_buf_printf(&b, "%s,bus=virtio-serial%u.0", type, ctl);
     if (c->addr.type == IR_ADDR_VIRTIO_SERIAL && c->addr.has_port)
         vc_buf_printf(&b, ",nr=%u", c->addr.port);
     vc_buf_printf(&b, ",chardev=%s,id=%s%d", id, idprefix, n);
     free(id);
-    if (c->target_name)
-        qemu_opt_add(&b, "name", c->target_name);
+    /* the guest's SPICE agent looks for its port by this name, whichever
+     * side (SPICE or QEMU's own vdagent) serves it */
+    const char *name = c->target_name;
+    if (!name && c->kind == IR_CHRDEV_CHANNEL &&
+        (c->type == IR_CHR_SPICEVMC || c->type == IR_CHR_QEMU_VDAGENT))
+        name = "com.redhat.spice.0";
+    if (name)
+        qemu_opt_add(&b, "name", name);
     qemu_arg2_take(x, "-device", vc_buf_steal(&b));
     return true;
 }
@@ -286,8 +304,8 @@ bool modern_chr(qemu_ctx *x, const ir_device *dev)
 /* ---- devices that stand on a character device: USB redirection, smartcards ---- */
 
 /* The chardev of a redirected USB device or a passthrough smartcard: a
- * SPICE channel (named by its use), or a TCP socket (<source mode=
- * host= service=>); the model keeps only these two. */
+ * SPICE or D-Bus display channel (named by its use), or a TCP socket
+ * (<source mode= host= service=>); the model keeps only these. */
 static bool modern_stand_chardev(qemu_ctx *x, const ir_device *dev, ir_chr_type type,
                                  const char *host, const char *service, const char *id,
                                  const char *spice_name)
@@ -296,6 +314,9 @@ static bool modern_stand_chardev(qemu_ctx *x, const ir_device *dev, ir_chr_type 
     vc_buf_init(&b);
     if (type == IR_CHR_SPICEVMC) {
         vc_buf_printf(&b, "spicevmc,id=%s,name=%s", id, spice_name);
+    } else if (type == IR_CHR_DBUS) {
+        /* the D-Bus display's channel for this use (org.qemu.usbredir) */
+        vc_buf_printf(&b, "dbus,id=%s,name=org.qemu.%s", id, spice_name);
     } else if (type == IR_CHR_TCP && host && service) {
         char *mode = modern_xml_attr(dev, "source", "mode");
         vc_buf_printf(&b, "socket,id=%s", id);

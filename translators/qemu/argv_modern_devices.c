@@ -427,6 +427,42 @@ static bool modern_egl_headless(qemu_ctx *x, const ir_device *dev)
     return true;
 }
 
+/* The D-Bus display (QEMU 7.0): on the session bus, on a bus at
+ * <graphics address=>, or peer to peer (p2p='yes', clients get a socket
+ * pair over QMP); OpenGL with <gl enable='yes' rendernode=>. */
+static bool modern_dbus(qemu_ctx *x, const ir_device *dev)
+{
+    char *p2p = modern_xml_attr(dev, "", "p2p");
+    char *addr = modern_xml_attr(dev, "", "address");
+    char *gl = modern_xml_attr(dev, "gl", "enable");
+    char *node = modern_xml_attr(dev, "gl", "rendernode");
+    char *audio = modern_xml_attr(dev, "audio", "id");
+    vc_buf b;
+    vc_buf_init(&b);
+    vc_buf_puts(&b, "dbus");
+    if (vc_streq(p2p, "yes"))
+        vc_buf_puts(&b, ",p2p=on");
+    if (addr)
+        qemu_opt_add(&b, "addr", addr);
+    if (vc_streq(gl, "yes")) {
+        vc_buf_puts(&b, ",gl=on");
+        if (node) {
+            qemu_opt_add(&b, "rendernode", node);
+            qemu_resource_add(x, node, QEMU_RES_CHARDEV, false);
+        }
+    }
+    /* its sound goes over the bus when it names an <audio> */
+    if (audio && qemu_has(x, QEMU_CAP_AUDIODEV))
+        vc_buf_printf(&b, ",audiodev=audio%u", modern_audio_id(x, dev));
+    qemu_arg2_take(x, "-display", vc_buf_steal(&b));
+    free(p2p);
+    free(addr);
+    free(gl);
+    free(node);
+    free(audio);
+    return true;
+}
+
 bool modern_graphics(qemu_ctx *x, const ir_device *dev)
 {
     const ir_graphics *g = &dev->u.graphics;
@@ -439,6 +475,8 @@ bool modern_graphics(qemu_ctx *x, const ir_device *dev)
         return modern_spice(x, dev);
     case IR_GFX_EGL_HEADLESS:
         return modern_egl_headless(x, dev);
+    case IR_GFX_DBUS:
+        return modern_dbus(x, dev);
     default:
         return qemu_unsupported(x, dev->pos, "graphics type '%s'",
                                 qemu_str_or(ir_graphics_type_name(g->type), "?"));

@@ -67,6 +67,8 @@ static bool modern_netdev_vhostuser(qemu_ctx *x, const ir_device *dev, int n, vc
             vc_buf_puts(&c, ",server=on");
         else if (vc_streq(reconnect, "yes") && timeout)
             qemu_opt_add(&c, "reconnect", timeout);
+        else if (vc_streq(reconnect, "no"))
+            vc_buf_puts(&c, ",reconnect=0");
         qemu_arg2_take(x, "-chardev", vc_buf_steal(&c));
         qemu_resource_add(x, path, QEMU_RES_SOCKET, false);
         vc_buf_printf(b, "vhost-user,chardev=charnet%d", n);
@@ -175,6 +177,21 @@ static const char *modern_nic_type(const char *model)
     return virtio ? virtio : model;
 }
 
+/* A multiqueue virtio NIC (<driver queues='N'/> on a vhost-user back end):
+ * a queue pair each, and an interrupt vector each way plus config and
+ * control. */
+static void modern_nic_queues(const qemu_ctx *x, const ir_device *dev, const char *type,
+                              vc_buf *b)
+{
+    char *queues = dev->u.net.type == IR_NET_VHOSTUSER
+                       ? modern_xml_attr(dev, "driver", "queues") : NULL;
+    unsigned long long q;
+    if (queues && vc_parse_ull(queues, 10, &q) && q > 1 && q <= 1024 &&
+        modern_has_prop(x, type, "mq"))
+        vc_buf_printf(b, ",mq=on,vectors=%llu", 2 * q + 2);
+    free(queues);
+}
+
 bool modern_interface(qemu_ctx *x, const ir_device *dev)
 {
     const ir_net *net = &dev->u.net;
@@ -203,8 +220,11 @@ bool modern_interface(qemu_ctx *x, const ir_device *dev)
     vc_buf b;
     vc_buf_init(&b);
     vc_buf_printf(&b, "%s,netdev=hostnet%d,id=net%d", type, n, n);
+    modern_nic_queues(x, dev, type, &b);
     if (net->mac)
         vc_buf_printf(&b, ",mac=%s", net->mac);
+    if (strncmp(type, "virtio-net-pci", 14) == 0)
+        modern_virtio_opts(x, dev, type, &b);
     int bi = x->modern->bootindex[modern_devidx(x, dev)];
     if (bi && modern_has_prop(x, type, "bootindex"))
         vc_buf_printf(&b, ",bootindex=%d", bi);

@@ -458,10 +458,10 @@ static bool modern_plan(qemu_ctx *x)
 
 /* ---- implicit controllers ---------------------------------------------------- */
 
-/* Whether a virtio-serial port needs controller 0 added: one names it in
- * its address, or one has no address and the document has no virtio-serial
- * controller at all (else it goes on the first one). */
-static bool modern_needs_virtio_serial0(const qemu_ctx *x, bool have_any)
+/* Whether a virtio-serial port needs controller 0: one names it in its
+ * address, or one has none (libvirt puts those on controller 0, adding it
+ * even when the document has other virtio-serial controllers). */
+static bool modern_needs_virtio_serial0(const qemu_ctx *x)
 {
     for (size_t i = 0; i < x->dom->ndevices; i++) {
         const ir_device *d = &x->dom->devices[i];
@@ -471,20 +471,9 @@ static bool modern_needs_virtio_serial0(const qemu_ctx *x, bool have_any)
         if ((c->kind != IR_CHRDEV_CHANNEL && c->kind != IR_CHRDEV_CONSOLE) ||
             !vc_streq(c->target_type, "virtio"))
             continue;
-        bool addressed = c->addr.type == IR_ADDR_VIRTIO_SERIAL;
-        if ((addressed && c->addr.controller == 0) || (!addressed && !have_any))
+        if (c->addr.type != IR_ADDR_VIRTIO_SERIAL || c->addr.controller == 0)
             return true;
     }
-    return false;
-}
-
-/* Whether the document has a controller of this type (any index). */
-static bool modern_has_ctl_type(const qemu_ctx *x, const char *type)
-{
-    const qemu_modern *m = x->modern;
-    for (size_t k = 0; k < m->nctls; k++)
-        if (vc_streq(x->dom->devices[m->ctls[k]].u.controller.type, type))
-            return true;
     return false;
 }
 
@@ -518,8 +507,7 @@ static void modern_plan_implicit_ctls(qemu_ctx *x, bool *ok)
     for (int i = 0; i <= nsata; i++)
         if (!modern_find_controller(x, "sata", i) && !(m->q35 && i == 0))
             modern_plan_add(x, NULL, MODERN_IMP_SATA, i, ok);
-    if (!modern_find_controller(x, "virtio-serial", 0) &&
-        modern_needs_virtio_serial0(x, modern_has_ctl_type(x, "virtio-serial")))
+    if (!modern_find_controller(x, "virtio-serial", 0) && modern_needs_virtio_serial0(x))
         modern_plan_add(x, NULL, MODERN_IMP_VSERIAL, 0, ok);
 }
 
@@ -647,6 +635,7 @@ static bool modern_on_usb(const ir_device *d);
 static void modern_place_usb(qemu_ctx *x);
 static void modern_place_redir_filter(qemu_ctx *x);
 static void modern_place_chr_buses(qemu_ctx *x);
+static void modern_place_serial_ports(qemu_ctx *x);
 static void modern_place_audio(qemu_ctx *x);
 static void modern_place_memory(qemu_ctx *x);
 
@@ -721,6 +710,7 @@ bool modern_place(qemu_ctx *x)
     modern_place_usb(x);
     modern_place_redir_filter(x);
     modern_place_chr_buses(x);
+    modern_place_serial_ports(x);
     modern_place_audio(x);
     modern_place_memory(x);
     return ok;
@@ -774,24 +764,45 @@ bool modern_usb_needed(qemu_ctx *x, const ir_device *dev, const char *what)
     return true;
 }
 
-/* ---- buses of smartcards and virtio-serial ports ------------------------------------ */
+/* ---- CCID readers -------------------------------------------------------------------- */
 
 /* Smartcards sit in a CCID reader: the document's ccid controller, or one
- * added (usb-ccid "ccid0"). Ports of virtio-serial without an address go
- * on the document's first virtio-serial controller (or the one added). */
+ * added (usb-ccid "ccid0"). */
+/* Serial port numbers: the ones the documents give, then the lowest free
+ * one for each port that names none, in document order. */
+static void modern_place_serial_ports(qemu_ctx *x)
+{
+    qemu_modern *m = x->modern;
+    const ir_domain *dom = x->dom;
+    m->serial_port = vc_xcalloc(dom->ndevices + 1, sizeof(int));
+    unsigned char *taken = vc_xcalloc(dom->ndevices + 1, 1);
+    for (size_t i = 0; i < dom->ndevices; i++) {
+        const ir_device *d = &dom->devices[i];
+        bool serial = d->kind == IR_DEV_CHR && d->u.chr.kind == IR_CHRDEV_SERIAL;
+        m->serial_port[i] = serial ? d->u.chr.target_port : -1;
+        if (serial && d->u.chr.target_port >= 0 && (size_t)d->u.chr.target_port <= dom->ndevices)
+            taken[d->u.chr.target_port] = 1;
+    }
+    int next = 0;
+    for (size_t i = 0; i < dom->ndevices; i++) {
+        const ir_device *d = &dom->devices[i];
+        if (d->kind != IR_DEV_CHR || d->u.chr.kind != IR_CHRDEV_SERIAL || d->u.chr.target_port >= 0)
+            continue;
+        while ((size_t)next <= dom->ndevices && taken[next])
+            next++;
+        m->serial_port[i] = next;
+        if ((size_t)next <= dom->ndevices)
+            taken[next] = 1;
+    }
+    free(taken);
+}
+
 static void modern_place_chr_buses(qemu_ctx *x)
 {
     qemu_modern *m = x->modern;
-    int first_vs = -1;
     bool ccid = false;
-    for (size_t k = 0; k < m->nctls; k++) {
-        const ir_controller *c = &x->dom->devices[m->ctls[k]].u.controller;
-        int idx = m->ctl_index[m->ctls[k]];
-        if (vc_streq(c->type, "virtio-serial") && (first_vs < 0 || idx < first_vs))
-            first_vs = idx;
-        ccid = ccid || vc_streq(c->type, "ccid");
-    }
-    m->vserial_default = first_vs < 0 ? 0 : first_vs;
+    for (size_t k = 0; k < m->nctls; k++)
+        ccid = ccid || vc_streq(x->dom->devices[m->ctls[k]].u.controller.type, "ccid");
     m->ccid_implicit = !ccid && qemu_count_devices(x, IR_DEV_SMARTCARD, -1) > 0;
 }
 
@@ -808,13 +819,19 @@ static char *modern_redir_rule(xmlNodePtr u)
         vc_buf_printf(&b, "%s:", v ? v : "-1");
         free(v);
     }
+    /* "M.mm" is a decimal fraction: "9.4" is 9.40, BCD 0x0940 */
     char *ver = xml_prop(u, "version");
-    unsigned major = 0, minor = 0;
-    if (ver && strcmp(ver, "-1") != 0 && sscanf(ver, "%u.%u", &major, &minor) == 2 &&
-        major < 100 && minor < 100)
-        vc_buf_printf(&b, "0x%02u%02u:", major, minor);
-    else
+    char minor[3] = "00";
+    const char *dot = ver ? strchr(ver, '.') : NULL;
+    size_t jlen = dot ? strspn(ver, "0123456789") : 0;
+    size_t mlen = dot ? strspn(dot + 1, "0123456789") : 0;
+    if (dot && jlen >= 1 && jlen <= 2 && ver + jlen == dot && mlen >= 1 && mlen <= 2 &&
+        !dot[1 + mlen]) {
+        memcpy(minor, dot + 1, mlen);
+        vc_buf_printf(&b, "0x%02u%s:", (unsigned)atoi(ver), minor);
+    } else {
         vc_buf_puts(&b, "-1:");
+    }
     char *allow = xml_prop(u, "allow");
     vc_buf_puts(&b, vc_streq(allow, "yes") ? "1" : "0");
     free(ver);

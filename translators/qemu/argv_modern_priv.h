@@ -130,11 +130,11 @@ struct qemu_modern {
     int nredir, nsmartcard;   /* ids of redirected USB devices, smartcards */
     char *redir_filter;       /* usb-redir filter= of <redirfilter>; NULL: none */
     bool ccid_implicit;       /* smartcards without a ccid controller: usb-ccid ccid0 */
-    int vserial_default;      /* the virtio-serial controller of ports without an
-                               * address: the document's first, else 0 */
     bool numa_mem_legacy;     /* cells as -numa node,mem=MiB (old machine types,
                                * plain RAM): no backends */
     bool mem_prealloc;        /* -mem-prealloc: preallocation without backends */
+    int *serial_port;         /* per device: a serial port's number (its target
+                               * port, else the lowest one left); -1 others */
 };
 
 /* ---- argv_modern_base.c: lookups and tables every phase uses --------------- */
@@ -209,7 +209,7 @@ const char *modern_sound_type(const char *model, bool *pci, bool *hda);
 
 /* ",iommu_platform=on,packed=off,..." from the device's <driver> virtio
  * options, each where the device type has the property. */
-void modern_virtio_opts(const qemu_ctx *x, const ir_device *dev, const char *type, vc_buf *b);
+void modern_virtio_opts(qemu_ctx *x, const ir_device *dev, const char *type, vc_buf *b);
 
 /* The QEMU type of a virtio PCI device by libvirt's model: base for
  * 'virtio' (or none), base-transitional, base-non-transitional; NULL for

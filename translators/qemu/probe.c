@@ -1017,6 +1017,25 @@ static void probe_cache_write(const qemu_caps *c, const char *dir, const char *f
     vc_diags_free(&local);
 }
 
+qemu_caps *qemu_probe_cache_lookup(const char *binary)
+{
+    vc_diags quiet;
+    vc_diags_init(&quiet);
+    bool trusted = qemu_probe_trusted(binary, &quiet);
+    vc_diags_free(&quiet);
+    struct stat st;
+    char *dir = trusted && stat(binary, &st) == 0 ? qemu_probe_cache_dir() : NULL;
+    const char *why = NULL;
+    qemu_caps *c = NULL;
+    if (dir && probe_cache_dir_state(dir, &why) == PROBE_DIR_OK) {
+        char *file = probe_cache_file_in(dir, binary);
+        c = probe_cache_read(file, binary, &st);
+        free(file);
+    }
+    free(dir);
+    return c;
+}
+
 qemu_caps *qemu_probe_cached(const char *binary, vc_diags *d)
 {
     if (!qemu_probe_trusted(binary, d))
