@@ -257,6 +257,9 @@ static bool qr_dev_card(qemu_reader *r, qr_opt *o, const char *driver, const cha
         if (!ok)
             return qr_error(r, o->arg, qr_item(o, "bus")->val_off, "-device %s: '%s' is not a "
                             "CCID bus (ccidN.S)", driver, bus);
+        /* the card's slot on the reader: slot=, or the bus's own number */
+        if (!qr_num(r, o, "slot", &slot))
+            return false;
         sc->addr = (ir_address){ .type = IR_ADDR_CCID, .controller = (unsigned)ctl,
                                  .slot = (unsigned)slot, .has_slot = true };
     }
