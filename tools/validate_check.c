@@ -41,6 +41,45 @@ static bool check_read(val_file *f, check_buf *b, size_t *len)
 
 /* ---- semantic checks after the schema ----------------------------------- */
 
+/* The attribute attr of the element a path of first children names under
+ * root (NULL-terminated), or NULL; its value in *value (free()). */
+static xmlAttrPtr check_attr_at(xmlNodePtr root, const char *const *path, const char *attr,
+                                xmlNodePtr *elem, char **value)
+{
+    xmlNodePtr n = root;
+    for (; n && *path; path++)
+        n = xml_child(n, *path);
+    xmlAttrPtr a = n ? xmlHasProp(n, (const xmlChar *)attr) : NULL;
+    *elem = n;
+    *value = a ? xml_prop(n, attr) : NULL;
+    return a;
+}
+
+/* Hyper-V spinlocks: the format's schema takes any retry count, the
+ * documented rule is "at least 4095" when the enlightenment is on. */
+#define CHECK_SPINLOCK_MIN_RETRIES 4095UL
+
+static bool check_spinlocks(xmlNodePtr root, const char *file, vc_diags *d)
+{
+    static const char *const path[] = { "features", "hyperv", "spinlocks", NULL };
+    xmlNodePtr sl;
+    char *value;
+    xmlAttrPtr retries = check_attr_at(root, path, "retries", &sl, &value);
+    if (!retries)
+        return true;
+    char *state = xml_prop(sl, "state");
+    /* the schema has checked it is an unsigned int */
+    bool ok = !state || strcmp(state, "on") != 0 ||
+              strtoul(value, NULL, 10) >= CHECK_SPINLOCK_MIN_RETRIES;
+    if (!ok)
+        vc_error_at(d, xml_node_loc(file, (xmlNodePtr)retries),
+                    "retries='%s': expected at least %lu spinlock retries", value,
+                    CHECK_SPINLOCK_MIN_RETRIES);
+    free(state);
+    free(value);
+    return ok;
+}
+
 static bool check_domain(xmlDocPtr doc, const char *file, vc_diags *d)
 {
     /* The format's schema lets both be absent; a domain then has no OS
@@ -49,11 +88,46 @@ static bool check_domain(xmlDocPtr doc, const char *file, vc_diags *d)
     if (!xml_child(root, "os") && !xml_child(root, "bootloader"))
         return vc_error_at(d, xml_node_loc(file, root),
                            "missing <os> or <bootloader> in <domain>");
+    if (!check_spinlocks(root, file, d))
+        return false;
     ir_domain *dom = xml_domain_lower(doc, file, d);
     if (!dom)
         return false;
     ir_domain_free(dom);
     return true;
+}
+
+/* libvirt's node device schema lets a device list no capability; its
+ * parser refuses such a device ("no device capabilities"), and so does
+ * virtc, after the schema has given libvirt's schema's verdict. */
+static bool check_nodedev(xmlDocPtr doc, const char *file, vc_diags *d)
+{
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    if (!xml_child(root, "capability"))
+        return vc_error_at(d, xml_node_loc(file, root),
+                           "missing <capability> in <device>: a node device has at least one");
+    return true;
+}
+
+/* A storage pool's auth <secret uuid=...>: the format's schema takes any
+ * text there; a secret is looked up by a UUID, so libvirt's parser wants
+ * one. */
+static bool check_storagepool(xmlDocPtr doc, const char *file, vc_diags *d)
+{
+    static const char *const path[] = { "source", "auth", "secret", NULL };
+    xmlNodePtr secret;
+    char *value;
+    xmlAttrPtr uuid = check_attr_at(xmlDocGetRootElement(doc), path, "uuid", &secret, &value);
+    if (!uuid)
+        return true;
+    unsigned char raw[16];
+    bool ok = ir_uuid_parse(value, raw);
+    if (!ok)
+        vc_error_at(d, xml_node_loc(file, (xmlNodePtr)uuid),
+                    "uuid='%s': expected a UUID (32 hex digits, optionally grouped 8-4-4-4-12)",
+                    value);
+    free(value);
+    return ok;
 }
 
 /* The kinds whose front end makes checks a schema cannot. */
@@ -62,6 +136,8 @@ static const struct {
     bool (*check)(xmlDocPtr doc, const char *file, vc_diags *d);
 } check_semantic[] = {
     { "domain", check_domain },
+    { "nodedev", check_nodedev },
+    { "storagepool", check_storagepool },
 };
 
 static bool check_semantics(const vc_schema_kind *kind, xmlDocPtr doc, const char *file,

@@ -5,7 +5,7 @@
 top=$(cd "$(dirname "$0")/../.." && pwd)
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-kinds=${VIRTC_DIFF_KINDS:-"secret storageencryption storagevol interface capability"}
+kinds=${VIRTC_DIFF_KINDS:-"secret storageencryption storagevol interface capability nodedev network storagepool"}
 for kind in $kinds; do
     sh "$top/tests/schema-diff.sh" --seed 3 --count 8 "$kind" >"$out" 2>&1
     rc=$?

@@ -521,7 +521,10 @@ static void test_cache(void)
 
     vc_diags d;
     vc_diags_init(&d);
-    qemu_caps *c = qemu_probe_cached(bin, &d);
+    qemu_caps *c = qemu_probe_cache_lookup(bin);
+    CHECK(!c && count_lines(starts) == 0, "a cache lookup before any probe: nothing, nothing run");
+    qemu_caps_free(c);
+    c = qemu_probe_cached(bin, &d);
     CHECK(c && d.n == 0 && count_lines(starts) == 1, "cold probe starts the binary once");
     if (!c)
         vc_diags_print(stdout, &d);
@@ -537,8 +540,14 @@ static void test_cache(void)
     CHECK(c && count_lines(starts) == 1, "second call reads the cache");
     CHECK(c && c->nmachines == 3 && qemu_caps_has(c, QEMU_CAP_BLOCKDEV), "cached caps complete");
     qemu_caps_free(c);
+    c = qemu_probe_cache_lookup(bin);
+    CHECK(c && count_lines(starts) == 1 && c->nmachines == 3, "a cache lookup reads the entry");
+    qemu_caps_free(c);
 
     set_mtime(bin, 1000000001);
+    c = qemu_probe_cache_lookup(bin);
+    CHECK(!c && count_lines(starts) == 1, "a cache lookup of a changed binary: nothing, nothing run");
+    qemu_caps_free(c);
     c = qemu_probe_cached(bin, &d);
     CHECK(c && count_lines(starts) == 2 && c->binary_mtime == 1000000001, "mtime change re-probes");
     qemu_caps_free(c);

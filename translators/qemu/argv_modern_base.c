@@ -29,6 +29,8 @@ void qemu_modern_free(qemu_modern *m)
     if (!m)
         return;
     free(m->domdir);
+    free(m->redir_filter);
+    free(m->serial_port);
     free(m->slots);
     free(m->bootindex);
     free(m->node);
@@ -40,6 +42,7 @@ void qemu_modern_free(qemu_modern *m)
     modern_ram_clear(&m->pc_ram);
     for (size_t i = 0; i < m->ncells; i++) {
         free(m->cells[i].cpus);
+        free(m->cells[i].mem_access);
         modern_ram_clear(&m->cells[i].ram);
     }
     free(m->cells);
@@ -389,4 +392,80 @@ bool modern_host_is_cdrom(const char *path)
     bool cd = ioctl(fd, CDROM_GET_CAPABILITY, 0) >= 0;
     close(fd);
     return cd;
+}
+
+/* The virtio PCI devices that come in three flavours: the default one
+ * (modern and legacy, by bus), -transitional (both, always) and
+ * -non-transitional (virtio 1.0 only), as libvirt's model names say. */
+static const struct {
+    const char *base;
+    const char *transitional;
+    const char *non_transitional;
+} modern_virtio_flavours[] = {
+#define MODERN_FLAVOURS(t) { t, t "-transitional", t "-non-transitional" }
+    MODERN_FLAVOURS("virtio-blk-pci"), MODERN_FLAVOURS("virtio-net-pci"),
+    MODERN_FLAVOURS("virtio-scsi-pci"), MODERN_FLAVOURS("virtio-serial-pci"),
+    MODERN_FLAVOURS("virtio-9p-pci"), MODERN_FLAVOURS("virtio-balloon-pci"),
+    MODERN_FLAVOURS("virtio-rng-pci"), MODERN_FLAVOURS("vhost-scsi-pci"),
+    MODERN_FLAVOURS("vhost-vsock-pci"), MODERN_FLAVOURS("virtio-input-host-pci"),
+#undef MODERN_FLAVOURS
+};
+
+/* The virtio transport options of a device's <driver> (libvirt's names) as
+ * QEMU's properties; each only where the device type has it. */
+static const struct {
+    const char *attr;
+    const char *prop;
+} modern_virtio_driver_opts[] = {
+    { "iommu", "iommu_platform" }, { "ats", "ats" }, { "packed", "packed" },
+    { "page_per_vq", "page-per-vq" },
+};
+
+/* The type whose properties a virtio flavour has: the flavours are the
+ * base device with the legacy interface forced on or off. */
+static const char *modern_virtio_base(const char *type)
+{
+    for (size_t k = 0; k < VC_ARRAY_SIZE(modern_virtio_flavours); k++)
+        if (vc_streq(type, modern_virtio_flavours[k].transitional) ||
+            vc_streq(type, modern_virtio_flavours[k].non_transitional))
+            return modern_virtio_flavours[k].base;
+    return type;
+}
+
+void modern_virtio_opts(qemu_ctx *x, const ir_device *dev, const char *type, vc_buf *b)
+{
+    const char *base = modern_virtio_base(type);
+    for (size_t i = 0; i < VC_ARRAY_SIZE(modern_virtio_driver_opts); i++) {
+        char *v = modern_xml_attr(dev, "driver", modern_virtio_driver_opts[i].attr);
+        if (v && (vc_streq(v, "on") || vc_streq(v, "off")) &&
+            modern_has_prop(x, base, modern_virtio_driver_opts[i].prop))
+            vc_buf_printf(b, ",%s=%s", modern_virtio_driver_opts[i].prop, v);
+        free(v);
+    }
+    /* QEMU offers the IOMMU feature only to a virtio 1.0 device: on a
+     * conventional PCI bus (i440fx) the default device is transitional, so
+     * it is made modern-only; libvirt writes iommu_platform alone there,
+     * which QEMU 7.2 refuses. */
+    char *iommu = modern_xml_attr(dev, "driver", "iommu");
+    if (vc_streq(iommu, "on") && !x->modern->q35 && !vc_str_has_suffix(type, "transitional") &&
+        modern_has_prop(x, type, "disable-legacy")) {
+        vc_buf_puts(b, ",disable-legacy=on");
+        qemu_warn(x, dev->pos, "iommu='on' needs a virtio 1.0 device: written as "
+                  "disable-legacy=on (model='virtio-non-transitional')");
+    }
+    free(iommu);
+}
+
+const char *modern_virtio_type(const char *base, const char *model)
+{
+    int k = QEMU_TABLE_FIND(modern_virtio_flavours, base, base);
+    if (!model || strcmp(model, "virtio") == 0)
+        return base;
+    if (k < 0)
+        return NULL;
+    if (strcmp(model, "virtio-transitional") == 0)
+        return modern_virtio_flavours[k].transitional;
+    if (strcmp(model, "virtio-non-transitional") == 0)
+        return modern_virtio_flavours[k].non_transitional;
+    return NULL;
 }

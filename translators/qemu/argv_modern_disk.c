@@ -52,6 +52,15 @@ static bool modern_ide_beyond(qemu_ctx *x, const ir_device *dev, const modern_dr
 }
 
 /* Which device and where, by bus and device kind. */
+
+/* The virtio-blk-pci flavour a disk's model= names (NULL: another model). */
+static const char *modern_disk_virtio_type(const ir_device *dev)
+{
+    char *model = modern_xml_attr(dev, "", "model");
+    const char *type = modern_virtio_type("virtio-blk-pci", model);
+    free(model);
+    return type;
+}
 static bool modern_disk_where(qemu_ctx *x, const ir_device *dev, modern_disk_dev *out)
 {
     const ir_disk *disk = &dev->u.disk;
@@ -109,7 +118,9 @@ static bool modern_disk_where(qemu_ctx *x, const ir_device *dev, modern_disk_dev
     case IR_BUS_VIRTIO:
         if (cd)
             return qemu_unsupported(x, dev->pos, "CD-ROM '%s' on bus 'virtio'", target);
-        out->type = "virtio-blk-pci";
+        /* model='virtio-transitional' etc.: the flavour of virtio-blk-pci */
+        if (!(out->type = modern_disk_virtio_type(dev)))
+            return qemu_unsupported(x, dev->pos, "disk model of '%s'", target);
         out->bus_opts = vc_xstrdup("");
         out->id = vc_xasprintf("virtio-disk%d", ir_disk_target_index(disk->target_dev));
         return true;

@@ -88,7 +88,7 @@ static const qr_optdef qr_opts[] = {
     { "mon", QR_KV, "chardev", qr_opt_mon },
     { "global", QR_WORD, NULL, qr_opt_global },
     /* QEMU has these; the model has no place for them */
-    { "numa", QR_WORD, NULL, NULL },
+    { "numa", QR_KV, "type", qr_opt_numa },
     { "add-fd", QR_WORD, NULL, NULL },
     { "set", QR_WORD, NULL, NULL },
     { "mem-path", QR_WORD, NULL, NULL },
@@ -109,7 +109,7 @@ static const qr_optdef qr_opts[] = {
     { "acpitable", QR_WORD, NULL, NULL },
     { "smbios", QR_WORD, NULL, NULL },
     { "nic", QR_WORD, NULL, NULL },
-    { "tpmdev", QR_WORD, NULL, NULL },
+    { "tpmdev", QR_KV, "type", qr_opt_backend },
     { "compat", QR_WORD, NULL, NULL },
     { "fw_cfg", QR_WORD, NULL, NULL },
     { "qmp", QR_WORD, NULL, NULL },
@@ -431,6 +431,8 @@ static void qr_free(qemu_reader *r)
     free(r->env_sdl_audio);
     free(r->env_xauth);
     free(r->nets);
+    qr_mem_free(r);
+    free(r->audio_of);
     shw_words_free(&r->words);
 }
 

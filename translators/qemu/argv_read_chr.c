@@ -139,7 +139,9 @@ bool qr_chr_backend(qemu_reader *r, qr_opt *ch, ir_chr *c)
     for (size_t i = 0; i < VC_ARRAY_SIZE(qr_chr_plain); i++)
         if (vc_streq(b, qr_chr_plain[i].name))
             c->type = qr_chr_plain[i].type;
-    if (c->type) {
+    if (c->type == IR_CHR_QEMU_VDAGENT) {
+        qr_implied(ch, QR_KEYS("name"));   /* QEMU's one name for it, "vdagent" */
+    } else if (c->type) {
         /* plain */
     } else if (vc_streq(b, "file") || vc_streq(b, "pipe") || vc_streq(b, "serial") ||
                vc_streq(b, "tty") || vc_streq(b, "parallel") || vc_streq(b, "parport")) {
@@ -242,5 +244,77 @@ bool qr_opt_serial(qemu_reader *r, qr_opt *o)
         d->u.chr.kind = IR_CHRDEV_PARALLEL;
         d->u.chr.target_port = r->parallel_ports++;
     }
+    return true;
+}
+
+/* One guestfwd rule, [tcp]:ADDRESS:PORT-chardev:ID (QEMU's user network
+ * forwards the guest's connections to ADDRESS:PORT to the chardev): a
+ * <channel> whose target is guestfwd. False (nothing added) for the other
+ * spellings (a command to run), which have no place in the model. */
+static bool qr_guestfwd_rule(qemu_reader *r, qr_opt *nd, const qopt_item *it)
+{
+    const char *v = it->value;
+    if (vc_str_has_prefix(v, "tcp:"))
+        v += 4;
+    const char *dev = strstr(v, "-chardev:");
+    if (!dev)
+        return false;
+    char *hp = vc_xstrndup(v, (size_t)(dev - v));
+    char *host = NULL, *port = NULL;
+    bool ok = qr_hostport(hp, &host, &port) && host;
+    free(hp);
+    qr_opt *ch = ok ? qr_backend(r, "chardev", dev + strlen("-chardev:")) : NULL;
+    if (!ch) {
+        free(host);
+        free(port);
+        return false;
+    }
+    ch->used = true;
+    ir_device *d = qr_add_device(r, IR_DEV_CHR, nd->flag);
+    ir_chr *c = &d->u.chr;
+    c->kind = IR_CHRDEV_CHANNEL;
+    c->target_port = -1;
+    c->target_type = vc_xstrdup("guestfwd");
+    c->target_address = host;
+    c->target_port_str = port;
+    return qr_chr_backend(r, ch, c);
+}
+
+/* -netdev user,guestfwd=...,id=ID that no NIC uses: a user network that
+ * only forwards, which is how guestfwd channels are written. True when it
+ * was read so (or an error was reported); false to leave it alone. */
+bool qr_guestfwd(qemu_reader *r, qr_opt *nd)
+{
+    if (!vc_streq(qr_str(nd, "type"), "user"))
+        return false;
+    const char *id = qr_str(nd, "id");
+    size_t rules = 0;
+    for (size_t i = 0; i < nd->props.n; i++) {
+        const char *k = nd->props.v[i].key;
+        rules += strcmp(k, "guestfwd") == 0 || (vc_str_has_prefix(k, "guestfwd.") &&
+                                                  strchr(k + 9, '.') && strcmp(strchr(k + 9, '.'), ".str") == 0);
+    }
+    if (!rules || nd->props.n != rules + 2)
+        return false;   /* other properties: a network of its own */
+    for (size_t i = 0; i < r->nopts; i++) {
+        qr_opt *o = &r->opts[i];
+        if ((strcmp(o->def->name, "device") == 0 || strcmp(o->def->name, "net") == 0) &&
+            vc_streq(qr_str(o, "netdev"), id))
+            return false;
+    }
+    size_t done = 0;
+    for (size_t i = 0; i < nd->props.n; i++) {
+        qopt_item *it = &nd->props.v[i];
+        if (strcmp(it->key, "type") == 0 || strcmp(it->key, "id") == 0 || !it->value)
+            continue;
+        if (!qr_guestfwd_rule(r, nd, it))
+            return done == 0 ? false : qr_error(r, nd->arg, it->val_off, "-netdev: guestfwd "
+                                               "'%s' is not ADDRESS:PORT-chardev:ID", it->value);
+        it->used = true;
+        done++;
+    }
+    nd->used = true;
+    for (size_t i = 0; i < nd->props.n; i++)
+        nd->props.v[i].used = true;
     return true;
 }

@@ -181,6 +181,49 @@ static void qr_disk_cache(qemu_reader *r, qr_opt *dev, ir_disk *disk)
     disk->driver_cache = vc_xstrdup(mode);
 }
 
+/* A LUKS image: driver=luks,key-secret=ID, or qcow2's own encryption,
+ * encrypt.format=luks,encrypt.key-secret=ID; the key is an -object secret.
+ * The passphrase itself is the host's (a file, or data= on the command
+ * line) and not part of a domain: the domain names it as the secret of
+ * the volume, by the volume's path (a libvirt secret's usage), and a
+ * warning says where the value was. */
+static bool qr_blk_luks(qemu_reader *r, qr_opt *b, ir_disk *disk)
+{
+    const char *drv = qr_str(b, "driver");
+    qopt_item *key = NULL;
+    if (vc_streq(drv, "luks")) {
+        key = qr_item(b, "key-secret");
+        qr_set(&disk->driver_type, "raw");   /* a raw image that is a LUKS volume */
+    } else if (vc_streq(drv, "qcow2") && qr_item(b, "encrypt.key-secret")) {
+        const char *format = qr_str(b, "encrypt.format");
+        if (!vc_streq(format, "luks"))
+            return qr_error(r, b->arg, qr_item(b, "encrypt.key-secret")->val_off, "-blockdev "
+                            "qcow2: encryption '%s' is not LUKS", format ? format : "aes");
+        key = qr_item(b, "encrypt.key-secret");
+    }
+    if (!key || r->keep_reason)
+        return true;   /* a disk kept as written keeps its secret too */
+    qr_opt *sec = key->value ? qr_backend(r, "object", key->value) : NULL;
+    if (!sec || !vc_streq(qr_str(sec, "qom-type"), "secret"))
+        return qr_error(r, b->arg, key->val_off, "no -object secret has the id '%s'",
+                        key->value ? key->value : "");
+    sec->used = true;
+    const char *file = qr_str(sec, "file");
+    qr_warn(r, sec->arg, 0, "-object secret '%s': the LUKS passphrase %s%s is the host's; define "
+            "it as the passphrase secret of the volume '%s'", key->value,
+            file ? "in " : "given on the command line", file ? file : "",
+            disk->source ? disk->source : "");
+    qr_implied(sec, QR_KEYS("id", "format", "file", "data", "keyid", "iv"));
+    qr_leftovers(r, sec, NULL);
+    disk->encryption = vc_xcalloc(1, sizeof(ir_encryption));
+    disk->encryption->format = vc_xstrdup("luks");
+    disk->encryption->secrets = vc_xcalloc(1, sizeof(ir_secret_ref));
+    disk->encryption->nsecrets = 1;
+    disk->encryption->secrets[0].type = vc_xstrdup("passphrase");
+    disk->encryption->secrets[0].usage = vc_xstrdup(disk->source ? disk->source : key->value);
+    return true;
+}
+
 /* Filters between a device and its image: copy-on-read, throttle. */
 static bool qr_is_filter(const char *driver)
 {
@@ -195,8 +238,11 @@ bool qr_disk_from_node(qemu_reader *r, const shw_word *w, size_t off, const char
         b->used = true;
         qr_implied(b, QR_KEYS("node-name", "discard", "throttle-group"));
         qopt_item *f = qr_item(b, "file");
-        qr_warn(r, b->arg, 0, "-blockdev %s filter: has no place in the domain model and is "
-                "not kept", qr_str(b, "driver"));
+        if (vc_streq(qr_str(b, "driver"), "copy-on-read"))
+            r->copy_on_read = true;   /* <driver copy_on_read='on'/> */
+        else
+            qr_warn(r, b->arg, 0, "-blockdev %s filter: has no place in the domain model and "
+                    "is not kept", qr_str(b, "driver"));
         qr_leftovers(r, b, NULL);
         return qr_disk_from_node(r, b->arg, f->val_off, f->value, disk);
     }
@@ -267,14 +313,33 @@ bool qr_disk_from_node(qemu_reader *r, const shw_word *w, size_t off, const char
             ok = qr_blk_protocol(r, b, "file", disk);
         }
         qr_implied(b, QR_KEYS("node-name", "auto-read-only", "discard"));
-        if (vc_streq(drv, "luks"))
-            qr_implied(b, QR_KEYS("key-secret"));
+        if (ok && !qr_blk_luks(r, b, disk))
+            return false;
         qr_leftovers(r, b, NULL);
         return ok;
     }
     bool ok = qr_blk_protocol(r, b, NULL, disk);
     qr_leftovers(r, b, NULL);
     return ok;
+}
+
+/* The backend a device property names (-device DRIVER,KEY=ID with
+ * -OPTNAME ...,id=ID), marked used; NULL after a located error when the
+ * property or the backend is missing. */
+qr_opt *qr_named_backend(qemu_reader *r, qr_opt *o, const char *key, const char *optname)
+{
+    qopt_item *it = qr_item(o, key);
+    if (!it || !it->value) {
+        qr_error(r, o->arg, 0, "-device %s: no %s= names its backend", qr_str(o, "driver"), key);
+        return NULL;
+    }
+    qr_opt *b = qr_backend(r, optname, it->value);
+    if (!b) {
+        qr_error(r, o->arg, it->val_off, "no -%s has the id '%s'", optname, it->value);
+        return NULL;
+    }
+    b->used = true;
+    return b;
 }
 
 /* ---- the device families ---- */
@@ -386,6 +451,7 @@ static bool qr_dev_disk(qemu_reader *r, qr_opt *o, const char *driver, const cha
     qopt_item *drive = qr_item(o, "drive");
     r->cache_direct = -1;
     r->cache_noflush = false;
+    r->copy_on_read = false;
     ir_device *dev = qr_add_device(r, IR_DEV_DISK, o->flag);
     ir_disk *disk = &dev->u.disk;
     disk->device = strstr(driver, "-cd") ? IR_DISK_DEV_CDROM
@@ -460,6 +526,13 @@ static bool qr_dev_disk(qemu_reader *r, qr_opt *o, const char *driver, const cha
     disk->shareable = share;
     qr_disk_cache(r, o, disk);
     qr_implied(o, QR_KEYS("bus", "drive"));
+    /* what the model's fields do not hold: the element carries it */
+    if (vc_str_has_suffix(driver, "-non-transitional"))
+        qr_device_amend(r, dev, NULL, "model", "virtio-non-transitional");
+    else if (vc_str_has_suffix(driver, "-transitional"))
+        qr_device_amend(r, dev, NULL, "model", "virtio-transitional");
+    if (r->copy_on_read)
+        qr_device_amend(r, dev, "driver", "copy_on_read", "on");
     return true;
 }
 
@@ -564,12 +637,148 @@ static bool qr_dev_input(qemu_reader *r, qr_opt *o, const char *driver, const ch
     return qr_device_addr(r, o, &d->u.input.addr);
 }
 
-static const struct { const char *driver, *model; bool primary; } qr_video_drivers[] = {
-    { "VGA", "vga", true }, { "cirrus-vga", "cirrus", true }, { "vmware-svga", "vmvga", true },
-    { "qxl-vga", "qxl", true }, { "qxl", "qxl", false }, { "virtio-vga", "virtio", true },
-    { "virtio-gpu-pci", "virtio", false }, { "bochs-display", "bochs", true },
-    { "ramfb", "ramfb", true },
+/* <address type='pci' .../> (or a USB one) of a device kept as its element. */
+static void qr_pci_addr_xml(vc_buf *b, const ir_address *a)
+{
+    if (a->type == IR_ADDR_USB) {
+        vc_buf_printf(b, "  <address type='usb' bus='%u' port='%s'/>\n", a->bus,
+                      a->usb_port ? a->usb_port : "1");
+        return;
+    }
+    if (a->type != IR_ADDR_PCI)
+        return;
+    vc_buf_printf(b, "  <address type='pci' domain='0x%04x' bus='0x%02x' slot='0x%02x' "
+                  "function='0x%x'%s/>\n", a->domain, a->bus, a->slot, a->function,
+                  a->multifunction == IR_TRI_YES ? " multifunction='on'" : "");
+}
+
+/* " NAME='VALUE'" with the value escaped. */
+static void qr_xml_attr(vc_buf *b, const char *name, const char *value)
+{
+    if (!value)
+        return;
+    vc_buf_printf(b, " %s='", name);
+    vc_buf_xml_escape(b, value, '\'', true);
+    vc_buf_putc(b, '\'');
+}
+
+/* virtio-input-host-pci,evdev=PATH: a host input device passed through
+ * (<input type='passthrough' bus='virtio'><source evdev=>, an element the
+ * model keeps whole). */
+static bool qr_dev_input_host(qemu_reader *r, qr_opt *o, const char *driver, const char *arg)
+{
+    (void)arg;
+    const char *path = qr_str(o, "evdev");
+    if (!path)
+        return qr_error(r, o->arg, 0, "-device %s: no evdev= names the host device", driver);
+    ir_device *d = qr_add_device(r, IR_DEV_INPUT, o->flag);
+    d->u.input.type = vc_xstrdup("passthrough");
+    d->u.input.bus = vc_xstrdup("virtio");
+    if (!qr_device_addr(r, o, &d->u.input.addr))
+        return false;
+    vc_buf b;
+    vc_buf_init(&b);
+    vc_buf_puts(&b, "<input type='passthrough' bus='virtio'>\n  <source");
+    qr_xml_attr(&b, "evdev", path);
+    vc_buf_puts(&b, "/>\n");
+    qr_pci_addr_xml(&b, &d->u.input.addr);
+    vc_buf_puts(&b, "</input>");
+    d->xml = vc_buf_steal(&b);
+    return true;
+}
+
+/* -object input-linux,id=,evdev=PATH[,repeat=][,grab_all=][,grab-toggle=]:
+ * the host's keyboard or mouse fed to the guest's own (<input type='evdev'>). */
+static bool qr_input_linux(qemu_reader *r, qr_opt *o)
+{
+    const char *path = qr_str(o, "evdev");
+    if (!path)
+        return qr_error(r, o->arg, 0, "-object input-linux: no evdev= names the host device");
+    bool repeat = false, grab_all = false, has_repeat = qr_item(o, "repeat") != NULL;
+    if (!qr_bool(r, o, "repeat", &repeat) || !qr_bool(r, o, "grab_all", &grab_all))
+        return false;
+    o->used = true;
+    ir_device *d = qr_add_device(r, IR_DEV_INPUT, o->flag);
+    d->u.input.type = vc_xstrdup("evdev");
+    vc_buf b;
+    vc_buf_init(&b);
+    vc_buf_puts(&b, "<input type='evdev'>\n  <source");
+    qr_xml_attr(&b, "dev", path);
+    if (grab_all)
+        vc_buf_puts(&b, " grab='all'");
+    if (has_repeat)
+        qr_xml_attr(&b, "repeat", repeat ? "on" : "off");
+    qr_xml_attr(&b, "grabToggle", qr_str(o, "grab-toggle"));
+    vc_buf_puts(&b, "/>\n</input>");
+    d->xml = vc_buf_steal(&b);
+    qr_implied(o, QR_KEYS("id", "qom-type"));
+    qr_leftovers(r, o, NULL);
+    return true;
+}
+
+/* Video drivers: the model, and what the driver itself says of it: 3D
+ * acceleration (the -gl variants), a vhost-user GPU process (<driver
+ * name='vhostuser'/>). */
+static const struct {
+    const char *driver, *model;
+    bool accel3d, vhostuser;
+} qr_video_drivers[] = {
+    { "VGA", "vga", false, false }, { "cirrus-vga", "cirrus", false, false },
+    { "vmware-svga", "vmvga", false, false }, { "qxl-vga", "qxl", false, false },
+    { "qxl", "qxl", false, false }, { "virtio-vga", "virtio", false, false },
+    { "virtio-gpu-pci", "virtio", false, false }, { "bochs-display", "bochs", false, false },
+    { "ramfb", "ramfb", false, false },
+    { "virtio-vga-gl", "virtio", true, false }, { "virtio-gpu-gl-pci", "virtio", true, false },
+    { "vhost-user-vga", "virtio", false, true }, { "vhost-user-gpu-pci", "virtio", false, true },
 };
+
+/* The <video> element, when the driver says more than the model's fields
+ * hold (3D acceleration, vhost-user, the packed ring). */
+static void qr_video_xml(ir_device *d, bool accel3d, bool vhostuser, const char *packed)
+{
+    const ir_video *v = &d->u.video;
+    vc_buf b;
+    vc_buf_init(&b);
+    vc_buf_puts(&b, "<video>\n");
+    if (vhostuser || packed) {
+        vc_buf_puts(&b, "  <driver");
+        if (vhostuser)
+            vc_buf_puts(&b, " name='vhostuser'");
+        if (packed)
+            vc_buf_printf(&b, " packed='%s'", packed);
+        vc_buf_puts(&b, "/>\n");
+    }
+    vc_buf_printf(&b, "  <model type='%s'", v->model);
+    if (v->vram)
+        vc_buf_printf(&b, " vram='%llu'", v->vram);
+    if (v->heads)
+        vc_buf_printf(&b, " heads='%d'", v->heads);
+    if (accel3d)
+        vc_buf_puts(&b, ">\n    <acceleration accel3d='yes'/>\n  </model>\n");
+    else
+        vc_buf_puts(&b, "/>\n");
+    qr_pci_addr_xml(&b, &v->addr);
+    vc_buf_puts(&b, "</video>");
+    free(d->xml);
+    d->xml = vc_buf_steal(&b);
+}
+
+/* chardev=ID of a vhost-user device: the socket to its process. One
+ * handed over as a descriptor is the manager's own; a path has no place
+ * in the model (the manager starts the process). */
+static bool qr_vhost_user_chardev(qemu_reader *r, qr_opt *o, const char *driver)
+{
+    qr_opt *ch = qr_named_backend(r, o, "chardev", "chardev");
+    if (!ch)
+        return false;
+    if (qr_str(ch, "path"))
+        qr_warn(r, ch->arg, 0, "-device %s: the vhost-user socket '%s' is not kept: the "
+                "domain's manager starts the GPU process and names its socket", driver,
+                qr_str(ch, "path"));
+    for (size_t i = 0; i < ch->props.n; i++)
+        ch->props.v[i].used = true;
+    return true;
+}
 
 static bool qr_dev_video(qemu_reader *r, qr_opt *o, const char *driver, const char *arg)
 {
@@ -580,13 +789,21 @@ static bool qr_dev_video(qemu_reader *r, qr_opt *o, const char *driver, const ch
             d->u.video.model = vc_xstrdup(qr_video_drivers[i].model);
             d->u.video.primary = false;
             unsigned long long heads = 0, vgamem = 0, vram = 0;
+            bool packed = false, has_packed = qr_item(o, "packed") != NULL;
             if (!qr_num(r, o, "max_outputs", &heads) || !qr_num(r, o, "vgamem_mb", &vgamem) ||
-                !qr_num(r, o, "vram_size", &vram))
+                !qr_num(r, o, "vram_size", &vram) || !qr_bool(r, o, "packed", &packed))
                 return false;
             d->u.video.heads = (int)heads;
             d->u.video.vram = vram ? vram / 1024 : vgamem * 1024;
             qr_implied(o, QR_KEYS("ram_size", "vram64_size_mb"));
-            return qr_device_addr(r, o, &d->u.video.addr);
+            if (qr_video_drivers[i].vhostuser && !qr_vhost_user_chardev(r, o, driver))
+                return false;
+            if (!qr_device_addr(r, o, &d->u.video.addr))
+                return false;
+            if (qr_video_drivers[i].accel3d || qr_video_drivers[i].vhostuser || has_packed)
+                qr_video_xml(d, qr_video_drivers[i].accel3d, qr_video_drivers[i].vhostuser,
+                             has_packed ? (packed ? "on" : "off") : NULL);
+            return true;
         }
     return false;
 }
@@ -604,7 +821,7 @@ static bool qr_dev_sound(qemu_reader *r, qr_opt *o, const char *driver, const ch
         if (strcmp(driver, qr_sound_drivers[i].driver) == 0) {
             ir_device *d = qr_add_device(r, IR_DEV_SOUND, o->flag);
             d->u.sound.model = vc_xstrdup(qr_sound_drivers[i].model);
-            qr_implied(o, QR_KEYS("audiodev"));
+            qr_note_audio(r, d, qr_str(o, "audiodev"));
             if (strcmp(driver, "usb-audio") == 0)
                 return qr_usb_addr(r, o, &d->u.sound.addr);
             return qr_device_addr(r, o, &d->u.sound.addr);
@@ -615,7 +832,13 @@ static bool qr_dev_sound(qemu_reader *r, qr_opt *o, const char *driver, const ch
 /* The codec of an HDA card is part of its <sound> element. */
 static bool qr_dev_codec(qemu_reader *r, qr_opt *o, const char *driver, const char *arg)
 {
-    (void)r, (void)driver, (void)arg;
+    (void)driver, (void)arg;
+    /* the card's backend is its codecs' (they follow their card) */
+    for (size_t i = r->dom->ndevices; i-- > 0;)
+        if (r->dom->devices[i].kind == IR_DEV_SOUND) {
+            qr_note_audio(r, &r->dom->devices[i], qr_str(o, "audiodev"));
+            break;
+        }
     qr_implied(o, QR_KEYS("bus", "cad", "audiodev"));
     return true;
 }
@@ -632,7 +855,7 @@ static bool qr_dev_balloon(qemu_reader *r, qr_opt *o, const char *driver, const 
 {
     (void)driver, (void)arg;
     ir_device *d = qr_add_device(r, IR_DEV_MEMBALLOON, o->flag);
-    d->u.memballoon.model = vc_xstrdup("virtio");
+    d->u.memballoon.model = vc_xstrdup(arg);
     qr_implied(o, QR_KEYS("deflate-on-oom", "free-page-reporting"));
     return qr_device_addr(r, o, &d->u.memballoon.addr);
 }
@@ -642,14 +865,10 @@ static bool qr_dev_rng(qemu_reader *r, qr_opt *o, const char *driver, const char
     (void)driver, (void)arg;
     ir_device *d = qr_add_device(r, IR_DEV_RNG, o->flag);
     ir_rng *g = &d->u.rng;
-    g->model = vc_xstrdup("virtio");
-    qopt_item *rng = qr_item(o, "rng");
-    if (!rng || !rng->value)
-        return qr_error(r, o->arg, 0, "-device %s: no rng= names its backend", driver);
-    qr_opt *ob = qr_backend(r, "object", rng->value);
+    g->model = vc_xstrdup(arg);
+    qr_opt *ob = qr_named_backend(r, o, "rng", "object");
     if (!ob)
-        return qr_error(r, o->arg, rng->val_off, "no -object has the id '%s'", rng->value);
-    ob->used = true;
+        return false;
     const char *type = qr_str(ob, "qom-type");
     qr_implied(ob, QR_KEYS("id"));
     if (vc_streq(type, "rng-random")) {
@@ -666,21 +885,74 @@ static bool qr_dev_rng(qemu_reader *r, qr_opt *o, const char *driver, const char
     return qr_device_addr(r, o, &g->addr);
 }
 
+/* The serial ports that are not isa-serial: pci-serial, usb-serial, and
+ * the ISA debug console (isa-debugcon[,iobase=N]); arg is the model's
+ * target type. */
+static bool qr_dev_serial_kind(qemu_reader *r, qr_opt *o, ir_device *d, const char *arg)
+{
+    ir_chr *c = &d->u.chr;
+    c->kind = IR_CHRDEV_SERIAL;
+    c->target_type = vc_xstrdup(arg);
+    c->target_port = r->serial_ports++;
+    if (strcmp(arg, "usb-serial") == 0)
+        return qr_usb_addr(r, o, &c->addr);
+    if (strcmp(arg, "pci-serial") == 0)
+        return qr_device_addr(r, o, &c->addr);
+    unsigned long long iobase = 0;
+    qopt_item *io = qr_item(o, "iobase");
+    if (!qr_num(r, o, "iobase", &iobase))
+        return false;
+    if (iobase > 0xffff)
+        return qr_error(r, o->arg, io->val_off, "-device isa-debugcon: iobase=%llu is not an I/O "
+                        "port", iobase);
+    if (io)
+        c->addr = (ir_address){ .type = IR_ADDR_ISA, .port = (unsigned)iobase, .has_port = true };
+    return true;
+}
+
+/* A qemu-vdagent channel with its <source> settings: the element whole. */
+static void qr_vdagent_xml(ir_device *d, const char *clipboard, const char *mouse)
+{
+    const ir_chr *c = &d->u.chr;
+    vc_buf b;
+    vc_buf_init(&b);
+    vc_buf_puts(&b, "<channel type='qemu-vdagent'>\n  <source>\n");
+    if (clipboard)
+        vc_buf_printf(&b, "    <clipboard copypaste='%s'/>\n", vc_streq(clipboard, "on") ? "yes" : "no");
+    if (mouse)
+        vc_buf_printf(&b, "    <mouse mode='%s'/>\n", vc_streq(mouse, "on") ? "client" : "server");
+    vc_buf_puts(&b, "  </source>\n  <target type='virtio'");
+    qr_xml_attr(&b, "name", c->target_name);
+    vc_buf_puts(&b, "/>\n");
+    if (c->addr.type == IR_ADDR_VIRTIO_SERIAL) {
+        vc_buf_printf(&b, "  <address type='virtio-serial' controller='%u' bus='%u'",
+                      c->addr.controller, c->addr.bus);
+        if (c->addr.has_port)
+            vc_buf_printf(&b, " port='%u'", c->addr.port);
+        vc_buf_puts(&b, "/>\n");
+    }
+    vc_buf_puts(&b, "</channel>");
+    free(d->xml);
+    d->xml = vc_buf_steal(&b);
+}
+
 /* A -device naming a -chardev: isa-serial, isa-parallel, virtserialport ... */
 static bool qr_dev_chr(qemu_reader *r, qr_opt *o, const char *driver, const char *arg)
 {
-    qopt_item *cd = qr_item(o, "chardev");
-    if (!cd || !cd->value)
-        return qr_error(r, o->arg, 0, "-device %s: no chardev= names its backend", driver);
-    qr_opt *ch = qr_backend(r, "chardev", cd->value);
+    (void)driver;
+    qr_opt *ch = qr_named_backend(r, o, "chardev", "chardev");
     if (!ch)
-        return qr_error(r, o->arg, cd->val_off, "no -chardev has the id '%s'", cd->value);
-    ch->used = true;
+        return false;
     ir_device *d = qr_add_device(r, IR_DEV_CHR, o->flag);
     ir_chr *c = &d->u.chr;
     c->target_port = -1;
+    /* qemu-vdagent's clipboard sharing and client mouse (<source> children) */
+    const char *clipboard = qr_str(ch, "clipboard"), *mouse = qr_str(ch, "mouse");
     if (!qr_chr_backend(r, ch, c))
         return false;
+    if (strcmp(arg, "serial") != 0 && strcmp(arg, "parallel") != 0 &&
+        strcmp(arg, "channel") != 0 && strcmp(arg, "console") != 0)
+        return qr_dev_serial_kind(r, o, d, arg);
     if (c->type == IR_CHR_SPICEPORT && strcmp(arg, "serial") != 0) {
         r->keep_reason = "a spiceport channel has no place in the domain model yet";
         return true;
@@ -717,6 +989,8 @@ static bool qr_dev_chr(qemu_reader *r, qr_opt *o, const char *driver, const char
             const char *name = qr_str(o, "name");
             if (name)
                 c->target_name = vc_xstrdup(name);
+            if (c->type == IR_CHR_QEMU_VDAGENT && (clipboard || mouse))
+                qr_vdagent_xml(d, clipboard, mouse);
         }
     }
     return true;
@@ -729,14 +1003,10 @@ static bool qr_dev_fs(qemu_reader *r, qr_opt *o, const char *driver, const char 
         { "passthrough", "passthrough" }, { "mapped-xattr", "mapped" }, { "mapped", "mapped" },
         { "none", "squash" },
     };
-    (void)arg;
-    qopt_item *fd = qr_item(o, "fsdev");
-    if (!fd || !fd->value)
-        return qr_error(r, o->arg, 0, "-device %s: no fsdev= names its backend", driver);
-    qr_opt *b = qr_backend(r, "fsdev", fd->value);
+    (void)arg, (void)driver;
+    qr_opt *b = qr_named_backend(r, o, "fsdev", "fsdev");
     if (!b)
-        return qr_error(r, o->arg, fd->val_off, "no -fsdev has the id '%s'", fd->value);
-    b->used = true;
+        return false;
     if (!vc_streq(qr_str(b, "fsdriver"), "local")) {
         r->keep_reason = "only a local -fsdev has a place in the domain model";
         return true;
@@ -757,6 +1027,50 @@ static bool qr_dev_fs(qemu_reader *r, qr_opt *o, const char *driver, const char 
     qr_implied(b, QR_KEYS("id"));
     qr_leftovers(r, b, NULL);
     return qr_device_addr(r, o, &fs->addr);
+}
+
+/* vhost-user-fs-pci,chardev=ID,tag=TAG[,queue-size=N]: a virtiofs share
+ * served by a virtiofsd listening on the chardev's socket (<source
+ * socket=>: a daemon the host runs itself). */
+static bool qr_dev_virtiofs(qemu_reader *r, qr_opt *o, const char *driver, const char *arg)
+{
+    (void)arg;
+    const char *tag = qr_str(o, "tag");
+    if (!tag)
+        return qr_error(r, o->arg, 0, "-device %s: no tag= names the share", driver);
+    qr_opt *ch = qr_named_backend(r, o, "chardev", "chardev");
+    if (!ch)
+        return false;
+    const char *path = qr_str(ch, "path");
+    if (!path) {
+        r->keep_reason = "a virtiofs socket handed over as a descriptor names no daemon";
+        return true;
+    }
+    qr_implied(ch, QR_KEYS("id", "backend"));
+    qr_leftovers(r, ch, NULL);
+    unsigned long long queue = 0;
+    if (!qr_num(r, o, "queue-size", &queue))
+        return false;
+    ir_device *d = qr_add_device(r, IR_DEV_FILESYSTEM, o->flag);
+    ir_filesystem *fs = &d->u.fs;
+    fs->type = vc_xstrdup("mount");
+    fs->target = vc_xstrdup(tag);
+    if (!qr_device_addr(r, o, &fs->addr))
+        return false;
+    vc_buf b;
+    vc_buf_init(&b);
+    vc_buf_puts(&b, "<filesystem type='mount'>\n  <driver type='virtiofs'");
+    if (queue)
+        vc_buf_printf(&b, " queue='%llu'", queue);
+    vc_buf_puts(&b, "/>\n  <source");
+    qr_xml_attr(&b, "socket", path);
+    vc_buf_puts(&b, "/>\n  <target");
+    qr_xml_attr(&b, "dir", tag);
+    vc_buf_puts(&b, "/>\n");
+    qr_pci_addr_xml(&b, &fs->addr);
+    vc_buf_puts(&b, "</filesystem>");
+    d->xml = vc_buf_steal(&b);
+    return true;
 }
 
 static bool qr_dev_hostdev(qemu_reader *r, qr_opt *o, const char *driver, const char *arg)
@@ -840,20 +1154,26 @@ static const struct {
     { "usb-kbd", qr_dev_input, "usb" }, { "virtio-mouse-pci", qr_dev_input, "virtio" },
     { "virtio-tablet-pci", qr_dev_input, "virtio" },
     { "virtio-keyboard-pci", qr_dev_input, "virtio" },
+    { "virtio-input-host-pci", qr_dev_input_host, NULL },
     { "hda-duplex", qr_dev_codec, NULL }, { "hda-micro", qr_dev_codec, NULL },
     { "hda-output", qr_dev_codec, NULL },
     { "i6300esb", qr_dev_watchdog, NULL }, { "ib700", qr_dev_watchdog, NULL },
     { "diag288", qr_dev_watchdog, NULL },
-    { "virtio-balloon-pci", qr_dev_balloon, NULL },
-    { "virtio-balloon-pci-transitional", qr_dev_balloon, NULL },
-    { "virtio-balloon-pci-non-transitional", qr_dev_balloon, NULL },
-    { "virtio-rng-pci", qr_dev_rng, NULL }, { "virtio-rng-pci-transitional", qr_dev_rng, NULL },
-    { "virtio-rng-pci-non-transitional", qr_dev_rng, NULL },
+    { "virtio-balloon-pci", qr_dev_balloon, "virtio" },
+    { "virtio-balloon-pci-transitional", qr_dev_balloon, "virtio-transitional" },
+    { "virtio-balloon-pci-non-transitional", qr_dev_balloon, "virtio-non-transitional" },
+    { "virtio-rng-pci", qr_dev_rng, "virtio" },
+    { "virtio-rng-pci-transitional", qr_dev_rng, "virtio-transitional" },
+    { "virtio-rng-pci-non-transitional", qr_dev_rng, "virtio-non-transitional" },
     { "isa-serial", qr_dev_chr, "serial" }, { "isa-parallel", qr_dev_chr, "parallel" },
     { "virtserialport", qr_dev_chr, "channel" }, { "virtconsole", qr_dev_chr, "console" },
-    { "virtio-9p-pci", qr_dev_fs, NULL },
+    { "pci-serial", qr_dev_chr, "pci-serial" }, { "usb-serial", qr_dev_chr, "usb-serial" },
+    { "isa-debugcon", qr_dev_chr, "isa-debug" },
+    { "virtio-9p-pci", qr_dev_fs, NULL }, { "vhost-user-fs-pci", qr_dev_virtiofs, NULL },
     { "isa-fdc", qr_dev_fdc, NULL },
     { "vfio-pci", qr_dev_hostdev, "pci" }, { "usb-host", qr_dev_hostdev, "usb" },
+    { "pc-dimm", qr_dev_memory, NULL }, { "nvdimm", qr_dev_memory, NULL },
+    { "virtio-mem-pci", qr_dev_memory, NULL }, { "virtio-pmem-pci", qr_dev_memory, NULL },
 };
 
 bool qr_opt_device(qemu_reader *r, qr_opt *o)
@@ -874,6 +1194,8 @@ bool qr_opt_device(qemu_reader *r, qr_opt *o)
             matched = true;
             ok = qr_devices[i].fn(r, o, driver, qr_devices[i].arg);
         }
+    if (!matched)
+        ok = qr_dev_platform(r, o, driver, &matched);
     if (!matched) {
         size_t before = r->dom->ndevices;
         ok = qr_dev_controller(r, o, driver, NULL) || qr_dev_video(r, o, driver, NULL) ||
@@ -909,8 +1231,33 @@ bool qr_opt_device(qemu_reader *r, qr_opt *o)
  * about the others). */
 bool qr_opt_backend(qemu_reader *r, qr_opt *o)
 {
-    (void)r, (void)o;
+    /* a user network that only forwards to chardevs: guestfwd channels, in
+     * the order of the options (as channels are numbered) */
+    if (strcmp(o->def->name, "netdev") == 0)
+        qr_guestfwd(r, o);
+    /* input-linux is an object, but it is a device of the guest: in order */
+    if (strcmp(o->def->name, "object") == 0 && vc_streq(qr_str(o, "qom-type"), "input-linux"))
+        return qr_input_linux(r, o);
     return true;
+}
+
+/* The monitor of a running domain lives in its state directory,
+ * .../domain-ID-NAME/monitor.sock (libvirt's and virtc's layout): a
+ * non-negative ID there is the domain's id. */
+static void qr_monitor_id(qemu_reader *r, const char *path)
+{
+    const char *dir = path ? strstr(path, "/domain-") : NULL;
+    if (!dir)
+        return;
+    const char *num = dir + strlen("/domain-");
+    size_t digits = strspn(num, "0123456789");
+    int id;
+    char *n = vc_xstrndup(num, digits);
+    bool ok = digits > 0 && digits < 10 && num[digits] == '-' && vc_parse_int(n, &id) &&
+              strchr(num + digits, '/') && strcmp(strchr(num + digits, '/'), "/monitor.sock") == 0;
+    free(n);
+    if (ok)
+        r->dom->id = id;
 }
 
 /* -mon chardev=ID,mode=control: virtc's own monitor. */
@@ -921,6 +1268,7 @@ bool qr_opt_mon(qemu_reader *r, qr_opt *o)
     if (!ch)
         return qr_error(r, o->arg, 0, "-mon: no -chardev has the id '%s'", id ? id : "");
     ch->used = true;
+    qr_monitor_id(r, qr_str(ch, "path"));
     return true;
 }
 
@@ -1042,14 +1390,73 @@ static bool qr_audiodev(qemu_reader *r, qr_opt *o)
     return true;
 }
 
+void qr_note_audio(qemu_reader *r, const ir_device *d, const char *audiodev)
+{
+    unsigned long long n;
+    if (!audiodev || !vc_str_has_prefix(audiodev, "audio") ||
+        !vc_parse_ull(audiodev + 5, 10, &n) || n == 0 || n > 0xffffffffULL)
+        return;   /* an id of another form: the default backend */
+    size_t i = (size_t)(d - r->dom->devices);
+    size_t cap = r->cap_audio_of;
+    vc_xgrow((void **)&r->audio_of, &r->cap_audio_of, i + 1, sizeof(unsigned));
+    memset(r->audio_of + cap, 0, (r->cap_audio_of - cap) * sizeof(unsigned));
+    r->audio_of[i] = (unsigned)n;
+}
+
+/* <graphics type='vnc'> as the formatter writes it, with <audio id=>. */
+static void qr_vnc_xml(vc_buf *b, const ir_graphics *g, unsigned audio)
+{
+    vc_buf_puts(b, "<graphics type='vnc'");
+    qr_xml_attr(b, "socket", g->socket);
+    if (g->port)
+        vc_buf_printf(b, " port='%d'", g->port);
+    if (g->autoport)
+        vc_buf_printf(b, " autoport='%s'", g->autoport == IR_TRI_YES ? "yes" : "no");
+    qr_xml_attr(b, "listen", g->listen);
+    qr_xml_attr(b, "keymap", g->keymap);
+    qr_xml_attr(b, "passwd", g->passwd);
+    vc_buf_printf(b, ">\n  <listen type='%s'", g->socket ? "socket" : "address");
+    qr_xml_attr(b, g->socket ? "socket" : "address", g->socket ? g->socket : g->listen);
+    vc_buf_printf(b, "/>\n  <audio id='%u'/>\n</graphics>", audio);
+}
+
+/* The model's default backend of a sound card or a display is the first
+ * <audio>; one on another backend says which (<audio id=>, a child the
+ * model keeps in the element as written). */
+void qr_audio_finish(qemu_reader *r)
+{
+    unsigned first = 0;
+    for (size_t i = 0; i < r->dom->ndevices && !first; i++)
+        if (r->dom->devices[i].kind == IR_DEV_AUDIO)
+            first = r->dom->devices[i].u.audio.id ? r->dom->devices[i].u.audio.id : 1;
+    for (size_t i = 0; i < r->dom->ndevices && i < r->cap_audio_of; i++) {
+        ir_device *d = &r->dom->devices[i];
+        unsigned n = r->audio_of[i];
+        if (!n || n == first || d->xml)
+            continue;
+        vc_buf b;
+        vc_buf_init(&b);
+        if (d->kind == IR_DEV_SOUND) {
+            vc_buf_printf(&b, "<sound model='%s'>\n  <audio id='%u'/>\n", d->u.sound.model, n);
+            qr_pci_addr_xml(&b, &d->u.sound.addr);
+            vc_buf_puts(&b, "</sound>");
+        } else if (d->kind == IR_DEV_GRAPHICS && d->u.graphics.type == IR_GFX_VNC) {
+            qr_vnc_xml(&b, &d->u.graphics, n);
+        } else {
+            vc_buf_free(&b);
+            continue;
+        }
+        d->xml = vc_buf_steal(&b);
+    }
+}
+
 /* Backends virtc writes itself when no device names them. */
 static bool qr_backend_implied(qr_opt *o)
 {
     const char *n = o->def->name;
     if (strcmp(n, "object") == 0) {
         const char *type = qr_str(o, "qom-type"), *id = qr_str(o, "id");
-        return (vc_streq(type, "secret") && vc_str_has_prefix(id, "masterKey")) ||
-               (vc_str_has_prefix(type, "memory-backend-") && vc_streq(id, "pc.ram"));
+        return vc_streq(type, "secret") && vc_str_has_prefix(id, "masterKey");
     }
     return false;
 }
@@ -1068,6 +1475,8 @@ bool qr_check_backends(qemu_reader *r)
         if (strcmp(o->def->name, "drive") == 0)
             continue;
         if (qr_backend_implied(o))
+            continue;
+        if (strcmp(o->def->name, "object") == 0 && qr_mem_object(r, o))
             continue;
         qr_keep_option(r, o, "no device of the domain model uses it");
     }

@@ -77,6 +77,11 @@ typedef struct qemu_reader {
     char *env_sdl_audio;         /* SDL_AUDIODRIVER */
     int vlan_nics;               /* -net nic seen (legacy) */
     int serial_ports, parallel_ports, video_heads;
+    struct qr_mem *mem;          /* argv_read_mem.c: RAM backends, cells, I/O threads */
+    const shw_word *irqchip_split;   /* -machine kernel_irqchip=split's word */
+    unsigned *audio_of;          /* by device index: the audioN its audiodev= names */
+    size_t cap_audio_of;
+    bool copy_on_read;           /* the disk being read: a copy-on-read filter node */
 } qemu_reader;
 
 /* ---- locations and diagnostics (argv_read.c) ---- */
@@ -171,16 +176,48 @@ bool qr_chr_spec(qemu_reader *r, const shw_word *w, ir_chr *c);
 /* A -chardev's backend into c. */
 bool qr_chr_backend(qemu_reader *r, qr_opt *ch, ir_chr *c);
 void qr_chr_spiceport_xml(ir_device *d, const char *channel);
+/* -netdev user,guestfwd=... no NIC uses: guestfwd channels (true: read). */
+bool qr_guestfwd(qemu_reader *r, qr_opt *nd);
 
 /* argv_read_dev.c */
 bool qr_opt_device(qemu_reader *r, qr_opt *o);
 bool qr_opt_backend(qemu_reader *r, qr_opt *o);        /* -blockdev -netdev -chardev ... */
 bool qr_opt_mon(qemu_reader *r, qr_opt *o);
+/* The backend -device KEY=ID names among the -OPTNAME options, marked used;
+ * NULL after a located error. */
+qr_opt *qr_named_backend(qemu_reader *r, qr_opt *o, const char *key, const char *optname);
 bool qr_check_backends(qemu_reader *r);
+/* audiodev=audioN of the device just added (a sound card, a VNC display). */
+void qr_note_audio(qemu_reader *r, const ir_device *d, const char *audiodev);
+/* Sound cards and displays on another backend than the first: <audio id=>. */
+void qr_audio_finish(qemu_reader *r);
 /* A disk from a -blockdev graph rooted at node (format or protocol). */
 bool qr_disk_from_node(qemu_reader *r, const shw_word *w, size_t off, const char *node,
                        ir_disk *disk);
 
+
+/* argv_read_mem.c */
+bool qr_opt_numa(qemu_reader *r, qr_opt *o);
+/* -machine memory-backend=ID (it: that item). */
+bool qr_mem_machine(qemu_reader *r, qr_opt *o, qopt_item *it);
+bool qr_dev_memory(qemu_reader *r, qr_opt *o, const char *driver, const char *arg);
+/* An -object no device named that is this file's (I/O threads, ...). */
+bool qr_mem_object(qemu_reader *r, qr_opt *o);
+void qr_mem_finish(qemu_reader *r);
+void qr_mem_free(qemu_reader *r);
+
+/* argv_read_plat.c */
+/* TPM, IOMMU, panic, vmgenid, vsock drivers; *matched when it is one. */
+bool qr_dev_platform(qemu_reader *r, qr_opt *o, const char *driver, bool *matched);
+/* spec without hv-crash (a <panic model='hyperv'/>, added); *crash says. */
+char *qr_cpu_hv_crash(qemu_reader *r, const shw_word *w, const char *spec, bool *crash);
+void qr_plat_finish(qemu_reader *r);
+
+/* argv_read_xml.c: sets NAME='VALUE' on the device's element (child: a
+ * child element such as "driver", made when absent; NULL: the element),
+ * which is then kept as written. */
+void qr_device_amend(qemu_reader *r, ir_device *d, const char *child, const char *name,
+                     const char *value);
 
 /* Small shared helpers. */
 char *qr_strdup_word(const shw_word *w);

@@ -87,7 +87,7 @@ static void qr_set_accel(qemu_reader *r, const char *accel)
 
 /* Machine properties virtc writes itself (from the domain's own fields). */
 static const char *const qr_machine_implied[] = {
-    "usb", "dump-guest-core", "memory-backend", "accel",
+    "usb", "dump-guest-core", "accel", "nvdimm",
 };
 
 /* pflash0=NODE (the firmware) and pflash1=NODE (its variables): the
@@ -135,8 +135,25 @@ bool qr_opt_machine(qemu_reader *r, qr_opt *o)
     if (accel)
         qr_set_accel(r, accel);
     qr_implied(o, qr_machine_implied, VC_ARRAY_SIZE(qr_machine_implied));
+    qopt_item *ram = qr_item(o, "memory-backend");
+    if (ram && ram->value && !qr_mem_machine(r, o, ram))
+        return false;
     if (!qr_machine_pflash(r, o))
         return false;
+    qopt_item *irq = qr_item(o, "kernel_irqchip");
+    if (irq && vc_streq(irq->value, "split"))
+        r->irqchip_split = o->arg;   /* qr_plat_finish: an IOMMU's, or kept */
+    else if (irq)
+        irq->used = false;
+    qopt_item *vmport = qr_item(o, "vmport");
+    bool vmport_on = false;
+    if (vmport && vmport->value && !vc_streq(vmport->value, "auto")) {
+        if (!qr_bool(r, o, "vmport", &vmport_on))
+            return false;
+        ir_domain_add_feature(r->dom, "vmport", vmport_on ? "on" : "off");
+    } else if (vmport) {
+        vmport->used = false;
+    }
     const char *hpet = qr_str(o, "hpet");
     if (vc_streq(hpet, "off"))
         qr_timer(r, "<timer name='hpet' present='no'/>");
@@ -175,9 +192,21 @@ bool qr_opt_accel(qemu_reader *r, qr_opt *o)
  * features the option is kept whole (the IR has no CPU features yet). */
 bool qr_opt_cpu(qemu_reader *r, qr_opt *o)
 {
-    const char *v = o->arg->text;
-    if (strchr(v, ','))
-        return qr_keep_option(r, o, "CPU features have no place in the domain model");
+    bool crash = false;
+    char *spec = qr_cpu_hv_crash(r, o->arg, o->arg->text, &crash);
+    if (!*spec && crash) {   /* hv-crash alone: on QEMU's default model */
+        free(spec);
+        return true;
+    }
+    if (strchr(spec, ',')) {
+        const char *args[2] = { "-cpu", spec };
+        qr_passthrough(r, args, 2);
+        qr_warn(r, o->flag, 0, "-cpu: CPU features have no place in the domain model; kept "
+                "as <qemu:commandline>");
+        free(spec);
+        return true;
+    }
+    const char *v = spec;
     free(r->dom->cpu_mode);
     free(r->dom->cpu_model);
     r->dom->cpu_mode = r->dom->cpu_model = NULL;
@@ -187,6 +216,7 @@ bool qr_opt_cpu(qemu_reader *r, qr_opt *o)
         r->dom->cpu_mode = vc_xstrdup("maximum");
     else
         r->dom->cpu_model = vc_xstrdup(v);
+    free(spec);
     return true;
 }
 
@@ -345,6 +375,7 @@ bool qr_opt_vnc(qemu_reader *r, qr_opt *o)
         return false;
     if (pw)
         qr_set(&g->passwd, "");
+    qr_note_audio(r, d, qr_str(o, "audiodev"));
     qr_leftovers(r, o, NULL);
     return true;
 }
@@ -366,7 +397,17 @@ bool qr_opt_display(qemu_reader *r, qr_opt *o)
         if (vc_streq(t, "gtk"))
             qr_warn(r, o->arg, 0, "-display gtk read as an SDL window");
     } else if (vc_streq(t, "egl-headless")) {
-        qr_graphics(r, IR_GFX_EGL_HEADLESS, o->flag);
+        ir_device *g = qr_graphics(r, IR_GFX_EGL_HEADLESS, o->flag);
+        const char *node = qr_str(o, "rendernode");
+        if (node) {   /* <gl rendernode=>: the element whole */
+            vc_buf b;
+            vc_buf_init(&b);
+            vc_buf_puts(&b, "<graphics type='egl-headless'>\n  <gl rendernode='");
+            vc_buf_xml_escape(&b, node, '\'', true);
+            vc_buf_puts(&b, "'/>\n</graphics>");
+            free(g->xml);
+            g->xml = vc_buf_steal(&b);
+        }
     } else if (vc_streq(t, "dbus")) {
         qr_graphics(r, IR_GFX_DBUS, o->flag);
     } else {
@@ -431,6 +472,11 @@ bool qr_opt_global(qemu_reader *r, qr_opt *o)
             qr_timer(r, pit[i].timer);
             return true;
         }
+    /* the ICH9 LPC's watchdog (q35): QEMU's noreboot=off makes it reset */
+    if (strcmp(o->arg->text, "ICH9-LPC.noreboot=off") == 0) {
+        qr_add_device(r, IR_DEV_WATCHDOG, o->arg)->u.watchdog.model = vc_xstrdup("itco");
+        return true;
+    }
     /* the PC speaker's audio backend: the speaker is a <sound model='pcspk'> */
     if (vc_str_has_prefix(o->arg->text, "isa-pcspk.audiodev=")) {
         ir_device *d = qr_add_device(r, IR_DEV_SOUND, o->arg);
@@ -591,6 +637,7 @@ void qr_finish(qemu_reader *r)
     qr_apply_identity(r);
     if (!dom->memory_kib)
         dom->memory_kib = dom->current_memory_kib = 128 * 1024;   /* QEMU's default */
+    qr_mem_finish(r);
     if (!dom->vcpus)
         dom->vcpus = 1;
     if (!dom->os.type)
@@ -608,7 +655,9 @@ void qr_finish(qemu_reader *r)
     qr_apply_fdc(r);
     qr_apply_boot(r);
     qr_apply_graphics(r);
+    qr_audio_finish(r);
     qr_apply_console(r);
     qr_apply_watchdog(r);
+    qr_plat_finish(r);
     qr_apply_defaults(r);
 }

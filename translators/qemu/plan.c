@@ -214,14 +214,41 @@ static void pl_seclabels(pl_ctx *x)
 
 /* ---- resources ------------------------------------------------------------ */
 
+static bool pl_strv_has(const vc_strv *v, const char *s)
+{
+    for (size_t i = 0; i < v->n; i++)
+        if (strcmp(v->v[i], s) == 0)
+            return true;
+    return false;
+}
+
+/* A device node every guest may open (/dev/kvm, /dev/net/tun, /dev/null:
+ * the seed's shared devices, or qemu.conf's cgroup_device_acl; the VFIO
+ * container every VFIO user opens besides its group): no guest's own. */
+static bool pl_shared_node(pl_ctx *x, const char *path)
+{
+    vc_strv seed;
+    vc_strv_init(&seed);
+    rt_qemuconf_default_acl(&seed);
+    bool shared = pl_strv_has(&seed, path) || pl_strv_has(&x->conf->cgroup_device_acl, path) ||
+                  strcmp(path, "/dev/vfio/vfio") == 0;
+    vc_strv_free(&seed);
+    return shared;
+}
+
 /* What each model does to a resource. Ownership and labels are for what is
- * the guest's alone: a shared or read-only disk is not taken over. */
+ * the guest's alone: a shared or read-only disk is not taken over. Host
+ * device nodes (a serial port, a USB device, a block device) are taken
+ * over like images, as the seed's DAC driver does for the host devices it
+ * gives a guest; those every guest shares are not. */
 static void pl_res_models(pl_ctx *x, rt_plan_res *r, bool is_disk)
 {
     rt_plan *p = x->p;
     bool exclusive = !r->shared && !r->readonly;
     bool owned_kind = strcmp(r->kind, "file") == 0 || strcmp(r->kind, "block") == 0;
-    if (p->dynamic_ownership && exclusive && owned_kind)
+    bool host_node = (strcmp(r->kind, "chardev") == 0 || strcmp(r->kind, "usb") == 0) &&
+                     !pl_shared_node(x, r->path);
+    if (p->dynamic_ownership && exclusive && (owned_kind || host_node))
         r->dac = true;
     if (p->selinux_model && !vc_streq(p->selinux_model, "static") &&
         (is_disk || owned_kind)) {
@@ -260,6 +287,26 @@ static void pl_disks(pl_ctx *x)
     }
 }
 
+/* The VFIO group node QEMU opens for a host PCI device: /dev/vfio/N, N its
+ * IOMMU group as sysfs links it (bus/pci/devices/ADDR/iommu_group ->
+ * .../iommu_groups/N); NULL when this host does not have the device.
+ * VIRTC_SYSFS names another sysfs (tests). */
+static char *pl_vfio_group(const char *addr)
+{
+    const char *sys = getenv("VIRTC_SYSFS");
+    char *link = vc_xasprintf("%s/bus/pci/devices/%s/iommu_group", sys && *sys ? sys : "/sys",
+                              addr);
+    char *target = realpath(link, NULL);
+    free(link);
+    const char *group = target ? strrchr(target, '/') : NULL;
+    long long n;
+    char *node = group && vc_parse_ll(group + 1, 10, &n) && n >= 0
+                     ? vc_xasprintf("/dev/vfio/%lld", n)
+                     : NULL;
+    free(target);
+    return node;
+}
+
 static void pl_launch_res(pl_ctx *x, const qemu_launch *l)
 {
     for (size_t i = 0; i < l->nres; i++) {
@@ -271,6 +318,12 @@ static void pl_launch_res(pl_ctx *x, const qemu_launch *l)
         /* the monitor is QEMU's to create, in a directory that is the guest's */
         if (strcmp(q->path, x->p->monitor) != 0)
             pl_res_models(x, r, false);
+        /* a host PCI device is reached through its VFIO group: that node is
+         * the guest's, as a host device node */
+        char *group = q->kind == QEMU_RES_PCI ? pl_vfio_group(q->path) : NULL;
+        if (group && !rt_plan_find_res(x->p, group))
+            pl_res_models(x, rt_plan_add_res(x->p, group, "chardev"), false);
+        free(group);
     }
 }
 

@@ -51,6 +51,10 @@ qemu_caps *qemu_probe_binary(const char *binary, vc_diags *d);
  * names the same path, size and mtime; a stale or unreadable cache file is
  * replaced. Failing to write the cache is a warning, not an error. */
 qemu_caps *qemu_probe_cached(const char *binary, vc_diags *d);
+/* The cache's answer alone: what qemu_probe_cached would use without
+ * probing (a trusted binary, a safe cache directory, a current entry);
+ * NULL, with nothing said, otherwise. Never runs the binary. */
+qemu_caps *qemu_probe_cache_lookup(const char *binary);
 
 /* The cache directory (see above) and the file caching binary; free() them.
  * NULL when there is no cache directory. */

@@ -1,0 +1,634 @@
+/*
+ * argv_read_mem.c: guest memory and I/O threads of today's command lines.
+ * QEMU describes RAM as backend objects (-object memory-backend-ram|file|
+ * memfd) that the machine (-machine memory-backend=), the NUMA nodes
+ * (-numa node,memdev=) and the memory devices (pc-dimm, nvdimm,
+ * virtio-mem-pci, virtio-pmem-pci: memdev=) use. The domain model says the
+ * same in other words: <cpu><numa><cell>, <memoryBacking> (hugepages,
+ * memfd/file source, shared access, preallocation, discard), <numatune>
+ * and <memory> devices. The top-level elements are written as the XML
+ * front end keeps them (ir_domain.extra), once every option is read.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "argv_read_priv.h"
+
+#define QR_KEYS(...) (const char *const[]){ __VA_ARGS__ }, \
+    VC_ARRAY_SIZE(((const char *const[]){ __VA_ARGS__ }))
+
+/* One stretch of RAM as a backend object gives it. */
+typedef struct qr_ram {
+    const char *type;            /* "memory-backend-ram" | "-file" | "-memfd" */
+    unsigned long long kib;
+    const char *path;            /* mem-path */
+    bool share, prealloc, discard, pmem;
+    unsigned long long huge_kib; /* on hugepages: the page size, 1 for the default */
+    unsigned long long align_kib;
+    char *nodes;                 /* host-nodes as a nodeset */
+    const char *mode;            /* the numatune mode its policy is */
+} qr_ram;
+
+typedef struct qr_cell {
+    unsigned id;
+    char *cpus;
+    unsigned long long kib;
+    qr_ram ram;
+    bool has_ram;                /* memdev= (not the legacy mem=) */
+} qr_cell;
+
+typedef struct qr_mem {
+    qr_cell *cells;
+    size_t ncells, capcells;
+    qr_ram whole;                /* -machine memory-backend= */
+    bool has_whole;
+    unsigned long long devices_kib;
+    char **iothreads;            /* <iothread> elements, in order */
+    size_t niothreads, capiothreads;
+    unsigned char *named;        /* named[k]: iothreadK was given (k <= 65536) */
+    bool iothreads_plain;        /* ids 1..n in order, no pool sizes */
+    char *main_loop;             /* <defaultiothread> */
+} qr_mem;
+
+static qr_mem *qr_mem_state(qemu_reader *r)
+{
+    if (!r->mem) {
+        r->mem = vc_xcalloc(1, sizeof(qr_mem));
+        r->mem->iothreads_plain = true;
+    }
+    return r->mem;
+}
+
+void qr_mem_free(qemu_reader *r)
+{
+    qr_mem *m = r->mem;
+    if (!m)
+        return;
+    for (size_t i = 0; i < m->ncells; i++) {
+        free(m->cells[i].cpus);
+        free(m->cells[i].ram.nodes);
+    }
+    free(m->cells);
+    free(m->whole.nodes);
+    for (size_t i = 0; i < m->niothreads; i++)
+        free(m->iothreads[i]);
+    free(m->iothreads);
+    free(m->named);
+    free(m->main_loop);
+    free(m);
+    r->mem = NULL;
+}
+
+/* The values of a list property, comma-joined: key=a,key=b (QEMU's
+ * key=value form repeats the key) or "key":[a,b] (JSON, read as key.0,
+ * key.1). NULL when absent; the items are marked used. */
+static char *qr_list(qr_opt *o, const char *key)
+{
+    vc_buf b;
+    vc_buf_init(&b);
+    size_t klen = strlen(key);
+    for (size_t i = 0; i < o->props.n; i++) {
+        qopt_item *it = &o->props.v[i];
+        const char *k = it->key;
+        bool match = strcmp(k, key) == 0;
+        if (!match && strncmp(k, key, klen) == 0 && k[klen] == '.') {
+            const char *d = k + klen + 1;
+            match = *d && strspn(d, "0123456789") == strlen(d);
+        }
+        if (!match || !it->value)
+            continue;
+        it->used = true;
+        vc_buf_printf(&b, "%s%s", b.len ? "," : "", it->value);
+    }
+    if (!b.len) {
+        vc_buf_free(&b);
+        return NULL;
+    }
+    return vc_buf_steal(&b);
+}
+
+/* A size property in KiB: bytes in JSON, QEMU's suffixes in key=value. */
+static bool qr_prop_kib(qemu_reader *r, qr_opt *o, const char *key, unsigned long long *kib)
+{
+    qopt_item *it = qr_item(o, key);
+    if (!it)
+        return true;
+    if (!it->value)
+        return qr_error(r, o->arg, it->val_off, "%s: %s needs a size", o->flag->text, key);
+    return qr_size_kib(r, o->flag->text, o->arg, it->val_off, it->value, 1, kib);
+}
+
+/* QEMU's host-node policies as numatune modes. */
+static const struct { const char *policy, *mode; } qr_policies[] = {
+    { "bind", "strict" }, { "preferred", "preferred" }, { "interleave", "interleave" },
+    { "default", NULL },
+};
+
+/* The page size a hugetlbfs mount point names: /dev/hugepages2M -> 2048;
+ * 1 (the host's default size) for /dev/hugepages; 0 when the path is not
+ * under a hugetlbfs mount. The kernel's convention (hugetlbpage.rst) and
+ * libvirt's mount the pools at /dev/hugepages[SIZE]. */
+static unsigned long long qr_hugetlbfs_page(const char *path)
+{
+    static const char prefix[] = "/dev/hugepages";
+    if (!path || !vc_str_has_prefix(path, prefix))
+        return 0;
+    const char *s = path + strlen(prefix);
+    size_t n = strcspn(s, "/");
+    if (n == 0)
+        return 1;
+    unsigned long long v = 0, scale = 0;
+    char *num = vc_xstrndup(s, n - 1);
+    char unit = (char)(s[n - 1] | 0x20);
+    scale = unit == 'k' ? 1 : unit == 'm' ? 1024 : unit == 'g' ? 1024 * 1024 : 0;
+    bool ok = scale && vc_parse_ull(num, 10, &v) && v > 0;
+    free(num);
+    return ok ? v * scale : 0;
+}
+
+/* -object memory-backend-*,id=ID,...: the backend a user names. */
+static bool qr_ram_read(qemu_reader *r, const shw_word *w, size_t off, const char *id,
+                        qr_ram *ram)
+{
+    qr_opt *o = id ? qr_backend(r, "object", id) : NULL;
+    if (!o)
+        return qr_error(r, w, off, "no -object has the id '%s'", id ? id : "");
+    const char *type = qr_str(o, "qom-type");
+    if (!vc_str_has_prefix(type, "memory-backend-") ||
+        !(strcmp(type, "memory-backend-ram") == 0 || strcmp(type, "memory-backend-file") == 0 ||
+          strcmp(type, "memory-backend-memfd") == 0))
+        return qr_error(r, o->arg, 0, "-object %s: not a memory backend (ram, file or memfd)",
+                        type ? type : "");
+    o->used = true;
+    ram->type = type;
+    bool hugetlb = false;
+    unsigned long long hugesize = 0;
+    if (!qr_prop_kib(r, o, "size", &ram->kib) || !qr_bool(r, o, "share", &ram->share) ||
+        !qr_bool(r, o, "prealloc", &ram->prealloc) ||
+        !qr_bool(r, o, "discard-data", &ram->discard) || !qr_bool(r, o, "pmem", &ram->pmem) ||
+        !qr_prop_kib(r, o, "align", &ram->align_kib) || !qr_bool(r, o, "hugetlb", &hugetlb) ||
+        !qr_prop_kib(r, o, "hugetlbsize", &hugesize))
+        return false;
+    if (!ram->kib)
+        return qr_error(r, o->arg, 0, "-object %s: no size", type);
+    ram->path = qr_str(o, "mem-path");
+    if (strcmp(type, "memory-backend-file") == 0 && !ram->path)
+        return qr_error(r, o->arg, 0, "-object %s: no mem-path", type);
+    if (strcmp(type, "memory-backend-memfd") == 0 && hugetlb)
+        ram->huge_kib = hugesize ? hugesize : 1;
+    else if (strcmp(type, "memory-backend-file") == 0)
+        ram->huge_kib = qr_hugetlbfs_page(ram->path);
+    ram->nodes = qr_list(o, "host-nodes");
+    const char *policy = qr_str(o, "policy");
+    if (policy) {
+        size_t k = 0;
+        while (k < VC_ARRAY_SIZE(qr_policies) && strcmp(policy, qr_policies[k].policy) != 0)
+            k++;
+        if (k == VC_ARRAY_SIZE(qr_policies))
+            return qr_error(r, o->arg, qr_item(o, "policy")->val_off, "-object %s: policy '%s' "
+                            "is not default, preferred, bind or interleave", type, policy);
+        ram->mode = qr_policies[k].mode;
+    } else if (ram->nodes) {
+        ram->mode = "strict";   /* QEMU's default for host-nodes alone is bind */
+    }
+    /* virtc derives these itself: the preallocation threads (thread-context),
+     * virtio-mem's reservation, the RAM block names of old machine types */
+    qr_implied(o, QR_KEYS("id", "qom-type", "prealloc-context", "reserve",
+                          "x-use-canonical-path-for-ramblock-id"));
+    qr_leftovers(r, o, NULL);
+    return true;
+}
+
+/* -machine memory-backend=ID: the whole RAM in one backend. */
+bool qr_mem_machine(qemu_reader *r, qr_opt *o, qopt_item *it)
+{
+    qr_mem *m = qr_mem_state(r);
+    free(m->whole.nodes);
+    memset(&m->whole, 0, sizeof(m->whole));
+    m->has_whole = qr_ram_read(r, o->arg, it->val_off, it->value, &m->whole);
+    return m->has_whole;
+}
+
+/* -numa node,nodeid=N,cpus=A-B,cpus=C,memdev=ID (or mem=MiB, QEMU's older
+ * spelling); the other kinds (dist, cpu, hmat-lb, ...) have no place in
+ * the model and are kept. */
+bool qr_opt_numa(qemu_reader *r, qr_opt *o)
+{
+    const char *type = qr_str(o, "type");
+    if (!vc_streq(type, "node")) {
+        for (size_t i = 0; i < o->props.n; i++)
+            o->props.v[i].used = true;
+        return qr_keep_option(r, o, NULL);
+    }
+    qr_mem *m = qr_mem_state(r);
+    unsigned long long id = m->ncells, mib = 0;
+    if (!qr_num(r, o, "nodeid", &id) || !qr_num(r, o, "mem", &mib))
+        return false;
+    if (id > 1023)
+        return qr_error(r, o->arg, qr_item(o, "nodeid")->val_off, "-numa: node %llu is more "
+                        "than QEMU's nodes", id);
+    qopt_item *memdev = qr_item(o, "memdev");
+    if (!memdev && !mib)
+        return qr_error(r, o->arg, 0, "-numa node: neither memdev= nor mem= gives its memory");
+    vc_xgrow((void **)&m->cells, &m->capcells, m->ncells + 1, sizeof(qr_cell));
+    qr_cell *c = &m->cells[m->ncells++];
+    memset(c, 0, sizeof(*c));
+    c->id = (unsigned)id;
+    c->cpus = qr_list(o, "cpus");
+    if (memdev) {
+        if (!qr_ram_read(r, o->arg, memdev->val_off, memdev->value, &c->ram))
+            return false;
+        c->has_ram = true;
+        c->kib = c->ram.kib;
+    } else {
+        c->kib = mib * 1024;
+    }
+    qr_leftovers(r, o, NULL);
+    return true;
+}
+
+/* ---- memory devices ---- */
+
+static const struct { const char *driver, *model; bool pci; } qr_memdevs[] = {
+    { "pc-dimm", "dimm", false }, { "nvdimm", "nvdimm", false },
+    { "virtio-mem-pci", "virtio-mem", true }, { "virtio-pmem-pci", "virtio-pmem", true },
+};
+
+/* -device pc-dimm|nvdimm|virtio-mem-pci|virtio-pmem-pci,memdev=ID,... */
+bool qr_dev_memory(qemu_reader *r, qr_opt *o, const char *driver, const char *arg)
+{
+    (void)arg;
+    size_t k = 0;
+    while (k < VC_ARRAY_SIZE(qr_memdevs) && strcmp(driver, qr_memdevs[k].driver) != 0)
+        k++;
+    if (k == VC_ARRAY_SIZE(qr_memdevs))
+        return false;
+    qopt_item *memdev = qr_item(o, "memdev");
+    if (!memdev || !memdev->value)
+        return qr_error(r, o->arg, 0, "-device %s: no memdev= names its backend", driver);
+    qr_ram ram = { 0 };
+    if (!qr_ram_read(r, o->arg, memdev->val_off, memdev->value, &ram)) {
+        free(ram.nodes);
+        return false;
+    }
+    ir_device *d = qr_add_device(r, IR_DEV_MEMORY, o->flag);
+    ir_memory_dev *md = &d->u.memory;
+    md->model = vc_xstrdup(qr_memdevs[k].model);
+    md->size_kib = ram.kib;
+    qr_mem_state(r)->devices_kib += ram.kib;
+    unsigned long long node = 0, label = 0, block = 0, requested = 0, slot = 0, base = 0;
+    bool unarmed = false, has_node = qr_item(o, "node") != NULL;
+    bool has_slot = qr_item(o, "slot") != NULL, has_base = qr_item(o, "addr") != NULL;
+    bool ok = qr_num(r, o, "node", &node) && qr_prop_kib(r, o, "label-size", &label) &&
+              qr_prop_kib(r, o, "block-size", &block) &&
+              qr_prop_kib(r, o, "requested-size", &requested) && qr_bool(r, o, "unarmed", &unarmed);
+    md->node = has_node ? (int)node : -1;
+    md->label_kib = label;
+    md->block_kib = block;
+    md->requested_kib = requested;
+    md->readonly = unarmed;
+    bool file_backed = strcmp(md->model, "nvdimm") == 0 || strcmp(md->model, "virtio-pmem") == 0;
+    if (file_backed) {
+        md->source_path = vc_xstrdup(ram.path);
+        if (ram.share && strcmp(md->model, "nvdimm") == 0)
+            md->access = vc_xstrdup("shared");
+        md->pmem = ram.pmem ? IR_TRI_YES : IR_TRI_ABSENT;
+        md->alignsize_kib = ram.align_kib;
+    } else {
+        if (ram.huge_kib > 1) {
+            md->pagesize_kib = ram.huge_kib;
+        } else if (ram.huge_kib == 1) {
+            /* the mount point names no size: the default one of x86 and
+             * of arm64's 4 KiB granule, 2 MiB */
+            md->pagesize_kib = 2048;
+            qr_warn(r, o->arg, memdev->val_off, "-device %s: hugepages of the host's default "
+                    "size read as 2 MiB pages", driver);
+        }
+        if (ram.share)
+            md->access = vc_xstrdup("shared");
+        md->nodemask = ram.nodes;
+        ram.nodes = NULL;
+    }
+    if (ram.discard)
+        md->discard = IR_TRI_YES;
+    free(ram.nodes);
+    if (!ok)
+        return false;
+    if (qr_memdevs[k].pci)
+        return qr_device_addr(r, o, &md->addr);
+    if (!qr_num(r, o, "slot", &slot) || !qr_num(r, o, "addr", &base))
+        return false;
+    if (has_slot || has_base) {
+        md->addr = (ir_address){ .type = IR_ADDR_DIMM, .slot = (unsigned)slot,
+                                 .has_slot = has_slot };
+        md->dimm_base = base;
+        md->has_dimm_base = has_base;
+    }
+    return true;
+}
+
+/* ---- I/O threads ---- */
+
+/* -object iothread,id=iothreadN[,thread-pool-min=,thread-pool-max=] and
+ * -object main-loop,id=...: <iothreadids>, <defaultiothread>. False when
+ * the object is none of these (or an id virtc cannot name). */
+static bool qr_iothread(qemu_reader *r, qr_opt *o)
+{
+    const char *type = qr_str(o, "qom-type"), *id = qr_str(o, "id");
+    bool main_loop = vc_streq(type, "main-loop");
+    unsigned long long n = 0;
+    if (!main_loop && (!vc_streq(type, "iothread") || !vc_str_has_prefix(id, "iothread") ||
+                       !vc_parse_ull(id + strlen("iothread"), 10, &n) || n == 0 || n > 65536))
+        return false;
+    qr_mem *m = qr_mem_state(r);
+    vc_buf b;
+    vc_buf_init(&b);
+    vc_buf_puts(&b, main_loop ? "<defaultiothread" : "<iothread");
+    if (!main_loop)
+        vc_buf_printf(&b, " id='%llu'", n);
+    static const char *const pool[][2] = {
+        { "thread-pool-min", "thread_pool_min" }, { "thread-pool-max", "thread_pool_max" },
+    };
+    for (size_t i = 0; i < VC_ARRAY_SIZE(pool); i++) {
+        unsigned long long v = 0;
+        bool has = qr_item(o, pool[i][0]) != NULL;
+        if (!qr_num(r, o, pool[i][0], &v)) {
+            vc_buf_free(&b);
+            return true;   /* the error is reported */
+        }
+        if (has) {
+            vc_buf_printf(&b, " %s='%llu'", pool[i][1], v);
+            m->iothreads_plain = false;
+        }
+    }
+    vc_buf_puts(&b, "/>");
+    o->used = true;
+    qr_implied(o, QR_KEYS("id", "qom-type"));
+    qr_leftovers(r, o, NULL);
+    if (main_loop) {
+        free(m->main_loop);
+        m->main_loop = vc_buf_steal(&b);
+        return true;
+    }
+    if (n != m->niothreads + 1)
+        m->iothreads_plain = false;
+    if (!m->named)
+        m->named = vc_xcalloc(65536 + 2, 1);
+    m->named[n] = 1;
+    vc_xgrow((void **)&m->iothreads, &m->capiothreads, m->niothreads + 1, sizeof(char *));
+    m->iothreads[m->niothreads++] = vc_buf_steal(&b);
+    return true;
+}
+
+/* Objects of this file that no device names: I/O threads; the
+ * preallocation threads virtc derives from a backend's host nodes. */
+bool qr_mem_object(qemu_reader *r, qr_opt *o)
+{
+    if (vc_streq(qr_str(o, "qom-type"), "thread-context")) {
+        for (size_t i = 0; i < o->props.n; i++)
+            o->props.v[i].used = true;
+        return true;
+    }
+    return qr_iothread(r, o);
+}
+
+/* ---- the elements, once every option is read ---- */
+
+static void qr_extra(qemu_reader *r, vc_buf *b)
+{
+    ir_fragments_add(&r->dom->extra, vc_buf_steal(b), (ir_pos){ 0, 0 });
+}
+
+/* <NAME> around the children in body, when there are any (takes body). */
+static void qr_extra_element(qemu_reader *r, const char *name, vc_buf *body)
+{
+    if (!body->len) {
+        vc_buf_free(body);
+        return;
+    }
+    vc_buf out;
+    vc_buf_init(&out);
+    vc_buf_printf(&out, "<%s>\n%s</%s>", name, vc_buf_str(body), name);
+    vc_buf_free(body);
+    qr_extra(r, &out);
+}
+
+/* <hugepages>: one page size for all, or one <page> per size with the
+ * cells it backs. */
+static void qr_hugepages(vc_buf *b, const qr_ram *const *rams, const unsigned *ids, size_t n)
+{
+    bool all = n > 0, any = false;
+    unsigned long long first = 0;
+    bool same = true;
+    for (size_t i = 0; i < n; i++) {
+        unsigned long long h = rams[i] ? rams[i]->huge_kib : 0;
+        all = all && h;
+        any = any || h;
+        if (h && !first)
+            first = h;
+        same = same && (!h || h == first);
+    }
+    if (!any)
+        return;
+    if (all && same) {
+        if (first == 1)
+            vc_buf_puts(b, "  <hugepages/>\n");
+        else
+            vc_buf_printf(b, "  <hugepages>\n    <page size='%llu' unit='KiB'/>\n  </hugepages>\n",
+                          first);
+        return;
+    }
+    vc_buf_puts(b, "  <hugepages>\n");
+    for (size_t i = 0; i < n; i++) {
+        unsigned long long h = rams[i] ? rams[i]->huge_kib : 0;
+        bool seen = false;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = rams[j] && rams[j]->huge_kib == h;
+        if (!h || seen)
+            continue;
+        /* a size the mount point did not name: the common 2 MiB pages */
+        vc_buf_printf(b, "    <page size='%llu' unit='KiB' nodeset='", h > 1 ? h : 2048);
+        bool comma = false;
+        for (size_t j = i; j < n; j++)
+            if (rams[j] && rams[j]->huge_kib == h) {
+                vc_buf_printf(b, "%s%u", comma ? "," : "", ids[j]);
+                comma = true;
+            }
+        vc_buf_puts(b, "'/>\n");
+    }
+    vc_buf_puts(b, "  </hugepages>\n");
+}
+
+/* <memoryBacking> from the backends of the RAM stretches (the cells, or
+ * the whole RAM): what is set for one is said for all, as QEMU's
+ * backends are written from it. */
+static void qr_memory_backing(qemu_reader *r, const qr_ram *const *rams, const unsigned *ids,
+                              size_t n, bool cells)
+{
+    vc_buf b;
+    vc_buf_init(&b);
+    qr_hugepages(&b, rams, ids, n);
+    bool memfd = false, file = false, shared = false, prealloc = false, discard = false;
+    for (size_t i = 0; i < n; i++) {
+        const qr_ram *m = rams[i];
+        if (!m)
+            continue;
+        memfd = memfd || strcmp(m->type, "memory-backend-memfd") == 0;
+        file = file || (strcmp(m->type, "memory-backend-file") == 0 && !m->huge_kib && !m->share);
+        shared = shared || m->share;
+        prealloc = prealloc || (m->prealloc && !m->huge_kib);
+        discard = discard || m->discard;
+    }
+    if (memfd || file)
+        vc_buf_printf(&b, "  <source type='%s'/>\n", memfd ? "memfd" : "file");
+    if (shared && !cells)
+        vc_buf_puts(&b, "  <access mode='shared'/>\n");
+    if (prealloc)
+        vc_buf_puts(&b, "  <allocation mode='immediate'/>\n");
+    if (discard && !cells)
+        vc_buf_puts(&b, "  <discard/>\n");
+    qr_extra_element(r, "memoryBacking", &b);
+}
+
+/* <numatune>: the host nodes of each cell's backend, or of the whole RAM. */
+static void qr_numatune(qemu_reader *r, const qr_ram *const *rams, const unsigned *ids,
+                        size_t n, bool cells)
+{
+    vc_buf b;
+    vc_buf_init(&b);
+    for (size_t i = 0; i < n; i++) {
+        const qr_ram *m = rams[i];
+        if (!m || !m->nodes || !m->mode)
+            continue;
+        if (cells)
+            vc_buf_printf(&b, "  <memnode cellid='%u'", ids[i]);
+        else
+            vc_buf_puts(&b, "  <memory");
+        vc_buf_printf(&b, " mode='%s' nodeset='", m->mode);
+        vc_buf_xml_escape(&b, m->nodes, '\'', true);
+        vc_buf_puts(&b, "'/>\n");
+    }
+    qr_extra_element(r, "numatune", &b);
+}
+
+/* <cpu> with its <numa> cells: the element as a whole (the model's fields
+ * hold mode, model and topology; the copy adds the cells). */
+static void qr_cpu_numa(qemu_reader *r, const qr_mem *m)
+{
+    const ir_domain *dom = r->dom;
+    vc_buf b;
+    vc_buf_init(&b);
+    vc_buf_puts(&b, "<cpu");
+    if (dom->cpu_mode)
+        vc_buf_printf(&b, " mode='%s'", dom->cpu_mode);
+    vc_buf_puts(&b, ">\n");
+    if (dom->cpu_model) {
+        vc_buf_puts(&b, "  <model>");
+        vc_buf_xml_escape(&b, dom->cpu_model, '\'', false);
+        vc_buf_puts(&b, "</model>\n");
+    }
+    const ir_cpu_topology *t = &dom->topology;
+    if (t->sockets || t->dies || t->cores || t->threads) {
+        vc_buf_puts(&b, "  <topology");
+        const struct { const char *name; unsigned v; } attrs[] = {
+            { "sockets", t->sockets }, { "dies", t->dies }, { "cores", t->cores },
+            { "threads", t->threads },
+        };
+        for (size_t i = 0; i < VC_ARRAY_SIZE(attrs); i++)
+            if (attrs[i].v)
+                vc_buf_printf(&b, " %s='%u'", attrs[i].name, attrs[i].v);
+        vc_buf_puts(&b, "/>\n");
+    }
+    vc_buf_puts(&b, "  <numa>\n");
+    for (size_t i = 0; i < m->ncells; i++) {
+        const qr_cell *c = &m->cells[i];
+        vc_buf_printf(&b, "    <cell id='%u'", c->id);
+        if (c->cpus) {
+            vc_buf_puts(&b, " cpus='");
+            vc_buf_xml_escape(&b, c->cpus, '\'', true);
+            vc_buf_puts(&b, "'");
+        }
+        vc_buf_printf(&b, " memory='%llu' unit='KiB'", c->kib);
+        if (c->has_ram && c->ram.share)
+            vc_buf_puts(&b, " memAccess='shared'");
+        if (c->has_ram && c->ram.discard)
+            vc_buf_puts(&b, " discard='yes'");
+        vc_buf_puts(&b, "/>\n");
+    }
+    vc_buf_puts(&b, "  </numa>\n</cpu>");
+    qr_extra(r, &b);
+}
+
+static void qr_iothreads_finish(qemu_reader *r, const qr_mem *m)
+{
+    vc_buf b;
+    vc_buf_init(&b);
+    /* QEMU starts the threads <iothreadids> names, then the rest of 1..N:
+     * N counts only the unbroken run 1..N the options give */
+    size_t count = 0;
+    while (m->named && count < 65536 && m->named[count + 1])
+        count++;
+    if (m->niothreads) {
+        vc_buf_printf(&b, "<iothreads>%zu</iothreads>", count);
+        qr_extra(r, &b);
+    }
+    if (m->niothreads && !m->iothreads_plain) {
+        vc_buf_init(&b);
+        for (size_t i = 0; i < m->niothreads; i++)
+            vc_buf_printf(&b, "  %s\n", m->iothreads[i]);
+        qr_extra_element(r, "iothreadids", &b);
+    }
+    if (m->main_loop) {
+        vc_buf_init(&b);
+        vc_buf_puts(&b, m->main_loop);
+        qr_extra(r, &b);
+    }
+}
+
+/* A memory device on hugepages in a cell that is itself on pages of that
+ * size needs no <pagesize>: <memoryBacking> says it for the cell's memory,
+ * devices included. */
+static void qr_memdev_pages(qemu_reader *r, const qr_mem *m)
+{
+    for (size_t i = 0; i < r->dom->ndevices; i++) {
+        ir_memory_dev *md = &r->dom->devices[i].u.memory;
+        if (r->dom->devices[i].kind != IR_DEV_MEMORY || !md->pagesize_kib || md->node < 0)
+            continue;
+        for (size_t k = 0; k < m->ncells; k++) {
+            const qr_cell *c = &m->cells[k];
+            unsigned long long h = c->has_ram ? c->ram.huge_kib : 0;
+            if (c->id == (unsigned)md->node && h && (h == 1 ? 2048 : h) == md->pagesize_kib)
+                md->pagesize_kib = 0;
+        }
+    }
+}
+
+void qr_mem_finish(qemu_reader *r)
+{
+    qr_mem *m = r->mem;
+    if (!m)
+        return;
+    ir_domain *dom = r->dom;
+    /* <memory> is the initial RAM and the memory devices together */
+    dom->memory_kib += m->devices_kib;
+    if (dom->current_memory_kib)
+        dom->current_memory_kib += m->devices_kib;
+    size_t n = m->ncells ? m->ncells : 1;
+    const qr_ram **rams = vc_xcalloc(n, sizeof(*rams));
+    unsigned *ids = vc_xcalloc(n, sizeof(*ids));
+    if (m->ncells) {
+        for (size_t i = 0; i < m->ncells; i++) {
+            rams[i] = m->cells[i].has_ram ? &m->cells[i].ram : NULL;
+            ids[i] = m->cells[i].id;
+        }
+        qr_cpu_numa(r, m);
+        qr_memdev_pages(r, m);
+    } else if (m->has_whole) {
+        rams[0] = &m->whole;
+    }
+    qr_memory_backing(r, rams, ids, n, m->ncells > 0);
+    qr_numatune(r, rams, ids, n, m->ncells > 0);
+    free(rams);
+    free(ids);
+    qr_iothreads_finish(r, m);
+}
