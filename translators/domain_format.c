@@ -37,7 +37,9 @@ static void fm_attr(vc_buf *b, const char *name, const char *value)
 {
     if (!value)
         return;
-    vc_buf_printf(b, " %s='", name);
+    vc_buf_putc(b, ' ');
+    vc_buf_puts(b, name);
+    vc_buf_puts(b, "='");
     vc_buf_xml_escape(b, value, '\'', true);
     vc_buf_putc(b, '\'');
 }

@@ -132,7 +132,7 @@ static char *lw_attr(lw_ctx *c, xmlNodePtr n, const char *name)
     if (!a || a->type != XML_ATTRIBUTE_NODE)
         return NULL;
     lw_set_insert(&c->seen, a);
-    return xml_prop(n, name);
+    return xml_attr_value(a);
 }
 
 /* The first child element of that name (no namespace), marked consumed. */

@@ -125,24 +125,50 @@ vc_code vc_diags_code(const vc_diags *d)
     return worst;
 }
 
-void vc_error_print(FILE *f, const vc_error *e)
+/* "file:line:column: severity: message\n" */
+static void vc_error_format(vc_buf *b, const vc_error *e)
 {
     if (e->file) {
-        fputs(e->file, f);
+        vc_buf_puts(b, e->file);
         if (e->line > 0) {
-            fprintf(f, ":%d", e->line);
+            vc_buf_printf(b, ":%d", e->line);
             if (e->column > 0)
-                fprintf(f, ":%d", e->column);
+                vc_buf_printf(b, ":%d", e->column);
         }
-        fputs(": ", f);
+        vc_buf_puts(b, ": ");
     } else {
-        fputs("virtc: ", f);
+        vc_buf_puts(b, "virtc: ");
     }
-    fprintf(f, "%s: %s\n", vc_severity_name(e->severity), e->message);
+    vc_buf_puts(b, vc_severity_name(e->severity));
+    vc_buf_puts(b, ": ");
+    vc_buf_puts(b, e->message);
+    vc_buf_putc(b, '\n');
+}
+
+/* stderr is unbuffered: a line written in pieces is a write() per piece,
+ * and a document of thousands of findings would be hundreds of thousands of
+ * them. So lines are written whole, and a list of them in blocks. */
+#define VC_DIAG_BLOCK 65536
+
+void vc_error_print(FILE *f, const vc_error *e)
+{
+    vc_buf b;
+    vc_buf_init(&b);
+    vc_error_format(&b, e);
+    fwrite(b.data, 1, b.len, f);
+    vc_buf_free(&b);
 }
 
 void vc_diags_print(FILE *f, const vc_diags *d)
 {
-    for (size_t i = 0; i < d->n; i++)
-        vc_error_print(f, &d->v[i]);
+    vc_buf b;
+    vc_buf_init(&b);
+    for (size_t i = 0; i < d->n; i++) {
+        vc_error_format(&b, &d->v[i]);
+        if (b.len >= VC_DIAG_BLOCK || i + 1 == d->n) {
+            fwrite(b.data, 1, b.len, f);
+            b.len = 0;
+        }
+    }
+    vc_buf_free(&b);
 }

@@ -88,6 +88,9 @@ int vc_read_into(const char *path, unsigned flags, char **buf, size_t *cap, size
 /* "document too large (the limit is 10 MiB)", "not a regular file", or
  * strerror(err). */
 const char *vc_read_strerror(int err);
+/* A hint that about `bytes` of small allocations are coming (a large
+ * document): the heap may prepare for them (util.c says how). */
+void vc_heap_expect(size_t bytes);
 /* vc_read_into into a new buffer; NULL with *err set on failure. */
 char *vc_read_input(const char *path, unsigned flags, size_t *len, int *err);
 /* vc_read_input without flags; NULL with errno set (EFBIG, EINVAL for

@@ -96,59 +96,60 @@ static bool xml_is_space(xmlChar c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-/* The attribute named qname (prefix:local) in the start tag [tag, end):
- * the offset of its name, or NULL. A forward scan of the tag's own text,
- * as libxml2 keeps no attribute positions. */
-static const xmlChar *xml_attr_in_tag(const xmlChar *tag, const xmlChar *end, xmlAttrPtr a)
+/* Whether the name [name, name + n) in a start tag is a's qualified name
+ * (prefix:local). */
+static bool xml_attr_named(xmlAttrPtr a, const xmlChar *name, size_t n)
 {
-    const xmlChar *p = tag + 1;
-    while (p < end && !xml_is_space(*p) && *p != '>' && *p != '/')
-        p++;                                           /* the element's name */
     const char *pre = a->ns && a->ns->prefix ? (const char *)a->ns->prefix : NULL;
     size_t plen = pre ? strlen(pre) : 0, llen = strlen((const char *)a->name);
-    while (p < end) {
-        while (p < end && xml_is_space(*p))
-            p++;
-        const xmlChar *name = p;
-        while (p < end && *p != '=' && !xml_is_space(*p) && *p != '>')
-            p++;
-        size_t n = (size_t)(p - name);
-        bool match = pre ? n == plen + 1 + llen && memcmp(name, pre, plen) == 0 &&
-                               name[plen] == ':' && memcmp(name + plen + 1, a->name, llen) == 0
-                         : n == llen && memcmp(name, a->name, llen) == 0;
-        if (match)
-            return name;
-        while (p < end && *p != '"' && *p != '\'')
-            p++;
-        if (p >= end)
-            return NULL;
-        xmlChar q = *p++;
-        while (p < end && *p != q)
-            p++;
-        p++;
+    return pre ? n == plen + 1 + llen && memcmp(name, pre, plen) == 0 && name[plen] == ':' &&
+                     memcmp(name + plen + 1, a->name, llen) == 0
+               : n == llen && memcmp(name, a->name, llen) == 0;
+}
+
+/* Steps over one character of a tag, counting the line it may end. */
+static void xml_pass(const xmlChar **p, int *line, const xmlChar **bol)
+{
+    if (**p == '\n') {
+        (*line)++;
+        *bol = *p + 1;
     }
-    return NULL;
+    (*p)++;
 }
 
 /* Gives each attribute of node its own position (in attr->_private, packed
  * as for elements), so a finding about a value points at the value's
- * attribute. tag is the '<' at line/col. */
+ * attribute. tag is the '<' at line/col, end the parser's place at the
+ * tag's end. libxml2 keeps no attribute positions, so the tag's own text is
+ * scanned, once, forward: each name is looked up among the node's
+ * attributes, and lines are counted as the scan passes them (a value may
+ * hold a newline). */
 static void xml_attr_positions(xmlNodePtr node, const xmlChar *tag, const xmlChar *end, int line,
                                int col)
 {
-    for (xmlAttrPtr a = node->properties; a; a = a->next) {
-        const xmlChar *at = xml_attr_in_tag(tag, end, a);
-        if (!at)
-            continue;
-        int l = line, c = col;
-        const xmlChar *bol = NULL;
-        for (const xmlChar *q = tag; q < at; q++)
-            if (*q == '\n') {
-                l++;
-                bol = q + 1;
+    const xmlChar *p = tag + 1, *bol = NULL;    /* bol: the line's start, once past one */
+    while (p < end && !xml_is_space(*p) && *p != '>' && *p != '/')
+        p++;                                           /* the element's name */
+    while (p < end) {
+        while (p < end && xml_is_space(*p))
+            xml_pass(&p, &line, &bol);
+        const xmlChar *name = p;
+        while (p < end && *p != '=' && !xml_is_space(*p) && *p != '>')
+            p++;
+        for (xmlAttrPtr a = node->properties; a; a = a->next)
+            if (!a->_private && xml_attr_named(a, name, (size_t)(p - name))) {
+                int c = bol ? xml_chars(bol, name) + 1 : col + xml_chars(tag, name);
+                a->_private = (void *)xml_pos_pack(line, c);
+                break;
             }
-        c = bol ? xml_chars(bol, at) + 1 : col + xml_chars(tag, at);
-        a->_private = (void *)xml_pos_pack(l, c);
+        while (p < end && *p != '"' && *p != '\'')
+            xml_pass(&p, &line, &bol);
+        if (p >= end)
+            return;
+        xmlChar q = *p++;
+        while (p < end && *p != q)
+            xml_pass(&p, &line, &bol);
+        p++;
     }
 }
 
@@ -243,6 +244,8 @@ xmlDocPtr xml_doc_read_opts(const char *file, const char *data, size_t len, unsi
     if (len > INT32_MAX)
         return vc_error_at(d, top, "document too large"), NULL;
 
+    /* the tree and its validation take about 20 times the text */
+    vc_heap_expect(len * 32);
     xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
     if (!ctxt)
         return vc_error_at(d, top, "cannot create XML parser"), NULL;
@@ -325,12 +328,29 @@ vc_loc xml_node_loc(const char *file, xmlNodePtr n)
     return loc;
 }
 
+char *xml_attr_value(xmlAttrPtr a)
+{
+    if (!a || a->type != XML_ATTRIBUTE_NODE)
+        return NULL;
+    /* The usual attribute is one text node: copied once, without libxml2's
+     * own copy in between (lowering reads every attribute of a document).
+     * Otherwise as xmlGetProp() joins them. */
+    xmlNodePtr t = a->children;
+    if (t && !t->next && (t->type == XML_TEXT_NODE || t->type == XML_CDATA_SECTION_NODE))
+        return vc_xstrdup((const char *)t->content);
+    xmlChar *v = t ? xmlNodeListGetString(a->doc, t, 1) : NULL;
+    char *s = vc_xstrdup(v ? (const char *)v : "");
+    xmlFree(v);
+    return s;
+}
+
 char *xml_prop(xmlNodePtr n, const char *name)
 {
-    xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
-    if (!v)
-        return NULL;
-    char *s = vc_xstrdup((const char *)v);
+    xmlAttrPtr a = xmlHasProp(n, (const xmlChar *)name);
+    if (!a || a->type == XML_ATTRIBUTE_NODE)
+        return xml_attr_value(a);
+    xmlChar *v = xmlGetProp(n, (const xmlChar *)name);    /* a DTD's default */
+    char *s = v ? vc_xstrdup((const char *)v) : NULL;
     xmlFree(v);
     return s;
 }

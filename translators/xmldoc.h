@@ -35,6 +35,7 @@ vc_loc xml_node_loc(const char *file, xmlNodePtr n);
 
 /* Convenience accessors; returned strings are owned by the caller (free()). */
 char *xml_prop(xmlNodePtr n, const char *name);
+char *xml_attr_value(xmlAttrPtr a);    /* NULL for NULL */
 char *xml_text(xmlNodePtr n);          /* text content, NULL when empty */
 xmlNodePtr xml_child(xmlNodePtr n, const char *name);   /* first element child named */
 /* Serializes an element (with its namespace declarations) verbatim. */

@@ -49,30 +49,24 @@ void qemu_launch_free(qemu_launch *l)
 
 /* Characters no POSIX shell treats specially anywhere in a word. '~' and '#'
  * are special at a word's start, so they are simply not in the set. */
-static bool qemu_shell_safe(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           strchr("_@%+=:,./-", c) != NULL;
-}
+#define QEMU_SHELL_SAFE \
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_@%+=:,./-"
 
 static bool qemu_needs_quote(const char *w)
 {
-    if (!*w)
-        return true;
-    for (; *w; w++)
-        if (!qemu_shell_safe(*w))
-            return true;
-    return false;
+    return !*w || w[strspn(w, QEMU_SHELL_SAFE)] != '\0';
 }
 
 static void qemu_quote_always(vc_buf *b, const char *word)
 {
     vc_buf_putc(b, '\'');
-    for (const char *s = word; *s; s++) {
-        if (*s == '\'')
-            vc_buf_puts(b, "'\\''");
-        else
-            vc_buf_putc(b, *s);
+    for (const char *s = word;;) {
+        size_t run = strcspn(s, "'");
+        vc_buf_add(b, s, run);
+        if (!s[run])
+            break;
+        vc_buf_puts(b, "'\\''");
+        s += run + 1;
     }
     vc_buf_putc(b, '\'');
 }
@@ -115,12 +109,19 @@ char *qemu_launch_render(const qemu_launch *l)
     return vc_buf_steal(&b);
 }
 
+/* QEMU's option syntax doubles a comma inside a value; the runs between
+ * commas are copied whole. */
 void qemu_opt_escape(vc_buf *b, const char *value)
 {
-    for (const char *s = value; *s; s++) {
-        if (*s == ',')
-            vc_buf_putc(b, ',');
-        vc_buf_putc(b, *s);
+    for (const char *s = value;;) {
+        const char *comma = strchr(s, ',');
+        if (!comma) {
+            vc_buf_puts(b, s);
+            break;
+        }
+        vc_buf_add(b, s, (size_t)(comma - s) + 1);
+        vc_buf_putc(b, ',');
+        s = comma + 1;
     }
 }
 
@@ -128,7 +129,8 @@ void qemu_opt_add(vc_buf *b, const char *key, const char *value)
 {
     if (b->len)
         vc_buf_putc(b, ',');
-    vc_buf_printf(b, "%s=", key);
+    vc_buf_puts(b, key);
+    vc_buf_putc(b, '=');
     qemu_opt_escape(b, value);
 }
 
