@@ -5,14 +5,29 @@
  */
 #include "argv_modern_priv.h"
 
+#include <json-c/json.h>
+#include <libxml/tree.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "../xmldoc.h"
 
 /* Image formats a format node may name. */
 static const char *const modern_formats[] = {
     "raw", "qcow2", "qcow", "qed", "vmdk", "vdi", "vpc", "vhdx", "cloop", "dmg",
     "parallels", "bochs", "luks",
 };
+
+/* The formats whose format node takes a "backing" (QEMU's copy-on-write
+ * image formats); a raw or LUKS node has nothing below it. */
+static const char *const modern_cow_formats[] = { "qcow2", "qcow", "qed", "vmdk" };
+
+static bool modern_format_has_backing(const char *fmt)
+{
+    return fmt && qemu_str_in(fmt, modern_cow_formats, VC_ARRAY_SIZE(modern_cow_formats));
+}
 
 /* cache= modes as the three switches QEMU has for them. */
 static const struct {
@@ -37,9 +52,12 @@ typedef struct modern_disk_dev {
 } modern_disk_dev;
 
 /* The PIIX3 has one IDE controller of two buses, two units each; QEMU
- * refuses "ide.2" and unit 2 (libvirt writes them all the same). The error
- * points at the <address> that asks for it, or at the disk whose target
- * name implies it. */
+ * refuses "ide.2" and unit 2. libvirt writes a bus or unit the document
+ * gives all the same, and so does a conversion (with a warning: it is
+ * what libvirt runs); a launch (a runtime drives the guest: opts name its
+ * monitor) refuses it before QEMU would. A second controller is refused
+ * always: nothing names it. The diagnostic points at the <address> that
+ * asks for it, or at the disk whose target name implies it. */
 static bool modern_ide_beyond(qemu_ctx *x, const ir_device *dev, const modern_drive_addr *a)
 {
     const ir_disk *disk = &dev->u.disk;
@@ -66,8 +84,13 @@ static bool modern_disk_where(qemu_ctx *x, const ir_device *dev, modern_disk_dev
         if (x->modern->q35)
             return qemu_unsupported(x, dev->pos, "IDE disk '%s' on machine '%s' (use "
                                     "bus='sata')", target, x->modern->machine);
-        if (a.controller != 0 || a.bus > 1 || a.unit > 1)
+        if (a.controller != 0 || ((a.bus > 1 || a.unit > 1) && x->opts->monitor_socket))
             return modern_ide_beyond(x, dev, &a);
+        if (a.bus > 1 || a.unit > 1)
+            qemu_warn(x, disk->addr.pos.line ? disk->addr.pos : dev->pos,
+                      "IDE disk '%s' at bus %u unit %u is written as the document says, but "
+                      "the PIIX3's buses are 0 and 1, of units 0 and 1: QEMU will refuse it",
+                      target, a.bus, a.unit);
         out->type = cd ? "ide-cd" : "ide-hd";
         out->bus_opts = vc_xasprintf(",bus=ide.%u,unit=%u", a.bus, a.unit);
         out->id = vc_xasprintf("ide%u-%u-%u", a.controller, a.bus, a.unit);
@@ -136,13 +159,68 @@ static int modern_cache_mode(const char *mode)
     return QEMU_TABLE_FIND(modern_cache_modes, mode, mode);
 }
 
+/* <source><reservations managed='yes|no'>[<source type='unix' path=
+ * mode='client'/>]</reservations>: SCSI persistent reservations of a lun
+ * go through qemu-pr-helper, a privileged process on the host. A managed
+ * helper is the host's, one for the guest at DOMDIR/pr-helper0.sock; an
+ * unmanaged one listens where the document says. The object goes before
+ * the node; *id names it (NULL: no reservations). */
+static bool modern_reservations(qemu_ctx *x, const ir_device *dev, int node, char **id)
+{
+    *id = NULL;
+    if (!dev->xml || !strstr(dev->xml, "<reservations"))
+        return true;
+    char *managed = modern_xml_attr(dev, "source/reservations", "managed");
+    char *type = modern_xml_attr(dev, "source/reservations/source", "type");
+    char *path = modern_xml_attr(dev, "source/reservations/source", "path");
+    char *mode = modern_xml_attr(dev, "source/reservations/source", "mode");
+    bool ok = true;
+    bool yes = vc_streq(managed, "yes");
+    if (!yes && !vc_streq(managed, "no"))
+        ok = qemu_error(x, dev->pos, "<reservations managed='%s'>: expected 'yes' or 'no'",
+                        qemu_str_or(managed, ""));
+    else if (!yes && (!vc_streq(type, "unix") || !path || !*path ||
+                      !vc_streq(qemu_str_or(mode, "client"), "client")))
+        ok = qemu_error(x, dev->pos, "unmanaged <reservations> need <source type='unix' "
+                        "path= mode='client'/>: the helper listens, QEMU connects");
+    else if (dev->u.disk.device != IR_DISK_DEV_LUN)
+        ok = qemu_unsupported(x, dev->pos, "persistent reservations on a disk that is not "
+                              "device='lun'");
+    if (ok) {
+        char *sock = yes ? vc_xasprintf("%s/pr-helper0.sock", x->modern->domdir)
+                         : vc_xstrdup(path);
+        *id = yes ? vc_xstrdup("pr-helper0") : vc_xasprintf("pr-helper-libvirt-%d-storage", node);
+        if (!yes || x->modern->pr_managed_first == modern_devidx(x, dev) + 1) {
+            vc_buf b;
+            vc_buf_init(&b);
+            vc_buf_printf(&b, "pr-manager-helper,id=%s", *id);
+            qemu_opt_add(&b, "path", sock);
+            qemu_arg2_take(x, "-object", vc_buf_steal(&b));
+            qemu_resource_add(x, sock, QEMU_RES_SOCKET, false);
+            if (yes)
+                qemu_warn(x, dev->pos, "persistent reservations go through a helper process "
+                          "of the host: start qemu-pr-helper -k %s before the guest", sock);
+        }
+        free(sock);
+    }
+    free(managed);
+    free(type);
+    free(path);
+    free(mode);
+    return ok;
+}
+
 /* The storage node's driver and its own options, by disk type. */
 static bool modern_storage_opts(qemu_ctx *x, const ir_device *dev, int node, vc_buf *b)
 {
     const ir_disk *disk = &dev->u.disk;
     switch (disk->type) {
-    case IR_DISK_TYPE_NETWORK:
-        return modern_disk_network(x, dev, node, b);
+    case IR_DISK_TYPE_NETWORK: {
+        char *storage = vc_xasprintf("libvirt-%d-storage", node);
+        bool ok = modern_disk_network(x, dev, storage, b);
+        free(storage);
+        return ok;
+    }
     case IR_DISK_TYPE_DIR:
         return modern_disk_dir(x, dev, b);
     case IR_DISK_TYPE_NVME:
@@ -153,46 +231,252 @@ static bool modern_storage_opts(qemu_ctx *x, const ir_device *dev, int node, vc_
                           : disk->device == IR_DISK_DEV_CDROM && modern_host_is_cdrom(disk->source)
                               ? "host_cdrom"
                               : "host_device";
+        char *pr;
+        if (!modern_reservations(x, dev, node, &pr))
+            return false;
         vc_buf_printf(b, "driver=%s", drv);
         qemu_opt_add(b, "filename", disk->source);
+        if (pr)
+            vc_buf_printf(b, ",pr-manager=%s", pr);
+        free(pr);
         return true;
     }
     }
 }
 
-/* -blockdev storage node + format node; the secrets they name go first. */
-static bool modern_blockdev(qemu_ctx *x, const ir_device *dev, const char *fmt, int cm,
-                            bool ro, int node)
+static void modern_cache_opts(vc_buf *b, int cm)
+{
+    if (cm >= 0)
+        vc_buf_printf(b, ",cache.direct=%s,cache.no-flush=%s",
+                      modern_cache_modes[cm].direct ? "on" : "off",
+                      modern_cache_modes[cm].no_flush ? "on" : "off");
+}
+
+/* The text of the element at path below an image's verbatim element
+ * (NULL when absent), and its unit attribute. */
+static char *modern_image_text(const ir_device *img, const char *path, char **unit)
+{
+    xmlDocPtr doc = modern_xml_parse(img->xml);
+    xmlNodePtr n = doc ? xmlDocGetRootElement(doc) : NULL;
+    for (const char *p = path; n && *p;) {
+        size_t len = strcspn(p, "/");
+        char *name = vc_xstrndup(p, len);
+        n = xml_child(n, name);
+        free(name);
+        p += len + (p[len] == '/');
+    }
+    char *text = n ? xml_text(n) : NULL;
+    *unit = n ? xml_prop(n, "unit") : NULL;
+    xmlFreeDoc(doc);
+    return text;
+}
+
+/* <metadata_cache><max_size unit=>N</max_size></metadata_cache>, under a
+ * disk's <driver> or a backing image's <format>: qcow2's cache-size, in
+ * bytes (a size's unit defaults to bytes). */
+static bool modern_metadata_cache(qemu_ctx *x, const ir_device *img, const char *fmt, vc_buf *b)
+{
+    bool top = img->xml && strncmp(img->xml, "<disk", 5) == 0;
+    char *unit = NULL;
+    char *text = img->xml ? modern_image_text(img, top ? "driver/metadata_cache/max_size"
+                                                       : "format/metadata_cache/max_size", &unit)
+                          : NULL;
+    unsigned long long v, scale;
+    bool ok = true;
+    if (text && (!vc_parse_ull(text, 10, &v) || !ir_unit_scale(unit, 1, &scale) ||
+                 (scale && v > ULLONG_MAX / scale)))
+        ok = qemu_error(x, img->pos, "disk '%s': metadata cache size '%s%s%s' is not a size",
+                        qemu_str_or(img->u.disk.target_dev, "?"), text, unit ? " " : "",
+                        qemu_str_or(unit, ""));
+    else if (text && strcmp(fmt, "qcow2") != 0)
+        ok = qemu_error(x, img->pos, "disk '%s': only a qcow2 image has a metadata cache (this one is '%s')",
+                        qemu_str_or(img->u.disk.target_dev, "?"), fmt);
+    else if (text)
+        vc_buf_printf(b, ",cache-size=%llu", v * scale);
+    free(text);
+    free(unit);
+    return ok;
+}
+
+/* <source><slices><slice type='storage' offset= size=/></slices>: the part of
+ * the storage the image lives in; false when there is none. */
+static bool modern_slice(qemu_ctx *x, const ir_device *img, unsigned long long *off,
+                         unsigned long long *size, bool *ok)
+{
+    if (!img->xml || !strstr(img->xml, "<slices"))
+        return false;
+    char *type = modern_xml_attr(img, "source/slices/slice", "type");
+    char *o = modern_xml_attr(img, "source/slices/slice", "offset");
+    char *z = modern_xml_attr(img, "source/slices/slice", "size");
+    bool have = o || z;
+    if (have && (!vc_streq(qemu_str_or(type, "storage"), "storage") || !o || !z ||
+                 !vc_parse_ull(o, 10, off) || !vc_parse_ull(z, 10, size)))
+        *ok = qemu_error(x, img->pos, "disk '%s': a storage <slice> needs a numeric offset "
+                         "and size", qemu_str_or(img->u.disk.target_dev, "?"));
+    free(type);
+    free(o);
+    free(z);
+    return have && *ok;
+}
+
+/* A -blockdev of ours in key=value form as QEMU's JSON form, for a node
+ * that must say null (key=value has no null: "backing=null" names a node
+ * "null"). Our values: on/off are booleans, digits integers, the rest
+ * strings; a dotted key is a member of a nested object. */
+static char *modern_keyval_json(const char *kv, const char *null_key)
+{
+    json_object *root = json_object_new_object();
+    vc_buf val;
+    vc_buf_init(&val);
+    for (const char *p = kv; *p;) {
+        size_t klen = strcspn(p, "=,");
+        char *key = vc_xstrndup(p, klen);
+        p += klen + (p[klen] == '=');
+        val.len = 0;
+        while (*p && !(p[0] == ',' && p[1] != ',')) {
+            vc_buf_putc(&val, *p);
+            p += p[0] == ',' ? 2 : 1;
+        }
+        p += *p == ',';
+        json_object *o = root;
+        char *leaf = key;
+        for (char *dot; (dot = strchr(leaf, '.'));) {
+            *dot = '\0';
+            json_object *sub;
+            if (!json_object_object_get_ex(o, leaf, &sub)) {
+                sub = json_object_new_object();
+                json_object_object_add(o, leaf, sub);
+            }
+            o = sub;
+            leaf = dot + 1;
+        }
+        const char *v = vc_buf_str(&val);
+        unsigned long long n;
+        json_object *jv = strcmp(v, "on") == 0    ? json_object_new_boolean(1)
+                          : strcmp(v, "off") == 0 ? json_object_new_boolean(0)
+                          : vc_parse_ull(v, 10, &n) && n <= INT64_MAX
+                              ? json_object_new_int64((int64_t)n)
+                              : json_object_new_string(v);
+        json_object_object_add(o, leaf, jv);
+        free(key);
+    }
+    json_object_object_add(root, null_key, NULL);
+    char *out = vc_xstrdup(json_object_to_json_string_ext(
+        root, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+    json_object_put(root);
+    vc_buf_free(&val);
+    return out;
+}
+
+/* The nodes of one image, a disk's or a backing image's: the storage node,
+ * a raw slice node when the image is a slice its format node cannot cut
+ * itself (any format but plain raw), then the format node. backing names
+ * the format node below ("" for none said: QEMU opens none; NULL: the
+ * image's own header decides). The secrets they name go first. */
+static bool modern_image_nodes(qemu_ctx *x, const ir_device *img, const char *fmt, int cm,
+                               bool ro, int node, const char *backing)
 {
     vc_buf b;
     vc_buf_init(&b);
-    if (!modern_storage_opts(x, dev, node, &b)) {
+    if (!modern_storage_opts(x, img, node, &b)) {
         vc_buf_free(&b);
         return false;
     }
     vc_buf_printf(&b, ",node-name=libvirt-%d-storage", node);
-    if (cm >= 0)
-        vc_buf_printf(&b, ",cache.direct=%s,cache.no-flush=%s",
-                      modern_cache_modes[cm].direct ? "on" : "off",
-                      modern_cache_modes[cm].no_flush ? "on" : "off");
+    modern_cache_opts(&b, cm);
     vc_buf_puts(&b, ",auto-read-only=on");
     vc_buf enc;
     vc_buf_init(&enc);
-    fmt = modern_disk_encryption(x, dev, fmt, node, &enc);
+    fmt = modern_disk_encryption(x, img, fmt, node, &enc);
     qemu_arg2_take(x, "-blockdev", vc_buf_steal(&b));
+
+    bool ok = true;
+    unsigned long long off = 0, size = 0;
+    bool slice = modern_slice(x, img, &off, &size, &ok);
+    char *file = vc_xasprintf("libvirt-%d-storage", node);
+    if (slice && strcmp(fmt, "raw") != 0) {
+        char *sl = vc_xasprintf("libvirt-%d-slice-sto", node);
+        vc_buf_init(&b);
+        vc_buf_printf(&b, "driver=raw,node-name=%s,offset=%llu,size=%llu,file=%s", sl, off,
+                      size, file);
+        vc_buf_puts(&b, ",auto-read-only=on");
+        modern_cache_opts(&b, cm);
+        qemu_arg2_take(x, "-blockdev", vc_buf_steal(&b));
+        free(file);
+        file = sl;
+        slice = false;
+    }
 
     vc_buf_init(&b);
     vc_buf_printf(&b, "node-name=libvirt-%d-format,read-only=%s", node, ro ? "on" : "off");
-    if (cm >= 0)
-        vc_buf_printf(&b, ",cache.direct=%s,cache.no-flush=%s",
-                      modern_cache_modes[cm].direct ? "on" : "off",
-                      modern_cache_modes[cm].no_flush ? "on" : "off");
+    modern_cache_opts(&b, cm);
     vc_buf_printf(&b, ",driver=%s", fmt);
+    ok = modern_metadata_cache(x, img, fmt, &b) && ok;
     vc_buf_puts(&b, enc.len ? enc.data : "");
     vc_buf_free(&enc);
-    vc_buf_printf(&b, ",file=libvirt-%d-storage", node);
-    qemu_arg2_take(x, "-blockdev", vc_buf_steal(&b));
-    return true;
+    if (slice)
+        vc_buf_printf(&b, ",offset=%llu,size=%llu", off, size);
+    vc_buf_printf(&b, ",file=%s", file);
+    free(file);
+    if (backing && *backing && modern_format_has_backing(fmt))
+        vc_buf_printf(&b, ",backing=%s", backing);
+    if (ok && backing && !*backing && modern_format_has_backing(fmt))
+        qemu_arg2_take(x, "-blockdev", modern_keyval_json(vc_buf_str(&b), "backing"));
+    else if (ok)
+        qemu_arg2_take(x, "-blockdev", vc_buf_steal(&b));
+    vc_buf_free(&b);
+    return ok;
+}
+
+/* A disk's images from the deepest up, each format node naming the one
+ * below; every image below the disk's is read-only. */
+static bool modern_blockdev(qemu_ctx *x, const ir_device *dev, const char *fmt, int cm,
+                            bool ro, int node)
+{
+    const modern_chain *c = &x->modern->chains[modern_devidx(x, dev)];
+    bool ok = true;
+    for (size_t k = c->n; ok && k-- > 0;) {
+        const modern_backing *b = &c->v[k];
+        char *below = k + 1 < c->n ? vc_xasprintf("libvirt-%d-format", c->v[k + 1].node)
+                                   : vc_xstrdup(c->closed ? "" : NULL);
+        if (b->dev.u.disk.type != IR_DISK_TYPE_NETWORK)
+            qemu_resource_add(x, b->dev.u.disk.source,
+                              b->dev.u.disk.type == IR_DISK_TYPE_BLOCK ? QEMU_RES_BLOCK
+                                                                       : QEMU_RES_FILE, true);
+        const char *bf = b->dev.u.disk.driver_type;
+        if (!qemu_str_in(bf, modern_formats, VC_ARRAY_SIZE(modern_formats)))
+            ok = qemu_error(x, dev->pos, "backing image format '%s' of disk '%s' is not an "
+                            "image format QEMU knows", bf,
+                            qemu_str_or(dev->u.disk.target_dev, "?"));
+        else
+            ok = modern_image_nodes(x, &b->dev, bf, cm, true, b->node, below);
+        free(below);
+    }
+    char *below = c->n ? vc_xasprintf("libvirt-%d-format", c->v[0].node)
+                       : vc_xstrdup(c->closed ? "" : NULL);
+    ok = ok && modern_image_nodes(x, dev, fmt, cm, ro, node, below);
+    free(below);
+    return ok;
+}
+
+/* <driver copy_on_read='on'>: a copy-on-read filter above the format node,
+ * "libvirt-CoR-TARGET", which the device then reads; *drive is the node the
+ * device reads. */
+static bool modern_copy_on_read(qemu_ctx *x, const ir_device *dev, int node, char **drive)
+{
+    char *cor = modern_xml_attr(dev, "driver", "copy_on_read");
+    bool ok = true;
+    if (cor && strcmp(cor, "on") != 0 && strcmp(cor, "off") != 0)
+        ok = qemu_error(x, dev->pos, "copy_on_read='%s': expected 'on' or 'off'", cor);
+    if (ok && vc_streq(cor, "on")) {
+        *drive = vc_xasprintf("libvirt-CoR-%s", qemu_str_or(dev->u.disk.target_dev, "?"));
+        qemu_arg2_take(x, "-blockdev", vc_xasprintf("driver=copy-on-read,node-name=%s,"
+                                                    "file=libvirt-%d-format", *drive, node));
+    } else {
+        *drive = vc_xasprintf("libvirt-%d-format", node);
+    }
+    free(cor);
+    return ok;
 }
 
 /* QEMU without -blockdev: the same disk as -drive if=none. */
@@ -245,9 +529,149 @@ static bool modern_disk_checks(qemu_ctx *x, const ir_device *dev)
     return ok;
 }
 
+/* The virtio transport switches of a disk's <driver> (on/off each). */
+static const struct {
+    const char *attr, *prop;
+} modern_virtio_opts[] = {
+    { "iommu", "iommu_platform" }, { "ats", "ats" }, { "packed", "packed" },
+};
+
+static bool modern_virtio_driver_opts(qemu_ctx *x, const ir_device *dev, vc_buf *b)
+{
+    bool ok = true;
+    for (size_t i = 0; dev->xml && i < VC_ARRAY_SIZE(modern_virtio_opts); i++) {
+        char *v = modern_xml_attr(dev, "driver", modern_virtio_opts[i].attr);
+        if (v && strcmp(v, "on") != 0 && strcmp(v, "off") != 0)
+            ok = qemu_error(x, dev->pos, "<driver %s='%s'>: expected 'on' or 'off'",
+                            modern_virtio_opts[i].attr, v);
+        else if (v)
+            vc_buf_printf(b, ",%s=%s", modern_virtio_opts[i].prop, v);
+        free(v);
+    }
+    return ok;
+}
+
+/* Whether all guest RAM is shared with other processes (what a vhost-user
+ * back end maps): the one RAM backend, or every NUMA cell's. */
+static bool modern_ram_shared(const qemu_modern *m)
+{
+    if (!m->ncells)
+        return m->pc_ram.type && m->pc_ram.share == 1;
+    for (size_t i = 0; i < m->ncells; i++)
+        if (m->cells[i].ram.share != 1)
+            return false;
+    return true;
+}
+
+/* <disk type='vhostuser'><source type='unix' path=>[<reconnect enabled=
+ * timeout=/>]</source>: the disk is served by another process over a
+ * vhost-user socket (vhost-user-blk-pci); it maps guest RAM, so RAM must
+ * be shared. No block nodes: QEMU never sees the image. */
+static bool modern_disk_vhostuser(qemu_ctx *x, const ir_device *dev)
+{
+    const ir_disk *disk = &dev->u.disk;
+    const char *target = qemu_str_or(disk->target_dev, "?");
+    char *type = modern_xml_attr(dev, "source", "type");
+    char *path = modern_xml_attr(dev, "source", "path");
+    char *rec = modern_xml_attr(dev, "source/reconnect", "enabled");
+    char *tmo = modern_xml_attr(dev, "source/reconnect", "timeout");
+    char *queues = modern_xml_attr(dev, "driver", "queues");
+    unsigned long long t = 0, q = 0;
+    bool ok = modern_need_device(x, dev->pos, "vhost-user-blk-pci");
+    if (qemu_disk_bus(disk) != IR_BUS_VIRTIO || disk->device != IR_DISK_DEV_DISK)
+        ok = qemu_unsupported(x, dev->pos, "a vhost-user disk '%s' that is not a virtio disk",
+                              target);
+    else if (!vc_streq(type, "unix") || !path || !*path)
+        ok = qemu_error(x, dev->pos, "vhost-user disk '%s' needs <source type='unix' path=>",
+                        target);
+    else if (vc_streq(rec, "yes") && (!tmo || !vc_parse_ull(tmo, 10, &t) || !t))
+        ok = qemu_error(x, dev->pos, "vhost-user disk '%s': <reconnect enabled='yes'> needs "
+                        "a timeout of 1 second or more", target);
+    else if (queues && (!vc_parse_ull(queues, 10, &q) || !q || q > 65535))
+        ok = qemu_error(x, dev->pos, "vhost-user disk '%s': queues='%s' is not 1..65535",
+                        target, queues);
+    else if (disk->readonly)
+        ok = qemu_unsupported(x, dev->pos, "a read-only vhost-user disk '%s'", target);
+    else if (!modern_ram_shared(x->modern))
+        ok = qemu_error(x, dev->pos, "vhost-user disk '%s' needs shared guest memory "
+                        "(<memoryBacking><access mode='shared'/> or memAccess='shared' on "
+                        "every NUMA cell)", target);
+    char *id = vc_xasprintf("virtio-disk%d", ir_disk_target_index(disk->target_dev));
+    if (ok) {
+        vc_buf b;
+        vc_buf_init(&b);
+        vc_buf_printf(&b, "socket,id=chr-vu-%s", id);
+        qemu_opt_add(&b, "path", path);
+        if (vc_streq(rec, "yes"))
+            vc_buf_printf(&b, ",reconnect=%llu", t);
+        qemu_arg2_take(x, "-chardev", vc_buf_steal(&b));
+        qemu_resource_add(x, path, QEMU_RES_SOCKET, false);
+        vc_buf_init(&b);
+        vc_buf_puts(&b, "vhost-user-blk-pci");
+        ok = modern_virtio_driver_opts(x, dev, &b);
+        if (q)
+            vc_buf_printf(&b, ",num-queues=%llu", q);
+        modern_dev_pci(x, dev, &b);
+        vc_buf_printf(&b, ",chardev=chr-vu-%s,id=%s", id, id);
+        int bi = x->modern->bootindex[modern_devidx(x, dev)];
+        if (bi)
+            vc_buf_printf(&b, ",bootindex=%d", bi);
+        if (ok)
+            qemu_arg2_take(x, "-device", vc_buf_steal(&b));
+        vc_buf_free(&b);
+    }
+    free(id);
+    free(type);
+    free(path);
+    free(rec);
+    free(tmo);
+    free(queues);
+    return ok;
+}
+
+/* bus='sd': an SD card, which QEMU attaches only as -drive if=sd (there is
+ * no -device for it); its index is the target's number. A PC has no SD
+ * controller, so QEMU refuses the drive on x86: a conversion writes it as
+ * libvirt does, with a warning, and a launch refuses it first. */
+static bool modern_disk_sd(qemu_ctx *x, const ir_device *dev)
+{
+    const ir_disk *disk = &dev->u.disk;
+    const char *target = qemu_str_or(disk->target_dev, "?");
+    if (x->opts->monitor_socket && modern_is_x86(x))
+        return qemu_unsupported(x, dev->pos, "SD card '%s' on an x86 machine (it has no SD "
+                                "controller)", target);
+    if (disk->type != IR_DISK_TYPE_FILE && disk->type != IR_DISK_TYPE_BLOCK)
+        return qemu_unsupported(x, dev->pos, "an SD card of type '%s'",
+                                qemu_str_or(ir_disk_type_name(disk->type), "?"));
+    if (!disk->source)
+        return qemu_error(x, dev->pos, "SD card '%s' has no source", target);
+    const char *fmt = qemu_str_or(disk->driver_type, "raw");
+    if (!qemu_str_in(fmt, modern_formats, VC_ARRAY_SIZE(modern_formats)))
+        return qemu_error(x, dev->pos, "disk format '%s' is not an image format QEMU knows",
+                          fmt);
+    if (modern_is_x86(x))
+        qemu_warn(x, dev->pos, "SD card '%s' is written as libvirt writes it, but an x86 "
+                  "machine has no SD controller: QEMU will refuse it", target);
+    vc_buf b;
+    vc_buf_init(&b);
+    qemu_opt_add(&b, "file", disk->source);
+    vc_buf_printf(&b, ",format=%s,if=sd,index=%d", fmt, ir_disk_target_index(disk->target_dev));
+    if (disk->readonly)
+        vc_buf_puts(&b, ",readonly=on");
+    qemu_arg2_take(x, "-drive", vc_buf_steal(&b));
+    qemu_resource_add(x, disk->source,
+                      disk->type == IR_DISK_TYPE_BLOCK ? QEMU_RES_BLOCK : QEMU_RES_FILE,
+                      disk->readonly);
+    return true;
+}
+
 bool modern_disk(qemu_ctx *x, const ir_device *dev)
 {
     const ir_disk *disk = &dev->u.disk;
+    if (disk->type == IR_DISK_TYPE_VHOSTUSER)
+        return modern_disk_vhostuser(x, dev);
+    if (qemu_disk_bus(disk) == IR_BUS_SD)
+        return modern_disk_sd(x, dev);
     if (!modern_disk_checks(x, dev))
         return false;
     modern_disk_dev where = { 0 };
@@ -272,6 +696,7 @@ bool modern_disk(qemu_ctx *x, const ir_device *dev)
     }
     bool ro = disk->readonly || disk->device == IR_DISK_DEV_CDROM;
     int node = x->modern->node[modern_devidx(x, dev)];
+    char *drive = NULL;
     if (ok && node) {
         if (disk->source && (disk->type == IR_DISK_TYPE_FILE ||
                              disk->type == IR_DISK_TYPE_BLOCK || disk->type == IR_DISK_TYPE_NONE))
@@ -279,7 +704,10 @@ bool modern_disk(qemu_ctx *x, const ir_device *dev)
                               disk->type == IR_DISK_TYPE_BLOCK ? QEMU_RES_BLOCK : QEMU_RES_FILE,
                               ro);
         if (qemu_has(x, QEMU_CAP_BLOCKDEV))
-            ok = modern_blockdev(x, dev, fmt, cm, ro, node);
+            ok = modern_blockdev(x, dev, fmt, cm, ro, node) &&
+                 modern_copy_on_read(x, dev, node, &drive);
+        else if (x->modern->chains[modern_devidx(x, dev)].n)
+            ok = qemu_unsupported(x, dev->pos, "backing images without -blockdev");
         else
             ok = modern_drive(x, dev, fmt, cm, ro, where.id);
     }
@@ -287,10 +715,12 @@ bool modern_disk(qemu_ctx *x, const ir_device *dev)
         vc_buf b;
         vc_buf_init(&b);
         vc_buf_puts(&b, where.type);
+        if (qemu_disk_bus(disk) == IR_BUS_VIRTIO)
+            ok = modern_virtio_driver_opts(x, dev, &b);
         vc_buf_puts(&b, where.bus_opts);
         modern_dev_pci(x, dev, &b);
         if (node && qemu_has(x, QEMU_CAP_BLOCKDEV))
-            vc_buf_printf(&b, ",drive=libvirt-%d-format", node);
+            qemu_opt_add(&b, "drive", drive);
         else if (node)
             vc_buf_printf(&b, ",drive=drive-%s", where.id);
         vc_buf_printf(&b, ",id=%s", where.id);
@@ -313,6 +743,7 @@ bool modern_disk(qemu_ctx *x, const ir_device *dev)
     }
     free(where.bus_opts);
     free(where.id);
+    free(drive);
     return ok;
 }
 
