@@ -504,7 +504,7 @@ static bool modern_disk_checks(qemu_ctx *x, const ir_device *dev)
 {
     const ir_disk *disk = &dev->u.disk;
     bool ok = disk->type == IR_DISK_TYPE_DIR || disk->type == IR_DISK_TYPE_NVME ||
-              qemu_disk_type_ok(x, dev, true);
+              disk->type == IR_DISK_TYPE_VOLUME || qemu_disk_type_ok(x, dev, true);
     ok = qemu_disk_driver_ok(x, dev) && ok;
     ok = modern_disk_encryption_ok(x, dev) && ok;
     if (disk->type == IR_DISK_TYPE_DIR && disk->device != IR_DISK_DEV_FLOPPY &&
@@ -665,9 +665,33 @@ static bool modern_disk_sd(qemu_ctx *x, const ir_device *dev)
     return true;
 }
 
+/* <disk type='volume'><source pool= volume=/>: libvirt asks its storage
+ * driver for the volume's path and kind (a file, a block device, a
+ * directory, an iSCSI LUN), which depend on the pool's definition and on
+ * the volume as the host has it now. A conversion has no storage driver:
+ * the disk is refused, saying which volume and what to write instead. A
+ * CD-ROM or floppy of type 'volume' without a <source> is an empty drive. */
+static bool modern_disk_volume(qemu_ctx *x, const ir_device *dev)
+{
+    char *pool = modern_xml_attr(dev, "source", "pool");
+    char *vol = modern_xml_attr(dev, "source", "volume");
+    bool ok = qemu_error(x, dev->pos, "disk '%s' is volume '%s' of storage pool '%s': a pool "
+                         "volume is resolved by a storage driver, which a conversion does not "
+                         "have; write the volume's path (<disk type='file'> or 'block')",
+                         qemu_str_or(dev->u.disk.target_dev, "?"), qemu_str_or(vol, ""),
+                         qemu_str_or(pool, ""));
+    free(pool);
+    free(vol);
+    return ok;
+}
+
 bool modern_disk(qemu_ctx *x, const ir_device *dev)
 {
     const ir_disk *disk = &dev->u.disk;
+    bool removable = disk->device == IR_DISK_DEV_CDROM || disk->device == IR_DISK_DEV_FLOPPY;
+    if (disk->type == IR_DISK_TYPE_VOLUME && (!removable || (dev->xml &&
+                                                             strstr(dev->xml, "<source"))))
+        return modern_disk_volume(x, dev);
     if (disk->type == IR_DISK_TYPE_VHOSTUSER)
         return modern_disk_vhostuser(x, dev);
     if (qemu_disk_bus(disk) == IR_BUS_SD)
