@@ -40,3 +40,34 @@ ok $? "conversion writes the document's address, with a warning"
 [ $? -eq 1 ] && [ ! -s "$tmp/out" ] &&
     grep -q 'ide.xml:11:7: error: IDE disk .hda. at controller 0 bus 1 unit 2' "$tmp/err"
 ok $? "plan refuses it, located"
+
+# iommu='on' on a transitional virtio disk (conventional PCI): the same;
+# behind a q35 root port the device is modern and both accept it.
+cat >"$tmp/iommu.xml" <<XML
+<domain type='qemu'>
+  <name>virtio-iommu-flag</name>
+  <memory unit='MiB'>64</memory>
+  <os>
+    <type arch='x86_64' machine='MACHINE'>hvm</type>
+  </os>
+  <devices>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='raw' iommu='on'/>
+      <source file='$tmp/b.img'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>
+  </devices>
+</domain>
+XML
+sed 's/MACHINE/pc/' "$tmp/iommu.xml" >"$tmp/iommu-pc.xml"
+sed 's/MACHINE/q35/' "$tmp/iommu.xml" >"$tmp/iommu-q35.xml"
+"$VIRTC" domxml-to-native qemu-argv --caps qemu-7.2 --test-env "$tmp/iommu-pc.xml" >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 0 ] && grep -q 'virtio-blk-pci,iommu_platform=on' "$tmp/out" &&
+    grep -q 'iommu-pc.xml:8:5: warning: .*transitional' "$tmp/err"
+ok $? "transitional virtio disk with iommu: converted, with a warning"
+"$VIRTC" plan --caps qemu-7.2 --test-env "$tmp/iommu-pc.xml" >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 1 ] && [ ! -s "$tmp/out" ] && grep -q 'iommu-pc.xml:8:5: error: ' "$tmp/err"
+ok $? "transitional virtio disk with iommu: plan refuses it"
+"$VIRTC" plan --caps qemu-7.2 --test-env "$tmp/iommu-q35.xml" >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 0 ] && grep -q 'iommu_platform=on' "$tmp/out" && ! grep -q transitional "$tmp/err"
+ok $? "virtio disk behind a root port with iommu: planned"

@@ -536,6 +536,20 @@ static const struct {
     { "iommu", "iommu_platform" }, { "ats", "ats" }, { "packed", "packed" },
 };
 
+/* Whether a virtio PCI device keeps its legacy (0.9) interface: QEMU turns
+ * it off only behind a PCI Express downstream port (a root port or a
+ * switch's downstream port); on a root bus or a conventional PCI bus the
+ * device is transitional. */
+static bool modern_virtio_legacy(const qemu_ctx *x, const ir_device *dev)
+{
+    const modern_slot *s = modern_slot_of(x, dev);
+    if (!s || s->bus == 0 || !x->modern->q35)
+        return true;
+    const ir_controller *c = modern_find_controller(x, "pci", (int)s->bus);
+    return c && !vc_streq(c->model, "pcie-root-port") &&
+           !vc_streq(c->model, "pcie-switch-downstream-port");
+}
+
 static bool modern_virtio_driver_opts(qemu_ctx *x, const ir_device *dev, vc_buf *b)
 {
     bool ok = true;
@@ -546,6 +560,18 @@ static bool modern_virtio_driver_opts(qemu_ctx *x, const ir_device *dev, vc_buf 
                             modern_virtio_opts[i].attr, v);
         else if (v)
             vc_buf_printf(b, ",%s=%s", modern_virtio_opts[i].prop, v);
+        /* QEMU refuses the IOMMU feature on a transitional device: a
+         * conversion writes it as libvirt does, a launch refuses first. */
+        if (ok && i == 0 && vc_streq(v, "on") && modern_virtio_legacy(x, dev)) {
+            if (x->opts->monitor_socket)
+                ok = qemu_unsupported(x, dev->pos, "iommu='on' on disk '%s', a transitional "
+                                      "virtio device (not behind a PCI Express port)",
+                                      qemu_str_or(dev->u.disk.target_dev, "?"));
+            else
+                qemu_warn(x, dev->pos, "disk '%s': iommu='on' is written as libvirt writes it, "
+                          "but the device is transitional (not behind a PCI Express port): "
+                          "QEMU will refuse it", qemu_str_or(dev->u.disk.target_dev, "?"));
+        }
         free(v);
     }
     return ok;
