@@ -310,6 +310,12 @@ bool modern_place_firmware(qemu_ctx *x)
             f->nvram = nvram ? nvram
                              : vc_xasprintf("/var/lib/libvirt/qemu/nvram/%s_VARS.fd",
                                             qemu_str_or(x->dom->name, "unnamed"));
+            /* <nvram template=> names another template than the descriptor's */
+            char *tmpl = modern_fragment_attr(frag, "nvram", "template");
+            if (tmpl) {
+                free(f->nvram_template);
+                f->nvram_template = tmpl;
+            }
         }
         if (!ok)
             modern_firmware_clear(f);
