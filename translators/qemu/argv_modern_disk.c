@@ -564,9 +564,9 @@ static bool modern_virtio_driver_opts(qemu_ctx *x, const ir_device *dev, vc_buf 
          * conversion writes it as libvirt does, a launch refuses first. */
         if (ok && i == 0 && vc_streq(v, "on") && modern_virtio_legacy(x, dev)) {
             if (x->opts->monitor_socket)
-                ok = qemu_unsupported(x, dev->pos, "iommu='on' on disk '%s', a transitional "
-                                      "virtio device (not behind a PCI Express port)",
-                                      qemu_str_or(dev->u.disk.target_dev, "?"));
+                ok = qemu_error(x, dev->pos, "disk '%s': QEMU refuses iommu='on' on a "
+                                "transitional virtio device (one not behind a PCI Express "
+                                "port)", qemu_str_or(dev->u.disk.target_dev, "?"));
             else
                 qemu_warn(x, dev->pos, "disk '%s': iommu='on' is written as libvirt writes it, "
                           "but the device is transitional (not behind a PCI Express port): "
