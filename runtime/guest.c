@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,8 @@
 #include <unistd.h>
 
 #include "../translators/util.h"
+#include "dac.h"
+#include "security/security.h"
 
 /* Beyond the stop timeout: the supervisor's "quit", the SIGKILL after it,
  * and its cleanup. */
@@ -23,6 +26,8 @@ void rt_guest_info_free(rt_guest_info *g)
     free(g->name);
     free(g->uuid);
     free(g->state);
+    free(g->state_dir);
+    free(g->pid_file);
     memset(g, 0, sizeof(*g));
 }
 
@@ -43,20 +48,31 @@ bool rt_guest_running(const char *run_dir, const char *name)
     return held;
 }
 
+/* The state file's text keys and where they go. */
+static const struct {
+    const char *key;
+    size_t offset;
+} rt_guest_text_keys[] = {
+    { "name", offsetof(rt_guest_info, name) },
+    { "uuid", offsetof(rt_guest_info, uuid) },
+    { "state", offsetof(rt_guest_info, state) },
+    { "dir", offsetof(rt_guest_info, state_dir) },
+    { "pidfile", offsetof(rt_guest_info, pid_file) },
+};
+
 static void rt_guest_set(rt_guest_info *g, const char *key, const char *value)
 {
     long long n = 0;
     bool num = vc_parse_ll(value, 10, &n);
-    if (strcmp(key, "name") == 0) {
-        free(g->name);
-        g->name = vc_xstrdup(value);
-    } else if (strcmp(key, "uuid") == 0) {
-        free(g->uuid);
-        g->uuid = vc_xstrdup(value);
-    } else if (strcmp(key, "state") == 0) {
-        free(g->state);
-        g->state = vc_xstrdup(value);
-    } else if (strcmp(key, "pid") == 0 && num) {
+    for (size_t i = 0; i < VC_ARRAY_SIZE(rt_guest_text_keys); i++) {
+        if (strcmp(key, rt_guest_text_keys[i].key) == 0) {
+            char **field = (char **)((char *)g + rt_guest_text_keys[i].offset);
+            free(*field);
+            *field = vc_xstrdup(value);
+            return;
+        }
+    }
+    if (strcmp(key, "pid") == 0 && num) {
         g->pid = (pid_t)n;
     } else if (strcmp(key, "supervisor") == 0 && num) {
         g->supervisor = (pid_t)n;
@@ -65,20 +81,15 @@ static void rt_guest_set(rt_guest_info *g, const char *key, const char *value)
     }
 }
 
-bool rt_guest_read(const char *run_dir, const char *name, rt_guest_info *out, vc_diags *d)
+/* The state file into out; false when there is none. */
+static bool rt_guest_parse_state(const char *run_dir, const char *name, rt_guest_info *out)
 {
     memset(out, 0, sizeof(*out));
-    if (!rt_guest_running(run_dir, name))
-        return false;
     char *path = rt_guest_file(run_dir, name, "state");
     char *text = vc_read_file(path, NULL);
-    if (!text) {
-        /* between taking the lock and writing its state: starting */
-        vc_runtime_error(d, "guest '%s' is starting or stopping (no %s yet)", name, path);
-        free(path);
-        return false;
-    }
     free(path);
+    if (!text)
+        return false;
     for (char *line = text, *next; line && *line; line = next) {
         next = strchr(line, '\n');
         if (next)
@@ -95,13 +106,60 @@ bool rt_guest_read(const char *run_dir, const char *name, rt_guest_info *out, vc
     return true;
 }
 
+bool rt_guest_read(const char *run_dir, const char *name, rt_guest_info *out, vc_diags *d)
+{
+    memset(out, 0, sizeof(*out));
+    if (!rt_guest_running(run_dir, name))
+        return false;
+    if (!rt_guest_parse_state(run_dir, name, out)) {
+        /* between taking the lock and writing its state: starting */
+        vc_runtime_error(d, "guest '%s' is starting or stopping (no state file yet)", name);
+        return false;
+    }
+    return true;
+}
+
+static bool rt_guest_file_exists(const char *run_dir, const char *name, const char *ext)
+{
+    char *path = rt_guest_file(run_dir, name, ext);
+    bool there = access(path, F_OK) == 0;
+    free(path);
+    return there;
+}
+
+bool rt_guest_lost(const char *run_dir, const char *name)
+{
+    return !rt_guest_running(run_dir, name) && rt_guest_file_exists(run_dir, name, "lock") &&
+           (rt_guest_file_exists(run_dir, name, "state") ||
+            rt_guest_file_exists(run_dir, name, "owners"));
+}
+
+bool rt_guest_read_lost(const char *run_dir, const char *name, rt_guest_info *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (!rt_guest_lost(run_dir, name))
+        return false;
+    if (!rt_guest_parse_state(run_dir, name, out))
+        out->name = vc_xstrdup(name);
+    free(out->state);
+    out->state = vc_xstrdup("lost");
+    return true;
+}
+
 bool rt_guest_write(const char *run_dir, const rt_guest_info *g, vc_diags *d)
 {
     char *path = rt_guest_file(run_dir, g->name, "state");
     char *tmp = vc_xasprintf("%s.tmp", path);
-    char *text = vc_xasprintf("name: %s\nuuid: %s\nstate: %s\npid: %ld\nsupervisor: %ld\n"
-                              "started: %lld\n", g->name, g->uuid, g->state, (long)g->pid,
-                              (long)g->supervisor, g->started);
+    vc_buf b;
+    vc_buf_init(&b);
+    vc_buf_printf(&b, "name: %s\nuuid: %s\nstate: %s\npid: %ld\nsupervisor: %ld\nstarted: %lld\n",
+                  g->name, g->uuid, g->state, (long)g->pid, (long)g->supervisor, g->started);
+    /* what a cleanup after a lost supervisor needs to find */
+    if (g->state_dir)
+        vc_buf_printf(&b, "dir: %s\n", g->state_dir);
+    if (g->pid_file)
+        vc_buf_printf(&b, "pidfile: %s\n", g->pid_file);
+    char *text = vc_buf_steal(&b);
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0644);
     size_t len = strlen(text);
     bool ok = fd >= 0 && write(fd, text, len) == (ssize_t)len;
@@ -141,7 +199,7 @@ rt_guest_info *rt_guest_list(const char *run_dir, size_t *n)
         rt_guest_info g;
         vc_diags tmp;
         vc_diags_init(&tmp);
-        if (rt_guest_read(run_dir, name, &g, &tmp)) {
+        if (rt_guest_read(run_dir, name, &g, &tmp) || rt_guest_read_lost(run_dir, name, &g)) {
             vc_xgrow((void **)&v, &cap, *n + 1, sizeof(*v));
             v[(*n)++] = g;
         }
@@ -173,6 +231,8 @@ bool rt_guest_stop(const char *run_dir, const char *name, bool force, int timeou
 {
     rt_guest_info g;
     if (!rt_guest_read(run_dir, name, &g, d)) {
+        if (d->nerrors == 0 && rt_guest_lost(run_dir, name))
+            return rt_guest_cleanup(run_dir, name, d);
         if (d->nerrors == 0)
             vc_runtime_error(d, "guest '%s' is not running", name);
         return false;
@@ -198,4 +258,90 @@ bool rt_guest_stop(const char *run_dir, const char *name, bool force, int timeou
     }
     rt_guest_info_free(&g);
     return true;
+}
+
+void rt_guest_remove_dir(const char *dir)
+{
+    DIR *dh = opendir(dir);
+    if (dh) {
+        struct dirent *e;
+        while ((e = readdir(dh)) != NULL)
+            if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+                unlinkat(dirfd(dh), e->d_name, 0);
+        closedir(dh);
+    }
+    rmdir(dir);
+}
+
+/* True when /proc/PID/cmdline has the argument "guest=NAME" or
+ * "guest=NAME,...": the lost guest's QEMU, not a process that got its
+ * pid since. */
+static bool rt_guest_is_qemu_of(pid_t pid, const char *name)
+{
+    char *path = vc_xasprintf("/proc/%ld/cmdline", (long)pid);
+    size_t len = 0;
+    char *args = vc_read_file(path, &len);
+    free(path);
+    if (!args)
+        return false;
+    char *want = vc_xasprintf("guest=%s", name);
+    size_t wl = strlen(want);
+    bool found = false;
+    for (size_t off = 0; off < len && !found; off += strlen(args + off) + 1)
+        found = strncmp(args + off, want, wl) == 0 &&
+                (args[off + wl] == '\0' || args[off + wl] == ',');
+    free(want);
+    free(args);
+    return found;
+}
+
+/* QEMU dies with its supervisor (PR_SET_PDEATHSIG); one that has not yet
+ * is killed, and waited for, so that its cgroup can go. */
+static void rt_guest_end_qemu(pid_t pid, const char *name)
+{
+    if (pid <= 1 || !rt_guest_is_qemu_of(pid, name))
+        return;
+    kill(pid, SIGKILL);
+    long long deadline = rt_guest_now_ms() + 5000;
+    while (kill(pid, 0) == 0 && rt_guest_is_qemu_of(pid, name) && rt_guest_now_ms() < deadline) {
+        struct timespec ts = { 0, 10 * 1000000L };
+        nanosleep(&ts, NULL);
+    }
+}
+
+bool rt_guest_cleanup(const char *run_dir, const char *name, vc_diags *d)
+{
+    char *lock = rt_guest_file(run_dir, name, "lock");
+    int fd = open(lock, O_RDWR | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        free(lock);
+        return vc_runtime_error(d, "guest '%s' is not running", name);
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        close(fd);
+        free(lock);
+        return vc_runtime_error(d, "guest '%s' has a supervisor again: stop it instead", name);
+    }
+    rt_guest_info g;
+    if (!rt_guest_parse_state(run_dir, name, &g))
+        memset(&g, 0, sizeof(g));
+    rt_guest_end_qemu(g.pid, name);
+    char *owners = rt_guest_file(run_dir, name, "owners");
+    bool ok = rt_dac_recover(owners, d);
+    free(owners);
+    ok = rt_cg_remove_name(name, NULL, d) && ok;
+    if (g.state_dir && g.state_dir[0] == '/')
+        rt_guest_remove_dir(g.state_dir);
+    char *pid = g.pid_file ? vc_xstrdup(g.pid_file) : rt_guest_file(run_dir, name, "pid");
+    unlink(pid);
+    free(pid);
+    char *state = rt_guest_file(run_dir, name, "state");
+    unlink(state);
+    free(state);
+    /* the lock last, as a supervisor's cleanup does */
+    unlink(lock);
+    close(fd);
+    free(lock);
+    rt_guest_info_free(&g);
+    return ok;
 }

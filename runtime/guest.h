@@ -8,6 +8,12 @@
  *   NAME.state  "key: value" lines, rewritten (atomically) by the
  *               supervisor: name, uuid, state, pid, supervisor, started
  *   NAME.pid    QEMU's pid
+ *   NAME.owners the owners DAC took over (dac.h), until they are given back
+ *
+ * A supervisor killed with SIGKILL takes its QEMU with it but leaves these
+ * files (and the guest's cgroup, state directory, disk owners): the guest
+ * is then "lost" (files, no lock holder) until the next start of its name
+ * or rt_guest_cleanup (`virtc stop NAME`) puts everything back.
  *
  * Stopping goes through the supervisor, which owns QMP: SIGTERM (queued
  * with the time QEMU gets before "quit") for a shutdown, SIGUSR1 for
@@ -29,6 +35,8 @@ typedef struct rt_guest_info {
     pid_t pid;               /* QEMU's */
     pid_t supervisor;
     long long started;       /* seconds since the epoch */
+    char *state_dir;         /* the guest's own directory (its sockets); NULL: unknown */
+    char *pid_file;          /* where QEMU's pid is written; NULL: RUN/NAME.pid */
 } rt_guest_info;
 
 void rt_guest_info_free(rt_guest_info *g);
@@ -45,7 +53,22 @@ bool rt_guest_read(const char *run_dir, const char *name, rt_guest_info *out, vc
 /* Writes the state file atomically. */
 bool rt_guest_write(const char *run_dir, const rt_guest_info *g, vc_diags *d);
 
-/* Every running guest, sorted by name; *n their count. */
+/* A guest whose supervisor ended without its cleanup: no lock holder, but
+ * its state or owners file is still there. */
+bool rt_guest_lost(const char *run_dir, const char *name);
+/* A lost guest's state file (state "lost"); false when it is not lost.
+ * Only name (and state) are set when the state file was not written yet. */
+bool rt_guest_read_lost(const char *run_dir, const char *name, rt_guest_info *out);
+/* Puts back what a lost supervisor left: takes the guest's lock (refused
+ * while a supervisor holds it), kills what remains of its QEMU, gives the
+ * recorded owners back, removes the cgroup, the state directory, the pid,
+ * state and lock files. */
+bool rt_guest_cleanup(const char *run_dir, const char *name, vc_diags *d);
+/* Empties (one level: its sockets) and removes a guest's state directory. */
+void rt_guest_remove_dir(const char *dir);
+
+/* Every running guest and every lost one (state "lost"), sorted by name;
+ * *n their count. */
 rt_guest_info *rt_guest_list(const char *run_dir, size_t *n);
 void rt_guest_list_free(rt_guest_info *v, size_t n);
 

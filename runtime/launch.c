@@ -35,6 +35,7 @@ struct rt_launch {
     bool own_socket;          /* the -chardev/-mon pair was added here */
     char *log_path;
     bool own_log;
+    bool log_append;          /* opened O_APPEND rather than truncated */
     vc_strv argv;
     rt_qmp *qmp;
 };
@@ -121,7 +122,12 @@ static void rt_build_argv(rt_launch *r, char *const *argv, const rt_launch_opts 
         vc_buf b;
         vc_buf_init(&b);
         vc_buf_puts(&b, "socket,id=virtcqmp,path=");
-        qemu_opt_escape(&b, r->qmp_path);
+        /* a ',' in a QEMU option value is written twice */
+        for (const char *c = r->qmp_path; *c; c++) {
+            if (*c == ',')
+                vc_buf_putc(&b, ',');
+            vc_buf_putc(&b, *c);
+        }
         vc_buf_puts(&b, ",server=on,wait=off");
         vc_strv_add(&r->argv, "-chardev");
         vc_strv_take(&r->argv, vc_buf_steal(&b));
@@ -136,7 +142,8 @@ static void rt_build_argv(rt_launch *r, char *const *argv, const rt_launch_opts 
 static bool rt_start_child(rt_launch *r, char *const *env, const rt_spawn_hook *hook,
                            vc_diags *d)
 {
-    int logfd = open(r->log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0600);
+    int logfd = open(r->log_path, O_WRONLY | O_CREAT | (r->log_append ? O_APPEND : O_TRUNC) |
+                                      O_CLOEXEC | O_NOCTTY, 0600);
     if (logfd < 0)
         return vc_runtime_error(d, "cannot open the log %s: %s", r->log_path, strerror(errno));
     pid_t pid = rt_spawn_hooked(r->argv.v, env, logfd, hook, d);
@@ -290,12 +297,6 @@ static void rt_launch_release(rt_launch *r)
         rmdir(r->run_dir);
 }
 
-rt_launch *rt_launch_start(const qemu_launch *l, const rt_launch_opts *opts, vc_diags *d)
-{
-    static char *const none[] = { NULL };
-    return rt_launch_start_argv(l ? l->argv.v : none, l ? l->env.v : none, opts, d);
-}
-
 rt_launch *rt_launch_start_argv(char *const *argv, char *const *env, const rt_launch_opts *opts,
                                 vc_diags *d)
 {
@@ -326,6 +327,7 @@ rt_launch *rt_launch_start_argv(char *const *argv, char *const *env, const rt_la
     r->qmp_path = o->qmp_socket ? vc_xstrdup(o->qmp_socket)
                                 : vc_xasprintf("%s/qmp.sock", r->run_dir);
     r->own_log = o->log_path == NULL && r->own_dir;
+    r->log_append = o->log_append;
     r->log_path = o->log_path ? vc_xstrdup(o->log_path)
                               : vc_xasprintf("%s/qemu.log", r->run_dir);
     rt_build_argv(r, argv, o);
@@ -561,6 +563,12 @@ static const struct {
     { "'/dev/", "host device" },
     { "No such device", "host device" },
     { "No such file or directory", "host file" },
+    /* smartcards emulated from the host's NSS certificate database */
+    { "failed to initialize vcard", "NSS certificate database" },
+    /* virgl devices are a QEMU module of their own (qemu-system-modules-opengl) */
+    { "missing object type 'virtio-gpu-gl", "QEMU OpenGL module" },
+    { "vhost-user", "vhost-user back end" },
+    { "/sys/bus/mdev", "mediated device" },
 };
 
 const char *rt_launch_classify(const char *msg)

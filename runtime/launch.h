@@ -1,8 +1,8 @@
 /*
  * launch.h: starting QEMU from an emitted launch, and stopping it.
  *
- * The launch (translators/qemu/argv.h) is run with execve, never through a
- * shell, with exactly its environment; standard input is /dev/null, standard
+ * An argument vector (a plan's) is run with execve, never through a shell,
+ * with exactly its environment; standard input is /dev/null, standard
  * output and error go to a log file. QEMU is ready when its QMP monitor, a
  * UNIX socket in a private directory, answers the handshake. When it exits
  * before that, the failure's message is QEMU's last line on standard error
@@ -26,7 +26,6 @@
 #include <sys/types.h>
 
 #include "../translators/error.h"
-#include "../translators/qemu/argv.h"
 #include "qmp.h"
 #include "spawn.h"
 
@@ -34,15 +33,15 @@ typedef struct rt_launch_opts {
     /* A private directory (mode 0700) for the QMP socket and the log; NULL
      * makes a fresh one under $TMPDIR, removed by rt_launch_free. */
     const char *run_dir;
-    /* The UNIX socket the launch already serves QMP on (the emitter's
-     * monitor_socket); NULL adds "-chardev socket ... -mon ..." for
+    /* The UNIX socket the argv already serves QMP on (a plan's monitor);
+     * NULL adds "-chardev socket ... -mon ..." for
      * RUN_DIR/qmp.sock. */
     const char *qmp_socket;
     /* Where QEMU's output goes; NULL means RUN_DIR/qemu.log. */
     const char *log_path;
     /* Appended to the argument vector (e.g. "-S"); NULL-terminated, may be NULL. */
     const char *const *extra_args;
-    /* Replaces argv[0] when not NULL (the launch names the domain's emulator). */
+    /* Replaces argv[0] when not NULL. */
     const char *emulator;
     /* From execve until QMP answers; 0 means 30 s. */
     int start_timeout_ms;
@@ -50,15 +49,17 @@ typedef struct rt_launch_opts {
     int qmp_timeout_ms;
     /* Run in the child before the exec (spawn.h); NULL: none. */
     const rt_spawn_hook *hook;
+    /* Append to the log instead of starting it afresh (a guest's QEMU
+     * started again keeps what its predecessor said). */
+    bool log_append;
 } rt_launch_opts;
 
 typedef struct rt_launch rt_launch;
 
-/* Starts QEMU and waits until QMP answers. NULL with an error in d (code
- * VC_ERR_RUNTIME) when it cannot: the child is then gone and reaped. */
-rt_launch *rt_launch_start(const qemu_launch *l, const rt_launch_opts *opts, vc_diags *d);
-/* The same from a bare argument vector and environment (NULL-terminated;
- * env NULL: empty), as a plan holds them. */
+/* Starts QEMU from an argument vector and environment (NULL-terminated;
+ * env NULL: empty), as a plan holds them, and waits until QMP answers.
+ * NULL with an error in d (code VC_ERR_RUNTIME) when it cannot: the child
+ * is then gone and reaped. */
 rt_launch *rt_launch_start_argv(char *const *argv, char *const *env, const rt_launch_opts *opts,
                                 vc_diags *d);
 

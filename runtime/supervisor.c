@@ -1,7 +1,6 @@
 /* supervisor.c: a guest's own supervisor process (see supervisor.h). */
 #include "supervisor.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -40,6 +39,7 @@ typedef struct sup {
     rt_sup_sec *sec;
     rt_launch *launch;
     rt_guest_info info;
+    bool restart;            /* start QEMU again once this one has ended */
 } sup;
 
 /* ---- signals: stop requests from `virtc stop` ------------------------------- */
@@ -163,20 +163,6 @@ static bool sup_read_report(int fd, vc_diags *d)
 
 /* ---- preparing ----------------------------------------------------------------- */
 
-/* Empties and removes the guest's state directory (its sockets: one level). */
-static void sup_remove_state_dir(const char *dir)
-{
-    DIR *dh = opendir(dir);
-    if (dh) {
-        struct dirent *e;
-        while ((e = readdir(dh)) != NULL)
-            if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-                unlinkat(dirfd(dh), e->d_name, 0);
-        closedir(dh);
-    }
-    rmdir(dir);
-}
-
 /* The guest's state directory, its QEMU's own (the monitor socket is made
  * there by QEMU, as that user). */
 static bool sup_state_dir(sup *s, vc_diags *d)
@@ -190,7 +176,7 @@ static bool sup_state_dir(sup *s, vc_diags *d)
     free(parent);
     if (!ok)
         return false;
-    sup_remove_state_dir(p->state_dir);   /* a crashed supervisor's leftovers */
+    rt_guest_remove_dir(p->state_dir);   /* a lost supervisor's leftovers */
     if (mkdir(p->state_dir, 0750) != 0)
         return vc_runtime_error(d, "cannot create %s: %s", p->state_dir, strerror(errno));
     if (s->caps.change_id && chown(p->state_dir, s->caps.uid, s->caps.gid) != 0)
@@ -202,6 +188,12 @@ static bool sup_state_dir(sup *s, vc_diags *d)
 static bool sup_prepare(sup *s, vc_diags *d)
 {
     const rt_plan *p = s->p;
+    /* first, what a cleanup needs should this supervisor be lost */
+    s->info.state = vc_xstrdup("starting");
+    s->info.state_dir = vc_xstrdup(p->state_dir);
+    s->info.pid_file = vc_xstrdup(p->pid_file);
+    if (!rt_guest_write(p->run_dir, &s->info, d))
+        return false;
     if (access(p->emulator, X_OK) != 0)
         return vc_runtime_error(d, "the emulator %s cannot be run: %s", p->emulator,
                                 strerror(errno));
@@ -305,6 +297,7 @@ static bool sup_launch(sup *s, vc_diags *d)
                                                       : SUP_START_TIMEOUT_MS,
         .qmp_timeout_ms = SUP_QMP_TIMEOUT_MS,
         .hook = &hook,
+        .log_append = s->info.pid > 0,   /* a restart: the log goes on */
     };
     vc_diags why;
     vc_diags_init(&why);
@@ -324,17 +317,28 @@ static bool sup_launch(sup *s, vc_diags *d)
     if (!s->o.paused && !sup_qmp_ok(s, "cont", d))
         return false;
     s->info.pid = rt_launch_pid(s->launch);
+    free(s->info.state);
     s->info.state = vc_xstrdup(s->o.paused ? "paused" : "running");
     return sup_write_pid(p->pid_file, s->info.pid, d) && rt_guest_write(p->run_dir, &s->info, d);
 }
 
 /* What the plan says for a guest that powered off, rebooted or crashed
- * (what: "poweroff", "reboot", "crash"); said in the guest's log. */
+ * (what: "poweroff", "reboot", "crash"); said in the guest's log.
+ *
+ * restart is what libvirt's domain format documents it as: "the domain
+ * will be terminated and then restarted with the same configuration".
+ * For a reboot that is QEMU's own reset (it resets the machine itself
+ * unless -no-reboot made the reboot a SHUTDOWN, when it is asked to); for
+ * a power-off or a crash, this QEMU ends and a new one is started from the
+ * same plan, under the same supervisor, ownership, cgroup and labels.
+ * preserve keeps QEMU, stopped: "shut off" after a power-off, "crashed"
+ * after a crash. */
 static void sup_life(sup *s, const char *what, rt_life_action a, bool *quit)
 {
     fprintf(stderr, "virtc: guest '%s': %s, on_%s=%s\n", s->p->name, what, what,
             rt_life_action_name(a));
     fflush(stderr);
+    bool reboot = strcmp(what, "reboot") == 0;
     vc_diags tmp;
     vc_diags_init(&tmp);
     switch (a) {
@@ -342,11 +346,15 @@ static void sup_life(sup *s, const char *what, rt_life_action a, bool *quit)
         *quit = true;
         break;
     case RT_LIFE_RESTART:
-        if (sup_qmp_ok(s, "system_reset", &tmp))
+        if (!reboot) {
+            s->restart = true;
+            *quit = true;
+        } else if (sup_qmp_ok(s, "system_reset", &tmp)) {
             sup_qmp_ok(s, "cont", &tmp);
+        }
         break;
     case RT_LIFE_PRESERVE:
-        sup_set_state(s, "shut off");
+        sup_set_state(s, strcmp(what, "crash") == 0 ? "crashed" : "shut off");
         break;
     }
     vc_diags_free(&tmp);
@@ -386,7 +394,8 @@ static void sup_event(sup *s, json_object *ev, bool stopping, bool *quit)
     } else if (strcmp(e, "GUEST_PANICKED") == 0) {
         sup_life(s, "crash", s->p->on_crash, quit);
     } else if (strcmp(e, "STOP") == 0) {
-        if (!vc_streq(s->info.state, "shut off"))
+        /* a preserved guest is stopped too, but says why */
+        if (!vc_streq(s->info.state, "shut off") && !vc_streq(s->info.state, "crashed"))
             sup_set_state(s, "paused");
     } else if (strcmp(e, "RESUME") == 0) {
         sup_set_state(s, "running");
@@ -438,6 +447,28 @@ static void sup_loop(sup *s)
     }
 }
 
+/* QEMU has ended for a restart (sup_life): a new one from the same plan,
+ * running. False (said in the log) when it did not start. */
+static bool sup_restart(sup *s)
+{
+    s->restart = false;
+    s->o.paused = false;
+    rt_launch_free(s->launch);
+    s->launch = NULL;
+    unlink(s->p->monitor);
+    vc_diags d;
+    vc_diags_init(&d);
+    bool ok = sup_launch(s, &d);
+    if (!ok)
+        vc_diags_print(stderr, &d);
+    else
+        fprintf(stderr, "virtc: guest '%s': started again, QEMU pid %ld\n", s->p->name,
+                (long)s->info.pid);
+    fflush(stderr);
+    vc_diags_free(&d);
+    return ok;
+}
+
 /* ---- the end ----------------------------------------------------------------- */
 
 /* Whatever happened: QEMU reaped, every model undone, every file removed,
@@ -453,7 +484,7 @@ static void sup_cleanup(sup *s)
     s->sec = NULL;
     rt_dac_restore(s->dac, &d);
     s->dac = NULL;
-    sup_remove_state_dir(p->state_dir);
+    rt_guest_remove_dir(p->state_dir);
     unlink(p->pid_file);
     char *state = rt_guest_file(p->run_dir, p->name, "state");
     unlink(state);
@@ -505,6 +536,8 @@ static __attribute__((noreturn)) void sup_main(sup *s)
             close(log);
         }
         sup_loop(s);
+        while (s->restart && !sup_stop_req && !sup_force_req && sup_restart(s))
+            sup_loop(s);
     }
     sup_cleanup(s);
     _exit(ok ? 0 : 1);
@@ -529,14 +562,15 @@ static int sup_lock(const rt_plan *p, vc_diags *d)
             rt_guest_info g;
             vc_diags tmp;
             vc_diags_init(&tmp);
-            if (rt_guest_read(p->run_dir, p->name, &g, &tmp)) {
+            bool known = rt_guest_read(p->run_dir, p->name, &g, &tmp);
+            if (known && g.pid > 0)
                 vc_runtime_error(d, "guest '%s' is already running (QEMU pid %ld, supervisor "
                                  "pid %ld)", p->name, (long)g.pid, (long)g.supervisor);
-                rt_guest_info_free(&g);
-            } else {
+            else
                 vc_runtime_error(d, "guest '%s' is already running (starting or stopping)",
                                  p->name);
-            }
+            if (known)
+                rt_guest_info_free(&g);
             vc_diags_free(&tmp);
             break;
         }
@@ -559,7 +593,8 @@ static bool sup_uuid_free(const rt_plan *p, vc_diags *d)
     rt_guest_info *v = rt_guest_list(p->run_dir, &n);
     bool ok = true;
     for (size_t i = 0; i < n && ok; i++)
-        if (!vc_streq(v[i].name, p->name) && v[i].uuid && strcasecmp(v[i].uuid, p->uuid) == 0)
+        if (!vc_streq(v[i].name, p->name) && !vc_streq(v[i].state, "lost") && v[i].uuid &&
+            strcasecmp(v[i].uuid, p->uuid) == 0)
             ok = vc_runtime_error(d, "a guest with uuid %s is already running as '%s'", p->uuid,
                                   v[i].name);
     rt_guest_list_free(v, n);

@@ -38,7 +38,10 @@ XML
 uuid=$(sed -n 's|.*<uuid>\(.*\)</uuid>.*|\1|p' "$tmp/bench.plan.xml")
 sed -i "s|<name>|<uuid>$uuid</uuid><name>|" "$tmp/bench.xml"
 echo "virtc start latency to a running guest ($accel, system instance, security included; medians of $runs)"
+# the machine is shared: a ratio means little without the load it ran under
+echo "conditions: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg) before"
 printf '%-34s %12s %12s   %s\n' "" "virtc start" "argv by hand" "ratio (goal <= 1.3)"
 "$sb" "$runs" "$virtc" "$tmp/bench.plan.xml" "$tmp/bench.xml"
 "$sb" "$runs" "$virtc" "$tmp/bench.plan.xml" "$tmp/bench.plan.xml"
+echo "conditions: load average $(cut -d' ' -f1-3 /proc/loadavg) after"
 exit 0

@@ -12,7 +12,10 @@ static void status_help(void)
     fputs("usage: virtc status [options] NAME\n\n"
           "Prints a guest's state as 'key: value' lines: name, uuid, state (running,\n"
           "paused, shut off), pid (QEMU's), supervisor (its pid), uptime (seconds).\n"
-          "A guest that does not run prints its name and 'state: shut off'.\n\n"
+          "A guest that does not run prints its name and 'state: shut off'. A guest\n"
+          "whose supervisor was killed (SIGKILL) before it could clean up is 'lost':\n"
+          "its QEMU is gone but what it held is not given back (disk owners, cgroup,\n"
+          "sockets, pid file) until 'virtc stop NAME' or the next start of NAME.\n\n"
           "options:\n"
           "  --config FILE      qemu.conf to use (its log_dir)\n"
           "  -h, --help         this text\n", stdout);
@@ -30,11 +33,12 @@ int cmd_status(int argc, char **argv)
     vc_diags_init(&d);
     rt_guest_info g;
     char *out = NULL;
-    if (rt_guest_read(run, o.arg, &g, &d)) {
+    bool running = rt_guest_read(run, o.arg, &g, &d);
+    if (running || (d.nerrors == 0 && rt_guest_read_lost(run, o.arg, &g))) {
         long long up = (long long)time(NULL) - g.started;
         out = vc_xasprintf("name: %s\nuuid: %s\nstate: %s\npid: %ld\nsupervisor: %ld\n"
                            "uptime: %lld\n", g.name, g.uuid ? g.uuid : "", g.state ? g.state : "",
-                           (long)g.pid, (long)g.supervisor, up < 0 ? 0 : up);
+                           (long)g.pid, (long)g.supervisor, !running || up < 0 ? 0 : up);
         rt_guest_info_free(&g);
     } else if (d.nerrors == 0) {
         out = vc_xasprintf("name: %s\nstate: shut off\n", o.arg);

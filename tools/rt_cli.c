@@ -2,9 +2,13 @@
 #include "rt_cli.h"
 
 #include <errno.h>
+#include <malloc.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <libxml/tree.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "../runtime/instance.h"
@@ -12,6 +16,7 @@
 #include "../translators/qemu/caps.h"
 #include "../translators/qemu/plan.h"
 #include "../translators/qemu/probe.h"
+#include "../translators/schema.h"
 #include "../translators/util.h"
 #include "../translators/xmldoc.h"
 #include "cli.h"
@@ -119,42 +124,158 @@ char *rt_cli_run_dir(const rt_qemuconf *conf)
     return run;
 }
 
-/* --caps, or the domain's emulator probed (cached). */
-static qemu_caps *rt_cli_caps(const ir_domain *dom, const rt_cli_opts *o, const char *file,
-                              vc_diags *d)
+/* The emulator a domain names, or the default for its arch (caller frees). */
+static char *rt_cli_emulator(const char *emulator, const char *arch)
 {
-    if (o->caps)
-        return strchr(o->caps, '/') || vc_str_has_suffix(o->caps, ".xml")
+    return emulator ? vc_xstrdup(emulator)
+                    : vc_xasprintf("/usr/bin/qemu-system-%s", arch ? arch : "x86_64");
+}
+
+/* --caps, or the domain's emulator probed (cached); prefetched: what
+ * rt_cli_prefetch read for emulator, used when the domain names that one. */
+static qemu_caps *rt_cli_caps(const ir_domain *dom, const rt_cli_opts *o, const char *file,
+                              char *emulator, qemu_caps *prefetched, vc_diags *d)
+{
+    char *emu = rt_cli_emulator(dom->emulator, dom->os.arch);
+    qemu_caps *caps = NULL;
+    if (prefetched && vc_streq(emu, emulator)) {
+        caps = prefetched;
+        prefetched = NULL;
+    } else if (o->caps) {
+        caps = strchr(o->caps, '/') || vc_str_has_suffix(o->caps, ".xml")
                    ? qemu_caps_load_file(o->caps, d)
                    : qemu_caps_load_profile(o->caps, d);
-    char *emu = dom->emulator ? vc_xstrdup(dom->emulator)
-                              : vc_xasprintf("/usr/bin/qemu-system-%s",
-                                             dom->os.arch ? dom->os.arch : "x86_64");
-    qemu_caps *caps = NULL;
-    if (access(emu, X_OK) != 0) {
+    } else if (access(emu, X_OK) != 0) {
         vc_loc loc = { file, dom->pos.line, dom->pos.column };
         vc_error_at(d, loc, "emulator '%s' not found (name the QEMU's capabilities with --caps "
                     "to only compile a plan)", emu);
     } else {
         caps = qemu_probe_cached(emu, d);
     }
+    qemu_caps_free(prefetched);
+    free(emulator);
     free(emu);
     return caps;
 }
 
-/* True when the document's root element is <plan>; false for anything
- * else (the domain front end then says what is wrong with it). */
-static bool rt_cli_is_plan(const char *file, const char *text, size_t len)
+/* ---- reading a domain: the schema compiled on a second thread ----------------
+ *
+ * Compiling domain.rng is the largest part of `virtc start DOMAIN.xml`
+ * before QEMU (libxml2 reads some 230 KB of RelaxNG and builds its
+ * automata), and it needs nothing from the document. So it runs on a
+ * second thread while this one reads what does not depend on the
+ * document being valid: the probed capabilities of the emulator the
+ * document names (the probe cache). The document is validated (the
+ * thread joined first) before anything of it is lowered or used. */
+
+/* How much a new heap (the schema thread's malloc arena) grows by at once. */
+#define RT_CLI_TOP_PAD ((size_t)8 << 20)
+#define RT_CLI_HUGE_PAGE ((uintptr_t)2 << 20)
+
+/* Page faults are most of what the schema compile costs on the VMs this
+ * runs on (10-25 us each): libxml2 builds a tree of some 10,000 nodes, ~3
+ * MiB. The thread's heap asks for transparent huge pages, one fault per 2
+ * MiB, where the host grants them on request (enabled=madvise or always;
+ * otherwise madvise changes nothing). M_TOP_PAD was set to RT_CLI_TOP_PAD
+ * before this thread's first allocation, so its arena was made that large
+ * and the RT_CLI_TOP_PAD bytes after its first chunk are that arena's. */
+static void rt_cli_thread_huge_heap(void)
 {
-    vc_diags tmp;
-    vc_diags_init(&tmp);
-    xmlDocPtr doc = xml_doc_read(file, text, len, &tmp);
-    vc_diags_free(&tmp);
-    xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
-    bool plan = root && strcmp((const char *)root->name, "plan") == 0;
-    if (doc)
-        xmlFreeDoc(doc);
-    return plan;
+    void *first = malloc(1);
+    if (!first)
+        return;
+    uintptr_t lo = ((uintptr_t)first + RT_CLI_HUGE_PAGE - 1) & ~(RT_CLI_HUGE_PAGE - 1);
+    uintptr_t hi = ((uintptr_t)first + RT_CLI_TOP_PAD) & ~(RT_CLI_HUGE_PAGE - 1);
+    if (hi > lo)
+        madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+    free(first);
+}
+
+static void *rt_cli_schema_thread(void *arg)
+{
+    vc_diags quiet;   /* a load error is reported again by the validation */
+    vc_diags_init(&quiet);
+    rt_cli_thread_huge_heap();
+    vc_schema_preload(arg, &quiet);
+    vc_diags_free(&quiet);
+    return NULL;
+}
+
+/* The text of <domain><devices><emulator>, as the front end will read it
+ * (trimmed), or NULL. */
+static char *rt_cli_peek_emulator(xmlNodePtr root)
+{
+    xmlNodePtr devices = xml_child(root, "devices");
+    xmlNodePtr emu = devices ? xml_child(devices, "emulator") : NULL;
+    char *text = emu ? xml_text(emu) : NULL;
+    if (!text)
+        return NULL;
+    char *start = text, *end = text + strlen(text);
+    while (*start == ' ' || *start == '\t' || *start == '\n' || *start == '\r')
+        start++;
+    while (end > start && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n' ||
+                           end[-1] == '\r'))
+        end--;
+    char *out = vc_xstrndup(start, (size_t)(end - start));
+    free(text);
+    return out;
+}
+
+/* The capabilities of the emulator the (not yet validated) document names,
+ * from the probe cache; NULL (nothing said) when --caps names them or the
+ * probe fails: rt_cli_caps then does it again and reports why. */
+static qemu_caps *rt_cli_prefetch(xmlNodePtr root, const rt_cli_opts *o, char **emulator)
+{
+    *emulator = NULL;
+    if (o->caps)
+        return NULL;
+    xmlNodePtr os = xml_child(root, "os");
+    xmlNodePtr type = os ? xml_child(os, "type") : NULL;
+    char *arch = type ? xml_prop(type, "arch") : NULL;
+    char *peeked = rt_cli_peek_emulator(root);
+    *emulator = rt_cli_emulator(peeked, arch);
+    free(peeked);
+    free(arch);
+    if (access(*emulator, X_OK) != 0)
+        return NULL;
+    vc_diags quiet;
+    vc_diags_init(&quiet);
+    qemu_caps *caps = qemu_probe_cached(*emulator, &quiet);
+    bool clean = quiet.n == 0;
+    vc_diags_free(&quiet);
+    if (!clean) {
+        /* a warning (an unsafe cache directory...) is said by the real read */
+        qemu_caps_free(caps);
+        caps = NULL;
+    }
+    return caps;
+}
+
+static rt_plan *rt_cli_domain_plan(const char *file, xmlDocPtr doc, const rt_cli_opts *o,
+                                   const rt_qemuconf *conf, vc_diags *d)
+{
+    pthread_t th;
+    const vc_schema_kind *kind = vc_schema_kind_by_name("domain");
+    mallopt(M_TOP_PAD, (int)RT_CLI_TOP_PAD);
+    bool threaded = pthread_create(&th, NULL, rt_cli_schema_thread, (void *)kind) == 0;
+    char *emulator;
+    qemu_caps *prefetched = rt_cli_prefetch(xmlDocGetRootElement(doc), o, &emulator);
+    if (threaded)
+        pthread_join(th, NULL);
+    ir_domain *dom = xml_domain_parse_doc(doc, file, d);
+    if (!dom) {
+        qemu_caps_free(prefetched);
+        free(emulator);
+        return NULL;
+    }
+    qemu_caps *caps = rt_cli_caps(dom, o, file, emulator, prefetched, d);
+    rt_plan *p = NULL;
+    if (caps) {
+        p = qemu_plan_build(dom, caps, conf, rt_instance_current(), o->test_env, file, d);
+        qemu_caps_free(caps);
+    }
+    ir_domain_free(dom);
+    return p;
 }
 
 rt_plan *rt_cli_plan(const char *file, const rt_cli_opts *o, const rt_qemuconf *conf,
@@ -167,22 +288,16 @@ rt_plan *rt_cli_plan(const char *file, const rt_cli_opts *o, const rt_qemuconf *
         return NULL;
     }
     const char *name = strcmp(file, "-") == 0 ? "<stdin>" : file;
-    if (rt_cli_is_plan(name, text, len)) {
-        rt_plan *p = rt_plan_parse(name, text, len, d);
-        free(text);
-        return p;
-    }
-    ir_domain *dom = xml_domain_parse(name, text, len, d);
-    free(text);
-    if (!dom)
-        return NULL;
-    file = name;
-    qemu_caps *caps = rt_cli_caps(dom, o, file, d);
+    /* parsed once: its root says whether it is a plan or a domain */
+    xmlDocPtr doc = xml_doc_read(name, text, len, d);
+    xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
     rt_plan *p = NULL;
-    if (caps) {
-        p = qemu_plan_build(dom, caps, conf, rt_instance_current(), o->test_env, file, d);
-        qemu_caps_free(caps);
+    if (root && !root->ns && strcmp((const char *)root->name, "plan") == 0) {
+        xmlFreeDoc(doc);
+        p = rt_plan_parse(name, text, len, d);
+    } else if (doc) {
+        p = rt_cli_domain_plan(name, doc, o, conf, d);
     }
-    ir_domain_free(dom);
+    free(text);
     return p;
 }

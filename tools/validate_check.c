@@ -41,6 +41,32 @@ static bool check_read(val_file *f, check_buf *b, size_t *len)
 
 /* ---- semantic checks after the schema ----------------------------------- */
 
+/* Hyper-V spinlocks: the format's schema takes any retry count, the
+ * documented rule is "at least 4095" when the enlightenment is on. */
+#define CHECK_SPINLOCK_MIN_RETRIES 4095UL
+
+static bool check_spinlocks(xmlNodePtr root, const char *file, vc_diags *d)
+{
+    xmlNodePtr f = xml_child(root, "features");
+    xmlNodePtr hv = f ? xml_child(f, "hyperv") : NULL;
+    xmlNodePtr sl = hv ? xml_child(hv, "spinlocks") : NULL;
+    xmlAttrPtr retries = sl ? xmlHasProp(sl, (const xmlChar *)"retries") : NULL;
+    if (!retries)
+        return true;
+    char *state = xml_prop(sl, "state");
+    char *value = xml_prop(sl, "retries");
+    /* the schema has checked it is an unsigned int */
+    bool ok = !state || strcmp(state, "on") != 0 ||
+              strtoul(value, NULL, 10) >= CHECK_SPINLOCK_MIN_RETRIES;
+    if (!ok)
+        vc_error_at(d, xml_node_loc(file, (xmlNodePtr)retries),
+                    "retries='%s': expected at least %lu spinlock retries", value,
+                    CHECK_SPINLOCK_MIN_RETRIES);
+    free(state);
+    free(value);
+    return ok;
+}
+
 static bool check_domain(xmlDocPtr doc, const char *file, vc_diags *d)
 {
     /* The format's schema lets both be absent; a domain then has no OS
@@ -49,6 +75,8 @@ static bool check_domain(xmlDocPtr doc, const char *file, vc_diags *d)
     if (!xml_child(root, "os") && !xml_child(root, "bootloader"))
         return vc_error_at(d, xml_node_loc(file, root),
                            "missing <os> or <bootloader> in <domain>");
+    if (!check_spinlocks(root, file, d))
+        return false;
     ir_domain *dom = xml_domain_lower(doc, file, d);
     if (!dom)
         return false;

@@ -1512,3 +1512,8 @@ ir_domain *xml_domain_parse_file(const char *file, vc_diags *d)
 {
     return lw_from_doc(xml_doc_read_file(file, d), file, d);
 }
+
+ir_domain *xml_domain_parse_doc(xmlDocPtr doc, const char *file, vc_diags *d)
+{
+    return lw_from_doc(doc, file, d);
+}

@@ -23,6 +23,9 @@ ir_domain *xml_domain_lower(xmlDocPtr doc, const char *file, vc_diags *d);
  * schema, lower. */
 ir_domain *xml_domain_parse(const char *file, const char *data, size_t len, vc_diags *d);
 ir_domain *xml_domain_parse_file(const char *file, vc_diags *d);
+/* The same from a document already parsed (e.g. to read its root first);
+ * takes doc (freed here, NULL allowed: the parse failed). */
+ir_domain *xml_domain_parse_doc(xmlDocPtr doc, const char *file, vc_diags *d);
 
 /* Canonical XML in libvirt's layout (two-space indent, single-quoted
  * attributes, today's forms). The result ends with a newline. */

@@ -55,6 +55,7 @@
 #include <unistd.h>
 
 #include "../../runtime/launch.h"
+#include "launch_glue.h"
 #include "../../runtime/qmp.h"
 #include "domain_xml.h"
 #include "qemu/argv.h"
@@ -321,8 +322,9 @@ static void lc_remap(lc_case *c, ir_domain *dom)
             lc_remap_chr(c, &dev->u.chr);
             break;
         case IR_DEV_GRAPHICS:
-            if (dev->u.graphics.type == IR_GFX_VNC && dev->u.graphics.socket)
-                lc_replace(&dev->u.graphics.socket, lc_scratch(c, "vnc", ".sock"));
+            if ((dev->u.graphics.type == IR_GFX_VNC || dev->u.graphics.type == IR_GFX_SPICE) &&
+                dev->u.graphics.socket)
+                lc_replace(&dev->u.graphics.socket, lc_scratch(c, "gfx", ".sock"));
             if ((dev->u.graphics.type == IR_GFX_VNC || dev->u.graphics.type == IR_GFX_SPICE) &&
                 dev->u.graphics.port >= 5900) {
                 int port = lc_free_port();
@@ -803,7 +805,7 @@ static int lc_case_run(const lc_opts *o, const char *file, const char *expect_fi
     };
     vc_diags d;
     vc_diags_init(&d);
-    r = rt_launch_start(l, &ro, &d);
+    r = glue_launch_start(l, &ro, &d);
     free(monitor);
     if (!r) {
         char *msg = lc_first_error(&d);
@@ -881,7 +883,7 @@ static bool lc_read_line_fd(int fd)
 /* The reference: the same words execve'd by the plainest loop there is,
  * polling the socket every millisecond until QEMU's greeting line arrives
  * (*greet_ms), then until it answers qmp_capabilities, the point where
- * rt_launch_start returns: QEMU greets as soon as the socket is accepted,
+ * rt_launch_start_argv returns: QEMU greets as soon as the socket is accepted,
  * but answers only once its main loop runs. Milliseconds to the answer, or
  * a negative number when there was none. */
 static double lc_bench_hand(const qemu_launch *l, const char *sock, char *const *env,
@@ -937,7 +939,7 @@ static double lc_bench_rt(const qemu_launch *l, const char *dir)
     vc_diags d;
     vc_diags_init(&d);
     double t0 = lc_now_ms();
-    rt_launch *r = rt_launch_start(l, &ro, &d);
+    rt_launch *r = glue_launch_start(l, &ro, &d);
     double ms = r ? lc_now_ms() - t0 : -1;
     if (!r)
         vc_diags_print(stderr, &d);

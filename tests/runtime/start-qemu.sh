@@ -22,7 +22,7 @@ g=rt-t-$$
 tmp=$(mktemp -d /tmp/virtc-t-rt-XXXXXX)
 run=/run/virtc/qemu
 cleanup() {
-    for n in "$g" "$g-off" "$g-pre" "$g-s" "$g-cyc"; do
+    for n in "$g" "$g-off" "$g-pre" "$g-s" "$g-cyc" "$g-dev"; do
         "$virtc" stop --force "$n" >/dev/null 2>&1
     done
     rm -rf "$tmp"
@@ -177,18 +177,64 @@ ok $? "kill -9: the supervisor ends"
     [ ! -e "$run/$g.pid" ] && [ ! -e "/var/lib/virtc/qemu/domain-$g" ]
 ok $? "kill -9: owner back, no cgroup, socket or pid file left"
 
-# ---- SIGKILL of the supervisor: QEMU dies with it, the next start recovers
+# ---- SIGKILL of the supervisor: QEMU dies with it, the guest is "lost" ----
+# until 'virtc stop' (or the next start) puts back what it held
 "$virtc" start $conf "$tmp/dom.xml" 2>"$tmp/err"
 pid=$(cat "$run/$g.pid" 2>/dev/null)
 sup=$("$virtc" status $conf "$g" | sed -n 's/^supervisor: //p')
 kill -9 "$sup"
 wait_for "! alive $pid" 600
 ok $? "supervisor killed: its QEMU dies with it"
+out=$("$virtc" status $conf "$g")
+echo "$out" | grep -qx "state: lost" && echo "$out" | grep -qx "supervisor: $sup" &&
+    [ "$(stat -c %u:%g "$tmp/img/disk.img")" = "$uid:$gid" ] && [ -e "$cgdir" ]
+ok $? "supervisor killed: status says 'lost' (owner, cgroup still held)" "$out"
+"$virtc" list $conf | grep -q "^ -  *$g  *lost\$"
+ok $? "supervisor killed: list says 'lost'" "$("$virtc" list $conf)"
+"$virtc" stop $conf "$g" 2>"$tmp/err"
+ok $? "supervisor killed: 'virtc stop' cleans up after it" "$(cat "$tmp/err")"
+[ "$(stat -c %u:%g "$tmp/img/disk.img")" = 0:0 ] && [ ! -e "$cgdir" ] && [ ! -e "$sock" ] &&
+    [ ! -e "/var/lib/virtc/qemu/domain-$g" ] && [ ! -e "$run/$g.pid" ] &&
+    [ ! -e "$run/$g.state" ] && [ ! -e "$run/$g.owners" ] && [ ! -e "$run/$g.lock" ]
+ok $? "supervisor killed: owner back, no cgroup, socket, pid, state or lock file left" "$(stat -c %U:%G "$tmp/img/disk.img") $(ls "$run" | grep -F "$g")"
+"$virtc" status $conf "$g" | grep -qx "state: shut off"
+ok $? "supervisor killed: shut off after the cleanup"
+"$virtc" stop $conf "$g" 2>"$tmp/err"; rc=$?
+[ $rc -eq 3 ] && grep -q "guest '$g' is not running" "$tmp/err"
+ok $? "supervisor killed: a second stop has nothing to do" "rc=$rc $(cat "$tmp/err")"
+# killed again: this time the next start takes over
+"$virtc" start $conf "$tmp/dom.xml" 2>"$tmp/err"
+pid=$(cat "$run/$g.pid" 2>/dev/null)
+sup=$("$virtc" status $conf "$g" | sed -n 's/^supervisor: //p')
+kill -9 "$sup"
+wait_for "! alive $pid" 600
 "$virtc" start $conf "$tmp/dom.xml" 2>"$tmp/err" && "$virtc" stop $conf --force "$g" 2>>"$tmp/err" &&
     gone "$g" && [ ! -e "$cgdir" ]
 ok $? "supervisor killed: the next start takes over its name and cgroup" "$(cat "$tmp/err")"
 [ "$(stat -c %u:%g "$tmp/img/disk.img")" = 0:0 ] && [ ! -e "$run/$g.owners" ]
 ok $? "supervisor killed: the next supervisor gives the disk its owner back" "$(stat -c %U:%G "$tmp/img/disk.img")"
+
+# ---- a host device node the guest is given: taken over, then given back ---
+# a serial port on a character device the test makes (the numbers of
+# /dev/null: harmless), in a directory of its own
+mkdir "$tmp/dev"
+chmod 711 "$tmp/dev"
+mknod "$tmp/dev/ttyT0" c "$((0x$(stat -c %t /dev/null)))" "$((0x$(stat -c %T /dev/null)))"
+chmod 600 "$tmp/dev/ttyT0"
+truncate -s 1M "$tmp/img/dev.img"
+domain "$g-dev" "$tmp/img/dev.img" |
+    sed "s|<memballoon|<serial type='dev'><source path='$tmp/dev/ttyT0'/><target port='0'/></serial><memballoon|" > "$tmp/dev.xml"
+"$virtc" start $conf "$tmp/dev.xml" 2>"$tmp/err"
+ok $? "device node: started with a serial port on it" "$(cat "$tmp/err")"
+[ "$(stat -c %u:%g "$tmp/dev/ttyT0")" = "$uid:$gid" ]
+ok $? "device node: it belongs to the QEMU user while the guest runs" "$(stat -c %U:%G "$tmp/dev/ttyT0")"
+pid=$(cat "$run/$g-dev.pid" 2>/dev/null)
+ls -l "/proc/$pid/fd" 2>/dev/null | grep -q -- "-> $tmp/dev/ttyT0\$"
+ok $? "device node: QEMU (as that user) has it open"
+"$virtc" stop $conf --force "$g-dev" 2>"$tmp/err" && [ "$(stat -c %u:%g "$tmp/dev/ttyT0")" = 0:0 ]
+ok $? "device node: its old owner back after stop" "$(cat "$tmp/err") $(stat -c %U:%G "$tmp/dev/ttyT0")"
+[ "$(stat -c %u:%g /dev/null)" = 0:0 ] && { [ ! -e /dev/kvm ] || [ "$(stat -c %u /dev/kvm)" = 0 ]; }
+ok $? "device node: the shared ones (/dev/null, /dev/kvm) are never taken over"
 
 # ---- lifecycle: a boot sector that powers the machine off (ACPI S5) ------
 # mov dx,0x604; mov ax,0x2000; out dx,ax; hlt; jmp hlt   (PIIX4 PM1a_CNT)
@@ -206,16 +252,53 @@ wait_for "\"$virtc\" status $conf $g-pre | grep -qx 'state: shut off'" 1200
 ok $? "on_poweroff=preserve: QEMU kept, the guest shut off" "$("$virtc" status $conf "$g-pre")"
 "$virtc" stop $conf --force "$g-pre"
 ok $? "on_poweroff=preserve: stop --force"
-# restart: reset and run on, the same QEMU, powering off again and again
+# restart: "terminated and then restarted with the same configuration" (the
+# domain format's words): a new QEMU from the same plan, again and again
 domain "$g-pre" "$tmp/img/off.img" "<features><acpi/></features><on_poweroff>restart</on_poweroff>" > "$tmp/re.xml"
 "$virtc" start $conf "$tmp/re.xml" 2>"$tmp/err"
 pid=$(cat "$run/$g-pre.pid" 2>/dev/null)
 log=/var/log/virtc/qemu/$g-pre.log
 wait_for "[ \$(grep -c 'poweroff, on_poweroff=restart' $log) -ge 2 ]" 1200
-ok $? "on_poweroff=restart: the guest is reset and runs on" "$(tail -n 3 "$log")"
-"$virtc" status $conf "$g-pre" | grep -qx "pid: $pid" && alive "$pid"
-ok $? "on_poweroff=restart: the same QEMU"
-"$virtc" stop $conf --force "$g-pre"
+ok $? "on_poweroff=restart: the guest is started again, and again" "$(tail -n 3 "$log")"
+grep -q "started again, QEMU pid" "$log" && ! alive "$pid"
+ok $? "on_poweroff=restart: a new QEMU, the first one gone" "$(grep 'started again' "$log" | head -n 2)"
+! gone "$g-pre" && "$virtc" status $conf "$g-pre" | grep -q "^state: \(running\|paused\)\$"
+ok $? "on_poweroff=restart: the guest runs on under its supervisor"
+"$virtc" stop $conf --force "$g-pre" && gone "$g-pre" && [ "$(stat -c %u "$tmp/img/off.img")" = 0 ]
+ok $? "on_poweroff=restart: stop --force ends it, owner back"
+
+# ---- on_crash: a boot sector that reports a panic to a pvpanic device ------
+# mov dx,0x505; mov al,1; out dx,al; hlt; jmp hlt   (pvpanic's "panicked" bit)
+printf '\272\005\005\260\001\356\364\353\375' > "$tmp/img/panic.img"
+truncate -s 510 "$tmp/img/panic.img"
+printf '\125\252' >> "$tmp/img/panic.img"
+panic_domain() {
+    domain "$g-pre" "$tmp/img/panic.img" "<on_crash>$1</on_crash>" |
+        sed "s|<memballoon|<panic model='isa'/><memballoon|" > "$tmp/panic-$1.xml"
+}
+panic_domain destroy
+"$virtc" start $conf "$tmp/panic-destroy.xml" 2>"$tmp/err"
+ok $? "on_crash=destroy: started" "$(cat "$tmp/err")"
+wait_for "gone $g-pre" 1200 && grep -q "crash, on_crash=destroy" "$log"
+ok $? "on_crash=destroy: the guest's panic ends it, and it is cleaned up" "$(tail -n 2 "$log")"
+panic_domain preserve
+"$virtc" start $conf "$tmp/panic-preserve.xml" 2>"$tmp/err"
+pid=$(cat "$run/$g-pre.pid" 2>/dev/null)
+wait_for "\"$virtc\" status $conf $g-pre | grep -qx 'state: crashed'" 1200
+ok $? "on_crash=preserve: QEMU kept, the guest crashed" "$("$virtc" status $conf "$g-pre")"
+alive "$pid" && "$virtc" list $conf | grep -q "^ $pid  *$g-pre  *crashed\$"
+ok $? "on_crash=preserve: list says crashed" "$("$virtc" list $conf)"
+"$virtc" stop $conf --force "$g-pre" && gone "$g-pre"
+ok $? "on_crash=preserve: stop --force"
+panic_domain restart
+"$virtc" start $conf "$tmp/panic-restart.xml" 2>"$tmp/err"
+pid=$(cat "$run/$g-pre.pid" 2>/dev/null)
+wait_for "[ \$(grep -c 'crash, on_crash=restart' $log) -ge 2 ]" 1200
+ok $? "on_crash=restart: the guest is started again after each panic" "$(tail -n 3 "$log")"
+grep -q "started again, QEMU pid" "$log" && ! alive "$pid" && ! gone "$g-pre"
+ok $? "on_crash=restart: a new QEMU, the first one gone"
+"$virtc" stop $conf --force "$g-pre" && gone "$g-pre"
+ok $? "on_crash=restart: stop --force"
 
 # ---- refused starts -------------------------------------------------------
 mkdir "$tmp/closed"

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "../../runtime/launch.h"
+#include "../helpers/launch_glue.h"
 #include "../../runtime/spawn.h"
 #include "check.h"
 #include "child_state.h"
@@ -39,7 +40,7 @@ static char *start_fails(const char *const *words, int timeout_ms)
     rt_launch_opts o = { .start_timeout_ms = timeout_ms };
     vc_diags d;
     vc_diags_init(&d);
-    rt_launch *r = rt_launch_start(l, &o, &d);
+    rt_launch *r = glue_launch_start(l, &o, &d);
     char *msg = NULL;
     if (!r && d.n > 0)
         msg = vc_xstrdup(d.v[0].message);
@@ -234,7 +235,7 @@ static void test_child_state(void)
     vc_diags_init(&d);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    rt_launch *r = rt_launch_start(l, &o, &d);
+    rt_launch *r = glue_launch_start(l, &o, &d);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     CHECK(!r && d.n == 1 && strstr(d.v[0].message, "cannot connect to its monitor") &&
               strstr(d.v[0].message, "Not a directory") && t1.tv_sec - t0.tv_sec < 5,

@@ -306,6 +306,7 @@ int qemu_dev_boot_order(const ir_device *dev)
     case IR_DEV_DISK: return dev->u.disk.boot_order;
     case IR_DEV_INTERFACE: return dev->u.net.boot_order;
     case IR_DEV_HOSTDEV: return dev->u.hostdev.boot_order;
+    case IR_DEV_REDIRDEV: return dev->u.redirdev.boot_order;
     default: return 0;
     }
 }

@@ -507,13 +507,15 @@ const qemu_dev_fn qemu_modern_dev[IR_DEV_LAST] = {
     [IR_DEV_WATCHDOG] = modern_watchdog,
     [IR_DEV_MEMBALLOON] = modern_memballoon,
     [IR_DEV_RNG] = modern_rng,
-    [IR_DEV_OTHER] = qemu_other,
+    [IR_DEV_OTHER] = modern_other,
     [IR_DEV_AUDIO] = modern_audio,
     [IR_DEV_TPM] = modern_tpm,
     [IR_DEV_IOMMU] = modern_iommu,
     [IR_DEV_VSOCK] = modern_vsock,
     [IR_DEV_PANIC] = modern_panic,
     [IR_DEV_MEMORY] = modern_memory_dev,
+    [IR_DEV_SMARTCARD] = modern_smartcard,
+    [IR_DEV_REDIRDEV] = modern_redirdev,
 };
 
 const qemu_section qemu_modern_sections[] = {
@@ -549,6 +551,7 @@ const qemu_section qemu_modern_sections[] = {
     QEMU_CHR(IR_CHRDEV_PARALLEL, NULL),
     QEMU_CHR(IR_CHRDEV_CONSOLE, NULL),
     QEMU_CHR(IR_CHRDEV_CHANNEL, NULL),
+    QEMU_DEV(IR_DEV_SMARTCARD, NULL),
     QEMU_DEV(IR_DEV_TPM, NULL),
     QEMU_DEV(IR_DEV_INPUT, NULL),
     QEMU_DEV(IR_DEV_AUDIO, modern_audio_implicit),
@@ -556,6 +559,7 @@ const qemu_section qemu_modern_sections[] = {
     QEMU_SEC(modern_videos),
     QEMU_DEV(IR_DEV_SOUND, NULL),
     QEMU_DEV(IR_DEV_HOSTDEV, NULL),
+    QEMU_DEV(IR_DEV_REDIRDEV, NULL),
     QEMU_DEV(IR_DEV_WATCHDOG, NULL),
     QEMU_DEV(IR_DEV_MEMBALLOON, modern_memballoon_none),
     QEMU_DEV(IR_DEV_RNG, NULL),

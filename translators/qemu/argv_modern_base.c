@@ -66,6 +66,7 @@ void qemu_modern_free(qemu_modern *m)
     if (!m)
         return;
     free(m->domdir);
+    free(m->redir_filter);
     free(m->slots);
     free(m->bootindex);
     free(m->node);
@@ -77,6 +78,7 @@ void qemu_modern_free(qemu_modern *m)
     modern_ram_clear(&m->pc_ram);
     for (size_t i = 0; i < m->ncells; i++) {
         free(m->cells[i].cpus);
+        free(m->cells[i].mem_access);
         modern_ram_clear(&m->cells[i].ram);
     }
     free(m->cells);
@@ -430,4 +432,56 @@ bool modern_host_is_cdrom(const char *path)
     bool cd = ioctl(fd, CDROM_GET_CAPABILITY, 0) >= 0;
     close(fd);
     return cd;
+}
+
+/* The virtio transport options of a device's <driver> (libvirt's names) as
+ * QEMU's properties; each only where the device type has it. */
+static const struct {
+    const char *attr;
+    const char *prop;
+} modern_virtio_driver_opts[] = {
+    { "iommu", "iommu_platform" }, { "ats", "ats" }, { "packed", "packed" },
+    { "page_per_vq", "page-per-vq" },
+};
+
+void modern_virtio_opts(const qemu_ctx *x, const ir_device *dev, const char *type, vc_buf *b)
+{
+    for (size_t i = 0; i < VC_ARRAY_SIZE(modern_virtio_driver_opts); i++) {
+        char *v = modern_xml_attr(dev, "driver", modern_virtio_driver_opts[i].attr);
+        if (v && (vc_streq(v, "on") || vc_streq(v, "off")) &&
+            modern_has_prop(x, type, modern_virtio_driver_opts[i].prop))
+            vc_buf_printf(b, ",%s=%s", modern_virtio_driver_opts[i].prop, v);
+        free(v);
+    }
+}
+
+/* The virtio PCI devices that come in three flavours: the default one
+ * (modern and legacy, by bus), -transitional (both, always) and
+ * -non-transitional (virtio 1.0 only), as libvirt's model names say. */
+static const struct {
+    const char *base;
+    const char *transitional;
+    const char *non_transitional;
+} modern_virtio_flavours[] = {
+#define MODERN_FLAVOURS(t) { t, t "-transitional", t "-non-transitional" }
+    MODERN_FLAVOURS("virtio-blk-pci"), MODERN_FLAVOURS("virtio-net-pci"),
+    MODERN_FLAVOURS("virtio-scsi-pci"), MODERN_FLAVOURS("virtio-serial-pci"),
+    MODERN_FLAVOURS("virtio-9p-pci"), MODERN_FLAVOURS("virtio-balloon-pci"),
+    MODERN_FLAVOURS("virtio-rng-pci"), MODERN_FLAVOURS("vhost-scsi-pci"),
+    MODERN_FLAVOURS("vhost-vsock-pci"), MODERN_FLAVOURS("virtio-input-host-pci"),
+#undef MODERN_FLAVOURS
+};
+
+const char *modern_virtio_type(const char *base, const char *model)
+{
+    int k = QEMU_TABLE_FIND(modern_virtio_flavours, base, base);
+    if (!model || strcmp(model, "virtio") == 0)
+        return base;
+    if (k < 0)
+        return NULL;
+    if (strcmp(model, "virtio-transitional") == 0)
+        return modern_virtio_flavours[k].transitional;
+    if (strcmp(model, "virtio-non-transitional") == 0)
+        return modern_virtio_flavours[k].non_transitional;
+    return NULL;
 }

@@ -5,6 +5,7 @@
  */
 #include "argv_modern_priv.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -199,7 +200,8 @@ static bool modern_virtio_port(qemu_ctx *x, const ir_device *dev, const char *ty
     }
     vc_buf b;
     vc_buf_init(&b);
-    unsigned ctl = c->addr.type == IR_ADDR_VIRTIO_SERIAL ? c->addr.controller : 0;
+    unsigned ctl = c->addr.type == IR_ADDR_VIRTIO_SERIAL ? c->addr.controller
+                                                         : (unsigned)x->modern->vserial_default;
     vc_buf_printf(&b, "%s,bus=virtio-serial%u.0", type, ctl);
     if (c->addr.type == IR_ADDR_VIRTIO_SERIAL && c->addr.has_port)
         vc_buf_printf(&b, ",nr=%u", c->addr.port);
@@ -280,3 +282,122 @@ bool modern_chr(qemu_ctx *x, const ir_device *dev)
     }
 }
 
+
+/* ---- devices that stand on a character device: USB redirection, smartcards ---- */
+
+/* The chardev of a redirected USB device or a passthrough smartcard: a
+ * SPICE channel (named by its use), or a TCP socket (<source mode=
+ * host= service=>); the model keeps only these two. */
+static bool modern_stand_chardev(qemu_ctx *x, const ir_device *dev, ir_chr_type type,
+                                 const char *host, const char *service, const char *id,
+                                 const char *spice_name)
+{
+    vc_buf b;
+    vc_buf_init(&b);
+    if (type == IR_CHR_SPICEVMC) {
+        vc_buf_printf(&b, "spicevmc,id=%s,name=%s", id, spice_name);
+    } else if (type == IR_CHR_TCP && host && service) {
+        char *mode = modern_xml_attr(dev, "source", "mode");
+        vc_buf_printf(&b, "socket,id=%s", id);
+        qemu_opt_add(&b, "host", host);
+        qemu_opt_add(&b, "port", service);
+        if (vc_streq(mode, "bind"))
+            vc_buf_puts(&b, ",server=on,wait=off");
+        free(mode);
+    } else {
+        vc_buf_free(&b);
+        if (type == IR_CHR_TCP)
+            return qemu_error(x, dev->pos, "a 'tcp' %s needs <source host= service=>",
+                              spice_name);
+        return qemu_unsupported(x, dev->pos, "a %s over a '%s' character device", spice_name,
+                                qemu_str_or(ir_chr_type_name(type), "?"));
+    }
+    qemu_arg2_take(x, "-chardev", vc_buf_steal(&b));
+    return true;
+}
+
+/* <redirdev bus='usb'>: usb-redir, the USB device on the far end of a
+ * SPICE channel or a TCP connection (usbredir protocol). */
+bool modern_redirdev(qemu_ctx *x, const ir_device *dev)
+{
+    const ir_redirdev *r = &dev->u.redirdev;
+    const char *type = "usb-redir";
+    if (r->bus && strcmp(r->bus, "usb") != 0)
+        return qemu_unsupported(x, dev->pos, "redirected device on bus '%s'", r->bus);
+    if (!modern_need_device(x, dev->pos, type) || !modern_usb_needed(x, dev, type))
+        return false;
+    int n = x->modern->nredir++;
+    char *id = vc_xasprintf("charredir%d", n);
+    bool ok = modern_stand_chardev(x, dev, r->type, r->host, r->service, id, "usbredir");
+    if (ok) {
+        vc_buf b;
+        vc_buf_init(&b);
+        vc_buf_printf(&b, "%s,chardev=%s,id=redir%d", type, id, n);
+        if (x->modern->redir_filter)
+            qemu_opt_add(&b, "filter", x->modern->redir_filter);
+        int bi = x->modern->bootindex[modern_devidx(x, dev)];
+        if (bi && modern_has_prop(x, type, "bootindex"))
+            vc_buf_printf(&b, ",bootindex=%d", bi);
+        modern_usb_opts(&r->addr, &b);
+        qemu_arg2_take(x, "-device", vc_buf_steal(&b));
+    }
+    free(id);
+    return ok;
+}
+
+/* <smartcard>: a card in a slot of the CCID reader (usb-ccid, the ccid
+ * controller): emulated from the host's NSS database ('host'), from three
+ * certificates ('host-certificates'), or passed through to a remote reader
+ * over a character device ('passthrough'). */
+bool modern_smartcard(qemu_ctx *x, const ir_device *dev)
+{
+    const ir_smartcard *s = &dev->u.smartcard;
+    const char *mode = qemu_str_or(s->mode, "?");
+    bool pass = strcmp(mode, "passthrough") == 0;
+    const char *type = pass ? "ccid-card-passthru" : "ccid-card-emulated";
+    if (!pass && strcmp(mode, "host") != 0 && strcmp(mode, "host-certificates") != 0)
+        return qemu_unsupported(x, dev->pos, "smartcard mode '%s'", mode);
+    if (!modern_need_device(x, dev->pos, type))
+        return false;
+    int n = x->modern->nsmartcard++;
+    vc_buf b;
+    vc_buf_init(&b);
+    vc_buf_puts(&b, type);
+    if (pass) {
+        char *id = vc_xasprintf("charsmartcard%d", n);
+        bool ok = modern_stand_chardev(x, dev, s->type, s->host, s->service, id, "smartcard");
+        if (ok)
+            qemu_opt_add(&b, "chardev", id);
+        free(id);
+        if (!ok) {
+            vc_buf_free(&b);
+            return false;
+        }
+    } else if (strcmp(mode, "host") == 0) {
+        /* the cards of the host's NSS database (libcacard's default) */
+        vc_buf_puts(&b, ",backend=nss-emulated");
+        qemu_resource_add(x, "/etc/pki/nssdb", QEMU_RES_DIR, true);
+    } else {
+        if (s->ncertificates != 3) {
+            vc_buf_free(&b);
+            return qemu_error(x, dev->pos, "a 'host-certificates' smartcard needs three "
+                              "<certificate>s, not %zu", s->ncertificates);
+        }
+        vc_buf_puts(&b, ",backend=certificates");
+        for (size_t i = 0; i < 3; i++) {
+            char key[8];
+            snprintf(key, sizeof(key), "cert%zu", i + 1);
+            qemu_opt_add(&b, key, s->certificates[i]);
+        }
+        if (s->database) {
+            qemu_opt_add(&b, "db", s->database);
+            qemu_resource_add(x, s->database, QEMU_RES_DIR, true);
+        }
+    }
+    unsigned ctl = s->addr.type == IR_ADDR_CCID ? s->addr.controller : 0;
+    vc_buf_printf(&b, ",id=smartcard%d,bus=ccid%u.0", n, ctl);
+    if (s->addr.type == IR_ADDR_CCID && s->addr.has_slot && s->addr.slot)
+        vc_buf_printf(&b, ",slot=%u", s->addr.slot);
+    qemu_arg2_take(x, "-device", vc_buf_steal(&b));
+    return true;
+}

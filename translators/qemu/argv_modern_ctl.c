@@ -122,6 +122,29 @@ static bool modern_pci_controller(qemu_ctx *x, const ir_device *dev)
     return true;
 }
 
+/* A CCID smartcard reader on the USB bus (usb-ccid); dev NULL is the one
+ * smartcards get when the document names none. */
+static bool modern_ccid_controller(qemu_ctx *x, const ir_device *dev, int index)
+{
+    const char *type = "usb-ccid";
+    ir_pos pos = dev ? dev->pos : x->dom->pos;
+    if (!modern_need_device(x, pos, type))
+        return false;
+    if (x->modern->usb_none)
+        return qemu_error(x, pos, "smartcards need a USB controller, but its model is 'none'");
+    if (dev && !modern_usb_needed(x, dev, type))
+        return false;
+    vc_buf b;
+    vc_buf_init(&b);
+    vc_buf_printf(&b, "%s,id=ccid%d", type, index);
+    if (dev)
+        modern_usb_opts(&dev->u.controller.addr, &b);
+    else
+        vc_buf_puts(&b, ",bus=usb.0");
+    qemu_arg2_take(x, "-device", vc_buf_steal(&b));
+    return true;
+}
+
 bool modern_controller(qemu_ctx *x, const ir_device *dev)
 {
     const ir_controller *c = &dev->u.controller;
@@ -141,8 +164,12 @@ bool modern_controller(qemu_ctx *x, const ir_device *dev)
     if (strcmp(type, "scsi") == 0)
         return modern_scsi_controller(x, dev, c->model, index, s);
     if (strcmp(type, "virtio-serial") == 0) {
+        const char *vtype = modern_virtio_type("virtio-serial-pci", c->model);
+        if (!vtype)
+            return qemu_unsupported(x, dev->pos, "virtio-serial controller model '%s'",
+                                    c->model);
         char *id = vc_xasprintf("virtio-serial%d", index);
-        bool ok = modern_simple_controller(x, dev, "virtio-serial-pci", id, s);
+        bool ok = modern_simple_controller(x, dev, vtype, id, s);
         free(id);
         return ok;
     }
@@ -162,9 +189,8 @@ bool modern_controller(qemu_ctx *x, const ir_device *dev)
     }
     if (strcmp(type, "fdc") == 0)
         return index == 0 || qemu_unsupported(x, dev->pos, "floppy controller %d", index);
-    if (strcmp(type, "ccid") == 0 || strcmp(type, "xenbus") == 0 ||
-        strcmp(type, "virtio-serial") == 0)
-        return qemu_unsupported(x, dev->pos, "controller '%s'", type);
+    if (strcmp(type, "ccid") == 0)
+        return true;                        /* after the USB controllers */
     return qemu_unsupported(x, dev->pos, "controller '%s'", type);
 }
 
@@ -220,6 +246,14 @@ bool modern_controllers_implicit(qemu_ctx *x)
             break;
         }
     }
+    /* the CCID readers sit on the USB bus: after every USB controller */
+    for (size_t k = 0; k < m->nctls; k++) {
+        const ir_device *d = &x->dom->devices[m->ctls[k]];
+        if (vc_streq(d->u.controller.type, "ccid"))
+            ok = modern_ccid_controller(x, d, m->ctl_index[m->ctls[k]]) && ok;
+    }
+    if (m->ccid_implicit)
+        ok = modern_ccid_controller(x, NULL, 0) && ok;
     return ok;
 }
 

@@ -54,11 +54,67 @@ static const struct {
 
 /* ---- filesystems ------------------------------------------------------------------- */
 
+/* A virtiofs export: vhost-user-fs-pci talking to virtiofsd over a unix
+ * socket. <source socket=> names the socket of a virtiofsd started by
+ * someone else; otherwise the daemon is the host's to start for <source
+ * dir=> on a socket in the domain's directory (where libvirt starts it). */
+static bool modern_virtiofs(qemu_ctx *x, const ir_device *dev)
+{
+    const ir_filesystem *fs = &dev->u.fs;
+    const char *type = "vhost-user-fs-pci";
+    if (!fs->target)
+        return qemu_error(x, dev->pos, "a virtiofs filesystem needs a <target dir=>");
+    if (!modern_need_device(x, dev->pos, type))
+        return false;
+    char *given = modern_xml_attr(dev, "source", "socket");
+    if (!given && !fs->source) {
+        return qemu_error(x, dev->pos, "a virtiofs filesystem needs a <source dir=> or "
+                          "<source socket=>");
+    }
+    int n = x->modern->nfs++;
+    char *sock = given ? given : vc_xasprintf("%s/fs%d-fs.sock", x->modern->domdir, n);
+    vc_buf b;
+    vc_buf_init(&b);
+    vc_buf_printf(&b, "socket,id=chr-vu-fs%d", n);
+    qemu_opt_add(&b, "path", sock);
+    qemu_arg2_take(x, "-chardev", vc_buf_steal(&b));
+    qemu_resource_add(x, sock, QEMU_RES_SOCKET, false);
+    if (!given) {
+        char *bin = modern_xml_attr(dev, "binary", "path");
+        qemu_warn(x, dev->pos, "virtiofsd is a process of the host: start %s "
+                  "--socket-path=%s -o source=%s before the guest",
+                  bin ? bin : "virtiofsd", sock, fs->source);
+        qemu_resource_add(x, fs->source, QEMU_RES_DIR, fs->readonly);
+        free(bin);
+    }
+    vc_buf_init(&b);
+    vc_buf_printf(&b, "%s,id=fs%d,chardev=chr-vu-fs%d", type, n, n);
+    char *queue = modern_xml_attr(dev, "driver", "queue");
+    unsigned long long q;
+    if (queue && vc_parse_ull(queue, 10, &q) && q > 0 && q <= 0xffff)
+        vc_buf_printf(&b, ",queue-size=%llu", q);
+    else if (queue)
+        qemu_warn(x, dev->pos, "virtiofs queue size '%s' is not a number of 1 to 65535; "
+                  "QEMU's default is used", queue);
+    free(queue);
+    qemu_opt_add(&b, "tag", fs->target);
+    modern_virtio_opts(x, dev, type, &b);
+    modern_dev_pci(x, dev, &b);
+    qemu_arg2_take(x, "-device", vc_buf_steal(&b));
+    free(sock);
+    return true;
+}
+
 bool modern_filesystem(qemu_ctx *x, const ir_device *dev)
 {
     const ir_filesystem *fs = &dev->u.fs;
     if (fs->type && strcmp(fs->type, "mount") != 0)
         return qemu_unsupported(x, dev->pos, "filesystem type '%s'", fs->type);
+    char *driver = modern_xml_attr(dev, "driver", "type");
+    bool virtiofs = vc_streq(driver, "virtiofs");
+    free(driver);
+    if (virtiofs)
+        return modern_virtiofs(x, dev);
     if (!fs->source || !fs->target)
         return qemu_error(x, dev->pos, "filesystem needs a source dir and a target dir");
     int mi = QEMU_TABLE_FIND(modern_fs_modes, accessmode,
@@ -66,7 +122,15 @@ bool modern_filesystem(qemu_ctx *x, const ir_device *dev)
     const char *model = mi >= 0 ? modern_fs_modes[mi].model : NULL;
     if (!model)
         return qemu_unsupported(x, dev->pos, "filesystem accessmode '%s'", fs->accessmode);
-    if (!modern_need_device(x, dev->pos, "virtio-9p-pci"))
+    char *fsmodel = modern_xml_attr(dev, "", "model");
+    const char *type = modern_virtio_type("virtio-9p-pci", fsmodel);
+    if (!type) {
+        qemu_unsupported(x, dev->pos, "filesystem model '%s'", fsmodel);
+        free(fsmodel);
+        return false;
+    }
+    free(fsmodel);
+    if (!modern_need_device(x, dev->pos, type))
         return false;
     int n = x->modern->nfs++;
     vc_buf b;
@@ -77,8 +141,9 @@ bool modern_filesystem(qemu_ctx *x, const ir_device *dev)
         vc_buf_puts(&b, ",readonly=on");
     qemu_arg2_take(x, "-fsdev", vc_buf_steal(&b));
     vc_buf_init(&b);
-    vc_buf_printf(&b, "virtio-9p-pci,id=fs%d,fsdev=fsdev-fs%d", n, n);
+    vc_buf_printf(&b, "%s,id=fs%d,fsdev=fsdev-fs%d", type, n, n);
     qemu_opt_add(&b, "mount_tag", fs->target);
+    modern_virtio_opts(x, dev, type, &b);
     modern_dev_pci(x, dev, &b);
     qemu_arg2_take(x, "-device", vc_buf_steal(&b));
     qemu_resource_add(x, fs->source, QEMU_RES_DIR, fs->readonly);
@@ -380,6 +445,45 @@ bool modern_graphics(qemu_ctx *x, const ir_device *dev)
     }
 }
 
+/* virtio-gpu's other back ends: a vhost-user process serving the GPU (the
+ * vhost-user-gpu helper), or virglrenderer in QEMU (3D acceleration). */
+static const struct {
+    const char *type;
+    const char *vhost_user;
+    const char *gl;
+} modern_video_backends[] = {
+    { "virtio-vga", "vhost-user-vga", "virtio-vga-gl" },
+    { "virtio-gpu-pci", "vhost-user-gpu-pci", "virtio-gpu-gl-pci" },
+};
+
+static bool modern_is_virtio_video(const char *type)
+{
+    return strncmp(type, "virtio-", 7) == 0 || strncmp(type, "vhost-user-", 11) == 0;
+}
+
+/* The socket of a vhost-user GPU: a helper of the host (QEMU's
+ * vhost-user-gpu) serves it; QEMU connects. libvirt starts the helper and
+ * hands QEMU its end; a command line names a socket in the domain's
+ * directory and the launch records it. */
+static void modern_video_vhost_user(qemu_ctx *x, const ir_device *dev, int n, bool gl)
+{
+    char *sock = vc_xasprintf("%s/video%d-vhost-user-gpu.sock", x->modern->domdir, n);
+    vc_buf b;
+    vc_buf_init(&b);
+    vc_buf_printf(&b, "socket,id=chr-vu-video%d", n);
+    qemu_opt_add(&b, "path", sock);
+    qemu_arg2_take(x, "-chardev", vc_buf_steal(&b));
+    qemu_resource_add(x, sock, QEMU_RES_SOCKET, false);
+    char *node = modern_xml_attr(dev, "model/acceleration", "rendernode");
+    qemu_warn(x, dev->pos, "the vhost-user GPU is a process of the host: start "
+              "vhost-user-gpu --socket-path=%s%s%s%s before the guest", sock,
+              gl ? " --virgl" : "", node ? " --render-node=" : "", node ? node : "");
+    if (node)
+        qemu_resource_add(x, node, QEMU_RES_CHARDEV, false);
+    free(node);
+    free(sock);
+}
+
 /* A video adapter; dev NULL is the one a display gets by default. */
 static bool modern_video_emit(qemu_ctx *x, const ir_device *dev, const modern_slot *s)
 {
@@ -396,11 +500,32 @@ static bool modern_video_emit(qemu_ctx *x, const ir_device *dev, const modern_sl
                                : modern_video_models[mi].secondary;
     if (!type)
         return qemu_unsupported(x, pos, "video model '%s' as a secondary adapter", model);
+    /* virtio-gpu has two other back ends: an external vhost-user process,
+     * and 3D rendering by virglrenderer inside QEMU. */
+    char *drv = dev ? modern_xml_attr(dev, "driver", "name") : NULL;
+    char *accel3d = dev ? modern_xml_attr(dev, "model/acceleration", "accel3d") : NULL;
+    bool vhost_user = vc_streq(drv, "vhostuser");
+    bool gl = vc_streq(accel3d, "yes");
+    free(drv);
+    free(accel3d);
+    const char *base = type;
+    if (vhost_user || gl) {
+        int vi = QEMU_TABLE_FIND(modern_video_backends, type, type);
+        if (vi < 0)
+            return qemu_unsupported(x, pos, "video model '%s' with %s", model,
+                                    vhost_user ? "a vhost-user driver" : "3D acceleration");
+        type = vhost_user ? modern_video_backends[vi].vhost_user : modern_video_backends[vi].gl;
+    }
     if (!modern_need_device(x, pos, type))
         return false;
+    int n = x->modern->nvideo++;
+    if (vhost_user)
+        modern_video_vhost_user(x, dev, n, gl);
     vc_buf b;
     vc_buf_init(&b);
-    vc_buf_printf(&b, "%s,id=video%d", type, x->modern->nvideo++);
+    vc_buf_printf(&b, "%s,id=video%d", type, n);
+    if (vhost_user)
+        vc_buf_printf(&b, ",chardev=chr-vu-video%d", n);
     const char *vp = modern_video_models[mi].vram_prop;
     if (v && v->vram && vp && modern_has_prop(x, type, vp)) {
         /* VGA memory is a power of two of MiB, 1 to 256. */
@@ -411,8 +536,12 @@ static bool modern_video_emit(qemu_ctx *x, const ir_device *dev, const modern_sl
     }
     if (v && v->vram && strncmp(type, "qxl", 3) == 0 && modern_has_prop(x, type, "vram_size"))
         vc_buf_printf(&b, ",vram_size=%llu", v->vram * 1024);
-    if (v && v->heads > 0 && modern_has_prop(x, type, "max_outputs"))
+    /* the GL variants are virtio-vga / virtio-gpu-pci with virgl: their
+     * properties are the base type's */
+    if (v && v->heads > 0 && modern_has_prop(x, gl && !vhost_user ? base : type, "max_outputs"))
         vc_buf_printf(&b, ",max_outputs=%d", v->heads);
+    if (dev && modern_is_virtio_video(type))
+        modern_virtio_opts(x, dev, type, &b);
     modern_pci_opts(x, s, &b);
     qemu_arg2_take(x, "-device", vc_buf_steal(&b));
     return true;
@@ -522,6 +651,74 @@ static bool modern_hostdev_pci(qemu_ctx *x, const ir_device *dev, vc_buf *b)
     return true;
 }
 
+/* A mediated device (a slice of a host GPU, NIC, ...) created in sysfs
+ * beforehand, given to the guest by vfio-pci through its sysfs path. */
+static bool modern_hostdev_mdev(qemu_ctx *x, const ir_device *dev, vc_buf *b)
+{
+    char *model = modern_xml_attr(dev, "", "model");
+    char *uuid = modern_xml_attr(dev, "source/address", "uuid");
+    char *display = modern_xml_attr(dev, "", "display");
+    char *ramfb = modern_xml_attr(dev, "", "ramfb");
+    /* the boot display (ramfb) is only on the kind that cannot be unplugged */
+    const char *type = vc_streq(ramfb, "on") ? "vfio-pci-nohotplug" : "vfio-pci";
+    bool ok = false;
+    if (!vc_streq(model, "vfio-pci"))
+        qemu_unsupported(x, dev->pos, "mediated device model '%s'", qemu_str_or(model, "?"));
+    else if (!uuid)
+        qemu_error(x, dev->pos, "a mediated device needs <source><address uuid=/></source>");
+    else if (modern_need_device(x, dev->pos, type))
+        ok = true;
+    if (ok) {
+        char *sys = vc_xasprintf("/sys/bus/mdev/devices/%s", uuid);
+        vc_buf_printf(b, "%s,id=hostdev%d", type, x->modern->nhostdev++);
+        qemu_opt_add(b, "sysfsdev", sys);
+        if (display && (vc_streq(display, "on") || vc_streq(display, "off")))
+            vc_buf_printf(b, ",display=%s", display);
+        if (vc_streq(ramfb, "on"))
+            vc_buf_puts(b, ",ramfb=on");
+        modern_dev_pci(x, dev, b);
+        qemu_resource_add(x, sys, QEMU_RES_DIR, false);
+        qemu_resource_add(x, "/dev/vfio/vfio", QEMU_RES_CHARDEV, false);
+        free(sys);
+    }
+    free(model);
+    free(uuid);
+    free(display);
+    free(ramfb);
+    return ok;
+}
+
+/* A host SCSI target of the kernel's vhost-scsi (LIO) by its WWPN: QEMU
+ * opens /dev/vhost-scsi itself (libvirt opens it and passes vhostfd). */
+static bool modern_hostdev_vhost_scsi(qemu_ctx *x, const ir_device *dev, vc_buf *b,
+                                      const char **type)
+{
+    char *protocol = modern_xml_attr(dev, "source", "protocol");
+    char *wwpn = modern_xml_attr(dev, "source", "wwpn");
+    char *model = modern_xml_attr(dev, "", "model");
+    const char *vtype = modern_virtio_type("vhost-scsi-pci", model);
+    bool ok = false;
+    if (!vc_streq(protocol, "vhost") || !wwpn)
+        qemu_error(x, dev->pos, "a scsi_host host device needs <source protocol='vhost' "
+                   "wwpn=>");
+    else if (!vtype)
+        qemu_unsupported(x, dev->pos, "scsi_host host device model '%s'", model);
+    else if (modern_need_device(x, dev->pos, vtype))
+        ok = true;
+    if (ok) {
+        *type = vtype;
+        vc_buf_puts(b, *type);
+        qemu_opt_add(b, "wwpn", wwpn);
+        vc_buf_printf(b, ",id=hostdev%d", x->modern->nhostdev++);
+        modern_dev_pci(x, dev, b);
+        qemu_resource_add(x, "/dev/vhost-scsi", QEMU_RES_CHARDEV, false);
+    }
+    free(protocol);
+    free(wwpn);
+    free(model);
+    return ok;
+}
+
 /* The block nodes of SCSI host devices follow the disks' (libvirt-N). */
 static int modern_backend_node(qemu_ctx *x)
 {
@@ -580,6 +777,13 @@ bool modern_hostdev(qemu_ctx *x, const ir_device *dev)
         type = "scsi-generic";
         ok = modern_hostdev_scsi(x, dev, &b);
         break;
+    case IR_HOSTDEV_MDEV:
+        type = "vfio-pci";
+        ok = modern_hostdev_mdev(x, dev, &b);
+        break;
+    case IR_HOSTDEV_SCSI_HOST:
+        ok = modern_hostdev_vhost_scsi(x, dev, &b, &type);
+        break;
     default:
         ok = qemu_unsupported(x, dev->pos, "host device type '%s'",
                               qemu_str_or(ir_hostdev_type_name(h->type), "?"));
@@ -634,11 +838,15 @@ bool modern_watchdog(qemu_ctx *x, const ir_device *dev)
 
 static bool modern_balloon_emit(qemu_ctx *x, const ir_device *dev, const modern_slot *s)
 {
-    if (!modern_need_device(x, dev ? dev->pos : x->dom->pos, "virtio-balloon-pci"))
+    const char *type = modern_virtio_type("virtio-balloon-pci",
+                                          dev ? dev->u.memballoon.model : NULL);
+    if (!modern_need_device(x, dev ? dev->pos : x->dom->pos, type))
         return false;
     vc_buf b;
     vc_buf_init(&b);
-    vc_buf_puts(&b, "virtio-balloon-pci,id=balloon0");
+    vc_buf_printf(&b, "%s,id=balloon0", type);
+    if (dev)
+        modern_virtio_opts(x, dev, type, &b);
     modern_pci_opts(x, s, &b);
     qemu_arg2_take(x, "-device", vc_buf_steal(&b));
     return true;
@@ -649,7 +857,7 @@ bool modern_memballoon(qemu_ctx *x, const ir_device *dev)
     const char *model = dev->u.memballoon.model;
     if (!model || strcmp(model, "none") == 0)
         return true;
-    if (strcmp(model, "virtio") != 0)
+    if (!modern_virtio_type("virtio-balloon-pci", model))
         return qemu_unsupported(x, dev->pos, "memory balloon '%s'", model);
     return modern_balloon_emit(x, dev, modern_slot_of(x, dev));
 }
@@ -664,9 +872,10 @@ bool modern_memballoon_none(qemu_ctx *x)
 bool modern_rng(qemu_ctx *x, const ir_device *dev)
 {
     const ir_rng *r = &dev->u.rng;
-    if (r->model && strcmp(r->model, "virtio") != 0)
+    const char *type = modern_virtio_type("virtio-rng-pci", r->model);
+    if (!type)
         return qemu_unsupported(x, dev->pos, "rng model '%s'", r->model);
-    if (!modern_need_device(x, dev->pos, "virtio-rng-pci"))
+    if (!modern_need_device(x, dev->pos, type))
         return false;
     int n = x->modern->nrng++;
     const char *backend = qemu_str_or(r->backend_model, "random");
@@ -685,9 +894,21 @@ bool modern_rng(qemu_ctx *x, const ir_device *dev)
     }
     qemu_arg2_take(x, "-object", vc_buf_steal(&b));
     vc_buf_init(&b);
-    vc_buf_printf(&b, "virtio-rng-pci,rng=objrng%d,id=rng%d", n, n);
+    vc_buf_printf(&b, "%s,rng=objrng%d,id=rng%d", type, n, n);
+    modern_virtio_opts(x, dev, type, &b);
     modern_dev_pci(x, dev, &b);
     qemu_arg2_take(x, "-device", vc_buf_steal(&b));
     return true;
 }
 
+
+/* ---- elements kept verbatim ------------------------------------------------------------ */
+
+bool modern_other(qemu_ctx *x, const ir_device *dev)
+{
+    /* <redirfilter> is the usb-redir devices' filter= (placement) */
+    if (dev->kind == IR_DEV_OTHER && x->modern->redir_filter &&
+        strncmp(dev->u.other.xml, "<redirfilter", 12) == 0)
+        return true;
+    return qemu_other(x, dev);
+}

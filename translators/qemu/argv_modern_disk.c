@@ -529,13 +529,6 @@ static bool modern_disk_checks(qemu_ctx *x, const ir_device *dev)
     return ok;
 }
 
-/* The virtio transport switches of a disk's <driver> (on/off each). */
-static const struct {
-    const char *attr, *prop;
-} modern_virtio_opts[] = {
-    { "iommu", "iommu_platform" }, { "ats", "ats" }, { "packed", "packed" },
-};
-
 /* Whether a virtio PCI device keeps its legacy (0.9) interface: QEMU turns
  * it off only behind a PCI Express downstream port (a root port or a
  * switch's downstream port); on a root bus or a conventional PCI bus the
@@ -550,30 +543,29 @@ static bool modern_virtio_legacy(const qemu_ctx *x, const ir_device *dev)
            !vc_streq(c->model, "pcie-switch-downstream-port");
 }
 
-static bool modern_virtio_driver_opts(qemu_ctx *x, const ir_device *dev, vc_buf *b)
+/* The virtio transport switches of a disk's <driver> (modern_virtio_opts
+ * writes them), checked: QEMU refuses the IOMMU feature on a transitional
+ * device, so a conversion writes it as libvirt does with a warning and a
+ * launch refuses it first. */
+static bool modern_virtio_driver_opts(qemu_ctx *x, const ir_device *dev, const char *type,
+                                      vc_buf *b)
 {
+    if (!dev->xml)
+        return true;
+    modern_virtio_opts(x, dev, type, b);
+    char *v = modern_xml_attr(dev, "driver", "iommu");
     bool ok = true;
-    for (size_t i = 0; dev->xml && i < VC_ARRAY_SIZE(modern_virtio_opts); i++) {
-        char *v = modern_xml_attr(dev, "driver", modern_virtio_opts[i].attr);
-        if (v && strcmp(v, "on") != 0 && strcmp(v, "off") != 0)
-            ok = qemu_error(x, dev->pos, "<driver %s='%s'>: expected 'on' or 'off'",
-                            modern_virtio_opts[i].attr, v);
-        else if (v)
-            vc_buf_printf(b, ",%s=%s", modern_virtio_opts[i].prop, v);
-        /* QEMU refuses the IOMMU feature on a transitional device: a
-         * conversion writes it as libvirt does, a launch refuses first. */
-        if (ok && i == 0 && vc_streq(v, "on") && modern_virtio_legacy(x, dev)) {
-            if (x->opts->monitor_socket)
-                ok = qemu_error(x, dev->pos, "disk '%s': QEMU refuses iommu='on' on a "
-                                "transitional virtio device (one not behind a PCI Express "
-                                "port)", qemu_str_or(dev->u.disk.target_dev, "?"));
-            else
-                qemu_warn(x, dev->pos, "disk '%s': iommu='on' is written as libvirt writes it, "
-                          "but the device is transitional (not behind a PCI Express port): "
-                          "QEMU will refuse it", qemu_str_or(dev->u.disk.target_dev, "?"));
-        }
-        free(v);
+    if (vc_streq(v, "on") && modern_virtio_legacy(x, dev)) {
+        if (x->opts->monitor_socket)
+            ok = qemu_error(x, dev->pos, "disk '%s': QEMU refuses iommu='on' on a "
+                            "transitional virtio device (one not behind a PCI Express "
+                            "port)", qemu_str_or(dev->u.disk.target_dev, "?"));
+        else
+            qemu_warn(x, dev->pos, "disk '%s': iommu='on' is written as libvirt writes it, "
+                      "but the device is transitional (not behind a PCI Express port): "
+                      "QEMU will refuse it", qemu_str_or(dev->u.disk.target_dev, "?"));
     }
+    free(v);
     return ok;
 }
 
@@ -634,7 +626,7 @@ static bool modern_disk_vhostuser(qemu_ctx *x, const ir_device *dev)
         qemu_resource_add(x, path, QEMU_RES_SOCKET, false);
         vc_buf_init(&b);
         vc_buf_puts(&b, "vhost-user-blk-pci");
-        ok = modern_virtio_driver_opts(x, dev, &b);
+        ok = modern_virtio_driver_opts(x, dev, "vhost-user-blk-pci", &b);
         if (q)
             vc_buf_printf(&b, ",num-queues=%llu", q);
         modern_dev_pci(x, dev, &b);
@@ -766,7 +758,7 @@ bool modern_disk(qemu_ctx *x, const ir_device *dev)
         vc_buf_init(&b);
         vc_buf_puts(&b, where.type);
         if (qemu_disk_bus(disk) == IR_BUS_VIRTIO)
-            ok = modern_virtio_driver_opts(x, dev, &b);
+            ok = modern_virtio_driver_opts(x, dev, where.type, &b);
         vc_buf_puts(&b, where.bus_opts);
         modern_dev_pci(x, dev, &b);
         if (node && qemu_has(x, QEMU_CAP_BLOCKDEV))

@@ -80,10 +80,13 @@ bool modern_ram_whole(qemu_ctx *x)
 bool modern_numa(qemu_ctx *x)
 {
     const qemu_modern *m = x->modern;
+    if (m->mem_prealloc)
+        qemu_arg(x, "-mem-prealloc");
     for (size_t i = 0; i < m->ncells; i++) {
         const modern_cell *c = &m->cells[i];
         char *id = vc_xasprintf("ram-node%u", c->id);
-        modern_backend(x, &c->ram, id);
+        if (!m->numa_mem_legacy)
+            modern_backend(x, &c->ram, id);
         vc_buf b;
         vc_buf_init(&b);
         vc_buf_printf(&b, "node,nodeid=%u", c->id);
@@ -93,7 +96,10 @@ bool modern_numa(qemu_ctx *x)
                 vc_buf_printf(&b, ",cpus=%s", t);
             free(cpus);
         }
-        vc_buf_printf(&b, ",memdev=%s", id);
+        if (m->numa_mem_legacy)
+            vc_buf_printf(&b, ",mem=%llu", c->ram.kib / 1024);
+        else
+            vc_buf_printf(&b, ",memdev=%s", id);
         qemu_arg2_take(x, "-numa", vc_buf_steal(&b));
         free(id);
     }

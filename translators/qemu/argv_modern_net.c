@@ -7,17 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* NIC models whose QEMU device has another name; the others are the same
- * word (e1000, rtl8139, ne2k_pci, pcnet, vmxnet3, e1000e, i82559er, ...). */
-static const struct {
-    const char *model;
-    const char *type;
-} modern_nic_models[] = {
-    { "virtio", "virtio-net-pci" },
-    { "virtio-transitional", "virtio-net-pci-transitional" },
-    { "virtio-non-transitional", "virtio-net-pci-non-transitional" },
-};
-
 /* ---- network ------------------------------------------------------------------------ */
 
 static bool modern_netdev_socket(qemu_ctx *x, const ir_device *dev, vc_buf *b)
@@ -55,11 +44,92 @@ static bool modern_netdev_socket(qemu_ctx *x, const ir_device *dev, vc_buf *b)
     return true;
 }
 
-static bool modern_netdev(qemu_ctx *x, const ir_device *dev, vc_buf *b)
+/* A vhost-user back end (a switch such as OVS-DPDK, or a vhost-user-net
+ * process) on a unix socket: QEMU is the socket's server for <source
+ * mode='server'>, its client otherwise. The chardev goes before the netdev
+ * (its id is charnetN). */
+static bool modern_netdev_vhostuser(qemu_ctx *x, const ir_device *dev, int n, vc_buf *b)
+{
+    char *path = modern_xml_attr(dev, "source", "path");
+    char *type = modern_xml_attr(dev, "source", "type");
+    char *mode = modern_xml_attr(dev, "source", "mode");
+    char *reconnect = modern_xml_attr(dev, "source/reconnect", "enabled");
+    char *timeout = modern_xml_attr(dev, "source/reconnect", "timeout");
+    bool ok = path && (!type || strcmp(type, "unix") == 0);
+    if (!ok) {
+        qemu_error(x, dev->pos, "a vhostuser interface needs <source type='unix' path=>");
+    } else {
+        vc_buf c;
+        vc_buf_init(&c);
+        vc_buf_printf(&c, "socket,id=charnet%d", n);
+        qemu_opt_add(&c, "path", path);
+        if (vc_streq(mode, "server"))
+            vc_buf_puts(&c, ",server=on");
+        else if (vc_streq(reconnect, "yes") && timeout)
+            qemu_opt_add(&c, "reconnect", timeout);
+        qemu_arg2_take(x, "-chardev", vc_buf_steal(&c));
+        qemu_resource_add(x, path, QEMU_RES_SOCKET, false);
+        vc_buf_printf(b, "vhost-user,chardev=charnet%d", n);
+        char *queues = modern_xml_attr(dev, "driver", "queues");
+        unsigned long long q;
+        if (queues && vc_parse_ull(queues, 10, &q) && q > 1)
+            vc_buf_printf(b, ",queues=%llu", q);
+        free(queues);
+    }
+    free(path);
+    free(type);
+    free(mode);
+    free(reconnect);
+    free(timeout);
+    return ok;
+}
+
+/* A vDPA device of the host (/dev/vhost-vdpa-N): the data path is in
+ * hardware or the kernel, QEMU only sets it up. */
+static bool modern_netdev_vdpa(qemu_ctx *x, const ir_device *dev, vc_buf *b)
+{
+    const char *path = dev->u.net.source_dev;
+    if (!path)
+        return qemu_error(x, dev->pos, "a vdpa interface needs a <source dev=>");
+    vc_buf_puts(b, "vhost-vdpa");
+    qemu_opt_add(b, "vhostdev", path);
+    qemu_resource_add(x, path, QEMU_RES_CHARDEV, false);
+    return true;
+}
+
+/* User networking by passt (<backend type='passt'/>) rather than QEMU's
+ * slirp: passt runs beside QEMU and QEMU connects to its unix stream
+ * socket (-netdev stream, QEMU 7.2), reconnecting if passt restarts.
+ * False when the interface asks for slirp. */
+static bool modern_netdev_passt(qemu_ctx *x, const ir_device *dev, int n, vc_buf *b)
+{
+    char *backend = modern_xml_attr(dev, "backend", "type");
+    bool passt = vc_streq(backend, "passt");
+    free(backend);
+    if (!passt)
+        return false;
+    char *sock = vc_xasprintf("%s/passt-net%d.sock", x->modern->domdir, n);
+    vc_buf_puts(b, "stream,addr.type=unix");
+    qemu_opt_add(b, "addr.path", sock);
+    vc_buf_puts(b, ",server=off,reconnect=5");
+    qemu_resource_add(x, sock, QEMU_RES_SOCKET, false);
+    qemu_warn(x, dev->pos, "passt is a process of the host: start passt --socket %s before "
+              "the guest", sock);
+    free(sock);
+    return true;
+}
+
+static bool modern_netdev(qemu_ctx *x, const ir_device *dev, int n, vc_buf *b)
 {
     const ir_net *net = &dev->u.net;
     switch (net->type) {
+    case IR_NET_VHOSTUSER:
+        return modern_netdev_vhostuser(x, dev, n, b);
+    case IR_NET_VDPA:
+        return modern_netdev_vdpa(x, dev, b);
     case IR_NET_USER:
+        if (modern_netdev_passt(x, dev, n, b))
+            return true;
         vc_buf_puts(b, "user");
         return true;
     case IR_NET_NETWORK:
@@ -97,17 +167,25 @@ static bool modern_netdev(qemu_ctx *x, const ir_device *dev, vc_buf *b)
     }
 }
 
+/* libvirt's virtio NIC models name QEMU's virtio-net-pci flavours; the
+ * others are the same word (e1000, rtl8139, ne2k_pci, vmxnet3, ...). */
 static const char *modern_nic_type(const char *model)
 {
-    int i = QEMU_TABLE_FIND(modern_nic_models, model, model);
-    return i >= 0 ? modern_nic_models[i].type : model;
+    const char *virtio = modern_virtio_type("virtio-net-pci", model);
+    return virtio ? virtio : model;
 }
 
 bool modern_interface(qemu_ctx *x, const ir_device *dev)
 {
     const ir_net *net = &dev->u.net;
-    /* libvirt's default NIC on a PC. */
-    const char *type = modern_nic_type(net->model ? net->model : "rtl8139");
+    /* libvirt's default NIC on a PC; vhost-user and vDPA back ends serve
+     * virtio queues only. */
+    bool virtio_only = net->type == IR_NET_VHOSTUSER || net->type == IR_NET_VDPA;
+    const char *type = modern_nic_type(net->model ? net->model
+                                       : virtio_only ? "virtio" : "rtl8139");
+    if (virtio_only && strncmp(type, "virtio-net-pci", 14) != 0)
+        return qemu_error(x, dev->pos, "an interface of type '%s' needs a virtio model, not "
+                          "'%s'", ir_net_type_name(net->type), net->model);
     /* A model outside the table must at least be a NIC (take a netdev). */
     bool known = type != net->model || !net->model;
     if (!qemu_caps_has_device(x->caps, type) || (!known && !modern_has_prop(x, type, "netdev")))
@@ -116,7 +194,7 @@ bool modern_interface(qemu_ctx *x, const ir_device *dev)
     int n = x->modern->nnet++;
     vc_buf host;
     vc_buf_init(&host);
-    if (!modern_netdev(x, dev, &host)) {
+    if (!modern_netdev(x, dev, n, &host)) {
         vc_buf_free(&host);
         return false;
     }

@@ -16,6 +16,7 @@
 #include "argv_modern_priv.h"
 #include "../xmldoc.h"
 
+#include <mntent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -194,11 +195,13 @@ static bool modern_wants_pci(const qemu_ctx *x, const ir_device *dev)
     case IR_DEV_VIDEO:
         return !vc_streq(dev->u.video.model, "none") && !vc_streq(dev->u.video.model, "ramfb");
     case IR_DEV_HOSTDEV:
-        return dev->u.hostdev.type == IR_HOSTDEV_PCI;
+        return dev->u.hostdev.type == IR_HOSTDEV_PCI || dev->u.hostdev.type == IR_HOSTDEV_MDEV ||
+               dev->u.hostdev.type == IR_HOSTDEV_SCSI_HOST;
     case IR_DEV_WATCHDOG:
         return vc_streq(dev->u.watchdog.model, "i6300esb");
     case IR_DEV_MEMBALLOON:
-        return vc_streq(dev->u.memballoon.model, "virtio");
+        return dev->u.memballoon.model &&
+               modern_virtio_type("virtio-balloon-pci", dev->u.memballoon.model);
     case IR_DEV_RNG:
         return true;
     case IR_DEV_INPUT:
@@ -455,17 +458,33 @@ static bool modern_plan(qemu_ctx *x)
 
 /* ---- implicit controllers ---------------------------------------------------- */
 
-static bool modern_has_virtio_serial_user(const qemu_ctx *x)
+/* Whether a virtio-serial port needs controller 0 added: one names it in
+ * its address, or one has no address and the document has no virtio-serial
+ * controller at all (else it goes on the first one). */
+static bool modern_needs_virtio_serial0(const qemu_ctx *x, bool have_any)
 {
     for (size_t i = 0; i < x->dom->ndevices; i++) {
         const ir_device *d = &x->dom->devices[i];
         if (d->kind != IR_DEV_CHR)
             continue;
         const ir_chr *c = &d->u.chr;
-        if ((c->kind == IR_CHRDEV_CHANNEL && vc_streq(c->target_type, "virtio")) ||
-            (c->kind == IR_CHRDEV_CONSOLE && vc_streq(c->target_type, "virtio")))
+        if ((c->kind != IR_CHRDEV_CHANNEL && c->kind != IR_CHRDEV_CONSOLE) ||
+            !vc_streq(c->target_type, "virtio"))
+            continue;
+        bool addressed = c->addr.type == IR_ADDR_VIRTIO_SERIAL;
+        if ((addressed && c->addr.controller == 0) || (!addressed && !have_any))
             return true;
     }
+    return false;
+}
+
+/* Whether the document has a controller of this type (any index). */
+static bool modern_has_ctl_type(const qemu_ctx *x, const char *type)
+{
+    const qemu_modern *m = x->modern;
+    for (size_t k = 0; k < m->nctls; k++)
+        if (vc_streq(x->dom->devices[m->ctls[k]].u.controller.type, type))
+            return true;
     return false;
 }
 
@@ -499,7 +518,8 @@ static void modern_plan_implicit_ctls(qemu_ctx *x, bool *ok)
     for (int i = 0; i <= nsata; i++)
         if (!modern_find_controller(x, "sata", i) && !(m->q35 && i == 0))
             modern_plan_add(x, NULL, MODERN_IMP_SATA, i, ok);
-    if (modern_has_virtio_serial_user(x) && !modern_find_controller(x, "virtio-serial", 0))
+    if (!modern_find_controller(x, "virtio-serial", 0) &&
+        modern_needs_virtio_serial0(x, modern_has_ctl_type(x, "virtio-serial")))
         modern_plan_add(x, NULL, MODERN_IMP_VSERIAL, 0, ok);
 }
 
@@ -627,6 +647,8 @@ static void modern_place_ctls(qemu_ctx *x)
 
 static bool modern_on_usb(const ir_device *d);
 static void modern_place_usb(qemu_ctx *x);
+static void modern_place_redir_filter(qemu_ctx *x);
+static void modern_place_chr_buses(qemu_ctx *x);
 static void modern_place_audio(qemu_ctx *x);
 static void modern_place_memory(qemu_ctx *x);
 
@@ -697,6 +719,8 @@ bool modern_place(qemu_ctx *x)
     ok = modern_plan(x) && ok;
     modern_place_fns(m);
     modern_place_usb(x);
+    modern_place_redir_filter(x);
+    modern_place_chr_buses(x);
     modern_place_audio(x);
     modern_place_memory(x);
     return ok;
@@ -711,6 +735,8 @@ static bool modern_on_usb(const ir_device *d)
     case IR_DEV_HOSTDEV: return d->u.hostdev.type == IR_HOSTDEV_USB;
     case IR_DEV_SOUND: return vc_streq(d->u.sound.model, "usb");
     case IR_DEV_CHR: return vc_streq(d->u.chr.target_type, "usb-serial");
+    case IR_DEV_REDIRDEV: return true;
+    case IR_DEV_CONTROLLER: return vc_streq(d->u.controller.type, "ccid");
     default: return false;
     }
 }
@@ -748,13 +774,83 @@ bool modern_usb_needed(qemu_ctx *x, const ir_device *dev, const char *what)
     return true;
 }
 
+/* ---- buses of smartcards and virtio-serial ports ------------------------------------ */
+
+/* Smartcards sit in a CCID reader: the document's ccid controller, or one
+ * added (usb-ccid "ccid0"). Ports of virtio-serial without an address go
+ * on the document's first virtio-serial controller (or the one added). */
+static void modern_place_chr_buses(qemu_ctx *x)
+{
+    qemu_modern *m = x->modern;
+    int first_vs = -1;
+    bool ccid = false;
+    for (size_t k = 0; k < m->nctls; k++) {
+        const ir_controller *c = &x->dom->devices[m->ctls[k]].u.controller;
+        int idx = m->ctl_index[m->ctls[k]];
+        if (vc_streq(c->type, "virtio-serial") && (first_vs < 0 || idx < first_vs))
+            first_vs = idx;
+        ccid = ccid || vc_streq(c->type, "ccid");
+    }
+    m->vserial_default = first_vs < 0 ? 0 : first_vs;
+    m->ccid_implicit = !ccid && qemu_count_devices(x, IR_DEV_SMARTCARD, -1) > 0;
+}
+
+/* <redirfilter><usbdev class= vendor= product= version= allow=/>...: QEMU's
+ * usb-redir filter "class:vendor:product:version:allow|...", -1 for any;
+ * the version "M.mm" in BCD (0xMMmm). */
+static char *modern_redir_rule(xmlNodePtr u)
+{
+    static const char *const keys[] = { "class", "vendor", "product" };
+    vc_buf b;
+    vc_buf_init(&b);
+    for (size_t i = 0; i < VC_ARRAY_SIZE(keys); i++) {
+        char *v = xml_prop(u, keys[i]);
+        vc_buf_printf(&b, "%s:", v ? v : "-1");
+        free(v);
+    }
+    char *ver = xml_prop(u, "version");
+    unsigned major = 0, minor = 0;
+    if (ver && strcmp(ver, "-1") != 0 && sscanf(ver, "%u.%u", &major, &minor) == 2 &&
+        major < 100 && minor < 100)
+        vc_buf_printf(&b, "0x%02u%02u:", major, minor);
+    else
+        vc_buf_puts(&b, "-1:");
+    char *allow = xml_prop(u, "allow");
+    vc_buf_puts(&b, vc_streq(allow, "yes") ? "1" : "0");
+    free(ver);
+    free(allow);
+    return vc_buf_steal(&b);
+}
+
+static void modern_place_redir_filter(qemu_ctx *x)
+{
+    for (size_t i = 0; i < x->dom->ndevices; i++) {
+        const ir_device *d = &x->dom->devices[i];
+        if (d->kind != IR_DEV_OTHER || strncmp(d->u.other.xml, "<redirfilter", 12) != 0)
+            continue;
+        xmlDocPtr doc = modern_xml_parse(d->u.other.xml);
+        vc_buf f;
+        vc_buf_init(&f);
+        for (xmlNodePtr u = doc ? xmlDocGetRootElement(doc)->children : NULL; u; u = u->next) {
+            if (u->type != XML_ELEMENT_NODE || strcmp((const char *)u->name, "usbdev") != 0)
+                continue;
+            char *rule = modern_redir_rule(u);
+            vc_buf_printf(&f, f.len ? "|%s" : "%s", rule);
+            free(rule);
+        }
+        xmlFreeDoc(doc);
+        free(x->modern->redir_filter);
+        x->modern->redir_filter = f.len ? vc_buf_steal(&f) : (vc_buf_free(&f), NULL);
+    }
+}
+
 /* ---- audio backends ---------------------------------------------------------------- */
 
-/* Without <audio>, libvirt gives a domain one backend after its first
- * display: SPICE plays sound to the client, SDL to the host; VNC (host
- * audio not allowed, qemu.conf's default) and no display at all get the
- * silent one; other displays (egl-headless, ...) none unless a sound
- * device needs one. */
+/* Without <audio>, libvirt gives a domain one backend after its displays,
+ * the last of VNC, SPICE and SDL deciding: SPICE plays sound to the
+ * client, SDL to the host; VNC (host audio not allowed, qemu.conf's
+ * default) and no display at all get the silent one; other displays
+ * (egl-headless, ...) none unless a sound device needs one. */
 static const struct {
     ir_graphics_type type;
     const char *driver;
@@ -767,23 +863,24 @@ static const struct {
 static void modern_place_audio(qemu_ctx *x)
 {
     qemu_modern *m = x->modern;
-    const ir_device *first_graphics = NULL;
+    bool graphics = false;
     for (size_t i = 0; i < x->dom->ndevices; i++) {
         const ir_device *d = &x->dom->devices[i];
         if (d->kind == IR_DEV_AUDIO && !m->default_audio)
             m->default_audio = d->u.audio.id ? d->u.audio.id : 1;
-        if (d->kind == IR_DEV_GRAPHICS && !first_graphics)
-            first_graphics = d;
-    }
-    if (m->default_audio)
-        return;
-    if (!first_graphics) {
-        m->implicit_audio = "none";
-    } else {
+        if (d->kind != IR_DEV_GRAPHICS)
+            continue;
+        graphics = true;
         for (size_t k = 0; k < VC_ARRAY_SIZE(modern_audio_defaults); k++)
-            if (modern_audio_defaults[k].type == first_graphics->u.graphics.type)
+            if (modern_audio_defaults[k].type == d->u.graphics.type)
                 m->implicit_audio = modern_audio_defaults[k].driver;
     }
+    if (m->default_audio) {
+        m->implicit_audio = NULL;
+        return;
+    }
+    if (!graphics)
+        m->implicit_audio = "none";
     if (!m->implicit_audio && qemu_count_devices(x, IR_DEV_SOUND, -1) > 0)
         m->implicit_audio = "none";
     if (m->implicit_audio)
@@ -915,6 +1012,69 @@ static unsigned long long modern_hugepages(xmlNodePtr mb, int cell)
     return base > 0 && kib == (unsigned long long)base / 1024 ? 0 : kib;
 }
 
+/* A size with a K/M/G suffix ("2M", "1G", "2048k") in KiB; 0 when not one. */
+static unsigned long long modern_kib_suffixed(const char *s)
+{
+    char *end = NULL;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (end == s)
+        return 0;
+    switch (*end) {
+    case 'k': case 'K': return v;
+    case 'm': case 'M': return v * 1024;
+    case 'g': case 'G': return v * 1024 * 1024;
+    default: return 0;
+    }
+}
+
+/* This host's default hugepage size (KiB); 2048 when it does not say. */
+static unsigned long long modern_default_hugepage(void)
+{
+    FILE *f = fopen("/proc/meminfo", "r");
+    unsigned long long kib = 0;
+    char line[128];
+    while (f && !kib && fgets(line, sizeof(line), f))
+        if (sscanf(line, "Hugepagesize: %llu kB", &kib) != 1)
+            kib = 0;
+    if (f)
+        fclose(f);
+    return kib ? kib : 2048;
+}
+
+/* The hugetlbfs mount of this host that serves pages of `kib` KiB (1: the
+ * default size), as qemu.conf's hugetlbfs_mount would name it; the
+ * conventional /dev/hugepages when none is mounted, and always under
+ * --test-env, so a conversion does not depend on the host there. */
+static char *modern_hugetlbfs_dir(const qemu_ctx *x, unsigned long long kib)
+{
+    if (x->opts->test_env)
+        return vc_xstrdup("/dev/hugepages");
+    unsigned long long want = kib > 1 ? kib : modern_default_hugepage();
+    FILE *f = setmntent("/proc/mounts", "r");
+    char *dir = NULL;
+    for (struct mntent *e; f && !dir && (e = getmntent(f));) {
+        if (strcmp(e->mnt_type, "hugetlbfs") != 0)
+            continue;
+        const char *ps = strstr(e->mnt_opts, "pagesize=");
+        unsigned long long size = ps ? modern_kib_suffixed(ps + 9) : modern_default_hugepage();
+        if (size == want)
+            dir = vc_xstrdup(e->mnt_dir);
+    }
+    if (f)
+        endmntent(f);
+    return dir ? dir : vc_xstrdup("/dev/hugepages");
+}
+
+/* libvirt's directory for a domain's hugepage files on that mount. */
+static char *modern_hugepage_path(const qemu_ctx *x, unsigned long long kib)
+{
+    char *mnt = modern_hugetlbfs_dir(x, kib);
+    char *path = vc_xasprintf("%s/libvirt/qemu/%d-%s", mnt, x->dom->id,
+                              qemu_str_or(x->dom->name, "unnamed"));
+    free(mnt);
+    return path;
+}
+
 /* The backend of a stretch of RAM from <memoryBacking>: hugepages (a
  * hugetlbfs directory, preallocated), memfd, a file under the domain's
  * directory; plain memory otherwise, or a file when it must be shared. */
@@ -935,8 +1095,7 @@ static void modern_ram_backing(qemu_ctx *x, xmlNodePtr mb, int cell, bool shared
         r->share = shared ? 1 : 0;
     } else if (huge) {
         r->type = "memory-backend-file";
-        r->mem_path = vc_xasprintf("/dev/hugepages/libvirt/qemu/%d-%s", x->dom->id,
-                                   qemu_str_or(x->dom->name, "unnamed"));
+        r->mem_path = modern_hugepage_path(x, huge);
         r->hugetlb_dir = true;
         r->prealloc = true;
         r->share = shared ? 1 : 0;
@@ -1021,11 +1180,11 @@ static void modern_place_cells(qemu_ctx *x, xmlNodePtr mb, xmlNodePtr nt)
         if (vc_streq(discard, "yes"))
             c->ram.discard = true;
         modern_cell_tune(nt, c->id, &c->ram);
+        c->mem_access = access;
         m->ncells++;
         free(id);
         free(mem);
         free(unit);
-        free(access);
         free(discard);
     }
     xmlFreeDoc(cpu);
@@ -1033,7 +1192,17 @@ static void modern_place_cells(qemu_ctx *x, xmlNodePtr mb, xmlNodePtr nt)
 
 /* Memory devices: dimm slots (the document's, then the first free), the
  * aliases, and each one's backend. */
-static void modern_place_memdevs(qemu_ctx *x, xmlNodePtr mb)
+/* The memAccess of guest NUMA cell `id` (placed before the memory
+ * devices); NULL when it says none or there is no such cell. */
+static const char *modern_cell_access(const qemu_modern *m, int id)
+{
+    for (size_t i = 0; id >= 0 && i < m->ncells; i++)
+        if (m->cells[i].id == (unsigned)id)
+            return m->cells[i].mem_access;
+    return NULL;
+}
+
+static void modern_place_memdevs(qemu_ctx *x, xmlNodePtr mb, xmlNodePtr nt)
 {
     qemu_modern *m = x->modern;
     const ir_domain *dom = x->dom;
@@ -1084,13 +1253,16 @@ static void modern_place_memdevs(qemu_ctx *x, xmlNodePtr mb)
         } else {
             if (md->pagesize_kib) {
                 r->type = "memory-backend-file";
-                r->mem_path = vc_xasprintf("/dev/hugepages/libvirt/qemu/%d-%s", dom->id,
-                                           qemu_str_or(dom->name, "unnamed"));
+                r->mem_path = modern_hugepage_path(x, md->pagesize_kib);
                 r->hugetlb_dir = true;
                 r->prealloc = !virtio;
             } else {
+                /* a device's memory is like its guest node's: that cell's
+                 * access mode when it says none of its own */
                 char *file = vc_xasprintf("mem%s%u", qemu_str_or(md->model, "dimm"), pd->alias);
-                modern_ram_backing(x, mb, md->node, modern_shared(mb, md->access), file, r);
+                const char *access = md->access ? md->access
+                                                : modern_cell_access(m, md->node);
+                modern_ram_backing(x, mb, md->node, modern_shared(mb, access), file, r);
                 free(file);
                 if (!r->type)
                     r->type = "memory-backend-ram";
@@ -1099,12 +1271,49 @@ static void modern_place_memdevs(qemu_ctx *x, xmlNodePtr mb)
             if (md->nodemask) {
                 r->host_nodes = modern_nodeset(md->nodemask);
                 r->policy = "bind";
+            } else if (md->node >= 0) {
+                /* else the host nodes numatune gives its guest node */
+                modern_cell_tune(nt, (unsigned)md->node, r);
             }
         }
         r->discard = r->discard || md->discard == IR_TRI_YES;
     }
     free(taken);
     m->ram_kib = dom->memory_kib > devices_kib ? dom->memory_kib - devices_kib : dom->memory_kib;
+}
+
+/* The version of a versioned PC machine type ("pc-i440fx-5.0",
+ * "pc-q35-4.2", "pc-1.3") as major * 100 + minor; 0 when not versioned. */
+static unsigned modern_machine_version(const char *machine)
+{
+    const char *dash = machine && vc_str_has_prefix(machine, "pc-") ? strrchr(machine, '-') : NULL;
+    unsigned major, minor;
+    char end;
+    if (!dash || sscanf(dash + 1, "%u.%u%c", &major, &minor, &end) != 2)
+        return 0;
+    return major * 100 + minor;
+}
+
+/* Machine types up to 5.0 still take a cell's size as -numa node,mem=
+ * (QEMU removed it from 5.1 on); libvirt writes that form when no cell
+ * needs a backend of its own (plain RAM on any host node), and
+ * preallocation then is the global -mem-prealloc. */
+static void modern_place_numa_legacy(qemu_ctx *x)
+{
+    qemu_modern *m = x->modern;
+    unsigned v = modern_machine_version(m->machine);
+    if (!m->ncells || !v || v > 500)
+        return;
+    bool prealloc = false;
+    for (size_t i = 0; i < m->ncells; i++) {
+        const modern_ram *r = &m->cells[i].ram;
+        if ((r->type && strcmp(r->type, "memory-backend-ram") != 0) || r->host_nodes ||
+            r->share > 0)
+            return;
+        prealloc = prealloc || r->prealloc;
+    }
+    m->numa_mem_legacy = true;
+    m->mem_prealloc = prealloc;
 }
 
 static void modern_place_memory(qemu_ctx *x)
@@ -1114,8 +1323,9 @@ static void modern_place_memory(qemu_ctx *x)
     xmlDocPtr ntdoc = modern_extra_doc(x, "numatune");
     xmlNodePtr mb = mbdoc ? xmlDocGetRootElement(mbdoc) : NULL;
     xmlNodePtr nt = ntdoc ? xmlDocGetRootElement(ntdoc) : NULL;
-    modern_place_memdevs(x, mb);
     modern_place_cells(x, mb, nt);
+    modern_place_memdevs(x, mb, nt);
+    modern_place_numa_legacy(x);
     /* Cells are whole MiB (as libvirt aligns them), and with cells the
      * initial RAM is theirs: QEMU wants the sum to be -m exactly. */
     if (m->ncells) {

@@ -69,6 +69,7 @@ typedef struct modern_cell {
     unsigned id;
     char *cpus;               /* "0-1,4" */
     modern_ram ram;
+    char *mem_access;         /* the cell's memAccess; NULL: unsaid */
 } modern_cell;
 
 typedef struct modern_memdev {
@@ -159,6 +160,14 @@ struct qemu_modern {
                                * when they name none; 0: no backend */
     const char *implicit_audio; /* the backend's driver when the document has
                                  * no <audio> (libvirt's default); NULL: none */
+    int nredir, nsmartcard;   /* ids of redirected USB devices, smartcards */
+    char *redir_filter;       /* usb-redir filter= of <redirfilter>; NULL: none */
+    bool ccid_implicit;       /* smartcards without a ccid controller: usb-ccid ccid0 */
+    int vserial_default;      /* the virtio-serial controller of ports without an
+                               * address: the document's first, else 0 */
+    bool numa_mem_legacy;     /* cells as -numa node,mem=MiB (old machine types,
+                               * plain RAM): no backends */
+    bool mem_prealloc;        /* -mem-prealloc: preallocation without backends */
     modern_chain *chains;     /* per device: a disk's backing images */
     size_t nchains;
     modern_firmware fw;
@@ -246,6 +255,15 @@ bool modern_pci_model(const char *model, const char **type, const char **opts);
  * codec; NULL when unknown. */
 const char *modern_sound_type(const char *model, bool *pci, bool *hda);
 
+/* ",iommu_platform=on,packed=off,..." from the device's <driver> virtio
+ * options, each where the device type has the property. */
+void modern_virtio_opts(const qemu_ctx *x, const ir_device *dev, const char *type, vc_buf *b);
+
+/* The QEMU type of a virtio PCI device by libvirt's model: base for
+ * 'virtio' (or none), base-transitional, base-non-transitional; NULL for
+ * another model. */
+const char *modern_virtio_type(const char *base, const char *model);
+
 typedef struct modern_drive_addr {
     unsigned controller, bus, target, unit;
 } modern_drive_addr;
@@ -316,6 +334,8 @@ bool modern_fdc(qemu_ctx *x);
 /* argv_modern_net.c, argv_modern_chr.c */
 bool modern_interface(qemu_ctx *x, const ir_device *dev);
 bool modern_chr(qemu_ctx *x, const ir_device *dev);
+bool modern_redirdev(qemu_ctx *x, const ir_device *dev);
+bool modern_smartcard(qemu_ctx *x, const ir_device *dev);
 
 /* argv_modern_memory.c */
 bool modern_ram_whole(qemu_ctx *x);
@@ -356,5 +376,8 @@ bool modern_watchdog(qemu_ctx *x, const ir_device *dev);
 bool modern_memballoon(qemu_ctx *x, const ir_device *dev);
 bool modern_memballoon_none(qemu_ctx *x);
 bool modern_rng(qemu_ctx *x, const ir_device *dev);
+/* Elements the model keeps verbatim: warned about, except the ones
+ * placement read (<redirfilter>). */
+bool modern_other(qemu_ctx *x, const ir_device *dev);
 
 #endif

@@ -214,14 +214,40 @@ static void pl_seclabels(pl_ctx *x)
 
 /* ---- resources ------------------------------------------------------------ */
 
+static bool pl_strv_has(const vc_strv *v, const char *s)
+{
+    for (size_t i = 0; i < v->n; i++)
+        if (strcmp(v->v[i], s) == 0)
+            return true;
+    return false;
+}
+
+/* A device node every guest may open (/dev/kvm, /dev/net/tun, /dev/null:
+ * the seed's shared devices, or qemu.conf's cgroup_device_acl): no guest's
+ * own. */
+static bool pl_shared_node(pl_ctx *x, const char *path)
+{
+    vc_strv seed;
+    vc_strv_init(&seed);
+    rt_qemuconf_default_acl(&seed);
+    bool shared = pl_strv_has(&seed, path) || pl_strv_has(&x->conf->cgroup_device_acl, path);
+    vc_strv_free(&seed);
+    return shared;
+}
+
 /* What each model does to a resource. Ownership and labels are for what is
- * the guest's alone: a shared or read-only disk is not taken over. */
+ * the guest's alone: a shared or read-only disk is not taken over. Host
+ * device nodes (a serial port, a USB device, a block device) are taken
+ * over like images, as the seed's DAC driver does for the host devices it
+ * gives a guest; those every guest shares are not. */
 static void pl_res_models(pl_ctx *x, rt_plan_res *r, bool is_disk)
 {
     rt_plan *p = x->p;
     bool exclusive = !r->shared && !r->readonly;
     bool owned_kind = strcmp(r->kind, "file") == 0 || strcmp(r->kind, "block") == 0;
-    if (p->dynamic_ownership && exclusive && owned_kind)
+    bool host_node = (strcmp(r->kind, "chardev") == 0 || strcmp(r->kind, "usb") == 0) &&
+                     !pl_shared_node(x, r->path);
+    if (p->dynamic_ownership && exclusive && (owned_kind || host_node))
         r->dac = true;
     if (p->selinux_model && !vc_streq(p->selinux_model, "static") &&
         (is_disk || owned_kind)) {
