@@ -47,6 +47,8 @@ static const struct {
 
 typedef struct modern_disk_dev {
     const char *type;         /* QEMU device */
+    const char *props;        /* the device whose properties it has (a virtio
+                               * flavour has its base device's); NULL: type */
     char *bus_opts;           /* ",bus=...,unit=..." */
     char *id;
 } modern_disk_dev;
@@ -129,13 +131,23 @@ static bool modern_disk_where(qemu_ctx *x, const ir_device *dev, modern_disk_dev
         out->bus_opts = vc_xasprintf(",unit=%u", a.unit);
         out->id = vc_xasprintf("fdc0-0-%u", a.unit);
         return true;
-    case IR_BUS_VIRTIO:
+    case IR_BUS_VIRTIO: {
         if (cd)
             return qemu_unsupported(x, dev->pos, "CD-ROM '%s' on bus 'virtio'", target);
-        out->type = "virtio-blk-pci";
+        /* <disk model='virtio-transitional|virtio-non-transitional'> */
+        char *model = dev->xml ? modern_xml_attr(dev, "", "model") : NULL;
+        out->type = modern_virtio_type("virtio-blk-pci", model);
+        out->props = "virtio-blk-pci";
+        if (!out->type)
+            qemu_error(x, dev->pos, "disk '%s': model '%s' is not a virtio model", target,
+                       model);
+        free(model);
+        if (!out->type)
+            return false;
         out->bus_opts = vc_xstrdup("");
         out->id = vc_xasprintf("virtio-disk%d", ir_disk_target_index(disk->target_dev));
         return true;
+    }
     case IR_BUS_USB:
         if (cd)
             return qemu_unsupported(x, dev->pos, "CD-ROM '%s' on bus 'usb'", target);
@@ -720,6 +732,7 @@ bool modern_disk(qemu_ctx *x, const ir_device *dev)
     if (!modern_disk_where(x, dev, &where))
         return false;
     bool ok = modern_need_device(x, dev->pos, where.type);
+    const char *props = where.props ? where.props : where.type;
     const char *fmt = disk->driver_type ? disk->driver_type : "raw";
     if (strcmp(fmt, "aio") == 0)
         fmt = "raw";                        /* Xen's name for a raw image */
@@ -758,7 +771,7 @@ bool modern_disk(qemu_ctx *x, const ir_device *dev)
         vc_buf_init(&b);
         vc_buf_puts(&b, where.type);
         if (qemu_disk_bus(disk) == IR_BUS_VIRTIO)
-            ok = modern_virtio_driver_opts(x, dev, where.type, &b);
+            ok = modern_virtio_driver_opts(x, dev, props, &b);
         vc_buf_puts(&b, where.bus_opts);
         modern_dev_pci(x, dev, &b);
         if (node && qemu_has(x, QEMU_CAP_BLOCKDEV))
@@ -767,16 +780,16 @@ bool modern_disk(qemu_ctx *x, const ir_device *dev)
             vc_buf_printf(&b, ",drive=drive-%s", where.id);
         vc_buf_printf(&b, ",id=%s", where.id);
         int bi = x->modern->bootindex[modern_devidx(x, dev)];
-        if (bi && modern_has_prop(x, where.type, "bootindex"))
+        if (bi && modern_has_prop(x, props, "bootindex"))
             vc_buf_printf(&b, ",bootindex=%d", bi);
         if (disk->serial) {
-            if (!modern_has_prop(x, where.type, "serial"))
+            if (!modern_has_prop(x, props, "serial"))
                 ok = qemu_unsupported(x, dev->pos, "a serial number on '%s'", where.type);
             qemu_opt_add(&b, "serial", disk->serial);
         }
-        if (cm >= 0 && node && modern_has_prop(x, where.type, "write-cache"))
+        if (cm >= 0 && node && modern_has_prop(x, props, "write-cache"))
             vc_buf_printf(&b, ",write-cache=%s", modern_cache_modes[cm].write_cache ? "on" : "off");
-        if (disk->shareable && modern_has_prop(x, where.type, "share-rw"))
+        if (disk->shareable && modern_has_prop(x, props, "share-rw"))
             vc_buf_puts(&b, ",share-rw=on");
         if (ok)
             qemu_arg2_take(x, "-device", vc_buf_steal(&b));
