@@ -148,6 +148,7 @@ install: all
 	install -m 644 schemas/*.rng $(DESTDIR)$(DATADIR)/virtc/schemas/
 	if ls translators/qemu/profiles/*.xml >/dev/null 2>&1; then \
 	    install -m 644 translators/qemu/profiles/*.xml $(DESTDIR)$(DATADIR)/virtc/qemu-profiles/; fi
+	install -d $(DESTDIR)$(DATADIR)/virtc/qemu-profiles/firmware && install -m 644 translators/qemu/profiles/firmware/*.json $(DESTDIR)$(DATADIR)/virtc/qemu-profiles/firmware/
 	if ls tools/*.xsl >/dev/null 2>&1; then \
 	    install -m 644 tools/*.xsl $(DESTDIR)$(DATADIR)/virtc/xsl/; fi
 	install -m 644 tools/virtc.1 $(DESTDIR)$(MANDIR)/man1/virtc.1

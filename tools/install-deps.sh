@@ -19,6 +19,7 @@ libxml2-dev
 libxml2-utils
 libxslt1-dev
 make
+ovmf
 pkg-config
 pre-commit
 qemu-system-x86

@@ -93,16 +93,11 @@ static bool modern_hpet_off(const qemu_ctx *x)
     return false;
 }
 
-/* Capabilities probed from this host's binary describe this host; a named
- * profile keeps saying what its QEMU offered wherever it is read. */
-static bool modern_caps_probed(const qemu_ctx *x)
-{
-    return x->caps->binary && vc_streq(x->caps->name, x->caps->binary);
-}
 
 /* Top-level elements the model keeps verbatim and this generation reads. */
 static const char *const modern_extra_read[] = {
     "genid", "memoryBacking", "numatune", "iothreads", "iothreadids", "defaultiothread",
+    "launchSecurity",
 };
 
 static bool modern_extra(qemu_ctx *x)
@@ -110,48 +105,26 @@ static bool modern_extra(qemu_ctx *x)
     return qemu_extra_except(x, modern_extra_read, VC_ARRAY_SIZE(modern_extra_read));
 }
 
-/* The NVRAM file: <nvram>PATH</nvram>, or today's <nvram type='file'>
- * <source file=/></nvram> (kept in the <os> copy). */
-static char *modern_nvram_path(const qemu_ctx *x)
-{
-    const char *text = x->dom->os.nvram;
-    if (text && text[strspn(text, " \t\r\n")])
-        return vc_xstrdup(text);
-    const ir_fragment *f = modern_extra_find(x, "os");
-    return f ? modern_fragment_attr(f, "nvram/source", "file") : NULL;
-}
-
-/* A pflash firmware image as -blockdev file + raw nodes
- * "libvirt-pflashN-storage/-format", which -machine pflashN= names. */
-static void modern_pflash_nodes(qemu_ctx *x, int unit, const char *path, bool ro)
-{
-    vc_buf b;
-    vc_buf_init(&b);
-    vc_buf_puts(&b, "driver=file");
-    qemu_opt_add(&b, "filename", path);
-    vc_buf_printf(&b, ",node-name=libvirt-pflash%d-storage,auto-read-only=on", unit);
-    qemu_arg2_take(x, "-blockdev", vc_buf_steal(&b));
-    qemu_arg2_take(x, "-blockdev", vc_xasprintf("node-name=libvirt-pflash%d-format,read-only=%s,"
-                                                "driver=raw,file=libvirt-pflash%d-storage",
-                                                unit, ro ? "on" : "off", unit));
-    qemu_resource_add(x, path, QEMU_RES_FILE, ro);
-}
 
 /* The code is read-only when the document says so, or when an NVRAM file
  * holds the variables; alone, a pflash image is the guest's to write. */
 static bool modern_pflash(qemu_ctx *x)
 {
     const ir_os *os = &x->dom->os;
+    const modern_firmware *fw = &x->modern->fw;
+    if (fw->code)
+        return modern_firmware_pflash(x);
     if (!os->loader || !vc_streq(os->loader_type, "pflash") || !qemu_has(x, QEMU_CAP_BLOCKDEV))
         return true;
     char *nvram = modern_nvram_path(x);
     bool ro = vc_streq(os->loader_readonly, "yes") || (!os->loader_readonly && nvram);
     modern_pflash_nodes(x, 0, os->loader, ro);
+    int net = nvram ? 0 : modern_nvram_network(x);
     if (nvram)
         modern_pflash_nodes(x, 1, nvram, false);
-    x->modern->pflash = nvram ? 2 : 1;
+    x->modern->pflash = nvram || net > 0 ? 2 : 1;
     free(nvram);
-    return true;
+    return net >= 0;
 }
 
 static bool modern_machine(qemu_ctx *x)
@@ -169,6 +142,10 @@ static bool modern_machine(qemu_ctx *x)
         vc_buf_puts(&b, ",kernel_irqchip=split");
     if (m->nvdimm)
         vc_buf_puts(&b, ",nvdimm=on");
+    if (m->fw.smm)
+        vc_buf_puts(&b, ",smm=on");
+    if (m->sev.on)
+        vc_buf_puts(&b, ",confidential-guest-support=lsec0");
     if (m->pc_ram.type)
         vc_buf_puts(&b, ",memory-backend=pc.ram");
     for (int k = 0; k < m->pflash; k++)
@@ -190,7 +167,7 @@ static bool modern_machine(qemu_ctx *x)
     case IR_VIRT_KVM:
         if (!x->caps->accel_kvm)
             ok = qemu_unsupported(x, dom->pos, "domain type 'kvm' (no KVM accelerator)");
-        else if (modern_caps_probed(x) && access("/dev/kvm", R_OK | W_OK) != 0)
+        else if (modern_caps_are_probed(x) && access("/dev/kvm", R_OK | W_OK) != 0)
             ok = qemu_error(x, dom->pos, "emulator %s does not support virt type 'kvm' on "
                             "this host: /dev/kvm is not usable (use type='qemu')",
                             qemu_str_or(x->caps->binary, "?"));
@@ -502,7 +479,7 @@ static bool modern_boot(qemu_ctx *x)
             qemu_arg2(x, "-bios", os->loader);
             qemu_resource_add(x, os->loader, QEMU_RES_FILE, true);
         }
-    } else if (os->nvram) {
+    } else if (os->nvram && !x->modern->fw.code) {
         ok = qemu_error(x, os->pos, "an NVRAM file needs a pflash <loader>");
     }
     qemu_kernel_boot(x);
@@ -595,6 +572,7 @@ const qemu_section qemu_modern_sections[] = {
     QEMU_DEV(IR_DEV_RNG, NULL),
     QEMU_DEV(IR_DEV_OTHER, NULL),
     QEMU_SEC(modern_extra),
+    QEMU_SEC(modern_launch_security),
     QEMU_SEC(modern_sandbox),
     QEMU_DEV(IR_DEV_PANIC, NULL),
     QEMU_DEV(IR_DEV_VSOCK, NULL),

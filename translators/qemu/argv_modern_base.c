@@ -24,6 +24,43 @@ static void modern_ram_clear(modern_ram *r)
     free(r->host_nodes);
 }
 
+static void modern_chains_free(modern_chain *chains, size_t n)
+{
+    for (size_t i = 0; chains && i < n; i++) {
+        for (size_t k = 0; k < chains[i].n; k++)
+            ir_device_clear(&chains[i].v[k].dev);
+        free(chains[i].v);
+    }
+    free(chains);
+}
+
+void modern_firmware_clear(modern_firmware *f)
+{
+    free(f->code);
+    free(f->nvram);
+    free(f->nvram_template);
+    free(f->descriptor);
+    *f = (modern_firmware){ 0 };
+}
+
+/* Capabilities probed from this host's binary describe this host; a named
+ * profile keeps saying what its QEMU offered wherever it is read. */
+bool modern_caps_are_probed(const qemu_ctx *x)
+{
+    return x->caps->binary && vc_streq(x->caps->name, x->caps->binary);
+}
+
+/* The NVRAM file: <nvram>PATH</nvram>, or today's <nvram type='file'>
+ * <source file=/></nvram> (kept in the <os> copy). */
+char *modern_nvram_path(const qemu_ctx *x)
+{
+    const char *text = x->dom->os.nvram;
+    if (text && text[strspn(text, " \t\r\n")])
+        return vc_xstrdup(text);
+    const ir_fragment *f = modern_extra_find(x, "os");
+    return f ? modern_fragment_attr(f, "nvram/source", "file") : NULL;
+}
+
 void qemu_modern_free(qemu_modern *m)
 {
     if (!m)
@@ -50,6 +87,10 @@ void qemu_modern_free(qemu_modern *m)
         for (size_t i = 0; m->devices0 && i < m->nmemdevs; i++)
             modern_ram_clear(&m->memdevs[i].ram);
     free(m->memdevs);
+    modern_chains_free(m->chains, m->nchains);
+    modern_firmware_clear(&m->fw);
+    free(m->sev.dh_cert);
+    free(m->sev.session);
     free(m);
 }
 

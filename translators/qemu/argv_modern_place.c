@@ -597,6 +597,8 @@ static void modern_plan_boot(qemu_ctx *x)
  * namespace (its address is in the verbatim copy). */
 static bool modern_disk_has_node(const ir_disk *disk)
 {
+    if (qemu_disk_bus(disk) == IR_BUS_SD)
+        return false;         /* an SD card is a -drive if=sd of its own */
     return disk->source || disk->hosts || disk->type == IR_DISK_TYPE_NVME;
 }
 
@@ -673,11 +675,10 @@ bool modern_place(qemu_ctx *x)
     m->machine = mach ? mach->name : dom->os.machine;
     m->q35 = m->machine && strstr(m->machine, "q35") != NULL;
 
-    int nodes = 0;
+    bool *has_node = vc_xcalloc(dom->ndevices + 1, sizeof(bool));
     for (size_t i = 0; i < dom->ndevices; i++) {
         const ir_device *d = &dom->devices[i];
-        if (d->kind == IR_DEV_DISK && modern_disk_has_node(&d->u.disk))
-            nodes++;
+        has_node[i] = d->kind == IR_DEV_DISK && modern_disk_has_node(&d->u.disk);
         if (d->kind == IR_DEV_CONTROLLER && vc_streq(d->u.controller.type, "usb")) {
             m->has_usb = true;
             if (vc_streq(d->u.controller.model, "none"))
@@ -699,11 +700,10 @@ bool modern_place(qemu_ctx *x)
     if (m->first_rootport == 0)
         m->first_rootport = 1;
     /* libvirt numbers its block nodes from the last disk up. */
-    for (size_t i = 0; i < dom->ndevices; i++) {
-        const ir_device *d = &dom->devices[i];
-        if (d->kind == IR_DEV_DISK && modern_disk_has_node(&d->u.disk))
-            m->node[i] = nodes--;
-    }
+    ok = modern_place_chains(x, has_node) && ok;
+    ok = modern_place_firmware(x) && ok;
+    ok = modern_place_launch_security(x) && ok;
+    free(has_node);
     modern_plan_boot(x);
     ok = modern_plan(x) && ok;
     modern_place_fns(m);

@@ -1,13 +1,18 @@
 /*
  * argv_modern_platform.c: emission of the platform devices of the -device
  * generation: IOMMUs, TPMs (and their backends), the panic notifier, the
- * VM generation ID and vhost vsock. Each function reads the IR and the
- * placement (argv_modern_place.c) and appends arguments.
+ * VM generation ID, vhost vsock, the firmware's flash (a chosen descriptor's,
+ * an NVRAM on a network block device) and launch security (SEV). Each
+ * function reads the IR and the placement (argv_modern_place.c) and appends
+ * arguments.
  */
 #include "argv_modern_priv.h"
 
+#include <libxml/tree.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "../xmldoc.h"
 
 /* ---- IOMMU ------------------------------------------------------------------------ */
 
@@ -244,5 +249,126 @@ bool modern_vsock(qemu_ctx *x, const ir_device *dev)
     modern_dev_pci(x, dev, &b);
     qemu_arg2_take(x, "-device", vc_buf_steal(&b));
     qemu_resource_add(x, "/dev/vhost-vsock", QEMU_RES_CHARDEV, false);
+    return true;
+}
+
+/* ---- firmware ------------------------------------------------------------------ */
+
+/* A pflash firmware image as -blockdev file + raw nodes
+ * "libvirt-pflashN-storage/-format", which -machine pflashN= names. */
+void modern_pflash_nodes(qemu_ctx *x, int unit, const char *path, bool ro)
+{
+    vc_buf b;
+    vc_buf_init(&b);
+    vc_buf_puts(&b, "driver=file");
+    qemu_opt_add(&b, "filename", path);
+    vc_buf_printf(&b, ",node-name=libvirt-pflash%d-storage,auto-read-only=on", unit);
+    qemu_arg2_take(x, "-blockdev", vc_buf_steal(&b));
+    qemu_arg2_take(x, "-blockdev", vc_xasprintf("node-name=libvirt-pflash%d-format,read-only=%s,"
+                                                "driver=raw,file=libvirt-pflash%d-storage",
+                                                unit, ro ? "on" : "off", unit));
+    qemu_resource_add(x, path, QEMU_RES_FILE, ro);
+}
+
+/* The firmware placement chose: its code read-only in pflash0 and the
+ * guest's variables in pflash1 (none when stateless). A new NVRAM file is
+ * the descriptor's template copied: the host does that before the first
+ * start. Firmware that needs SMM keeps its flash for SMM code only. */
+bool modern_firmware_pflash(qemu_ctx *x)
+{
+    const modern_firmware *fw = &x->modern->fw;
+    if (!qemu_has(x, QEMU_CAP_BLOCKDEV))
+        return qemu_unsupported(x, x->dom->os.pos, "firmware chosen from descriptors without "
+                                "-blockdev");
+    modern_pflash_nodes(x, 0, fw->code, true);
+    if (fw->nvram) {
+        modern_pflash_nodes(x, 1, fw->nvram, false);
+        if (fw->nvram_template)
+            qemu_warn(x, x->dom->os.pos, "firmware '%s' (from %s): its NVRAM file '%s' is made "
+                      "from '%s' when it does not exist; copy it there before the first start",
+                      fw->code, qemu_str_or(fw->descriptor, "?"), fw->nvram, fw->nvram_template);
+    }
+    x->modern->pflash = fw->nvram ? 2 : 1;
+    if (fw->smm)
+        qemu_arg2(x, "-global", "driver=cfi.pflash01,property=secure,value=on");
+    return true;
+}
+
+int modern_nvram_network(qemu_ctx *x)
+{
+    const ir_fragment *f = modern_extra_find(x, "os");
+    if (!f || !strstr(f->xml, "<nvram"))
+        return 0;
+    xmlDocPtr doc = modern_xml_parse(f->xml);
+    xmlNodePtr nv = doc ? xml_child(xmlDocGetRootElement(doc), "nvram") : NULL;
+    char *type = nv ? xml_prop(nv, "type") : NULL;
+    xmlNodePtr src = nv ? xml_child(nv, "source") : NULL;
+    int done = 0;
+    if (vc_streq(type, "network") && src) {
+        ir_device dev = { .kind = IR_DEV_DISK, .pos = x->dom->os.pos, .xml = xml_node_dump(nv) };
+        ir_disk *d = &dev.u.disk;
+        d->type = IR_DISK_TYPE_NETWORK;
+        d->device = IR_DISK_DEV_DISK;
+        d->target_dev = vc_xstrdup("nvram");
+        d->source_protocol = xml_prop(src, "protocol");
+        d->source = xml_prop(src, "name");
+        modern_xml_hosts(src, d);
+        /* <nvram> is not modelled: its <source><auth> into the disk's fields */
+        xmlNodePtr auth = xml_child(src, "auth");
+        xmlNodePtr sec = auth ? xml_child(auth, "secret") : NULL;
+        d->auth_username = auth ? xml_prop(auth, "username") : NULL;
+        d->auth_secret.uuid = sec ? xml_prop(sec, "uuid") : NULL;
+        d->auth_secret.usage = sec ? xml_prop(sec, "usage") : NULL;
+        vc_buf b;
+        vc_buf_init(&b);
+        done = -1;
+        if (modern_disk_network(x, &dev, "libvirt-pflash1-storage", &b)) {
+            vc_buf_puts(&b, ",node-name=libvirt-pflash1-storage,auto-read-only=on");
+            qemu_arg2_take(x, "-blockdev", vc_buf_steal(&b));
+            qemu_arg2(x, "-blockdev", "node-name=libvirt-pflash1-format,read-only=off,"
+                                      "driver=raw,file=libvirt-pflash1-storage");
+            done = 1;
+        }
+        vc_buf_free(&b);
+        ir_device_clear(&dev);
+    } else if (type && strcmp(type, "file") != 0) {
+        done = qemu_unsupported(x, x->dom->os.pos, "an NVRAM of type '%s'", type) ? 0 : -1;
+    }
+    free(type);
+    xmlFreeDoc(doc);
+    return done;
+}
+
+/* The guest owner's Diffie-Hellman certificate and session blob go to
+ * QEMU as files in the guest's directory; the host writes the document's
+ * texts there before the start. */
+static void modern_sev_file(qemu_ctx *x, vc_buf *b, const char *opt, const char *name,
+                            const char *what)
+{
+    char *file = vc_xasprintf("%s/%s", x->modern->domdir, name);
+    qemu_opt_add(b, opt, file);
+    qemu_resource_add(x, file, QEMU_RES_FILE, true);
+    qemu_warn(x, x->dom->pos, "the SEV %s is not on the command line; write the document's "
+              "text to '%s' before starting the guest", what, file);
+    free(file);
+}
+
+bool modern_launch_security(qemu_ctx *x)
+{
+    const modern_sev *sev = &x->modern->sev;
+    if (!sev->on)
+        return true;
+    vc_buf b;
+    vc_buf_init(&b);
+    vc_buf_printf(&b, "sev-guest,id=lsec0,cbitpos=%llu,reduced-phys-bits=%llu,policy=%llu",
+                  sev->cbitpos, sev->reduced_phys_bits, sev->policy);
+    if (sev->dh_cert)
+        modern_sev_file(x, &b, "dh-cert-file", "dh_cert.base64", "certificate (<dhCert>)");
+    if (sev->session)
+        modern_sev_file(x, &b, "session-file", "session.base64", "session (<session>)");
+    if (sev->kernel_hashes)
+        vc_buf_puts(&b, ",kernel-hashes=on");
+    qemu_arg2_take(x, "-object", vc_buf_steal(&b));
+    qemu_resource_add(x, "/dev/sev", QEMU_RES_CHARDEV, false);
     return true;
 }

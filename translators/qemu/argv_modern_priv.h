@@ -78,6 +78,39 @@ typedef struct modern_memdev {
     modern_ram ram;
 } modern_memdev;
 
+/* One image below a disk (its <backingStore> chain), as a disk of its own
+ * for the block layer: kind DISK, read-only; xml is the <backingStore>
+ * element (its <source> and <format> read as a disk's). */
+typedef struct modern_backing {
+    ir_device dev;
+    int node;                 /* libvirt-NODE-storage / -format */
+} modern_backing;
+
+typedef struct modern_chain {
+    modern_backing *v;        /* from the image right below the disk's down */
+    size_t n;
+    bool closed;              /* an empty <backingStore/> ends it: nothing below */
+} modern_chain;
+
+/* The firmware placement chose from the host's descriptors (<os
+ * firmware='efi'> without a <loader> path). */
+typedef struct modern_firmware {
+    char *code;               /* the executable: pflash0, read-only; NULL: none chosen */
+    char *nvram;              /* the guest's variables: pflash1; NULL: stateless */
+    char *nvram_template;     /* what a new NVRAM file is copied from */
+    bool smm;                 /* "requires-smm": -machine smm=on, secure flash */
+    bool secure;              /* "secure-boot" */
+    char *descriptor;         /* the descriptor chosen, for messages */
+} modern_firmware;
+
+/* <launchSecurity type='sev'> as placement read it. */
+typedef struct modern_sev {
+    bool on;                  /* -machine confidential-guest-support=lsec0 */
+    unsigned long long cbitpos, reduced_phys_bits, policy;
+    char *dh_cert, *session;  /* base64 texts; NULL: none */
+    bool kernel_hashes;
+} modern_sev;
+
 struct qemu_modern {
     bool q35;
     const char *machine;      /* canonical machine type */
@@ -135,7 +168,16 @@ struct qemu_modern {
     bool mem_prealloc;        /* -mem-prealloc: preallocation without backends */
     int *serial_port;         /* per device: a serial port's number (its target
                                * port, else the lowest one left); -1 others */
+    modern_chain *chains;     /* per device: a disk's backing images */
+    size_t nchains;
+    modern_firmware fw;
+    modern_sev sev;
+    size_t pr_managed_first;  /* device index + 1 of the first disk whose
+                               * persistent reservations go through the
+                               * helper the host manages; 0: none */
 };
+
+struct _xmlNode;
 
 /* ---- argv_modern_base.c: lookups and tables every phase uses --------------- */
 
@@ -161,6 +203,12 @@ char *modern_fragment_text(const ir_fragment *f);
 /* Attribute attr of the element at path below a fragment's root. */
 char *modern_fragment_attr(const ir_fragment *f, const char *path, const char *attr);
 bool modern_xml_has(const ir_device *dev, const char *path);
+/* Whether the capabilities were probed from this host's binary (they then
+ * describe this host), not read from a named profile. */
+bool modern_caps_are_probed(const qemu_ctx *x);
+/* The domain's NVRAM file as the document names it (allocated); NULL: none. */
+char *modern_nvram_path(const qemu_ctx *x);
+void modern_firmware_clear(modern_firmware *f);
 
 /* USB controller models; a companion shares its EHCI's bus and slot. */
 typedef enum modern_usb_role {
@@ -242,6 +290,21 @@ unsigned modern_audio_id(const qemu_ctx *x, const ir_device *dev);
  * (placement counted the ports; this reports what it found). */
 bool modern_usb_needed(qemu_ctx *x, const ir_device *dev, const char *what);
 
+/* argv_modern_chain.c (placement of the images below disks): reads each
+ * disk's <backingStore> chain and numbers the block nodes of the disks
+ * has_node marks (per device) and of their chains into x->modern->node
+ * and ->chains. */
+bool modern_place_chains(qemu_ctx *x, const bool *has_node);
+/* The <host name= port= transport= socket=/> children of a <source>
+ * element (an xmlNodePtr) into d->hosts. */
+void modern_xml_hosts(struct _xmlNode *src, ir_disk *d);
+
+/* argv_modern_firmware.c (placement): the firmware descriptor that fits an
+ * <os firmware='efi'> without a loader, into x->modern->fw. */
+bool modern_place_firmware(qemu_ctx *x);
+/* <launchSecurity>, into x->modern->sev. */
+bool modern_place_launch_security(qemu_ctx *x);
+
 /* ---- emission: one entry a device family ---------------------------------------- */
 
 /* argv_modern_ctl.c: controllers (PCI buses first, then implicit ones) */
@@ -254,7 +317,7 @@ bool modern_controllers_implicit(qemu_ctx *x);
  * into b (the secrets an <auth> needs go before it), and LUKS encryption:
  * its checks, then its secret and the format node's options (returns the
  * format node's driver). */
-bool modern_disk_network(qemu_ctx *x, const ir_device *dev, int node, vc_buf *b);
+bool modern_disk_network(qemu_ctx *x, const ir_device *dev, const char *storage, vc_buf *b);
 bool modern_disk_dir(qemu_ctx *x, const ir_device *dev, vc_buf *b);
 bool modern_disk_nvme(qemu_ctx *x, const ir_device *dev, vc_buf *b);
 /* The -blockdev of a SCSI host device (a local adapter's /dev/sgN, or an
@@ -281,6 +344,17 @@ bool modern_memory_dev(qemu_ctx *x, const ir_device *dev);
 bool modern_iothreads(qemu_ctx *x);
 
 /* argv_modern_platform.c */
+/* The pflash pair (or the one stateless image) of the chosen firmware. */
+bool modern_firmware_pflash(qemu_ctx *x);
+/* A pflash image as -blockdev file + raw nodes "libvirt-pflashN-storage/
+ * -format", which -machine pflashN= names. */
+void modern_pflash_nodes(qemu_ctx *x, int unit, const char *path, bool ro);
+/* <nvram type='network'>: the variables on a network block device, as
+ * pflash1's nodes (with the secret its <auth> needs). -1: an error was
+ * reported; 0: the NVRAM is not a network one; 1: written. */
+int modern_nvram_network(qemu_ctx *x);
+/* The launch security object (-object sev-guest,id=lsec0). */
+bool modern_launch_security(qemu_ctx *x);
 bool modern_iommu_intel(qemu_ctx *x);
 bool modern_iommu(qemu_ctx *x, const ir_device *dev);
 bool modern_tpm(qemu_ctx *x, const ir_device *dev);

@@ -13,8 +13,11 @@
 #include "argv_modern_priv.h"
 
 #include <dirent.h>
+#include <libxml/tree.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "../xmldoc.h"
 
 /* Default ports of the protocols whose servers are a list. */
 static const struct {
@@ -33,10 +36,9 @@ static const char *modern_default_port(const char *proto)
 
 /* ---- secrets ------------------------------------------------------------------------ */
 
-/* -object secret,id=ID,format=raw,file=STATE/ID.secret, with the warning
- * that says which secret goes there. */
-static void modern_secret(qemu_ctx *x, const ir_device *dev, const char *id, const char *what,
-                          const char *uuid, const char *usage)
+/* -object secret,id=ID,format=raw,file=STATE/ID.secret; the file's name
+ * (allocated) for the warning that says what goes there. */
+static char *modern_secret_object(qemu_ctx *x, const char *id)
 {
     char *file = vc_xasprintf("%s/%s.secret", x->modern->domdir, id);
     vc_buf b;
@@ -45,6 +47,13 @@ static void modern_secret(qemu_ctx *x, const ir_device *dev, const char *id, con
     qemu_opt_add(&b, "file", file);
     qemu_arg2_take(x, "-object", vc_buf_steal(&b));
     qemu_resource_add(x, file, QEMU_RES_FILE, true);
+    return file;
+}
+
+static void modern_secret(qemu_ctx *x, const ir_device *dev, const char *id, const char *what,
+                          const char *uuid, const char *usage)
+{
+    char *file = modern_secret_object(x, id);
     qemu_warn(x, dev->pos, "the %s secret (%s '%s') is not on the command line; write its "
               "value to '%s' before starting the guest", what, uuid ? "uuid" : "usage",
               qemu_str_or(uuid ? uuid : usage, ""), file);
@@ -64,7 +73,8 @@ static void modern_auth_free(modern_auth *a)
     free(a->secret_id);
 }
 
-static bool modern_disk_auth(qemu_ctx *x, const ir_device *dev, int node, modern_auth *out)
+static bool modern_disk_auth(qemu_ctx *x, const ir_device *dev, const char *storage,
+                             modern_auth *out)
 {
     const ir_disk *disk = &dev->u.disk;
     const ir_secret_ref *sec = &disk->auth_secret;
@@ -74,7 +84,7 @@ static bool modern_disk_auth(qemu_ctx *x, const ir_device *dev, int node, modern
         return qemu_error(x, dev->pos, "disk <auth> needs a username and a <secret> with a "
                           "uuid or a usage");
     out->user = vc_xstrdup(disk->auth_username);
-    out->secret_id = vc_xasprintf("libvirt-%d-storage-auth-secret0", node);
+    out->secret_id = vc_xasprintf("%s-auth-secret0", storage);
     modern_secret(x, dev, out->secret_id, "authentication", sec->uuid, sec->usage);
     return true;
 }
@@ -116,7 +126,7 @@ static bool modern_servers(qemu_ctx *x, const ir_device *dev, const char *proto,
 
 /* rbd: name='POOL/IMAGE' or 'POOL/NAMESPACE/IMAGE'; monitors, snapshot,
  * config file and cephx authentication. */
-static bool modern_net_rbd(qemu_ctx *x, const ir_device *dev, int node, vc_buf *b)
+static bool modern_net_rbd(qemu_ctx *x, const ir_device *dev, const char *storage, vc_buf *b)
 {
     const ir_disk *disk = &dev->u.disk;
     const char *name = disk->source;
@@ -144,7 +154,7 @@ static bool modern_net_rbd(qemu_ctx *x, const ir_device *dev, int node, vc_buf *
         qemu_resource_add(x, disk->source_config, QEMU_RES_FILE, true);
     }
     modern_auth auth = { 0 };
-    bool ok = modern_disk_auth(x, dev, node, &auth);
+    bool ok = modern_disk_auth(x, dev, storage, &auth);
     if (ok && auth.secret_id) {
         qemu_opt_add(b, "user", auth.user);
         vc_buf_puts(b, ",auth-client-required.0=cephx,auth-client-required.1=none");
@@ -155,7 +165,8 @@ static bool modern_net_rbd(qemu_ctx *x, const ir_device *dev, int node, vc_buf *
 }
 
 /* iscsi: name='IQN[/LUN]' on the first host; CHAP and the initiator's IQN. */
-static bool modern_net_iscsi(qemu_ctx *x, const ir_device *dev, int node, vc_buf *b)
+static bool modern_net_iscsi(qemu_ctx *x, const ir_device *dev, const char *storage,
+                             vc_buf *b)
 {
     const ir_disk *disk = &dev->u.disk;
     const ir_host *h = disk->nhosts ? &disk->hosts[0] : NULL;
@@ -185,7 +196,7 @@ static bool modern_net_iscsi(qemu_ctx *x, const ir_device *dev, int node, vc_buf
     free(target);
     vc_buf_printf(b, ",lun=%llu,transport=%s", lun, rdma ? "iser" : "tcp");
     modern_auth auth = { 0 };
-    bool ok = modern_disk_auth(x, dev, node, &auth);
+    bool ok = modern_disk_auth(x, dev, storage, &auth);
     if (ok && auth.secret_id) {
         qemu_opt_add(b, "user", auth.user);
         vc_buf_printf(b, ",password-secret=%s", auth.secret_id);
@@ -217,7 +228,41 @@ static bool modern_net_gluster(qemu_ctx *x, const ir_device *dev, vc_buf *b)
     return modern_servers(x, dev, "Gluster", true, b);
 }
 
-static bool modern_net_nbd(qemu_ctx *x, const ir_device *dev, vc_buf *b)
+/* The x509 certificates folder of a TLS client: qemu.conf's
+ * nbd_tls_x509_cert_dir, whose default is default_tls_x509_cert_dir's. */
+static const char modern_tls_x509_dir[] = "/etc/pki/qemu";
+
+/* <source tls='yes' tlsHostname=>: a tls-creds-x509 object for the client
+ * side (it checks the server's certificate), which the node names. */
+static bool modern_net_tls(qemu_ctx *x, const ir_device *dev, const char *storage, vc_buf *b)
+{
+    char *tls = dev->xml ? modern_xml_attr(dev, "source", "tls") : NULL;
+    char *host = dev->xml ? modern_xml_attr(dev, "source", "tlsHostname") : NULL;
+    bool ok = true;
+    if (tls && !vc_streq(tls, "yes") && !vc_streq(tls, "no"))
+        ok = qemu_error(x, dev->pos, "<source tls='%s'>: expected yes or no", tls);
+    else if (host && !vc_streq(tls, "yes"))
+        ok = qemu_error(x, dev->pos, "tlsHostname='%s' needs tls='yes'", host);
+    if (ok && vc_streq(tls, "yes")) {
+        char *id = vc_xasprintf("obj%s_tls0", storage);
+        vc_buf o;
+        vc_buf_init(&o);
+        vc_buf_printf(&o, "tls-creds-x509,id=%s", id);
+        qemu_opt_add(&o, "dir", modern_tls_x509_dir);
+        vc_buf_puts(&o, ",endpoint=client,verify-peer=on");
+        qemu_arg2_take(x, "-object", vc_buf_steal(&o));
+        qemu_resource_add(x, modern_tls_x509_dir, QEMU_RES_DIR, true);
+        vc_buf_printf(b, ",tls-creds=%s", id);
+        if (host)
+            qemu_opt_add(b, "tls-hostname", host);
+        free(id);
+    }
+    free(tls);
+    free(host);
+    return ok;
+}
+
+static bool modern_net_nbd(qemu_ctx *x, const ir_device *dev, const char *storage, vc_buf *b)
 {
     const ir_disk *disk = &dev->u.disk;
     const ir_host *h = disk->nhosts ? &disk->hosts[0] : NULL;
@@ -235,36 +280,116 @@ static bool modern_net_nbd(qemu_ctx *x, const ir_device *dev, vc_buf *b)
     }
     if (disk->source)
         qemu_opt_add(b, "export", disk->source);
-    return true;
+    return modern_net_tls(x, dev, storage, b);
 }
 
-static bool modern_net_url(qemu_ctx *x, const ir_device *dev, const char *proto, vc_buf *b)
+/* <cookies><cookie name=N>VALUE</cookie>...</cookies>: the Cookie header
+ * QEMU sends, held in a secret ("N1=V1; N2=V2"), which the converter
+ * leaves to the host as it does every secret: the values stay off the
+ * command line. */
+static bool modern_http_cookies(qemu_ctx *x, const ir_device *dev, const char *storage,
+                                vc_buf *b)
+{
+    xmlDocPtr doc = modern_xml_parse(dev->xml);
+    xmlNodePtr src = doc ? xml_child(xmlDocGetRootElement(doc), "source") : NULL;
+    xmlNodePtr cookies = src ? xml_child(src, "cookies") : NULL;
+    size_t n = 0;
+    bool ok = true;
+    for (xmlNodePtr c = cookies ? cookies->children : NULL; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, "cookie") != 0)
+            continue;
+        char *name = xml_prop(c, "name");
+        char *value = xml_text(c);
+        /* RFC 6265: a cookie's name is a token, its value has no ';' or ',' */
+        if (!name || !*name || name[strcspn(name, "=; \t\r\n")] ||
+            (value && value[strcspn(value, ";,\r\n")]))
+            ok = qemu_error(x, dev->pos, "cookie '%s': a name needs no '=', ';' or spaces, a "
+                            "value no ';' or ','", qemu_str_or(name, ""));
+        n++;
+        free(name);
+        free(value);
+    }
+    xmlFreeDoc(doc);
+    if (ok && n) {
+        char *id = vc_xasprintf("%s-httpcookie-secret0", storage);
+        char *file = modern_secret_object(x, id);
+        qemu_warn(x, dev->pos, "the disk's %zu cookie%s are not on the command line; write "
+                  "them as 'NAME=VALUE; ...' to '%s' before starting the guest", n,
+                  n == 1 ? "" : "s", file);
+        vc_buf_printf(b, ",cookie-secret=%s", id);
+        free(id);
+        free(file);
+    }
+    return ok;
+}
+
+/* http(s)/ftp(s): a URL (with the <source query=>), and curl's settings:
+ * <timeout seconds=>, <readahead size=>, <ssl verify=> and the cookies. */
+static bool modern_net_url(qemu_ctx *x, const ir_device *dev, const char *proto,
+                           const char *storage, vc_buf *b)
 {
     const ir_disk *disk = &dev->u.disk;
     const ir_host *h = disk->nhosts ? &disk->hosts[0] : NULL;
     if (!h || !h->name)
         return qemu_error(x, dev->pos, "%s disk needs a <host>", proto);
     vc_buf_printf(b, "driver=%s", proto);
-    char *url = vc_xasprintf("%s://%s%s%s/%s", proto, h->name, h->port ? ":" : "",
+    char *query = modern_xml_attr(dev, "source", "query");
+    char *url = vc_xasprintf("%s://%s%s%s/%s%s%s", proto, h->name, h->port ? ":" : "",
                              qemu_str_or(h->port, ""),
-                             disk->source ? disk->source + (*disk->source == '/') : "");
+                             disk->source ? disk->source + (*disk->source == '/') : "",
+                             query ? "?" : "", qemu_str_or(query, ""));
     qemu_opt_add(b, "url", url);
     free(url);
-    return true;
+    free(query);
+    static const struct {
+        const char *path, *attr, *opt;
+    } nums[] = { { "source/timeout", "seconds", "timeout" },
+                 { "source/readahead", "size", "readahead" } };
+    bool ok = true;
+    for (size_t i = 0; dev->xml && i < VC_ARRAY_SIZE(nums); i++) {
+        char *v = modern_xml_attr(dev, nums[i].path, nums[i].attr);
+        unsigned long long n;
+        if (v && !vc_parse_ull(v, 10, &n))
+            ok = qemu_error(x, dev->pos, "%s disk: %s='%s' is not a number", proto,
+                            nums[i].attr, v);
+        else if (v)
+            vc_buf_printf(b, ",%s=%llu", nums[i].opt, n);
+        free(v);
+    }
+    char *verify = dev->xml ? modern_xml_attr(dev, "source/ssl", "verify") : NULL;
+    bool tls = strcmp(proto, "https") == 0 || strcmp(proto, "ftps") == 0;
+    if (verify && (!tls || (!vc_streq(verify, "yes") && !vc_streq(verify, "no"))))
+        ok = qemu_error(x, dev->pos, "%s disk: <ssl verify='%s'> needs https or ftps and "
+                        "yes or no", proto, verify);
+    else if (verify)
+        vc_buf_printf(b, ",sslverify=%s", vc_streq(verify, "yes") ? "on" : "off");
+    free(verify);
+    if (dev->xml && strstr(dev->xml, "<cookies") && strncmp(proto, "http", 4) != 0)
+        ok = qemu_error(x, dev->pos, "%s disk: cookies are HTTP's", proto);
+    else if (dev->xml && strstr(dev->xml, "<cookies"))
+        ok = modern_http_cookies(x, dev, storage, b) && ok;
+    return ok;
 }
 
-bool modern_disk_network(qemu_ctx *x, const ir_device *dev, int node, vc_buf *b)
+bool modern_disk_network(qemu_ctx *x, const ir_device *dev, const char *storage, vc_buf *b)
 {
     const char *proto = qemu_str_or(dev->u.disk.source_protocol, "?");
+    char *tls = strcmp(proto, "nbd") != 0 && dev->xml ? modern_xml_attr(dev, "source", "tls")
+                                                       : NULL;
+    bool tls_yes = vc_streq(tls, "yes");
+    free(tls);
+    if (tls_yes)
+        return qemu_unsupported(x, dev->pos, "TLS on a '%s' disk (QEMU's block layer has it "
+                                "for NBD)", proto);
     static const char *const urls[] = { "http", "https", "ftp", "ftps" };
     if (strcmp(proto, "nbd") == 0)
-        return modern_net_nbd(x, dev, b);
+        return modern_net_nbd(x, dev, storage, b);
     if (qemu_str_in(proto, urls, VC_ARRAY_SIZE(urls)))
-        return modern_net_url(x, dev, proto, b);
+        return modern_net_url(x, dev, proto, storage, b);
     if (strcmp(proto, "rbd") == 0)
-        return modern_net_rbd(x, dev, node, b);
+        return modern_net_rbd(x, dev, storage, b);
     if (strcmp(proto, "iscsi") == 0)
-        return modern_net_iscsi(x, dev, node, b);
+        return modern_net_iscsi(x, dev, storage, b);
     if (strcmp(proto, "gluster") == 0)
         return modern_net_gluster(x, dev, b);
     return qemu_unsupported(x, dev->pos, "network disk protocol '%s'", proto);
@@ -393,7 +518,9 @@ bool modern_hostdev_scsi_backend(qemu_ctx *x, const ir_device *dev, int node)
         dd->auth_username = modern_xml_attr(dev, "source/auth", "username");
         dd->auth_secret.uuid = modern_xml_attr(dev, "source/auth/secret", "uuid");
         dd->auth_secret.usage = modern_xml_attr(dev, "source/auth/secret", "usage");
-        ok = modern_net_iscsi(x, &disk, node, &b);
+        char *storage = vc_xasprintf("libvirt-%d-storage", node);
+        ok = modern_net_iscsi(x, &disk, storage, &b);
+        free(storage);
         free(dd->auth_username);
         free(dd->auth_secret.uuid);
         free(dd->auth_secret.usage);
