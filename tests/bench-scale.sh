@@ -2,7 +2,9 @@
 # make bench, scale: one generated domain with N disks (BENCH_SCALE, default
 # 20000 and 50000), through validate, format and domxml-to-native; xmllint
 # with the same schema as the reference. The goal (issue 11): 50,000 disks
-# in under 2 s for each verb. A table, never a failure.
+# in under 2 s for each verb. A table, never a failure. The conversion reads
+# SCSI disks: 50,000 virtio disks need more PCI slots than one bus has, and
+# the emitter adds no pci-bridges (libvirt would), so it refuses them.
 top=$(cd "$(dirname "$0")/.." && pwd)
 VIRTC=$top/tools/virtc
 export VIRTC_SCHEMA_DIR="$top/schemas"
@@ -15,7 +17,8 @@ gen() { sh "$top/tests/gen-disks.sh" "$1"; }
 # CPU seconds (user + system) and wall seconds of a command
 measure() {
     /usr/bin/time -f "%U %S %e" -o "$tmp/t" "$@" >/dev/null 2>"$tmp/err"
-    tail -n 1 "$tmp/t" | awk '{ printf "%7.2f s cpu %7.2f s wall", $1 + $2, $3 }'
+    st=$?
+    tail -n 1 "$tmp/t" | awk -v st="$st" '{ printf "%7.2f s cpu %7.2f s wall   exit %d", $1 + $2, $3, st }'
 }
 row() { printf '%-44s %s\n' "$1" "$2"; }
 
@@ -26,6 +29,7 @@ for n in ${BENCH_SCALE:-20000 50000}; do
     row "xmllint --relaxng domain.rng, $n disks" "$(measure xmllint --noout --relaxng "$top/schemas/domain.rng" "$tmp/d.xml")"
     row "virtc validate, $n disks" "$(measure "$VIRTC" validate -q "$tmp/d.xml")"
     row "virtc format, $n disks" "$(measure "$VIRTC" format "$tmp/d.xml")"
-    row "virtc domxml-to-native (qemu-7.2), $n disks" "$(measure "$VIRTC" domxml-to-native qemu-argv --caps qemu-7.2 "$tmp/d.xml")"
+    sh "$top/tests/gen-disks.sh" "$n" scsi >"$tmp/s.xml"
+    row "virtc domxml-to-native (qemu-7.2), $n scsi disks" "$(measure "$VIRTC" domxml-to-native qemu-argv --caps qemu-7.2 "$tmp/s.xml")"
 done
 exit 0
