@@ -57,6 +57,25 @@ bool qr_opt_memory(qemu_reader *r, qr_opt *o)
     return true;
 }
 
+/* A topology given in part is completed as QEMU completes it (a missing
+ * die, core or thread count is 1, the sockets are what is left of maxcpus),
+ * since <topology> names sockets, cores and threads always; one that does
+ * not multiply up to maxcpus is QEMU's error too. */
+static bool qr_smp_complete(qemu_reader *r, qr_opt *o, unsigned long long n,
+                            unsigned long long *s, unsigned long long di,
+                            unsigned long long *c, unsigned long long *t)
+{
+    unsigned long long d = di ? di : 1;
+    *c = *c ? *c : 1;
+    *t = *t ? *t : 1;
+    if (!*s && d * *c * *t <= n)
+        *s = n / (d * *c * *t);
+    if (!*s || *s * d * *c * *t != n)
+        return qr_error(r, o->arg, 0, "-smp: '%s': sockets x dies x cores x threads is not "
+                        "the maximum vCPU count %llu", o->arg->text, n);
+    return true;
+}
+
 /* -smp [cpus=]N[,maxcpus=,sockets=,dies=,cores=,threads=] */
 bool qr_opt_smp(qemu_reader *r, qr_opt *o)
 {
@@ -70,6 +89,8 @@ bool qr_opt_smp(qemu_reader *r, qr_opt *o)
     if (cpus == 0 || cpus > 4096 || max > 4096)
         return qr_error(r, o->arg, 0, "-smp: '%s' gives no vCPU count between 1 and 4096",
                         o->arg->text);
+    if ((s || di || c || t) && !qr_smp_complete(r, o, max ? max : cpus, &s, di, &c, &t))
+        return false;
     r->dom->vcpus = (unsigned)(max ? max : cpus);
     r->dom->vcpus_current = max && max != cpus ? (unsigned)cpus : 0;
     r->dom->topology = (ir_cpu_topology){ (unsigned)s, (unsigned)di, (unsigned)c, (unsigned)t };
