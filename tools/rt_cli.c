@@ -8,7 +8,6 @@
 #include <libxml/tree.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "../runtime/instance.h"
@@ -170,7 +169,6 @@ static qemu_caps *rt_cli_caps(const ir_domain *dom, const rt_cli_opts *o, const 
 
 /* How much a new heap (the schema thread's malloc arena) grows by at once. */
 #define RT_CLI_TOP_PAD ((size_t)8 << 20)
-#define RT_CLI_HUGE_PAGE ((uintptr_t)2 << 20)
 
 /* Page faults are most of what the schema compile costs on the VMs this
  * runs on (10-25 us each): libxml2 builds a tree of some 10,000 nodes, ~3
@@ -184,10 +182,7 @@ static void rt_cli_thread_huge_heap(void)
     void *first = malloc(1);
     if (!first)
         return;
-    uintptr_t lo = ((uintptr_t)first + RT_CLI_HUGE_PAGE - 1) & ~(RT_CLI_HUGE_PAGE - 1);
-    uintptr_t hi = ((uintptr_t)first + RT_CLI_TOP_PAD) & ~(RT_CLI_HUGE_PAGE - 1);
-    if (hi > lo)
-        madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+    vc_heap_hint_huge(first, (const void *)((uintptr_t)first + RT_CLI_TOP_PAD));
     free(first);
 }
 
@@ -201,24 +196,13 @@ static void *rt_cli_schema_thread(void *arg)
     return NULL;
 }
 
-/* The text of <domain><devices><emulator>, as the front end will read it
- * (trimmed), or NULL. */
+/* The text of <domain><devices><emulator> as the front end reads it
+ * (untrimmed, NULL when empty), so that the prefetch is for that name. */
 static char *rt_cli_peek_emulator(xmlNodePtr root)
 {
     xmlNodePtr devices = xml_child(root, "devices");
     xmlNodePtr emu = devices ? xml_child(devices, "emulator") : NULL;
-    char *text = emu ? xml_text(emu) : NULL;
-    if (!text)
-        return NULL;
-    char *start = text, *end = text + strlen(text);
-    while (*start == ' ' || *start == '\t' || *start == '\n' || *start == '\r')
-        start++;
-    while (end > start && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n' ||
-                           end[-1] == '\r'))
-        end--;
-    char *out = vc_xstrndup(start, (size_t)(end - start));
-    free(text);
-    return out;
+    return emu ? xml_text(emu) : NULL;
 }
 
 /* The capabilities of the emulator the (not yet validated) document names,

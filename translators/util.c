@@ -429,7 +429,6 @@ char *vc_read_file(const char *path, size_t *len)
  * allocates; anything else is left as it is. A hint: nothing but speed
  * depends on it. */
 #if defined(__GLIBC__) && __GLIBC_PREREQ(2, 33) && defined(MADV_HUGEPAGE)
-#define VC_HEAP_HUGE ((uintptr_t)2 << 20)
 #define VC_HEAP_MIN ((size_t)32 << 20)     /* smaller ones gain nothing measurable */
 #define VC_HEAP_STEP ((size_t)64 << 10)    /* under glibc's least mmap threshold */
 
@@ -463,10 +462,7 @@ void vc_heap_expect(size_t bytes)
     /* the growth, and what trimming keeps in hand afterwards */
     mallopt(M_TOP_PAD, bytes > INT_MAX ? INT_MAX : (int)bytes);
     vc_heap_grow_now();
-    char *to = sbrk(0);
-    uintptr_t start = ((uintptr_t)from + VC_HEAP_HUGE - 1) & ~(VC_HEAP_HUGE - 1);
-    if ((uintptr_t)to > start)
-        madvise((void *)start, (uintptr_t)to - start, MADV_HUGEPAGE);
+    vc_heap_hint_huge(from, sbrk(0));
 }
 #else
 void vc_heap_expect(size_t bytes)
@@ -474,3 +470,17 @@ void vc_heap_expect(size_t bytes)
     (void)bytes;
 }
 #endif
+
+void vc_heap_hint_huge(const void *from, const void *to)
+{
+#ifdef MADV_HUGEPAGE
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    uintptr_t lo = ((uintptr_t)from + huge - 1) & ~(huge - 1);
+    uintptr_t hi = (uintptr_t)to & ~(huge - 1);
+    if (hi > lo)
+        madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+#else
+    (void)from;
+    (void)to;
+#endif
+}
