@@ -639,18 +639,18 @@ bool rt_sup_start(const rt_plan *p, const rt_sup_opts *o, vc_diags *d)
     }
     fflush(stdout);
     fflush(stderr);
-    pid_t mid = fork();
-    if (mid == 0) {
-        /* the middle child: a new session, and gone, so the supervisor is
-         * nobody's child but init's and can never get a terminal */
+    pid_t sp = fork();
+    if (sp == 0) {
+        /* A session of its own, without a controlling terminal, and no
+         * second fork to give up leading it: what the supervisor opens is
+         * state, cgroup and proc files and the guest's log (O_NOCTTY, in
+         * case it names a terminal), and QEMU gets a session of its own.
+         * It is init's child once `virtc start` exits, right after the
+         * report. A middle child would cost a fork, and a wakeup, on the
+         * way to QEMU. */
         close(rep[0]);
         if (setsid() < 0)
             _exit(1);
-        pid_t sp = fork();
-        if (sp != 0) {
-            close(rep[1]);   /* the report's end is the supervisor's alone */
-            _exit(sp < 0 ? 1 : 0);
-        }
         sup s = { .p = p, .lockfd = lockfd, .reportfd = rep[1] };
         s.o = o ? *o : (rt_sup_opts){ 0 };
         s.info.name = vc_xstrdup(p->name);
@@ -662,16 +662,12 @@ bool rt_sup_start(const rt_plan *p, const rt_sup_opts *o, vc_diags *d)
     close(rep[1]);
     close(lockfd);
     bool ok = false;
-    if (mid < 0) {
+    if (sp < 0) {
         vc_runtime_error(d, "fork: %s", strerror(errno));
         unlink(lock);
     } else {
-        /* the report first: the middle child's exit (a fork's worth of
-         * memory to tear down) goes on beside the supervisor's work */
+        /* never reaped here: the supervisor lives as long as its guest */
         ok = sup_read_report(rep[0], d);
-        int status;
-        while (waitpid(mid, &status, 0) < 0 && errno == EINTR)
-            ;
     }
     close(rep[0]);
     free(lock);
