@@ -59,11 +59,15 @@ static int sb_run(char *const argv[])
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-static double sb_virtc(const char *virtc, const char *file, const char *name)
+/* ms from the exec of `virtc start file` to its exit (-1: it failed), the
+ * guest stopped after; *start_ms (may be NULL): when it was started. */
+static double sb_virtc(const char *virtc, const char *file, const char *name, double *start_ms)
 {
     char *start[] = { (char *)virtc, "start", (char *)file, NULL };
     char *stop[] = { (char *)virtc, "stop", "--force", (char *)name, NULL };
     double t0 = sb_now_ms();
+    if (start_ms)
+        *start_ms = t0;
     int rc = sb_run(start);
     double ms = sb_now_ms() - t0;
     sb_run(stop);
@@ -180,13 +184,9 @@ static int sb_profile(int n, const char *virtc, const char *file, const char *na
     size_t ok = 0;
     for (int i = 0; i < n; i++) {
         unlink(trace);
-        char *start[] = { (char *)virtc, "start", (char *)file, NULL };
-        char *stop[] = { (char *)virtc, "stop", "--force", (char *)name, NULL };
-        double t0 = sb_now_ms();
-        int rc = sb_run(start);
-        double ms = sb_now_ms() - t0;
-        sb_run(stop);
-        if (rc != 0)
+        double t0;
+        double ms = sb_virtc(virtc, file, name, &t0);
+        if (ms < 0)
             continue;
         total[ok++] = ms;
         sb_read_trace(trace, t0, ok, &s);
@@ -244,7 +244,7 @@ int main(int argc, char **argv)
          * for its teardown */
         if (i % 2)
             b[ok] = sb_hand(p);
-        a[ok] = sb_virtc(argv[2], argv[4], p->name);
+        a[ok] = sb_virtc(argv[2], argv[4], p->name, NULL);
         if (i % 2 == 0)
             b[ok] = sb_hand(p);
         if (a[ok] >= 0 && b[ok] >= 0)
