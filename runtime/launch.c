@@ -287,16 +287,18 @@ static bool rt_fail_exited(rt_launch *r, vc_diags *d)
     return false;
 }
 
-/* A negotiated session, or NULL: *refused tells "no one listens yet"
- * (keep polling) from a monitor that answered badly. */
+/* A negotiated session (the guest set running when resume), or NULL:
+ * *refused tells "no one listens yet" (keep polling) from a monitor that
+ * answered badly, *no_cont a QEMU that answered cont with an error. */
 static rt_qmp *rt_try_qmp(const char *path, int timeout_ms, bool resume, bool *refused,
-                          vc_diags *d)
+                          bool *no_cont, vc_diags *d)
 {
     vc_diags tmp;
     vc_diags_init(&tmp);
     rt_qmp *m = rt_qmp_connect_unix(path, timeout_ms, &tmp);
     *refused = m == NULL;
-    if (m && !(resume ? rt_qmp_handshake_resume(m, &tmp) : rt_qmp_handshake(m, &tmp))) {
+    *no_cont = false;
+    if (m && !(resume ? rt_qmp_handshake_resume(m, no_cont, &tmp) : rt_qmp_handshake(m, &tmp))) {
         rt_qmp_free(m);
         m = NULL;
     }
@@ -349,10 +351,10 @@ static bool rt_wait_ready(rt_launch *r, int start_ms, int qmp_ms, bool resume, v
         long long left = deadline - rt_now_ms();
         if (left <= 0)
             return rt_fail_hang(r, start_ms, d);
-        bool refused;
+        bool refused, no_cont;
         vc_diags why;
         vc_diags_init(&why);
-        rt_qmp *probe = rt_try_qmp(r->qmp_path, (int)left, resume, &refused, &why);
+        rt_qmp *probe = rt_try_qmp(r->qmp_path, (int)left, resume, &refused, &no_cont, &why);
         if (probe) {
             rt_trace("launch: qmp ready");
             vc_diags_free(&why);
@@ -362,6 +364,13 @@ static bool rt_wait_ready(rt_launch *r, int start_ms, int qmp_ms, bool resume, v
             rt_qmp_set_timeout(probe, qmp_ms);
             r->qmp = probe;
             return true;
+        }
+        if (no_cont) {
+            /* QEMU runs and says why its guest cannot */
+            vc_diags_append(d, &why);
+            vc_diags_free(&why);
+            rt_kill(r);
+            return false;
         }
         if (!refused && rt_now_ms() >= deadline && !rt_reap(r, false)) {
             /* the socket was there (bound before the fork), the greeting
@@ -514,8 +523,8 @@ static bool rt_send_quit(rt_launch *r)
         r->qmp = NULL;
     }
     if (!ret && !r->reaped) {
-        bool refused;
-        rt_qmp *m = rt_try_qmp(r->qmp_path, 2000, false, &refused, &tmp);
+        bool refused, no_cont;
+        rt_qmp *m = rt_try_qmp(r->qmp_path, 2000, false, &refused, &no_cont, &tmp);
         if (m) {
             ret = rt_qmp_command(m, "quit", NULL, NULL, &tmp);
             rt_qmp_free(m);

@@ -284,8 +284,9 @@ bool rt_qmp_handshake(rt_qmp *m, vc_diags *d)
     return true;
 }
 
-bool rt_qmp_handshake_resume(rt_qmp *m, vc_diags *d)
+bool rt_qmp_handshake_resume(rt_qmp *m, bool *refused, vc_diags *d)
 {
+    *refused = false;
     if (!qmp_greeting(m, d))
         return false;
     /* Both at once: QEMU runs a monitor's commands in order, so cont is
@@ -299,8 +300,11 @@ bool rt_qmp_handshake_resume(rt_qmp *m, vc_diags *d)
         /* QEMU says RESUME as it sets the machine running, before its
          * vCPUs (busy at once under TCG) can delay the reply; a cont
          * that fails has a reply and no RESUME. */
-        r = qmp_reply(m, "cont", cont, "RESUME", &resumed, NULL, d);
+        char *err_class = NULL;
+        r = qmp_reply(m, "cont", cont, "RESUME", &resumed, &err_class, d);
         answered = r != NULL;
+        *refused = err_class != NULL;
+        free(err_class);
         if (r)
             json_object_put(r);
     }

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -260,6 +261,85 @@ static void test_child_state(void)
     free(self);
 }
 
+/* ---- the monitor handed over, cont sent with the handshake --------------- */
+
+/* Run as the child: a QMP monitor on the listening socket it was handed
+ * (descriptor 3): the greeting, qmp_capabilities answered, then cont
+ * answered with an error ("error") or met with a RESUME event and no
+ * reply ("event"); then it waits to be killed. */
+static int fake_qmp_main(const char *mode)
+{
+    int c = accept(3, NULL, NULL);
+    FILE *in = c >= 0 ? fdopen(dup(c), "r") : NULL;
+    if (!in)
+        return 3;
+    static const char greeting[] = "{\"QMP\": {\"version\": {}, \"capabilities\": []}}\r\n";
+    bool ok = write(c, greeting, sizeof(greeting) - 1) == (ssize_t)sizeof(greeting) - 1;
+    char line[512];
+    while (ok && fgets(line, sizeof(line), in)) {
+        char id[64] = "";
+        const char *at = strstr(line, "\"id\":\"");
+        if (at)
+            sscanf(at + 6, "%63[^\"]", id);
+        char *reply;
+        if (!strstr(line, "\"cont\""))
+            reply = vc_xasprintf("{\"return\": {}, \"id\": \"%s\"}\r\n", id);
+        else if (strcmp(mode, "error") == 0)
+            reply = vc_xasprintf("{\"error\": {\"class\": \"GenericError\", \"desc\": "
+                                 "\"no cont here\"}, \"id\": \"%s\"}\r\n", id);
+        else
+            reply = vc_xstrdup("{\"event\": \"RESUME\", \"data\": {}}\r\n");
+        ok = write(c, reply, strlen(reply)) == (ssize_t)strlen(reply);
+        free(reply);
+    }
+    for (;;)
+        pause();
+}
+
+static double elapsed_s(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void test_resume(void)
+{
+    char *self = realpath("/proc/self/exe", NULL);
+    rt_launch_opts o = { .start_timeout_ms = 20000, .resume = true };
+    vc_diags d;
+
+    const char *const runs[] = { self, "--fake-qmp", "event", NULL };
+    qemu_launch *l = launch_of(runs);
+    vc_diags_init(&d);
+    rt_launch *r = glue_launch_start(l, &o, &d);
+    CHECK(r && d.n == 0, "resume: the guest runs at RESUME, cont's reply not awaited");
+    json_object *ev = r ? rt_qmp_event(rt_launch_qmp(r), 0, &d) : NULL;
+    json_object *name = NULL;
+    CHECK(ev && json_object_object_get_ex(ev, "event", &name) &&
+              strcmp(json_object_get_string(name), "RESUME") == 0,
+          "resume: the RESUME event stays for the caller");
+    if (ev)
+        json_object_put(ev);
+    rt_launch_free(r);
+    vc_diags_free(&d);
+    qemu_launch_free(l);
+
+    const char *const refuses[] = { self, "--fake-qmp", "error", NULL };
+    l = launch_of(refuses);
+    vc_diags_init(&d);
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    r = glue_launch_start(l, &o, &d);
+    CHECK(!r && d.n == 1 && strstr(d.v[0].message, "'cont' failed: no cont here") &&
+              elapsed_s(&t0) < 3,
+          "resume: a cont QEMU refuses is the start's failure at once, with its reason");
+    rt_launch_free(r);
+    vc_diags_free(&d);
+    qemu_launch_free(l);
+    free(self);
+}
+
 /* A long log is read from its end: the last line of a log larger than the
  * window, and only the window in memory. */
 static void test_long_log(void)
@@ -353,9 +433,12 @@ int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "--child-state") == 0)
         return child_state_main();
+    if (argc > 2 && strcmp(argv[1], "--fake-qmp") == 0)
+        return fake_qmp_main(argv[2]);
     signal(SIGPIPE, SIG_IGN);
     test_start_failures();
     test_child_state();
+    test_resume();
     test_long_log();
     test_last_line();
     test_classify();
