@@ -1178,6 +1178,48 @@ static const struct {
     { "virtio-mem-pci", qr_dev_memory, NULL }, { "virtio-pmem-pci", qr_dev_memory, NULL },
 };
 
+/* The virtio transport switches every virtio PCI device has (QEMU's
+ * virtio-pci properties) -> the device's <driver> attributes. */
+static const struct { const char *prop, *attr; } qr_virtio_switches[] = {
+    { "iommu_platform", "iommu" }, { "ats", "ats" }, { "packed", "packed" },
+    { "page-per-vq", "page_per_vq" },
+};
+
+/* The item named key no reader has consumed yet, or NULL. */
+static qopt_item *qr_unused(qr_opt *o, const char *key)
+{
+    qopt_item *found = NULL;
+    for (size_t i = 0; i < o->props.n; i++)
+        if (strcmp(o->props.v[i].key, key) == 0)
+            found = &o->props.v[i];   /* the last one wins, as in QEMU */
+    return found && !found->used ? found : NULL;
+}
+
+/* iommu_platform=, ats=, packed=, page-per-vq= of a virtio device into its
+ * <driver> (d: the device the option became). disable-legacy=on is what an
+ * IOMMU needs on a conventional PCI bus, where the plain driver is
+ * transitional: with iommu_platform=on there it is implied; alone it asks
+ * for another device model and stays a leftover. */
+static bool qr_virtio_switches_read(qemu_reader *r, qr_opt *o, const char *driver, ir_device *d)
+{
+    bool iommu = false;
+    for (size_t i = 0; i < VC_ARRAY_SIZE(qr_virtio_switches); i++) {
+        qopt_item *it = qr_unused(o, qr_virtio_switches[i].prop);
+        bool v = false;
+        if (!it)
+            continue;
+        if (!qr_bool(r, o, qr_virtio_switches[i].prop, &v))
+            return false;
+        qr_device_amend(r, d, "driver", qr_virtio_switches[i].attr, v ? "on" : "off");
+        iommu = iommu || (v && i == 0);
+    }
+    qopt_item *legacy = qr_unused(o, "disable-legacy");
+    if (legacy && iommu && vc_streq(legacy->value, "on") && !qr_q35(r) &&
+        !vc_str_has_suffix(driver, "transitional"))
+        legacy->used = true;
+    return true;
+}
+
 bool qr_opt_device(qemu_reader *r, qr_opt *o)
 {
     const char *driver = qr_str(o, "driver");
@@ -1224,6 +1266,8 @@ bool qr_opt_device(qemu_reader *r, qr_opt *o)
         return qr_keep_option(r, o, "no device of the domain model is this driver");
     }
     if (!ok)
+        return false;
+    if (r->dom->ndevices > ndev && !qr_virtio_switches_read(r, o, driver, &r->dom->devices[ndev]))
         return false;
     qr_leftovers(r, o, driver);
     return true;
