@@ -211,6 +211,9 @@ void qr_audio_finish(qemu_reader *r);
 /* A disk from a -blockdev graph rooted at node (format or protocol). */
 bool qr_disk_from_node(qemu_reader *r, const shw_word *w, size_t off, const char *node,
                        ir_disk *disk);
+/* <driver cache=> from the nodes' cache.* read by qr_disk_from_node and
+ * the device's write-cache. */
+void qr_disk_cache(qemu_reader *r, qr_opt *dev, ir_disk *disk);
 
 
 /* argv_read_mem.c */
