@@ -192,7 +192,7 @@ static bool qr_dev_redir(qemu_reader *r, qr_opt *o, const char *driver, const ch
     rd->bus = vc_xstrdup("usb");
     unsigned long long boot = 0;
     if (!qr_usb_chardev(r, o, &rd->type, &rd->host, &rd->service) ||
-        !qr_num(r, o, "bootindex", &boot))
+        !qr_num(r, o, "bootindex", &boot) || !qr_redir_filter(r, o))
         return false;
     if (boot > 0 && boot < 1000) {
         rd->boot_order = (int)boot;

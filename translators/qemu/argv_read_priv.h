@@ -231,6 +231,11 @@ void qr_mem_free(qemu_reader *r);
 bool qr_dev_platform(qemu_reader *r, qr_opt *o, const char *driver, bool *matched);
 void qr_plat_finish(qemu_reader *r);
 
+/* argv_read_vdev.c */
+/* usb-redir filter= into the domain's <redirfilter> (one for all devices;
+ * a device with another filter sets keep_reason). */
+bool qr_redir_filter(qemu_reader *r, qr_opt *o);
+
 /* argv_read_xml.c: sets NAME='VALUE' on the device's element (child: a
  * child element such as "driver", made when absent; NULL: the element),
  * which is then kept as written. */
