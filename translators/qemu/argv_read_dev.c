@@ -40,8 +40,7 @@ qr_opt *qr_named_backend(qemu_reader *r, qr_opt *o, const char *key, const char 
 
 typedef bool (*qr_devfn)(qemu_reader *r, qr_opt *o, const char *driver, const char *arg);
 
-/* The trailing number of an id ("scsi0" -> 0, "pci.3" -> 3, "usb" -> 0). */
-static int qr_id_index(const char *id)
+int qr_id_index(const char *id)
 {
     if (!id)
         return 0;
@@ -633,7 +632,7 @@ static void qr_vdagent_xml(ir_device *d, const char *clipboard, const char *mous
 }
 
 /* A -device naming a -chardev: isa-serial, isa-parallel, virtserialport ... */
-static bool qr_dev_chr(qemu_reader *r, qr_opt *o, const char *driver, const char *arg)
+static bool qr_dev_chr_read(qemu_reader *r, qr_opt *o, const char *driver, const char *arg)
 {
     (void)driver;
     qr_opt *ch = qr_named_backend(r, o, "chardev", "chardev");
@@ -689,6 +688,21 @@ static bool qr_dev_chr(qemu_reader *r, qr_opt *o, const char *driver, const char
                 qr_vdagent_xml(d, clipboard, mouse);
         }
     }
+    return true;
+}
+
+/* A -chardev dbus,name=CHANNEL is a channel of the D-Bus display: the
+ * device's <source channel=>, set once its element is complete. */
+static bool qr_dev_chr(qemu_reader *r, qr_opt *o, const char *driver, const char *arg)
+{
+    size_t n = r->dom->ndevices;
+    const char *id = qr_str(o, "chardev");
+    qr_opt *ch = id ? qr_backend(r, "chardev", id) : NULL;
+    const char *dbus = ch && vc_streq(qr_str(ch, "backend"), "dbus") ? qr_str(ch, "name") : NULL;
+    if (!qr_dev_chr_read(r, o, driver, arg))
+        return false;
+    if (dbus && r->dom->ndevices > n && !r->keep_reason)
+        qr_device_amend(r, &r->dom->devices[n], "source", "channel", dbus);
     return true;
 }
 

@@ -235,6 +235,9 @@ void qr_plat_finish(qemu_reader *r);
 /* usb-redir filter= into the domain's <redirfilter> (one for all devices;
  * a device with another filter sets keep_reason). */
 bool qr_redir_filter(qemu_reader *r, qr_opt *o);
+/* server=on,wait=off of the TCP -chardev a device stands on: *bind, its
+ * <source mode='bind'> (set once the device's fields are read). */
+bool qr_stand_listen(qemu_reader *r, qr_opt *ch, bool *bind);
 
 /* argv_read_xml.c: sets NAME='VALUE' on the device's element (child: a
  * child element such as "driver", made when absent; NULL: the element),
@@ -243,6 +246,8 @@ void qr_device_amend(qemu_reader *r, ir_device *d, const char *child, const char
                      const char *value);
 
 /* Small shared helpers. */
+/* The trailing number of an id ("scsi0" -> 0, "pci.3" -> 3, "usb" -> 0). */
+int qr_id_index(const char *id);
 char *qr_strdup_word(const shw_word *w);
 /* Replaces an owned string field (an option given twice: the last wins). */
 void qr_set(char **field, const char *value);

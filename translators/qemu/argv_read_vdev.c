@@ -125,3 +125,30 @@ bool qr_redir_filter(qemu_reader *r, qr_opt *o)
     d->u.other.pos = d->pos;
     return true;
 }
+
+/* ---- character devices a device stands on ---- */
+
+bool qr_stand_listen(qemu_reader *r, qr_opt *ch, bool *bind)
+{
+    bool server = false, wait = true;
+    qopt_item *w = qr_item(ch, "wait");
+    if (!qr_bool(r, ch, "server", &server) || !qr_bool(r, ch, "wait", &wait))
+        return false;
+    if (!server)
+        return true;
+    *bind = true;
+    /* the domain's listening socket does not wait for its client (wait=off);
+     * one that does (QEMU's default) keeps wait=on as <qemu:commandline> */
+    if (wait && w) {
+        w->used = false;   /* a leftover: kept as -set chardev.ID.wait=on */
+    } else if (wait) {
+        char *set = vc_xasprintf("chardev.%s.wait=on", qr_str(ch, "id"));
+        const char *args[2] = { "-set", set };
+        qr_passthrough(r, args, 2);
+        qr_warn(r, ch->arg, 0, "-chardev socket,server=on waits for a client before the guest "
+                "runs, which the domain's listening socket does not; kept as "
+                "<qemu:commandline> -set %s", set);
+        free(set);
+    }
+    return true;
+}
