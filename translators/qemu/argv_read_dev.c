@@ -111,7 +111,7 @@ static bool qr_scsi_lsi(const ir_domain *dom, unsigned index)
     return false;
 }
 
-static bool qr_bootindex(qemu_reader *r, qr_opt *o, int *order)
+bool qr_bootindex(qemu_reader *r, qr_opt *o, int *order)
 {
     unsigned long long b = 0;
     if (!qr_num(r, o, "bootindex", &b))
@@ -332,8 +332,7 @@ static bool qr_dev_input(qemu_reader *r, qr_opt *o, const char *driver, const ch
     return qr_device_addr(r, o, &d->u.input.addr);
 }
 
-/* <address type='pci' .../> (or a USB one) of a device kept as its element. */
-static void qr_pci_addr_xml(vc_buf *b, const ir_address *a)
+void qr_pci_addr_xml(vc_buf *b, const ir_address *a)
 {
     if (a->type == IR_ADDR_USB) {
         vc_buf_printf(b, "  <address type='usb' bus='%u' port='%s'/>\n", a->bus,
@@ -347,8 +346,7 @@ static void qr_pci_addr_xml(vc_buf *b, const ir_address *a)
                   a->multifunction == IR_TRI_YES ? " multifunction='on'" : "");
 }
 
-/* " NAME='VALUE'" with the value escaped. */
-static void qr_xml_attr(vc_buf *b, const char *name, const char *value)
+void qr_xml_attr(vc_buf *b, const char *name, const char *value)
 {
     if (!value)
         return;
@@ -790,10 +788,8 @@ static bool qr_dev_hostdev(qemu_reader *r, qr_opt *o, const char *driver, const 
     h->mode = vc_xstrdup("subsystem");
     if (strcmp(arg, "pci") == 0) {
         const char *host = qr_str(o, "host");
-        if (!host) {
-            r->keep_reason = "a mediated or sysfs-named device has no place in the model yet";
-            return true;
-        }
+        if (!host)
+            return qr_vfio_sysfs(r, o, driver, d);
         unsigned dom = 0, b, s, f;
         char tail;
         if (!host || (sscanf(host, "%4x:%2x:%2x.%1x%c", &dom, &b, &s, &f, &tail) != 4 &&
@@ -882,6 +878,10 @@ static const struct {
     { "virtio-9p-pci", qr_dev_fs, NULL }, { "vhost-user-fs-pci", qr_dev_virtiofs, NULL },
     { "isa-fdc", qr_dev_fdc, NULL },
     { "vfio-pci", qr_dev_hostdev, "pci" }, { "usb-host", qr_dev_hostdev, "usb" },
+    { "vfio-pci-nohotplug", qr_dev_hostdev, "pci" },
+    { "vhost-scsi-pci", qr_dev_vhost_scsi, "virtio" },
+    { "vhost-scsi-pci-transitional", qr_dev_vhost_scsi, "virtio-transitional" },
+    { "vhost-scsi-pci-non-transitional", qr_dev_vhost_scsi, "virtio-non-transitional" },
     { "pc-dimm", qr_dev_memory, NULL }, { "nvdimm", qr_dev_memory, NULL },
     { "virtio-mem-pci", qr_dev_memory, NULL }, { "virtio-pmem-pci", qr_dev_memory, NULL },
 };
@@ -910,6 +910,16 @@ static qopt_item *qr_unused(qr_opt *o, const char *key)
  * for another device model and stays a leftover. */
 static bool qr_virtio_switches_read(qemu_reader *r, qr_opt *o, const char *driver, ir_device *d)
 {
+    /* the elements whose <driver> holds them (a host device's does not) */
+    static const ir_device_kind kinds[] = {
+        IR_DEV_DISK, IR_DEV_CONTROLLER, IR_DEV_FILESYSTEM, IR_DEV_INTERFACE, IR_DEV_INPUT,
+        IR_DEV_VIDEO, IR_DEV_RNG, IR_DEV_MEMBALLOON, IR_DEV_VSOCK,
+    };
+    size_t k = 0;
+    while (k < VC_ARRAY_SIZE(kinds) && kinds[k] != d->kind)
+        k++;
+    if (k == VC_ARRAY_SIZE(kinds))
+        return true;   /* leftovers: kept as -global */
     bool iommu = false;
     for (size_t i = 0; i < VC_ARRAY_SIZE(qr_virtio_switches); i++) {
         qopt_item *it = qr_unused(o, qr_virtio_switches[i].prop);

@@ -152,3 +152,137 @@ bool qr_stand_listen(qemu_reader *r, qr_opt *ch, bool *bind)
     }
     return true;
 }
+
+/* ---- host devices named by sysfs or by WWPN ---- */
+
+/* The element of a host device the model keeps whole: <hostdev
+ * mode='subsystem' type=TYPE ATTRS>SOURCE<boot/><address/></hostdev>
+ * (attrs: " name='value'..." already escaped; source: its <source>). */
+static void qr_hostdev_xml(ir_device *d, const char *type, const char *attrs,
+                           const char *source)
+{
+    const ir_hostdev *h = &d->u.hostdev;
+    vc_buf b;
+    vc_buf_init(&b);
+    vc_buf_printf(&b, "<hostdev mode='subsystem' type='%s'%s>\n%s", type, attrs, source);
+    if (h->boot_order > 0)
+        vc_buf_printf(&b, "  <boot order='%d'/>\n", h->boot_order);
+    qr_pci_addr_xml(&b, &h->addr);
+    vc_buf_puts(&b, "</hostdev>");
+    free(d->xml);
+    d->xml = vc_buf_steal(&b);
+}
+
+/* on/off/auto of a property, into " attr='v'" of b; false after a located
+ * error. */
+static bool qr_onoffauto(qemu_reader *r, qr_opt *o, const char *key, vc_buf *b)
+{
+    qopt_item *it = qr_item(o, key);
+    if (!it)
+        return true;
+    const char *v = it->value ? it->value : "on";
+    if (!vc_streq(v, "on") && !vc_streq(v, "off") && !vc_streq(v, "auto"))
+        return qr_error(r, o->arg, it->val_off, "-device %s: %s='%s' is not on, off or auto",
+                        qr_str(o, "driver"), key, v);
+    if (!vc_streq(v, "auto"))
+        vc_buf_printf(b, " %s='%s'", key, v);
+    return true;
+}
+
+/* vfio-pci[-nohotplug],sysfsdev=PATH: a host device by its sysfs node. A
+ * mediated device (/sys/bus/mdev/devices/UUID) is <hostdev type='mdev'
+ * model='vfio-pci'> with its display= and boot display (ramfb=, only on
+ * the kind that cannot be unplugged); a PCI function
+ * (/sys/bus/pci/devices/DDDD:BB:SS.F) is the PCI host device at that
+ * address. d is the device being read, its guest address not yet set. */
+bool qr_vfio_sysfs(qemu_reader *r, qr_opt *o, const char *driver, ir_device *d)
+{
+    const char *path = qr_str(o, "sysfsdev");
+    ir_hostdev *h = &d->u.hostdev;
+    static const char mdev[] = "/sys/bus/mdev/devices/", pci[] = "/sys/bus/pci/devices/";
+    unsigned char uuid[16];
+    unsigned dom, bus, slot, fn;
+    char tail;
+    if (!path) {
+        r->keep_reason = "a host device passed as a file descriptor names no host device";
+        return true;
+    }
+    if (vc_str_has_prefix(path, pci) &&
+        sscanf(path + strlen(pci), "%4x:%2x:%2x.%1x%c", &dom, &bus, &slot, &fn, &tail) == 4 &&
+        !vc_streq(driver, "vfio-pci-nohotplug")) {
+        h->type = IR_HOSTDEV_PCI;
+        h->managed = IR_TRI_YES;
+        h->driver_name = vc_xstrdup("vfio");
+        h->source_addr = (ir_address){ .type = IR_ADDR_PCI, .domain = dom, .bus = bus,
+                                       .slot = slot, .function = fn, .has_bus = true,
+                                       .has_slot = true, .has_function = true };
+        return qr_bootindex(r, o, &h->boot_order) && qr_device_addr(r, o, &h->addr);
+    }
+    if (!vc_str_has_prefix(path, mdev) || !ir_uuid_parse(path + strlen(mdev), uuid) ||
+        strlen(path + strlen(mdev)) != 36) {
+        r->keep_reason = "only a mediated device or a PCI function has a place in the model";
+        return true;
+    }
+    bool ramfb = false;
+    if (!qr_bool(r, o, "ramfb", &ramfb))
+        return false;
+    /* ramfb is a property of vfio-pci-nohotplug only; the model writes
+     * that kind exactly when the boot display is on */
+    if (ramfb != vc_streq(driver, "vfio-pci-nohotplug")) {
+        r->keep_reason = "a hot-unpluggable mediated device with a boot display, or one "
+                         "without that cannot be unplugged, has no place in the model";
+        return true;
+    }
+    h->type = IR_HOSTDEV_MDEV;
+    vc_buf attrs;
+    vc_buf_init(&attrs);
+    vc_buf_puts(&attrs, " model='vfio-pci'");
+    if (!qr_onoffauto(r, o, "display", &attrs)) {
+        vc_buf_free(&attrs);
+        return false;
+    }
+    if (ramfb)
+        vc_buf_puts(&attrs, " ramfb='on'");
+    if (!qr_bootindex(r, o, &h->boot_order) || !qr_device_addr(r, o, &h->addr)) {
+        vc_buf_free(&attrs);
+        return false;
+    }
+    char *source = vc_xasprintf("  <source>\n    <address uuid='%s'/>\n  </source>\n",
+                                path + strlen(mdev));
+    qr_hostdev_xml(d, "mdev", vc_buf_str(&attrs), source);
+    free(source);
+    vc_buf_free(&attrs);
+    return true;
+}
+
+/* vhost-scsi-pci[-transitional|-non-transitional],wwpn=NAA: a target of the
+ * host kernel's SCSI target (LIO), <hostdev type='scsi_host'> with
+ * <source protocol='vhost' wwpn=>; arg is the model's virtio flavour. */
+bool qr_dev_vhost_scsi(qemu_reader *r, qr_opt *o, const char *driver, const char *arg)
+{
+    qopt_item *wwpn = qr_item(o, "wwpn");
+    if (!wwpn || !wwpn->value || !*wwpn->value)
+        return qr_error(r, o->arg, 0, "-device %s: no wwpn= names the host's SCSI target",
+                        driver);
+    if (qr_str(o, "vhostfd")) {
+        r->keep_reason = "a vhost-scsi target handed over as a descriptor";
+        return true;
+    }
+    ir_device *d = qr_add_device(r, IR_DEV_HOSTDEV, o->flag);
+    ir_hostdev *h = &d->u.hostdev;
+    h->mode = vc_xstrdup("subsystem");
+    h->type = IR_HOSTDEV_SCSI_HOST;
+    if (!qr_bootindex(r, o, &h->boot_order) || !qr_device_addr(r, o, &h->addr))
+        return false;
+    vc_buf src;
+    vc_buf_init(&src);
+    vc_buf_puts(&src, "  <source protocol='vhost'");
+    qr_xml_attr(&src, "wwpn", wwpn->value);
+    vc_buf_puts(&src, "/>\n");
+    char *attrs = vc_streq(arg, "virtio") ? vc_xstrdup("")
+                                          : vc_xasprintf(" model='%s'", arg);
+    qr_hostdev_xml(d, "scsi_host", attrs, vc_buf_str(&src));
+    free(attrs);
+    vc_buf_free(&src);
+    return true;
+}
