@@ -298,12 +298,18 @@ static bool qr_dev_nic(qemu_reader *r, qr_opt *o, const char *driver, const char
     if (!b)
         return qr_error(r, o->arg, nd->val_off, "no -netdev has the id '%s'", nd->value);
     b->used = true;
-    bool vhost = false;
-    if (!qr_bool(r, b, "vhost", &vhost))
+    bool vhost = false, done = false;
+    if (!qr_nic_host(r, b, n, &done))
         return false;
+    if (done) {
+        qr_implied(b, QR_KEYS("id"));
+        qr_leftovers(r, b, NULL);
+    } else if (!qr_bool(r, b, "vhost", &vhost)) {
+        return false;
+    }
     if (vhost)
         n->driver_name = vc_xstrdup("vhost");
-    if (!qr_net_backend(r, b, n))
+    if (!done && !qr_net_backend(r, b, n))
         return false;
     const char *mac = qr_str(o, "mac");
     if (mac) {
@@ -317,7 +323,11 @@ static bool qr_dev_nic(qemu_reader *r, qr_opt *o, const char *driver, const char
     }
     n->model = vc_xstrdup(model ? model : driver);
     qr_implied(o, QR_KEYS("vectors", "mq", "host_mtu", "rx_queue_size", "tx_queue_size"));
-    return qr_bootindex(r, o, &n->boot_order) && qr_device_addr(r, o, &n->addr);
+    if (!qr_bootindex(r, o, &n->boot_order) || !qr_device_addr(r, o, &n->addr))
+        return false;
+    if (done && !r->keep_reason)
+        qr_nic_host_amend(r, b, d);
+    return true;
 }
 
 static bool qr_dev_input(qemu_reader *r, qr_opt *o, const char *driver, const char *arg)
@@ -704,14 +714,15 @@ static bool qr_dev_chr(qemu_reader *r, qr_opt *o, const char *driver, const char
     return true;
 }
 
-/* virtio-9p-pci,fsdev=ID,mount_tag=TAG with -fsdev local,path=,security_model= */
+/* virtio-9p-pci[-transitional|-non-transitional],fsdev=ID,mount_tag=TAG with
+ * -fsdev local,path=,security_model=; arg: the virtio model of the flavour. */
 static bool qr_dev_fs(qemu_reader *r, qr_opt *o, const char *driver, const char *arg)
 {
     static const struct { const char *qemu, *ir; } models[] = {
         { "passthrough", "passthrough" }, { "mapped-xattr", "mapped" }, { "mapped", "mapped" },
         { "none", "squash" },
     };
-    (void)arg, (void)driver;
+    (void)driver;
     qr_opt *b = qr_named_backend(r, o, "fsdev", "fsdev");
     if (!b)
         return false;
@@ -734,7 +745,11 @@ static bool qr_dev_fs(qemu_reader *r, qr_opt *o, const char *driver, const char 
     fs->readonly = ro;
     qr_implied(b, QR_KEYS("id"));
     qr_leftovers(r, b, NULL);
-    return qr_device_addr(r, o, &fs->addr);
+    if (!qr_device_addr(r, o, &fs->addr))
+        return false;
+    if (!vc_streq(arg, "virtio"))   /* the flavour: the element's model= */
+        qr_device_amend(r, d, NULL, "model", arg);
+    return true;
 }
 
 /* vhost-user-fs-pci,chardev=ID,tag=TAG[,queue-size=N]: a virtiofs share
@@ -875,7 +890,9 @@ static const struct {
     { "virtserialport", qr_dev_chr, "channel" }, { "virtconsole", qr_dev_chr, "console" },
     { "pci-serial", qr_dev_chr, "pci-serial" }, { "usb-serial", qr_dev_chr, "usb-serial" },
     { "isa-debugcon", qr_dev_chr, "isa-debug" },
-    { "virtio-9p-pci", qr_dev_fs, NULL }, { "vhost-user-fs-pci", qr_dev_virtiofs, NULL },
+    { "virtio-9p-pci", qr_dev_fs, "virtio" },
+    { "virtio-9p-pci-transitional", qr_dev_fs, "virtio-transitional" },
+    { "virtio-9p-pci-non-transitional", qr_dev_fs, "virtio-non-transitional" }, { "vhost-user-fs-pci", qr_dev_virtiofs, NULL },
     { "isa-fdc", qr_dev_fdc, NULL },
     { "vfio-pci", qr_dev_hostdev, "pci" }, { "usb-host", qr_dev_hostdev, "usb" },
     { "vfio-pci-nohotplug", qr_dev_hostdev, "pci" },

@@ -241,11 +241,17 @@ bool qr_stand_listen(qemu_reader *r, qr_opt *ch, bool *bind);
 /* vfio-pci[-nohotplug] without host=: by sysfsdev= (a mediated device or a
  * PCI function) into d, the host device being read. */
 bool qr_vfio_sysfs(qemu_reader *r, qr_opt *o, const char *driver, ir_device *d);
+/* The host side of a NIC that is vhost-user, vhost-vdpa or a stream socket
+ * (*done; otherwise qr_net_backend reads it), and what its element holds
+ * beyond the fields, set once the NIC's fields are read (amend). */
+bool qr_nic_host(qemu_reader *r, qr_opt *h, ir_net *n, bool *done);
+void qr_nic_host_amend(qemu_reader *r, qr_opt *h, ir_device *d);
 /* vhost-scsi-pci*: a scsi_host host device (arg: the virtio model). */
 bool qr_dev_vhost_scsi(qemu_reader *r, qr_opt *o, const char *driver, const char *arg);
 
 /* argv_read_xml.c: sets NAME='VALUE' on the device's element (child: a
- * child element such as "driver", made when absent; NULL: the element),
+ * child element such as "driver" or a path "source/reconnect", each made
+ * when absent; NULL: the element),
  * which is then kept as written. */
 void qr_device_amend(qemu_reader *r, ir_device *d, const char *child, const char *name,
                      const char *value);

@@ -9,6 +9,9 @@
 
 #include "argv_read_priv.h"
 
+#define QR_KEYS(...) (const char *const[]){ __VA_ARGS__ }, \
+    VC_ARRAY_SIZE(((const char *const[]){ __VA_ARGS__ }))
+
 /* ---- usb-redir filter= -> <redirfilter> ---- */
 
 /* One field of a filter rule: -1 (any) or a number QEMU reads with base 0
@@ -285,4 +288,95 @@ bool qr_dev_vhost_scsi(qemu_reader *r, qr_opt *o, const char *driver, const char
     free(attrs);
     vc_buf_free(&src);
     return true;
+}
+
+/* ---- the host side of a NIC: vhost-user, vDPA, a stream socket ---- */
+
+/* -netdev vhost-user,chardev=ID[,queues=N] with -chardev socket,path=P
+ * [,server=on | ,reconnect=S]: an <interface type='vhostuser'> on a unix
+ * socket, QEMU its server (mode='server') or its client. */
+static bool qr_nic_vhostuser(qemu_reader *r, qr_opt *h, ir_net *n)
+{
+    qr_opt *ch = qr_named_backend(r, h, "chardev", "chardev");
+    if (!ch)
+        return false;
+    if (!vc_streq(qr_str(ch, "backend"), "socket") || !qr_str(ch, "path")) {
+        r->keep_reason = "a vhost-user NIC's socket handed over as a descriptor names no path";
+        return true;
+    }
+    bool server = false;
+    unsigned long long queues = 0, reconnect = 0;
+    if (!qr_bool(r, ch, "server", &server) || !qr_num(r, ch, "reconnect", &reconnect) ||
+        !qr_num(r, h, "queues", &queues))
+        return false;
+    n->type = IR_NET_VHOSTUSER;
+    n->source_mode = vc_xstrdup(server ? "server" : "client");
+    qr_implied(ch, QR_KEYS("id", "path"));
+    qr_leftovers(r, ch, NULL);
+    return true;
+}
+
+bool qr_nic_host(qemu_reader *r, qr_opt *h, ir_net *n, bool *done)
+{
+    const char *t = qr_str(h, "type");
+    *done = true;
+    if (vc_streq(t, "vhost-user"))
+        return qr_nic_vhostuser(r, h, n);
+    if (vc_streq(t, "vhost-vdpa")) {
+        const char *dev = qr_str(h, "vhostdev");
+        if (!dev) {
+            r->keep_reason = "a vDPA device handed over as a descriptor names no device";
+            return true;
+        }
+        n->type = IR_NET_VDPA;
+        n->source_dev = vc_xstrdup(dev);
+        return true;
+    }
+    if (vc_streq(t, "stream")) {
+        /* a stream socket QEMU connects to: passt's (<backend type='passt'>,
+         * user networking outside QEMU); its socket is the manager's */
+        bool server = false;
+        if (!qr_bool(r, h, "server", &server))
+            return false;
+        const char *path = qr_str(h, "addr.path");
+        if (server || !vc_streq(qr_str(h, "addr.type"), "unix") || !path) {
+            r->keep_reason = "only a stream socket QEMU connects to on a unix path (passt) has "
+                             "a place in the model";
+            return true;
+        }
+        n->type = IR_NET_USER;
+        qr_implied(h, QR_KEYS("reconnect"));
+        qr_warn(r, h->arg, qr_item(h, "addr.path")->val_off, "-netdev stream: read as user "
+                "networking by passt; the socket '%s' is not kept: the domain's manager starts "
+                "passt and names its socket", path);
+        return true;
+    }
+    *done = false;
+    return true;
+}
+
+/* What the element of such a NIC holds beyond the model's fields, set on
+ * it once the fields are read. */
+void qr_nic_host_amend(qemu_reader *r, qr_opt *h, ir_device *d)
+{
+    const char *t = qr_str(h, "type");
+    if (vc_streq(t, "stream")) {
+        qr_device_amend(r, d, "backend", "type", "passt");
+        return;
+    }
+    if (!vc_streq(t, "vhost-user"))
+        return;
+    qr_opt *ch = qr_backend(r, "chardev", qr_str(h, "chardev"));
+    qr_device_amend(r, d, "source", "type", "unix");
+    qr_device_amend(r, d, "source", "path", qr_str(ch, "path"));
+    const char *reconnect = qr_str(ch, "reconnect");
+    if (reconnect && d->u.net.source_mode && vc_streq(d->u.net.source_mode, "client")) {
+        bool on = !vc_streq(reconnect, "0");
+        qr_device_amend(r, d, "source/reconnect", "enabled", on ? "yes" : "no");
+        if (on)
+            qr_device_amend(r, d, "source/reconnect", "timeout", reconnect);
+    }
+    const char *queues = qr_str(h, "queues");
+    if (queues && !vc_streq(queues, "1"))
+        qr_device_amend(r, d, "driver", "queues", queues);
 }
