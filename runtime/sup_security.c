@@ -7,9 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "guest.h"
 #include "security/security.h"
 
 struct rt_sup_sec {
+    rt_undo *undo;            /* RUN/NAME.undo: what a lost supervisor left */
     rt_cgroup *cg;
     /* SELinux */
     bool mcs_held;
@@ -59,12 +61,10 @@ static bool sec_cgroup(rt_sup_sec *s, const rt_plan *p, vc_diags *d)
     rt_cg_device *devs = vc_xcalloc(p->ndevs + 1, sizeof(*devs));
     for (size_t i = 0; i < p->ndevs; i++)
         devs[i] = (rt_cg_device){ p->devs[i].path, strchr(p->devs[i].perms, 'w') == NULL };
-    rt_cg_spec spec = { .name = p->name, .acl = no_acl, .devices = devs, .ndevices = p->ndevs };
+    rt_cg_spec spec = { .name = p->name, .acl = no_acl, .devices = devs, .ndevices = p->ndevs,
+                        .undo = s->undo };
     sec_limits(p, &spec.limits);
-    /* The guest's lock is ours: a cgroup of its name is a lost supervisor's
-     * (its QEMU died with it), removed before ours is made. */
-    if (rt_cg_remove_name(p->name, NULL, d))
-        s->cg = rt_cg_create(&spec, NULL, d);
+    s->cg = rt_cg_create(&spec, NULL, d);
     free(devs);
     return s->cg != NULL;
 }
@@ -85,6 +85,11 @@ static bool sec_selinux(rt_sup_sec *s, const rt_plan *p, vc_diags *d)
         if (!rt_mcs_reserve(s->mcs_dir, NULL, 0, 0, NULL, NULL, &s->mcs, d))
             return false;
         s->mcs_held = true;
+        char *cats = rt_mcs_text(s->mcs);
+        bool noted = rt_undo_note(s->undo, "mcs", cats, s->mcs_dir, d);
+        free(cats);
+        if (!noted)
+            return false;
         spec.pair = s->mcs;
     }
     if (!rt_se_labels_compute(&spec, &s->labels, d))
@@ -101,7 +106,7 @@ static bool sec_selinux(rt_sup_sec *s, const rt_plan *p, vc_diags *d)
                          : strcmp(use, "readonly") == 0 ? RT_SE_READONLY
                                                         : RT_SE_EXCLUSIVE;
     }
-    bool ok = rt_se_relabel(&s->labels, files, n, &s->se_saved, d);
+    bool ok = rt_se_relabel_noted(&s->labels, files, n, s->undo, &s->se_saved, d);
     free(files);
     return ok;
 }
@@ -125,7 +130,7 @@ static bool sec_apparmor(rt_sup_sec *s, const rt_plan *p, vc_diags *d)
                 files[n++] = (rt_aa_file){ p->res[i].path, sec_aa_uses[k].use };
     files[n++] = (rt_aa_file){ p->monitor, RT_AA_SOCKET };
     files[n++] = (rt_aa_file){ p->log_file, RT_AA_LOG };
-    rt_aa_spec spec = { p->uuid, p->name, p->emulator, files, n };
+    rt_aa_spec spec = { p->uuid, p->name, p->emulator, files, n, s->undo };
     bool ok = rt_aa_profile_load(&spec, NULL, NULL, d);
     free(files);
     if (ok) {
@@ -141,8 +146,15 @@ rt_sup_sec *rt_sup_sec_apply(const rt_plan *p, vc_diags *d)
     for (size_t i = 0; i < p->drivers.n; i++)
         if (!rt_sec_lsm_check(p->drivers.v[i], NULL, d))
             return NULL;
+    /* The guest's lock is ours: a journal of its name is a lost
+     * supervisor's (its QEMU died with it), undone before anything of ours
+     * is made; then ours, noted before each change. */
+    char *journal = rt_guest_file(p->run_dir, p->name, "undo");
+    bool ok = rt_undo_replay(journal, d);
     rt_sup_sec *s = vc_xcalloc(1, sizeof(*s));
-    bool ok = !p->cgroup || sec_cgroup(s, p, d);
+    s->undo = ok ? rt_undo_open(journal, d) : NULL;
+    free(journal);
+    ok = s->undo && (!p->cgroup || sec_cgroup(s, p, d));
     if (ok && p->selinux_model && rt_plan_has_driver(p, "selinux"))
         ok = sec_selinux(s, p, d);
     if (ok && p->apparmor_profile && rt_plan_has_driver(p, "apparmor"))
@@ -190,6 +202,8 @@ bool rt_sup_sec_undo(rt_sup_sec *s, vc_diags *d)
     if (s->labelled)
         rt_se_labels_free(&s->labels);
     ok = rt_cg_remove(s->cg, out) && ok;
+    /* all undone: the journal goes; otherwise it stays for `virtc stop` */
+    rt_undo_close(s->undo, ok);
     vc_diags_free(&quiet);
     free(s->mcs_dir);
     free(s->aa_profile);

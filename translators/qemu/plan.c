@@ -287,6 +287,20 @@ static void pl_disks(pl_ctx *x)
     }
 }
 
+/* A vsock whose context ID the host hands out (auto, or none given): the
+ * emitter wrote a placeholder into its -device "vsock0" (modern_vsock);
+ * the runtime puts a free one there at start. */
+static void pl_vsock(pl_ctx *x)
+{
+    for (size_t i = 0; i < x->dom->ndevices; i++) {
+        const ir_vsock *v = &x->dom->devices[i].u.vsock;
+        if (x->dom->devices[i].kind == IR_DEV_VSOCK && (v->auto_cid == IR_TRI_YES || !v->cid)) {
+            x->p->vsock_auto = vc_xstrdup("vsock0");
+            return;
+        }
+    }
+}
+
 /* The VFIO group node QEMU opens for a host PCI device: /dev/vfio/N, N its
  * IOMMU group as sysfs links it (bus/pci/devices/ADDR/iommu_group ->
  * .../iommu_groups/N); NULL when this host does not have the device.
@@ -513,5 +527,6 @@ rt_plan *qemu_plan_build(const ir_domain *dom, const qemu_caps *caps, const rt_q
     p->on_poweroff = pl_life(dom->on_poweroff, RT_LIFE_DESTROY);
     p->on_reboot = pl_life(dom->on_reboot, RT_LIFE_RESTART);
     p->on_crash = pl_life(dom->on_crash, RT_LIFE_DESTROY);
+    pl_vsock(&x);
     return p;
 }
