@@ -125,6 +125,14 @@ static void test_plan(void)
     rt_plan *p = compile("<cid auto='yes'/>", &d);
     CHECK(p && p->vsock_auto && strcmp(p->vsock_auto, "vsock0") == 0,
           "plan: <cid auto='yes'/> leaves the CID to the runtime (device vsock0)");
+    const rt_plan_res *dev = p ? rt_plan_find_res(p, "/dev/vhost-vsock") : NULL;
+    bool allowed = false;
+    for (size_t i = 0; p && i < p->ndevs; i++)
+        allowed = allowed || (strcmp(p->devs[i].path, "/dev/vhost-vsock") == 0 &&
+                              strcmp(p->devs[i].perms, "rw") == 0);
+    CHECK(dev && !dev->dac && allowed,
+          "plan: /dev/vhost-vsock is allowed in the cgroup but never taken over (every vsock "
+          "guest opens it)");
     char *text = p ? rt_plan_format(p) : NULL;
     CHECK(text && strstr(text, "  <vsock device='vsock0' cid='auto'/>\n"),
           "plan: the document says <vsock device='vsock0' cid='auto'/>");

@@ -222,16 +222,22 @@ static bool pl_strv_has(const vc_strv *v, const char *s)
     return false;
 }
 
+/* Nodes every guest using the feature opens, one per host: the VFIO
+ * container (besides each device's own group), the vhost-vsock device
+ * (each guest gets its own context ID through it). */
+static const char *const pl_multi_guest_nodes[] = { "/dev/vfio/vfio", "/dev/vhost-vsock" };
+
 /* A device node every guest may open (/dev/kvm, /dev/net/tun, /dev/null:
- * the seed's shared devices, or qemu.conf's cgroup_device_acl; the VFIO
- * container every VFIO user opens besides its group): no guest's own. */
+ * the seed's shared devices, or qemu.conf's cgroup_device_acl; or one of
+ * pl_multi_guest_nodes): no guest's own. */
 static bool pl_shared_node(pl_ctx *x, const char *path)
 {
     vc_strv seed;
     vc_strv_init(&seed);
     rt_qemuconf_default_acl(&seed);
-    bool shared = pl_strv_has(&seed, path) || pl_strv_has(&x->conf->cgroup_device_acl, path) ||
-                  strcmp(path, "/dev/vfio/vfio") == 0;
+    bool shared = pl_strv_has(&seed, path) || pl_strv_has(&x->conf->cgroup_device_acl, path);
+    for (size_t i = 0; i < VC_ARRAY_SIZE(pl_multi_guest_nodes) && !shared; i++)
+        shared = strcmp(path, pl_multi_guest_nodes[i]) == 0;
     vc_strv_free(&seed);
     return shared;
 }
