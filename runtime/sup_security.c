@@ -9,6 +9,7 @@
 
 #include "guest.h"
 #include "security/security.h"
+#include "vsock.h"
 
 struct rt_sup_sec {
     rt_undo *undo;            /* RUN/NAME.undo: what a lost supervisor left */
@@ -23,6 +24,10 @@ struct rt_sup_sec {
     /* AppArmor */
     char *aa_profile;         /* loaded: "libvirt-UUID" */
     char *aa_uuid;
+    /* a vsock CID chosen at start, held in vsock_dir, and the argv with it */
+    char *vsock_dir;
+    unsigned vsock_cid;
+    vc_strv argv;
 };
 
 /* <memtune> / <cputune> names, as the plan carries them, to the limits. */
@@ -140,6 +145,22 @@ static bool sec_apparmor(rt_sup_sec *s, const rt_plan *p, vc_diags *d)
     return ok;
 }
 
+/* <vsock cid='auto'>: a free CID, held until the guest ends, in a copy of
+ * the argv. */
+static bool sec_vsock(rt_sup_sec *s, const rt_plan *p, vc_diags *d)
+{
+    char *dir = vc_xasprintf("%s/vsock", p->run_dir);
+    if (!rt_vsock_find_host(dir, NULL, &s->vsock_cid, d)) {
+        free(dir);
+        return false;
+    }
+    s->vsock_dir = dir;
+    char *cid = vc_xasprintf("%u", s->vsock_cid);
+    bool ok = rt_undo_note(s->undo, "vsock", cid, dir, d);
+    free(cid);
+    return ok && rt_vsock_set_cid(&p->argv, p->vsock_auto, s->vsock_cid, &s->argv, d);
+}
+
 rt_sup_sec *rt_sup_sec_apply(const rt_plan *p, vc_diags *d)
 {
     /* an LSM the host does not run cannot confine anything: an error */
@@ -159,6 +180,8 @@ rt_sup_sec *rt_sup_sec_apply(const rt_plan *p, vc_diags *d)
         ok = sec_selinux(s, p, d);
     if (ok && p->apparmor_profile && rt_plan_has_driver(p, "apparmor"))
         ok = sec_apparmor(s, p, d);
+    if (ok && p->vsock_auto)
+        ok = sec_vsock(s, p, d);
     if (!ok) {
         rt_sup_sec_undo(s, NULL);
         return NULL;
@@ -186,6 +209,11 @@ int rt_sup_sec_child(const rt_sup_sec *s, const char **what)
     return 0;
 }
 
+char *const *rt_sup_sec_argv(const rt_sup_sec *s)
+{
+    return s && s->argv.v ? s->argv.v : NULL;
+}
+
 bool rt_sup_sec_undo(rt_sup_sec *s, vc_diags *d)
 {
     if (!s)
@@ -202,12 +230,16 @@ bool rt_sup_sec_undo(rt_sup_sec *s, vc_diags *d)
     if (s->labelled)
         rt_se_labels_free(&s->labels);
     ok = rt_cg_remove(s->cg, out) && ok;
+    if (s->vsock_dir)
+        ok = rt_vsock_release(s->vsock_dir, s->vsock_cid, out) && ok;
     /* all undone: the journal goes; otherwise it stays for `virtc stop` */
     rt_undo_close(s->undo, ok);
     vc_diags_free(&quiet);
     free(s->mcs_dir);
     free(s->aa_profile);
     free(s->aa_uuid);
+    free(s->vsock_dir);
+    vc_strv_free(&s->argv);
     free(s);
     return ok;
 }

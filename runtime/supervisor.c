@@ -21,7 +21,6 @@
 #include "launch.h"
 #include "spawn.h"
 #include "sup_security.h"
-#include "vsock.h"
 
 #define SUP_START_TIMEOUT_MS 60000
 #define SUP_QMP_TIMEOUT_MS 10000
@@ -301,14 +300,11 @@ static bool sup_launch(sup *s, vc_diags *d)
         .hook = &hook,
         .log_append = s->info.pid > 0,   /* a restart: the log goes on */
     };
-    /* a vsock CID left to the host: a free one, chosen now (vsock.h) */
-    vc_strv chosen = { 0 };
-    if (p->vsock_auto && !rt_vsock_plan_argv(p, &chosen, d))
-        return false;
     vc_diags why;
     vc_diags_init(&why);
-    s->launch = rt_launch_start_argv(chosen.v ? chosen.v : p->argv.v, p->env.v, &lo, &why);
-    vc_strv_free(&chosen);
+    /* the plan's argv, or its copy with what was chosen at start (a vsock CID) */
+    char *const *argv = rt_sup_sec_argv(s->sec);
+    s->launch = rt_launch_start_argv(argv ? argv : p->argv.v, p->env.v, &lo, &why);
     if (!s->launch) {
         const char *msg = why.n > 0 ? why.v[0].message : "no reason given";
         const char *host = rt_launch_classify(msg);

@@ -5,29 +5,60 @@
 #include <fcntl.h>
 #include <linux/vhost.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "../translators/util.h"
+#include "security/security.h"
 
 #define RT_VSOCK_DEVICE "/dev/vhost-vsock"
 
-bool rt_vsock_find(rt_vsock_try_fn try_cid, void *ctx, unsigned *out, vc_diags *d)
+/* Holds cid in dir and asks the host: 1 free (kept held), 0 held by a
+ * guest, -1 error. */
+static int rt_vsock_try_held(const char *dir, unsigned cid, rt_vsock_try_fn try_cid, void *ctx,
+                             vc_diags *d)
 {
-    for (unsigned i = 0; i < RT_VSOCK_MAX_TRIES; i++) {
-        unsigned cid = RT_VSOCK_FIRST_CID + i;
-        int e = try_cid(ctx, cid);
-        if (e == 0) {
-            *out = cid;
-            return true;
-        }
-        if (e != EADDRINUSE)
-            return vc_runtime_error(d, "cannot probe vsock context ID %u: %s", cid, strerror(e));
+    char name[16];
+    snprintf(name, sizeof(name), "%u", cid);
+    int held = dir ? rt_hold_take(dir, name, d) : 1;
+    if (held <= 0)
+        return held;
+    int e = try_cid(ctx, cid);
+    if (e != 0 && dir)
+        rt_hold_release(dir, name, d);
+    if (e == 0 || e == EADDRINUSE)
+        return e == 0;
+    vc_runtime_error(d, "cannot probe vsock context ID %u: %s", cid, strerror(e));
+    return -1;
+}
+
+bool rt_vsock_find(const char *dir, rt_vsock_try_fn try_cid, void *ctx, unsigned *out,
+                   vc_diags *d)
+{
+    int lfd = dir ? rt_hold_lock(dir, d) : -1;
+    if (dir && lfd < 0)
+        return false;
+    int rc = 0;
+    for (unsigned i = 0; i < RT_VSOCK_MAX_TRIES && rc == 0; i++) {
+        *out = RT_VSOCK_FIRST_CID + i;
+        rc = rt_vsock_try_held(dir, *out, try_cid, ctx, d);
     }
-    return vc_runtime_error(d, "no free vsock context ID among %u to %u", RT_VSOCK_FIRST_CID,
-                            RT_VSOCK_FIRST_CID + RT_VSOCK_MAX_TRIES - 1);
+    if (lfd >= 0)
+        close(lfd);   /* releases the lock */
+    if (rc == 0)
+        vc_runtime_error(d, "no free vsock context ID among %u to %u", RT_VSOCK_FIRST_CID,
+                         RT_VSOCK_FIRST_CID + RT_VSOCK_MAX_TRIES - 1);
+    return rc > 0;
+}
+
+bool rt_vsock_release(const char *dir, unsigned cid, vc_diags *d)
+{
+    char name[16];
+    snprintf(name, sizeof(name), "%u", cid);
+    return rt_hold_release(dir, name, d);
 }
 
 /* One CID on a fresh descriptor of the device: the kernel holds a CID for
@@ -44,7 +75,7 @@ static int rt_vsock_try_host(void *ctx, unsigned cid)
     return e;
 }
 
-bool rt_vsock_find_host(const char *device, unsigned *out, vc_diags *d)
+bool rt_vsock_find_host(const char *dir, const char *device, unsigned *out, vc_diags *d)
 {
     const char *dev = device ? device : RT_VSOCK_DEVICE;
     int fd = open(dev, O_RDWR | O_CLOEXEC);
@@ -54,7 +85,7 @@ bool rt_vsock_find_host(const char *device, unsigned *out, vc_diags *d)
                                 "free context ID: %s%s", dev, strerror(err),
                                 err == ENOENT ? " (the host needs the vhost_vsock module)" : "");
     close(fd);
-    return rt_vsock_find(rt_vsock_try_host, (void *)dev, out, d);
+    return rt_vsock_find(dir, rt_vsock_try_host, (void *)dev, out, d);
 }
 
 /* The option of "KEY=VALUE,..." that starts with key= (QEMU's ",," is a
@@ -101,12 +132,4 @@ bool rt_vsock_set_cid(const vc_strv *argv, const char *id, unsigned cid, vc_strv
     }
     free(want);
     return done;
-}
-
-bool rt_vsock_plan_argv(const rt_plan *p, vc_strv *out, vc_diags *d)
-{
-    unsigned cid;
-    if (!rt_vsock_find_host(NULL, &cid, d))
-        return false;
-    return rt_vsock_set_cid(&p->argv, p->vsock_auto, cid, out, d);
 }

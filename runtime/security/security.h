@@ -218,6 +218,21 @@ int rt_bpfdev_run(const struct bpf_insn *insns, size_t n, char type, long major,
  * returns the program fd (kept open until the cgroup is removed) or -1. */
 int rt_bpfdev_attach(const rt_dev_rules *rules, int dir_fd, vc_diags *d);
 
+/* ==== held names ========================================================== */
+
+/* A name (an MCS pair "c3,c7", a vsock CID "3") held by a guest: a file of
+ * that name in a directory all supervisors of an instance share, holding
+ * the holder's pid; a file whose pid is gone is free to take over. */
+
+/* Creates dir if needed and flock()s it: a search of free names holds the
+ * returned descriptor (close it to unlock); -1 with the error. */
+int rt_hold_lock(const char *dir, vc_diags *d);
+/* Takes name when free or stale: 1 taken, 0 held by a live process, -1
+ * error (in d). */
+int rt_hold_take(const char *dir, const char *name, vc_diags *d);
+/* Gives name back when this process or a dead one holds it. */
+bool rt_hold_release(const char *dir, const char *name, vc_diags *d);
+
 /* ==== SELinux ============================================================= */
 
 /* An MCS category pair "cA,cB", A < B. */
@@ -387,6 +402,7 @@ void rt_aa_set_backend(const rt_aa_backend *b);
  *   label OLD PATH        PATH's SELinux label before it was relabelled
  *   mcs cA,cB DIR         the sVirt category pair reserved in DIR
  *   apparmor UUID DIR     the profile libvirt-UUID loaded from DIR
+ *   vsock CID DIR         the vsock context ID held in DIR (vsock.h)
  *
  * rt_undo_replay undoes them from the last to the first using nothing but
  * the journal (not the caller's own cgroup, not the plan). */

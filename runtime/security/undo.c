@@ -78,6 +78,8 @@ static bool rt_undo_entry(const char *kind, const char *key, const char *path, v
         return rt_cg_remove_recorded(key, path, d);
     if (strcmp(kind, "apparmor") == 0)
         return rt_aa_profile_unload(key, path, d);
+    if (strcmp(kind, "vsock") == 0 && key[strspn(key, "0123456789")] == '\0')
+        return rt_hold_release(path, key, d);
     if (strcmp(kind, "mcs") == 0) {
         rt_mcs_pair pair;
         if (rt_mcs_parse(key, &pair))

@@ -23,6 +23,8 @@ cleanup() {
     getent group "$user" >/dev/null && groupdel "$user" >/dev/null 2>&1
 }
 trap cleanup EXIT
+# killed (a closed pipe, ^C): still clean up
+trap "exit 1" HUP INT PIPE TERM
 
 chmod 711 "$tmp"
 if ! useradd -r -M -U -d "$tmp" -s /usr/sbin/nologin "$user" 2>"$tmp/err"; then

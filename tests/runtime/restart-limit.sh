@@ -17,6 +17,8 @@ cleanup() {
     rm -f "$log"
 }
 trap cleanup EXIT
+# killed (a closed pipe, ^C): still clean up
+trap "exit 1" HUP INT PIPE TERM
 # mov dx,0x604; mov ax,0x2000; out dx,ax; hlt; jmp hlt   (PIIX4 PM1a_CNT: S5)
 printf '\272\004\006\270\000\040\357\364\353\375' > "$tmp/off.img"
 # mov dx,0x505; mov al,1; out dx,al; hlt; jmp hlt   (pvpanic's "panicked" bit)

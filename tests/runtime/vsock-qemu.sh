@@ -18,6 +18,8 @@ cleanup() {
     rm -rf "$tmp"
 }
 trap cleanup EXIT
+# killed (a closed pipe, ^C): still clean up
+trap "exit 1" HUP INT PIPE TERM
 chmod 711 "$tmp"
 printf 'user = "root"\ngroup = "root"\n' > "$tmp/qemu.conf"
 conf="--config $tmp/qemu.conf"

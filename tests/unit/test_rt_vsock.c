@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "../../runtime/plan.h"
 #include "../../runtime/vsock.h"
@@ -50,25 +52,83 @@ static void test_find(void)
     vc_diags_init(&d);
     unsigned cid = 0;
     fake_host empty = { 0 };
-    CHECK(rt_vsock_find(fake_try, &empty, &cid, &d) && cid == 3 && empty.tries == 1,
+    CHECK(rt_vsock_find(NULL, fake_try, &empty, &cid, &d) && cid == 3 && empty.tries == 1,
           "find: on an idle host the first guest CID, 3");
     static const unsigned held[] = { 3, 4, 5, 7 };
     fake_host busy = { .held = held, .nheld = 4 };
-    CHECK(rt_vsock_find(fake_try, &busy, &cid, &d) && cid == 6,
+    CHECK(rt_vsock_find(NULL, fake_try, &busy, &cid, &d) && cid == 6,
           "find: the first CID no other guest holds (a gap is used)");
     fake_host full = { .used_below = ~0u };
-    CHECK(!rt_vsock_find(fake_try, &full, &cid, &d) && full.tries == RT_VSOCK_MAX_TRIES &&
+    CHECK(!rt_vsock_find(NULL, fake_try, &full, &cid, &d) && full.tries == RT_VSOCK_MAX_TRIES &&
               one_error(&d, "no free vsock context ID among 3 to 65538"),
           "find: a bounded search, then an error");
     fake_host broken = { .fail_errno = EPERM };
-    CHECK(!rt_vsock_find(fake_try, &broken, &cid, &d) && broken.tries == 1 &&
+    CHECK(!rt_vsock_find(NULL, fake_try, &broken, &cid, &d) && broken.tries == 1 &&
               one_error(&d, "cannot probe vsock context ID 3: Operation not permitted"),
           "find: a probe that fails otherwise stops the search with its reason");
-    CHECK(!rt_vsock_find_host("/nonexistent/vhost-vsock", &cid, &d) &&
+    CHECK(!rt_vsock_find_host(NULL, "/nonexistent/vhost-vsock", &cid, &d) &&
               one_error(&d, "<vsock> with <cid auto='yes'/>: cannot open /nonexistent/vhost-vsock "
                             "to find a free context ID: No such file or directory (the host "
                             "needs the vhost_vsock module)"),
           "find: no device: an error naming it and the module");
+    vc_diags_free(&d);
+}
+
+static char *read_trimmed(const char *path)
+{
+    char *t = vc_read_file(path, NULL);
+    if (t)
+        t[strcspn(t, "\n")] = '\0';
+    return t;
+}
+
+/* Held CIDs: a live process's file is skipped without asking the host, a
+ * dead one's taken over; the CID found stays held until released. */
+static void test_held(void)
+{
+    char tmpl[] = "/tmp/virtc-t-rtsec-vsock-XXXXXX";
+    char *tmp = mkdtemp(tmpl);
+    char *dir = tmp ? vc_xasprintf("%s/vsock", tmp) : NULL;
+    CHECK(dir && mkdir(dir, 0755) == 0, "held: a directory for the held CIDs");
+    if (!dir)
+        return;
+    char *three = vc_xasprintf("%s/3", dir), *four = vc_xasprintf("%s/4", dir);
+    char *five = vc_xasprintf("%s/5", dir);
+    FILE *f = fopen(three, "w");
+    fprintf(f, "1\n");          /* init: alive */
+    fclose(f);
+    f = fopen(four, "w");
+    fprintf(f, "999999999\n");  /* no such process */
+    fclose(f);
+    vc_diags d;
+    vc_diags_init(&d);
+    unsigned cid = 0;
+    fake_host h = { 0 };
+    char *me = vc_xasprintf("%ld", (long)getpid());
+    char *got = NULL;
+    CHECK(rt_vsock_find(dir, fake_try, &h, &cid, &d) && cid == 4 && h.tries == 1 &&
+              (got = read_trimmed(four)) && strcmp(got, me) == 0,
+          "held: a live guest's CID is skipped unasked, a dead one's taken over and held");
+    free(got);
+    got = NULL;
+    static const unsigned held5[] = { 5 };
+    fake_host other = { .held = held5, .nheld = 1 };
+    unsigned next = 0;
+    CHECK(rt_vsock_find(dir, fake_try, &other, &next, &d) && next == 6 && access(five, F_OK) != 0,
+          "held: a CID the host refuses is not kept held; the next is taken");
+    CHECK(rt_vsock_release(dir, cid, &d) && rt_vsock_release(dir, next, &d) &&
+              access(four, F_OK) != 0 && access(three, F_OK) == 0,
+          "held: released, only the live holder's file is left");
+    CHECK(rt_vsock_release(dir, 3, &d) && access(three, F_OK) == 0,
+          "held: another live process's CID is not ours to release");
+    unlink(three);
+    rmdir(dir);
+    rmdir(tmp);
+    free(me);
+    free(three);
+    free(four);
+    free(five);
+    free(dir);
     vc_diags_free(&d);
 }
 
@@ -145,7 +205,7 @@ static void test_plan(void)
     static const unsigned held[] = { 3 };
     fake_host h = { .held = held, .nheld = 1 };
     vc_strv argv;
-    CHECK(q && rt_vsock_find(fake_try, &h, &cid, &d2) &&
+    CHECK(q && rt_vsock_find(NULL, fake_try, &h, &cid, &d2) &&
               rt_vsock_set_cid(&q->argv, q->vsock_auto, cid, &argv, &d2),
           "plan: the compiled argv takes the chosen CID");
     bool found = false;
@@ -168,6 +228,7 @@ int main(void)
     setenv("VIRTC_SCHEMA_DIR", "schemas", 0);
     setenv("VIRTC_PROFILE_DIR", "translators/qemu/profiles", 0);
     test_find();
+    test_held();
     test_set_cid();
     test_plan();
     return check_done();

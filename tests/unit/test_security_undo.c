@@ -2,9 +2,9 @@
  * killed mid-life leaves is undone from the journal alone. Each case makes
  * its changes in a child that then exits without undoing anything (a lost
  * supervisor), and the parent replays the journal: SELinux labels (a fake
- * label store: this host runs no SELinux), the MCS pair, the AppArmor
- * profile (a dry run of apparmor_parser), and, as root, a real cgroup made
- * from another cgroup than the one that replays it. */
+ * label store: this host runs no SELinux), the MCS pair, a vsock CID, the
+ * AppArmor profile (a dry run of apparmor_parser), and, as root, a real
+ * cgroup made from another cgroup than the one that replays it. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -309,6 +309,27 @@ static void test_mcs(void)
     free(journal);
 }
 
+/* A vsock CID held by a supervisor that died: released by the replay. */
+static void test_vsock(void)
+{
+    char *dir = tmp_path("vsock"), *journal = tmp_path("vsock.undo");
+    char *held = vc_xasprintf("%s/7", dir);
+    mkdir(dir, 0700);
+    put(held, "999999999\n");
+    char *line = vc_xasprintf("vsock 7 %s\n", dir);
+    put(journal, line);
+    vc_diags d;
+    vc_diags_init(&d);
+    CHECK(rt_undo_replay(journal, &d) && d.n == 0 && !exists(held) && !exists(journal),
+          "vsock: replayed, the CID is free again");
+    vc_diags_free(&d);
+    rmdir(dir);
+    free(line);
+    free(held);
+    free(dir);
+    free(journal);
+}
+
 /* ---- the cgroup, by its recorded path ---------------------------------------- */
 
 typedef struct cg_case {
@@ -413,6 +434,7 @@ int main(void)
     test_selinux();
     test_apparmor();
     test_mcs();
+    test_vsock();
     test_cgroup();
     char *cmd = vc_xasprintf("rm -rf '%s'", tmpdir);
     if (system(cmd) != 0)
