@@ -130,11 +130,19 @@ static const rt_cg_hier *rt_cg_find(const rt_cg_hiers *h, const char *controller
     return NULL;
 }
 
-/* Our cgroup in hierarchy x, from /proc/self/cgroup ("ID:CONTROLLERS:PATH";
- * cgroup2 is "0::PATH"). */
+/* The text of /proc/self/cgroup (or the host's stand-in), read once per
+ * call of the API rather than once per hierarchy; "" when unreadable. */
+static char *rt_cg_self_read(const char *path)
+{
+    char *text = vc_read_file(path, NULL);
+    return text ? text : vc_xstrdup("");
+}
+
+/* Our cgroup in hierarchy x, from the text of /proc/self/cgroup
+ * ("ID:CONTROLLERS:PATH"; cgroup2 is "0::PATH"). */
 static char *rt_cg_self_path(const char *self_cgroup, const rt_cg_hier *x)
 {
-    char *text = vc_read_file(self_cgroup, NULL);
+    char *text = vc_xstrdup(self_cgroup);
     char *found = NULL, *save = NULL;
     for (char *line = text ? strtok_r(text, "\n", &save) : NULL; line && !found;
          line = strtok_r(NULL, "\n", &save)) {
@@ -646,14 +654,15 @@ rt_cgroup *rt_cg_create(const rt_cg_spec *spec, const rt_cg_host *host, vc_diags
     cg->bpf_fd = -1;
     rt_dev_rules_init(&cg->rules);
     rt_cg_hiers h;
-    const char *self = rt_cg_or(host->self_cgroup, "/proc/self/cgroup");
     bool ok = rt_cg_resolve(spec, &cg->rules, d) &&
               rt_cg_read_hiers(rt_cg_or(host->mountinfo, "/proc/self/mountinfo"), &h, d);
     if (!ok) {
         rt_cg_free(cg);
         return NULL;
     }
+    char *self = rt_cg_self_read(rt_cg_or(host->self_cgroup, "/proc/self/cgroup"));
     ok = rt_cg_plan_places(cg, spec, &h, host, self, d);
+    free(self);
     for (size_t i = 0; ok && i < cg->nplaces; i++)
         ok = rt_cg_setup_place(cg, &cg->places[i], spec, d);
     for (size_t i = 0; i < cg->nplaces; i++)
@@ -777,7 +786,7 @@ bool rt_cg_remove_name(const char *name, const rt_cg_host *host, vc_diags *d)
     rt_cg_hiers h;
     if (!rt_cg_read_hiers(rt_cg_or(host->mountinfo, "/proc/self/mountinfo"), &h, d))
         return false;
-    const char *self = rt_cg_or(host->self_cgroup, "/proc/self/cgroup");
+    char *self = rt_cg_self_read(rt_cg_or(host->self_cgroup, "/proc/self/cgroup"));
     const char *prefix = rt_cg_or(host->prefix, "virtc/qemu");
     bool ok = true;
     for (size_t i = 0; i < h.n; i++) {
@@ -795,6 +804,7 @@ bool rt_cg_remove_name(const char *name, const rt_cg_host *host, vc_diags *d)
         free(dir);
         free(base);
     }
+    free(self);
     rt_cg_hiers_free(&h);
     return ok;
 }

@@ -488,6 +488,18 @@ static bool pl_name_ok(const char *name)
     return true;
 }
 
+void qemu_plan_warm_identity(const rt_qemuconf *conf, rt_instance inst)
+{
+    vc_diags quiet;
+    vc_diags_init(&quiet);
+    rt_plan *p = rt_plan_new();
+    p->instance = inst;
+    pl_ctx x = { NULL, conf, NULL, p, &quiet };
+    pl_identity(&x);
+    rt_plan_free(p);
+    vc_diags_free(&quiet);
+}
+
 rt_plan *qemu_plan_build(const ir_domain *dom, const qemu_caps *caps, const rt_qemuconf *conf,
                          rt_instance inst, bool test_env, const char *file, vc_diags *d)
 {
