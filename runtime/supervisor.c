@@ -41,6 +41,7 @@ typedef struct sup {
     rt_launch *launch;
     rt_guest_info info;
     bool restart;            /* start QEMU again once this one has ended */
+    rt_restart_limit restarts;
 } sup;
 
 /* ---- signals: stop requests from `virtc stop` ------------------------------- */
@@ -313,7 +314,9 @@ static bool sup_launch(sup *s, vc_diags *d)
     };
     vc_diags why;
     vc_diags_init(&why);
-    s->launch = rt_launch_start_argv(p->argv.v, p->env.v, &lo, &why);
+    /* the plan's argv, or its copy with what was chosen at start (a vsock CID) */
+    char *const *argv = rt_sup_sec_argv(s->sec);
+    s->launch = rt_launch_start_argv(argv ? argv : p->argv.v, p->env.v, &lo, &why);
     if (!s->launch) {
         const char *msg = why.n > 0 ? why.v[0].message : "no reason given";
         const char *host = rt_launch_classify(msg);
@@ -343,6 +346,18 @@ static bool sup_launch(sup *s, vc_diags *d)
  * same plan, under the same supervisor, ownership, cgroup and labels.
  * preserve keeps QEMU, stopped: "shut off" after a power-off, "crashed"
  * after a crash. */
+/* A restart the restart limit refuses (guest.h): the guest is left as
+ * preserve leaves it, and says why. */
+static void sup_restart_refused(sup *s, const char *what)
+{
+    const char *state = strcmp(what, "crash") == 0 ? "crashed" : "shut off";
+    free(s->info.reason);
+    s->info.reason = rt_restart_limit_reason();
+    fprintf(stderr, "virtc: guest '%s': not restarted: %s; left %s\n", s->p->name,
+            s->info.reason, state);
+    sup_set_state(s, state);
+}
+
 static void sup_life(sup *s, const char *what, rt_life_action a, bool *quit)
 {
     fprintf(stderr, "virtc: guest '%s': %s, on_%s=%s\n", s->p->name, what, what,
@@ -356,7 +371,9 @@ static void sup_life(sup *s, const char *what, rt_life_action a, bool *quit)
         *quit = true;
         break;
     case RT_LIFE_RESTART:
-        if (!reboot) {
+        if (!reboot && !rt_restart_allowed(&s->restarts, sup_now_ms())) {
+            sup_restart_refused(s, what);
+        } else if (!reboot) {
             s->restart = true;
             *quit = true;
         } else if (sup_qmp_ok(s, "system_reset", &tmp)) {

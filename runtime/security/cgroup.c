@@ -586,7 +586,8 @@ static bool rt_cg_devices_bpf(rt_cgroup *cg, const rt_cg_place *p, vc_diags *d)
 static bool rt_cg_setup_place(rt_cgroup *cg, rt_cg_place *p, const rt_cg_spec *spec,
                               vc_diags *d)
 {
-    if (!rt_cg_mkdirs(p, cg->prefix, d))
+    if (!rt_undo_note(spec->undo, "cgroup", cg->prefix, p->dir, d) ||
+        !rt_cg_mkdirs(p, cg->prefix, d))
         return false;
     if (p->v2 && !rt_cg_v2_enable(p, cg->prefix, d))
         return false;
@@ -754,6 +755,26 @@ bool rt_cg_remove(rt_cgroup *cg, vc_diags *d)
     }
     rt_cg_free(cg);
     return ok;
+}
+
+bool rt_cg_remove_recorded(const char *prefix, const char *dir, vc_diags *d)
+{
+    /* DIR is BASE/PREFIX/NAME: only that shape is ours to remove */
+    const char *name = strrchr(dir, '/');
+    size_t plen = strlen(prefix);
+    bool shaped = name && dir[0] == '/' && name[1] && (size_t)(name - dir) > plen + 1 &&
+                  strncmp(name - plen, prefix, plen) == 0 && name[-(long)plen - 1] == '/' &&
+                  rt_cg_name_check(name + 1, d);
+    if (!shaped)
+        return vc_runtime_error(d, "the recorded cgroup %s is not a guest's (PREFIX %s/NAME)",
+                                dir, prefix);
+    if (rt_cg_rmdir(dir) != 0)
+        return vc_runtime_error(d, "cannot remove cgroup %s: %s", dir,
+                                errno == EBUSY ? "it still holds processes" : strerror(errno));
+    char *base = vc_xstrndup(dir, (size_t)(name - dir) - plen - 1);
+    rt_cg_rmdir_parents(base, prefix);
+    free(base);
+    return true;
 }
 
 bool rt_cg_remove_name(const char *name, const rt_cg_host *host, vc_diags *d)
