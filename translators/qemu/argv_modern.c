@@ -430,8 +430,9 @@ static bool modern_lifecycle(qemu_ctx *x)
     return true;
 }
 
-/* Features a PC has without being asked; acpi is turned off by a switch. */
-static const char *const modern_quiet_features[] = { "acpi", "apic", "pae", "vmport" };
+/* Features a PC has without being asked; acpi is turned off by a switch;
+ * smm is a -machine property (modern_machine). */
+static const char *const modern_quiet_features[] = { "acpi", "apic", "pae", "vmport", "smm" };
 
 static bool modern_features(qemu_ctx *x)
 {
