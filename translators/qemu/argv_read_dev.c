@@ -40,8 +40,7 @@ qr_opt *qr_named_backend(qemu_reader *r, qr_opt *o, const char *key, const char 
 
 typedef bool (*qr_devfn)(qemu_reader *r, qr_opt *o, const char *driver, const char *arg);
 
-/* The trailing number of an id ("scsi0" -> 0, "pci.3" -> 3, "usb" -> 0). */
-static int qr_id_index(const char *id)
+int qr_id_index(const char *id)
 {
     if (!id)
         return 0;
@@ -112,7 +111,7 @@ static bool qr_scsi_lsi(const ir_domain *dom, unsigned index)
     return false;
 }
 
-static bool qr_bootindex(qemu_reader *r, qr_opt *o, int *order)
+bool qr_bootindex(qemu_reader *r, qr_opt *o, int *order)
 {
     unsigned long long b = 0;
     if (!qr_num(r, o, "bootindex", &b))
@@ -302,12 +301,18 @@ static bool qr_dev_nic(qemu_reader *r, qr_opt *o, const char *driver, const char
     if (!b)
         return qr_error(r, o->arg, nd->val_off, "no -netdev has the id '%s'", nd->value);
     b->used = true;
-    bool vhost = false;
-    if (!qr_bool(r, b, "vhost", &vhost))
+    bool vhost = false, done = false;
+    if (!qr_nic_host(r, b, n, &done))
         return false;
+    if (done) {
+        qr_implied(b, QR_KEYS("id"));
+        qr_leftovers(r, b, NULL);
+    } else if (!qr_bool(r, b, "vhost", &vhost)) {
+        return false;
+    }
     if (vhost)
         n->driver_name = vc_xstrdup("vhost");
-    if (!qr_net_backend(r, b, n))
+    if (!done && !qr_net_backend(r, b, n))
         return false;
     const char *mac = qr_str(o, "mac");
     if (mac) {
@@ -321,7 +326,11 @@ static bool qr_dev_nic(qemu_reader *r, qr_opt *o, const char *driver, const char
     }
     n->model = vc_xstrdup(model ? model : driver);
     qr_implied(o, QR_KEYS("vectors", "mq", "host_mtu", "rx_queue_size", "tx_queue_size"));
-    return qr_bootindex(r, o, &n->boot_order) && qr_device_addr(r, o, &n->addr);
+    if (!qr_bootindex(r, o, &n->boot_order) || !qr_device_addr(r, o, &n->addr))
+        return false;
+    if (done && !r->keep_reason)
+        qr_nic_host_amend(r, b, d);
+    return true;
 }
 
 static bool qr_dev_input(qemu_reader *r, qr_opt *o, const char *driver, const char *arg)
@@ -336,8 +345,7 @@ static bool qr_dev_input(qemu_reader *r, qr_opt *o, const char *driver, const ch
     return qr_device_addr(r, o, &d->u.input.addr);
 }
 
-/* <address type='pci' .../> (or a USB one) of a device kept as its element. */
-static void qr_pci_addr_xml(vc_buf *b, const ir_address *a)
+void qr_pci_addr_xml(vc_buf *b, const ir_address *a)
 {
     if (a->type == IR_ADDR_USB) {
         vc_buf_printf(b, "  <address type='usb' bus='%u' port='%s'/>\n", a->bus,
@@ -351,8 +359,7 @@ static void qr_pci_addr_xml(vc_buf *b, const ir_address *a)
                   a->multifunction == IR_TRI_YES ? " multifunction='on'" : "");
 }
 
-/* " NAME='VALUE'" with the value escaped. */
-static void qr_xml_attr(vc_buf *b, const char *name, const char *value)
+void qr_xml_attr(vc_buf *b, const char *name, const char *value)
 {
     if (!value)
         return;
@@ -636,7 +643,7 @@ static void qr_vdagent_xml(ir_device *d, const char *clipboard, const char *mous
 }
 
 /* A -device naming a -chardev: isa-serial, isa-parallel, virtserialport ... */
-static bool qr_dev_chr(qemu_reader *r, qr_opt *o, const char *driver, const char *arg)
+static bool qr_dev_chr_read(qemu_reader *r, qr_opt *o, const char *driver, const char *arg)
 {
     (void)driver;
     qr_opt *ch = qr_named_backend(r, o, "chardev", "chardev");
@@ -695,14 +702,30 @@ static bool qr_dev_chr(qemu_reader *r, qr_opt *o, const char *driver, const char
     return true;
 }
 
-/* virtio-9p-pci,fsdev=ID,mount_tag=TAG with -fsdev local,path=,security_model= */
+/* A -chardev dbus,name=CHANNEL is a channel of the D-Bus display: the
+ * device's <source channel=>, set once its element is complete. */
+static bool qr_dev_chr(qemu_reader *r, qr_opt *o, const char *driver, const char *arg)
+{
+    size_t n = r->dom->ndevices;
+    const char *id = qr_str(o, "chardev");
+    qr_opt *ch = id ? qr_backend(r, "chardev", id) : NULL;
+    const char *dbus = ch && vc_streq(qr_str(ch, "backend"), "dbus") ? qr_str(ch, "name") : NULL;
+    if (!qr_dev_chr_read(r, o, driver, arg))
+        return false;
+    if (dbus && r->dom->ndevices > n && !r->keep_reason)
+        qr_device_amend(r, &r->dom->devices[n], "source", "channel", dbus);
+    return true;
+}
+
+/* virtio-9p-pci[-transitional|-non-transitional],fsdev=ID,mount_tag=TAG with
+ * -fsdev local,path=,security_model=; arg: the virtio model of the flavour. */
 static bool qr_dev_fs(qemu_reader *r, qr_opt *o, const char *driver, const char *arg)
 {
     static const struct { const char *qemu, *ir; } models[] = {
         { "passthrough", "passthrough" }, { "mapped-xattr", "mapped" }, { "mapped", "mapped" },
         { "none", "squash" },
     };
-    (void)arg, (void)driver;
+    (void)driver;
     qr_opt *b = qr_named_backend(r, o, "fsdev", "fsdev");
     if (!b)
         return false;
@@ -725,7 +748,11 @@ static bool qr_dev_fs(qemu_reader *r, qr_opt *o, const char *driver, const char 
     fs->readonly = ro;
     qr_implied(b, QR_KEYS("id"));
     qr_leftovers(r, b, NULL);
-    return qr_device_addr(r, o, &fs->addr);
+    if (!qr_device_addr(r, o, &fs->addr))
+        return false;
+    if (!vc_streq(arg, "virtio"))   /* the flavour: the element's model= */
+        qr_device_amend(r, d, NULL, "model", arg);
+    return true;
 }
 
 /* vhost-user-fs-pci,chardev=ID,tag=TAG[,queue-size=N]: a virtiofs share
@@ -779,10 +806,8 @@ static bool qr_dev_hostdev(qemu_reader *r, qr_opt *o, const char *driver, const 
     h->mode = vc_xstrdup("subsystem");
     if (strcmp(arg, "pci") == 0) {
         const char *host = qr_str(o, "host");
-        if (!host) {
-            r->keep_reason = "a mediated or sysfs-named device has no place in the model yet";
-            return true;
-        }
+        if (!host)
+            return qr_vfio_sysfs(r, o, driver, d);
         unsigned dom = 0, b, s, f;
         char tail;
         if (!host || (sscanf(host, "%4x:%2x:%2x.%1x%c", &dom, &b, &s, &f, &tail) != 4 &&
@@ -870,12 +895,70 @@ static const struct {
     { "virtserialport", qr_dev_chr, "channel" }, { "virtconsole", qr_dev_chr, "console" },
     { "pci-serial", qr_dev_chr, "pci-serial" }, { "usb-serial", qr_dev_chr, "usb-serial" },
     { "isa-debugcon", qr_dev_chr, "isa-debug" },
-    { "virtio-9p-pci", qr_dev_fs, NULL }, { "vhost-user-fs-pci", qr_dev_virtiofs, NULL },
+    { "virtio-9p-pci", qr_dev_fs, "virtio" },
+    { "virtio-9p-pci-transitional", qr_dev_fs, "virtio-transitional" },
+    { "virtio-9p-pci-non-transitional", qr_dev_fs, "virtio-non-transitional" }, { "vhost-user-fs-pci", qr_dev_virtiofs, NULL },
     { "isa-fdc", qr_dev_fdc, NULL },
     { "vfio-pci", qr_dev_hostdev, "pci" }, { "usb-host", qr_dev_hostdev, "usb" },
+    { "vfio-pci-nohotplug", qr_dev_hostdev, "pci" },
+    { "vhost-scsi-pci", qr_dev_vhost_scsi, "virtio" },
+    { "vhost-scsi-pci-transitional", qr_dev_vhost_scsi, "virtio-transitional" },
+    { "vhost-scsi-pci-non-transitional", qr_dev_vhost_scsi, "virtio-non-transitional" },
     { "pc-dimm", qr_dev_memory, NULL }, { "nvdimm", qr_dev_memory, NULL },
     { "virtio-mem-pci", qr_dev_memory, NULL }, { "virtio-pmem-pci", qr_dev_memory, NULL },
 };
+
+/* The virtio transport switches every virtio PCI device has (QEMU's
+ * virtio-pci properties) -> the device's <driver> attributes. */
+static const struct { const char *prop, *attr; } qr_virtio_switches[] = {
+    { "iommu_platform", "iommu" }, { "ats", "ats" }, { "packed", "packed" },
+    { "page-per-vq", "page_per_vq" },
+};
+
+/* The item named key no reader has consumed yet, or NULL. */
+static qopt_item *qr_unused(qr_opt *o, const char *key)
+{
+    qopt_item *found = NULL;
+    for (size_t i = 0; i < o->props.n; i++)
+        if (strcmp(o->props.v[i].key, key) == 0)
+            found = &o->props.v[i];   /* the last one wins, as in QEMU */
+    return found && !found->used ? found : NULL;
+}
+
+/* iommu_platform=, ats=, packed=, page-per-vq= of a virtio device into its
+ * <driver> (d: the device the option became). disable-legacy=on is what an
+ * IOMMU needs on a conventional PCI bus, where the plain driver is
+ * transitional: with iommu_platform=on there it is implied; alone it asks
+ * for another device model and stays a leftover. */
+static bool qr_virtio_switches_read(qemu_reader *r, qr_opt *o, const char *driver, ir_device *d)
+{
+    /* the elements whose <driver> holds them (a host device's does not) */
+    static const ir_device_kind kinds[] = {
+        IR_DEV_DISK, IR_DEV_CONTROLLER, IR_DEV_FILESYSTEM, IR_DEV_INTERFACE, IR_DEV_INPUT,
+        IR_DEV_VIDEO, IR_DEV_RNG, IR_DEV_MEMBALLOON, IR_DEV_VSOCK,
+    };
+    size_t k = 0;
+    while (k < VC_ARRAY_SIZE(kinds) && kinds[k] != d->kind)
+        k++;
+    if (k == VC_ARRAY_SIZE(kinds))
+        return true;   /* leftovers: kept as -global */
+    bool iommu = false;
+    for (size_t i = 0; i < VC_ARRAY_SIZE(qr_virtio_switches); i++) {
+        qopt_item *it = qr_unused(o, qr_virtio_switches[i].prop);
+        bool v = false;
+        if (!it)
+            continue;
+        if (!qr_bool(r, o, qr_virtio_switches[i].prop, &v))
+            return false;
+        qr_device_amend(r, d, "driver", qr_virtio_switches[i].attr, v ? "on" : "off");
+        iommu = iommu || (v && i == 0);
+    }
+    qopt_item *legacy = qr_unused(o, "disable-legacy");
+    if (legacy && iommu && vc_streq(legacy->value, "on") && !qr_q35(r) &&
+        !vc_str_has_suffix(driver, "transitional"))
+        legacy->used = true;
+    return true;
+}
 
 bool qr_opt_device(qemu_reader *r, qr_opt *o)
 {
@@ -920,6 +1003,8 @@ bool qr_opt_device(qemu_reader *r, qr_opt *o)
         return qr_keep_option(r, o, "no device of the domain model is this driver");
     }
     if (!ok)
+        return false;
+    if (r->dom->ndevices > ndev && !qr_virtio_switches_read(r, o, driver, &r->dom->devices[ndev]))
         return false;
     qr_leftovers(r, o, driver);
     return true;

@@ -161,7 +161,7 @@ static bool qr_dev_vsock(qemu_reader *r, qr_opt *o, const char *driver, const ch
 /* The chardev a redirected USB device or a passthrough card talks over:
  * SPICE's channel (spicevmc) or a TCP connection. */
 static bool qr_usb_chardev(qemu_reader *r, qr_opt *o, ir_chr_type *type, char **host,
-                           char **service)
+                           char **service, bool *bind)
 {
     qr_opt *ch = qr_named_backend(r, o, "chardev", "chardev");
     if (!ch)
@@ -171,13 +171,18 @@ static bool qr_usb_chardev(qemu_reader *r, qr_opt *o, ir_chr_type *type, char **
     if (vc_streq(backend, "spicevmc")) {
         *type = IR_CHR_SPICEVMC;
         qr_implied(ch, QR_KEYS("name"));   /* the channel name follows the device */
+    } else if (vc_streq(backend, "dbus")) {
+        *type = IR_CHR_DBUS;
+        qr_implied(ch, QR_KEYS("name"));   /* the D-Bus display's channel for this use */
     } else if (vc_streq(backend, "socket") && qr_str(ch, "host") && qr_str(ch, "port")) {
         *type = IR_CHR_TCP;
         *host = vc_xstrdup(qr_str(ch, "host"));
         *service = vc_xstrdup(qr_str(ch, "port"));
+        if (!qr_stand_listen(r, ch, bind))   /* <source mode='bind'> */
+            return false;
     } else {
         return qr_error(r, ch->arg, 0, "-chardev %s: a USB redirection or smartcard channel is "
-                        "spicevmc or a TCP socket", backend ? backend : "");
+                        "spicevmc, dbus or a TCP socket", backend ? backend : "");
     }
     qr_leftovers(r, ch, NULL);
     return true;
@@ -191,24 +196,31 @@ static bool qr_dev_redir(qemu_reader *r, qr_opt *o, const char *driver, const ch
     ir_redirdev *rd = &d->u.redirdev;
     rd->bus = vc_xstrdup("usb");
     unsigned long long boot = 0;
-    if (!qr_usb_chardev(r, o, &rd->type, &rd->host, &rd->service) ||
-        !qr_num(r, o, "bootindex", &boot))
+    bool bind = false;
+    if (!qr_usb_chardev(r, o, &rd->type, &rd->host, &rd->service, &bind) ||
+        !qr_num(r, o, "bootindex", &boot) || !qr_redir_filter(r, o))
         return false;
     if (boot > 0 && boot < 1000) {
         rd->boot_order = (int)boot;
         r->has_bootindex = true;
     }
-    return qr_usb_addr(r, o, &rd->addr);
+    if (!qr_usb_addr(r, o, &rd->addr))
+        return false;
+    if (bind)
+        qr_device_amend(r, d, "source", "mode", "bind");
+    return true;
 }
 
-/* usb-ccid: the smartcard reader; a <smartcard> implies it (the one CCID
- * controller its card's address names), so it is not a device of its own.
- * Its USB port is chosen again. */
+/* usb-ccid,id=ccidN[,bus=,port=]: the smartcard reader, a <controller
+ * type='ccid' index='N'> on the USB bus (a <smartcard> without one gets
+ * ccid0, written the same way). */
 static bool qr_dev_ccid(qemu_reader *r, qr_opt *o, const char *driver, const char *arg)
 {
-    (void)r, (void)driver, (void)arg;
-    qr_implied(o, QR_KEYS("bus", "port"));
-    return true;
+    (void)driver, (void)arg;
+    ir_device *d = qr_add_device(r, IR_DEV_CONTROLLER, o->flag);
+    d->u.controller.type = vc_xstrdup("ccid");
+    d->u.controller.index = qr_id_index(qr_str(o, "id"));
+    return qr_usb_addr(r, o, &d->u.controller.addr);
 }
 
 /* ccid-card-emulated (backend=nss-emulated: the host's own reader, or
@@ -218,9 +230,10 @@ static bool qr_dev_card(qemu_reader *r, qr_opt *o, const char *driver, const cha
 {
     ir_device *d = qr_add_device(r, IR_DEV_SMARTCARD, o->flag);
     ir_smartcard *sc = &d->u.smartcard;
+    bool bind = false;
     if (strcmp(arg, "passthrough") == 0) {
         sc->mode = vc_xstrdup("passthrough");
-        if (!qr_usb_chardev(r, o, &sc->type, &sc->host, &sc->service))
+        if (!qr_usb_chardev(r, o, &sc->type, &sc->host, &sc->service, &bind))
             return false;
     } else {
         const char *backend = qr_str(o, "backend");
@@ -263,6 +276,8 @@ static bool qr_dev_card(qemu_reader *r, qr_opt *o, const char *driver, const cha
         sc->addr = (ir_address){ .type = IR_ADDR_CCID, .controller = (unsigned)ctl,
                                  .slot = (unsigned)slot, .has_slot = true };
     }
+    if (bind)
+        qr_device_amend(r, d, "source", "mode", "bind");
     return true;
 }
 

@@ -263,8 +263,27 @@ bool qr_machine_smm(qemu_reader *r, qr_opt *o);
 /* -global cfi.pflash01.secure=on: <loader secure='yes'>; false: not it. */
 bool qr_global_pflash_secure(qemu_reader *r, qr_opt *o);
 
+/* argv_read_vdev.c */
+/* usb-redir filter= into the domain's <redirfilter> (one for all devices;
+ * a device with another filter sets keep_reason). */
+bool qr_redir_filter(qemu_reader *r, qr_opt *o);
+/* server=on,wait=off of the TCP -chardev a device stands on: *bind, its
+ * <source mode='bind'> (set once the device's fields are read). */
+bool qr_stand_listen(qemu_reader *r, qr_opt *ch, bool *bind);
+/* vfio-pci[-nohotplug] without host=: by sysfsdev= (a mediated device or a
+ * PCI function) into d, the host device being read. */
+bool qr_vfio_sysfs(qemu_reader *r, qr_opt *o, const char *driver, ir_device *d);
+/* The host side of a NIC that is vhost-user, vhost-vdpa or a stream socket
+ * (*done; otherwise qr_net_backend reads it), and what its element holds
+ * beyond the fields, set once the NIC's fields are read (amend). */
+bool qr_nic_host(qemu_reader *r, qr_opt *h, ir_net *n, bool *done);
+void qr_nic_host_amend(qemu_reader *r, qr_opt *h, ir_device *d);
+/* vhost-scsi-pci*: a scsi_host host device (arg: the virtio model). */
+bool qr_dev_vhost_scsi(qemu_reader *r, qr_opt *o, const char *driver, const char *arg);
+
 /* argv_read_xml.c: sets NAME='VALUE' on the device's element (child: a
- * child element such as "driver", made when absent; NULL: the element),
+ * child element such as "driver" or a path "source/reconnect", each made
+ * when absent; NULL: the element),
  * which is then kept as written. */
 void qr_device_amend(qemu_reader *r, ir_device *d, const char *child, const char *name,
                      const char *value);
@@ -284,6 +303,14 @@ char *qr_disk_element_as(const ir_domain *dom, const ir_disk *img, const char *r
 char *qr_os_element(const ir_domain *dom);
 
 /* Small shared helpers. */
+/* The trailing number of an id ("scsi0" -> 0, "pci.3" -> 3, "usb" -> 0). */
+int qr_id_index(const char *id);
+/* bootindex=N (1..999) into *order; noted for -boot. */
+bool qr_bootindex(qemu_reader *r, qr_opt *o, int *order);
+/* <address type='pci' .../> (or a USB one) of a device kept as its element. */
+void qr_pci_addr_xml(vc_buf *b, const ir_address *a);
+/* " NAME='VALUE'" with the value escaped (nothing when value is NULL). */
+void qr_xml_attr(vc_buf *b, const char *name, const char *value);
 char *qr_strdup_word(const shw_word *w);
 /* Replaces an owned string field (an option given twice: the last wins). */
 void qr_set(char **field, const char *value);

@@ -51,17 +51,21 @@ void qr_device_amend(qemu_reader *r, ir_device *d, const char *child, const char
         return;
     }
     xmlNodePtr at = root;
-    if (child && *child) {
-        at = xml_child(root, child);
+    /* child may be a path of elements, "source/reconnect" */
+    for (const char *p = child; p && *p; p += strcspn(p, "/"), p += *p == '/') {
+        char *name = vc_xstrndup(p, strcspn(p, "/"));
+        xmlNodePtr up = at;
+        at = xml_child(up, name);
         if (!at) {   /* the first child, as libvirt writes <driver> first */
-            at = xmlNewNode(NULL, (const xmlChar *)child);
+            at = xmlNewNode(NULL, (const xmlChar *)name);
             if (!at)
                 abort();
-            if (root->children)
-                xmlAddPrevSibling(root->children, at);
+            if (up->children)
+                xmlAddPrevSibling(up->children, at);
             else
-                xmlAddChild(root, at);
+                xmlAddChild(up, at);
         }
+        free(name);
     }
     xmlSetProp(at, (const xmlChar *)name, (const xmlChar *)value);
     free(d->xml);
