@@ -10,6 +10,9 @@
 #               property's text is in a <qemu:arg>), and a warning names it.
 # A row is NAME|OPTIONS: the property under test sits in OPTIONS, a whole
 # command line after "qemu-system-x86_64 -machine pc -m 64 -nodefaults".
+# The kept check wants a -device among the kept words: rows of kept
+# options without a device (an SEV certificate file, a pflash graph) are
+# golden cases (tests/golden/qemu-from-native/kept-*).
 # Part of make check: prints PASS or FAIL lines.
 top=$(cd "$(dirname "$0")/.." && pwd)
 VIRTC=${VIRTC:-$top/tools/virtc}
@@ -131,3 +134,16 @@ row copy-on-read-bottom "kept:bottom"                 "$F $R -blockdev driver=co
 row throttle-group      "kept:throttle-group"         "-object throttle-group,id=tg0,x-iops-total=100 $F $R -blockdev driver=throttle,file=f0,node-name=t0,throttle-group=tg0 -device virtio-blk-pci,drive=t0,id=virtio-disk0"
 # objects a disk names
 row secret-keyid        "model:<encryption format='luks'>" "-object secret,id=sec0,data=abc,keyid=masterKey0,iv=AAAA,format=base64 $F -blockdev driver=luks,file=s0,node-name=f0,key-secret=sec0 $V"
+# vhost-user disks (the -chardev socket a vhost-user-blk-pci names)
+row vhost-user-path     "model:<source type='unix' path='/run/v.sock'"  "-chardev socket,id=c0,path=/run/v.sock -device vhost-user-blk-pci,chardev=c0,id=virtio-disk0"
+row vhost-user-queues   "model:queues='2'"            "-chardev socket,id=c0,path=/run/v.sock -device vhost-user-blk-pci,chardev=c0,num-queues=2,id=virtio-disk0"
+row vhost-user-reconnect "model:<reconnect enabled='yes' timeout='5'/>" "-chardev socket,id=c0,path=/run/v.sock,reconnect=5 -device vhost-user-blk-pci,chardev=c0,id=virtio-disk0"
+row vhost-user-server   "kept:server"                 "-chardev socket,id=c0,path=/run/v.sock,server=on,wait=off -device vhost-user-blk-pci,chardev=c0,id=virtio-disk0"
+# SCSI host devices over iSCSI (scsi-generic on a driver=iscsi node)
+row scsi-generic-iscsi  "model:<hostdev type='scsi' mode='subsystem'>" "-device virtio-scsi-pci,id=scsi0 -blockdev driver=iscsi,portal=192.0.2.1:3260,target=iqn.2024-01.org.example:t,lun=2,transport=tcp,node-name=h0 -device scsi-generic,drive=h0,id=hostdev0,bus=scsi0.0,channel=0,scsi-id=0,lun=2"
+row scsi-generic-local  "kept:filename"               "-device virtio-scsi-pci,id=scsi0 -blockdev driver=host_device,filename=/dev/sg2,node-name=h0 -device scsi-generic,drive=h0,id=hostdev0,bus=scsi0.0,channel=0,scsi-id=0,lun=2"
+# firmware and confidential guests (-machine properties and what they name)
+row pflash-nvram-iscsi  "model:<nvram type='network'>" "-blockdev driver=file,filename=/usr/share/OVMF/OVMF_CODE.fd,node-name=c0 -blockdev driver=raw,file=c0,node-name=c0f,read-only=on -blockdev driver=iscsi,portal=192.0.2.1:3260,target=iqn.2024-01.org.example:v,lun=1,transport=tcp,node-name=v0 -blockdev driver=raw,file=v0,node-name=v0f -machine q35,pflash0=c0f,pflash1=v0f"
+row machine-smm         "model:<smm state='on'/>"     "-machine q35,smm=on"
+row global-pflash-secure "model:secure='yes'"         "-blockdev driver=file,filename=/usr/share/OVMF/OVMF_CODE.fd,node-name=c0 -blockdev driver=raw,file=c0,node-name=c0f,read-only=on -machine q35,pflash0=c0f,smm=on -global driver=cfi.pflash01,property=secure,value=on"
+row sev-guest           "model:<policy>0x0007</policy>" "-machine q35,confidential-guest-support=s0 -object sev-guest,id=s0,cbitpos=47,reduced-phys-bits=1,policy=7"

@@ -124,6 +124,12 @@ static bool modern_pflash(qemu_ctx *x)
         modern_pflash_nodes(x, 1, nvram, false);
     x->modern->pflash = nvram || net > 0 ? 2 : 1;
     free(nvram);
+    /* <loader secure='yes'>: the flash answers only to SMM code */
+    const ir_fragment *f = modern_extra_find(x, "os");
+    char *secure = f ? modern_fragment_attr(f, "loader", "secure") : NULL;
+    if (vc_streq(secure, "yes"))
+        qemu_arg2(x, "-global", "driver=cfi.pflash01,property=secure,value=on");
+    free(secure);
     return net >= 0;
 }
 
@@ -142,8 +148,12 @@ static bool modern_machine(qemu_ctx *x)
         vc_buf_puts(&b, ",kernel_irqchip=split");
     if (m->nvdimm)
         vc_buf_puts(&b, ",nvdimm=on");
-    if (m->fw.smm)
+    /* <smm state=>: firmware that needs SMM turns it on itself */
+    const ir_feature *smm = ir_domain_feature(dom, "smm");
+    if (m->fw.smm || (smm && vc_streq(smm->state, "on")))
         vc_buf_puts(&b, ",smm=on");
+    else if (smm && vc_streq(smm->state, "off"))
+        vc_buf_puts(&b, ",smm=off");
     if (m->sev.on)
         vc_buf_puts(&b, ",confidential-guest-support=lsec0");
     if (m->pc_ram.type)
@@ -420,8 +430,9 @@ static bool modern_lifecycle(qemu_ctx *x)
     return true;
 }
 
-/* Features a PC has without being asked; acpi is turned off by a switch. */
-static const char *const modern_quiet_features[] = { "acpi", "apic", "pae", "vmport" };
+/* Features a PC has without being asked; acpi is turned off by a switch;
+ * smm is a -machine property (modern_machine). */
+static const char *const modern_quiet_features[] = { "acpi", "apic", "pae", "vmport", "smm" };
 
 static bool modern_features(qemu_ctx *x)
 {

@@ -108,11 +108,17 @@ static void qr_blk_notes_free(struct qr_blk_note *v, size_t n)
     free(v);
 }
 
-void qr_blk_reset(qemu_reader *r)
+/* The notes only: a keep_reason may still point at keep_note. */
+static void qr_blk_notes_clear(qemu_reader *r)
 {
     qr_blk_notes_free(r->blk_notes, r->nblk_notes);
     r->blk_notes = NULL;
     r->nblk_notes = 0;
+}
+
+void qr_blk_reset(qemu_reader *r)
+{
+    qr_blk_notes_clear(r);
     free(r->keep_note);
     r->keep_note = NULL;
 }
@@ -130,9 +136,7 @@ void qr_blk_apply(qemu_reader *r, ir_device *dev)
         struct qr_blk_note *n = &r->blk_notes[i];
         qr_device_amend_at(r, dev, n->path, n->name, n->value, n->xml);
     }
-    qr_blk_notes_free(r->blk_notes, r->nblk_notes);
-    r->blk_notes = NULL;
-    r->nblk_notes = 0;
+    qr_blk_notes_clear(r);
 }
 
 /* The disk has something the domain cannot say: its -device and the
@@ -847,6 +851,75 @@ bool qr_blk_vhost_user(qemu_reader *r, qr_opt *o, ir_disk *disk)
     return true;
 }
 
+/* ---- SCSI host devices ---- */
+
+/* -device scsi-generic,drive=NODE,bus=scsiC.0,channel=B,scsi-id=T,lun=U: a
+ * host SCSI device. One reached over iSCSI is a <hostdev type='scsi'>
+ * with the node's network <source>; a local /dev/sgN is named in the
+ * domain by its host adapter and address, which only the host's sysfs
+ * knows, so it is kept. */
+bool qr_dev_scsi_hostdev(qemu_reader *r, qr_opt *o, const char *driver, const char *arg)
+{
+    (void)arg;
+    qopt_item *drive = qr_item(o, "drive");
+    if (!drive || !drive->value)
+        return qr_error(r, o->arg, 0, "-device %s: no drive= names its device", driver);
+    qr_blk_reset(r);
+    ir_disk img = { 0 };
+    ir_device tmp = { .kind = IR_DEV_DISK };
+    bool ok = qr_disk_from_node(r, o->arg, drive->val_off, drive->value, &img);
+    unsigned long long id = 0, lun = 0, chan = 0;
+    unsigned ctl = 0;
+    const char *bus = qr_str(o, "bus");
+    bool lsi = !qr_item(o, "lun") && !qr_item(o, "channel");
+    if (ok && (!qr_num(r, o, "scsi-id", &id) || !qr_num(r, o, "lun", &lun) ||
+               !qr_num(r, o, "channel", &chan)))
+        ok = false;
+    if (ok && bus && sscanf(bus, "scsi%u.", &ctl) != 1)
+        ok = qr_error(r, o->arg, qr_item(o, "bus")->val_off, "-device %s: '%s' is not a SCSI "
+                      "bus (scsiN.0)", driver, bus);
+    qr_opt *node = qr_backend(r, "blockdev", drive->value);
+    if (ok && !r->keep_reason && node &&
+        (img.type != IR_DISK_TYPE_NETWORK || !vc_streq(img.source_protocol, "iscsi")))
+        qr_blk_keep(r, node, img.type == IR_DISK_TYPE_NETWORK ? "driver" : "filename",
+                    "a local SCSI device is named by its host adapter, which only the host's "
+                    "sysfs knows");
+    else if (ok && !node)
+        r->keep_reason = "a SCSI host device on a -drive has no place in the domain model";
+    if (ok && !r->keep_reason) {
+        char *el = qr_disk_element_as(r->dom, &img, "hostdev");
+        for (size_t i = 0; el && i < r->nblk_notes; i++) {
+            const struct qr_blk_note *n = &r->blk_notes[i];
+            if (!vc_str_has_prefix(n->path, "source"))
+                continue;
+            char *next = qr_xml_amend(el, n->path, n->name, n->value, n->xml);
+            free(el);
+            el = next;
+        }
+        ir_device *d = qr_add_device(r, IR_DEV_HOSTDEV, o->flag);
+        ir_hostdev *h = &d->u.hostdev;
+        h->type = IR_HOSTDEV_SCSI;
+        h->mode = vc_xstrdup("subsystem");
+        h->addr = (ir_address){ .type = IR_ADDR_DRIVE, .controller = ctl,
+                                .bus = lsi ? 0 : (unsigned)chan, .target = lsi ? 0 : (unsigned)id,
+                                .unit = lsi ? (unsigned)id : (unsigned)lun, .has_bus = true };
+        char *a = vc_xasprintf("<address type='drive' controller='%u' bus='%u' target='%u' "
+                               "unit='%u'/>", h->addr.controller, h->addr.bus, h->addr.target,
+                               h->addr.unit);
+        d->xml = el ? qr_xml_amend(el, "", NULL, NULL, a) : NULL;
+        free(a);
+        char *fixed = d->xml ? qr_xml_amend(d->xml, "", "mode", "subsystem", NULL) : NULL;
+        free(d->xml);
+        d->xml = fixed ? qr_xml_amend(fixed, "", "type", "scsi", NULL) : NULL;
+        free(fixed);
+        free(el);
+    }
+    qr_blk_notes_clear(r);
+    tmp.u.disk = img;
+    ir_device_clear(&tmp);
+    return ok;
+}
+
 /* ---- firmware flash ---- */
 
 /* The <nvram type='network'> of a network image: its <source> as a disk's,
@@ -899,23 +972,37 @@ bool qr_blk_pflash(qemu_reader *r, qr_opt *o, qopt_item *it, int unit)
         qr_blk_nvram_network(r, &img);
     }
     free(used);
-    qr_blk_reset(r);
+    qr_blk_notes_clear(r);
     ir_device tmp = { .kind = IR_DEV_DISK, .u.disk = img };
     ir_device_clear(&tmp);
     return ok;
 }
 
-/* A network NVRAM has no field: the <os> is kept as its copy, the fields'
- * writing with the <nvram> added (once the boot order is known). */
+/* A network NVRAM and a secure loader have no field: the <os> is kept as
+ * its copy, the fields' writing with them added (once the boot order is
+ * known). */
 void qr_blk_finish(qemu_reader *r)
 {
-    if (!r->nvram_xml)
-        return;
-    char *os = qr_os_element(r->dom);
-    char *with = os ? qr_xml_amend(os, "", NULL, NULL, r->nvram_xml) : NULL;
-    if (with)
-        ir_fragments_add(&r->dom->extra, with, r->dom->os.pos);
-    free(os);
+    bool secure = r->loader_secure && r->dom->os.loader;
+    if (r->loader_secure && !secure) {   /* no flash of ours to say it of */
+        const char *args[2] = { "-global", "driver=cfi.pflash01,property=secure,value=on" };
+        qr_passthrough(r, args, 2);
+        qr_warn(r, r->loader_secure, 0, "-global cfi.pflash01.secure=on: no pflash firmware is read; kept "
+                "as <qemu:commandline>");
+    }
+    char *el = r->nvram_xml || secure ? qr_os_element(r->dom) : NULL;
+    if (el && r->nvram_xml) {
+        char *next = qr_xml_amend(el, "", NULL, NULL, r->nvram_xml);
+        free(el);
+        el = next;
+    }
+    if (el && secure) {
+        char *next = qr_xml_amend(el, "loader", "secure", "yes", NULL);
+        free(el);
+        el = next;
+    }
+    if (el)
+        ir_fragments_add(&r->dom->extra, el, r->dom->os.pos);
     free(r->nvram_xml);
     r->nvram_xml = NULL;
 }

@@ -868,6 +868,7 @@ static const struct {
     { "virtio-blk-pci-transitional", qr_dev_disk_family, "virtio" },
     { "virtio-blk-pci-non-transitional", qr_dev_disk_family, "virtio" },
     { "vhost-user-blk-pci", qr_dev_disk_family, "virtio" },
+    { "scsi-generic", qr_dev_scsi_hostdev, NULL },
     { "usb-storage", qr_dev_disk_family, "usb" }, { "floppy", qr_dev_disk_family, "floppy" },
     { "virtio-net-pci", qr_dev_nic, "virtio" },
     { "virtio-net-pci-transitional", qr_dev_nic, "virtio-transitional" },

@@ -377,3 +377,30 @@ bool qr_machine_cgs(qemu_reader *r, qr_opt *o)
     ir_fragments_add(&r->dom->extra, vc_buf_steal(&b), (ir_pos){ 0, 0 });
     return true;
 }
+
+/* ---- firmware ---- */
+
+/* -machine smm=on|off: <features><smm state=>. */
+bool qr_machine_smm(qemu_reader *r, qr_opt *o)
+{
+    qopt_item *it = qr_item(o, "smm");
+    if (!it || vc_streq(it->value, "auto"))
+        return true;
+    bool on = false;
+    if (!qr_bool(r, o, "smm", &on))
+        return false;
+    ir_domain_add_feature(r->dom, "smm", on ? "on" : "off");
+    return true;
+}
+
+/* -global cfi.pflash01.secure=on (or driver=,property=,value=): the
+ * firmware flash answers only to SMM code, <loader secure='yes'>. */
+bool qr_global_pflash_secure(qemu_reader *r, qr_opt *o)
+{
+    const char *text = o->arg->text;
+    if (strcmp(text, "cfi.pflash01.secure=on") != 0 &&
+        strcmp(text, "driver=cfi.pflash01,property=secure,value=on") != 0)
+        return false;
+    r->loader_secure = o->arg;
+    return true;
+}

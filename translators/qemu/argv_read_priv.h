@@ -88,6 +88,7 @@ typedef struct qemu_reader {
     size_t nblk_notes;
     char *keep_note;             /* owned text of a keep_reason naming a property */
     char *nvram_xml;             /* <nvram type='network'> of pflash1 (qr_blk_finish) */
+    const shw_word *loader_secure;   /* -global cfi.pflash01.secure=on (qr_blk_finish) */
 } qemu_reader;
 
 /* ---- locations and diagnostics (argv_read.c) ---- */
@@ -233,6 +234,8 @@ bool *qr_blk_mark(const qemu_reader *r);
 void qr_blk_keep_named(qemu_reader *r, bool *used);
 /* vhost-user-blk-pci's chardev= into a vhostuser disk. */
 bool qr_blk_vhost_user(qemu_reader *r, qr_opt *o, ir_disk *disk);
+/* -device scsi-generic: an iSCSI LUN as <hostdev type='scsi'>. */
+bool qr_dev_scsi_hostdev(qemu_reader *r, qr_opt *o, const char *driver, const char *arg);
 /* -machine pflash0=/pflash1= (it, unit 0 or 1): the loader and NVRAM. */
 bool qr_blk_pflash(qemu_reader *r, qr_opt *o, qopt_item *it, int unit);
 /* The <os> copy a network NVRAM needs, once the fields are final. */
@@ -255,6 +258,10 @@ bool qr_dev_platform(qemu_reader *r, qr_opt *o, const char *driver, bool *matche
 void qr_plat_finish(qemu_reader *r);
 /* -machine confidential-guest-support= (an -object sev-guest): <launchSecurity>. */
 bool qr_machine_cgs(qemu_reader *r, qr_opt *o);
+/* -machine smm= into <features><smm state=>. */
+bool qr_machine_smm(qemu_reader *r, qr_opt *o);
+/* -global cfi.pflash01.secure=on: <loader secure='yes'>; false: not it. */
+bool qr_global_pflash_secure(qemu_reader *r, qr_opt *o);
 
 /* argv_read_vdev.c */
 /* usb-redir filter= into the domain's <redirfilter> (one for all devices;

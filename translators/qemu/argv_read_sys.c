@@ -142,7 +142,7 @@ bool qr_opt_machine(qemu_reader *r, qr_opt *o)
     qopt_item *ram = qr_item(o, "memory-backend");
     if (ram && ram->value && !qr_mem_machine(r, o, ram))
         return false;
-    if (!qr_machine_pflash(r, o) || !qr_machine_cgs(r, o))
+    if (!qr_machine_pflash(r, o) || !qr_machine_cgs(r, o) || !qr_machine_smm(r, o))
         return false;
     qopt_item *irq = qr_item(o, "kernel_irqchip");
     if (irq && vc_streq(irq->value, "split"))
@@ -477,7 +477,7 @@ bool qr_opt_global(qemu_reader *r, qr_opt *o)
             return true;
         }
     }
-    if (qr_global_pm(r, o->arg->text))
+    if (qr_global_pm(r, o->arg->text) || qr_global_pflash_secure(r, o))
         return true;
     return qr_keep_option(r, o, NULL);
 }

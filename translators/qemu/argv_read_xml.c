@@ -155,6 +155,7 @@ char *qr_disk_element_as(const ir_domain *dom, const ir_disk *img, const char *r
         return NULL;
     }
     bool nvram = strcmp(root_name, "nvram") == 0;
+    bool hostdev = strcmp(root_name, "hostdev") == 0;
     xmlNodeSetName(root, (const xmlChar *)root_name);
     xmlUnsetProp(root, (const xmlChar *)"device");
     for (xmlNodePtr n = root->children, next; n; n = next) {
@@ -164,8 +165,9 @@ char *qr_disk_element_as(const ir_domain *dom, const ir_disk *img, const char *r
         const char *name = (const char *)n->name;
         bool drop = false;
         for (size_t i = 0; i < sizeof(qr_disk_only) / sizeof(qr_disk_only[0]); i++)
-            drop = drop || strcmp(name, qr_disk_only[i]) == 0;
-        if (strcmp(name, "driver") == 0 && nvram) {
+            drop = drop || (strcmp(name, qr_disk_only[i]) == 0 &&
+                            !(hostdev && strcmp(name, "readonly") == 0));
+        if (strcmp(name, "driver") == 0 && (nvram || hostdev)) {
             drop = true;   /* the flash holds its variables raw */
         } else if (strcmp(name, "driver") == 0) {
             /* the image's format; cache, io and policies are the disk's */
