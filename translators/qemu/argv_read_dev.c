@@ -145,6 +145,7 @@ static bool qr_dev_disk(qemu_reader *r, qr_opt *o, const char *driver, const cha
     r->cache_direct = -1;
     r->cache_noflush = false;
     r->copy_on_read = false;
+    qr_blk_reset(r);
     ir_device *dev = qr_add_device(r, IR_DEV_DISK, o->flag);
     ir_disk *disk = &dev->u.disk;
     disk->device = strstr(driver, "-cd") ? IR_DISK_DEV_CDROM
@@ -226,8 +227,7 @@ static bool qr_dev_disk(qemu_reader *r, qr_opt *o, const char *driver, const cha
         qr_device_amend(r, dev, NULL, "model", "virtio-non-transitional");
     else if (vc_str_has_suffix(driver, "-transitional"))
         qr_device_amend(r, dev, NULL, "model", "virtio-transitional");
-    if (r->copy_on_read)
-        qr_device_amend(r, dev, "driver", "copy_on_read", "on");
+    qr_blk_apply(r, dev);
     return true;
 }
 
@@ -972,9 +972,7 @@ bool qr_opt_device(qemu_reader *r, qr_opt *o)
         return qr_error(r, o->arg, 0, "-device: no driver");
     qr_implied(o, qr_dev_implied, VC_ARRAY_SIZE(qr_dev_implied));
     size_t ndev = r->dom->ndevices;
-    bool *used = vc_xcalloc(r->nopts + 1, sizeof(bool));
-    for (size_t i = 0; i < r->nopts; i++)
-        used[i] = r->opts[i].used;
+    bool *used = qr_blk_mark(r);
     r->keep_reason = NULL;
     bool ok = false;
     bool matched = false;
@@ -992,12 +990,11 @@ bool qr_opt_device(qemu_reader *r, qr_opt *o)
         matched = r->dom->ndevices > before || ok;
     }
     if (ok && r->keep_reason) {
-        /* undo: the device and the backends it named are kept as written */
+        /* undo: the device and the backends it named are kept as written,
+         * the backends first, in order */
         while (r->dom->ndevices > ndev)
             ir_device_clear(&r->dom->devices[--r->dom->ndevices]);
-        for (size_t i = 0; i < r->nopts; i++)
-            r->opts[i].used = used[i];
-        free(used);
+        qr_blk_keep_named(r, used);
         for (size_t i = 0; i < o->props.n; i++)
             o->props.v[i].used = true;
         const char *why = r->keep_reason;

@@ -82,6 +82,11 @@ typedef struct qemu_reader {
     unsigned *audio_of;          /* by device index: the audioN its audiodev= names */
     size_t cap_audio_of;
     bool copy_on_read;           /* the disk being read: a copy-on-read filter node */
+    /* argv_read_blk.c: the disk being read: what its graph says beyond the
+     * model's fields, as amendments of its element (qr_blk_apply) */
+    struct qr_blk_note *blk_notes;
+    size_t nblk_notes;
+    char *keep_note;             /* owned text of a keep_reason naming a property */
 } qemu_reader;
 
 /* ---- locations and diagnostics (argv_read.c) ---- */
@@ -214,6 +219,15 @@ bool qr_disk_from_node(qemu_reader *r, const shw_word *w, size_t off, const char
 /* <driver cache=> from the nodes' cache.* read by qr_disk_from_node and
  * the device's write-cache. */
 void qr_disk_cache(qemu_reader *r, qr_opt *dev, ir_disk *disk);
+/* Before a disk's graph is read: no notes, no kept reason of an earlier one. */
+void qr_blk_reset(qemu_reader *r);
+/* Writes what the graph said beyond the fields onto the disk's element. */
+void qr_blk_apply(qemu_reader *r, ir_device *dev);
+/* The options' used flags, before a device or firmware reads its backends. */
+bool *qr_blk_mark(const qemu_reader *r);
+/* Keeps, in order, the options read since qr_blk_mark (the backends of a
+ * device kept as written); frees used. */
+void qr_blk_keep_named(qemu_reader *r, bool *used);
 
 
 /* argv_read_mem.c */
@@ -255,6 +269,17 @@ bool qr_dev_vhost_scsi(qemu_reader *r, qr_opt *o, const char *driver, const char
  * which is then kept as written. */
 void qr_device_amend(qemu_reader *r, ir_device *d, const char *child, const char *name,
                      const char *value);
+/* The element el with, at path ("source/slices"; elements made when
+ * absent), the attribute name=value (name given) and the fragment xml as
+ * the last child (xml given); a new string. */
+char *qr_xml_amend(const char *el, const char *path, const char *name, const char *value,
+                   const char *xml);
+/* qr_xml_amend on the device's element, which is then kept as written. */
+void qr_device_amend_at(qemu_reader *r, ir_device *d, const char *path, const char *name,
+                        const char *value, const char *xml);
+/* <backingStore type=><format type=/><source .../></backingStore> of a
+ * backing image, as the formatter writes its source. */
+char *qr_backing_element(const ir_domain *dom, const ir_disk *img);
 
 /* Small shared helpers. */
 /* The trailing number of an id ("scsi0" -> 0, "pci.3" -> 3, "usb" -> 0). */
