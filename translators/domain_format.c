@@ -417,6 +417,23 @@ static void fm_encryption(vc_buf *b, int depth, const ir_encryption *enc)
     fm_finish(b, depth, "encryption", &child);
 }
 
+/* iommu= ats= packed= page_per_vq= of a <driver> (libvirt writes them
+ * after the element's own attributes). */
+static const char *const fm_onoff[IR_TRI_NO + 1] = { NULL, "on", "off" };
+
+static bool fm_virtio_any(const ir_virtio_opts *v)
+{
+    return v->iommu || v->ats || v->packed || v->page_per_vq;
+}
+
+static void fm_virtio_opts(vc_buf *b, const ir_virtio_opts *v)
+{
+    fm_attr(b, "iommu", fm_onoff[v->iommu]);
+    fm_attr(b, "ats", fm_onoff[v->ats]);
+    fm_attr(b, "packed", fm_onoff[v->packed]);
+    fm_attr(b, "page_per_vq", fm_onoff[v->page_per_vq]);
+}
+
 static void fm_disk(vc_buf *b, int depth, const ir_device *dev)
 {
     const ir_disk *disk = &dev->u.disk;
@@ -427,7 +444,7 @@ static void fm_disk(vc_buf *b, int depth, const ir_device *dev)
     vc_buf c;
     vc_buf_init(&c);
     if (disk->driver_name || disk->driver_type || disk->driver_cache || disk->driver_io ||
-        disk->driver_error_policy || disk->driver_rerror_policy) {
+        disk->driver_error_policy || disk->driver_rerror_policy || fm_virtio_any(&disk->virtio)) {
         fm_open(&c, d, "driver");
         fm_attr(&c, "name", disk->driver_name);
         fm_attr(&c, "type", disk->driver_type);
@@ -435,6 +452,7 @@ static void fm_disk(vc_buf *b, int depth, const ir_device *dev)
         fm_attr(&c, "error_policy", disk->driver_error_policy);
         fm_attr(&c, "rerror_policy", disk->driver_rerror_policy);
         fm_attr(&c, "io", disk->driver_io);
+        fm_virtio_opts(&c, &disk->virtio);
         fm_empty(&c);
     }
     if (!disk->auth_in_source)
@@ -543,7 +561,12 @@ static void fm_interface(vc_buf *b, int depth, const ir_device *dev)
     fm_attr_elem(&c, d, "script", "path", net->script);
     fm_attr_elem(&c, d, "target", "dev", net->target_dev);
     fm_attr_elem(&c, d, "model", "type", net->model);
-    fm_attr_elem(&c, d, "driver", "name", net->driver_name);
+    if (net->driver_name || fm_virtio_any(&net->virtio)) {
+        fm_open(&c, d, "driver");
+        fm_attr(&c, "name", net->driver_name);
+        fm_virtio_opts(&c, &net->virtio);
+        fm_empty(&c);
+    }
     fm_boot_order(&c, d, net->boot_order);
     fm_address(&c, d, &net->addr);
     fm_finish(b, depth, "interface", &c);
@@ -939,7 +962,7 @@ static void fm_memory_dev(vc_buf *b, int depth, const ir_device *dev)
 static void fm_iommu(vc_buf *b, int depth, const ir_device *dev)
 {
     const ir_iommu *i = &dev->u.iommu;
-    static const char *const onoff[IR_TRI_NO + 1] = { NULL, "on", "off" };
+    const char *const *onoff = fm_onoff;
     fm_open(b, depth, "iommu");
     fm_attr(b, "model", i->model);
     vc_buf c;

@@ -504,6 +504,38 @@ static bool lw_disk_auth(lw_ctx *c, xmlNodePtr n, ir_disk *disk, bool in_source)
     return true;
 }
 
+/* on/off attributes of n into the tristates at base + off. */
+typedef struct lw_onoff_attr {
+    const char *attr;
+    size_t off;
+} lw_onoff_attr;
+
+static bool lw_onoff_attrs(lw_ctx *c, xmlNodePtr n, const lw_onoff_attr *t, size_t nt,
+                           void *base)
+{
+    bool ok = true;
+    for (size_t k = 0; n && k < nt; k++) {
+        char *s = lw_attr(c, n, t[k].attr);
+        ir_tristate *v = (ir_tristate *)((char *)base + t[k].off);
+        if (s && !(*v = (ir_tristate)lw_onoff(s)))
+            ok = lw_fail(c, n, "invalid %s '%s'", t[k].attr, s);
+        free(s);
+    }
+    return ok;
+}
+
+/* <driver iommu= ats= packed= page_per_vq=> of a virtio device. */
+static bool lw_virtio_opts(lw_ctx *c, xmlNodePtr drv, ir_virtio_opts *v)
+{
+    static const lw_onoff_attr opts[] = {
+        { "iommu", offsetof(ir_virtio_opts, iommu) },
+        { "ats", offsetof(ir_virtio_opts, ats) },
+        { "packed", offsetof(ir_virtio_opts, packed) },
+        { "page_per_vq", offsetof(ir_virtio_opts, page_per_vq) },
+    };
+    return lw_onoff_attrs(c, drv, opts, VC_ARRAY_SIZE(opts), v);
+}
+
 static bool lw_disk(lw_ctx *c, xmlNodePtr n, ir_device *dev)
 {
     ir_disk *disk = &dev->u.disk;
@@ -518,6 +550,7 @@ static bool lw_disk(lw_ctx *c, xmlNodePtr n, ir_device *dev)
         disk->driver_io = lw_attr(c, drv, "io");
         disk->driver_error_policy = lw_attr(c, drv, "error_policy");
         disk->driver_rerror_policy = lw_attr(c, drv, "rerror_policy");
+        ok = lw_virtio_opts(c, drv, &disk->virtio) && ok;
     }
     xmlNodePtr src = lw_child(c, n, "source");
     const char *sattr = lw_disk_source_attr(disk->type);
@@ -623,6 +656,7 @@ static bool lw_interface(lw_ctx *c, xmlNodePtr n, ir_device *dev)
     net->target_dev = lw_child_attr(c, n, "target", "dev");
     net->model = lw_child_attr(c, n, "model", "type");
     net->driver_name = lw_child_attr(c, n, "driver", "name");
+    ok = lw_virtio_opts(c, lw_child(c, n, "driver"), &net->virtio) && ok;
     ok = lw_boot_order(c, n, &net->boot_order) && ok;
     return lw_address(c, n, &net->addr) && ok;
 }
@@ -961,22 +995,13 @@ static bool lw_iommu(lw_ctx *c, xmlNodePtr n, ir_device *dev)
     bool ok = true;
     xmlNodePtr d = lw_child(c, n, "driver");
     if (d) {
-        static const struct {
-            const char *attr;
-            size_t off;
-        } onoff[] = {
+        static const lw_onoff_attr onoff[] = {
             { "intremap", offsetof(ir_iommu, intremap) },
             { "caching_mode", offsetof(ir_iommu, caching_mode) },
             { "eim", offsetof(ir_iommu, eim) },
             { "iotlb", offsetof(ir_iommu, iotlb) },
         };
-        for (size_t k = 0; k < VC_ARRAY_SIZE(onoff); k++) {
-            char *v = lw_attr(c, d, onoff[k].attr);
-            ir_tristate *t = (ir_tristate *)((char *)i + onoff[k].off);
-            if (v && !(*t = (ir_tristate)lw_onoff(v)))
-                ok = lw_fail(c, d, "invalid %s '%s'", onoff[k].attr, v);
-            free(v);
-        }
+        ok = lw_onoff_attrs(c, d, onoff, VC_ARRAY_SIZE(onoff), i);
         ok = lw_attr_unsigned(c, d, "aw_bits", UINT32_MAX, &i->aw_bits, NULL) && ok;
     }
     return lw_address(c, n, &i->addr) && ok;

@@ -194,6 +194,12 @@ typedef struct ir_host {      /* a network host: <host name= port= transport=/> 
     char *socket;
 } ir_host;
 
+/* The virtio transport switches of a device's <driver iommu= ats= packed=
+ * page_per_vq=> (on/off; absent: QEMU's default). */
+typedef struct ir_virtio_opts {
+    ir_tristate iommu, ats, packed, page_per_vq;
+} ir_virtio_opts;
+
 typedef struct ir_disk {
     ir_disk_type type;
     ir_disk_device device;
@@ -223,6 +229,7 @@ typedef struct ir_disk {
     char *auth_username;         /* <auth username=>; NULL: no <auth> */
     ir_secret_ref auth_secret;   /* its <secret type= uuid=|usage=> */
     bool auth_in_source;         /* written inside <source> (libvirt's later place) */
+    ir_virtio_opts virtio;       /* <driver iommu= ats= packed= page_per_vq=> */
 } ir_disk;
 
 typedef struct ir_controller {
@@ -259,6 +266,7 @@ typedef struct ir_net {
     char *ip_address;         /* <ip address=/> (xen) */
     int boot_order;
     ir_address addr;
+    ir_virtio_opts virtio;    /* <driver iommu= ats= packed= page_per_vq=> */
 } ir_net;
 
 typedef struct ir_chr {

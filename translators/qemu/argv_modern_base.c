@@ -457,10 +457,28 @@ static const struct {
 static const struct {
     const char *attr;
     const char *prop;
+    size_t off;     /* its field in ir_virtio_opts */
 } modern_virtio_driver_opts[] = {
-    { "iommu", "iommu_platform" }, { "ats", "ats" }, { "packed", "packed" },
-    { "page_per_vq", "page-per-vq" },
+    { "iommu", "iommu_platform", offsetof(ir_virtio_opts, iommu) },
+    { "ats", "ats", offsetof(ir_virtio_opts, ats) },
+    { "packed", "packed", offsetof(ir_virtio_opts, packed) },
+    { "page_per_vq", "page-per-vq", offsetof(ir_virtio_opts, page_per_vq) },
 };
+
+char *modern_virtio_attr(const ir_device *dev, const char *attr)
+{
+    const ir_virtio_opts *v = dev->kind == IR_DEV_DISK ? &dev->u.disk.virtio
+                            : dev->kind == IR_DEV_INTERFACE ? &dev->u.net.virtio : NULL;
+    if (!v)   /* the kinds the model has no fields for: their element */
+        return modern_xml_attr(dev, "driver", attr);
+    for (size_t i = 0; i < VC_ARRAY_SIZE(modern_virtio_driver_opts); i++)
+        if (strcmp(attr, modern_virtio_driver_opts[i].attr) == 0) {
+            ir_tristate t = *(const ir_tristate *)((const char *)v +
+                                                   modern_virtio_driver_opts[i].off);
+            return t == IR_TRI_ABSENT ? NULL : vc_xstrdup(t == IR_TRI_YES ? "on" : "off");
+        }
+    return NULL;
+}
 
 /* The type whose properties a virtio flavour has: the flavours are the
  * base device with the legacy interface forced on or off. */
@@ -477,7 +495,7 @@ void modern_virtio_opts(qemu_ctx *x, const ir_device *dev, const char *type, vc_
 {
     const char *base = modern_virtio_base(type);
     for (size_t i = 0; i < VC_ARRAY_SIZE(modern_virtio_driver_opts); i++) {
-        char *v = modern_xml_attr(dev, "driver", modern_virtio_driver_opts[i].attr);
+        char *v = modern_virtio_attr(dev, modern_virtio_driver_opts[i].attr);
         if (v && (vc_streq(v, "on") || vc_streq(v, "off")) &&
             modern_has_prop(x, base, modern_virtio_driver_opts[i].prop))
             vc_buf_printf(b, ",%s=%s", modern_virtio_driver_opts[i].prop, v);
@@ -487,7 +505,7 @@ void modern_virtio_opts(qemu_ctx *x, const ir_device *dev, const char *type, vc_
      * conventional PCI bus (i440fx) the default device is transitional, so
      * it is made modern-only; libvirt writes iommu_platform alone there,
      * which QEMU 7.2 refuses. */
-    char *iommu = modern_xml_attr(dev, "driver", "iommu");
+    char *iommu = modern_virtio_attr(dev, "iommu");
     if (vc_streq(iommu, "on") && !x->modern->q35 && !vc_str_has_suffix(type, "transitional") &&
         modern_has_prop(x, type, "disable-legacy")) {
         vc_buf_puts(b, ",disable-legacy=on");

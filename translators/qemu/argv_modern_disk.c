@@ -583,10 +583,8 @@ static bool modern_virtio_legacy(const qemu_ctx *x, const ir_device *dev)
 static bool modern_virtio_driver_opts(qemu_ctx *x, const ir_device *dev, const char *type,
                                       vc_buf *b)
 {
-    if (!dev->xml)
-        return true;
     modern_virtio_opts(x, dev, type, b);
-    char *v = modern_xml_attr(dev, "driver", "iommu");
+    char *v = modern_virtio_attr(dev, "iommu");
     bool ok = true;
     if (vc_streq(v, "on") && modern_virtio_legacy(x, dev)) {
         if (x->opts->monitor_socket)

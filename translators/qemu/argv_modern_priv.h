@@ -258,6 +258,10 @@ const char *modern_sound_type(const char *model, bool *pci, bool *hda);
 /* ",iommu_platform=on,packed=off,..." from the device's <driver> virtio
  * options, each where the device type has the property. */
 void modern_virtio_opts(qemu_ctx *x, const ir_device *dev, const char *type, vc_buf *b);
+/* A virtio switch of the device's <driver> ("iommu", "ats", "packed",
+ * "page_per_vq"): "on", "off" or NULL; from the model's fields for disks
+ * and NICs, from the element for the other kinds. Free it. */
+char *modern_virtio_attr(const ir_device *dev, const char *attr);
 
 /* The QEMU type of a virtio PCI device by libvirt's model: base for
  * 'virtio' (or none), base-transitional, base-non-transitional; NULL for

@@ -909,10 +909,13 @@ static const struct {
 };
 
 /* The virtio transport switches every virtio PCI device has (QEMU's
- * virtio-pci properties) -> the device's <driver> attributes. */
-static const struct { const char *prop, *attr; } qr_virtio_switches[] = {
-    { "iommu_platform", "iommu" }, { "ats", "ats" }, { "packed", "packed" },
-    { "page-per-vq", "page_per_vq" },
+ * virtio-pci properties) -> the device's <driver> attributes, and the
+ * model's fields where it has them (disks, NICs). */
+static const struct { const char *prop, *attr; size_t off; } qr_virtio_switches[] = {
+    { "iommu_platform", "iommu", offsetof(ir_virtio_opts, iommu) },
+    { "ats", "ats", offsetof(ir_virtio_opts, ats) },
+    { "packed", "packed", offsetof(ir_virtio_opts, packed) },
+    { "page-per-vq", "page_per_vq", offsetof(ir_virtio_opts, page_per_vq) },
 };
 
 /* The item named key no reader has consumed yet, or NULL. */
@@ -943,6 +946,8 @@ static bool qr_virtio_switches_read(qemu_reader *r, qr_opt *o, const char *drive
     if (k == VC_ARRAY_SIZE(kinds))
         return true;   /* leftovers: kept as -global */
     bool iommu = false;
+    ir_virtio_opts *fields = d->kind == IR_DEV_DISK ? &d->u.disk.virtio
+                           : d->kind == IR_DEV_INTERFACE ? &d->u.net.virtio : NULL;
     for (size_t i = 0; i < VC_ARRAY_SIZE(qr_virtio_switches); i++) {
         qopt_item *it = qr_unused(o, qr_virtio_switches[i].prop);
         bool v = false;
@@ -950,7 +955,12 @@ static bool qr_virtio_switches_read(qemu_reader *r, qr_opt *o, const char *drive
             continue;
         if (!qr_bool(r, o, qr_virtio_switches[i].prop, &v))
             return false;
-        qr_device_amend(r, d, "driver", qr_virtio_switches[i].attr, v ? "on" : "off");
+        if (fields)
+            *(ir_tristate *)((char *)fields + qr_virtio_switches[i].off) = v ? IR_TRI_YES
+                                                                               : IR_TRI_NO;
+        /* an element kept whole says it too */
+        if (!fields || d->xml)
+            qr_device_amend(r, d, "driver", qr_virtio_switches[i].attr, v ? "on" : "off");
         iommu = iommu || (v && i == 0);
     }
     qopt_item *legacy = qr_unused(o, "disable-legacy");
