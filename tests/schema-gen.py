@@ -695,7 +695,8 @@ def shrink_files(a, b, names, files, out):
         va, vb = shrink(a, b, root)
         base = os.path.basename(src)
         if va == vb:
-            lines.append("SHRUNK %s: agree" % base)
+            lines.append("SHRUNK %s: agree%s" % (
+                base, " in some order (a rule of order: see jing)" if isinstance(a, AnyOrder) else ""))
             continue
         ET.indent(root)
         text = ET.tostring(root)

@@ -9,6 +9,7 @@ bison
 clang
 flex
 gcc
+jing
 libapparmor-dev
 libcap-ng-dev
 libclang-rt-14-dev

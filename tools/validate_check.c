@@ -8,6 +8,7 @@
  * and validation contexts; the compiled schemas are shared read-only
  * (schema.c).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -80,6 +81,66 @@ static bool check_spinlocks(xmlNodePtr root, const char *file, vc_diags *d)
     return ok;
 }
 
+/* <qemu:commandline><qemu:env name=...>: the format's schema takes a name
+ * of letters, digits and '_'; libvirt's parser wants it to begin as an
+ * environment variable's name does, with a letter or '_'. */
+#define CHECK_QEMU_NS "http://libvirt.org/schemas/domain/qemu/1.0"
+
+static bool check_qemu_in(xmlNodePtr n, const char *name)
+{
+    return n->type == XML_ELEMENT_NODE && n->ns &&
+           strcmp((const char *)n->ns->href, CHECK_QEMU_NS) == 0 &&
+           strcmp((const char *)n->name, name) == 0;
+}
+
+static bool check_qemu_env(xmlNodePtr root, const char *file, vc_diags *d)
+{
+    bool ok = true;
+    for (xmlNodePtr cl = root->children; cl; cl = cl->next) {
+        if (!check_qemu_in(cl, "commandline"))
+            continue;
+        for (xmlNodePtr env = cl->children; env; env = env->next) {
+            xmlAttrPtr a = check_qemu_in(env, "env") ? xmlHasProp(env, BAD_CAST "name") : NULL;
+            char *name = a ? xml_prop(env, "name") : NULL;
+            if (name && !(isalpha((unsigned char)name[0]) || name[0] == '_')) {
+                vc_error_at(d, xml_node_loc(file, (xmlNodePtr)a),
+                            "name='%s': expected an environment variable name, which begins "
+                            "with a letter or '_'", name);
+                ok = false;
+            }
+            free(name);
+        }
+    }
+    return ok;
+}
+
+/* A disk's <geometry cyls heads secs>: the format's schema takes any
+ * integer, libvirt's parser an unsigned 32-bit count. */
+static bool check_geometry(xmlNodePtr root, const char *file, vc_diags *d)
+{
+    static const char *const attrs[] = { "cyls", "heads", "secs" };
+    xmlNodePtr devices = xml_child(root, "devices");
+    bool ok = true;
+    for (xmlNodePtr disk = devices ? devices->children : NULL; disk; disk = disk->next) {
+        if (disk->type != XML_ELEMENT_NODE || disk->ns ||
+            strcmp((const char *)disk->name, "disk") != 0)
+            continue;
+        xmlNodePtr g = xml_child(disk, "geometry");
+        for (size_t i = 0; g && i < VC_ARRAY_SIZE(attrs); i++) {
+            xmlAttrPtr a = xmlHasProp(g, BAD_CAST attrs[i]);
+            char *v = a ? xml_prop(g, attrs[i]) : NULL;
+            unsigned long long n;
+            if (v && !(vc_parse_ull(v, 10, &n) && n <= UINT32_MAX)) {
+                vc_error_at(d, xml_node_loc(file, (xmlNodePtr)a),
+                            "%s='%s': expected a number 0..4294967295", attrs[i], v);
+                ok = false;
+            }
+            free(v);
+        }
+    }
+    return ok;
+}
+
 static bool check_domain(xmlDocPtr doc, const char *file, vc_diags *d)
 {
     /* The format's schema lets both be absent; a domain then has no OS
@@ -88,7 +149,8 @@ static bool check_domain(xmlDocPtr doc, const char *file, vc_diags *d)
     if (!xml_child(root, "os") && !xml_child(root, "bootloader"))
         return vc_error_at(d, xml_node_loc(file, root),
                            "missing <os> or <bootloader> in <domain>");
-    if (!check_spinlocks(root, file, d))
+    if (!check_spinlocks(root, file, d) || !check_qemu_env(root, file, d) ||
+        !check_geometry(root, file, d))
         return false;
     ir_domain *dom = xml_domain_lower(doc, file, d);
     if (!dom)

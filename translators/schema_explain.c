@@ -598,14 +598,15 @@ static bool sx_attr_value_ok(const sx_model *m, xmlNodePtr a, const char *value)
     return !c || sx_group_ok(m, c, value, 0);
 }
 
-/* The attribute patterns pattern p requires at its own level, outside
- * choices. */
-static void sx_required_attrs(const sx_model *m, xmlNodePtr p, int depth, sx_vec *out)
+/* The attribute (want "attribute") or element (want "element") patterns
+ * pattern p requires at its own level, outside choices. */
+static void sx_required_pats(const sx_model *m, xmlNodePtr p, const char *want, int depth,
+                             sx_vec *out)
 {
     if (!sx_is(p, NULL) || depth > SX_MAX_DEPTH)
         return;
     const char *t = (const char *)p->name;
-    if (strcmp(t, "attribute") == 0) {
+    if (strcmp(t, want) == 0) {
         sx_push(out, p);
     } else if (strcmp(t, "ref") == 0) {
         xmlChar *name = xmlGetProp(p, BAD_CAST "name");
@@ -613,35 +614,113 @@ static void sx_required_attrs(const sx_model *m, xmlNodePtr p, int depth, sx_vec
         xmlFree(name);
         if (d && d->n == 1)
             for (xmlNodePtr c = d->v[0]->children; c; c = c->next)
-                sx_required_attrs(m, c, depth + 1, out);
+                sx_required_pats(m, c, want, depth + 1, out);
     } else if (strcmp(t, "group") == 0 || strcmp(t, "interleave") == 0 ||
                strcmp(t, "oneOrMore") == 0) {
         for (xmlNodePtr c = p->children; c; c = c->next)
-            sx_required_attrs(m, c, depth + 1, out);
+            sx_required_pats(m, c, want, depth + 1, out);
     }
+}
+
+/* Whether every leaf of pattern content from first on (attributes aside
+ * when skip_attrs) is a <value>: an enumeration. */
+static bool sx_is_enum_content(const sx_model *m, xmlNodePtr first, bool skip_attrs)
+{
+    sx_vec leaves = { NULL, 0, 0 };
+    for (xmlNodePtr c = first; c; c = c->next)
+        sx_leaves(m, c, 0, NULL, &leaves);
+    size_t n = 0;
+    bool all = true;
+    for (size_t i = 0; i < leaves.n && all; i++) {
+        if (skip_attrs && sx_is(leaves.v[i], "attribute"))
+            continue;
+        n++;
+        all = sx_is(leaves.v[i], "value");
+    }
+    free(leaves.v);
+    return all && n > 0;
 }
 
 /* Whether attribute pattern a's content is an enumeration of values. */
 static bool sx_is_enum(const sx_model *m, xmlNodePtr a)
 {
+    return sx_is_enum_content(m, sx_content(a), false);
+}
+
+/* inst's first child element that element pattern p names, or NULL. */
+static xmlNodePtr sx_inst_child(xmlNodePtr inst, xmlNodePtr p)
+{
+    for (xmlNodePtr c = inst->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && sx_name_match(p, c->name, sx_node_uri(c)))
+            return c;
+    return NULL;
+}
+
+static char *sx_own_text(xmlNodePtr e);
+
+/* Whether the text of child (an element that element pattern p, whose
+ * content is an enumeration, describes) is one of p's values: <type>hvm
+ * </type> tells an hvm guest's <os> from a container's. */
+static bool sx_child_value_fits(const sx_model *m, xmlNodePtr p, xmlNodePtr child)
+{
     sx_vec leaves = { NULL, 0, 0 };
-    for (xmlNodePtr c = sx_content(a); c; c = c->next)
+    for (xmlNodePtr c = sx_content(p); c; c = c->next)
         sx_leaves(m, c, 0, NULL, &leaves);
-    bool all = leaves.n > 0;
-    for (size_t i = 0; i < leaves.n && all; i++)
-        all = sx_is(leaves.v[i], "value");
+    char *text = sx_own_text(child);
+    bool ok = false;
+    for (size_t i = 0; i < leaves.n && !ok; i++)
+        ok = sx_is(leaves.v[i], "value") && sx_value_ok(m, leaves.v[i], text ? text : "", 0);
+    free(text);
     free(leaves.v);
-    return all;
+    return ok;
+}
+
+static bool sx_fits_content(const sx_model *m, xmlNodePtr e, xmlNodePtr inst, bool strict,
+                            int depth);
+
+/* Whether each child element of inst that pattern p names at its level
+ * fits one of p's patterns of that name: a branch whose <os> cannot be the
+ * document's is not the document's. */
+static bool sx_children_fit(const sx_model *m, xmlNodePtr p, xmlNodePtr inst, int depth)
+{
+    sx_vec leaves = { NULL, 0, 0 };
+    sx_leaves(m, p, depth + 1, inst, &leaves);
+    bool fits = true;
+    for (xmlNodePtr c = inst->children; c && fits; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        bool named = false, one = false;
+        for (size_t i = 0; i < leaves.n && !one; i++)
+            if (sx_is(leaves.v[i], "element") && !sx_is_wild(leaves.v[i]) &&
+                sx_name_match(leaves.v[i], c->name, sx_node_uri(c))) {
+                named = true;
+                one = sx_fits_content(m, leaves.v[i], c, true, depth + 1);
+            }
+        fits = !named || one;
+    }
+    free(leaves.v);
+    return fits;
 }
 
 /* Whether the branch p (a choice's alternative) can be the one element
- * inst took: the value of each attribute the branch requires that is an
- * enumeration is one of it, and (strict) inst has each attribute the
- * branch requires. */
-static bool sx_fits_level(const sx_model *m, xmlNodePtr p, xmlNodePtr inst, bool strict)
+ * inst took. Lenient: the value of each attribute the branch requires that
+ * is an enumeration is one of it, and so is the text of each child element
+ * it requires whose content is one. Strict, also: inst has each attribute
+ * and child element the branch requires, and each child the branch names
+ * fits it. A choice fits when one of its branches does. */
+static bool sx_fits_level(const sx_model *m, xmlNodePtr p, xmlNodePtr inst, bool strict,
+                          int depth)
 {
+    if (depth > SX_MAX_DEPTH)
+        return true;
+    if (sx_is(p, "choice")) {
+        for (xmlNodePtr c = p->children; c; c = c->next)
+            if (sx_is(c, NULL) && sx_fits_level(m, c, inst, strict, depth + 1))
+                return true;
+        return false;
+    }
     sx_vec req = { NULL, 0, 0 };
-    sx_required_attrs(m, p, 0, &req);
+    sx_required_pats(m, p, "attribute", 0, &req);
     bool fits = true;
     for (size_t i = 0; i < req.n && fits; i++) {
         xmlAttrPtr a = NULL;
@@ -656,24 +735,29 @@ static bool sx_fits_level(const sx_model *m, xmlNodePtr p, xmlNodePtr inst, bool
             xmlFree(v);
         }
     }
+    req.n = 0;
+    if (fits)
+        sx_required_pats(m, p, "element", 0, &req);
+    for (size_t i = 0; i < req.n && fits; i++) {
+        xmlNodePtr child = sx_is_wild(req.v[i]) ? NULL : sx_inst_child(inst, req.v[i]);
+        if (!child)
+            fits = !strict || sx_is_wild(req.v[i]);
+        else if (sx_is_enum_content(m, sx_content(req.v[i]), true))
+            fits = sx_child_value_fits(m, req.v[i], child);
+    }
     free(req.v);
-    return fits;
-}
-
-static bool sx_fits(const sx_model *m, xmlNodePtr p, xmlNodePtr inst)
-{
-    return sx_fits_level(m, p, inst, true);
+    return fits && (!strict || sx_children_fit(m, p, inst, depth));
 }
 
 /* The branches of choice p that inst selects: those that fit strictly,
- * else those whose enumerations fit, else all. sel[i] for the i-th child. */
+ * else those that fit leniently, else all. sel[i] for the i-th child. */
 static void sx_select(const sx_model *m, xmlNodePtr p, xmlNodePtr inst, bool *sel, size_t n)
 {
     for (int strict = 1; strict >= 0; strict--) {
         bool any = false;
         size_t i = 0;
         for (xmlNodePtr c = p->children; c && i < n; c = c->next, i++) {
-            sel[i] = sx_is(c, NULL) && sx_fits_level(m, c, inst, strict);
+            sel[i] = sx_is(c, NULL) && sx_fits_level(m, c, inst, strict, 0);
             any = any || sel[i];
         }
         if (any)
@@ -691,11 +775,12 @@ static size_t sx_nchildren(xmlNodePtr p)
     return n;
 }
 
-/* sx_fits for every part of element pattern e's content. */
-static bool sx_fits_content(const sx_model *m, xmlNodePtr e, xmlNodePtr inst)
+/* sx_fits_level for every part of element pattern e's content. */
+static bool sx_fits_content(const sx_model *m, xmlNodePtr e, xmlNodePtr inst, bool strict,
+                            int depth)
 {
     for (xmlNodePtr c = sx_content(e); c; c = c->next)
-        if (sx_is(c, NULL) && !sx_fits(m, c, inst))
+        if (sx_is(c, NULL) && !sx_fits_level(m, c, inst, strict, depth + 1))
             return false;
     return true;
 }
@@ -1050,8 +1135,20 @@ static void sx_required(const sx_model *m, xmlNodePtr p, const char *want, int d
         out->all = true;
         return;
     }
-    if (strcmp(t, "optional") == 0 || strcmp(t, "zeroOrMore") == 0)
+    if (strcmp(t, "optional") == 0 || strcmp(t, "zeroOrMore") == 0) {
+        /* optional, but once begun whole: <inituser> needs <initgroup> */
+        sx_names part = { { NULL, 0, 0 }, false };
+        for (xmlNodePtr c = p->children; inst && c; c = c->next)
+            sx_required(m, c, want, depth + 1, inst, &part);
+        bool begun = false;
+        for (size_t i = 0; !part.all && i < part.v.n && !begun; i++)
+            begun = sx_inst_has(inst, want, part.v.v[i]);
+        if (begun && part.v.n > 1)
+            sx_names_union(out, &part);
+        else
+            vc_strv_free(&part.v);
         return;
+    }
     if (strcmp(t, "choice") == 0) {
         sx_required_choice(m, p, want, depth, inst, out);
         return;
@@ -1184,7 +1281,8 @@ static char *sx_alternatives(const char *names, const char *open, const char *cl
     return vc_buf_steal(&b);
 }
 
-static void sx_check_attrs(sx_run *r, xmlNodePtr e, const sx_vec *cands, const sx_vec *leaves)
+static void sx_check_attrs(sx_run *r, xmlNodePtr e, const char *where, const sx_vec *cands,
+                           const sx_vec *leaves)
 {
     for (xmlAttrPtr a = e->properties; a; a = a->next) {
         sx_vec pats = { NULL, 0, 0 };
@@ -1197,11 +1295,11 @@ static void sx_check_attrs(sx_run *r, xmlNodePtr e, const sx_vec *cands, const s
         if (pats.n == 0) {
             char *allowed = sx_names_list(leaves, "attribute");
             if (*allowed)
-                sx_report(r, (xmlNodePtr)a, "attribute '%s' is not allowed on <%s>; expected one of %s",
-                          (const char *)a->name, (const char *)e->name, allowed);
+                sx_report(r, (xmlNodePtr)a, "attribute '%s' is not allowed on %s; expected one of %s",
+                          (const char *)a->name, where, allowed);
             else
-                sx_report(r, (xmlNodePtr)a, "attribute '%s' is not allowed on <%s>, which has no attributes",
-                          (const char *)a->name, (const char *)e->name);
+                sx_report(r, (xmlNodePtr)a, "attribute '%s' is not allowed on %s, which has no attributes",
+                          (const char *)a->name, where);
             free(allowed);
         } else {
             bool ok = false;
@@ -1222,7 +1320,7 @@ static void sx_check_attrs(sx_run *r, xmlNodePtr e, const sx_vec *cands, const s
     for (size_t i = 0; i < req.v.n; i++)
         if (!sx_inst_has(e, "attribute", req.v.v[i])) {
             char *names = sx_alternatives(req.v.v[i], "'", "'");
-            sx_report(r, e, "missing attribute %s on <%s>", names, (const char *)e->name);
+            sx_report(r, e, "missing attribute %s on %s", names, where);
             free(names);
         }
     vc_strv_free(&req.v);
@@ -1295,9 +1393,119 @@ static void sx_check_text(sx_run *r, xmlNodePtr e, const sx_vec *leaves)
     free(text);
 }
 
+/* The variant of element pattern e that inst is (the schema's vc:variant
+ * words on the element or on the one branch of a choice in its content
+ * that inst selects: "of type hvm" for an <os>), or NULL. Messages name
+ * it, as what is allowed depends on it. */
+static xmlChar *sx_variant_in(const sx_model *m, xmlNodePtr p, xmlNodePtr inst, int depth)
+{
+    if (!sx_is(p, NULL) || depth > SX_MAX_DEPTH || sx_is(p, "element") || sx_is(p, "attribute"))
+        return NULL;
+    xmlChar *words = NULL;
+    if (sx_is(p, "choice")) {
+        size_t n = sx_nchildren(p), i = 0, nsel = 0;
+        bool *sel = vc_xcalloc(n ? n : 1, sizeof(*sel));
+        sx_select(m, p, inst, sel, n);
+        xmlNodePtr one = NULL;
+        for (xmlNodePtr c = p->children; c; c = c->next, i++)
+            if (sel[i] && sx_is(c, NULL)) {
+                one = c;
+                nsel++;
+            }
+        free(sel);
+        if (nsel == 1 && !(words = xmlGetNsProp(one, BAD_CAST "variant", BAD_CAST SX_ANNOT_NS)))
+            words = sx_variant_in(m, one, inst, depth + 1);
+        return words;
+    }
+    if (sx_is(p, "ref")) {
+        xmlChar *name = xmlGetProp(p, BAD_CAST "name");
+        const sx_define *d = sx_lookup(m, name);
+        xmlFree(name);
+        for (xmlNodePtr c = d && d->n == 1 ? d->v[0]->children : NULL; c && !words; c = c->next)
+            words = sx_variant_in(m, c, inst, depth + 1);
+        return words;
+    }
+    for (xmlNodePtr c = p->children; c && !words; c = c->next)
+        words = sx_variant_in(m, c, inst, depth + 1);
+    return words;
+}
+
+static xmlChar *sx_variant(const sx_model *m, xmlNodePtr e, xmlNodePtr inst)
+{
+    xmlChar *words = xmlGetNsProp(e, BAD_CAST "variant", BAD_CAST SX_ANNOT_NS);
+    for (xmlNodePtr c = sx_content(e); c && !words; c = c->next)
+        words = sx_variant_in(m, c, inst, 0);
+    return words;
+}
+
 static void sx_visit(sx_run *r, xmlNodePtr e, const sx_vec *cands, int depth);
 
-static void sx_check_children(sx_run *r, xmlNodePtr e, const sx_vec *cands,
+/* The parts of element pattern e's content that are in sequence: its
+ * content patterns, or the children of a lone <group>. */
+static void sx_sequence(xmlNodePtr e, sx_vec *parts)
+{
+    xmlNodePtr first = sx_content(e);
+    if (first && sx_is(first, "group")) {
+        bool alone = true;
+        for (xmlNodePtr c = first->next; c; c = c->next)
+            alone = alone && !sx_is(c, NULL);
+        if (alone)
+            first = first->children;
+    }
+    for (xmlNodePtr c = first; c; c = c->next)
+        if (sx_is(c, NULL))
+            sx_push(parts, c);
+}
+
+/* Which part of parts names element child c (an index), or -1 when none
+ * or more than one does. */
+static long sx_part_of(const sx_model *m, const sx_vec *parts, xmlNodePtr c)
+{
+    long found = -1;
+    for (size_t i = 0; i < parts->n; i++) {
+        sx_vec leaves = { NULL, 0, 0 };
+        sx_leaves(m, parts->v[i], 0, NULL, &leaves);
+        bool names = false;
+        for (size_t j = 0; j < leaves.n && !names; j++)
+            names = sx_is(leaves.v[j], "element") && !sx_is_wild(leaves.v[j]) &&
+                    sx_name_match(leaves.v[j], c->name, sx_node_uri(c));
+        free(leaves.v);
+        if (names && found >= 0)
+            return -1;
+        if (names)
+            found = (long)i;
+    }
+    return found;
+}
+
+/* A sequence the schema fixes (a Xen PV <os>: <type> first; <resource>:
+ * <partition> before <fibrechannel>): the first child that comes after
+ * one its pattern puts later. */
+static void sx_check_order(sx_run *r, xmlNodePtr e, const char *where, const sx_vec *cands)
+{
+    sx_vec parts = { NULL, 0, 0 };
+    if (cands->n == 1)
+        sx_sequence(cands->v[0], &parts);
+    long high = -1;
+    xmlNodePtr after = NULL;
+    for (xmlNodePtr c = parts.n > 1 ? e->children : NULL; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        long at = sx_part_of(r->m, &parts, c);
+        if (at >= 0 && at < high) {
+            sx_report(r, c, "<%s>: must come before <%s> in %s", (const char *)c->name,
+                      (const char *)after->name, where);
+            break;
+        }
+        if (at > high) {
+            high = at;
+            after = c;
+        }
+    }
+    free(parts.v);
+}
+
+static void sx_check_children(sx_run *r, xmlNodePtr e, const char *where, const sx_vec *cands,
                               const sx_vec *leaves, int depth)
 {
     bool wild = sx_any_wild(leaves, "element");
@@ -1310,9 +1518,10 @@ static void sx_check_children(sx_run *r, xmlNodePtr e, const sx_vec *cands,
                 sx_name_match(leaves->v[i], c->name, sx_node_uri(c)))
                 sx_push(&cc, leaves->v[i]);
         sx_vec fit = { NULL, 0, 0 };
-        for (size_t i = 0; i < cc.n; i++)
-            if (sx_fits_content(r->m, cc.v[i], c))
-                sx_push(&fit, cc.v[i]);
+        for (int strict = 1; cc.n > 1 && strict >= 0 && fit.n == 0; strict--)
+            for (size_t i = 0; i < cc.n; i++)
+                if (sx_fits_content(r->m, cc.v[i], c, strict, 0))
+                    sx_push(&fit, cc.v[i]);
         if (fit.n) {
             free(cc.v);
             cc = fit;
@@ -1322,11 +1531,11 @@ static void sx_check_children(sx_run *r, xmlNodePtr e, const sx_vec *cands,
         if (cc.n == 0 && !wild) {
             char *allowed = sx_names_list(leaves, "element");
             if (*allowed)
-                sx_report(r, c, "<%s>: not allowed in <%s>; expected one of %s",
-                          (const char *)c->name, (const char *)e->name, allowed);
+                sx_report(r, c, "<%s>: not allowed in %s; expected one of %s",
+                          (const char *)c->name, where, allowed);
             else
-                sx_report(r, c, "<%s>: not allowed in <%s>, which has no child elements",
-                          (const char *)c->name, (const char *)e->name);
+                sx_report(r, c, "<%s>: not allowed in %s, which has no child elements",
+                          (const char *)c->name, where);
             free(allowed);
         } else if (cc.n) {
             sx_visit(r, c, &cc, depth + 1);
@@ -1338,7 +1547,7 @@ static void sx_check_children(sx_run *r, xmlNodePtr e, const sx_vec *cands,
     for (size_t i = 0; i < req.v.n; i++)
         if (!sx_inst_has(e, "element", req.v.v[i])) {
             char *names = sx_alternatives(req.v.v[i], "<", ">");
-            sx_report(r, e, "missing %s in <%s>", names, (const char *)e->name);
+            sx_report(r, e, "missing %s in %s", names, where);
             free(names);
         }
     vc_strv_free(&req.v);
@@ -1353,9 +1562,15 @@ static void sx_visit(sx_run *r, xmlNodePtr e, const sx_vec *cands, int depth)
             return;        /* free-form content (metadata): anything goes */
     sx_vec leaves = { NULL, 0, 0 };
     sx_content_leaves(r->m, cands, e, &leaves);
-    sx_check_attrs(r, e, cands, &leaves);
+    xmlChar *variant = cands->n == 1 ? sx_variant(r->m, cands->v[0], e) : NULL;
+    char *where = variant ? vc_xasprintf("<%s> %s", (const char *)e->name, (const char *)variant)
+                          : vc_xasprintf("<%s>", (const char *)e->name);
+    sx_check_attrs(r, e, where, cands, &leaves);
     sx_check_text(r, e, &leaves);
-    sx_check_children(r, e, cands, &leaves, depth);
+    sx_check_children(r, e, where, cands, &leaves, depth);
+    sx_check_order(r, e, where, cands);
+    free(where);
+    xmlFree(variant);
     free(leaves.v);
 }
 

@@ -708,7 +708,14 @@ static bool modern_hostdev_mdev(qemu_ctx *x, const ir_device *dev, vc_buf *b)
     else if (modern_need_device(x, dev->pos, type))
         ok = true;
     if (ok) {
-        char *sys = vc_xasprintf("/sys/bus/mdev/devices/%s", uuid);
+        /* sysfs names the device by its dashed UUID; the format takes both */
+        unsigned char raw[16];
+        char dashed[37];
+        if (ir_uuid_parse(uuid, raw))
+            ir_uuid_format(raw, dashed);
+        else
+            snprintf(dashed, sizeof(dashed), "%s", uuid);
+        char *sys = vc_xasprintf("/sys/bus/mdev/devices/%s", dashed);
         vc_buf_printf(b, "%s,id=hostdev%d", type, x->modern->nhostdev++);
         qemu_opt_add(b, "sysfsdev", sys);
         if (display && (vc_streq(display, "on") || vc_streq(display, "off")))
