@@ -16,8 +16,7 @@ for c in "$top"/translators/qemu/argv_modern*.c; do
     fi
     set -- "$@" "$o"
 done
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/helpers/scratch.sh"
 for o in "$@"; do
     f=$(basename "$o" .o)
     nm "$o" | awk -v f="$f" '$1 == "U" { print "U", f, $2 } NF == 3 && $2 ~ /^[TDRB]$/ { print "D", f, $3 }'

@@ -11,8 +11,10 @@
 #   host       QEMU needs something the host cannot give (tap, bridge, vfio,
 #              hugepages, ...), counted by resource
 #   timeout    the case ran out of time (a bug of ours too)
-# Bounded: LAUNCH_CASE_TIMEOUT seconds a case (20), LAUNCH_BUDGET for the
-# run (240); LAUNCH_JOBS cases at a time (the core count).
+# Bounded: LAUNCH_CASE_TIMEOUT seconds a case (90: a start that takes 1 s
+# idle takes 8-10 s on a loaded 2-core machine, and a case that allocates
+# its memory up front more; load must not look like a bug), LAUNCH_BUDGET
+# for the run (240); LAUNCH_JOBS cases at a time (the core count).
 # A report, not a gate: exits 0.
 corpus=${1:-${VIRTC_CORPUS:-$(dirname "$0")/../../shared/corpus}}
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,7 +24,7 @@ data=$corpus/libvirt-9.0/qemuxml2argvdata
 export VIRTC_SCHEMA_DIR="${VIRTC_SCHEMA_DIR:-$top/schemas}"
 export VIRTC_PROFILE_DIR="${VIRTC_PROFILE_DIR:-$top/translators/qemu/profiles}"
 jobs=${LAUNCH_JOBS:-$(nproc 2>/dev/null || echo 2)}
-case_timeout=${LAUNCH_CASE_TIMEOUT:-20}
+case_timeout=${LAUNCH_CASE_TIMEOUT:-90}
 budget=${LAUNCH_BUDGET:-240}       # seconds for the whole run; later cases are counted, not run
 caps=${LAUNCH_CAPS:-qemu-7.2}      # LAUNCH_CAPS=legacy exercises the runner before the -device emitter lands
 
@@ -41,8 +43,8 @@ for a in "$data"/*.x86_64-latest.args; do
 done >"$tmp/cases"
 total=$(wc -l <"$tmp/cases")
 
-# One launch_check a case, $jobs at a time; the start bound is a third of
-# the case's, and timeout(1) kills a case that still overruns (its QEMU dies
+# One launch_check a case, $jobs at a time; the start bound is two thirds
+# of the case's (the rest for QMP and the quit), and timeout(1) kills a case that still overruns (its QEMU dies
 # with it: rt_launch sets the parent-death signal).
 t0=$(date +%s)
 xargs -P "$jobs" -I{} sh -c '
@@ -50,7 +52,7 @@ xargs -P "$jobs" -I{} sh -c '
     if [ "$(date +%s)" -ge "$6" ]; then echo "UNRUN $n: over the run budget"; exit 0; fi
     out=$(timeout -k 3 "$3" "$2" --corpus --caps "$5" --timeout "$4" "$1" 2>/dev/null)
     [ -n "$out" ] && echo "$out" || echo "TIMEOUT $n: no verdict within $3 s"
-' sh {} "$lc" "$case_timeout" $((case_timeout * 1000 / 3)) "$caps" $((t0 + budget)) \
+' sh {} "$lc" "$case_timeout" $((case_timeout * 1000 * 2 / 3)) "$caps" $((t0 + budget)) \
     <"$tmp/cases" >"$tmp/out"
 t1=$(date +%s)
 
@@ -60,7 +62,7 @@ printf '%-34s %s  (%d s, %d jobs)\n' "launch: start" "$(pct "$(count START)")" $
 printf '%-34s %s\n' "launch: QEMU rejected an option" "$(pct "$(count REJECT)")"
 # grouped by QEMU's message, most frequent first
 group() { # group TAG: "count  message  [cases]"
-    sed -n "s/^$1 \([^:]*\): \(.*\)\$/\2\t\1/p" "$tmp/out" | sed "s|/tmp/virtc-lc-[A-Za-z0-9]*|SCRATCH|g" |
+    sed -n "s/^$1 \([^:]*\): \(.*\)\$/\2\t\1/p" "$tmp/out" | sed "s|/tmp/virtc-lc-[A-Za-z0-9-]*|SCRATCH|g" |
         sed 's/^[^\t]*:[0-9][0-9]*:[0-9][0-9]*: //' | sort |
         awk -F'\t' '{ n[$1]++; if (n[$1] <= 6) c[$1] = c[$1] (n[$1] > 1 ? ", " : "") $2 }
             END { for (m in n) { more = ""; if (n[m] > 6) more = ", ..."

@@ -17,8 +17,7 @@
 top=$(cd "$(dirname "$0")/.." && pwd)
 VIRTC=${VIRTC:-$top/tools/virtc}
 export VIRTC_SCHEMA_DIR="${VIRTC_SCHEMA_DIR:-$top/schemas}"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/helpers/scratch.sh"
 
 # the usual disk: a protocol node s0, a format node f0, a virtio disk
 F='-blockdev driver=file,filename=/srv/a.img,node-name=s0'

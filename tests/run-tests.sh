@@ -4,7 +4,9 @@
 # Exit status: 0 when nothing failed.
 cd "$(dirname "$0")/.." || exit 2
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+trap 'rm -f "$log" "$log.before"' EXIT
+trap 'exit 1' HUP INT PIPE TERM
+sh tests/check-leftovers.sh --snapshot "$log.before"
 
 for t in build/tests/test_*; do
     [ -x "$t" ] || continue
@@ -17,6 +19,8 @@ for t in tests/runtime/*.sh; do
     [ -f "$t" ] || continue
     sh "$t" >>"$log" 2>&1 || echo "FAIL $(basename "$t"): exited with status $?" >>"$log"
 done
+# last: nothing of the suite is left (users, cgroups, guests, QEMU, /tmp)
+sh tests/check-leftovers.sh "$log.before" >>"$log" 2>&1 || echo "FAIL check-leftovers.sh: exited with status $?" >>"$log"
 
 grep -E '^(FAIL|SKIP)' "$log"
 pass=$(grep -c '^PASS ' "$log")

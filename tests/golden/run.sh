@@ -17,8 +17,7 @@
 top=$(cd "$(dirname "$0")/../.." && pwd)
 VIRTC=${VIRTC:-$top/tools/virtc}
 export VIRTC_SCHEMA_DIR="${VIRTC_SCHEMA_DIR:-$top/schemas}"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/../helpers/scratch.sh"
 
 conf() { sed -n "s/^$1: *//p" "$2" | head -n 1; }
 

@@ -28,7 +28,9 @@
  *   fail TEXT                     the start must fail with TEXT in the message
  *   host-ok                       a refusal QEMU blames on the host is accepted
  *                                 (the remaining checks are then SKIPped)
- *   timeout MS                    start timeout (default 30000)
+ *   timeout MS                    start timeout (default 60000: twice the
+ *                                 runtime's own, so that a start slowed
+ *                                 down by a loaded machine is not a failure)
  *
  * Output: "PASS launch/CASE/CHECK" or "FAIL launch/CASE/CHECK: why" or
  * "SKIP launch/CASE/CHECK: why", one a check; exit 1 when anything failed.
@@ -708,7 +710,7 @@ static char *lc_basename_noext(const char *path)
 
 /* Is any process still naming the case's scratch directory in its command
  * line (a QEMU that outlived its case)? Its pid, or 0. */
-static pid_t lc_stray(const char *dir)
+static pid_t lc_stray_scan(const char *dir)
 {
     DIR *proc = opendir("/proc");
     pid_t found = 0;
@@ -728,6 +730,32 @@ static pid_t lc_stray(const char *dir)
     if (proc)
         closedir(proc);
     return found;
+}
+
+/* A process of the case that outlived it. rt_launch kills the whole process
+ * group, but a killed process is gone only once the kernel has run it to
+ * its exit (a child forked just before, still carrying its parent's command
+ * line, too), which a loaded machine delays: give it 10 s to go. */
+static pid_t lc_stray(const char *dir)
+{
+    pid_t found = lc_stray_scan(dir);
+    for (int i = 0; found && i < 200; i++) {
+        usleep(50 * 1000);
+        found = lc_stray_scan(dir);
+    }
+    return found;
+}
+
+/* The case's scratch directory, named with our pid: tests/check-leftovers.sh
+ * tells a leftover from the directory of a case that still runs. */
+static char *lc_mkscratch(void)
+{
+    char *dir = vc_xasprintf("/tmp/virtc-lc-%ld-XXXXXX", (long)getpid());
+    if (!mkdtemp(dir)) {
+        free(dir);
+        return NULL;
+    }
+    return dir;
 }
 
 static void lc_print_warnings(const qemu_launch *l)
@@ -768,18 +796,16 @@ static int lc_case_run(const lc_opts *o, const char *file, const char *expect_fi
     lc_case c = { .name = lc_basename_noext(file) };
     lc_expect e = { .start_ms = o->start_ms };
     char *why = NULL;
-    char tmpl[] = "/tmp/virtc-lc-XXXXXX";
     qemu_launch *l = NULL;
     rt_launch *r = NULL;
     if (expect_file && !lc_expect_load(expect_file, &e, &why)) {
         lc_result(&c, "FAIL", "expect", why);
         goto out;
     }
-    if (!mkdtemp(tmpl)) {
+    if (!(c.dir = lc_mkscratch())) {
         lc_result(&c, "FAIL", "scratch", strerror(errno));
         goto out;
     }
-    c.dir = vc_xstrdup(tmpl);
     bool is_xml = vc_str_has_suffix(file, ".xml");
     char *monitor = vc_xasprintf("%s/monitor.sock", c.dir);
     l = is_xml ? lc_build_domain(&c, o, file, monitor, &why) : lc_build_argv(&c, file, &why);
@@ -962,10 +988,8 @@ static double lc_bench_rt(const qemu_launch *l, const char *dir)
 static int lc_bench(const lc_opts *o, const char *file, int n)
 {
     lc_case c = { .name = lc_basename_noext(file) };
-    char tmpl[] = "/tmp/virtc-lc-XXXXXX";
-    if (!mkdtemp(tmpl))
+    if (!(c.dir = lc_mkscratch()))
         return 1;
-    c.dir = vc_xstrdup(tmpl);
     char *why = NULL;
     bool is_xml = vc_str_has_suffix(file, ".xml");
     /* The emitter's monitor goes to the scratch directory; both sides add
@@ -1084,7 +1108,7 @@ static void lc_default_dirs(void)
 int main(int argc, char **argv)
 {
     lc_default_dirs();
-    lc_opts o = { .caps = "qemu-7.2", .emulator = LC_DEFAULT_EMULATOR };
+    lc_opts o = { .caps = "qemu-7.2", .emulator = LC_DEFAULT_EMULATOR, .start_ms = 60000 };
     bool modern = false;
     int bench = 0;
     int i = 1;

@@ -8,8 +8,7 @@
 top=$(cd "$(dirname "$0")/../.." && pwd)
 VIRTC=${VIRTC:-$top/tools/virtc}
 rng=${VIRTC_LIBVIRT_SCHEMAS:-/usr/share/libvirt/schemas}/capability.rng
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/../helpers/scratch.sh"
 export VIRTC_CACHE_DIR="$tmp/cache"
 export VIRTC_SCHEMA_DIR="$top/schemas"
 export TMPDIR="$tmp"

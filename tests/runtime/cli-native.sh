@@ -4,8 +4,7 @@
 # extension per format), usage errors, unreadable inputs.
 top=$(cd "$(dirname "$0")/../.." && pwd)
 VIRTC=$top/tools/virtc
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/../helpers/scratch.sh"
 ok() { if [ "$1" -eq 0 ]; then echo "PASS cli-native/$2"; else echo "FAIL cli-native/$2"; fi; }
 cd "$tmp" || exit 1
 demo=$top/examples/demo.xml

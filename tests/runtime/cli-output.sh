@@ -4,8 +4,7 @@
 # failed conversion leaves the old file untouched.
 top=$(cd "$(dirname "$0")/../.." && pwd)
 VIRTC=$top/tools/virtc
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/../helpers/scratch.sh"
 ok() { if [ "$1" -eq 0 ]; then echo "PASS cli-output/$2"; else echo "FAIL cli-output/$2"; fi; }
 cd "$tmp" || exit 1
 demo=$top/examples/demo.xml

@@ -5,8 +5,7 @@
 # mark XML asks for) are read like UTF-8 ones.
 top=$(cd "$(dirname "$0")/../.." && pwd)
 VIRTC=$top/tools/virtc
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/../helpers/scratch.sh"
 export VIRTC_SCHEMA_DIR="$top/schemas"
 export VIRTC_PROFILE_DIR="$top/translators/qemu/profiles"
 ok() { if [ "$1" -eq 0 ]; then echo "PASS diagnostics/$2"; else echo "FAIL diagnostics/$2: $3"; fi; }

@@ -11,8 +11,7 @@ VIRTC=$top/tools/virtc
 QEMU=/usr/bin/qemu-system-x86_64
 export VIRTC_SCHEMA_DIR="$top/schemas"
 export VIRTC_PROFILE_DIR="$top/translators/qemu/profiles"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/../helpers/scratch.sh"
 export VIRTC_CACHE_DIR="$tmp/cache"
 export XDG_CONFIG_HOME="$tmp/xdg"
 ok() { if [ "$1" -eq 0 ]; then echo "PASS firmware-descriptors/$2"; else echo "FAIL firmware-descriptors/$2"; fi; }

@@ -5,8 +5,7 @@
 top=$(cd "$(dirname "$0")/../.." && pwd)
 VIRTC=$top/tools/virtc
 export VIRTC_SCHEMA_DIR="$top/schemas"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/../helpers/scratch.sh"
 for f in "$top"/tests/golden/format/*.out.xml; do
     name=$(basename "$f" .out.xml)
     if "$VIRTC" format "$f" >"$tmp/again" 2>"$tmp/err" && cmp -s "$f" "$tmp/again"; then

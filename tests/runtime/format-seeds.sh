@@ -9,8 +9,7 @@ VIRTC=${VIRTC:-$top/tools/virtc}
 seeds=$top/../shared/corpus/seeds
 [ -d "$seeds" ] || exit 0
 export VIRTC_SCHEMA_DIR="${VIRTC_SCHEMA_DIR:-$top/schemas}"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/../helpers/scratch.sh"
 
 for f in "$seeds"/domain-*.xml "$seeds"/xen-*.xml "$seeds"/qemu-to-native-demo.xml; do
     [ -f "$f" ] || continue

@@ -6,14 +6,11 @@
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
 secs=${FUZZ_SECONDS:-3}
-if ! make -s fuzz >/tmp/virtc-fuzz-build.$$ 2>&1; then
-    echo "FAIL fuzz/build: $(tail -n 5 /tmp/virtc-fuzz-build.$$ | tr '\n' ' ')"
-    rm -f /tmp/virtc-fuzz-build.$$
+. "$top/tests/helpers/scratch.sh"
+if ! make -s fuzz >"$tmp/build.log" 2>&1; then
+    echo "FAIL fuzz/build: $(tail -n 5 "$tmp/build.log" | tr '\n' ' ')"
     exit 0
 fi
-rm -f /tmp/virtc-fuzz-build.$$
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 
 # The dictionary of a harness: tests/fuzz/NAME.dict, else the XML one for
 # the harnesses that read XML.

@@ -6,8 +6,7 @@
 # the run. One line per check: PASS/FAIL inputs/NAME.
 top=$(cd "$(dirname "$0")/../.." && pwd)
 VIRTC=${VIRTC:-$top/tools/virtc}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/../helpers/scratch.sh"
 export VIRTC_SCHEMA_DIR="$top/schemas"
 export VIRTC_PROFILE_DIR="$top/translators/qemu/profiles"
 export VIRTC_CACHE_DIR="$tmp/cache"

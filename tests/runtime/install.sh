@@ -3,8 +3,7 @@
 # installed binary works from its data files, and a program builds against
 # the installed header, library and pkg-config file.
 top=$(cd "$(dirname "$0")/../.." && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/../helpers/scratch.sh"
 ok() { if [ "$1" -eq 0 ]; then echo "PASS install/$2"; else echo "FAIL install/$2${3:+: $3}"; fi; }
 
 make -s -C "$top" install DESTDIR="$tmp/root" PREFIX=/usr/local >"$tmp/log" 2>&1

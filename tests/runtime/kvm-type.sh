@@ -10,8 +10,7 @@ VIRTC=$top/tools/virtc
 QEMU=/usr/bin/qemu-system-x86_64
 export VIRTC_SCHEMA_DIR="$top/schemas"
 export VIRTC_PROFILE_DIR="$top/translators/qemu/profiles"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/../helpers/scratch.sh"
 export VIRTC_CACHE_DIR="$tmp/cache"
 ok() { if [ "$1" -eq 0 ]; then echo "PASS kvm-type/$2"; else echo "FAIL kvm-type/$2"; fi; }
 

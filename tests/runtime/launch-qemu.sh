@@ -26,16 +26,17 @@ if [ ! -x "$lc" ]; then
     echo "FAIL launch-qemu: $lc is not built (make check builds it)"
     exit 0
 fi
-# A case is bounded by launch_check itself (30 s to start, 60 s of QMP);
+# A case is bounded by launch_check itself (60 s to start, 60 s of QMP, 10 s
+# for its processes to go: generous, a loaded machine must not reach them);
 # timeout(1) is the belt to those braces.
-run() { timeout -k 5 150 "$lc" "$@" || [ $? -eq 1 ] || echo "FAIL launch/$(basename "$1"): launch_check died"; }
+run() { timeout -k 5 200 "$lc" "$@" || [ $? -eq 1 ] || echo "FAIL launch/$(basename "$1"): launch_check died"; }
 
 for a in "$cases"/*.argv; do
     run "$a" "${a%.argv}.expect"
 done
 for a in "$cases"/shape/*.argv; do
     n=$(basename "$a" .argv)
-    timeout -k 5 150 "$lc" "$a" "$cases/$n.expect" | sed "s|^\([A-Z]*\) launch/$n/|\1 launch/shape/$n/|"
+    timeout -k 5 200 "$lc" "$a" "$cases/$n.expect" | sed "s|^\([A-Z]*\) launch/$n/|\1 launch/shape/$n/|"
 done
 
 if [ ! -f "$VIRTC_PROFILE_DIR/qemu-7.2.xml" ]; then

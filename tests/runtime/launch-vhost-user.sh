@@ -23,9 +23,11 @@ if [ -z "$virtiofsd" ]; then
     echo "SKIP launch-vhost-user/virtiofs: no virtiofsd"
     exit 0
 fi
-tmp=$(mktemp -d /tmp/virtc-t-vhost-user-$$.XXXXXX)
+. "$top/tests/helpers/scratch.sh"
 pid=
-trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
+# virtiofsd ends after its one connection; when the case did not connect,
+# it is ours to end, and to wait for (it holds the shared directory)
+scratch_cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; [ -n "$pid" ] && wait "$pid" 2>/dev/null; }
 mkdir "$tmp/share"
 echo hello >"$tmp/share/file"
 
@@ -34,7 +36,7 @@ echo hello >"$tmp/share/file"
     >"$tmp/virtiofsd.log" 2>&1 &
 pid=$!
 i=0
-while [ ! -S "$tmp/fs.sock" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+while [ ! -S "$tmp/fs.sock" ] && kill -0 "$pid" 2>/dev/null && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
 if [ ! -S "$tmp/fs.sock" ]; then
     echo "SKIP launch-vhost-user/virtiofs: virtiofsd did not start ($(head -c 200 "$tmp/virtiofsd.log"))"
     exit 0
@@ -69,5 +71,5 @@ chardev chr-vu-fs0
 argv queue-size=512
 qom /objects/pc.ram memory-backend-memfd
 EXP
-timeout -k 5 150 "$lc" "$tmp/virtiofs.xml" "$tmp/virtiofs.expect" 2>/dev/null ||
+timeout -k 5 200 "$lc" "$tmp/virtiofs.xml" "$tmp/virtiofs.expect" 2>/dev/null ||
     [ $? -eq 1 ] || echo "FAIL launch/virtiofs: launch_check died"

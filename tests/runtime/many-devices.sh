@@ -6,8 +6,7 @@
 top=$(cd "$(dirname "$0")/../.." && pwd)
 VIRTC=$top/tools/virtc
 export VIRTC_SCHEMA_DIR="$top/schemas"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/../helpers/scratch.sh"
 ok() { if [ "$1" -eq 0 ]; then echo "PASS many-devices/$2"; else echo "FAIL many-devices/$2: $3"; fi; }
 gen() { sh "$top/tests/gen-disks.sh" "$1"; }
 gen 700 >"$tmp/ok.xml"

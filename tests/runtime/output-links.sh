@@ -5,8 +5,7 @@
 # a loop is an error that writes nothing.
 top=$(cd "$(dirname "$0")/../.." && pwd)
 VIRTC=$top/tools/virtc
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/../helpers/scratch.sh"
 ok() { if [ "$1" -eq 0 ]; then echo "PASS output-links/$2"; else echo "FAIL output-links/$2"; fi; }
 cd "$tmp" || exit 1
 demo=$top/examples/demo.xml

@@ -9,8 +9,7 @@ if ! command -v pre-commit >/dev/null 2>&1; then
     echo "FAIL pre-commit/installed: pre-commit is not installed (tools/install-deps.sh)"
     exit 0
 fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/../helpers/scratch.sh"
 export HOME="$tmp/home" PRE_COMMIT_HOME="$tmp/cache" VIRTC="$top/tools/virtc"
 export VIRTC_SCHEMA_DIR="$top/schemas"
 mkdir -p "$HOME" && cd "$tmp" && mkdir repo && cd repo || exit 1

@@ -20,8 +20,7 @@ if [ ! -x "$QEMU" ]; then
     echo "SKIP probe-qemu: $QEMU is not installed"
     exit 0
 fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/../helpers/scratch.sh"
 export VIRTC_CACHE_DIR="$tmp/cache"
 export VIRTC_SCHEMA_DIR="$top/schemas"
 export TMPDIR="$tmp/probes"       # where the prober puts QEMU's socket

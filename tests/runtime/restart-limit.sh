@@ -9,16 +9,8 @@ gt_name=restart-limit
 . "$(dirname "$0")/../helpers/guest-test.sh"
 
 g=rlim-t-$$
-tmp=$(mktemp -d /tmp/virtc-t-rlim-XXXXXX)
 log=/var/log/virtc/qemu/$g.log
-cleanup() {
-    "$virtc" stop --force "$g" >/dev/null 2>&1
-    rm -rf "$tmp"
-    rm -f "$log"
-}
-trap cleanup EXIT
-# killed (a closed pipe, ^C): still clean up
-trap "exit 1" HUP INT PIPE TERM
+scratch_cleanup() { gt_stop "$g"; }
 # mov dx,0x604; mov ax,0x2000; out dx,ax; hlt; jmp hlt   (PIIX4 PM1a_CNT: S5)
 printf '\272\004\006\270\000\040\357\364\353\375' > "$tmp/off.img"
 # mov dx,0x505; mov al,1; out dx,al; hlt; jmp hlt   (pvpanic's "panicked" bit)

@@ -15,8 +15,7 @@ if [ ! -x "$qemu" ] || [ ! -x "$run" ]; then
     echo "FAIL security-qemu: needs $qemu and $run (make check builds it)"
     exit 0
 fi
-tmp=$(mktemp -d /tmp/virtc-t-rtsec-qemu-XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
+. "$top/tests/helpers/scratch.sh"
 qmp='{"execute":"qmp_capabilities"}
 {"execute":"quit"}'
 # A machine with nothing but a pty console, TCG, quit over QMP at once.

@@ -12,18 +12,13 @@ gt_name=start
 # Unique names: other engineers' tests run at the same time.
 user=virtc-t-rt-$$
 g=rt-t-$$
-tmp=$(mktemp -d /tmp/virtc-t-rt-XXXXXX)
-cleanup() {
-    for n in "$g" "$g-off" "$g-pre" "$g-s" "$g-cyc" "$g-dev"; do
-        "$virtc" stop --force "$n" >/dev/null 2>&1
-    done
-    rm -rf "$tmp"
-    rm -f /var/log/virtc/qemu/"$g".log /var/log/virtc/qemu/"$g"-*.log
-    userdel "$user" >/dev/null 2>&1
-    getent group "$user" >/dev/null && groupdel "$user" >/dev/null 2>&1
-    getent group "$user-x" >/dev/null && groupdel "$user-x" >/dev/null 2>&1
+scratch_cleanup() {
+    gt_stop "$g" "$g-off" "$g-pre" "$g-cyc" "$g-dev" "$g-other"
+    # the session guest runs as the test user, under its own instance
+    [ -x "$tmp/home/run" ] && runuser -u "$user" -- env -i HOME="$tmp/home" \
+        XDG_RUNTIME_DIR="$tmp/home/run" PATH=/usr/bin:/bin "$virtc" stop --force "$g-s" >/dev/null 2>&1
+    gt_userdel "$user" "$user-x"
 }
-trap cleanup EXIT
 chmod 711 "$tmp"
 if ! useradd -r -M -U -d "$tmp/home" -s /usr/sbin/nologin "$user" 2>"$tmp/err"; then
     echo "FAIL start-qemu: cannot create the test user: $(cat "$tmp/err")"

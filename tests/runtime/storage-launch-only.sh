@@ -10,8 +10,7 @@ VIRTC=$top/tools/virtc
 export VIRTC_SCHEMA_DIR="$top/schemas"
 export VIRTC_PROFILE_DIR="$top/translators/qemu/profiles"
 export VIRTC_QEMU_CONF=/dev/null
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/../helpers/scratch.sh"
 ok() { if [ "$1" -eq 0 ]; then echo "PASS storage-launch-only/$2"; else echo "FAIL storage-launch-only/$2"; fi; }
 
 cat >"$tmp/ide.xml" <<XML

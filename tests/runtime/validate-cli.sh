@@ -15,8 +15,7 @@ VIRTC=${VIRTC:-$top/tools/virtc}
 G=$top/tests/golden/validate-cli
 export VIRTC_SCHEMA_DIR="${VIRTC_SCHEMA_DIR:-$top/schemas}"
 export VIRTC_XSL_DIR="${VIRTC_XSL_DIR:-$top/tools}"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/../helpers/scratch.sh"
 
 pass() { echo "PASS validate-cli/$1"; }
 fail() { echo "FAIL validate-cli/$1: $2"; }

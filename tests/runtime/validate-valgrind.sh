@@ -15,8 +15,7 @@ if ! command -v valgrind >/dev/null 2>&1; then
     echo "SKIP validate-valgrind: valgrind is not installed"
     exit 0
 fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/../helpers/scratch.sh"
 
 # vg NAME TOOL-OPTIONS... -- VIRTC-ARGS...
 vg() {

@@ -9,17 +9,7 @@ gt_name=vsock
 . "$(dirname "$0")/../helpers/guest-test.sh"
 
 g=vsock-t-$$
-tmp=$(mktemp -d /tmp/virtc-t-vsock-XXXXXX)
-cleanup() {
-    for n in "$g-a" "$g-b"; do
-        "$virtc" stop --force "$n" >/dev/null 2>&1
-        rm -f /var/log/virtc/qemu/"$n".log
-    done
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-# killed (a closed pipe, ^C): still clean up
-trap "exit 1" HUP INT PIPE TERM
+scratch_cleanup() { gt_stop "$g-a" "$g-b"; }
 chmod 711 "$tmp"
 printf 'user = "root"\ngroup = "root"\n' > "$tmp/qemu.conf"
 conf="--config $tmp/qemu.conf"

@@ -942,7 +942,7 @@ static void rm_rf(const char *dir)
 {
     /* Only what this test created: fixed names in a mkdtemp directory. */
     static const char *const files[] = { "qemu-system-x86_64", "starts", "pid", "mode", "blocked",
-                                         "badinterp" };
+                                         "qemu-system-badinterp" };
     for (size_t i = 0; i < VC_ARRAY_SIZE(files); i++) {
         char *p = vc_xasprintf("%s/%s", dir, files[i]);
         unlink(p);
