@@ -500,31 +500,37 @@ static bool sup_restart(sup *s)
 
 /* Whatever happened: QEMU reaped, every model undone, every file removed,
  * the lock released last. Messages go to the guest's log. */
-static void sup_cleanup(sup *s)
+static void sup_undo(sup *s, vc_diags *d)
 {
     const rt_plan *p = s->p;
-    vc_diags d;
-    vc_diags_init(&d);
     rt_launch_free(s->launch);
     s->launch = NULL;
-    rt_sup_sec_undo(s->sec, &d);
+    rt_sup_sec_undo(s->sec, d);
     s->sec = NULL;
-    rt_dac_restore(s->dac, &d);
+    rt_dac_restore(s->dac, d);
     s->dac = NULL;
     rt_guest_remove_dir(p->state_dir);
     unlink(p->pid_file);
     char *state = rt_guest_file(p->run_dir, p->name, "state");
     unlink(state);
     free(state);
-    if (d.n > 0)
-        vc_diags_print(stderr, &d);
-    vc_diags_free(&d);
     char *lock = rt_guest_file(p->run_dir, p->name, "lock");
     unlink(lock);
     free(lock);
     close(s->lockfd);
     rt_caps_spec_free(&s->caps);
     rt_guest_info_free(&s->info);
+}
+
+/* Undoes everything, its words to the guest's log (stderr by now). */
+static void sup_cleanup(sup *s)
+{
+    vc_diags d;
+    vc_diags_init(&d);
+    sup_undo(s, &d);
+    if (d.n > 0)
+        vc_diags_print(stderr, &d);
+    vc_diags_free(&d);
 }
 
 /* ---- the supervisor process ---------------------------------------------------- */
@@ -555,21 +561,28 @@ static __attribute__((noreturn)) void sup_main(sup *s)
     vc_diags_init(&d);
     bool ok = sup_prepare(s, &d) && sup_launch(s, &d);
     rt_trace("sup: pid and state written");
-    sup_report(s, &d, ok);
-    vc_diags_free(&d);
-    if (ok) {
-        /* the supervisor's own words from now on go to the guest's log */
-        int log = open(s->p->log_file, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY);
-        if (log >= 0 && log != 2) {
-            dup2(log, 2);
-            close(log);
-        }
-        sup_loop(s);
-        while (s->restart && !sup_stop_req && !sup_force_req && sup_restart(s))
-            sup_loop(s);
+    if (!ok) {
+        /* A start that failed has left nothing behind, lock file
+         * included, by the time `virtc start` hears of it; the undo's own
+         * errors are part of the report. */
+        sup_undo(s, &d);
+        sup_report(s, &d, false);
+        vc_diags_free(&d);
+        _exit(1);
     }
+    sup_report(s, &d, true);
+    vc_diags_free(&d);
+    /* the supervisor's own words from now on go to the guest's log */
+    int log = open(s->p->log_file, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY);
+    if (log >= 0 && log != 2) {
+        dup2(log, 2);
+        close(log);
+    }
+    sup_loop(s);
+    while (s->restart && !sup_stop_req && !sup_force_req && sup_restart(s))
+        sup_loop(s);
     sup_cleanup(s);
-    _exit(ok ? 0 : 1);
+    _exit(0);
 }
 
 /* ---- rt_sup_start (in `virtc start`) ----------------------------------------- */
