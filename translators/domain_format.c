@@ -647,6 +647,9 @@ static void fm_graphics(vc_buf *b, int depth, const ir_device *dev)
     fm_attr(b, "keymap", g->keymap);
     fm_attr(b, "sharePolicy", g->share_policy);
     fm_attr(b, "passwd", g->passwd);
+    fm_attr(b, "passwdValidTo", g->passwd_valid_to);
+    fm_tristate(b, "p2p", g->p2p);
+    fm_attr(b, "address", g->bus_address);
     vc_buf c;
     vc_buf_init(&c);
     /* libvirt writes the listen attribute again as a <listen> child */
@@ -654,6 +657,12 @@ static void fm_graphics(vc_buf *b, int depth, const ir_device *dev)
         fm_open(&c, depth + 1, "listen");
         fm_attr(&c, "type", g->socket ? "socket" : "address");
         fm_attr(&c, g->socket ? "socket" : "address", g->socket ? g->socket : g->listen);
+        fm_empty(&c);
+    }
+    if (g->gl || g->gl_rendernode) {
+        fm_open(&c, depth + 1, "gl");
+        fm_tristate(&c, "enable", g->gl);
+        fm_attr(&c, "rendernode", g->gl_rendernode);
         fm_empty(&c);
     }
     if (g->audio_id) {
@@ -695,7 +704,18 @@ static void fm_video(vc_buf *b, int depth, const ir_device *dev)
             fm_attrf(&c, "heads", "%d", v->heads);
         if (v->primary)
             fm_attr(&c, "primary", "yes");
-        fm_empty(&c);
+        if (v->accel3d || v->accel2d || v->rendernode) {
+            vc_buf a;
+            vc_buf_init(&a);
+            fm_open(&a, d + 1, "acceleration");
+            fm_tristate(&a, "accel3d", v->accel3d);
+            fm_tristate(&a, "accel2d", v->accel2d);
+            fm_attr(&a, "rendernode", v->rendernode);
+            fm_empty(&a);
+            fm_finish(&c, d, "model", &a);
+        } else {
+            fm_empty(&c);
+        }
     }
     fm_address(&c, d, &v->addr);
     fm_finish(b, depth, "video", &c);
@@ -1301,7 +1321,14 @@ static void fm_subfeatures(vc_buf *c, const ir_feature *ft)
             fm_open(c, 3, sf->name);
             fm_attr(c, "state", sf->state);
             fm_attr(c, sf->attr, sf->value);
-            fm_empty(c);
+            vc_buf kids;
+            vc_buf_init(&kids);
+            for (size_t k = 0; k < sf->nkids; k++) {
+                fm_open(&kids, 4, sf->kids[k].name);
+                fm_attr(&kids, "state", sf->kids[k].state);
+                fm_empty(&kids);
+            }
+            fm_finish(c, 3, sf->name, &kids);
         }
     }
 }

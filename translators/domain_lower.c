@@ -767,12 +767,21 @@ static bool lw_graphics(lw_ctx *c, xmlNodePtr n, ir_device *dev)
     g->listen = lw_attr(c, n, "listen");
     g->keymap = lw_attr(c, n, "keymap");
     g->passwd = lw_attr(c, n, "passwd");
+    g->passwd_valid_to = lw_attr(c, n, "passwdValidTo");
     g->display = lw_attr(c, n, "display");
     g->xauth = lw_attr(c, n, "xauth");
     g->socket = lw_attr(c, n, "socket");
     g->share_policy = lw_attr(c, n, "sharePolicy");
     ok = lw_attr_int(c, n, "websocket", &g->websocket) && ok;
+    g->p2p = (ir_tristate)lw_enum(c, n, "p2p", "p2p value", lw_ir_tristate);
+    if (g->type == IR_GFX_DBUS)
+        g->bus_address = lw_attr(c, n, "address");
     lw_graphics_listen(c, n, g);
+    xmlNodePtr gl = lw_child(c, n, "gl");
+    if (gl) {
+        g->gl = (ir_tristate)lw_enum(c, gl, "enable", "gl enable value", lw_ir_tristate);
+        g->gl_rendernode = lw_attr(c, gl, "rendernode");
+    }
     xmlNodePtr audio = lw_child(c, n, "audio");
     if (audio)
         ok = lw_attr_unsigned(c, audio, "id", UINT32_MAX, &g->audio_id, NULL) && ok;
@@ -803,6 +812,12 @@ static bool lw_video(lw_ctx *c, xmlNodePtr n, ir_device *dev)
             ok = lw_fail(c, m, "invalid primary '%s'", p);
         v->primary = t == IR_TRI_YES;
         free(p);
+        xmlNodePtr a = lw_child(c, m, "acceleration");
+        if (a) {
+            v->accel3d = (ir_tristate)lw_enum(c, a, "accel3d", "accel3d value", lw_ir_tristate);
+            v->accel2d = (ir_tristate)lw_enum(c, a, "accel2d", "accel2d value", lw_ir_tristate);
+            v->rendernode = lw_attr(c, a, "rendernode");
+        }
     }
     return lw_address(c, n, &v->addr) && ok;
 }
@@ -1340,8 +1355,22 @@ static bool lw_os(lw_ctx *c, xmlNodePtr n)
     return ok;
 }
 
+/* The children of a <hyperv> child (<stimer><direct state='on'/>): a state
+ * each; anything more keeps the <features> copy. */
+static void lw_subfeature_kids(lw_ctx *c, xmlNodePtr n, ir_subfeature *sf)
+{
+    for (xmlNodePtr k = n->children; k; k = k->next) {
+        if (k->type != XML_ELEMENT_NODE || k->ns)
+            continue;
+        lw_set_insert(&c->seen, k);
+        char *state = lw_attr(c, k, "state");
+        ir_subfeature_add_kid(sf, (const char *)k->name, state);
+        free(state);
+    }
+}
+
 /* The children of <hyperv> and <kvm>: a state and at most the one value
- * attribute each is known to take; anything else (a <stimer>'s <direct/>)
+ * attribute each is known to take, and their own children; anything else
  * keeps the <features> copy. */
 static void lw_subfeatures(lw_ctx *c, xmlNodePtr n, ir_feature *ft)
 {
@@ -1360,6 +1389,7 @@ static void lw_subfeatures(lw_ctx *c, xmlNodePtr n, ir_feature *ft)
         ir_feature_add_sub(ft, (const char *)k->name, state, attr, value);
         free(state);
         free(value);
+        lw_subfeature_kids(c, k, &ft->subs[ft->nsubs - 1]);
     }
 }
 

@@ -314,18 +314,31 @@ void ir_feature_add_sub(ir_feature *f, const char *name, const char *state, cons
                         const char *value)
 {
     f->subs = vc_xrealloc(f->subs, (f->nsubs + 1) * sizeof(*f->subs));
-    f->subs[f->nsubs++] = (ir_subfeature){ vc_xstrdup(name), vc_xstrdup(state),
-                                           vc_xstrdup(attr), vc_xstrdup(value) };
+    f->subs[f->nsubs++] = (ir_subfeature){ .name = vc_xstrdup(name), .state = vc_xstrdup(state),
+                                           .attr = vc_xstrdup(attr), .value = vc_xstrdup(value) };
+}
+
+void ir_subfeature_add_kid(ir_subfeature *sf, const char *name, const char *state)
+{
+    sf->kids = vc_xrealloc(sf->kids, (sf->nkids + 1) * sizeof(*sf->kids));
+    sf->kids[sf->nkids++] = (ir_subfeature){ .name = vc_xstrdup(name), .state = vc_xstrdup(state) };
+}
+
+static void ir_subfeature_clear(ir_subfeature *sf)
+{
+    for (size_t i = 0; i < sf->nkids; i++)
+        ir_subfeature_clear(&sf->kids[i]);
+    free(sf->kids);
+    free(sf->name);
+    free(sf->state);
+    free(sf->attr);
+    free(sf->value);
 }
 
 static void ir_feature_clear(ir_feature *f)
 {
-    for (size_t i = 0; i < f->nsubs; i++) {
-        free(f->subs[i].name);
-        free(f->subs[i].state);
-        free(f->subs[i].attr);
-        free(f->subs[i].value);
-    }
+    for (size_t i = 0; i < f->nsubs; i++)
+        ir_subfeature_clear(&f->subs[i]);
     free(f->subs);
     free(f->name);
     free(f->state);
@@ -407,7 +420,7 @@ static void ir_chr_clear(ir_chr *c)
 static void ir_graphics_clear(ir_graphics *g)
 {
     char *strs[] = { g->listen, g->keymap, g->passwd, g->display, g->xauth, g->socket,
-                     g->share_policy };
+                     g->share_policy, g->gl_rendernode, g->bus_address, g->passwd_valid_to };
     for (size_t i = 0; i < VC_ARRAY_SIZE(strs); i++)
         free(strs[i]);
 }
@@ -506,6 +519,7 @@ void ir_device_clear(ir_device *dev)
         break;
     case IR_DEV_VIDEO:
         free(dev->u.video.model);
+        free(dev->u.video.rendernode);
         ir_address_clear(&dev->u.video.addr);
         break;
     case IR_DEV_HOSTDEV:

@@ -308,6 +308,11 @@ typedef struct ir_graphics {
     char *share_policy;       /* vnc sharePolicy= */
     int websocket;            /* vnc websocket= port, -1 = auto; 0 when absent */
     unsigned audio_id;        /* <audio id='N'/>: the backend it plays on; 0 when absent */
+    ir_tristate gl;           /* <gl enable=>: OpenGL (spice, dbus) */
+    char *gl_rendernode;      /* <gl rendernode=>: the host's DRM render node */
+    ir_tristate p2p;          /* dbus p2p=: peer to peer, no bus */
+    char *bus_address;        /* dbus address=: the bus to join */
+    char *passwd_valid_to;    /* passwdValidTo=, as written (xsd:dateTime) */
 } ir_graphics;
 
 typedef struct ir_sound {
@@ -322,6 +327,9 @@ typedef struct ir_video {
     int heads;                /* 0 when absent */
     bool primary;
     ir_address addr;
+    ir_tristate accel3d;      /* <model><acceleration accel3d=> */
+    ir_tristate accel2d;      /* <acceleration accel2d=> */
+    char *rendernode;         /* <acceleration rendernode=>: a vhost-user GPU's render node */
 } ir_video;
 
 typedef struct ir_hostdev {
@@ -527,6 +535,8 @@ typedef struct ir_subfeature {
     char *state;
     char *attr;               /* "retries", "value"; NULL when none */
     char *value;
+    struct ir_subfeature *kids;   /* <stimer><direct state=/>: its own children */
+    size_t nkids;
 } ir_subfeature;
 
 typedef struct ir_feature {
@@ -620,6 +630,8 @@ void ir_domain_add_feature(ir_domain *dom, const char *name, const char *state);
 /* Appends a child to a feature (hyperv, kvm); attr/value may be NULL. */
 void ir_feature_add_sub(ir_feature *f, const char *name, const char *state, const char *attr,
                         const char *value);
+/* Appends a child to a subfeature (<stimer><direct/>). */
+void ir_subfeature_add_kid(ir_subfeature *sf, const char *name, const char *state);
 const ir_feature *ir_domain_feature(const ir_domain *dom, const char *name);
 void ir_fragments_add(ir_fragments *f, char *xml, ir_pos pos);   /* takes xml */
 void ir_address_clear(ir_address *a);

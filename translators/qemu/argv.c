@@ -466,6 +466,31 @@ static bool qemu_env_name_ok(const char *s)
     return true;
 }
 
+/* QEMU takes a word that is neither an option nor an option's value as the
+ * first IDE disk's image (qemu-system-x86_64 [options] [disk_image]), as
+ * -hda: next to a domain disk on hda it makes a command line QEMU refuses
+ * ("drive with bus=0, unit=0 (index=0) exists", "IDE unit 0 is in use").
+ * A word after an option is taken as its value. */
+static void qemu_cmdline_image_check(qemu_ctx *x, const ir_qemu_cmdline *q)
+{
+    const ir_device *hda = NULL;
+    for (size_t i = 0; i < x->dom->ndevices && !hda; i++) {
+        const ir_device *d = &x->dom->devices[i];
+        if (d->kind == IR_DEV_DISK && vc_streq(d->u.disk.target_dev, "hda"))
+            hda = d;
+    }
+    for (size_t i = 0; hda && i < q->nargs; i++) {
+        const char *a = q->args[i];
+        bool value = i > 0 && q->args[i - 1][0] == '-';
+        if (a[0] != '-' && !value) {
+            qemu_warn(x, q->pos, "qemu:arg '%s' is a disk image to QEMU (a word that is "
+                      "not an option is -hda's), and disk 'hda' is given already: QEMU "
+                      "refuses this command line", a);
+            return;
+        }
+    }
+}
+
 /* Arguments at the end, variables after ours: the document's word is last. */
 bool qemu_cmdline(qemu_ctx *x)
 {
@@ -482,6 +507,7 @@ bool qemu_cmdline(qemu_ctx *x)
     }
     for (size_t i = 0; i < q->nargs; i++)
         qemu_arg(x, q->args[i]);
+    qemu_cmdline_image_check(x, q);
     return ok;
 }
 

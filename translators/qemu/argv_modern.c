@@ -198,21 +198,32 @@ static bool modern_machine(qemu_ctx *x)
     return ok;
 }
 
-/* CPU flags devices ask for: a Hyper-V panic notifier is the hv-crash
- * enlightenment. They go on the -cpu just written, or on QEMU's default
- * model when the document names none. */
+/* CPU flags of <features><hyperv>/<kvm> and those devices ask for (a
+ * Hyper-V panic notifier is the hv-crash enlightenment), in libvirt's
+ * order. They go on the -cpu just written, or on QEMU's default model
+ * when the document names none. */
 static bool modern_cpu_flags(qemu_ctx *x)
 {
-    if (!x->modern->hv_crash)
-        return true;
+    vc_buf b;
+    vc_buf_init(&b);
+    bool ok = modern_cpu_hyperv(x, &b);
+    if (x->modern->hv_crash)
+        vc_buf_puts(&b, ",hv-crash");
+    modern_cpu_kvm(x, &b);
+    if (!ok || b.len == 0) {
+        vc_buf_free(&b);
+        return ok;
+    }
     vc_strv *argv = &x->launch->argv;
     if (argv->n >= 2 && strcmp(argv->v[argv->n - 2], "-cpu") == 0) {
         char *old = argv->v[argv->n - 1];
-        argv->v[argv->n - 1] = vc_xasprintf("%s,hv-crash", old);
+        argv->v[argv->n - 1] = vc_xasprintf("%s%s", old, vc_buf_str(&b));
         free(old);
     } else {
-        qemu_arg2(x, "-cpu", modern_is_x86(x) ? "qemu64,hv-crash" : "max,hv-crash");
+        qemu_arg2_take(x, "-cpu", vc_xasprintf("%s%s", modern_is_x86(x) ? "qemu64" : "max",
+                                               vc_buf_str(&b)));
     }
+    vc_buf_free(&b);
     return true;
 }
 
@@ -431,8 +442,10 @@ static bool modern_lifecycle(qemu_ctx *x)
 }
 
 /* Features a PC has without being asked; acpi is turned off by a switch;
- * smm is a -machine property (modern_machine). */
-static const char *const modern_quiet_features[] = { "acpi", "apic", "pae", "vmport", "smm" };
+ * smm is a -machine property (modern_machine); hyperv/kvm are written on
+ * -cpu (modern_cpu_flags). */
+static const char *const modern_quiet_features[] = { "acpi", "apic", "pae", "vmport", "smm",
+                                                     "hyperv", "kvm" };
 
 static bool modern_features(qemu_ctx *x)
 {

@@ -386,6 +386,23 @@ static bool modern_sdl(qemu_ctx *x, const ir_device *dev)
     return true;
 }
 
+/* ,rendernode=PATH: the DRM node OpenGL renders on (QEMU picks one when
+ * not told); the launch opens it for the guest. */
+static void modern_rendernode(qemu_ctx *x, const ir_graphics *g, vc_buf *b)
+{
+    if (!g->gl_rendernode)
+        return;
+    qemu_opt_add(b, "rendernode", g->gl_rendernode);
+    qemu_resource_add(x, g->gl_rendernode, QEMU_RES_CHARDEV, false);
+}
+
+/* <gl enable='yes' rendernode=>: ,gl=on[,rendernode=PATH] */
+static void modern_gl_opts(qemu_ctx *x, const ir_graphics *g, vc_buf *b)
+{
+    vc_buf_puts(b, ",gl=on");
+    modern_rendernode(x, g, b);
+}
+
 static bool modern_spice(qemu_ctx *x, const ir_device *dev)
 {
     const ir_graphics *g = &dev->u.graphics;
@@ -406,6 +423,8 @@ static bool modern_spice(qemu_ctx *x, const ir_device *dev)
                   "QMP (set_password) before starting the guest");
     else
         vc_buf_puts(&b, ",disable-ticketing=on");
+    if (g->gl == IR_TRI_YES)
+        modern_gl_opts(x, g, &b);
     vc_buf_puts(&b, ",seamless-migration=on");
     qemu_arg2_take(x, "-spice", vc_buf_steal(&b));
     return true;
@@ -415,15 +434,10 @@ static bool modern_spice(qemu_ctx *x, const ir_device *dev)
  * for the other displays (VNC, SPICE) to show. */
 static bool modern_egl_headless(qemu_ctx *x, const ir_device *dev)
 {
-    char *node = modern_xml_attr(dev, "gl", "rendernode");
     vc_buf b;
     vc_buf_init(&b);
     vc_buf_puts(&b, "egl-headless");
-    if (node) {
-        qemu_opt_add(&b, "rendernode", node);
-        qemu_resource_add(x, node, QEMU_RES_CHARDEV, false);
-    }
-    free(node);
+    modern_rendernode(x, &dev->u.graphics, &b);
     qemu_arg2_take(x, "-display", vc_buf_steal(&b));
     return true;
 }
@@ -433,34 +447,20 @@ static bool modern_egl_headless(qemu_ctx *x, const ir_device *dev)
  * pair over QMP); OpenGL with <gl enable='yes' rendernode=>. */
 static bool modern_dbus(qemu_ctx *x, const ir_device *dev)
 {
-    char *p2p = modern_xml_attr(dev, "", "p2p");
-    char *addr = modern_xml_attr(dev, "", "address");
-    char *gl = modern_xml_attr(dev, "gl", "enable");
-    char *node = modern_xml_attr(dev, "gl", "rendernode");
-    char *audio = modern_xml_attr(dev, "audio", "id");
+    const ir_graphics *g = &dev->u.graphics;
     vc_buf b;
     vc_buf_init(&b);
     vc_buf_puts(&b, "dbus");
-    if (vc_streq(p2p, "yes"))
+    if (g->p2p == IR_TRI_YES)
         vc_buf_puts(&b, ",p2p=on");
-    if (addr)
-        qemu_opt_add(&b, "addr", addr);
-    if (vc_streq(gl, "yes")) {
-        vc_buf_puts(&b, ",gl=on");
-        if (node) {
-            qemu_opt_add(&b, "rendernode", node);
-            qemu_resource_add(x, node, QEMU_RES_CHARDEV, false);
-        }
-    }
+    if (g->bus_address)
+        qemu_opt_add(&b, "addr", g->bus_address);
+    if (g->gl == IR_TRI_YES)
+        modern_gl_opts(x, g, &b);
     /* its sound goes over the bus when it names an <audio> */
-    if (audio && qemu_has(x, QEMU_CAP_AUDIODEV))
+    if (g->audio_id && qemu_has(x, QEMU_CAP_AUDIODEV))
         vc_buf_printf(&b, ",audiodev=audio%u", modern_audio_id(x, dev));
     qemu_arg2_take(x, "-display", vc_buf_steal(&b));
-    free(p2p);
-    free(addr);
-    free(gl);
-    free(node);
-    free(audio);
     return true;
 }
 
@@ -513,13 +513,12 @@ static void modern_video_vhost_user(qemu_ctx *x, const ir_device *dev, int n, bo
     qemu_opt_add(&b, "path", sock);
     qemu_arg2_take(x, "-chardev", vc_buf_steal(&b));
     qemu_resource_add(x, sock, QEMU_RES_SOCKET, false);
-    char *node = modern_xml_attr(dev, "model/acceleration", "rendernode");
+    const char *node = dev->u.video.rendernode;
     qemu_warn(x, dev->pos, "the vhost-user GPU is a process of the host: start "
               "vhost-user-gpu --socket-path=%s%s%s%s before the guest", sock,
               gl ? " --virgl" : "", node ? " --render-node=" : "", node ? node : "");
     if (node)
         qemu_resource_add(x, node, QEMU_RES_CHARDEV, false);
-    free(node);
     free(sock);
 }
 
@@ -542,11 +541,9 @@ static bool modern_video_emit(qemu_ctx *x, const ir_device *dev, const modern_sl
     /* virtio-gpu has two other back ends: an external vhost-user process,
      * and 3D rendering by virglrenderer inside QEMU. */
     char *drv = dev ? modern_xml_attr(dev, "driver", "name") : NULL;
-    char *accel3d = dev ? modern_xml_attr(dev, "model/acceleration", "accel3d") : NULL;
     bool vhost_user = vc_streq(drv, "vhostuser");
-    bool gl = vc_streq(accel3d, "yes");
+    bool gl = v && v->accel3d == IR_TRI_YES;
     free(drv);
-    free(accel3d);
     const char *base = type;
     if (vhost_user || gl) {
         int vi = QEMU_TABLE_FIND(modern_video_backends, type, type);

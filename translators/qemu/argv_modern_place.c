@@ -582,6 +582,11 @@ static void modern_plan_boot(qemu_ctx *x)
                 m->bootindex[modern_devidx(x, d)] = next++;
         }
     }
+    /* <boot dev=> lists devices the guest has none of (network without a
+     * NIC): -boot strict=on with no bootindex, so the firmware boots
+     * nothing, as libvirt writes it, not its own default order */
+    if (!per_device && !dom->os.kernel && dom->os.nboot)
+        m->boot_used = true;
     for (size_t i = 0; i < dom->ndevices; i++) {
         if (!m->bootindex[i])
             continue;

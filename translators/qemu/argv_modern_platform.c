@@ -185,6 +185,123 @@ bool modern_panic(qemu_ctx *x, const ir_device *dev)
     return true;
 }
 
+/* ---- CPU enlightenments ------------------------------------------------------------ */
+
+/* <features><hyperv> children as QEMU 7.2's -cpu properties (-cpu
+ * MODEL,help lists them), in the order libvirt writes them; value: the
+ * attribute carrying the property's value instead of "on". */
+static const struct {
+    const char *name;
+    const char *qemu;
+    const char *value;
+} modern_hv_flags[] = {
+    { "relaxed", "hv-relaxed", NULL }, { "vapic", "hv-vapic", NULL },
+    { "spinlocks", "hv-spinlocks", "retries" }, { "vpindex", "hv-vpindex", NULL },
+    { "runtime", "hv-runtime", NULL }, { "synic", "hv-synic", NULL },
+    { "stimer", "hv-stimer", NULL }, { "reset", "hv-reset", NULL },
+    { "vendor_id", "hv-vendor-id", "value" }, { "frequencies", "hv-frequencies", NULL },
+    { "reenlightenment", "hv-reenlightenment", NULL }, { "tlbflush", "hv-tlbflush", NULL },
+    { "ipi", "hv-ipi", NULL }, { "evmcs", "hv-evmcs", NULL }, { "avic", "hv-avic", NULL },
+};
+
+/* The children of a hyperv child: <stimer><direct/>, QEMU's
+ * hv-stimer-direct (the schema has no other). */
+static const struct {
+    const char *parent, *name, *qemu;
+} modern_hv_kids[] = {
+    { "stimer", "direct", "hv-stimer-direct" },
+};
+
+/* <features><kvm> children: which state is written, as what. */
+static const struct {
+    const char *name;
+    const char *state;
+    const char *qemu;
+} modern_kvm_flags[] = {
+    { "hidden", "on", "kvm=off" }, { "hint-dedicated", "on", "kvm-hint-dedicated=on" },
+    { "poll-control", "on", "kvm-poll-control=on" }, { "pv-ipi", "off", "kvm-pv-ipi=off" },
+};
+
+static const ir_subfeature *modern_subfeature(const ir_feature *f, const char *name)
+{
+    for (size_t i = 0; f && i < f->nsubs; i++)
+        if (strcmp(f->subs[i].name, name) == 0)
+            return &f->subs[i];
+    return NULL;
+}
+
+/* One <hyperv> child that is on: ",hv-NAME=on" (or its value), then its
+ * children that are on. */
+static bool modern_hv_flag(qemu_ctx *x, const ir_subfeature *sf, size_t row, vc_buf *b)
+{
+    const char *value = modern_hv_flags[row].value;
+    if (!value) {
+        vc_buf_printf(b, ",%s=on", modern_hv_flags[row].qemu);
+    } else if (strcmp(value, "retries") == 0) {
+        unsigned long long n;
+        if (!sf->value || !vc_parse_ull(sf->value, 10, &n) || n < 0xfff || n > 0xffffffffULL)
+            return qemu_error(x, x->dom->pos, "<hyperv><spinlocks retries='%s'>: the retries "
+                              "are a number from 4095 to 4294967295", qemu_str_or(sf->value, ""));
+        vc_buf_printf(b, ",%s=0x%llx", modern_hv_flags[row].qemu, n);
+    } else {
+        if (!sf->value || !*sf->value)
+            return qemu_error(x, x->dom->pos, "<hyperv><%s state='on'> needs a value", sf->name);
+        qemu_opt_add(b, modern_hv_flags[row].qemu, sf->value);
+    }
+    for (size_t k = 0; k < sf->nkids; k++)
+        for (size_t i = 0; i < VC_ARRAY_SIZE(modern_hv_kids); i++)
+            if (strcmp(modern_hv_kids[i].parent, sf->name) == 0 &&
+                strcmp(modern_hv_kids[i].name, sf->kids[k].name) == 0 &&
+                vc_streq(sf->kids[k].state, "on"))
+                vc_buf_printf(b, ",%s=on", modern_hv_kids[i].qemu);
+    return true;
+}
+
+bool modern_cpu_hyperv(qemu_ctx *x, vc_buf *b)
+{
+    const ir_feature *hv = ir_domain_feature(x->dom, "hyperv");
+    if (!hv || vc_streq(hv->state, "off"))
+        return true;
+    if (vc_streq(hv->mode, "passthrough"))
+        vc_buf_puts(b, ",hv-passthrough=on");
+    bool ok = true;
+    for (size_t i = 0; i < VC_ARRAY_SIZE(modern_hv_flags); i++) {
+        const ir_subfeature *sf = modern_subfeature(hv, modern_hv_flags[i].name);
+        if (sf && vc_streq(sf->state, "on"))
+            ok = modern_hv_flag(x, sf, i, b) && ok;
+    }
+    for (size_t i = 0; i < hv->nsubs; i++) {
+        size_t k = 0;
+        while (k < VC_ARRAY_SIZE(modern_hv_flags) &&
+               strcmp(modern_hv_flags[k].name, hv->subs[i].name) != 0)
+            k++;
+        if (k == VC_ARRAY_SIZE(modern_hv_flags))
+            qemu_warn(x, x->dom->pos, "Hyper-V feature '%s' is not converted", hv->subs[i].name);
+    }
+    return ok;
+}
+
+void modern_cpu_kvm(qemu_ctx *x, vc_buf *b)
+{
+    const ir_feature *kvm = ir_domain_feature(x->dom, "kvm");
+    if (!kvm || vc_streq(kvm->state, "off"))
+        return;
+    for (size_t i = 0; i < kvm->nsubs; i++) {
+        const ir_subfeature *sf = &kvm->subs[i];
+        size_t k = 0;
+        while (k < VC_ARRAY_SIZE(modern_kvm_flags) && strcmp(modern_kvm_flags[k].name, sf->name) != 0)
+            k++;
+        /* dirty-ring is a property of -accel kvm, which -machine accel= cannot take */
+        if (k == VC_ARRAY_SIZE(modern_kvm_flags) && vc_streq(sf->state, "on"))
+            qemu_warn(x, x->dom->pos, "KVM feature '%s' is not converted", sf->name);
+    }
+    for (size_t k = 0; k < VC_ARRAY_SIZE(modern_kvm_flags); k++) {
+        const ir_subfeature *sf = modern_subfeature(kvm, modern_kvm_flags[k].name);
+        if (sf && vc_streq(sf->state, modern_kvm_flags[k].state))
+            vc_buf_printf(b, ",%s", modern_kvm_flags[k].qemu);
+    }
+}
+
 /* ---- VM generation ID ---------------------------------------------------------------- */
 
 /* <genid>GUID</genid>, or <genid/> for one made up now (as libvirt does). */

@@ -364,6 +364,10 @@ bool modern_iommu(qemu_ctx *x, const ir_device *dev);
 bool modern_tpm(qemu_ctx *x, const ir_device *dev);
 bool modern_panic(qemu_ctx *x, const ir_device *dev);
 bool modern_genid(qemu_ctx *x);
+/* ,hv-... for <features><hyperv> (false: an error was reported) and
+ * ,kvm... for <features><kvm>, appended to the -cpu value in b. */
+bool modern_cpu_hyperv(qemu_ctx *x, vc_buf *b);
+void modern_cpu_kvm(qemu_ctx *x, vc_buf *b);
 bool modern_vsock(qemu_ctx *x, const ir_device *dev);
 
 /* argv_modern_devices.c */

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "argv_read_priv.h"
 
@@ -27,6 +28,7 @@ static const qr_optdef qr_opts[] = {
     { "cpu", QR_WORD, NULL, qr_opt_cpu },
     { "smp", QR_KV, "cpus", qr_opt_smp },
     { "m", QR_KV, "size", qr_opt_memory },
+    { "mem-prealloc", QR_NOARG, NULL, qr_opt_mem_prealloc },
     { "name", QR_KV, "guest", qr_opt_name },
     { "uuid", QR_WORD, NULL, qr_opt_uuid },
     { "boot", QR_KV, "order", qr_opt_boot },
@@ -92,7 +94,6 @@ static const qr_optdef qr_opts[] = {
     { "add-fd", QR_WORD, NULL, NULL },
     { "set", QR_WORD, NULL, NULL },
     { "mem-path", QR_WORD, NULL, NULL },
-    { "mem-prealloc", QR_NOARG, NULL, NULL },
     { "audio", QR_WORD, NULL, NULL },
     { "mtdblock", QR_WORD, NULL, NULL },
     { "sd", QR_WORD, NULL, NULL },
@@ -198,6 +199,11 @@ void qr_passthrough(qemu_reader *r, const char *const *args, size_t n)
 
 bool qr_keep_option(qemu_reader *r, qr_opt *o, const char *why)
 {
+    /* a kept device's bootindex is part of the boot order: -boot order=
+     * no longer says it alone */
+    for (size_t i = 0; i < o->props.n; i++)
+        if (strcmp(o->props.v[i].key, "bootindex") == 0)
+            r->has_bootindex = true;
     const char *args[2] = { o->flag->text, o->arg ? o->arg->text : NULL };
     qr_passthrough(r, args, o->arg ? 2 : 1);
     qr_warn(r, o->flag, 0, "%s%s%s; kept as <qemu:commandline>", o->flag->text,
@@ -295,6 +301,8 @@ static void qr_env(qemu_reader *r, const shw_word *w)
         free(name);
         return;
     }
+    if (strcmp(name, "PATH") == 0)   /* where a relative emulator is found */
+        qr_set(&r->env_path, eq + 1);
     for (size_t i = 0; i < VC_ARRAY_SIZE(qr_own_env); i++)
         if (strcmp(name, qr_own_env[i]) == 0) {
             free(name);
@@ -332,6 +340,47 @@ static const struct { const char *name; const char *arch; bool kvm; } qr_emulato
     { "qemu-system-sparc", "sparc", false },
 };
 
+/* A command name without a slash is found through PATH, and <emulator> is
+ * an absolute path. QEMU's binary for the guest's architecture
+ * (qemu-system-ARCH, i386 for every 32-bit x86) is what a domain without
+ * <emulator> runs, so the domain names none; another name keeps the
+ * first PATH directory (the command line's PATH, else the reader's)
+ * holding that program. */
+static void qr_emulator_path(qemu_reader *r, const shw_word *w)
+{
+    static const char *const x86_32[] = { "i686", "i586", "i486", "i386" };
+    const char *arch = r->dom->os.arch;
+    for (size_t i = 0; i < VC_ARRAY_SIZE(x86_32); i++)
+        if (strcmp(arch, x86_32[i]) == 0)
+            arch = "i386";
+    char *dflt = vc_xasprintf("qemu-system-%s", arch);
+    bool is_default = strcmp(w->text, dflt) == 0;
+    free(dflt);
+    free(r->dom->emulator);
+    r->dom->emulator = NULL;
+    if (is_default) {
+        qr_warn(r, w, 0, "emulator '%s' is found through PATH: the domain names no "
+                "<emulator>, which runs its architecture's QEMU", w->text);
+        return;
+    }
+    const char *path = r->env_path ? r->env_path : getenv("PATH");
+    for (const char *p = path ? path : ""; *p && !r->dom->emulator;) {
+        size_t n = strcspn(p, ":");
+        char *cand = vc_xasprintf("%.*s/%s", (int)n, p, w->text);
+        if (cand[0] == '/' && access(cand, X_OK) == 0)
+            r->dom->emulator = cand;
+        else
+            free(cand);
+        p += n + (p[n] == ':');
+    }
+    if (r->dom->emulator)
+        qr_warn(r, w, 0, "emulator '%s' is found through PATH: read as %s", w->text,
+                r->dom->emulator);
+    else
+        qr_warn(r, w, 0, "emulator '%s' is not in PATH on this host; the domain names no "
+                "<emulator>", w->text);
+}
+
 static bool qr_emulator(qemu_reader *r, const shw_word *w)
 {
     if (w->text[0] == '-')
@@ -341,19 +390,20 @@ static bool qr_emulator(qemu_reader *r, const shw_word *w)
     const char *base = slash ? slash + 1 : w->text;
     r->dom->emulator = vc_xstrdup(w->text);
     r->dom->type = IR_VIRT_QEMU;
-    for (size_t i = 0; i < VC_ARRAY_SIZE(qr_emulators); i++)
+    for (size_t i = 0; i < VC_ARRAY_SIZE(qr_emulators) && !r->dom->os.arch; i++)
         if (strcmp(base, qr_emulators[i].name) == 0) {
             r->dom->os.arch = vc_xstrdup(qr_emulators[i].arch);
             if (qr_emulators[i].kvm)
                 r->dom->type = IR_VIRT_KVM;
-            return true;
         }
-    if (vc_str_has_prefix(base, "qemu-system-")) {
+    if (!r->dom->os.arch && vc_str_has_prefix(base, "qemu-system-"))
         r->dom->os.arch = vc_xstrdup(base + strlen("qemu-system-"));
-        return true;
+    if (!r->dom->os.arch) {
+        qr_warn(r, w, 0, "emulator '%s' names no architecture; assuming x86_64", base);
+        r->dom->os.arch = vc_xstrdup("x86_64");
     }
-    qr_warn(r, w, 0, "emulator '%s' names no architecture; assuming x86_64", base);
-    r->dom->os.arch = vc_xstrdup("x86_64");
+    if (!slash)
+        qr_emulator_path(r, w);
     return true;
 }
 
@@ -438,6 +488,7 @@ static void qr_free(qemu_reader *r)
     free(r->keymap);
     free(r->watchdog_action);
     free(r->env_display);
+    free(r->env_path);
     free(r->spice_channel);
     free(r->env_sdl_audio);
     free(r->env_xauth);

@@ -506,7 +506,9 @@ static bool qr_dev_video(qemu_reader *r, qr_opt *o, const char *driver, const ch
                 return false;
             if (!qr_device_addr(r, o, &d->u.video.addr))
                 return false;
-            if (qr_video_drivers[i].accel3d || qr_video_drivers[i].vhostuser || has_packed)
+            if (qr_video_drivers[i].accel3d)
+                d->u.video.accel3d = IR_TRI_YES;
+            if (qr_video_drivers[i].vhostuser || has_packed)
                 qr_video_xml(d, qr_video_drivers[i].accel3d, qr_video_drivers[i].vhostuser,
                              has_packed ? (packed ? "on" : "off") : NULL);
             return true;
@@ -1207,11 +1209,13 @@ void qr_audio_finish(qemu_reader *r)
     for (size_t i = 0; i < r->dom->ndevices && i < r->cap_audio_of; i++) {
         ir_device *d = &r->dom->devices[i];
         unsigned n = r->audio_of[i];
-        if (!n || n == first || d->xml)
+        /* the D-Bus display carries sound only when it names a backend */
+        bool dbus = d->kind == IR_DEV_GRAPHICS && d->u.graphics.type == IR_GFX_DBUS;
+        if (!n || (n == first && !dbus) || d->xml)
             continue;
         if (d->kind == IR_DEV_SOUND)
             d->u.sound.audio_id = n;
-        else if (d->kind == IR_DEV_GRAPHICS && d->u.graphics.type == IR_GFX_VNC)
+        else if (d->kind == IR_DEV_GRAPHICS && (d->u.graphics.type == IR_GFX_VNC || dbus))
             d->u.graphics.audio_id = n;
     }
 }

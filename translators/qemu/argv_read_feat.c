@@ -29,6 +29,16 @@ static const struct {
     { "avic", "avic", NULL },
 };
 
+/* Enlightenments that refine one above (QEMU's hv-stimer-direct is
+ * <stimer><direct/>): read onto the parent flag given before them. */
+static const struct {
+    const char *qemu;
+    const char *parent;
+    const char *name;
+} qr_hv_kids[] = {
+    { "stimer-direct", "stimer", "direct" },
+};
+
 /* KVM's paravirtual switches: -cpu kvm=off hides KVM (<hidden state='on'/>). */
 static const struct {
     const char *qemu;
@@ -38,11 +48,19 @@ static const struct {
     { "kvm-pv-ipi", "pv-ipi" },
 };
 
-static ir_feature *qr_feature(ir_domain *dom, const char *name)
+static ir_feature *qr_feature_find(ir_domain *dom, const char *name)
 {
     for (size_t i = 0; i < dom->nfeatures; i++)
         if (strcmp(dom->features[i].name, name) == 0)
             return &dom->features[i];
+    return NULL;
+}
+
+static ir_feature *qr_feature(ir_domain *dom, const char *name)
+{
+    ir_feature *f = qr_feature_find(dom, name);
+    if (f)
+        return f;
     ir_domain_add_feature(dom, name, NULL);
     return &dom->features[dom->nfeatures - 1];
 }
@@ -66,9 +84,39 @@ static const char *qr_flag_state(char sign, const char *value)
     return NULL;
 }
 
-/* A Hyper-V flag (name without "hv-"): true when modelled. */
-static bool qr_hv_flag(qemu_reader *r, const char *name, const char *value)
+/* hv-stimer-direct and the like: a child of the parent flag's element;
+ * false without the parent (QEMU refuses that anyway). */
+static bool qr_hv_kid(qemu_reader *r, const char *name, const char *value)
 {
+    const char *state = qr_flag_state('+', value);
+    ir_feature *hv = state ? qr_feature_find(r->dom, "hyperv") : NULL;
+    for (size_t i = 0; hv && i < VC_ARRAY_SIZE(qr_hv_kids); i++) {
+        if (strcmp(name, qr_hv_kids[i].qemu) != 0)
+            continue;
+        for (size_t k = hv->nsubs; k-- > 0;)
+            if (strcmp(hv->subs[k].name, qr_hv_kids[i].parent) == 0) {
+                ir_subfeature_add_kid(&hv->subs[k], qr_hv_kids[i].name, state);
+                return true;
+            }
+    }
+    return false;
+}
+
+/* A Hyper-V flag (name without "hv-"): true when modelled. hv-passthrough
+ * is <hyperv mode='passthrough'>, which lists no flags: given with others
+ * (hv_others, or flags of an earlier -cpu), it stays on the kept -cpu, as
+ * do flags after it. */
+static bool qr_hv_flag(qemu_reader *r, const char *name, const char *value, bool hv_others)
+{
+    ir_feature *hv = qr_feature_find(r->dom, "hyperv");
+    if (strcmp(name, "passthrough") == 0) {
+        if (hv_others || (hv && hv->nsubs) || !vc_streq(qr_flag_state('+', value), "on"))
+            return false;
+        qr_set(&qr_feature(r->dom, "hyperv")->mode, "passthrough");
+        return true;
+    }
+    if (hv && vc_streq(hv->mode, "passthrough"))
+        return false;
     for (size_t i = 0; i < VC_ARRAY_SIZE(qr_hv_flags); i++) {
         if (strcmp(name, qr_hv_flags[i].qemu) != 0)
             continue;
@@ -93,11 +141,11 @@ static bool qr_hv_flag(qemu_reader *r, const char *name, const char *value)
         free(v);
         return true;
     }
-    return false;
+    return qr_hv_kid(r, name, value);
 }
 
 /* One -cpu flag: true when the model holds it. */
-static bool qr_cpu_flag(qemu_reader *r, const char *flag)
+static bool qr_cpu_flag(qemu_reader *r, const char *flag, bool hv_others)
 {
     char sign = *flag == '+' || *flag == '-' ? *flag++ : '+';
     const char *eq = strchr(flag, '=');
@@ -114,7 +162,7 @@ static bool qr_cpu_flag(qemu_reader *r, const char *flag)
             d->u.panic.model = vc_xstrdup("hyperv");
             done = true;
         } else {
-            done = qr_hv_flag(r, name + 3, value);
+            done = qr_hv_flag(r, name + 3, value, hv_others);
         }
     } else if (strcmp(name, "kvm") == 0 && vc_streq(state, "off")) {
         ir_feature_add_sub(qr_feature(r->dom, "kvm"), "hidden", "on", NULL, NULL);
@@ -156,11 +204,15 @@ bool qr_opt_cpu_flags(qemu_reader *r, qr_opt *o)
     vc_buf_init(&rest);
     vc_buf_puts(&rest, model);
     size_t kept = 0;
+    bool hv_others = false;
+    for (const char *p = strchr(v, ','); p; p = strchr(p + 1, ','))
+        hv_others |= (vc_str_has_prefix(p + 1, "hv-") || vc_str_has_prefix(p + 1, "hv_")) &&
+                     !vc_str_has_prefix(p + 4, "passthrough") && !vc_str_has_prefix(p + 4, "crash");
     for (const char *p = v + mlen; *p == ',';) {
         p++;
         size_t n = strcspn(p, ",");
         char *flag = vc_xstrndup(p, n);
-        if (!*flag || !qr_cpu_flag(r, flag)) {
+        if (!*flag || !qr_cpu_flag(r, flag, hv_others)) {
             vc_buf_printf(&rest, ",%s", flag);
             kept++;
         }
@@ -174,8 +226,7 @@ bool qr_opt_cpu_flags(qemu_reader *r, qr_opt *o)
                 "kept as <qemu:commandline> -cpu %s", kept, kept > 1 ? "s" : "",
                 kept > 1 ? "ve" : "s", vc_buf_str(&rest));
     } else if (!qr_cpu_is_default(r, model)) {
-        free(r->dom->cpu_model);
-        r->dom->cpu_model = vc_xstrdup(model);
+        qr_cpu_model(r, model);
     }
     vc_buf_free(&rest);
     free(model);

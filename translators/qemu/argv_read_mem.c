@@ -483,7 +483,7 @@ static void qr_memory_backing(qemu_reader *r, const qr_ram *const *rams, const u
         vc_buf_printf(&b, "  <source type='%s'/>\n", memfd ? "memfd" : "file");
     if (shared && !cells)
         vc_buf_puts(&b, "  <access mode='shared'/>\n");
-    if (prealloc)
+    if (prealloc || r->mem_prealloc)   /* -mem-prealloc: the whole RAM */
         vc_buf_puts(&b, "  <allocation mode='immediate'/>\n");
     if (discard && !cells)
         vc_buf_puts(&b, "  <discard/>\n");

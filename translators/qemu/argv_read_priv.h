@@ -89,6 +89,9 @@ typedef struct qemu_reader {
     char *keep_note;             /* owned text of a keep_reason naming a property */
     char *nvram_xml;             /* <nvram type='network'> of pflash1 (qr_blk_finish) */
     const shw_word *loader_secure;   /* -global cfi.pflash01.secure=on (qr_blk_finish) */
+    bool mem_prealloc;           /* -mem-prealloc: all guest RAM allocated at start */
+    const shw_word *boot_strict; /* -boot strict=on: its value */
+    char *env_path;              /* the command line's PATH= */
 } qemu_reader;
 
 /* ---- locations and diagnostics (argv_read.c) ---- */
@@ -153,6 +156,7 @@ bool qr_opt_display(qemu_reader *r, qr_opt *o);
 bool qr_opt_spice(qemu_reader *r, qr_opt *o);
 bool qr_opt_keymap(qemu_reader *r, qr_opt *o);
 bool qr_opt_implied(qemu_reader *r, qr_opt *o);       /* virtc writes it itself */
+bool qr_opt_mem_prealloc(qemu_reader *r, qr_opt *o);
 bool qr_opt_watchdog_action(qemu_reader *r, qr_opt *o);
 bool qr_opt_global(qemu_reader *r, qr_opt *o);
 void qr_finish(qemu_reader *r);
@@ -181,6 +185,9 @@ void qr_apply_defaults(qemu_reader *r);
 /* argv_read_feat.c */
 /* -cpu MODEL,flags: Hyper-V/KVM flags and kvmclock into the model. */
 bool qr_opt_cpu_flags(qemu_reader *r, qr_opt *o);
+/* The -cpu model name: host/max as the CPU mode, another as the model
+ * (argv_read_sys.c). */
+void qr_cpu_model(qemu_reader *r, const char *model);
 /* -machine aes-key-wrap= / dea-key-wrap= into <keywrap>. */
 bool qr_machine_keywrap(qemu_reader *r, qr_opt *o);
 /* -global PIIX4_PM|ICH9-LPC.disable_s3|s4=0|1 into <pm>; false: not one. */

@@ -189,6 +189,13 @@ bool qr_opt_cpu(qemu_reader *r, qr_opt *o)
     const char *v = o->arg->text;
     if (strchr(v, ','))
         return qr_opt_cpu_flags(r, o);
+    qr_cpu_model(r, v);
+    return true;
+}
+
+/* host and max are CPU modes of the domain, any other name a model. */
+void qr_cpu_model(qemu_reader *r, const char *v)
+{
     free(r->dom->cpu_mode);
     free(r->dom->cpu_model);
     r->dom->cpu_mode = r->dom->cpu_model = NULL;
@@ -198,7 +205,6 @@ bool qr_opt_cpu(qemu_reader *r, qr_opt *o)
         r->dom->cpu_mode = vc_xstrdup("maximum");
     else
         r->dom->cpu_model = vc_xstrdup(v);
-    return true;
 }
 
 /* -boot [order=]DRIVES[,once=,menu=on|off,strict=on,...] */
@@ -218,7 +224,11 @@ bool qr_opt_boot(qemu_reader *r, qr_opt *o)
         return false;
     if (has_menu)
         r->dom->os.bootmenu = menu ? IR_TRI_YES : IR_TRI_NO;
-    qr_implied(o, QR_KEYS("strict"));
+    bool strict = false;
+    if (!qr_bool(r, o, "strict", &strict))
+        return false;
+    if (strict)
+        r->boot_strict = o->arg;
     qr_leftovers(r, o, NULL);
     return true;
 }
@@ -321,6 +331,22 @@ ir_device *qr_graphics(qemu_reader *r, ir_graphics_type type, const shw_word *w)
     return d;
 }
 
+/* -vnc ...,password: QEMU asks clients for a password that is set over
+ * the monitor later (change vnc password, set_password); until then it
+ * lets no client in. The password is not on the command line. A domain
+ * says that state as a password that has expired: libvirt sets the
+ * password and then its expiry, and QEMU refuses every client until the
+ * manager sets a new one. (passwd='' alone would be an empty password,
+ * which lets anyone in; no passwd, password-less access.) */
+static void qr_vnc_password(qemu_reader *r, qr_opt *o, ir_graphics *g)
+{
+    qr_set(&g->passwd, "");
+    qr_set(&g->passwd_valid_to, "1970-01-01T00:00:00");
+    qr_warn(r, o->arg, qr_item(o, "password")->key_off, "-vnc: the password is set over the "
+            "monitor, not on the command line: read as an expired one (passwd='' "
+            "passwdValidTo='1970-01-01T00:00:00'); give the domain its password");
+}
+
 /* -vnc [HOST]:DISPLAY[,password,...] or unix:PATH; "none" disables it. */
 bool qr_opt_vnc(qemu_reader *r, qr_opt *o)
 {
@@ -356,12 +382,47 @@ bool qr_opt_vnc(qemu_reader *r, qr_opt *o)
     if (!qr_bool(r, o, "password", &pw))
         return false;
     if (pw)
-        qr_set(&g->passwd, "");
+        qr_vnc_password(r, o, g);
     qr_note_audio(r, d, qr_str(o, "audiodev"));
     if (!qr_vnc_extras(r, o, g))
         return false;
     qr_leftovers(r, o, NULL);
     return true;
+}
+
+/* gl=on[,rendernode=PATH] of -spice and -display dbus: <gl enable='yes'
+ * rendernode=>. QEMU reads the render node only with gl=on; one given
+ * without is kept in the model as <gl enable='no' rendernode=>. */
+static bool qr_display_gl(qemu_reader *r, qr_opt *o, ir_graphics *g)
+{
+    bool gl = false;
+    if (!qr_bool(r, o, "gl", &gl))
+        return false;
+    const char *node = qr_str(o, "rendernode");
+    if (gl || node)
+        g->gl = gl ? IR_TRI_YES : IR_TRI_NO;
+    qr_set(&g->gl_rendernode, node);
+    return true;
+}
+
+/* -display dbus[,p2p=on|addr=BUS][,gl=on,rendernode=PATH][,audiodev=ID]
+ * (QEMU 7.0): the D-Bus display, on the session bus unless told. */
+static bool qr_display_dbus(qemu_reader *r, qr_opt *o)
+{
+    ir_device *d = qr_graphics(r, IR_GFX_DBUS, o->flag);
+    ir_graphics *g = &d->u.graphics;
+    bool p2p = false;
+    if (!qr_bool(r, o, "p2p", &p2p))
+        return false;
+    const char *addr = qr_str(o, "addr");
+    if (p2p && addr)
+        return qr_error(r, o->arg, qr_item(o, "addr")->val_off, "-display dbus: p2p=on and "
+                        "addr= exclude each other");
+    if (qr_item(o, "p2p"))
+        g->p2p = p2p ? IR_TRI_YES : IR_TRI_NO;
+    qr_set(&g->bus_address, addr);
+    qr_note_audio(r, d, qr_str(o, "audiodev"));
+    return qr_display_gl(r, o, g);
 }
 
 /* -display none|sdl|gtk|vnc=...|egl-headless|curses[,opts] */
@@ -382,18 +443,10 @@ bool qr_opt_display(qemu_reader *r, qr_opt *o)
             qr_warn(r, o->arg, 0, "-display gtk read as an SDL window");
     } else if (vc_streq(t, "egl-headless")) {
         ir_device *g = qr_graphics(r, IR_GFX_EGL_HEADLESS, o->flag);
-        const char *node = qr_str(o, "rendernode");
-        if (node) {   /* <gl rendernode=>: the element whole */
-            vc_buf b;
-            vc_buf_init(&b);
-            vc_buf_puts(&b, "<graphics type='egl-headless'>\n  <gl rendernode='");
-            vc_buf_xml_escape(&b, node, '\'', true);
-            vc_buf_puts(&b, "'/>\n</graphics>");
-            free(g->xml);
-            g->xml = vc_buf_steal(&b);
-        }
+        qr_set(&g->u.graphics.gl_rendernode, qr_str(o, "rendernode"));
     } else if (vc_streq(t, "dbus")) {
-        qr_graphics(r, IR_GFX_DBUS, o->flag);
+        if (!qr_display_dbus(r, o))
+            return false;
     } else {
         return qr_keep_option(r, o, NULL);
     }
@@ -422,6 +475,8 @@ bool qr_opt_spice(qemu_reader *r, qr_opt *o)
         qr_set(&d->u.graphics.socket, addr);
     else if (addr)
         qr_set(&d->u.graphics.listen, addr);
+    if (!qr_display_gl(r, o, &d->u.graphics))
+        return false;
     qr_implied(o, QR_KEYS("disable-ticketing", "seamless-migration"));
     qr_leftovers(r, o, NULL);
     return true;
@@ -431,6 +486,16 @@ bool qr_opt_keymap(qemu_reader *r, qr_opt *o)
 {
     free(r->keymap);
     r->keymap = qr_strdup_word(o->arg);
+    return true;
+}
+
+/* -mem-prealloc: every byte of guest RAM is allocated when QEMU starts
+ * (<memoryBacking><allocation mode='immediate'/>); the RAM's backends say
+ * it with the rest of <memoryBacking> (qr_mem_finish). */
+bool qr_opt_mem_prealloc(qemu_reader *r, qr_opt *o)
+{
+    (void)o;
+    r->mem_prealloc = true;
     return true;
 }
 
@@ -509,6 +574,49 @@ void qr_timer(qemu_reader *r, const char *xml)
     ir_fragments_add(&r->dom->clock.timers, vc_xstrdup(xml), (ir_pos){ 0, 0 });
 }
 
+/* Whether the guest has a device of that boot kind. */
+static bool qr_has_boot_kind(const ir_domain *dom, ir_boot_dev kind)
+{
+    for (size_t i = 0; i < dom->ndevices; i++) {
+        const ir_device *d = &dom->devices[i];
+        if (kind == IR_BOOT_NETWORK && d->kind == IR_DEV_INTERFACE)
+            return true;
+        if (d->kind != IR_DEV_DISK)
+            continue;
+        ir_disk_device dd = d->u.disk.device ? d->u.disk.device : IR_DISK_DEV_DISK;
+        if ((kind == IR_BOOT_HD && (dd == IR_DISK_DEV_DISK || dd == IR_DISK_DEV_LUN)) ||
+            (kind == IR_BOOT_CDROM && dd == IR_DISK_DEV_CDROM) ||
+            (kind == IR_BOOT_FD && dd == IR_DISK_DEV_FLOPPY))
+            return true;
+    }
+    return false;
+}
+
+/* -boot strict=on and no device with a bootindex: the firmware may boot
+ * only what is listed, and nothing is (libvirt writes this for <boot
+ * dev='network'/> on a guest without a NIC). The domain says it as a boot
+ * device of a kind the guest has none of; when it has every kind, the
+ * firmware's own order is all the domain can say. A guest with nothing to
+ * boot gets libvirt's default, the hard disk it does not have. */
+static void qr_boot_nothing(qemu_reader *r)
+{
+    static const ir_boot_dev kinds[] = { IR_BOOT_NETWORK, IR_BOOT_FD, IR_BOOT_CDROM, IR_BOOT_HD };
+    bool any = false;
+    for (size_t i = 0; i < VC_ARRAY_SIZE(kinds); i++)
+        any = any || qr_has_boot_kind(r->dom, kinds[i]);
+    if (!any) {
+        qr_boot_dev_add(&r->dom->os, IR_BOOT_HD);
+        return;
+    }
+    for (size_t i = 0; i < VC_ARRAY_SIZE(kinds); i++)
+        if (!qr_has_boot_kind(r->dom, kinds[i])) {
+            qr_boot_dev_add(&r->dom->os, kinds[i]);
+            return;
+        }
+    qr_warn(r, r->boot_strict, 0, "-boot strict=on with no bootindex: the guest has a device of every "
+            "boot kind, so the domain cannot say 'boot nothing'; read as the default order");
+}
+
 static void qr_apply_boot(qemu_reader *r)
 {
     static const struct { char letter; ir_boot_dev dev; } letters[] = {
@@ -517,6 +625,10 @@ static void qr_apply_boot(qemu_reader *r)
     };
     if (r->has_bootindex)
         return;
+    if (!r->boot_order && r->boot_strict) {
+        qr_boot_nothing(r);
+        return;
+    }
     /* QEMU 0.x boots the first disk when not told otherwise */
     if (!r->boot_order && !r->nodefaults)
         r->boot_order = vc_xstrdup("c");
@@ -623,6 +735,10 @@ void qr_finish(qemu_reader *r)
     qr_apply_identity(r);
     if (!dom->memory_kib)
         dom->memory_kib = dom->current_memory_kib = 128 * 1024;   /* QEMU's default */
+    if (r->mem_prealloc && !r->mem)   /* plain RAM: no backend says it */
+        ir_fragments_add(&dom->extra, vc_xstrdup("<memoryBacking>\n  <allocation "
+                                                 "mode='immediate'/>\n</memoryBacking>"),
+                         (ir_pos){ 0, 0 });
     qr_mem_finish(r);
     if (!dom->vcpus)
         dom->vcpus = 1;
