@@ -746,6 +746,7 @@ static bool qr_blk_format(qemu_reader *r, qr_opt *b, const char *node, ir_disk *
         if (vc_streq(qr_str(p, "driver"), "raw") && qr_str(p, "offset") && !vc_streq(drv, "raw")) {
             /* a raw slice node between the format and its storage */
             qr_blk_slice(r, p);
+            qr_blk_driver_opts(r, p, NULL);
             qr_implied(p, QR_KEYS("node-name", "auto-read-only", "read-only"));
             qopt_item *f = qr_item(p, "file");
             qr_opt *s = f && f->value ? qr_backend(r, "blockdev", f->value) : NULL;
@@ -783,6 +784,7 @@ bool qr_disk_from_node(qemu_reader *r, const shw_word *w, size_t off, const char
     if (b && qr_is_filter(qr_str(b, "driver")) && qr_str(b, "file")) {
         b->used = true;
         qr_implied(b, QR_KEYS("node-name"));
+        qr_blk_driver_opts(r, b, NULL);
         qopt_item *f = qr_item(b, "file");
         if (vc_streq(qr_str(b, "driver"), "copy-on-read"))
             qr_blk_note(r, "driver", "copy_on_read", "on", NULL);
