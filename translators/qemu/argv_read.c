@@ -441,7 +441,7 @@ static void qr_free(qemu_reader *r)
     free(r->spice_channel);
     free(r->env_sdl_audio);
     free(r->env_xauth);
-    qr_blk_reset(r);
+    qr_blk_free(r);
     free(r->nets);
     qr_mem_free(r);
     free(r->audio_of);

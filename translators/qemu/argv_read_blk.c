@@ -117,6 +117,13 @@ void qr_blk_reset(qemu_reader *r)
     r->keep_note = NULL;
 }
 
+void qr_blk_free(qemu_reader *r)
+{
+    qr_blk_reset(r);
+    free(r->nvram_xml);
+    r->nvram_xml = NULL;
+}
+
 void qr_blk_apply(qemu_reader *r, ir_device *dev)
 {
     for (size_t i = 0; i < r->nblk_notes; i++) {
@@ -309,7 +316,8 @@ static bool qr_blk_cookies(qemu_reader *r, qr_opt *o, const char *prefix)
     const char *data = qr_str(sec, "data");
     qr_blk_leftovers(r, sec);
     if (!data || qr_str(sec, "keyid")) {   /* in a host file, or encrypted */
-        qr_blk_keep(r, sec, data ? "keyid" : "file", "the cookies are not on the command line");
+        qr_blk_keep(r, o, "cookie-secret", data ? "the cookies are encrypted"
+                                               : "the cookies are in a host file");
         return true;
     }
     vc_buf x;
@@ -609,7 +617,7 @@ static bool qr_is_filter(const char *driver)
 static char *qr_blk_backing_xml(qemu_reader *r, const ir_disk *img, const struct qr_blk_note *v,
                                 size_t n)
 {
-    char *out = qr_backing_element(r->dom, img);
+    char *out = qr_disk_element_as(r->dom, img, "backingStore");
     for (size_t i = 0; out && i < n; i++) {
         const char *path = v[i].path;
         if (vc_str_has_prefix(path, "driver")) {
@@ -775,8 +783,8 @@ bool qr_disk_from_node(qemu_reader *r, const shw_word *w, size_t off, const char
         if (vc_streq(qr_str(b, "driver"), "copy-on-read"))
             qr_blk_note(r, "driver", "copy_on_read", "on", NULL);
         else
-            qr_blk_keep(r, b, "driver", "a throttle filter has no place in the domain model "
-                        "yet");
+            qr_blk_keep(r, b, "throttle-group", "a throttle filter's group has no place in "
+                        "the domain model yet");
         qr_blk_leftovers(r, b);
         return qr_disk_from_node(r, b->arg, f->val_off, f->value, disk);
     }
@@ -802,6 +810,114 @@ bool qr_disk_from_node(qemu_reader *r, const shw_word *w, size_t off, const char
     bool ok = qr_blk_protocol(r, b, NULL, disk);
     qr_blk_leftovers(r, b);
     return ok;
+}
+
+/* ---- vhost-user disks ---- */
+
+/* -device vhost-user-blk-pci,chardev=ID[,num-queues=N]: a disk another
+ * process serves on a unix socket (-chardev socket,path=[,reconnect=S]):
+ * <disk type='vhostuser'><source type='unix' path=><reconnect/>. */
+bool qr_blk_vhost_user(qemu_reader *r, qr_opt *o, ir_disk *disk)
+{
+    qr_opt *ch = qr_named_backend(r, o, "chardev", "chardev");
+    if (!ch)
+        return false;
+    qr_implied(ch, QR_KEYS("id"));
+    const char *backend = qr_str(ch, "backend"), *path = qr_str(ch, "path");
+    const char *rec = qr_str(ch, "reconnect"), *queues = qr_str(o, "num-queues");
+    disk->type = IR_DISK_TYPE_VHOSTUSER;
+    if (!vc_streq(backend, "socket") || !path) {
+        qr_blk_keep(r, ch, path ? "backend" : "path", "a vhost-user disk's server is a unix "
+                    "socket path");
+        return true;
+    }
+    qr_blk_note(r, "source", "type", "unix", NULL);
+    qr_blk_note(r, "source", "path", path, NULL);
+    unsigned long long t;
+    if (rec && vc_parse_ull(rec, 10, &t) && t > 0) {
+        char *x = vc_xasprintf("<reconnect enabled='yes' timeout='%llu'/>", t);
+        qr_blk_note(r, "source", NULL, NULL, x);
+        free(x);
+    } else if (rec && !vc_streq(rec, "0")) {
+        qr_blk_keep(r, ch, "reconnect", "not a number of seconds");
+    }
+    if (queues)
+        qr_blk_note(r, "driver", "queues", queues, NULL);
+    qr_blk_leftovers(r, ch);
+    return true;
+}
+
+/* ---- firmware flash ---- */
+
+/* The <nvram type='network'> of a network image: its <source> as a disk's,
+ * with the graph's notes on it. */
+static void qr_blk_nvram_network(qemu_reader *r, const ir_disk *img)
+{
+    char *el = qr_disk_element_as(r->dom, img, "nvram");
+    for (size_t i = 0; el && i < r->nblk_notes; i++) {
+        const struct qr_blk_note *n = &r->blk_notes[i];
+        if (!vc_str_has_prefix(n->path, "source"))
+            continue;   /* <driver> settings are the pflash device's, fixed */
+        char *next = qr_xml_amend(el, n->path, n->name, n->value, n->xml);
+        free(el);
+        el = next;
+    }
+    free(r->nvram_xml);
+    r->nvram_xml = el;
+}
+
+bool qr_blk_pflash(qemu_reader *r, qr_opt *o, qopt_item *it, int unit)
+{
+    ir_disk img = { 0 };
+    bool *used = qr_blk_mark(r);
+    qr_blk_reset(r);
+    r->keep_reason = NULL;
+    bool ok = qr_disk_from_node(r, o->arg, it->val_off, it->value, &img);
+    bool file = (img.type == IR_DISK_TYPE_FILE || img.type == IR_DISK_TYPE_BLOCK) && img.source;
+    bool net = unit == 1 && img.type == IR_DISK_TYPE_NETWORK;
+    if (ok && !r->keep_reason && !file && !net)
+        r->keep_reason = unit ? "variables that are not in a file or on a network disk"
+                              : "firmware code that is not in a file";
+    if (ok && r->keep_reason) {
+        /* the graph first, then -machine pflashN= (qr_leftovers) */
+        qr_blk_keep_named(r, used);
+        used = NULL;
+        it->used = false;
+        qr_warn(r, o->arg, it->val_off, "%s: %s; kept as <qemu:commandline>", it->key,
+                r->keep_reason);
+        r->keep_reason = NULL;
+    } else if (ok && file) {
+        ir_os *os = &r->dom->os;
+        if (unit == 0) {
+            qr_set(&os->loader, img.source);
+            qr_set(&os->loader_type, "pflash");
+            qr_set(&os->loader_readonly, img.readonly ? "yes" : "no");
+        } else {
+            qr_set(&os->nvram, img.source);
+        }
+    } else if (ok) {
+        qr_blk_nvram_network(r, &img);
+    }
+    free(used);
+    qr_blk_reset(r);
+    ir_device tmp = { .kind = IR_DEV_DISK, .u.disk = img };
+    ir_device_clear(&tmp);
+    return ok;
+}
+
+/* A network NVRAM has no field: the <os> is kept as its copy, the fields'
+ * writing with the <nvram> added (once the boot order is known). */
+void qr_blk_finish(qemu_reader *r)
+{
+    if (!r->nvram_xml)
+        return;
+    char *os = qr_os_element(r->dom);
+    char *with = os ? qr_xml_amend(os, "", NULL, NULL, r->nvram_xml) : NULL;
+    if (with)
+        ir_fragments_add(&r->dom->extra, with, r->dom->os.pos);
+    free(os);
+    free(r->nvram_xml);
+    r->nvram_xml = NULL;
 }
 
 /* ---- a disk kept as written ---- */

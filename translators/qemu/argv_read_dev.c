@@ -154,6 +154,9 @@ static bool qr_dev_disk(qemu_reader *r, qr_opt *o, const char *driver, const cha
     if (drive && drive->value) {
         if (!qr_disk_from_node(r, o->arg, drive->val_off, drive->value, disk))
             return false;
+    } else if (strcmp(driver, "vhost-user-blk-pci") == 0) {
+        if (!qr_blk_vhost_user(r, o, disk))
+            return false;
     } else if (disk->device != IR_DISK_DEV_CDROM && disk->device != IR_DISK_DEV_FLOPPY) {
         return qr_error(r, o->arg, 0, "-device %s: no drive= names its image", driver);
     }
@@ -864,6 +867,7 @@ static const struct {
     { "virtio-blk-pci", qr_dev_disk_family, "virtio" },
     { "virtio-blk-pci-transitional", qr_dev_disk_family, "virtio" },
     { "virtio-blk-pci-non-transitional", qr_dev_disk_family, "virtio" },
+    { "vhost-user-blk-pci", qr_dev_disk_family, "virtio" },
     { "usb-storage", qr_dev_disk_family, "usb" }, { "floppy", qr_dev_disk_family, "floppy" },
     { "virtio-net-pci", qr_dev_nic, "virtio" },
     { "virtio-net-pci-transitional", qr_dev_nic, "virtio-transitional" },

@@ -314,6 +314,7 @@ bool qr_dev_platform(qemu_reader *r, qr_opt *o, const char *driver, bool *matche
  * it; without one it is kept. */
 void qr_plat_finish(qemu_reader *r)
 {
+    qr_blk_finish(r);
     if (!r->irqchip_split)
         return;
     for (size_t i = 0; i < r->dom->ndevices; i++) {
@@ -325,4 +326,54 @@ void qr_plat_finish(qemu_reader *r)
     qr_passthrough(r, args, 2);
     qr_warn(r, r->irqchip_split, 0, "-machine kernel_irqchip=split without an IOMMU's "
             "interrupt remapping has no place in the domain model; kept as <qemu:commandline>");
+}
+
+/* ---- confidential guests ---- */
+
+/* -machine confidential-guest-support=ID naming an -object sev-guest:
+ * <launchSecurity type='sev'> (cbitpos, reducedPhysBits, policy,
+ * kernelHashes). The guest owner's certificate and session blob are
+ * files QEMU reads (dh-cert-file=, session-file=): their text is what the
+ * domain holds, and the command line does not, so such a guest keeps the
+ * property and the object as written (qr_leftovers, qr_check_backends). */
+bool qr_machine_cgs(qemu_reader *r, qr_opt *o)
+{
+    qopt_item *it = qr_item(o, "confidential-guest-support");
+    if (!it)
+        return true;
+    qr_opt *obj = it->value ? qr_backend(r, "object", it->value) : NULL;
+    if (!obj)
+        return qr_error(r, o->arg, it->val_off, "no -object has the id '%s'",
+                        it->value ? it->value : "");
+    static const char *const known[] = { "qom-type", "id", "cbitpos", "reduced-phys-bits",
+                                         "policy", "kernel-hashes" };
+    bool faithful = vc_streq(qr_str(obj, "qom-type"), "sev-guest");
+    for (size_t i = 0; faithful && i < obj->props.n; i++) {
+        bool k = false;
+        for (size_t j = 0; j < VC_ARRAY_SIZE(known); j++)
+            k = k || strcmp(obj->props.v[i].key, known[j]) == 0;
+        faithful = k;
+    }
+    unsigned long long cbit = 0, rpb = 0, policy = 0;
+    bool hashes = false;
+    if (!faithful) {
+        it->used = false;   /* kept with its object */
+        return true;
+    }
+    if (!qr_num(r, obj, "cbitpos", &cbit) || !qr_num(r, obj, "reduced-phys-bits", &rpb) ||
+        !qr_num(r, obj, "policy", &policy) || !qr_bool(r, obj, "kernel-hashes", &hashes))
+        return false;
+    if (!qr_item(obj, "cbitpos") || !qr_item(obj, "reduced-phys-bits")) {
+        it->used = false;   /* the host's defaults: the domain names both */
+        return true;
+    }
+    obj->used = true;
+    qr_implied(obj, QR_KEYS("id"));
+    vc_buf b;
+    vc_buf_init(&b);
+    vc_buf_printf(&b, "<launchSecurity type='sev'%s>\n    <cbitpos>%llu</cbitpos>\n"
+                  "    <reducedPhysBits>%llu</reducedPhysBits>\n    <policy>0x%04llx</policy>\n"
+                  "  </launchSecurity>", hashes ? " kernelHashes='yes'" : "", cbit, rpb, policy);
+    ir_fragments_add(&r->dom->extra, vc_buf_steal(&b), (ir_pos){ 0, 0 });
+    return true;
 }

@@ -87,6 +87,7 @@ typedef struct qemu_reader {
     struct qr_blk_note *blk_notes;
     size_t nblk_notes;
     char *keep_note;             /* owned text of a keep_reason naming a property */
+    char *nvram_xml;             /* <nvram type='network'> of pflash1 (qr_blk_finish) */
 } qemu_reader;
 
 /* ---- locations and diagnostics (argv_read.c) ---- */
@@ -221,6 +222,8 @@ bool qr_disk_from_node(qemu_reader *r, const shw_word *w, size_t off, const char
 void qr_disk_cache(qemu_reader *r, qr_opt *dev, ir_disk *disk);
 /* Before a disk's graph is read: no notes, no kept reason of an earlier one. */
 void qr_blk_reset(qemu_reader *r);
+/* What the reader holds for disks, at its end. */
+void qr_blk_free(qemu_reader *r);
 /* Writes what the graph said beyond the fields onto the disk's element. */
 void qr_blk_apply(qemu_reader *r, ir_device *dev);
 /* The options' used flags, before a device or firmware reads its backends. */
@@ -228,6 +231,12 @@ bool *qr_blk_mark(const qemu_reader *r);
 /* Keeps, in order, the options read since qr_blk_mark (the backends of a
  * device kept as written); frees used. */
 void qr_blk_keep_named(qemu_reader *r, bool *used);
+/* vhost-user-blk-pci's chardev= into a vhostuser disk. */
+bool qr_blk_vhost_user(qemu_reader *r, qr_opt *o, ir_disk *disk);
+/* -machine pflash0=/pflash1= (it, unit 0 or 1): the loader and NVRAM. */
+bool qr_blk_pflash(qemu_reader *r, qr_opt *o, qopt_item *it, int unit);
+/* The <os> copy a network NVRAM needs, once the fields are final. */
+void qr_blk_finish(qemu_reader *r);
 
 
 /* argv_read_mem.c */
@@ -244,6 +253,8 @@ void qr_mem_free(qemu_reader *r);
 /* TPM, IOMMU, panic, vmgenid, vsock drivers; *matched when it is one. */
 bool qr_dev_platform(qemu_reader *r, qr_opt *o, const char *driver, bool *matched);
 void qr_plat_finish(qemu_reader *r);
+/* -machine confidential-guest-support= (an -object sev-guest): <launchSecurity>. */
+bool qr_machine_cgs(qemu_reader *r, qr_opt *o);
 
 /* argv_read_vdev.c */
 /* usb-redir filter= into the domain's <redirfilter> (one for all devices;
@@ -277,9 +288,12 @@ char *qr_xml_amend(const char *el, const char *path, const char *name, const cha
 /* qr_xml_amend on the device's element, which is then kept as written. */
 void qr_device_amend_at(qemu_reader *r, ir_device *d, const char *path, const char *name,
                         const char *value, const char *xml);
-/* <backingStore type=><format type=/><source .../></backingStore> of a
- * backing image, as the formatter writes its source. */
-char *qr_backing_element(const ir_domain *dom, const ir_disk *img);
+/* A disk's element without what only a guest's disk has, under another
+ * name: <backingStore type=><format type=/><source/></backingStore> of a
+ * backing image, <nvram type=><source/></nvram> of a network NVRAM. */
+char *qr_disk_element_as(const ir_domain *dom, const ir_disk *img, const char *root_name);
+/* The <os> element the formatter writes for the domain's fields. */
+char *qr_os_element(const ir_domain *dom);
 
 /* Small shared helpers. */
 /* The trailing number of an id ("scsi0" -> 0, "pci.3" -> 3, "usb" -> 0). */

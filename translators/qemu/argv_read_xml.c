@@ -142,7 +142,7 @@ static const char *const qr_disk_only[] = {
     "target", "readonly", "shareable", "transient", "serial", "boot", "address", "alias",
 };
 
-char *qr_backing_element(const ir_domain *dom, const ir_disk *img)
+char *qr_disk_element_as(const ir_domain *dom, const ir_disk *img, const char *root_name)
 {
     ir_device tmp = { .kind = IR_DEV_DISK, .u.disk = *img };
     char *el = qr_device_element(dom, &tmp);
@@ -154,7 +154,8 @@ char *qr_backing_element(const ir_domain *dom, const ir_disk *img)
         xmlFreeDoc(doc);
         return NULL;
     }
-    xmlNodeSetName(root, (const xmlChar *)"backingStore");
+    bool nvram = strcmp(root_name, "nvram") == 0;
+    xmlNodeSetName(root, (const xmlChar *)root_name);
     xmlUnsetProp(root, (const xmlChar *)"device");
     for (xmlNodePtr n = root->children, next; n; n = next) {
         next = n->next;
@@ -164,7 +165,9 @@ char *qr_backing_element(const ir_domain *dom, const ir_disk *img)
         bool drop = false;
         for (size_t i = 0; i < sizeof(qr_disk_only) / sizeof(qr_disk_only[0]); i++)
             drop = drop || strcmp(name, qr_disk_only[i]) == 0;
-        if (strcmp(name, "driver") == 0) {
+        if (strcmp(name, "driver") == 0 && nvram) {
+            drop = true;   /* the flash holds its variables raw */
+        } else if (strcmp(name, "driver") == 0) {
             /* the image's format; cache, io and policies are the disk's */
             char *type = xml_prop(n, "type");
             xmlNodePtr f = xmlNewNode(NULL, (const xmlChar *)"format");
@@ -181,6 +184,22 @@ char *qr_backing_element(const ir_domain *dom, const ir_disk *img)
         }
     }
     char *out = xml_node_dump(root);
+    xmlFreeDoc(doc);
+    return out;
+}
+
+char *qr_os_element(const ir_domain *dom)
+{
+    ir_domain tmp;
+    memset(&tmp, 0, sizeof(tmp));
+    tmp.type = dom->type;
+    tmp.id = -1;
+    tmp.os = dom->os;
+    char *all = xml_domain_format(&tmp);
+    xmlDocPtr doc = xmlReadMemory(all, (int)strlen(all), "os.xml", NULL, XML_PARSE_NONET);
+    free(all);
+    xmlNodePtr os = doc ? xml_child(xmlDocGetRootElement(doc), "os") : NULL;
+    char *out = os ? xml_node_dump(os) : NULL;
     xmlFreeDoc(doc);
     return out;
 }
