@@ -311,6 +311,9 @@ static bool qr_nic_vhostuser(qemu_reader *r, qr_opt *h, ir_net *n)
         return false;
     n->type = IR_NET_VHOSTUSER;
     n->source_mode = vc_xstrdup(server ? "server" : "client");
+    qopt_item *rc = qr_item(ch, "reconnect");
+    if (server && rc)
+        rc->used = false;   /* a server does not reconnect: a leftover */
     qr_implied(ch, QR_KEYS("id", "path"));
     qr_leftovers(r, ch, NULL);
     return true;
