@@ -28,6 +28,7 @@ void rt_guest_info_free(rt_guest_info *g)
     free(g->state);
     free(g->state_dir);
     free(g->pid_file);
+    free(g->reason);
     memset(g, 0, sizeof(*g));
 }
 
@@ -58,6 +59,7 @@ static const struct {
     { "state", offsetof(rt_guest_info, state) },
     { "dir", offsetof(rt_guest_info, state_dir) },
     { "pidfile", offsetof(rt_guest_info, pid_file) },
+    { "reason", offsetof(rt_guest_info, reason) },
 };
 
 static void rt_guest_set(rt_guest_info *g, const char *key, const char *value)
@@ -131,7 +133,8 @@ bool rt_guest_lost(const char *run_dir, const char *name)
 {
     return !rt_guest_running(run_dir, name) && rt_guest_file_exists(run_dir, name, "lock") &&
            (rt_guest_file_exists(run_dir, name, "state") ||
-            rt_guest_file_exists(run_dir, name, "owners"));
+            rt_guest_file_exists(run_dir, name, "owners") ||
+            rt_guest_file_exists(run_dir, name, "undo"));
 }
 
 bool rt_guest_read_lost(const char *run_dir, const char *name, rt_guest_info *out)
@@ -159,6 +162,8 @@ bool rt_guest_write(const char *run_dir, const rt_guest_info *g, vc_diags *d)
         vc_buf_printf(&b, "dir: %s\n", g->state_dir);
     if (g->pid_file)
         vc_buf_printf(&b, "pidfile: %s\n", g->pid_file);
+    if (g->reason)
+        vc_buf_printf(&b, "reason: %s\n", g->reason);
     char *text = vc_buf_steal(&b);
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0644);
     size_t len = strlen(text);
@@ -326,22 +331,50 @@ bool rt_guest_cleanup(const char *run_dir, const char *name, vc_diags *d)
     if (!rt_guest_parse_state(run_dir, name, &g))
         memset(&g, 0, sizeof(g));
     rt_guest_end_qemu(g.pid, name);
+    /* only what the supervisor recorded: its journal (cgroup directories
+     * by absolute path, labels, profiles), the owners, the state file's
+     * paths; nothing is looked up from the caller's own place */
+    char *journal = rt_guest_file(run_dir, name, "undo");
+    bool ok = rt_undo_replay(journal, d);
+    free(journal);
     char *owners = rt_guest_file(run_dir, name, "owners");
-    bool ok = rt_dac_recover(owners, d);
+    ok = rt_dac_recover(owners, d) && ok;
     free(owners);
-    ok = rt_cg_remove_name(name, NULL, d) && ok;
     if (g.state_dir && g.state_dir[0] == '/')
         rt_guest_remove_dir(g.state_dir);
     char *pid = g.pid_file ? vc_xstrdup(g.pid_file) : rt_guest_file(run_dir, name, "pid");
     unlink(pid);
     free(pid);
-    char *state = rt_guest_file(run_dir, name, "state");
-    unlink(state);
-    free(state);
-    /* the lock last, as a supervisor's cleanup does */
-    unlink(lock);
+    /* what could not be undone stays journaled, and the guest lost, so
+     * that another stop tries again; otherwise the state, the lock last,
+     * as a supervisor's cleanup does */
+    if (ok) {
+        char *state = rt_guest_file(run_dir, name, "state");
+        unlink(state);
+        free(state);
+        unlink(lock);
+    }
     close(fd);
     free(lock);
     rt_guest_info_free(&g);
     return ok;
+}
+
+bool rt_restart_allowed(rt_restart_limit *l, long long now_ms)
+{
+    /* the oldest of the last BURST restarts: within the window, one more
+     * would make BURST + 1 */
+    if (l->n == RT_RESTART_BURST && now_ms - l->at_ms[l->next] < RT_RESTART_WINDOW_S * 1000LL)
+        return false;
+    l->at_ms[l->next] = now_ms;
+    l->next = (l->next + 1) % RT_RESTART_BURST;
+    if (l->n < RT_RESTART_BURST)
+        l->n++;
+    return true;
+}
+
+char *rt_restart_limit_reason(void)
+{
+    return vc_xasprintf("restarted %d times within %d s (the restart limit)", RT_RESTART_BURST,
+                        RT_RESTART_WINDOW_S);
 }

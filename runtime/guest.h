@@ -9,6 +9,9 @@
  *               supervisor: name, uuid, state, pid, supervisor, started
  *   NAME.pid    QEMU's pid
  *   NAME.owners the owners DAC took over (dac.h), until they are given back
+ *   NAME.undo   the journal of the other models' changes (the cgroup's
+ *               absolute directories, old SELinux labels, the MCS pair, the
+ *               AppArmor profile: security.h), until they are undone
  *
  * A supervisor killed with SIGKILL takes its QEMU with it but leaves these
  * files (and the guest's cgroup, state directory, disk owners): the guest
@@ -37,6 +40,8 @@ typedef struct rt_guest_info {
     long long started;       /* seconds since the epoch */
     char *state_dir;         /* the guest's own directory (its sockets); NULL: unknown */
     char *pid_file;          /* where QEMU's pid is written; NULL: RUN/NAME.pid */
+    char *reason;            /* why the state is what it is (e.g. a restart
+                                refused by the restart limit); NULL: none */
 } rt_guest_info;
 
 void rt_guest_info_free(rt_guest_info *g);
@@ -59,10 +64,12 @@ bool rt_guest_lost(const char *run_dir, const char *name);
 /* A lost guest's state file (state "lost"); false when it is not lost.
  * Only name (and state) are set when the state file was not written yet. */
 bool rt_guest_read_lost(const char *run_dir, const char *name, rt_guest_info *out);
-/* Puts back what a lost supervisor left: takes the guest's lock (refused
- * while a supervisor holds it), kills what remains of its QEMU, gives the
- * recorded owners back, removes the cgroup, the state directory, the pid,
- * state and lock files. */
+/* Puts back what a lost supervisor left, from its records alone: takes
+ * the guest's lock (refused while a supervisor holds it), kills what
+ * remains of its QEMU, replays the undo journal (cgroup, labels, profile),
+ * gives the recorded owners back, removes the state directory, the pid,
+ * state and lock files. What fails to be undone keeps the guest lost (its
+ * journal, state and lock stay) so that a second stop tries again. */
 bool rt_guest_cleanup(const char *run_dir, const char *name, vc_diags *d);
 /* Empties (one level: its sockets) and removes a guest's state directory. */
 void rt_guest_remove_dir(const char *dir);
@@ -77,5 +84,24 @@ void rt_guest_list_free(rt_guest_info *v, size_t n);
  * it is gone, at most timeout_ms plus a grace period. */
 bool rt_guest_stop(const char *run_dir, const char *name, bool force, int timeout_ms,
                    vc_diags *d);
+
+/* The restart limit: a guest whose on_poweroff / on_crash is "restart"
+ * and that ends again at once would be started forever. As systemd's
+ * StartLimitBurst: at most RT_RESTART_BURST restarts within
+ * RT_RESTART_WINDOW_S seconds; the next power-off or crash in that window
+ * leaves the guest as "preserve" would (shut off or crashed, QEMU kept,
+ * stopped), with the reason in its log and in `virtc status`. */
+enum { RT_RESTART_BURST = 5, RT_RESTART_WINDOW_S = 60 };
+
+typedef struct rt_restart_limit {
+    long long at_ms[RT_RESTART_BURST];   /* the last restarts, a ring */
+    size_t n, next;
+} rt_restart_limit;
+
+/* True (and the restart counted) when a restart at now_ms (a monotonic
+ * clock) stays within the limit. */
+bool rt_restart_allowed(rt_restart_limit *l, long long now_ms);
+/* "restarted 5 times within 60 s" (caller frees). */
+char *rt_restart_limit_reason(void);
 
 #endif

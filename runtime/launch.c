@@ -16,6 +16,7 @@
 
 #include "../translators/util.h"
 #include "spawn.h"
+#include "trace.h"
 
 #define RT_START_TIMEOUT_MS 30000
 #define RT_QMP_TIMEOUT_MS 60000
@@ -37,6 +38,8 @@ struct rt_launch {
     bool own_log;
     bool log_append;          /* opened O_APPEND rather than truncated */
     vc_strv argv;
+    size_t mon_arg;           /* argv index of the monitor's -chardev; 0: none */
+    int listen_fd;            /* the monitor bound here, until QEMU has it; -1 */
     rt_qmp *qmp;
 };
 
@@ -114,10 +117,95 @@ static char *rt_mkdtemp(vc_diags *d)
     return dir;
 }
 
+/* ---- the monitor socket, bound before QEMU starts ------------------------- */
+
+/* The next item of a QEMU option string ("a=b,c,,d": ',' escaped as ",,")
+ * at *s, unescaped (caller frees); *end is where its text ends, and *s
+ * moves past it and its comma. */
+static char *rt_opt_item(const char **s, const char **end)
+{
+    vc_buf b;
+    vc_buf_init(&b);
+    const char *c = *s;
+    for (; *c; c++) {
+        if (*c == ',' && c[1] == ',')
+            c++;
+        else if (*c == ',')
+            break;
+        vc_buf_putc(&b, *c);
+    }
+    *end = c;
+    *s = *c ? c + 1 : c;
+    vc_buf_putc(&b, '\0');
+    return vc_buf_steal(&b);
+}
+
+/* A -chardev value that serves a UNIX socket at path ("socket,...,
+ * path=PATH,server=on"): its text with "path=PATH" made "fd=N" (caller
+ * frees), or NULL. */
+static char *rt_chardev_fd_form(const char *value, const char *path, int fd)
+{
+    bool socket = false, at_path = false, server = false;
+    size_t path_at = 0, path_end = 0;
+    for (const char *s = value; *s;) {
+        size_t start = (size_t)(s - value);
+        const char *end;
+        char *item = rt_opt_item(&s, &end);
+        if (start == 0)
+            socket = strcmp(item, "socket") == 0 || strcmp(item, "backend=socket") == 0;
+        else if (strncmp(item, "path=", 5) == 0 && strcmp(item + 5, path) == 0) {
+            at_path = true;
+            path_at = start;
+            path_end = (size_t)(end - value);
+        } else if (strcmp(item, "server=on") == 0 || strcmp(item, "server") == 0)
+            server = true;
+        free(item);
+    }
+    if (!socket || !at_path || !server)
+        return NULL;
+    return vc_xasprintf("%.*sfd=%d%s", (int)path_at, value, fd, value + path_end);
+}
+
+/* The listening socket at path for QEMU, mode 0600 (its owner's only), or
+ * -1 when it cannot be bound here (QEMU then binds the path itself and says
+ * why when it cannot either). */
+static int rt_listen_unix(const char *path, const rt_launch_opts *o)
+{
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    size_t n = strlen(path);
+    if (n >= sizeof(sa.sun_path))
+        return -1;
+    memcpy(sa.sun_path, path, n + 1);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    unlink(path);   /* a stale socket of an earlier QEMU */
+    if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+        close(fd);
+        return -1;
+    }
+    if (chmod(path, 0600) != 0 || (o->socket_chown && chown(path, o->socket_uid, o->socket_gid) != 0) ||
+        listen(fd, 8) != 0) {
+        close(fd);
+        unlink(path);
+        return -1;
+    }
+    return fd;
+}
+
+/* QEMU's argv: the caller's, the monitor added when it is ours, and the
+ * monitor's socket bound here when that can be done (r->listen_fd). */
 static void rt_build_argv(rt_launch *r, char *const *argv, const rt_launch_opts *o)
 {
-    for (size_t i = 0; argv[i]; i++)
+    size_t mon = 0;
+    for (size_t i = 0; argv[i]; i++) {
         vc_strv_add(&r->argv, i == 0 && o->emulator ? o->emulator : argv[i]);
+        if (!r->own_socket && !mon && i > 0 && strcmp(argv[i - 1], "-chardev") == 0) {
+            char *probe = rt_chardev_fd_form(argv[i], r->qmp_path, RT_SPAWN_PASS_FD);
+            mon = probe ? i : 0;
+            free(probe);
+        }
+    }
     if (r->own_socket) {
         vc_buf b;
         vc_buf_init(&b);
@@ -130,12 +218,19 @@ static void rt_build_argv(rt_launch *r, char *const *argv, const rt_launch_opts 
         }
         vc_buf_puts(&b, ",server=on,wait=off");
         vc_strv_add(&r->argv, "-chardev");
+        mon = r->argv.n;
         vc_strv_take(&r->argv, vc_buf_steal(&b));
         vc_strv_add(&r->argv, "-mon");
         vc_strv_add(&r->argv, "chardev=virtcqmp,mode=control");
     }
     for (const char *const *a = o->extra_args; a && *a; a++)
         vc_strv_add(&r->argv, *a);
+    if (mon && (r->listen_fd = rt_listen_unix(r->qmp_path, o)) >= 0) {
+        char *fd_form = rt_chardev_fd_form(r->argv.v[mon], r->qmp_path, RT_SPAWN_PASS_FD);
+        free(r->argv.v[mon]);
+        r->argv.v[mon] = fd_form;
+        r->mon_arg = mon;
+    }
 }
 
 /* Forks and execs; false (the child reaped) when the exec itself failed. */
@@ -146,8 +241,13 @@ static bool rt_start_child(rt_launch *r, char *const *env, const rt_spawn_hook *
                                       O_CLOEXEC | O_NOCTTY, 0600);
     if (logfd < 0)
         return vc_runtime_error(d, "cannot open the log %s: %s", r->log_path, strerror(errno));
-    pid_t pid = rt_spawn_hooked(r->argv.v, env, logfd, hook, d);
+    pid_t pid = rt_spawn_pass(r->argv.v, env, logfd, r->listen_fd, hook, d);
     close(logfd);
+    /* QEMU holds the monitor now: once it ends, a connection it never
+     * accepted is reset instead of waiting for the deadline */
+    if (r->listen_fd >= 0)
+        close(r->listen_fd);
+    r->listen_fd = -1;
     if (pid < 0)
         return false;
     r->pid = pid;
@@ -189,13 +289,14 @@ static bool rt_fail_exited(rt_launch *r, vc_diags *d)
 
 /* A negotiated session, or NULL: *refused tells "no one listens yet"
  * (keep polling) from a monitor that answered badly. */
-static rt_qmp *rt_try_qmp(const char *path, int timeout_ms, bool *refused, vc_diags *d)
+static rt_qmp *rt_try_qmp(const char *path, int timeout_ms, bool resume, bool *refused,
+                          vc_diags *d)
 {
     vc_diags tmp;
     vc_diags_init(&tmp);
     rt_qmp *m = rt_qmp_connect_unix(path, timeout_ms, &tmp);
     *refused = m == NULL;
-    if (m && !rt_qmp_handshake(m, &tmp)) {
+    if (m && !(resume ? rt_qmp_handshake_resume(m, &tmp) : rt_qmp_handshake(m, &tmp))) {
         rt_qmp_free(m);
         m = NULL;
     }
@@ -229,8 +330,16 @@ static bool rt_connect_pending(int e)
     return e == 0 || e == ENOENT || e == ECONNREFUSED || e == EINTR;
 }
 
+/* A QEMU that did not answer in time: killed. */
+static bool rt_fail_hang(rt_launch *r, int start_ms, vc_diags *d)
+{
+    rt_kill(r);
+    return vc_runtime_error(d, "%s: no answer on its monitor %s within %d ms", r->argv.v[0],
+                            r->qmp_path, start_ms);
+}
+
 /* Polls the socket until QMP answers, the child exits or time runs out. */
-static bool rt_wait_ready(rt_launch *r, int start_ms, int qmp_ms, vc_diags *d)
+static bool rt_wait_ready(rt_launch *r, int start_ms, int qmp_ms, bool resume, vc_diags *d)
 {
     long long deadline = rt_now_ms() + start_ms;
     long step = 1;
@@ -238,16 +347,14 @@ static bool rt_wait_ready(rt_launch *r, int start_ms, int qmp_ms, vc_diags *d)
         if (rt_reap(r, false))
             return rt_fail_exited(r, d);
         long long left = deadline - rt_now_ms();
-        if (left <= 0) {
-            rt_kill(r);
-            return vc_runtime_error(d, "%s: no answer on its monitor %s within %d ms", r->argv.v[0],
-                           r->qmp_path, start_ms);
-        }
+        if (left <= 0)
+            return rt_fail_hang(r, start_ms, d);
         bool refused;
         vc_diags why;
         vc_diags_init(&why);
-        rt_qmp *probe = rt_try_qmp(r->qmp_path, (int)left, &refused, &why);
+        rt_qmp *probe = rt_try_qmp(r->qmp_path, (int)left, resume, &refused, &why);
         if (probe) {
+            rt_trace("launch: qmp ready");
             vc_diags_free(&why);
             /* The session that answered is the caller's, with a deadline
              * of its own: a slow start does not shorten it, and a second
@@ -255,6 +362,12 @@ static bool rt_wait_ready(rt_launch *r, int start_ms, int qmp_ms, vc_diags *d)
             rt_qmp_set_timeout(probe, qmp_ms);
             r->qmp = probe;
             return true;
+        }
+        if (!refused && rt_now_ms() >= deadline && !rt_reap(r, false)) {
+            /* the socket was there (bound before the fork), the greeting
+             * was not */
+            vc_diags_free(&why);
+            return rt_fail_hang(r, start_ms, d);
         }
         if (!refused) {
             /* The monitor hung up or timed out: a QEMU that failed after
@@ -289,7 +402,11 @@ static void rt_launch_release(rt_launch *r)
         r->qmp = NULL;
     }
     rt_kill(r);
-    if (r->own_socket && r->qmp_path)
+    if (r->listen_fd >= 0)
+        close(r->listen_fd);
+    r->listen_fd = -1;
+    /* a socket bound here is ours to remove, as QEMU removes its own */
+    if ((r->own_socket || r->mon_arg) && r->qmp_path)
         unlink(r->qmp_path);
     if (r->own_log && r->log_path)
         unlink(r->log_path);
@@ -314,6 +431,7 @@ rt_launch *rt_launch_start_argv(char *const *argv, char *const *env, const rt_la
     }
     rt_launch *r = vc_xcalloc(1, sizeof(*r));
     r->reaped = true;   /* nothing to reap until the fork */
+    r->listen_fd = -1;
     vc_strv_init(&r->argv);
     if (o->run_dir) {
         r->run_dir = vc_xstrdup(o->run_dir);
@@ -333,15 +451,17 @@ rt_launch *rt_launch_start_argv(char *const *argv, char *const *env, const rt_la
     rt_build_argv(r, argv, o);
     /* A stale socket would answer "connection refused" until QEMU replaces
      * it; one we name is ours to remove. */
-    if (r->own_socket)
+    if (r->own_socket && r->listen_fd < 0)
         unlink(r->qmp_path);
+    rt_trace("launch: argv");
     if (!rt_start_child(r, env, o->hook, d)) {
         rt_launch_free(r);
         return NULL;
     }
+    rt_trace("launch: exec done");
     int start_ms = o->start_timeout_ms > 0 ? o->start_timeout_ms : RT_START_TIMEOUT_MS;
     int qmp_ms = o->qmp_timeout_ms > 0 ? o->qmp_timeout_ms : RT_QMP_TIMEOUT_MS;
-    if (!rt_wait_ready(r, start_ms, qmp_ms, d)) {
+    if (!rt_wait_ready(r, start_ms, qmp_ms, o->resume, d)) {
         rt_launch_free(r);
         return NULL;
     }
@@ -395,7 +515,7 @@ static bool rt_send_quit(rt_launch *r)
     }
     if (!ret && !r->reaped) {
         bool refused;
-        rt_qmp *m = rt_try_qmp(r->qmp_path, 2000, &refused, &tmp);
+        rt_qmp *m = rt_try_qmp(r->qmp_path, 2000, false, &refused, &tmp);
         if (m) {
             ret = rt_qmp_command(m, "quit", NULL, NULL, &tmp);
             rt_qmp_free(m);

@@ -52,12 +52,27 @@ typedef struct rt_launch_opts {
     /* Append to the log instead of starting it afresh (a guest's QEMU
      * started again keeps what its predecessor said). */
     bool log_append;
+    /* The owner the monitor socket is given when it is bound here (see
+     * rt_launch_start_argv); socket_chown false: the caller's. */
+    bool socket_chown;
+    uid_t socket_uid;
+    gid_t socket_gid;
+    /* Set the guest running with the handshake (rt_qmp_handshake_resume):
+     * the start returns once it runs (for an argv started paused, -S). */
+    bool resume;
 } rt_launch_opts;
 
 typedef struct rt_launch rt_launch;
 
 /* Starts QEMU from an argument vector and environment (NULL-terminated;
  * env NULL: empty), as a plan holds them, and waits until QMP answers.
+ * The monitor's socket (the one added, or the argv's "-chardev
+ * socket,...,path=QMP_SOCKET,server=on") is bound and listening before the
+ * fork, mode 0600, and handed to QEMU as "fd=3" in place of its path, as
+ * libvirt does: the connection is made at once and the greeting read the
+ * moment QEMU's main loop runs, with no polling for the socket to appear.
+ * When it cannot be bound here, QEMU binds the path itself and the socket
+ * is polled for.
  * NULL with an error in d (code VC_ERR_RUNTIME) when it cannot: the child
  * is then gone and reaped. */
 rt_launch *rt_launch_start_argv(char *const *argv, char *const *env, const rt_launch_opts *opts,

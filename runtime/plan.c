@@ -46,6 +46,7 @@ void rt_plan_free(rt_plan *p)
     free(p->selinux_label);
     free(p->selinux_image_label);
     free(p->apparmor_profile);
+    free(p->vsock_auto);
     free(p->cgroup_path);
     vc_strv_free(&p->cgroup_controllers);
     for (size_t i = 0; i < p->ndevs; i++) {
@@ -300,6 +301,11 @@ char *rt_plan_format(const rt_plan *p)
     vc_buf_printf(&b, "  <lifecycle on_poweroff='%s' on_reboot='%s' on_crash='%s'/>\n",
                   rt_life_action_name(p->on_poweroff), rt_life_action_name(p->on_reboot),
                   rt_life_action_name(p->on_crash));
+    if (p->vsock_auto) {
+        vc_buf_puts(&b, "  <vsock");
+        pf_attr(&b, "device", p->vsock_auto);
+        vc_buf_puts(&b, " cid='auto'/>\n");
+    }
     vc_buf_puts(&b, "</plan>\n");
     return vc_buf_steal(&b);
 }
@@ -472,6 +478,8 @@ rt_plan *rt_plan_parse(const char *file, const char *text, size_t len, vc_diags 
     pr_cgroup(xml_child(root, "cgroup"), p);
     pr_resources(xml_child(root, "resources"), p);
     pr_lifecycle(xml_child(root, "lifecycle"), p);
+    xmlNodePtr vsock = xml_child(root, "vsock");
+    p->vsock_auto = vsock ? xml_prop(vsock, "device") : NULL;
     xmlFreeDoc(doc);
     /* The schema cannot say that argv[0] is the emulator. */
     if (p->argv.n == 0 || strcmp(p->argv.v[0], p->emulator) != 0) {

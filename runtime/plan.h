@@ -104,6 +104,9 @@ typedef struct rt_plan {
     size_t nres, capres;
     /* lifecycle */
     rt_life_action on_poweroff, on_reboot, on_crash;
+    /* <vsock><cid auto='yes'/>: the id of the -device whose guest-cid the
+     * runtime chooses at start (a free context ID of the host); NULL: none */
+    char *vsock_auto;
 } rt_plan;
 
 rt_plan *rt_plan_new(void);

@@ -162,7 +162,21 @@ static json_object *qmp_read_message(rt_qmp *m, vc_diags *d)
     }
 }
 
-bool rt_qmp_handshake(rt_qmp *m, vc_diags *d)
+static char *qmp_error_text(json_object *err, char **cls_out)
+{
+    json_object *cls = NULL, *desc = NULL;
+    if (json_object_is_type(err, json_type_object)) {
+        json_object_object_get_ex(err, "class", &cls);
+        json_object_object_get_ex(err, "desc", &desc);
+    }
+    const char *c = cls ? json_object_get_string(cls) : "GenericError";
+    if (cls_out)
+        *cls_out = vc_xstrdup(c);
+    return vc_xasprintf("%s (%s)", desc ? json_object_get_string(desc) : "no description", c);
+}
+
+/* Reads the greeting into m->greeting. */
+static bool qmp_greeting(rt_qmp *m, vc_diags *d)
 {
     json_object *g;
     /* Events cannot precede the greeting, but be lenient and skip them. */
@@ -184,36 +198,13 @@ bool rt_qmp_handshake(rt_qmp *m, vc_diags *d)
         json_object_put(m->greeting);
     m->greeting = json_object_get(body);
     json_object_put(g);
-    json_object *r = rt_qmp_command(m, "qmp_capabilities", NULL, NULL, d);
-    if (!r)
-        return false;
-    json_object_put(r);
     return true;
 }
 
-json_object *rt_qmp_greeting(rt_qmp *m)
+/* Sends cmd with args (taken over, may be NULL) under a new id; the id
+ * (caller frees), or NULL with the error in d. */
+static char *qmp_send(rt_qmp *m, const char *cmd, json_object *args, vc_diags *d)
 {
-    return m->greeting;
-}
-
-static char *qmp_error_text(json_object *err, char **cls_out)
-{
-    json_object *cls = NULL, *desc = NULL;
-    if (json_object_is_type(err, json_type_object)) {
-        json_object_object_get_ex(err, "class", &cls);
-        json_object_object_get_ex(err, "desc", &desc);
-    }
-    const char *c = cls ? json_object_get_string(cls) : "GenericError";
-    if (cls_out)
-        *cls_out = vc_xstrdup(c);
-    return vc_xasprintf("%s (%s)", desc ? json_object_get_string(desc) : "no description", c);
-}
-
-json_object *rt_qmp_command(rt_qmp *m, const char *cmd, json_object *args,
-                            char **err_class, vc_diags *d)
-{
-    if (err_class)
-        *err_class = NULL;
     char *id = vc_xasprintf("virtc-%lu", ++m->next_id);
     json_object *req = json_object_new_object();
     json_object_object_add(req, "execute", json_object_new_string(cmd));
@@ -230,18 +221,32 @@ json_object *rt_qmp_command(rt_qmp *m, const char *cmd, json_object *args,
         free(id);
         return NULL;
     }
+    return id;
+}
+
+/* Waits for the reply to cmd (sent as id): its "return" value (caller
+ * puts), or NULL with the error in d. Events are kept for rt_qmp_event;
+ * one named until (NULL: none) ends the wait at once, NULL returned with
+ * *got_until set. */
+static json_object *qmp_reply(rt_qmp *m, const char *cmd, const char *id, const char *until,
+                              bool *got_until, char **err_class, vc_diags *d)
+{
     json_object *result = NULL;
     for (;;) {
         json_object *msg = qmp_read_message(m, d);
         if (!msg)
             break;
-        json_object *rid, *ret, *err;
+        json_object *rid, *ret, *err, *ev;
         /* Events wait for rt_qmp_event; replies to someone else's command
          * are skipped (there is no one else on our private socket, but the
          * id makes it checkable). */
-        if (json_object_object_get_ex(msg, "event", NULL)) {
+        if (json_object_object_get_ex(msg, "event", &ev)) {
             vc_xgrow((void **)&m->events, &m->capevents, m->nevents + 1, sizeof(*m->events));
             m->events[m->nevents++] = msg;
+            if (until && vc_streq(json_object_get_string(ev), until)) {
+                *got_until = true;
+                return NULL;
+            }
             continue;
         }
         if (json_object_object_get_ex(msg, "id", &rid) &&
@@ -265,6 +270,57 @@ json_object *rt_qmp_command(rt_qmp *m, const char *cmd, json_object *args,
         json_object_put(msg);
         break;
     }
+    return result;
+}
+
+bool rt_qmp_handshake(rt_qmp *m, vc_diags *d)
+{
+    if (!qmp_greeting(m, d))
+        return false;
+    json_object *r = rt_qmp_command(m, "qmp_capabilities", NULL, NULL, d);
+    if (!r)
+        return false;
+    json_object_put(r);
+    return true;
+}
+
+bool rt_qmp_handshake_resume(rt_qmp *m, vc_diags *d)
+{
+    if (!qmp_greeting(m, d))
+        return false;
+    /* Both at once: QEMU runs a monitor's commands in order, so cont is
+     * taken in command mode, and no round trip is spent between them. */
+    char *caps = qmp_send(m, "qmp_capabilities", NULL, d);
+    char *cont = caps ? qmp_send(m, "cont", NULL, d) : NULL;
+    json_object *r = cont ? qmp_reply(m, "qmp_capabilities", caps, NULL, NULL, NULL, d) : NULL;
+    bool resumed = false, answered = false;
+    if (r) {
+        json_object_put(r);
+        /* QEMU says RESUME as it sets the machine running, before its
+         * vCPUs (busy at once under TCG) can delay the reply; a cont
+         * that fails has a reply and no RESUME. */
+        r = qmp_reply(m, "cont", cont, "RESUME", &resumed, NULL, d);
+        answered = r != NULL;
+        if (r)
+            json_object_put(r);
+    }
+    free(caps);
+    free(cont);
+    return answered || resumed;
+}
+
+json_object *rt_qmp_greeting(rt_qmp *m)
+{
+    return m->greeting;
+}
+
+json_object *rt_qmp_command(rt_qmp *m, const char *cmd, json_object *args,
+                            char **err_class, vc_diags *d)
+{
+    if (err_class)
+        *err_class = NULL;
+    char *id = qmp_send(m, cmd, args, d);
+    json_object *result = id ? qmp_reply(m, cmd, id, NULL, NULL, err_class, d) : NULL;
     free(id);
     return result;
 }

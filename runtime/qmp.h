@@ -42,6 +42,10 @@ void rt_qmp_free(rt_qmp *m);
 
 /* Reads the greeting and negotiates (qmp_capabilities). */
 bool rt_qmp_handshake(rt_qmp *m, vc_diags *d);
+/* rt_qmp_handshake, then the guest set running (cont, sent with
+ * qmp_capabilities): true once QEMU says RESUME or answers cont, false
+ * with the reason in d. The RESUME event stays for rt_qmp_event. */
+bool rt_qmp_handshake_resume(rt_qmp *m, vc_diags *d);
 
 /* Runs cmd with args (taken over, may be NULL). Returns the "return" value,
  * owned by the caller (json_object_put), or NULL with an error in d: the

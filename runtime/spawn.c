@@ -36,6 +36,7 @@ typedef struct rt_child_plan {
     char *const *argv;
     char *const *envp;
     int nullfd, logfd, errfd;
+    int passfd;               /* -1, or moved to RT_SPAWN_PASS_FD */
     pid_t parent;
     long maxfd;               /* bound of the close() loop fallback */
     const rt_spawn_hook *hook;
@@ -82,7 +83,9 @@ static void rt_close_span(unsigned lo, unsigned hi, long maxfd)
 
 static __attribute__((noreturn)) void rt_spawn_child(const rt_child_plan *p)
 {
-    int errfd = p->errfd < 3 ? fcntl(p->errfd, F_DUPFD_CLOEXEC, 3) : p->errfd;
+    /* the error pipe stays clear of 0-2 and of RT_SPAWN_PASS_FD */
+    int errfd = p->errfd <= RT_SPAWN_PASS_FD
+                    ? fcntl(p->errfd, F_DUPFD_CLOEXEC, RT_SPAWN_PASS_FD + 1) : p->errfd;
     if (errfd < 0)
         _exit(127);
     /* Every signal back to its default while all are still blocked (the
@@ -113,13 +116,16 @@ static __attribute__((noreturn)) void rt_spawn_child(const rt_child_plan *p)
         _exit(127);
     int nullfd = rt_lift(p->nullfd, 0, 0);
     int logfd = rt_lift(p->logfd, 1, 2);
-    if (nullfd < 0 || logfd < 0 || rt_dup_to(nullfd, 0) < 0 || rt_dup_to(logfd, 1) < 0 ||
-        rt_dup_to(logfd, 2) < 0)
+    int passfd = p->passfd >= 0 ? rt_lift(p->passfd, RT_SPAWN_PASS_FD, RT_SPAWN_PASS_FD) : -1;
+    if (nullfd < 0 || logfd < 0 || (p->passfd >= 0 && passfd < 0) || rt_dup_to(nullfd, 0) < 0 ||
+        rt_dup_to(logfd, 1) < 0 || rt_dup_to(logfd, 2) < 0 ||
+        (passfd >= 0 && rt_dup_to(passfd, RT_SPAWN_PASS_FD) < 0))
         rt_child_fail(errfd, RT_STEP_FDS);
-    /* Nothing of virtc's leaks into QEMU: only 0-2 and the error pipe,
-     * which the exec closes. */
-    if (errfd > 3)
-        rt_close_span(3, (unsigned)errfd - 1, p->maxfd);
+    /* Nothing of virtc's leaks into QEMU: only 0-2, the passed descriptor
+     * and the error pipe, which the exec closes. */
+    unsigned first = passfd >= 0 ? RT_SPAWN_PASS_FD + 1 : 3;
+    if ((unsigned)errfd > first)
+        rt_close_span(first, (unsigned)errfd - 1, p->maxfd);
     rt_close_span((unsigned)errfd + 1, ~0U, p->maxfd);
     sigset_t none;
     sigemptyset(&none);
@@ -166,6 +172,12 @@ pid_t rt_spawn(char *const argv[], char *const envp[], int log_fd, vc_diags *d)
 pid_t rt_spawn_hooked(char *const argv[], char *const envp[], int log_fd,
                       const rt_spawn_hook *hook, vc_diags *d)
 {
+    return rt_spawn_pass(argv, envp, log_fd, -1, hook, d);
+}
+
+pid_t rt_spawn_pass(char *const argv[], char *const envp[], int log_fd, int pass_fd,
+                    const rt_spawn_hook *hook, vc_diags *d)
+{
     if (!argv || !argv[0] || argv[0][0] != '/') {
         /* execve takes a path; a search through PATH is a shell's job. */
         vc_runtime_error(d, "the program to run must be an absolute path, not '%s'",
@@ -193,6 +205,7 @@ pid_t rt_spawn_hooked(char *const argv[], char *const envp[], int log_fd,
         .nullfd = nullfd,
         .logfd = log_fd >= 0 ? log_fd : nullfd,
         .errfd = errpipe[1],
+        .passfd = pass_fd,
         .parent = getpid(),
         .maxfd = maxfd > 0 ? maxfd : 65536,
         .hook = hook,

@@ -51,6 +51,16 @@ typedef struct rt_spawn_hook {
 pid_t rt_spawn_hooked(char *const argv[], char *const envp[], int log_fd,
                       const rt_spawn_hook *hook, vc_diags *d);
 
+/* The descriptor number a passed descriptor has in the child. */
+#define RT_SPAWN_PASS_FD 3
+
+/* rt_spawn_hooked, and pass_fd (-1: none) handed to the child as
+ * descriptor RT_SPAWN_PASS_FD, the one kept beside 0-2 (e.g. the monitor's
+ * listening socket, named "fd=3" in its argv). pass_fd stays open in the
+ * caller. */
+pid_t rt_spawn_pass(char *const argv[], char *const envp[], int log_fd, int pass_fd,
+                    const rt_spawn_hook *hook, vc_diags *d);
+
 typedef enum rt_spawn_state {
     RT_SPAWN_RUNNING,   /* not exited yet (non-blocking check) */
     RT_SPAWN_EXITED,    /* reaped; the status is valid */

@@ -7,9 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "guest.h"
 #include "security/security.h"
+#include "vsock.h"
 
 struct rt_sup_sec {
+    rt_undo *undo;            /* RUN/NAME.undo: what a lost supervisor left */
     rt_cgroup *cg;
     /* SELinux */
     bool mcs_held;
@@ -21,6 +24,10 @@ struct rt_sup_sec {
     /* AppArmor */
     char *aa_profile;         /* loaded: "libvirt-UUID" */
     char *aa_uuid;
+    /* a vsock CID chosen at start, held in vsock_dir, and the argv with it */
+    char *vsock_dir;
+    unsigned vsock_cid;
+    vc_strv argv;
 };
 
 /* <memtune> / <cputune> names, as the plan carries them, to the limits. */
@@ -59,12 +66,10 @@ static bool sec_cgroup(rt_sup_sec *s, const rt_plan *p, vc_diags *d)
     rt_cg_device *devs = vc_xcalloc(p->ndevs + 1, sizeof(*devs));
     for (size_t i = 0; i < p->ndevs; i++)
         devs[i] = (rt_cg_device){ p->devs[i].path, strchr(p->devs[i].perms, 'w') == NULL };
-    rt_cg_spec spec = { .name = p->name, .acl = no_acl, .devices = devs, .ndevices = p->ndevs };
+    rt_cg_spec spec = { .name = p->name, .acl = no_acl, .devices = devs, .ndevices = p->ndevs,
+                        .undo = s->undo };
     sec_limits(p, &spec.limits);
-    /* The guest's lock is ours: a cgroup of its name is a lost supervisor's
-     * (its QEMU died with it), removed before ours is made. */
-    if (rt_cg_remove_name(p->name, NULL, d))
-        s->cg = rt_cg_create(&spec, NULL, d);
+    s->cg = rt_cg_create(&spec, NULL, d);
     free(devs);
     return s->cg != NULL;
 }
@@ -85,6 +90,11 @@ static bool sec_selinux(rt_sup_sec *s, const rt_plan *p, vc_diags *d)
         if (!rt_mcs_reserve(s->mcs_dir, NULL, 0, 0, NULL, NULL, &s->mcs, d))
             return false;
         s->mcs_held = true;
+        char *cats = rt_mcs_text(s->mcs);
+        bool noted = rt_undo_note(s->undo, "mcs", cats, s->mcs_dir, d);
+        free(cats);
+        if (!noted)
+            return false;
         spec.pair = s->mcs;
     }
     if (!rt_se_labels_compute(&spec, &s->labels, d))
@@ -101,7 +111,7 @@ static bool sec_selinux(rt_sup_sec *s, const rt_plan *p, vc_diags *d)
                          : strcmp(use, "readonly") == 0 ? RT_SE_READONLY
                                                         : RT_SE_EXCLUSIVE;
     }
-    bool ok = rt_se_relabel(&s->labels, files, n, &s->se_saved, d);
+    bool ok = rt_se_relabel_noted(&s->labels, files, n, s->undo, &s->se_saved, d);
     free(files);
     return ok;
 }
@@ -125,7 +135,7 @@ static bool sec_apparmor(rt_sup_sec *s, const rt_plan *p, vc_diags *d)
                 files[n++] = (rt_aa_file){ p->res[i].path, sec_aa_uses[k].use };
     files[n++] = (rt_aa_file){ p->monitor, RT_AA_SOCKET };
     files[n++] = (rt_aa_file){ p->log_file, RT_AA_LOG };
-    rt_aa_spec spec = { p->uuid, p->name, p->emulator, files, n };
+    rt_aa_spec spec = { p->uuid, p->name, p->emulator, files, n, s->undo };
     bool ok = rt_aa_profile_load(&spec, NULL, NULL, d);
     free(files);
     if (ok) {
@@ -135,18 +145,43 @@ static bool sec_apparmor(rt_sup_sec *s, const rt_plan *p, vc_diags *d)
     return ok;
 }
 
+/* <vsock cid='auto'>: a free CID, held until the guest ends, in a copy of
+ * the argv. */
+static bool sec_vsock(rt_sup_sec *s, const rt_plan *p, vc_diags *d)
+{
+    char *dir = vc_xasprintf("%s/vsock", p->run_dir);
+    if (!rt_vsock_find_host(dir, NULL, &s->vsock_cid, d)) {
+        free(dir);
+        return false;
+    }
+    s->vsock_dir = dir;
+    char *cid = vc_xasprintf("%u", s->vsock_cid);
+    bool ok = rt_undo_note(s->undo, "vsock", cid, dir, d);
+    free(cid);
+    return ok && rt_vsock_set_cid(&p->argv, p->vsock_auto, s->vsock_cid, &s->argv, d);
+}
+
 rt_sup_sec *rt_sup_sec_apply(const rt_plan *p, vc_diags *d)
 {
     /* an LSM the host does not run cannot confine anything: an error */
     for (size_t i = 0; i < p->drivers.n; i++)
         if (!rt_sec_lsm_check(p->drivers.v[i], NULL, d))
             return NULL;
+    /* The guest's lock is ours: a journal of its name is a lost
+     * supervisor's (its QEMU died with it), undone before anything of ours
+     * is made; then ours, noted before each change. */
+    char *journal = rt_guest_file(p->run_dir, p->name, "undo");
+    bool ok = rt_undo_replay(journal, d);
     rt_sup_sec *s = vc_xcalloc(1, sizeof(*s));
-    bool ok = !p->cgroup || sec_cgroup(s, p, d);
+    s->undo = ok ? rt_undo_open(journal, d) : NULL;
+    free(journal);
+    ok = s->undo && (!p->cgroup || sec_cgroup(s, p, d));
     if (ok && p->selinux_model && rt_plan_has_driver(p, "selinux"))
         ok = sec_selinux(s, p, d);
     if (ok && p->apparmor_profile && rt_plan_has_driver(p, "apparmor"))
         ok = sec_apparmor(s, p, d);
+    if (ok && p->vsock_auto)
+        ok = sec_vsock(s, p, d);
     if (!ok) {
         rt_sup_sec_undo(s, NULL);
         return NULL;
@@ -174,6 +209,11 @@ int rt_sup_sec_child(const rt_sup_sec *s, const char **what)
     return 0;
 }
 
+char *const *rt_sup_sec_argv(const rt_sup_sec *s)
+{
+    return s && s->argv.v ? s->argv.v : NULL;
+}
+
 bool rt_sup_sec_undo(rt_sup_sec *s, vc_diags *d)
 {
     if (!s)
@@ -190,10 +230,16 @@ bool rt_sup_sec_undo(rt_sup_sec *s, vc_diags *d)
     if (s->labelled)
         rt_se_labels_free(&s->labels);
     ok = rt_cg_remove(s->cg, out) && ok;
+    if (s->vsock_dir)
+        ok = rt_vsock_release(s->vsock_dir, s->vsock_cid, out) && ok;
+    /* all undone: the journal goes; otherwise it stays for `virtc stop` */
+    rt_undo_close(s->undo, ok);
     vc_diags_free(&quiet);
     free(s->mcs_dir);
     free(s->aa_profile);
     free(s->aa_uuid);
+    free(s->vsock_dir);
+    vc_strv_free(&s->argv);
     free(s);
     return ok;
 }

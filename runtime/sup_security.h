@@ -2,7 +2,8 @@
  * sup_security.h: the supervisor's side of the security models that are
  * not ownership or capabilities: the LSM checks, the guest's cgroup
  * (device ACL and limits), SELinux labels and the AppArmor profile
- * (runtime/security/ does the work; this is the order and the plan's data).
+ * (runtime/security/ does the work; this is the order and the plan's data),
+ * and the host resources chosen at start (a vsock context ID: vsock.h).
  */
 #ifndef VIRTC_RT_SUP_SECURITY_H
 #define VIRTC_RT_SUP_SECURITY_H
@@ -19,6 +20,9 @@ rt_sup_sec *rt_sup_sec_apply(const rt_plan *p, vc_diags *d);
 /* In the child before exec: joins the cgroup, sets the exec labels.
  * 0 or an errno with *what the step. */
 int rt_sup_sec_child(const rt_sup_sec *s, const char **what);
+/* The argv to run when something of it was chosen at start (the vsock
+ * CID of a plan that leaves it to the host); NULL: the plan's own. */
+char *const *rt_sup_sec_argv(const rt_sup_sec *s);
 /* After QEMU has ended: undoes everything, frees s (NULL allowed). */
 bool rt_sup_sec_undo(rt_sup_sec *s, vc_diags *d);
 

@@ -20,6 +20,7 @@
 #include "instance.h"
 #include "launch.h"
 #include "spawn.h"
+#include "trace.h"
 #include "sup_security.h"
 
 #define SUP_START_TIMEOUT_MS 60000
@@ -40,6 +41,7 @@ typedef struct sup {
     rt_launch *launch;
     rt_guest_info info;
     bool restart;            /* start QEMU again once this one has ended */
+    rt_restart_limit restarts;
 } sup;
 
 /* ---- signals: stop requests from `virtc stop` ------------------------------- */
@@ -194,6 +196,7 @@ static bool sup_prepare(sup *s, vc_diags *d)
     s->info.pid_file = vc_xstrdup(p->pid_file);
     if (!rt_guest_write(p->run_dir, &s->info, d))
         return false;
+    rt_trace("sup: state written");
     if (access(p->emulator, X_OK) != 0)
         return vc_runtime_error(d, "the emulator %s cannot be run: %s", p->emulator,
                                 strerror(errno));
@@ -207,6 +210,7 @@ static bool sup_prepare(sup *s, vc_diags *d)
     free(logdir);
     if (!ok || !sup_state_dir(s, d))
         return false;
+    rt_trace("sup: dirs");
     /* owners a lost supervisor of this name could not give back */
     char *record = rt_guest_file(p->run_dir, p->name, "owners");
     ok = rt_dac_recover(record, d);
@@ -215,7 +219,9 @@ static bool sup_prepare(sup *s, vc_diags *d)
     free(record);
     if (!ok)
         return false;
+    rt_trace("sup: dac");
     s->sec = rt_sup_sec_apply(p, d);
+    rt_trace("sup: cgroup and labels");
     return s->sec != NULL;
 }
 
@@ -298,10 +304,19 @@ static bool sup_launch(sup *s, vc_diags *d)
         .qmp_timeout_ms = SUP_QMP_TIMEOUT_MS,
         .hook = &hook,
         .log_append = s->info.pid > 0,   /* a restart: the log goes on */
+        /* the monitor is bound here and handed over: QEMU's user's, as if
+         * QEMU had made it */
+        .socket_chown = s->caps.change_id,
+        .socket_uid = s->caps.uid,
+        .socket_gid = s->caps.gid,
+        /* -S is always given: cont goes with the handshake */
+        .resume = !s->o.paused,
     };
     vc_diags why;
     vc_diags_init(&why);
-    s->launch = rt_launch_start_argv(p->argv.v, p->env.v, &lo, &why);
+    /* the plan's argv, or its copy with what was chosen at start (a vsock CID) */
+    char *const *argv = rt_sup_sec_argv(s->sec);
+    s->launch = rt_launch_start_argv(argv ? argv : p->argv.v, p->env.v, &lo, &why);
     if (!s->launch) {
         const char *msg = why.n > 0 ? why.v[0].message : "no reason given";
         const char *host = rt_launch_classify(msg);
@@ -314,8 +329,6 @@ static bool sup_launch(sup *s, vc_diags *d)
         return false;
     }
     vc_diags_free(&why);
-    if (!s->o.paused && !sup_qmp_ok(s, "cont", d))
-        return false;
     s->info.pid = rt_launch_pid(s->launch);
     free(s->info.state);
     s->info.state = vc_xstrdup(s->o.paused ? "paused" : "running");
@@ -333,6 +346,18 @@ static bool sup_launch(sup *s, vc_diags *d)
  * same plan, under the same supervisor, ownership, cgroup and labels.
  * preserve keeps QEMU, stopped: "shut off" after a power-off, "crashed"
  * after a crash. */
+/* A restart the restart limit refuses (guest.h): the guest is left as
+ * preserve leaves it, and says why. */
+static void sup_restart_refused(sup *s, const char *what)
+{
+    const char *state = strcmp(what, "crash") == 0 ? "crashed" : "shut off";
+    free(s->info.reason);
+    s->info.reason = rt_restart_limit_reason();
+    fprintf(stderr, "virtc: guest '%s': not restarted: %s; left %s\n", s->p->name,
+            s->info.reason, state);
+    sup_set_state(s, state);
+}
+
 static void sup_life(sup *s, const char *what, rt_life_action a, bool *quit)
 {
     fprintf(stderr, "virtc: guest '%s': %s, on_%s=%s\n", s->p->name, what, what,
@@ -346,7 +371,9 @@ static void sup_life(sup *s, const char *what, rt_life_action a, bool *quit)
         *quit = true;
         break;
     case RT_LIFE_RESTART:
-        if (!reboot) {
+        if (!reboot && !rt_restart_allowed(&s->restarts, sup_now_ms())) {
+            sup_restart_refused(s, what);
+        } else if (!reboot) {
             s->restart = true;
             *quit = true;
         } else if (sup_qmp_ok(s, "system_reset", &tmp)) {
@@ -521,11 +548,13 @@ static void sup_detach_fds(int keep1, int keep2)
 static __attribute__((noreturn)) void sup_main(sup *s)
 {
     sup_signals();
+    rt_trace("sup: forked");
     prctl(PR_SET_NAME, "virtc-sup");
     sup_detach_fds(s->lockfd, s->reportfd);
     vc_diags d;
     vc_diags_init(&d);
     bool ok = sup_prepare(s, &d) && sup_launch(s, &d);
+    rt_trace("sup: pid and state written");
     sup_report(s, &d, ok);
     vc_diags_free(&d);
     if (ok) {
@@ -605,6 +634,7 @@ bool rt_sup_start(const rt_plan *p, const rt_sup_opts *o, vc_diags *d)
 {
     if (!rt_mkdirs(p->run_dir, p->instance == RT_INSTANCE_SESSION ? 0700 : 0755, d))
         return false;
+    rt_trace("start: run dir");
     int lockfd = sup_lock(p, d);
     if (lockfd < 0)
         return false;
@@ -615,6 +645,7 @@ bool rt_sup_start(const rt_plan *p, const rt_sup_opts *o, vc_diags *d)
         close(lockfd);
         return false;
     }
+    rt_trace("start: locked, uuid free");
     int rep[2];
     if (pipe2(rep, O_CLOEXEC) != 0) {
         vc_runtime_error(d, "pipe: %s", strerror(errno));
@@ -625,16 +656,18 @@ bool rt_sup_start(const rt_plan *p, const rt_sup_opts *o, vc_diags *d)
     }
     fflush(stdout);
     fflush(stderr);
-    pid_t mid = fork();
-    if (mid == 0) {
-        /* the middle child: a new session, and gone, so the supervisor is
-         * nobody's child but init's and can never get a terminal */
+    pid_t sp = fork();
+    if (sp == 0) {
+        /* A session of its own, without a controlling terminal, and no
+         * second fork to give up leading it: what the supervisor opens is
+         * state, cgroup and proc files and the guest's log (O_NOCTTY, in
+         * case it names a terminal), and QEMU gets a session of its own.
+         * It is init's child once `virtc start` exits, right after the
+         * report. A middle child would cost a fork, and a wakeup, on the
+         * way to QEMU. */
         close(rep[0]);
         if (setsid() < 0)
             _exit(1);
-        pid_t sp = fork();
-        if (sp != 0)
-            _exit(sp < 0 ? 1 : 0);
         sup s = { .p = p, .lockfd = lockfd, .reportfd = rep[1] };
         s.o = o ? *o : (rt_sup_opts){ 0 };
         s.info.name = vc_xstrdup(p->name);
@@ -646,13 +679,11 @@ bool rt_sup_start(const rt_plan *p, const rt_sup_opts *o, vc_diags *d)
     close(rep[1]);
     close(lockfd);
     bool ok = false;
-    if (mid < 0) {
+    if (sp < 0) {
         vc_runtime_error(d, "fork: %s", strerror(errno));
         unlink(lock);
     } else {
-        int status;
-        while (waitpid(mid, &status, 0) < 0 && errno == EINTR)
-            ;
+        /* never reaped here: the supervisor lives as long as its guest */
         ok = sup_read_report(rep[0], d);
     }
     close(rep[0]);

@@ -2,17 +2,19 @@
  * supervisor.h: one small process per guest, as podman's conmon is per
  * container: no daemon, so a crash of one touches no other.
  *
- * rt_sup_start (in `virtc start`) takes the guest's lock, then double-forks
- * (setsid between) a supervisor that keeps none of the caller's descriptors
- * (standard ones on /dev/null) and so outlives it without holding a pipe
- * of a script that captures its output. The supervisor:
+ * rt_sup_start (in `virtc start`) takes the guest's lock, then forks a
+ * supervisor in a session of its own (setsid, no controlling terminal)
+ * that keeps none of the caller's descriptors (standard ones on /dev/null)
+ * and so outlives it without holding a pipe of a script that captures its
+ * output. The supervisor:
  *
  *   1. checks and applies the security models in order: the LSMs named,
  *      DAC (reachability of each resource by the QEMU user, chown of the
  *      exclusive ones), the cgroup (device ACL, limits), labels;
  *   2. starts QEMU (runtime/launch.h) with, between fork and exec, the
  *      cgroup joined, the labels set, groups/gid/uid switched and the
- *      capabilities cleared (caps.h); waits for QMP; "cont" unless paused;
+ *      capabilities cleared (caps.h), the monitor's socket bound and
+ *      handed over; waits for QMP, with "cont" sent along unless paused;
  *   3. reports success or the reason of the failure to rt_sup_start (which
  *      returns only then), through a pipe it closes right after;
  *   4. follows QMP events: SHUTDOWN / RESET / GUEST_PANICKED get the

@@ -4,7 +4,9 @@
 # started with `virtc start DOMAIN.xml` (plan compiled, supervisor, DAC,
 # capabilities, cgroup, QEMU, QMP, cont) and with its compiled plan, next to
 # the plan's own argv started by hand to QMP-ready. Medians of 7, alternated.
-# Needs root (the system instance) and QEMU. Never fails.
+# Then where the time goes: more starts of each, traced (VIRTC_TRACE), each
+# step's median time since the exec of virtc. Needs root (the system
+# instance) and QEMU. Never fails.
 top=$(cd "$(dirname "$0")/.." && pwd)
 sb=$top/build/tests/start_bench
 virtc=$top/tools/virtc
@@ -44,4 +46,6 @@ printf '%-34s %12s %12s   %s\n' "" "virtc start" "argv by hand" "ratio (goal <= 
 "$sb" "$runs" "$virtc" "$tmp/bench.plan.xml" "$tmp/bench.xml"
 "$sb" "$runs" "$virtc" "$tmp/bench.plan.xml" "$tmp/bench.plan.xml"
 echo "conditions: load average $(cut -d' ' -f1-3 /proc/loadavg) after"
+"$sb" --profile "$runs" "$virtc" "virtc-bench-$$" "$tmp/bench.xml"
+"$sb" --profile "$runs" "$virtc" "virtc-bench-$$" "$tmp/bench.plan.xml"
 exit 0

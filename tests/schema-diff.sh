@@ -26,19 +26,29 @@
 #   ORDER KIND FILE: libvirt's schema takes it in another order
 # Such documents are not counted as agreeing, and do not fail the run.
 # Exits 1 when any document disagrees otherwise (2 when it cannot run).
-# --keep DIR copies the disagreeing documents there.
+# --keep DIR copies the disagreeing documents there (ORDER ones to
+# DIR/KIND/order/).
+# --shrink: after each disagreement, the smallest document by dropping
+# elements and attributes that still disagrees the same way, and the
+# element or attribute path whose removal makes the two agree (the first
+# differing part; tests/schema-gen.py shrink):
+#   SHRUNK FILE: libvirt says V, virtc says W at PATH: message (MINIMAL)
+# for an ORDER document, the smallest one libvirt's schema judges by order.
+# --only-diff: no BEYOND lines, only the disagreements.
 # Environment: VIRTC, LIBVIRT_SCHEMAS, VIRTC_CORPUS.
 top=$(cd "$(dirname "$0")/.." && pwd)
 VIRTC=${VIRTC:-$top/tools/virtc}
 export VIRTC_SCHEMA_DIR="${VIRTC_SCHEMA_DIR:-$top/schemas}"
 oracle=${LIBVIRT_SCHEMAS:-/usr/share/libvirt/schemas}
 corpus=${VIRTC_CORPUS:-$top/../shared/corpus}/libvirt-9.0
-seed=1 count=40 keep=""
+seed=1 count=40 keep="" shrink="" onlydiff=""
 while [ $# -gt 0 ]; do
     case $1 in
     --seed) seed=$2; shift 2 ;;
     --count) count=$2; shift 2 ;;
     --keep) keep=$2; shift 2 ;;
+    --shrink) shrink=1; shift ;;
+    --only-diff) onlydiff=1; shift ;;
     *) break ;;
     esac
 done
@@ -120,7 +130,7 @@ for kind in $kinds; do
                 # both schemas accept it; virtc's front end refuses it, as
                 # libvirt's parser refuses what its schema lets through
                 beyond=$((beyond + 1))
-                echo "BEYOND $kind $(basename "$f"): both schemas accept it, virtc validate refuses it: $why" >>"$d/dis"
+                [ -n "$onlydiff" ] || echo "BEYOND $kind $(basename "$f"): both schemas accept it, virtc validate refuses it: $why" >>"$d/dis"
             fi
             continue
         fi
@@ -128,6 +138,7 @@ for kind in $kinds; do
         *" $kind "*) [ "$lv" = invalid ] && { echo "$f" >>"$d/order-cand"; continue; } ;;
         esac
         echo "DIFF $kind $(basename "$f"): libvirt says $lv, virtc says $sv${why:+: $why}" >>"$d/dis"
+        echo "$f" >>"$d/diff-files"
         [ -n "$keep" ] && mkdir -p "$keep/$kind" && cp "$f" "$keep/$kind/"
     done <"$d/list"
     if [ -s "$d/order-cand" ]; then
@@ -141,8 +152,11 @@ for kind in $kinds; do
                 "$d/order-ok" "$d/order-list"; then
                 order=$((order + 1))
                 echo "ORDER $kind $(basename "$f"): libvirt's schema takes it in another order" >>"$d/dis"
+                echo "$f" >>"$d/order-files"
+                [ -n "$keep" ] && mkdir -p "$keep/$kind/order" && cp "$f" "$keep/$kind/order/"
             else
                 echo "DIFF $kind $(basename "$f"): libvirt says invalid, virtc says valid" >>"$d/dis"
+                echo "$f" >>"$d/diff-files"
                 [ -n "$keep" ] && mkdir -p "$keep/$kind" && cp "$f" "$keep/$kind/"
             fi
         done <"$d/order-cand"
@@ -153,6 +167,16 @@ for kind in $kinds; do
     esac
     echo "schema-diff $kind: $agree/$n agree ($beyond refused by virtc's checks beyond the schema$more)"
     cat "$d/dis"
+    if [ -n "$shrink" ]; then
+        min=${keep:-$tmp}/$kind/min
+        mkdir -p "$min"
+        anyorder=""
+        case " $UNORDERED " in *" $kind "*) anyorder=--any-order ;; esac
+        [ -s "$d/diff-files" ] && $gen shrink $anyorder --schema "$o" --other "$v" \
+            --names libvirt,virtc --out "$min" <"$d/diff-files"
+        [ -s "$d/order-files" ] && $gen shrink --order --schema "$o" \
+            --names libvirt --out "$min" <"$d/order-files"
+    fi
     [ $((agree + order)) -eq "$n" ] || status=1
 done
 exit $status

@@ -21,10 +21,22 @@ schemas' edges.
     schema-gen.py reorder [--schema RNG] --out DIR --count N --seed S <FILES
       (N orders of each file's root children, the first the one RNG
        declares; prints "FILE<TAB>REORDERED")
+    schema-gen.py shrink [--any-order] --schema RNG --other RNG --out DIR <FILES
+      (for each file the two grammars judge differently: the smallest
+       document, by dropping elements and attributes, that they still
+       judge the same different way, written to DIR, then one line
+         SHRUNK FILE: A says V, B says W at PATH: B's first message
+       where PATH names the element or attribute whose removal makes them
+       agree, the first differing part; "agree" when they do not differ;
+       --any-order: both judged in the order-free way, see AnyOrder)
+    schema-gen.py shrink --order --schema RNG --out DIR <FILES
+      (the smallest document RNG refuses in the order given and takes in
+       another: an order artifact of the validator, shown alone)
 
 Each written file's name is printed on stdout. Standard library only.
 """
 import argparse
+import ctypes
 import os
 import random
 import re
@@ -483,6 +495,227 @@ def esc(s):
             .replace('"', "&quot;"))
 
 
+# ---- judging (libxml2, the library xmllint uses, through ctypes) --------
+
+class XmlError(ctypes.Structure):
+    _fields_ = [("domain", ctypes.c_int), ("code", ctypes.c_int),
+                ("message", ctypes.c_char_p), ("level", ctypes.c_int),
+                ("file", ctypes.c_char_p), ("line", ctypes.c_int),
+                ("str1", ctypes.c_char_p), ("str2", ctypes.c_char_p),
+                ("str3", ctypes.c_char_p), ("int1", ctypes.c_int),
+                ("int2", ctypes.c_int), ("ctxt", ctypes.c_void_p),
+                ("node", ctypes.c_void_p)]
+
+
+ERRFN = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.POINTER(XmlError))
+XML_PARSE_NOERROR, XML_PARSE_NOWARNING, XML_PARSE_NONET = 1 << 5, 1 << 6, 1 << 11
+
+
+def libxml2():
+    lib = ctypes.CDLL("libxml2.so.2")
+    vp = ctypes.c_void_p
+    for name, res, args in [
+            ("xmlRelaxNGNewParserCtxt", vp, [ctypes.c_char_p]),
+            ("xmlRelaxNGSetParserStructuredErrors", None, [vp, ERRFN, vp]),
+            ("xmlRelaxNGParse", vp, [vp]),
+            ("xmlRelaxNGFreeParserCtxt", None, [vp]),
+            ("xmlRelaxNGNewValidCtxt", vp, [vp]),
+            ("xmlRelaxNGSetValidStructuredErrors", None, [vp, ERRFN, vp]),
+            ("xmlRelaxNGValidateDoc", ctypes.c_int, [vp, vp]),
+            ("xmlRelaxNGFreeValidCtxt", None, [vp]),
+            ("xmlReadMemory", vp, [ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                                   ctypes.c_char_p, ctypes.c_int]),
+            ("xmlFreeDoc", None, [vp])]:
+        f = getattr(lib, name)
+        f.restype, f.argtypes = res, args
+    return lib
+
+
+class Judge:
+    """A RelaxNG schema compiled once, judging documents in memory (the
+    shrinker asks thousands of times; xmllint would compile it each time).
+    Same library and calls as xmllint --relaxng, so the same verdicts."""
+    lib = None
+
+    def __init__(self, path):
+        if Judge.lib is None:
+            Judge.lib = libxml2()
+        self.msgs = []
+        self._cb = ERRFN(self._error)
+        pc = self.lib.xmlRelaxNGNewParserCtxt(path.encode())
+        self.lib.xmlRelaxNGSetParserStructuredErrors(pc, self._cb, None)
+        self.schema = self.lib.xmlRelaxNGParse(pc)
+        self.lib.xmlRelaxNGFreeParserCtxt(pc)
+        if not self.schema:
+            raise Fail("%s does not compile" % path)
+        self.cache = {}
+
+    def _error(self, _ctx, err):
+        e = err.contents
+        msg = (e.message or b"").decode("utf-8", "replace").strip()
+        self.msgs.append((e.line, msg))
+
+    def judge(self, text):
+        """(valid, [(line, message)]) for the document text (bytes)."""
+        if text in self.cache:
+            return self.cache[text]
+        self.msgs = []
+        doc = self.lib.xmlReadMemory(text, len(text), b"doc.xml", None,
+                                     XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NONET)
+        if not doc:
+            res = (False, [(0, "not well-formed")])
+        else:
+            vc = self.lib.xmlRelaxNGNewValidCtxt(self.schema)
+            self.lib.xmlRelaxNGSetValidStructuredErrors(vc, self._cb, None)
+            ok = self.lib.xmlRelaxNGValidateDoc(vc, doc) == 0
+            self.lib.xmlRelaxNGFreeValidCtxt(vc)
+            self.lib.xmlFreeDoc(doc)
+            res = (ok, list(self.msgs))
+        if len(self.cache) < 100000:
+            self.cache[text] = res
+        return res
+
+    def valid(self, text):
+        return self.judge(text)[0]
+
+
+class AnyOrder:
+    """A judge that takes a document when the judge j takes it with the
+    root's children in the order given, in the order grammar g declares
+    them, or reversed. libxml2 validates a large <interleave> differently
+    by the order of its children (see tests/schema-diff.sh, ORDER), which
+    the format leaves free; this verdict is the order-free one."""
+
+    def __init__(self, j, g):
+        self.j, self.g = j, g
+        self.rank = {}
+
+    def judge(self, text):
+        ok, msgs = self.j.judge(text)
+        if ok:
+            return ok, msgs
+        root = ET.fromstring(text)
+        name = local(root.tag)
+        if name not in self.rank:
+            self.rank[name] = {n: i for i, n in enumerate(declared_order(self.g, name))}
+        rank = self.rank[name]
+        kids = list(root)
+        for order in (sorted(kids, key=lambda c: rank.get(local(c.tag), len(rank))), kids[::-1]):
+            for c in kids:
+                root.remove(c)
+            root.extend(order)
+            if self.j.valid(ET.tostring(root)):
+                return True, []
+        return ok, msgs
+
+    def valid(self, text):
+        return self.judge(text)[0]
+
+
+# ---- shrinking a disagreement ---------------------------------------------
+
+def shrink(a, b, root):
+    """Drops elements and attributes of root (in place) while a and b keep
+    their verdicts; returns the verdicts."""
+    want = (a.valid(ET.tostring(root)), b.valid(ET.tostring(root)))
+
+    def same():
+        t = ET.tostring(root)
+        return (a.valid(t), b.valid(t)) == want
+
+    changed = True
+    while changed:
+        changed = False
+        # preorder: whole subtrees go before their parts are tried
+        for parent in list(root.iter()):
+            for i, child in reversed(list(enumerate(parent))):
+                parent.remove(child)
+                if same():
+                    changed = True
+                else:
+                    parent.insert(i, child)
+        for e in list(root.iter()):
+            for k in sorted(e.attrib):
+                v = e.attrib.pop(k)
+                if same():
+                    changed = True
+                else:
+                    e.set(k, v)
+            if e.text and e.text.strip() and len(e):
+                t, e.text = e.text, None
+                if same():
+                    changed = True
+                else:
+                    e.text = t
+    return want
+
+
+def local(t):
+    return t.split("}")[-1]
+
+
+def culprits(a, b, root):
+    """Paths of the parts of root whose removal makes a and b agree: first
+    those whose removal makes both take it (what one refuses), else those
+    whose removal makes both refuse it (what one needs)."""
+    both, either = [], []
+
+    def verdicts():
+        t = ET.tostring(root)
+        return a.valid(t), b.valid(t)
+
+    def note(path):
+        va, vb = verdicts()
+        if va and vb:
+            both.append(path)
+        elif va == vb:
+            either.append(path)
+
+    def walk(e, path):
+        for k in sorted(e.attrib):
+            v = e.attrib.pop(k)
+            note("%s/@%s" % (path, local(k)))
+            e.set(k, v)
+        for i, c in enumerate(list(e)):
+            p = "%s/%s" % (path, local(c.tag))
+            e.remove(c)
+            note(p)
+            e.insert(i, c)
+            walk(c, p)
+
+    walk(root, "/" + local(root.tag))
+    # the deepest first: a child named is more exact than its parent
+    return sorted(both or either, key=lambda p: -p.count("/"))
+
+
+def shrink_files(a, b, names, files, out):
+    """shrink each file a and b judge differently; one line each."""
+    lines = []
+    for i, src in enumerate(files):
+        try:
+            root = ET.parse(src).getroot()
+        except ET.ParseError:
+            continue
+        va, vb = shrink(a, b, root)
+        base = os.path.basename(src)
+        if va == vb:
+            lines.append("SHRUNK %s: agree" % base)
+            continue
+        ET.indent(root)
+        text = ET.tostring(root)
+        name = os.path.join(out, "min-" + base)
+        with open(name, "wb") as f:
+            f.write(text + b"\n")
+        refuser = a if not va else b
+        msgs = [m for _, m in refuser.judge(text)[1]]
+        at = culprits(a, b, root)
+        lines.append("SHRUNK %s: %s says %s, %s says %s at %s: %s (%s)" % (
+            base, names[0], "valid" if va else "invalid", names[1],
+            "valid" if vb else "invalid", ", ".join(at[:3]) or "?",
+            "; ".join(msgs[:2]) or "-", name))
+    return lines
+
+
 # ---- mutation ----------------------------------------------------------
 
 def neighbour(v, r, enum):
@@ -705,7 +938,13 @@ def reorder_files(g, r, files, out, count):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("mode", choices=["generate", "mutate", "batch", "reorder", "devices"])
+    ap.add_argument("mode", choices=["generate", "mutate", "batch", "reorder", "shrink", "devices"])
+    ap.add_argument("--any-order", action="store_true",
+                    help="shrink: judge the root's children in any order (the order-free verdict)")
+    ap.add_argument("--order", action="store_true",
+                    help="shrink: the smallest document --schema judges by its children's order")
+    ap.add_argument("--names", default="schema,other",
+                    help="shrink: what to call --schema and --other")
     ap.add_argument("--other", help="batch: the second schema set's grammar")
     ap.add_argument("--schema")
     ap.add_argument("--out", required=True)
@@ -723,6 +962,22 @@ def main():
         return
     if not a.schema:
         ap.error("--schema is required")
+    if a.mode == "shrink":
+        files = [line.strip() for line in sys.stdin if line.strip()]
+        js, names = Judge(a.schema), a.names.split(",")
+        if a.order:
+            # the smallest document js refuses in the order given and takes
+            # in another: the validator's order artifact, alone
+            pair = (js, AnyOrder(js, Grammar(a.schema)))
+            names = [names[0], names[0] + " in another order"]
+        elif a.any_order:
+            jo = Judge(a.other)
+            pair = (AnyOrder(js, Grammar(a.schema)), AnyOrder(jo, Grammar(a.other)))
+        else:
+            pair = (js, Judge(a.other))
+        for n in shrink_files(pair[0], pair[1], names, files, a.out):
+            print(n)
+        return
     g = Grammar(a.schema)
     ET.register_namespace("qemu", "http://libvirt.org/schemas/domain/qemu/1.0")
     if a.mode == "generate":

@@ -12,7 +12,9 @@ static void status_help(void)
     fputs("usage: virtc status [options] NAME\n\n"
           "Prints a guest's state as 'key: value' lines: name, uuid, state (starting,\n"
           "running, paused, shut off, crashed: on_poweroff / on_crash 'preserve'),\n"
-          "pid (QEMU's), supervisor (its pid), uptime (seconds).\n"
+          "pid (QEMU's), supervisor (its pid), uptime (seconds), and reason when the\n"
+          "state has one (a guest the restart limit left shut off or crashed: more than\n"
+          "5 restarts on power-off or crash within 60 s).\n"
           "A guest that does not run prints its name and 'state: shut off'. A guest\n"
           "whose supervisor was killed (SIGKILL) before it could clean up is 'lost':\n"
           "its QEMU is gone but what it held is not given back (disk owners, cgroup,\n"
@@ -40,6 +42,11 @@ int cmd_status(int argc, char **argv)
         out = vc_xasprintf("name: %s\nuuid: %s\nstate: %s\npid: %ld\nsupervisor: %ld\n"
                            "uptime: %lld\n", g.name, g.uuid ? g.uuid : "", g.state ? g.state : "",
                            (long)g.pid, (long)g.supervisor, !running || up < 0 ? 0 : up);
+        if (g.reason) {
+            char *with = vc_xasprintf("%sreason: %s\n", out, g.reason);
+            free(out);
+            out = with;
+        }
         rt_guest_info_free(&g);
     } else if (d.nerrors == 0) {
         out = vc_xasprintf("name: %s\nstate: shut off\n", o.arg);

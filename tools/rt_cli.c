@@ -5,12 +5,14 @@
 #include <malloc.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <sys/mman.h>
 #include <libxml/tree.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "../runtime/instance.h"
+#include "../runtime/trace.h"
 #include "../translators/domain_xml.h"
 #include "../translators/qemu/caps.h"
 #include "../translators/qemu/plan.h"
@@ -164,8 +166,10 @@ static qemu_caps *rt_cli_caps(const ir_domain *dom, const rt_cli_opts *o, const 
  * automata), and it needs nothing from the document. So it runs on a
  * second thread while this one reads what does not depend on the
  * document being valid: the probed capabilities of the emulator the
- * document names (the probe cache). The document is validated (the
- * thread joined first) before anything of it is lowered or used. */
+ * document names (the probe cache), and the user database for qemu.conf's
+ * user and group (qemu_plan_warm_identity; nothing of it is kept). The
+ * document is validated (the thread joined first) before anything of it
+ * is lowered or used. */
 
 /* How much a new heap (the schema thread's malloc arena) grows by at once. */
 #define RT_CLI_TOP_PAD ((size_t)8 << 20)
@@ -183,6 +187,17 @@ static void rt_cli_thread_huge_heap(void)
     if (!first)
         return;
     vc_heap_hint_huge(first, (const void *)((uintptr_t)first + RT_CLI_TOP_PAD));
+#ifdef MADV_POPULATE_WRITE
+    /* The arena's first 2 MiB block was touched (its header) before the
+     * hint, so it gets small pages: those are made present now, in one
+     * call instead of some 500 faults. A kernel older than 5.14 refuses
+     * the advice, and they fault in one by one as before. */
+    const uintptr_t huge = (uintptr_t)2 << 20, page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t lo = (uintptr_t)first & ~(page - 1);
+    uintptr_t hi = ((uintptr_t)first + huge - 1) & ~(huge - 1);
+    if (hi > lo)
+        madvise((void *)lo, hi - lo, MADV_POPULATE_WRITE);
+#endif
     free(first);
 }
 
@@ -191,7 +206,9 @@ static void *rt_cli_schema_thread(void *arg)
     vc_diags quiet;   /* a load error is reported again by the validation */
     vc_diags_init(&quiet);
     rt_cli_thread_huge_heap();
+    rt_trace("schema thread: begin");
     vc_schema_preload(arg, &quiet);
+    rt_trace("schema thread: compiled");
     vc_diags_free(&quiet);
     return NULL;
 }
@@ -233,9 +250,13 @@ static rt_plan *rt_cli_domain_plan(const char *file, xmlDocPtr doc, const rt_cli
     bool threaded = pthread_create(&th, NULL, rt_cli_schema_thread, (void *)kind) == 0;
     char *emulator;
     qemu_caps *prefetched = rt_cli_prefetch(xmlDocGetRootElement(doc), o, &emulator);
+    qemu_plan_warm_identity(conf, rt_instance_current());
+    rt_trace("domain: prefetched");
     if (threaded)
         pthread_join(th, NULL);
+    rt_trace("domain: joined");
     ir_domain *dom = xml_domain_parse_doc(doc, file, d);
+    rt_trace("domain: validated and lowered");
     if (!dom) {
         qemu_caps_free(prefetched);
         free(emulator);
@@ -243,9 +264,11 @@ static rt_plan *rt_cli_domain_plan(const char *file, xmlDocPtr doc, const rt_cli
     }
     qemu_caps *caps = rt_cli_caps(dom, o, file, emulator, prefetched, d);
     rt_plan *p = NULL;
+    rt_trace("domain: caps");
     if (caps) {
         p = qemu_plan_build(dom, caps, conf, rt_instance_current(), o->test_env, file, d);
         qemu_caps_free(caps);
+        rt_trace("domain: plan built");
     }
     ir_domain_free(dom);
     return p;
@@ -263,11 +286,13 @@ rt_plan *rt_cli_plan(const char *file, const rt_cli_opts *o, const rt_qemuconf *
     const char *name = strcmp(file, "-") == 0 ? "<stdin>" : file;
     /* parsed once: its root says whether it is a plan or a domain */
     xmlDocPtr doc = xml_doc_read(name, text, len, d);
+    rt_trace("read: parsed");
     xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
     rt_plan *p = NULL;
     if (root && !root->ns && strcmp((const char *)root->name, "plan") == 0) {
         xmlFreeDoc(doc);
         p = rt_plan_parse(name, text, len, d);
+        rt_trace("plan: parsed and validated");
     } else if (doc) {
         p = rt_cli_domain_plan(name, doc, o, conf, d);
     }

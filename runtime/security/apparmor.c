@@ -295,10 +295,28 @@ static bool rt_aa_run_parser(const char *option, const char *file, vc_diags *d)
     return ok;
 }
 
+/* The host: AppArmor's enabled test (quiet) and apparmor_parser. */
+static bool rt_aa_host_enabled(void)
+{
+    vc_diags quiet;
+    vc_diags_init(&quiet);
+    bool enabled = rt_sec_lsm_check("apparmor", NULL, &quiet);
+    vc_diags_free(&quiet);
+    return enabled;
+}
+
+static const rt_aa_backend rt_aa_host = { rt_aa_host_enabled, rt_aa_run_parser };
+static const rt_aa_backend *rt_aa_be = &rt_aa_host;
+
+void rt_aa_set_backend(const rt_aa_backend *b)
+{
+    rt_aa_be = b ? b : &rt_aa_host;
+}
+
 bool rt_aa_profile_load(const rt_aa_spec *spec, const char *template_text, const char *dir,
                         vc_diags *d)
 {
-    if (!rt_sec_lsm_check("apparmor", NULL, d))
+    if (rt_aa_be == &rt_aa_host ? !rt_sec_lsm_check("apparmor", NULL, d) : !rt_aa_be->enabled())
         return false;
     const char *where = dir ? dir : RT_AA_DEFAULT_DIR;
     char *profile_text = rt_aa_profile_text(spec, template_text, where, d);
@@ -308,11 +326,13 @@ bool rt_aa_profile_load(const rt_aa_spec *spec, const char *template_text, const
     if (ok) {
         char *profile_path = vc_xasprintf("%s/%s", where, name);
         char *files_path = rt_aa_files_path(where, name);
-        ok = (mkdir(where, 0755) == 0 || errno == EEXIST ||
+        /* noted first: a supervisor lost from here on leaves it listed */
+        ok = rt_undo_note(spec->undo, "apparmor", spec->uuid, where, d) &&
+             (mkdir(where, 0755) == 0 || errno == EEXIST ||
               vc_runtime_error(d, "cannot create %s: %s", where, strerror(errno))) &&
              rt_aa_write(files_path, files_text, d) &&
              rt_aa_write(profile_path, profile_text, d) &&
-             rt_aa_run_parser("-r", profile_path, d);
+             rt_aa_be->parser("-r", profile_path, d);
         if (!ok) {
             unlink(profile_path);
             unlink(files_path);
@@ -337,12 +357,9 @@ bool rt_aa_profile_unload(const char *uuid, const char *dir, vc_diags *d)
     struct stat st;
     bool ok = true;
     /* Without AppArmor nothing can be loaded: only the files are left. */
-    vc_diags quiet;
-    vc_diags_init(&quiet);
-    bool enabled = rt_sec_lsm_check("apparmor", NULL, &quiet);
-    vc_diags_free(&quiet);
+    bool enabled = rt_aa_be->enabled();
     if (stat(profile_path, &st) == 0) {
-        ok = !enabled || rt_aa_run_parser("-R", profile_path, d);
+        ok = !enabled || rt_aa_be->parser("-R", profile_path, d);
         if (unlink(profile_path) != 0 && errno != ENOENT)
             ok = vc_runtime_error(d, "cannot remove %s: %s", profile_path, strerror(errno));
     }

@@ -130,11 +130,19 @@ static const rt_cg_hier *rt_cg_find(const rt_cg_hiers *h, const char *controller
     return NULL;
 }
 
-/* Our cgroup in hierarchy x, from /proc/self/cgroup ("ID:CONTROLLERS:PATH";
- * cgroup2 is "0::PATH"). */
+/* The text of /proc/self/cgroup (or the host's stand-in), read once per
+ * call of the API rather than once per hierarchy; "" when unreadable. */
+static char *rt_cg_self_read(const char *path)
+{
+    char *text = vc_read_file(path, NULL);
+    return text ? text : vc_xstrdup("");
+}
+
+/* Our cgroup in hierarchy x, from the text of /proc/self/cgroup
+ * ("ID:CONTROLLERS:PATH"; cgroup2 is "0::PATH"). */
 static char *rt_cg_self_path(const char *self_cgroup, const rt_cg_hier *x)
 {
-    char *text = vc_read_file(self_cgroup, NULL);
+    char *text = vc_xstrdup(self_cgroup);
     char *found = NULL, *save = NULL;
     for (char *line = text ? strtok_r(text, "\n", &save) : NULL; line && !found;
          line = strtok_r(NULL, "\n", &save)) {
@@ -578,7 +586,8 @@ static bool rt_cg_devices_bpf(rt_cgroup *cg, const rt_cg_place *p, vc_diags *d)
 static bool rt_cg_setup_place(rt_cgroup *cg, rt_cg_place *p, const rt_cg_spec *spec,
                               vc_diags *d)
 {
-    if (!rt_cg_mkdirs(p, cg->prefix, d))
+    if (!rt_undo_note(spec->undo, "cgroup", cg->prefix, p->dir, d) ||
+        !rt_cg_mkdirs(p, cg->prefix, d))
         return false;
     if (p->v2 && !rt_cg_v2_enable(p, cg->prefix, d))
         return false;
@@ -645,14 +654,15 @@ rt_cgroup *rt_cg_create(const rt_cg_spec *spec, const rt_cg_host *host, vc_diags
     cg->bpf_fd = -1;
     rt_dev_rules_init(&cg->rules);
     rt_cg_hiers h;
-    const char *self = rt_cg_or(host->self_cgroup, "/proc/self/cgroup");
     bool ok = rt_cg_resolve(spec, &cg->rules, d) &&
               rt_cg_read_hiers(rt_cg_or(host->mountinfo, "/proc/self/mountinfo"), &h, d);
     if (!ok) {
         rt_cg_free(cg);
         return NULL;
     }
+    char *self = rt_cg_self_read(rt_cg_or(host->self_cgroup, "/proc/self/cgroup"));
     ok = rt_cg_plan_places(cg, spec, &h, host, self, d);
+    free(self);
     for (size_t i = 0; ok && i < cg->nplaces; i++)
         ok = rt_cg_setup_place(cg, &cg->places[i], spec, d);
     for (size_t i = 0; i < cg->nplaces; i++)
@@ -747,6 +757,26 @@ bool rt_cg_remove(rt_cgroup *cg, vc_diags *d)
     return ok;
 }
 
+bool rt_cg_remove_recorded(const char *prefix, const char *dir, vc_diags *d)
+{
+    /* DIR is BASE/PREFIX/NAME: only that shape is ours to remove */
+    const char *name = strrchr(dir, '/');
+    size_t plen = strlen(prefix);
+    bool shaped = name && dir[0] == '/' && name[1] && (size_t)(name - dir) > plen + 1 &&
+                  strncmp(name - plen, prefix, plen) == 0 && name[-(long)plen - 1] == '/' &&
+                  rt_cg_name_check(name + 1, d);
+    if (!shaped)
+        return vc_runtime_error(d, "the recorded cgroup %s is not a guest's (PREFIX %s/NAME)",
+                                dir, prefix);
+    if (rt_cg_rmdir(dir) != 0)
+        return vc_runtime_error(d, "cannot remove cgroup %s: %s", dir,
+                                errno == EBUSY ? "it still holds processes" : strerror(errno));
+    char *base = vc_xstrndup(dir, (size_t)(name - dir) - plen - 1);
+    rt_cg_rmdir_parents(base, prefix);
+    free(base);
+    return true;
+}
+
 bool rt_cg_remove_name(const char *name, const rt_cg_host *host, vc_diags *d)
 {
     static const rt_cg_host none = { 0 };
@@ -756,7 +786,7 @@ bool rt_cg_remove_name(const char *name, const rt_cg_host *host, vc_diags *d)
     rt_cg_hiers h;
     if (!rt_cg_read_hiers(rt_cg_or(host->mountinfo, "/proc/self/mountinfo"), &h, d))
         return false;
-    const char *self = rt_cg_or(host->self_cgroup, "/proc/self/cgroup");
+    char *self = rt_cg_self_read(rt_cg_or(host->self_cgroup, "/proc/self/cgroup"));
     const char *prefix = rt_cg_or(host->prefix, "virtc/qemu");
     bool ok = true;
     for (size_t i = 0; i < h.n; i++) {
@@ -774,6 +804,7 @@ bool rt_cg_remove_name(const char *name, const rt_cg_host *host, vc_diags *d)
         free(dir);
         free(base);
     }
+    free(self);
     rt_cg_hiers_free(&h);
     return ok;
 }

@@ -1,14 +1,8 @@
 /*
  * mcs.c: a unique MCS category pair per sVirt guest.
  *
- * There is no daemon holding the list of running guests, so the list is a
- * directory shared by every supervisor of an instance: a guest holds the
- * pair "cA,cB" while the file of that name exists, and the file holds the
- * pid of the process that reserved it. A file whose pid is gone is left
- * over from a supervisor that was killed, and its pair is free again.
- * Reservations are made under an flock of the directory itself, so that
- * checking a stale file and taking it over is one step for concurrent
- * starts, and no lock file is left.
+ * A guest holds the pair "cA,cB" while a file of that name exists in a
+ * directory every supervisor of the instance shares (hold.c).
  *
  * Pairs are drawn at random, as sVirt does (a label says nothing about
  * which guest had it before); after many misses every pair is tried in
@@ -82,55 +76,12 @@ static bool rt_mcs_in(const rt_mcs_pair *used, size_t n, rt_mcs_pair p)
     return false;
 }
 
-/* The pid a reservation file holds; 0 when unreadable. */
-static long rt_mcs_owner(const char *path)
-{
-    char *text = vc_read_file(path, NULL);
-    long long pid = 0;
-    if (text) {
-        text[strcspn(text, "\n")] = '\0';
-        if (!vc_parse_ll(text, 10, &pid))
-            pid = 0;
-    }
-    free(text);
-    return (long)pid;
-}
-
-static bool rt_mcs_alive(long pid)
-{
-    return pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
-}
-
 /* Takes pair p when it is free (or stale); 1 taken, 0 busy, -1 error. */
 static int rt_mcs_take(const char *dir, rt_mcs_pair p, vc_diags *d)
 {
     char *name = rt_mcs_text(p);
-    char *path = vc_xasprintf("%s/%s", dir, name);
+    int rc = rt_hold_take(dir, name, d);
     free(name);
-    int rc = -1;
-    for (int round = 0; round < 2; round++) {
-        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-        if (fd >= 0) {
-            char buf[32];
-            int len = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
-            rc = write(fd, buf, (size_t)len) == len ? 1 : -1;
-            if (rc < 0) {
-                vc_runtime_error(d, "cannot write %s: %s", path, strerror(errno));
-                unlink(path);
-            }
-            close(fd);
-            break;
-        }
-        if (errno != EEXIST) {
-            vc_runtime_error(d, "cannot create %s: %s", path, strerror(errno));
-            break;
-        }
-        /* Held: by a live guest (busy), or left by a dead one (take it). */
-        rc = 0;
-        if (round > 0 || rt_mcs_alive(rt_mcs_owner(path)) || unlink(path) != 0)
-            break;
-    }
-    free(path);
     return rc;
 }
 
@@ -174,15 +125,9 @@ bool rt_mcs_reserve(const char *dir, const rt_mcs_pair *used, size_t nused,
                     RT_MCS_DEFAULT_MAX);
         return false;
     }
-    if (mkdir(dir, 0755) != 0 && errno != EEXIST)
-        return vc_runtime_error(d, "cannot create %s: %s", dir, strerror(errno));
-    int lfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (lfd < 0 || flock(lfd, LOCK_EX) != 0) {
-        vc_runtime_error(d, "cannot lock %s: %s", dir, strerror(errno));
-        if (lfd >= 0)
-            close(lfd);
+    int lfd = rt_hold_lock(dir, d);
+    if (lfd < 0)
         return false;
-    }
     int rc = rt_mcs_search(dir, used, nused, max, rand_fn ? rand_fn : rt_mcs_getrandom, ctx,
                            out, d);
     close(lfd);   /* releases the lock */
@@ -195,16 +140,8 @@ bool rt_mcs_reserve(const char *dir, const rt_mcs_pair *used, size_t nused,
 bool rt_mcs_release(const char *dir, rt_mcs_pair pair, vc_diags *d)
 {
     char *name = rt_mcs_text(pair);
-    char *path = vc_xasprintf("%s/%s", dir, name);
+    bool ok = rt_hold_release(dir, name, d);
     free(name);
-    long owner = rt_mcs_owner(path);
-    bool ok = true;
-    /* Another live process's pair is not ours to free. */
-    if (owner == (long)getpid() || (owner && !rt_mcs_alive(owner))) {
-        if (unlink(path) != 0 && errno != ENOENT)
-            ok = vc_runtime_error(d, "cannot remove %s: %s", path, strerror(errno));
-    }
-    free(path);
     return ok;
 }
 

@@ -7,4 +7,15 @@
  * backslash becomes \xNN); NULL is "". The caller frees it. */
 char *rt_sec_printable(const char *s);
 
+#include <stdbool.h>
+
+#include "../../translators/error.h"
+
+/* Removes the cgroup directory DIR (BASE/PREFIX/NAME, as the undo journal
+ * recorded it) and its empty parents up to BASE; gone already is fine. */
+bool rt_cg_remove_recorded(const char *prefix, const char *dir, vc_diags *d);
+
+/* setfilecon(path, label) through the backend; a file gone is fine. */
+bool rt_se_restore_one(const char *path, const char *label, vc_diags *d);
+
 #endif

@@ -48,8 +48,9 @@
  *     rt_aa_exec_profile()     aa_change_onexec(rt_aa_profile_name(uuid))
  *   after QEMU has ended (any way):
  *     rt_aa_profile_unload(), rt_se_restore(), rt_mcs_release(),
- *     rt_cg_remove()  (rt_cg_remove_name() when the supervisor itself was
- *                      lost and a new one cleans up by name)
+ *     rt_cg_remove()
+ *   every step first notes what it changes in the guest's undo journal
+ *   (rt_undo_note): after a lost supervisor, rt_undo_replay undoes it all
  */
 #ifndef VIRTC_RT_SECURITY_H
 #define VIRTC_RT_SECURITY_H
@@ -59,6 +60,9 @@
 #include <sys/types.h>
 
 #include "../../translators/error.h"
+
+/* The guest's undo journal (see "the undo journal" below). */
+typedef struct rt_undo rt_undo;
 
 /* ==== which LSMs the host runs ============================================ */
 
@@ -133,6 +137,9 @@ typedef struct rt_cg_spec {
     const rt_cg_device *devices; /* the guest's own devices */
     size_t ndevices;
     rt_cg_limits limits;
+    /* Each directory is noted here before it is made (NULL: no journal),
+     * so that a lost supervisor's cgroup is found by its absolute path. */
+    rt_undo *undo;
 } rt_cg_spec;
 
 /* The seed's list, plus /dev/userfaultfd (skipped where it does not exist). */
@@ -211,6 +218,21 @@ int rt_bpfdev_run(const struct bpf_insn *insns, size_t n, char type, long major,
  * returns the program fd (kept open until the cgroup is removed) or -1. */
 int rt_bpfdev_attach(const rt_dev_rules *rules, int dir_fd, vc_diags *d);
 
+/* ==== held names ========================================================== */
+
+/* A name (an MCS pair "c3,c7", a vsock CID "3") held by a guest: a file of
+ * that name in a directory all supervisors of an instance share, holding
+ * the holder's pid; a file whose pid is gone is free to take over. */
+
+/* Creates dir if needed and flock()s it: a search of free names holds the
+ * returned descriptor (close it to unlock); -1 with the error. */
+int rt_hold_lock(const char *dir, vc_diags *d);
+/* Takes name when free or stale: 1 taken, 0 held by a live process, -1
+ * error (in d). */
+int rt_hold_take(const char *dir, const char *name, vc_diags *d);
+/* Gives name back when this process or a dead one holds it. */
+bool rt_hold_release(const char *dir, const char *name, vc_diags *d);
+
 /* ==== SELinux ============================================================= */
 
 /* An MCS category pair "cA,cB", A < B. */
@@ -287,10 +309,25 @@ typedef struct rt_se_saved rt_se_saved;
  * rt_se_restore. */
 bool rt_se_relabel(const rt_se_labels *l, const rt_se_file *files, size_t n,
                    rt_se_saved **saved, vc_diags *d);
+/* rt_se_relabel that also notes each exclusive file's old label in undo
+ * (before it is changed), for rt_undo_replay after a lost supervisor. */
+bool rt_se_relabel_noted(const rt_se_labels *l, const rt_se_file *files, size_t n,
+                         rt_undo *undo, rt_se_saved **saved, vc_diags *d);
 /* Puts every saved label back, frees saved (NULL: true). */
 bool rt_se_restore(rt_se_saved *saved, vc_diags *d);
 /* In the child before execve: setexeccon(label). 0 or -1 (errno set). */
 int rt_se_exec_label(const char *label);
+
+/* What the file-label functions call: libselinux by default; a test sets a
+ * fake (a store of its own) to exercise relabelling and its undo on a host
+ * without SELinux. get returns a malloc'd label (freed with free). */
+typedef struct rt_se_backend {
+    int (*enabled)(void);                            /* is_selinux_enabled */
+    int (*get)(const char *path, char **label);      /* getfilecon: 0 or -1 */
+    int (*set)(const char *path, const char *label); /* setfilecon: 0 or -1 */
+} rt_se_backend;
+/* NULL: libselinux again. */
+void rt_se_set_backend(const rt_se_backend *b);
 
 /* ==== AppArmor ============================================================ */
 
@@ -315,6 +352,8 @@ typedef struct rt_aa_spec {
     const char *emulator;        /* QEMU's binary: mapped and executable */
     const rt_aa_file *files;
     size_t nfiles;
+    rt_undo *undo;               /* the profile is noted here before it is
+                                    written or loaded (NULL: no journal) */
 } rt_aa_spec;
 
 /* The built-in template (its placeholders are @PROFILE@, @NAME@,
@@ -340,5 +379,42 @@ bool rt_aa_profile_load(const rt_aa_spec *spec, const char *template_text,
 bool rt_aa_profile_unload(const char *uuid, const char *dir, vc_diags *d);
 /* In the child before execve: aa_change_onexec("libvirt-UUID"). 0 or -1. */
 int rt_aa_exec_profile(const char *profile);
+
+/* What loading and unloading call: the host (AppArmor's enabled test and
+ * apparmor_parser) by default; a test sets a dry run that records the
+ * parser's invocations instead. */
+typedef struct rt_aa_backend {
+    bool (*enabled)(void);
+    bool (*parser)(const char *option, const char *file, vc_diags *d);
+} rt_aa_backend;
+/* NULL: the host again. */
+void rt_aa_set_backend(const rt_aa_backend *b);
+
+/* ==== the undo journal ==================================================== */
+
+/* RUN/NAME.undo: one line per change to the host, appended (O_APPEND)
+ * before the change is made, so that whatever kills the supervisor the
+ * journal lists at least everything done:
+ *
+ *   cgroup PREFIX DIR     the guest's cgroup directory DIR (absolute; its
+ *                         parents PREFIX below DIR's base are removed when
+ *                         empty)
+ *   label OLD PATH        PATH's SELinux label before it was relabelled
+ *   mcs cA,cB DIR         the sVirt category pair reserved in DIR
+ *   apparmor UUID DIR     the profile libvirt-UUID loaded from DIR
+ *   vsock CID DIR         the vsock context ID held in DIR (vsock.h)
+ *
+ * rt_undo_replay undoes them from the last to the first using nothing but
+ * the journal (not the caller's own cgroup, not the plan). */
+rt_undo *rt_undo_open(const char *path, vc_diags *d);
+/* Appends "kind key path"; key and path must be one line, key without
+ * spaces. u NULL: true (no journal). */
+bool rt_undo_note(rt_undo *u, const char *kind, const char *key, const char *path,
+                  vc_diags *d);
+/* Closes the journal; remove: everything was undone, the file goes too. */
+void rt_undo_close(rt_undo *u, bool remove);
+/* Undoes what the journal at path lists, last first, and removes it; true
+ * when there was none. Every entry is attempted; the errors are in d. */
+bool rt_undo_replay(const char *path, vc_diags *d);
 
 #endif

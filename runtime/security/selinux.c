@@ -156,9 +156,34 @@ const char *rt_se_file_label(const rt_se_labels *l, rt_se_use use)
 
 /* ---- applying them ------------------------------------------------------- */
 
+/* libselinux behind the backend's signatures (a label from getfilecon is
+ * copied, so that every backend's label is freed with free). */
+static int rt_se_lib_get(const char *path, char **label)
+{
+    char *con = NULL;
+    if (getfilecon(path, &con) < 0)
+        return -1;
+    *label = vc_xstrdup(con);
+    freecon(con);
+    return 0;
+}
+
+static int rt_se_lib_set(const char *path, const char *label)
+{
+    return setfilecon(path, label);
+}
+
+static const rt_se_backend rt_se_lib = { is_selinux_enabled, rt_se_lib_get, rt_se_lib_set };
+static const rt_se_backend *rt_se_be = &rt_se_lib;
+
+void rt_se_set_backend(const rt_se_backend *b)
+{
+    rt_se_be = b ? b : &rt_se_lib;
+}
+
 typedef struct rt_se_old {
     char *path;
-    char *label;         /* what it had: freecon() */
+    char *label;         /* what it had */
 } rt_se_old;
 
 struct rt_se_saved {
@@ -167,15 +192,23 @@ struct rt_se_saved {
 };
 
 static bool rt_se_label_one(const char *path, const char *label, rt_se_saved *saved,
-                            bool keep, vc_diags *d)
+                            bool keep, rt_undo *undo, vc_diags *d)
 {
     char *old = NULL;
-    if (keep && getfilecon(path, &old) < 0)
+    if (keep && rt_se_be->get(path, &old) < 0)
         return vc_runtime_error(d, "cannot read the SELinux label of %s: %s", path,
                                 strerror(errno));
-    if (setfilecon(path, label) < 0) {
+    /* the old label is in the journal before the file changes */
+    bool noted = !keep || (strpbrk(old, " \n")
+                               ? vc_runtime_error(d, "the SELinux label of %s is not one word", path)
+                               : rt_undo_note(undo, "label", old, path, d));
+    if (!noted) {
+        free(old);
+        return false;
+    }
+    if (rt_se_be->set(path, label) < 0) {
         int err = errno;
-        freecon(old);
+        free(old);
         return vc_runtime_error(d, "cannot label %s %s: %s", path, label, strerror(err));
     }
     if (keep) {
@@ -188,7 +221,13 @@ static bool rt_se_label_one(const char *path, const char *label, rt_se_saved *sa
 bool rt_se_relabel(const rt_se_labels *l, const rt_se_file *files, size_t n,
                    rt_se_saved **saved, vc_diags *d)
 {
-    if (l->relabel && is_selinux_enabled() <= 0)
+    return rt_se_relabel_noted(l, files, n, NULL, saved, d);
+}
+
+bool rt_se_relabel_noted(const rt_se_labels *l, const rt_se_file *files, size_t n,
+                         rt_undo *undo, rt_se_saved **saved, vc_diags *d)
+{
+    if (l->relabel && rt_se_be->enabled() <= 0)
         return vc_runtime_error(d, "SELinux is not enabled on this host: cannot label %s",
                                 n ? files[0].path : "the guest's files");
     if (!*saved)
@@ -198,7 +237,7 @@ bool rt_se_relabel(const rt_se_labels *l, const rt_se_file *files, size_t n,
     for (size_t i = 0; i < n; i++) {
         const char *label = rt_se_file_label(l, files[i].use);
         if (label && !rt_se_label_one(files[i].path, label, *saved,
-                                      files[i].use == RT_SE_EXCLUSIVE, d)) {
+                                      files[i].use == RT_SE_EXCLUSIVE, undo, d)) {
             vc_diags ignore;
             vc_diags_init(&ignore);
             rt_se_restore(*saved, &ignore);
@@ -210,6 +249,14 @@ bool rt_se_relabel(const rt_se_labels *l, const rt_se_file *files, size_t n,
     return true;
 }
 
+bool rt_se_restore_one(const char *path, const char *label, vc_diags *d)
+{
+    if (rt_se_be->set(path, label) < 0 && errno != ENOENT)
+        return vc_runtime_error(d, "cannot restore the SELinux label %s of %s: %s", label, path,
+                                strerror(errno));
+    return true;
+}
+
 bool rt_se_restore(rt_se_saved *saved, vc_diags *d)
 {
     if (!saved)
@@ -218,11 +265,9 @@ bool rt_se_restore(rt_se_saved *saved, vc_diags *d)
     /* Last labelled, first restored: a path listed twice ends as it began. */
     for (size_t i = saved->n; i-- > 0;) {
         rt_se_old *o = &saved->v[i];
-        if (setfilecon(o->path, o->label) < 0 && errno != ENOENT)
-            ok = vc_runtime_error(d, "cannot restore the SELinux label %s of %s: %s", o->label,
-                                  o->path, strerror(errno));
+        ok = rt_se_restore_one(o->path, o->label, d) && ok;
         free(o->path);
-        freecon(o->label);
+        free(o->label);
     }
     free(saved->v);
     free(saved);

@@ -13,6 +13,12 @@
  * the monitor every millisecond, greeting and qmp_capabilities answered.
  * Starts alternate; each guest is stopped (stop --force / SIGKILL) between
  * runs. Prints one row: the medians and their ratio.
+ *
+ *   start_bench --profile N VIRTC NAME FILE-TO-START
+ *
+ * Where the time goes: N more starts, untimed by the row above, with
+ * VIRTC_TRACE set (runtime/trace.h); for each step of the start path, the
+ * median of its time since the exec of virtc, and the median of the whole.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -53,11 +59,15 @@ static int sb_run(char *const argv[])
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-static double sb_virtc(const char *virtc, const char *file, const char *name)
+/* ms from the exec of `virtc start file` to its exit (-1: it failed), the
+ * guest stopped after; *start_ms (may be NULL): when it was started. */
+static double sb_virtc(const char *virtc, const char *file, const char *name, double *start_ms)
 {
     char *start[] = { (char *)virtc, "start", (char *)file, NULL };
     char *stop[] = { (char *)virtc, "stop", "--force", (char *)name, NULL };
     double t0 = sb_now_ms();
+    if (start_ms)
+        *start_ms = t0;
     int rc = sb_run(start);
     double ms = sb_now_ms() - t0;
     sb_run(stop);
@@ -103,14 +113,123 @@ static int sb_cmp(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+static double sb_median(double *v, size_t n)
+{
+    qsort(v, n, sizeof(double), sb_cmp);
+    return v[n / 2];
+}
+
+/* ---- --profile: the traced steps ---------------------------------------- */
+
+typedef struct sb_step {
+    char *name;
+    double *ms;               /* since the exec, one per run that reached it */
+    size_t n;
+    size_t run;               /* the last run that reached it */
+    double median;
+} sb_step;
+
+typedef struct sb_steps {
+    sb_step *v;
+    size_t n, cap;
+} sb_steps;
+
+static sb_step *sb_step_get(sb_steps *s, const char *name)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (strcmp(s->v[i].name, name) == 0)
+            return &s->v[i];
+    vc_xgrow((void **)&s->v, &s->cap, s->n + 1, sizeof(*s->v));
+    sb_step *st = &s->v[s->n++];
+    *st = (sb_step){ vc_xstrdup(name), NULL, 0, 0, 0 };
+    return st;
+}
+
+/* The trace of run number run ("PID MS STEP" lines): each step's first
+ * time, less t0. */
+static void sb_read_trace(const char *path, double t0, size_t run, sb_steps *s)
+{
+    char *text = vc_read_file(path, NULL);
+    for (char *line = text, *next; line && *line; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        char *end;
+        strtol(line, &end, 10);
+        double ms = strtod(end, &end);
+        if (*end != ' ')
+            continue;
+        sb_step *st = sb_step_get(s, end + 1);
+        if (st->run == run)
+            continue;   /* one time a run (a second QEMU is not the start) */
+        st->run = run;
+        st->ms = vc_xrealloc(st->ms, (st->n + 1) * sizeof(double));
+        st->ms[st->n++] = ms - t0;
+    }
+    free(text);
+}
+
+static int sb_by_median(const void *a, const void *b)
+{
+    const sb_step *x = a, *y = b;
+    return (x->median > y->median) - (x->median < y->median);
+}
+
+static int sb_profile(int n, const char *virtc, const char *file, const char *name)
+{
+    char *trace = vc_xasprintf("/tmp/start_bench-trace-%ld", (long)getpid());
+    setenv("VIRTC_TRACE", trace, 1);
+    sb_steps s = { 0 };
+    double *total = vc_xcalloc((size_t)n, sizeof(double));
+    size_t ok = 0;
+    for (int i = 0; i < n; i++) {
+        unlink(trace);
+        double t0;
+        double ms = sb_virtc(virtc, file, name, &t0);
+        if (ms < 0)
+            continue;
+        total[ok++] = ms;
+        sb_read_trace(trace, t0, ok, &s);
+    }
+    unlink(trace);
+    unsetenv("VIRTC_TRACE");
+    free(trace);
+    if (ok == 0) {
+        fprintf(stderr, "start_bench: no traced start succeeded\n");
+        free(total);
+        return 1;
+    }
+    for (size_t i = 0; i < s.n; i++)
+        s.v[i].median = sb_median(s.v[i].ms, s.v[i].n);
+    qsort(s.v, s.n, sizeof(*s.v), sb_by_median);
+    printf("  where the time of 'virtc start %s' goes (VIRTC_TRACE, medians of %zu traced runs):\n",
+           strstr(file, ".plan") ? "PLAN.xml" : "DOMAIN.xml", ok);
+    printf("  %10s %9s  %s\n", "since exec", "+ms", "step reached");
+    double prev = 0;
+    for (size_t i = 0; i < s.n; i++) {
+        printf("  %10.1f %+9.1f  %s\n", s.v[i].median, s.v[i].median - prev, s.v[i].name);
+        prev = s.v[i].median;
+        free(s.v[i].name);
+        free(s.v[i].ms);
+    }
+    double end = sb_median(total, ok);
+    printf("  %10.1f %+9.1f  virtc start has exited\n", end, end - prev);
+    free(s.v);
+    free(total);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     int n;
+    signal(SIGPIPE, SIG_IGN);
+    if (argc == 6 && strcmp(argv[1], "--profile") == 0 && vc_parse_int(argv[2], &n) && n > 0)
+        return sb_profile(n, argv[3], argv[5], argv[4]);
     if (argc != 5 || !vc_parse_int(argv[1], &n) || n <= 0) {
-        fprintf(stderr, "usage: start_bench N VIRTC PLAN.xml FILE-TO-START\n");
+        fprintf(stderr, "usage: start_bench N VIRTC PLAN.xml FILE-TO-START\n"
+                        "       start_bench --profile N VIRTC NAME FILE-TO-START\n");
         return 2;
     }
-    signal(SIGPIPE, SIG_IGN);
     vc_diags d;
     vc_diags_init(&d);
     rt_plan *p = rt_plan_parse_file(argv[3], &d);
@@ -125,7 +244,7 @@ int main(int argc, char **argv)
          * for its teardown */
         if (i % 2)
             b[ok] = sb_hand(p);
-        a[ok] = sb_virtc(argv[2], argv[4], p->name);
+        a[ok] = sb_virtc(argv[2], argv[4], p->name, NULL);
         if (i % 2 == 0)
             b[ok] = sb_hand(p);
         if (a[ok] >= 0 && b[ok] >= 0)
@@ -133,11 +252,10 @@ int main(int argc, char **argv)
     }
     int rc = 1;
     if (ok > 0) {
-        qsort(a, (size_t)ok, sizeof(double), sb_cmp);
-        qsort(b, (size_t)ok, sizeof(double), sb_cmp);
+        double ma = sb_median(a, (size_t)ok), mb = sb_median(b, (size_t)ok);
         printf("%-34s %9.1f ms %9.1f ms   x%.2f (median of %d)\n",
                strstr(argv[4], ".plan") ? "virtc start PLAN.xml" : "virtc start DOMAIN.xml",
-               a[ok / 2], b[ok / 2], a[ok / 2] / b[ok / 2], ok);
+               ma, mb, ma / mb, ok);
         rc = 0;
     } else {
         fprintf(stderr, "start_bench: no start succeeded\n");

@@ -6,21 +6,13 @@
 # that powers itself off (on_poweroff), the session instance as that user,
 # the refused starts, and 50 start/stop cycles without leaks.
 # Prints PASS/FAIL/SKIP lines.
-top=$(cd "$(dirname "$0")/../.." && pwd)
-virtc=$top/tools/virtc
-qemu=/usr/bin/qemu-system-x86_64
-export VIRTC_SCHEMA_DIR="${VIRTC_SCHEMA_DIR:-$top/schemas}"
-export VIRTC_PROFILE_DIR="${VIRTC_PROFILE_DIR:-$top/translators/qemu/profiles}"
-unset VIRTC_QEMU_CONF
-
-if [ ! -x "$qemu" ]; then echo "SKIP start-qemu: $qemu is not installed"; exit 0; fi
-if [ "$(id -u)" -ne 0 ]; then echo "SKIP start-qemu: the system instance needs root"; exit 0; fi
+gt_name=start
+. "$(dirname "$0")/../helpers/guest-test.sh"
 
 # Unique names: other engineers' tests run at the same time.
 user=virtc-t-rt-$$
 g=rt-t-$$
 tmp=$(mktemp -d /tmp/virtc-t-rt-XXXXXX)
-run=/run/virtc/qemu
 cleanup() {
     for n in "$g" "$g-off" "$g-pre" "$g-s" "$g-cyc" "$g-dev"; do
         "$virtc" stop --force "$n" >/dev/null 2>&1
@@ -51,32 +43,7 @@ uid=$(id -u "$user")
 gid=$(id -g "$user")
 groups_want=$(printf '%s\n' "$gid" $kvmgid $xgid | sort -n | tr '\n' ' ')
 
-ok() { if [ "$1" -eq 0 ]; then echo "PASS start/$2"; else echo "FAIL start/$2${3:+: $3}"; fi; }
-# waits (up to $2 tenths of a second) until "$1" is true
-wait_for() { i=0; while ! eval "$1"; do i=$((i + 1)); [ "$i" -ge "$2" ] && return 1; sleep 0.1; done; }
 gone() { [ ! -e "$run/$1.lock" ]; }
-# a process that runs (a zombie waiting for init to reap it does not)
-alive() { [ -n "$1" ] && [ -e "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
-
-accel=qemu
-[ -r /dev/kvm ] && [ -w /dev/kvm ] && accel=kvm
-# domain NAME DISK [EXTRA-ELEMENTS]
-domain() {
-    cat <<EOF
-<domain type='$accel'>
-  <name>$1</name>
-  <memory unit='MiB'>64</memory>
-  <vcpu>1</vcpu>
-  <os><type arch='x86_64' machine='pc'>hvm</type><boot dev='hd'/></os>
-  $3
-  <devices>
-    <emulator>$qemu</emulator>
-    <disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='$2'/><target dev='hda' bus='ide'/></disk>
-    <memballoon model='none'/>
-  </devices>
-</domain>
-EOF
-}
 
 mkdir "$tmp/img" "$tmp/home"
 chmod 711 "$tmp/img"

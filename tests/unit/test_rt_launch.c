@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -148,12 +149,20 @@ static void test_start_failures(void)
 /* ---- the child's starting state --------------------------------------- */
 
 /* Run as the child: its descriptors, where 0-2 lead, its signal mask and
- * ignored signals, its session, on one line of stderr; then exit 1. */
+ * ignored signals, its session, and whether descriptor 3 is the monitor
+ * socket, listening (the launch binds it and passes it), on one line of
+ * stderr; then exit 1. */
 static int child_state_main(void)
 {
     vc_buf b;
     vc_buf_init(&b);
     child_state_line(&b);
+    int listening = 0;
+    socklen_t len = sizeof(listening);
+    if (getsockopt(3, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0)
+        listening = 0;
+    b.data[--b.len] = '\0';   /* the line goes on */
+    vc_buf_printf(&b, " fd3:%s\n", listening ? "listening" : "no");
     if (write(1, "to stdout\n", 10) < 0 || write(2, b.data, b.len) < 0)
         return 2;
     vc_buf_free(&b);
@@ -161,7 +170,7 @@ static int child_state_main(void)
 }
 
 static const char child_state[] =
-    "fds: 0 1 2 stdin:/dev/null out:log blocked:0 ignored:0 leader:yes";
+    "fds: 0 1 2 3 stdin:/dev/null out:log blocked:0 ignored:0 leader:yes fd3:listening";
 
 static void test_child_state(void)
 {
@@ -184,8 +193,8 @@ static void test_child_state(void)
     int stray = open("/dev/null", O_RDONLY);
     CHECK(stray >= 0 && dup2(stray, 41) == 41, "a stray descriptor");
     CHECK(msg_is(start_fails(words, 0), child_state),
-          "child: only 0-2 (stdin /dev/null, out+err the log), no signal blocked or ignored, "
-          "its own session");
+          "child: only 0-2 (stdin /dev/null, out+err the log) and the monitor's listening "
+          "socket, no signal blocked or ignored, its own session");
     close(stray);
     close(41);
     sigprocmask(SIG_SETMASK, &old, NULL);

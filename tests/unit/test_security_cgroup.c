@@ -345,8 +345,9 @@ static int open_pty_slave(void)
     return fd;
 }
 
-/* What a child in the cgroup could open: pairs of mode ("r", "rw", or
- * "pty": a new pty's slave by path) and path; "PATH:ok PATH:EPERM ...". */
+/* What a child in the cgroup could open: pairs of mode ("r", "rw", "pty":
+ * a new pty's slave by path, or "mknod": make PATH a node c 1:3) and path;
+ * "PATH:ok PATH:EPERM ...". */
 static char *probe_in(rt_cgroup *cg, const char *const *opens)
 {
     int pfd[2];
@@ -361,8 +362,9 @@ static char *probe_in(rt_cgroup *cg, const char *const *opens)
         if (rc != 0)
             vc_buf_printf(&b, "attach:%s", strerror(-rc));
         for (const char *const *o = opens; *o; o += 2) {
-            int fd = strcmp(o[0], "pty") == 0 ? open_pty_slave()
-                                               : open(o[1], strcmp(o[0], "r") == 0 ? O_RDONLY : O_RDWR);
+            int fd = strcmp(o[0], "pty") == 0     ? open_pty_slave()
+                     : strcmp(o[0], "mknod") == 0 ? mknod(o[1], S_IFCHR | 0600, makedev(1, 3))
+                                                  : open(o[1], strcmp(o[0], "r") == 0 ? O_RDONLY : O_RDWR);
             vc_buf_printf(&b, "%s%s:%s", b.len ? " " : "", o[1],
                           fd >= 0 ? "ok" : errno == EPERM ? "EPERM" : strerror(errno));
             if (fd >= 0)
@@ -524,6 +526,36 @@ static bool have_cgroup2(void)
     return true;
 }
 
+/* The program judges device numbers, not paths: nodes the test makes
+ * itself, outside /dev, with the numbers of /dev/null (allowed) and
+ * /dev/zero (not), and a node made from inside (no 'm' access). */
+static void test_v2_nodes(rt_cgroup *cg)
+{
+    char dir[] = "/tmp/virtc-t-rtsec-nodes-XXXXXX";
+    if (!mkdtemp(dir)) {
+        CHECK(false, "v2 nodes: a directory for them");
+        return;
+    }
+    char *null = vc_xasprintf("%s/null-copy", dir), *zero = vc_xasprintf("%s/zero-copy", dir);
+    char *made = vc_xasprintf("%s/made-inside", dir);
+    bool ok = mknod(null, S_IFCHR | 0666, makedev(1, 3)) == 0 &&
+              mknod(zero, S_IFCHR | 0666, makedev(1, 5)) == 0;
+    CHECK(ok, "v2 nodes: c 1:3 and c 1:5 made outside /dev");
+    const char *const probe[] = { "rw", null, "r", zero, "mknod", made, NULL };
+    char *want = vc_xasprintf("%s:ok %s:EPERM %s:EPERM", null, zero, made);
+    CHECK(ok && str_is(probe_in(cg, probe), want),
+          "v2 nodes: a copy of /dev/null opens, a copy of /dev/zero and mknod are EPERM");
+    CHECK(!exists(made), "v2 nodes: nothing was made from inside");
+    free(want);
+    unlink(null);
+    unlink(zero);
+    unlink(made);
+    rmdir(dir);
+    free(null);
+    free(zero);
+    free(made);
+}
+
 static void test_v2(const char *prefix)
 {
     rt_cg_host host = { .prefix = prefix, .no_v1 = true };
@@ -542,6 +574,7 @@ static void test_v2(const char *prefix)
           "v2: the program's rules");
     CHECK(str_is(probe_in(cg, opens), want_open),
           "v2: a child in the cgroup opens what is allowed and gets EPERM for the rest");
+    test_v2_nodes(cg);
     char *copy = vc_xstrdup(dir);
     vc_diags_clear(&d);
     CHECK(rt_cg_remove(cg, &d) && !exists(copy), "v2: removed, nothing left");

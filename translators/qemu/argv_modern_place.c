@@ -316,7 +316,9 @@ static void modern_plan_add(qemu_ctx *x, const ir_device *dev, modern_implicit i
     bool direct = dev && dev->kind == IR_DEV_CONTROLLER && vc_streq(dev->u.controller.type, "pci");
     if (!modern_slot_auto(x, s, dev ? dev->pos : x->dom->pos, direct))
         *ok = false;
-    if (!x->modern->q35) {
+    /* an auto-placed EHCI keeps its function (7) on q35 too, so that its
+     * companions can share the slot by role */
+    if (!x->modern->q35 || fn) {
         s->fn = fn;
         s->multifunction = mf && fn == 0;
     }

@@ -275,12 +275,23 @@ void qr_env_add(qemu_reader *r, const char *name, const char *value)
     q->env[q->nenv++] = (ir_qemu_env){ vc_xstrdup(name), vc_xstrdup(value) };
 }
 
+/* Some word of the command line is this option (-audiodev). */
+static bool qr_words_have(const qemu_reader *r, const char *flag)
+{
+    for (size_t i = 0; i < r->words.n; i++)
+        if (strcmp(r->words.v[i].text, flag) == 0)
+            return true;
+    return false;
+}
+
 static void qr_env(qemu_reader *r, const shw_word *w)
 {
     const char *eq = strchr(w->text, '=');
     char *name = vc_xstrndup(w->text, (size_t)(eq - w->text));
-    /* QEMU 0.x's way of saying "no audio", which is virtc's default */
-    if (strcmp(name, "QEMU_AUDIO_DRV") == 0 && strcmp(eq + 1, "none") == 0) {
+    /* QEMU 0.x's way of saying "no audio", which is virtc's default; with
+     * an -audiodev QEMU does not read it, and it is kept as written */
+    if (strcmp(name, "QEMU_AUDIO_DRV") == 0 && strcmp(eq + 1, "none") == 0 &&
+        !qr_words_have(r, "-audiodev")) {
         free(name);
         return;
     }
@@ -430,6 +441,7 @@ static void qr_free(qemu_reader *r)
     free(r->spice_channel);
     free(r->env_sdl_audio);
     free(r->env_xauth);
+    qr_blk_free(r);
     free(r->nets);
     qr_mem_free(r);
     free(r->audio_of);

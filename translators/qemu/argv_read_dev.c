@@ -17,312 +17,6 @@
 /* Properties every -device may carry that virtc derives itself. */
 static const char *const qr_dev_implied[] = { "id", "driver" };
 
-/* ---- -blockdev graphs ---- */
-
-static const char *const qr_formats[] = {
-    "raw", "qcow2", "qcow", "qed", "vmdk", "vpc", "vdi", "vhdx", "luks", "cloop", "dmg",
-    "bochs", "parallels",
-};
-
-static bool qr_is_format(const char *driver)
-{
-    for (size_t i = 0; i < VC_ARRAY_SIZE(qr_formats); i++)
-        if (vc_streq(driver, qr_formats[i]))
-            return true;
-    return false;
-}
-
-/* "PREFIX.key" or "key" when prefix is NULL. */
-static const char *qr_sub(qr_opt *o, const char *prefix, const char *key)
-{
-    if (!prefix)
-        return qr_str(o, key);
-    char *k = vc_xasprintf("%s.%s", prefix, key);
-    const char *v = qr_str(o, k);
-    free(k);
-    return v;
-}
-
-/* server.host / server.0.host ... into the disk's hosts. */
-static void qr_blk_hosts(qr_opt *o, const char *prefix, ir_disk *disk)
-{
-    for (int i = -1; i < 16; i++) {
-        char *p = i < 0 ? vc_xasprintf("%s%sserver", prefix ? prefix : "", prefix ? "." : "")
-                        : vc_xasprintf("%s%sserver.%d", prefix ? prefix : "", prefix ? "." : "", i);
-        const char *host = qr_sub(o, p, "host"), *port = qr_sub(o, p, "port");
-        const char *path = qr_sub(o, p, "path");
-        qr_sub(o, p, "type");
-        free(p);
-        if (!host && !path)
-            continue;
-        disk->hosts = vc_xrealloc(disk->hosts, (disk->nhosts + 1) * sizeof(ir_host));
-        ir_host *h = &disk->hosts[disk->nhosts++];
-        memset(h, 0, sizeof(*h));
-        h->name = vc_xstrdup(host);
-        h->port = vc_xstrdup(port);
-        if (path) {
-            h->transport = vc_xstrdup("unix");
-            h->socket = vc_xstrdup(path);
-        }
-    }
-}
-
-/* url=SCHEME://HOST[:PORT]/PATH of the curl drivers. */
-static void qr_blk_url(ir_disk *disk, const char *url)
-{
-    const char *hp = strstr(url, "://");
-    hp = hp ? hp + 3 : url;
-    const char *slash = strchr(hp, '/');
-    char *hostport = slash ? vc_xstrndup(hp, (size_t)(slash - hp)) : vc_xstrdup(hp);
-    char *colon = strrchr(hostport, ':');
-    disk->hosts = vc_xcalloc(1, sizeof(ir_host));
-    disk->nhosts = 1;
-    if (colon && !strchr(colon, ']')) {
-        disk->hosts[0].port = vc_xstrdup(colon + 1);
-        *colon = '\0';
-    }
-    disk->hosts[0].name = hostport;
-    disk->source = vc_xstrdup(slash ? slash : "/");
-}
-
-/* A protocol node (driver=file|host_device|nbd|...) into the disk's source;
- * prefix is "file" when it is written inside the format node. */
-static bool qr_blk_protocol(qemu_reader *r, qr_opt *o, const char *prefix, ir_disk *disk)
-{
-    const char *drv = qr_sub(o, prefix, "driver");
-    static const char *const implied[] = { "node-name", "auto-read-only", "discard",
-                                           "read-only", "cache.direct", "cache.no-flush",
-                                           "detect-zeroes", "locking" };
-    for (size_t i = 0; i < VC_ARRAY_SIZE(implied); i++)
-        qr_sub(o, prefix, implied[i]);
-    const char *aio = qr_sub(o, prefix, "aio");
-    if (aio && !disk->driver_io)
-        disk->driver_io = vc_xstrdup(aio);
-    if (vc_streq(drv, "file") || vc_streq(drv, "host_device") || vc_streq(drv, "host_cdrom")) {
-        disk->type = drv[0] == 'f' ? IR_DISK_TYPE_FILE : IR_DISK_TYPE_BLOCK;
-        disk->source = vc_xstrdup(qr_sub(o, prefix, "filename"));
-    } else if (vc_streq(drv, "vvfat")) {
-        disk->type = IR_DISK_TYPE_DIR;
-        disk->source = vc_xstrdup(qr_sub(o, prefix, "dir"));
-        qr_sub(o, prefix, "floppy");
-        qr_sub(o, prefix, "rw");
-    } else if (vc_streq(drv, "nvme")) {
-        r->keep_reason = "an NVMe disk's PCI source has no place in the domain model yet";
-    } else if (vc_streq(drv, "nbd") || vc_streq(drv, "iscsi") || vc_streq(drv, "rbd") ||
-               vc_streq(drv, "gluster") || vc_streq(drv, "http") || vc_streq(drv, "https") ||
-               vc_streq(drv, "ftp") || vc_streq(drv, "ftps") || vc_streq(drv, "ssh")) {
-        disk->type = IR_DISK_TYPE_NETWORK;
-        disk->source_protocol = vc_xstrdup(drv);
-        const char *name = qr_sub(o, prefix, "export");
-        if (vc_streq(drv, "rbd")) {
-            const char *pool = qr_sub(o, prefix, "pool"), *image = qr_sub(o, prefix, "image");
-            disk->source = vc_xasprintf("%s/%s", pool ? pool : "", image ? image : "");
-        } else if (vc_streq(drv, "gluster")) {
-            const char *vol = qr_sub(o, prefix, "volume"), *path = qr_sub(o, prefix, "path");
-            disk->source = vc_xasprintf("%s%s%s", vol ? vol : "",
-                                        path && *path != '/' ? "/" : "", path ? path : "");
-        } else if (vc_streq(drv, "iscsi")) {
-            const char *t = qr_sub(o, prefix, "target"), *lun = qr_sub(o, prefix, "lun");
-            disk->source = vc_xasprintf("%s/%s", t ? t : "", lun ? lun : "0");
-            const char *portal = qr_sub(o, prefix, "portal");
-            qr_sub(o, prefix, "transport");
-            qr_sub(o, prefix, "initiator-name");
-            char *h = NULL, *p = NULL;
-            if (portal) {
-                const char *colon = strrchr(portal, ':');
-                if (colon && strchr(portal, ']') > colon)
-                    colon = NULL;
-                const char *hs = portal, *he = colon ? colon : portal + strlen(portal);
-                if (*hs == '[' && he > hs && he[-1] == ']') {
-                    hs++;
-                    he--;
-                }
-                h = vc_xstrndup(hs, (size_t)(he - hs));
-                p = colon ? vc_xstrdup(colon + 1) : NULL;
-                disk->hosts = vc_xcalloc(1, sizeof(ir_host));
-                disk->hosts[0].name = h;
-                disk->hosts[0].port = p;
-                disk->nhosts = 1;
-            }
-        } else if (name) {
-            disk->source = vc_xstrdup(name);
-        } else if (qr_sub(o, prefix, "url")) {
-            qr_blk_url(disk, qr_sub(o, prefix, "url"));
-        }
-        qr_blk_hosts(o, prefix, disk);
-    } else {
-        r->keep_reason = "its -blockdev driver has no place in the domain model";
-    }
-    return true;
-}
-
-/* cache.direct / cache.no-flush of a node; the device's write-cache
- * completes the cache mode (qr_disk_cache). */
-static void qr_blk_cache(qemu_reader *r, qr_opt *o, const char *prefix)
-{
-    const char *direct = qr_sub(o, prefix, "cache.direct");
-    const char *noflush = qr_sub(o, prefix, "cache.no-flush");
-    if (direct)
-        r->cache_direct = vc_streq(direct, "on") ? 1 : 0;
-    if (noflush && vc_streq(noflush, "on"))
-        r->cache_noflush = true;
-}
-
-/* QEMU's cache modes as (direct, write-cache) pairs, no-flush for unsafe. */
-static void qr_disk_cache(qemu_reader *r, qr_opt *dev, ir_disk *disk)
-{
-    const char *wc = qr_str(dev, "write-cache");
-    if (disk->driver_cache || (r->cache_direct < 0 && !wc && !r->cache_noflush))
-        return;
-    bool direct = r->cache_direct == 1, writeback = !wc || strcmp(wc, "on") == 0;
-    const char *mode = r->cache_noflush ? "unsafe"
-                     : direct ? (writeback ? "none" : "directsync")
-                     : (writeback ? "writeback" : "writethrough");
-    disk->driver_cache = vc_xstrdup(mode);
-}
-
-/* A LUKS image: driver=luks,key-secret=ID, or qcow2's own encryption,
- * encrypt.format=luks,encrypt.key-secret=ID; the key is an -object secret.
- * The passphrase itself is the host's (a file, or data= on the command
- * line) and not part of a domain: the domain names it as the secret of
- * the volume, by the volume's path (a libvirt secret's usage), and a
- * warning says where the value was. */
-static bool qr_blk_luks(qemu_reader *r, qr_opt *b, ir_disk *disk)
-{
-    const char *drv = qr_str(b, "driver");
-    qopt_item *key = NULL;
-    if (vc_streq(drv, "luks")) {
-        key = qr_item(b, "key-secret");
-        qr_set(&disk->driver_type, "raw");   /* a raw image that is a LUKS volume */
-    } else if (vc_streq(drv, "qcow2") && qr_item(b, "encrypt.key-secret")) {
-        const char *format = qr_str(b, "encrypt.format");
-        if (!vc_streq(format, "luks"))
-            return qr_error(r, b->arg, qr_item(b, "encrypt.key-secret")->val_off, "-blockdev "
-                            "qcow2: encryption '%s' is not LUKS", format ? format : "aes");
-        key = qr_item(b, "encrypt.key-secret");
-    }
-    if (!key || r->keep_reason)
-        return true;   /* a disk kept as written keeps its secret too */
-    qr_opt *sec = key->value ? qr_backend(r, "object", key->value) : NULL;
-    if (!sec || !vc_streq(qr_str(sec, "qom-type"), "secret"))
-        return qr_error(r, b->arg, key->val_off, "no -object secret has the id '%s'",
-                        key->value ? key->value : "");
-    sec->used = true;
-    const char *file = qr_str(sec, "file");
-    qr_warn(r, sec->arg, 0, "-object secret '%s': the LUKS passphrase %s%s is the host's; define "
-            "it as the passphrase secret of the volume '%s'", key->value,
-            file ? "in " : "given on the command line", file ? file : "",
-            disk->source ? disk->source : "");
-    qr_implied(sec, QR_KEYS("id", "format", "file", "data", "keyid", "iv"));
-    qr_leftovers(r, sec, NULL);
-    disk->encryption = vc_xcalloc(1, sizeof(ir_encryption));
-    disk->encryption->format = vc_xstrdup("luks");
-    disk->encryption->secrets = vc_xcalloc(1, sizeof(ir_secret_ref));
-    disk->encryption->nsecrets = 1;
-    disk->encryption->secrets[0].type = vc_xstrdup("passphrase");
-    disk->encryption->secrets[0].usage = vc_xstrdup(disk->source ? disk->source : key->value);
-    return true;
-}
-
-/* Filters between a device and its image: copy-on-read, throttle. */
-static bool qr_is_filter(const char *driver)
-{
-    return vc_streq(driver, "copy-on-read") || vc_streq(driver, "throttle");
-}
-
-bool qr_disk_from_node(qemu_reader *r, const shw_word *w, size_t off, const char *node,
-                       ir_disk *disk)
-{
-    qr_opt *b = qr_backend(r, "blockdev", node);
-    if (b && qr_is_filter(qr_str(b, "driver")) && qr_str(b, "file")) {
-        b->used = true;
-        qr_implied(b, QR_KEYS("node-name", "discard", "throttle-group"));
-        qopt_item *f = qr_item(b, "file");
-        if (vc_streq(qr_str(b, "driver"), "copy-on-read"))
-            r->copy_on_read = true;   /* <driver copy_on_read='on'/> */
-        else
-            qr_warn(r, b->arg, 0, "-blockdev %s filter: has no place in the domain model and "
-                    "is not kept", qr_str(b, "driver"));
-        qr_leftovers(r, b, NULL);
-        return qr_disk_from_node(r, b->arg, f->val_off, f->value, disk);
-    }
-    if (!b) {
-        qr_opt *drv = qr_backend(r, "drive", node);
-        if (!drv)
-            return qr_error(r, w, off, "no -blockdev or -drive has the name '%s'", node);
-        drv->used = true;
-        bool ok = qr_drive_image(r, drv, disk);
-        qr_implied(drv, QR_KEYS("if", "id", "index", "bus", "unit", "media"));
-        qr_leftovers(r, drv, NULL);
-        return ok;
-    }
-    b->used = true;
-    const char *drv = qr_str(b, "driver");
-    bool ro = false;
-    if (!qr_bool(r, b, "read-only", &ro))
-        return false;
-    disk->readonly = ro;
-    qr_blk_cache(r, b, NULL);
-    if (qr_is_format(drv)) {
-        disk->driver_name = vc_xstrdup("qemu");
-        disk->driver_type = vc_xstrdup(drv);
-        const char *backing = qr_str(b, "backing");
-        if (backing && *backing) {
-            qr_opt *bk = qr_backend(r, "blockdev", backing);
-            if (!bk)
-                return qr_error(r, b->arg, qr_item(b, "backing")->val_off, "no -blockdev has "
-                                "the name '%s'", backing);
-            qr_warn(r, b->arg, qr_item(b, "backing")->val_off, "backing chain of '%s': the "
-                    "image names its backing file itself; the -blockdev nodes of the chain "
-                    "are not kept", node);
-            for (qr_opt *n = bk; n; ) {
-                n->used = true;
-                qr_implied(n, QR_KEYS("driver", "node-name", "file", "backing", "read-only",
-                                      "auto-read-only", "discard", "filename", "cache.direct",
-                                      "cache.no-flush"));
-                const char *next = qr_str(n, "backing"), *file = qr_str(n, "file");
-                qr_opt *f = file ? qr_backend(r, "blockdev", file) : NULL;
-                if (f) {
-                    f->used = true;
-                    for (size_t i = 0; i < f->props.n; i++)
-                        f->props.v[i].used = true;
-                }
-                n = next && *next ? qr_backend(r, "blockdev", next) : NULL;
-                if (n && n->used)
-                    break;
-            }
-        }
-        const char *file = qr_str(b, "file");
-        bool ok;
-        if (file && !qr_sub(b, "file", "driver")) {
-            qr_opt *p = qr_backend(r, "blockdev", file);
-            if (!p)
-                return qr_error(r, b->arg, qr_item(b, "file")->val_off, "no -blockdev has the "
-                                "name '%s'", file);
-            p->used = true;
-            qr_blk_cache(r, p, NULL);
-            if (qr_is_format(qr_str(p, "driver"))) {
-                /* a raw slice (offset=, size=) of an image of its own format */
-                r->keep_reason = "a slice of an image has no place in the domain model";
-                ok = true;
-            } else {
-                ok = qr_blk_protocol(r, p, NULL, disk);
-            }
-            qr_leftovers(r, p, NULL);
-        } else {
-            ok = qr_blk_protocol(r, b, "file", disk);
-        }
-        qr_implied(b, QR_KEYS("node-name", "auto-read-only", "discard"));
-        if (ok && !qr_blk_luks(r, b, disk))
-            return false;
-        qr_leftovers(r, b, NULL);
-        return ok;
-    }
-    bool ok = qr_blk_protocol(r, b, NULL, disk);
-    qr_leftovers(r, b, NULL);
-    return ok;
-}
-
 /* The backend a device property names (-device DRIVER,KEY=ID with
  * -OPTNAME ...,id=ID), marked used; NULL after a located error when the
  * property or the backend is missing. */
@@ -346,8 +40,7 @@ qr_opt *qr_named_backend(qemu_reader *r, qr_opt *o, const char *key, const char 
 
 typedef bool (*qr_devfn)(qemu_reader *r, qr_opt *o, const char *driver, const char *arg);
 
-/* The trailing number of an id ("scsi0" -> 0, "pci.3" -> 3, "usb" -> 0). */
-static int qr_id_index(const char *id)
+int qr_id_index(const char *id)
 {
     if (!id)
         return 0;
@@ -418,7 +111,7 @@ static bool qr_scsi_lsi(const ir_domain *dom, unsigned index)
     return false;
 }
 
-static bool qr_bootindex(qemu_reader *r, qr_opt *o, int *order)
+bool qr_bootindex(qemu_reader *r, qr_opt *o, int *order)
 {
     unsigned long long b = 0;
     if (!qr_num(r, o, "bootindex", &b))
@@ -452,6 +145,7 @@ static bool qr_dev_disk(qemu_reader *r, qr_opt *o, const char *driver, const cha
     r->cache_direct = -1;
     r->cache_noflush = false;
     r->copy_on_read = false;
+    qr_blk_reset(r);
     ir_device *dev = qr_add_device(r, IR_DEV_DISK, o->flag);
     ir_disk *disk = &dev->u.disk;
     disk->device = strstr(driver, "-cd") ? IR_DISK_DEV_CDROM
@@ -459,6 +153,9 @@ static bool qr_dev_disk(qemu_reader *r, qr_opt *o, const char *driver, const cha
                  : strcmp(driver, "scsi-block") == 0 ? IR_DISK_DEV_LUN : IR_DISK_DEV_DISK;
     if (drive && drive->value) {
         if (!qr_disk_from_node(r, o->arg, drive->val_off, drive->value, disk))
+            return false;
+    } else if (strcmp(driver, "vhost-user-blk-pci") == 0) {
+        if (!qr_blk_vhost_user(r, o, disk))
             return false;
     } else if (disk->device != IR_DISK_DEV_CDROM && disk->device != IR_DISK_DEV_FLOPPY) {
         return qr_error(r, o->arg, 0, "-device %s: no drive= names its image", driver);
@@ -533,8 +230,7 @@ static bool qr_dev_disk(qemu_reader *r, qr_opt *o, const char *driver, const cha
         qr_device_amend(r, dev, NULL, "model", "virtio-non-transitional");
     else if (vc_str_has_suffix(driver, "-transitional"))
         qr_device_amend(r, dev, NULL, "model", "virtio-transitional");
-    if (r->copy_on_read)
-        qr_device_amend(r, dev, "driver", "copy_on_read", "on");
+    qr_blk_apply(r, dev);
     return true;
 }
 
@@ -605,12 +301,18 @@ static bool qr_dev_nic(qemu_reader *r, qr_opt *o, const char *driver, const char
     if (!b)
         return qr_error(r, o->arg, nd->val_off, "no -netdev has the id '%s'", nd->value);
     b->used = true;
-    bool vhost = false;
-    if (!qr_bool(r, b, "vhost", &vhost))
+    bool vhost = false, done = false;
+    if (!qr_nic_host(r, b, n, &done))
         return false;
+    if (done) {
+        qr_implied(b, QR_KEYS("id"));
+        qr_leftovers(r, b, NULL);
+    } else if (!qr_bool(r, b, "vhost", &vhost)) {
+        return false;
+    }
     if (vhost)
         n->driver_name = vc_xstrdup("vhost");
-    if (!qr_net_backend(r, b, n))
+    if (!done && !qr_net_backend(r, b, n))
         return false;
     const char *mac = qr_str(o, "mac");
     if (mac) {
@@ -624,7 +326,11 @@ static bool qr_dev_nic(qemu_reader *r, qr_opt *o, const char *driver, const char
     }
     n->model = vc_xstrdup(model ? model : driver);
     qr_implied(o, QR_KEYS("vectors", "mq", "host_mtu", "rx_queue_size", "tx_queue_size"));
-    return qr_bootindex(r, o, &n->boot_order) && qr_device_addr(r, o, &n->addr);
+    if (!qr_bootindex(r, o, &n->boot_order) || !qr_device_addr(r, o, &n->addr))
+        return false;
+    if (done && !r->keep_reason)
+        qr_nic_host_amend(r, b, d);
+    return true;
 }
 
 static bool qr_dev_input(qemu_reader *r, qr_opt *o, const char *driver, const char *arg)
@@ -639,8 +345,7 @@ static bool qr_dev_input(qemu_reader *r, qr_opt *o, const char *driver, const ch
     return qr_device_addr(r, o, &d->u.input.addr);
 }
 
-/* <address type='pci' .../> (or a USB one) of a device kept as its element. */
-static void qr_pci_addr_xml(vc_buf *b, const ir_address *a)
+void qr_pci_addr_xml(vc_buf *b, const ir_address *a)
 {
     if (a->type == IR_ADDR_USB) {
         vc_buf_printf(b, "  <address type='usb' bus='%u' port='%s'/>\n", a->bus,
@@ -654,8 +359,7 @@ static void qr_pci_addr_xml(vc_buf *b, const ir_address *a)
                   a->multifunction == IR_TRI_YES ? " multifunction='on'" : "");
 }
 
-/* " NAME='VALUE'" with the value escaped. */
-static void qr_xml_attr(vc_buf *b, const char *name, const char *value)
+void qr_xml_attr(vc_buf *b, const char *name, const char *value)
 {
     if (!value)
         return;
@@ -939,7 +643,7 @@ static void qr_vdagent_xml(ir_device *d, const char *clipboard, const char *mous
 }
 
 /* A -device naming a -chardev: isa-serial, isa-parallel, virtserialport ... */
-static bool qr_dev_chr(qemu_reader *r, qr_opt *o, const char *driver, const char *arg)
+static bool qr_dev_chr_read(qemu_reader *r, qr_opt *o, const char *driver, const char *arg)
 {
     (void)driver;
     qr_opt *ch = qr_named_backend(r, o, "chardev", "chardev");
@@ -998,14 +702,30 @@ static bool qr_dev_chr(qemu_reader *r, qr_opt *o, const char *driver, const char
     return true;
 }
 
-/* virtio-9p-pci,fsdev=ID,mount_tag=TAG with -fsdev local,path=,security_model= */
+/* A -chardev dbus,name=CHANNEL is a channel of the D-Bus display: the
+ * device's <source channel=>, set once its element is complete. */
+static bool qr_dev_chr(qemu_reader *r, qr_opt *o, const char *driver, const char *arg)
+{
+    size_t n = r->dom->ndevices;
+    const char *id = qr_str(o, "chardev");
+    qr_opt *ch = id ? qr_backend(r, "chardev", id) : NULL;
+    const char *dbus = ch && vc_streq(qr_str(ch, "backend"), "dbus") ? qr_str(ch, "name") : NULL;
+    if (!qr_dev_chr_read(r, o, driver, arg))
+        return false;
+    if (dbus && r->dom->ndevices > n && !r->keep_reason)
+        qr_device_amend(r, &r->dom->devices[n], "source", "channel", dbus);
+    return true;
+}
+
+/* virtio-9p-pci[-transitional|-non-transitional],fsdev=ID,mount_tag=TAG with
+ * -fsdev local,path=,security_model=; arg: the virtio model of the flavour. */
 static bool qr_dev_fs(qemu_reader *r, qr_opt *o, const char *driver, const char *arg)
 {
     static const struct { const char *qemu, *ir; } models[] = {
         { "passthrough", "passthrough" }, { "mapped-xattr", "mapped" }, { "mapped", "mapped" },
         { "none", "squash" },
     };
-    (void)arg, (void)driver;
+    (void)driver;
     qr_opt *b = qr_named_backend(r, o, "fsdev", "fsdev");
     if (!b)
         return false;
@@ -1028,7 +748,11 @@ static bool qr_dev_fs(qemu_reader *r, qr_opt *o, const char *driver, const char 
     fs->readonly = ro;
     qr_implied(b, QR_KEYS("id"));
     qr_leftovers(r, b, NULL);
-    return qr_device_addr(r, o, &fs->addr);
+    if (!qr_device_addr(r, o, &fs->addr))
+        return false;
+    if (!vc_streq(arg, "virtio"))   /* the flavour: the element's model= */
+        qr_device_amend(r, d, NULL, "model", arg);
+    return true;
 }
 
 /* vhost-user-fs-pci,chardev=ID,tag=TAG[,queue-size=N]: a virtiofs share
@@ -1082,10 +806,8 @@ static bool qr_dev_hostdev(qemu_reader *r, qr_opt *o, const char *driver, const 
     h->mode = vc_xstrdup("subsystem");
     if (strcmp(arg, "pci") == 0) {
         const char *host = qr_str(o, "host");
-        if (!host) {
-            r->keep_reason = "a mediated or sysfs-named device has no place in the model yet";
-            return true;
-        }
+        if (!host)
+            return qr_vfio_sysfs(r, o, driver, d);
         unsigned dom = 0, b, s, f;
         char tail;
         if (!host || (sscanf(host, "%4x:%2x:%2x.%1x%c", &dom, &b, &s, &f, &tail) != 4 &&
@@ -1145,6 +867,7 @@ static const struct {
     { "virtio-blk-pci", qr_dev_disk_family, "virtio" },
     { "virtio-blk-pci-transitional", qr_dev_disk_family, "virtio" },
     { "virtio-blk-pci-non-transitional", qr_dev_disk_family, "virtio" },
+    { "vhost-user-blk-pci", qr_dev_disk_family, "virtio" },
     { "usb-storage", qr_dev_disk_family, "usb" }, { "floppy", qr_dev_disk_family, "floppy" },
     { "virtio-net-pci", qr_dev_nic, "virtio" },
     { "virtio-net-pci-transitional", qr_dev_nic, "virtio-transitional" },
@@ -1171,12 +894,70 @@ static const struct {
     { "virtserialport", qr_dev_chr, "channel" }, { "virtconsole", qr_dev_chr, "console" },
     { "pci-serial", qr_dev_chr, "pci-serial" }, { "usb-serial", qr_dev_chr, "usb-serial" },
     { "isa-debugcon", qr_dev_chr, "isa-debug" },
-    { "virtio-9p-pci", qr_dev_fs, NULL }, { "vhost-user-fs-pci", qr_dev_virtiofs, NULL },
+    { "virtio-9p-pci", qr_dev_fs, "virtio" },
+    { "virtio-9p-pci-transitional", qr_dev_fs, "virtio-transitional" },
+    { "virtio-9p-pci-non-transitional", qr_dev_fs, "virtio-non-transitional" }, { "vhost-user-fs-pci", qr_dev_virtiofs, NULL },
     { "isa-fdc", qr_dev_fdc, NULL },
     { "vfio-pci", qr_dev_hostdev, "pci" }, { "usb-host", qr_dev_hostdev, "usb" },
+    { "vfio-pci-nohotplug", qr_dev_hostdev, "pci" },
+    { "vhost-scsi-pci", qr_dev_vhost_scsi, "virtio" },
+    { "vhost-scsi-pci-transitional", qr_dev_vhost_scsi, "virtio-transitional" },
+    { "vhost-scsi-pci-non-transitional", qr_dev_vhost_scsi, "virtio-non-transitional" },
     { "pc-dimm", qr_dev_memory, NULL }, { "nvdimm", qr_dev_memory, NULL },
     { "virtio-mem-pci", qr_dev_memory, NULL }, { "virtio-pmem-pci", qr_dev_memory, NULL },
 };
+
+/* The virtio transport switches every virtio PCI device has (QEMU's
+ * virtio-pci properties) -> the device's <driver> attributes. */
+static const struct { const char *prop, *attr; } qr_virtio_switches[] = {
+    { "iommu_platform", "iommu" }, { "ats", "ats" }, { "packed", "packed" },
+    { "page-per-vq", "page_per_vq" },
+};
+
+/* The item named key no reader has consumed yet, or NULL. */
+static qopt_item *qr_unused(qr_opt *o, const char *key)
+{
+    qopt_item *found = NULL;
+    for (size_t i = 0; i < o->props.n; i++)
+        if (strcmp(o->props.v[i].key, key) == 0)
+            found = &o->props.v[i];   /* the last one wins, as in QEMU */
+    return found && !found->used ? found : NULL;
+}
+
+/* iommu_platform=, ats=, packed=, page-per-vq= of a virtio device into its
+ * <driver> (d: the device the option became). disable-legacy=on is what an
+ * IOMMU needs on a conventional PCI bus, where the plain driver is
+ * transitional: with iommu_platform=on there it is implied; alone it asks
+ * for another device model and stays a leftover. */
+static bool qr_virtio_switches_read(qemu_reader *r, qr_opt *o, const char *driver, ir_device *d)
+{
+    /* the elements whose <driver> holds them (a host device's does not) */
+    static const ir_device_kind kinds[] = {
+        IR_DEV_DISK, IR_DEV_CONTROLLER, IR_DEV_FILESYSTEM, IR_DEV_INTERFACE, IR_DEV_INPUT,
+        IR_DEV_VIDEO, IR_DEV_RNG, IR_DEV_MEMBALLOON, IR_DEV_VSOCK,
+    };
+    size_t k = 0;
+    while (k < VC_ARRAY_SIZE(kinds) && kinds[k] != d->kind)
+        k++;
+    if (k == VC_ARRAY_SIZE(kinds))
+        return true;   /* leftovers: kept as -global */
+    bool iommu = false;
+    for (size_t i = 0; i < VC_ARRAY_SIZE(qr_virtio_switches); i++) {
+        qopt_item *it = qr_unused(o, qr_virtio_switches[i].prop);
+        bool v = false;
+        if (!it)
+            continue;
+        if (!qr_bool(r, o, qr_virtio_switches[i].prop, &v))
+            return false;
+        qr_device_amend(r, d, "driver", qr_virtio_switches[i].attr, v ? "on" : "off");
+        iommu = iommu || (v && i == 0);
+    }
+    qopt_item *legacy = qr_unused(o, "disable-legacy");
+    if (legacy && iommu && vc_streq(legacy->value, "on") && !qr_q35(r) &&
+        !vc_str_has_suffix(driver, "transitional"))
+        legacy->used = true;
+    return true;
+}
 
 bool qr_opt_device(qemu_reader *r, qr_opt *o)
 {
@@ -1185,9 +966,7 @@ bool qr_opt_device(qemu_reader *r, qr_opt *o)
         return qr_error(r, o->arg, 0, "-device: no driver");
     qr_implied(o, qr_dev_implied, VC_ARRAY_SIZE(qr_dev_implied));
     size_t ndev = r->dom->ndevices;
-    bool *used = vc_xcalloc(r->nopts + 1, sizeof(bool));
-    for (size_t i = 0; i < r->nopts; i++)
-        used[i] = r->opts[i].used;
+    bool *used = qr_blk_mark(r);
     r->keep_reason = NULL;
     bool ok = false;
     bool matched = false;
@@ -1205,12 +984,11 @@ bool qr_opt_device(qemu_reader *r, qr_opt *o)
         matched = r->dom->ndevices > before || ok;
     }
     if (ok && r->keep_reason) {
-        /* undo: the device and the backends it named are kept as written */
+        /* undo: the device and the backends it named are kept as written,
+         * the backends first, in order */
         while (r->dom->ndevices > ndev)
             ir_device_clear(&r->dom->devices[--r->dom->ndevices]);
-        for (size_t i = 0; i < r->nopts; i++)
-            r->opts[i].used = used[i];
-        free(used);
+        qr_blk_keep_named(r, used);
         for (size_t i = 0; i < o->props.n; i++)
             o->props.v[i].used = true;
         const char *why = r->keep_reason;
@@ -1224,6 +1002,8 @@ bool qr_opt_device(qemu_reader *r, qr_opt *o)
         return qr_keep_option(r, o, "no device of the domain model is this driver");
     }
     if (!ok)
+        return false;
+    if (r->dom->ndevices > ndev && !qr_virtio_switches_read(r, o, driver, &r->dom->devices[ndev]))
         return false;
     qr_leftovers(r, o, driver);
     return true;

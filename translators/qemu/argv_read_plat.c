@@ -161,7 +161,7 @@ static bool qr_dev_vsock(qemu_reader *r, qr_opt *o, const char *driver, const ch
 /* The chardev a redirected USB device or a passthrough card talks over:
  * SPICE's channel (spicevmc) or a TCP connection. */
 static bool qr_usb_chardev(qemu_reader *r, qr_opt *o, ir_chr_type *type, char **host,
-                           char **service)
+                           char **service, bool *bind)
 {
     qr_opt *ch = qr_named_backend(r, o, "chardev", "chardev");
     if (!ch)
@@ -171,13 +171,18 @@ static bool qr_usb_chardev(qemu_reader *r, qr_opt *o, ir_chr_type *type, char **
     if (vc_streq(backend, "spicevmc")) {
         *type = IR_CHR_SPICEVMC;
         qr_implied(ch, QR_KEYS("name"));   /* the channel name follows the device */
+    } else if (vc_streq(backend, "dbus")) {
+        *type = IR_CHR_DBUS;
+        qr_implied(ch, QR_KEYS("name"));   /* the D-Bus display's channel for this use */
     } else if (vc_streq(backend, "socket") && qr_str(ch, "host") && qr_str(ch, "port")) {
         *type = IR_CHR_TCP;
         *host = vc_xstrdup(qr_str(ch, "host"));
         *service = vc_xstrdup(qr_str(ch, "port"));
+        if (!qr_stand_listen(r, ch, bind))   /* <source mode='bind'> */
+            return false;
     } else {
         return qr_error(r, ch->arg, 0, "-chardev %s: a USB redirection or smartcard channel is "
-                        "spicevmc or a TCP socket", backend ? backend : "");
+                        "spicevmc, dbus or a TCP socket", backend ? backend : "");
     }
     qr_leftovers(r, ch, NULL);
     return true;
@@ -191,24 +196,31 @@ static bool qr_dev_redir(qemu_reader *r, qr_opt *o, const char *driver, const ch
     ir_redirdev *rd = &d->u.redirdev;
     rd->bus = vc_xstrdup("usb");
     unsigned long long boot = 0;
-    if (!qr_usb_chardev(r, o, &rd->type, &rd->host, &rd->service) ||
-        !qr_num(r, o, "bootindex", &boot))
+    bool bind = false;
+    if (!qr_usb_chardev(r, o, &rd->type, &rd->host, &rd->service, &bind) ||
+        !qr_num(r, o, "bootindex", &boot) || !qr_redir_filter(r, o))
         return false;
     if (boot > 0 && boot < 1000) {
         rd->boot_order = (int)boot;
         r->has_bootindex = true;
     }
-    return qr_usb_addr(r, o, &rd->addr);
+    if (!qr_usb_addr(r, o, &rd->addr))
+        return false;
+    if (bind)
+        qr_device_amend(r, d, "source", "mode", "bind");
+    return true;
 }
 
-/* usb-ccid: the smartcard reader; a <smartcard> implies it (the one CCID
- * controller its card's address names), so it is not a device of its own.
- * Its USB port is chosen again. */
+/* usb-ccid,id=ccidN[,bus=,port=]: the smartcard reader, a <controller
+ * type='ccid' index='N'> on the USB bus (a <smartcard> without one gets
+ * ccid0, written the same way). */
 static bool qr_dev_ccid(qemu_reader *r, qr_opt *o, const char *driver, const char *arg)
 {
-    (void)r, (void)driver, (void)arg;
-    qr_implied(o, QR_KEYS("bus", "port"));
-    return true;
+    (void)driver, (void)arg;
+    ir_device *d = qr_add_device(r, IR_DEV_CONTROLLER, o->flag);
+    d->u.controller.type = vc_xstrdup("ccid");
+    d->u.controller.index = qr_id_index(qr_str(o, "id"));
+    return qr_usb_addr(r, o, &d->u.controller.addr);
 }
 
 /* ccid-card-emulated (backend=nss-emulated: the host's own reader, or
@@ -218,9 +230,10 @@ static bool qr_dev_card(qemu_reader *r, qr_opt *o, const char *driver, const cha
 {
     ir_device *d = qr_add_device(r, IR_DEV_SMARTCARD, o->flag);
     ir_smartcard *sc = &d->u.smartcard;
+    bool bind = false;
     if (strcmp(arg, "passthrough") == 0) {
         sc->mode = vc_xstrdup("passthrough");
-        if (!qr_usb_chardev(r, o, &sc->type, &sc->host, &sc->service))
+        if (!qr_usb_chardev(r, o, &sc->type, &sc->host, &sc->service, &bind))
             return false;
     } else {
         const char *backend = qr_str(o, "backend");
@@ -263,6 +276,8 @@ static bool qr_dev_card(qemu_reader *r, qr_opt *o, const char *driver, const cha
         sc->addr = (ir_address){ .type = IR_ADDR_CCID, .controller = (unsigned)ctl,
                                  .slot = (unsigned)slot, .has_slot = true };
     }
+    if (bind)
+        qr_device_amend(r, d, "source", "mode", "bind");
     return true;
 }
 
@@ -299,6 +314,7 @@ bool qr_dev_platform(qemu_reader *r, qr_opt *o, const char *driver, bool *matche
  * it; without one it is kept. */
 void qr_plat_finish(qemu_reader *r)
 {
+    qr_blk_finish(r);
     if (!r->irqchip_split)
         return;
     for (size_t i = 0; i < r->dom->ndevices; i++) {
@@ -310,4 +326,54 @@ void qr_plat_finish(qemu_reader *r)
     qr_passthrough(r, args, 2);
     qr_warn(r, r->irqchip_split, 0, "-machine kernel_irqchip=split without an IOMMU's "
             "interrupt remapping has no place in the domain model; kept as <qemu:commandline>");
+}
+
+/* ---- confidential guests ---- */
+
+/* -machine confidential-guest-support=ID naming an -object sev-guest:
+ * <launchSecurity type='sev'> (cbitpos, reducedPhysBits, policy,
+ * kernelHashes). The guest owner's certificate and session blob are
+ * files QEMU reads (dh-cert-file=, session-file=): their text is what the
+ * domain holds, and the command line does not, so such a guest keeps the
+ * property and the object as written (qr_leftovers, qr_check_backends). */
+bool qr_machine_cgs(qemu_reader *r, qr_opt *o)
+{
+    qopt_item *it = qr_item(o, "confidential-guest-support");
+    if (!it)
+        return true;
+    qr_opt *obj = it->value ? qr_backend(r, "object", it->value) : NULL;
+    if (!obj)
+        return qr_error(r, o->arg, it->val_off, "no -object has the id '%s'",
+                        it->value ? it->value : "");
+    static const char *const known[] = { "qom-type", "id", "cbitpos", "reduced-phys-bits",
+                                         "policy", "kernel-hashes" };
+    bool faithful = vc_streq(qr_str(obj, "qom-type"), "sev-guest");
+    for (size_t i = 0; faithful && i < obj->props.n; i++) {
+        bool k = false;
+        for (size_t j = 0; j < VC_ARRAY_SIZE(known); j++)
+            k = k || strcmp(obj->props.v[i].key, known[j]) == 0;
+        faithful = k;
+    }
+    unsigned long long cbit = 0, rpb = 0, policy = 0;
+    bool hashes = false;
+    if (!faithful) {
+        it->used = false;   /* kept with its object */
+        return true;
+    }
+    if (!qr_num(r, obj, "cbitpos", &cbit) || !qr_num(r, obj, "reduced-phys-bits", &rpb) ||
+        !qr_num(r, obj, "policy", &policy) || !qr_bool(r, obj, "kernel-hashes", &hashes))
+        return false;
+    if (!qr_item(obj, "cbitpos") || !qr_item(obj, "reduced-phys-bits")) {
+        it->used = false;   /* the host's defaults: the domain names both */
+        return true;
+    }
+    obj->used = true;
+    qr_implied(obj, QR_KEYS("id"));
+    vc_buf b;
+    vc_buf_init(&b);
+    vc_buf_printf(&b, "<launchSecurity type='sev'%s>\n    <cbitpos>%llu</cbitpos>\n"
+                  "    <reducedPhysBits>%llu</reducedPhysBits>\n    <policy>0x%04llx</policy>\n"
+                  "  </launchSecurity>", hashes ? " kernelHashes='yes'" : "", cbit, rpb, policy);
+    ir_fragments_add(&r->dom->extra, vc_buf_steal(&b), (ir_pos){ 0, 0 });
+    return true;
 }

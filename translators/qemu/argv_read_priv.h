@@ -82,6 +82,12 @@ typedef struct qemu_reader {
     unsigned *audio_of;          /* by device index: the audioN its audiodev= names */
     size_t cap_audio_of;
     bool copy_on_read;           /* the disk being read: a copy-on-read filter node */
+    /* argv_read_blk.c: the disk being read: what its graph says beyond the
+     * model's fields, as amendments of its element (qr_blk_apply) */
+    struct qr_blk_note *blk_notes;
+    size_t nblk_notes;
+    char *keep_note;             /* owned text of a keep_reason naming a property */
+    char *nvram_xml;             /* <nvram type='network'> of pflash1 (qr_blk_finish) */
 } qemu_reader;
 
 /* ---- locations and diagnostics (argv_read.c) ---- */
@@ -211,6 +217,26 @@ void qr_audio_finish(qemu_reader *r);
 /* A disk from a -blockdev graph rooted at node (format or protocol). */
 bool qr_disk_from_node(qemu_reader *r, const shw_word *w, size_t off, const char *node,
                        ir_disk *disk);
+/* <driver cache=> from the nodes' cache.* read by qr_disk_from_node and
+ * the device's write-cache. */
+void qr_disk_cache(qemu_reader *r, qr_opt *dev, ir_disk *disk);
+/* Before a disk's graph is read: no notes, no kept reason of an earlier one. */
+void qr_blk_reset(qemu_reader *r);
+/* What the reader holds for disks, at its end. */
+void qr_blk_free(qemu_reader *r);
+/* Writes what the graph said beyond the fields onto the disk's element. */
+void qr_blk_apply(qemu_reader *r, ir_device *dev);
+/* The options' used flags, before a device or firmware reads its backends. */
+bool *qr_blk_mark(const qemu_reader *r);
+/* Keeps, in order, the options read since qr_blk_mark (the backends of a
+ * device kept as written); frees used. */
+void qr_blk_keep_named(qemu_reader *r, bool *used);
+/* vhost-user-blk-pci's chardev= into a vhostuser disk. */
+bool qr_blk_vhost_user(qemu_reader *r, qr_opt *o, ir_disk *disk);
+/* -machine pflash0=/pflash1= (it, unit 0 or 1): the loader and NVRAM. */
+bool qr_blk_pflash(qemu_reader *r, qr_opt *o, qopt_item *it, int unit);
+/* The <os> copy a network NVRAM needs, once the fields are final. */
+void qr_blk_finish(qemu_reader *r);
 
 
 /* argv_read_mem.c */
@@ -227,14 +253,57 @@ void qr_mem_free(qemu_reader *r);
 /* TPM, IOMMU, panic, vmgenid, vsock drivers; *matched when it is one. */
 bool qr_dev_platform(qemu_reader *r, qr_opt *o, const char *driver, bool *matched);
 void qr_plat_finish(qemu_reader *r);
+/* -machine confidential-guest-support= (an -object sev-guest): <launchSecurity>. */
+bool qr_machine_cgs(qemu_reader *r, qr_opt *o);
+
+/* argv_read_vdev.c */
+/* usb-redir filter= into the domain's <redirfilter> (one for all devices;
+ * a device with another filter sets keep_reason). */
+bool qr_redir_filter(qemu_reader *r, qr_opt *o);
+/* server=on,wait=off of the TCP -chardev a device stands on: *bind, its
+ * <source mode='bind'> (set once the device's fields are read). */
+bool qr_stand_listen(qemu_reader *r, qr_opt *ch, bool *bind);
+/* vfio-pci[-nohotplug] without host=: by sysfsdev= (a mediated device or a
+ * PCI function) into d, the host device being read. */
+bool qr_vfio_sysfs(qemu_reader *r, qr_opt *o, const char *driver, ir_device *d);
+/* The host side of a NIC that is vhost-user, vhost-vdpa or a stream socket
+ * (*done; otherwise qr_net_backend reads it), and what its element holds
+ * beyond the fields, set once the NIC's fields are read (amend). */
+bool qr_nic_host(qemu_reader *r, qr_opt *h, ir_net *n, bool *done);
+void qr_nic_host_amend(qemu_reader *r, qr_opt *h, ir_device *d);
+/* vhost-scsi-pci*: a scsi_host host device (arg: the virtio model). */
+bool qr_dev_vhost_scsi(qemu_reader *r, qr_opt *o, const char *driver, const char *arg);
 
 /* argv_read_xml.c: sets NAME='VALUE' on the device's element (child: a
- * child element such as "driver", made when absent; NULL: the element),
+ * child element such as "driver" or a path "source/reconnect", each made
+ * when absent; NULL: the element),
  * which is then kept as written. */
 void qr_device_amend(qemu_reader *r, ir_device *d, const char *child, const char *name,
                      const char *value);
+/* The element el with, at path ("source/slices"; elements made when
+ * absent), the attribute name=value (name given) and the fragment xml as
+ * the last child (xml given); a new string. */
+char *qr_xml_amend(const char *el, const char *path, const char *name, const char *value,
+                   const char *xml);
+/* qr_xml_amend on the device's element, which is then kept as written. */
+void qr_device_amend_at(qemu_reader *r, ir_device *d, const char *path, const char *name,
+                        const char *value, const char *xml);
+/* A disk's element without what only a guest's disk has, under another
+ * name: <backingStore type=><format type=/><source/></backingStore> of a
+ * backing image, <nvram type=><source/></nvram> of a network NVRAM. */
+char *qr_disk_element_as(const ir_domain *dom, const ir_disk *img, const char *root_name);
+/* The <os> element the formatter writes for the domain's fields. */
+char *qr_os_element(const ir_domain *dom);
 
 /* Small shared helpers. */
+/* The trailing number of an id ("scsi0" -> 0, "pci.3" -> 3, "usb" -> 0). */
+int qr_id_index(const char *id);
+/* bootindex=N (1..999) into *order; noted for -boot. */
+bool qr_bootindex(qemu_reader *r, qr_opt *o, int *order);
+/* <address type='pci' .../> (or a USB one) of a device kept as its element. */
+void qr_pci_addr_xml(vc_buf *b, const ir_address *a);
+/* " NAME='VALUE'" with the value escaped (nothing when value is NULL). */
+void qr_xml_attr(vc_buf *b, const char *name, const char *value);
 char *qr_strdup_word(const shw_word *w);
 /* Replaces an owned string field (an option given twice: the last wins). */
 void qr_set(char **field, const char *value);

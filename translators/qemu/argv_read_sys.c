@@ -120,24 +120,7 @@ static bool qr_machine_pflash(qemu_reader *r, qr_opt *o)
         qopt_item *it = qr_item(o, keys[i]);
         if (!it || !it->value)
             continue;
-        ir_disk img = { 0 };
-        bool ok = qr_disk_from_node(r, o->arg, it->val_off, it->value, &img);
-        if (ok && (img.type == IR_DISK_TYPE_FILE || img.type == IR_DISK_TYPE_BLOCK) && img.source) {
-            ir_os *os = &r->dom->os;
-            if (i == 0) {
-                qr_set(&os->loader, img.source);
-                qr_set(&os->loader_type, "pflash");
-                qr_set(&os->loader_readonly, img.readonly ? "yes" : "no");
-            } else {
-                qr_set(&os->nvram, img.source);
-            }
-        } else if (ok) {
-            qr_warn(r, o->arg, it->val_off, "%s: firmware that is not a file has no place in "
-                    "the domain model and is not kept", keys[i]);
-        }
-        ir_device tmp = { .kind = IR_DEV_DISK, .u.disk = img };
-        ir_device_clear(&tmp);
-        if (!ok)
+        if (!qr_blk_pflash(r, o, it, i))
             return false;
     }
     return true;
@@ -159,7 +142,7 @@ bool qr_opt_machine(qemu_reader *r, qr_opt *o)
     qopt_item *ram = qr_item(o, "memory-backend");
     if (ram && ram->value && !qr_mem_machine(r, o, ram))
         return false;
-    if (!qr_machine_pflash(r, o))
+    if (!qr_machine_pflash(r, o) || !qr_machine_cgs(r, o))
         return false;
     qopt_item *irq = qr_item(o, "kernel_irqchip");
     if (irq && vc_streq(irq->value, "split"))

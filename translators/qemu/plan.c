@@ -222,16 +222,22 @@ static bool pl_strv_has(const vc_strv *v, const char *s)
     return false;
 }
 
+/* Nodes every guest using the feature opens, one per host: the VFIO
+ * container (besides each device's own group), the vhost-vsock device
+ * (each guest gets its own context ID through it). */
+static const char *const pl_multi_guest_nodes[] = { "/dev/vfio/vfio", "/dev/vhost-vsock" };
+
 /* A device node every guest may open (/dev/kvm, /dev/net/tun, /dev/null:
- * the seed's shared devices, or qemu.conf's cgroup_device_acl; the VFIO
- * container every VFIO user opens besides its group): no guest's own. */
+ * the seed's shared devices, or qemu.conf's cgroup_device_acl; or one of
+ * pl_multi_guest_nodes): no guest's own. */
 static bool pl_shared_node(pl_ctx *x, const char *path)
 {
     vc_strv seed;
     vc_strv_init(&seed);
     rt_qemuconf_default_acl(&seed);
-    bool shared = pl_strv_has(&seed, path) || pl_strv_has(&x->conf->cgroup_device_acl, path) ||
-                  strcmp(path, "/dev/vfio/vfio") == 0;
+    bool shared = pl_strv_has(&seed, path) || pl_strv_has(&x->conf->cgroup_device_acl, path);
+    for (size_t i = 0; i < VC_ARRAY_SIZE(pl_multi_guest_nodes) && !shared; i++)
+        shared = strcmp(path, pl_multi_guest_nodes[i]) == 0;
     vc_strv_free(&seed);
     return shared;
 }
@@ -284,6 +290,20 @@ static void pl_disks(pl_ctx *x)
         r->readonly = disk->readonly || disk->device == IR_DISK_DEV_CDROM;
         r->shared = disk->shareable;
         pl_res_models(x, r, true);
+    }
+}
+
+/* A vsock whose context ID the host hands out (auto, or none given): the
+ * emitter wrote a placeholder into its -device "vsock0" (modern_vsock);
+ * the runtime puts a free one there at start. */
+static void pl_vsock(pl_ctx *x)
+{
+    for (size_t i = 0; i < x->dom->ndevices; i++) {
+        const ir_vsock *v = &x->dom->devices[i].u.vsock;
+        if (x->dom->devices[i].kind == IR_DEV_VSOCK && (v->auto_cid == IR_TRI_YES || !v->cid)) {
+            x->p->vsock_auto = vc_xstrdup("vsock0");
+            return;
+        }
     }
 }
 
@@ -468,6 +488,18 @@ static bool pl_name_ok(const char *name)
     return true;
 }
 
+void qemu_plan_warm_identity(const rt_qemuconf *conf, rt_instance inst)
+{
+    vc_diags quiet;
+    vc_diags_init(&quiet);
+    rt_plan *p = rt_plan_new();
+    p->instance = inst;
+    pl_ctx x = { NULL, conf, NULL, p, &quiet };
+    pl_identity(&x);
+    rt_plan_free(p);
+    vc_diags_free(&quiet);
+}
+
 rt_plan *qemu_plan_build(const ir_domain *dom, const qemu_caps *caps, const rt_qemuconf *conf,
                          rt_instance inst, bool test_env, const char *file, vc_diags *d)
 {
@@ -513,5 +545,6 @@ rt_plan *qemu_plan_build(const ir_domain *dom, const qemu_caps *caps, const rt_q
     p->on_poweroff = pl_life(dom->on_poweroff, RT_LIFE_DESTROY);
     p->on_reboot = pl_life(dom->on_reboot, RT_LIFE_RESTART);
     p->on_crash = pl_life(dom->on_crash, RT_LIFE_DESTROY);
+    pl_vsock(&x);
     return p;
 }

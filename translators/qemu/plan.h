@@ -25,4 +25,11 @@
 rt_plan *qemu_plan_build(const ir_domain *dom, const qemu_caps *caps, const rt_qemuconf *conf,
                          rt_instance inst, bool test_env, const char *file, vc_diags *d);
 
+/* The user and group lookups qemu_plan_build will make (they depend on
+ * qemu.conf and the instance alone), made ahead and their answers dropped:
+ * the host's user database is opened and its NSS modules loaded while
+ * something else (the schema compile) is on the critical path. Nothing is
+ * kept or reported: qemu_plan_build looks everything up again. */
+void qemu_plan_warm_identity(const rt_qemuconf *conf, rt_instance inst);
+
 #endif
