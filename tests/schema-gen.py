@@ -14,6 +14,10 @@ schemas' edges.
     schema-gen.py batch --schema RNG --other RNG --out DIR --count N --seed S <FILES
       (both of the above: COUNT from each grammar, COUNT mutations of FILES,
        COUNT of the generated documents)
+    schema-gen.py devices --schema RNG --other RNG --out DIR --count N --seed S <FILES
+      (the elements of <devices> alone: COUNT documents from each grammar,
+       each a fixed minimal domain holding one to three generated devices,
+       COUNT mutations inside <devices> of FILES, COUNT of the generated)
     schema-gen.py reorder [--schema RNG] --out DIR --count N --seed S <FILES
       (N orders of each file's root children, the first the one RNG
        declares; prints "FILE<TAB>REORDERED")
@@ -790,8 +794,9 @@ def generate(g, r, out, prefix, count):
     return names
 
 
-def mutate_files(g, r, files, out, prefix, count):
-    """count mutations of documents taken from files."""
+def mutate_files(g, r, files, out, prefix, count, within=None):
+    """count mutations of documents taken from files; with within, made
+    only inside that child of the root (the rest is left as it is)."""
     names = []
     files = sorted(files)
     for _ in range(count * 3):
@@ -802,7 +807,13 @@ def mutate_files(g, r, files, out, prefix, count):
             tree = ET.parse(src)
         except ET.ParseError:
             continue
-        ops = [mutate(tree, g, r) for _ in range(r.choice([1, 1, 1, 2]))]
+        sub = tree
+        if within:
+            part = tree.getroot().find(within)
+            if part is None or len(part) == 0:
+                continue
+            sub = ET.ElementTree(part)
+        ops = [mutate(sub, g, r) for _ in range(r.choice([1, 1, 1, 2]))]
         if not any(ops):
             continue
         name = os.path.join(out, "%s-%04d.xml" % (prefix, len(names)))
@@ -811,34 +822,88 @@ def mutate_files(g, r, files, out, prefix, count):
     return names
 
 
-def declared_order(g, root_name):
-    """Element names in the order grammar g declares them inside the
-    element root_name (refs followed, nested elements not entered)."""
-    seen, order = set(), []
+# ---- devices -------------------------------------------------------------
 
-    def walk(p, top):
+# A domain both schema sets and virtc's front end take, whose <devices> the
+# device documents fill: a disagreement on one of them lies in the devices.
+DEVICE_SKELETON = ("<domain type=\"kvm\">\n  <name>dev</name>\n"
+                   "  <memory>1048576</memory>\n"
+                   "  <os>\n    <type arch=\"x86_64\" machine=\"pc\">hvm</type>\n  </os>\n"
+                   "  %s\n</domain>\n")
+
+
+def find_element(g, name):
+    """The first element pattern named name in grammar g, or None."""
+    for d in [g.start] + list(g.defines.values()):
+        for e in d.iter("{%s}element" % RNG):
+            if e.get("name") == name:
+                return e
+    return None
+
+
+def child_patterns(g, parent):
+    """The element patterns allowed directly inside the element pattern
+    parent (refs followed, nested elements not entered, extensions left
+    out), in declared order."""
+    found, seen = [], set()
+
+    def walk(p):
         t = tag(p)
-        if t == "element" and not top:
-            n = p.get("name")
-            if n and n not in order:
-                order.append(n)
+        if t == "element":
+            found.append(p)
             return
         if t == "ref":
             name = p.get("name")
             if name in seen or name not in g.defines:
                 return
             seen.add(name)
-            walk(g.defines[name], False)
+            walk(g.defines[name])
             return
         for c in p:
-            if tag(c):
-                walk(c, False)
+            if tag(c) and c.get(EXTENSION) is None:
+                walk(c)
 
-    for d in [g.start] + list(g.defines.values()):
-        for e in d.iter("{%s}element" % RNG):
-            if e.get("name") == root_name:
-                walk(e, True)
-                return order
+    for c in parent:
+        if tag(c):
+            walk(c)
+    return found
+
+
+def generate_devices(g, r, out, prefix, count):
+    """count domains, each holding one to three devices generated from
+    grammar g (every kind of device in turn), named out/prefix-NNNN.xml."""
+    gen = Generator(g, r)
+    devices = find_element(g, "devices")
+    kinds = child_patterns(g, devices) if devices is not None else []
+    holder = ET.Element("devices")
+    names = []
+    tries = 0
+    while kinds and len(names) < count and tries < count * 5:
+        tries += 1
+        gen.p_opt = r.choice([0.15, 0.4, 0.7])
+        gen.p_bad = r.choice([0.0, 0.0, 0.02])
+        gen.max_depth = r.choice([6, 8, 10])
+        try:
+            body = [gen.element(gen.pick(holder, kinds), 1)
+                    for _ in range(r.choice([1, 1, 2, 3]))]
+        except (Fail, RecursionError):
+            continue
+        name = os.path.join(out, "%s-%04d.xml" % (prefix, len(names)))
+        with open(name, "w", encoding="utf-8") as f:
+            f.write(DEVICE_SKELETON % ("<devices>" + "".join(body) + "</devices>"))
+        names.append(name)
+    return names
+
+
+def declared_order(g, root_name):
+    """Element names in the order grammar g declares them inside the
+    element root_name (refs followed, nested elements not entered)."""
+    root = find_element(g, root_name)
+    order = []
+    for e in child_patterns(g, root) if root is not None else []:
+        n = e.get("name")
+        if n and n not in order:
+            order.append(n)
     return order
 
 
@@ -874,7 +939,7 @@ def reorder_files(g, r, files, out, count):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("mode", choices=["generate", "mutate", "batch", "reorder", "shrink"])
+    ap.add_argument("mode", choices=["generate", "mutate", "batch", "reorder", "shrink", "devices"])
     ap.add_argument("--any-order", action="store_true",
                     help="shrink: judge the root's children in any order (the order-free verdict)")
     ap.add_argument("--order", action="store_true",
@@ -918,6 +983,13 @@ def main():
     ET.register_namespace("qemu", "http://libvirt.org/schemas/domain/qemu/1.0")
     if a.mode == "generate":
         names = generate(g, r, a.out, a.prefix, a.count)
+    elif a.mode == "devices":
+        names = generate_devices(g, r, a.out, "ld", a.count)
+        names += generate_devices(Grammar(a.other), r, a.out, "vd", a.count)
+        gen = list(names)
+        files = [line.strip() for line in sys.stdin if line.strip()]
+        names += mutate_files(g, r, files, a.out, "md", a.count, "devices")
+        names += mutate_files(g, r, gen, a.out, "mgd", a.count, "devices")
     elif a.mode == "mutate":
         files = [line.strip() for line in sys.stdin if line.strip()]
         names = mutate_files(g, r, files, a.out, a.prefix, a.count)

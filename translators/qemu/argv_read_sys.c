@@ -647,14 +647,15 @@ static void qr_apply_graphics(qemu_reader *r)
     for (size_t i = 0; i < dom->ndevices; i++)
         if (dom->devices[i].kind == IR_DEV_GRAPHICS) {
             any = true;
-            if (r->keymap && !dom->devices[i].u.graphics.keymap)
+            /* -k sets the VNC/SPICE server's keymap; an SDL window reads
+               the host keyboard (the format takes no keymap there) */
+            if (r->keymap && !dom->devices[i].u.graphics.keymap &&
+                dom->devices[i].u.graphics.type != IR_GFX_SDL)
                 dom->devices[i].u.graphics.keymap = vc_xstrdup(r->keymap);
         }
     /* QEMU 0.x opened an SDL window unless told otherwise. */
     if (!any && !r->nographic && !r->has_display && !r->nodefaults) {
-        ir_device *g = qr_graphics(r, IR_GFX_SDL, NULL);
-        if (r->keymap)
-            g->u.graphics.keymap = vc_xstrdup(r->keymap);
+        qr_graphics(r, IR_GFX_SDL, NULL);
     }
     ir_device *sdl = NULL;
     for (size_t i = 0; i < dom->ndevices && !sdl; i++)
