@@ -643,6 +643,8 @@ static const struct {
     { "failed to initialize kvm", "KVM" },
     { "/dev/kvm", "KVM" },
     { "host doesn't support requested feature", "host CPU feature" },
+    /* Hyper-V enlightenments are KVM's: TCG and old kernels refuse them */
+    { "kernel doesn't allow setting HyperV", "KVM Hyper-V enlightenments" },
     /* memory bound to host NUMA nodes this host does not have */
     { "cannot bind memory to host NUMA nodes", "host NUMA nodes" },
     { "The nodes select no CPUs", "host NUMA nodes" },

@@ -340,15 +340,31 @@ bool modern_audio_implicit(qemu_ctx *x)
     return true;
 }
 
+/* The UNIX socket a display listens on: socket= as given, or for a
+ * <listen type='socket'/> without one, FILE in the domain's directory (as
+ * libvirt places it); NULL for a network listen. */
+static char *modern_listen_socket(qemu_ctx *x, const ir_device *dev, const char *file)
+{
+    const ir_graphics *g = &dev->u.graphics;
+    if (g->socket)
+        return vc_xstrdup(g->socket);
+    char *type = modern_xml_attr(dev, "listen", "type");
+    bool socket = vc_streq(type, "socket");
+    free(type);
+    return socket ? vc_xasprintf("%s/%s", x->modern->domdir, file) : NULL;
+}
+
 static bool modern_vnc(qemu_ctx *x, const ir_device *dev)
 {
     const ir_graphics *g = &dev->u.graphics;
     vc_buf b;
     vc_buf_init(&b);
-    if (g->socket) {
+    char *socket = modern_listen_socket(x, dev, "vnc.sock");
+    if (socket) {
         vc_buf_puts(&b, "vnc=unix:");
-        qemu_opt_escape(&b, g->socket);
-        qemu_resource_add(x, g->socket, QEMU_RES_SOCKET, false);
+        qemu_opt_escape(&b, socket);
+        qemu_resource_add(x, socket, QEMU_RES_SOCKET, false);
+        free(socket);
     } else {
         int display;
         if (!qemu_vnc_display(x, dev, &display)) {
@@ -410,10 +426,12 @@ static bool modern_spice(qemu_ctx *x, const ir_device *dev)
         return qemu_unsupported(x, dev->pos, "graphics type 'spice'");
     vc_buf b;
     vc_buf_init(&b);
-    if (g->socket) {
+    char *socket = modern_listen_socket(x, dev, "spice.sock");
+    if (socket) {
         vc_buf_puts(&b, "unix=on");
-        qemu_opt_add(&b, "addr", g->socket);
-        qemu_resource_add(x, g->socket, QEMU_RES_SOCKET, false);
+        qemu_opt_add(&b, "addr", socket);
+        qemu_resource_add(x, socket, QEMU_RES_SOCKET, false);
+        free(socket);
     } else {
         vc_buf_printf(&b, "port=%d", g->autoport != IR_TRI_YES && g->port > 0 ? g->port : 5900);
         qemu_opt_add(&b, "addr", qemu_display_listen(x, g));
