@@ -10,9 +10,6 @@
 
 #include "argv_read_priv.h"
 
-#define QR_KEYS(...) (const char *const[]){ __VA_ARGS__ }, \
-    VC_ARRAY_SIZE(((const char *const[]){ __VA_ARGS__ }))
-
 /* ---- -blockdev graphs ---- */
 
 static const char *const qr_formats[] = {

@@ -9,9 +9,6 @@
 
 #include "argv_read_priv.h"
 
-#define QR_KEYS(...) (const char *const[]){ __VA_ARGS__ }, \
-    VC_ARRAY_SIZE(((const char *const[]){ __VA_ARGS__ }))
-
 /* The backends that are only a type. */
 static const struct { const char *name; ir_chr_type type; } qr_chr_plain[] = {
     { "null", IR_CHR_NULL }, { "pty", IR_CHR_PTY }, { "stdio", IR_CHR_STDIO },

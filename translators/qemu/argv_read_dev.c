@@ -11,9 +11,6 @@
 
 #include "argv_read_priv.h"
 
-#define QR_KEYS(...) (const char *const[]){ __VA_ARGS__ }, \
-    VC_ARRAY_SIZE(((const char *const[]){ __VA_ARGS__ }))
-
 /* Properties every -device may carry that virtc derives itself. */
 static const char *const qr_dev_implied[] = { "id", "driver" };
 

@@ -8,9 +8,6 @@
 
 #include "argv_read_priv.h"
 
-#define QR_KEYS(...) (const char *const[]){ __VA_ARGS__ }, \
-    VC_ARRAY_SIZE(((const char *const[]){ __VA_ARGS__ }))
-
 /* ---- disks ---- */
 
 /* Host paths under /dev are block devices; the rest files. */

@@ -14,9 +14,6 @@
 
 #include "argv_read_priv.h"
 
-#define QR_KEYS(...) (const char *const[]){ __VA_ARGS__ }, \
-    VC_ARRAY_SIZE(((const char *const[]){ __VA_ARGS__ }))
-
 /* One stretch of RAM as a backend object gives it. */
 typedef struct qr_ram {
     const char *type;            /* "memory-backend-ram" | "-file" | "-memfd" */

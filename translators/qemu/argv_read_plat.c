@@ -12,9 +12,6 @@
 
 #include "argv_read_priv.h"
 
-#define QR_KEYS(...) (const char *const[]){ __VA_ARGS__ }, \
-    VC_ARRAY_SIZE(((const char *const[]){ __VA_ARGS__ }))
-
 /* ---- TPM ---- */
 
 /* -tpmdev passthrough,id=,path=DEV[,cancel-path=] or emulator,id=,chardev=ID

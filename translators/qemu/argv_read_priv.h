@@ -127,6 +127,10 @@ bool qr_size_kib(qemu_reader *r, const char *opt, const shw_word *w, size_t off,
                  const char *s, unsigned long long dflt, unsigned long long *kib);
 /* Marks these keys used: values virtc derives itself (ids, node names, ...). */
 void qr_implied(qr_opt *o, const char *const *keys, size_t n);
+/* A literal key list and its length, for qr_implied and the like:
+ * qr_implied(o, QR_KEYS("id", "bus")). */
+#define QR_KEYS(...) (const char *const[]){ __VA_ARGS__ }, \
+    VC_ARRAY_SIZE(((const char *const[]){ __VA_ARGS__ }))
 /* Warns about every item nothing consumed. For a -device, each is kept as
  * -global DRIVER.KEY=VALUE; otherwise the option is kept whole (keep=true)
  * or the items are reported as dropped. */

@@ -9,9 +9,6 @@
 
 #include "argv_read_priv.h"
 
-#define QR_KEYS(...) (const char *const[]){ __VA_ARGS__ }, \
-    VC_ARRAY_SIZE(((const char *const[]){ __VA_ARGS__ }))
-
 /* -name guest=NAME[,process=...,debug-threads=on] */
 bool qr_opt_name(qemu_reader *r, qr_opt *o)
 {

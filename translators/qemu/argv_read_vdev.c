@@ -9,9 +9,6 @@
 
 #include "argv_read_priv.h"
 
-#define QR_KEYS(...) (const char *const[]){ __VA_ARGS__ }, \
-    VC_ARRAY_SIZE(((const char *const[]){ __VA_ARGS__ }))
-
 /* ---- usb-redir filter= -> <redirfilter> ---- */
 
 /* One field of a filter rule: -1 (any) or a number QEMU reads with base 0
