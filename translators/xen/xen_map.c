@@ -870,7 +870,12 @@ static char *xm_disk_format_xl(const ir_disk *disk, vc_loc loc, vc_diags *d)
         vc_buf_printf(&b, ",target=%s", t);
         free(t);
     } else if (disk->source) {
-        vc_buf_printf(&b, ",target=%s", disk->source);
+        /* A relative target with a colon reads as "prefix:path"
+         * (xen_disk_set_uname): give it the format's own prefix, which
+         * the format= and backendtype= before it override anyway. */
+        bool prefixed = disk->source[0] != '/' && strchr(disk->source, ':');
+        vc_buf_printf(&b, ",target=%s%s%s", prefixed ? (xm_format_to_ir(fmt) ? fmt : "raw") : "",
+                      prefixed ? ":" : "", disk->source);
     }
     return vc_buf_steal(&b);
 }
