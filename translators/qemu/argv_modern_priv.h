@@ -368,6 +368,8 @@ bool modern_genid(qemu_ctx *x);
  * ,kvm... for <features><kvm>, appended to the -cpu value in b. */
 bool modern_cpu_hyperv(qemu_ctx *x, vc_buf *b);
 void modern_cpu_kvm(qemu_ctx *x, vc_buf *b);
+/* -accel's value for <kvm><dirty-ring>, or NULL (argv_modern_platform.c). */
+char *modern_accel_kvm(qemu_ctx *x);
 bool modern_vsock(qemu_ctx *x, const ir_device *dev);
 
 /* argv_modern_devices.c */
