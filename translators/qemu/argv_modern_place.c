@@ -884,6 +884,34 @@ static const struct {
     { IR_GFX_VNC, "none" },
 };
 
+/* The N of the first -audiodev id=audioN the document passes through in
+ * <qemu:commandline> (key=value or JSON), 0 when none: the reader keeps
+ * there a backend the <audio> element cannot say, and the devices naming it
+ * keep <audio id='N'/>. */
+static unsigned modern_kept_audiodev(const ir_domain *dom)
+{
+    const ir_qemu_cmdline *q = dom->qemu_cmdline;
+    for (size_t i = 0; q && i + 1 < q->nargs; i++) {
+        if (strcmp(q->args[i], "-audiodev") != 0)
+            continue;
+        const char *v = q->args[i + 1], *at = v;
+        while ((at = strstr(at, "audio")) != NULL) {
+            size_t k = (size_t)(at - v);
+            bool kv = k >= 3 && strncmp(at - 3, "id=", 3) == 0 && (k == 3 || at[-4] == ',');
+            bool js = k >= 6 && strncmp(at - 6, "\"id\":\"", 6) == 0;
+            unsigned long long n = 0;
+            size_t len = strspn(at + 5, "0123456789");
+            char *num = vc_xstrndup(at + 5, len);
+            bool ok = (kv || js) && len && vc_parse_ull(num, 10, &n) && n > 0 && n < 1000000;
+            free(num);
+            if (ok)
+                return (unsigned)n;
+            at += 5;
+        }
+    }
+    return 0;
+}
+
 static void modern_place_audio(qemu_ctx *x)
 {
     qemu_modern *m = x->modern;
@@ -899,6 +927,8 @@ static void modern_place_audio(qemu_ctx *x)
             if (modern_audio_defaults[k].type == d->u.graphics.type)
                 m->implicit_audio = modern_audio_defaults[k].driver;
     }
+    if (!m->default_audio)
+        m->default_audio = modern_kept_audiodev(x->dom);
     if (m->default_audio) {
         m->implicit_audio = NULL;
         return;

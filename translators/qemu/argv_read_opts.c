@@ -143,6 +143,14 @@ qopt_item *qr_item(qr_opt *o, const char *key)
     return found;
 }
 
+const char *qr_last(const qr_opt *o, const char *key)
+{
+    for (size_t i = o->props.n; i-- > 0;)
+        if (strcmp(o->props.v[i].key, key) == 0)
+            return o->props.v[i].value;
+    return NULL;
+}
+
 const char *qr_str(qr_opt *o, const char *key)
 {
     qopt_item *it = qr_item(o, key);
@@ -226,10 +234,7 @@ void qr_implied(qr_opt *o, const char *const *keys, size_t n)
  * DRIVER.KEY=VALUE (every device of the driver: the nearest QEMU has). */
 static void qr_keep_device_prop(qemu_reader *r, qr_opt *o, const char *driver, qopt_item *it)
 {
-    const char *id = NULL;
-    for (size_t i = o->props.n; i-- > 0 && !id;)
-        if (strcmp(o->props.v[i].key, "id") == 0)
-            id = o->props.v[i].value;
+    const char *id = qr_last(o, "id");
     const char *v = it->value ? it->value : "on";
     bool set = id && *id && !strchr(id, '.');
     char *g = set ? vc_xasprintf("device.%s.%s=%s", id, it->key, v)
@@ -352,14 +357,8 @@ static qr_opt *qr_device_before(qemu_reader *r, size_t before, const char *id)
 {
     for (size_t i = before; i-- > 0;) {
         qr_opt *d = &r->opts[i];
-        if (strcmp(d->def->name, "device") != 0)
-            continue;
-        for (size_t k = d->props.n; k-- > 0;)
-            if (strcmp(d->props.v[k].key, "id") == 0) {
-                if (vc_streq(d->props.v[k].value, id))
-                    return d;
-                break;
-            }
+        if (strcmp(d->def->name, "device") == 0 && vc_streq(qr_last(d, "id"), id))
+            return d;
     }
     return NULL;
 }

@@ -125,6 +125,8 @@ bool qr_parse_value(qemu_reader *r, qr_opt *o);
 /* The last item named key (QEMU: the last one wins), marked used; NULL if absent. */
 qopt_item *qr_item(qr_opt *o, const char *key);
 const char *qr_str(qr_opt *o, const char *key);
+/* The value of the last item named key, not marked used; NULL if absent. */
+const char *qr_last(const qr_opt *o, const char *key);
 /* on/off/yes/no/true/false (a flag is on); *out untouched when absent.
  * False (located error) when the value is not a boolean. */
 bool qr_bool(qemu_reader *r, qr_opt *o, const char *key, bool *out);

@@ -549,6 +549,7 @@ bool qr_opt_global(qemu_reader *r, qr_opt *o)
     if (vc_str_has_prefix(o->arg->text, "isa-pcspk.audiodev=")) {
         ir_device *d = qr_add_device(r, IR_DEV_SOUND, o->arg);
         d->u.sound.model = vc_xstrdup("pcspk");
+        qr_note_audio(r, d, o->arg->text + strlen("isa-pcspk.audiodev="));
         return true;
     }
     for (int i = 0; i < 2; i++) {
