@@ -1125,6 +1125,16 @@ static char *modern_hugepage_path(const qemu_ctx *x, unsigned long long kib)
     return path;
 }
 
+/* <allocation threads='N'>: how many threads preallocate (0: unsaid). */
+static unsigned modern_alloc_threads(xmlNodePtr alloc)
+{
+    char *t = alloc ? xml_prop(alloc, "threads") : NULL;
+    unsigned long long n = 0;
+    bool ok = t && vc_parse_ull(t, 10, &n) && n <= 0xffffffffULL;
+    free(t);
+    return ok ? (unsigned)n : 0;
+}
+
 /* The backend of a stretch of RAM from <memoryBacking>: hugepages (a
  * hugetlbfs directory, preallocated), memfd, a file under the domain's
  * directory; plain memory otherwise, or a file when it must be shared. */
@@ -1139,6 +1149,7 @@ static void modern_ram_backing(qemu_ctx *x, xmlNodePtr mb, int cell, bool shared
     unsigned long long huge = modern_hugepages(mb, cell);
     r->discard = mb && xml_child(mb, "discard");
     r->prealloc = vc_streq(alloc_mode, "immediate");
+    r->prealloc_threads = modern_alloc_threads(alloc);
     if (vc_streq(src_type, "memfd")) {
         r->type = "memory-backend-memfd";
         r->hugetlb_kib = huge > 1 ? huge : 0;

@@ -63,6 +63,7 @@ typedef struct modern_ram {
     unsigned long long kib, align_kib;
     char *host_nodes;         /* host NUMA nodes, "1-2,5,7"; NULL: any */
     const char *policy;       /* "bind", "preferred", "interleave" */
+    unsigned prealloc_threads;   /* <allocation threads=>; 0: QEMU's one thread */
 } modern_ram;
 
 typedef struct modern_cell {

@@ -24,6 +24,8 @@ typedef struct qr_ram {
     unsigned long long align_kib;
     char *nodes;                 /* host-nodes as a nodeset */
     const char *mode;            /* the numatune mode its policy is */
+    unsigned long long threads;  /* prealloc-threads (RAM and cells only) */
+    qr_opt *obj;                 /* the -object, for what nothing read */
 } qr_ram;
 
 typedef struct qr_cell {
@@ -192,8 +194,40 @@ static bool qr_ram_read(qemu_reader *r, const shw_word *w, size_t off, const cha
      * virtio-mem's reservation, the RAM block names of old machine types */
     qr_implied(o, QR_KEYS("id", "qom-type", "prealloc-context", "reserve",
                           "x-use-canonical-path-for-ramblock-id"));
-    qr_leftovers(r, o, NULL);
+    ram->obj = o;
     return true;
+}
+
+/* The guest's RAM or a cell's: what <memoryBacking> says for all of it
+ * (prealloc-threads: <allocation threads=>); what has no place there
+ * is reported (the machine's or a node's backend cannot be kept apart
+ * from the backend virtc writes for it). */
+static bool qr_ram_whole(qemu_reader *r, qr_ram *ram)
+{
+    if (!qr_num(r, ram->obj, "prealloc-threads", &ram->threads))
+        return false;
+    qr_leftovers(r, ram->obj, NULL);
+    return true;
+}
+
+/* A memory device's backend: what the <memory> element has no place for
+ * keeps the device and its backend as written (keep_reason). */
+static void qr_ram_device(qemu_reader *r, qr_ram *ram)
+{
+    qr_opt *o = ram->obj;
+    vc_buf keys;
+    vc_buf_init(&keys);
+    for (size_t i = 0; i < o->props.n; i++)
+        if (!o->props.v[i].used)
+            vc_buf_printf(&keys, "%s'%s'", keys.len ? ", " : "", o->props.v[i].key);
+    if (keys.len) {
+        free(r->keep_note);
+        r->keep_note = vc_xasprintf("its memory backend's %s ha%s no place in the domain "
+                                    "model", vc_buf_str(&keys),
+                                    strchr(vc_buf_str(&keys), ',') ? "ve" : "s");
+        r->keep_reason = r->keep_note;
+    }
+    vc_buf_free(&keys);
 }
 
 /* -machine memory-backend=ID: the whole RAM in one backend. */
@@ -202,7 +236,8 @@ bool qr_mem_machine(qemu_reader *r, qr_opt *o, qopt_item *it)
     qr_mem *m = qr_mem_state(r);
     free(m->whole.nodes);
     memset(&m->whole, 0, sizeof(m->whole));
-    m->has_whole = qr_ram_read(r, o->arg, it->val_off, it->value, &m->whole);
+    m->has_whole = qr_ram_read(r, o->arg, it->val_off, it->value, &m->whole) &&
+                   qr_ram_whole(r, &m->whole);
     return m->has_whole;
 }
 
@@ -233,7 +268,8 @@ bool qr_opt_numa(qemu_reader *r, qr_opt *o)
     c->id = (unsigned)id;
     c->cpus = qr_list(o, "cpus");
     if (memdev) {
-        if (!qr_ram_read(r, o->arg, memdev->val_off, memdev->value, &c->ram))
+        if (!qr_ram_read(r, o->arg, memdev->val_off, memdev->value, &c->ram) ||
+            !qr_ram_whole(r, &c->ram))
             return false;
         c->has_ram = true;
         c->kib = c->ram.kib;
@@ -267,6 +303,11 @@ bool qr_dev_memory(qemu_reader *r, qr_opt *o, const char *driver, const char *ar
     if (!qr_ram_read(r, o->arg, memdev->val_off, memdev->value, &ram)) {
         free(ram.nodes);
         return false;
+    }
+    qr_ram_device(r, &ram);
+    if (r->keep_reason) {   /* kept as written (qr_opt_device) */
+        free(ram.nodes);
+        return true;
     }
     ir_device *d = qr_add_device(r, IR_DEV_MEMORY, o->flag);
     ir_memory_dev *md = &d->u.memory;
@@ -466,6 +507,7 @@ static void qr_memory_backing(qemu_reader *r, const qr_ram *const *rams, const u
     vc_buf_init(&b);
     qr_hugepages(&b, rams, ids, n);
     bool memfd = false, file = false, shared = false, prealloc = false, discard = false;
+    unsigned long long threads = 0;
     for (size_t i = 0; i < n; i++) {
         const qr_ram *m = rams[i];
         if (!m)
@@ -475,13 +517,20 @@ static void qr_memory_backing(qemu_reader *r, const qr_ram *const *rams, const u
         shared = shared || m->share;
         prealloc = prealloc || (m->prealloc && !m->huge_kib);
         discard = discard || m->discard;
+        threads = threads ? threads : m->threads;
     }
     if (memfd || file)
         vc_buf_printf(&b, "  <source type='%s'/>\n", memfd ? "memfd" : "file");
     if (shared && !cells)
         vc_buf_puts(&b, "  <access mode='shared'/>\n");
-    if (prealloc || r->mem_prealloc)   /* -mem-prealloc: the whole RAM */
-        vc_buf_puts(&b, "  <allocation mode='immediate'/>\n");
+    if (prealloc || r->mem_prealloc || threads) {   /* -mem-prealloc: the whole RAM */
+        vc_buf_puts(&b, "  <allocation");
+        if (prealloc || r->mem_prealloc)
+            vc_buf_puts(&b, " mode='immediate'");
+        if (threads)
+            vc_buf_printf(&b, " threads='%llu'", threads);
+        vc_buf_puts(&b, "/>\n");
+    }
     if (discard && !cells)
         vc_buf_puts(&b, "  <discard/>\n");
     qr_extra_element(r, "memoryBacking", &b);
