@@ -34,6 +34,7 @@ typedef struct qr_cell {
     unsigned long long kib;
     qr_ram ram;
     bool has_ram;                /* memdev= (not the legacy mem=) */
+    qr_opt *numa;                /* its -numa node option */
 } qr_cell;
 
 typedef struct qr_mem {
@@ -199,35 +200,59 @@ static bool qr_ram_read(qemu_reader *r, const shw_word *w, size_t off, const cha
 }
 
 /* The guest's RAM or a cell's: what <memoryBacking> says for all of it
- * (prealloc-threads: <allocation threads=>); what has no place there
- * is reported (the machine's or a node's backend cannot be kept apart
- * from the backend virtc writes for it). */
+ * (prealloc-threads: <allocation threads=>). */
 static bool qr_ram_whole(qemu_reader *r, qr_ram *ram)
 {
-    if (!qr_num(r, ram->obj, "prealloc-threads", &ram->threads))
-        return false;
-    qr_leftovers(r, ram->obj, NULL);
-    return true;
+    return qr_num(r, ram->obj, "prealloc-threads", &ram->threads);
+}
+
+/* The names of the backend's properties nothing read ('a', 'b'), or NULL;
+ * *n: how many. */
+static char *qr_ram_unused(const qr_ram *ram, size_t *n)
+{
+    vc_buf keys;
+    vc_buf_init(&keys);
+    *n = 0;
+    for (size_t i = 0; i < ram->obj->props.n; i++)
+        if (!ram->obj->props.v[i].used) {
+            vc_buf_printf(&keys, "%s'%s'", keys.len ? ", " : "", ram->obj->props.v[i].key);
+            ++*n;
+        }
+    if (!keys.len) {
+        vc_buf_free(&keys);
+        return NULL;
+    }
+    return vc_buf_steal(&keys);
+}
+
+/* Keeps a backend whole, saying which of its properties made it so. */
+static void qr_ram_keep(qemu_reader *r, qr_ram *ram, const char *keys, size_t n,
+                        const char *with)
+{
+    qr_opt *o = ram->obj;
+    for (size_t i = 0; i < o->props.n; i++)
+        o->props.v[i].used = true;
+    o->used = true;
+    char *why = keys ? vc_xasprintf("%s ha%s no place in the domain model; kept whole with "
+                                    "%s", keys, n > 1 ? "ve" : "s", with)
+                     : vc_xasprintf("kept whole with %s", with);
+    qr_keep_option(r, o, why);
+    free(why);
 }
 
 /* A memory device's backend: what the <memory> element has no place for
  * keeps the device and its backend as written (keep_reason). */
 static void qr_ram_device(qemu_reader *r, qr_ram *ram)
 {
-    qr_opt *o = ram->obj;
-    vc_buf keys;
-    vc_buf_init(&keys);
-    for (size_t i = 0; i < o->props.n; i++)
-        if (!o->props.v[i].used)
-            vc_buf_printf(&keys, "%s'%s'", keys.len ? ", " : "", o->props.v[i].key);
-    if (keys.len) {
+    size_t n;
+    char *keys = qr_ram_unused(ram, &n);
+    if (keys) {
         free(r->keep_note);
         r->keep_note = vc_xasprintf("its memory backend's %s ha%s no place in the domain "
-                                    "model", vc_buf_str(&keys),
-                                    strchr(vc_buf_str(&keys), ',') ? "ve" : "s");
+                                    "model", keys, n > 1 ? "ve" : "s");
         r->keep_reason = r->keep_note;
     }
-    vc_buf_free(&keys);
+    free(keys);
 }
 
 /* -machine memory-backend=ID: the whole RAM in one backend. */
@@ -238,6 +263,20 @@ bool qr_mem_machine(qemu_reader *r, qr_opt *o, qopt_item *it)
     memset(&m->whole, 0, sizeof(m->whole));
     m->has_whole = qr_ram_read(r, o->arg, it->val_off, it->value, &m->whole) &&
                    qr_ram_whole(r, &m->whole);
+    size_t n;
+    char *keys = m->has_whole ? qr_ram_unused(&m->whole, &n) : NULL;
+    if (keys) {
+        /* the backend as written, and -machine memory-backend= naming it
+         * (the machine's leftovers, qr_keep_leftovers): virtc then writes
+         * no backend of its own for the RAM */
+        qr_ram_keep(r, &m->whole, keys, n, "-machine memory-backend=");
+        it->used = false;
+        free(keys);
+        free(m->whole.nodes);
+        memset(&m->whole, 0, sizeof(m->whole));
+        m->has_whole = false;
+        return true;
+    }
     return m->has_whole;
 }
 
@@ -266,6 +305,7 @@ bool qr_opt_numa(qemu_reader *r, qr_opt *o)
     qr_cell *c = &m->cells[m->ncells++];
     memset(c, 0, sizeof(*c));
     c->id = (unsigned)id;
+    c->numa = o;
     c->cpus = qr_list(o, "cpus");
     if (memdev) {
         if (!qr_ram_read(r, o->arg, memdev->val_off, memdev->value, &c->ram) ||
@@ -649,11 +689,47 @@ static void qr_memdev_pages(qemu_reader *r, const qr_mem *m)
     }
 }
 
+/* A node's backend with what <memoryBacking> has no place for: QEMU takes
+ * a node once and virtc writes every <cell>, so all nodes are kept as
+ * written, each backend before its node, and the model has no cells. */
+static void qr_cells_keep(qemu_reader *r, qr_mem *m)
+{
+    size_t n = 0, k = 0;
+    char *keys = NULL;
+    for (k = 0; k < m->ncells && !keys; k++)
+        keys = m->cells[k].has_ram ? qr_ram_unused(&m->cells[k].ram, &n) : NULL;
+    if (!keys)
+        return;
+    char *with = vc_xasprintf("every -numa node (node %u's backend has properties the domain "
+                              "model has no place for, and virtc writes every node)",
+                              m->cells[k - 1].id);
+    char *node_why = vc_xasprintf("kept with its backend%s", with + strlen("every -numa node"));
+    for (size_t i = 0; i < m->ncells; i++) {
+        qr_cell *c = &m->cells[i];
+        if (c->has_ram) {
+            size_t cn;
+            char *ck = qr_ram_unused(&c->ram, &cn);
+            qr_ram_keep(r, &c->ram, ck, cn, with);
+            free(ck);
+        }
+        for (size_t j = 0; j < c->numa->props.n; j++)
+            c->numa->props.v[j].used = true;
+        qr_keep_option(r, c->numa, node_why);
+        free(c->cpus);
+        free(c->ram.nodes);
+    }
+    free(with);
+    free(node_why);
+    free(keys);
+    m->ncells = 0;
+}
+
 void qr_mem_finish(qemu_reader *r)
 {
     qr_mem *m = r->mem;
     if (!m)
         return;
+    qr_cells_keep(r, m);
     ir_domain *dom = r->dom;
     /* <memory> is the initial RAM and the memory devices together */
     dom->memory_kib += m->devices_kib;
