@@ -15,6 +15,7 @@ done
 sh tests/golden/run.sh >>"$log" 2>&1 || true
 sh tests/check-qemu-layers.sh >>"$log" 2>&1 || true
 sh tests/from-native-qapi.sh >>"$log" 2>&1 || true
+sh tests/schema-prune-diff.sh 60 >>"$log" 2>&1 || true
 for t in tests/runtime/*.sh; do
     [ -f "$t" ] || continue
     sh "$t" >>"$log" 2>&1 || echo "FAIL $(basename "$t"): exited with status $?" >>"$log"
