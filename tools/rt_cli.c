@@ -2,10 +2,7 @@
 #include "rt_cli.h"
 
 #include <errno.h>
-#include <malloc.h>
 #include <pthread.h>
-#include <stdint.h>
-#include <sys/mman.h>
 #include <libxml/tree.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,57 +156,33 @@ static qemu_caps *rt_cli_caps(const ir_domain *dom, const rt_cli_opts *o, const 
     return caps;
 }
 
-/* ---- reading a domain: the schema compiled on a second thread ----------------
+/* ---- reading a domain: its verdict on a second thread ----------------------
  *
- * Compiling domain.rng is the largest part of `virtc start DOMAIN.xml`
- * before QEMU (libxml2 reads some 230 KB of RelaxNG and builds its
- * automata), and it needs nothing from the document. So it runs on a
- * second thread while this one reads what does not depend on the
- * document being valid: the probed capabilities of the emulator the
- * document names (the probe cache), and the user database for qemu.conf's
- * user and group (qemu_plan_warm_identity; nothing of it is kept). The
- * document is validated (the thread joined first) before anything of it
- * is lowered or used. */
+ * Compiling all of domain.rng was the largest part of `virtc start
+ * DOMAIN.xml` before QEMU (libxml2 reads some 260 KB of RelaxNG and builds
+ * its automata). The document's verdict comes instead from the schema
+ * pruned to the elements the document has (vc_schema_valid_pruned: the
+ * same verdict, a fraction of the work), on a second thread, while this
+ * one reads what does not depend on the document being valid: the probed
+ * capabilities of the emulator the document names (the probe cache), and
+ * the user database for qemu.conf's user and group
+ * (qemu_plan_warm_identity; nothing of it is kept). Nothing of the
+ * document is lowered or used before the verdict; a document the pruned
+ * schema refuses is validated again with the whole schema, which says
+ * why, exactly as `virtc validate` does. */
 
-/* How much a new heap (the schema thread's malloc arena) grows by at once. */
-#define RT_CLI_TOP_PAD ((size_t)8 << 20)
+typedef struct rt_cli_verdict {
+    const vc_schema_kind *kind;
+    xmlDocPtr doc;             /* only read, by both threads */
+    bool valid;
+} rt_cli_verdict;
 
-/* Page faults are most of what the schema compile costs on the VMs this
- * runs on (10-25 us each): libxml2 builds a tree of some 10,000 nodes, ~3
- * MiB. The thread's heap asks for transparent huge pages, one fault per 2
- * MiB, where the host grants them on request (enabled=madvise or always;
- * otherwise madvise changes nothing). M_TOP_PAD was set to RT_CLI_TOP_PAD
- * before this thread's first allocation, so its arena was made that large
- * and the RT_CLI_TOP_PAD bytes after its first chunk are that arena's. */
-static void rt_cli_thread_huge_heap(void)
+static void *rt_cli_verdict_thread(void *arg)
 {
-    void *first = malloc(1);
-    if (!first)
-        return;
-    vc_heap_hint_huge(first, (const void *)((uintptr_t)first + RT_CLI_TOP_PAD));
-#ifdef MADV_POPULATE_WRITE
-    /* The arena's first 2 MiB block was touched (its header) before the
-     * hint, so it gets small pages: those are made present now, in one
-     * call instead of some 500 faults. A kernel older than 5.14 refuses
-     * the advice, and they fault in one by one as before. */
-    const uintptr_t huge = (uintptr_t)2 << 20, page = (uintptr_t)sysconf(_SC_PAGESIZE);
-    uintptr_t lo = (uintptr_t)first & ~(page - 1);
-    uintptr_t hi = ((uintptr_t)first + huge - 1) & ~(huge - 1);
-    if (hi > lo)
-        madvise((void *)lo, hi - lo, MADV_POPULATE_WRITE);
-#endif
-    free(first);
-}
-
-static void *rt_cli_schema_thread(void *arg)
-{
-    vc_diags quiet;   /* a load error is reported again by the validation */
-    vc_diags_init(&quiet);
-    rt_cli_thread_huge_heap();
+    rt_cli_verdict *v = arg;
     rt_trace("schema thread: begin");
-    vc_schema_preload(arg, &quiet);
-    rt_trace("schema thread: compiled");
-    vc_diags_free(&quiet);
+    v->valid = vc_schema_valid_pruned(v->kind, v->doc);
+    rt_trace("schema thread: pruned schema compiled, document judged");
     return NULL;
 }
 
@@ -245,17 +218,24 @@ static rt_plan *rt_cli_domain_plan(const char *file, xmlDocPtr doc, const rt_cli
                                    const rt_qemuconf *conf, vc_diags *d)
 {
     pthread_t th;
-    const vc_schema_kind *kind = vc_schema_kind_by_name("domain");
-    mallopt(M_TOP_PAD, (int)RT_CLI_TOP_PAD);
-    bool threaded = pthread_create(&th, NULL, rt_cli_schema_thread, (void *)kind) == 0;
+    rt_cli_verdict v = { vc_schema_kind_by_name("domain"), doc, false };
+    bool threaded = pthread_create(&th, NULL, rt_cli_verdict_thread, &v) == 0;
     char *emulator;
     qemu_caps *prefetched = rt_cli_prefetch(xmlDocGetRootElement(doc), o, &emulator);
     qemu_plan_warm_identity(conf, rt_instance_current());
     rt_trace("domain: prefetched");
     if (threaded)
         pthread_join(th, NULL);
+    else
+        rt_cli_verdict_thread(&v);
     rt_trace("domain: joined");
-    ir_domain *dom = xml_domain_parse_doc(doc, file, d);
+    ir_domain *dom;
+    if (v.valid) {   /* valid: its root is a <domain>, nothing to report */
+        dom = xml_domain_lower(doc, file, d);
+        xmlFreeDoc(doc);
+    } else {
+        dom = xml_domain_parse_doc(doc, file, d);
+    }
     rt_trace("domain: validated and lowered");
     if (!dom) {
         qemu_caps_free(prefetched);

@@ -33,4 +33,15 @@ bool vc_schema_validate(const vc_schema_kind *kind, xmlDocPtr doc, const char *f
 /* Compiles the schema now (e.g. before starting threads); false if it fails. */
 bool vc_schema_preload(const vc_schema_kind *kind, vc_diags *d);
 
+/* Whether doc is valid against the kind's schema, decided on that schema
+ * pruned to the element names doc has, which gives the same verdict for
+ * doc (schema_prune.c says why) at a fraction of the compile. True only
+ * when doc is valid; false when it is not, or when the pruning cannot be
+ * done (then vc_schema_validate decides, and says why). Reports nothing;
+ * thread-safe (it compiles its own schema). */
+bool vc_schema_valid_pruned(const vc_schema_kind *kind, xmlDocPtr doc);
+/* The pruned schema's RelaxNG text (free it); NULL with *why (a static
+ * string) when the schema has something the pruning does not handle. */
+char *vc_schema_pruned_text(const vc_schema_kind *kind, xmlDocPtr doc, const char **why);
+
 #endif
