@@ -45,3 +45,13 @@ ok $? "from-native refuses to-native's options"
 "$VIRTC" domxml-from-native --help >out 2>err
 [ $? -eq 0 ] && grep -q "usage: virtc domxml-from-native FORMAT" out
 ok $? "from-native --help"
+
+# qemu-argv from-native over many files: one NAME.xml each, as the golden
+# cases expect; a bad one gets its located error and no file
+g=$top/tests/golden/qemu-from-native
+"$VIRTC" domxml-from-native qemu-argv --output-dir fn "$g/readme-web.args" "$g/legacy-net.args" \
+    2>/dev/null && cmp -s fn/readme-web.xml "$g/readme-web.xml" && cmp -s fn/legacy-net.xml "$g/legacy-net.xml"
+ok $? "from-native qemu-argv --output-dir: one NAME.xml per command line"
+"$VIRTC" domxml-from-native qemu-argv --output-dir fnbad "$g/readme-web.args" "$g/bad-json.args" >out 2>err
+[ $? -eq 1 ] && [ ! -s out ] && [ ! -e fnbad/bad-json.xml ] && grep -q "bad-json.args:2:44: error: " err
+ok $? "from-native qemu-argv --output-dir: a bad command line gets a located error and no file"
