@@ -42,6 +42,7 @@ void rt_qemuconf_defaults(rt_qemuconf *c)
     vc_strv_init(&c->cgroup_device_acl);
     rt_qemuconf_default_acl(&c->cgroup_device_acl);
     c->vnc_listen = vc_xstrdup("127.0.0.1");
+    c->spice_listen = vc_xstrdup("127.0.0.1");
 }
 
 void rt_qemuconf_free(rt_qemuconf *c)
@@ -52,6 +53,7 @@ void rt_qemuconf_free(rt_qemuconf *c)
     vc_strv_free(&c->cgroup_controllers);
     vc_strv_free(&c->cgroup_device_acl);
     free(c->vnc_listen);
+    free(c->spice_listen);
     free(c->log_dir);
     free(c->path);
     memset(c, 0, sizeof(*c));
@@ -218,6 +220,7 @@ static const qc_key qc_keys[] = {
     { "cgroup_device_acl", QC_K_LIST, QC_OFF(cgroup_device_acl), 0 },
     { "clear_emulator_capabilities", QC_K_BOOL, QC_OFF(clear_emulator_capabilities), 0 },
     { "vnc_listen", QC_K_STRING, QC_OFF(vnc_listen), 0 },
+    { "spice_listen", QC_K_STRING, QC_OFF(spice_listen), 0 },
     { "log_dir", QC_K_STRING, QC_OFF(log_dir), 0 },
 };
 

@@ -34,6 +34,7 @@ typedef struct rt_qemuconf {
     char *vnc_listen;             /* default "127.0.0.1" */
     char *log_dir;                /* NULL: the instance's */
     char *path;                   /* the file read; NULL when only defaults */
+    char *spice_listen;           /* default "127.0.0.1" */
 } rt_qemuconf;
 
 /* The defaults, no file read. */
