@@ -42,6 +42,7 @@ void rt_qemuconf_defaults(rt_qemuconf *c)
     vc_strv_init(&c->cgroup_device_acl);
     rt_qemuconf_default_acl(&c->cgroup_device_acl);
     c->vnc_listen = vc_xstrdup("127.0.0.1");
+    c->spice_listen = vc_xstrdup("127.0.0.1");
     c->restart_limit_burst = RT_RESTART_BURST;
     c->restart_limit_interval = RT_RESTART_WINDOW_S;
 }
@@ -54,6 +55,7 @@ void rt_qemuconf_free(rt_qemuconf *c)
     vc_strv_free(&c->cgroup_controllers);
     vc_strv_free(&c->cgroup_device_acl);
     free(c->vnc_listen);
+    free(c->spice_listen);
     free(c->log_dir);
     free(c->path);
     memset(c, 0, sizeof(*c));
@@ -224,6 +226,7 @@ static const qc_key qc_keys[] = {
     { "cgroup_device_acl", QC_K_LIST, QC_OFF(cgroup_device_acl), 0, 0, 0 },
     { "clear_emulator_capabilities", QC_K_BOOL, QC_OFF(clear_emulator_capabilities), 0, 0, 0 },
     { "vnc_listen", QC_K_STRING, QC_OFF(vnc_listen), 0, 0, 0 },
+    { "spice_listen", QC_K_STRING, QC_OFF(spice_listen), 0, 0, 0 },
     { "log_dir", QC_K_STRING, QC_OFF(log_dir), 0, 0, 0 },
     /* virtc's own: the restart limit (runtime/guest.h) */
     { "restart_limit_burst", QC_K_UINT, QC_OFF(restart_limit_burst), 0, 1,

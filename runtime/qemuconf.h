@@ -47,6 +47,7 @@ typedef struct rt_qemuconf {
     unsigned restart_limit_burst;
     unsigned restart_limit_interval;
     char *path;                   /* the file read; NULL when only defaults */
+    char *spice_listen;           /* default "127.0.0.1" */
 } rt_qemuconf;
 
 /* The defaults, no file read. */

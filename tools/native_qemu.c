@@ -6,6 +6,11 @@
  * a capabilities file; without it, each domain's emulator is probed
  * (cached on disk by probe.c, and once per run here, so a batch reads
  * each emulator's cache file once, not per document).
+ *
+ * The qemu.conf keys that change the command line (vnc_listen,
+ * spice_listen) come from --config FILE or $VIRTC_QEMU_CONF, read by the
+ * runtime's reader; without either, libvirt's defaults (no host file is
+ * read: a conversion does not depend on the machine it runs on).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,12 +21,15 @@
 #include "../translators/qemu/caps.h"
 #include "../translators/qemu/probe.h"
 #include "../translators/util.h"
+#include "../runtime/qemuconf.h"
 
 typedef struct nq_state {
     qemu_caps *named;          /* --caps, or NULL: probe */
     char **paths;              /* probed emulators ... */
     qemu_caps **caps;          /* ... and their capabilities */
     size_t n, cap, capc;
+    rt_qemuconf conf;          /* qemu.conf, when one is named */
+    bool has_conf;
 } nq_state;
 
 /* A path when it looks like one; a profile name otherwise. */
@@ -38,6 +46,12 @@ static bool nq_prepare(const native_opts *o, native_ctx *ctx, vc_diags *d)
     ctx->state = s;
     if (o->caps && !(s->named = nq_load(o->caps, d)))
         return false;
+    const char *env = getenv("VIRTC_QEMU_CONF");
+    if (o->config || (env && *env)) {
+        s->has_conf = true;
+        if (!rt_qemuconf_load(&s->conf, o->config, false, d))
+            return false;
+    }
     return true;
 }
 
@@ -53,6 +67,8 @@ static void nq_release(native_ctx *ctx)
     free(s->paths);
     free(s->caps);
     qemu_caps_free(s->named);
+    if (s->has_conf)
+        rt_qemuconf_free(&s->conf);
     free(s);
     ctx->state = NULL;
 }
@@ -112,6 +128,10 @@ static char *nq_to_native(const ir_domain *dom, const native_opts *o, native_ctx
         return NULL;
     qemu_argv_opts opts = { .file = o->file, .test_env = o->test_env,
                             .state_dir = o->state_dir };
+    if (s->has_conf) {
+        opts.vnc_listen = s->conf.vnc_listen;
+        opts.spice_listen = s->conf.spice_listen;
+    }
     qemu_launch *l = qemu_argv_build(dom, caps, &opts, d);
     if (!l)
         return NULL;

@@ -173,10 +173,18 @@ static void test_errors(void)
     rt_qemuconf_free(&c);
     vc_diags_free(&d);
 
-    ok = parse(&c, "spice_listen = \"0.0.0.0\"\nuser = \"qemu\"\n", &d);
-    CHECK(ok && d.n == 1 && first_is(&d, VC_SEV_WARNING, 1, 1, "unknown key 'spice_listen' ignored") &&
+    ok = parse(&c, "spice_tls_x509_cert_dir = \"/etc/pki\"\nuser = \"qemu\"\n", &d);
+    CHECK(ok && d.n == 1 &&
+              first_is(&d, VC_SEV_WARNING, 1, 1, "unknown key 'spice_tls_x509_cert_dir' ignored") &&
               vc_streq(c.user, "qemu"),
           "an unknown key is a warning, the rest is read");
+    rt_qemuconf_free(&c);
+    vc_diags_free(&d);
+
+    /* the listen addresses a converted command line takes (domxml-to-native) */
+    ok = parse(&c, "spice_listen = \"::1\"\n", &d);
+    CHECK(ok && d.n == 0 && vc_streq(c.spice_listen, "::1") && vc_streq(c.vnc_listen, "127.0.0.1"),
+          "spice_listen is read, vnc_listen keeps its default");
     rt_qemuconf_free(&c);
     vc_diags_free(&d);
 }

@@ -616,7 +616,8 @@ bool qemu_vnc_display(qemu_ctx *x, const ir_device *dev, int *display)
 
 const char *qemu_display_listen(const qemu_ctx *x, const ir_graphics *g)
 {
-    return g->listen ? g->listen : x->opts->vnc_listen ? x->opts->vnc_listen : "127.0.0.1";
+    const char *conf = g->type == IR_GFX_SPICE ? x->opts->spice_listen : x->opts->vnc_listen;
+    return g->listen ? g->listen : conf ? conf : "127.0.0.1";
 }
 
 /* An IPv6 address is bracketed so that its colons are not the display's. */

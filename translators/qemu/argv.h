@@ -64,6 +64,9 @@ typedef struct qemu_argv_opts {
      * NULL gives libvirt's /var/lib/libvirt/qemu/domain-ID-NAME (and its
      * channel/target directory). */
     const char *state_dir;
+    /* Listen address of SPICE displays that name none (qemu.conf
+     * spice_listen); NULL means "127.0.0.1". */
+    const char *spice_listen;
 } qemu_argv_opts;
 
 const char *qemu_res_kind_name(qemu_res_kind k);
