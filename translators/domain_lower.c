@@ -1451,7 +1451,7 @@ static void lw_subfeature_kids(lw_ctx *c, xmlNodePtr n, ir_subfeature *sf)
  * keeps the <features> copy. */
 static void lw_subfeatures(lw_ctx *c, xmlNodePtr n, ir_feature *ft)
 {
-    static const char *const value_attrs[] = { "retries", "value" };
+    static const char *const value_attrs[] = { "retries", "value", "size" };
     ft->mode = lw_attr(c, n, "mode");
     for (xmlNodePtr k = n->children; k; k = k->next) {
         if (k->type != XML_ELEMENT_NODE || k->ns)

@@ -884,6 +884,34 @@ static const struct {
     { IR_GFX_VNC, "none" },
 };
 
+/* The N of the first -audiodev id=audioN the document passes through in
+ * <qemu:commandline> (key=value or JSON), 0 when none: the reader keeps
+ * there a backend the <audio> element cannot say, and the devices naming it
+ * keep <audio id='N'/>. */
+static unsigned modern_kept_audiodev(const ir_domain *dom)
+{
+    const ir_qemu_cmdline *q = dom->qemu_cmdline;
+    for (size_t i = 0; q && i + 1 < q->nargs; i++) {
+        if (strcmp(q->args[i], "-audiodev") != 0)
+            continue;
+        const char *v = q->args[i + 1], *at = v;
+        while ((at = strstr(at, "audio")) != NULL) {
+            size_t k = (size_t)(at - v);
+            bool kv = k >= 3 && strncmp(at - 3, "id=", 3) == 0 && (k == 3 || at[-4] == ',');
+            bool js = k >= 6 && strncmp(at - 6, "\"id\":\"", 6) == 0;
+            unsigned long long n = 0;
+            size_t len = strspn(at + 5, "0123456789");
+            char *num = vc_xstrndup(at + 5, len);
+            bool ok = (kv || js) && len && vc_parse_ull(num, 10, &n) && n > 0 && n < 1000000;
+            free(num);
+            if (ok)
+                return (unsigned)n;
+            at += 5;
+        }
+    }
+    return 0;
+}
+
 static void modern_place_audio(qemu_ctx *x)
 {
     qemu_modern *m = x->modern;
@@ -899,6 +927,8 @@ static void modern_place_audio(qemu_ctx *x)
             if (modern_audio_defaults[k].type == d->u.graphics.type)
                 m->implicit_audio = modern_audio_defaults[k].driver;
     }
+    if (!m->default_audio)
+        m->default_audio = modern_kept_audiodev(x->dom);
     if (m->default_audio) {
         m->implicit_audio = NULL;
         return;
@@ -1095,6 +1125,16 @@ static char *modern_hugepage_path(const qemu_ctx *x, unsigned long long kib)
     return path;
 }
 
+/* <allocation threads='N'>: how many threads preallocate (0: unsaid). */
+static unsigned modern_alloc_threads(xmlNodePtr alloc)
+{
+    char *t = alloc ? xml_prop(alloc, "threads") : NULL;
+    unsigned long long n = 0;
+    bool ok = t && vc_parse_ull(t, 10, &n) && n <= 0xffffffffULL;
+    free(t);
+    return ok ? (unsigned)n : 0;
+}
+
 /* The backend of a stretch of RAM from <memoryBacking>: hugepages (a
  * hugetlbfs directory, preallocated), memfd, a file under the domain's
  * directory; plain memory otherwise, or a file when it must be shared. */
@@ -1109,6 +1149,7 @@ static void modern_ram_backing(qemu_ctx *x, xmlNodePtr mb, int cell, bool shared
     unsigned long long huge = modern_hugepages(mb, cell);
     r->discard = mb && xml_child(mb, "discard");
     r->prealloc = vc_streq(alloc_mode, "immediate");
+    r->prealloc_threads = modern_alloc_threads(alloc);
     if (vc_streq(src_type, "memfd")) {
         r->type = "memory-backend-memfd";
         r->hugetlb_kib = huge > 1 ? huge : 0;

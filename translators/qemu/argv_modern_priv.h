@@ -63,6 +63,7 @@ typedef struct modern_ram {
     unsigned long long kib, align_kib;
     char *host_nodes;         /* host NUMA nodes, "1-2,5,7"; NULL: any */
     const char *policy;       /* "bind", "preferred", "interleave" */
+    unsigned prealloc_threads;   /* <allocation threads=>; 0: QEMU's one thread */
 } modern_ram;
 
 typedef struct modern_cell {
@@ -368,6 +369,8 @@ bool modern_genid(qemu_ctx *x);
  * ,kvm... for <features><kvm>, appended to the -cpu value in b. */
 bool modern_cpu_hyperv(qemu_ctx *x, vc_buf *b);
 void modern_cpu_kvm(qemu_ctx *x, vc_buf *b);
+/* -accel's value for <kvm><dirty-ring>, or NULL (argv_modern_platform.c). */
+char *modern_accel_kvm(qemu_ctx *x);
 bool modern_vsock(qemu_ctx *x, const ir_device *dev);
 
 /* argv_modern_devices.c */
