@@ -23,6 +23,8 @@ static void modern_backend_opts(vc_buf *b, const modern_ram *r, const char *id)
         vc_buf_printf(b, ",hugetlb=on,hugetlbsize=%llu", r->hugetlb_kib * 1024);
     if (r->prealloc)
         vc_buf_puts(b, ",prealloc=on");
+    if (r->prealloc && r->prealloc_threads)
+        vc_buf_printf(b, ",prealloc-threads=%u", r->prealloc_threads);
     if (r->reserve_off)
         vc_buf_puts(b, ",reserve=off");
     vc_buf_printf(b, ",size=%llu", r->kib * 1024);

@@ -92,7 +92,7 @@ static const qr_optdef qr_opts[] = {
     /* QEMU has these; the model has no place for them */
     { "numa", QR_KV, "type", qr_opt_numa },
     { "add-fd", QR_WORD, NULL, NULL },
-    { "set", QR_WORD, NULL, NULL },
+    { "set", QR_WORD, NULL, qr_opt_set },
     { "mem-path", QR_WORD, NULL, NULL },
     { "audio", QR_WORD, NULL, NULL },
     { "mtdblock", QR_WORD, NULL, NULL },
@@ -523,6 +523,7 @@ static void qr_free(qemu_reader *r)
     free(r->nets);
     qr_mem_free(r);
     free(r->audio_of);
+    qr_joined_free(r);
     shw_words_free(&r->words);
 }
 
@@ -544,7 +545,7 @@ static bool qr_run(qemu_reader *r)
                         "no command after the environment assignments");
     if (!qr_emulator(r, &r->words.v[i]))
         return false;
-    if (!qr_collect(r, i + 1) || !qr_check_ids(r))
+    if (!qr_collect(r, i + 1) || !qr_check_ids(r) || !qr_apply_sets(r))
         return false;
     bool ok = true;
     for (size_t k = 0; k < r->nopts; k++) {

@@ -1234,6 +1234,95 @@ static bool qr_audio_io(qemu_reader *r, qr_opt *o, const char *dir, ir_audio_io 
     return true;
 }
 
+/* N of an id "audioN" (N > 0), else 0. */
+static unsigned qr_audio_n(const char *id)
+{
+    unsigned long long n;
+    if (!id || !vc_str_has_prefix(id, "audio") || !vc_parse_ull(id + 5, 10, &n) || n == 0 ||
+        n > 0xffffffffULL || id[5] == '+' || id[5] == ' ')
+        return 0;
+    return (unsigned)n;
+}
+
+static bool qr_audio_taken(qemu_reader *r, unsigned n)
+{
+    for (size_t i = 0; i < r->nopts; i++)
+        if (strcmp(r->opts[i].def->name, "audiodev") == 0 &&
+            qr_audio_n(qr_last(&r->opts[i], "id")) == n)
+            return true;
+    return false;
+}
+
+/* The <audio id=> an -audiodev id stands for: N of "audioN"; another id
+ * (QEMU takes any) the smallest number no audioN of the line takes, given
+ * in the order of the -audiodev options; 0 when no -audiodev has the id. */
+static unsigned qr_audio_number(qemu_reader *r, const char *id)
+{
+    unsigned n = qr_audio_n(id), next = 0;
+    if (n)
+        return n;
+    for (size_t i = 0; i < r->nopts; i++) {
+        const char *other = qr_last(&r->opts[i], "id");
+        if (strcmp(r->opts[i].def->name, "audiodev") != 0 || !other || qr_audio_n(other))
+            continue;
+        do
+            next++;
+        while (qr_audio_taken(r, next));
+        if (strcmp(other, id) == 0)
+            return next;
+    }
+    return 0;
+}
+
+/* What the <audio> element has no place for (ALSA's threshold and
+ * period-length, JACK's start-server, D-Bus's nsamples, ...): the whole
+ * -audiodev is kept, with one warning naming them; false when there is
+ * nothing of that kind. */
+static bool qr_audiodev_unused(qemu_reader *r, qr_opt *o)
+{
+    vc_buf keys;
+    vc_buf_init(&keys);
+    size_t first = o->props.n;
+    for (size_t i = 0; i < o->props.n; i++)
+        if (!o->props.v[i].used) {
+            vc_buf_printf(&keys, "%s'%s'", keys.len ? ", " : "", o->props.v[i].key);
+            first = first < i ? first : i;
+            o->props.v[i].used = true;
+        }
+    if (first == o->props.n) {
+        vc_buf_free(&keys);
+        return false;
+    }
+    /* the devices naming it say audiodev=audioN (qr_audio_number): an id
+     * of another form is written so, the rest as it was */
+    const char *id = qr_last(o, "id");
+    vc_buf text;
+    vc_buf_init(&text);
+    if (id && !qr_audio_n(id)) {
+        for (size_t i = 0; i < o->props.n; i++) {
+            const qopt_item *it = &o->props.v[i];
+            vc_buf_printf(&text, "%s%s=", text.len ? "," : "", it->key);
+            if (strcmp(it->key, "id") == 0)
+                vc_buf_printf(&text, "audio%u", qr_audio_number(r, id));
+            else
+                for (const char *c = it->value ? it->value : "on"; *c; c++) {
+                    if (*c == ',')
+                        vc_buf_putc(&text, ',');   /* key=value escapes a comma so */
+                    vc_buf_putc(&text, *c);
+                }
+        }
+    }
+    const char *args[2] = { o->flag->text, text.len ? vc_buf_str(&text) : o->arg->text };
+    qr_passthrough(r, args, 2);
+    qr_warn(r, o->arg, o->props.v[first].key_off, "-audiodev: %s ha%s no place in the domain "
+            "model; the whole -audiodev is kept as <qemu:commandline>%s%s", vc_buf_str(&keys),
+            strchr(vc_buf_str(&keys), ',') ? "ve" : "s", text.len ? " as " : "",
+            text.len ? vc_buf_str(&text) : "");
+    vc_buf_free(&text);
+    vc_buf_free(&keys);
+    return true;
+}
+
 /* -audiodev [driver=]DRIVER,id=audioN,...: an <audio> element. */
 static bool qr_audiodev(qemu_reader *r, qr_opt *o)
 {
@@ -1249,9 +1338,8 @@ static bool qr_audiodev(qemu_reader *r, qr_opt *o)
     ir_audio *a = &d->u.audio;
     a->type = vc_xstrdup(qr_audio_drivers[k].type);
     const char *id = qr_str(o, "id");
-    int n;
-    if (id && vc_str_has_prefix(id, "audio") && vc_parse_int(id + 5, &n) && n > 0)
-        a->id = (unsigned)n;
+    if (id)
+        a->id = qr_audio_number(r, id);
     const char *path = qr_str(o, "path"), *server = qr_str(o, "server");
     if (path)
         a->path = vc_xstrdup(path);
@@ -1269,16 +1357,21 @@ static bool qr_audiodev(qemu_reader *r, qr_opt *o)
         return false;
     if (vc_streq(a->type, "sdl") && r->env_sdl_audio)
         a->driver = vc_xstrdup(r->env_sdl_audio);
-    qr_leftovers(r, o, NULL);
+    if (qr_audiodev_unused(r, o)) {
+        /* kept whole instead: the sound cards and displays naming it keep
+         * their audiodev= (<audio id='N'/>, qr_audio_finish), which the
+         * kept -audiodev then answers */
+        ir_device_clear(&r->dom->devices[--r->dom->ndevices]);
+        return true;
+    }
     return true;
 }
 
 void qr_note_audio(qemu_reader *r, const ir_device *d, const char *audiodev)
 {
-    unsigned long long n;
-    if (!audiodev || !vc_str_has_prefix(audiodev, "audio") ||
-        !vc_parse_ull(audiodev + 5, 10, &n) || n == 0 || n > 0xffffffffULL)
-        return;   /* an id of another form: the default backend */
+    unsigned n = audiodev ? qr_audio_number(r, audiodev) : 0;
+    if (!n)
+        return;   /* no such backend: the default one */
     size_t i = (size_t)(d - r->dom->devices);
     size_t cap = r->cap_audio_of;
     vc_xgrow((void **)&r->audio_of, &r->cap_audio_of, i + 1, sizeof(unsigned));

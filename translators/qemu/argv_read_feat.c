@@ -56,7 +56,7 @@ static ir_feature *qr_feature_find(ir_domain *dom, const char *name)
     return NULL;
 }
 
-static ir_feature *qr_feature(ir_domain *dom, const char *name)
+ir_feature *qr_feature(ir_domain *dom, const char *name)
 {
     ir_feature *f = qr_feature_find(dom, name);
     if (f)

@@ -170,11 +170,33 @@ bool qr_opt_machine(qemu_reader *r, qr_opt *o)
     return true;
 }
 
+/* -accel kvm,dirty-ring-size=N: <features><kvm><dirty-ring state='on' size='N'/>. */
+static bool qr_accel_dirty_ring(qemu_reader *r, qr_opt *o)
+{
+    unsigned long long n = 0;
+    qopt_item *it = qr_item(o, "dirty-ring-size");
+    if (!it || !vc_streq(qr_str(o, "accel"), "kvm")) {
+        if (it)
+            it->used = false;   /* TCG has no such property: kept */
+        return true;
+    }
+    if (!qr_num(r, o, "dirty-ring-size", &n))
+        return false;
+    if (n == 0)
+        return true;   /* 0: KVM's dirty log, QEMU's default */
+    char *v = vc_xasprintf("%llu", n);
+    ir_feature_add_sub(qr_feature(r->dom, "kvm"), "dirty-ring", "on", "size", v);
+    free(v);
+    return true;
+}
+
 bool qr_opt_accel(qemu_reader *r, qr_opt *o)
 {
     const char *accel = qr_str(o, "accel");
     if (accel)
         qr_set_accel(r, accel);
+    if (!qr_accel_dirty_ring(r, o))
+        return false;
     qr_leftovers(r, o, NULL);
     return true;
 }
@@ -543,6 +565,7 @@ bool qr_opt_global(qemu_reader *r, qr_opt *o)
     if (vc_str_has_prefix(o->arg->text, "isa-pcspk.audiodev=")) {
         ir_device *d = qr_add_device(r, IR_DEV_SOUND, o->arg);
         d->u.sound.model = vc_xstrdup("pcspk");
+        qr_note_audio(r, d, o->arg->text + strlen("isa-pcspk.audiodev="));
         return true;
     }
     for (int i = 0; i < 2; i++) {
