@@ -122,7 +122,7 @@ EOF
 # one DOMAIN through one PROFILE; appends "RESULT\tCLASS\tWHY" to $tmp/res
 crashed() { [ "$1" -ge 128 ] || { [ "$1" -gt 3 ] && [ "$1" -ne 123 ]; }; }
 run_one() { # SOURCE FILE PROFILE
-    src=$1 f=$2 p=$3
+    src=$1 f=$2 p=$3 read=0
     "$VIRTC" domxml-to-native qemu-argv --caps "$p" --test-env "$f" >"$tmp/a.args" 2>"$tmp/w1"
     rc=$?
     if crashed $rc; then out emitter "to-native exited with status $rc (a crash)"; return; fi
@@ -139,7 +139,7 @@ run_one() { # SOURCE FILE PROFILE
         else out reader "$why"; fi
         return
     fi
-    valid=$((valid + 1))
+    read=1
     "$VIRTC" domxml-to-native qemu-argv --caps "$p" --test-env "$tmp/x.xml" >"$tmp/b.args" 2>"$tmp/w2"
     rc=$?
     if crashed $rc; then out emitter "to-native of the read domain exited with status $rc (a crash)"; return; fi
@@ -148,13 +148,12 @@ run_one() { # SOURCE FILE PROFILE
         return
     fi
     if cmp -s "$tmp/a.args" "$tmp/b.args"; then
-        fix=$((fix + 1)) same=$((same + 1))
-        echo "pass	$src	$p	$f" >>"$tmp/res"; return
+        printf 'pass\t%s\t%s\t%s\t\t1\n' "$src" "$p" "$f" >>"$tmp/res"; return
     fi
     tr ' ' '\n' <"$tmp/a.args" >"$tmp/a.w"; tr ' ' '\n' <"$tmp/b.args" >"$tmp/b.w"
     d=$(diff "$tmp/a.w" "$tmp/b.w" | grep '^[<>]' | head -4 | tr '\n' ' ')
     if sh "$cmp_sh" "$tmp/a.args" "$tmp/b.args" >"$tmp/diff"; then
-        same=$((same + 1)); kind="same devices, other command line"
+        kind="same devices, other command line"
     else
         kind="devices differ: $(tr '\n' ';' <"$tmp/diff" | sed 's/;$//; s/;/; /g')"
     fi
@@ -163,8 +162,8 @@ run_one() { # SOURCE FILE PROFILE
     elif w=$(invalid_why "$tmp/ctx"); then out invalid "$w: $kind: $d"
     else out reader "$kind: $d"; fi
 }
-out() { # CLASS WHY
-    printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$src" "$p" "$f" "$2" >>"$tmp/res"
+out() { # CLASS WHY; column 6: the domain was read (valid)
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$src" "$p" "$f" "$2" "$read" >>"$tmp/res"
     if [ -n "$keep" ]; then
         mkdir -p "$keep/$1"
         b=$(basename "$(dirname "$f")")-$(basename "$f" .xml)
@@ -173,7 +172,6 @@ out() { # CLASS WHY
 }
 
 : >"$tmp/res"
-valid=0 fix=0 same=0
 for p in $profiles; do
     while IFS='	' read -r src f; do
         run_one "$src" "$f" "$p"
@@ -200,8 +198,8 @@ for p in $profiles; do
     conv=$(awk -F'\t' -v p="$p" '$3 == p && $1 != "refused"' "$tmp/res" | wc -l)
     refused=$(awk -F'\t' -v p="$p" '$3 == p && $1 == "refused"' "$tmp/res" | wc -l)
     pass=$(awk -F'\t' -v p="$p" '$3 == p && $1 == "pass"' "$tmp/res" | wc -l)
-    sameonly=$(awk -F'\t' -v p="$p" '$3 == p && $5 ~ /^same devices/' "$tmp/res" | wc -l)
-    read_ok=$(awk -F'\t' -v p="$p" '$3 == p && $1 != "refused" && ($1 == "pass" || $5 ~ /^(same devices|devices differ)/)' "$tmp/res" | wc -l)
+    sameonly=$(awk -F'\t' -v p="$p" '$3 == p && $5 ~ /same devices, other command line/' "$tmp/res" | wc -l)
+    read_ok=$(awk -F'\t' -v p="$p" '$3 == p && $1 != "refused" && $6 == 1' "$tmp/res" | wc -l)
     echo "-- profile $p: $conv converted by to-native, $refused refused by the emitter (set aside)"
     rate "   (a) read back to a valid domain ($p)" "$read_ok" "$conv"
     rate "   (b) fixpoint: same command line ($p)" "$pass" "$conv"

@@ -302,6 +302,9 @@ static const char *const qr_drive_keys[] = {
     "serial", "addr", "boot", "id", "discard", "detect-zeroes", "bps", "iops", "throttling.iops-total",
     "node-name", "driver", "read-only", "auto-read-only", "password-secret", "file.driver",
     "file.filename", "bps_rd", "bps_wr", "iops_rd", "iops_wr", "group",
+    /* the bursts of QEMU's -drive throttling (qemu-system-x86_64 -help) */
+    "bps_max", "bps_rd_max", "bps_wr_max", "iops_max", "iops_rd_max", "iops_wr_max",
+    "iops_size",
 };
 
 static bool qr_drive_check_keys(qemu_reader *r, qr_opt *o)
