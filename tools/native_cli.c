@@ -40,6 +40,7 @@ static const native_option native_options[] = {
     { "--test-env", true, false, NO_FLAG, offsetof(native_args, opts.test_env) },
     { "--xend-version", true, true, NO_INT, offsetof(native_args, opts.xend_version) },
     { "--config", true, false, NO_STRING, offsetof(native_args, opts.config) },
+    { "--directory", false, true, NO_STRING, offsetof(native_args, opts.directory) },
     { "-o", true, true, NO_STRING, offsetof(native_args, output) },
     { "--output-dir", true, true, NO_STRING, offsetof(native_args, output_dir) },
 };

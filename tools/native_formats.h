@@ -26,6 +26,7 @@ typedef struct native_opts {
     bool test_env;             /* --test-env */
     int xend_version;          /* --xend-version N (xen-sxpr), 0 when not given */
     const char *config;        /* --config FILE (qemu.conf), or NULL */
+    const char *directory;     /* --directory DIR (qemu-argv from-native), or NULL */
 } native_opts;
 
 /* Per-run state of one format (QEMU: the named capabilities, the probe

@@ -100,6 +100,10 @@ typedef struct qemu_reader {
     char *env_path;              /* the command line's PATH= */
     shw_word **joined;           /* -device words with their -set items (qr_apply_sets) */
     size_t njoined, capjoined;
+    const char *dir;             /* the directory QEMU runs in (--directory), or NULL */
+    bool in_device;              /* a -device is being read (qr_opt_device) */
+    char *keep_netdev;           /* keep_reason naming a -netdev's leftovers */
+    int pflash_units;            /* -drive if=pflash seen: the next one's unit */
 } qemu_reader;
 
 /* ---- locations and diagnostics (argv_read.c) ---- */
@@ -182,6 +186,8 @@ bool qr_opt_mem_prealloc(qemu_reader *r, qr_opt *o);
 bool qr_opt_watchdog_action(qemu_reader *r, qr_opt *o);
 bool qr_opt_global(qemu_reader *r, qr_opt *o);
 void qr_finish(qemu_reader *r);
+/* argv_read_path.c: relative paths read against the directory QEMU runs in */
+bool qr_abs_paths(qemu_reader *r);
 ir_device *qr_graphics(qemu_reader *r, ir_graphics_type type, const shw_word *w);
 
 /* argv_read_legacy.c */
@@ -236,6 +242,10 @@ bool qr_guestfwd(qemu_reader *r, qr_opt *nd);
 
 /* argv_read_dev.c */
 bool qr_opt_device(qemu_reader *r, qr_opt *o);
+bool qr_opt_nic(qemu_reader *r, qr_opt *o);            /* -nic: -netdev and -device in one */
+/* KEY=MAC of a NIC option: n->mac, canonical; what names the option in errors */
+bool qr_nic_mac(qemu_reader *r, qr_opt *o, const char *key, const char *what, ir_net *n);
+bool qr_opt_virtfs(qemu_reader *r, qr_opt *o);         /* -virtfs: -fsdev and -device in one */
 bool qr_opt_backend(qemu_reader *r, qr_opt *o);        /* -blockdev -netdev -chardev ... */
 bool qr_opt_mon(qemu_reader *r, qr_opt *o);
 /* The backend -device KEY=ID names among the -OPTNAME options, marked used;

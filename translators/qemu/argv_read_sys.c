@@ -449,6 +449,9 @@ bool qr_opt_display(qemu_reader *r, qr_opt *o)
 {
     const char *t = qr_str(o, "type");
     r->has_display = true;
+    /* -display vnc=DISPLAY[,OPTS] is -vnc DISPLAY[,OPTS] (qemu-options) */
+    if (!t && qr_item(o, "vnc"))
+        return qr_opt_vnc(r, o);
     if (vc_streq(t, "none")) {
         r->display_none = true;
     } else if (vc_streq(t, "sdl") || vc_streq(t, "gtk")) {
@@ -496,7 +499,20 @@ bool qr_opt_spice(qemu_reader *r, qr_opt *o)
         qr_set(&d->u.graphics.listen, addr);
     if (!qr_display_gl(r, o, &d->u.graphics))
         return false;
-    qr_implied(o, QR_KEYS("disable-ticketing", "seamless-migration"));
+    /* Without disable-ticketing=on SPICE asks every client for a password,
+     * which is set over the monitor (set_password) later, as for -vnc
+     * ...,password: an expired one until then. */
+    bool open = false;
+    if (!qr_bool(r, o, "disable-ticketing", &open))
+        return false;
+    if (!open && !qr_item(o, "password-secret")) {
+        qr_set(&d->u.graphics.passwd, "");
+        qr_set(&d->u.graphics.passwd_valid_to, "1970-01-01T00:00:00");
+        qr_warn(r, o->arg, 0, "-spice: without disable-ticketing=on clients need a password "
+                "set over the monitor: read as an expired one (passwd='' "
+                "passwdValidTo='1970-01-01T00:00:00'); give the domain its password");
+    }
+    qr_implied(o, QR_KEYS("seamless-migration"));
     qr_leftovers(r, o, NULL);
     return true;
 }
