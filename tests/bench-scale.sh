@@ -23,7 +23,7 @@ measure() {
     st=$?
     tail -n 1 "$tmp/t" | awk -v st="$st" '{ printf "%7.2f s cpu %7.2f s wall   exit %d", $1 + $2, $3, st }'
 }
-row() { printf '%-44s %s\n' "$1" "$2"; }
+row() { printf '%-56s %s\n' "$1" "$2"; }
 
 echo
 echo "scale: one domain of N disks ($(nproc) cores; cpu = user + system)"
