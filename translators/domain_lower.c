@@ -724,7 +724,7 @@ static const char *const lw_serial_target_models[] = {
     "sclplmconsole", "16550a", "isa-debugcon", NULL
 };
 static const char *const lw_console_target_types[] = {
-    "serial", "virtio", "xen", "lxc", "openvz", "sclp", "sclplm", NULL
+    "serial", "virtio", "xen", "lxc", "openvz", "sclp", "sclplm", "uml", NULL
 };
 
 /* n's attribute attr, when present, is one of allowed[]; else a located
