@@ -360,21 +360,37 @@ bool rt_guest_cleanup(const char *run_dir, const char *name, vc_diags *d)
     return ok;
 }
 
+void rt_restart_limit_init(rt_restart_limit *l, unsigned burst, unsigned window_s)
+{
+    memset(l, 0, sizeof(*l));
+    l->burst = burst > 0 ? burst : 1;
+    l->window_s = window_s;
+    l->at_ms = vc_xcalloc(l->burst, sizeof(*l->at_ms));
+}
+
+void rt_restart_limit_free(rt_restart_limit *l)
+{
+    free(l->at_ms);
+    l->at_ms = NULL;
+}
+
 bool rt_restart_allowed(rt_restart_limit *l, long long now_ms)
 {
-    /* the oldest of the last BURST restarts: within the window, one more
-     * would make BURST + 1 */
-    if (l->n == RT_RESTART_BURST && now_ms - l->at_ms[l->next] < RT_RESTART_WINDOW_S * 1000LL)
+    if (l->window_s == 0)
+        return true;
+    /* the oldest of the last burst restarts: within the window, one more
+     * would make burst + 1 */
+    if (l->n == l->burst && now_ms - l->at_ms[l->next] < l->window_s * 1000LL)
         return false;
     l->at_ms[l->next] = now_ms;
-    l->next = (l->next + 1) % RT_RESTART_BURST;
-    if (l->n < RT_RESTART_BURST)
+    l->next = (l->next + 1) % l->burst;
+    if (l->n < l->burst)
         l->n++;
     return true;
 }
 
-char *rt_restart_limit_reason(void)
+char *rt_restart_limit_reason(const rt_restart_limit *l)
 {
-    return vc_xasprintf("restarted %d times within %d s (the restart limit)", RT_RESTART_BURST,
-                        RT_RESTART_WINDOW_S);
+    return vc_xasprintf("restarted %u time%s within %u s (the restart limit)", l->burst,
+                        l->burst == 1 ? "" : "s", l->window_s);
 }

@@ -87,21 +87,25 @@ bool rt_guest_stop(const char *run_dir, const char *name, bool force, int timeou
 
 /* The restart limit: a guest whose on_poweroff / on_crash is "restart"
  * and that ends again at once would be started forever. As systemd's
- * StartLimitBurst: at most RT_RESTART_BURST restarts within
- * RT_RESTART_WINDOW_S seconds; the next power-off or crash in that window
- * leaves the guest as "preserve" would (shut off or crashed, QEMU kept,
- * stopped), with the reason in its log and in `virtc status`. */
-enum { RT_RESTART_BURST = 5, RT_RESTART_WINDOW_S = 60 };
-
+ * StartLimitBurst / StartLimitIntervalSec: at most burst restarts within
+ * window_s seconds (the plan's <restart_limit>, from qemu.conf's
+ * restart_limit_burst / restart_limit_interval; 5 within 60 s by default);
+ * the next power-off or crash in that window leaves the guest as
+ * "preserve" would (shut off or crashed, QEMU kept, stopped), with the
+ * reason in its log and in `virtc status`. A window of 0 is no limit. */
 typedef struct rt_restart_limit {
-    long long at_ms[RT_RESTART_BURST];   /* the last restarts, a ring */
+    unsigned burst, window_s;
+    long long *at_ms;        /* the last burst restarts, a ring */
     size_t n, next;
 } rt_restart_limit;
 
+/* burst >= 1. */
+void rt_restart_limit_init(rt_restart_limit *l, unsigned burst, unsigned window_s);
+void rt_restart_limit_free(rt_restart_limit *l);
 /* True (and the restart counted) when a restart at now_ms (a monotonic
  * clock) stays within the limit. */
 bool rt_restart_allowed(rt_restart_limit *l, long long now_ms);
-/* "restarted 5 times within 60 s" (caller frees). */
-char *rt_restart_limit_reason(void);
+/* "restarted 5 times within 60 s (the restart limit)" (caller frees). */
+char *rt_restart_limit_reason(const rt_restart_limit *l);
 
 #endif

@@ -332,12 +332,22 @@ static bool rt_connect_pending(int e)
     return e == 0 || e == ENOENT || e == ECONNREFUSED || e == EINTR;
 }
 
-/* A QEMU that did not answer in time: killed. */
+/* A QEMU that did not answer in time: killed. What it said last goes
+ * along: a QEMU that waits for a client on a server socket before it
+ * answers ("info: QEMU waiting for connection on: ...", a vhost-user
+ * back end that never came) is not a QEMU that hangs. */
 static bool rt_fail_hang(rt_launch *r, int start_ms, vc_diags *d)
 {
     rt_kill(r);
-    return vc_runtime_error(d, "%s: no answer on its monitor %s within %d ms", r->argv.v[0],
-                            r->qmp_path, start_ms);
+    char *last = rt_launch_last_line(r->log_path);
+    if (last)
+        vc_runtime_error(d, "%s: no answer on its monitor %s within %d ms; its last message: %s",
+                         r->argv.v[0], r->qmp_path, start_ms, rt_skip_timestamp(last));
+    else
+        vc_runtime_error(d, "%s: no answer on its monitor %s within %d ms", r->argv.v[0],
+                         r->qmp_path, start_ms);
+    free(last);
+    return false;
 }
 
 /* Polls the socket until QMP answers, the child exits or time runs out. */
@@ -613,6 +623,9 @@ static const struct {
     const char *pattern;
     const char *resource;
 } rt_host_reasons[] = {
+    /* a server socket QEMU waits on before it answers (wait=on, the
+     * default of a listening -chardev socket): a vhost-user back end */
+    { "QEMU waiting for connection on", "socket peer" },
     { "/dev/net/tun", "tap device" },
     { "could not configure tap", "tap device" },
     { "bridge helper", "bridge" },

@@ -8,6 +8,7 @@
 
 #include "../translators/schema.h"
 #include "../translators/xmldoc.h"
+#include "vsock.h"
 
 rt_plan *rt_plan_new(void)
 {
@@ -18,6 +19,9 @@ rt_plan *rt_plan_new(void)
     vc_strv_init(&p->drivers);
     vc_strv_init(&p->cgroup_controllers);
     p->clear_caps = true;
+    p->vsock_fd = RT_PLAN_VSOCK_FD;
+    p->restart_burst = RT_RESTART_BURST;
+    p->restart_window_s = RT_RESTART_WINDOW_S;
     return p;
 }
 
@@ -298,13 +302,16 @@ char *rt_plan_format(const rt_plan *p)
     pf_security(&b, p);
     pf_cgroup(&b, p);
     pf_resources(&b, p);
-    vc_buf_printf(&b, "  <lifecycle on_poweroff='%s' on_reboot='%s' on_crash='%s'/>\n",
+    vc_buf_printf(&b, "  <lifecycle on_poweroff='%s' on_reboot='%s' on_crash='%s'>\n",
                   rt_life_action_name(p->on_poweroff), rt_life_action_name(p->on_reboot),
                   rt_life_action_name(p->on_crash));
+    vc_buf_printf(&b, "    <restart_limit burst='%u' interval='%u'/>\n", p->restart_burst,
+                  p->restart_window_s);
+    vc_buf_puts(&b, "  </lifecycle>\n");
     if (p->vsock_auto) {
         vc_buf_puts(&b, "  <vsock");
         pf_attr(&b, "device", p->vsock_auto);
-        vc_buf_puts(&b, " cid='auto'/>\n");
+        vc_buf_printf(&b, " cid='auto' fd='%d'/>\n", p->vsock_fd);
     }
     vc_buf_puts(&b, "</plan>\n");
     return vc_buf_steal(&b);
@@ -447,6 +454,44 @@ static void pr_lifecycle(xmlNodePtr n, rt_plan *p)
         rt_life_action_from_name(v, slots[i]);
         free(v);
     }
+    /* absent (a plan written before it was carried): the defaults */
+    xmlNodePtr lim = xml_child(n, "restart_limit");
+    long long burst = RT_RESTART_BURST, window = RT_RESTART_WINDOW_S;
+    if (lim) {
+        char *b = xml_prop(lim, "burst"), *w = xml_prop(lim, "interval");
+        vc_parse_ll(b, 10, &burst);
+        vc_parse_ll(w, 10, &window);
+        free(b);
+        free(w);
+    }
+    p->restart_burst = (unsigned)burst;
+    p->restart_window_s = (unsigned)window;
+}
+
+/* <vsock device= cid='auto' fd=>: the -device it names must pass that
+ * descriptor (vhostfd=FD), which the schema cannot say. */
+static bool pr_vsock(xmlNodePtr n, rt_plan *p, const char *file, vc_diags *d)
+{
+    if (!n)
+        return true;
+    p->vsock_auto = xml_prop(n, "device");
+    char *fd = xml_prop(n, "fd");
+    long long v = RT_PLAN_VSOCK_FD;
+    vc_parse_ll(fd, 10, &v);
+    free(fd);
+    p->vsock_fd = (int)v;
+    vc_diags why;
+    vc_diags_init(&why);
+    vc_strv out;
+    bool ok = rt_vsock_set_cid(&p->argv, p->vsock_auto, RT_VSOCK_FIRST_CID, p->vsock_fd, &out,
+                               &why);
+    vc_strv_free(&out);
+    if (!ok) {
+        vc_loc loc = { file, xml_node_line(n), xml_node_column(n) };
+        vc_error_at(d, loc, "<vsock>: %s", why.v[0].message);
+    }
+    vc_diags_free(&why);
+    return ok;
 }
 
 rt_plan *rt_plan_parse(const char *file, const char *text, size_t len, vc_diags *d)
@@ -478,9 +523,12 @@ rt_plan *rt_plan_parse(const char *file, const char *text, size_t len, vc_diags 
     pr_cgroup(xml_child(root, "cgroup"), p);
     pr_resources(xml_child(root, "resources"), p);
     pr_lifecycle(xml_child(root, "lifecycle"), p);
-    xmlNodePtr vsock = xml_child(root, "vsock");
-    p->vsock_auto = vsock ? xml_prop(vsock, "device") : NULL;
+    bool vsock_ok = pr_vsock(xml_child(root, "vsock"), p, file, d);
     xmlFreeDoc(doc);
+    if (!vsock_ok) {
+        rt_plan_free(p);
+        return NULL;
+    }
     /* The schema cannot say that argv[0] is the emulator. */
     if (p->argv.n == 0 || strcmp(p->argv.v[0], p->emulator) != 0) {
         vc_loc loc = { file, 0, 0 };

@@ -24,6 +24,20 @@
 
 #define RT_PLAN_VERSION 1
 
+/* The restart limit (guest.h) of a plan that does not give one, and the
+ * bounds a plan or qemu.conf may set: at most BURST restarts within
+ * WINDOW_S seconds (a window of 0: no limit). */
+enum {
+    RT_RESTART_BURST = 5,
+    RT_RESTART_WINDOW_S = 60,
+    RT_RESTART_BURST_MAX = 1000,
+    RT_RESTART_WINDOW_MAX_S = 86400,
+};
+
+/* The descriptor number the plan compiler gives QEMU's vsock device
+ * (vhostfd=4): the first after the monitor's socket (fd=3, launch.h). */
+enum { RT_PLAN_VSOCK_FD = 4 };
+
 typedef enum rt_instance { RT_INSTANCE_SYSTEM = 0, RT_INSTANCE_SESSION } rt_instance;
 
 /* What the supervisor does when the guest powers off / reboots / crashes. */
@@ -107,6 +121,11 @@ typedef struct rt_plan {
     /* <vsock><cid auto='yes'/>: the id of the -device whose guest-cid the
      * runtime chooses at start (a free context ID of the host); NULL: none */
     char *vsock_auto;
+    /* ... and the descriptor number QEMU gets the device holding it as: the
+     * -device's vhostfd=N (vsock.h) */
+    int vsock_fd;
+    /* the restart limit (<restart_limit burst= interval=>, guest.h) */
+    unsigned restart_burst, restart_window_s;
 } rt_plan;
 
 rt_plan *rt_plan_new(void);

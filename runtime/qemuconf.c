@@ -42,6 +42,8 @@ void rt_qemuconf_defaults(rt_qemuconf *c)
     vc_strv_init(&c->cgroup_device_acl);
     rt_qemuconf_default_acl(&c->cgroup_device_acl);
     c->vnc_listen = vc_xstrdup("127.0.0.1");
+    c->restart_limit_burst = RT_RESTART_BURST;
+    c->restart_limit_interval = RT_RESTART_WINDOW_S;
 }
 
 void rt_qemuconf_free(rt_qemuconf *c)
@@ -195,36 +197,46 @@ static bool qc_value_read(qc_scan *s, qc_value *v)
 
 /* ---- the keys -------------------------------------------------------- */
 
-typedef enum qc_kind { QC_K_STRING, QC_K_BOOL, QC_K_LIST, QC_K_STRING_OR_LIST } qc_kind;
+typedef enum qc_kind {
+    QC_K_STRING, QC_K_BOOL, QC_K_LIST, QC_K_STRING_OR_LIST,
+    QC_K_UINT,                /* an unsigned field, min to max */
+} qc_kind;
 
 typedef struct qc_key {
     const char *name;
     qc_kind kind;
     size_t offset;            /* of the field in rt_qemuconf */
     size_t set_offset;        /* of its "given" flag; 0 when it has none */
+    long long min, max;       /* QC_K_UINT: the range */
 } qc_key;
 
 #define QC_OFF(f) offsetof(rt_qemuconf, f)
 
 static const qc_key qc_keys[] = {
-    { "user", QC_K_STRING, QC_OFF(user), 0 },
-    { "group", QC_K_STRING, QC_OFF(group), 0 },
-    { "dynamic_ownership", QC_K_BOOL, QC_OFF(dynamic_ownership), 0 },
+    { "user", QC_K_STRING, QC_OFF(user), 0, 0, 0 },
+    { "group", QC_K_STRING, QC_OFF(group), 0, 0, 0 },
+    { "dynamic_ownership", QC_K_BOOL, QC_OFF(dynamic_ownership), 0, 0, 0 },
     { "security_driver", QC_K_STRING_OR_LIST, QC_OFF(security_drivers),
-      QC_OFF(security_drivers_set) },
-    { "security_default_confined", QC_K_BOOL, QC_OFF(security_default_confined), 0 },
+      QC_OFF(security_drivers_set), 0, 0 },
+    { "security_default_confined", QC_K_BOOL, QC_OFF(security_default_confined), 0, 0, 0 },
     { "cgroup_controllers", QC_K_LIST, QC_OFF(cgroup_controllers),
-      QC_OFF(cgroup_controllers_set) },
-    { "cgroup_device_acl", QC_K_LIST, QC_OFF(cgroup_device_acl), 0 },
-    { "clear_emulator_capabilities", QC_K_BOOL, QC_OFF(clear_emulator_capabilities), 0 },
-    { "vnc_listen", QC_K_STRING, QC_OFF(vnc_listen), 0 },
-    { "log_dir", QC_K_STRING, QC_OFF(log_dir), 0 },
+      QC_OFF(cgroup_controllers_set), 0, 0 },
+    { "cgroup_device_acl", QC_K_LIST, QC_OFF(cgroup_device_acl), 0, 0, 0 },
+    { "clear_emulator_capabilities", QC_K_BOOL, QC_OFF(clear_emulator_capabilities), 0, 0, 0 },
+    { "vnc_listen", QC_K_STRING, QC_OFF(vnc_listen), 0, 0, 0 },
+    { "log_dir", QC_K_STRING, QC_OFF(log_dir), 0, 0, 0 },
+    /* virtc's own: the restart limit (runtime/guest.h) */
+    { "restart_limit_burst", QC_K_UINT, QC_OFF(restart_limit_burst), 0, 1,
+      RT_RESTART_BURST_MAX },
+    { "restart_limit_interval", QC_K_UINT, QC_OFF(restart_limit_interval), 0, 0,
+      RT_RESTART_WINDOW_MAX_S },
 };
 
 static const char *const qc_vtype_names[] = { "a string", "an integer", "a list" };
 static const char *const qc_kind_wants[] = {
     [QC_K_STRING] = "a double-quoted string", [QC_K_BOOL] = "0 or 1",
     [QC_K_LIST] = "a list of strings", [QC_K_STRING_OR_LIST] = "a string or a list of strings",
+    [QC_K_UINT] = "an integer",
 };
 
 static const char *const qc_drivers[] = { "none", "dac", "selinux", "apparmor" };
@@ -275,7 +287,7 @@ static bool qc_assign(rt_qemuconf *c, const char *file, const qc_key *k, qc_valu
 {
     vc_loc loc = { file, v->line, v->column };
     bool shape = (k->kind == QC_K_STRING && v->type == QC_STRING) ||
-                 (k->kind == QC_K_BOOL && v->type == QC_INT) ||
+                 ((k->kind == QC_K_BOOL || k->kind == QC_K_UINT) && v->type == QC_INT) ||
                  (k->kind == QC_K_LIST && v->type == QC_LIST) ||
                  (k->kind == QC_K_STRING_OR_LIST && v->type != QC_INT);
     if (!shape)
@@ -283,6 +295,9 @@ static bool qc_assign(rt_qemuconf *c, const char *file, const qc_key *k, qc_valu
                            qc_vtype_names[v->type]);
     if (k->kind == QC_K_BOOL && v->num != 0 && v->num != 1)
         return vc_error_at(d, loc, "%s: expected 0 or 1, not %lld", k->name, v->num);
+    if (k->kind == QC_K_UINT && (v->num < k->min || v->num > k->max))
+        return vc_error_at(d, loc, "%s: expected %lld to %lld, not %lld", k->name, k->min,
+                           k->max, v->num);
     if (!qc_check_items(file, k, v, d))
         return false;
     char *field = (char *)c + k->offset;
@@ -296,6 +311,9 @@ static bool qc_assign(rt_qemuconf *c, const char *file, const qc_key *k, qc_valu
         break;
     case QC_K_BOOL:
         *(bool *)field = v->num == 1;
+        break;
+    case QC_K_UINT:
+        *(unsigned *)field = (unsigned)v->num;
         break;
     case QC_K_LIST:
     case QC_K_STRING_OR_LIST: {

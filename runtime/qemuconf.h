@@ -7,6 +7,13 @@
  * reader cannot take is an error at its line and column; an unknown key is
  * a warning (a newer file on an older virtc still runs).
  *
+ * The keys (qemuconf.c's table): user, group, dynamic_ownership,
+ * security_driver, security_default_confined, cgroup_controllers,
+ * cgroup_device_acl, clear_emulator_capabilities, vnc_listen, log_dir as
+ * libvirt's; and virtc's own restart_limit_burst (1 to 1000) and
+ * restart_limit_interval (seconds, 0 to 86400; 0: no limit), the restart
+ * limit of a guest whose on_poweroff / on_crash is restart.
+ *
  * Which file: --config FILE, else $VIRTC_QEMU_CONF, else the instance's
  * (system: /etc/virtc/qemu.conf; session: $XDG_CONFIG_HOME/virtc/qemu.conf,
  * ~/.config when unset). A default file that does not exist means the
@@ -19,6 +26,7 @@
 
 #include "../translators/error.h"
 #include "../translators/util.h"
+#include "plan.h"
 
 typedef struct rt_qemuconf {
     char *user;                   /* NULL: the instance's (root / the caller) */
@@ -33,6 +41,11 @@ typedef struct rt_qemuconf {
     bool clear_emulator_capabilities; /* default on */
     char *vnc_listen;             /* default "127.0.0.1" */
     char *log_dir;                /* NULL: the instance's */
+    /* the restart limit (guest.h, carried in the plan): at most
+     * restart_limit_burst restarts within restart_limit_interval seconds;
+     * default 5 within 60, interval 0: no limit */
+    unsigned restart_limit_burst;
+    unsigned restart_limit_interval;
     char *path;                   /* the file read; NULL when only defaults */
 } rt_qemuconf;
 

@@ -37,6 +37,10 @@ typedef struct rt_child_plan {
     char *const *envp;
     int nullfd, logfd, errfd;
     int passfd;               /* -1, or moved to RT_SPAWN_PASS_FD */
+    const rt_spawn_fd *fds;   /* the hook's other descriptors, sorted by at */
+    int *lifted;              /* nfds slots: their copies above top */
+    size_t nfds;
+    int top;                  /* the highest number the child keeps for them */
     pid_t parent;
     long maxfd;               /* bound of the close() loop fallback */
     const rt_spawn_hook *hook;
@@ -81,13 +85,32 @@ static void rt_close_span(unsigned lo, unsigned hi, long maxfd)
         close((int)fd);
 }
 
+/* Every descriptor from 3 up closed but RT_SPAWN_PASS_FD (pass), the
+ * passed ones (p->fds, sorted) and the error pipe, which is above them. */
+static void rt_close_others(const rt_child_plan *p, bool pass, int errfd)
+{
+    unsigned lo = pass ? RT_SPAWN_PASS_FD + 1 : 3;
+    for (size_t i = 0; i < p->nfds; i++) {
+        if ((unsigned)p->fds[i].at > lo)
+            rt_close_span(lo, (unsigned)p->fds[i].at - 1, p->maxfd);
+        lo = (unsigned)p->fds[i].at + 1;
+    }
+    if ((unsigned)errfd > lo)
+        rt_close_span(lo, (unsigned)errfd - 1, p->maxfd);
+    rt_close_span((unsigned)errfd + 1, ~0U, p->maxfd);
+}
+
 static __attribute__((noreturn)) void rt_spawn_child(const rt_child_plan *p)
 {
-    /* the error pipe stays clear of 0-2 and of RT_SPAWN_PASS_FD */
-    int errfd = p->errfd <= RT_SPAWN_PASS_FD
-                    ? fcntl(p->errfd, F_DUPFD_CLOEXEC, RT_SPAWN_PASS_FD + 1) : p->errfd;
+    /* The error pipe and the passed descriptors move above every number
+     * the child keeps, so that setting 0-2, RT_SPAWN_PASS_FD and the
+     * passed numbers overwrites none of them. */
+    int errfd = p->errfd <= p->top ? fcntl(p->errfd, F_DUPFD_CLOEXEC, p->top + 1) : p->errfd;
     if (errfd < 0)
         _exit(127);
+    for (size_t i = 0; i < p->nfds; i++)
+        if ((p->lifted[i] = fcntl(p->fds[i].fd, F_DUPFD_CLOEXEC, p->top + 1)) < 0)
+            rt_child_fail(errfd, RT_STEP_FDS);
     /* Every signal back to its default while all are still blocked (the
      * parent blocked them around fork): exec keeps an ignored signal
      * ignored, and QEMU must die of SIGPIPE/SIGTERM like any program. */
@@ -121,12 +144,12 @@ static __attribute__((noreturn)) void rt_spawn_child(const rt_child_plan *p)
         rt_dup_to(logfd, 1) < 0 || rt_dup_to(logfd, 2) < 0 ||
         (passfd >= 0 && rt_dup_to(passfd, RT_SPAWN_PASS_FD) < 0))
         rt_child_fail(errfd, RT_STEP_FDS);
-    /* Nothing of virtc's leaks into QEMU: only 0-2, the passed descriptor
+    for (size_t i = 0; i < p->nfds; i++)
+        if (dup2(p->lifted[i], p->fds[i].at) < 0)
+            rt_child_fail(errfd, RT_STEP_FDS);
+    /* Nothing of virtc's leaks into QEMU: only 0-2, the passed descriptors
      * and the error pipe, which the exec closes. */
-    unsigned first = passfd >= 0 ? RT_SPAWN_PASS_FD + 1 : 3;
-    if ((unsigned)errfd > first)
-        rt_close_span(first, (unsigned)errfd - 1, p->maxfd);
-    rt_close_span((unsigned)errfd + 1, ~0U, p->maxfd);
+    rt_close_others(p, passfd >= 0, errfd);
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
@@ -175,6 +198,37 @@ pid_t rt_spawn_hooked(char *const argv[], char *const envp[], int log_fd,
     return rt_spawn_pass(argv, envp, log_fd, -1, hook, d);
 }
 
+static int rt_fd_cmp(const void *a, const void *b)
+{
+    const rt_spawn_fd *x = a, *y = b;
+    return (x->at > y->at) - (x->at < y->at);
+}
+
+/* The hook's descriptors sorted by their number in the child, and the
+ * highest number the child keeps; NULL (and *nfds 0) when there are none,
+ * or with an error when a number is taken twice or not above
+ * RT_SPAWN_PASS_FD. */
+static rt_spawn_fd *rt_fds_sorted(const rt_spawn_hook *hook, size_t *nfds, int *top, bool *ok,
+                                  vc_diags *d)
+{
+    *nfds = hook ? hook->nfds : 0;
+    *top = RT_SPAWN_PASS_FD;
+    *ok = true;
+    if (*nfds == 0)
+        return NULL;
+    rt_spawn_fd *v = vc_xcalloc(*nfds, sizeof(*v));
+    memcpy(v, hook->fds, *nfds * sizeof(*v));
+    qsort(v, *nfds, sizeof(*v), rt_fd_cmp);
+    for (size_t i = 0; i < *nfds && *ok; i++) {
+        if (v[i].fd < 0 || v[i].at <= RT_SPAWN_PASS_FD || (i > 0 && v[i].at == v[i - 1].at))
+            *ok = vc_runtime_error(d, "cannot pass descriptor %d to the child as %d: the "
+                                   "number must be unique and above %d", v[i].fd, v[i].at,
+                                   RT_SPAWN_PASS_FD);
+        *top = v[i].at;
+    }
+    return v;
+}
+
 pid_t rt_spawn_pass(char *const argv[], char *const envp[], int log_fd, int pass_fd,
                     const rt_spawn_hook *hook, vc_diags *d)
 {
@@ -184,16 +238,26 @@ pid_t rt_spawn_pass(char *const argv[], char *const envp[], int log_fd, int pass
                          argv && argv[0] ? argv[0] : "");
         return -1;
     }
+    size_t nfds;
+    int top;
+    bool fds_ok;
+    rt_spawn_fd *fds = rt_fds_sorted(hook, &nfds, &top, &fds_ok, d);
+    if (!fds_ok) {
+        free(fds);
+        return -1;
+    }
     rt_spawn_default_sigchld();
     int nullfd = open("/dev/null", O_RDWR | O_CLOEXEC | O_NOCTTY);
     if (nullfd < 0) {
         vc_runtime_error(d, "cannot open /dev/null: %s", strerror(errno));
+        free(fds);
         return -1;
     }
     int errpipe[2];
     if (pipe2(errpipe, O_CLOEXEC) != 0) {
         vc_runtime_error(d, "pipe: %s", strerror(errno));
         close(nullfd);
+        free(fds);
         return -1;
     }
     /* An empty environment is still an environment: envp must not be NULL. */
@@ -206,6 +270,10 @@ pid_t rt_spawn_pass(char *const argv[], char *const envp[], int log_fd, int pass
         .logfd = log_fd >= 0 ? log_fd : nullfd,
         .errfd = errpipe[1],
         .passfd = pass_fd,
+        .fds = fds,
+        .lifted = nfds ? vc_xcalloc(nfds, sizeof(int)) : NULL,
+        .nfds = nfds,
+        .top = top,
         .parent = getpid(),
         .maxfd = maxfd > 0 ? maxfd : 65536,
         .hook = hook,
@@ -222,6 +290,8 @@ pid_t rt_spawn_pass(char *const argv[], char *const envp[], int log_fd, int pass
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     close(nullfd);
     close(errpipe[1]);
+    free(plan.lifted);
+    free(fds);
     if (pid < 0) {
         close(errpipe[0]);
         vc_runtime_error(d, "fork: %s", strerror(fork_errno));

@@ -41,9 +41,20 @@ pid_t rt_spawn(char *const argv[], char *const envp[], int log_fd, vc_diags *d);
  * applies the security models (cgroup, labels, identity, capabilities).
  * Returns 0, or an errno with *what naming the step (a static string). The
  * parent-death signal is set after it (a change of credentials clears it). */
+typedef struct rt_spawn_fd {
+    int fd;                   /* open in the caller (stays open there) */
+    int at;                   /* its number in the child: above RT_SPAWN_PASS_FD */
+} rt_spawn_fd;
+
 typedef struct rt_spawn_hook {
-    int (*fn)(void *opaque, const char **what);
+    int (*fn)(void *opaque, const char **what);   /* NULL: none */
     void *opaque;
+    /* Descriptors the child keeps besides 0-2 and RT_SPAWN_PASS_FD (e.g.
+     * a vhost device that holds what the caller set on it, named
+     * "vhostfd=AT" in the argv): each fds[i].fd becomes fds[i].at, not
+     * closed by the exec; the numbers at are distinct. */
+    const rt_spawn_fd *fds;
+    size_t nfds;
 } rt_spawn_hook;
 
 /* rt_spawn with a hook (NULL: none). A failed hook is "cannot start PATH:

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "guest.h"
 #include "security/security.h"
@@ -24,9 +25,11 @@ struct rt_sup_sec {
     /* AppArmor */
     char *aa_profile;         /* loaded: "libvirt-UUID" */
     char *aa_uuid;
-    /* a vsock CID chosen at start, held in vsock_dir, and the argv with it */
-    char *vsock_dir;
-    unsigned vsock_cid;
+    /* a vsock CID chosen at start, held by vsock_fd (/dev/vhost-vsock) until
+     * QEMU has its own copy, and the argv with it */
+    int vsock_fd;             /* -1: none open */
+    unsigned vsock_cid;       /* 0: none chosen yet */
+    rt_spawn_fd pass;         /* vsock_fd as the plan's number in QEMU */
     vc_strv argv;
 };
 
@@ -145,20 +148,41 @@ static bool sec_apparmor(rt_sup_sec *s, const rt_plan *p, vc_diags *d)
     return ok;
 }
 
-/* <vsock cid='auto'>: a free CID, held until the guest ends, in a copy of
- * the argv. */
+/* <vsock cid='auto'>: a free CID on a descriptor of the device, which QEMU
+ * gets (vhostfd=), and the argv with it. A QEMU started again gets a fresh
+ * descriptor (a vhost device stays bound to the process that first used
+ * it), with the same CID when it is still free. Nothing to journal: the
+ * kernel frees the CID when the last copy of the descriptor closes,
+ * whoever dies. */
 static bool sec_vsock(rt_sup_sec *s, const rt_plan *p, vc_diags *d)
 {
-    char *dir = vc_xasprintf("%s/vsock", p->run_dir);
-    if (!rt_vsock_find_host(dir, NULL, &s->vsock_cid, d)) {
-        free(dir);
+    rt_sup_sec_close_fds(s);
+    unsigned prefer = s->vsock_cid;
+    s->vsock_fd = rt_vsock_open(NULL, NULL, NULL, prefer, &s->vsock_cid, d);
+    if (s->vsock_fd < 0)
         return false;
+    s->pass = (rt_spawn_fd){ s->vsock_fd, p->vsock_fd };
+    vc_strv_free(&s->argv);
+    return rt_vsock_set_cid(&p->argv, p->vsock_auto, s->vsock_cid, p->vsock_fd, &s->argv, d);
+}
+
+void rt_sup_sec_close_fds(rt_sup_sec *s)
+{
+    if (s && s->vsock_fd >= 0) {
+        close(s->vsock_fd);
+        s->vsock_fd = -1;
     }
-    s->vsock_dir = dir;
-    char *cid = vc_xasprintf("%u", s->vsock_cid);
-    bool ok = rt_undo_note(s->undo, "vsock", cid, dir, d);
-    free(cid);
-    return ok && rt_vsock_set_cid(&p->argv, p->vsock_auto, s->vsock_cid, &s->argv, d);
+}
+
+bool rt_sup_sec_renew(rt_sup_sec *s, const rt_plan *p, vc_diags *d)
+{
+    return !p->vsock_auto || sec_vsock(s, p, d);
+}
+
+const rt_spawn_fd *rt_sup_sec_fds(const rt_sup_sec *s, size_t *n)
+{
+    *n = s && s->vsock_fd >= 0 ? 1 : 0;
+    return *n ? &s->pass : NULL;
 }
 
 rt_sup_sec *rt_sup_sec_apply(const rt_plan *p, vc_diags *d)
@@ -173,6 +197,7 @@ rt_sup_sec *rt_sup_sec_apply(const rt_plan *p, vc_diags *d)
     char *journal = rt_guest_file(p->run_dir, p->name, "undo");
     bool ok = rt_undo_replay(journal, d);
     rt_sup_sec *s = vc_xcalloc(1, sizeof(*s));
+    s->vsock_fd = -1;
     s->undo = ok ? rt_undo_open(journal, d) : NULL;
     free(journal);
     ok = s->undo && (!p->cgroup || sec_cgroup(s, p, d));
@@ -230,15 +255,13 @@ bool rt_sup_sec_undo(rt_sup_sec *s, vc_diags *d)
     if (s->labelled)
         rt_se_labels_free(&s->labels);
     ok = rt_cg_remove(s->cg, out) && ok;
-    if (s->vsock_dir)
-        ok = rt_vsock_release(s->vsock_dir, s->vsock_cid, out) && ok;
+    rt_sup_sec_close_fds(s);
     /* all undone: the journal goes; otherwise it stays for `virtc stop` */
     rt_undo_close(s->undo, ok);
     vc_diags_free(&quiet);
     free(s->mcs_dir);
     free(s->aa_profile);
     free(s->aa_uuid);
-    free(s->vsock_dir);
     vc_strv_free(&s->argv);
     free(s);
     return ok;

@@ -10,6 +10,7 @@
 
 #include "../translators/error.h"
 #include "plan.h"
+#include "spawn.h"
 
 typedef struct rt_sup_sec rt_sup_sec;
 
@@ -23,6 +24,16 @@ int rt_sup_sec_child(const rt_sup_sec *s, const char **what);
 /* The argv to run when something of it was chosen at start (the vsock
  * CID of a plan that leaves it to the host); NULL: the plan's own. */
 char *const *rt_sup_sec_argv(const rt_sup_sec *s);
+/* The descriptors QEMU is handed at the plan's numbers (the vhost-vsock
+ * device holding the CID, vsock.h): *n of them, for the spawn hook. */
+const rt_spawn_fd *rt_sup_sec_fds(const rt_sup_sec *s, size_t *n);
+/* Once QEMU has its copies (or failed to start): the supervisor's are
+ * closed, so that the host resource lives exactly as long as QEMU. */
+void rt_sup_sec_close_fds(rt_sup_sec *s);
+/* Before QEMU is started again (a restart): what was chosen at start
+ * chosen afresh for it (a vsock CID on a new descriptor, the same CID
+ * when still free). False with the reason. */
+bool rt_sup_sec_renew(rt_sup_sec *s, const rt_plan *p, vc_diags *d);
 /* After QEMU has ended: undoes everything, frees s (NULL allowed). */
 bool rt_sup_sec_undo(rt_sup_sec *s, vc_diags *d);
 

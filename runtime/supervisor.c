@@ -293,7 +293,8 @@ static bool sup_launch(sup *s, vc_diags *d)
 {
     const rt_plan *p = s->p;
     static const char *const paused[] = { "-S", NULL };
-    rt_spawn_hook hook = { sup_child_hook, s };
+    rt_spawn_hook hook = { sup_child_hook, s, NULL, 0 };
+    hook.fds = rt_sup_sec_fds(s->sec, &hook.nfds);
     rt_launch_opts lo = {
         .run_dir = p->state_dir,
         .qmp_socket = p->monitor,
@@ -317,6 +318,8 @@ static bool sup_launch(sup *s, vc_diags *d)
     /* the plan's argv, or its copy with what was chosen at start (a vsock CID) */
     char *const *argv = rt_sup_sec_argv(s->sec);
     s->launch = rt_launch_start_argv(argv ? argv : p->argv.v, p->env.v, &lo, &why);
+    /* QEMU has its copies of the passed descriptors, or is gone */
+    rt_sup_sec_close_fds(s->sec);
     if (!s->launch) {
         const char *msg = why.n > 0 ? why.v[0].message : "no reason given";
         const char *host = rt_launch_classify(msg);
@@ -352,7 +355,7 @@ static void sup_restart_refused(sup *s, const char *what)
 {
     const char *state = strcmp(what, "crash") == 0 ? "crashed" : "shut off";
     free(s->info.reason);
-    s->info.reason = rt_restart_limit_reason();
+    s->info.reason = rt_restart_limit_reason(&s->restarts);
     fprintf(stderr, "virtc: guest '%s': not restarted: %s; left %s\n", s->p->name,
             s->info.reason, state);
     sup_set_state(s, state);
@@ -485,7 +488,7 @@ static bool sup_restart(sup *s)
     unlink(s->p->monitor);
     vc_diags d;
     vc_diags_init(&d);
-    bool ok = sup_launch(s, &d);
+    bool ok = rt_sup_sec_renew(s->sec, s->p, &d) && sup_launch(s, &d);
     if (!ok)
         vc_diags_print(stderr, &d);
     else
@@ -520,6 +523,7 @@ static void sup_undo(sup *s, vc_diags *d)
     close(s->lockfd);
     rt_caps_spec_free(&s->caps);
     rt_guest_info_free(&s->info);
+    rt_restart_limit_free(&s->restarts);
 }
 
 /* Undoes everything, its words to the guest's log (stderr by now). */
@@ -687,6 +691,7 @@ bool rt_sup_start(const rt_plan *p, const rt_sup_opts *o, vc_diags *d)
         s.info.uuid = vc_xstrdup(p->uuid);
         s.info.supervisor = getpid();
         s.info.started = (long long)time(NULL);
+        rt_restart_limit_init(&s.restarts, p->restart_burst, p->restart_window_s);
         sup_main(&s);
     }
     close(rep[1]);

@@ -12,80 +12,61 @@
 #include <unistd.h>
 
 #include "../translators/util.h"
-#include "security/security.h"
 
 #define RT_VSOCK_DEVICE "/dev/vhost-vsock"
 
-/* Holds cid in dir and asks the host: 1 free (kept held), 0 held by a
- * guest, -1 error. */
-static int rt_vsock_try_held(const char *dir, unsigned cid, rt_vsock_try_fn try_cid, void *ctx,
-                             vc_diags *d)
+int rt_vsock_set_host(void *ctx, int fd, unsigned cid)
 {
-    char name[16];
-    snprintf(name, sizeof(name), "%u", cid);
-    int held = dir ? rt_hold_take(dir, name, d) : 1;
-    if (held <= 0)
-        return held;
-    int e = try_cid(ctx, cid);
-    if (e != 0 && dir)
-        rt_hold_release(dir, name, d);
+    (void)ctx;
+    uint64_t v = cid;
+    return ioctl(fd, VHOST_VSOCK_SET_GUEST_CID, &v) == 0 ? 0 : errno;
+}
+
+/* One try: 1 set, 0 held by another guest, -1 the call failed. */
+static int rt_vsock_try(int fd, rt_vsock_set_fn set, void *ctx, unsigned cid, vc_diags *d)
+{
+    int e = set(ctx, fd, cid);
     if (e == 0 || e == EADDRINUSE)
         return e == 0;
-    vc_runtime_error(d, "cannot probe vsock context ID %u: %s", cid, strerror(e));
+    vc_runtime_error(d, "cannot set vsock context ID %u: %s", cid, strerror(e));
     return -1;
 }
 
-bool rt_vsock_find(const char *dir, rt_vsock_try_fn try_cid, void *ctx, unsigned *out,
-                   vc_diags *d)
+bool rt_vsock_acquire(int fd, rt_vsock_set_fn set, void *ctx, unsigned prefer, unsigned *out,
+                      vc_diags *d)
 {
-    int lfd = dir ? rt_hold_lock(dir, d) : -1;
-    if (dir && lfd < 0)
-        return false;
-    int rc = 0;
+    int rc = prefer >= RT_VSOCK_FIRST_CID ? rt_vsock_try(fd, set, ctx, prefer, d) : 0;
+    if (rc != 0) {
+        *out = prefer;
+        return rc > 0;
+    }
     for (unsigned i = 0; i < RT_VSOCK_MAX_TRIES && rc == 0; i++) {
         *out = RT_VSOCK_FIRST_CID + i;
-        rc = rt_vsock_try_held(dir, *out, try_cid, ctx, d);
+        rc = *out == prefer ? 0 : rt_vsock_try(fd, set, ctx, *out, d);
     }
-    if (lfd >= 0)
-        close(lfd);   /* releases the lock */
     if (rc == 0)
         vc_runtime_error(d, "no free vsock context ID among %u to %u", RT_VSOCK_FIRST_CID,
                          RT_VSOCK_FIRST_CID + RT_VSOCK_MAX_TRIES - 1);
     return rc > 0;
 }
 
-bool rt_vsock_release(const char *dir, unsigned cid, vc_diags *d)
-{
-    char name[16];
-    snprintf(name, sizeof(name), "%u", cid);
-    return rt_hold_release(dir, name, d);
-}
-
-/* One CID on a fresh descriptor of the device: the kernel holds a CID for
- * as long as the descriptor that set it is open, and a descriptor sets
- * one CID at most, so each try opens and closes its own. */
-static int rt_vsock_try_host(void *ctx, unsigned cid)
-{
-    int fd = open((const char *)ctx, O_RDWR | O_CLOEXEC);
-    if (fd < 0)
-        return errno;
-    uint64_t v = cid;
-    int e = ioctl(fd, VHOST_VSOCK_SET_GUEST_CID, &v) == 0 ? 0 : errno;
-    close(fd);
-    return e;
-}
-
-bool rt_vsock_find_host(const char *dir, const char *device, unsigned *out, vc_diags *d)
+int rt_vsock_open(const char *device, rt_vsock_set_fn set, void *ctx, unsigned prefer,
+                  unsigned *out, vc_diags *d)
 {
     const char *dev = device ? device : RT_VSOCK_DEVICE;
-    int fd = open(dev, O_RDWR | O_CLOEXEC);
-    int err = errno;
-    if (fd < 0)
-        return vc_runtime_error(d, "<vsock> with <cid auto='yes'/>: cannot open %s to find a "
-                                "free context ID: %s%s", dev, strerror(err),
-                                err == ENOENT ? " (the host needs the vhost_vsock module)" : "");
-    close(fd);
-    return rt_vsock_find(dir, rt_vsock_try_host, (void *)dev, out, d);
+    int fd = open(dev, O_RDWR | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        int err = errno;
+        vc_runtime_error(d, "<vsock> with <cid auto='yes'/>: cannot open %s to find a free "
+                         "context ID: %s%s", dev, strerror(err),
+                         err == ENOENT ? " (the host needs the vhost_vsock module)" : "");
+        return -1;
+    }
+    if (!rt_vsock_acquire(fd, set ? set : rt_vsock_set_host, ctx, prefer, out, d)) {
+        close(fd);
+        return -1;
+    }
+    return fd;
 }
 
 /* The option of "KEY=VALUE,..." that starts with key= (QEMU's ",," is a
@@ -105,31 +86,92 @@ static long rt_vsock_opt(const char *opts, const char *key)
     }
 }
 
-bool rt_vsock_set_cid(const vc_strv *argv, const char *id, unsigned cid, vc_strv *out,
+/* The index in argv of the -device option whose id is id and that has a
+ * guest-cid; 0 (argv[0] is the emulator) when there is none. */
+static size_t rt_vsock_device(const vc_strv *argv, const char *id)
+{
+    size_t idlen = strlen(id);
+    for (size_t i = 1; i < argv->n; i++) {
+        const char *a = argv->v[i];
+        if (strcmp(argv->v[i - 1], "-device") != 0 || rt_vsock_opt(a, "guest-cid") < 0)
+            continue;
+        long at = rt_vsock_opt(a, "id");
+        const char *v = at >= 0 ? a + at + 3 : NULL;
+        if (v && strncmp(v, id, idlen) == 0 && (v[idlen] == ',' || v[idlen] == '\0'))
+            return i;
+    }
+    return 0;
+}
+
+/* The value of key in the option string (up to the next ','), or NULL. */
+static char *rt_vsock_value(const char *opts, const char *key)
+{
+    long at = rt_vsock_opt(opts, key);
+    if (at < 0)
+        return NULL;
+    const char *v = opts + at + strlen(key) + 1;
+    return vc_xstrndup(v, strcspn(v, ","));
+}
+
+/* argv copied into out, its item i replaced by the option string with
+ * key=value: in place of key's value when it has one, else after the
+ * guest-cid. */
+static void rt_vsock_put(const vc_strv *argv, size_t i, const char *key, const char *value,
+                         vc_strv *out)
+{
+    vc_strv_init(out);
+    const char *a = argv->v[i];
+    long at = rt_vsock_opt(a, key);
+    size_t klen = strlen(key);
+    for (size_t k = 0; k < argv->n; k++) {
+        if (k != i) {
+            vc_strv_add(out, argv->v[k]);
+        } else if (at >= 0) {
+            const char *rest = a + at + klen + 1;
+            rest += strcspn(rest, ",");
+            vc_strv_addf(out, "%.*s%s=%s%s", (int)at, a, key, value, rest);
+        } else {
+            const char *cid = a + rt_vsock_opt(a, "guest-cid");
+            size_t end = (size_t)(cid - a) + strcspn(cid, ",");
+            vc_strv_addf(out, "%.*s,%s=%s%s", (int)end, a, key, value, a + end);
+        }
+    }
+}
+
+bool rt_vsock_set_cid(const vc_strv *argv, const char *id, unsigned cid, int fd, vc_strv *out,
                       vc_diags *d)
 {
     vc_strv_init(out);
-    char *want = vc_xasprintf("id=%s", id);
-    bool done = false;
-    for (size_t i = 0; i < argv->n; i++) {
-        const char *a = argv->v[i];
-        long at = i > 0 && strcmp(argv->v[i - 1], "-device") == 0 ? rt_vsock_opt(a, "guest-cid") : -1;
-        long idat = at >= 0 ? rt_vsock_opt(a, "id") : -1;
-        bool ours = idat >= 0 && strncmp(a + idat, want, strlen(want)) == 0 &&
-                    (a[idat + (long)strlen(want)] == ',' || a[idat + (long)strlen(want)] == '\0');
-        if (!ours) {
-            vc_strv_add(out, a);
-            continue;
-        }
-        const char *rest = a + at + strlen("guest-cid=");
-        rest += strcspn(rest, ",");
-        vc_strv_addf(out, "%.*sguest-cid=%u%s", (int)at, a, cid, rest);
-        done = true;
-    }
-    if (!done) {
-        vc_runtime_error(d, "the plan's argv has no -device %s with a guest-cid to set", want);
-        vc_strv_free(out);
-    }
+    size_t i = rt_vsock_device(argv, id);
+    if (!i)
+        return vc_runtime_error(d, "the plan's argv has no -device id=%s with a guest-cid to "
+                                "set", id);
+    char *have = rt_vsock_value(argv->v[i], "vhostfd");
+    char *want = vc_xasprintf("%d", fd);
+    bool ok = vc_streq(have, want);
+    if (!ok)
+        vc_runtime_error(d, "the plan's -device id=%s passes %s%s, not the descriptor of its "
+                         "<vsock> (vhostfd=%d)", id, have ? "vhostfd=" : "no vhostfd",
+                         have ? have : "", fd);
+    free(have);
     free(want);
-    return done;
+    if (!ok)
+        return false;
+    char *value = vc_xasprintf("%u", cid);
+    rt_vsock_put(argv, i, "guest-cid", value, out);
+    free(value);
+    return true;
+}
+
+bool rt_vsock_add_vhostfd(const vc_strv *argv, const char *id, int fd, vc_strv *out,
+                          vc_diags *d)
+{
+    vc_strv_init(out);
+    size_t i = rt_vsock_device(argv, id);
+    if (!i)
+        return vc_runtime_error(d, "the argv has no -device id=%s with a guest-cid", id);
+    char *value = vc_xasprintf("%d", fd);
+    rt_vsock_put(argv, i, "vhostfd", value, out);
+    free(value);
+    return true;
 }

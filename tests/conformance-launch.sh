@@ -9,7 +9,12 @@
 #   rejected   QEMU refused an option: a bug of ours, listed with its message
 #   conversion virtc could not lower/emit it, listed by reason
 #   host       QEMU needs something the host cannot give (tap, bridge, vfio,
-#              hugepages, ...), counted by resource
+#              hugepages, a peer on a socket it waits on: its log says
+#              "QEMU waiting for connection on"), counted by resource
+#   hung       QEMU ran, but its monitor did not answer within the start
+#              bound and its log names nothing the host lacks (a bug of
+#              ours or a very loaded host: not an option QEMU refused,
+#              which it says before it exits)
 #   timeout    the case ran out of time (a bug of ours too)
 # Bounded: LAUNCH_CASE_TIMEOUT seconds a case (90: a start that takes 1 s
 # idle takes 8-10 s on a loaded 2-core machine, and a case that allocates
@@ -79,6 +84,8 @@ sed -n 's/^HOST \([^:]*\): \([^:]*\): .*$/\2\t\1/p' "$tmp/out" | sort |
 if [ -n "$VERBOSE" ]; then
     sed -n 's/^HOST /    /p' "$tmp/out" | sort
 fi
+printf '%-34s %s\n' "launch: no answer in the start bound" "$(pct "$(count HUNG)")"
+sed -n 's/^HUNG /  /p' "$tmp/out" | sed "s|/tmp/virtc-lc-[A-Za-z0-9-]*|SCRATCH|g" | sort
 printf '%-34s %s\n' "launch: timed out" "$(pct "$(count TIMEOUT)")"
 sed -n 's/^TIMEOUT /  /p' "$tmp/out" | sort
 unrun=$(count UNRUN)

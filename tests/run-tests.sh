@@ -15,6 +15,7 @@ done
 sh tests/golden/run.sh >>"$log" 2>&1 || true
 sh tests/check-qemu-layers.sh >>"$log" 2>&1 || true
 sh tests/from-native-qapi.sh >>"$log" 2>&1 || true
+sh tests/conformance-from-native-gen.sh --check --seeds 1 --count 8 --profiles qemu-7.2 >>"$log" 2>&1 || true
 for t in tests/runtime/*.sh; do
     [ -f "$t" ] || continue
     sh "$t" >>"$log" 2>&1 || echo "FAIL $(basename "$t"): exited with status $?" >>"$log"

@@ -19,6 +19,8 @@ static void from_native_help(void)
            "FORMAT is one of: %s.\n\n"
            "options:\n"
            "  --xend-version N   xen-sxpr: the XenD protocol version (1 to 4)\n"
+           "  --directory DIR    qemu-argv: the directory QEMU runs in, against which\n"
+           "                     relative paths are read (default: the current one)\n"
            "  -o FILE            write to FILE instead of standard output\n"
            "  --output-dir DIR   convert every FILE, writing DIR/NAME.xml (DIR is\n"
            "                     created if missing); each file's errors are reported\n"

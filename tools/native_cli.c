@@ -39,6 +39,7 @@ static const native_option native_options[] = {
     { "--state-dir", true, false, NO_STRING, offsetof(native_args, opts.state_dir) },
     { "--test-env", true, false, NO_FLAG, offsetof(native_args, opts.test_env) },
     { "--xend-version", true, true, NO_INT, offsetof(native_args, opts.xend_version) },
+    { "--directory", false, true, NO_STRING, offsetof(native_args, opts.directory) },
     { "-o", true, true, NO_STRING, offsetof(native_args, output) },
     { "--output-dir", true, true, NO_STRING, offsetof(native_args, output_dir) },
 };

@@ -25,6 +25,7 @@ typedef struct native_opts {
     const char *state_dir;     /* --state-dir, or NULL */
     bool test_env;             /* --test-env */
     int xend_version;          /* --xend-version N (xen-sxpr), 0 when not given */
+    const char *directory;     /* --directory DIR (qemu-argv from-native), or NULL */
 } native_opts;
 
 /* Per-run state of one format (QEMU: the named capabilities, the probe

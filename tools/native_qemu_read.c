@@ -11,5 +11,5 @@ ir_domain *native_qemu_from_native(const char *text, size_t len, const native_op
 ir_domain *native_qemu_from_native(const char *text, size_t len, const native_opts *o,
                                    vc_diags *d)
 {
-    return qemu_read_argv(text, len, o->file, d);
+    return qemu_read_argv_in(text, len, o->file, o->directory, d);
 }

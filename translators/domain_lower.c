@@ -15,6 +15,7 @@
 #include "domain_xml.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -615,6 +616,25 @@ const char *xml_fs_source_attr(const char *type)
     return NULL;
 }
 
+/* virtiofsd's <thread_pool size=...>: libvirt's schema takes any integer,
+ * its parser a C int. Checked, not consumed: the element is kept as
+ * written. */
+static bool lw_fs_thread_pool(lw_ctx *c, xmlNodePtr n)
+{
+    xmlNodePtr pool = xml_child(xml_child(n, "binary"), "thread_pool");
+    xmlAttrPtr a = pool ? xmlHasProp(pool, (const xmlChar *)"size") : NULL;
+    if (!a)
+        return true;
+    char *v = xml_attr_value(a);
+    int size;
+    bool ok = v && vc_parse_int(v, &size);
+    if (!ok)
+        lw_fail(c, (xmlNodePtr)a, "size='%s': expected a number %d..%d", v ? v : "", INT_MIN,
+                INT_MAX);
+    free(v);
+    return ok;
+}
+
 static bool lw_filesystem(lw_ctx *c, xmlNodePtr n, ir_device *dev)
 {
     ir_filesystem *fs = &dev->u.fs;
@@ -626,7 +646,8 @@ static bool lw_filesystem(lw_ctx *c, xmlNodePtr n, ir_device *dev)
         fs->source = lw_attr(c, src, sattr);
     fs->target = lw_child_attr(c, n, "target", "dir");
     fs->readonly = lw_flag(c, n, "readonly");
-    return lw_address(c, n, &fs->addr);
+    bool ok = lw_fs_thread_pool(c, n);
+    return lw_address(c, n, &fs->addr) && ok;
 }
 
 static bool lw_interface(lw_ctx *c, xmlNodePtr n, ir_device *dev)
@@ -688,6 +709,61 @@ static void lw_chr_sources(lw_ctx *c, xmlNodePtr n, ir_chr *chr)
     }
 }
 
+/* libvirt's schema gives serial ports, parallel ports, consoles and
+ * passthrough smartcards one <target> (charDevTarget in
+ * schemas/domain-devices.rng), with every serial and console target type;
+ * its parser takes a serial port's types and models on a serial port and a
+ * console's types on a console (parallel ports and smartcards ignore
+ * both). These lists are that parser rule. */
+static const char *const lw_serial_target_types[] = {
+    "isa-serial", "usb-serial", "pci-serial", "spapr-vio-serial", "system-serial",
+    "sclp-serial", "isa-debug", NULL
+};
+static const char *const lw_serial_target_models[] = {
+    "isa-serial", "usb-serial", "pci-serial", "spapr-vty", "pl011", "sclpconsole",
+    "sclplmconsole", "16550a", "isa-debugcon", NULL
+};
+static const char *const lw_console_target_types[] = {
+    "serial", "virtio", "xen", "lxc", "openvz", "sclp", "sclplm", NULL
+};
+
+/* n's attribute attr, when present, is one of allowed[]; else a located
+ * error naming the device and the values it takes. */
+static bool lw_attr_in(lw_ctx *c, xmlNodePtr n, const char *attr, const char *const *allowed,
+                       const char *what)
+{
+    xmlAttrPtr a = n ? xmlHasProp(n, (const xmlChar *)attr) : NULL;
+    if (!a)
+        return true;
+    char *v = xml_attr_value(a);
+    bool ok = false;
+    vc_buf list;
+    vc_buf_init(&list);
+    for (const char *const *p = allowed; *p; p++) {
+        ok = ok || vc_streq(v, *p);
+        vc_buf_printf(&list, "%s%s", p == allowed ? "" : ", ", *p);
+    }
+    if (!ok)
+        lw_fail(c, (xmlNodePtr)a, "%s='%s': expected %s: one of %s", attr, v ? v : "", what,
+                vc_buf_str(&list));
+    vc_buf_free(&list);
+    free(v);
+    return ok;
+}
+
+static bool lw_chr_target_fits(lw_ctx *c, ir_chr_kind kind, xmlNodePtr tgt)
+{
+    if (kind == IR_CHRDEV_SERIAL) {
+        bool ok = lw_attr_in(c, tgt, "type", lw_serial_target_types,
+                             "a serial port's target type");
+        return lw_attr_in(c, xml_child(tgt, "model"), "name", lw_serial_target_models,
+                          "a serial port's model") && ok;
+    }
+    if (kind == IR_CHRDEV_CONSOLE)
+        return lw_attr_in(c, tgt, "type", lw_console_target_types, "a console's target type");
+    return true;
+}
+
 static bool lw_chr(lw_ctx *c, xmlNodePtr n, ir_device *dev)
 {
     ir_chr *chr = &dev->u.chr;
@@ -699,13 +775,14 @@ static bool lw_chr(lw_ctx *c, xmlNodePtr n, ir_device *dev)
     chr->protocol = lw_child_attr(c, n, "protocol", "type");
     xmlNodePtr tgt = lw_child(c, n, "target");
     if (tgt) {
+        ok = lw_chr_target_fits(c, chr->kind, tgt);
         chr->target_type = lw_attr(c, tgt, "type");
         chr->target_name = lw_attr(c, tgt, "name");
         chr->target_address = lw_attr(c, tgt, "address");
         if (chr->kind == IR_CHRDEV_CHANNEL)
             chr->target_port_str = lw_attr(c, tgt, "port");
         else
-            ok = lw_attr_int(c, tgt, "port", &chr->target_port);
+            ok = lw_attr_int(c, tgt, "port", &chr->target_port) && ok;
     }
     return lw_address(c, n, &chr->addr) && ok;
 }
@@ -1374,7 +1451,7 @@ static void lw_subfeature_kids(lw_ctx *c, xmlNodePtr n, ir_subfeature *sf)
  * keeps the <features> copy. */
 static void lw_subfeatures(lw_ctx *c, xmlNodePtr n, ir_feature *ft)
 {
-    static const char *const value_attrs[] = { "retries", "value" };
+    static const char *const value_attrs[] = { "retries", "value", "size" };
     ft->mode = lw_attr(c, n, "mode");
     for (xmlNodePtr k = n->children; k; k = k->next) {
         if (k->type != XML_ELEMENT_NODE || k->ns)

@@ -40,9 +40,14 @@ static pthread_mutex_t schema_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Validation contexts, one per kind and thread, kept from one document to
  * the next: a context pools its validation states, so a reused one
- * allocates far less (a linter validates hundreds of files per thread). */
+ * allocates far less (a linter validates hundreds of files per thread).
+ * The key is made by the first schema_get, under schema_lock, which every
+ * validating thread takes before it uses the key: a pthread_once would be
+ * as correct, but its lock-free fast path is an ordering helgrind cannot
+ * see (validate-valgrind/helgrind reported the key's creation by one
+ * checking thread and its read by the other as a race, 2 runs in 10). */
 static pthread_key_t schema_vctx_key;
-static pthread_once_t schema_vctx_once = PTHREAD_ONCE_INIT;
+static bool schema_vctx_ready;    /* under schema_lock */
 
 static void schema_vctx_free(void *p)
 {
@@ -60,10 +65,10 @@ static void schema_vctx_init(void)
     }
 }
 
-/* This thread's context for schema i; NULL when it cannot be created. */
+/* This thread's context for schema i (after a schema_get); NULL when it
+ * cannot be created. */
 static xmlRelaxNGValidCtxtPtr schema_vctx(size_t i, xmlRelaxNGPtr rng)
 {
-    pthread_once(&schema_vctx_once, schema_vctx_init);
     xmlRelaxNGValidCtxtPtr *v = pthread_getspecific(schema_vctx_key);
     if (!v) {
         v = vc_xcalloc(SCHEMA_NKINDS, sizeof(*v));
@@ -163,6 +168,10 @@ static xmlRelaxNGPtr schema_get(const vc_schema_kind *kind, vc_diags *d)
     size_t i = (size_t)(kind - schema_kinds);
     xml_init();
     pthread_mutex_lock(&schema_lock);
+    if (!schema_vctx_ready) {
+        schema_vctx_init();
+        schema_vctx_ready = true;
+    }
     if (!schema_slots[i].tried)
         schema_load_slot(i);
     xmlRelaxNGPtr rng = schema_slots[i].rng;

@@ -1,7 +1,9 @@
 /*
  * hold.c: names held in a directory every supervisor of an instance shares
- * (security.h, "held names"): the sVirt MCS pairs (mcs.c) and the vsock
- * context IDs (runtime/vsock.c).
+ * (security.h, "held names"): the sVirt MCS pairs (mcs.c). (vsock context
+ * IDs were held here too; the kernel holds them now, by the descriptor
+ * QEMU is handed: runtime/vsock.h. A journal line of an earlier version
+ * still releases such a file: undo.c.)
  *
  * There is no daemon holding the list of running guests, so the list is
  * the directory: a guest holds NAME while the file of that name exists,

@@ -402,7 +402,9 @@ void rt_aa_set_backend(const rt_aa_backend *b);
  *   label OLD PATH        PATH's SELinux label before it was relabelled
  *   mcs cA,cB DIR         the sVirt category pair reserved in DIR
  *   apparmor UUID DIR     the profile libvirt-UUID loaded from DIR
- *   vsock CID DIR         the vsock context ID held in DIR (vsock.h)
+ *   vsock CID DIR         a vsock context ID held in DIR by an earlier
+ *                         version (now the descriptor QEMU gets holds it:
+ *                         vsock.h; only replayed)
  *
  * rt_undo_replay undoes them from the last to the first using nothing but
  * the journal (not the caller's own cgroup, not the plan). */

@@ -55,7 +55,7 @@ check caps-fifo 1 "caps.xml:1:1: error: cannot read: not a regular file"
 qemu=/usr/bin/qemu-system-x86_64
 if [ -x "$qemu" ]; then
     if run "$VIRTC" capabilities -p "$qemu" >"$tmp/first" 2>"$tmp/err"; then
-        cache=$(ls "$VIRTC_CACHE_DIR"/qemu/*.xml | head -n 1)
+        cache=$(ls "$VIRTC_CACHE_DIR"/qemu/*.caps | head -n 1)
         rm -f "$cache" && mkfifo "$cache"
         run "$VIRTC" capabilities -p "$qemu" >"$tmp/out" 2>"$tmp/err"; rc=$?
         if [ "$rc" -eq 0 ] && cmp -s "$tmp/first" "$tmp/out" && [ -f "$cache" ] && [ ! -p "$cache" ]; then

@@ -54,8 +54,8 @@ check cold-starts-qemu-once '[ "$(starts)" -eq 1 ]' "started $(starts) times"
 check version-recorded 'grep -q "<version major=" "$tmp/cold.out" && grep -q "<arch>x86_64</arch>" "$tmp/cold.out"'
 check machines-and-devices 'grep -q "alias=.pc. default=.yes." "$tmp/cold.out" && grep -q "<device name=.virtio-blk-pci.>" "$tmp/cold.out"'
 check blockdev-flag 'grep -q "<flag name=.blockdev./>" "$tmp/cold.out"'
-cache_file=$(ls "$VIRTC_CACHE_DIR"/qemu/qemu-system-x86_64-*.xml 2>/dev/null | head -n 1)
-check cache-written '[ -n "$cache_file" ] && grep -q "<qemuCaps" "$cache_file"'
+cache_file=$(ls "$VIRTC_CACHE_DIR"/qemu/qemu-system-x86_64-*.caps 2>/dev/null | head -n 1)
+check cache-written '[ -n "$cache_file" ] && [ "$(head -c 16 "$cache_file")" = "virtc-qemu-caps" ]'
 
 probe warm
 check warm-probe '[ "$rc" -eq 0 ] && cmp -s "$tmp/cold.out" "$tmp/warm.out"' "exit $rc or output differs"

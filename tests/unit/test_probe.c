@@ -23,6 +23,7 @@
 #include "child_state.h"
 #include "../../runtime/qmp.h"
 #include "qemu/caps.h"
+#include "qemu/caps_cache.h"
 #include "qemu/probe.h"
 #include "util.h"
 
@@ -510,6 +511,44 @@ static void set_mtime(const char *path, time_t t)
     utimes(path, tv);
 }
 
+/* Whether file holds a whole, current cache entry for binary. */
+static bool cache_entry_ok(const char *file, const char *binary)
+{
+    size_t len;
+    char *data = vc_read_file(file, &len);
+    qemu_caps_stamp stamp;
+    const char *why;
+    qemu_caps *c = data ? qemu_caps_cache_decode(data, len, &stamp, &why) : NULL;
+    bool ok = c && vc_streq(stamp.path, binary);
+    if (c)
+        qemu_caps_stamp_free(&stamp);
+    qemu_caps_free(c);
+    free(data);
+    return ok;
+}
+
+/* Rewrites the format number in file's header (after the 16-byte magic). */
+static bool cache_set_format(const char *file, unsigned format)
+{
+    int fd = open(file, O_WRONLY);
+    unsigned char le[4] = { format & 0xff, (format >> 8) & 0xff, (format >> 16) & 0xff,
+                            format >> 24 };
+    bool ok = fd >= 0 && pwrite(fd, le, 4, 16) == 4;
+    if (fd >= 0)
+        close(fd);
+    return ok;
+}
+
+/* The binary at path grown by one byte. */
+static bool append_line_ok(const char *path)
+{
+    int fd = open(path, O_WRONLY | O_APPEND);
+    bool ok = fd >= 0 && write(fd, "x", 1) == 1;
+    if (fd >= 0)
+        close(fd);
+    return ok;
+}
+
 static void test_cache(void)
 {
     char *bin = vc_xasprintf("%s/qemu-system-x86_64", tmpdir);
@@ -552,10 +591,7 @@ static void test_cache(void)
     CHECK(c && count_lines(starts) == 2 && c->binary_mtime == 1000000001, "mtime change re-probes");
     qemu_caps_free(c);
 
-    int fd = open(bin, O_WRONLY | O_APPEND);
-    CHECK(fd >= 0 && write(fd, "x", 1) == 1, "binary grown");
-    if (fd >= 0)
-        close(fd);
+    CHECK(append_line_ok(bin), "binary grown");
     set_mtime(bin, 1000000001);
     c = qemu_probe_cached(bin, &d);
     CHECK(c && count_lines(starts) == 3, "size change re-probes");
@@ -565,28 +601,61 @@ static void test_cache(void)
     c = qemu_probe_cached(bin, &d);
     CHECK(c && count_lines(starts) == 4 && d.nerrors == 0, "corrupt cache is ignored");
     qemu_caps_free(c);
-    vc_diags local;
-    vc_diags_init(&local);
-    qemu_caps *reread = qemu_caps_load_file(file, &local);
-    CHECK(reread != NULL, "corrupt cache is rewritten");
-    qemu_caps_free(reread);
-    vc_diags_free(&local);
+    CHECK(cache_entry_ok(file, bin), "corrupt cache is rewritten");
     c = qemu_probe_cached(bin, &d);
     CHECK(c && count_lines(starts) == 4, "rewritten cache is used");
     qemu_caps_free(c);
 
+    /* A cache file cut short (a full disk, a crash of an older writer) or
+     * of another format version is probed again and rewritten. */
+    CHECK(truncate(file, 100) == 0, "cache truncated");
+    c = qemu_probe_cached(bin, &d);
+    CHECK(c && count_lines(starts) == 5 && cache_entry_ok(file, bin), "truncated cache re-probes");
+    qemu_caps_free(c);
+    CHECK(cache_set_format(file, QEMU_CAPS_CACHE_FORMAT + 1), "cache of another format");
+    c = qemu_probe_cache_lookup(bin);
+    CHECK(!c && count_lines(starts) == 5, "a lookup refuses another format");
+    c = qemu_probe_cached(bin, &d);
+    CHECK(c && count_lines(starts) == 6 && cache_entry_ok(file, bin), "another format re-probes");
+    qemu_caps_free(c);
+
+    /* The same size and mtime but a new ctime (a chmod, or a file rewritten
+     * with its old mtime put back) or a new inode is another binary. */
+    CHECK(chmod(bin, 0700) == 0, "binary chmod");
+    c = qemu_probe_cache_lookup(bin);
+    CHECK(!c && count_lines(starts) == 6, "a lookup after a ctime change: nothing, nothing run");
+    c = qemu_probe_cached(bin, &d);
+    CHECK(c && count_lines(starts) == 7, "ctime change re-probes");
+    qemu_caps_free(c);
+    char *moved = vc_xasprintf("%s.old", bin);
+    CHECK(rename(bin, moved) == 0 && copy_self(bin) && append_line_ok(bin), "binary replaced");
+    set_mtime(bin, 1000000001);
+    struct stat was, now;
+    CHECK(stat(moved, &was) == 0 && stat(bin, &now) == 0 && was.st_size == now.st_size &&
+              was.st_ino != now.st_ino, "same size, same mtime, another inode");
+    c = qemu_probe_cached(bin, &d);
+    CHECK(c && count_lines(starts) == 8, "inode change re-probes");
+    qemu_caps_free(c);
+    unlink(moved);
+    free(moved);
+
     /* Another binary's cache file under this one's name does not count. */
     char *other = vc_xasprintf("%s/other", tmpdir);
     c = qemu_probe_binary(bin, &d);
-    CHECK(c != NULL && count_lines(starts) == 5, "uncached probe always starts the binary");
-    if (c) {
-        free(c->binary);
-        c->binary = vc_xstrdup(other);
-        qemu_caps_save_file(c, file, &d);
+    CHECK(c != NULL && count_lines(starts) == 9, "uncached probe always starts the binary");
+    struct stat st;
+    if (c && stat(bin, &st) == 0) {
+        qemu_caps_stamp stamp;
+        qemu_caps_stamp_of(&stamp, other, &st);
+        size_t len;
+        char *data = qemu_caps_cache_encode(c, &stamp, &len);
+        qemu_caps_write_atomic(file, data, len, &d);
+        free(data);
+        qemu_caps_stamp_free(&stamp);
     }
     qemu_caps_free(c);
     c = qemu_probe_cached(bin, &d);
-    CHECK(c && count_lines(starts) == 6 && vc_streq(c->binary, bin), "cache of another path re-probes");
+    CHECK(c && count_lines(starts) == 10 && vc_streq(c->binary, bin), "cache of another path re-probes");
     qemu_caps_free(c);
 
     /* An unwritable cache is a warning: the probe still answers. */

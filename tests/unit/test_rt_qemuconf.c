@@ -64,6 +64,28 @@ static void test_values(void)
     vc_diags_free(&d);
 }
 
+/* virtc's own keys: the restart limit (runtime/guest.h), carried in the plan. */
+static void test_restart_limit(void)
+{
+    rt_qemuconf c;
+    vc_diags d;
+    bool ok = parse(&c, "restart_limit_burst = 3\nrestart_limit_interval = 600\n", &d);
+    CHECK(ok && d.n == 0 && c.restart_limit_burst == 3 && c.restart_limit_interval == 600,
+          "restart_limit_burst, restart_limit_interval");
+    rt_qemuconf_free(&c);
+    vc_diags_free(&d);
+    ok = parse(&c, "restart_limit_burst = 1000\nrestart_limit_interval = 0\n", &d);
+    CHECK(ok && d.n == 0 && c.restart_limit_burst == 1000 && c.restart_limit_interval == 0,
+          "the bounds are taken (interval 0: no limit)");
+    rt_qemuconf_free(&c);
+    vc_diags_free(&d);
+    ok = parse(&c, "user = \"qemu\"\n", &d);
+    CHECK(ok && c.restart_limit_burst == 5 && c.restart_limit_interval == 60,
+          "not given: 5 restarts within 60 s");
+    rt_qemuconf_free(&c);
+    vc_diags_free(&d);
+}
+
 static void test_defaults(void)
 {
     rt_qemuconf c;
@@ -115,6 +137,20 @@ static void test_errors(void)
         { "vnc_listen = \"::\" extra\n", 1, 19, "unexpected text after the value" },
         { "cgroup_controllers = [ \"gpu\" ]\n", 1, 22,
           "cgroup_controllers: unknown controller 'gpu'" },
+        { "# restart\n\nrestart_limit_burst = 0\n", 3, 23,
+          "restart_limit_burst: expected 1 to 1000, not 0" },
+        { "restart_limit_burst = 1001\n", 1, 23,
+          "restart_limit_burst: expected 1 to 1000, not 1001" },
+        { "restart_limit_burst = \"5\"\n", 1, 23,
+          "restart_limit_burst: expected an integer, not a string" },
+        { "restart_limit_interval = -1\n", 1, 26,
+          "restart_limit_interval: expected 0 to 86400, not -1" },
+        { "restart_limit_interval = 86401\n", 1, 26,
+          "restart_limit_interval: expected 0 to 86400, not 86401" },
+        { "restart_limit_interval = [ \"60\" ]\n", 1, 26,
+          "restart_limit_interval: expected an integer, not a list" },
+        { "restart_limit_interval = 99999999999999999999\n", 1, 26,
+          "expected a string, an integer or a list" },
     };
     for (size_t i = 0; i < VC_ARRAY_SIZE(cases); i++) {
         rt_qemuconf c;
@@ -191,6 +227,7 @@ int main(void)
     test_values();
     test_defaults();
     test_errors();
+    test_restart_limit();
     test_paths();
     return check_done();
 }

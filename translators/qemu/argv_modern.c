@@ -173,6 +173,7 @@ static bool modern_machine(qemu_ctx *x)
     if (modern_hpet_off(x))
         vc_buf_puts(&b, ",hpet=off");
     bool ok = true;
+    char *accel = NULL;   /* -accel kvm,... when the accelerator has properties */
     switch (dom->type) {
     case IR_VIRT_KVM:
         if (!x->caps->accel_kvm)
@@ -181,7 +182,9 @@ static bool modern_machine(qemu_ctx *x)
             ok = qemu_error(x, dom->pos, "emulator %s does not support virt type 'kvm' on "
                             "this host: /dev/kvm is not usable (use type='qemu')",
                             qemu_str_or(x->caps->binary, "?"));
-        vc_buf_puts(&b, ",accel=kvm");
+        accel = modern_accel_kvm(x);
+        if (!accel)
+            vc_buf_puts(&b, ",accel=kvm");
         qemu_resource_add(x, "/dev/kvm", QEMU_RES_CHARDEV, false);
         break;
     case IR_VIRT_QEMU:
@@ -195,6 +198,8 @@ static bool modern_machine(qemu_ctx *x)
                               qemu_str_or(ir_virt_type_name(dom->type), "?"));
     }
     qemu_arg2_take(x, "-machine", vc_buf_steal(&b));
+    if (accel)
+        qemu_arg2_take(x, "-accel", accel);
     return ok;
 }
 

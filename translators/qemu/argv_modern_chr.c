@@ -404,6 +404,13 @@ bool modern_smartcard(qemu_ctx *x, const ir_device *dev)
             return qemu_error(x, dev->pos, "a 'host-certificates' smartcard needs three "
                               "<certificate>s, not %zu", s->ncertificates);
         }
+        for (size_t i = 0; i < 3; i++) {
+            if (!s->certificates[i] || !*s->certificates[i]) {
+                vc_buf_free(&b);
+                return qemu_error(x, dev->pos, "a 'host-certificates' smartcard's "
+                                  "<certificate> %zu names no certificate", i + 1);
+            }
+        }
         vc_buf_puts(&b, ",backend=certificates");
         for (size_t i = 0; i < 3; i++) {
             char key[8];

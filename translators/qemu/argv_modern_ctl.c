@@ -97,6 +97,24 @@ static bool modern_simple_controller(qemu_ctx *x, const ir_device *dev, const ch
     return true;
 }
 
+/* The -device of PCI controller `index` of a model past the root, at its
+ * planned slot: the document's, or a pci-bridge placement added. */
+static bool modern_pci_bus_device(qemu_ctx *x, ir_pos pos, const char *model, int index,
+                                  const modern_slot *s)
+{
+    const char *type, *opts;
+    if (!modern_pci_model(model, &type, &opts))
+        return qemu_unsupported(x, pos, "PCI controller model '%s'", qemu_str_or(model, "?"));
+    if (!modern_need_device(x, pos, type))
+        return false;
+    vc_buf b;
+    vc_buf_init(&b);
+    vc_buf_printf(&b, "%s,", type);
+    vc_buf_printf(&b, opts, index, s ? s->slot * 8 + s->fn : 0x8 + (unsigned)index);
+    modern_device_at(x, &b, s);
+    return true;
+}
+
 static bool modern_pci_controller(qemu_ctx *x, const ir_device *dev)
 {
     const ir_controller *c = &dev->u.controller;
@@ -107,19 +125,7 @@ static bool modern_pci_controller(qemu_ctx *x, const ir_device *dev)
         return root || qemu_unsupported(x, dev->pos, "PCI controller 0 of model '%s' on "
                                         "machine '%s'", model, x->modern->machine);
     }
-    const char *type, *opts;
-    if (!modern_pci_model(model, &type, &opts))
-        return qemu_unsupported(x, dev->pos, "PCI controller model '%s'",
-                                qemu_str_or(model, "?"));
-    if (!modern_need_device(x, dev->pos, type))
-        return false;
-    vc_buf b;
-    vc_buf_init(&b);
-    const modern_slot *s = modern_slot_of(x, dev);
-    vc_buf_printf(&b, "%s,", type);
-    vc_buf_printf(&b, opts, index, s ? s->slot * 8 + s->fn : 0x8 + (unsigned)index);
-    modern_device_at(x, &b, s);
-    return true;
+    return modern_pci_bus_device(x, dev->pos, model, index, modern_slot_of(x, dev));
 }
 
 /* A CCID smartcard reader on the USB bus (usb-ccid); dev NULL is the one
@@ -203,6 +209,13 @@ bool modern_controllers_pre(qemu_ctx *x)
         const ir_device *d = &x->dom->devices[i];
         if (d->kind == IR_DEV_CONTROLLER && vc_streq(d->u.controller.type, "pci"))
             ok = modern_pci_controller(x, d) && ok;
+    }
+    /* the pci-bridges placement added follow the document's, in index
+     * order, as libvirt appends them to the controllers */
+    for (size_t i = 0; i < x->modern->nslots; i++) {
+        const modern_slot *s = &x->modern->slots[i];
+        if (!s->dev && s->imp == MODERN_IMP_BRIDGE)
+            ok = modern_pci_bus_device(x, x->dom->pos, "pci-bridge", s->index, s) && ok;
     }
     return modern_rootports(x) && ok;
 }

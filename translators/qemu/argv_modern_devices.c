@@ -482,9 +482,26 @@ static bool modern_dbus(qemu_ctx *x, const ir_device *dev)
     return true;
 }
 
+/* QEMU has one VNC server, one SPICE server and one SDL window (a second
+ * -vnc / -spice replaces the first): a second of the kind is refused, as
+ * libvirt does, rather than written and lost. */
+static bool modern_graphics_once(qemu_ctx *x, const ir_device *dev)
+{
+    ir_graphics_type t = dev->u.graphics.type;
+    if (t != IR_GFX_VNC && t != IR_GFX_SPICE && t != IR_GFX_SDL)
+        return true;
+    for (const ir_device *d = x->dom->devices; d < dev; d++)
+        if (d->kind == IR_DEV_GRAPHICS && d->u.graphics.type == t)
+            return qemu_error(x, dev->pos, "only one <graphics type='%s'> per domain: QEMU "
+                              "runs one", ir_graphics_type_name(t));
+    return true;
+}
+
 bool modern_graphics(qemu_ctx *x, const ir_device *dev)
 {
     const ir_graphics *g = &dev->u.graphics;
+    if (!modern_graphics_once(x, dev))
+        return false;
     switch (g->type) {
     case IR_GFX_VNC:
         return modern_vnc(x, dev);

@@ -23,6 +23,8 @@ static void modern_backend_opts(vc_buf *b, const modern_ram *r, const char *id)
         vc_buf_printf(b, ",hugetlb=on,hugetlbsize=%llu", r->hugetlb_kib * 1024);
     if (r->prealloc)
         vc_buf_puts(b, ",prealloc=on");
+    if (r->prealloc && r->prealloc_threads)
+        vc_buf_printf(b, ",prealloc-threads=%u", r->prealloc_threads);
     if (r->reserve_off)
         vc_buf_puts(b, ",reserve=off");
     vc_buf_printf(b, ",size=%llu", r->kib * 1024);
@@ -132,6 +134,10 @@ bool modern_memory_dev(qemu_ctx *x, const ir_device *dev)
         return false;
     if (!md->size_kib)
         return qemu_error(x, dev->pos, "memory device without a <target><size>");
+    /* Their backend is a file (memory-backend-file needs mem-path): without
+     * <source><path> QEMU has nothing to map. */
+    if (!md->source_path && (vc_streq(md->model, "nvdimm") || vc_streq(md->model, "virtio-pmem")))
+        return qemu_error(x, dev->pos, "a '%s' memory device needs a <source><path>", md->model);
     const modern_memdev *pd = &m->memdevs[modern_devidx(x, dev)];
     char *id = vc_xasprintf("%s%u", modern_memdev_models[k].stem, pd->alias);
     char *mem = vc_xasprintf("mem%s", id);

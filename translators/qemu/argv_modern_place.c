@@ -101,13 +101,117 @@ static bool modern_doc_rootport(qemu_modern *m, unsigned *bus)
     return false;
 }
 
-/* The next free slot: i440fx fills bus 0 from slot 2 (slot 1 is the PIIX3);
- * q35 gives the device a root port of its own, on its slot 0: a free one
- * of the document's, else one added. */
+static const ir_address *modern_dev_addr(const ir_device *dev);
+static bool modern_wants_pci(const qemu_ctx *x, const ir_device *dev);
+
+/* ---- i440fx buses ---------------------------------------------------------- */
+
+static bool modern_bus_takes_devices(const qemu_modern *m, unsigned bus)
+{
+    return m->bus_kind[bus] == MODERN_BUS_ROOT || m->bus_kind[bus] == MODERN_BUS_BRIDGE ||
+           m->bus_kind[bus] == MODERN_BUS_ADDED;
+}
+
+static void modern_bus_set(qemu_modern *m, unsigned bus, modern_bus_kind kind)
+{
+    m->bus_kind[bus] = (unsigned char)kind;
+    /* slot 0 of a pci-bridge's bus is the bridge's own (its hotplug
+     * controller): devices go on slots 1..31 */
+    if (kind == MODERN_BUS_BRIDGE || kind == MODERN_BUS_ADDED)
+        modern_slot_take(m, bus, 0);
+    if (bus >= m->nbuses)
+        m->nbuses = bus + 1;
+}
+
+/* Adds a pci-bridge as the next bus, as libvirt does when every bus that
+ * takes the device is full. Bus numbers are 8 bits: pci.255 is the last. */
+static bool modern_bus_grow(qemu_ctx *x, ir_pos pos)
+{
+    qemu_modern *m = x->modern;
+    if (m->nbuses >= 256) {
+        if (!m->pci_full)         /* once, not for every device after it */
+            qemu_error(x, pos, "no free PCI slot left: pci.0 and 255 pci-bridges are full "
+                       "(a PCI domain has 256 buses)");
+        m->pci_full = true;
+        return false;
+    }
+    modern_bus_set(m, m->nbuses, MODERN_BUS_ADDED);
+    return true;
+}
+
+/* Moves the cursor to the first bus that takes devices and has a free
+ * slot; false when there is none. Slots are only ever taken, so a bus
+ * once full stays full: each device costs O(1) amortized, not a scan of
+ * every bus. */
+static bool modern_bus_next(qemu_modern *m)
+{
+    while (m->bus_cursor < m->nbuses &&
+           (!modern_bus_takes_devices(m, m->bus_cursor) || m->used[m->bus_cursor] == 0xffffffffu))
+        m->bus_cursor++;
+    return m->bus_cursor < m->nbuses;
+}
+
+/* The lowest free slot of a bus that has one. */
+static unsigned modern_free_slot(const qemu_modern *m, unsigned bus)
+{
+    unsigned slot = 0;
+    while (modern_slot_used(m, bus, slot))
+        slot++;
+    return slot;
+}
+
+/* i440fx: the first free slot of the first bus that takes devices (pci.0,
+ * then the pci-bridges in index order), adding a pci-bridge when every one
+ * is full. */
+static bool modern_slot_pci(qemu_ctx *x, modern_slot *s, ir_pos pos)
+{
+    qemu_modern *m = x->modern;
+    while (!modern_bus_next(m))
+        if (!modern_bus_grow(x, pos))
+            return false;
+    unsigned bus = m->bus_cursor, slot = modern_free_slot(m, bus);
+    modern_slot_take(m, bus, slot);
+    s->bus = bus;
+    s->slot = slot;
+    s->fn = 0;
+    return true;
+}
+
+/* The buses a pass starts with: pci.0, the document's PCI controllers,
+ * and pci-bridges for every other bus below `want` (the buses an earlier
+ * pass needed) or named by a device's address (libvirt adds those too). */
+static void modern_buses_init(qemu_ctx *x, unsigned want)
+{
+    qemu_modern *m = x->modern;
+    const ir_domain *dom = x->dom;
+    modern_bus_set(m, 0, MODERN_BUS_ROOT);
+    for (size_t k = 0; k < m->nctls; k++) {
+        const ir_controller *c = &dom->devices[m->ctls[k]].u.controller;
+        int idx = m->ctl_index[m->ctls[k]];
+        if (vc_streq(c->type, "pci") && idx > 0 && idx < 256)
+            modern_bus_set(m, (unsigned)idx, vc_streq(c->model, "pci-bridge")
+                                                 ? MODERN_BUS_BRIDGE : MODERN_BUS_OTHER);
+    }
+    for (size_t i = 0; i < dom->ndevices; i++) {
+        const ir_address *a = modern_dev_addr(&dom->devices[i]);
+        if (a && a->type == IR_ADDR_PCI && a->bus < 256 && a->bus + 1 > want &&
+            modern_wants_pci(x, &dom->devices[i]))
+            want = a->bus + 1;
+    }
+    for (unsigned b = 1; b < want && b < 256; b++)
+        if (m->bus_kind[b] == MODERN_BUS_NONE)
+            modern_bus_set(m, b, MODERN_BUS_ADDED);
+}
+
+/* The next free slot: i440fx fills the buses in order (above); q35 gives
+ * the device a root port of its own, on its slot 0: a free one of the
+ * document's, else one added. */
 static bool modern_slot_auto(qemu_ctx *x, modern_slot *s, ir_pos pos, bool direct)
 {
     qemu_modern *m = x->modern;
-    if (m->q35 && !direct) {
+    if (!m->q35)
+        return modern_slot_pci(x, s, pos);
+    if (!direct) {
         unsigned bus;
         if (!modern_doc_rootport(m, &bus) && !modern_rootport_new(x, pos, &bus))
             return false;
@@ -116,16 +220,14 @@ static bool modern_slot_auto(qemu_ctx *x, modern_slot *s, ir_pos pos, bool direc
         s->fn = 0;
         return true;
     }
-    for (unsigned slot = 2; slot < 32; slot++) {
-        if (!modern_slot_used(m, 0, slot)) {
-            modern_slot_take(m, 0, slot);
-            s->bus = 0;
-            s->slot = slot;
-            s->fn = 0;
-            return true;
-        }
-    }
-    return qemu_error(x, pos, "no free PCI slot left on bus 0 for this device");
+    unsigned slot = modern_free_root_slot(m, 2);
+    if (slot == 32)
+        return qemu_error(x, pos, "no free PCI slot left on bus 0 for this device");
+    modern_slot_take(m, 0, slot);
+    s->bus = 0;
+    s->slot = slot;
+    s->fn = 0;
+    return true;
 }
 
 static bool modern_slot_fixed(qemu_ctx *x, modern_slot *s, const ir_address *a, ir_pos pos)
@@ -408,7 +510,30 @@ static void modern_plan_q35_ctls(qemu_ctx *x, bool *ok)
     }
 }
 
-static bool modern_plan(qemu_ctx *x)
+/* i440fx: the PCI controllers go first, as libvirt places them: the
+ * document's, then the pci-bridges added (in index order), each on the
+ * first free slot of the first bus. The first pass instead keeps one slot
+ * free, where libvirt reserves one for a bridge added later. */
+static void modern_plan_pc_ctls(qemu_ctx *x, bool *ok)
+{
+    qemu_modern *m = x->modern;
+    const ir_domain *dom = x->dom;
+    if (m->plan_dry && modern_bus_next(m))
+        modern_slot_take(m, m->bus_cursor, modern_free_slot(m, m->bus_cursor));
+    for (size_t k = 0; k < m->nctls; k++) {
+        const ir_device *dev = &dom->devices[m->ctls[k]];
+        if (vc_streq(dev->u.controller.type, "pci") && modern_wants_pci(x, dev))
+            modern_plan_add(x, dev, MODERN_IMP_NONE, 0, ok);
+    }
+    if (m->plan_dry)
+        return;
+    unsigned nbuses = m->nbuses;
+    for (unsigned b = 1; b < nbuses; b++)
+        if (m->bus_kind[b] == MODERN_BUS_ADDED)
+            modern_plan_add(x, NULL, MODERN_IMP_BRIDGE, (int)b, ok);
+}
+
+static bool modern_plan_pass(qemu_ctx *x)
 {
     qemu_modern *m = x->modern;
     const ir_domain *dom = x->dom;
@@ -429,6 +554,8 @@ static bool modern_plan(qemu_ctx *x)
     }
     if (m->q35)
         modern_plan_q35_ctls(x, &ok);
+    else
+        modern_plan_pc_ctls(x, &ok);
     for (size_t o = 0; o < VC_ARRAY_SIZE(modern_plan_order); o++) {
         ir_device_kind kind = modern_plan_order[o];
         for (size_t i = 0; i < dom->ndevices; i++) {
@@ -456,6 +583,46 @@ static bool modern_plan(qemu_ctx *x)
     if (m->q35 && m->nrootports > 0 && !modern_rootport_new(x, dom->pos, &spare))
         ok = false;
     return ok;
+}
+
+/* Forgets the slots a pass planned, for the next pass. */
+static void modern_plan_reset(qemu_ctx *x)
+{
+    qemu_modern *m = x->modern;
+    m->nslots = 0;
+    memset(m->slot_ix, 0, (x->dom->ndevices + 1) * sizeof(*m->slot_ix));
+    memset(m->used, 0, sizeof(m->used));
+    memset(m->bus_kind, 0, sizeof(m->bus_kind));
+    memset(m->bus_busy, 0, sizeof(m->bus_busy));
+    m->nbuses = 0;
+    m->bus_cursor = 0;
+}
+
+/* q35 plans in one pass (root ports are added as devices need them). On
+ * i440fx, libvirt's two passes: the first places every device, adding a
+ * pci-bridge whenever the buses are full, to learn how many buses there
+ * must be; the second adds those bridges and places them before the
+ * devices. The bridges take slots the first pass gave devices, so the
+ * second may need still more: then it runs again with those. */
+static bool modern_plan(qemu_ctx *x)
+{
+    qemu_modern *m = x->modern;
+    if (m->q35)
+        return modern_plan_pass(x);
+    m->plan_dry = true;
+    modern_buses_init(x, 1);
+    if (!modern_plan_pass(x))
+        return false;
+    m->plan_dry = false;
+    unsigned want;
+    do {
+        want = m->nbuses;
+        modern_plan_reset(x);
+        modern_buses_init(x, want);
+        if (!modern_plan_pass(x))
+            return false;
+    } while (m->nbuses > want);
+    return true;
 }
 
 /* ---- implicit controllers ---------------------------------------------------- */
@@ -884,6 +1051,34 @@ static const struct {
     { IR_GFX_VNC, "none" },
 };
 
+/* The N of the first -audiodev id=audioN the document passes through in
+ * <qemu:commandline> (key=value or JSON), 0 when none: the reader keeps
+ * there a backend the <audio> element cannot say, and the devices naming it
+ * keep <audio id='N'/>. */
+static unsigned modern_kept_audiodev(const ir_domain *dom)
+{
+    const ir_qemu_cmdline *q = dom->qemu_cmdline;
+    for (size_t i = 0; q && i + 1 < q->nargs; i++) {
+        if (strcmp(q->args[i], "-audiodev") != 0)
+            continue;
+        const char *v = q->args[i + 1], *at = v;
+        while ((at = strstr(at, "audio")) != NULL) {
+            size_t k = (size_t)(at - v);
+            bool kv = k >= 3 && strncmp(at - 3, "id=", 3) == 0 && (k == 3 || at[-4] == ',');
+            bool js = k >= 6 && strncmp(at - 6, "\"id\":\"", 6) == 0;
+            unsigned long long n = 0;
+            size_t len = strspn(at + 5, "0123456789");
+            char *num = vc_xstrndup(at + 5, len);
+            bool ok = (kv || js) && len && vc_parse_ull(num, 10, &n) && n > 0 && n < 1000000;
+            free(num);
+            if (ok)
+                return (unsigned)n;
+            at += 5;
+        }
+    }
+    return 0;
+}
+
 static void modern_place_audio(qemu_ctx *x)
 {
     qemu_modern *m = x->modern;
@@ -899,6 +1094,8 @@ static void modern_place_audio(qemu_ctx *x)
             if (modern_audio_defaults[k].type == d->u.graphics.type)
                 m->implicit_audio = modern_audio_defaults[k].driver;
     }
+    if (!m->default_audio)
+        m->default_audio = modern_kept_audiodev(x->dom);
     if (m->default_audio) {
         m->implicit_audio = NULL;
         return;
@@ -1095,6 +1292,16 @@ static char *modern_hugepage_path(const qemu_ctx *x, unsigned long long kib)
     return path;
 }
 
+/* <allocation threads='N'>: how many threads preallocate (0: unsaid). */
+static unsigned modern_alloc_threads(xmlNodePtr alloc)
+{
+    char *t = alloc ? xml_prop(alloc, "threads") : NULL;
+    unsigned long long n = 0;
+    bool ok = t && vc_parse_ull(t, 10, &n) && n <= 0xffffffffULL;
+    free(t);
+    return ok ? (unsigned)n : 0;
+}
+
 /* The backend of a stretch of RAM from <memoryBacking>: hugepages (a
  * hugetlbfs directory, preallocated), memfd, a file under the domain's
  * directory; plain memory otherwise, or a file when it must be shared. */
@@ -1109,6 +1316,7 @@ static void modern_ram_backing(qemu_ctx *x, xmlNodePtr mb, int cell, bool shared
     unsigned long long huge = modern_hugepages(mb, cell);
     r->discard = mb && xml_child(mb, "discard");
     r->prealloc = vc_streq(alloc_mode, "immediate");
+    r->prealloc_threads = modern_alloc_threads(alloc);
     if (vc_streq(src_type, "memfd")) {
         r->type = "memory-backend-memfd";
         r->hugetlb_kib = huge > 1 ? huge : 0;

@@ -291,8 +291,9 @@ void modern_cpu_kvm(qemu_ctx *x, vc_buf *b)
         size_t k = 0;
         while (k < VC_ARRAY_SIZE(modern_kvm_flags) && strcmp(modern_kvm_flags[k].name, sf->name) != 0)
             k++;
-        /* dirty-ring is a property of -accel kvm, which -machine accel= cannot take */
-        if (k == VC_ARRAY_SIZE(modern_kvm_flags) && vc_streq(sf->state, "on"))
+        /* dirty-ring is a property of -accel kvm (modern_accel_kvm) */
+        if (k == VC_ARRAY_SIZE(modern_kvm_flags) && vc_streq(sf->state, "on") &&
+            strcmp(sf->name, "dirty-ring") != 0)
             qemu_warn(x, x->dom->pos, "KVM feature '%s' is not converted", sf->name);
     }
     for (size_t k = 0; k < VC_ARRAY_SIZE(modern_kvm_flags); k++) {
@@ -300,6 +301,19 @@ void modern_cpu_kvm(qemu_ctx *x, vc_buf *b)
         if (sf && vc_streq(sf->state, modern_kvm_flags[k].state))
             vc_buf_printf(b, ",%s", modern_kvm_flags[k].qemu);
     }
+}
+
+/* <kvm><dirty-ring state='on' size='N'/>: "kvm,dirty-ring-size=N", the value
+ * of an -accel option (QEMU takes accelerator properties only there, and
+ * refuses -accel beside -machine accel=); NULL when the domain has none. */
+char *modern_accel_kvm(qemu_ctx *x)
+{
+    const ir_feature *kvm = ir_domain_feature(x->dom, "kvm");
+    const ir_subfeature *ring = kvm && !vc_streq(kvm->state, "off")
+                                ? modern_subfeature(kvm, "dirty-ring") : NULL;
+    if (!ring || !vc_streq(ring->state, "on") || !vc_streq(ring->attr, "size") || !ring->value)
+        return NULL;
+    return vc_xasprintf("kvm,dirty-ring-size=%s", ring->value);
 }
 
 /* ---- VM generation ID ---------------------------------------------------------------- */

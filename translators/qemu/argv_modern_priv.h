@@ -40,7 +40,18 @@ typedef enum modern_implicit {
     MODERN_IMP_VSERIAL,       /* the virtio-serial controller of channels */
     MODERN_IMP_BALLOON,       /* the balloon of a document that names none */
     MODERN_IMP_VIDEO,         /* the video adapter of a display */
+    MODERN_IMP_BRIDGE,        /* a pci-bridge added (i440fx), index = its bus */
 } modern_implicit;
+
+/* What a bus of an i440fx machine is, for the devices placed on it. */
+typedef enum modern_bus_kind {
+    MODERN_BUS_NONE = 0,      /* no such bus (yet) */
+    MODERN_BUS_ROOT,          /* pci.0: slots 1..31 */
+    MODERN_BUS_BRIDGE,        /* a pci-bridge of the document: slots 1..31 */
+    MODERN_BUS_ADDED,         /* a pci-bridge placement added */
+    MODERN_BUS_OTHER,         /* another model of the document: no device is
+                               * placed there unless its address says so */
+} modern_bus_kind;
 
 typedef struct modern_slot {
     const ir_device *dev;     /* NULL for an implicit device */
@@ -63,6 +74,7 @@ typedef struct modern_ram {
     unsigned long long kib, align_kib;
     char *host_nodes;         /* host NUMA nodes, "1-2,5,7"; NULL: any */
     const char *policy;       /* "bind", "preferred", "interleave" */
+    unsigned prealloc_threads;   /* <allocation threads=>; 0: QEMU's one thread */
 } modern_ram;
 
 typedef struct modern_cell {
@@ -175,6 +187,13 @@ struct qemu_modern {
     size_t pr_managed_first;  /* device index + 1 of the first disk whose
                                * persistent reservations go through the
                                * helper the host manages; 0: none */
+    /* i440fx: the PCI buses (pci.0, the document's bridges, the ones added
+     * as libvirt adds them when the slots run out) */
+    unsigned char bus_kind[256];  /* modern_bus_kind per bus index */
+    unsigned nbuses;          /* buses pci.0 .. pci.<nbuses - 1> */
+    unsigned bus_cursor;      /* no bus below it has a free slot left */
+    bool plan_dry;            /* the first pass: counts the bridges needed */
+    bool pci_full;            /* 256 buses were not enough (reported once) */
 };
 
 struct _xmlNode;
@@ -368,6 +387,8 @@ bool modern_genid(qemu_ctx *x);
  * ,kvm... for <features><kvm>, appended to the -cpu value in b. */
 bool modern_cpu_hyperv(qemu_ctx *x, vc_buf *b);
 void modern_cpu_kvm(qemu_ctx *x, vc_buf *b);
+/* -accel's value for <kvm><dirty-ring>, or NULL (argv_modern_platform.c). */
+char *modern_accel_kvm(qemu_ctx *x);
 bool modern_vsock(qemu_ctx *x, const ir_device *dev);
 
 /* argv_modern_devices.c */

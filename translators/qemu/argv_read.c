@@ -92,7 +92,7 @@ static const qr_optdef qr_opts[] = {
     /* QEMU has these; the model has no place for them */
     { "numa", QR_KV, "type", qr_opt_numa },
     { "add-fd", QR_WORD, NULL, NULL },
-    { "set", QR_WORD, NULL, NULL },
+    { "set", QR_WORD, NULL, qr_opt_set },
     { "mem-path", QR_WORD, NULL, NULL },
     { "audio", QR_WORD, NULL, NULL },
     { "mtdblock", QR_WORD, NULL, NULL },
@@ -100,7 +100,7 @@ static const qr_optdef qr_opts[] = {
     { "pflash", QR_WORD, NULL, NULL },
     { "snapshot", QR_NOARG, NULL, NULL },
     { "fsdev", QR_KV, "fsdriver", qr_opt_backend },
-    { "virtfs", QR_WORD, NULL, NULL },
+    { "virtfs", QR_KV, "fsdriver", qr_opt_virtfs },
     { "iscsi", QR_WORD, NULL, NULL },
     { "portrait", QR_NOARG, NULL, NULL },
     { "rotate", QR_WORD, NULL, NULL },
@@ -109,7 +109,7 @@ static const qr_optdef qr_opts[] = {
     { "no-hpet", QR_NOARG, NULL, NULL },
     { "acpitable", QR_WORD, NULL, NULL },
     { "smbios", QR_WORD, NULL, NULL },
-    { "nic", QR_WORD, NULL, NULL },
+    { "nic", QR_KV, "type", qr_opt_nic },
     { "tpmdev", QR_KV, "type", qr_opt_backend },
     { "compat", QR_WORD, NULL, NULL },
     { "fw_cfg", QR_WORD, NULL, NULL },
@@ -340,6 +340,32 @@ static const struct { const char *name; const char *arch; bool kvm; } qr_emulato
     { "qemu-system-sparc", "sparc", false },
 };
 
+/* QEMU's system emulators, qemu-system-TARGET (QEMU 7.2's targets, and
+ * Debian's x86_64-microvm build), and the architecture each is in the
+ * domain format where the names differ; then the format's own names of
+ * those architectures, which hosts (and libvirt's tests) give their
+ * binaries too (qemu-system-i686). A name outside this list is no QEMU
+ * binary: the architecture is not guessed from it. */
+static const struct { const char *target; const char *arch; } qr_system_targets[] = {
+    { "aarch64", NULL }, { "alpha", NULL }, { "arm", "armv7l" }, { "cris", NULL },
+    { "hppa", "parisc" }, { "i386", "i686" }, { "m68k", NULL }, { "microblaze", NULL },
+    { "microblazeel", NULL }, { "mips", NULL }, { "mips64", NULL }, { "mips64el", NULL },
+    { "mipsel", NULL }, { "or1k", "openrisc" }, { "ppc", NULL }, { "ppc64", NULL },
+    { "riscv32", NULL }, { "riscv64", NULL }, { "s390x", NULL }, { "sh4", NULL },
+    { "sh4eb", NULL }, { "sparc", NULL }, { "sparc64", NULL }, { "x86_64", NULL },
+    { "x86_64-microvm", "x86_64" }, { "xtensa", NULL }, { "xtensaeb", NULL },
+    { "i686", NULL }, { "armv6l", NULL }, { "armv7l", NULL }, { "parisc", NULL },
+    { "parisc64", NULL }, { "openrisc", NULL }, { "ppc64le", NULL }, { "s390", NULL },
+};
+
+static char *qr_system_target(const char *target)
+{
+    for (size_t i = 0; i < VC_ARRAY_SIZE(qr_system_targets); i++)
+        if (strcmp(target, qr_system_targets[i].target) == 0)
+            return vc_xstrdup(qr_system_targets[i].arch ? qr_system_targets[i].arch : target);
+    return NULL;
+}
+
 /* A command name without a slash is found through PATH, and <emulator> is
  * an absolute path. QEMU's binary for the guest's architecture
  * (qemu-system-ARCH, i386 for every 32-bit x86) is what a domain without
@@ -397,7 +423,7 @@ static bool qr_emulator(qemu_reader *r, const shw_word *w)
                 r->dom->type = IR_VIRT_KVM;
         }
     if (!r->dom->os.arch && vc_str_has_prefix(base, "qemu-system-"))
-        r->dom->os.arch = vc_xstrdup(base + strlen("qemu-system-"));
+        r->dom->os.arch = qr_system_target(base + strlen("qemu-system-"));
     if (!r->dom->os.arch) {
         qr_warn(r, w, 0, "emulator '%s' names no architecture; assuming x86_64", base);
         r->dom->os.arch = vc_xstrdup("x86_64");
@@ -489,6 +515,7 @@ static void qr_free(qemu_reader *r)
     free(r->watchdog_action);
     free(r->env_display);
     free(r->env_path);
+    free(r->keep_netdev);
     free(r->spice_channel);
     free(r->env_sdl_audio);
     free(r->env_xauth);
@@ -496,6 +523,7 @@ static void qr_free(qemu_reader *r)
     free(r->nets);
     qr_mem_free(r);
     free(r->audio_of);
+    qr_joined_free(r);
     shw_words_free(&r->words);
 }
 
@@ -517,7 +545,7 @@ static bool qr_run(qemu_reader *r)
                         "no command after the environment assignments");
     if (!qr_emulator(r, &r->words.v[i]))
         return false;
-    if (!qr_collect(r, i + 1) || !qr_check_ids(r))
+    if (!qr_collect(r, i + 1) || !qr_check_ids(r) || !qr_apply_sets(r))
         return false;
     bool ok = true;
     for (size_t k = 0; k < r->nopts; k++) {
@@ -530,12 +558,18 @@ static bool qr_run(qemu_reader *r)
     if (!ok || !qr_check_backends(r))
         return false;
     qr_finish(r);
-    return true;
+    return qr_abs_paths(r);
 }
 
 ir_domain *qemu_read_argv(const char *text, size_t len, const char *file, vc_diags *d)
 {
-    qemu_reader r = { .file = file, .src = text, .len = len, .d = d };
+    return qemu_read_argv_in(text, len, file, NULL, d);
+}
+
+ir_domain *qemu_read_argv_in(const char *text, size_t len, const char *file, const char *dir,
+                             vc_diags *d)
+{
+    qemu_reader r = { .file = file, .src = text, .len = len, .d = d, .dir = dir };
     r.dom = ir_domain_new();
     size_t before = d->nerrors;
     bool ok = qr_run(&r) && d->nerrors == before;

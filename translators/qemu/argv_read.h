@@ -19,4 +19,10 @@
  * located errors in d; warnings may be added on success. */
 ir_domain *qemu_read_argv(const char *text, size_t len, const char *file, vc_diags *d);
 
+/* The same, with dir the directory QEMU runs in: a relative path of the
+ * command line (-drive file=disk.qcow2) is read against it, since the
+ * domain names absolute paths; NULL: the current directory. */
+ir_domain *qemu_read_argv_in(const char *text, size_t len, const char *file, const char *dir,
+                             vc_diags *d);
+
 #endif

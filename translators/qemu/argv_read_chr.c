@@ -202,6 +202,21 @@ void qr_chr_spiceport_xml(ir_device *d, const char *channel)
     d->xml = vc_buf_steal(&b);
 }
 
+/* The monitor a managing libvirt writes: a pty (QEMU 0.x's libvirt) or a
+ * listening UNIX socket named after it (NAME.monitor, monitor.sock). A
+ * domain has no place for a monitor (the managing side runs its own):
+ * another one (-monitor stdio, a socket of the script's own) is kept. */
+static bool qr_is_managed_monitor(const ir_chr *c)
+{
+    if (c->type == IR_CHR_PTY)
+        return true;
+    if (c->type != IR_CHR_UNIX || !c->path || !vc_streq(c->mode, "bind"))
+        return false;
+    const char *base = strrchr(c->path, '/');
+    base = base ? base + 1 : c->path;
+    return vc_str_has_suffix(base, "monitor") || strcmp(base, "monitor.sock") == 0;
+}
+
 /* -serial SPEC, -parallel SPEC, -monitor SPEC */
 bool qr_opt_serial(qemu_reader *r, qr_opt *o)
 {
@@ -210,6 +225,18 @@ bool qr_opt_serial(qemu_reader *r, qr_opt *o)
     c.target_port = -1;
     if (strcmp(o->arg->text, "none") == 0)
         return true;
+    /* mon:SPEC: the port and QEMU's monitor on one character device (the
+     * script's console and monitor on stdio): the model has a port, but no
+     * monitor to share it with. It still takes its port: the next one
+     * read is the second. */
+    if (vc_str_has_prefix(o->arg->text, "mon:") && strcmp(n, "monitor") != 0) {
+        if (n[0] == 's')
+            r->serial_ports++;
+        else
+            r->parallel_ports++;
+        return qr_keep_option(r, o, "a port shared with QEMU's monitor (mon:) has no place in "
+                              "the domain model");
+    }
     /* -monitor [control,|readline,]SPEC (QEMU 0.13's monitor modes) */
     shw_word spec = *o->arg;
     if (strcmp(n, "monitor") == 0) {
@@ -227,10 +254,13 @@ bool qr_opt_serial(qemu_reader *r, qr_opt *o)
         return false;
     }
     if (strcmp(n, "monitor") == 0) {
-        /* virtc writes its own monitor; the spec was checked */
+        /* the managed monitor is the converter's to write; the spec was checked */
+        bool managed = qr_is_managed_monitor(&c);
         ir_device tmp = { .kind = IR_DEV_CHR, .u.chr = c };
         ir_device_clear(&tmp);
-        return true;
+        return managed || qr_keep_option(r, o, "a monitor of the command line's own has no "
+                                         "place in the domain model (the managing side runs "
+                                         "the guest's monitor)");
     }
     ir_device *d = qr_add_device(r, IR_DEV_CHR, o->flag);
     d->u.chr = c;

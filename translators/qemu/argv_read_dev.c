@@ -311,16 +311,11 @@ static bool qr_dev_nic(qemu_reader *r, qr_opt *o, const char *driver, const char
         n->driver_name = vc_xstrdup("vhost");
     if (!done && !qr_net_backend(r, b, n))
         return false;
-    const char *mac = qr_str(o, "mac");
-    if (mac) {
-        unsigned char m[6];
-        char out[18];
-        if (!ir_mac_parse(mac, m))
-            return qr_error(r, o->arg, qr_item(o, "mac")->val_off, "-device %s: '%s' is not a "
-                            "MAC address", driver, mac);
-        ir_mac_format(m, out);
-        n->mac = vc_xstrdup(out);
-    }
+    char *what = vc_xasprintf("-device %s", driver);
+    bool mac_ok = qr_nic_mac(r, o, "mac", what, n);
+    free(what);
+    if (!mac_ok)
+        return false;
     n->model = vc_xstrdup(model ? model : driver);
     qr_implied(o, QR_KEYS("vectors", "mq", "host_mtu", "rx_queue_size", "tx_queue_size"));
     if (!qr_bootindex(r, o, &n->boot_order) || !qr_device_addr(r, o, &n->addr))
@@ -718,39 +713,88 @@ static bool qr_dev_chr(qemu_reader *r, qr_opt *o, const char *driver, const char
 
 /* virtio-9p-pci[-transitional|-non-transitional],fsdev=ID,mount_tag=TAG with
  * -fsdev local,path=,security_model=; arg: the virtio model of the flavour. */
-static bool qr_dev_fs(qemu_reader *r, qr_opt *o, const char *driver, const char *arg)
+/* 9p security models and the <filesystem accessmode=> of each;
+ * mapped-file (credentials in hidden files) has none. */
+static const struct { const char *qemu, *ir; } qr_fs_models[] = {
+    { "passthrough", "passthrough" }, { "mapped-xattr", "mapped" }, { "mapped", "mapped" },
+    { "none", "squash" },
+};
+
+/* A local share whose security model the domain can say (or none given). */
+static bool qr_fs_modelled(qr_opt *b)
 {
-    static const struct { const char *qemu, *ir; } models[] = {
-        { "passthrough", "passthrough" }, { "mapped-xattr", "mapped" }, { "mapped", "mapped" },
-        { "none", "squash" },
-    };
-    (void)driver;
-    qr_opt *b = qr_named_backend(r, o, "fsdev", "fsdev");
-    if (!b)
+    const char *model = NULL;
+    for (size_t i = 0; i < b->props.n; i++)
+        if (strcmp(b->props.v[i].key, "security_model") == 0)
+            model = b->props.v[i].value ? b->props.v[i].value : "";
+    if (!vc_streq(qr_str(b, "fsdriver"), "local"))
         return false;
-    if (!vc_streq(qr_str(b, "fsdriver"), "local")) {
-        r->keep_reason = "only a local -fsdev has a place in the domain model";
-        return true;
-    }
-    ir_device *d = qr_add_device(r, IR_DEV_FILESYSTEM, o->flag);
-    ir_filesystem *fs = &d->u.fs;
+    for (size_t i = 0; i < VC_ARRAY_SIZE(qr_fs_models) && model; i++)
+        if (strcmp(model, qr_fs_models[i].qemu) == 0)
+            return true;
+    return !model;
+}
+
+/* The host side of a 9p share, local,path=,security_model=[,readonly=on]
+ * of -fsdev or -virtfs (qr_fs_modelled): a <filesystem type='mount'>. */
+static bool qr_fs_local(qemu_reader *r, qr_opt *b, ir_filesystem *fs)
+{
     fs->type = vc_xstrdup("mount");
     const char *model = qr_str(b, "security_model");
-    for (size_t i = 0; i < VC_ARRAY_SIZE(models) && model; i++)
-        if (strcmp(model, models[i].qemu) == 0)
-            fs->accessmode = vc_xstrdup(models[i].ir);
+    for (size_t i = 0; i < VC_ARRAY_SIZE(qr_fs_models) && model; i++)
+        if (strcmp(model, qr_fs_models[i].qemu) == 0)
+            fs->accessmode = vc_xstrdup(qr_fs_models[i].ir);
     fs->source = vc_xstrdup(qr_str(b, "path"));
-    fs->target = vc_xstrdup(qr_str(o, "mount_tag"));
     bool ro = false;
     if (!qr_bool(r, b, "readonly", &ro))
         return false;
     fs->readonly = ro;
     qr_implied(b, QR_KEYS("id"));
+    return true;
+}
+
+static bool qr_dev_fs(qemu_reader *r, qr_opt *o, const char *driver, const char *arg)
+{
+    (void)driver;
+    qr_opt *b = qr_named_backend(r, o, "fsdev", "fsdev");
+    if (!b)
+        return false;
+    if (!qr_fs_modelled(b)) {
+        r->keep_reason = "only a local -fsdev with security_model passthrough, mapped-xattr "
+                         "or none has a place in the domain model";
+        return true;
+    }
+    ir_device *d = qr_add_device(r, IR_DEV_FILESYSTEM, o->flag);
+    ir_filesystem *fs = &d->u.fs;
+    if (!qr_fs_local(r, b, fs))
+        return false;
+    fs->target = vc_xstrdup(qr_str(o, "mount_tag"));
     qr_leftovers(r, b, NULL);
     if (!qr_device_addr(r, o, &fs->addr))
         return false;
     if (!vc_streq(arg, "virtio"))   /* the flavour: the element's model= */
         qr_device_amend(r, d, NULL, "model", arg);
+    return true;
+}
+
+/* -virtfs local,path=P,mount_tag=T,security_model=M[,id=ID][,readonly=on]:
+ * QEMU's shorthand for -fsdev local,... and the virtio-9p-pci exporting
+ * it (qemu-options). Another fsdriver, or a property the model has no
+ * place for, keeps the whole option. */
+bool qr_opt_virtfs(qemu_reader *r, qr_opt *o)
+{
+    if (!qr_fs_modelled(o))
+        return qr_keep_option(r, o, "only a local share with security_model passthrough, "
+                              "mapped-xattr or none has a place in the domain model");
+    const char *tag = qr_str(o, "mount_tag");
+    if (!tag)
+        return qr_error(r, o->arg, 0, "-virtfs: no mount_tag= names the share");
+    ir_device *d = qr_add_device(r, IR_DEV_FILESYSTEM, o->flag);
+    ir_filesystem *fs = &d->u.fs;
+    if (!qr_fs_local(r, o, fs))
+        return false;
+    fs->target = vc_xstrdup(tag);
+    qr_leftovers(r, o, NULL);
     return true;
 }
 
@@ -809,9 +853,13 @@ static bool qr_dev_hostdev(qemu_reader *r, qr_opt *o, const char *driver, const 
             return qr_vfio_sysfs(r, o, driver, d);
         unsigned dom = 0, b, s, f;
         char tail;
-        if (!host || (sscanf(host, "%4x:%2x:%2x.%1x%c", &dom, &b, &s, &f, &tail) != 4 &&
-                      sscanf(host, "%2x:%2x.%1x%c", &b, &s, &f, &tail) != 3))
-            return qr_error(r, o->arg, 0, "-device %s: host= is not a PCI address", driver);
+        /* DOMAIN:BUS:SLOT.FN, or BUS:SLOT.FN in domain 0 (a failed first
+         * scan has already stored its first fields) */
+        if (sscanf(host, "%4x:%2x:%2x.%1x%c", &dom, &b, &s, &f, &tail) != 4) {
+            dom = 0;
+            if (sscanf(host, "%2x:%2x.%1x%c", &b, &s, &f, &tail) != 3)
+                return qr_error(r, o->arg, 0, "-device %s: host= is not a PCI address", driver);
+        }
         h->type = IR_HOSTDEV_PCI;
         h->managed = IR_TRI_YES;
         h->driver_name = vc_xstrdup("vfio");
@@ -910,6 +958,36 @@ static const struct {
 /* The virtio transport switches every virtio PCI device has (QEMU's
  * virtio-pci properties) -> the device's <driver> attributes, and the
  * model's fields where it has them (disks, NICs). */
+/* -nic TYPE[,model=M][,mac=MAC][,HOST SIDE...]: QEMU's shorthand for a
+ * -netdev TYPE and the -device M naming it (qemu-options: "-nic ... is a
+ * shortcut for configuring both the on-board (default) guest NIC hardware
+ * and the host network backend"). M is a NIC driver (virtio-net-pci) or
+ * -net nic's model name (virtio); without it, the machine's on-board NIC
+ * (e1000, on q35 e1000e). A host side the model has no place for (a
+ * user network's hostfwd=) keeps the whole -nic (qr_keep_leftovers). */
+bool qr_opt_nic(qemu_reader *r, qr_opt *o)
+{
+    static const char *const hosts[] = { "user", "tap", "bridge", "socket" };
+    const char *type = qr_str(o, "type");
+    if (vc_streq(type, "none"))
+        return true;
+    bool known = false;
+    for (size_t i = 0; i < VC_ARRAY_SIZE(hosts) && type; i++)
+        known = known || strcmp(type, hosts[i]) == 0;
+    if (!known)
+        return qr_keep_option(r, o, "this network backend has no place in the domain model");
+    const char *model = qr_str(o, "model");
+    const char *m = model ? model : qr_q35(r) ? "e1000e" : "e1000";
+    for (size_t i = 0; i < VC_ARRAY_SIZE(qr_devices); i++)
+        if (qr_devices[i].fn == qr_dev_nic && strcmp(m, qr_devices[i].driver) == 0 &&
+            qr_devices[i].arg)
+            m = qr_devices[i].arg;
+    ir_device *d = qr_add_device(r, IR_DEV_INTERFACE, o->flag);
+    ir_net *n = &d->u.net;
+    n->model = vc_xstrdup(m);
+    return qr_nic_mac(r, o, "mac", "-nic", n) && qr_net_backend(r, o, n);
+}
+
 static const struct { const char *prop, *attr; size_t off; } qr_virtio_switches[] = {
     { "iommu_platform", "iommu", offsetof(ir_virtio_opts, iommu) },
     { "ats", "ats", offsetof(ir_virtio_opts, ats) },
@@ -980,11 +1058,13 @@ bool qr_opt_device(qemu_reader *r, qr_opt *o)
     r->keep_reason = NULL;
     bool ok = false;
     bool matched = false;
+    r->in_device = true;
     for (size_t i = 0; i < VC_ARRAY_SIZE(qr_devices) && !matched; i++)
         if (strcmp(driver, qr_devices[i].driver) == 0) {
             matched = true;
             ok = qr_devices[i].fn(r, o, driver, qr_devices[i].arg);
         }
+    r->in_device = false;
     if (!matched)
         ok = qr_dev_platform(r, o, driver, &matched);
     if (!matched) {
@@ -1060,6 +1140,17 @@ bool qr_opt_mon(qemu_reader *r, qr_opt *o)
     if (!ch)
         return qr_error(r, o->arg, 0, "-mon: no -chardev has the id '%s'", id ? id : "");
     ch->used = true;
+    /* the managed monitor is a QMP one (mode=control); an HMP one
+     * (readline, QEMU's default mode) is the command line's own */
+    if (!vc_streq(qr_str(o, "mode"), "control")) {
+        for (size_t i = 0; i < ch->props.n; i++)
+            ch->props.v[i].used = true;
+        for (size_t i = 0; i < o->props.n; i++)
+            o->props.v[i].used = true;
+        return qr_keep_option(r, ch, "the character device of a human monitor") &&
+               qr_keep_option(r, o, "a human monitor (mode=readline) has no place in the "
+                              "domain model (the managing side runs the guest's monitor)");
+    }
     qr_monitor_id(r, qr_str(ch, "path"));
     return true;
 }
@@ -1143,6 +1234,95 @@ static bool qr_audio_io(qemu_reader *r, qr_opt *o, const char *dir, ir_audio_io 
     return true;
 }
 
+/* N of an id "audioN" (N > 0), else 0. */
+static unsigned qr_audio_n(const char *id)
+{
+    unsigned long long n;
+    if (!id || !vc_str_has_prefix(id, "audio") || !vc_parse_ull(id + 5, 10, &n) || n == 0 ||
+        n > 0xffffffffULL || id[5] == '+' || id[5] == ' ')
+        return 0;
+    return (unsigned)n;
+}
+
+static bool qr_audio_taken(qemu_reader *r, unsigned n)
+{
+    for (size_t i = 0; i < r->nopts; i++)
+        if (strcmp(r->opts[i].def->name, "audiodev") == 0 &&
+            qr_audio_n(qr_last(&r->opts[i], "id")) == n)
+            return true;
+    return false;
+}
+
+/* The <audio id=> an -audiodev id stands for: N of "audioN"; another id
+ * (QEMU takes any) the smallest number no audioN of the line takes, given
+ * in the order of the -audiodev options; 0 when no -audiodev has the id. */
+static unsigned qr_audio_number(qemu_reader *r, const char *id)
+{
+    unsigned n = qr_audio_n(id), next = 0;
+    if (n)
+        return n;
+    for (size_t i = 0; i < r->nopts; i++) {
+        const char *other = qr_last(&r->opts[i], "id");
+        if (strcmp(r->opts[i].def->name, "audiodev") != 0 || !other || qr_audio_n(other))
+            continue;
+        do
+            next++;
+        while (qr_audio_taken(r, next));
+        if (strcmp(other, id) == 0)
+            return next;
+    }
+    return 0;
+}
+
+/* What the <audio> element has no place for (ALSA's threshold and
+ * period-length, JACK's start-server, D-Bus's nsamples, ...): the whole
+ * -audiodev is kept, with one warning naming them; false when there is
+ * nothing of that kind. */
+static bool qr_audiodev_unused(qemu_reader *r, qr_opt *o)
+{
+    vc_buf keys;
+    vc_buf_init(&keys);
+    size_t first = o->props.n;
+    for (size_t i = 0; i < o->props.n; i++)
+        if (!o->props.v[i].used) {
+            vc_buf_printf(&keys, "%s'%s'", keys.len ? ", " : "", o->props.v[i].key);
+            first = first < i ? first : i;
+            o->props.v[i].used = true;
+        }
+    if (first == o->props.n) {
+        vc_buf_free(&keys);
+        return false;
+    }
+    /* the devices naming it say audiodev=audioN (qr_audio_number): an id
+     * of another form is written so, the rest as it was */
+    const char *id = qr_last(o, "id");
+    vc_buf text;
+    vc_buf_init(&text);
+    if (id && !qr_audio_n(id)) {
+        for (size_t i = 0; i < o->props.n; i++) {
+            const qopt_item *it = &o->props.v[i];
+            vc_buf_printf(&text, "%s%s=", text.len ? "," : "", it->key);
+            if (strcmp(it->key, "id") == 0)
+                vc_buf_printf(&text, "audio%u", qr_audio_number(r, id));
+            else
+                for (const char *c = it->value ? it->value : "on"; *c; c++) {
+                    if (*c == ',')
+                        vc_buf_putc(&text, ',');   /* key=value escapes a comma so */
+                    vc_buf_putc(&text, *c);
+                }
+        }
+    }
+    const char *args[2] = { o->flag->text, text.len ? vc_buf_str(&text) : o->arg->text };
+    qr_passthrough(r, args, 2);
+    qr_warn(r, o->arg, o->props.v[first].key_off, "-audiodev: %s ha%s no place in the domain "
+            "model; the whole -audiodev is kept as <qemu:commandline>%s%s", vc_buf_str(&keys),
+            strchr(vc_buf_str(&keys), ',') ? "ve" : "s", text.len ? " as " : "",
+            text.len ? vc_buf_str(&text) : "");
+    vc_buf_free(&text);
+    vc_buf_free(&keys);
+    return true;
+}
+
 /* -audiodev [driver=]DRIVER,id=audioN,...: an <audio> element. */
 static bool qr_audiodev(qemu_reader *r, qr_opt *o)
 {
@@ -1158,9 +1338,8 @@ static bool qr_audiodev(qemu_reader *r, qr_opt *o)
     ir_audio *a = &d->u.audio;
     a->type = vc_xstrdup(qr_audio_drivers[k].type);
     const char *id = qr_str(o, "id");
-    int n;
-    if (id && vc_str_has_prefix(id, "audio") && vc_parse_int(id + 5, &n) && n > 0)
-        a->id = (unsigned)n;
+    if (id)
+        a->id = qr_audio_number(r, id);
     const char *path = qr_str(o, "path"), *server = qr_str(o, "server");
     if (path)
         a->path = vc_xstrdup(path);
@@ -1178,16 +1357,21 @@ static bool qr_audiodev(qemu_reader *r, qr_opt *o)
         return false;
     if (vc_streq(a->type, "sdl") && r->env_sdl_audio)
         a->driver = vc_xstrdup(r->env_sdl_audio);
-    qr_leftovers(r, o, NULL);
+    if (qr_audiodev_unused(r, o)) {
+        /* kept whole instead: the sound cards and displays naming it keep
+         * their audiodev= (<audio id='N'/>, qr_audio_finish), which the
+         * kept -audiodev then answers */
+        ir_device_clear(&r->dom->devices[--r->dom->ndevices]);
+        return true;
+    }
     return true;
 }
 
 void qr_note_audio(qemu_reader *r, const ir_device *d, const char *audiodev)
 {
-    unsigned long long n;
-    if (!audiodev || !vc_str_has_prefix(audiodev, "audio") ||
-        !vc_parse_ull(audiodev + 5, 10, &n) || n == 0 || n > 0xffffffffULL)
-        return;   /* an id of another form: the default backend */
+    unsigned n = audiodev ? qr_audio_number(r, audiodev) : 0;
+    if (!n)
+        return;   /* no such backend: the default one */
     size_t i = (size_t)(d - r->dom->devices);
     size_t cap = r->cap_audio_of;
     vc_xgrow((void **)&r->audio_of, &r->cap_audio_of, i + 1, sizeof(unsigned));

@@ -56,7 +56,7 @@ static ir_feature *qr_feature_find(ir_domain *dom, const char *name)
     return NULL;
 }
 
-static ir_feature *qr_feature(ir_domain *dom, const char *name)
+ir_feature *qr_feature(ir_domain *dom, const char *name)
 {
     ir_feature *f = qr_feature_find(dom, name);
     if (f)
@@ -341,7 +341,7 @@ static const char *const qr_set_groups[] = { "drive", "chardev", "netdev", "fsde
 /* Options whose leftovers make the whole option the pass-through (it is
  * one of a kind, or has no id to -set): what the model read from it is
  * taken back out, so the option is not given twice. */
-static const char *const qr_whole_opts[] = { "vnc", "spice", "display", "drive", "net" };
+static const char *const qr_whole_opts[] = { "vnc", "spice", "display", "drive", "net", "nic", "virtfs" };
 
 static void qr_drop_devices_of(qemu_reader *r, const qr_opt *o)
 {
@@ -378,6 +378,22 @@ bool qr_keep_leftovers(qemu_reader *r, qr_opt *o)
         return true;
     const char *name = o->def->name;
     const char *id = qr_item_id(o);
+    /* A -netdev's id does not survive the conversion (the domain names
+     * its NIC's host side by the NIC's place), so a -set on it would name
+     * nothing: the NIC being read is kept whole, with its -netdev. */
+    if (strcmp(name, "netdev") == 0 && r->in_device) {
+        vc_buf keys;
+        vc_buf_init(&keys);
+        for (size_t i = 0; i < o->props.n; i++)
+            if (!o->props.v[i].used)
+                vc_buf_printf(&keys, "%s'%s'", keys.len ? ", " : "", o->props.v[i].key);
+        free(r->keep_netdev);
+        r->keep_netdev = vc_xasprintf("its -netdev's %s ha%s no place in the domain model",
+                                      vc_buf_str(&keys), unused > 1 ? "ve" : "s");
+        r->keep_reason = r->keep_netdev;
+        vc_buf_free(&keys);
+        return true;
+    }
     bool merged = qr_in(name, qr_merged_opts, VC_ARRAY_SIZE(qr_merged_opts));
     bool set = id && !o->props.json &&
                qr_in(name, qr_set_groups, VC_ARRAY_SIZE(qr_set_groups));

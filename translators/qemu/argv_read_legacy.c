@@ -454,10 +454,58 @@ bool qr_drive_image(qemu_reader *r, qr_opt *o, ir_disk *disk)
 }
 
 /* -drive file=...,if=...,index=|bus=,unit=,media=,cache=,format=,readonly */
+/* -drive if=pflash,file=F[,format=raw][,readonly=on][,unit=N]: a flash
+ * chip of the machine's firmware (x86: unit 0 the code, unit 1 its
+ * variables; without unit=, in order), as scripts give OVMF:
+ * <loader type='pflash'> and <nvram>. Another setting (a format, a cache
+ * mode) has no place there: the whole option is kept. */
+static bool qr_drive_pflash(qemu_reader *r, qr_opt *o)
+{
+    static const char *const keys[] = { "if", "file", "format", "readonly", "unit", "index" };
+    unsigned long long unit = (unsigned long long)r->pflash_units;
+    if (!qr_num(r, o, qr_item(o, "unit") ? "unit" : "index", &unit))
+        return false;
+    r->pflash_units = (int)(unit < 1 ? unit + 1 : 2);
+    bool ro = false;
+    if (!qr_bool(r, o, "readonly", &ro))
+        return false;
+    const char *file = qr_str(o, "file"), *format = qr_str(o, "format");
+    const char *why = NULL;
+    for (size_t i = 0; i < o->props.n && !why; i++) {
+        bool known = false;
+        for (size_t k = 0; k < VC_ARRAY_SIZE(keys); k++)
+            known = known || strcmp(o->props.v[i].key, keys[k]) == 0;
+        if (!known)
+            why = "a flash drive's settings other than file, raw format and readonly have no "
+                  "place in the domain model";
+    }
+    if (!why && (unit > 1 || !file || !*file || (format && strcmp(format, "raw") != 0)))
+        why = "only the firmware code and its variables, in raw files, have a place in the "
+              "domain model";
+    if (!why && (unit == 0 ? r->dom->os.loader != NULL : r->dom->os.nvram != NULL))
+        return qr_error(r, o->arg, 0, "-drive: the firmware's flash unit %llu is given twice",
+                        unit);
+    for (size_t i = 0; i < o->props.n; i++)
+        o->props.v[i].used = true;
+    if (why)
+        return qr_keep_option(r, o, why);
+    ir_os *os = &r->dom->os;
+    if (unit == 0) {
+        qr_set(&os->loader, file);
+        qr_set(&os->loader_type, "pflash");
+        qr_set(&os->loader_readonly, ro ? "yes" : "no");
+    } else {
+        qr_set(&os->nvram, file);
+    }
+    return true;
+}
+
 bool qr_opt_drive(qemu_reader *r, qr_opt *o)
 {
     if (!qr_drive_check_keys(r, o))
         return false;
+    if (vc_streq(qr_str(o, "if"), "pflash"))
+        return qr_drive_pflash(r, o);
     int ifx = qr_drive_if(r, o);
     if (ifx == -1)
         return false;
@@ -591,18 +639,26 @@ bool qr_net_backend(qemu_reader *r, qr_opt *h, ir_net *n)
 }
 
 /* -net nic,macaddr=,model=,vlan=,name=,addr= */
+bool qr_nic_mac(qemu_reader *r, qr_opt *o, const char *key, const char *what, ir_net *n)
+{
+    const char *mac = qr_str(o, key);
+    if (!mac)
+        return true;
+    unsigned char m[6];
+    char out[18];
+    if (!ir_mac_parse(mac, m))
+        return qr_error(r, o->arg, qr_item(o, key)->val_off, "%s: '%s' is not a MAC address",
+                        what, mac);
+    ir_mac_format(m, out);
+    n->mac = vc_xstrdup(out);
+    return true;
+}
+
 static bool qr_net_nic(qemu_reader *r, qr_opt *o, ir_net *n)
 {
-    const char *mac = qr_str(o, "macaddr"), *model = qr_str(o, "model");
-    if (mac) {
-        unsigned char m[6];
-        char out[18];
-        if (!ir_mac_parse(mac, m))
-            return qr_error(r, o->arg, qr_item(o, "macaddr")->val_off, "-net nic: '%s' is not "
-                            "a MAC address", mac);
-        ir_mac_format(m, out);
-        n->mac = vc_xstrdup(out);
-    }
+    const char *model = qr_str(o, "model");
+    if (!qr_nic_mac(r, o, "macaddr", "-net nic", n))
+        return false;
     if (model)
         n->model = vc_xstrdup(model);
     ir_address a = { 0 };

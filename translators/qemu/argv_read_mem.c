@@ -24,6 +24,8 @@ typedef struct qr_ram {
     unsigned long long align_kib;
     char *nodes;                 /* host-nodes as a nodeset */
     const char *mode;            /* the numatune mode its policy is */
+    unsigned long long threads;  /* prealloc-threads (RAM and cells only) */
+    qr_opt *obj;                 /* the -object, for what nothing read */
 } qr_ram;
 
 typedef struct qr_cell {
@@ -32,6 +34,7 @@ typedef struct qr_cell {
     unsigned long long kib;
     qr_ram ram;
     bool has_ram;                /* memdev= (not the legacy mem=) */
+    qr_opt *numa;                /* its -numa node option */
 } qr_cell;
 
 typedef struct qr_mem {
@@ -192,8 +195,64 @@ static bool qr_ram_read(qemu_reader *r, const shw_word *w, size_t off, const cha
      * virtio-mem's reservation, the RAM block names of old machine types */
     qr_implied(o, QR_KEYS("id", "qom-type", "prealloc-context", "reserve",
                           "x-use-canonical-path-for-ramblock-id"));
-    qr_leftovers(r, o, NULL);
+    ram->obj = o;
     return true;
+}
+
+/* The guest's RAM or a cell's: what <memoryBacking> says for all of it
+ * (prealloc-threads: <allocation threads=>). */
+static bool qr_ram_whole(qemu_reader *r, qr_ram *ram)
+{
+    return qr_num(r, ram->obj, "prealloc-threads", &ram->threads);
+}
+
+/* The names of the backend's properties nothing read ('a', 'b'), or NULL;
+ * *n: how many. */
+static char *qr_ram_unused(const qr_ram *ram, size_t *n)
+{
+    vc_buf keys;
+    vc_buf_init(&keys);
+    *n = 0;
+    for (size_t i = 0; i < ram->obj->props.n; i++)
+        if (!ram->obj->props.v[i].used) {
+            vc_buf_printf(&keys, "%s'%s'", keys.len ? ", " : "", ram->obj->props.v[i].key);
+            ++*n;
+        }
+    if (!keys.len) {
+        vc_buf_free(&keys);
+        return NULL;
+    }
+    return vc_buf_steal(&keys);
+}
+
+/* Keeps a backend whole, saying which of its properties made it so. */
+static void qr_ram_keep(qemu_reader *r, qr_ram *ram, const char *keys, size_t n,
+                        const char *with)
+{
+    qr_opt *o = ram->obj;
+    for (size_t i = 0; i < o->props.n; i++)
+        o->props.v[i].used = true;
+    o->used = true;
+    char *why = keys ? vc_xasprintf("%s ha%s no place in the domain model; kept whole with "
+                                    "%s", keys, n > 1 ? "ve" : "s", with)
+                     : vc_xasprintf("kept whole with %s", with);
+    qr_keep_option(r, o, why);
+    free(why);
+}
+
+/* A memory device's backend: what the <memory> element has no place for
+ * keeps the device and its backend as written (keep_reason). */
+static void qr_ram_device(qemu_reader *r, qr_ram *ram)
+{
+    size_t n;
+    char *keys = qr_ram_unused(ram, &n);
+    if (keys) {
+        free(r->keep_note);
+        r->keep_note = vc_xasprintf("its memory backend's %s ha%s no place in the domain "
+                                    "model", keys, n > 1 ? "ve" : "s");
+        r->keep_reason = r->keep_note;
+    }
+    free(keys);
 }
 
 /* -machine memory-backend=ID: the whole RAM in one backend. */
@@ -202,7 +261,22 @@ bool qr_mem_machine(qemu_reader *r, qr_opt *o, qopt_item *it)
     qr_mem *m = qr_mem_state(r);
     free(m->whole.nodes);
     memset(&m->whole, 0, sizeof(m->whole));
-    m->has_whole = qr_ram_read(r, o->arg, it->val_off, it->value, &m->whole);
+    m->has_whole = qr_ram_read(r, o->arg, it->val_off, it->value, &m->whole) &&
+                   qr_ram_whole(r, &m->whole);
+    size_t n;
+    char *keys = m->has_whole ? qr_ram_unused(&m->whole, &n) : NULL;
+    if (keys) {
+        /* the backend as written, and -machine memory-backend= naming it
+         * (the machine's leftovers, qr_keep_leftovers): virtc then writes
+         * no backend of its own for the RAM */
+        qr_ram_keep(r, &m->whole, keys, n, "-machine memory-backend=");
+        it->used = false;
+        free(keys);
+        free(m->whole.nodes);
+        memset(&m->whole, 0, sizeof(m->whole));
+        m->has_whole = false;
+        return true;
+    }
     return m->has_whole;
 }
 
@@ -231,9 +305,11 @@ bool qr_opt_numa(qemu_reader *r, qr_opt *o)
     qr_cell *c = &m->cells[m->ncells++];
     memset(c, 0, sizeof(*c));
     c->id = (unsigned)id;
+    c->numa = o;
     c->cpus = qr_list(o, "cpus");
     if (memdev) {
-        if (!qr_ram_read(r, o->arg, memdev->val_off, memdev->value, &c->ram))
+        if (!qr_ram_read(r, o->arg, memdev->val_off, memdev->value, &c->ram) ||
+            !qr_ram_whole(r, &c->ram))
             return false;
         c->has_ram = true;
         c->kib = c->ram.kib;
@@ -267,6 +343,11 @@ bool qr_dev_memory(qemu_reader *r, qr_opt *o, const char *driver, const char *ar
     if (!qr_ram_read(r, o->arg, memdev->val_off, memdev->value, &ram)) {
         free(ram.nodes);
         return false;
+    }
+    qr_ram_device(r, &ram);
+    if (r->keep_reason) {   /* kept as written (qr_opt_device) */
+        free(ram.nodes);
+        return true;
     }
     ir_device *d = qr_add_device(r, IR_DEV_MEMORY, o->flag);
     ir_memory_dev *md = &d->u.memory;
@@ -466,6 +547,7 @@ static void qr_memory_backing(qemu_reader *r, const qr_ram *const *rams, const u
     vc_buf_init(&b);
     qr_hugepages(&b, rams, ids, n);
     bool memfd = false, file = false, shared = false, prealloc = false, discard = false;
+    unsigned long long threads = 0;
     for (size_t i = 0; i < n; i++) {
         const qr_ram *m = rams[i];
         if (!m)
@@ -475,13 +557,20 @@ static void qr_memory_backing(qemu_reader *r, const qr_ram *const *rams, const u
         shared = shared || m->share;
         prealloc = prealloc || (m->prealloc && !m->huge_kib);
         discard = discard || m->discard;
+        threads = threads ? threads : m->threads;
     }
     if (memfd || file)
         vc_buf_printf(&b, "  <source type='%s'/>\n", memfd ? "memfd" : "file");
     if (shared && !cells)
         vc_buf_puts(&b, "  <access mode='shared'/>\n");
-    if (prealloc || r->mem_prealloc)   /* -mem-prealloc: the whole RAM */
-        vc_buf_puts(&b, "  <allocation mode='immediate'/>\n");
+    if (prealloc || r->mem_prealloc || threads) {   /* -mem-prealloc: the whole RAM */
+        vc_buf_puts(&b, "  <allocation");
+        if (prealloc || r->mem_prealloc)
+            vc_buf_puts(&b, " mode='immediate'");
+        if (threads)
+            vc_buf_printf(&b, " threads='%llu'", threads);
+        vc_buf_puts(&b, "/>\n");
+    }
     if (discard && !cells)
         vc_buf_puts(&b, "  <discard/>\n");
     qr_extra_element(r, "memoryBacking", &b);
@@ -600,11 +689,47 @@ static void qr_memdev_pages(qemu_reader *r, const qr_mem *m)
     }
 }
 
+/* A node's backend with what <memoryBacking> has no place for: QEMU takes
+ * a node once and virtc writes every <cell>, so all nodes are kept as
+ * written, each backend before its node, and the model has no cells. */
+static void qr_cells_keep(qemu_reader *r, qr_mem *m)
+{
+    size_t n = 0, k = 0;
+    char *keys = NULL;
+    for (k = 0; k < m->ncells && !keys; k++)
+        keys = m->cells[k].has_ram ? qr_ram_unused(&m->cells[k].ram, &n) : NULL;
+    if (!keys)
+        return;
+    char *with = vc_xasprintf("every -numa node (node %u's backend has properties the domain "
+                              "model has no place for, and virtc writes every node)",
+                              m->cells[k - 1].id);
+    char *node_why = vc_xasprintf("kept with its backend%s", with + strlen("every -numa node"));
+    for (size_t i = 0; i < m->ncells; i++) {
+        qr_cell *c = &m->cells[i];
+        if (c->has_ram) {
+            size_t cn;
+            char *ck = qr_ram_unused(&c->ram, &cn);
+            qr_ram_keep(r, &c->ram, ck, cn, with);
+            free(ck);
+        }
+        for (size_t j = 0; j < c->numa->props.n; j++)
+            c->numa->props.v[j].used = true;
+        qr_keep_option(r, c->numa, node_why);
+        free(c->cpus);
+        free(c->ram.nodes);
+    }
+    free(with);
+    free(node_why);
+    free(keys);
+    m->ncells = 0;
+}
+
 void qr_mem_finish(qemu_reader *r)
 {
     qr_mem *m = r->mem;
     if (!m)
         return;
+    qr_cells_keep(r, m);
     ir_domain *dom = r->dom;
     /* <memory> is the initial RAM and the memory devices together */
     dom->memory_kib += m->devices_kib;

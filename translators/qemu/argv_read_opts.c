@@ -143,6 +143,14 @@ qopt_item *qr_item(qr_opt *o, const char *key)
     return found;
 }
 
+const char *qr_last(const qr_opt *o, const char *key)
+{
+    for (size_t i = o->props.n; i-- > 0;)
+        if (strcmp(o->props.v[i].key, key) == 0)
+            return o->props.v[i].value;
+    return NULL;
+}
+
 const char *qr_str(qr_opt *o, const char *key)
 {
     qopt_item *it = qr_item(o, key);
@@ -221,27 +229,39 @@ void qr_implied(qr_opt *o, const char *const *keys, size_t n)
         qr_item(o, keys[i]);
 }
 
+/* A -device property the model has no place for: -set device.ID.KEY=VALUE
+ * when the device has an id QEMU can -set (exact), else -global
+ * DRIVER.KEY=VALUE (every device of the driver: the nearest QEMU has). */
+static void qr_keep_device_prop(qemu_reader *r, qr_opt *o, const char *driver, qopt_item *it)
+{
+    const char *id = qr_last(o, "id");
+    const char *v = it->value ? it->value : "on";
+    bool set = id && *id && !strchr(id, '.');
+    char *g = set ? vc_xasprintf("device.%s.%s=%s", id, it->key, v)
+                  : vc_xasprintf("%s.%s=%s", driver, it->key, v);
+    const char *args[2] = { set ? "-set" : "-global", g };
+    qr_passthrough(r, args, 2);
+    qr_warn(r, o->arg, it->key_off, "%s %s: property '%s' has no place in the domain "
+            "model; kept as <qemu:commandline> %s %s", o->flag->text, driver, it->key,
+            args[0], g);
+    free(g);
+}
+
 void qr_leftovers(qemu_reader *r, qr_opt *o, const char *driver)
 {
     if (!driver && qr_keep_leftovers(r, o))
         return;
     for (size_t i = 0; i < o->props.n; i++) {
         qopt_item *it = &o->props.v[i];
-        if (it->used)
+        /* what a -set joined to a device is kept at the -set's place */
+        if (it->used || (driver && o->set_first && i >= o->set_first))
             continue;
         it->used = true;
-        if (driver) {
-            char *g = vc_xasprintf("%s.%s=%s", driver, it->key, it->value ? it->value : "on");
-            const char *args[2] = { "-global", g };
-            qr_passthrough(r, args, 2);
-            qr_warn(r, o->arg, it->key_off, "%s %s: property '%s' has no place in the domain "
-                    "model; kept as <qemu:commandline> -global %s", o->flag->text, driver,
-                    it->key, g);
-            free(g);
-        } else {
+        if (driver)
+            qr_keep_device_prop(r, o, driver, it);
+        else
             qr_warn(r, o->arg, it->key_off, "%s: '%s' has no place in the domain model and "
                     "is not kept", o->flag->text, it->key);
-        }
     }
 }
 
@@ -328,4 +348,127 @@ bool qr_usb_addr(qemu_reader *r, qr_opt *o, ir_address *a)
     a->has_bus = true;
     a->usb_port = vc_xstrdup(port);
     return true;
+}
+
+/* ---- -set device.ID.KEY=VALUE ---- */
+
+/* The last -device before option index before whose id is id, or NULL. */
+static qr_opt *qr_device_before(qemu_reader *r, size_t before, const char *id)
+{
+    for (size_t i = before; i-- > 0;) {
+        qr_opt *d = &r->opts[i];
+        if (strcmp(d->def->name, "device") == 0 && vc_streq(qr_last(d, "id"), id))
+            return d;
+    }
+    return NULL;
+}
+
+static void qr_word_put(vc_buf *b, size_t **src, size_t *n, size_t *cap, char c, size_t at)
+{
+    vc_buf_putc(b, c);
+    vc_xgrow((void **)src, cap, *n + 2, sizeof(size_t));
+    (*src)[(*n)++] = at;
+}
+
+/* A new word: dev's text, then ",KEY=VALUE" from the -set word s (key at
+ * s->text[k], value at s->text[v], its commas doubled as key=value text
+ * escapes them), each character at its own place in the source, so what
+ * is said about the item points into the -set. */
+static shw_word *qr_word_join(const shw_word *dev, const shw_word *s, size_t k, size_t v)
+{
+    vc_buf b;
+    vc_buf_init(&b);
+    size_t *src = NULL, n = 0, cap = 0;
+    for (size_t i = 0; i < dev->len; i++)
+        qr_word_put(&b, &src, &n, &cap, dev->text[i], dev->src[i]);
+    qr_word_put(&b, &src, &n, &cap, ',', s->src[k]);
+    for (size_t i = k; i < s->len; i++) {
+        if (i >= v && s->text[i] == ',')
+            qr_word_put(&b, &src, &n, &cap, ',', s->src[i]);
+        qr_word_put(&b, &src, &n, &cap, s->text[i], s->src[i]);
+    }
+    src[n] = s->src[s->len];
+    shw_word *w = vc_xcalloc(1, sizeof(*w));
+    w->text = vc_xstrdup(vc_buf_str(&b));
+    w->len = n;
+    w->src = src;
+    w->start = dev->start;
+    vc_buf_free(&b);
+    return w;
+}
+
+/* -set GROUP.ID.KEY=VALUE, read as QEMU reads it (GROUP and ID end at a
+ * dot, KEY at '='); a device one is joined to its -device. */
+static bool qr_set_join(qemu_reader *r, size_t at)
+{
+    qr_opt *o = &r->opts[at];
+    const shw_word *s = o->arg;
+    const char *t = s->text, *d1 = strchr(t, '.'), *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
+    const char *eq = d2 ? strchr(d2 + 1, '=') : NULL;
+    if (!eq || (strchr(t, '=') && strchr(t, '=') < d2) || d1 == t || d2 == d1 + 1 || eq == d2 + 1)
+        return qr_error(r, s, 0, "-set: '%s' is not GROUP.ID.KEY=VALUE", t);
+    if ((size_t)(d1 - t) != 6 || strncmp(t, "device", 6) != 0)
+        return true;   /* another group: kept whole (qr_opt_set) */
+    char *id = vc_xstrndup(d1 + 1, (size_t)(d2 - d1 - 1));
+    qr_opt *dev = qr_device_before(r, at, id);
+    bool ok = dev && !dev->props.json;
+    if (!ok)
+        qr_error(r, s, (size_t)(d1 + 1 - t), "-set: no -device before it has the id '%s'%s",
+                 id, dev ? " in key=value form (QEMU sets properties of those only)" : "");
+    free(id);
+    if (!ok)
+        return false;
+    shw_word *w = qr_word_join(dev->arg, s, (size_t)(d2 + 1 - t), (size_t)(eq + 1 - t));
+    vc_xgrow((void **)&r->joined, &r->capjoined, r->njoined + 1, sizeof(*r->joined));
+    r->joined[r->njoined++] = w;
+    qopt_list props = { 0 };
+    qopt_err e;
+    if (!qopt_read(w->text, w->len, dev->def->implicit, &props, &e)) {
+        qr_error(r, w, e.off, "%s: %s", dev->flag->text, e.msg);
+        free(e.msg);
+        qopt_list_free(&props);
+        return false;
+    }
+    if (!dev->set_first)
+        dev->set_first = dev->props.n;
+    qopt_list_free(&dev->props);
+    dev->props = props;
+    dev->arg = w;
+    o->set_dev = dev;
+    o->set_item = props.n - 1;
+    return true;
+}
+
+bool qr_apply_sets(qemu_reader *r)
+{
+    bool ok = true;
+    for (size_t i = 0; i < r->nopts; i++)
+        if (strcmp(r->opts[i].def->name, "set") == 0 && !qr_set_join(r, i))
+            ok = false;
+    return ok;
+}
+
+bool qr_opt_set(qemu_reader *r, qr_opt *o)
+{
+    if (!o->set_dev)
+        return qr_keep_option(r, o, NULL);
+    qopt_item *it = &o->set_dev->props.v[o->set_item];
+    if (it->used)
+        return true;
+    it->used = true;
+    const char *args[2] = { o->flag->text, o->arg->text };
+    qr_passthrough(r, args, 2);
+    qr_warn(r, o->arg, 0, "-set: property '%s' of the device has no place in the domain "
+            "model; kept as <qemu:commandline>", it->key);
+    return true;
+}
+
+void qr_joined_free(qemu_reader *r)
+{
+    for (size_t i = 0; i < r->njoined; i++) {
+        free(r->joined[i]->text);
+        free(r->joined[i]->src);
+        free(r->joined[i]);
+    }
+    free(r->joined);
 }

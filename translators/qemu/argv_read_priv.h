@@ -41,6 +41,12 @@ typedef struct qr_opt {
     const shw_word *arg;     /* its value word; NULL for QR_NOARG */
     qopt_list props;         /* QR_KV*: the parsed value */
     bool used;               /* a -device consumed this backend */
+    /* -set device.ID.KEY=VALUE (argv_read_opts.c): on the -set, the -device
+     * it was joined to and the index of its item there; on a -device, the
+     * index of its first item that came from a -set (0: none) */
+    struct qr_opt *set_dev;
+    size_t set_item;
+    size_t set_first;
 } qr_opt;
 
 typedef struct qemu_reader {
@@ -92,6 +98,12 @@ typedef struct qemu_reader {
     bool mem_prealloc;           /* -mem-prealloc: all guest RAM allocated at start */
     const shw_word *boot_strict; /* -boot strict=on: its value */
     char *env_path;              /* the command line's PATH= */
+    shw_word **joined;           /* -device words with their -set items (qr_apply_sets) */
+    size_t njoined, capjoined;
+    const char *dir;             /* the directory QEMU runs in (--directory), or NULL */
+    bool in_device;              /* a -device is being read (qr_opt_device) */
+    char *keep_netdev;           /* keep_reason naming a -netdev's leftovers */
+    int pflash_units;            /* -drive if=pflash seen: the next one's unit */
 } qemu_reader;
 
 /* ---- locations and diagnostics (argv_read.c) ---- */
@@ -117,6 +129,8 @@ bool qr_parse_value(qemu_reader *r, qr_opt *o);
 /* The last item named key (QEMU: the last one wins), marked used; NULL if absent. */
 qopt_item *qr_item(qr_opt *o, const char *key);
 const char *qr_str(qr_opt *o, const char *key);
+/* The value of the last item named key, not marked used; NULL if absent. */
+const char *qr_last(const qr_opt *o, const char *key);
 /* on/off/yes/no/true/false (a flag is on); *out untouched when absent.
  * False (located error) when the value is not a boolean. */
 bool qr_bool(qemu_reader *r, qr_opt *o, const char *key, bool *out);
@@ -139,6 +153,14 @@ void qr_leftovers(qemu_reader *r, qr_opt *o, const char *driver);
  * (bus=ide.N, unit=U) address of a -device. */
 bool qr_device_addr(qemu_reader *r, qr_opt *o, ir_address *a);
 bool qr_usb_addr(qemu_reader *r, qr_opt *o, ir_address *a);
+/* Joins each -set device.ID.KEY=VALUE to the key=value -device before it
+ * with that id (as QEMU does when it reads the line), so the device is read
+ * with it; a located error when there is no such -device. */
+bool qr_apply_sets(qemu_reader *r);
+/* -set: a joined one keeps, at its own place, what its device did not take;
+ * another is kept whole. */
+bool qr_opt_set(qemu_reader *r, qr_opt *o);
+void qr_joined_free(qemu_reader *r);
 
 /* ---- option handlers ---- */
 const qr_optdef *qr_optdef_find(const char *name);   /* argv_read.c */
@@ -164,6 +186,8 @@ bool qr_opt_mem_prealloc(qemu_reader *r, qr_opt *o);
 bool qr_opt_watchdog_action(qemu_reader *r, qr_opt *o);
 bool qr_opt_global(qemu_reader *r, qr_opt *o);
 void qr_finish(qemu_reader *r);
+/* argv_read_path.c: relative paths read against the directory QEMU runs in */
+bool qr_abs_paths(qemu_reader *r);
 ir_device *qr_graphics(qemu_reader *r, ir_graphics_type type, const shw_word *w);
 
 /* argv_read_legacy.c */
@@ -187,6 +211,8 @@ char *qr_unescape_serial(const char *s);
 void qr_apply_defaults(qemu_reader *r);
 
 /* argv_read_feat.c */
+/* The domain's <features> child NAME, added (no state) when absent. */
+ir_feature *qr_feature(ir_domain *dom, const char *name);
 /* -cpu MODEL,flags: Hyper-V/KVM flags and kvmclock into the model. */
 bool qr_opt_cpu_flags(qemu_reader *r, qr_opt *o);
 /* The -cpu model name: host/max as the CPU mode, another as the model
@@ -216,6 +242,10 @@ bool qr_guestfwd(qemu_reader *r, qr_opt *nd);
 
 /* argv_read_dev.c */
 bool qr_opt_device(qemu_reader *r, qr_opt *o);
+bool qr_opt_nic(qemu_reader *r, qr_opt *o);            /* -nic: -netdev and -device in one */
+/* KEY=MAC of a NIC option: n->mac, canonical; what names the option in errors */
+bool qr_nic_mac(qemu_reader *r, qr_opt *o, const char *key, const char *what, ir_net *n);
+bool qr_opt_virtfs(qemu_reader *r, qr_opt *o);         /* -virtfs: -fsdev and -device in one */
 bool qr_opt_backend(qemu_reader *r, qr_opt *o);        /* -blockdev -netdev -chardev ... */
 bool qr_opt_mon(qemu_reader *r, qr_opt *o);
 /* The backend -device KEY=ID names among the -OPTNAME options, marked used;

@@ -170,11 +170,33 @@ bool qr_opt_machine(qemu_reader *r, qr_opt *o)
     return true;
 }
 
+/* -accel kvm,dirty-ring-size=N: <features><kvm><dirty-ring state='on' size='N'/>. */
+static bool qr_accel_dirty_ring(qemu_reader *r, qr_opt *o)
+{
+    unsigned long long n = 0;
+    qopt_item *it = qr_item(o, "dirty-ring-size");
+    if (!it || !vc_streq(qr_str(o, "accel"), "kvm")) {
+        if (it)
+            it->used = false;   /* TCG has no such property: kept */
+        return true;
+    }
+    if (!qr_num(r, o, "dirty-ring-size", &n))
+        return false;
+    if (n == 0)
+        return true;   /* 0: KVM's dirty log, QEMU's default */
+    char *v = vc_xasprintf("%llu", n);
+    ir_feature_add_sub(qr_feature(r->dom, "kvm"), "dirty-ring", "on", "size", v);
+    free(v);
+    return true;
+}
+
 bool qr_opt_accel(qemu_reader *r, qr_opt *o)
 {
     const char *accel = qr_str(o, "accel");
     if (accel)
         qr_set_accel(r, accel);
+    if (!qr_accel_dirty_ring(r, o))
+        return false;
     qr_leftovers(r, o, NULL);
     return true;
 }
@@ -427,6 +449,9 @@ bool qr_opt_display(qemu_reader *r, qr_opt *o)
 {
     const char *t = qr_str(o, "type");
     r->has_display = true;
+    /* -display vnc=DISPLAY[,OPTS] is -vnc DISPLAY[,OPTS] (qemu-options) */
+    if (!t && qr_item(o, "vnc"))
+        return qr_opt_vnc(r, o);
     if (vc_streq(t, "none")) {
         r->display_none = true;
     } else if (vc_streq(t, "sdl") || vc_streq(t, "gtk")) {
@@ -474,7 +499,20 @@ bool qr_opt_spice(qemu_reader *r, qr_opt *o)
         qr_set(&d->u.graphics.listen, addr);
     if (!qr_display_gl(r, o, &d->u.graphics))
         return false;
-    qr_implied(o, QR_KEYS("disable-ticketing", "seamless-migration"));
+    /* Without disable-ticketing=on SPICE asks every client for a password,
+     * which is set over the monitor (set_password) later, as for -vnc
+     * ...,password: an expired one until then. */
+    bool open = false;
+    if (!qr_bool(r, o, "disable-ticketing", &open))
+        return false;
+    if (!open && !qr_item(o, "password-secret")) {
+        qr_set(&d->u.graphics.passwd, "");
+        qr_set(&d->u.graphics.passwd_valid_to, "1970-01-01T00:00:00");
+        qr_warn(r, o->arg, 0, "-spice: without disable-ticketing=on clients need a password "
+                "set over the monitor: read as an expired one (passwd='' "
+                "passwdValidTo='1970-01-01T00:00:00'); give the domain its password");
+    }
+    qr_implied(o, QR_KEYS("seamless-migration"));
     qr_leftovers(r, o, NULL);
     return true;
 }
@@ -527,6 +565,7 @@ bool qr_opt_global(qemu_reader *r, qr_opt *o)
     if (vc_str_has_prefix(o->arg->text, "isa-pcspk.audiodev=")) {
         ir_device *d = qr_add_device(r, IR_DEV_SOUND, o->arg);
         d->u.sound.model = vc_xstrdup("pcspk");
+        qr_note_audio(r, d, o->arg->text + strlen("isa-pcspk.audiodev="));
         return true;
     }
     for (int i = 0; i < 2; i++) {

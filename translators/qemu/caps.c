@@ -631,10 +631,8 @@ qemu_caps *qemu_caps_load_file(const char *path, vc_diags *d)
     return c;
 }
 
-bool qemu_caps_save_file(const qemu_caps *c, const char *path, vc_diags *d)
+bool qemu_caps_write_atomic(const char *path, const char *data, size_t len, vc_diags *d)
 {
-    char *xml = qemu_caps_format(c);
-    size_t len = strlen(xml);
     /* Beside the target, then rename: a reader never sees half a file. */
     char *tmp = vc_xasprintf("%s.tmpXXXXXX", path);
     int fd = mkstemp(tmp);
@@ -642,7 +640,7 @@ bool qemu_caps_save_file(const qemu_caps *c, const char *path, vc_diags *d)
     if (ok) {
         size_t off = 0;
         while (ok && off < len) {
-            ssize_t w = write(fd, xml + off, len - off);
+            ssize_t w = write(fd, data + off, len - off);
             if (w < 0 && errno == EINTR)
                 continue;
             ok = w > 0;
@@ -661,6 +659,13 @@ bool qemu_caps_save_file(const qemu_caps *c, const char *path, vc_diags *d)
             unlink(tmp);
     }
     free(tmp);
+    return ok;
+}
+
+bool qemu_caps_save_file(const qemu_caps *c, const char *path, vc_diags *d)
+{
+    char *xml = qemu_caps_format(c);
+    bool ok = qemu_caps_write_atomic(path, xml, strlen(xml), d);
     free(xml);
     return ok;
 }

@@ -150,6 +150,9 @@ qemu_caps *qemu_caps_parse(const char *file, const char *data, size_t len, vc_di
 char *qemu_caps_format(const qemu_caps *c);
 /* Writes atomically (temporary file + rename). */
 bool qemu_caps_save_file(const qemu_caps *c, const char *path, vc_diags *d);
+/* Writes len bytes of data to path that way (mode 0644); false with an
+ * error located in path. */
+bool qemu_caps_write_atomic(const char *path, const char *data, size_t len, vc_diags *d);
 
 /* A named profile from the profile directory ("legacy", "qemu-7.2"). */
 qemu_caps *qemu_caps_load_profile(const char *name, vc_diags *d);

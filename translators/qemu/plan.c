@@ -11,6 +11,7 @@
 
 #include "../../runtime/instance.h"
 #include "../../runtime/security/security.h"
+#include "../../runtime/vsock.h"
 #include "../util.h"
 #include "../xmldoc.h"
 #include "argv.h"
@@ -295,16 +296,24 @@ static void pl_disks(pl_ctx *x)
 
 /* A vsock whose context ID the host hands out (auto, or none given): the
  * emitter wrote a placeholder into its -device "vsock0" (modern_vsock);
- * the runtime puts a free one there at start. */
-static void pl_vsock(pl_ctx *x)
+ * the runtime puts a free one there at start, and hands QEMU the device
+ * that holds it as descriptor RT_PLAN_VSOCK_FD, which the -device names. */
+static bool pl_vsock(pl_ctx *x)
 {
     for (size_t i = 0; i < x->dom->ndevices; i++) {
         const ir_vsock *v = &x->dom->devices[i].u.vsock;
-        if (x->dom->devices[i].kind == IR_DEV_VSOCK && (v->auto_cid == IR_TRI_YES || !v->cid)) {
-            x->p->vsock_auto = vc_xstrdup("vsock0");
-            return;
-        }
+        if (x->dom->devices[i].kind != IR_DEV_VSOCK || (v->auto_cid != IR_TRI_YES && v->cid))
+            continue;
+        vc_strv argv;
+        if (!rt_vsock_add_vhostfd(&x->p->argv, "vsock0", RT_PLAN_VSOCK_FD, &argv, x->d))
+            return false;
+        vc_strv_free(&x->p->argv);
+        x->p->argv = argv;
+        x->p->vsock_auto = vc_xstrdup("vsock0");
+        x->p->vsock_fd = RT_PLAN_VSOCK_FD;
+        return true;
     }
+    return true;
 }
 
 /* The VFIO group node QEMU opens for a host PCI device: /dev/vfio/N, N its
@@ -545,6 +554,11 @@ rt_plan *qemu_plan_build(const ir_domain *dom, const qemu_caps *caps, const rt_q
     p->on_poweroff = pl_life(dom->on_poweroff, RT_LIFE_DESTROY);
     p->on_reboot = pl_life(dom->on_reboot, RT_LIFE_RESTART);
     p->on_crash = pl_life(dom->on_crash, RT_LIFE_DESTROY);
-    pl_vsock(&x);
+    p->restart_burst = conf->restart_limit_burst;
+    p->restart_window_s = conf->restart_limit_interval;
+    if (!pl_vsock(&x)) {
+        rt_plan_free(p);
+        return NULL;
+    }
     return p;
 }

@@ -18,6 +18,7 @@
 #include "../hostcaps.h"
 #include "../util.h"
 #include "argv.h"
+#include "caps_cache.h"
 
 const char *const qemu_probe_device_types[] = {
     /* disks and their controllers */
@@ -902,7 +903,7 @@ static char *probe_cache_file_in(const char *dir, const char *binary)
     char *rev = vc_xasprintf("%s/%d", VIRTC_VERSION, PROBE_CACHE_REVISION);
     uint64_t h = probe_hash(rev, probe_hash(binary, 14695981039346656037ull));
     free(rev);
-    return vc_xasprintf("%s/%s-%016llx.xml", dir, base, (unsigned long long)h);
+    return vc_xasprintf("%s/%s-%016llx.caps", dir, base, (unsigned long long)h);
 }
 
 char *qemu_probe_cache_file(const char *binary)
@@ -935,32 +936,33 @@ static bool probe_mkdirs(const char *dir)
     return err == 0;
 }
 
-/* The cached caps for binary when they still describe it; NULL otherwise. */
+/* The cached caps for binary (st: its stat now) when they still describe
+ * it; NULL otherwise. */
 static qemu_caps *probe_cache_read(const char *file, const char *binary, const struct stat *st)
 {
-    if (access(file, F_OK) != 0) {
+    size_t len = 0, cap = 0;
+    char *data = NULL;
+    /* A cache file is a file: never a FIFO to wait on. */
+    int err = vc_read_into(file, VC_READ_REGULAR, &data, &cap, &len);
+    if (err == ENOENT) {
+        free(data);
         probe_debug("qemu caps cache miss for %s: no %s", binary, file);
         return NULL;
     }
-    vc_diags local;
-    vc_diags_init(&local);
-    qemu_caps *c = qemu_caps_load_file(file, &local);
+    const char *why = err ? vc_read_strerror(err) : NULL;
+    qemu_caps_stamp was, now;
+    qemu_caps *c = err ? NULL : qemu_caps_cache_decode(data, len, &was, &why);
+    free(data);
     if (!c) {
-        probe_debug("qemu caps cache file %s is unreadable (%s); probing again", file,
-                    local.n ? local.v[0].message : "?");
-        vc_diags_free(&local);
+        probe_debug("qemu caps cache file %s is unreadable (%s); probing again", file, why);
         return NULL;
     }
-    vc_diags_free(&local);
-    const char *why = NULL;
-    if (!vc_streq(c->binary, binary))
-        why = "it describes another binary";
-    else if (c->binary_size != (unsigned long long)st->st_size)
-        why = "the binary's size changed";
-    else if (c->binary_mtime != (long long)st->st_mtime)
-        why = "the binary's mtime changed";
-    else if (c->version == 0 || !c->arch || c->nmachines == 0)
+    qemu_caps_stamp_of(&now, binary, st);
+    why = qemu_caps_stamp_diff(&was, &now);
+    if (!why && (c->version == 0 || !c->arch || c->nmachines == 0))
         why = "it is incomplete";
+    qemu_caps_stamp_free(&was);
+    qemu_caps_stamp_free(&now);
     if (why) {
         probe_debug("qemu caps cache file %s is stale: %s; probing again", file, why);
         qemu_caps_free(c);
@@ -997,23 +999,31 @@ static void probe_cache_warn_unsafe(const char *dir, const char *why, vc_diags *
                 "not using the QEMU capabilities cache %s: %s", dir, why);
 }
 
-static void probe_cache_write(const qemu_caps *c, const char *dir, const char *file, vc_diags *d)
+/* c, probed from binary as st describes it, into the cache file. */
+static void probe_cache_write(const qemu_caps *c, const char *binary, const struct stat *st,
+                              const char *dir, const char *file, vc_diags *d)
 {
     const char *why = NULL;
     vc_diags local;
     vc_diags_init(&local);
+    qemu_caps_stamp stamp;
+    qemu_caps_stamp_of(&stamp, binary, st);
+    size_t len;
+    char *data = qemu_caps_cache_encode(c, &stamp, &len);
+    qemu_caps_stamp_free(&stamp);
     if (!probe_mkdirs(dir))
         vc_diag_add(d, VC_ERR_RUNTIME, VC_SEV_WARNING, (vc_loc){ 0 },
                     "cannot create the QEMU capabilities cache %s: %s", dir, strerror(errno));
     else if (probe_cache_dir_state(dir, &why) != PROBE_DIR_OK)
         /* It appeared between the look and the mkdir: someone else's. */
         probe_cache_warn_unsafe(dir, why ? why : "it vanished", d);
-    else if (!qemu_caps_save_file(c, file, &local))
+    else if (!qemu_caps_write_atomic(file, data, len, &local))
         vc_diag_add(d, VC_ERR_RUNTIME, VC_SEV_WARNING, (vc_loc){ 0 },
                     "cannot write the QEMU capabilities cache %s: %s", file,
                     local.n ? local.v[0].message : "?");
     else
         probe_debug("qemu caps cached in %s", file);
+    free(data);
     vc_diags_free(&local);
 }
 
@@ -1067,7 +1077,7 @@ qemu_caps *qemu_probe_cached(const char *binary, vc_diags *d)
     if (!c) {
         c = qemu_probe_binary(binary, d);
         if (c)
-            probe_cache_write(c, dir, file, d);
+            probe_cache_write(c, binary, &st, dir, file, d);
     }
     free(file);
     free(dir);

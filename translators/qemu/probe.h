@@ -4,8 +4,9 @@
  * As a management tool does, the binary is started once without a guest
  * (-S -no-user-config -nodefaults -machine none) with a QMP socket in a
  * private directory, questioned over QMP, then killed and reaped. The answers
- * fill a qemu_caps (caps.h), which is cached per binary, keyed by its path,
- * size and mtime (the QEMU version is stored alongside and checked too).
+ * fill a qemu_caps (caps.h), which is cached per binary in a compact form
+ * (caps_cache.h), keyed by its path, device, inode, size, mtime and ctime
+ * (the QEMU version is stored alongside and checked too).
  *
  * Only a trusted binary is ever run (qemu_probe_trusted): a document's
  * <emulator> must not make virtc execute whatever file it names.
@@ -48,8 +49,8 @@ bool qemu_probe_trusted(const char *binary, vc_diags *d);
 qemu_caps *qemu_probe_binary(const char *binary, vc_diags *d);
 
 /* Like qemu_probe_binary, through the cache: a cached result is used when it
- * names the same path, size and mtime; a stale or unreadable cache file is
- * replaced. Failing to write the cache is a warning, not an error. */
+ * names the same path, device, inode, size, mtime and ctime; a stale,
+ * unreadable, damaged or older-format cache file is replaced. Failing to write the cache is a warning, not an error. */
 qemu_caps *qemu_probe_cached(const char *binary, vc_diags *d);
 /* The cache's answer alone: what qemu_probe_cached would use without
  * probing (a trusted binary, a safe cache directory, a current entry);
