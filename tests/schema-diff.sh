@@ -45,6 +45,8 @@
 #   SHRUNK FILE: libvirt says V, virtc says W at PATH: message (MINIMAL)
 # for an ORDER document, the smallest one libvirt's schema judges by order.
 # --only-diff: no BEYOND lines, only the disagreements.
+# KIND may also be "devices" or "storage" (documents that vary only in
+# <devices>, or only in its <disk> and <hostdev> elements).
 # Environment: VIRTC, LIBVIRT_SCHEMAS, VIRTC_CORPUS.
 top=$(cd "$(dirname "$0")/.." && pwd)
 VIRTC=${VIRTC:-$top/tools/virtc}
@@ -75,10 +77,17 @@ gen="python3 $top/tests/schema-gen.py"
 UNORDERED="domain"
 
 # The pseudo-kind "devices" is the domain kind with documents that vary
-# only inside <devices> (schema-gen.py devices): doc_kind names the
-# document kind, gen_mode the generator's mode.
-doc_kind() { case $1 in devices) echo domain ;; *) echo "$1" ;; esac; }
-gen_mode() { case $1 in devices) echo devices ;; *) echo batch ;; esac; }
+# only inside <devices> (schema-gen.py devices); "storage" the same with
+# only <disk> and <hostdev> devices: doc_kind names the document kind,
+# gen_mode the generator's mode and its options.
+doc_kind() { case $1 in devices | storage) echo domain ;; *) echo "$1" ;; esac; }
+gen_mode() {
+    case $1 in
+    devices) echo devices ;;
+    storage) echo devices --only disk,hostdev ;;
+    *) echo batch ;;
+    esac
+}
 
 # oracle_schema KIND: libvirt's schema file for KIND. Storage encryption
 # has no document schema of its own in libvirt: a small grammar starts
@@ -109,7 +118,7 @@ for kind in $kinds; do
     if [ -f "$corpus/labels.tsv" ]; then
         awk -F'\t' -v k="$(doc_kind "$kind")" '$2 == k { print $1 }' "$corpus/labels.tsv" |
             sed "s|^|$corpus/|"
-    fi | $gen "$(gen_mode "$kind")" --schema "$o" --other "$v" --out "$d" --count "$count" --seed "$seed" \
+    fi | $gen $(gen_mode "$kind") --schema "$o" --other "$v" --out "$d" --count "$count" --seed "$seed" \
         >"$d/list" || { echo "schema-diff $kind: the generator failed" >&2; exit 2; }
     # the oracle and virtc's schema: "FILE validates" / "FILE fails to
     # validate" per file; then virtc validate, which also runs the checks

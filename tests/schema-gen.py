@@ -14,10 +14,17 @@ schemas' edges.
     schema-gen.py batch --schema RNG --other RNG --out DIR --count N --seed S <FILES
       (both of the above: COUNT from each grammar, COUNT mutations of FILES,
        COUNT of the generated documents)
-    schema-gen.py devices --schema RNG --other RNG --out DIR --count N --seed S <FILES
+    schema-gen.py devices [--only NAME,...] --schema RNG --other RNG --out DIR --count N --seed S <FILES
       (the elements of <devices> alone: COUNT documents from each grammar,
-       each a fixed minimal domain holding one to three generated devices,
-       COUNT mutations inside <devices> of FILES, COUNT of the generated)
+       each a fixed minimal domain holding one to three generated devices
+       (--only: of those element names only), COUNT mutations inside
+       <devices> of FILES, COUNT of the generated)
+    schema-gen.py coverage [--only NAME,...] --schema RNG --out DIR --count N --seed S
+      (what COUNT generated documents (devices ones with --only, every
+       kind of device with --only '*'; all three of schema-diff.sh's
+       domain, devices and storage kinds with --only all) reach of
+       RNG: defines, choices with every alternative, optional parts
+       present and absent; the defines never reached)
     schema-gen.py reorder [--schema RNG] --out DIR --count N --seed S <FILES
       (N orders of each file's root children, the first the one RNG
        declares; prints "FILE<TAB>REORDERED")
@@ -261,6 +268,8 @@ class Generator:
         self.p_opt = p_opt
         self.p_bad = p_bad
         self.uses = {}                 # id(choice) -> per-alternative count
+        self.opts = {}                 # id(optional) -> [times absent, times present]
+        self.reached = set()           # names of the defines generated from
         self.cost = {}
         self._costs()
 
@@ -343,9 +352,13 @@ class Generator:
                     continue
             raise Fail("choice")
         if t == "optional":
+            seen = self.opts.setdefault(id(p), [0, 0])
             if deep or r.random() >= self.p_opt:
+                seen[0] += 1
                 return []
-            return self.seq(list(p), depth)
+            out = self.seq(list(p), depth)
+            seen[1] += 1
+            return out
         if t in ("zeroOrMore", "oneOrMore"):
             lo = 1 if t == "oneOrMore" else 0
             n = lo if deep else r.choice([lo, lo, lo + 1, lo + 2])
@@ -357,6 +370,7 @@ class Generator:
             d = self.g.defines.get(p.get("name"))
             if d is None:
                 raise Fail("ref")
+            self.reached.add(p.get("name"))
             return self.gen(d, depth)
         if t == "empty":
             return []
@@ -773,9 +787,40 @@ def mutate(tree, g, r):
     return op
 
 
-def generate(g, r, out, prefix, count):
-    """count documents from grammar g, named out/prefix-NNNN.xml."""
+def coverage(g, gens):
+    """What the generators gens (of grammar g) reached, as lines: the
+    defines generated from, the choices with every alternative produced,
+    the optional parts produced both present and absent."""
+    choices = [p for d in g.defines.values() for p in d.iter("{%s}choice" % RNG)
+               if any(tag(c) for c in p)]
+    opts = [p for d in g.defines.values() for p in d.iter("{%s}optional" % RNG)]
+    uses = {}
+    seen = {}
+    for gen in gens:
+        for k, v in gen.uses.items():
+            u = uses.setdefault(k, [0] * len(v))
+            uses[k] = [a + b for a, b in zip(u, v)]
+        for k, v in gen.opts.items():
+            o = seen.setdefault(k, [0, 0])
+            seen[k] = [o[0] + v[0], o[1] + v[1]]
+    reached = set().union(*(gen.reached for gen in gens)) if gens else set()
+    all_alts = sum(1 for p in choices if id(p) in uses and min(uses[id(p)]) > 0)
+    some = sum(1 for p in choices if id(p) in uses)
+    both = sum(1 for p in opts if min(seen.get(id(p), [0, 0])) > 0)
+    one = sum(1 for p in opts if id(p) in seen)
+    missed = sorted(n for n in g.defines if n not in reached)
+    return ["defines reached: %d/%d" % (len(reached & set(g.defines)), len(g.defines)),
+            "choices reached: %d/%d, with every alternative produced: %d" % (some, len(choices), all_alts),
+            "optional parts reached: %d/%d, produced present and absent: %d" % (one, len(opts), both),
+            "defines never reached: %s" % (" ".join(missed[:40]) + (" ..." if len(missed) > 40 else ""))]
+
+
+def generate(g, r, out, prefix, count, gens=None):
+    """count documents from grammar g, named out/prefix-NNNN.xml (gens:
+    a list the generator is added to, for coverage)."""
     gen = Generator(g, r)
+    if gens is not None:
+        gens.append(gen)
     names = []
     tries = 0
     while len(names) < count and tries < count * 5:
@@ -794,9 +839,10 @@ def generate(g, r, out, prefix, count):
     return names
 
 
-def mutate_files(g, r, files, out, prefix, count, within=None):
+def mutate_files(g, r, files, out, prefix, count, within=None, only=None):
     """count mutations of documents taken from files; with within, made
-    only inside that child of the root (the rest is left as it is)."""
+    only inside that child of the root (the rest is left as it is), and
+    with the set only, inside one of its children of those names."""
     names = []
     files = sorted(files)
     for _ in range(count * 3):
@@ -810,6 +856,9 @@ def mutate_files(g, r, files, out, prefix, count, within=None):
         sub = tree
         if within:
             part = tree.getroot().find(within)
+            if part is not None and only:
+                picks = [c for c in part if c.tag in only]
+                part = r.choice(picks) if picks else None
             if part is None or len(part) == 0:
                 continue
             sub = ET.ElementTree(part)
@@ -869,12 +918,17 @@ def child_patterns(g, parent):
     return found
 
 
-def generate_devices(g, r, out, prefix, count):
+def generate_devices(g, r, out, prefix, count, only=None, gens=None):
     """count domains, each holding one to three devices generated from
-    grammar g (every kind of device in turn), named out/prefix-NNNN.xml."""
+    grammar g (every kind of device in turn, or only those named in the
+    set only), named out/prefix-NNNN.xml."""
     gen = Generator(g, r)
+    if gens is not None:
+        gens.append(gen)
     devices = find_element(g, "devices")
     kinds = child_patterns(g, devices) if devices is not None else []
+    if only:
+        kinds = [k for k in kinds if k.get("name") in only]
     holder = ET.Element("devices")
     names = []
     tries = 0
@@ -939,7 +993,8 @@ def reorder_files(g, r, files, out, count):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("mode", choices=["generate", "mutate", "batch", "reorder", "shrink", "devices"])
+    ap.add_argument("mode", choices=["generate", "mutate", "batch", "reorder", "shrink", "devices",
+                                     "coverage"])
     ap.add_argument("--any-order", action="store_true",
                     help="shrink: judge the root's children in any order (the order-free verdict)")
     ap.add_argument("--order", action="store_true",
@@ -952,6 +1007,8 @@ def main():
     ap.add_argument("--count", type=int, default=50)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--prefix", default="g")
+    ap.add_argument("--only", default="",
+                    help="devices: only these devices (comma-separated names)")
     a = ap.parse_args()
     r = random.Random(a.seed)
     os.makedirs(a.out, exist_ok=True)
@@ -981,15 +1038,34 @@ def main():
         return
     g = Grammar(a.schema)
     ET.register_namespace("qemu", "http://libvirt.org/schemas/domain/qemu/1.0")
+    if a.mode == "coverage":
+        # what COUNT documents from --schema reach of it (generate's
+        # documents, or devices' with --only), written to --out
+        gens = []
+        only = set(filter(None, a.only.split(",")))
+        if only == {"all"}:
+            # what tests/schema-diff.sh generates: whole documents, device
+            # documents, disk and hostdev documents
+            generate(g, r, a.out, "cov", a.count, gens)
+            generate_devices(g, r, a.out, "covd", a.count, None, gens)
+            generate_devices(g, r, a.out, "covs", a.count, {"disk", "hostdev"}, gens)
+        elif only:
+            generate_devices(g, r, a.out, "cov", a.count, only - {"*"}, gens)
+        else:
+            generate(g, r, a.out, "cov", a.count, gens)
+        for line in coverage(g, gens):
+            print(line)
+        return
     if a.mode == "generate":
         names = generate(g, r, a.out, a.prefix, a.count)
     elif a.mode == "devices":
-        names = generate_devices(g, r, a.out, "ld", a.count)
-        names += generate_devices(Grammar(a.other), r, a.out, "vd", a.count)
+        only = set(filter(None, a.only.split(",")))
+        names = generate_devices(g, r, a.out, "ld", a.count, only)
+        names += generate_devices(Grammar(a.other), r, a.out, "vd", a.count, only)
         gen = list(names)
         files = [line.strip() for line in sys.stdin if line.strip()]
-        names += mutate_files(g, r, files, a.out, "md", a.count, "devices")
-        names += mutate_files(g, r, gen, a.out, "mgd", a.count, "devices")
+        names += mutate_files(g, r, files, a.out, "md", a.count, "devices", only)
+        names += mutate_files(g, r, gen, a.out, "mgd", a.count, "devices", only)
     elif a.mode == "mutate":
         files = [line.strip() for line in sys.stdin if line.strip()]
         names = mutate_files(g, r, files, a.out, a.prefix, a.count)

@@ -8,6 +8,7 @@
  * and validation contexts; the compiled schemas are shared read-only
  * (schema.c).
  */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -114,29 +115,107 @@ static bool check_qemu_env(xmlNodePtr root, const char *file, vc_diags *d)
     return ok;
 }
 
-/* A disk's <geometry cyls heads secs>: the format's schema takes any
- * integer, libvirt's parser an unsigned 32-bit count. */
-static bool check_geometry(xmlNodePtr root, const char *file, vc_diags *d)
+/* A disk's counts that libvirt's schema takes as any integer and its
+ * parser as an unsigned 32-bit number: the BIOS <geometry> and the
+ * <blockio> sizes. */
+static const struct {
+    const char *elem;
+    const char *attr;
+} check_disk_u32[] = {
+    { "geometry", "cyls" },
+    { "geometry", "heads" },
+    { "geometry", "secs" },
+    { "blockio", "logical_block_size" },
+    { "blockio", "physical_block_size" },
+};
+
+static bool check_disk_counts(xmlNodePtr disk, const char *file, vc_diags *d)
 {
-    static const char *const attrs[] = { "cyls", "heads", "secs" };
+    bool ok = true;
+    for (size_t i = 0; i < VC_ARRAY_SIZE(check_disk_u32); i++) {
+        xmlNodePtr e = xml_child(disk, check_disk_u32[i].elem);
+        xmlAttrPtr a = e ? xmlHasProp(e, BAD_CAST check_disk_u32[i].attr) : NULL;
+        char *v = a ? xml_prop(e, check_disk_u32[i].attr) : NULL;
+        unsigned long long n;
+        if (v && !(vc_parse_ull(v, 10, &n) && n <= UINT32_MAX)) {
+            vc_error_at(d, xml_node_loc(file, (xmlNodePtr)a), "%s='%s': expected a number 0..4294967295",
+                        check_disk_u32[i].attr, v);
+            ok = false;
+        }
+        free(v);
+    }
+    return ok;
+}
+
+/* Whether n is an element of the domain format (no namespace) named name. */
+static bool check_is(xmlNodePtr n, const char *name)
+{
+    return n->type == XML_ELEMENT_NODE && !n->ns && strcmp((const char *)n->name, name) == 0;
+}
+
+/* A located error on attribute name of e when bad(value) says what is
+ * wrong; false then. */
+static bool check_value(xmlNodePtr e, const char *name, const char *(*bad)(const char *v),
+                        const char *file, vc_diags *d)
+{
+    xmlAttrPtr a = xmlHasProp(e, BAD_CAST name);
+    char *v = a ? xml_prop(e, name) : NULL;
+    const char *why = v ? bad(v) : NULL;
+    if (why)
+        vc_error_at(d, xml_node_loc(file, (xmlNodePtr)a), "%s='%s': expected %s", name, v, why);
+    free(v);
+    return !why;
+}
+
+/* A guestfwd channel's target: libvirt's schema takes any text, its
+ * parser an IPv4 address (QEMU's guestfwd forwards IPv4 only) and a port
+ * number (a larger one would be cut to 16 bits: refused here). */
+static const char *check_bad_ipv4(const char *v)
+{
+    struct in_addr a;
+    return inet_pton(AF_INET, v, &a) == 1 ? NULL : "an IPv4 address (10.0.2.1)";
+}
+
+static const char *check_bad_port(const char *v)
+{
+    unsigned long long n;
+    return vc_parse_ull(v, 10, &n) && n <= 65535 ? NULL : "a port number 0..65535";
+}
+
+/* A redirection filter's USB version: libvirt's schema takes any
+ * character between the two numbers, its parser a dot ("2.0"), or -1
+ * for any version. */
+static const char *check_bad_usb_version(const char *v)
+{
+    unsigned long long major, minor;
+    const char *dot = strchr(v, '.');
+    char *head = dot ? vc_xstrndup(v, (size_t)(dot - v)) : NULL;
+    bool ok = strcmp(v, "-1") == 0 ||
+              (head && vc_parse_ull(head, 10, &major) && major < 100 &&
+               vc_parse_ull(dot + 1, 10, &minor) && minor < 100);
+    free(head);
+    return ok ? NULL : "a USB version N.N (2.0), or -1 for any";
+}
+
+static bool check_devices(xmlNodePtr root, const char *file, vc_diags *d)
+{
     xmlNodePtr devices = xml_child(root, "devices");
     bool ok = true;
-    for (xmlNodePtr disk = devices ? devices->children : NULL; disk; disk = disk->next) {
-        if (disk->type != XML_ELEMENT_NODE || disk->ns ||
-            strcmp((const char *)disk->name, "disk") != 0)
-            continue;
-        xmlNodePtr g = xml_child(disk, "geometry");
-        for (size_t i = 0; g && i < VC_ARRAY_SIZE(attrs); i++) {
-            xmlAttrPtr a = xmlHasProp(g, BAD_CAST attrs[i]);
-            char *v = a ? xml_prop(g, attrs[i]) : NULL;
-            unsigned long long n;
-            if (v && !(vc_parse_ull(v, 10, &n) && n <= UINT32_MAX)) {
-                vc_error_at(d, xml_node_loc(file, (xmlNodePtr)a),
-                            "%s='%s': expected a number 0..4294967295", attrs[i], v);
-                ok = false;
-            }
-            free(v);
+    for (xmlNodePtr dev = devices ? devices->children : NULL; dev; dev = dev->next) {
+        if (check_is(dev, "disk"))
+            ok = check_disk_counts(dev, file, d) && ok;
+        xmlNodePtr t = check_is(dev, "channel") ? xml_child(dev, "target") : NULL;
+        char *type = t ? xml_prop(t, "type") : NULL;
+        if (type && strcmp(type, "guestfwd") == 0) {
+            ok = check_value(t, "address", check_bad_ipv4, file, d) && ok;
+            ok = check_value(t, "port", check_bad_port, file, d) && ok;
         }
+        free(type);
+        if (!check_is(dev, "redirfilter"))
+            continue;
+        for (xmlNodePtr u = dev->children; u; u = u->next)
+            if (check_is(u, "usbdev"))
+                ok = check_value(u, "version", check_bad_usb_version, file, d) && ok;
     }
     return ok;
 }
@@ -150,7 +229,7 @@ static bool check_domain(xmlDocPtr doc, const char *file, vc_diags *d)
         return vc_error_at(d, xml_node_loc(file, root),
                            "missing <os> or <bootloader> in <domain>");
     if (!check_spinlocks(root, file, d) || !check_qemu_env(root, file, d) ||
-        !check_geometry(root, file, d))
+        !check_devices(root, file, d))
         return false;
     ir_domain *dom = xml_domain_lower(doc, file, d);
     if (!dom)
