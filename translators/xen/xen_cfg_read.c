@@ -376,8 +376,10 @@ static bool xr_vnuma(xr_ctx *c)
                 if (!vc_parse_ull(s + 5, 10, &v[i].mib))
                     ok = vc_error_at(c->d, xr_sloc(c, it), "vnuma size is not a number: '%s'", s);
             } else if (vc_str_has_prefix(s, "vcpus=")) {
+                free(v[i].vcpus);       /* a repeated key: the last one counts, as in xl */
                 v[i].vcpus = vc_xstrdup(s + 6);
             } else if (vc_str_has_prefix(s, "vdistances=")) {
+                free(v[i].dist);
                 v[i].dist = vc_xcalloc(n, sizeof(unsigned));
                 xen_kvs dk = { 0 };
                 xen_spec_split(s + 11, xr_sloc(c, it), &dk);
@@ -386,7 +388,8 @@ static bool xr_vnuma(xr_ctx *c)
                     if (!vc_parse_ull(dk.v[j].key, 10, &dv) || dv > 255)
                         ok = vc_error_at(c->d, xr_sloc(c, it), "vnuma distance is not a "
                                                                "number: '%s'", dk.v[j].key);
-                    v[i].dist[j] = (unsigned)dv;
+                    else
+                        v[i].dist[j] = (unsigned)dv;
                 }
                 xen_kvs_free(&dk);
             } else if (!vc_str_has_prefix(s, "pnode=")) {
