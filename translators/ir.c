@@ -645,6 +645,18 @@ static int ir_hexval(int c)
     return -1;
 }
 
+bool ir_device_boots_as(const ir_device *d, ir_boot_dev kind)
+{
+    if (d->kind == IR_DEV_INTERFACE)
+        return kind == IR_BOOT_NETWORK;
+    if (d->kind != IR_DEV_DISK)
+        return false;
+    ir_disk_device dd = d->u.disk.device ? d->u.disk.device : IR_DISK_DEV_DISK;
+    return (kind == IR_BOOT_HD && (dd == IR_DISK_DEV_DISK || dd == IR_DISK_DEV_LUN)) ||
+           (kind == IR_BOOT_CDROM && dd == IR_DISK_DEV_CDROM) ||
+           (kind == IR_BOOT_FD && dd == IR_DISK_DEV_FLOPPY);
+}
+
 /*
  * libvirt accepts 32 hex digits, optionally split by '-' anywhere between
  * byte pairs (virUUIDParse), surrounded by blanks. The canonical form is the

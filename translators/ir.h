@@ -636,6 +636,9 @@ const ir_feature *ir_domain_feature(const ir_domain *dom, const char *name);
 void ir_fragments_add(ir_fragments *f, char *xml, ir_pos pos);   /* takes xml */
 void ir_address_clear(ir_address *a);
 void ir_device_clear(ir_device *dev);
+/* Whether <boot dev=KIND> means this device: a NIC for network, a disk or
+ * LUN for hd, a cdrom, a floppy (a disk without device= is a disk). */
+bool ir_device_boots_as(const ir_device *d, ir_boot_dev kind);
 
 /* uuid: parse the 36-character form or the 32 hex digits form. */
 bool ir_uuid_parse(const char *s, unsigned char out[16]);

@@ -711,18 +711,9 @@ void modern_dev_pci(const qemu_ctx *x, const ir_device *dev, vc_buf *b)
 /* The device <boot dev=X/> names: the first of its family. */
 static const ir_device *modern_boot_target(const qemu_ctx *x, ir_boot_dev b)
 {
-    for (size_t i = 0; i < x->dom->ndevices; i++) {
-        const ir_device *d = &x->dom->devices[i];
-        if (b == IR_BOOT_NETWORK && d->kind == IR_DEV_INTERFACE)
-            return d;
-        if (d->kind != IR_DEV_DISK)
-            continue;
-        ir_disk_device dd = d->u.disk.device ? d->u.disk.device : IR_DISK_DEV_DISK;
-        if ((b == IR_BOOT_HD && (dd == IR_DISK_DEV_DISK || dd == IR_DISK_DEV_LUN)) ||
-            (b == IR_BOOT_CDROM && dd == IR_DISK_DEV_CDROM) ||
-            (b == IR_BOOT_FD && dd == IR_DISK_DEV_FLOPPY))
-            return d;
-    }
+    for (size_t i = 0; i < x->dom->ndevices; i++)
+        if (ir_device_boots_as(&x->dom->devices[i], b))
+            return &x->dom->devices[i];
     return NULL;
 }
 

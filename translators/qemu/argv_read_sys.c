@@ -613,18 +613,9 @@ void qr_timer(qemu_reader *r, const char *xml)
 /* Whether the guest has a device of that boot kind. */
 static bool qr_has_boot_kind(const ir_domain *dom, ir_boot_dev kind)
 {
-    for (size_t i = 0; i < dom->ndevices; i++) {
-        const ir_device *d = &dom->devices[i];
-        if (kind == IR_BOOT_NETWORK && d->kind == IR_DEV_INTERFACE)
+    for (size_t i = 0; i < dom->ndevices; i++)
+        if (ir_device_boots_as(&dom->devices[i], kind))
             return true;
-        if (d->kind != IR_DEV_DISK)
-            continue;
-        ir_disk_device dd = d->u.disk.device ? d->u.disk.device : IR_DISK_DEV_DISK;
-        if ((kind == IR_BOOT_HD && (dd == IR_DISK_DEV_DISK || dd == IR_DISK_DEV_LUN)) ||
-            (kind == IR_BOOT_CDROM && dd == IR_DISK_DEV_CDROM) ||
-            (kind == IR_BOOT_FD && dd == IR_DISK_DEV_FLOPPY))
-            return true;
-    }
     return false;
 }
 
