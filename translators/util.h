@@ -94,6 +94,8 @@ void vc_heap_expect(size_t bytes);
 /* Asks for transparent huge pages on the whole 2 MiB pages of heap memory
  * in [from, to) (a hint: nothing but speed depends on it). */
 void vc_heap_hint_huge(const void *from, const void *to);
+/* The calling thread's heap grown by bytes, its pages faulted in at once. */
+void vc_heap_prefault(size_t bytes);
 /* vc_read_into into a new buffer; NULL with *err set on failure. */
 char *vc_read_input(const char *path, unsigned flags, size_t *len, int *err);
 /* vc_read_input without flags; NULL with errno set (EFBIG, EINVAL for
