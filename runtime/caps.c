@@ -53,6 +53,12 @@ static void rt_caps_select(const rt_caps_spec *s)
 
 int rt_caps_enter(const rt_caps_spec *s, const char **what)
 {
+    /* libcap-ng keeps the thread it works on in its (thread-local) state,
+     * set the first time it is used and reset by its fork handler only. In
+     * a vfork child that state is the caller's: a second child (a restart)
+     * would find the first one's id there. Pid 0 is "the calling thread"
+     * for the kernel and for libcap-ng, whoever set the state up. */
+    capng_setpid(0);
     if (s->change_id) {
         if (setgroups(s->ngroups, s->groups) != 0) {
             *what = "setgroups";

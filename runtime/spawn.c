@@ -159,6 +159,25 @@ static __attribute__((noreturn)) void rt_spawn_child(const rt_child_plan *p)
 
 /* ---- the parent ----------------------------------------------------------- */
 
+/* The child, started with vfork when what it runs before its exec allows
+ * it (no hook, or one marked vfork_safe): it borrows the caller's memory
+ * and stack while the caller waits for its exec or _exit, so the caller's
+ * page tables are not copied and neither process takes copy-on-write
+ * faults afterwards (some ms on a VM, with virtc's libraries mapped). What
+ * the child does suits shared memory: system calls, changes to its own
+ * signal table (vfork shares memory, not handlers), the hook's steps; all
+ * signals stay blocked until just before the exec, when every handler is
+ * the default one, so none runs on the borrowed stack. rt_spawn_child
+ * never returns. */
+static pid_t rt_spawn_fork(const rt_child_plan *plan)
+{
+    pid_t pid = !plan->hook || !plan->hook->fn || plan->hook->vfork_safe ? vfork() : fork();
+    if (pid == 0)
+        rt_spawn_child(plan);
+    return pid;
+}
+
+
 /* An ignored SIGCHLD (or SA_NOCLDWAIT), inherited from whoever started
  * virtc, makes the kernel reap our children: their status would be lost
  * and a crashed QEMU could not be told from a clean exit. */
@@ -283,9 +302,7 @@ pid_t rt_spawn_pass(char *const argv[], char *const envp[], int log_fd, int pass
     sigset_t all, old;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
-    pid_t pid = fork();
-    if (pid == 0)
-        rt_spawn_child(&plan);
+    pid_t pid = rt_spawn_fork(&plan);
     int fork_errno = errno;
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     close(nullfd);

@@ -55,6 +55,11 @@ typedef struct rt_spawn_hook {
      * closed by the exec; the numbers at are distinct. */
     const rt_spawn_fd *fds;
     size_t nfds;
+    /* fn may run in a child that shares the caller's memory until its exec
+     * (vfork): it only makes system calls, or library calls whose state
+     * the caller does not rely on afterwards. The child then costs no copy
+     * of the caller's page tables and no copy-on-write faults after. */
+    bool vfork_safe;
 } rt_spawn_hook;
 
 /* rt_spawn with a hook (NULL: none). A failed hook is "cannot start PATH:

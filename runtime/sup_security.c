@@ -234,6 +234,11 @@ int rt_sup_sec_child(const rt_sup_sec *s, const char **what)
     return 0;
 }
 
+bool rt_sup_sec_vfork_safe(const rt_sup_sec *s)
+{
+    return !(s->labelled && s->labels.process) && !s->aa_profile;
+}
+
 char *const *rt_sup_sec_argv(const rt_sup_sec *s)
 {
     return s && s->argv.v ? s->argv.v : NULL;

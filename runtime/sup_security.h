@@ -21,6 +21,11 @@ rt_sup_sec *rt_sup_sec_apply(const rt_plan *p, vc_diags *d);
 /* In the child before exec: joins the cgroup, sets the exec labels.
  * 0 or an errno with *what the step. */
 int rt_sup_sec_child(const rt_sup_sec *s, const char **what);
+/* Whether rt_sup_sec_child may run in a vfork child (rt_spawn_hook): yes
+ * unless it sets an exec label, as libselinux and libapparmor keep state
+ * of their own in the caller's memory (libselinux skips writing a label
+ * it believes set, which a second QEMU of a restart would then lack). */
+bool rt_sup_sec_vfork_safe(const rt_sup_sec *s);
 /* The argv to run when something of it was chosen at start (the vsock
  * CID of a plan that leaves it to the host); NULL: the plan's own. */
 char *const *rt_sup_sec_argv(const rt_sup_sec *s);

@@ -293,8 +293,10 @@ static bool sup_launch(sup *s, vc_diags *d)
 {
     const rt_plan *p = s->p;
     static const char *const paused[] = { "-S", NULL };
-    rt_spawn_hook hook = { sup_child_hook, s, NULL, 0 };
+    rt_spawn_hook hook = { .fn = sup_child_hook, .opaque = s };
     hook.fds = rt_sup_sec_fds(s->sec, &hook.nfds);
+    /* the cgroup join and rt_caps_enter (see there) suit a vfork child */
+    hook.vfork_safe = rt_sup_sec_vfork_safe(s->sec);
     rt_launch_opts lo = {
         .run_dir = p->state_dir,
         .qmp_socket = p->monitor,

@@ -166,7 +166,7 @@ static char *child_fds(int pass_fd, const rt_spawn_fd *fds, size_t nfds, const c
 {
     char *const argv[] = { "/bin/sleep", "30", NULL };
     int logfd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    rt_spawn_hook hook = { NULL, NULL, fds, nfds };
+    rt_spawn_hook hook = { .fds = fds, .nfds = nfds };
     vc_diags d;
     vc_diags_init(&d);
     pid_t pid = rt_spawn_pass(argv, NULL, logfd, pass_fd, &hook, &d);
@@ -230,7 +230,7 @@ static void test_pass(void)
     vc_diags d;
     vc_diags_init(&d);
     char *const argv[] = { "/bin/true", NULL };
-    rt_spawn_hook hook = { NULL, NULL, bad, 2 };
+    rt_spawn_hook hook = { .fds = bad, .nfds = 2 };
     CHECK(rt_spawn_pass(argv, NULL, -1, -1, &hook, &d) < 0 && d.n == 1 &&
               strstr(d.v[0].message, "must be unique and above 3"),
           "pass: a number given twice is refused before the fork");
