@@ -7,6 +7,11 @@
 # Then where the time goes: more starts of each, traced (VIRTC_TRACE), each
 # step's median time since the exec of virtc. Needs root (the system
 # instance) and QEMU. Never fails.
+#
+# BENCH_RUNTIME_BASE=TREE (another built checkout, e.g. main before a
+# change): its virtc is measured by the same start_bench in the same run,
+# rows in the order this, base, base, this for each kind of start, so that
+# a comparison is made under the same load. START_BENCH_RUNS=N: runs a row.
 top=$(cd "$(dirname "$0")/.." && pwd)
 sb=$top/build/tests/start_bench
 virtc=$top/tools/virtc
@@ -43,8 +48,29 @@ echo "virtc start latency to a running guest ($accel, system instance, security 
 # the machine is shared: a ratio means little without the load it ran under
 echo "conditions: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg) before"
 printf '%-34s %12s %12s   %s\n' "" "virtc start" "argv by hand" "ratio (goal <= 1.3)"
-"$sb" "$runs" "$virtc" "$tmp/bench.plan.xml" "$tmp/bench.xml"
-"$sb" "$runs" "$virtc" "$tmp/bench.plan.xml" "$tmp/bench.plan.xml"
+# row TREE FILE: one row with TREE's virtc (the base's with its own
+# schemas and profiles, its rows marked "base:")
+row() {
+    if [ "$1" = "$top" ]; then
+        "$sb" "$runs" "$virtc" "$tmp/bench.plan.xml" "$2"
+    else
+        VIRTC_SCHEMA_DIR="$1/schemas" VIRTC_PROFILE_DIR="$1/translators/qemu/profiles" \
+            "$sb" "$runs" "$1/tools/virtc" "$tmp/bench.plan.xml" "$2" |
+            sed -E 's/^(virtc start [A-Z]+\.xml) {6}/base: \1/'
+    fi
+}
+base=${BENCH_RUNTIME_BASE:-}
+if [ -n "$base" ] && [ ! -x "$base/tools/virtc" ]; then
+    echo "BENCH_RUNTIME_BASE: $base/tools/virtc is not built; measuring this tree alone"
+    base=
+fi
+for f in "$tmp/bench.xml" "$tmp/bench.plan.xml"; do
+    if [ -n "$base" ]; then
+        row "$top" "$f"; row "$base" "$f"; row "$base" "$f"; row "$top" "$f"
+    else
+        row "$top" "$f"
+    fi
+done
 echo "conditions: load average $(cut -d' ' -f1-3 /proc/loadavg) after"
 "$sb" --profile "$runs" "$virtc" "virtc-bench-$$" "$tmp/bench.xml"
 "$sb" --profile "$runs" "$virtc" "virtc-bench-$$" "$tmp/bench.plan.xml"
