@@ -162,37 +162,32 @@ static qemu_caps *rt_cli_caps(const ir_domain *dom, const rt_cli_opts *o, const 
  * DOMAIN.xml` before QEMU (libxml2 reads some 260 KB of RelaxNG and builds
  * its automata). The document's verdict comes instead from the schema
  * pruned to the elements the document has (vc_schema_valid_pruned: the
- * same verdict, a fraction of the work), on a second thread, while this
- * one reads what does not depend on the document being valid: the probed
- * capabilities of the emulator the document names (the probe cache), and
- * the user database for qemu.conf's user and group
- * (qemu_plan_warm_identity; nothing of it is kept). Nothing of the
+ * same verdict, a fraction of the work), while a second thread reads what
+ * does not depend on the document being valid: the probed capabilities of
+ * the emulator the document names (the probe cache), and the user database
+ * for qemu.conf's user and group (qemu_plan_warm_identity; nothing of it
+ * is kept). The verdict, the longer of the two, stays on this thread, so
+ * that the wait for a new thread to be scheduled (a millisecond or more
+ * on a busy machine) is the prefetch's, not its. Nothing of the
  * document is lowered or used before the verdict; a document the pruned
  * schema refuses is validated again with the whole schema, which says
  * why, exactly as `virtc validate` does. */
 
-/* What the verdict thread allocates for domain.rng: the scan holds the
+/* What the verdict allocates for domain.rng: the scan holds the
  * 270 KB of its files' text, its nodes and attributes (about 1.2 MB with
  * their arrays' growth), then the pruned schema and libxml2's automata for
- * it. Faulted in at once, it cut the thread's page faults from ~330 to
- * none worth counting and its time by a third (the trace's step, on this
+ * it. Faulted in at once, it cut `virtc plan`'s page faults from ~680 to
+ * ~350 and the verdict's time by a third (the trace's step, on this
  * project's 2-CPU VM). */
 #define RT_CLI_VERDICT_HEAP ((size_t)2 << 20)
 
-typedef struct rt_cli_verdict {
-    const vc_schema_kind *kind;
-    xmlDocPtr doc;             /* only read, by both threads */
-    bool valid;
-} rt_cli_verdict;
-
-static void *rt_cli_verdict_thread(void *arg)
+static bool rt_cli_verdict(xmlDocPtr doc)
 {
-    rt_cli_verdict *v = arg;
-    rt_trace("schema thread: begin");
+    rt_trace("verdict: begin");
     vc_heap_prefault(RT_CLI_VERDICT_HEAP);
-    v->valid = vc_schema_valid_pruned(v->kind, v->doc);
-    rt_trace("schema thread: pruned schema compiled, document judged");
-    return NULL;
+    bool valid = vc_schema_valid_pruned(vc_schema_kind_by_name("domain"), doc);
+    rt_trace("verdict: pruned schema compiled, document judged");
+    return valid;
 }
 
 /* The text of <domain><devices><emulator> as the front end reads it
@@ -223,23 +218,39 @@ static qemu_caps *rt_cli_prefetch(xmlNodePtr root, const rt_cli_opts *o, char **
     return qemu_probe_cache_lookup(*emulator);
 }
 
+typedef struct rt_cli_prefetched {
+    xmlDocPtr doc;             /* only read, by both threads */
+    const rt_cli_opts *o;
+    const rt_qemuconf *conf;
+    char *emulator;            /* out */
+    qemu_caps *caps;           /* out */
+} rt_cli_prefetched;
+
+static void *rt_cli_prefetch_thread(void *arg)
+{
+    rt_cli_prefetched *f = arg;
+    f->caps = rt_cli_prefetch(xmlDocGetRootElement(f->doc), f->o, &f->emulator);
+    qemu_plan_warm_identity(f->conf, rt_instance_current());
+    rt_trace("domain: prefetched");
+    return NULL;
+}
+
 static rt_plan *rt_cli_domain_plan(const char *file, xmlDocPtr doc, const rt_cli_opts *o,
                                    const rt_qemuconf *conf, vc_diags *d)
 {
     pthread_t th;
-    rt_cli_verdict v = { vc_schema_kind_by_name("domain"), doc, false };
-    bool threaded = pthread_create(&th, NULL, rt_cli_verdict_thread, &v) == 0;
-    char *emulator;
-    qemu_caps *prefetched = rt_cli_prefetch(xmlDocGetRootElement(doc), o, &emulator);
-    qemu_plan_warm_identity(conf, rt_instance_current());
-    rt_trace("domain: prefetched");
+    rt_cli_prefetched f = { doc, o, conf, NULL, NULL };
+    bool threaded = pthread_create(&th, NULL, rt_cli_prefetch_thread, &f) == 0;
+    bool valid = rt_cli_verdict(doc);
     if (threaded)
         pthread_join(th, NULL);
     else
-        rt_cli_verdict_thread(&v);
+        rt_cli_prefetch_thread(&f);
     rt_trace("domain: joined");
+    char *emulator = f.emulator;
+    qemu_caps *prefetched = f.caps;
     ir_domain *dom;
-    if (v.valid) {   /* valid: its root is a <domain>, nothing to report */
+    if (valid) {   /* valid: its root is a <domain>, nothing to report */
         dom = xml_domain_lower(doc, file, d);
         xmlFreeDoc(doc);
     } else {
