@@ -58,6 +58,7 @@ row() {
             "$sb" "$runs" "$1/tools/virtc" "$tmp/bench.plan.xml" "$2" |
             sed -E 's/^(virtc start [A-Z]+\.xml) {6}/base: \1/'
     fi
+    echo "  load average after this row: $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 base=${BENCH_RUNTIME_BASE:-}
 if [ -n "$base" ] && [ ! -x "$base/tools/virtc" ]; then
