@@ -1140,12 +1140,57 @@ static size_t fm_device_slot(const ir_device *dev)
     return slot;
 }
 
+/* A device's element with its <alias name='ua-...'/>: where libvirt puts
+ * it (after <boot>, before the device's own <address>, <rom> and
+ * <acpi>), else last. The kinds' writers know nothing of it: the element
+ * they wrote gets the line, found by its depth. */
+static void fm_device_alias(vc_buf *b, int depth, const ir_device *dev)
+{
+    vc_buf el, line;
+    vc_buf_init(&el);
+    vc_buf_init(&line);
+    fm_device_kinds[dev->kind].write(&el, depth, dev);
+    fm_open(&line, depth + 1, "alias");
+    fm_attr(&line, "name", dev->alias);
+    fm_empty(&line);
+    const char *s = vc_buf_str(&el), *at = NULL;
+    static const char *const before[] = { "<address", "<rom", "<acpi", "</" };
+    for (size_t i = 0; i < VC_ARRAY_SIZE(before) && !at; i++) {
+        char *key = vc_xasprintf("\n%*s%s", (depth + 1) * 2 - (i == 3 ? 2 : 0), "",
+                                 before[i]);
+        at = strstr(s, key);
+        free(key);
+    }
+    size_t len = strlen(s);
+    if (at) {
+        vc_buf_add(b, s, (size_t)(at - s) + 1);
+        vc_buf_puts(b, vc_buf_str(&line));
+        vc_buf_puts(b, at + 1);
+    } else if (len >= 3 && strcmp(s + len - 3, "/>\n") == 0) {
+        /* an empty element: opened and closed around the alias */
+        const char *name = strchr(s, '<') + 1;
+        vc_buf_add(b, s, len - 3);
+        vc_buf_puts(b, ">\n");
+        vc_buf_puts(b, vc_buf_str(&line));
+        vc_buf_indent(b, depth * 2);
+        vc_buf_puts(b, "</");
+        vc_buf_add(b, name, strcspn(name, " />"));
+        vc_buf_puts(b, ">\n");
+    } else {
+        vc_buf_puts(b, s);
+    }
+    vc_buf_free(&el);
+    vc_buf_free(&line);
+}
+
 static void fm_device(vc_buf *b, int depth, const ir_device *dev, const fm_scope *scope)
 {
     if (dev->xml)
         fm_fragment(b, dev->xml, depth, '\'', scope);
     else if (dev->kind == IR_DEV_OTHER || dev->kind >= IR_DEV_LAST)
         fm_fragment(b, dev->u.other.xml ? dev->u.other.xml : "", depth, '\'', scope);
+    else if (dev->alias)
+        fm_device_alias(b, depth, dev);
     else
         fm_device_kinds[dev->kind].write(b, depth, dev);
 }

@@ -1188,12 +1188,28 @@ static const struct {
     { "redirdev", IR_DEV_REDIRDEV, lw_redirdev },
 };
 
+/* <alias name='ua-NAME'/>: a user alias. Another name is the alias of a
+ * running domain's device, which an inactive definition does not keep
+ * (libvirt drops it): it stays unread, so the element is kept as written. */
+static void lw_user_alias(lw_ctx *c, xmlNodePtr n, ir_device *dev)
+{
+    xmlNodePtr a = lw_child(c, n, "alias");
+    char *name = a ? xml_prop(a, "name") : NULL;
+    if (!vc_str_has_prefix(name, "ua-") || name[strlen("ua-")] == '\0') {
+        free(name);
+        return;
+    }
+    lw_mark_all(c, a);
+    dev->alias = name;
+}
+
 static void lw_device(lw_ctx *c, xmlNodePtr n)
 {
     for (size_t i = 0; i < VC_ARRAY_SIZE(lw_devices); i++) {
         if (!lw_is(n, lw_devices[i].name))
             continue;
         ir_device *dev = ir_domain_add_device(c->dom, lw_devices[i].kind, lw_pos(n));
+        lw_user_alias(c, n, dev);
         lw_devices[i].lower(c, n, dev);
         if (dev->kind > IR_DEV_OTHER || !lw_complete(c, n))
             dev->xml = xml_node_dump(n);
@@ -1204,11 +1220,11 @@ static void lw_device(lw_ctx *c, xmlNodePtr n)
     dev->u.other.pos = lw_pos(n);
 }
 
-/* Two disks may not share a target: the guest would see one of them.
- * Disks are sorted by (target, document order) so each finds the first
- * user of its target in n log n, not by a scan of the disks before it
- * (documents can hold tens of thousands of disks); errors are still
- * reported in document order. */
+/* Two disks may not share a target (the guest would see one of them), two
+ * devices not a user alias (QEMU takes an id once). Devices are sorted by
+ * (key, document order) so each finds the first user of its key in
+ * n log n, not by a scan of the devices before it (documents can hold tens
+ * of thousands of disks); errors are still reported in document order. */
 typedef struct lw_target_ref {
     const char *target;
     size_t index;
@@ -1221,18 +1237,30 @@ static int lw_target_cmp(const void *pa, const void *pb)
     return c ? c : (a->index > b->index) - (a->index < b->index);
 }
 
-static void lw_check_disk_targets(lw_ctx *c)
+static const char *lw_disk_target_of(const ir_device *d)
+{
+    return d->kind == IR_DEV_DISK ? d->u.disk.target_dev : NULL;
+}
+
+static const char *lw_alias_of(const ir_device *d)
+{
+    return d->alias;
+}
+
+/* what: "disk target", "alias"; key_of: the device's key, NULL for none. */
+static void lw_check_unique(lw_ctx *c, const char *(*key_of)(const ir_device *),
+                            const char *what)
 {
     const ir_domain *dom = c->dom;
     lw_target_ref *refs = vc_xcalloc(dom->ndevices, sizeof(*refs));
     size_t n = 0;
     for (size_t i = 0; i < dom->ndevices; i++) {
-        const ir_device *a = &dom->devices[i];
-        if (a->kind == IR_DEV_DISK && a->u.disk.target_dev)
-            refs[n++] = (lw_target_ref){ a->u.disk.target_dev, i };
+        const char *key = key_of(&dom->devices[i]);
+        if (key)
+            refs[n++] = (lw_target_ref){ key, i };
     }
     qsort(refs, n, sizeof(*refs), lw_target_cmp);
-    /* first[i]: the device first using device i's target (i itself when none) */
+    /* first[i]: the device first using device i's key (i itself when none) */
     size_t *first = vc_xcalloc(dom->ndevices, sizeof(*first));
     for (size_t i = 0; i < dom->ndevices; i++)
         first[i] = i;
@@ -1246,9 +1274,9 @@ static void lw_check_disk_targets(lw_ctx *c)
         const ir_device *a = &dom->devices[i], *b = &dom->devices[first[i]];
         vc_loc la = { c->file, a->pos.line, a->pos.column };
         vc_loc lb = { c->file, b->pos.line, b->pos.column };
-        vc_error_at(c->d, la, "duplicate disk target '%s'", a->u.disk.target_dev);
+        vc_error_at(c->d, la, "duplicate %s '%s'", what, key_of(a));
         vc_diag_add(c->d, VC_ERR_INVALID, VC_SEV_NOTE, lb, "'%s' is first used here",
-                    b->u.disk.target_dev);
+                    key_of(b));
         c->failed = true;
     }
     free(first);
@@ -1267,7 +1295,8 @@ static bool lw_devices_elem(lw_ctx *c, xmlNodePtr n)
         }
         lw_device(c, k);
     }
-    lw_check_disk_targets(c);
+    lw_check_unique(c, lw_disk_target_of, "disk target");
+    lw_check_unique(c, lw_alias_of, "alias");
     return true;
 }
 

@@ -579,6 +579,8 @@ void ir_device_clear(ir_device *dev)
     memset(&dev->u, 0, sizeof(dev->u));
     free(dev->xml);
     dev->xml = NULL;
+    free(dev->alias);
+    dev->alias = NULL;
 }
 
 static void ir_os_clear(ir_os *os)

@@ -504,6 +504,12 @@ typedef struct ir_device {
      * (an attribute or child the fields above have no place for); NULL
      * otherwise. The fields are still filled; the formatter writes this. */
     char *xml;
+    /* <alias name='ua-NAME'/>: a user alias, the only alias an inactive
+     * definition keeps (libvirt's rule: it starts with "ua-"); the 7.2
+     * emitter writes it as the device's id and derives its backend's id
+     * from it, so what names the device by id (-set device.ID, QMP) stays
+     * exact. NULL when none. */
+    char *alias;
 } ir_device;
 
 /* ---- the domain ------------------------------------------------------ */

@@ -9,6 +9,7 @@
 #
 # For an input NAME.xml:
 #   NAME<output>  stdout must be exactly this, stderr may hold warnings, exit 0
+#                 (and be exactly NAME.warn when that file exists)
 #   NAME.err      stderr must be exactly this, stdout empty, exit NAME.exit (default 1)
 #   valid/NAME.xml and invalid/NAME.xml (verdict cases, no expected file):
 #                 valid: exit 0; invalid: exit 1, nothing on stdout, and stderr
@@ -52,6 +53,10 @@ check_case() {
         if ! cmp -s "$tmp/out" "$dir/$name$outext"; then
             echo "FAIL $suite/$name: output differs:"
             diff "$dir/$name$outext" "$tmp/out" | head -n 20; return
+        fi
+        if [ -f "$dir/$name.warn" ] && ! cmp -s "$tmp/err" "$dir/$name.warn"; then
+            echo "FAIL $suite/$name: warnings differ:"
+            diff "$dir/$name.warn" "$tmp/err" | head -n 20; return
         fi
         echo "PASS $suite/$name"; return
     fi

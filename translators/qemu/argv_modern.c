@@ -174,6 +174,9 @@ static bool modern_machine(qemu_ctx *x)
         vc_buf_puts(&b, ",hpet=off");
     bool ok = true;
     char *accel = NULL;   /* -accel kvm,... when the accelerator has properties */
+    /* an -accel the document passes through is the accelerator (QEMU
+     * takes the first one, and refuses it beside -machine accel=) */
+    bool kept_accel = modern_passthrough_defines(dom, "-accel", NULL);
     switch (dom->type) {
     case IR_VIRT_KVM:
         if (!x->caps->accel_kvm)
@@ -182,8 +185,8 @@ static bool modern_machine(qemu_ctx *x)
             ok = qemu_error(x, dom->pos, "emulator %s does not support virt type 'kvm' on "
                             "this host: /dev/kvm is not usable (use type='qemu')",
                             qemu_str_or(x->caps->binary, "?"));
-        accel = modern_accel_kvm(x);
-        if (!accel)
+        accel = kept_accel ? NULL : modern_accel_kvm(x);
+        if (!accel && !kept_accel)
             vc_buf_puts(&b, ",accel=kvm");
         qemu_resource_add(x, "/dev/kvm", QEMU_RES_CHARDEV, false);
         break;
@@ -191,7 +194,8 @@ static bool modern_machine(qemu_ctx *x)
     case IR_VIRT_NONE:
         if (!x->caps->accel_tcg)
             ok = qemu_unsupported(x, dom->pos, "domain type 'qemu' (no TCG accelerator)");
-        vc_buf_puts(&b, ",accel=tcg");
+        if (!kept_accel)
+            vc_buf_puts(&b, ",accel=tcg");
         break;
     default:
         ok = qemu_unsupported(x, dom->pos, "domain type '%s'",

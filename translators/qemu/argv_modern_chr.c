@@ -172,15 +172,18 @@ static bool modern_serial_emit(qemu_ctx *x, const ir_device *dev)
                : c->target_port >= 0 ? c->target_port : n;
     if (strcmp(type, "isa-serial") == 0 && port > 3)
         return qemu_unsupported(x, dev->pos, "ISA serial port %d (a PC has 0 to 3)", port);
-    char *id = vc_xasprintf("charserial%d", n);
+    char *devid = modern_dev_id(dev, vc_xasprintf("serial%d", n));
+    char *id = vc_xasprintf("char%s", devid);
     if (!modern_chardev(x, dev, id)) {
         free(id);
+        free(devid);
         return false;
     }
     vc_buf b;
     vc_buf_init(&b);
-    vc_buf_printf(&b, "%s,chardev=%s,id=serial%d", type, id, n);
+    vc_buf_printf(&b, "%s,chardev=%s,id=%s", type, id, devid);
     free(id);
+    free(devid);
     if (strcmp(type, "isa-serial") == 0 && modern_has_prop(x, type, "index"))
         vc_buf_printf(&b, ",index=%d", port);
     if (strcmp(type, "usb-serial") == 0)
@@ -206,9 +209,11 @@ static bool modern_virtio_port(qemu_ctx *x, const ir_device *dev, const char *ty
     const ir_chr *c = &dev->u.chr;
     if (!modern_need_device(x, dev->pos, type))
         return false;
-    char *id = vc_xasprintf("char%s%d", idprefix, n);
+    char *devid = modern_dev_id(dev, vc_xasprintf("%s%d", idprefix, n));
+    char *id = vc_xasprintf("char%s", devid);
     if (!modern_chardev(x, dev, id)) {
         free(id);
+        free(devid);
         return false;
     }
     vc_buf b;
@@ -217,8 +222,9 @@ static bool modern_virtio_port(qemu_ctx *x, const ir_device *dev, const char *ty
     vc_buf_printf(&b, "%s,bus=virtio-serial%u.0", type, ctl);
     if (c->addr.type == IR_ADDR_VIRTIO_SERIAL && c->addr.has_port)
         vc_buf_printf(&b, ",nr=%u", c->addr.port);
-    vc_buf_printf(&b, ",chardev=%s,id=%s%d", id, idprefix, n);
+    vc_buf_printf(&b, ",chardev=%s,id=%s", id, devid);
     free(id);
+    free(devid);
     /* the guest's SPICE agent looks for its port by this name, whichever
      * side (SPICE or QEMU's own vdagent) serves it */
     const char *name = c->target_name;
@@ -265,12 +271,14 @@ bool modern_chr(qemu_ctx *x, const ir_device *dev)
         if (!modern_need_device(x, dev->pos, "isa-parallel"))
             return false;
         int n = x->modern->nparallel++;
-        char *id = vc_xasprintf("charparallel%d", n);
+        char *devid = modern_dev_id(dev, vc_xasprintf("parallel%d", n));
+        char *id = vc_xasprintf("char%s", devid);
         bool ok = modern_chardev(x, dev, id);
         if (ok)
             qemu_arg2_take(x, "-device",
-                           vc_xasprintf("isa-parallel,chardev=%s,id=parallel%d", id, n));
+                           vc_xasprintf("isa-parallel,chardev=%s,id=%s", id, devid));
         free(id);
+        free(devid);
         return ok;
     }
     case IR_CHRDEV_CONSOLE: {

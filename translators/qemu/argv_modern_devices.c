@@ -132,16 +132,17 @@ bool modern_filesystem(qemu_ctx *x, const ir_device *dev)
     free(fsmodel);
     if (!modern_need_device(x, dev->pos, type))
         return false;
-    int n = x->modern->nfs++;
+    char *id = modern_dev_id(dev, vc_xasprintf("fs%d", x->modern->nfs++));
     vc_buf b;
     vc_buf_init(&b);
-    vc_buf_printf(&b, "local,security_model=%s,id=fsdev-fs%d", model, n);
+    vc_buf_printf(&b, "local,security_model=%s,id=fsdev-%s", model, id);
     qemu_opt_add(&b, "path", fs->source);
     if (fs->readonly)
         vc_buf_puts(&b, ",readonly=on");
     qemu_arg2_take(x, "-fsdev", vc_buf_steal(&b));
     vc_buf_init(&b);
-    vc_buf_printf(&b, "%s,id=fs%d,fsdev=fsdev-fs%d", type, n, n);
+    vc_buf_printf(&b, "%s,id=%s,fsdev=fsdev-%s", type, id, id);
+    free(id);
     qemu_opt_add(&b, "mount_tag", fs->target);
     modern_virtio_opts(x, dev, type, &b);
     modern_dev_pci(x, dev, &b);
@@ -164,7 +165,8 @@ static bool modern_input_evdev(qemu_ctx *x, const ir_device *dev)
     char *repeat = modern_xml_attr(dev, "source", "repeat");
     vc_buf b;
     vc_buf_init(&b);
-    vc_buf_printf(&b, "input-linux,id=input%d", x->modern->ninput++);
+    vc_buf_puts(&b, "input-linux,id=");
+    modern_put_dev_id(&b, dev, "input", x->modern->ninput++);
     qemu_opt_add(&b, "evdev", path);
     if (repeat)
         vc_buf_printf(&b, ",repeat=%s", vc_streq(repeat, "on") ? "on" : "off");
@@ -194,7 +196,8 @@ static bool modern_input_passthrough(qemu_ctx *x, const ir_device *dev)
     }
     vc_buf b;
     vc_buf_init(&b);
-    vc_buf_printf(&b, "%s,id=input%d", type, x->modern->ninput++);
+    vc_buf_printf(&b, "%s,id=", type);
+    modern_put_dev_id(&b, dev, "input", x->modern->ninput++);
     qemu_opt_add(&b, "evdev", path);
     modern_dev_pci(x, dev, &b);
     qemu_arg2_take(x, "-device", vc_buf_steal(&b));
@@ -226,7 +229,8 @@ bool modern_input(qemu_ctx *x, const ir_device *dev)
             return false;
         vc_buf b;
         vc_buf_init(&b);
-        vc_buf_printf(&b, "%s,id=input%d", type, x->modern->ninput++);
+        vc_buf_printf(&b, "%s,id=", type);
+        modern_put_dev_id(&b, dev, "input", x->modern->ninput++);
         if (usb)
             modern_usb_opts(&in->addr, &b);
         else
@@ -594,7 +598,8 @@ static bool modern_video_emit(qemu_ctx *x, const ir_device *dev, const modern_sl
         modern_video_vhost_user(x, dev, n, gl);
     vc_buf b;
     vc_buf_init(&b);
-    vc_buf_printf(&b, "%s,id=video%d", type, n);
+    vc_buf_printf(&b, "%s,id=", type);
+    modern_put_dev_id(&b, dev, "video", n);
     if (vhost_user)
         vc_buf_printf(&b, ",chardev=chr-vu-video%d", n);
     const char *vp = modern_video_models[mi].vram_prop;
@@ -697,7 +702,8 @@ static bool modern_hostdev_usb(qemu_ctx *x, const ir_device *dev, vc_buf *b)
         vc_buf_printf(b, ",vendorid=0x%.4llx,productid=0x%.4llx", src.vendor, src.product);
     else
         vc_buf_printf(b, ",hostbus=%u,hostaddr=%u", src.bus, src.device);
-    vc_buf_printf(b, ",id=hostdev%d", x->modern->nhostdev++);
+    vc_buf_puts(b, ",id=");
+    modern_put_dev_id(b, dev, "hostdev", x->modern->nhostdev++);
     modern_usb_opts(&h->addr, b);
     return true;
 }
@@ -714,7 +720,8 @@ static bool modern_hostdev_pci(qemu_ctx *x, const ir_device *dev, vc_buf *b)
         return qemu_error(x, dev->pos, "PCI address %x:%x:%x.%x is out of range", a->domain,
                           a->bus, a->slot, a->function);
     char *sys = vc_xasprintf("%.4x:%.2x:%.2x.%x", a->domain, a->bus, a->slot, a->function);
-    vc_buf_printf(b, "vfio-pci,host=%s,id=hostdev%d", sys, x->modern->nhostdev++);
+    vc_buf_printf(b, "vfio-pci,host=%s,id=", sys);
+    modern_put_dev_id(b, dev, "hostdev", x->modern->nhostdev++);
     qemu_resource_add(x, sys, QEMU_RES_PCI, false);
     qemu_resource_add(x, "/dev/vfio/vfio", QEMU_RES_CHARDEV, false);
     free(sys);
@@ -748,7 +755,8 @@ static bool modern_hostdev_mdev(qemu_ctx *x, const ir_device *dev, vc_buf *b)
         else
             snprintf(dashed, sizeof(dashed), "%s", uuid);
         char *sys = vc_xasprintf("/sys/bus/mdev/devices/%s", dashed);
-        vc_buf_printf(b, "%s,id=hostdev%d", type, x->modern->nhostdev++);
+        vc_buf_printf(b, "%s,id=", type);
+        modern_put_dev_id(b, dev, "hostdev", x->modern->nhostdev++);
         qemu_opt_add(b, "sysfsdev", sys);
         if (display && (vc_streq(display, "on") || vc_streq(display, "off")))
             vc_buf_printf(b, ",display=%s", display);
@@ -787,7 +795,8 @@ static bool modern_hostdev_vhost_scsi(qemu_ctx *x, const ir_device *dev, vc_buf 
         *type = vtype;
         vc_buf_puts(b, *type);
         qemu_opt_add(b, "wwpn", wwpn);
-        vc_buf_printf(b, ",id=hostdev%d", x->modern->nhostdev++);
+        vc_buf_puts(b, ",id=");
+        modern_put_dev_id(b, dev, "hostdev", x->modern->nhostdev++);
         modern_dev_pci(x, dev, b);
         qemu_resource_add(x, "/dev/vhost-scsi", QEMU_RES_CHARDEV, false);
     }
@@ -888,7 +897,8 @@ bool modern_watchdog(qemu_ctx *x, const ir_device *dev)
             return false;
         vc_buf b;
         vc_buf_init(&b);
-        vc_buf_printf(&b, "%s,id=watchdog0", model);
+        vc_buf_printf(&b, "%s,id=", model);
+        modern_put_dev_id(&b, dev, "watchdog", 0);
         modern_dev_pci(x, dev, &b);
         qemu_arg2_take(x, "-device", vc_buf_steal(&b));
     } else if (strcmp(model, "itco") == 0) {
@@ -922,7 +932,8 @@ static bool modern_balloon_emit(qemu_ctx *x, const ir_device *dev, const modern_
         return false;
     vc_buf b;
     vc_buf_init(&b);
-    vc_buf_printf(&b, "%s,id=balloon0", type);
+    vc_buf_printf(&b, "%s,id=", type);
+    modern_put_dev_id(&b, dev, "balloon", 0);
     if (dev)
         modern_virtio_opts(x, dev, type, &b);
     modern_pci_opts(x, s, &b);
@@ -955,24 +966,26 @@ bool modern_rng(qemu_ctx *x, const ir_device *dev)
         return qemu_unsupported(x, dev->pos, "rng model '%s'", r->model);
     if (!modern_need_device(x, dev->pos, type))
         return false;
-    int n = x->modern->nrng++;
+    char *id = modern_dev_id(dev, vc_xasprintf("rng%d", x->modern->nrng++));
     const char *backend = qemu_str_or(r->backend_model, "random");
     vc_buf b;
     vc_buf_init(&b);
     if (strcmp(backend, "random") == 0) {
         const char *path = qemu_str_or(r->backend_path, "/dev/urandom");
-        vc_buf_printf(&b, "rng-random,id=objrng%d", n);
+        vc_buf_printf(&b, "rng-random,id=obj%s", id);
         qemu_opt_add(&b, "filename", path);
         qemu_resource_add(x, path, QEMU_RES_CHARDEV, true);
     } else if (strcmp(backend, "builtin") == 0) {
-        vc_buf_printf(&b, "rng-builtin,id=objrng%d", n);
+        vc_buf_printf(&b, "rng-builtin,id=obj%s", id);
     } else {
         vc_buf_free(&b);
+        free(id);
         return qemu_unsupported(x, dev->pos, "rng backend '%s'", backend);
     }
     qemu_arg2_take(x, "-object", vc_buf_steal(&b));
     vc_buf_init(&b);
-    vc_buf_printf(&b, "%s,rng=objrng%d,id=rng%d", type, n, n);
+    vc_buf_printf(&b, "%s,rng=obj%s,id=%s", type, id, id);
+    free(id);
     modern_virtio_opts(x, dev, type, &b);
     modern_dev_pci(x, dev, &b);
     qemu_arg2_take(x, "-device", vc_buf_steal(&b));

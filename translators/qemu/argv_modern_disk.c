@@ -750,6 +750,7 @@ bool modern_disk(qemu_ctx *x, const ir_device *dev)
     modern_disk_dev where = { 0 };
     if (!modern_disk_where(x, dev, &where))
         return false;
+    where.id = modern_dev_id(dev, where.id);
     bool ok = modern_need_device(x, dev->pos, where.type);
     const char *props = where.props ? where.props : where.type;
     const char *fmt = disk->driver_type ? disk->driver_type : "raw";

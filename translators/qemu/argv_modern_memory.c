@@ -187,6 +187,11 @@ static void modern_pool_sizes(vc_buf *b, xmlNodePtr n)
 
 static void modern_iothread(qemu_ctx *x, unsigned long long id, xmlNodePtr n)
 {
+    char *name = vc_xasprintf("iothread%llu", id);
+    bool kept = modern_passthrough_defines(x->dom, "-object", name);
+    free(name);
+    if (kept)
+        return;
     vc_buf b;
     vc_buf_init(&b);
     vc_buf_printf(&b, "iothread,id=iothread%llu", id);
@@ -234,7 +239,7 @@ bool modern_iothreads(qemu_ctx *x)
         if (!named[i])
             modern_iothread(x, i, NULL);
     free(named);
-    if (dflt) {
+    if (dflt && !modern_passthrough_defines(x->dom, "-object", "main-loop")) {
         xmlDocPtr ddoc = modern_xml_parse(dflt->xml);
         if (ddoc) {
             vc_buf b;

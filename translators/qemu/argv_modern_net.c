@@ -215,11 +215,13 @@ bool modern_interface(qemu_ctx *x, const ir_device *dev)
         vc_buf_free(&host);
         return false;
     }
-    vc_buf_printf(&host, ",id=hostnet%d", n);
+    char *id = modern_dev_id(dev, vc_xasprintf("net%d", n));
+    vc_buf_printf(&host, ",id=host%s", id);
     qemu_arg2_take(x, "-netdev", vc_buf_steal(&host));
     vc_buf b;
     vc_buf_init(&b);
-    vc_buf_printf(&b, "%s,netdev=hostnet%d,id=net%d", type, n, n);
+    vc_buf_printf(&b, "%s,netdev=host%s,id=%s", type, id, id);
+    free(id);
     modern_nic_queues(x, dev, type, &b);
     if (net->mac)
         vc_buf_printf(&b, ",mac=%s", net->mac);

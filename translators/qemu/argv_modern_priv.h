@@ -409,4 +409,19 @@ bool modern_rng(qemu_ctx *x, const ir_device *dev);
  * placement read (<redirfilter>). */
 bool modern_other(qemu_ctx *x, const ir_device *dev);
 
+/* argv_modern_base.c: whether the document's <qemu:commandline> gives an
+ * option opt ("-object") whose id is id (key=value or JSON; NULL: any
+ * such option). The reader keeps there, whole, what has properties the
+ * model has no place for while the model keeps what it is (an I/O thread,
+ * the accelerator): virtc then writes none of its own, as QEMU refuses
+ * a second object of one id and takes the first -accel. */
+bool modern_passthrough_defines(const ir_domain *dom, const char *opt, const char *id);
+/* The id of a device's -device: its user alias (<alias name='ua-NAME'>)
+ * when it has one, else numbered, the id virtc would give it (taken). The
+ * backends' ids derive from it as libvirt's do (char+ID, host+ID,
+ * drive-ID), so a user alias names the same objects in every conversion. */
+char *modern_dev_id(const ir_device *dev, char *numbered);
+/* Appends that id: the user alias, else PREFIXn. */
+void modern_put_dev_id(vc_buf *b, const ir_device *dev, const char *prefix, int n);
+
 #endif

@@ -1064,7 +1064,6 @@ bool qr_opt_device(qemu_reader *r, qr_opt *o)
             matched = true;
             ok = qr_devices[i].fn(r, o, driver, qr_devices[i].arg);
         }
-    r->in_device = false;
     if (!matched)
         ok = qr_dev_platform(r, o, driver, &matched);
     if (!matched) {
@@ -1073,6 +1072,7 @@ bool qr_opt_device(qemu_reader *r, qr_opt *o)
              qr_dev_sound(r, o, driver, NULL);
         matched = r->dom->ndevices > before || ok;
     }
+    r->in_device = false;
     if (ok && r->keep_reason) {
         /* undo: the device and the backends it named are kept as written,
          * the backends first, in order */
@@ -1095,6 +1095,7 @@ bool qr_opt_device(qemu_reader *r, qr_opt *o)
         return false;
     if (r->dom->ndevices > ndev && !qr_virtio_switches_read(r, o, driver, &r->dom->devices[ndev]))
         return false;
+    qr_device_alias(r, o, false);
     qr_leftovers(r, o, driver);
     return true;
 }

@@ -338,19 +338,70 @@ static const char *const qr_merged_opts[] = {
 /* Options QEMU keeps as QemuOpts by id: -set GROUP.ID.KEY=VALUE adds to one. */
 static const char *const qr_set_groups[] = { "drive", "chardev", "netdev", "fsdev" };
 
-/* Options whose leftovers make the whole option the pass-through (it is
- * one of a kind, or has no id to -set): what the model read from it is
- * taken back out, so the option is not given twice. */
-static const char *const qr_whole_opts[] = { "vnc", "spice", "display", "drive", "net", "nic", "virtfs" };
+/* Any other option with leftovers is kept whole (it is one of a kind, or
+ * has no id to -set; QAPI options such as -object, -accel and -tpmdev have
+ * no -set at all): what the model read from it is taken back out, so the
+ * option is not given twice. What the model keeps of it all the same (the
+ * domain type of an -accel, an I/O thread of an -object iothread) the
+ * 7.2 emitter leaves to the kept option (modern_passthrough_defines). */
+
+/* Whether the option o made device d (qr_add_device places it at the flag). */
+static bool qr_made_by(const qemu_reader *r, const qr_opt *o, const ir_device *d)
+{
+    vc_loc l = qr_loc(r, o->flag, 0);
+    return d->pos.line == l.line && d->pos.column == l.column;
+}
+
+/* User aliases. A -device's id names it for -set device.ID and for QMP;
+ * virtc numbers the devices it writes (virtio-disk0, net0, ...), so an id
+ * survives only as a user alias, <alias name='ua-NAME'/>, which the 7.2
+ * emitter writes back as the id. An id that already is one (libvirt's
+ * own command lines) is always kept; another becomes ua-ID only when what
+ * is kept names the device by it (a -set of a property the model has no
+ * place for), and the kept -set names ua-ID: a domain's XML does not fill
+ * with aliases of ids nothing refers to, and a second conversion gives
+ * the same line. */
+/* The kinds whose -device id the 7.2 emitter takes from the user alias
+ * (modern_dev_id): the others keep virtc's ids, so an alias would name
+ * nothing there. */
+static const ir_device_kind qr_alias_kinds[] = {
+    IR_DEV_DISK, IR_DEV_INTERFACE, IR_DEV_CHR, IR_DEV_INPUT, IR_DEV_VIDEO, IR_DEV_HOSTDEV,
+    IR_DEV_WATCHDOG, IR_DEV_MEMBALLOON, IR_DEV_FILESYSTEM, IR_DEV_RNG,
+};
+
+const char *qr_device_alias(qemu_reader *r, const qr_opt *o, bool needed)
+{
+    const char *id = qr_last(o, "id");
+    bool ua = vc_str_has_prefix(id, "ua-") && id[strlen("ua-")];
+    if (!id || !*id || (!ua && !needed))
+        return NULL;
+    for (size_t i = r->dom->ndevices; i-- > 0;) {
+        ir_device *d = &r->dom->devices[i];
+        if (!qr_made_by(r, o, d))
+            continue;
+        size_t k = 0;
+        while (k < VC_ARRAY_SIZE(qr_alias_kinds) && qr_alias_kinds[k] != d->kind)
+            k++;
+        if (k == VC_ARRAY_SIZE(qr_alias_kinds))
+            return NULL;
+        if (!d->alias) {
+            d->alias = ua ? vc_xstrdup(id) : vc_xasprintf("ua-%s", id);
+            /* an element kept as written carries it itself */
+            if (d->xml)
+                qr_device_amend(r, d, "alias", "name", d->alias);
+        }
+        return d->alias;
+    }
+    return NULL;
+}
 
 static void qr_drop_devices_of(qemu_reader *r, const qr_opt *o)
 {
-    vc_loc l = qr_loc(r, o->flag, 0);
     ir_domain *dom = r->dom;
     size_t k = 0;
     for (size_t i = 0; i < dom->ndevices; i++) {
         ir_device *d = &dom->devices[i];
-        if (d->pos.line == l.line && d->pos.column == l.column) {
+        if (qr_made_by(r, o, d)) {
             ir_device_clear(d);
             continue;
         }
@@ -369,55 +420,63 @@ static const char *qr_item_id(const qr_opt *o)
     return NULL;
 }
 
-bool qr_keep_leftovers(qemu_reader *r, qr_opt *o)
+char *qr_unused_keys(const qr_opt *o, size_t *n)
+{
+    vc_buf keys;
+    vc_buf_init(&keys);
+    *n = 0;
+    for (size_t i = 0; i < o->props.n; i++)
+        if (!o->props.v[i].used) {
+            vc_buf_printf(&keys, "%s'%s'", keys.len ? ", " : "", o->props.v[i].key);
+            ++*n;
+        }
+    if (!keys.len) {
+        vc_buf_free(&keys);
+        return NULL;
+    }
+    return vc_buf_steal(&keys);
+}
+
+void qr_keep_leftovers(qemu_reader *r, qr_opt *o)
 {
     size_t unused = 0;
     for (size_t i = 0; i < o->props.n; i++)
         unused += !o->props.v[i].used;
     if (!unused)
-        return true;
+        return;
     const char *name = o->def->name;
     const char *id = qr_item_id(o);
-    /* A -netdev's id does not survive the conversion (the domain names
-     * its NIC's host side by the NIC's place), so a -set on it would name
-     * nothing: the NIC being read is kept whole, with its -netdev. */
-    if (strcmp(name, "netdev") == 0 && r->in_device) {
-        vc_buf keys;
-        vc_buf_init(&keys);
-        for (size_t i = 0; i < o->props.n; i++)
-            if (!o->props.v[i].used)
-                vc_buf_printf(&keys, "%s'%s'", keys.len ? ", " : "", o->props.v[i].key);
-        free(r->keep_netdev);
-        r->keep_netdev = vc_xasprintf("its -netdev's %s ha%s no place in the domain model",
-                                      vc_buf_str(&keys), unused > 1 ? "ve" : "s");
-        r->keep_reason = r->keep_netdev;
-        vc_buf_free(&keys);
-        return true;
-    }
     bool merged = qr_in(name, qr_merged_opts, VC_ARRAY_SIZE(qr_merged_opts));
     bool set = id && !o->props.json &&
                qr_in(name, qr_set_groups, VC_ARRAY_SIZE(qr_set_groups));
+    /* A -netdev's id does not survive the conversion (the domain names
+     * its NIC's host side by the NIC's place), so a -set on it would name
+     * nothing; a backend without -set (an -object, a -tpmdev) has no other
+     * form: the device being read is kept whole, with its backends. */
+    if (r->in_device && (strcmp(name, "netdev") == 0 || (!merged && !set))) {
+        char *keys = qr_unused_keys(o, &unused);
+        free(r->keep_netdev);
+        r->keep_netdev = vc_xasprintf("its -%s's %s ha%s no place in the domain model", name,
+                                      keys, unused > 1 ? "ve" : "s");
+        r->keep_reason = r->keep_netdev;
+        free(keys);
+        return;
+    }
     if (!merged && !set) {
-        if (!qr_in(name, qr_whole_opts, VC_ARRAY_SIZE(qr_whole_opts)))
-            return false;
-        vc_buf keys;
-        vc_buf_init(&keys);
-        size_t first = o->props.n;
-        for (size_t i = 0; i < o->props.n; i++) {
-            if (!o->props.v[i].used) {
-                vc_buf_printf(&keys, "%s'%s'", keys.len ? ", " : "", o->props.v[i].key);
-                first = first < i ? first : i;
-            }
+        size_t first = 0;
+        while (o->props.v[first].used)
+            first++;
+        char *keys = qr_unused_keys(o, &unused);
+        for (size_t i = 0; i < o->props.n; i++)
             o->props.v[i].used = true;
-        }
         qr_drop_devices_of(r, o);
         const char *args[2] = { o->flag->text, o->arg->text };
         qr_passthrough(r, args, 2);
         qr_warn(r, o->arg, o->props.v[first].key_off, "%s: %s ha%s no place in the domain "
                 "model; the whole option is kept as <qemu:commandline>", o->flag->text,
-                vc_buf_str(&keys), unused > 1 ? "ve" : "s");
-        vc_buf_free(&keys);
-        return true;
+                keys, unused > 1 ? "ve" : "s");
+        free(keys);
+        return;
     }
     /* a merged option: one more -OPT with all of them; an id: one -set each */
     const char *opt = set ? "-set" : strcmp(name, "M") == 0 ? "-machine" : o->flag->text;
@@ -450,5 +509,5 @@ bool qr_keep_leftovers(qemu_reader *r, qr_opt *o)
     }
     vc_buf_free(&one);
     vc_buf_free(&all);
-    return true;
+    return;
 }

@@ -48,6 +48,10 @@ typedef struct qr_mem {
     unsigned char *named;        /* named[k]: iothreadK was given (k <= 65536) */
     bool iothreads_plain;        /* ids 1..n in order, no pool sizes */
     char *main_loop;             /* <defaultiothread> */
+    qr_opt **numa_other;         /* -numa dist|cpu|hmat-lb|...: kept after the nodes */
+    size_t nnuma_other, capnuma_other;
+    const qr_opt **tcs_kept;     /* thread-context objects kept with their backend */
+    size_t ntcs_kept, captcs_kept;
 } qr_mem;
 
 static qr_mem *qr_mem_state(qemu_reader *r)
@@ -75,6 +79,8 @@ void qr_mem_free(qemu_reader *r)
     free(m->iothreads);
     free(m->named);
     free(m->main_loop);
+    free(m->numa_other);
+    free(m->tcs_kept);
     free(m);
     r->mem = NULL;
 }
@@ -146,6 +152,66 @@ static unsigned long long qr_hugetlbfs_page(const char *path)
     return ok ? v * scale : 0;
 }
 
+/* The -object thread-context a backend's prealloc-context= names, or NULL. */
+static qr_opt *qr_ram_context_obj(qemu_reader *r, const qr_opt *o)
+{
+    const char *id = qr_last(o, "prealloc-context");
+    qr_opt *tc = id ? qr_backend(r, "object", id) : NULL;
+    return tc && vc_streq(qr_last(tc, "qom-type"), "thread-context") ? tc : NULL;
+}
+
+/* prealloc-context=TC: virtc writes a thread-context itself for a
+ * preallocated backend bound to host nodes (node-affinity= those nodes,
+ * nothing more), so that one is derived; any other (cpu-affinity=, other
+ * nodes, no host nodes) leaves prealloc-context= unread, and the backend
+ * is kept whole with it (qr_ram_keep). */
+static void qr_ram_context(qemu_reader *r, qr_opt *o, const qr_ram *ram)
+{
+    qopt_item *it = qr_item(o, "prealloc-context");
+    qr_opt *tc = it ? qr_ram_context_obj(r, o) : NULL;
+    if (!it)
+        return;
+    bool derived = tc && ram->prealloc && ram->nodes;
+    if (derived) {
+        qr_implied(tc, QR_KEYS("id", "qom-type"));
+        char *affinity = qr_list(tc, "node-affinity");
+        size_t n;
+        char *rest = qr_unused_keys(tc, &n);
+        derived = vc_streq(affinity, ram->nodes) && !rest;
+        free(affinity);
+        free(rest);
+    }
+    if (derived)
+        tc->used = true;
+    else
+        it->used = false;
+}
+
+/* Keeps a thread-context object as written, once (a backend kept whole
+ * names it, or no backend derives it). */
+static void qr_context_keep(qemu_reader *r, qr_opt *tc, const char *why)
+{
+    qr_mem *m = qr_mem_state(r);
+    for (size_t i = 0; i < m->ntcs_kept; i++)
+        if (m->tcs_kept[i] == tc)
+            return;
+    vc_xgrow((void **)&m->tcs_kept, &m->captcs_kept, m->ntcs_kept + 1, sizeof(qr_opt *));
+    m->tcs_kept[m->ntcs_kept++] = tc;
+    for (size_t i = 0; i < tc->props.n; i++)
+        tc->props.v[i].used = true;
+    tc->used = true;
+    qr_keep_option(r, tc, why);
+}
+
+/* A backend kept whole takes the thread-context it names along (the
+ * order does not matter: QEMU makes thread-contexts before backends). */
+static void qr_ram_context_keep(qemu_reader *r, qr_opt *o)
+{
+    qr_opt *tc = qr_ram_context_obj(r, o);
+    if (tc)
+        qr_context_keep(r, tc, "the preallocation threads of a memory backend kept whole");
+}
+
 /* -object memory-backend-*,id=ID,...: the backend a user names. */
 static bool qr_ram_read(qemu_reader *r, const shw_word *w, size_t off, const char *id,
                         qr_ram *ram)
@@ -191,11 +257,11 @@ static bool qr_ram_read(qemu_reader *r, const shw_word *w, size_t off, const cha
     } else if (ram->nodes) {
         ram->mode = "strict";   /* QEMU's default for host-nodes alone is bind */
     }
-    /* virtc derives these itself: the preallocation threads (thread-context),
-     * virtio-mem's reservation, the RAM block names of old machine types */
-    qr_implied(o, QR_KEYS("id", "qom-type", "prealloc-context", "reserve",
-                          "x-use-canonical-path-for-ramblock-id"));
+    /* virtc derives these itself: virtio-mem's reservation, the RAM block
+     * names of old machine types */
+    qr_implied(o, QR_KEYS("id", "qom-type", "reserve", "x-use-canonical-path-for-ramblock-id"));
     ram->obj = o;
+    qr_ram_context(r, o, ram);
     return true;
 }
 
@@ -210,19 +276,7 @@ static bool qr_ram_whole(qemu_reader *r, qr_ram *ram)
  * *n: how many. */
 static char *qr_ram_unused(const qr_ram *ram, size_t *n)
 {
-    vc_buf keys;
-    vc_buf_init(&keys);
-    *n = 0;
-    for (size_t i = 0; i < ram->obj->props.n; i++)
-        if (!ram->obj->props.v[i].used) {
-            vc_buf_printf(&keys, "%s'%s'", keys.len ? ", " : "", ram->obj->props.v[i].key);
-            ++*n;
-        }
-    if (!keys.len) {
-        vc_buf_free(&keys);
-        return NULL;
-    }
-    return vc_buf_steal(&keys);
+    return qr_unused_keys(ram->obj, n);
 }
 
 /* Keeps a backend whole, saying which of its properties made it so. */
@@ -233,6 +287,7 @@ static void qr_ram_keep(qemu_reader *r, qr_ram *ram, const char *keys, size_t n,
     for (size_t i = 0; i < o->props.n; i++)
         o->props.v[i].used = true;
     o->used = true;
+    qr_ram_context_keep(r, o);
     char *why = keys ? vc_xasprintf("%s ha%s no place in the domain model; kept whole with "
                                     "%s", keys, n > 1 ? "ve" : "s", with)
                      : vc_xasprintf("kept whole with %s", with);
@@ -286,12 +341,17 @@ bool qr_mem_machine(qemu_reader *r, qr_opt *o, qopt_item *it)
 bool qr_opt_numa(qemu_reader *r, qr_opt *o)
 {
     const char *type = qr_str(o, "type");
+    qr_mem *m = qr_mem_state(r);
     if (!vc_streq(type, "node")) {
+        /* kept once the nodes they name are (qr_mem_finish): QEMU wants a
+         * node declared before a distance or a CPU names it */
         for (size_t i = 0; i < o->props.n; i++)
             o->props.v[i].used = true;
-        return qr_keep_option(r, o, NULL);
+        vc_xgrow((void **)&m->numa_other, &m->capnuma_other, m->nnuma_other + 1,
+                 sizeof(qr_opt *));
+        m->numa_other[m->nnuma_other++] = o;
+        return true;
     }
-    qr_mem *m = qr_mem_state(r);
     unsigned long long id = m->ncells, mib = 0;
     if (!qr_num(r, o, "nodeid", &id) || !qr_num(r, o, "mem", &mib))
         return false;
@@ -316,7 +376,7 @@ bool qr_opt_numa(qemu_reader *r, qr_opt *o)
     } else {
         c->kib = mib * 1024;
     }
-    qr_leftovers(r, o, NULL);
+    /* what else it says keeps every node as written (qr_cells_keep) */
     return true;
 }
 
@@ -462,9 +522,10 @@ static bool qr_iothread(qemu_reader *r, qr_opt *o)
  * preallocation threads virtc derives from a backend's host nodes. */
 bool qr_mem_object(qemu_reader *r, qr_opt *o)
 {
+    /* a thread-context no backend derives (qr_ram_context) */
     if (vc_streq(qr_str(o, "qom-type"), "thread-context")) {
-        for (size_t i = 0; i < o->props.n; i++)
-            o->props.v[i].used = true;
+        qr_context_keep(r, o, "not the preallocation threads virtc derives from a memory "
+                        "backend's host nodes");
         return true;
     }
     return qr_iothread(r, o);
@@ -689,23 +750,30 @@ static void qr_memdev_pages(qemu_reader *r, const qr_mem *m)
     }
 }
 
-/* A node's backend with what <memoryBacking> has no place for: QEMU takes
- * a node once and virtc writes every <cell>, so all nodes are kept as
- * written, each backend before its node, and the model has no cells. */
+/* A node's backend with what <memoryBacking> has no place for, or a node
+ * with what <cell> has no place for (initiator=, ...): QEMU takes a node
+ * once and virtc writes every <cell>, so all nodes are kept as written,
+ * each backend before its node, and the model has no cells. */
 static void qr_cells_keep(qemu_reader *r, qr_mem *m)
 {
     size_t n = 0, k = 0;
     char *keys = NULL;
-    for (k = 0; k < m->ncells && !keys; k++)
+    const char *whose = "backend's ";
+    for (k = 0; k < m->ncells && !keys; k++) {
         keys = m->cells[k].has_ram ? qr_ram_unused(&m->cells[k].ram, &n) : NULL;
+        if (!keys && (keys = qr_unused_keys(m->cells[k].numa, &n)))
+            whose = "";
+    }
     if (!keys)
         return;
-    char *with = vc_xasprintf("every -numa node (node %u's backend has properties the domain "
-                              "model has no place for, and virtc writes every node)",
-                              m->cells[k - 1].id);
-    char *node_why = vc_xasprintf("kept with its backend%s", with + strlen("every -numa node"));
+    char *reason = vc_xasprintf("node %u's %s%s ha%s no place in the domain model, and "
+                                "virtc writes every node", m->cells[k - 1].id, whose, keys,
+                                n > 1 ? "ve" : "s");
+    char *with = vc_xasprintf("every -numa node (%s)", reason);
     for (size_t i = 0; i < m->ncells; i++) {
         qr_cell *c = &m->cells[i];
+        char *node_why = vc_xasprintf("kept %s: %s", c->has_ram ? "with its backend" :
+                                      "as written", reason);
         if (c->has_ram) {
             size_t cn;
             char *ck = qr_ram_unused(&c->ram, &cn);
@@ -715,11 +783,12 @@ static void qr_cells_keep(qemu_reader *r, qr_mem *m)
         for (size_t j = 0; j < c->numa->props.n; j++)
             c->numa->props.v[j].used = true;
         qr_keep_option(r, c->numa, node_why);
+        free(node_why);
         free(c->cpus);
         free(c->ram.nodes);
     }
+    free(reason);
     free(with);
-    free(node_why);
     free(keys);
     m->ncells = 0;
 }
@@ -730,6 +799,8 @@ void qr_mem_finish(qemu_reader *r)
     if (!m)
         return;
     qr_cells_keep(r, m);
+    for (size_t i = 0; i < m->nnuma_other; i++)
+        qr_keep_option(r, m->numa_other[i], NULL);
     ir_domain *dom = r->dom;
     /* <memory> is the initial RAM and the memory devices together */
     dom->memory_kib += m->devices_kib;

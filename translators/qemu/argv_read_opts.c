@@ -237,6 +237,9 @@ static void qr_keep_device_prop(qemu_reader *r, qr_opt *o, const char *driver, q
     const char *id = qr_last(o, "id");
     const char *v = it->value ? it->value : "on";
     bool set = id && *id && !strchr(id, '.');
+    const char *alias = set ? qr_device_alias(r, o, true) : NULL;
+    if (alias)
+        id = alias;
     char *g = set ? vc_xasprintf("device.%s.%s=%s", id, it->key, v)
                   : vc_xasprintf("%s.%s=%s", driver, it->key, v);
     const char *args[2] = { set ? "-set" : "-global", g };
@@ -249,19 +252,17 @@ static void qr_keep_device_prop(qemu_reader *r, qr_opt *o, const char *driver, q
 
 void qr_leftovers(qemu_reader *r, qr_opt *o, const char *driver)
 {
-    if (!driver && qr_keep_leftovers(r, o))
+    if (!driver) {
+        qr_keep_leftovers(r, o);
         return;
+    }
     for (size_t i = 0; i < o->props.n; i++) {
         qopt_item *it = &o->props.v[i];
         /* what a -set joined to a device is kept at the -set's place */
-        if (it->used || (driver && o->set_first && i >= o->set_first))
+        if (it->used || (o->set_first && i >= o->set_first))
             continue;
         it->used = true;
-        if (driver)
-            qr_keep_device_prop(r, o, driver, it);
-        else
-            qr_warn(r, o->arg, it->key_off, "%s: '%s' has no place in the domain model and "
-                    "is not kept", o->flag->text, it->key);
+        qr_keep_device_prop(r, o, driver, it);
     }
 }
 
@@ -456,10 +457,16 @@ bool qr_opt_set(qemu_reader *r, qr_opt *o)
     if (it->used)
         return true;
     it->used = true;
-    const char *args[2] = { o->flag->text, o->arg->text };
+    /* the device's id is its user alias now (qr_device_alias) */
+    const char *alias = qr_device_alias(r, o->set_dev, true);
+    char *set = alias ? vc_xasprintf("device.%s.%s=%s", alias, it->key,
+                                     it->value ? it->value : "on")
+                      : vc_xstrdup(o->arg->text);
+    const char *args[2] = { o->flag->text, set };
     qr_passthrough(r, args, 2);
     qr_warn(r, o->arg, 0, "-set: property '%s' of the device has no place in the domain "
-            "model; kept as <qemu:commandline>", it->key);
+            "model; kept as <qemu:commandline> -set %s", it->key, set);
+    free(set);
     return true;
 }
 

@@ -227,8 +227,16 @@ void qr_vnc_display_item(qr_opt *o);
 /* -vnc share=, websocket= into g. */
 bool qr_vnc_extras(qemu_reader *r, qr_opt *o, ir_graphics *g);
 /* Keeps o's unused properties as <qemu:commandline> in a form QEMU reads
- * the same way, with warnings; false when o has no such form. */
-bool qr_keep_leftovers(qemu_reader *r, qr_opt *o);
+ * the same way, with warnings: another -OPT of a merged option, -set of an
+ * option with an id, the device being read kept whole, else the whole
+ * option. */
+void qr_keep_leftovers(qemu_reader *r, qr_opt *o);
+/* The user alias of the device the -device o made (ua-ID from its id=ID),
+ * set on the device when its id is one already or when needed (a kept
+ * -set names it); NULL when neither, or o made no device of the model. */
+const char *qr_device_alias(qemu_reader *r, const qr_opt *o, bool needed);
+/* The names of o's properties nothing read ('a', 'b'), or NULL; *n: how many. */
+char *qr_unused_keys(const qr_opt *o, size_t *n);
 
 /* argv_read_chr.c */
 bool qr_opt_serial(qemu_reader *r, qr_opt *o);        /* -serial -parallel -monitor */
