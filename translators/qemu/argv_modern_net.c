@@ -153,8 +153,6 @@ static bool modern_netdev(qemu_ctx *x, const ir_device *dev, int n, vc_buf *b)
         else
             vc_buf_puts(b, ",script=no");
         vc_buf_puts(b, ",downscript=no");
-        if (modern_net_queues(dev))   /* a multiqueue tap device */
-            vc_buf_printf(b, ",queues=%llu", modern_net_queues(dev));
         if (vc_streq(net->driver_name, "vhost")) {
             vc_buf_puts(b, ",vhost=on");
             qemu_resource_add(x, "/dev/vhost-net", QEMU_RES_CHARDEV, false);
@@ -225,6 +223,12 @@ bool modern_interface(qemu_ctx *x, const ir_device *dev)
         vc_buf_free(&host);
         return false;
     }
+    /* a multiqueue tap device, for a NIC that uses the queues (virtio) */
+    bool tap = net->type == IR_NET_NETWORK || net->type == IR_NET_BRIDGE ||
+               net->type == IR_NET_ETHERNET;
+    unsigned long long q = modern_net_queues(dev);
+    if (tap && q && strncmp(type, "virtio-net-pci", 14) == 0)
+        vc_buf_printf(&host, ",queues=%llu", q);
     vc_buf_printf(&host, ",id=hostnet%d", n);
     qemu_arg2_take(x, "-netdev", vc_buf_steal(&host));
     vc_buf b;

@@ -102,7 +102,9 @@ char *qemu_prop_to_qemu(const qemu_prop_map *m, const char *value)
         }
     case QPROP_NUM:
         return value && vc_parse_ull(value, 10, &n) ? vc_xasprintf("%llu", n) : NULL;
-    case QPROP_WWN:
+    case QPROP_WWN:   /* 16 hex digits, 0x-prefixed or not (both are the domain's) */
+        if (value && (strncmp(value, "0x", 2) == 0 || strncmp(value, "0X", 2) == 0))
+            value += 2;
         return value && strlen(value) == 16 && vc_parse_ull(value, 16, &n)
                    ? vc_xasprintf("0x%s", value) : NULL;
     case QPROP_TEXT:

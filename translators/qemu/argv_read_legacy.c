@@ -668,7 +668,9 @@ static bool qr_net_nic(qemu_reader *r, qr_opt *o, ir_net *n)
     if (!qr_device_addr(r, o, &a))
         return false;
     n->addr = a;
-    qr_implied(o, QR_KEYS("vlan", "name", "id", "vectors"));
+    /* vectors= has no place in the model (the legacy emitter writes none):
+     * it is a leftover, kept, not dropped */
+    qr_implied(o, QR_KEYS("vlan", "name", "id"));
     qr_leftovers(r, o, NULL);
     return true;
 }
