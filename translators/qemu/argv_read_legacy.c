@@ -589,7 +589,11 @@ bool qr_net_backend(qemu_reader *r, qr_opt *h, ir_net *n)
             n->target_dev = vc_xstrdup(ifname);
         if (script && strcmp(script, "no") != 0 && *script)
             n->script = vc_xstrdup(script);
-        qr_implied(h, QR_KEYS("fd", "downscript", "vhost", "vhostfd"));
+        qr_implied(h, QR_KEYS("fd", "vhost", "vhostfd"));
+        /* downscript=no is what the emitter writes; another script has no
+         * place in the model (it stays with the option, kept) */
+        if (vc_streq(qr_last(h, "downscript"), "no"))
+            qr_implied(h, QR_KEYS("downscript"));
     } else if (strcmp(t, "bridge") == 0) {
         n->type = IR_NET_BRIDGE;
         const char *br = qr_str(h, "br");
