@@ -7,6 +7,7 @@
  * generation: placement and emission sit above it.
  */
 #include "argv_modern_priv.h"
+#include "argv_props.h"
 #include "../xmldoc.h"
 
 #include <errno.h>
@@ -173,6 +174,19 @@ static char *modern_doc_attr(const char *xml, const char *path, const char *attr
 char *modern_xml_attr(const ir_device *dev, const char *path, const char *attr)
 {
     return modern_doc_attr(dev->xml, path, attr);
+}
+
+/* The text of the element at path in the device's kept copy (attr NULL)
+ * or its attribute: the value a -device property of argv_props.c has. */
+char *modern_xml_value(const ir_device *dev, const char *path, const char *attr)
+{
+    if (attr)
+        return modern_xml_attr(dev, path, attr);
+    xmlDocPtr doc = modern_xml_parse(dev->xml);
+    xmlNodePtr n = doc ? modern_xml_walk(xmlDocGetRootElement(doc), path) : NULL;
+    char *t = n ? xml_text(n) : NULL;
+    xmlFreeDoc(doc);
+    return t;
 }
 
 bool modern_xml_has(const ir_device *dev, const char *path)
@@ -482,7 +496,7 @@ char *modern_virtio_attr(const ir_device *dev, const char *attr)
 
 /* The type whose properties a virtio flavour has: the flavours are the
  * base device with the legacy interface forced on or off. */
-static const char *modern_virtio_base(const char *type)
+const char *modern_virtio_base(const char *type)
 {
     for (size_t k = 0; k < VC_ARRAY_SIZE(modern_virtio_flavours); k++)
         if (vc_streq(type, modern_virtio_flavours[k].transitional) ||
@@ -569,4 +583,39 @@ void modern_put_dev_id(vc_buf *b, const ir_device *dev, const char *prefix, int 
         vc_buf_puts(b, dev->alias);
     else
         vc_buf_printf(b, "%s%d", prefix, n);
+/* ---- properties that are one attribute of the element ------------------------------------ */
+
+bool modern_device_props(qemu_ctx *x, const ir_device *dev, const char *type, vc_buf *b)
+{
+    unsigned fam = qemu_prop_family(type);
+    if (!dev || !dev->xml || !fam)   /* a complete element says none of them */
+        return true;
+    bool ok = true;
+    for (size_t i = 0; i < qemu_nprop_maps; i++) {
+        const qemu_prop_map *m = &qemu_prop_maps[i];
+        char *v = m->families & fam ? modern_xml_value(dev, m->path ? m->path : "", m->attr)
+                                    : NULL;
+        if (!v)
+            continue;
+        char *q = qemu_prop_to_qemu(m, v);
+        if (!modern_has_prop(x, modern_virtio_base(type), m->prop))
+            ok = qemu_unsupported(x, dev->pos, "property '%s' of '%s'", m->prop, type);
+        else if (!q)
+            ok = qemu_error(x, dev->pos, "'%s' is not a value for %s of '%s'", v, m->prop,
+                            type);
+        else
+            qemu_opt_add(b, m->prop, q);
+        free(q);
+        free(v);
+    }
+    return ok;
+}
+
+/* The formats whose format node takes a "backing" (QEMU's copy-on-write
+ * image formats); a raw or LUKS node has nothing below it. */
+static const char *const modern_cow_formats[] = { "qcow2", "qcow", "qed", "vmdk" };
+
+bool modern_format_has_backing(const char *fmt)
+{
+    return fmt && qemu_str_in(fmt, modern_cow_formats, VC_ARRAY_SIZE(modern_cow_formats));
 }

@@ -111,6 +111,20 @@ static bool modern_chain_read(qemu_ctx *x, const ir_device *dev, modern_chain *c
     return ok;
 }
 
+/* A raw (or LUKS, ...) image has no backing file: a <backingStore> below
+ * it would only give nodes nothing reads. */
+static bool modern_chain_usable(qemu_ctx *x, const ir_device *d)
+{
+    const char *fmt = d->kind == IR_DEV_DISK && d->u.disk.driver_type ? d->u.disk.driver_type
+                                                                       : "raw";
+    if (d->kind != IR_DEV_DISK || modern_format_has_backing(fmt))
+        return true;
+    if (!strstr(d->xml, "<backingStore/>"))
+        qemu_warn(x, d->pos, "disk '%s': a '%s' image has no backing file; its <backingStore> "
+                  "is not converted", qemu_str_or(d->u.disk.target_dev, "?"), fmt);
+    return false;
+}
+
 bool modern_place_chains(qemu_ctx *x, const bool *has_node)
 {
     qemu_modern *m = x->modern;
@@ -123,7 +137,7 @@ bool modern_place_chains(qemu_ctx *x, const bool *has_node)
         const ir_device *d = &dom->devices[i];
         if (!has_node[i])
             continue;
-        if (d->xml && strstr(d->xml, "<backingStore"))
+        if (d->xml && strstr(d->xml, "<backingStore") && modern_chain_usable(x, d))
             ok = modern_chain_read(x, d, &m->chains[i]) && ok;
         if (!m->pr_managed_first && d->xml && strstr(d->xml, "<reservations")) {
             char *managed = modern_xml_attr(d, "source/reservations", "managed");

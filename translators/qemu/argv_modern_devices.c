@@ -4,7 +4,9 @@
  * devices, watchdog, memory balloon and rng.
  */
 #include "argv_modern_priv.h"
+#include "../xmldoc.h"
 
+#include <libxml/tree.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -561,6 +563,23 @@ static void modern_video_vhost_user(qemu_ctx *x, const ir_device *dev, int n, bo
     free(sock);
 }
 
+/* QXL's other memories, <model ram= vram64= vgamem=> in KiB: ram_size in
+ * bytes, the others in MiB. */
+static void modern_qxl_sizes(qemu_ctx *x, const ir_device *dev, const char *type, vc_buf *b)
+{
+    static const struct { const char *attr, *prop; unsigned long long div, mul; } sizes[] = {
+        { "ram", "ram_size", 1, 1024 }, { "vram64", "vram64_size_mb", 1024, 1 },
+        { "vgamem", "vgamem_mb", 1024, 1 },
+    };
+    for (size_t k = 0; k < VC_ARRAY_SIZE(sizes); k++) {
+        char *v = modern_xml_attr(dev, "model", sizes[k].attr);
+        unsigned long long kib;
+        if (v && vc_parse_ull(v, 10, &kib) && kib && modern_has_prop(x, type, sizes[k].prop))
+            vc_buf_printf(b, ",%s=%llu", sizes[k].prop, kib / sizes[k].div * sizes[k].mul);
+        free(v);
+    }
+}
+
 /* A video adapter; dev NULL is the one a display gets by default. */
 static bool modern_video_emit(qemu_ctx *x, const ir_device *dev, const modern_slot *s)
 {
@@ -612,6 +631,8 @@ static bool modern_video_emit(qemu_ctx *x, const ir_device *dev, const modern_sl
     }
     if (v && v->vram && strncmp(type, "qxl", 3) == 0 && modern_has_prop(x, type, "vram_size"))
         vc_buf_printf(&b, ",vram_size=%llu", v->vram * 1024);
+    if (dev && strncmp(type, "qxl", 3) == 0)
+        modern_qxl_sizes(x, dev, type, &b);
     /* the GL variants are virtio-vga / virtio-gpu-pci with virgl: their
      * properties are the base type's */
     if (v && v->heads > 0 && modern_has_prop(x, gl && !vhost_user ? base : type, "max_outputs"))
@@ -650,6 +671,42 @@ bool modern_videos(qemu_ctx *x)
     return modern_video_none(x) && ok;
 }
 
+static bool modern_hda_codec(qemu_ctx *x, const ir_device *dev, const char *type, int n,
+                             int cad, unsigned audio)
+{
+    char *drv = vc_xasprintf("hda-%s", type);
+    bool ok = modern_need_device(x, dev->pos, drv);
+    if (ok)
+        qemu_arg2_take(x, "-device", vc_xasprintf("%s,id=sound%d-codec%d,bus=sound%d.0,cad=%d,"
+                                                  "audiodev=audio%u", drv, n, cad, n, cad,
+                                                  audio));
+    free(drv);
+    return ok;
+}
+
+/* The codecs of an HDA card: its <codec type=> children in order, each
+ * hda-TYPE at the next codec address; a card without any gets a duplex. */
+static bool modern_hda_codecs(qemu_ctx *x, const ir_device *dev, int n, unsigned audio)
+{
+    static const char *const types[] = { "duplex", "micro", "output" };
+    xmlDocPtr doc = dev->xml ? modern_xml_parse(dev->xml) : NULL;
+    xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+    int cad = 0;
+    bool ok = true;
+    for (xmlNodePtr c = root ? root->children : NULL; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE || !xmlStrEqual(c->name, (const xmlChar *)"codec"))
+            continue;
+        char *type = xml_prop(c, "type");
+        if (!qemu_str_in(type, types, VC_ARRAY_SIZE(types)))
+            ok = qemu_unsupported(x, dev->pos, "sound codec '%s'", qemu_str_or(type, "?"));
+        else
+            ok = modern_hda_codec(x, dev, type, n, cad++, audio) && ok;
+        free(type);
+    }
+    xmlFreeDoc(doc);
+    return cad || !ok ? ok : modern_hda_codec(x, dev, "duplex", n, 0, audio);
+}
+
 bool modern_sound(qemu_ctx *x, const ir_device *dev)
 {
     const char *model = qemu_str_or(dev->u.sound.model, "?");
@@ -678,13 +735,7 @@ bool modern_sound(qemu_ctx *x, const ir_device *dev)
     else if (strcmp(type, "usb-audio") == 0)
         vc_buf_puts(&b, ",bus=usb.0");
     qemu_arg2_take(x, "-device", vc_buf_steal(&b));
-    if (hda) {
-        if (!modern_need_device(x, dev->pos, "hda-duplex"))
-            return false;
-        qemu_arg2_take(x, "-device", vc_xasprintf("hda-duplex,id=sound%d-codec0,bus=sound%d.0,"
-                                                  "cad=0,audiodev=audio%u", n, n, audio));
-    }
-    return true;
+    return !hda || modern_hda_codecs(x, dev, n, audio);
 }
 
 /* ---- host devices ------------------------------------------------------------------------ */
@@ -936,9 +987,10 @@ static bool modern_balloon_emit(qemu_ctx *x, const ir_device *dev, const modern_
     modern_put_dev_id(&b, dev, "balloon", 0);
     if (dev)
         modern_virtio_opts(x, dev, type, &b);
+    bool ok = modern_device_props(x, dev, type, &b);
     modern_pci_opts(x, s, &b);
     qemu_arg2_take(x, "-device", vc_buf_steal(&b));
-    return true;
+    return ok;
 }
 
 bool modern_memballoon(qemu_ctx *x, const ir_device *dev)
@@ -987,9 +1039,10 @@ bool modern_rng(qemu_ctx *x, const ir_device *dev)
     vc_buf_printf(&b, "%s,rng=obj%s,id=%s", type, id, id);
     free(id);
     modern_virtio_opts(x, dev, type, &b);
+    bool ok = modern_device_props(x, dev, type, &b);
     modern_dev_pci(x, dev, &b);
     qemu_arg2_take(x, "-device", vc_buf_steal(&b));
-    return true;
+    return ok;
 }
 
 

@@ -20,15 +20,6 @@ static const char *const modern_formats[] = {
     "parallels", "bochs", "luks",
 };
 
-/* The formats whose format node takes a "backing" (QEMU's copy-on-write
- * image formats); a raw or LUKS node has nothing below it. */
-static const char *const modern_cow_formats[] = { "qcow2", "qcow", "qed", "vmdk" };
-
-static bool modern_format_has_backing(const char *fmt)
-{
-    return fmt && qemu_str_in(fmt, modern_cow_formats, VC_ARRAY_SIZE(modern_cow_formats));
-}
-
 /* cache= modes as the three switches QEMU has for them. */
 static const struct {
     const char *mode;
@@ -811,6 +802,7 @@ bool modern_disk(qemu_ctx *x, const ir_device *dev)
             vc_buf_printf(&b, ",write-cache=%s", modern_cache_modes[cm].write_cache ? "on" : "off");
         if (disk->shareable && modern_has_prop(x, props, "share-rw"))
             vc_buf_puts(&b, ",share-rw=on");
+        ok = modern_device_props(x, dev, where.type, &b) && ok;
         ok = modern_disk_errors(x, dev, where.type, &b) && ok;
         if (ok)
             qemu_arg2_take(x, "-device", vc_buf_steal(&b));

@@ -44,6 +44,17 @@ static bool modern_netdev_socket(qemu_ctx *x, const ir_device *dev, vc_buf *b)
     return true;
 }
 
+
+/* <driver queues='N'/>: N queue pairs (more than one), 0 otherwise. */
+static unsigned long long modern_net_queues(const ir_device *dev)
+{
+    char *queues = modern_xml_attr(dev, "driver", "queues");
+    unsigned long long q = 0;
+    if (!queues || !vc_parse_ull(queues, 10, &q) || q < 2)
+        q = 0;
+    free(queues);
+    return q;
+}
 /* A vhost-user back end (a switch such as OVS-DPDK, or a vhost-user-net
  * process) on a unix socket: QEMU is the socket's server for <source
  * mode='server'>, its client otherwise. The chardev goes before the netdev
@@ -72,11 +83,9 @@ static bool modern_netdev_vhostuser(qemu_ctx *x, const ir_device *dev, int n, vc
         qemu_arg2_take(x, "-chardev", vc_buf_steal(&c));
         qemu_resource_add(x, path, QEMU_RES_SOCKET, false);
         vc_buf_printf(b, "vhost-user,chardev=charnet%d", n);
-        char *queues = modern_xml_attr(dev, "driver", "queues");
-        unsigned long long q;
-        if (queues && vc_parse_ull(queues, 10, &q) && q > 1)
+        unsigned long long q = modern_net_queues(dev);
+        if (q)
             vc_buf_printf(b, ",queues=%llu", q);
-        free(queues);
     }
     free(path);
     free(type);
@@ -177,19 +186,18 @@ static const char *modern_nic_type(const char *model)
     return virtio ? virtio : model;
 }
 
-/* A multiqueue virtio NIC (<driver queues='N'/> on a vhost-user back end):
- * a queue pair each, and an interrupt vector each way plus config and
- * control. */
+/* A multiqueue virtio NIC (<driver queues='N'/> on a tap or vhost-user
+ * back end): a queue pair each, and an interrupt vector each way plus
+ * config and control. */
 static void modern_nic_queues(const qemu_ctx *x, const ir_device *dev, const char *type,
                               vc_buf *b)
 {
-    char *queues = dev->u.net.type == IR_NET_VHOSTUSER
-                       ? modern_xml_attr(dev, "driver", "queues") : NULL;
-    unsigned long long q;
-    if (queues && vc_parse_ull(queues, 10, &q) && q > 1 && q <= 1024 &&
-        modern_has_prop(x, type, "mq"))
+    ir_net_type t = dev->u.net.type;
+    bool multi = t == IR_NET_VHOSTUSER || t == IR_NET_NETWORK || t == IR_NET_BRIDGE ||
+                 t == IR_NET_ETHERNET;
+    unsigned long long q = multi ? modern_net_queues(dev) : 0;
+    if (q && q <= 1024 && modern_has_prop(x, modern_virtio_base(type), "mq"))
         vc_buf_printf(b, ",mq=on,vectors=%llu", 2 * q + 2);
-    free(queues);
 }
 
 bool modern_interface(qemu_ctx *x, const ir_device *dev)
@@ -215,6 +223,12 @@ bool modern_interface(qemu_ctx *x, const ir_device *dev)
         vc_buf_free(&host);
         return false;
     }
+    /* a multiqueue tap device, for a NIC that uses the queues (virtio) */
+    bool tap = net->type == IR_NET_NETWORK || net->type == IR_NET_BRIDGE ||
+               net->type == IR_NET_ETHERNET;
+    unsigned long long q = modern_net_queues(dev);
+    if (tap && q && strncmp(type, "virtio-net-pci", 14) == 0)
+        vc_buf_printf(&host, ",queues=%llu", q);
     char *id = modern_dev_id(dev, vc_xasprintf("net%d", n));
     vc_buf_printf(&host, ",id=host%s", id);
     qemu_arg2_take(x, "-netdev", vc_buf_steal(&host));
@@ -225,12 +239,15 @@ bool modern_interface(qemu_ctx *x, const ir_device *dev)
     modern_nic_queues(x, dev, type, &b);
     if (net->mac)
         vc_buf_printf(&b, ",mac=%s", net->mac);
-    if (strncmp(type, "virtio-net-pci", 14) == 0)
+    bool ok = true;
+    if (strncmp(type, "virtio-net-pci", 14) == 0) {
         modern_virtio_opts(x, dev, type, &b);
+        ok = modern_device_props(x, dev, type, &b);
+    }
     int bi = x->modern->bootindex[modern_devidx(x, dev)];
     if (bi && modern_has_prop(x, type, "bootindex"))
         vc_buf_printf(&b, ",bootindex=%d", bi);
     modern_dev_pci(x, dev, &b);
     qemu_arg2_take(x, "-device", vc_buf_steal(&b));
-    return true;
+    return ok;
 }

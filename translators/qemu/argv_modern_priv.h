@@ -222,6 +222,16 @@ char *modern_fragment_text(const ir_fragment *f);
 /* Attribute attr of the element at path below a fragment's root. */
 char *modern_fragment_attr(const ir_fragment *f, const char *path, const char *attr);
 bool modern_xml_has(const ir_device *dev, const char *path);
+/* The text (attr NULL) or an attribute of the element at path in dev->xml. */
+char *modern_xml_value(const ir_device *dev, const char *path, const char *attr);
+/* Whether an image of this format can have a backing file (the
+ * copy-on-write formats). */
+bool modern_format_has_backing(const char *fmt);
+/* The base type whose properties a virtio flavour (-transitional,
+ * -non-transitional) has; other types are their own. */
+const char *modern_virtio_base(const char *type);
+/* The -device properties of argv_props.c the element says, for type. */
+bool modern_device_props(qemu_ctx *x, const ir_device *dev, const char *type, vc_buf *b);
 /* Whether the capabilities were probed from this host's binary (they then
  * describe this host), not read from a named profile. */
 bool modern_caps_are_probed(const qemu_ctx *x);

@@ -132,7 +132,18 @@ bool qr_chr_spec(qemu_reader *r, const shw_word *w, ir_chr *c)
 bool qr_chr_backend(qemu_reader *r, qr_opt *ch, ir_chr *c)
 {
     const char *b = qr_str(ch, "backend");
-    qr_implied(ch, QR_KEYS("id", "mux", "wait", "nodelay", "logappend"));
+    /* wait=off is what the emitter writes for a listening socket (and a
+     * connecting one has nothing to wait for); nodelay, logfile and
+     * logappend have no place in the model and stay with the -chardev's
+     * leftovers (logappend was once dropped while logfile was kept) */
+    qr_implied(ch, QR_KEYS("id", "mux"));
+    bool listens = false, wait = true;
+    if (qr_last(ch, "wait")) {
+        if (!qr_bool(r, ch, "server", &listens) || !qr_bool(r, ch, "wait", &wait))
+            return false;
+        if (listens && wait)
+            qr_item(ch, "wait")->used = false;   /* kept as written */
+    }
     for (size_t i = 0; i < VC_ARRAY_SIZE(qr_chr_plain); i++)
         if (vc_streq(b, qr_chr_plain[i].name))
             c->type = qr_chr_plain[i].type;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "argv_props.h"
 #include "argv_read_priv.h"
 
 /* Properties every -device may carry that virtc derives itself. */
@@ -31,6 +32,37 @@ qr_opt *qr_named_backend(qemu_reader *r, qr_opt *o, const char *key, const char 
     }
     b->used = true;
     return b;
+}
+
+/* The properties of argv_props.c the -device gives, onto the device's
+ * element, where the 7.2 emitter reads them; called once the device's
+ * fields are final (the element is written from them first). */
+static bool qr_dev_props(qemu_reader *r, qr_opt *o, const char *driver, ir_device *d)
+{
+    unsigned fam = qemu_prop_family(driver);
+    for (size_t i = 0; fam && i < qemu_nprop_maps; i++) {
+        const qemu_prop_map *m = &qemu_prop_maps[i];
+        qopt_item *it = m->families & fam ? qr_item(o, m->prop) : NULL;
+        if (!it)
+            continue;
+        char *v = qemu_prop_to_domain(m, it->value);
+        if (!v)
+            return qr_error(r, o->arg, it->val_off, "-device %s: '%s' is not a value for %s",
+                            driver, it->value ? it->value : "", m->prop);
+        if (m->attr) {
+            qr_device_amend_at(r, d, m->path, m->attr, v, NULL);
+        } else {
+            vc_buf x;
+            vc_buf_init(&x);
+            vc_buf_printf(&x, "<%s>", m->path);
+            vc_buf_xml_escape(&x, v, 0, false);
+            vc_buf_printf(&x, "</%s>", m->path);
+            qr_device_amend_at(r, d, NULL, NULL, NULL, vc_buf_str(&x));
+            vc_buf_free(&x);
+        }
+        free(v);
+    }
+    return true;
 }
 
 /* ---- the device families ---- */
@@ -201,7 +233,6 @@ static bool qr_dev_disk(qemu_reader *r, qr_opt *o, const char *driver, const cha
         disk->target_dev = qr_target_for(r->dom, "vd", o, "virtio-disk");
         if (!qr_device_addr(r, o, &disk->addr))
             return false;
-        qr_implied(o, QR_KEYS("num-queues", "queue-size"));
     } else if (strcmp(kind, "usb") == 0) {
         disk->target_bus = IR_BUS_USB;
         disk->target_dev = qr_target_for(r->dom, "sd", o, "usb-disk");
@@ -228,7 +259,7 @@ static bool qr_dev_disk(qemu_reader *r, qr_opt *o, const char *driver, const cha
     else if (vc_str_has_suffix(driver, "-transitional"))
         qr_device_amend(r, dev, NULL, "model", "virtio-transitional");
     qr_blk_apply(r, dev);
-    return true;
+    return qr_dev_props(r, o, driver, dev);
 }
 
 static ir_device *qr_controller(qemu_reader *r, qr_opt *o, const char *type, const char *model)
@@ -287,6 +318,35 @@ static bool qr_dev_disk_family(qemu_reader *r, qr_opt *o, const char *driver, co
     return qr_dev_disk(r, o, driver, kind);
 }
 
+/* Multiqueue: -netdev tap|vhost-user,queues=N with -device virtio-net-pci,
+ * mq=on[,vectors=2N+2] is <driver queues='N'/>, which the 7.2 emitter
+ * writes back so; *queues is N for a tap to write there (0: nothing). A
+ * combination it would not write back (mq=on with one queue, other
+ * vectors, queues without mq) is left unused: kept as written. */
+static bool qr_nic_queues(qemu_reader *r, qr_opt *o, qr_opt *b, unsigned long long *queues)
+{
+    *queues = 0;
+    const char *t = qr_last(b, "type"), *qs = qr_last(b, "queues"), *vs = qr_last(o, "vectors");
+    bool mq = false;
+    unsigned long long q = 0, v = 0;
+    if (qr_last(o, "mq") && !qr_bool(r, o, "mq", &mq))
+        return false;
+    if (!mq)   /* off is QEMU's default, what a single queue gets */
+        return true;
+    if (!qs || !vc_parse_ull(qs, 10, &q) || q < 2 || q > 1024 ||
+        (vs && (!vc_parse_ull(vs, 0, &v) || v != 2 * q + 2)) ||
+        !(vc_streq(t, "tap") || vc_streq(t, "bridge") || vc_streq(t, "vhost-user"))) {
+        qr_item(o, "mq")->used = false;   /* kept as written */
+        return true;
+    }
+    qr_implied(o, QR_KEYS("vectors"));
+    if (!vc_streq(t, "vhost-user")) {   /* vhost-user's queues are read with its socket */
+        qr_implied(b, QR_KEYS("queues"));
+        *queues = q;
+    }
+    return true;
+}
+
 static bool qr_dev_nic(qemu_reader *r, qr_opt *o, const char *driver, const char *model)
 {
     ir_device *d = qr_add_device(r, IR_DEV_INTERFACE, o->flag);
@@ -299,7 +359,8 @@ static bool qr_dev_nic(qemu_reader *r, qr_opt *o, const char *driver, const char
         return qr_error(r, o->arg, nd->val_off, "no -netdev has the id '%s'", nd->value);
     b->used = true;
     bool vhost = false, done = false;
-    if (!qr_nic_host(r, b, n, &done))
+    unsigned long long queues = 0;
+    if (!qr_nic_queues(r, o, b, &queues) || !qr_nic_host(r, b, n, &done))
         return false;
     if (done) {
         qr_implied(b, QR_KEYS("id"));
@@ -317,12 +378,16 @@ static bool qr_dev_nic(qemu_reader *r, qr_opt *o, const char *driver, const char
     if (!mac_ok)
         return false;
     n->model = vc_xstrdup(model ? model : driver);
-    qr_implied(o, QR_KEYS("vectors", "mq", "host_mtu", "rx_queue_size", "tx_queue_size"));
     if (!qr_bootindex(r, o, &n->boot_order) || !qr_device_addr(r, o, &n->addr))
         return false;
     if (done && !r->keep_reason)
         qr_nic_host_amend(r, b, d);
-    return true;
+    if (queues) {
+        char *q = vc_xasprintf("%llu", queues);
+        qr_device_amend(r, d, "driver", "queues", q);
+        free(q);
+    }
+    return qr_dev_props(r, o, driver, d);
 }
 
 static bool qr_dev_input(qemu_reader *r, qr_opt *o, const char *driver, const char *arg)
@@ -478,6 +543,26 @@ static bool qr_vhost_user_chardev(qemu_reader *r, qr_opt *o, const char *driver)
     return true;
 }
 
+/* QXL's other memories (<model ram= vram64= vgamem=>, KiB): ram_size in
+ * bytes, vram64_size_mb and vgamem_mb (already read) in MiB. */
+static bool qr_qxl_sizes(qemu_reader *r, qr_opt *o, ir_device *d, unsigned long long vgamem)
+{
+    unsigned long long ram = 0, vram64 = 0;
+    if (!qr_num(r, o, "ram_size", &ram) || !qr_num(r, o, "vram64_size_mb", &vram64))
+        return false;
+    const struct { const char *attr; unsigned long long kib; } sizes[] = {
+        { "ram", ram / 1024 }, { "vram64", vram64 * 1024 }, { "vgamem", vgamem * 1024 },
+    };
+    for (size_t k = 0; k < VC_ARRAY_SIZE(sizes); k++) {
+        if (!sizes[k].kib)
+            continue;
+        char *v = vc_xasprintf("%llu", sizes[k].kib);
+        qr_device_amend_at(r, d, "model", sizes[k].attr, v, NULL);
+        free(v);
+    }
+    return true;
+}
+
 static bool qr_dev_video(qemu_reader *r, qr_opt *o, const char *driver, const char *arg)
 {
     (void)arg;
@@ -492,8 +577,8 @@ static bool qr_dev_video(qemu_reader *r, qr_opt *o, const char *driver, const ch
                 !qr_num(r, o, "vram_size", &vram) || !qr_bool(r, o, "packed", &packed))
                 return false;
             d->u.video.heads = (int)heads;
-            d->u.video.vram = vram ? vram / 1024 : vgamem * 1024;
-            qr_implied(o, QR_KEYS("ram_size", "vram64_size_mb"));
+            bool qxl = strcmp(qr_video_drivers[i].model, "qxl") == 0;
+            d->u.video.vram = vram ? vram / 1024 : qxl ? 0 : vgamem * 1024;
             if (qr_video_drivers[i].vhostuser && !qr_vhost_user_chardev(r, o, driver))
                 return false;
             if (!qr_device_addr(r, o, &d->u.video.addr))
@@ -503,7 +588,7 @@ static bool qr_dev_video(qemu_reader *r, qr_opt *o, const char *driver, const ch
             if (qr_video_drivers[i].vhostuser || has_packed)
                 qr_video_xml(d, qr_video_drivers[i].accel3d, qr_video_drivers[i].vhostuser,
                              has_packed ? (packed ? "on" : "off") : NULL);
-            return true;
+            return !qxl || qr_qxl_sizes(r, o, d, vgamem);
         }
     return false;
 }
@@ -529,17 +614,51 @@ static bool qr_dev_sound(qemu_reader *r, qr_opt *o, const char *driver, const ch
     return false;
 }
 
-/* The codec of an HDA card is part of its <sound> element. */
+/* The codecs of an HDA card are <codec type=> children of its <sound>;
+ * the 7.2 emitter gives a card without any one hda-duplex at cad 0, so
+ * that codec alone adds nothing. cad is the codec's place on the card,
+ * what the emitter writes; another is left to be kept as written. */
+static void qr_codec_add(qemu_reader *r, ir_device *card, const char *type)
+{
+    char *xml = vc_xasprintf("<codec type='%s'/>", type);
+    qr_device_amend_at(r, card, NULL, NULL, NULL, xml);
+    free(xml);
+}
+
 static bool qr_dev_codec(qemu_reader *r, qr_opt *o, const char *driver, const char *arg)
 {
-    (void)driver, (void)arg;
-    /* the card's backend is its codecs' (they follow their card) */
-    for (size_t i = r->dom->ndevices; i-- > 0;)
+    (void)arg;
+    ir_device *card = NULL;
+    size_t ci = 0;
+    for (size_t i = r->dom->ndevices; i-- > 0 && !card;)
         if (r->dom->devices[i].kind == IR_DEV_SOUND) {
-            qr_note_audio(r, &r->dom->devices[i], qr_str(o, "audiodev"));
-            break;
+            card = &r->dom->devices[i];
+            ci = i;
         }
-    qr_implied(o, QR_KEYS("bus", "cad", "audiodev"));
+    qr_implied(o, QR_KEYS("bus", "audiodev"));
+    if (!card)
+        return qr_error(r, o->arg, 0, "-device %s: no HDA card before it", driver);
+    /* the card's backend is its codecs' (they follow their card) */
+    qr_note_audio(r, card, qr_last(o, "audiodev"));
+    unsigned long long cad = 0;
+    if (!qr_num(r, o, "cad", &cad))
+        return false;
+    size_t have = 0;
+    for (const char *p = card->xml; p && (p = strstr(p, "<codec")); p++)
+        have++;
+    bool pending = r->hda_duplex_card == ci + 1;
+    have += pending;
+    if (qr_last(o, "cad") && cad != have)
+        qr_item(o, "cad")->used = false;   /* kept as written */
+    const char *type = driver + strlen("hda-");
+    if (!have && strcmp(type, "duplex") == 0) {
+        r->hda_duplex_card = ci + 1;
+        return true;
+    }
+    if (pending)
+        qr_codec_add(r, card, "duplex");
+    r->hda_duplex_card = 0;
+    qr_codec_add(r, card, type);
     return true;
 }
 
@@ -553,16 +672,13 @@ static bool qr_dev_watchdog(qemu_reader *r, qr_opt *o, const char *driver, const
 
 static bool qr_dev_balloon(qemu_reader *r, qr_opt *o, const char *driver, const char *arg)
 {
-    (void)driver, (void)arg;
     ir_device *d = qr_add_device(r, IR_DEV_MEMBALLOON, o->flag);
     d->u.memballoon.model = vc_xstrdup(arg);
-    qr_implied(o, QR_KEYS("deflate-on-oom", "free-page-reporting"));
-    return qr_device_addr(r, o, &d->u.memballoon.addr);
+    return qr_device_addr(r, o, &d->u.memballoon.addr) && qr_dev_props(r, o, driver, d);
 }
 
 static bool qr_dev_rng(qemu_reader *r, qr_opt *o, const char *driver, const char *arg)
 {
-    (void)driver, (void)arg;
     ir_device *d = qr_add_device(r, IR_DEV_RNG, o->flag);
     ir_rng *g = &d->u.rng;
     g->model = vc_xstrdup(arg);
@@ -581,8 +697,7 @@ static bool qr_dev_rng(qemu_reader *r, qr_opt *o, const char *driver, const char
                         type ? type : "");
     }
     qr_leftovers(r, ob, NULL);
-    qr_implied(o, QR_KEYS("max-bytes", "period"));
-    return qr_device_addr(r, o, &g->addr);
+    return qr_device_addr(r, o, &g->addr) && qr_dev_props(r, o, driver, d);
 }
 
 /* The serial ports that are not isa-serial: pci-serial, usb-serial, and
@@ -1393,12 +1508,20 @@ void qr_audio_finish(qemu_reader *r)
         unsigned n = r->audio_of[i];
         /* the D-Bus display carries sound only when it names a backend */
         bool dbus = d->kind == IR_DEV_GRAPHICS && d->u.graphics.type == IR_GFX_DBUS;
-        if (!n || (n == first && !dbus) || d->xml)
+        if (!n || (n == first && !dbus))
             continue;
-        if (d->kind == IR_DEV_SOUND)
+        bool vnc = d->kind == IR_DEV_GRAPHICS && (d->u.graphics.type == IR_GFX_VNC || dbus);
+        if (d->kind != IR_DEV_SOUND && !vnc)
+            continue;
+        if (d->xml) {   /* kept as its element (an HDA card's codecs) */
+            char *id = vc_xasprintf("%u", n);
+            qr_device_amend_at(r, d, "audio", "id", id, NULL);
+            free(id);
+        } else if (d->kind == IR_DEV_SOUND) {
             d->u.sound.audio_id = n;
-        else if (d->kind == IR_DEV_GRAPHICS && (d->u.graphics.type == IR_GFX_VNC || dbus))
+        } else {
             d->u.graphics.audio_id = n;
+        }
     }
 }
 

@@ -589,7 +589,11 @@ bool qr_net_backend(qemu_reader *r, qr_opt *h, ir_net *n)
             n->target_dev = vc_xstrdup(ifname);
         if (script && strcmp(script, "no") != 0 && *script)
             n->script = vc_xstrdup(script);
-        qr_implied(h, QR_KEYS("fd", "downscript", "vhost", "vhostfd"));
+        qr_implied(h, QR_KEYS("fd", "vhost", "vhostfd"));
+        /* downscript=no is what the emitter writes; another script has no
+         * place in the model (it stays with the option, kept) */
+        if (vc_streq(qr_last(h, "downscript"), "no"))
+            qr_implied(h, QR_KEYS("downscript"));
     } else if (strcmp(t, "bridge") == 0) {
         n->type = IR_NET_BRIDGE;
         const char *br = qr_str(h, "br");
@@ -668,7 +672,9 @@ static bool qr_net_nic(qemu_reader *r, qr_opt *o, ir_net *n)
     if (!qr_device_addr(r, o, &a))
         return false;
     n->addr = a;
-    qr_implied(o, QR_KEYS("vlan", "name", "id", "vectors"));
+    /* vectors= has no place in the model (the legacy emitter writes none):
+     * it is a leftover, kept, not dropped */
+    qr_implied(o, QR_KEYS("vlan", "name", "id"));
     qr_leftovers(r, o, NULL);
     return true;
 }
@@ -860,10 +866,35 @@ static void qr_machine_default(qemu_reader *r)
             dom->devices[i].u.disk.target_bus = IR_BUS_SCSI;
 }
 
+/* Without -nodefaults and without any -net, -netdev or -nic, today's QEMU
+ * gives a PC a NIC on user networking (-nic user): an e1000, an e1000e on
+ * q35 (info qtree), with the first of QEMU's own MAC addresses. The
+ * converted line names it (-nodefaults, or -net with the legacy profile). */
+static void qr_default_nic(qemu_reader *r)
+{
+    ir_domain *dom = r->dom;
+    if (r->nodefaults || !(vc_streq(dom->os.arch, "x86_64") || vc_streq(dom->os.arch, "i686")))
+        return;
+    for (size_t i = 0; i < r->nopts; i++) {
+        const char *n = r->opts[i].def->name;
+        if (strcmp(n, "net") == 0 || strcmp(n, "netdev") == 0 || strcmp(n, "nic") == 0)
+            return;
+    }
+    const char *m = dom->os.machine;
+    bool q35 = m && strstr(m, "q35");
+    if (m && !q35 && !vc_str_has_prefix(m, "pc"))
+        return;   /* another machine's default NIC: not read */
+    ir_device *d = ir_domain_add_device(dom, IR_DEV_INTERFACE, (ir_pos){ 0, 0 });
+    d->u.net.type = IR_NET_USER;
+    d->u.net.model = vc_xstrdup(q35 ? "e1000e" : "e1000");
+    d->u.net.mac = vc_xstrdup("52:54:00:12:34:56");
+}
+
 void qr_apply_defaults(qemu_reader *r)
 {
     ir_domain *dom = r->dom;
     qr_machine_default(r);
+    qr_default_nic(r);
     if (!r->saw_usb_opt && !qr_has_kind(dom, IR_DEV_CONTROLLER, "usb")) {
         ir_device *d = ir_domain_add_device(dom, IR_DEV_CONTROLLER, (ir_pos){ 0, 0 });
         d->u.controller.type = vc_xstrdup("usb");

@@ -104,6 +104,8 @@ typedef struct qemu_reader {
     bool in_device;              /* a -device is being read (qr_opt_device) */
     char *keep_netdev;           /* keep_reason naming a -netdev's leftovers */
     int pflash_units;            /* -drive if=pflash seen: the next one's unit */
+    size_t hda_duplex_card;      /* 1 + index of the HDA card whose only codec so far is
+                                    hda-duplex at cad 0: the default, no <codec> yet */
 } qemu_reader;
 
 /* ---- locations and diagnostics (argv_read.c) ---- */

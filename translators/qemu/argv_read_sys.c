@@ -385,7 +385,9 @@ bool qr_opt_vnc(qemu_reader *r, qr_opt *o)
         if (!colon || !vc_parse_ull(colon + 1, 10, &disp) || disp > 59635)
             return qr_error(r, o->arg, it ? it->val_off : 0, "-vnc: '%s' is not "
                             "[HOST]:DISPLAY or unix:PATH", v);
-        if (colon != v) {
+        if (colon == v) {   /* no host: QEMU listens on every address */
+            qr_set(&g->listen, "0.0.0.0");
+        } else {
             const char *h = v, *e = colon;
             if (*h == '[' && e[-1] == ']') {
                 h++;
@@ -454,15 +456,19 @@ bool qr_opt_display(qemu_reader *r, qr_opt *o)
         return qr_opt_vnc(r, o);
     if (vc_streq(t, "none")) {
         r->display_none = true;
-    } else if (vc_streq(t, "sdl") || vc_streq(t, "gtk")) {
+    } else if (vc_streq(t, "sdl")) {
         ir_device *g = qr_graphics(r, IR_GFX_SDL, o->flag);
         bool fs = false;
         if (!qr_bool(r, o, "full-screen", &fs))
             return false;
         if (fs)
             g->u.graphics.fullscreen = IR_TRI_YES;
-        if (vc_streq(t, "gtk"))
-            qr_warn(r, o->arg, 0, "-display gtk read as an SDL window");
+    } else if (vc_streq(t, "gtk")) {
+        /* a GTK window is another user interface than SDL's, with its own
+         * options (zoom-to-fit, show-tabs, ...): the domain has no element
+         * for it, so the option stays as written (QEMU takes the last
+         * -display, and pass-through comes after the converted line's) */
+        return qr_keep_option(r, o, "the domain has no GTK display");
     } else if (vc_streq(t, "egl-headless")) {
         ir_device *g = qr_graphics(r, IR_GFX_EGL_HEADLESS, o->flag);
         qr_set(&g->u.graphics.gl_rendernode, qr_str(o, "rendernode"));
