@@ -197,13 +197,46 @@ static const char *check_bad_usb_version(const char *v)
     return ok ? NULL : "a USB version N.N (2.0), or -1 for any";
 }
 
+/* The hosts of a network disk's source: libvirt's schema takes any
+ * unsigned number as a port, its parser a port number ("port '70000' out
+ * of range"). */
+static bool check_disk_hosts(xmlNodePtr disk, const char *file, vc_diags *d)
+{
+    xmlNodePtr src = xml_child(disk, "source");
+    bool ok = true;
+    for (xmlNodePtr h = src ? src->children : NULL; h; h = h->next)
+        if (check_is(h, "host"))
+            ok = check_value(h, "port", check_bad_port, file, d) && ok;
+    return ok;
+}
+
+/* A SCSI host device's adapter: libvirt's schema takes every form a
+ * storage pool's adapter has (fc_host, a parent PCI address), its parser
+ * only a named one. */
+static bool check_hostdev_adapter(xmlNodePtr dev, const char *file, vc_diags *d)
+{
+    xmlNodePtr src = xml_child(dev, "source");
+    xmlNodePtr ad = src ? xml_child(src, "adapter") : NULL;
+    char *type = xml_prop(dev, "type");
+    bool scsi = type && strcmp(type, "scsi") == 0;
+    free(type);
+    if (!scsi || !ad || xmlHasProp(ad, BAD_CAST "name"))
+        return true;
+    return vc_error_at(d, xml_node_loc(file, ad),
+                       "missing attribute 'name' on <adapter>: a SCSI host device names its adapter (scsi_host0)");
+}
+
 static bool check_devices(xmlNodePtr root, const char *file, vc_diags *d)
 {
     xmlNodePtr devices = xml_child(root, "devices");
     bool ok = true;
     for (xmlNodePtr dev = devices ? devices->children : NULL; dev; dev = dev->next) {
-        if (check_is(dev, "disk"))
+        if (check_is(dev, "disk")) {
             ok = check_disk_counts(dev, file, d) && ok;
+            ok = check_disk_hosts(dev, file, d) && ok;
+        }
+        if (check_is(dev, "hostdev"))
+            ok = check_hostdev_adapter(dev, file, d) && ok;
         xmlNodePtr t = check_is(dev, "channel") ? xml_child(dev, "target") : NULL;
         char *type = t ? xml_prop(t, "type") : NULL;
         if (type && strcmp(type, "guestfwd") == 0) {
