@@ -353,7 +353,10 @@ class Generator:
             raise Fail("choice")
         if t == "optional":
             seen = self.opts.setdefault(id(p), [0, 0])
-            if deep or r.random() >= self.p_opt:
+            # a part never produced yet is produced more often (p_opt
+            # alone leaves the parts under rarely taken ones unreached)
+            p_opt = self.p_opt if seen[1] else max(self.p_opt, 0.75)
+            if deep or r.random() >= p_opt:
                 seen[0] += 1
                 return []
             out = self.seq(list(p), depth)
