@@ -583,6 +583,8 @@ void modern_put_dev_id(vc_buf *b, const ir_device *dev, const char *prefix, int 
         vc_buf_puts(b, dev->alias);
     else
         vc_buf_printf(b, "%s%d", prefix, n);
+}
+
 /* ---- properties that are one attribute of the element ------------------------------------ */
 
 bool modern_device_props(qemu_ctx *x, const ir_device *dev, const char *type, vc_buf *b)
