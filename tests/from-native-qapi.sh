@@ -7,7 +7,10 @@
 #               <qemu:commandline>, and nothing is kept as pass-through;
 #   kept        the domain has no place for it: the disk's -device and the
 #               options it names are kept as <qemu:commandline> (the
-#               property's text is in a <qemu:arg>), and a warning names it.
+#               property's text is in a <qemu:arg>), and a warning names it;
+#   whole:TEXT  the node's driver itself has no place (ssh: libvirt 9.0's
+#               domain format has no ssh protocol): the disk is kept whole,
+#               TEXT among its words, and the warning says why.
 # A row is NAME|OPTIONS: the property under test sits in OPTIONS, a whole
 # command line after "qemu-system-x86_64 -machine pc -m 64 -nodefaults".
 # The kept check wants a -device among the kept words: rows of kept
@@ -57,6 +60,17 @@ row() { # row NAME EXPECT OPTIONS...
             echo "FAIL from-native-qapi $name: the disk's -device is not kept with it"
         elif ! grep -q "'$key'" "$tmp/err"; then
             echo "FAIL from-native-qapi $name: no warning names '$key'"
+        elif grep -q '<disk' "$tmp/model.xml"; then
+            echo "FAIL from-native-qapi $name: the disk is both modelled and kept"
+        else
+            echo "PASS from-native-qapi $name"
+        fi ;;
+    whole:*)
+        text=${expect#whole:}
+        if ! grep "<qemu:arg value='" "$tmp/out.xml" | grep -qF -- "$text"; then
+            echo "FAIL from-native-qapi $name: $text is not kept as <qemu:commandline>"
+        elif ! grep -q "has no place in the domain model" "$tmp/err"; then
+            echo "FAIL from-native-qapi $name: no warning says why it is kept"
         elif grep -q '<disk' "$tmp/model.xml"; then
             echo "FAIL from-native-qapi $name: the disk is both modelled and kept"
         else
@@ -116,9 +130,9 @@ row http-cookie-data    "model:<cookie name='k'>v</cookie>" "-object secret,id=c
 row http-cookie-file    "kept:cookie-secret"          "-object secret,id=c0,format=raw,file=/etc/vm/cookies -blockdev driver=http,url=http://web.example/i.iso,cookie-secret=c0,node-name=s0 $R $V"
 row http-username       "kept:username"               "-blockdev driver=http,url=http://web.example/i.iso,username=me,node-name=s0 $R $V"
 row http-proxy-username "kept:proxy-username"         "-blockdev driver=http,url=http://web.example/i.iso,proxy-username=me,node-name=s0 $R $V"
-row ssh-path            "model:name='/srv/i.img'"     "-blockdev driver=ssh,server.host=ssh.example,server.port=22,path=/srv/i.img,node-name=s0 $R $V"
-row ssh-user            "kept:user"                   "-blockdev driver=ssh,server.host=ssh.example,server.port=22,path=/srv/i.img,user=me,node-name=s0 $R $V"
-row ssh-host-key-check  "kept:host-key-check.mode"    "-blockdev driver=ssh,server.host=ssh.example,server.port=22,path=/srv/i.img,host-key-check.mode=none,node-name=s0 $R $V"
+row ssh-path            "whole:driver=ssh"            "-blockdev driver=ssh,server.host=ssh.example,server.port=22,path=/srv/i.img,node-name=s0 $R $V"
+row ssh-user            "whole:user=me"               "-blockdev driver=ssh,server.host=ssh.example,server.port=22,path=/srv/i.img,user=me,node-name=s0 $R $V"
+row ssh-host-key-check  "whole:host-key-check.mode=none" "-blockdev driver=ssh,server.host=ssh.example,server.port=22,path=/srv/i.img,host-key-check.mode=none,node-name=s0 $R $V"
 row gluster-volume      "model:name='vol/dir/i.img'"  "-blockdev driver=gluster,volume=vol,path=dir/i.img,server.0.type=inet,server.0.host=g.example,server.0.port=24007,node-name=s0 $R $V"
 row gluster-debug       "kept:debug"                  "-blockdev driver=gluster,volume=vol,path=dir/i.img,server.0.type=inet,server.0.host=g.example,server.0.port=24007,debug=4,node-name=s0 $R $V"
 row gluster-logfile     "kept:logfile"                "-blockdev driver=gluster,volume=vol,path=dir/i.img,server.0.type=inet,server.0.host=g.example,server.0.port=24007,logfile=/tmp/g.log,node-name=s0 $R $V"
