@@ -17,6 +17,7 @@ sh tests/check-qemu-layers.sh >>"$log" 2>&1 || true
 sh tests/from-native-qapi.sh >>"$log" 2>&1 || true
 sh tests/conformance-from-native-gen.sh --check --seeds 1 --count 8 --profiles qemu-7.2 >>"$log" 2>&1 || true
 sh tests/schema-prune-diff.sh 60 >>"$log" 2>&1 || true
+python3 tests/schema-orders.py --check --count 400 --validate tools/virtc >>"$log" 2>&1 || { rc=$?; [ $rc -eq 1 ] || echo "FAIL schema-orders: exited with status $rc" >>"$log"; }
 for t in tests/runtime/*.sh; do
     [ -f "$t" ] || continue
     sh "$t" >>"$log" 2>&1 || echo "FAIL $(basename "$t"): exited with status $?" >>"$log"

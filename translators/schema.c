@@ -489,17 +489,17 @@ static xmlRelaxNGPtr schema_devices_rng(void)
     return rng;
 }
 
-/* True when a member the interleave allows once appears twice: the
- * flattened content accepts that, so the whole document is then validated
- * the usual (slow, exact) way, which reports it. */
-static bool schema_devices_repeat(xmlNodePtr devices)
+/* The second of two children of a member the interleave allows once, or
+ * NULL: the flattened content accepts that, so the whole document is then
+ * validated the usual (slow, exact) way, which refuses it. */
+static xmlNodePtr schema_devices_twice(xmlNodePtr devices)
 {
     size_t *seen = vc_xcalloc(schema_devices_nonce + 1, sizeof(size_t));
-    bool twice = false;
+    xmlNodePtr twice = NULL;
     for (xmlNodePtr k = devices->children; k && !twice; k = k->next)
         for (size_t i = 0; k->type == XML_ELEMENT_NODE && i < schema_devices_nonce; i++)
-            if (xmlStrEqual(k->name, BAD_CAST schema_devices_once[i]))
-                twice = ++seen[i] > 1;
+            if (xmlStrEqual(k->name, BAD_CAST schema_devices_once[i]) && ++seen[i] > 1)
+                twice = k;
     free(seen);
     return twice;
 }
@@ -517,6 +517,32 @@ static xmlNodePtr schema_big_devices(const vc_schema_kind *kind, xmlDocPtr doc)
     return n >= SCHEMA_SPLIT_MIN && !devices->ns ? devices : NULL;
 }
 
+/* Validates devices as the root of a document of its own against drng;
+ * the tree is as it was on return. */
+static int schema_validate_alone(xmlRelaxNGPtr drng, xmlNodePtr devices, schema_findings *f)
+{
+    xmlRelaxNGValidCtxtPtr dv = xmlRelaxNGNewValidCtxt(drng);
+    xmlDocPtr alone = xmlNewDoc(BAD_CAST "1.0");
+    if (!dv || !alone) {
+        xmlRelaxNGFreeValidCtxt(dv);
+        xmlFreeDoc(alone);
+        return -1;
+    }
+    xmlNodePtr parent = devices->parent, prev = devices->prev, next = devices->next;
+    alone->children = alone->last = devices;
+    devices->parent = (xmlNodePtr)alone;
+    devices->prev = devices->next = NULL;
+    xmlRelaxNGSetValidStructuredErrors(dv, schema_valid_error, f);
+    int rc = xmlRelaxNGValidateDoc(dv, alone);
+    devices->parent = parent;
+    devices->prev = prev;
+    devices->next = next;
+    alone->children = alone->last = NULL;
+    xmlFreeDoc(alone);
+    xmlRelaxNGFreeValidCtxt(dv);
+    return rc;
+}
+
 /* Validates doc with devices emptied, then devices as the root of a
  * document of its own; the tree is as it was on return. */
 static int schema_validate_split(xmlRelaxNGValidCtxtPtr vctx, xmlRelaxNGPtr drng,
@@ -527,27 +553,49 @@ static int schema_validate_split(xmlRelaxNGValidCtxtPtr vctx, xmlRelaxNGPtr drng
     int rc = xmlRelaxNGValidateDoc(vctx, doc);
     devices->children = kids;
     devices->last = last;
-
-    xmlRelaxNGValidCtxtPtr dv = xmlRelaxNGNewValidCtxt(drng);
-    xmlDocPtr alone = xmlNewDoc(BAD_CAST "1.0");
-    if (!dv || !alone) {
-        xmlRelaxNGFreeValidCtxt(dv);
-        xmlFreeDoc(alone);
+    int rc2 = schema_validate_alone(drng, devices, f);
+    if (rc2 < 0)
         return xmlRelaxNGValidateDoc(vctx, doc);
-    }
-    xmlNodePtr parent = devices->parent, prev = devices->prev, next = devices->next;
-    alone->children = alone->last = devices;
-    devices->parent = (xmlNodePtr)alone;
-    devices->prev = devices->next = NULL;
-    xmlRelaxNGSetValidStructuredErrors(dv, schema_valid_error, f);
-    int rc2 = xmlRelaxNGValidateDoc(dv, alone);
-    devices->parent = parent;
-    devices->prev = prev;
-    devices->next = next;
-    alone->children = alone->last = NULL;
-    xmlFreeDoc(alone);
-    xmlRelaxNGFreeValidCtxt(dv);
     return rc != 0 ? rc : rc2;
+}
+
+/* Whether libxml2 said nothing below the root's children. It keeps the
+ * errors of one of its ways through <domain>'s interleave only, and after
+ * a part that is itself an interleave (the memory and CPU elements, see
+ * domain.rng) that is often just "Extra element devices in interleave". */
+static bool schema_shallow(const schema_findings *f)
+{
+    for (size_t i = 0; i < f->n; i++) {
+        xmlNodePtr n = f->v[i].node;
+        if (n && n->parent && n->parent->parent && n->parent->parent->type == XML_ELEMENT_NODE)
+            return false;
+    }
+    return true;
+}
+
+/* What libxml2 says of a domain's <devices> validated alone, when it said
+ * nothing below it in the whole document (schema_shallow); else f's. */
+static void schema_report_detail(const vc_schema_kind *kind, xmlDocPtr doc,
+                                 const schema_findings *f, const char *file, vc_diags *d)
+{
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    xmlNodePtr devices = strcmp(kind->name, "domain") == 0 && root && schema_shallow(f)
+                         ? xml_child(root, "devices") : NULL;
+    xmlRelaxNGPtr drng = devices && !devices->ns ? schema_devices_rng() : NULL;
+    schema_findings g = { NULL, 0, 0, doc };
+    int rc = drng ? schema_validate_alone(drng, devices, &g) : -1;
+    xmlNodePtr twice = rc == 0 ? schema_devices_twice(devices) : NULL;
+    if (rc > 0 && g.n > 0) {
+        schema_report(&g, file, d);
+    } else if (twice) {
+        vc_loc loc = xml_node_loc(file, twice);
+        vc_error_at(d, loc, "<%s>: only one is allowed in <devices>", (const char *)twice->name);
+    } else {
+        schema_report(f, file, d);
+    }
+    for (size_t i = 0; i < g.n; i++)
+        free(g.v[i].msg);
+    free(g.v);
 }
 
 bool vc_schema_validate(const vc_schema_kind *kind, xmlDocPtr doc, const char *file,
@@ -567,7 +615,7 @@ bool vc_schema_validate(const vc_schema_kind *kind, xmlDocPtr doc, const char *f
     xmlRelaxNGSetValidStructuredErrors(vctx, schema_valid_error, &f);
     xmlNodePtr devices = schema_big_devices(kind, doc);
     xmlRelaxNGPtr drng = devices ? schema_devices_rng() : NULL;
-    if (drng && schema_devices_repeat(devices))
+    if (drng && schema_devices_twice(devices))
         drng = NULL;
     int rc = drng ? schema_validate_split(vctx, drng, doc, devices, &f)
                   : xmlRelaxNGValidateDoc(vctx, doc);
@@ -576,7 +624,7 @@ bool vc_schema_validate(const vc_schema_kind *kind, xmlDocPtr doc, const char *f
      * findings otherwise. */
     const sx_model *model = rc != 0 ? schema_model((size_t)(kind - schema_kinds)) : NULL;
     if (rc != 0 && !(model && sx_explain(model, doc, file, d) > 0))
-        schema_report(&f, file, d);
+        schema_report_detail(kind, doc, &f, file, d);
     for (size_t i = 0; i < f.n; i++)
         free(f.v[i].msg);
     free(f.v);
