@@ -491,6 +491,48 @@ static void qemu_cmdline_image_check(qemu_ctx *x, const ir_qemu_cmdline *q)
     }
 }
 
+bool qemu_value_has_id(const char *v, const char *id, size_t n)
+{
+    for (const char *at = v; (at = strstr(at, "id")) != NULL; at += 2) {
+        bool kv = (at == v || at[-1] == ',') && at[2] == '=' && strncmp(at + 3, id, n) == 0 &&
+                  (at[3 + n] == '\0' || at[3 + n] == ',');
+        bool js = at > v && at[-1] == '"' && strncmp(at + 2, "\":\"", 3) == 0 &&
+                  strncmp(at + 5, id, n) == 0 && at[5 + n] == '"';
+        if (kv || js)
+            return true;
+    }
+    return false;
+}
+
+/* Whether the line so far has a -device with that id. */
+static bool qemu_line_has_device(const qemu_ctx *x, const char *id, size_t n)
+{
+    const vc_strv *a = &x->launch->argv;
+    for (size_t i = 0; i + 1 < a->n; i++)
+        if (strcmp(a->v[i], "-device") == 0 && qemu_value_has_id(a->v[i + 1], id, n))
+            return true;
+    return false;
+}
+
+/* -set device.ID.KEY=VALUE names a device by the id this line gives it:
+ * one the line does not have (virtc numbers devices, the legacy profile
+ * gives them none; a user alias keeps an id) makes QEMU refuse the line. */
+static void qemu_cmdline_set_check(qemu_ctx *x, const ir_qemu_cmdline *q)
+{
+    for (size_t i = 0; i + 1 < q->nargs; i++) {
+        const char *v = q->args[i + 1];
+        if (strcmp(q->args[i], "-set") != 0 || !vc_str_has_prefix(v, "device."))
+            continue;
+        const char *id = v + strlen("device.");
+        size_t n = strcspn(id, ".");
+        if (id[n] != '.' || qemu_line_has_device(x, id, n))
+            continue;
+        qemu_warn(x, q->pos, "qemu:arg '-set %s' names device '%.*s', which this command "
+                  "line does not have: QEMU refuses this command line", v, (int)n, id);
+        return;
+    }
+}
+
 /* Arguments at the end, variables after ours: the document's word is last. */
 bool qemu_cmdline(qemu_ctx *x)
 {
@@ -508,6 +550,7 @@ bool qemu_cmdline(qemu_ctx *x)
     for (size_t i = 0; i < q->nargs; i++)
         qemu_arg(x, q->args[i]);
     qemu_cmdline_image_check(x, q);
+    qemu_cmdline_set_check(x, q);
     return ok;
 }
 

@@ -543,28 +543,11 @@ const char *modern_virtio_type(const char *base, const char *model)
     return NULL;
 }
 
-/* id=ID as an item of a key=value value, or "id":"ID" in a JSON one. */
-static bool modern_value_has_id(const char *v, const char *id)
-{
-    size_t n = strlen(id);
-    if (*v == '{') {
-        char *js = vc_xasprintf("\"id\":\"%s\"", id);
-        bool found = strstr(v, js) != NULL;
-        free(js);
-        return found;
-    }
-    for (const char *at = v; (at = strstr(at, "id=")) != NULL; at += 3)
-        if ((at == v || at[-1] == ',') && strncmp(at + 3, id, n) == 0 &&
-            (at[3 + n] == '\0' || at[3 + n] == ','))
-            return true;
-    return false;
-}
-
 bool modern_passthrough_defines(const ir_domain *dom, const char *opt, const char *id)
 {
     const ir_qemu_cmdline *q = dom->qemu_cmdline;
     for (size_t i = 0; q && i + 1 < q->nargs; i++)
-        if (strcmp(q->args[i], opt) == 0 && (!id || modern_value_has_id(q->args[i + 1], id)))
+        if (strcmp(q->args[i], opt) == 0 && (!id || qemu_value_has_id(q->args[i + 1], id, strlen(id))))
             return true;
     return false;
 }

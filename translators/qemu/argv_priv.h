@@ -132,6 +132,9 @@ bool qemu_extra(qemu_ctx *x);
 bool qemu_extra_except(qemu_ctx *x, const char *const *read, size_t nread);
 /* <qemu:commandline>, passed through as written. */
 bool qemu_cmdline(qemu_ctx *x);
+/* Whether an option value names id (its first n characters) as its own:
+ * id=ID as a key=value item, or "id":"ID" in JSON. */
+bool qemu_value_has_id(const char *v, const char *id, size_t n);
 
 /* Checks both generations make of a disk, a character device, an interface
  * and a host device; each reports its own error and returns false. */
