@@ -4,7 +4,8 @@
 Generates XML documents from a RelaxNG grammar (every define's
 alternatives in turn, optional parts present and absent, values at and past
 their limits) and mutates existing documents (drop, duplicate or rename an
-element or attribute, change a value to a neighbour). The documents are
+element or attribute, change a value to a neighbour or an integer type's
+limit, swap two neighbouring elements). The documents are
 meant to be judged by two schema sets; what they are judged valid or
 invalid by is not this program's business, only that they probe the
 schemas' edges.
@@ -736,6 +737,10 @@ def shrink_files(a, b, names, files, out):
 
 # ---- mutation ----------------------------------------------------------
 
+BOUNDARIES = ["0", "-1", "1", "255", "256", "65535", "65536", "2147483647", "2147483648",
+              "4294967295", "4294967296", "18446744073709551615", "18446744073709551616"]
+
+
 def neighbour(v, r, enum):
     """A value next to v: the number one off, another of its enumeration,
     an edited or empty string."""
@@ -744,6 +749,9 @@ def neighbour(v, r, enum):
         n = int(m.group(2), 16) + r.choice([-1, 1])
         return "0x%0*x" % (len(m.group(2)), max(n, 0)) if n >= 0 else "-0x1"
     if re.fullmatch(r"-?[0-9]+", v):
+        if r.random() < 0.3:
+            # the limits of the integer types the formats use, and one past
+            return r.choice(BOUNDARIES)
         return str(int(v) + r.choice([-1, 1]))
     others = sorted(enum - {v})
     if others and r.random() < 0.6:
@@ -756,7 +764,7 @@ def mutate(tree, g, r):
     elems = [e for e in root.iter()]
     parents = {c: p for p in root.iter() for c in p}
     op = r.choice(["drop-elem", "dup-elem", "rename-elem", "drop-attr", "rename-attr",
-                   "value", "value", "value", "text"])
+                   "value", "value", "value", "text", "swap"])
     with_attrs = [e for e in elems if e.attrib]
     if op in ("drop-attr", "rename-attr", "value") and with_attrs:
         e = r.choice(with_attrs)
@@ -781,6 +789,19 @@ def mutate(tree, g, r):
         p.insert(i + 1, ET.fromstring(ET.tostring(e)))
     elif op == "rename-elem":
         e.tag = r.choice(sorted(g.elem_names) + ["frobnicator"])
+    elif op == "swap":
+        # two neighbours change places: an order the grammar may fix
+        sib = list(p)
+        i = sib.index(e)
+        if len(sib) < 2:
+            return None
+        j = i + 1 if i + 1 < len(sib) else i - 1
+        a, b = sorted((i, j))
+        first, second = sib[a], sib[b]
+        p.remove(second)
+        p.insert(a, second)
+        if first.tail != second.tail:
+            first.tail, second.tail = second.tail, first.tail
     else:
         if e.text and e.text.strip():
             e.text = neighbour(e.text.strip(), r, set())
