@@ -20,6 +20,7 @@ libxml2 (schema-gen.py's Judge) and requires the same verdict.
     schema-orders.py [--seed S] [--count N] [--virtc DIR] [--libvirt DIR]
                      [--validate VIRTC] [--check] [--show N] [--keep DIR]
                      [CONTAINER...]
+    schema-orders.py --write DIR [--seed S] [--count N] [CONTAINER...]
 
 CONTAINER (default all): domain, xen (where <bootloader> may stand), os,
 features, cpu, devices, disk. --validate: also run VIRTC validate on every
@@ -30,7 +31,9 @@ up to 3 children first, then random subsets and orders). Prints
     schema-orders CONTAINER: A/N agree (V valid, I invalid by both)
 and one line per disagreement (the first SHOW):
     ORDERDIFF CONTAINER: libvirt says V, virtc says W: child, child, ...
-Exits 1 when any document disagrees, 2 when it cannot run."""
+Exits 1 when any document disagrees, 2 when it cannot run. --write DIR
+only writes the documents there (CONTAINER-N.xml), for
+tests/schema-prune-diff.sh."""
 
 import argparse
 import importlib.util
@@ -287,6 +290,21 @@ def validate_all(virtc, texts):
         shutil.rmtree(tmp)
 
 
+def write_all(a):
+    """--write: the documents alone, for other differentials
+    (tests/schema-prune-diff.sh judges them with the pruned schema)."""
+    os.makedirs(a.write, exist_ok=True)
+    for container in a.containers or CONTAINERS:
+        if container not in CONTAINERS:
+            print("schema-orders: unknown container %s" % container, file=sys.stderr)
+            return 2
+        r = random.Random("%s/%d" % (container, a.seed))
+        for n, (_, text) in enumerate(docs(container, r, a.count)):
+            with open(os.path.join(a.write, "%s-%d.xml" % (container, n)), "wb") as f:
+                f.write(text)
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seed", type=int, default=1)
@@ -299,8 +317,12 @@ def main():
                     help="a virtc binary: also judge each document with its validate verb")
     ap.add_argument("--check", action="store_true",
                     help="make check's form: PASS or FAIL per container")
+    ap.add_argument("--write", default="",
+                    help="write every document to this directory (CONTAINER-N.xml), judge none")
     ap.add_argument("containers", nargs="*")
     a = ap.parse_args()
+    if a.write:
+        return write_all(a)
     if not os.path.exists(os.path.join(a.libvirt, "domain.rng")):
         if a.check:
             print("SKIP schema-orders: no libvirt schemas in %s (libvirt0)" % a.libvirt)

@@ -4,7 +4,9 @@
 # domains and on documents tests/schema-gen.py makes from the schema
 # (generated, mutations of the goldens, device documents, the goldens'
 # children in other orders, where libxml2's interleave handling is at its
-# weakest): every one must agree, valid and invalid alike.
+# weakest) and on tests/schema-orders.py's documents (every container's
+# children in many orders, which libxml2 judges by the shape of the
+# interleaves): every one must agree, valid and invalid alike.
 #
 #   schema-prune-diff.sh [COUNT [SEED]]     (COUNT per generator, default 100)
 #   schema-prune-diff.sh --files NAME FILE...   (those files)
@@ -36,12 +38,13 @@ if ! command -v python3 >/dev/null 2>&1; then
 fi
 gen="python3 $top/tests/schema-gen.py"
 rng=$top/schemas/domain.rng
-mkdir "$tmp/g" "$tmp/m" "$tmp/d" "$tmp/r"
+mkdir "$tmp/g" "$tmp/m" "$tmp/d" "$tmp/r" "$tmp/o"
 $gen generate --schema "$rng" --out "$tmp/g" --count "$count" --seed "$seed" --prefix g >/dev/null &&
 $gen mutate --schema "$rng" --out "$tmp/m" --count "$count" --seed "$seed" --prefix m <"$tmp/goldens" >/dev/null &&
 $gen devices --schema "$rng" --other "$rng" --out "$tmp/d" --count "$count" --seed "$seed" <"$tmp/goldens" >/dev/null &&
 head -n "$count" "$tmp/goldens" |
-    $gen reorder --schema "$rng" --out "$tmp/r" --count 2 --seed "$seed" >/dev/null ||
+    $gen reorder --schema "$rng" --out "$tmp/r" --count 2 --seed "$seed" >/dev/null &&
+python3 "$top/tests/schema-orders.py" --write "$tmp/o" --count "$count" --seed "$seed" ||
     { echo "FAIL schema-prune/generated: schema-gen.py failed"; exit 1; }
 # Each set is bounded in time: some generated invalid documents drive
 # libxml2's RelaxNG validation into exponential backtracking (with the whole
@@ -61,4 +64,5 @@ judge "generated-seed$seed" "$tmp"/g/*.xml || rc=1
 judge "mutated-seed$seed" "$tmp"/m/*.xml || rc=1
 judge "devices-seed$seed" "$tmp"/d/*.xml || rc=1
 judge "reordered-seed$seed" "$tmp"/r/*.xml || rc=1
+judge "orders-seed$seed" "$tmp"/o/*.xml || rc=1
 exit $rc

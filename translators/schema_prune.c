@@ -7,18 +7,23 @@
  * `virtc start DOMAIN.xml` pays that on every start, for a document that
  * uses a dozen of its 580 element patterns. Yet a pattern <element
  * name="X"> can only ever match an element named X: in any derivation of a
- * document, every element pattern used matches one of its elements. So
- * replacing each element pattern whose name the document does not use by
- * <notAllowed/> changes the language of the schema, never its verdict on
- * that document (RelaxNG patterns are monotone: a smaller sub-pattern only
- * shrinks the language, and what is taken away could not have matched).
- * The schema is then simplified as the RelaxNG specification does (4.19:
- * notAllowed swallows the groups, interleaves, attributes and repetitions
- * that hold it, drops out of choices, and an optional or zeroOrMore of it
- * is empty; 4.20: an empty member of a group goes), and further: an
- * element whose content is notAllowed is notAllowed (it can match no
- * element). Only what the start still reaches is given to libxml2: a few
- * kilobytes, compiled in well under a millisecond.
+ * document, every element pattern used matches one of its elements. So the
+ * content of each element pattern whose name the document does not use is
+ * replaced by <empty/>: the pattern still matches no element of the
+ * document, so the verdict on that document cannot change, and the
+ * defines only such contents used are left out. Nothing else changes:
+ * every group, interleave, choice, repetition and element name stays
+ * where it was. That is load-bearing: libxml2's <interleave> is not
+ * RelaxNG's (it relinks the children after a nested interleave part, see
+ * tests/schema-order/README), so its verdict on an order depends on the
+ * shape of the patterns, and an earlier version that replaced absent
+ * elements by <notAllowed/> and simplified (an interleave of one member
+ * became that member) accepted orders the whole schema refuses. libxml2
+ * looks into an element pattern's content only for an element of that
+ * name, and whether a parent is compiled to an automaton does not depend
+ * on its element children's content (xmlRelaxNGIsCompilable), so the
+ * stubs are never consulted. Only what the start still reaches is given
+ * to libxml2: some tens of kilobytes instead of 260.
  *
  * Left alone: element and attribute patterns with a name class instead of
  * a name (anyName, nsName, choices of names), every attribute pattern,
@@ -44,13 +49,13 @@
 
 #define SP_RNG_NS "http://relaxng.org/ns/structure/1.0"
 
-/* The RelaxNG elements, by what simplification does with them. */
+/* The RelaxNG elements. */
 typedef enum sp_kind {
     SP_GRAMMAR, SP_START, SP_DEFINE, SP_DIV, SP_INCLUDE,
     SP_ELEMENT, SP_ATTRIBUTE,
-    SP_GROUP, SP_INTERLEAVE, SP_ONE_OR_MORE, SP_LIST, SP_MIXED,   /* notAllowed inside: all is */
+    SP_GROUP, SP_INTERLEAVE, SP_ONE_OR_MORE, SP_LIST, SP_MIXED,
     SP_CHOICE,
-    SP_OPTIONAL, SP_ZERO_OR_MORE,                                 /* notAllowed inside: empty */
+    SP_OPTIONAL, SP_ZERO_OR_MORE,
     SP_REF,
     SP_EMPTY, SP_NOT_ALLOWED,
     SP_LEAF,   /* text, data, value, param, except, name classes: copied as they are */
@@ -123,8 +128,7 @@ typedef struct sp_schema {
     /* the pattern's definitions, in file order */
     size_t *defines, ndefines, defines_cap;
     size_t start;
-    bool *na;                  /* per node: simplified to notAllowed */
-    bool *define_na;           /* per defines[] entry */
+    bool *stub;                /* per node: an element pattern the document cannot use */
 } sp_schema;
 
 static bool sp_fail(sp_schema *s, const char *why)
@@ -479,8 +483,7 @@ static void sp_schema_free(sp_schema *s)
     free(s->nodes);
     free(s->attrs);
     free(s->defines);
-    free(s->na);
-    free(s->define_na);
+    free(s->stub);
 }
 
 /* ---- pruning and simplification ------------------------------------------- */
@@ -592,60 +595,25 @@ static bool sp_resolve_all(sp_schema *s)
     return !s->why;
 }
 
-/* Whether child k of node i is i's name class (the first child of an
- * element or attribute without a name attribute). */
-static bool sp_is_name_class(const sp_schema *s, size_t i, size_t k)
+/* Marks the element patterns of the subtree at i that match none of the
+ * document's elements. */
+static void sp_mark(sp_schema *s, size_t i, const sp_names *names)
 {
     const sp_node *n = &s->nodes[i];
-    return k == n->first && (n->kind == SP_ELEMENT || n->kind == SP_ATTRIBUTE) && !n->name.s;
+    if (n->kind == SP_ELEMENT && sp_element_unused(n, names)) {
+        s->stub[i] = true;
+        return;
+    }
+    for (size_t k = n->first; k != SP_NONE; k = s->nodes[k].next)
+        sp_mark(s, k, names);
 }
 
-/* Computes na[] for the subtree at i (given define_na); returns na[i]. The
- * first child of an element or attribute without a name is its name
- * class: left alone. */
-static bool sp_eval(sp_schema *s, size_t i, const sp_names *names)
+static void sp_mark_all(sp_schema *s, const sp_names *names)
 {
-    sp_node *n = &s->nodes[i];
-    bool na = n->kind == SP_NOT_ALLOWED ||
-              (n->kind == SP_ELEMENT && sp_element_unused(n, names));
-    if (na || n->kind == SP_LEAF || n->kind == SP_EMPTY) {
-        s->na[i] = na;
-        return na;
-    }
-    bool any = false, all = true;
-    for (size_t k = n->first; k != SP_NONE; k = s->nodes[k].next) {
-        bool kna = !sp_is_name_class(s, i, k) && sp_eval(s, k, names);
-        any |= kna;
-        all &= kna;
-    }
-    if (n->kind == SP_CHOICE)
-        na = all && n->first != SP_NONE;
-    else if (n->kind == SP_REF)
-        na = s->define_na[n->def];
-    else if (n->kind != SP_OPTIONAL && n->kind != SP_ZERO_OR_MORE && n->kind != SP_START)
-        /* group, interleave, oneOrMore, list, mixed, attribute, define; and
-         * an element whose content can match nothing matches no element
-         * (the specification keeps those; libxml2 mishandles them inside
-         * an interleave) */
-        na = any;
-    s->na[i] = na;
-    return na;
-}
-
-/* Until no define changes: which defines simplify to notAllowed. */
-static void sp_simplify(sp_schema *s, const sp_names *names)
-{
-    s->na = vc_xcalloc(s->n + 1, sizeof(bool));
-    s->define_na = vc_xcalloc(s->ndefines + 1, sizeof(bool));
-    for (bool changed = true; changed;) {
-        changed = false;
-        for (size_t i = 0; i < s->ndefines; i++) {
-            bool na = sp_eval(s, s->defines[i], names);
-            changed |= na != s->define_na[i];
-            s->define_na[i] = na;
-        }
-    }
-    sp_eval(s, s->start, names);
+    s->stub = vc_xcalloc(s->n + 1, sizeof(bool));
+    for (size_t i = 0; i < s->ndefines; i++)
+        sp_mark(s, s->defines[i], names);
+    sp_mark(s, s->start, names);
 }
 
 /* ---- writing the pruned grammar ------------------------------------------- */
@@ -659,7 +627,7 @@ static void sp_put(vc_buf *b, sp_str x)
 static void sp_reach(sp_schema *s, size_t i, bool *reached)
 {
     const sp_node *n = &s->nodes[i];
-    if (s->na[i])
+    if (s->stub[i])
         return;
     if (n->kind == SP_REF) {
         if (!reached[n->def]) {
@@ -672,93 +640,12 @@ static void sp_reach(sp_schema *s, size_t i, bool *reached)
         sp_reach(s, k, reached);
 }
 
-static void sp_emit(const sp_schema *s, size_t i, bool top, vc_buf *b);
-
-/* Whether the node at k is written as <empty/>: an empty, or an optional
- * or zeroOrMore of a notAllowed group. */
-static bool sp_emptied(const sp_schema *s, size_t k)
-{
-    const sp_node *n = &s->nodes[k];
-    if (n->kind == SP_EMPTY)
-        return true;
-    if (n->kind != SP_OPTIONAL && n->kind != SP_ZERO_OR_MORE)
-        return false;
-    for (size_t c = n->first; c != SP_NONE; c = s->nodes[c].next)
-        if (s->na[c])
-            return true;
-    return false;
-}
-
-/* Whether child k of node i is left out: a choice's notAllowed member,
- * or (as RelaxNG's simplification does, 4.20) an empty member of a
- * group: libxml2 mishandles an interleave that holds one. */
-static bool sp_dropped(const sp_schema *s, size_t i, size_t k)
-{
-    const sp_node *n = &s->nodes[i];
-    if (n->kind == SP_CHOICE)
-        return s->na[k];
-    return n->kind != SP_LEAF && !sp_is_name_class(s, i, k) && sp_emptied(s, k);
-}
-
-/* The children of i that are kept. An element or group left with nothing
- * holds <empty/>. */
-static void sp_emit_kids(const sp_schema *s, size_t i, vc_buf *b)
-{
-    const sp_node *n = &s->nodes[i];
-    size_t written = 0, dropped = 0;
-    for (size_t k = n->first; k != SP_NONE; k = s->nodes[k].next) {
-        if (sp_dropped(s, i, k)) {
-            dropped++;
-            continue;
-        }
-        sp_emit(s, k, false, b);
-        written += !sp_is_name_class(s, i, k);
-    }
-    /* (an element or attribute with no content at all is left so: an
-     * attribute's content is then text) */
-    if (n->kind != SP_CHOICE && n->kind != SP_LEAF && written == 0 && dropped > 0)
-        vc_buf_puts(b, "<empty/>");
-}
-
-/* The one child a group, interleave or choice keeps, which stands for it
- * (RelaxNG's simplification, 4.12: libxml2 mishandles an interleave of
- * one member inside another); SP_NONE when it keeps another number, or
- * carries attributes its child would inherit. */
-static size_t sp_only_child(const sp_schema *s, size_t i)
-{
-    const sp_node *n = &s->nodes[i];
-    if (n->kind != SP_GROUP && n->kind != SP_INTERLEAVE && n->kind != SP_CHOICE)
-        return SP_NONE;
-    for (size_t a = 0; a < n->nattr; a++)
-        if (!memchr(s->attrs[n->attr + a].name.s, ':', s->attrs[n->attr + a].name.n))
-            return SP_NONE;
-    size_t only = SP_NONE, kept = 0;
-    for (size_t k = n->first; k != SP_NONE; k = s->nodes[k].next)
-        if (!sp_dropped(s, i, k)) {
-            only = k;
-            kept++;
-        }
-    return kept == 1 ? only : SP_NONE;
-}
-
 /* top: a define or the start, which gets the inherited attributes of its
- * file's grammar (its ns and datatypeLibrary) written out. */
+ * file's grammar (its ns and datatypeLibrary) written out. A stub keeps
+ * its name and attributes and holds <empty/>. */
 static void sp_emit(const sp_schema *s, size_t i, bool top, vc_buf *b)
 {
     const sp_node *n = &s->nodes[i];
-    if (s->na[i] && !top && n->kind != SP_LEAF) {
-        vc_buf_puts(b, "<notAllowed/>");
-        return;
-    }
-    if (sp_emptied(s, i) && n->kind != SP_EMPTY) {
-        vc_buf_puts(b, "<empty/>");
-        return;
-    }
-    size_t only = top ? SP_NONE : sp_only_child(s, i);
-    if (only != SP_NONE) {
-        sp_emit(s, only, false, b);
-        return;
-    }
     vc_buf_putc(b, '<');
     sp_put(b, n->tag);
     for (size_t a = 0; a < n->nattr; a++) {
@@ -783,8 +670,8 @@ static void sp_emit(const sp_schema *s, size_t i, bool top, vc_buf *b)
             }
         }
     }
-    if (top && s->na[i]) {
-        vc_buf_puts(b, "><notAllowed/></");
+    if (s->stub[i]) {
+        vc_buf_puts(b, "><empty/></");
     } else if (n->first == SP_NONE && !n->text.s) {
         vc_buf_puts(b, "/>");
         return;
@@ -792,7 +679,8 @@ static void sp_emit(const sp_schema *s, size_t i, bool top, vc_buf *b)
         vc_buf_putc(b, '>');
         if (n->text.s)
             sp_put(b, n->text);
-        sp_emit_kids(s, i, b);
+        for (size_t k = n->first; k != SP_NONE; k = s->nodes[k].next)
+            sp_emit(s, k, false, b);
         vc_buf_puts(b, "</");
     }
     sp_put(b, n->tag);
@@ -848,7 +736,7 @@ char *vc_schema_pruned_text(const vc_schema_kind *kind, xmlDocPtr doc, const cha
     if (!s.why) {
         sp_names names = { 0 };
         sp_names_of(xmlDocGetRootElement(doc), &names);
-        sp_simplify(&s, &names);
+        sp_mark_all(&s, &names);
         free(names.v);
         size_t len;
         text = sp_write(&s, &len);

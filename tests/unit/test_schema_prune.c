@@ -76,14 +76,18 @@ static void test_pruning(void)
     char *t = pruned(schema, "<domain type='x'><name>n</name><disk>d</disk>"
                              "<meta><x:y xmlns:x='urn:y' k='v'>z</x:y></meta></domain>", &why, &valid);
     CHECK(t && !why, "a schema with an include, comments and annotations is pruned");
-    CHECK(t && !strstr(t, "'big'") && !strstr(t, "'inner'") && !strstr(t, "'nic'") &&
-              !strstr(t, "onlynic"),
-          "elements the document lacks, and what only they use, are gone");
+    CHECK(t && strstr(t, "<element name='big'><empty/></element></define>") &&
+              strstr(t, "<element name='nic'><empty/></element>"),
+          "an element the document lacks keeps its name, its content is <empty/>");
+    CHECK(t && !strstr(t, "'inner'") && !strstr(t, "onlynic"),
+          "what only the content of such elements uses is gone");
     CHECK(t && strstr(t, "<define name='disk'") && strstr(t, "<define name='word'"),
           "what the document's elements use is kept, includes too");
-    CHECK(t && strstr(t, "<zeroOrMore><ref name='disk'/></zeroOrMore>"),
-          "a choice left with one member stands for it");
-    CHECK(t && !strstr(t, "<empty/>"), "an emptied optional leaves its interleave");
+    CHECK(t && strstr(t, "<interleave><optional><element name='name'><text/></element></optional>"
+                         "<optional><ref name='big'/></optional>"
+                         "<zeroOrMore><choice><ref name='disk'/><ref name='nic'/></choice></zeroOrMore>"),
+          "every group, interleave, choice and repetition stays as it is (libxml2's order verdicts "
+          "depend on them)");
     CHECK(t && !strstr(t, "vc:") && !strstr(t, "documentation"), "annotations are dropped");
     CHECK(t && strstr(t, "<anyName/>") && strstr(t, "<attribute><anyName/></attribute>"),
           "name classes are left alone (an attribute's content stays text)");
