@@ -33,6 +33,24 @@ TLS='-object tls-creds-x509,id=tls0,dir=/etc/pki/qemu,endpoint=client'
 PR='-object pr-manager-helper,id=pr-helper0,path=/var/run/vm/pr-helper0.sock'
 
 pass=0
+# check_kept NAME WHAT TEXT WARNING WHY [device]: TEXT is among the kept
+# <qemu:arg> words (WHAT names it in the failure), a warning matches WARNING
+# (WHY says what is missing otherwise), no <disk> is modelled beside it, and
+# with "device" the disk's -device is kept too.
+check_kept() {
+    if ! grep "<qemu:arg value='" "$tmp/out.xml" | grep -qF -- "$3"; then
+        echo "FAIL from-native-qapi $1: $2 is not kept as <qemu:commandline>"
+    elif [ "$6" = device ] && ! grep "<qemu:arg value='" "$tmp/out.xml" | grep -q "'-device'"; then
+        echo "FAIL from-native-qapi $1: the disk's -device is not kept with it"
+    elif ! grep -q -- "$4" "$tmp/err"; then
+        echo "FAIL from-native-qapi $1: $5"
+    elif grep -q '<disk' "$tmp/model.xml"; then
+        echo "FAIL from-native-qapi $1: the disk is both modelled and kept"
+    else
+        echo "PASS from-native-qapi $1"
+    fi
+}
+
 row() { # row NAME EXPECT OPTIONS...
     name=$1 expect=$2
     shift 2
@@ -54,28 +72,11 @@ row() { # row NAME EXPECT OPTIONS...
         fi ;;
     kept:*)
         key=${expect#kept:}
-        if ! grep "<qemu:arg value='" "$tmp/out.xml" | grep -qF -- "$key="; then
-            echo "FAIL from-native-qapi $name: $key is not kept as <qemu:commandline>"
-        elif ! grep "<qemu:arg value='" "$tmp/out.xml" | grep -q "'-device'"; then
-            echo "FAIL from-native-qapi $name: the disk's -device is not kept with it"
-        elif ! grep -q "'$key'" "$tmp/err"; then
-            echo "FAIL from-native-qapi $name: no warning names '$key'"
-        elif grep -q '<disk' "$tmp/model.xml"; then
-            echo "FAIL from-native-qapi $name: the disk is both modelled and kept"
-        else
-            echo "PASS from-native-qapi $name"
-        fi ;;
+        check_kept "$name" "$key" "$key=" "'$key'" "no warning names '$key'" device ;;
     whole:*)
         text=${expect#whole:}
-        if ! grep "<qemu:arg value='" "$tmp/out.xml" | grep -qF -- "$text"; then
-            echo "FAIL from-native-qapi $name: $text is not kept as <qemu:commandline>"
-        elif ! grep -q "has no place in the domain model" "$tmp/err"; then
-            echo "FAIL from-native-qapi $name: no warning says why it is kept"
-        elif grep -q '<disk' "$tmp/model.xml"; then
-            echo "FAIL from-native-qapi $name: the disk is both modelled and kept"
-        else
-            echo "PASS from-native-qapi $name"
-        fi ;;
+        check_kept "$name" "$text" "$text" "has no place in the domain model" \
+            "no warning says why it is kept" ;;
     esac
 }
 
