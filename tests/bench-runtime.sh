@@ -3,7 +3,9 @@
 # most 1.3 times the bare start), security setup included: a diskless guest
 # started with `virtc start DOMAIN.xml` (plan compiled, supervisor, DAC,
 # capabilities, cgroup, QEMU, QMP, cont) and with its compiled plan, next to
-# the plan's own argv started by hand to QMP-ready. Medians of 7, alternated.
+# the plan's own argv started by hand to QMP-ready. Medians of 7, alternated,
+# and the fastest run of each (what a start costs when nothing else on a
+# shared machine got in its way).
 # Then where the time goes: more starts of each, traced (VIRTC_TRACE), each
 # step's median time since the exec of virtc. Needs root (the system
 # instance) and QEMU. Never fails.
