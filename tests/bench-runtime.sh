@@ -13,7 +13,8 @@
 # BENCH_RUNTIME_BASE=TREE (another built checkout, e.g. main before a
 # change): its virtc is measured by the same start_bench in the same run,
 # rows in the order this, base, base, this for each kind of start, so that
-# a comparison is made under the same load. START_BENCH_RUNS=N: runs a row.
+# a comparison is made under the same load. START_BENCH_RUNS=N: runs a row;
+# START_BENCH_EACH=1: every run's two times too (which went first).
 top=$(cd "$(dirname "$0")/.." && pwd)
 sb=$top/build/tests/start_bench
 virtc=$top/tools/virtc

@@ -12,7 +12,8 @@
  * (the plan's, monitor included) started by hand: fork, execve, connect to
  * the monitor every millisecond, greeting and qmp_capabilities answered.
  * Starts alternate; each guest is stopped (stop --force / SIGKILL) between
- * runs. Prints one row: the medians and their ratio; then the CPU time
+ * runs. Prints one row: the medians and their ratio, and the fastest run
+ * of each (START_BENCH_EACH=1: every run too); then the CPU time
  * the start took (not waits: less disturbed by other load than the wall
  * clock): `virtc start` itself (its rusage) and its supervisor's until the
  * start returned (/proc/PID/schedstat), medians.
@@ -292,6 +293,10 @@ int main(int argc, char **argv)
     double *a = vc_xcalloc((size_t)n, sizeof(double)), *b = vc_xcalloc((size_t)n, sizeof(double));
     double *cv = vc_xcalloc((size_t)n, sizeof(double)), *cs = vc_xcalloc((size_t)n, sizeof(double));
     int ok = 0;
+    /* START_BENCH_EACH=1: every run's pair too, to tell noise (a run the
+     * machine slowed) from a pattern (one order always slower) */
+    const char *each_env = getenv("START_BENCH_EACH");
+    bool each = each_env && strcmp(each_env, "1") == 0;
     for (int i = 0; i < n; i++) {
         /* alternate who goes first: a start right after a killed QEMU pays
          * for its teardown */
@@ -303,6 +308,9 @@ int main(int argc, char **argv)
         cs[ok] = c.sup;
         if (i % 2 == 0)
             b[ok] = sb_hand(p);
+        if (each)
+            printf("  run %d: virtc start %.1f ms, by hand %.1f ms (%s first)\n", i + 1, a[ok],
+                   b[ok], i % 2 ? "by hand" : "virtc");
         if (a[ok] >= 0 && b[ok] >= 0 && c.virtc >= 0 && c.sup >= 0)
             ok++;
     }
