@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../translators/xmldoc.h"
 #include "caps.h"
 #include "dac.h"
 #include "guest.h"
@@ -709,6 +710,9 @@ static __attribute__((noreturn)) void sup_early_main(int planfd, int reportfd)
     sup s = { .lockfd = -1, .reportfd = reportfd };
     vc_diags d;
     vc_diags_init(&d);
+    /* libxml2's one-time set-up while the plan is being compiled, not
+     * once it has come */
+    xml_init();
     rt_plan *p = sup_receive(planfd, &s.o, &d);
     close(planfd);
     if (!p) {
