@@ -278,7 +278,7 @@ static bool modern_memory(qemu_ctx *x)
                       modern_mib_align(dom->max_memory_kib));
     }
     qemu_arg2_take(x, "-m", vc_buf_steal(&b));
-    qemu_arg2(x, "-overcommit", "mem-lock=off");
+    qemu_arg2(x, "-overcommit", modern_mem_locked(x) ? "mem-lock=on" : "mem-lock=off");
     return true;
 }
 

@@ -69,6 +69,17 @@ static void modern_backend(qemu_ctx *x, const modern_ram *r, const char *id)
         qemu_resource_add(x, r->mem_path, r->hugetlb_dir ? QEMU_RES_DIR : QEMU_RES_FILE, false);
 }
 
+/* <memoryBacking><locked/>: the guest's memory stays in host RAM
+ * (-overcommit mem-lock=on). */
+bool modern_mem_locked(const qemu_ctx *x)
+{
+    const ir_fragment *f = modern_extra_find(x, "memoryBacking");
+    xmlDocPtr doc = f ? modern_xml_parse(f->xml) : NULL;
+    bool locked = doc && xml_child(xmlDocGetRootElement(doc), "locked") != NULL;
+    xmlFreeDoc(doc);
+    return locked;
+}
+
 /* The whole RAM in one backend, when its backing is not plain memory and
  * there are no NUMA cells (-machine memory-backend=pc.ram says so). */
 bool modern_ram_whole(qemu_ctx *x)

@@ -371,6 +371,7 @@ bool modern_redirdev(qemu_ctx *x, const ir_device *dev);
 bool modern_smartcard(qemu_ctx *x, const ir_device *dev);
 
 /* argv_modern_memory.c */
+bool modern_mem_locked(const qemu_ctx *x);
 bool modern_ram_whole(qemu_ctx *x);
 bool modern_numa(qemu_ctx *x);
 bool modern_memory_dev(qemu_ctx *x, const ir_device *dev);

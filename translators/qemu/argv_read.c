@@ -15,7 +15,25 @@
 
 /* Every option QEMU has (qemu-system-x86_64 -help, today's and QEMU 0.x's),
  * with how its value is written and who reads it. fn NULL: kept as
- * <qemu:commandline>. */
+ * <qemu:commandline>.
+ *
+ * The options read as implied (qr_opt_implied: nothing of them is kept),
+ * each because dropping it loses nothing of the guest:
+ *   -no-kqemu       kqemu off: the legacy emitter's own word for a type='qemu'
+ *                   guest on a kqemu binary; no QEMU since 0.12 has kqemu;
+ *   -no-shutdown    both emitters write it (the guest's power-off reaches the
+ *                   manager, which applies <on_poweroff>);
+ *   -pidfile FILE,  the supervisor knows its QEMU's pid and keeps it in the
+ *   -daemonize      foreground itself: process management, not the guest;
+ *   -no-user-config / -nodefconfig: the emitters write them (no host config
+ *                   file is read), so a script with them is the same guest;
+ *                   one without them read /etc/qemu/ (that is host state).
+ * Read by their own handlers, key by key against what the 7.2 emitter
+ * writes (qr_opt_sandbox, qr_opt_overcommit, qr_opt_msg): a value other
+ * than virtc's own is kept as another -OPT (QEMU merges them, the kept one
+ * last, so it wins). -S (paused at start) is a start-time choice, not the
+ * guest's: warned about (virtc start --paused), as keeping it would not
+ * pause the guest (the runtime resumes it either way). */
 static const qr_optdef qr_opts[] = {
     /* the machine */
     { "M", QR_KV, "type", qr_opt_machine },
@@ -37,7 +55,7 @@ static const qr_optdef qr_opts[] = {
     { "no-acpi", QR_NOARG, NULL, qr_opt_simple },
     { "no-reboot", QR_NOARG, NULL, qr_opt_simple },
     { "no-shutdown", QR_NOARG, NULL, qr_opt_implied },
-    { "S", QR_NOARG, NULL, qr_opt_implied },
+    { "S", QR_NOARG, NULL, qr_opt_paused },
     { "kernel", QR_WORD, NULL, qr_opt_os_path },
     { "initrd", QR_WORD, NULL, qr_opt_os_path },
     { "append", QR_WORD, NULL, qr_opt_os_path },
@@ -48,9 +66,9 @@ static const qr_optdef qr_opts[] = {
     { "no-user-config", QR_NOARG, NULL, qr_opt_implied },
     { "nodefaults", QR_NOARG, NULL, qr_opt_simple },
     { "nodefconfig", QR_NOARG, NULL, qr_opt_implied },
-    { "sandbox", QR_KV, "enable", qr_opt_implied },
-    { "overcommit", QR_KV, NULL, qr_opt_implied },
-    { "msg", QR_KV, NULL, qr_opt_implied },
+    { "sandbox", QR_KV, "enable", qr_opt_sandbox },
+    { "overcommit", QR_KV, NULL, qr_opt_overcommit },
+    { "msg", QR_KV, NULL, qr_opt_msg },
     { "watchdog-action", QR_WORD, NULL, qr_opt_watchdog_action },
     /* display */
     { "nographic", QR_NOARG, NULL, qr_opt_simple },

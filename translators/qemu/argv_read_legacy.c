@@ -589,7 +589,25 @@ bool qr_net_backend(qemu_reader *r, qr_opt *h, ir_net *n)
             n->target_dev = vc_xstrdup(ifname);
         if (script && strcmp(script, "no") != 0 && *script)
             n->script = vc_xstrdup(script);
-        qr_implied(h, QR_KEYS("fd", "vhost", "vhostfd"));
+        /* vhostfd=: an open /dev/vhost-net, which QEMU opens itself for
+         * <driver name='vhost'> (vhost=on): the same device, nothing lost.
+         * fd=: a tap device its caller opened and handed over. A command
+         * line cannot open one itself (the lexer refuses redirections), so
+         * the fd comes from whatever ran QEMU: libvirt's own command lines
+         * have it. Kept, the guest could start under no other caller; read
+         * as the tap device the domain's QEMU opens (by <target dev=>, or a
+         * new one), with a warning, as libvirt's <interface type='ethernet'>. */
+        bool vhost = qr_item(h, "vhostfd") != NULL;
+        if (!qr_bool(r, h, "vhost", &vhost))
+            return false;
+        if (vhost && !n->driver_name)
+            n->driver_name = vc_xstrdup("vhost");
+        qopt_item *fd = qr_item(h, "fd");
+        if (fd)
+            qr_warn(r, h->arg, fd->key_off, "%s tap: fd=%s is a tap device opened by the "
+                    "caller, which the domain cannot have: read as a tap device QEMU opens "
+                    "itself%s%s", h->flag->text, fd->value ? fd->value : "",
+                    ifname ? " named " : " (name it with <target dev=>)", ifname ? ifname : "");
         /* downscript=no is what the emitter writes; another script has no
          * place in the model (it stays with the option, kept) */
         if (vc_streq(qr_last(h, "downscript"), "no"))

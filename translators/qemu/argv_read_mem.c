@@ -607,6 +607,8 @@ static void qr_memory_backing(qemu_reader *r, const qr_ram *const *rams, const u
     vc_buf b;
     vc_buf_init(&b);
     qr_hugepages(&b, rams, ids, n);
+    if (r->mem_locked)
+        vc_buf_puts(&b, "  <locked/>\n");
     bool memfd = false, file = false, shared = false, prealloc = false, discard = false;
     unsigned long long threads = 0;
     for (size_t i = 0; i < n; i++) {

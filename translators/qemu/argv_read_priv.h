@@ -106,6 +106,7 @@ typedef struct qemu_reader {
     int pflash_units;            /* -drive if=pflash seen: the next one's unit */
     size_t hda_duplex_card;      /* 1 + index of the HDA card whose only codec so far is
                                     hda-duplex at cad 0: the default, no <codec> yet */
+    bool mem_locked;             /* -overcommit mem-lock=on: <memoryBacking><locked/> */
 } qemu_reader;
 
 /* ---- locations and diagnostics (argv_read.c) ---- */
@@ -184,6 +185,10 @@ bool qr_opt_display(qemu_reader *r, qr_opt *o);
 bool qr_opt_spice(qemu_reader *r, qr_opt *o);
 bool qr_opt_keymap(qemu_reader *r, qr_opt *o);
 bool qr_opt_implied(qemu_reader *r, qr_opt *o);       /* virtc writes it itself */
+bool qr_opt_sandbox(qemu_reader *r, qr_opt *o);
+bool qr_opt_msg(qemu_reader *r, qr_opt *o);
+bool qr_opt_overcommit(qemu_reader *r, qr_opt *o);
+bool qr_opt_paused(qemu_reader *r, qr_opt *o);        /* -S */
 bool qr_opt_mem_prealloc(qemu_reader *r, qr_opt *o);
 bool qr_opt_watchdog_action(qemu_reader *r, qr_opt *o);
 bool qr_opt_global(qemu_reader *r, qr_opt *o);
