@@ -1396,6 +1396,8 @@ static void fm_features(fm_ctx *f)
             vc_buf subs;
             vc_buf_init(&subs);
             fm_subfeatures(&subs, ft);
+            if (strcmp(ft->name, "tcg") == 0)
+                fm_size_elem(&subs, 3, "tb-cache", dom->tcg_tb_cache_kib);
             fm_finish(&c, 2, ft->name, &subs);
         }
     }

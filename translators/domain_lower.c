@@ -1511,6 +1511,9 @@ static bool lw_features(lw_ctx *c, xmlNodePtr n)
         free(state);
         if (lw_is(f, "hyperv") || lw_is(f, "kvm"))
             lw_subfeatures(c, f, &c->dom->features[c->dom->nfeatures - 1]);
+        xmlNodePtr tb = lw_is(f, "tcg") ? lw_child(c, f, "tb-cache") : NULL;
+        if (tb && !lw_memsize(c, tb, &c->dom->tcg_tb_cache_kib))
+            return false;
     }
     return true;
 }

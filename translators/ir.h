@@ -624,6 +624,7 @@ typedef struct ir_domain {
     bool nosharepages;               /* <memoryBacking><nosharepages/> */
     char *keywrap_aes;               /* <keywrap><cipher name='aes' state=>: "on"/"off" */
     char *keywrap_dea;               /* the same for dea (s390) */
+    unsigned long long tcg_tb_cache_kib;   /* <features><tcg><tb-cache>; 0: QEMU's default */
 } ir_domain;
 
 /* ---- functions ------------------------------------------------------- */

@@ -316,6 +316,19 @@ char *modern_accel_kvm(qemu_ctx *x)
     return vc_xasprintf("kvm,dirty-ring-size=%s", ring->value);
 }
 
+/* <tcg><tb-cache>: "tcg,tb-size=MiB" (QEMU's translation block cache, a
+ * property of -accel tcg only); NULL when the domain has none. */
+char *modern_accel_tcg(qemu_ctx *x)
+{
+    unsigned long long kib = x->dom->tcg_tb_cache_kib;
+    if (!kib)
+        return NULL;
+    if (kib % 1024)
+        qemu_warn(x, x->dom->pos, "<tb-cache> of %llu KiB: QEMU's tb-size counts MiB, "
+                  "written as %llu MiB", kib, kib / 1024);
+    return vc_xasprintf("tcg,tb-size=%llu", kib / 1024);
+}
+
 /* ---- VM generation ID ---------------------------------------------------------------- */
 
 /* <genid>GUID</genid>, or <genid/> for one made up now (as libvirt does). */

@@ -372,6 +372,7 @@ bool modern_smartcard(qemu_ctx *x, const ir_device *dev);
 
 /* argv_modern_memory.c */
 bool modern_mem_locked(const qemu_ctx *x);
+bool modern_numa_hmat(const qemu_ctx *x);
 bool modern_ram_whole(qemu_ctx *x);
 bool modern_numa(qemu_ctx *x);
 bool modern_memory_dev(qemu_ctx *x, const ir_device *dev);
@@ -400,6 +401,7 @@ bool modern_cpu_hyperv(qemu_ctx *x, vc_buf *b);
 void modern_cpu_kvm(qemu_ctx *x, vc_buf *b);
 /* -accel's value for <kvm><dirty-ring>, or NULL (argv_modern_platform.c). */
 char *modern_accel_kvm(qemu_ctx *x);
+char *modern_accel_tcg(qemu_ctx *x);
 bool modern_vsock(qemu_ctx *x, const ir_device *dev);
 
 /* argv_modern_devices.c */

@@ -188,6 +188,7 @@ bool qr_opt_implied(qemu_reader *r, qr_opt *o);       /* virtc writes it itself 
 bool qr_opt_sandbox(qemu_reader *r, qr_opt *o);
 bool qr_opt_msg(qemu_reader *r, qr_opt *o);
 bool qr_opt_overcommit(qemu_reader *r, qr_opt *o);
+bool qr_mem_hmat(qemu_reader *r, qr_opt *o);           /* -machine hmat= */
 bool qr_opt_paused(qemu_reader *r, qr_opt *o);        /* -S */
 bool qr_opt_mem_prealloc(qemu_reader *r, qr_opt *o);
 bool qr_opt_watchdog_action(qemu_reader *r, qr_opt *o);

@@ -136,6 +136,8 @@ bool qr_opt_machine(qemu_reader *r, qr_opt *o)
     if (accel)
         qr_set_accel(r, accel);
     qr_implied(o, qr_machine_implied, VC_ARRAY_SIZE(qr_machine_implied));
+    if (!qr_mem_hmat(r, o))
+        return false;
     qopt_item *ram = qr_item(o, "memory-backend");
     if (ram && ram->value && !qr_mem_machine(r, o, ram))
         return false;
@@ -190,12 +192,39 @@ static bool qr_accel_dirty_ring(qemu_reader *r, qr_opt *o)
     return true;
 }
 
+/* -accel tcg,tb-size=MiB: <features><tcg><tb-cache>, when it is all the
+ * model lacks of the option (else the -accel is kept whole, tb-size too:
+ * the emitter writes no -accel beside a kept one). */
+static bool qr_accel_tb_size(qemu_reader *r, qr_opt *o)
+{
+    const char *tb = qr_last(o, "tb-size");
+    if (!tb || !vc_str_has_prefix(qr_last(o, "accel"), "tcg"))
+        return true;
+    size_t n = 0;
+    for (size_t i = 0; i < o->props.n; i++)
+        n += !o->props.v[i].used && strcmp(o->props.v[i].key, "tb-size") != 0;
+    unsigned long long mib;
+    if (n)
+        return true;
+    qopt_item *it = qr_item(o, "tb-size");
+    if (!vc_parse_ull(tb, 10, &mib) || mib > (~0ULL >> 10))
+        return qr_error(r, o->arg, it->val_off, "-accel: tb-size '%s' is not a size in MiB",
+                        tb);
+    if (mib) {
+        qr_feature(r->dom, "tcg");
+        r->dom->tcg_tb_cache_kib = mib * 1024;
+    }
+    return true;
+}
+
 bool qr_opt_accel(qemu_reader *r, qr_opt *o)
 {
     const char *accel = qr_str(o, "accel");
     if (accel)
         qr_set_accel(r, accel);
     if (!qr_accel_dirty_ring(r, o))
+        return false;
+    if (!qr_accel_tb_size(r, o))
         return false;
     qr_leftovers(r, o, NULL);
     return true;
