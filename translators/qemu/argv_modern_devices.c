@@ -574,7 +574,11 @@ static void modern_qxl_sizes(qemu_ctx *x, const ir_device *dev, const char *type
     for (size_t k = 0; k < VC_ARRAY_SIZE(sizes); k++) {
         char *v = modern_xml_attr(dev, "model", sizes[k].attr);
         unsigned long long kib;
-        if (v && vc_parse_ull(v, 10, &kib) && kib && modern_has_prop(x, type, sizes[k].prop))
+        /* vram64='0' (under 1 MiB, or read back from vram64_size_mb=0) is
+         * written as 0: QEMU then sizes the 64-bit BAR itself */
+        bool zero_ok = strcmp(sizes[k].attr, "vram64") == 0;
+        if (v && vc_parse_ull(v, 10, &kib) && (kib || zero_ok) &&
+            modern_has_prop(x, type, sizes[k].prop))
             vc_buf_printf(b, ",%s=%llu", sizes[k].prop, kib / sizes[k].div * sizes[k].mul);
         free(v);
     }

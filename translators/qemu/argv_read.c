@@ -222,8 +222,10 @@ bool qr_keep_option(qemu_reader *r, qr_opt *o, const char *why)
     for (size_t i = 0; i < o->props.n; i++)
         if (strcmp(o->props.v[i].key, "bootindex") == 0)
             r->has_bootindex = true;
-    const char *args[2] = { o->flag->text, o->arg ? o->arg->text : NULL };
+    char *audio = qr_audio_rewrite(r, o);
+    const char *args[2] = { o->flag->text, audio ? audio : o->arg ? o->arg->text : NULL };
     qr_passthrough(r, args, o->arg ? 2 : 1);
+    free(audio);
     qr_warn(r, o->flag, 0, "%s%s%s; kept as <qemu:commandline>", o->flag->text,
             why ? ": " : "", why ? why : " has no place in the domain model");
     return true;

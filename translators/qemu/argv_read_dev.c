@@ -550,11 +550,14 @@ static bool qr_qxl_sizes(qemu_reader *r, qr_opt *o, ir_device *d, unsigned long 
     unsigned long long ram = 0, vram64 = 0;
     if (!qr_num(r, o, "ram_size", &ram) || !qr_num(r, o, "vram64_size_mb", &vram64))
         return false;
-    const struct { const char *attr; unsigned long long kib; } sizes[] = {
-        { "ram", ram / 1024 }, { "vram64", vram64 * 1024 }, { "vgamem", vgamem * 1024 },
+    /* vram64_size_mb=0 is what the emitter writes for a vram64 under 1 MiB
+     * (libvirt too): kept as vram64='0', which it writes back the same */
+    const struct { const char *attr; unsigned long long kib; bool given; } sizes[] = {
+        { "ram", ram / 1024, false }, { "vram64", vram64 * 1024, qr_last(o, "vram64_size_mb") },
+        { "vgamem", vgamem * 1024, false },
     };
     for (size_t k = 0; k < VC_ARRAY_SIZE(sizes); k++) {
-        if (!sizes[k].kib)
+        if (!sizes[k].kib && !sizes[k].given)
             continue;
         char *v = vc_xasprintf("%llu", sizes[k].kib);
         qr_device_amend_at(r, d, "model", sizes[k].attr, v, NULL);
@@ -1388,6 +1391,38 @@ static unsigned qr_audio_number(qemu_reader *r, const char *id)
             return next;
     }
     return 0;
+}
+
+/* A kept option's text with its audiodev= naming the id virtc writes for
+ * that backend (audioN of its <audio id=N>): the domain has no place for
+ * another id (<audio> ids are numbers, an audiodev has no alias and no
+ * -set), so a kept device naming a script's own id ("snd0") would name no
+ * backend. NULL when there is nothing to change. */
+char *qr_audio_rewrite(qemu_reader *r, const qr_opt *o)
+{
+    const char *text = o->arg ? o->arg->text : NULL;
+    for (size_t i = 0; text && i < o->props.n; i++) {
+        const qopt_item *it = &o->props.v[i];
+        const char *dot = strrchr(it->key, '.');   /* -global DRIVER.audiodev= */
+        if (strcmp(dot ? dot + 1 : it->key, "audiodev") != 0 || !it->value ||
+            qr_audio_n(it->value))
+            continue;
+        unsigned n = qr_audio_number(r, it->value);
+        size_t len = strlen(it->value), at = it->val_off;
+        if (o->props.json) {   /* the value's quoted string after the key */
+            char *q = vc_xasprintf("\"%s\"", it->value);
+            const char *k = strstr(text, "\"audiodev\"");
+            const char *v = k ? strstr(k, q) : NULL;
+            free(q);
+            if (!v)
+                continue;
+            at = (size_t)(v - text) + 1;
+        }
+        if (!n || at + len > strlen(text) || strncmp(text + at, it->value, len) != 0)
+            continue;
+        return vc_xasprintf("%.*saudio%u%s", (int)at, text, n, text + at + len);
+    }
+    return NULL;
 }
 
 /* What the <audio> element has no place for (ALSA's threshold and

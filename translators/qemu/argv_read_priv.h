@@ -189,6 +189,8 @@ bool qr_opt_sandbox(qemu_reader *r, qr_opt *o);
 bool qr_opt_msg(qemu_reader *r, qr_opt *o);
 bool qr_opt_overcommit(qemu_reader *r, qr_opt *o);
 bool qr_mem_hmat(qemu_reader *r, qr_opt *o);           /* -machine hmat= */
+/* A kept option's text with audiodev= naming virtc's audioN; NULL: as is. */
+char *qr_audio_rewrite(qemu_reader *r, const qr_opt *o);
 bool qr_opt_paused(qemu_reader *r, qr_opt *o);        /* -S */
 bool qr_opt_mem_prealloc(qemu_reader *r, qr_opt *o);
 bool qr_opt_watchdog_action(qemu_reader *r, qr_opt *o);
