@@ -885,9 +885,22 @@ static void qr_machine_default(qemu_reader *r)
 }
 
 /* Without -nodefaults and without any -net, -netdev or -nic, today's QEMU
- * gives a PC a NIC on user networking (-nic user): an e1000, an e1000e on
- * q35 (info qtree), with the first of QEMU's own MAC addresses. The
- * converted line names it (-nodefaults, or -net with the legacy profile). */
+ * gives a PC a NIC on user networking (-nic user), with the first of
+ * QEMU's own MAC addresses: by machine type (QEMU 7.2's info network), an
+ * e1000e on q35, an ne2k_isa on isapc, an e1000 on the other PCs; microvm
+ * and none have no NIC of their own. The converted line names it
+ * (-nodefaults, or -net with the legacy profile). */
+static const char *qr_default_nic_model(const char *machine)
+{
+    if (!machine || (vc_str_has_prefix(machine, "pc") && !strstr(machine, "q35")))
+        return "e1000";   /* no -machine: QEMU's default machine, pc */
+    if (strcmp(machine, "q35") == 0 || vc_str_has_prefix(machine, "pc-q35"))
+        return "e1000e";
+    if (strcmp(machine, "isapc") == 0)
+        return "ne2k_isa";
+    return NULL;   /* microvm, none; another machine's default NIC: not read */
+}
+
 static void qr_default_nic(qemu_reader *r)
 {
     ir_domain *dom = r->dom;
@@ -898,13 +911,12 @@ static void qr_default_nic(qemu_reader *r)
         if (strcmp(n, "net") == 0 || strcmp(n, "netdev") == 0 || strcmp(n, "nic") == 0)
             return;
     }
-    const char *m = dom->os.machine;
-    bool q35 = m && strstr(m, "q35");
-    if (m && !q35 && !vc_str_has_prefix(m, "pc"))
-        return;   /* another machine's default NIC: not read */
+    const char *model = qr_default_nic_model(dom->os.machine);
+    if (!model)
+        return;
     ir_device *d = ir_domain_add_device(dom, IR_DEV_INTERFACE, (ir_pos){ 0, 0 });
     d->u.net.type = IR_NET_USER;
-    d->u.net.model = vc_xstrdup(q35 ? "e1000e" : "e1000");
+    d->u.net.model = vc_xstrdup(model);
     d->u.net.mac = vc_xstrdup("52:54:00:12:34:56");
 }
 
