@@ -611,7 +611,7 @@ bool qr_opt_msg(qemu_reader *r, qr_opt *o)
  * place in the model (libvirt 9.0 does not write it) and is kept. */
 bool qr_opt_overcommit(qemu_reader *r, qr_opt *o)
 {
-    bool locked = false;
+    bool locked = r->mem_locked;   /* QEMU merges -overcommit: the last mem-lock= holds */
     if (!qr_bool(r, o, "mem-lock", &locked))
         return false;
     r->mem_locked = locked;
