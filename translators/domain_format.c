@@ -304,8 +304,8 @@ static void fm_address_attrs(vc_buf *b, const ir_address *a)
         fm_attrf(b, "controller", "%u", a->controller);
         fm_attrf(b, "slot", "%u", a->slot);
         break;
-    case IR_ADDR_USB:
-        fm_attrf(b, "bus", "%u", a->bus);
+    case IR_ADDR_USB:   /* usbAddr: three digits, hex past 999 */
+        fm_attrf(b, "bus", a->bus > 999 ? "0x%x" : "%u", a->bus);
         fm_attr(b, "port", a->usb_port);
         break;
     case IR_ADDR_ISA:
@@ -729,8 +729,9 @@ static void fm_hostdev_source(vc_buf *b, int depth, const ir_hostdev *h)
     fm_attr_elem(&c, depth + 1, "product", "id", h->product);
     if (h->has_usb_addr) {
         fm_open(&c, depth + 1, "address");
-        fm_attrf(&c, "bus", "%u", h->usb_bus);
-        fm_attrf(&c, "device", "%u", h->usb_device);
+        /* the schema's usbAddr takes three digits: past 999, hex (0xa58) */
+        fm_attrf(&c, "bus", h->usb_bus > 999 ? "0x%x" : "%u", h->usb_bus);
+        fm_attrf(&c, "device", h->usb_device > 999 ? "0x%x" : "%u", h->usb_device);
         fm_empty(&c);
     }
     if (h->source_addr.type) {

@@ -338,14 +338,20 @@ bool qr_usb_addr(qemu_reader *r, qr_opt *o, ir_address *a)
     if (!port)
         return true;
     unsigned long long b = 0;
+    int ctl = 0;
     if (bus && bus->value) {
         const char *dot = strrchr(bus->value, '.');
         if (!dot || !vc_parse_ull(dot + 1, 10, &b))
             return qr_error(r, o->arg, bus->val_off, "%s: '%s' is not a USB bus (usb.N)",
                             o->flag->text, bus->value);
+        /* CONTROLLER-ID.0: the address's bus is the controller's index,
+         * read from its id as the controller's own (usb1.0: controller 1) */
+        char *head = vc_xstrndup(bus->value, (size_t)(dot - bus->value));
+        ctl = qr_id_index(head);
+        free(head);
     }
     a->type = IR_ADDR_USB;
-    a->bus = (unsigned)b;
+    a->bus = (unsigned)ctl;
     a->has_bus = true;
     a->usb_port = vc_xstrdup(port);
     return true;
