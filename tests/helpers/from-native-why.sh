@@ -20,6 +20,7 @@ invalid_why() {
     done <<'EOF'
 duplicate (id|node name)	the domain puts two devices where one goes (same target, alias or address): the emitter writes both, the reader refuses the duplicate id
 relative path '	the domain names a relative path, which QEMU opens from the directory it runs in: the reader reads it against that directory (--directory), as a script's path, so the line does not come back the same
+names device '[^']*', which this command line does not have	the domain's <qemu:commandline> -set names a device the first command line gives no such id (the legacy profile writes no ids): QEMU refuses that line, and the reader rightly refuses a -set naming no device
 emulator '[^']*' is not in PATH	the domain's <emulator> is no path on this host (a drive letter): read as the command QEMU runs, found through PATH
 EOF
     return 1
