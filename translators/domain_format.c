@@ -478,6 +478,39 @@ static void fm_disk(vc_buf *b, int depth, const ir_device *dev)
     fm_finish(b, depth, "disk", &c);
 }
 
+/* A PCI controller's <model name=> and <target>, in libvirt's order; the
+ * port in hex as libvirt writes it. */
+static void fm_controller_target(vc_buf *b, int depth, const ir_controller *ctl)
+{
+    if (ctl->model_name) {
+        fm_open(b, depth, "model");
+        fm_attr(b, "name", ctl->model_name);
+        fm_empty(b);
+    }
+    if (ctl->chassis_nr < 0 && ctl->chassis < 0 && ctl->port < 0 && ctl->bus_nr < 0 &&
+        ctl->target_index < 0 && ctl->node < 0 && !ctl->hotplug)
+        return;
+    fm_open(b, depth, "target");
+    if (ctl->chassis_nr >= 0)
+        fm_attrf(b, "chassisNr", "%d", ctl->chassis_nr);
+    if (ctl->chassis >= 0)
+        fm_attrf(b, "chassis", "%d", ctl->chassis);
+    if (ctl->port >= 0)
+        fm_attrf(b, "port", "0x%x", (unsigned)ctl->port);
+    if (ctl->bus_nr >= 0)
+        fm_attrf(b, "busNr", "%d", ctl->bus_nr);
+    if (ctl->target_index >= 0)
+        fm_attrf(b, "index", "%d", ctl->target_index);
+    fm_attr(b, "hotplug", fm_onoff[ctl->hotplug]);
+    vc_buf k;
+    vc_buf_init(&k);
+    if (ctl->node >= 0) {
+        vc_buf_indent(&k, (depth + 1) * 2);
+        vc_buf_printf(&k, "<node>%d</node>\n", ctl->node);
+    }
+    fm_finish(b, depth, "target", &k);
+}
+
 static void fm_controller(vc_buf *b, int depth, const ir_device *dev)
 {
     const ir_controller *ctl = &dev->u.controller;
@@ -488,6 +521,12 @@ static void fm_controller(vc_buf *b, int depth, const ir_device *dev)
     fm_attr(b, "model", ctl->model);
     vc_buf c;
     vc_buf_init(&c);
+    fm_controller_target(&c, depth + 1, ctl);
+    if (ctl->startport >= 0) {
+        fm_open(&c, depth + 1, "master");
+        fm_attrf(&c, "startport", "%d", ctl->startport);
+        fm_empty(&c);
+    }
     fm_address(&c, depth + 1, &ctl->addr);
     fm_finish(b, depth, "controller", &c);
 }

@@ -544,6 +544,7 @@ static void qr_free(qemu_reader *r)
     qr_mem_free(r);
     free(r->audio_of);
     qr_joined_free(r);
+    free(r->backend_sets);
     shw_words_free(&r->words);
 }
 
@@ -577,6 +578,7 @@ static bool qr_run(qemu_reader *r)
     }
     if (!ok || !qr_check_backends(r))
         return false;
+    qr_backend_sets(r);   /* after the backends kept whole, which they may name */
     qr_finish(r);
     return qr_abs_paths(r);
 }

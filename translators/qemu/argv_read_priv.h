@@ -107,6 +107,8 @@ typedef struct qemu_reader {
     size_t hda_duplex_card;      /* 1 + index of the HDA card whose only codec so far is
                                     hda-duplex at cad 0: the default, no <codec> yet */
     bool mem_locked;             /* -overcommit mem-lock=on: <memoryBacking><locked/> */
+    size_t *backend_sets;        /* -set chardev./netdev./fsdev. options (qr_backend_sets) */
+    size_t nbackend_sets, capbackend_sets;
 } qemu_reader;
 
 /* ---- locations and diagnostics (argv_read.c) ---- */
@@ -245,6 +247,12 @@ void qr_keep_leftovers(qemu_reader *r, qr_opt *o);
  * set on the device when its id is one already or when needed (a kept
  * -set names it); NULL when neither, or o made no device of the model. */
 const char *qr_device_alias(qemu_reader *r, const qr_opt *o, bool needed);
+/* The device of the model the -device o made; NULL when none. */
+ir_device *qr_made_device(qemu_reader *r, const qr_opt *o);
+/* Keeps the -set options of backends qr_opt_set put aside, each naming
+ * the id the 7.2 emitter gives the backend when a device of the model
+ * uses it (argv_read_opts.c); after every option is read. */
+void qr_backend_sets(qemu_reader *r);
 /* The names of o's properties nothing read ('a', 'b'), or NULL; *n: how many. */
 char *qr_unused_keys(const qr_opt *o, size_t *n);
 
