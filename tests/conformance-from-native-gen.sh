@@ -96,28 +96,9 @@ cat "$tmp/bad.virtc" "$tmp/bad.libvirt" >"$tmp/bad"
 awk -F'\t' 'NR == FNR { bad[$0] = 1; next } !bad[$2]' "$tmp/bad" "$tmp/cands" >"$tmp/valid"
 
 # ---- classification --------------------------------------------------------
-# EMITTER / INVALID: patterns (grep -E) over "first warnings + reader's
-# errors + the differing words", each with the reason printed. A case
-# matches only after it was looked at: the reason says why it is not the
-# reader's.
-emitter_why() {
-    while IFS='	' read -r pat why; do
-        [ -n "$pat" ] && grep -Eq "$pat" "$1" && { echo "$why"; return 0; }
-    done <<'EOF'
-(cookie-secret|dh-cert-file|session-file)=	by design: the first conversion puts document data (HTTP cookies, SEV certificates) in host files the command line only names, so the line does not hold it to read back
-EOF
-    return 1
-}
-invalid_why() {
-    while IFS='	' read -r pat why; do
-        [ -n "$pat" ] && grep -Eq "$pat" "$1" && { echo "$why"; return 0; }
-    done <<'EOF'
-duplicate (id|node name)	the domain puts two devices where one goes (same target, alias or address): the emitter writes both, the reader refuses the duplicate id
-relative path '	the domain names a relative path, which QEMU opens from the directory it runs in: the reader reads it against that directory (--directory), as a script's path, so the line does not come back the same
-emulator '[^']*' is not in PATH	the domain's <emulator> is no path on this host (a drive letter): read as the command QEMU runs, found through PATH
-EOF
-    return 1
-}
+# EMITTER / INVALID: emitter_why, invalid_why (tests/helpers/from-native-why.sh,
+# which measure 4 of conformance-from-native.sh shares).
+. "$top/tests/helpers/from-native-why.sh"
 
 # one DOMAIN through one PROFILE; appends "RESULT\tCLASS\tWHY" to $tmp/res
 crashed() { [ "$1" -ge 128 ] || { [ "$1" -gt 3 ] && [ "$1" -ne 123 ]; }; }

@@ -304,8 +304,8 @@ static void fm_address_attrs(vc_buf *b, const ir_address *a)
         fm_attrf(b, "controller", "%u", a->controller);
         fm_attrf(b, "slot", "%u", a->slot);
         break;
-    case IR_ADDR_USB:
-        fm_attrf(b, "bus", "%u", a->bus);
+    case IR_ADDR_USB:   /* usbAddr: three digits, hex past 999 */
+        fm_attrf(b, "bus", a->bus > 999 ? "0x%x" : "%u", a->bus);
         fm_attr(b, "port", a->usb_port);
         break;
     case IR_ADDR_ISA:
@@ -478,6 +478,39 @@ static void fm_disk(vc_buf *b, int depth, const ir_device *dev)
     fm_finish(b, depth, "disk", &c);
 }
 
+/* A PCI controller's <model name=> and <target>, in libvirt's order; the
+ * port in hex as libvirt writes it. */
+static void fm_controller_target(vc_buf *b, int depth, const ir_controller *ctl)
+{
+    if (ctl->model_name) {
+        fm_open(b, depth, "model");
+        fm_attr(b, "name", ctl->model_name);
+        fm_empty(b);
+    }
+    if (ctl->chassis_nr < 0 && ctl->chassis < 0 && ctl->port < 0 && ctl->bus_nr < 0 &&
+        ctl->target_index < 0 && ctl->node < 0 && !ctl->hotplug)
+        return;
+    fm_open(b, depth, "target");
+    if (ctl->chassis_nr >= 0)
+        fm_attrf(b, "chassisNr", "%d", ctl->chassis_nr);
+    if (ctl->chassis >= 0)
+        fm_attrf(b, "chassis", "%d", ctl->chassis);
+    if (ctl->port >= 0)
+        fm_attrf(b, "port", "0x%x", (unsigned)ctl->port);
+    if (ctl->bus_nr >= 0)
+        fm_attrf(b, "busNr", "%d", ctl->bus_nr);
+    if (ctl->target_index >= 0)
+        fm_attrf(b, "index", "%d", ctl->target_index);
+    fm_attr(b, "hotplug", fm_onoff[ctl->hotplug]);
+    vc_buf k;
+    vc_buf_init(&k);
+    if (ctl->node >= 0) {
+        vc_buf_indent(&k, (depth + 1) * 2);
+        vc_buf_printf(&k, "<node>%d</node>\n", ctl->node);
+    }
+    fm_finish(b, depth, "target", &k);
+}
+
 static void fm_controller(vc_buf *b, int depth, const ir_device *dev)
 {
     const ir_controller *ctl = &dev->u.controller;
@@ -488,6 +521,12 @@ static void fm_controller(vc_buf *b, int depth, const ir_device *dev)
     fm_attr(b, "model", ctl->model);
     vc_buf c;
     vc_buf_init(&c);
+    fm_controller_target(&c, depth + 1, ctl);
+    if (ctl->startport >= 0) {
+        fm_open(&c, depth + 1, "master");
+        fm_attrf(&c, "startport", "%d", ctl->startport);
+        fm_empty(&c);
+    }
     fm_address(&c, depth + 1, &ctl->addr);
     fm_finish(b, depth, "controller", &c);
 }
@@ -729,8 +768,9 @@ static void fm_hostdev_source(vc_buf *b, int depth, const ir_hostdev *h)
     fm_attr_elem(&c, depth + 1, "product", "id", h->product);
     if (h->has_usb_addr) {
         fm_open(&c, depth + 1, "address");
-        fm_attrf(&c, "bus", "%u", h->usb_bus);
-        fm_attrf(&c, "device", "%u", h->usb_device);
+        /* the schema's usbAddr takes three digits: past 999, hex (0xa58) */
+        fm_attrf(&c, "bus", h->usb_bus > 999 ? "0x%x" : "%u", h->usb_bus);
+        fm_attrf(&c, "device", h->usb_device > 999 ? "0x%x" : "%u", h->usb_device);
         fm_empty(&c);
     }
     if (h->source_addr.type) {
@@ -1396,6 +1436,8 @@ static void fm_features(fm_ctx *f)
             vc_buf subs;
             vc_buf_init(&subs);
             fm_subfeatures(&subs, ft);
+            if (strcmp(ft->name, "tcg") == 0)
+                fm_size_elem(&subs, 3, "tb-cache", dom->tcg_tb_cache_kib);
             fm_finish(&c, 2, ft->name, &subs);
         }
     }

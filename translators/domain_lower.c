@@ -588,12 +588,49 @@ static bool lw_disk(lw_ctx *c, xmlNodePtr n, ir_device *dev)
     return lw_address(c, n, &disk->addr) && ok;
 }
 
+/* A number of a controller's <target>: -1 stays when absent. */
+static bool lw_ctl_number(lw_ctx *c, xmlNodePtr n, const char *attr, unsigned max, int *out)
+{
+    unsigned long long v = 0;
+    bool given = false;
+    bool ok = lw_attr_uint(c, n, attr, max, &v, &given);
+    if (ok && given)
+        *out = (int)v;
+    return ok;
+}
+
+/* A PCI controller's <model name=> and <target ...><node>N</node></target>. */
+static bool lw_controller_target(lw_ctx *c, xmlNodePtr n, ir_controller *ctl)
+{
+    ctl->model_name = lw_child_attr(c, n, "model", "name");
+    xmlNodePtr t = lw_child(c, n, "target");
+    if (!t)
+        return true;
+    bool ok = lw_ctl_number(c, t, "chassisNr", 255, &ctl->chassis_nr);
+    ok = lw_ctl_number(c, t, "chassis", 255, &ctl->chassis) && ok;
+    ok = lw_ctl_number(c, t, "port", 255, &ctl->port) && ok;
+    ok = lw_ctl_number(c, t, "busNr", 255, &ctl->bus_nr) && ok;
+    ok = lw_ctl_number(c, t, "index", 255, &ctl->target_index) && ok;
+    static const lw_onoff_attr onoff[] = { { "hotplug", offsetof(ir_controller, hotplug) } };
+    ok = lw_onoff_attrs(c, t, onoff, VC_ARRAY_SIZE(onoff), ctl) && ok;
+    char *node = lw_child_text(c, t, "node");
+    if (node && !(vc_parse_int(lw_trim(node), &ctl->node) && ctl->node >= 0))
+        ok = lw_fail(c, t, "invalid controller node '%s'", node);
+    free(node);
+    return ok;
+}
+
 static bool lw_controller(lw_ctx *c, xmlNodePtr n, ir_device *dev)
 {
     ir_controller *ctl = &dev->u.controller;
     ctl->type = lw_attr(c, n, "type");
     ctl->model = lw_attr(c, n, "model");
     bool ok = lw_attr_int(c, n, "index", &ctl->index);
+    if (vc_streq(ctl->type, "pci"))
+        ok = lw_controller_target(c, n, ctl) && ok;
+    xmlNodePtr m = vc_streq(ctl->type, "usb") ? lw_child(c, n, "master") : NULL;
+    if (m)
+        ok = lw_ctl_number(c, m, "startport", INT32_MAX, &ctl->startport) && ok;
     return lw_address(c, n, &ctl->addr) && ok;
 }
 
@@ -1511,6 +1548,9 @@ static bool lw_features(lw_ctx *c, xmlNodePtr n)
         free(state);
         if (lw_is(f, "hyperv") || lw_is(f, "kvm"))
             lw_subfeatures(c, f, &c->dom->features[c->dom->nfeatures - 1]);
+        xmlNodePtr tb = lw_is(f, "tcg") ? lw_child(c, f, "tb-cache") : NULL;
+        if (tb && !lw_memsize(c, tb, &c->dom->tcg_tb_cache_kib))
+            return false;
     }
     return true;
 }

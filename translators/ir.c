@@ -288,6 +288,10 @@ ir_device *ir_domain_add_device(ir_domain *dom, ir_device_kind kind, ir_pos pos)
     switch (kind) {
     case IR_DEV_CONTROLLER:
         dev->u.controller.index = -1;
+        dev->u.controller.chassis_nr = dev->u.controller.chassis = -1;
+        dev->u.controller.port = dev->u.controller.bus_nr = -1;
+        dev->u.controller.target_index = dev->u.controller.node = -1;
+        dev->u.controller.startport = -1;
         break;
     case IR_DEV_CHR:
         dev->u.chr.target_port = -1;
@@ -490,6 +494,7 @@ void ir_device_clear(ir_device *dev)
     case IR_DEV_CONTROLLER:
         free(dev->u.controller.type);
         free(dev->u.controller.model);
+        free(dev->u.controller.model_name);
         ir_address_clear(&dev->u.controller.addr);
         break;
     case IR_DEV_FILESYSTEM:

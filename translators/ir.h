@@ -237,6 +237,17 @@ typedef struct ir_controller {
     int index;                /* -1 when absent */
     char *model;
     ir_address addr;
+    /* added for the command-line reader (issue 9): a PCI controller's
+     * <model name=> (the QEMU device, e.g. "ioh3420" for a pcie-root-port)
+     * and <target chassisNr= chassis= port= busNr= index= hotplug=>
+     * <node>N</node>, which the 7.2 emitter writes when given and derives
+     * when absent, as libvirt does; a number is -1 when absent. */
+    char *model_name;
+    int chassis_nr, chassis, port, bus_nr, target_index, node;
+    ir_tristate hotplug;
+    /* a USB companion's <master startport=>, its first port on the EHCI's
+     * bus (QEMU's firstport); -1 when absent */
+    int startport;
 } ir_controller;
 
 typedef struct ir_filesystem {
@@ -624,6 +635,7 @@ typedef struct ir_domain {
     bool nosharepages;               /* <memoryBacking><nosharepages/> */
     char *keywrap_aes;               /* <keywrap><cipher name='aes' state=>: "on"/"off" */
     char *keywrap_dea;               /* the same for dea (s390) */
+    unsigned long long tcg_tb_cache_kib;   /* <features><tcg><tb-cache>; 0: QEMU's default */
 } ir_domain;
 
 /* ---- functions ------------------------------------------------------- */

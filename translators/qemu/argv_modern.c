@@ -172,6 +172,8 @@ static bool modern_machine(qemu_ctx *x)
         vc_buf_puts(&b, ",mem-merge=off");
     if (modern_hpet_off(x))
         vc_buf_puts(&b, ",hpet=off");
+    if (m->ncells && modern_numa_hmat(x))
+        vc_buf_puts(&b, ",hmat=on");
     bool ok = true;
     char *accel = NULL;   /* -accel kvm,... when the accelerator has properties */
     /* an -accel the document passes through is the accelerator (QEMU
@@ -194,7 +196,8 @@ static bool modern_machine(qemu_ctx *x)
     case IR_VIRT_NONE:
         if (!x->caps->accel_tcg)
             ok = qemu_unsupported(x, dom->pos, "domain type 'qemu' (no TCG accelerator)");
-        if (!kept_accel)
+        accel = kept_accel ? NULL : modern_accel_tcg(x);
+        if (!accel && !kept_accel)
             vc_buf_puts(&b, ",accel=tcg");
         break;
     default:
@@ -278,7 +281,7 @@ static bool modern_memory(qemu_ctx *x)
                       modern_mib_align(dom->max_memory_kib));
     }
     qemu_arg2_take(x, "-m", vc_buf_steal(&b));
-    qemu_arg2(x, "-overcommit", "mem-lock=off");
+    qemu_arg2(x, "-overcommit", modern_mem_locked(x) ? "mem-lock=on" : "mem-lock=off");
     return true;
 }
 
@@ -454,7 +457,7 @@ static bool modern_lifecycle(qemu_ctx *x)
  * smm is a -machine property (modern_machine); hyperv/kvm are written on
  * -cpu (modern_cpu_flags). */
 static const char *const modern_quiet_features[] = { "acpi", "apic", "pae", "vmport", "smm",
-                                                     "hyperv", "kvm" };
+                                                     "hyperv", "kvm", "tcg" };
 
 static bool modern_features(qemu_ctx *x)
 {

@@ -317,33 +317,26 @@ bool modern_scsi_ctl_luns(const qemu_ctx *x, unsigned controller)
     return mi >= 0 && modern_scsi_models[mi].lun;
 }
 
-/* PCI controller models past the root: the QEMU device and the options
- * that make its bus "pci.INDEX" (%1$d: the index). */
-static const struct {
-    const char *model;
-    const char *type;
-    const char *opts;
-} modern_pci_models[] = {
-    { "pci-bridge", "pci-bridge", "chassis_nr=%1$d,id=pci.%1$d" },
-    { "pcie-root-port", "pcie-root-port", "port=0x%2$x,chassis=%1$d,id=pci.%1$d" },
-    { "dmi-to-pci-bridge", "i82801b11-bridge", "id=pci.%1$d" },
-    { "pcie-to-pci-bridge", "pcie-pci-bridge", "id=pci.%1$d" },
+/* PCI controller models past the root: the QEMU device libvirt writes by
+ * default, the other one a <model name=> may choose (NULL: none), and the
+ * <target> numbers the device takes. */
+static const modern_pci_model_def modern_pci_models[] = {
+    { "pci-bridge", "pci-bridge", NULL, MODERN_TGT_CHASSIS_NR },
+    { "pcie-root-port", "pcie-root-port", "ioh3420",
+      MODERN_TGT_PORT | MODERN_TGT_CHASSIS | MODERN_TGT_HOTPLUG },
+    { "dmi-to-pci-bridge", "i82801b11-bridge", NULL, 0 },
+    { "pcie-to-pci-bridge", "pcie-pci-bridge", NULL, 0 },
 };
 
-bool modern_pci_model(const char *model, const char **type, const char **opts)
+const modern_pci_model_def *modern_pci_model(const char *model)
 {
     int mi = QEMU_TABLE_FIND(modern_pci_models, model, model);
-    if (mi < 0)
-        return false;
-    *type = modern_pci_models[mi].type;
-    *opts = modern_pci_models[mi].opts;
-    return true;
+    return mi < 0 ? NULL : &modern_pci_models[mi];
 }
 
 bool modern_pci_model_known(const char *model)
 {
-    const char *type, *opts;
-    return modern_pci_model(model, &type, &opts);
+    return modern_pci_model(model) != NULL;
 }
 
 /* ",bus=usb.0[,port=P]" of a USB device. */
@@ -554,7 +547,7 @@ bool modern_passthrough_defines(const ir_domain *dom, const char *opt, const cha
 
 char *modern_dev_id(const ir_device *dev, char *numbered)
 {
-    if (!dev->alias)
+    if (!dev || !dev->alias)
         return numbered;
     free(numbered);
     return vc_xstrdup(dev->alias);

@@ -244,9 +244,11 @@ static bool modern_guestfwd(qemu_ctx *x, const ir_device *dev, int n)
     const ir_chr *c = &dev->u.chr;
     if (!c->target_address || !c->target_port_str)
         return qemu_error(x, dev->pos, "a guestfwd channel needs a target address and port");
-    char *id = vc_xasprintf("charchannel%d", n);
+    char *devid = modern_dev_id(dev, vc_xasprintf("channel%d", n));
+    char *id = vc_xasprintf("char%s", devid);
     if (!modern_chardev(x, dev, id)) {
         free(id);
+        free(devid);
         return false;
     }
     vc_buf b;
@@ -255,8 +257,9 @@ static bool modern_guestfwd(qemu_ctx *x, const ir_device *dev, int n)
     char *fwd = vc_xasprintf("tcp:%s:%s-chardev:%s", c->target_address, c->target_port_str, id);
     qemu_opt_add(&b, "guestfwd", fwd);
     free(fwd);
-    vc_buf_printf(&b, ",id=channel%d", n);
+    vc_buf_printf(&b, ",id=%s", devid);
     free(id);
+    free(devid);
     qemu_arg2_take(x, "-netdev", vc_buf_steal(&b));
     return true;
 }
@@ -355,13 +358,13 @@ bool modern_redirdev(qemu_ctx *x, const ir_device *dev)
         return qemu_unsupported(x, dev->pos, "redirected device on bus '%s'", r->bus);
     if (!modern_need_device(x, dev->pos, type) || !modern_usb_needed(x, dev, type))
         return false;
-    int n = x->modern->nredir++;
-    char *id = vc_xasprintf("charredir%d", n);
+    char *devid = modern_dev_id(dev, vc_xasprintf("redir%d", x->modern->nredir++));
+    char *id = vc_xasprintf("char%s", devid);
     bool ok = modern_stand_chardev(x, dev, r->type, r->host, r->service, id, "usbredir");
     if (ok) {
         vc_buf b;
         vc_buf_init(&b);
-        vc_buf_printf(&b, "%s,chardev=%s,id=redir%d", type, id, n);
+        vc_buf_printf(&b, "%s,chardev=%s,id=%s", type, id, devid);
         if (x->modern->redir_filter)
             qemu_opt_add(&b, "filter", x->modern->redir_filter);
         int bi = x->modern->bootindex[modern_devidx(x, dev)];
@@ -371,7 +374,51 @@ bool modern_redirdev(qemu_ctx *x, const ir_device *dev)
         qemu_arg2_take(x, "-device", vc_buf_steal(&b));
     }
     free(id);
+    free(devid);
     return ok;
+}
+
+/* What a card is read from, on b: a passthrough's chardev (named after the
+ * card's id, char+ID, as libvirt names it), the host's NSS database, or
+ * three certificates. */
+static bool modern_smartcard_backend(qemu_ctx *x, const ir_device *dev, vc_buf *b)
+{
+    const ir_smartcard *s = &dev->u.smartcard;
+    const char *mode = qemu_str_or(s->mode, "?");
+    if (strcmp(mode, "passthrough") == 0) {
+        char *devid = modern_dev_id(dev, vc_xasprintf("smartcard%d", x->modern->nsmartcard));
+        char *id = vc_xasprintf("char%s", devid);
+        free(devid);
+        bool ok = modern_stand_chardev(x, dev, s->type, s->host, s->service, id, "smartcard");
+        if (ok)
+            qemu_opt_add(b, "chardev", id);
+        free(id);
+        return ok;
+    }
+    if (strcmp(mode, "host") == 0) {
+        /* the cards of the host's NSS database (libcacard's default) */
+        vc_buf_puts(b, ",backend=nss-emulated");
+        qemu_resource_add(x, "/etc/pki/nssdb", QEMU_RES_DIR, true);
+        return true;
+    }
+    if (s->ncertificates != 3)
+        return qemu_error(x, dev->pos, "a 'host-certificates' smartcard needs three "
+                          "<certificate>s, not %zu", s->ncertificates);
+    for (size_t i = 0; i < 3; i++)
+        if (!s->certificates[i] || !*s->certificates[i])
+            return qemu_error(x, dev->pos, "a 'host-certificates' smartcard's "
+                              "<certificate> %zu names no certificate", i + 1);
+    vc_buf_puts(b, ",backend=certificates");
+    for (size_t i = 0; i < 3; i++) {
+        char key[8];
+        snprintf(key, sizeof(key), "cert%zu", i + 1);
+        qemu_opt_add(b, key, s->certificates[i]);
+    }
+    if (s->database) {
+        qemu_opt_add(b, "db", s->database);
+        qemu_resource_add(x, s->database, QEMU_RES_DIR, true);
+    }
+    return true;
 }
 
 /* <smartcard>: a card in a slot of the CCID reader (usb-ccid, the ccid
@@ -388,50 +435,17 @@ bool modern_smartcard(qemu_ctx *x, const ir_device *dev)
         return qemu_unsupported(x, dev->pos, "smartcard mode '%s'", mode);
     if (!modern_need_device(x, dev->pos, type))
         return false;
-    int n = x->modern->nsmartcard++;
     vc_buf b;
     vc_buf_init(&b);
     vc_buf_puts(&b, type);
-    if (pass) {
-        char *id = vc_xasprintf("charsmartcard%d", n);
-        bool ok = modern_stand_chardev(x, dev, s->type, s->host, s->service, id, "smartcard");
-        if (ok)
-            qemu_opt_add(&b, "chardev", id);
-        free(id);
-        if (!ok) {
-            vc_buf_free(&b);
-            return false;
-        }
-    } else if (strcmp(mode, "host") == 0) {
-        /* the cards of the host's NSS database (libcacard's default) */
-        vc_buf_puts(&b, ",backend=nss-emulated");
-        qemu_resource_add(x, "/etc/pki/nssdb", QEMU_RES_DIR, true);
-    } else {
-        if (s->ncertificates != 3) {
-            vc_buf_free(&b);
-            return qemu_error(x, dev->pos, "a 'host-certificates' smartcard needs three "
-                              "<certificate>s, not %zu", s->ncertificates);
-        }
-        for (size_t i = 0; i < 3; i++) {
-            if (!s->certificates[i] || !*s->certificates[i]) {
-                vc_buf_free(&b);
-                return qemu_error(x, dev->pos, "a 'host-certificates' smartcard's "
-                                  "<certificate> %zu names no certificate", i + 1);
-            }
-        }
-        vc_buf_puts(&b, ",backend=certificates");
-        for (size_t i = 0; i < 3; i++) {
-            char key[8];
-            snprintf(key, sizeof(key), "cert%zu", i + 1);
-            qemu_opt_add(&b, key, s->certificates[i]);
-        }
-        if (s->database) {
-            qemu_opt_add(&b, "db", s->database);
-            qemu_resource_add(x, s->database, QEMU_RES_DIR, true);
-        }
+    if (!modern_smartcard_backend(x, dev, &b)) {
+        vc_buf_free(&b);
+        return false;
     }
     unsigned ctl = s->addr.type == IR_ADDR_CCID ? s->addr.controller : 0;
-    vc_buf_printf(&b, ",id=smartcard%d,bus=ccid%u.0", n, ctl);
+    vc_buf_puts(&b, ",id=");
+    modern_put_dev_id(&b, dev, "smartcard", x->modern->nsmartcard++);
+    vc_buf_printf(&b, ",bus=ccid%u.0", ctl);
     if (s->addr.type == IR_ADDR_CCID && s->addr.has_slot && s->addr.slot)
         vc_buf_printf(&b, ",slot=%u", s->addr.slot);
     qemu_arg2_take(x, "-device", vc_buf_steal(&b));

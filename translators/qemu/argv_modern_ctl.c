@@ -59,7 +59,11 @@ static bool modern_usb_controller(qemu_ctx *x, const ir_device *dev, const char 
     vc_buf_puts(&b, type);
     char *id = modern_usb_id(index);
     if (modern_usb_models[mi].role == MODERN_USB_UHCI) {
-        vc_buf_printf(&b, ",masterbus=%s.0,firstport=%u", id, modern_usb_models[mi].fn * 2);
+        /* a companion's first port: <master startport=>, else its
+         * function's two ports on from the EHCI's first */
+        int first = dev && dev->u.controller.startport >= 0 ? dev->u.controller.startport
+                                                            : (int)modern_usb_models[mi].fn * 2;
+        vc_buf_printf(&b, ",masterbus=%s.0,firstport=%d", id, first);
         vc_buf_printf(&b, ",id=%s-uhci%u", id, modern_usb_models[mi].fn + 1);
     } else {
         vc_buf_printf(&b, ",id=%s", id);
@@ -97,20 +101,68 @@ static bool modern_simple_controller(qemu_ctx *x, const ir_device *dev, const ch
     return true;
 }
 
-/* The -device of PCI controller `index` of a model past the root, at its
- * planned slot: the document's, or a pci-bridge placement added. */
-static bool modern_pci_bus_device(qemu_ctx *x, ir_pos pos, const char *model, int index,
-                                  const modern_slot *s)
+/* The QEMU device a PCI controller is written as: its <model name=> when
+ * it gives one the model has, else the model's own. */
+static const char *modern_pci_type(qemu_ctx *x, ir_pos pos, const modern_pci_model_def *md,
+                                   const ir_controller *c)
 {
-    const char *type, *opts;
-    if (!modern_pci_model(model, &type, &opts))
+    const char *name = c ? c->model_name : NULL;
+    if (!name || strcmp(name, md->type) == 0 || vc_streq(name, md->alt))
+        return name ? name : md->type;
+    qemu_error(x, pos, "a '%s' controller cannot be of model name '%s'", md->model, name);
+    return NULL;
+}
+
+/* The <target> settings the model's device has no property for: libvirt
+ * refuses them rather than drop them, and so does virtc. */
+static bool modern_pci_target_fits(qemu_ctx *x, ir_pos pos, const modern_pci_model_def *md,
+                                   const ir_controller *c)
+{
+    if (!c)
+        return true;
+    const struct { unsigned flag; const char *attr; bool given; } t[] = {
+        { MODERN_TGT_CHASSIS_NR, "chassisNr", c->chassis_nr >= 0 },
+        { MODERN_TGT_CHASSIS, "chassis", c->chassis >= 0 },
+        { MODERN_TGT_PORT, "port", c->port >= 0 },
+        { MODERN_TGT_HOTPLUG, "hotplug", c->hotplug != IR_TRI_ABSENT },
+        { 0, "busNr", c->bus_nr >= 0 },
+        { 0, "index", c->target_index >= 0 },
+        { 0, "node", c->node >= 0 },
+    };
+    for (size_t k = 0; k < VC_ARRAY_SIZE(t); k++)
+        if (t[k].given && !(md->target & t[k].flag))
+            return qemu_error(x, pos, "<target %s> is not a setting of a '%s' controller",
+                              t[k].attr, md->model);
+    return true;
+}
+
+/* The -device of PCI controller `index` of a model past the root, at its
+ * planned slot: the document's (c), or a pci-bridge placement added (c
+ * NULL). Its <target> numbers are written as given; absent, derived as
+ * libvirt derives them: the chassis from the index, a root port's port
+ * from its own address (slot * 8 + function). */
+static bool modern_pci_bus_device(qemu_ctx *x, ir_pos pos, const char *model,
+                                  const ir_controller *c, int index, const modern_slot *s)
+{
+    const modern_pci_model_def *md = modern_pci_model(model);
+    if (!md)
         return qemu_unsupported(x, pos, "PCI controller model '%s'", qemu_str_or(model, "?"));
-    if (!modern_need_device(x, pos, type))
+    const char *type = modern_pci_type(x, pos, md, c);
+    if (!type || !modern_pci_target_fits(x, pos, md, c) || !modern_need_device(x, pos, type))
         return false;
     vc_buf b;
     vc_buf_init(&b);
-    vc_buf_printf(&b, "%s,", type);
-    vc_buf_printf(&b, opts, index, s ? s->slot * 8 + s->fn : 0x8 + (unsigned)index);
+    vc_buf_puts(&b, type);
+    if (md->target & MODERN_TGT_PORT)
+        vc_buf_printf(&b, ",port=0x%x", c && c->port >= 0 ? (unsigned)c->port
+                                        : s ? s->slot * 8 + s->fn : 0x8 + (unsigned)index);
+    if (md->target & MODERN_TGT_CHASSIS)
+        vc_buf_printf(&b, ",chassis=%d", c && c->chassis >= 0 ? c->chassis : index);
+    if (md->target & MODERN_TGT_CHASSIS_NR)
+        vc_buf_printf(&b, ",chassis_nr=%d", c && c->chassis_nr >= 0 ? c->chassis_nr : index);
+    vc_buf_printf(&b, ",id=pci.%d", index);
+    if (c && c->hotplug)
+        vc_buf_printf(&b, ",hotplug=%s", c->hotplug == IR_TRI_YES ? "on" : "off");
     modern_device_at(x, &b, s);
     return true;
 }
@@ -125,7 +177,7 @@ static bool modern_pci_controller(qemu_ctx *x, const ir_device *dev)
         return root || qemu_unsupported(x, dev->pos, "PCI controller 0 of model '%s' on "
                                         "machine '%s'", model, x->modern->machine);
     }
-    return modern_pci_bus_device(x, dev->pos, model, index, modern_slot_of(x, dev));
+    return modern_pci_bus_device(x, dev->pos, model, c, index, modern_slot_of(x, dev));
 }
 
 /* A CCID smartcard reader on the USB bus (usb-ccid); dev NULL is the one
@@ -215,7 +267,7 @@ bool modern_controllers_pre(qemu_ctx *x)
     for (size_t i = 0; i < x->modern->nslots; i++) {
         const modern_slot *s = &x->modern->slots[i];
         if (!s->dev && s->imp == MODERN_IMP_BRIDGE)
-            ok = modern_pci_bus_device(x, x->dom->pos, "pci-bridge", s->index, s) && ok;
+            ok = modern_pci_bus_device(x, x->dom->pos, "pci-bridge", NULL, s->index, s) && ok;
     }
     return modern_rootports(x) && ok;
 }

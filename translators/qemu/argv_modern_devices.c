@@ -73,11 +73,12 @@ static bool modern_virtiofs(qemu_ctx *x, const ir_device *dev)
         return qemu_error(x, dev->pos, "a virtiofs filesystem needs a <source dir=> or "
                           "<source socket=>");
     }
-    int n = x->modern->nfs++;
-    char *sock = given ? given : vc_xasprintf("%s/fs%d-fs.sock", x->modern->domdir, n);
+    /* the device's id names its socket and chardev too, as libvirt's do */
+    char *id = modern_dev_id(dev, vc_xasprintf("fs%d", x->modern->nfs++));
+    char *sock = given ? given : vc_xasprintf("%s/%s-fs.sock", x->modern->domdir, id);
     vc_buf b;
     vc_buf_init(&b);
-    vc_buf_printf(&b, "socket,id=chr-vu-fs%d", n);
+    vc_buf_printf(&b, "socket,id=chr-vu-%s", id);
     qemu_opt_add(&b, "path", sock);
     qemu_arg2_take(x, "-chardev", vc_buf_steal(&b));
     qemu_resource_add(x, sock, QEMU_RES_SOCKET, false);
@@ -90,7 +91,8 @@ static bool modern_virtiofs(qemu_ctx *x, const ir_device *dev)
         free(bin);
     }
     vc_buf_init(&b);
-    vc_buf_printf(&b, "%s,id=fs%d,chardev=chr-vu-fs%d", type, n, n);
+    vc_buf_printf(&b, "%s,id=%s,chardev=chr-vu-%s", type, id, id);
+    free(id);
     char *queue = modern_xml_attr(dev, "driver", "queue");
     unsigned long long q;
     if (queue && vc_parse_ull(queue, 10, &q) && q > 0 && q <= 0xffff)
@@ -545,12 +547,13 @@ static bool modern_is_virtio_video(const char *type)
  * vhost-user-gpu) serves it; QEMU connects. libvirt starts the helper and
  * hands QEMU its end; a command line names a socket in the domain's
  * directory and the launch records it. */
-static void modern_video_vhost_user(qemu_ctx *x, const ir_device *dev, int n, bool gl)
+static void modern_video_vhost_user(qemu_ctx *x, const ir_device *dev, const char *id,
+                                    bool gl)
 {
-    char *sock = vc_xasprintf("%s/video%d-vhost-user-gpu.sock", x->modern->domdir, n);
+    char *sock = vc_xasprintf("%s/%s-vhost-user-gpu.sock", x->modern->domdir, id);
     vc_buf b;
     vc_buf_init(&b);
-    vc_buf_printf(&b, "socket,id=chr-vu-video%d", n);
+    vc_buf_printf(&b, "socket,id=chr-vu-%s", id);
     qemu_opt_add(&b, "path", sock);
     qemu_arg2_take(x, "-chardev", vc_buf_steal(&b));
     qemu_resource_add(x, sock, QEMU_RES_SOCKET, false);
@@ -574,7 +577,11 @@ static void modern_qxl_sizes(qemu_ctx *x, const ir_device *dev, const char *type
     for (size_t k = 0; k < VC_ARRAY_SIZE(sizes); k++) {
         char *v = modern_xml_attr(dev, "model", sizes[k].attr);
         unsigned long long kib;
-        if (v && vc_parse_ull(v, 10, &kib) && kib && modern_has_prop(x, type, sizes[k].prop))
+        /* vram64='0' (under 1 MiB, or read back from vram64_size_mb=0) is
+         * written as 0: QEMU then sizes the 64-bit BAR itself */
+        bool zero_ok = strcmp(sizes[k].attr, "vram64") == 0;
+        if (v && vc_parse_ull(v, 10, &kib) && (kib || zero_ok) &&
+            modern_has_prop(x, type, sizes[k].prop))
             vc_buf_printf(b, ",%s=%llu", sizes[k].prop, kib / sizes[k].div * sizes[k].mul);
         free(v);
     }
@@ -612,15 +619,15 @@ static bool modern_video_emit(qemu_ctx *x, const ir_device *dev, const modern_sl
     }
     if (!modern_need_device(x, pos, type))
         return false;
-    int n = x->modern->nvideo++;
+    char *id = modern_dev_id(dev, vc_xasprintf("video%d", x->modern->nvideo++));
     if (vhost_user)
-        modern_video_vhost_user(x, dev, n, gl);
+        modern_video_vhost_user(x, dev, id, gl);
     vc_buf b;
     vc_buf_init(&b);
-    vc_buf_printf(&b, "%s,id=", type);
-    modern_put_dev_id(&b, dev, "video", n);
+    vc_buf_printf(&b, "%s,id=%s", type, id);
     if (vhost_user)
-        vc_buf_printf(&b, ",chardev=chr-vu-video%d", n);
+        vc_buf_printf(&b, ",chardev=chr-vu-%s", id);
+    free(id);
     const char *vp = modern_video_models[mi].vram_prop;
     if (v && v->vram && vp && modern_has_prop(x, type, vp)) {
         /* VGA memory is a power of two of MiB, 1 to 256. */
@@ -671,14 +678,15 @@ bool modern_videos(qemu_ctx *x)
     return modern_video_none(x) && ok;
 }
 
-static bool modern_hda_codec(qemu_ctx *x, const ir_device *dev, const char *type, int n,
-                             int cad, unsigned audio)
+/* A codec of the HDA card whose id is card: CARD-codecN on its bus CARD.0. */
+static bool modern_hda_codec(qemu_ctx *x, const ir_device *dev, const char *type,
+                             const char *card, int cad, unsigned audio)
 {
     char *drv = vc_xasprintf("hda-%s", type);
     bool ok = modern_need_device(x, dev->pos, drv);
     if (ok)
-        qemu_arg2_take(x, "-device", vc_xasprintf("%s,id=sound%d-codec%d,bus=sound%d.0,cad=%d,"
-                                                  "audiodev=audio%u", drv, n, cad, n, cad,
+        qemu_arg2_take(x, "-device", vc_xasprintf("%s,id=%s-codec%d,bus=%s.0,cad=%d,"
+                                                  "audiodev=audio%u", drv, card, cad, card, cad,
                                                   audio));
     free(drv);
     return ok;
@@ -686,7 +694,8 @@ static bool modern_hda_codec(qemu_ctx *x, const ir_device *dev, const char *type
 
 /* The codecs of an HDA card: its <codec type=> children in order, each
  * hda-TYPE at the next codec address; a card without any gets a duplex. */
-static bool modern_hda_codecs(qemu_ctx *x, const ir_device *dev, int n, unsigned audio)
+static bool modern_hda_codecs(qemu_ctx *x, const ir_device *dev, const char *card,
+                              unsigned audio)
 {
     static const char *const types[] = { "duplex", "micro", "output" };
     xmlDocPtr doc = dev->xml ? modern_xml_parse(dev->xml) : NULL;
@@ -700,11 +709,11 @@ static bool modern_hda_codecs(qemu_ctx *x, const ir_device *dev, int n, unsigned
         if (!qemu_str_in(type, types, VC_ARRAY_SIZE(types)))
             ok = qemu_unsupported(x, dev->pos, "sound codec '%s'", qemu_str_or(type, "?"));
         else
-            ok = modern_hda_codec(x, dev, type, n, cad++, audio) && ok;
+            ok = modern_hda_codec(x, dev, type, card, cad++, audio) && ok;
         free(type);
     }
     xmlFreeDoc(doc);
-    return cad || !ok ? ok : modern_hda_codec(x, dev, "duplex", n, 0, audio);
+    return cad || !ok ? ok : modern_hda_codec(x, dev, "duplex", card, 0, audio);
 }
 
 bool modern_sound(qemu_ctx *x, const ir_device *dev)
@@ -727,7 +736,8 @@ bool modern_sound(qemu_ctx *x, const ir_device *dev)
         return false;
     vc_buf b;
     vc_buf_init(&b);
-    vc_buf_printf(&b, "%s,id=sound%d", type, n);
+    char *id = modern_dev_id(dev, vc_xasprintf("sound%d", n));
+    vc_buf_printf(&b, "%s,id=%s", type, id);
     if (modern_has_prop(x, type, "audiodev") || strcmp(type, "usb-audio") == 0)
         vc_buf_printf(&b, ",audiodev=audio%u", audio);
     if (pci)
@@ -735,7 +745,9 @@ bool modern_sound(qemu_ctx *x, const ir_device *dev)
     else if (strcmp(type, "usb-audio") == 0)
         vc_buf_puts(&b, ",bus=usb.0");
     qemu_arg2_take(x, "-device", vc_buf_steal(&b));
-    return !hda || modern_hda_codecs(x, dev, n, audio);
+    bool ok = !hda || modern_hda_codecs(x, dev, id, audio);
+    free(id);
+    return ok;
 }
 
 /* ---- host devices ------------------------------------------------------------------------ */
@@ -881,8 +893,8 @@ static bool modern_hostdev_scsi(qemu_ctx *x, const ir_device *dev, vc_buf *b)
     int node = modern_backend_node(x);
     if (!modern_hostdev_scsi_backend(x, dev, node))
         return false;
-    vc_buf_printf(b, "%s,drive=libvirt-%d-backend,id=hostdev%d", type, node,
-                  x->modern->nhostdev++);
+    vc_buf_printf(b, "%s,drive=libvirt-%d-backend,id=", type, node);
+    modern_put_dev_id(b, dev, "hostdev", x->modern->nhostdev++);
     if (modern_scsi_ctl_luns(x, a.controller))
         vc_buf_printf(b, ",bus=scsi%u.0,channel=%u,scsi-id=%u,lun=%u", a.controller, a.bus,
                       a.target, a.unit);

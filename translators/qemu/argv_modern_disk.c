@@ -636,7 +636,8 @@ static bool modern_disk_vhostuser(qemu_ctx *x, const ir_device *dev)
         ok = qemu_error(x, dev->pos, "vhost-user disk '%s' needs shared guest memory "
                         "(<memoryBacking><access mode='shared'/> or memAccess='shared' on "
                         "every NUMA cell)", target);
-    char *id = vc_xasprintf("virtio-disk%d", ir_disk_target_index(disk->target_dev));
+    char *id = modern_dev_id(dev, vc_xasprintf("virtio-disk%d",
+                                               ir_disk_target_index(disk->target_dev)));
     if (ok) {
         vc_buf b;
         vc_buf_init(&b);

@@ -69,6 +69,17 @@ static void modern_backend(qemu_ctx *x, const modern_ram *r, const char *id)
         qemu_resource_add(x, r->mem_path, r->hugetlb_dir ? QEMU_RES_DIR : QEMU_RES_FILE, false);
 }
 
+/* <memoryBacking><locked/>: the guest's memory stays in host RAM
+ * (-overcommit mem-lock=on). */
+bool modern_mem_locked(const qemu_ctx *x)
+{
+    const ir_fragment *f = modern_extra_find(x, "memoryBacking");
+    xmlDocPtr doc = f ? modern_xml_parse(f->xml) : NULL;
+    bool locked = doc && xml_child(xmlDocGetRootElement(doc), "locked") != NULL;
+    xmlFreeDoc(doc);
+    return locked;
+}
+
 /* The whole RAM in one backend, when its backing is not plain memory and
  * there are no NUMA cells (-machine memory-backend=pc.ram says so). */
 bool modern_ram_whole(qemu_ctx *x)
@@ -78,12 +89,211 @@ bool modern_ram_whole(qemu_ctx *x)
     return true;
 }
 
-/* -object ...,id=ram-nodeN and -numa node,nodeid=N,cpus=...,memdev=... */
+/* ---- NUMA: cells, distances, HMAT ---- */
+
+/* The element children of n named name, in document order. */
+static xmlNodePtr modern_next(xmlNodePtr k, const char *name)
+{
+    while (k && (k->type != XML_ELEMENT_NODE || strcmp((const char *)k->name, name) != 0))
+        k = k->next;
+    return k;
+}
+#define MODERN_EACH(k, parent, name) \
+    for (xmlNodePtr k = modern_next((parent) ? (parent)->children : NULL, name); k; \
+         k = modern_next(k->next, name))
+
+/* <cpu><numa> of the document (kept verbatim), parsed; *numa NULL when none. */
+static xmlDocPtr modern_numa_doc(const qemu_ctx *x, xmlNodePtr *numa)
+{
+    const ir_fragment *f = modern_extra_find(x, "cpu");
+    xmlDocPtr doc = f ? modern_xml_parse(f->xml) : NULL;
+    *numa = doc ? xml_child(xmlDocGetRootElement(doc), "numa") : NULL;
+    return doc;
+}
+
+static xmlNodePtr modern_numa_cell(xmlNodePtr numa, unsigned id)
+{
+    MODERN_EACH(k, numa, "cell") {
+        char *v = xml_prop(k, "id");
+        unsigned long long n;
+        bool is = v && vc_parse_ull(v, 10, &n) && n == id;
+        free(v);
+        if (is)
+            return k;
+    }
+    return NULL;
+}
+
+static unsigned long long modern_prop_ull(xmlNodePtr n, const char *attr, unsigned long long dflt)
+{
+    char *v = n ? xml_prop(n, attr) : NULL;
+    unsigned long long r;
+    if (!v || !vc_parse_ull(v, 10, &r))
+        r = dflt;
+    free(v);
+    return r;
+}
+
+/* An element's value='' scaled by its unit='' to units of `to` bytes. */
+static unsigned long long modern_scaled(xmlNodePtr n, unsigned long long dflt_scale,
+                                        unsigned long long to)
+{
+    char *unit = xml_prop(n, "unit");
+    unsigned long long scale = dflt_scale, kib = 0;
+    unsigned long long v = modern_prop_ull(n, "value", 0);
+    if (ir_unit_scale(unit, dflt_scale, &scale))
+        ir_bytes_to_kib(v, scale, &kib);
+    free(unit);
+    return to == 1 ? v * scale : kib;
+}
+
+/* Whether the cells have caches or interconnects: QEMU's ACPI HMAT
+ * (-machine hmat=on), as libvirt writes it. */
+bool modern_numa_hmat(const qemu_ctx *x)
+{
+    xmlNodePtr numa;
+    xmlDocPtr doc = modern_numa_doc(x, &numa);
+    bool hmat = false;
+    xmlNodePtr ic = numa ? xml_child(numa, "interconnects") : NULL;
+    if (ic && (modern_next(ic->children, "latency") || modern_next(ic->children, "bandwidth")))
+        hmat = true;
+    MODERN_EACH(c, numa, "cell")
+        hmat = hmat || xml_child(c, "cache") != NULL;
+    xmlFreeDoc(doc);
+    return hmat;
+}
+
+/* A cell's initiator under HMAT: itself when it has CPUs, else the
+ * initiator of its lowest latency, else of its highest bandwidth; -1. */
+static long modern_cell_initiator(xmlNodePtr numa, const modern_cell *c)
+{
+    if (c->cpus && *c->cpus)
+        return (long)c->id;
+    xmlNodePtr ic = xml_child(numa, "interconnects");
+    long lat = -1, bw = -1;
+    unsigned long long best_lat = ~0ULL, best_bw = 0;
+    for (xmlNodePtr k = ic ? ic->children : NULL; k; k = k->next) {
+        if (k->type != XML_ELEMENT_NODE || modern_prop_ull(k, "target", ~0ULL) != c->id)
+            continue;
+        unsigned long long ini = modern_prop_ull(k, "initiator", ~0ULL);
+        if (strcmp((const char *)k->name, "latency") == 0) {
+            unsigned long long v = modern_prop_ull(k, "value", ~0ULL);
+            if (v < best_lat) {
+                best_lat = v;
+                lat = (long)ini;
+            }
+        } else if (strcmp((const char *)k->name, "bandwidth") == 0) {
+            unsigned long long v = modern_scaled(k, 1024, 1024);
+            if (v > best_bw) {
+                best_bw = v;
+                bw = (long)ini;
+            }
+        }
+    }
+    return lat >= 0 ? lat : bw;
+}
+
+/* The distance from cell a to cell b: a's <sibling id=b>, else b's
+ * <sibling id=a> (distances are symmetric unless both are given), else
+ * the local 10 or the remote 20 (the ACPI SLIT's defaults). */
+static unsigned long long modern_distance(xmlNodePtr numa, unsigned a, unsigned b)
+{
+    for (int pass = 0; pass < 2; pass++) {
+        xmlNodePtr from = modern_numa_cell(numa, pass ? b : a);
+        xmlNodePtr d = from ? xml_child(from, "distances") : NULL;
+        MODERN_EACH(s, d, "sibling")
+            if (modern_prop_ull(s, "id", ~0ULL) == (pass ? a : b))
+                return modern_prop_ull(s, "value", 0);
+    }
+    return a == b ? 10 : 20;
+}
+
+/* -numa dist for every pair of cells once one distance is given (QEMU
+ * wants the table whole), as libvirt writes it. */
+static void modern_numa_dist(qemu_ctx *x, xmlNodePtr numa)
+{
+    const qemu_modern *m = x->modern;
+    bool any = false;
+    MODERN_EACH(c, numa, "cell")
+        any = any || xml_child(c, "distances") != NULL;
+    for (size_t i = 0; any && i < m->ncells; i++)
+        for (size_t j = 0; j < m->ncells; j++)
+            qemu_arg2_take(x, "-numa", vc_xasprintf("dist,src=%u,dst=%u,val=%llu",
+                                                    m->cells[i].id, m->cells[j].id,
+                                                    modern_distance(numa, m->cells[i].id,
+                                                                    m->cells[j].id)));
+}
+
+static const char *const modern_hmat_levels[] = { "memory", "first-level", "second-level",
+                                                  "third-level" };
+
+/* -numa hmat-lb per <interconnects> child (latency in ns, bandwidth in
+ * KiB/s), then -numa hmat-cache per cell cache (QEMU wants a node's
+ * latency and bandwidth before its caches). */
+static bool modern_numa_hmat_opts(qemu_ctx *x, xmlNodePtr numa)
+{
+    xmlNodePtr ic = xml_child(numa, "interconnects");
+    for (xmlNodePtr k = ic ? ic->children : NULL; k; k = k->next) {
+        if (k->type != XML_ELEMENT_NODE)
+            continue;
+        bool latency = strcmp((const char *)k->name, "latency") == 0;
+        unsigned long long level = modern_prop_ull(k, "cache", 0);
+        char *type = xml_prop(k, "type");
+        if (level >= VC_ARRAY_SIZE(modern_hmat_levels)) {
+            free(type);
+            return qemu_unsupported(x, x->dom->pos, "an interconnect of cache level %llu "
+                                    "(QEMU's HMAT has levels 1 to 3)", level);
+        }
+        vc_buf b;
+        vc_buf_init(&b);
+        vc_buf_printf(&b, "hmat-lb,initiator=%llu,target=%llu,hierarchy=%s,data-type=%s-%s",
+                      modern_prop_ull(k, "initiator", 0), modern_prop_ull(k, "target", 0),
+                      modern_hmat_levels[level], type ? type : "access",
+                      latency ? "latency" : "bandwidth");
+        if (latency)
+            vc_buf_printf(&b, ",latency=%llu", modern_prop_ull(k, "value", 0));
+        else
+            vc_buf_printf(&b, ",bandwidth=%lluK", modern_scaled(k, 1024, 1024));
+        free(type);
+        qemu_arg2_take(x, "-numa", vc_buf_steal(&b));
+    }
+    static const struct {
+        const char *xml, *qemu;
+    } assoc[] = { { "none", "none" }, { "direct", "direct" }, { "full", "complex" } },
+      policy[] = { { "none", "none" }, { "writeback", "write-back" },
+                   { "writethrough", "write-through" } };
+    for (size_t i = 0; i < x->modern->ncells; i++) {
+        xmlNodePtr cell = modern_numa_cell(numa, x->modern->cells[i].id);
+        MODERN_EACH(c, cell, "cache") {
+            char *a = xml_prop(c, "associativity"), *p = xml_prop(c, "policy");
+            const char *qa = NULL, *qp = NULL;
+            for (size_t k = 0; k < VC_ARRAY_SIZE(assoc); k++) {
+                qa = vc_streq(a, assoc[k].xml) ? assoc[k].qemu : qa;
+                qp = vc_streq(p, policy[k].xml) ? policy[k].qemu : qp;
+            }
+            free(a);
+            free(p);
+            xmlNodePtr size = xml_child(c, "size"), line = xml_child(c, "line");
+            qemu_arg2_take(x, "-numa", vc_xasprintf(
+                "hmat-cache,node-id=%u,size=%lluK,level=%llu,associativity=%s,policy=%s,"
+                "line=%llu", x->modern->cells[i].id, size ? modern_scaled(size, 1024, 1024) : 0,
+                modern_prop_ull(c, "level", 1), qemu_str_or(qa, "none"), qemu_str_or(qp, "none"),
+                line ? modern_scaled(line, 1, 1) : 0));
+        }
+    }
+    return true;
+}
+
+/* -object ...,id=ram-nodeN and -numa node,nodeid=N,cpus=...,memdev=...;
+ * then the distances and the HMAT. */
 bool modern_numa(qemu_ctx *x)
 {
     const qemu_modern *m = x->modern;
     if (m->mem_prealloc)
         qemu_arg(x, "-mem-prealloc");
+    xmlNodePtr numa;
+    xmlDocPtr doc = modern_numa_doc(x, &numa);
+    bool hmat = modern_numa_hmat(x), ok = true;
     for (size_t i = 0; i < m->ncells; i++) {
         const modern_cell *c = &m->cells[i];
         char *id = vc_xasprintf("ram-node%u", c->id);
@@ -98,6 +308,12 @@ bool modern_numa(qemu_ctx *x)
                 vc_buf_printf(&b, ",cpus=%s", t);
             free(cpus);
         }
+        long ini = hmat ? modern_cell_initiator(numa, c) : -1;
+        if (ini >= 0)
+            vc_buf_printf(&b, ",initiator=%ld", ini);
+        else if (hmat)
+            ok = qemu_error(x, x->dom->pos, "NUMA cell %u has no CPUs and no interconnect "
+                            "to it names an initiator (QEMU's HMAT needs one)", c->id);
         if (m->numa_mem_legacy)
             vc_buf_printf(&b, ",mem=%llu", c->ram.kib / 1024);
         else
@@ -105,7 +321,12 @@ bool modern_numa(qemu_ctx *x)
         qemu_arg2_take(x, "-numa", vc_buf_steal(&b));
         free(id);
     }
-    return true;
+    if (m->ncells)
+        modern_numa_dist(x, numa);
+    if (m->ncells && hmat)
+        ok = modern_numa_hmat_opts(x, numa) && ok;
+    xmlFreeDoc(doc);
+    return ok;
 }
 
 /* The memory device models: QEMU's device and the alias stem. */

@@ -70,9 +70,11 @@ static bool modern_netdev_vhostuser(qemu_ctx *x, const ir_device *dev, int n, vc
     if (!ok) {
         qemu_error(x, dev->pos, "a vhostuser interface needs <source type='unix' path=>");
     } else {
+        /* the chardev is named after the NIC's id: char+ID */
+        char *id = modern_dev_id(dev, vc_xasprintf("net%d", n));
         vc_buf c;
         vc_buf_init(&c);
-        vc_buf_printf(&c, "socket,id=charnet%d", n);
+        vc_buf_printf(&c, "socket,id=char%s", id);
         qemu_opt_add(&c, "path", path);
         if (vc_streq(mode, "server"))
             vc_buf_puts(&c, ",server=on");
@@ -82,7 +84,8 @@ static bool modern_netdev_vhostuser(qemu_ctx *x, const ir_device *dev, int n, vc
             vc_buf_puts(&c, ",reconnect=0");
         qemu_arg2_take(x, "-chardev", vc_buf_steal(&c));
         qemu_resource_add(x, path, QEMU_RES_SOCKET, false);
-        vc_buf_printf(b, "vhost-user,chardev=charnet%d", n);
+        vc_buf_printf(b, "vhost-user,chardev=char%s", id);
+        free(id);
         unsigned long long q = modern_net_queues(dev);
         if (q)
             vc_buf_printf(b, ",queues=%llu", q);

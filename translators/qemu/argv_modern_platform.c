@@ -37,7 +37,8 @@ static bool modern_iommu_intel_dev(qemu_ctx *x, const ir_device *dev)
         return false;
     vc_buf b;
     vc_buf_init(&b);
-    vc_buf_puts(&b, "intel-iommu,id=iommu0");
+    vc_buf_puts(&b, "intel-iommu,id=");
+    modern_put_dev_id(&b, dev, "iommu", 0);
     for (size_t k = 0; k < VC_ARRAY_SIZE(modern_iommu_props); k++) {
         ir_tristate t = *(const ir_tristate *)((const char *)i + modern_iommu_props[k].off);
         if (t)
@@ -73,7 +74,8 @@ bool modern_iommu(qemu_ctx *x, const ir_device *dev)
             return false;
         vc_buf b;
         vc_buf_init(&b);
-        vc_buf_puts(&b, "virtio-iommu-pci,id=iommu0");
+        vc_buf_puts(&b, "virtio-iommu-pci,id=");
+        modern_put_dev_id(&b, dev, "iommu", 0);
         modern_dev_pci(x, dev, &b);
         qemu_arg2_take(x, "-device", vc_buf_steal(&b));
         return true;
@@ -135,7 +137,8 @@ bool modern_tpm(qemu_ctx *x, const ir_device *dev)
         return qemu_unsupported(x, dev->pos, "TPM model '%s'", model);
     if (!modern_need_device(x, dev->pos, model))
         return false;
-    char *id = vc_xasprintf("tpm%d", x->modern->ntpm++);
+    /* its backend and chardev are named after it: tpm-ID, chrtpm-ID */
+    char *id = modern_dev_id(dev, vc_xasprintf("tpm%d", x->modern->ntpm++));
     const char *backend = qemu_str_or(t->backend_type, "passthrough");
     bool ok;
     if (strcmp(backend, "emulator") == 0 || strcmp(backend, "external") == 0)
@@ -171,7 +174,8 @@ bool modern_panic(qemu_ctx *x, const ir_device *dev)
             vc_buf_free(&b);
             return false;
         }
-        vc_buf_puts(&b, "pvpanic-pci,id=panic0");
+        vc_buf_puts(&b, "pvpanic-pci,id=");
+        modern_put_dev_id(&b, dev, "panic", 0);
         modern_dev_pci(x, dev, &b);
     } else if (strcmp(model, "hyperv") == 0) {
         vc_buf_free(&b);
@@ -316,6 +320,19 @@ char *modern_accel_kvm(qemu_ctx *x)
     return vc_xasprintf("kvm,dirty-ring-size=%s", ring->value);
 }
 
+/* <tcg><tb-cache>: "tcg,tb-size=MiB" (QEMU's translation block cache, a
+ * property of -accel tcg only); NULL when the domain has none. */
+char *modern_accel_tcg(qemu_ctx *x)
+{
+    unsigned long long kib = x->dom->tcg_tb_cache_kib;
+    if (!kib)
+        return NULL;
+    if (kib % 1024)
+        qemu_warn(x, x->dom->pos, "<tb-cache> of %llu KiB: QEMU's tb-size counts MiB, "
+                  "written as %llu MiB", kib, kib / 1024);
+    return vc_xasprintf("tcg,tb-size=%llu", kib / 1024);
+}
+
 /* ---- VM generation ID ---------------------------------------------------------------- */
 
 /* <genid>GUID</genid>, or <genid/> for one made up now (as libvirt does). */
@@ -376,7 +393,9 @@ bool modern_vsock(qemu_ctx *x, const ir_device *dev)
     }
     vc_buf b;
     vc_buf_init(&b);
-    vc_buf_printf(&b, "%s,id=vsock0,guest-cid=%u", type, cid);
+    vc_buf_printf(&b, "%s,id=", type);
+    modern_put_dev_id(&b, dev, "vsock", 0);
+    vc_buf_printf(&b, ",guest-cid=%u", cid);
     modern_dev_pci(x, dev, &b);
     qemu_arg2_take(x, "-device", vc_buf_steal(&b));
     qemu_resource_add(x, "/dev/vhost-vsock", QEMU_RES_CHARDEV, false);

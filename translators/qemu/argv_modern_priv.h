@@ -277,9 +277,18 @@ void modern_usb_opts(const ir_address *a, vc_buf *b);
 /* A PCI controller model past the root that has a QEMU device (it takes a
  * slot of its own). */
 bool modern_pci_model_known(const char *model);
-/* Its QEMU device and the options that make its bus "pci.INDEX" (a format
- * taking the index, then the port); false when unknown. */
-bool modern_pci_model(const char *model, const char **type, const char **opts);
+/* Such a model: its QEMU device (type; alt: the other <model name=> it
+ * takes, NULL: none) and the <target> numbers that device has. */
+enum {
+    MODERN_TGT_CHASSIS_NR = 1, MODERN_TGT_CHASSIS = 2, MODERN_TGT_PORT = 4,
+    MODERN_TGT_HOTPLUG = 8
+};
+typedef struct modern_pci_model_def {
+    const char *model, *type, *alt;
+    unsigned target;
+} modern_pci_model_def;
+/* NULL when unknown. */
+const modern_pci_model_def *modern_pci_model(const char *model);
 /* The QEMU device of a sound model, whether it is PCI and carries an HDA
  * codec; NULL when unknown. */
 const char *modern_sound_type(const char *model, bool *pci, bool *hda);
@@ -371,6 +380,8 @@ bool modern_redirdev(qemu_ctx *x, const ir_device *dev);
 bool modern_smartcard(qemu_ctx *x, const ir_device *dev);
 
 /* argv_modern_memory.c */
+bool modern_mem_locked(const qemu_ctx *x);
+bool modern_numa_hmat(const qemu_ctx *x);
 bool modern_ram_whole(qemu_ctx *x);
 bool modern_numa(qemu_ctx *x);
 bool modern_memory_dev(qemu_ctx *x, const ir_device *dev);
@@ -399,6 +410,7 @@ bool modern_cpu_hyperv(qemu_ctx *x, vc_buf *b);
 void modern_cpu_kvm(qemu_ctx *x, vc_buf *b);
 /* -accel's value for <kvm><dirty-ring>, or NULL (argv_modern_platform.c). */
 char *modern_accel_kvm(qemu_ctx *x);
+char *modern_accel_tcg(qemu_ctx *x);
 bool modern_vsock(qemu_ctx *x, const ir_device *dev);
 
 /* argv_modern_devices.c */
@@ -427,7 +439,8 @@ bool modern_other(qemu_ctx *x, const ir_device *dev);
  * a second object of one id and takes the first -accel. */
 bool modern_passthrough_defines(const ir_domain *dom, const char *opt, const char *id);
 /* The id of a device's -device: its user alias (<alias name='ua-NAME'>)
- * when it has one, else numbered, the id virtc would give it (taken). The
+ * when it has one (dev may be NULL: a device virtc adds), else numbered,
+ * the id virtc would give it (taken). The
  * backends' ids derive from it as libvirt's do (char+ID, host+ID,
  * drive-ID), so a user alias names the same objects in every conversion. */
 char *modern_dev_id(const ir_device *dev, char *numbered);

@@ -15,7 +15,25 @@
 
 /* Every option QEMU has (qemu-system-x86_64 -help, today's and QEMU 0.x's),
  * with how its value is written and who reads it. fn NULL: kept as
- * <qemu:commandline>. */
+ * <qemu:commandline>.
+ *
+ * The options read as implied (qr_opt_implied: nothing of them is kept),
+ * each because dropping it loses nothing of the guest:
+ *   -no-kqemu       kqemu off: the legacy emitter's own word for a type='qemu'
+ *                   guest on a kqemu binary; no QEMU since 0.12 has kqemu;
+ *   -no-shutdown    both emitters write it (the guest's power-off reaches the
+ *                   manager, which applies <on_poweroff>);
+ *   -pidfile FILE,  the supervisor knows its QEMU's pid and keeps it in the
+ *   -daemonize      foreground itself: process management, not the guest;
+ *   -no-user-config / -nodefconfig: the emitters write them (no host config
+ *                   file is read), so a script with them is the same guest;
+ *                   one without them read /etc/qemu/ (that is host state).
+ * Read by their own handlers, key by key against what the 7.2 emitter
+ * writes (qr_opt_sandbox, qr_opt_overcommit, qr_opt_msg): a value other
+ * than virtc's own is kept as another -OPT (QEMU merges them, the kept one
+ * last, so it wins). -S (paused at start) is a start-time choice, not the
+ * guest's: warned about (virtc start --paused), as keeping it would not
+ * pause the guest (the runtime resumes it either way). */
 static const qr_optdef qr_opts[] = {
     /* the machine */
     { "M", QR_KV, "type", qr_opt_machine },
@@ -37,7 +55,7 @@ static const qr_optdef qr_opts[] = {
     { "no-acpi", QR_NOARG, NULL, qr_opt_simple },
     { "no-reboot", QR_NOARG, NULL, qr_opt_simple },
     { "no-shutdown", QR_NOARG, NULL, qr_opt_implied },
-    { "S", QR_NOARG, NULL, qr_opt_implied },
+    { "S", QR_NOARG, NULL, qr_opt_paused },
     { "kernel", QR_WORD, NULL, qr_opt_os_path },
     { "initrd", QR_WORD, NULL, qr_opt_os_path },
     { "append", QR_WORD, NULL, qr_opt_os_path },
@@ -48,9 +66,9 @@ static const qr_optdef qr_opts[] = {
     { "no-user-config", QR_NOARG, NULL, qr_opt_implied },
     { "nodefaults", QR_NOARG, NULL, qr_opt_simple },
     { "nodefconfig", QR_NOARG, NULL, qr_opt_implied },
-    { "sandbox", QR_KV, "enable", qr_opt_implied },
-    { "overcommit", QR_KV, NULL, qr_opt_implied },
-    { "msg", QR_KV, NULL, qr_opt_implied },
+    { "sandbox", QR_KV, "enable", qr_opt_sandbox },
+    { "overcommit", QR_KV, NULL, qr_opt_overcommit },
+    { "msg", QR_KV, NULL, qr_opt_msg },
     { "watchdog-action", QR_WORD, NULL, qr_opt_watchdog_action },
     /* display */
     { "nographic", QR_NOARG, NULL, qr_opt_simple },
@@ -204,8 +222,10 @@ bool qr_keep_option(qemu_reader *r, qr_opt *o, const char *why)
     for (size_t i = 0; i < o->props.n; i++)
         if (strcmp(o->props.v[i].key, "bootindex") == 0)
             r->has_bootindex = true;
-    const char *args[2] = { o->flag->text, o->arg ? o->arg->text : NULL };
+    char *audio = qr_audio_rewrite(r, o);
+    const char *args[2] = { o->flag->text, audio ? audio : o->arg ? o->arg->text : NULL };
     qr_passthrough(r, args, o->arg ? 2 : 1);
+    free(audio);
     qr_warn(r, o->flag, 0, "%s%s%s; kept as <qemu:commandline>", o->flag->text,
             why ? ": " : "", why ? why : " has no place in the domain model");
     return true;
@@ -524,6 +544,7 @@ static void qr_free(qemu_reader *r)
     qr_mem_free(r);
     free(r->audio_of);
     qr_joined_free(r);
+    free(r->backend_sets);
     shw_words_free(&r->words);
 }
 
@@ -557,6 +578,7 @@ static bool qr_run(qemu_reader *r)
     }
     if (!ok || !qr_check_backends(r))
         return false;
+    qr_backend_sets(r);   /* after the backends kept whole, which they may name */
     qr_finish(r);
     return qr_abs_paths(r);
 }

@@ -136,7 +136,15 @@ bool qr_chr_backend(qemu_reader *r, qr_opt *ch, ir_chr *c)
      * connecting one has nothing to wait for); nodelay, logfile and
      * logappend have no place in the model and stay with the -chardev's
      * leftovers (logappend was once dropped while logfile was kept) */
-    qr_implied(ch, QR_KEYS("id", "mux"));
+    qr_implied(ch, QR_KEYS("id"));
+    /* mux=on lets several front ends share the backend (a serial port and
+     * a -mon, QEMU's mon: form); the model gives each device its own and
+     * virtc its own monitor, so a mux=on is kept; mux=off is QEMU's default */
+    bool mux = false;
+    if (!qr_bool(r, ch, "mux", &mux))
+        return false;
+    if (mux)
+        qr_item(ch, "mux")->used = false;
     bool listens = false, wait = true;
     if (qr_last(ch, "wait")) {
         if (!qr_bool(r, ch, "server", &listens) || !qr_bool(r, ch, "wait", &wait))
@@ -166,8 +174,12 @@ bool qr_chr_backend(qemu_reader *r, qr_opt *ch, ir_chr *c)
             c->path = vc_xstrdup(path);
         } else if (qr_str(ch, "fd") && !qr_str(ch, "host") && !qr_str(ch, "port")) {
             /* a socket handed over by its caller (libvirt passes unix
-             * sockets as fds): a unix socket whose path virtc picks */
+             * sockets as fds; a command line cannot open one, the lexer
+             * refuses redirections): a unix socket whose path virtc picks */
             c->type = IR_CHR_UNIX;
+            qr_warn(r, ch->arg, qr_item(ch, "fd")->key_off, "-chardev socket: fd=%s is a "
+                    "socket opened by the caller, which the domain cannot have: read as a "
+                    "unix socket QEMU makes itself", qr_str(ch, "fd"));
         } else {
             c->type = IR_CHR_TCP;
             c->host = vc_xstrdup(qr_str(ch, "host"));

@@ -290,7 +290,73 @@ static const struct { const char *driver, *type, *model; } qr_ctl_drivers[] = {
     { "ich9-ahci", "sata", NULL }, { "ahci", "sata", NULL }, { "pci-bridge", "pci", "pci-bridge" },
     { "pcie-root-port", "pci", "pcie-root-port" }, { "i82801b11-bridge", "pci", "dmi-to-pci-bridge" },
     { "pcie-pci-bridge", "pci", "pcie-to-pci-bridge" },
+    /* a model's later rows are other devices of it: its <model name=> */
+    { "ioh3420", "pci", "pcie-root-port" },
 };
+
+/* A <target> number of PCI controller c (chassis, chassis_nr, port: QEMU's
+ * uint8) into *field, given only when it differs from derived, what the
+ * 7.2 emitter writes when it is absent (-1: nothing is derived), so that a
+ * line virtc wrote reads back without it. One QEMU would refuse is kept
+ * as written. */
+static bool qr_ctl_number(qemu_reader *r, qr_opt *o, const char *key, int derived, int *field)
+{
+    unsigned long long v = 0;
+    if (!qr_last(o, key))
+        return true;
+    if (!qr_num(r, o, key, &v))
+        return false;
+    if (v > 255)
+        qr_item(o, key)->used = false;
+    else if ((int)v != derived)
+        *field = (int)v;
+    return true;
+}
+
+/* A PCI controller's settings libvirt models as <model name=> (another
+ * device of the model: row i of qr_ctl_drivers is not the model's first)
+ * and <target>: the emitter derives the chassis from the index and a root
+ * port's port from its own address (slot * 8 + function). */
+static bool qr_ctl_pci(qemu_reader *r, qr_opt *o, size_t i, ir_controller *c)
+{
+    size_t first = 0;
+    while (!vc_streq(qr_ctl_drivers[first].model, qr_ctl_drivers[i].model))
+        first++;
+    if (first != i)
+        c->model_name = vc_xstrdup(qr_ctl_drivers[i].driver);
+    int port = c->addr.type == IR_ADDR_PCI ? (int)(c->addr.slot * 8 + c->addr.function) : -1;
+    bool hotplug = true;
+    if (qr_last(o, "hotplug")) {
+        if (!qr_bool(r, o, "hotplug", &hotplug))
+            return false;
+        c->hotplug = hotplug ? IR_TRI_YES : IR_TRI_NO;
+    }
+    return qr_ctl_number(r, o, "chassis", c->index, &c->chassis) &&
+           qr_ctl_number(r, o, "chassis_nr", c->index, &c->chassis_nr) &&
+           qr_ctl_number(r, o, "port", port, &c->port);
+}
+
+/* The ICH9's UHCI companions take two ports each of their EHCI's six, in
+ * order: the first port the 7.2 emitter writes when <master startport=>
+ * is absent. */
+static const struct { const char *model; int firstport; } qr_ctl_companions[] = {
+    { "ich9-uhci1", 0 }, { "ich9-uhci2", 2 }, { "ich9-uhci3", 4 },
+};
+
+/* A USB companion's firstport: <master startport=> when it is not its
+ * model's own (another controller keeps a firstport as written). */
+static bool qr_ctl_companion(qemu_reader *r, qr_opt *o, ir_device *d)
+{
+    ir_controller *c = &d->u.controller;
+    size_t k = 0;
+    if (!vc_streq(c->type, "usb"))
+        return true;
+    while (k < VC_ARRAY_SIZE(qr_ctl_companions) && !vc_streq(qr_ctl_companions[k].model, c->model))
+        k++;
+    if (k == VC_ARRAY_SIZE(qr_ctl_companions))
+        return true;
+    return qr_ctl_number(r, o, "firstport", qr_ctl_companions[k].firstport, &c->startport);
+}
 
 static bool qr_dev_controller(qemu_reader *r, qr_opt *o, const char *driver, const char *arg)
 {
@@ -306,9 +372,11 @@ static bool qr_dev_controller(qemu_reader *r, qr_opt *o, const char *driver, con
             }
             if (strcmp(qr_ctl_drivers[i].type, "usb") == 0)
                 r->saw_usb_ctl = true;
-            qr_implied(o, QR_KEYS("chassis_nr", "chassis", "port", "masterbus", "firstport",
-                                  "multifunction", "bus"));
-            return qr_device_addr(r, o, &d->u.controller.addr);
+            qr_implied(o, QR_KEYS("masterbus"));
+            if (!qr_device_addr(r, o, &d->u.controller.addr) || !qr_ctl_companion(r, o, d))
+                return false;
+            return !vc_streq(qr_ctl_drivers[i].type, "pci") ||
+                   qr_ctl_pci(r, o, i, &d->u.controller);
         }
     return false;
 }
@@ -550,11 +618,14 @@ static bool qr_qxl_sizes(qemu_reader *r, qr_opt *o, ir_device *d, unsigned long 
     unsigned long long ram = 0, vram64 = 0;
     if (!qr_num(r, o, "ram_size", &ram) || !qr_num(r, o, "vram64_size_mb", &vram64))
         return false;
-    const struct { const char *attr; unsigned long long kib; } sizes[] = {
-        { "ram", ram / 1024 }, { "vram64", vram64 * 1024 }, { "vgamem", vgamem * 1024 },
+    /* vram64_size_mb=0 is what the emitter writes for a vram64 under 1 MiB
+     * (libvirt too): kept as vram64='0', which it writes back the same */
+    const struct { const char *attr; unsigned long long kib; bool given; } sizes[] = {
+        { "ram", ram / 1024, false }, { "vram64", vram64 * 1024, qr_last(o, "vram64_size_mb") },
+        { "vgamem", vgamem * 1024, false },
     };
     for (size_t k = 0; k < VC_ARRAY_SIZE(sizes); k++) {
-        if (!sizes[k].kib)
+        if (!sizes[k].kib && !sizes[k].given)
             continue;
         char *v = vc_xasprintf("%llu", sizes[k].kib);
         qr_device_amend_at(r, d, "model", sizes[k].attr, v, NULL);
@@ -1388,6 +1459,38 @@ static unsigned qr_audio_number(qemu_reader *r, const char *id)
             return next;
     }
     return 0;
+}
+
+/* A kept option's text with its audiodev= naming the id virtc writes for
+ * that backend (audioN of its <audio id=N>): the domain has no place for
+ * another id (<audio> ids are numbers, an audiodev has no alias and no
+ * -set), so a kept device naming a script's own id ("snd0") would name no
+ * backend. NULL when there is nothing to change. */
+char *qr_audio_rewrite(qemu_reader *r, const qr_opt *o)
+{
+    const char *text = o->arg ? o->arg->text : NULL;
+    for (size_t i = 0; text && i < o->props.n; i++) {
+        const qopt_item *it = &o->props.v[i];
+        const char *dot = strrchr(it->key, '.');   /* -global DRIVER.audiodev= */
+        if (strcmp(dot ? dot + 1 : it->key, "audiodev") != 0 || !it->value ||
+            qr_audio_n(it->value))
+            continue;
+        unsigned n = qr_audio_number(r, it->value);
+        size_t len = strlen(it->value), at = it->val_off;
+        if (o->props.json) {   /* the value's quoted string after the key */
+            char *q = vc_xasprintf("\"%s\"", it->value);
+            const char *k = strstr(text, "\"audiodev\"");
+            const char *v = k ? strstr(k, q) : NULL;
+            free(q);
+            if (!v)
+                continue;
+            at = (size_t)(v - text) + 1;
+        }
+        if (!n || at + len > strlen(text) || strncmp(text + at, it->value, len) != 0)
+            continue;
+        return vc_xasprintf("%.*saudio%u%s", (int)at, text, n, text + at + len);
+    }
+    return NULL;
 }
 
 /* What the <audio> element has no place for (ALSA's threshold and

@@ -366,8 +366,17 @@ static bool qr_made_by(const qemu_reader *r, const qr_opt *o, const ir_device *d
  * nothing there. */
 static const ir_device_kind qr_alias_kinds[] = {
     IR_DEV_DISK, IR_DEV_INTERFACE, IR_DEV_CHR, IR_DEV_INPUT, IR_DEV_VIDEO, IR_DEV_HOSTDEV,
-    IR_DEV_WATCHDOG, IR_DEV_MEMBALLOON, IR_DEV_FILESYSTEM, IR_DEV_RNG,
+    IR_DEV_WATCHDOG, IR_DEV_MEMBALLOON, IR_DEV_FILESYSTEM, IR_DEV_RNG, IR_DEV_SOUND, IR_DEV_TPM,
+    IR_DEV_PANIC, IR_DEV_VSOCK, IR_DEV_IOMMU, IR_DEV_REDIRDEV,
 };
+
+ir_device *qr_made_device(qemu_reader *r, const qr_opt *o)
+{
+    for (size_t i = r->dom->ndevices; i-- > 0;)
+        if (qr_made_by(r, o, &r->dom->devices[i]))
+            return &r->dom->devices[i];
+    return NULL;
+}
 
 const char *qr_device_alias(qemu_reader *r, const qr_opt *o, bool needed)
 {
@@ -375,24 +384,21 @@ const char *qr_device_alias(qemu_reader *r, const qr_opt *o, bool needed)
     bool ua = vc_str_has_prefix(id, "ua-") && id[strlen("ua-")];
     if (!id || !*id || (!ua && !needed))
         return NULL;
-    for (size_t i = r->dom->ndevices; i-- > 0;) {
-        ir_device *d = &r->dom->devices[i];
-        if (!qr_made_by(r, o, d))
-            continue;
-        size_t k = 0;
-        while (k < VC_ARRAY_SIZE(qr_alias_kinds) && qr_alias_kinds[k] != d->kind)
-            k++;
-        if (k == VC_ARRAY_SIZE(qr_alias_kinds))
-            return NULL;
-        if (!d->alias) {
-            d->alias = ua ? vc_xstrdup(id) : vc_xasprintf("ua-%s", id);
-            /* an element kept as written carries it itself */
-            if (d->xml)
-                qr_device_amend(r, d, "alias", "name", d->alias);
-        }
-        return d->alias;
+    ir_device *d = qr_made_device(r, o);
+    if (!d)
+        return NULL;
+    size_t k = 0;
+    while (k < VC_ARRAY_SIZE(qr_alias_kinds) && qr_alias_kinds[k] != d->kind)
+        k++;
+    if (k == VC_ARRAY_SIZE(qr_alias_kinds))
+        return NULL;
+    if (!d->alias) {
+        d->alias = ua ? vc_xstrdup(id) : vc_xasprintf("ua-%s", id);
+        /* an element kept as written carries it itself */
+        if (d->xml)
+            qr_device_amend(r, d, "alias", "name", d->alias);
     }
-    return NULL;
+    return d->alias;
 }
 
 static void qr_drop_devices_of(qemu_reader *r, const qr_opt *o)

@@ -589,7 +589,25 @@ bool qr_net_backend(qemu_reader *r, qr_opt *h, ir_net *n)
             n->target_dev = vc_xstrdup(ifname);
         if (script && strcmp(script, "no") != 0 && *script)
             n->script = vc_xstrdup(script);
-        qr_implied(h, QR_KEYS("fd", "vhost", "vhostfd"));
+        /* vhostfd=: an open /dev/vhost-net, which QEMU opens itself for
+         * <driver name='vhost'> (vhost=on): the same device, nothing lost.
+         * fd=: a tap device its caller opened and handed over. A command
+         * line cannot open one itself (the lexer refuses redirections), so
+         * the fd comes from whatever ran QEMU: libvirt's own command lines
+         * have it. Kept, the guest could start under no other caller; read
+         * as the tap device the domain's QEMU opens (by <target dev=>, or a
+         * new one), with a warning, as libvirt's <interface type='ethernet'>. */
+        bool vhost = qr_item(h, "vhostfd") != NULL;
+        if (!qr_bool(r, h, "vhost", &vhost))
+            return false;
+        if (vhost && !n->driver_name)
+            n->driver_name = vc_xstrdup("vhost");
+        qopt_item *fd = qr_item(h, "fd");
+        if (fd)
+            qr_warn(r, h->arg, fd->key_off, "%s tap: fd=%s is a tap device opened by the "
+                    "caller, which the domain cannot have: read as a tap device QEMU opens "
+                    "itself%s%s", h->flag->text, fd->value ? fd->value : "",
+                    ifname ? " named " : " (name it with <target dev=>)", ifname ? ifname : "");
         /* downscript=no is what the emitter writes; another script has no
          * place in the model (it stays with the option, kept) */
         if (vc_streq(qr_last(h, "downscript"), "no"))
@@ -867,9 +885,22 @@ static void qr_machine_default(qemu_reader *r)
 }
 
 /* Without -nodefaults and without any -net, -netdev or -nic, today's QEMU
- * gives a PC a NIC on user networking (-nic user): an e1000, an e1000e on
- * q35 (info qtree), with the first of QEMU's own MAC addresses. The
- * converted line names it (-nodefaults, or -net with the legacy profile). */
+ * gives a PC a NIC on user networking (-nic user), with the first of
+ * QEMU's own MAC addresses: by machine type (QEMU 7.2's info network), an
+ * e1000e on q35, an ne2k_isa on isapc, an e1000 on the other PCs; microvm
+ * and none have no NIC of their own. The converted line names it
+ * (-nodefaults, or -net with the legacy profile). */
+static const char *qr_default_nic_model(const char *machine)
+{
+    if (!machine || (vc_str_has_prefix(machine, "pc") && !strstr(machine, "q35")))
+        return "e1000";   /* no -machine: QEMU's default machine, pc */
+    if (strcmp(machine, "q35") == 0 || vc_str_has_prefix(machine, "pc-q35"))
+        return "e1000e";
+    if (strcmp(machine, "isapc") == 0)
+        return "ne2k_isa";
+    return NULL;   /* microvm, none; another machine's default NIC: not read */
+}
+
 static void qr_default_nic(qemu_reader *r)
 {
     ir_domain *dom = r->dom;
@@ -880,13 +911,12 @@ static void qr_default_nic(qemu_reader *r)
         if (strcmp(n, "net") == 0 || strcmp(n, "netdev") == 0 || strcmp(n, "nic") == 0)
             return;
     }
-    const char *m = dom->os.machine;
-    bool q35 = m && strstr(m, "q35");
-    if (m && !q35 && !vc_str_has_prefix(m, "pc"))
-        return;   /* another machine's default NIC: not read */
+    const char *model = qr_default_nic_model(dom->os.machine);
+    if (!model)
+        return;
     ir_device *d = ir_domain_add_device(dom, IR_DEV_INTERFACE, (ir_pos){ 0, 0 });
     d->u.net.type = IR_NET_USER;
-    d->u.net.model = vc_xstrdup(q35 ? "e1000e" : "e1000");
+    d->u.net.model = vc_xstrdup(model);
     d->u.net.mac = vc_xstrdup("52:54:00:12:34:56");
 }
 

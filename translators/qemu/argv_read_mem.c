@@ -35,6 +35,8 @@ typedef struct qr_cell {
     qr_ram ram;
     bool has_ram;                /* memdev= (not the legacy mem=) */
     qr_opt *numa;                /* its -numa node option */
+    vc_buf dist;                 /* <sibling/> of its -numa dist,src= options */
+    vc_buf caches;               /* <cache> of its -numa hmat-cache options */
 } qr_cell;
 
 typedef struct qr_mem {
@@ -52,6 +54,9 @@ typedef struct qr_mem {
     size_t nnuma_other, capnuma_other;
     const qr_opt **tcs_kept;     /* thread-context objects kept with their backend */
     size_t ntcs_kept, captcs_kept;
+    const shw_word *hmat;        /* -machine hmat=on: its word; NULL when off */
+    vc_buf interconnects;        /* <latency>/<bandwidth> of the -numa hmat-lb options */
+    bool *other_read;            /* by numa_other: read into the cells (not kept) */
 } qr_mem;
 
 static qr_mem *qr_mem_state(qemu_reader *r)
@@ -71,8 +76,12 @@ void qr_mem_free(qemu_reader *r)
     for (size_t i = 0; i < m->ncells; i++) {
         free(m->cells[i].cpus);
         free(m->cells[i].ram.nodes);
+        vc_buf_free(&m->cells[i].dist);
+        vc_buf_free(&m->cells[i].caches);
     }
     free(m->cells);
+    vc_buf_free(&m->interconnects);
+    free(m->other_read);
     free(m->whole.nodes);
     for (size_t i = 0; i < m->niothreads; i++)
         free(m->iothreads[i]);
@@ -607,6 +616,8 @@ static void qr_memory_backing(qemu_reader *r, const qr_ram *const *rams, const u
     vc_buf b;
     vc_buf_init(&b);
     qr_hugepages(&b, rams, ids, n);
+    if (r->mem_locked)
+        vc_buf_puts(&b, "  <locked/>\n");
     bool memfd = false, file = false, shared = false, prealloc = false, discard = false;
     unsigned long long threads = 0;
     for (size_t i = 0; i < n; i++) {
@@ -700,8 +711,19 @@ static void qr_cpu_numa(qemu_reader *r, const qr_mem *m)
             vc_buf_puts(&b, " memAccess='shared'");
         if (c->has_ram && c->ram.discard)
             vc_buf_puts(&b, " discard='yes'");
-        vc_buf_puts(&b, "/>\n");
+        if (!c->dist.len && !c->caches.len) {
+            vc_buf_puts(&b, "/>\n");
+            continue;
+        }
+        vc_buf_puts(&b, ">\n");
+        if (c->dist.len)
+            vc_buf_printf(&b, "      <distances>\n%s      </distances>\n", vc_buf_str(&c->dist));
+        vc_buf_puts(&b, vc_buf_str(&c->caches));
+        vc_buf_puts(&b, "    </cell>\n");
     }
+    if (m->interconnects.len)
+        vc_buf_printf(&b, "    <interconnects>\n%s    </interconnects>\n",
+                      vc_buf_str(&m->interconnects));
     vc_buf_puts(&b, "  </numa>\n</cpu>");
     qr_extra(r, &b);
 }
@@ -750,6 +772,273 @@ static void qr_memdev_pages(qemu_reader *r, const qr_mem *m)
     }
 }
 
+/* ---- -numa dist, hmat-lb, hmat-cache: <distances>, <interconnects>, <cache> ---- */
+
+/* -machine hmat=on: QEMU's ACPI HMAT, which the domain has when its NUMA
+ * cells have caches or interconnects (the 7.2 emitter then writes it). */
+bool qr_mem_hmat(qemu_reader *r, qr_opt *o)
+{
+    bool on = false;
+    if (!qr_bool(r, o, "hmat", &on))
+        return false;
+    qopt_item *it = qr_item(o, "hmat");
+    if (it)
+        qr_mem_state(r)->hmat = on ? o->arg : NULL;
+    return true;
+}
+
+static qr_cell *qr_cell_by_id(qr_mem *m, const char *id)
+{
+    unsigned long long v;
+    if (!id || !vc_parse_ull(id, 10, &v))
+        return NULL;
+    for (size_t i = 0; i < m->ncells; i++)
+        if (m->cells[i].id == v)
+            return &m->cells[i];
+    return NULL;
+}
+
+/* Whether the option has only these keys (besides its type). */
+static bool qr_only_keys(const qr_opt *o, const char *const *keys, size_t n)
+{
+    for (size_t i = 0; i < o->props.n; i++) {
+        const char *k = o->props.v[i].key;
+        bool known = strcmp(k, "type") == 0;
+        for (size_t j = 0; j < n && !known; j++)
+            known = strcmp(k, keys[j]) == 0;
+        if (!known)
+            return false;
+    }
+    return true;
+}
+
+/* A number, or a size with QEMU's binary suffixes (K, M, G, T), in bytes. */
+static bool qr_hmat_bytes(const char *s, unsigned long long *bytes)
+{
+    static const char suffixes[] = "kmgt";
+    size_t n = s ? strlen(s) : 0;
+    unsigned long long scale = 1, v;
+    if (!n)
+        return false;
+    const char *k = strchr(suffixes, s[n - 1] | 0x20);
+    char *num = vc_xstrndup(s, k && (s[n - 1] | 0x20) == *k ? n - 1 : n);
+    if (k && *k)
+        for (const char *p = suffixes; p <= k; p++)
+            scale *= 1024;
+    bool ok = vc_parse_ull(num, 10, &v) && (!v || v <= ~0ULL / scale);
+    free(num);
+    *bytes = ok ? v * scale : 0;
+    return ok;
+}
+
+/* dist,src=A,dst=B,val=V: cell A's <sibling id='B' value='V'/>. */
+static bool qr_numa_dist(qr_mem *m, qr_opt *o)
+{
+    qr_cell *src = qr_cell_by_id(m, qr_last(o, "src"));
+    unsigned long long val;
+    if (!qr_only_keys(o, QR_KEYS("src", "dst", "val")) || !src ||
+        !qr_cell_by_id(m, qr_last(o, "dst")) || !vc_parse_ull(qr_last(o, "val"), 10, &val) ||
+        val < 10 || val > 255)
+        return false;
+    vc_buf_printf(&src->dist, "        <sibling id='%s' value='%llu'/>\n", qr_last(o, "dst"), val);
+    return true;
+}
+
+/* QEMU's HMAT words and the domain's: hierarchy= as the cache level of
+ * an interconnect (memory: none), a cache's associativity= and policy=. */
+static const char *const qr_hmat_levels[] = { "memory", "first-level", "second-level",
+                                              "third-level" };
+static const struct {
+    const char *qemu, *xml;
+} qr_hmat_assoc[] = {
+    { "none", "none" }, { "direct", "direct" }, { "complex", "full" },
+}, qr_hmat_policy[] = {
+    { "none", "none" }, { "write-back", "writeback" }, { "write-through", "writethrough" },
+};
+
+static size_t qr_word_index(const char *w, const char *const *words, size_t n)
+{
+    size_t i = 0;
+    while (i < n && !vc_streq(w, words[i]))
+        i++;
+    return i;
+}
+
+/* hmat-lb,initiator=I,target=T,hierarchy=H,data-type=KIND-latency|KIND-bandwidth,
+ * latency=NS|bandwidth=SIZE: an <interconnects> <latency> or <bandwidth>
+ * (per second, in KiB, as libvirt keeps it). */
+static bool qr_numa_hmat_lb(qr_mem *m, qr_opt *o)
+{
+    const char *ini = qr_last(o, "initiator"), *tgt = qr_last(o, "target");
+    const char *type = qr_last(o, "data-type");
+    size_t level = qr_word_index(qr_last(o, "hierarchy"), qr_hmat_levels,
+                                 VC_ARRAY_SIZE(qr_hmat_levels));
+    const char *dash = type ? strchr(type, '-') : NULL;
+    static const char *const kinds[] = { "access", "read", "write" };
+    char *kind = dash ? vc_xstrndup(type, (size_t)(dash - type)) : NULL;
+    bool latency = dash && strcmp(dash, "-latency") == 0;
+    bool ok = dash && (latency || strcmp(dash, "-bandwidth") == 0) &&
+              qr_word_index(kind, kinds, VC_ARRAY_SIZE(kinds)) < VC_ARRAY_SIZE(kinds) &&
+              level < VC_ARRAY_SIZE(qr_hmat_levels) && qr_cell_by_id(m, ini) &&
+              qr_cell_by_id(m, tgt) &&
+              qr_only_keys(o, QR_KEYS("initiator", "target", "hierarchy", "data-type",
+                                      latency ? "latency" : "bandwidth"));
+    unsigned long long v = 0;
+    if (ok && latency)
+        ok = vc_parse_ull(qr_last(o, "latency"), 10, &v) && v <= 0xffffffffULL;
+    else if (ok)
+        ok = qr_hmat_bytes(qr_last(o, "bandwidth"), &v) && v % 1024 == 0 &&
+             (v /= 1024) <= 0xffffffffULL;
+    if (ok) {
+        vc_buf_printf(&m->interconnects, "      <%s initiator='%s' target='%s'",
+                      latency ? "latency" : "bandwidth", ini, tgt);
+        if (level)
+            vc_buf_printf(&m->interconnects, " cache='%zu'", level);
+        vc_buf_printf(&m->interconnects, " type='%s' value='%llu'%s/>\n", kind, v,
+                      latency ? "" : " unit='KiB'");
+    }
+    free(kind);
+    return ok;
+}
+
+static const char *qr_hmat_xml(const char *w, const void *table, size_t n)
+{
+    const struct { const char *qemu, *xml; } *t = table;
+    for (size_t i = 0; i < n; i++)
+        if (vc_streq(w, t[i].qemu))
+            return t[i].xml;
+    return NULL;
+}
+
+/* hmat-cache,node-id=N,size=SIZE,level=L,associativity=A,policy=P,line=BYTES:
+ * a <cache> of cell N. */
+static bool qr_numa_hmat_cache(qr_mem *m, qr_opt *o)
+{
+    qr_cell *c = qr_cell_by_id(m, qr_last(o, "node-id"));
+    const char *assoc = qr_hmat_xml(qr_last(o, "associativity"), qr_hmat_assoc,
+                                    VC_ARRAY_SIZE(qr_hmat_assoc));
+    const char *policy = qr_hmat_xml(qr_last(o, "policy"), qr_hmat_policy,
+                                     VC_ARRAY_SIZE(qr_hmat_policy));
+    unsigned long long size, level, line;
+    if (!c || !assoc || !policy ||
+        !qr_only_keys(o, QR_KEYS("node-id", "size", "level", "associativity", "policy",
+                                 "line")) ||
+        !qr_hmat_bytes(qr_last(o, "size"), &size) || size % 1024 ||
+        size / 1024 > 0xffffffffULL || !vc_parse_ull(qr_last(o, "level"), 10, &level) ||
+        level < 1 || level > 3 || !vc_parse_ull(qr_last(o, "line"), 10, &line) ||
+        line > 0xffffffffULL)
+        return false;
+    vc_buf_printf(&c->caches, "      <cache level='%llu' associativity='%s' policy='%s'>\n"
+                  "        <size value='%llu' unit='KiB'/>\n"
+                  "        <line value='%llu' unit='B'/>\n      </cache>\n", level, assoc,
+                  policy, size / 1024, line);
+    return true;
+}
+
+/* The initiator the 7.2 emitter writes for a cell under HMAT: the cell
+ * itself when it has CPUs, else the initiator of its lowest latency, else
+ * of its highest bandwidth (the interconnects as read); -1: none. */
+static long qr_cell_initiator(const qr_mem *m, const qr_cell *c, qr_opt *const *lbs, size_t n)
+{
+    if (c->cpus)
+        return (long)c->id;
+    long lat = -1, bw = -1;
+    unsigned long long best_lat = ~0ULL, best_bw = 0;
+    (void)m;
+    for (size_t i = 0; i < n; i++) {
+        unsigned long long t, ini, v;
+        const char *type = qr_last(lbs[i], "data-type");
+        if (!vc_parse_ull(qr_last(lbs[i], "target"), 10, &t) || t != c->id ||
+            !vc_parse_ull(qr_last(lbs[i], "initiator"), 10, &ini) || !type)
+            continue;
+        if (vc_str_has_suffix(type, "-latency") &&
+            vc_parse_ull(qr_last(lbs[i], "latency"), 10, &v) && v < best_lat) {
+            best_lat = v;
+            lat = (long)ini;
+        } else if (vc_str_has_suffix(type, "-bandwidth") &&
+                   qr_hmat_bytes(qr_last(lbs[i], "bandwidth"), &v) && v > best_bw) {
+            best_bw = v;
+            bw = (long)ini;
+        }
+    }
+    return lat >= 0 ? lat : bw;
+}
+
+/* Reads the -numa dist|hmat-lb|hmat-cache options into the cells, all of
+ * a kind or none (QEMU reads each kind as one table: a kind kept in part
+ * would be written twice); a node's initiator= that is the one the
+ * emitter derives is read too. Before qr_cells_keep: an initiator= that
+ * is not keeps every node. */
+static void qr_numa_extras(qr_mem *m)
+{
+    size_t n = m->nnuma_other, ndist = 0, nhmat = 0, nlb = 0;
+    bool dist_ok = true, hmat_ok = m->hmat != NULL;
+    m->other_read = vc_xcalloc(n ? n : 1, sizeof(bool));
+    qr_opt **lbs = vc_xcalloc(n ? n : 1, sizeof(qr_opt *));
+    for (size_t i = 0; i < n; i++) {
+        qr_opt *o = m->numa_other[i];
+        const char *type = qr_last(o, "type");
+        if (vc_streq(type, "dist")) {
+            ndist++;
+            dist_ok = qr_numa_dist(m, o) && dist_ok;
+        } else if (vc_streq(type, "hmat-lb")) {
+            nhmat++;
+            lbs[nlb++] = o;
+            hmat_ok = qr_numa_hmat_lb(m, o) && hmat_ok;
+        } else if (vc_streq(type, "hmat-cache")) {
+            nhmat++;
+            hmat_ok = qr_numa_hmat_cache(m, o) && hmat_ok;
+        }
+    }
+    hmat_ok = hmat_ok && nhmat;
+    for (size_t i = 0; i < m->ncells; i++) {
+        qr_cell *c = &m->cells[i];
+        if (!dist_ok)
+            vc_buf_free(&c->dist);
+        if (!hmat_ok)
+            vc_buf_free(&c->caches);
+        const char *ini = qr_last(c->numa, "initiator");
+        unsigned long long v;
+        if (hmat_ok && ini && vc_parse_ull(ini, 10, &v) &&
+            (long)v == qr_cell_initiator(m, c, lbs, nlb))
+            qr_item(c->numa, "initiator");
+        else if (hmat_ok && !ini && qr_cell_initiator(m, c, lbs, nlb) != (long)c->id)
+            hmat_ok = false;   /* QEMU's own choice, not the one virtc writes */
+    }
+    if (!hmat_ok) {
+        vc_buf_free(&m->interconnects);
+        for (size_t i = 0; i < m->ncells; i++)
+            vc_buf_free(&m->cells[i].caches);
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *type = qr_last(m->numa_other[i], "type");
+        m->other_read[i] = (dist_ok && vc_streq(type, "dist")) ||
+                           (hmat_ok && (vc_streq(type, "hmat-lb") ||
+                                        vc_streq(type, "hmat-cache")));
+    }
+    free(lbs);
+}
+
+/* Keeps what of -numa dist|cpu|hmat-* was not read (all of it when the
+ * nodes are kept), after the nodes, and -machine hmat=on with them. */
+static void qr_numa_other_keep(qemu_reader *r, qr_mem *m)
+{
+    bool hmat_read = false;   /* then the emitter writes hmat=on from the cells */
+    for (size_t i = 0; i < m->nnuma_other; i++) {
+        bool read = m->ncells && m->other_read && m->other_read[i];
+        if (!read)
+            qr_keep_option(r, m->numa_other[i], NULL);
+        hmat_read = hmat_read || (read && vc_str_has_prefix(qr_last(m->numa_other[i], "type"),
+                                                            "hmat-"));
+    }
+    if (m->hmat && !hmat_read) {
+        const char *args[2] = { "-machine", "hmat=on" };
+        qr_passthrough(r, args, 2);
+        qr_warn(r, m->hmat, 0, "-machine hmat=on: no HMAT of the NUMA cells was read into "
+                "the domain; kept as <qemu:commandline> -machine hmat=on");
+    }
+}
+
 /* A node's backend with what <memoryBacking> has no place for, or a node
  * with what <cell> has no place for (initiator=, ...): QEMU takes a node
  * once and virtc writes every <cell>, so all nodes are kept as written,
@@ -786,6 +1075,8 @@ static void qr_cells_keep(qemu_reader *r, qr_mem *m)
         free(node_why);
         free(c->cpus);
         free(c->ram.nodes);
+        vc_buf_free(&c->dist);
+        vc_buf_free(&c->caches);
     }
     free(reason);
     free(with);
@@ -798,9 +1089,9 @@ void qr_mem_finish(qemu_reader *r)
     qr_mem *m = r->mem;
     if (!m)
         return;
+    qr_numa_extras(m);
     qr_cells_keep(r, m);
-    for (size_t i = 0; i < m->nnuma_other; i++)
-        qr_keep_option(r, m->numa_other[i], NULL);
+    qr_numa_other_keep(r, m);
     ir_domain *dom = r->dom;
     /* <memory> is the initial RAM and the memory devices together */
     dom->memory_kib += m->devices_kib;

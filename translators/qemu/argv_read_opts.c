@@ -338,14 +338,20 @@ bool qr_usb_addr(qemu_reader *r, qr_opt *o, ir_address *a)
     if (!port)
         return true;
     unsigned long long b = 0;
+    int ctl = 0;
     if (bus && bus->value) {
         const char *dot = strrchr(bus->value, '.');
         if (!dot || !vc_parse_ull(dot + 1, 10, &b))
             return qr_error(r, o->arg, bus->val_off, "%s: '%s' is not a USB bus (usb.N)",
                             o->flag->text, bus->value);
+        /* CONTROLLER-ID.0: the address's bus is the controller's index,
+         * read from its id as the controller's own (usb1.0: controller 1) */
+        char *head = vc_xstrndup(bus->value, (size_t)(dot - bus->value));
+        ctl = qr_id_index(head);
+        free(head);
     }
     a->type = IR_ADDR_USB;
-    a->bus = (unsigned)b;
+    a->bus = (unsigned)ctl;
     a->has_bus = true;
     a->usb_port = vc_xstrdup(port);
     return true;
@@ -449,8 +455,92 @@ bool qr_apply_sets(qemu_reader *r)
     return ok;
 }
 
+/* The backends a -set may name that the 7.2 emitter names after their
+ * device's user alias (modern_dev_id): the group, the -device property
+ * that names the backend, the kind of device, and the prefix of the id it
+ * writes (libvirt's: charALIAS, hostALIAS, fsdev-ALIAS, chr-vu-ALIAS). */
+static const struct {
+    const char *group, *prop;
+    ir_device_kind kind;
+    const char *prefix;
+} qr_set_backends[] = {
+    { "chardev", "chardev", IR_DEV_CHR, "char" },
+    { "chardev", "chardev", IR_DEV_DISK, "chr-vu-" },
+    { "chardev", "chardev", IR_DEV_FILESYSTEM, "chr-vu-" },
+    { "chardev", "chardev", IR_DEV_REDIRDEV, "char" },
+    { "netdev", "netdev", IR_DEV_INTERFACE, "host" },
+    { "fsdev", "fsdev", IR_DEV_FILESYSTEM, "fsdev-" },
+    { "tpmdev", "tpmdev", IR_DEV_TPM, "tpm-" },
+};
+
+/* The -device whose property prop names the backend id. */
+static qr_opt *qr_device_using(qemu_reader *r, const char *prop, const char *id)
+{
+    for (size_t i = 0; i < r->nopts; i++) {
+        qr_opt *d = &r->opts[i];
+        if (strcmp(d->def->name, "device") == 0 && vc_streq(qr_last(d, prop), id))
+            return d;
+    }
+    return NULL;
+}
+
+/* The -set GROUP.ID.KEY=VALUE text naming the id the emitter writes for the
+ * backend ID (the device that uses it gets its user alias); NULL when no
+ * device of the model uses it, or its kind's backend keeps virtc's id. */
+static char *qr_backend_set_text(qemu_reader *r, const char *t)
+{
+    const char *d1 = strchr(t, '.'), *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
+    if (!d2)
+        return NULL;
+    char *group = vc_xstrndup(t, (size_t)(d1 - t)), *id = vc_xstrndup(d1 + 1, (size_t)(d2 - d1 - 1));
+    char *out = NULL;
+    for (size_t k = 0; !out && k < VC_ARRAY_SIZE(qr_set_backends); k++) {
+        if (strcmp(group, qr_set_backends[k].group) != 0)
+            continue;
+        qr_opt *o = qr_device_using(r, qr_set_backends[k].prop, id);
+        ir_device *d = o ? qr_made_device(r, o) : NULL;
+        if (!d || d->kind != qr_set_backends[k].kind)
+            continue;
+        const char *alias = qr_device_alias(r, o, true);
+        if (alias)
+            out = vc_xasprintf("%s.%s%s%s", group, qr_set_backends[k].prefix, alias, d2);
+    }
+    free(group);
+    free(id);
+    return out;
+}
+
+void qr_backend_sets(qemu_reader *r)
+{
+    for (size_t i = 0; i < r->nbackend_sets; i++) {
+        qr_opt *o = &r->opts[r->backend_sets[i]];
+        char *set = qr_backend_set_text(r, o->arg->text);
+        if (!set) {
+            qr_keep_option(r, o, NULL);
+            continue;
+        }
+        const char *args[2] = { o->flag->text, set };
+        qr_passthrough(r, args, 2);
+        qr_warn(r, o->arg, 0, "-set: a backend of a device has no place in the domain model "
+                "for its settings; kept as <qemu:commandline> -set %s (the id virtc writes "
+                "for it)", set);
+        free(set);
+    }
+}
+
 bool qr_opt_set(qemu_reader *r, qr_opt *o)
 {
+    const char *t = o->arg ? o->arg->text : "";
+    for (size_t k = 0; !o->set_dev && k < VC_ARRAY_SIZE(qr_set_backends); k++) {
+        size_t n = strlen(qr_set_backends[k].group);
+        if (strncmp(t, qr_set_backends[k].group, n) == 0 && t[n] == '.') {
+            /* its device may follow it: kept once every option is read */
+            vc_xgrow((void **)&r->backend_sets, &r->capbackend_sets, r->nbackend_sets + 1,
+                     sizeof(*r->backend_sets));
+            r->backend_sets[r->nbackend_sets++] = (size_t)(o - r->opts);
+            return true;
+        }
+    }
     if (!o->set_dev)
         return qr_keep_option(r, o, NULL);
     qopt_item *it = &o->set_dev->props.v[o->set_item];

@@ -106,6 +106,9 @@ typedef struct qemu_reader {
     int pflash_units;            /* -drive if=pflash seen: the next one's unit */
     size_t hda_duplex_card;      /* 1 + index of the HDA card whose only codec so far is
                                     hda-duplex at cad 0: the default, no <codec> yet */
+    bool mem_locked;             /* -overcommit mem-lock=on: <memoryBacking><locked/> */
+    size_t *backend_sets;        /* -set chardev./netdev./fsdev. options (qr_backend_sets) */
+    size_t nbackend_sets, capbackend_sets;
 } qemu_reader;
 
 /* ---- locations and diagnostics (argv_read.c) ---- */
@@ -184,6 +187,13 @@ bool qr_opt_display(qemu_reader *r, qr_opt *o);
 bool qr_opt_spice(qemu_reader *r, qr_opt *o);
 bool qr_opt_keymap(qemu_reader *r, qr_opt *o);
 bool qr_opt_implied(qemu_reader *r, qr_opt *o);       /* virtc writes it itself */
+bool qr_opt_sandbox(qemu_reader *r, qr_opt *o);
+bool qr_opt_msg(qemu_reader *r, qr_opt *o);
+bool qr_opt_overcommit(qemu_reader *r, qr_opt *o);
+bool qr_mem_hmat(qemu_reader *r, qr_opt *o);           /* -machine hmat= */
+/* A kept option's text with audiodev= naming virtc's audioN; NULL: as is. */
+char *qr_audio_rewrite(qemu_reader *r, const qr_opt *o);
+bool qr_opt_paused(qemu_reader *r, qr_opt *o);        /* -S */
 bool qr_opt_mem_prealloc(qemu_reader *r, qr_opt *o);
 bool qr_opt_watchdog_action(qemu_reader *r, qr_opt *o);
 bool qr_opt_global(qemu_reader *r, qr_opt *o);
@@ -237,6 +247,12 @@ void qr_keep_leftovers(qemu_reader *r, qr_opt *o);
  * set on the device when its id is one already or when needed (a kept
  * -set names it); NULL when neither, or o made no device of the model. */
 const char *qr_device_alias(qemu_reader *r, const qr_opt *o, bool needed);
+/* The device of the model the -device o made; NULL when none. */
+ir_device *qr_made_device(qemu_reader *r, const qr_opt *o);
+/* Keeps the -set options of backends qr_opt_set put aside, each naming
+ * the id the 7.2 emitter gives the backend when a device of the model
+ * uses it (argv_read_opts.c); after every option is read. */
+void qr_backend_sets(qemu_reader *r);
 /* The names of o's properties nothing read ('a', 'b'), or NULL; *n: how many. */
 char *qr_unused_keys(const qr_opt *o, size_t *n);
 

@@ -136,6 +136,8 @@ bool qr_opt_machine(qemu_reader *r, qr_opt *o)
     if (accel)
         qr_set_accel(r, accel);
     qr_implied(o, qr_machine_implied, VC_ARRAY_SIZE(qr_machine_implied));
+    if (!qr_mem_hmat(r, o))
+        return false;
     qopt_item *ram = qr_item(o, "memory-backend");
     if (ram && ram->value && !qr_mem_machine(r, o, ram))
         return false;
@@ -190,12 +192,39 @@ static bool qr_accel_dirty_ring(qemu_reader *r, qr_opt *o)
     return true;
 }
 
+/* -accel tcg,tb-size=MiB: <features><tcg><tb-cache>, when it is all the
+ * model lacks of the option (else the -accel is kept whole, tb-size too:
+ * the emitter writes no -accel beside a kept one). */
+static bool qr_accel_tb_size(qemu_reader *r, qr_opt *o)
+{
+    const char *tb = qr_last(o, "tb-size");
+    if (!tb || !vc_str_has_prefix(qr_last(o, "accel"), "tcg"))
+        return true;
+    size_t n = 0;
+    for (size_t i = 0; i < o->props.n; i++)
+        n += !o->props.v[i].used && strcmp(o->props.v[i].key, "tb-size") != 0;
+    unsigned long long mib;
+    if (n)
+        return true;
+    qopt_item *it = qr_item(o, "tb-size");
+    if (!vc_parse_ull(tb, 10, &mib) || mib > (~0ULL >> 10))
+        return qr_error(r, o->arg, it->val_off, "-accel: tb-size '%s' is not a size in MiB",
+                        tb);
+    if (mib) {
+        qr_feature(r->dom, "tcg");
+        r->dom->tcg_tb_cache_kib = mib * 1024;
+    }
+    return true;
+}
+
 bool qr_opt_accel(qemu_reader *r, qr_opt *o)
 {
     const char *accel = qr_str(o, "accel");
     if (accel)
         qr_set_accel(r, accel);
     if (!qr_accel_dirty_ring(r, o))
+        return false;
+    if (!qr_accel_tb_size(r, o))
         return false;
     qr_leftovers(r, o, NULL);
     return true;
@@ -540,6 +569,69 @@ bool qr_opt_mem_prealloc(qemu_reader *r, qr_opt *o)
     return true;
 }
 
+/* An option's keys with the values the 7.2 emitter writes itself are
+ * read as implied; any other key or value is kept (the options using this
+ * are merged by QEMU, so the kept one is written again after virtc's own
+ * and wins). */
+typedef struct {
+    const char *key, *value;
+} qr_written;
+
+static bool qr_as_written(qemu_reader *r, qr_opt *o, const qr_written *w, size_t n)
+{
+    for (size_t i = 0; i < o->props.n; i++) {
+        qopt_item *it = &o->props.v[i];
+        for (size_t k = 0; k < n && !it->used; k++)
+            it->used = strcmp(it->key, w[k].key) == 0 && vc_streq(it->value, w[k].value);
+    }
+    qr_leftovers(r, o, NULL);
+    return true;
+}
+
+/* -sandbox: virtc writes libvirt's seccomp policy (qemu.conf's
+ * seccomp_sandbox, host policy: the domain has no element for it). */
+bool qr_opt_sandbox(qemu_reader *r, qr_opt *o)
+{
+    static const qr_written w[] = {
+        { "enable", "on" }, { "obsolete", "deny" }, { "elevateprivileges", "deny" },
+        { "spawn", "deny" }, { "resourcecontrol", "deny" },
+    };
+    return qr_as_written(r, o, w, VC_ARRAY_SIZE(w));
+}
+
+/* -msg timestamp=on: virtc's own; guest-name= and timestamp=off are kept. */
+bool qr_opt_msg(qemu_reader *r, qr_opt *o)
+{
+    static const qr_written w[] = { { "timestamp", "on" } };
+    return qr_as_written(r, o, w, VC_ARRAY_SIZE(w));
+}
+
+/* -overcommit mem-lock=on: the guest's memory locked in host RAM
+ * (<memoryBacking><locked/>); mem-lock=off is virtc's own; cpu-pm= has no
+ * place in the model (libvirt 9.0 does not write it) and is kept. */
+bool qr_opt_overcommit(qemu_reader *r, qr_opt *o)
+{
+    bool locked = r->mem_locked;   /* QEMU merges -overcommit: the last mem-lock= holds */
+    if (!qr_bool(r, o, "mem-lock", &locked))
+        return false;
+    r->mem_locked = locked;
+    qr_implied(o, QR_KEYS("mem-lock"));
+    qr_leftovers(r, o, NULL);
+    return true;
+}
+
+/* -S: the script starts the guest paused, waiting for the monitor's cont.
+ * That is how a guest is started (virtc start --paused, virsh start
+ * --paused), not what it is: the domain has no element for it, and a kept
+ * -S would pause nothing (every virtc launch writes -S and the runtime
+ * resumes the guest unless told not to). */
+bool qr_opt_paused(qemu_reader *r, qr_opt *o)
+{
+    qr_warn(r, o->flag, 0, "-S: the guest is started paused; the domain has no place for "
+            "that (start it with virtc start --paused)");
+    return true;
+}
+
 bool qr_opt_implied(qemu_reader *r, qr_opt *o)
 {
     (void)r;
@@ -769,9 +861,11 @@ void qr_finish(qemu_reader *r)
     qr_apply_identity(r);
     if (!dom->memory_kib)
         dom->memory_kib = dom->current_memory_kib = 128 * 1024;   /* QEMU's default */
-    if (r->mem_prealloc && !r->mem)   /* plain RAM: no backend says it */
-        ir_fragments_add(&dom->extra, vc_xstrdup("<memoryBacking>\n  <allocation "
-                                                 "mode='immediate'/>\n</memoryBacking>"),
+    if ((r->mem_prealloc || r->mem_locked) && !r->mem)   /* plain RAM: no backend says it */
+        ir_fragments_add(&dom->extra, vc_xasprintf("<memoryBacking>\n%s%s</memoryBacking>",
+                                                   r->mem_locked ? "  <locked/>\n" : "",
+                                                   r->mem_prealloc ? "  <allocation "
+                                                   "mode='immediate'/>\n" : ""),
                          (ir_pos){ 0, 0 });
     qr_mem_finish(r);
     if (!dom->vcpus)
