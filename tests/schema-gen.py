@@ -37,6 +37,10 @@ schemas' edges.
        where PATH names the element or attribute whose removal makes them
        agree, the first differing part; "agree" when they do not differ;
        --any-order: both judged in the order-free way, see AnyOrder)
+    schema-gen.py bounds --schema RNG --other RNG --names A,B --out DIR <FILES
+      (in every integer value of each file both grammars take, the
+       integer limits and one past them; one line per value judged
+       differently:  BOUND PATH=VALUE: A says V, B says W (FILE))
     schema-gen.py shrink --order --schema RNG --out DIR <FILES
       (the smallest document RNG refuses in the order given and takes in
        another: an order artifact of the validator, shown alone)
@@ -1015,10 +1019,67 @@ def reorder_files(g, r, files, out, count):
     return names
 
 
+# ---- integer limits of both grammars, on real documents ----------------
+
+DEC_BOUNDS = ["-1", "0", "1", "127", "128", "255", "256", "1023", "1024", "32767", "32768",
+              "65535", "65536", "16777215", "16777216", "2147483647", "2147483648",
+              "4294967295", "4294967296", "9223372036854775807", "9223372036854775808",
+              "18446744073709551615", "18446744073709551616"]
+HEX_BOUNDS = ["0x0", "0x7", "0x8", "0x1f", "0x20", "0x3f", "0x40", "0xff", "0x100", "0xffff",
+              "0x10000", "0xffffff", "0x1000000", "0xffffffff", "0x100000000"]
+
+
+def bounds(a, b, names, files, per_path=2):
+    """For every integer value (attribute or text, decimal or 0x hex) of
+    the documents both judges take, the integer limits and one past them
+    (DEC_BOUNDS, HEX_BOUNDS) in its place; yields one line per value the
+    two judge differently, at most per_path documents per element path:
+      BOUND PATH=VALUE: A says V, B says W (FILE)"""
+    seen = {}
+    for f in files:
+        try:
+            root = ET.parse(f).getroot()
+        except (ET.ParseError, OSError):
+            continue
+        text = ET.tostring(root)
+        if not (a.valid(text) and b.valid(text)):
+            continue
+
+        def walk(e, path):
+            here = path + "/" + local(e.tag)
+            slots = [("@" + k, k) for k, v in e.attrib.items() if re.fullmatch(r"-?[0-9]+|0x[0-9a-fA-F]+", v)]
+            if e.text and re.fullmatch(r"\s*(-?[0-9]+|0x[0-9a-fA-F]+)\s*", e.text) and len(e) == 0:
+                slots.append(("", None))
+            for label, key in slots:
+                where = here + label
+                if seen.get(where, 0) >= per_path:
+                    continue
+                seen[where] = seen.get(where, 0) + 1
+                old = e.attrib[key] if key else e.text
+                for v in HEX_BOUNDS if old.strip().startswith("0x") else DEC_BOUNDS:
+                    if key:
+                        e.attrib[key] = v
+                    else:
+                        e.text = v
+                    t = ET.tostring(root)
+                    va, vb = a.valid(t), b.valid(t)
+                    if va != vb:
+                        yield "BOUND %s=%s: %s says %s, %s says %s (%s)" % (
+                            where, v, names[0], "valid" if va else "invalid",
+                            names[1], "valid" if vb else "invalid", f)
+                if key:
+                    e.attrib[key] = old
+                else:
+                    e.text = old
+            for c in e:
+                yield from walk(c, here)
+        yield from walk(root, "")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("mode", choices=["generate", "mutate", "batch", "reorder", "shrink", "devices",
-                                     "coverage"])
+                                     "coverage", "bounds"])
     ap.add_argument("--any-order", action="store_true",
                     help="shrink: judge the root's children in any order (the order-free verdict)")
     ap.add_argument("--order", action="store_true",
@@ -1044,6 +1105,11 @@ def main():
         return
     if not a.schema:
         ap.error("--schema is required")
+    if a.mode == "bounds":
+        files = [line.strip() for line in sys.stdin if line.strip()]
+        for line in bounds(Judge(a.schema), Judge(a.other), a.names.split(","), files):
+            print(line)
+        return
     if a.mode == "shrink":
         files = [line.strip() for line in sys.stdin if line.strip()]
         js, names = Judge(a.schema), a.names.split(",")

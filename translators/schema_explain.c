@@ -836,8 +836,9 @@ static const struct {
 };
 
 /* The bounds of the integer types, said as a range when a facet gives
- * only one end, or for the small types (a short's 0..65535 is news to a
- * reader; an unsignedLong's upper end is not). */
+ * only one end, or for the types up to 32 bits (a short's 0..65535 or an
+ * unsignedInt's 0..4294967295 is news to a reader whose value is past it,
+ * a lease offset of 4294967296; an unsignedLong's upper end is not). */
 static const struct {
     const char *type, *lo, *hi;
 } sx_type_range[] = {
@@ -845,7 +846,8 @@ static const struct {
     { "unsignedShort", "0", "65535" },
     { "byte", "-128", "127" },
     { "short", "-32768", "32767" },
-    { "unsignedInt", "0", NULL },
+    { "unsignedInt", "0", "4294967295" },
+    { "int", "-2147483648", "2147483647" },
     { "unsignedLong", "0", NULL },
     { "nonNegativeInteger", "0", NULL },
     { "positiveInteger", "1", NULL },
@@ -1966,6 +1968,96 @@ static void sx_check_children(sx_run *r, xmlNodePtr e, const char *where, const 
     vc_strv_free(&req.v);
 }
 
+/* ---- children allowed once --------------------------------------------- */
+
+#define SX_MANY 2               /* "more than one" for sx_max_occurs */
+
+static int sx_max_occurs(const sx_model *m, xmlNodePtr p, xmlNodePtr c, xmlNodePtr inst,
+                         int depth);
+
+/* sx_max_occurs of p's children in sequence (a group, an interleave, an
+ * optional part, a define's content): their sum, at most SX_MANY. */
+static int sx_max_occurs_all(const sx_model *m, xmlNodePtr first, xmlNodePtr c, xmlNodePtr inst,
+                             int depth)
+{
+    int n = 0;
+    for (xmlNodePtr k = first; k && n < SX_MANY; k = k->next)
+        n += sx_max_occurs(m, k, c, inst, depth + 1);
+    return n < SX_MANY ? n : SX_MANY;
+}
+
+/* How many elements named like child c pattern p admits at its level: 0,
+ * 1 or SX_MANY. A choice admits the most any branch inst selects does (the
+ * <os> of an hvm guest is not a container's); a repetition of a part that
+ * admits c, many. Past the depth bound: many (nothing is reported). */
+static int sx_max_occurs(const sx_model *m, xmlNodePtr p, xmlNodePtr c, xmlNodePtr inst,
+                         int depth)
+{
+    if (!sx_is(p, NULL))
+        return 0;
+    if (depth > SX_MAX_DEPTH)
+        return SX_MANY;
+    const char *t = (const char *)p->name;
+    if (strcmp(t, "element") == 0)
+        return sx_is_wild(p) || sx_name_match(p, c->name, sx_node_uri(c)) ? 1 : 0;
+    if (strcmp(t, "ref") == 0 || strcmp(t, "parentRef") == 0) {
+        xmlChar *name = xmlGetProp(p, BAD_CAST "name");
+        const sx_define *d = sx_lookup(m, name);
+        xmlFree(name);
+        int n = 0;
+        for (size_t i = 0; d && i < d->n && n < SX_MANY; i++)
+            n += sx_max_occurs_all(m, d->v[i]->children, c, inst, depth);
+        return n < SX_MANY ? n : SX_MANY;
+    }
+    if (strcmp(t, "externalRef") == 0) {
+        const sx_ext *x = sx_external(m, p);
+        int n = 0;
+        for (size_t i = 0; x && i < x->nstart && n < SX_MANY; i++)
+            n += sx_max_occurs_all(m, x->start[i]->children, c, inst, depth);
+        return n < SX_MANY ? n : SX_MANY;
+    }
+    if (strcmp(t, "choice") == 0) {
+        size_t n = sx_nchildren(p), i = 0;
+        bool *sel = vc_xcalloc(n ? n : 1, sizeof(*sel));
+        sx_select(m, p, inst, sel, n);
+        int most = 0;
+        for (xmlNodePtr k = p->children; k; k = k->next, i++)
+            if (sel[i]) {
+                int o = sx_max_occurs(m, k, c, inst, depth + 1);
+                most = o > most ? o : most;
+            }
+        free(sel);
+        return most;
+    }
+    if (strcmp(t, "oneOrMore") == 0 || strcmp(t, "zeroOrMore") == 0)
+        return sx_max_occurs_all(m, p->children, c, inst, depth) ? SX_MANY : 0;
+    if (strcmp(t, "group") == 0 || strcmp(t, "interleave") == 0 ||
+        strcmp(t, "optional") == 0 || strcmp(t, "mixed") == 0)
+        return sx_max_occurs_all(m, p->children, c, inst, depth);
+    return 0;       /* attributes, values, text, empty, notAllowed */
+}
+
+/* A second child that the element's one pattern allows once (a second
+ * <loader> in <os>, <model> in <cpu>): libxml2 then says "Error
+ * validating value" at another child, or refuses the whole parent. Named
+ * at the second child, once per name. */
+static void sx_check_once(sx_run *r, xmlNodePtr e, const char *where, const sx_vec *cands)
+{
+    if (cands->n != 1)
+        return;
+    for (xmlNodePtr c = e->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        size_t before = 0;
+        for (xmlNodePtr k = e->children; k != c; k = k->next)
+            before += k->type == XML_ELEMENT_NODE && xmlStrEqual(k->name, c->name) &&
+                      xmlStrEqual(sx_node_uri(k), sx_node_uri(c));
+        if (before == 1 &&
+            sx_max_occurs_all(r->m, sx_content(cands->v[0]), c, e, 0) == 1)
+            sx_report(r, c, "<%s>: only one is allowed in %s", (const char *)c->name, where);
+    }
+}
+
 static void sx_visit(sx_run *r, xmlNodePtr e, const sx_vec *cands, int depth)
 {
     if (depth > SX_MAX_DEPTH || r->nfound >= SX_MAX_FINDINGS)
@@ -1981,6 +2073,7 @@ static void sx_visit(sx_run *r, xmlNodePtr e, const sx_vec *cands, int depth)
     sx_check_attrs(r, e, where, cands, &leaves);
     sx_check_text(r, e, &leaves);
     sx_check_children(r, e, where, cands, &leaves, depth);
+    sx_check_once(r, e, where, cands);
     sx_check_order(r, e, where, cands);
     sx_check_interleave(r, e, where, cands);
     free(where);
