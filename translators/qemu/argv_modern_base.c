@@ -321,11 +321,17 @@ bool modern_scsi_ctl_luns(const qemu_ctx *x, unsigned controller)
  * default, the other one a <model name=> may choose (NULL: none), and the
  * <target> numbers the device takes. */
 static const modern_pci_model_def modern_pci_models[] = {
-    { "pci-bridge", "pci-bridge", NULL, MODERN_TGT_CHASSIS_NR },
+    { "pci-bridge", "pci-bridge", NULL, MODERN_TGT_CHASSIS_NR, MODERN_ON_ANY },
     { "pcie-root-port", "pcie-root-port", "ioh3420",
-      MODERN_TGT_PORT | MODERN_TGT_CHASSIS | MODERN_TGT_HOTPLUG },
-    { "dmi-to-pci-bridge", "i82801b11-bridge", NULL, 0 },
-    { "pcie-to-pci-bridge", "pcie-pci-bridge", NULL, 0 },
+      MODERN_TGT_PORT | MODERN_TGT_CHASSIS | MODERN_TGT_HOTPLUG, MODERN_ON_ANY },
+    { "dmi-to-pci-bridge", "i82801b11-bridge", NULL, 0, MODERN_ON_ANY },
+    { "pcie-to-pci-bridge", "pcie-pci-bridge", NULL, 0, MODERN_ON_ANY },
+    { "pci-expander-bus", "pxb", NULL, MODERN_TGT_BUS_NR | MODERN_TGT_NODE, MODERN_ON_PC },
+    { "pcie-expander-bus", "pxb-pcie", NULL, MODERN_TGT_BUS_NR | MODERN_TGT_NODE,
+      MODERN_ON_Q35 },
+    { "pcie-switch-upstream-port", "x3130-upstream", NULL, 0, MODERN_ON_Q35 },
+    { "pcie-switch-downstream-port", "xio3130-downstream", NULL,
+      MODERN_TGT_PORT | MODERN_TGT_CHASSIS | MODERN_TGT_HOTPLUG, MODERN_ON_Q35 },
 };
 
 const modern_pci_model_def *modern_pci_model(const char *model)

@@ -125,15 +125,68 @@ static bool modern_pci_target_fits(qemu_ctx *x, ir_pos pos, const modern_pci_mod
         { MODERN_TGT_CHASSIS, "chassis", c->chassis >= 0 },
         { MODERN_TGT_PORT, "port", c->port >= 0 },
         { MODERN_TGT_HOTPLUG, "hotplug", c->hotplug != IR_TRI_ABSENT },
-        { 0, "busNr", c->bus_nr >= 0 },
+        { MODERN_TGT_BUS_NR, "busNr", c->bus_nr >= 0 },
         { 0, "index", c->target_index >= 0 },
-        { 0, "node", c->node >= 0 },
+        { MODERN_TGT_NODE, "node", c->node >= 0 },
     };
     for (size_t k = 0; k < VC_ARRAY_SIZE(t); k++)
         if (t[k].given && !(md->target & t[k].flag))
             return qemu_error(x, pos, "<target %s> is not a setting of a '%s' controller",
                               t[k].attr, md->model);
     return true;
+}
+
+/* The bus number of an expander bus without <target busNr=>: as libvirt
+ * picks it, two below the lowest any PCI controller has (254 for the
+ * first), leaving one for a bridge behind it; the expanders before it in
+ * the document took theirs the same way. -1 when none is left. */
+static int modern_pci_bus_nr(qemu_ctx *x, const ir_controller *c)
+{
+    int lowest = 256;
+    for (size_t i = 0; i < x->dom->ndevices; i++) {
+        const ir_device *d = &x->dom->devices[i];
+        const ir_controller *o = &d->u.controller;
+        if (d->kind != IR_DEV_CONTROLLER || !vc_streq(o->type, "pci"))
+            continue;
+        if (o->bus_nr >= 0 && o->bus_nr < lowest)
+            lowest = o->bus_nr;
+    }
+    for (size_t i = 0; i < x->dom->ndevices; i++) {
+        const ir_device *d = &x->dom->devices[i];
+        if (d->kind != IR_DEV_CONTROLLER || !vc_streq(d->u.controller.type, "pci") ||
+            d->u.controller.bus_nr >= 0)
+            continue;
+        const modern_pci_model_def *md = modern_pci_model(d->u.controller.model);
+        if (!md || !(md->target & MODERN_TGT_BUS_NR))
+            continue;
+        if (lowest <= 2)
+            return -1;
+        lowest -= 2;
+        if (&d->u.controller == c)
+            return lowest;
+    }
+    return -1;
+}
+
+/* An expander bus's NUMA node must be one of the guest's (QEMU checks
+ * only its number). */
+static bool modern_pci_node_fits(qemu_ctx *x, ir_pos pos, int node)
+{
+    for (size_t i = 0; i < x->modern->ncells; i++)
+        if (x->modern->cells[i].id == (unsigned)node)
+            return true;
+    return qemu_error(x, pos, "this controller's NUMA node %d is not a cell of the guest's "
+                      "<cpu><numa>", node);
+}
+
+/* Whether the model's device plugs into this machine's root bus. */
+static bool modern_pci_machine_fits(qemu_ctx *x, ir_pos pos, const modern_pci_model_def *md)
+{
+    if (md->machine == MODERN_ON_ANY || (md->machine == MODERN_ON_Q35) == x->modern->q35)
+        return true;
+    return qemu_error(x, pos, "a '%s' controller needs %s machine, not '%s'", md->model,
+                      md->machine == MODERN_ON_Q35 ? "a q35" : "an i440fx",
+                      qemu_str_or(x->modern->machine, "?"));
 }
 
 /* The -device of PCI controller `index` of a model past the root, at its
@@ -148,7 +201,17 @@ static bool modern_pci_bus_device(qemu_ctx *x, ir_pos pos, const char *model,
     if (!md)
         return qemu_unsupported(x, pos, "PCI controller model '%s'", qemu_str_or(model, "?"));
     const char *type = modern_pci_type(x, pos, md, c);
-    if (!type || !modern_pci_target_fits(x, pos, md, c) || !modern_need_device(x, pos, type))
+    if (!type || !modern_pci_target_fits(x, pos, md, c) || !modern_pci_machine_fits(x, pos, md) ||
+        !modern_need_device(x, pos, type))
+        return false;
+    int bus_nr = !(md->target & MODERN_TGT_BUS_NR) ? -1
+                 : c && c->bus_nr >= 0                 ? c->bus_nr
+                 : c                                   ? modern_pci_bus_nr(x, c)
+                                                       : -1;
+    if ((md->target & MODERN_TGT_BUS_NR) && bus_nr < 0)
+        return qemu_error(x, pos, "no bus number is left for this '%s': give it <target "
+                          "busNr=>", md->model);
+    if (c && c->node >= 0 && !modern_pci_node_fits(x, pos, c->node))
         return false;
     vc_buf b;
     vc_buf_init(&b);
@@ -160,7 +223,11 @@ static bool modern_pci_bus_device(qemu_ctx *x, ir_pos pos, const char *model,
         vc_buf_printf(&b, ",chassis=%d", c && c->chassis >= 0 ? c->chassis : index);
     if (md->target & MODERN_TGT_CHASSIS_NR)
         vc_buf_printf(&b, ",chassis_nr=%d", c && c->chassis_nr >= 0 ? c->chassis_nr : index);
+    if (md->target & MODERN_TGT_BUS_NR)
+        vc_buf_printf(&b, ",bus_nr=%d", bus_nr);
     vc_buf_printf(&b, ",id=pci.%d", index);
+    if (c && c->node >= 0)
+        vc_buf_printf(&b, ",numa_node=%d", c->node);
     if (c && c->hotplug)
         vc_buf_printf(&b, ",hotplug=%s", c->hotplug == IR_TRI_YES ? "on" : "off");
     modern_device_at(x, &b, s);

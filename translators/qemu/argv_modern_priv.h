@@ -281,11 +281,14 @@ bool modern_pci_model_known(const char *model);
  * takes, NULL: none) and the <target> numbers that device has. */
 enum {
     MODERN_TGT_CHASSIS_NR = 1, MODERN_TGT_CHASSIS = 2, MODERN_TGT_PORT = 4,
-    MODERN_TGT_HOTPLUG = 8
+    MODERN_TGT_HOTPLUG = 8, MODERN_TGT_BUS_NR = 16, MODERN_TGT_NODE = 32
 };
+/* The machines a model's device plugs into (PCIe ones need q35's pcie.0). */
+typedef enum { MODERN_ON_ANY, MODERN_ON_PC, MODERN_ON_Q35 } modern_pci_machine;
 typedef struct modern_pci_model_def {
     const char *model, *type, *alt;
     unsigned target;
+    modern_pci_machine machine;
 } modern_pci_model_def;
 /* NULL when unknown. */
 const modern_pci_model_def *modern_pci_model(const char *model);

@@ -289,7 +289,9 @@ static const struct { const char *driver, *type, *model; } qr_ctl_drivers[] = {
     { "virtio-serial-pci-non-transitional", "virtio-serial", "virtio-non-transitional" },
     { "ich9-ahci", "sata", NULL }, { "ahci", "sata", NULL }, { "pci-bridge", "pci", "pci-bridge" },
     { "pcie-root-port", "pci", "pcie-root-port" }, { "i82801b11-bridge", "pci", "dmi-to-pci-bridge" },
-    { "pcie-pci-bridge", "pci", "pcie-to-pci-bridge" },
+    { "pcie-pci-bridge", "pci", "pcie-to-pci-bridge" }, { "pxb", "pci", "pci-expander-bus" },
+    { "pxb-pcie", "pci", "pcie-expander-bus" }, { "x3130-upstream", "pci", "pcie-switch-upstream-port" },
+    { "xio3130-downstream", "pci", "pcie-switch-downstream-port" },
     /* a model's later rows are other devices of it: its <model name=> */
     { "ioh3420", "pci", "pcie-root-port" },
 };
@@ -331,9 +333,21 @@ static bool qr_ctl_pci(qemu_reader *r, qr_opt *o, size_t i, ir_controller *c)
             return false;
         c->hotplug = hotplug ? IR_TRI_YES : IR_TRI_NO;
     }
+    /* an expander's bus number is given always (libvirt's default depends
+     * on the other expanders), its NUMA node is <node> (QEMU's uint16) */
+    unsigned long long node = 0;
+    if (qr_last(o, "numa_node")) {
+        if (!qr_num(r, o, "numa_node", &node))
+            return false;
+        if (node > 0xffff)
+            qr_item(o, "numa_node")->used = false;
+        else
+            c->node = (int)node;
+    }
     return qr_ctl_number(r, o, "chassis", c->index, &c->chassis) &&
            qr_ctl_number(r, o, "chassis_nr", c->index, &c->chassis_nr) &&
-           qr_ctl_number(r, o, "port", port, &c->port);
+           qr_ctl_number(r, o, "port", port, &c->port) &&
+           qr_ctl_number(r, o, "bus_nr", -1, &c->bus_nr);
 }
 
 /* The ICH9's UHCI companions take two ports each of their EHCI's six, in

@@ -336,7 +336,10 @@ static const char *const qr_merged_opts[] = {
 };
 
 /* Options QEMU keeps as QemuOpts by id: -set GROUP.ID.KEY=VALUE adds to one. */
-static const char *const qr_set_groups[] = { "drive", "chardev", "netdev", "fsdev" };
+/* Not "drive": the 7.2 emitter writes a disk as -blockdev (QAPI: no -set)
+ * and the legacy one gives -drive no id, so a -set drive.ID would name
+ * nothing; a -drive's leftovers keep the disk whole. */
+static const char *const qr_set_groups[] = { "chardev", "netdev", "fsdev" };
 
 /* Any other option with leftovers is kept whole (it is one of a kind, or
  * has no id to -set; QAPI options such as -object, -accel and -tpmdev have
@@ -380,7 +383,11 @@ ir_device *qr_made_device(qemu_reader *r, const qr_opt *o)
 
 const char *qr_device_alias(qemu_reader *r, const qr_opt *o, bool needed)
 {
-    const char *id = qr_last(o, "id");
+    return qr_device_alias_as(r, o, qr_last(o, "id"), needed);
+}
+
+const char *qr_device_alias_as(qemu_reader *r, const qr_opt *o, const char *id, bool needed)
+{
     bool ua = vc_str_has_prefix(id, "ua-") && id[strlen("ua-")];
     if (!id || !*id || (!ua && !needed))
         return NULL;
@@ -393,7 +400,13 @@ const char *qr_device_alias(qemu_reader *r, const qr_opt *o, bool needed)
     if (k == VC_ARRAY_SIZE(qr_alias_kinds))
         return NULL;
     if (!d->alias) {
-        d->alias = ua ? vc_xstrdup(id) : vc_xasprintf("ua-%s", id);
+        char *alias = ua ? vc_xstrdup(id) : vc_xasprintf("ua-%s", id);
+        for (size_t i = 0; i < r->dom->ndevices; i++)
+            if (vc_streq(r->dom->devices[i].alias, alias)) {
+                free(alias);   /* taken (a name made from a backend's id) */
+                return NULL;
+            }
+        d->alias = alias;
         /* an element kept as written carries it itself */
         if (d->xml)
             qr_device_amend(r, d, "alias", "name", d->alias);
@@ -499,6 +512,10 @@ void qr_keep_leftovers(qemu_reader *r, qr_opt *o)
         if (set)
             vc_buf_printf(&one, "%s.%s.", name, id);
         vc_buf_printf(&one, "%s=%s", it->key, it->value ? it->value : "on");
+        /* a backend's -set names the id the emitter gives it */
+        if (set && qr_backend_set_later(r, o->arg, it->key_off, o->flag->text, NULL,
+                                        vc_buf_str(&one)))
+            continue;
         qr_warn(r, o->arg, it->key_off, "%s: property '%s' has no place in the domain model; "
                 "kept as <qemu:commandline> %s %s", o->flag->text, it->key, opt,
                 vc_buf_str(&one));

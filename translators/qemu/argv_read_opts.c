@@ -360,11 +360,11 @@ bool qr_usb_addr(qemu_reader *r, qr_opt *o, ir_address *a)
 /* ---- -set device.ID.KEY=VALUE ---- */
 
 /* The last -device before option index before whose id is id, or NULL. */
-static qr_opt *qr_device_before(qemu_reader *r, size_t before, const char *id)
+static qr_opt *qr_opt_before(qemu_reader *r, size_t before, const char *name, const char *id)
 {
     for (size_t i = before; i-- > 0;) {
         qr_opt *d = &r->opts[i];
-        if (strcmp(d->def->name, "device") == 0 && vc_streq(qr_last(d, "id"), id))
+        if (strcmp(d->def->name, name) == 0 && vc_streq(qr_last(d, "id"), id))
             return d;
     }
     return NULL;
@@ -405,7 +405,9 @@ static shw_word *qr_word_join(const shw_word *dev, const shw_word *s, size_t k, 
 }
 
 /* -set GROUP.ID.KEY=VALUE, read as QEMU reads it (GROUP and ID end at a
- * dot, KEY at '='); a device one is joined to its -device. */
+ * dot, KEY at '='); a device one is joined to its -device, a drive one to
+ * its -drive (virtc writes a disk as -blockdev, which has no -set: the
+ * property is the -drive's own, modelled or kept with the disk whole). */
 static bool qr_set_join(qemu_reader *r, size_t at)
 {
     qr_opt *o = &r->opts[at];
@@ -414,10 +416,15 @@ static bool qr_set_join(qemu_reader *r, size_t at)
     const char *eq = d2 ? strchr(d2 + 1, '=') : NULL;
     if (!eq || (strchr(t, '=') && strchr(t, '=') < d2) || d1 == t || d2 == d1 + 1 || eq == d2 + 1)
         return qr_error(r, s, 0, "-set: '%s' is not GROUP.ID.KEY=VALUE", t);
-    if ((size_t)(d1 - t) != 6 || strncmp(t, "device", 6) != 0)
+    bool drive = (size_t)(d1 - t) == 5 && strncmp(t, "drive", 5) == 0;
+    if (!drive && ((size_t)(d1 - t) != 6 || strncmp(t, "device", 6) != 0))
         return true;   /* another group: kept whole (qr_opt_set) */
     char *id = vc_xstrndup(d1 + 1, (size_t)(d2 - d1 - 1));
-    qr_opt *dev = qr_device_before(r, at, id);
+    qr_opt *dev = qr_opt_before(r, at, drive ? "drive" : "device", id);
+    if (drive && !dev) {
+        free(id);
+        return true;   /* QEMU refuses it; kept as written */
+    }
     bool ok = dev && !dev->props.json;
     if (!ok)
         qr_error(r, s, (size_t)(d1 + 1 - t), "-set: no -device before it has the id '%s'%s",
@@ -486,10 +493,14 @@ static qr_opt *qr_device_using(qemu_reader *r, const char *prop, const char *id)
 
 /* The -set GROUP.ID.KEY=VALUE text naming the id the emitter writes for the
  * backend ID (the device that uses it gets its user alias); NULL when no
- * device of the model uses it, or its kind's backend keeps virtc's id. */
-static char *qr_backend_set_text(qemu_reader *r, const char *t)
+ * device of the model uses it, or its kind's backend keeps virtc's id.
+ * *last: whether the line defines the backend but no -device uses it (it is
+ * kept whole, after the options read: the -set follows it). */
+static char *qr_backend_set_text(qemu_reader *r, const char *t, bool *last)
 {
     const char *d1 = strchr(t, '.'), *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
+    bool used = false;
+    *last = false;
     if (!d2)
         return NULL;
     char *group = vc_xstrndup(t, (size_t)(d1 - t)), *id = vc_xstrndup(d1 + 1, (size_t)(d2 - d1 - 1));
@@ -498,49 +509,90 @@ static char *qr_backend_set_text(qemu_reader *r, const char *t)
         if (strcmp(group, qr_set_backends[k].group) != 0)
             continue;
         qr_opt *o = qr_device_using(r, qr_set_backends[k].prop, id);
+        used = used || o;
         ir_device *d = o ? qr_made_device(r, o) : NULL;
         if (!d || d->kind != qr_set_backends[k].kind)
             continue;
-        const char *alias = qr_device_alias(r, o, true);
+        /* a device without an id is named after its backend: ua-BACKEND */
+        const char *own = qr_last(o, "id");
+        const char *alias = qr_device_alias_as(r, o, own && *own ? own : id, true);
         if (alias)
             out = vc_xasprintf("%s.%s%s%s", group, qr_set_backends[k].prefix, alias, d2);
     }
+    *last = !used && qr_backend(r, group, id);
     free(group);
     free(id);
     return out;
 }
 
+bool qr_backend_set_later(qemu_reader *r, const shw_word *w, size_t off, const char *flag,
+                          const char *why, const char *text)
+{
+    size_t k = 0, n = 0;
+    while (k < VC_ARRAY_SIZE(qr_set_backends) &&
+           !(n = strlen(qr_set_backends[k].group),
+             strncmp(text, qr_set_backends[k].group, n) == 0 && text[n] == '.'))
+        k++;
+    if (k == VC_ARRAY_SIZE(qr_set_backends))
+        return false;
+    const char *args[2] = { "-set", text };
+    qr_passthrough(r, args, 2);
+    vc_xgrow((void **)&r->backend_sets, &r->capbackend_sets, r->nbackend_sets + 1,
+             sizeof(*r->backend_sets));
+    r->backend_sets[r->nbackend_sets++] =
+        (qr_backend_set){ w, off, flag, why, r->dom->qemu_cmdline->nargs - 1 };
+    return true;
+}
+
+/* Moves the -set whose text is at arg to the end of <qemu:commandline>. */
+static void qr_backend_set_last(qemu_reader *r, size_t i)
+{
+    ir_qemu_cmdline *q = r->dom->qemu_cmdline;
+    size_t at = r->backend_sets[i].arg;
+    char *text = q->args[at];
+    free(q->args[at - 1]);
+    memmove(&q->args[at - 1], &q->args[at + 1], (q->nargs - at - 1) * sizeof(char *));
+    q->nargs -= 2;
+    for (size_t k = 0; k < r->nbackend_sets; k++)
+        if (r->backend_sets[k].arg > at)
+            r->backend_sets[k].arg -= 2;
+    const char *args[1] = { "-set" };
+    qr_passthrough(r, args, 1);
+    q->args[q->nargs++] = text;   /* room: the two removed */
+    r->backend_sets[i].arg = q->nargs - 1;
+}
+
+/* After every option (a device may follow the -set) and every backend kept
+ * whole (which a -set may name: it moves after them). */
 void qr_backend_sets(qemu_reader *r)
 {
     for (size_t i = 0; i < r->nbackend_sets; i++) {
-        qr_opt *o = &r->opts[r->backend_sets[i]];
-        char *set = qr_backend_set_text(r, o->arg->text);
-        if (!set) {
-            qr_keep_option(r, o, NULL);
-            continue;
+        const qr_backend_set *b = &r->backend_sets[i];
+        char **arg = &r->dom->qemu_cmdline->args[b->arg];
+        bool last;
+        char *set = qr_backend_set_text(r, *arg, &last);
+        if (set) {
+            free(*arg);
+            *arg = set;
+        } else if (last) {
+            qr_backend_set_last(r, i);
+            arg = &r->dom->qemu_cmdline->args[b->arg];
         }
-        const char *args[2] = { o->flag->text, set };
-        qr_passthrough(r, args, 2);
-        qr_warn(r, o->arg, 0, "-set: a backend of a device has no place in the domain model "
-                "for its settings; kept as <qemu:commandline> -set %s (the id virtc writes "
-                "for it)", set);
-        free(set);
+        const char *key = strchr(strchr(*arg, '.') + 1, '.') + 1;
+        char *why = b->why ? vc_xstrdup(b->why)
+                           : vc_xasprintf("property '%.*s' of a backend has no place in the "
+                                          "domain model", (int)strcspn(key, "="), key);
+        qr_warn(r, b->w, b->off, "%s: %s; kept as <qemu:commandline> -set %s%s", b->flag, why,
+                *arg, set ? " (the id virtc writes for the backend)" : "");
+        free(why);
     }
 }
 
 bool qr_opt_set(qemu_reader *r, qr_opt *o)
 {
-    const char *t = o->arg ? o->arg->text : "";
-    for (size_t k = 0; !o->set_dev && k < VC_ARRAY_SIZE(qr_set_backends); k++) {
-        size_t n = strlen(qr_set_backends[k].group);
-        if (strncmp(t, qr_set_backends[k].group, n) == 0 && t[n] == '.') {
-            /* its device may follow it: kept once every option is read */
-            vc_xgrow((void **)&r->backend_sets, &r->capbackend_sets, r->nbackend_sets + 1,
-                     sizeof(*r->backend_sets));
-            r->backend_sets[r->nbackend_sets++] = (size_t)(o - r->opts);
-            return true;
-        }
-    }
+    /* a backend's: its device may follow it, kept once every option is read */
+    if (!o->set_dev && o->arg && qr_backend_set_later(r, o->arg, 0, "-set", NULL, o->arg->text))
+        return true;
     if (!o->set_dev)
         return qr_keep_option(r, o, NULL);
     qopt_item *it = &o->set_dev->props.v[o->set_item];

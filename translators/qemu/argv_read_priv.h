@@ -107,7 +107,8 @@ typedef struct qemu_reader {
     size_t hda_duplex_card;      /* 1 + index of the HDA card whose only codec so far is
                                     hda-duplex at cad 0: the default, no <codec> yet */
     bool mem_locked;             /* -overcommit mem-lock=on: <memoryBacking><locked/> */
-    size_t *backend_sets;        /* -set chardev./netdev./fsdev. options (qr_backend_sets) */
+    struct qr_backend_set *backend_sets;   /* -set GROUP.ID.KEY=VALUE of backends, kept
+                                              last (qr_backend_sets) */
     size_t nbackend_sets, capbackend_sets;
 } qemu_reader;
 
@@ -247,11 +248,23 @@ void qr_keep_leftovers(qemu_reader *r, qr_opt *o);
  * set on the device when its id is one already or when needed (a kept
  * -set names it); NULL when neither, or o made no device of the model. */
 const char *qr_device_alias(qemu_reader *r, const qr_opt *o, bool needed);
+/* The same, the alias made from id when the device has none of its own. */
+const char *qr_device_alias_as(qemu_reader *r, const qr_opt *o, const char *id, bool needed);
 /* The device of the model the -device o made; NULL when none. */
 ir_device *qr_made_device(qemu_reader *r, const qr_opt *o);
-/* Keeps the -set options of backends qr_opt_set put aside, each naming
- * the id the 7.2 emitter gives the backend when a device of the model
- * uses it (argv_read_opts.c); after every option is read. */
+/* A -set of a backend's property (text: GROUP.ID.KEY=VALUE; said at w,
+ * off by option flag, why it has no place, NULL: the usual): kept at its place, its id settled once every
+ * option is read (qr_backend_sets): the id the 7.2 emitter gives the
+ * backend when a device of the model uses it. False when GROUP is no such
+ * backend's (argv_read_opts.c). */
+typedef struct qr_backend_set {
+    const shw_word *w;
+    size_t off;
+    const char *flag, *why;
+    size_t arg;                  /* its text's index in <qemu:commandline> */
+} qr_backend_set;
+bool qr_backend_set_later(qemu_reader *r, const shw_word *w, size_t off, const char *flag,
+                          const char *why, const char *text);
 void qr_backend_sets(qemu_reader *r);
 /* The names of o's properties nothing read ('a', 'b'), or NULL; *n: how many. */
 char *qr_unused_keys(const qr_opt *o, size_t *n);

@@ -143,11 +143,9 @@ bool qr_stand_listen(qemu_reader *r, qr_opt *ch, bool *bind)
         w->used = false;   /* a leftover: kept as -set chardev.ID.wait=on */
     } else if (wait) {
         char *set = vc_xasprintf("chardev.%s.wait=on", qr_str(ch, "id"));
-        const char *args[2] = { "-set", set };
-        qr_passthrough(r, args, 2);
-        qr_warn(r, ch->arg, 0, "-chardev socket,server=on waits for a client before the guest "
-                "runs, which the domain's listening socket does not; kept as "
-                "<qemu:commandline> -set %s", set);
+        qr_backend_set_later(r, ch->arg, 0, "-chardev socket,server=on", "waits for a client "
+                             "before the guest runs, which the domain's listening socket does "
+                             "not", set);
         free(set);
     }
     return true;
