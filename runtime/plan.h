@@ -149,5 +149,8 @@ char *rt_plan_format(const rt_plan *p);
 /* Validates against plan.rng first, then reads; NULL with located errors. */
 rt_plan *rt_plan_parse(const char *file, const char *text, size_t len, vc_diags *d);
 rt_plan *rt_plan_parse_file(const char *file, vc_diags *d);
+/* What rt_plan_format wrote, read back without plan.rng (the supervisor
+ * gets its plan so from `virtc start`, already checked). */
+rt_plan *rt_plan_parse_formatted(const char *text, size_t len, vc_diags *d);
 
 #endif

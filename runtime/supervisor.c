@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../translators/xmldoc.h"
 #include "caps.h"
 #include "dac.h"
 #include "guest.h"
@@ -120,11 +121,9 @@ static void sup_report(sup *s, const vc_diags *d, bool ok)
     s->reportfd = -1;
 }
 
-/* What the caller makes of the report; false when the start failed. */
-static bool sup_read_report(int fd, vc_diags *d)
+/* Reads fd to its end into b. */
+static void sup_read_all(int fd, vc_buf *b)
 {
-    vc_buf b;
-    vc_buf_init(&b);
     char chunk[4096];
     for (;;) {
         ssize_t n = read(fd, chunk, sizeof(chunk));
@@ -132,8 +131,16 @@ static bool sup_read_report(int fd, vc_diags *d)
             continue;
         if (n <= 0)
             break;
-        vc_buf_add(&b, chunk, (size_t)n);
+        vc_buf_add(b, chunk, (size_t)n);
     }
+}
+
+/* What the caller makes of the report; false when the start failed. */
+static bool sup_read_report(int fd, vc_diags *d)
+{
+    vc_buf b;
+    vc_buf_init(&b);
+    sup_read_all(fd, &b);
     bool ok = false, ended = false;
     for (char *line = b.data, *next; line && *line; line = next) {
         next = strchr(line, '\n');
@@ -557,12 +564,10 @@ static void sup_detach_fds(int keep1, int keep2)
         close(null);
 }
 
+/* Its guest's lock held, the supervisor prepares, starts QEMU, reports,
+ * and follows the guest to its end. */
 static __attribute__((noreturn)) void sup_main(sup *s)
 {
-    sup_signals();
-    rt_trace("sup: forked");
-    prctl(PR_SET_NAME, "virtc-sup");
-    sup_detach_fds(s->lockfd, s->reportfd);
     vc_diags d;
     vc_diags_init(&d);
     bool ok = sup_prepare(s, &d) && sup_launch(s, &d);
@@ -590,8 +595,6 @@ static __attribute__((noreturn)) void sup_main(sup *s)
     sup_cleanup(s);
     _exit(0);
 }
-
-/* ---- rt_sup_start (in `virtc start`) ----------------------------------------- */
 
 /* The guest's lock, held; -1 with the reason when another holds it. A lock
  * file replaced between open and flock (its supervisor ended and removed
@@ -649,64 +652,202 @@ static bool sup_uuid_free(const rt_plan *p, vc_diags *d)
     return ok;
 }
 
-bool rt_sup_start(const rt_plan *p, const rt_sup_opts *o, vc_diags *d)
+/* The guest's name and uuid claimed: its lock taken (s->lockfd), no other
+ * guest of that uuid running. False with the reason; nothing is left. */
+static bool sup_claim(sup *s, vc_diags *d)
 {
+    const rt_plan *p = s->p;
     if (!rt_mkdirs(p->run_dir, p->instance == RT_INSTANCE_SESSION ? 0700 : 0755, d))
         return false;
     rt_trace("start: run dir");
-    int lockfd = sup_lock(p, d);
-    if (lockfd < 0)
+    if ((s->lockfd = sup_lock(p, d)) < 0)
         return false;
-    char *lock = rt_guest_file(p->run_dir, p->name, "lock");
     if (!sup_uuid_free(p, d)) {
+        char *lock = rt_guest_file(p->run_dir, p->name, "lock");
         unlink(lock);
         free(lock);
-        close(lockfd);
+        close(s->lockfd);
+        s->lockfd = -1;
         return false;
     }
     rt_trace("start: locked, uuid free");
-    int rep[2];
+    return true;
+}
+
+/* The message `virtc start` hands its supervisor (rt_sup_run): one line
+ * "PAUSED TIMEOUT-MS", then the plan as rt_plan_format writes it. */
+static rt_plan *sup_receive(int fd, rt_sup_opts *o, vc_diags *d)
+{
+    vc_buf b;
+    vc_buf_init(&b);
+    sup_read_all(fd, &b);
+    int paused = 0, timeout_ms = 0, used = 0;
+    rt_plan *p = NULL;
+    if (b.len > 0 && sscanf(b.data, "%d %d\n%n", &paused, &timeout_ms, &used) == 2 && used > 0) {
+        *o = (rt_sup_opts){ .paused = paused != 0, .start_timeout_ms = timeout_ms };
+        p = rt_plan_parse_formatted(b.data + used, b.len - (size_t)used, d);
+    }
+    vc_buf_free(&b);
+    return p;
+}
+
+/* The supervisor, forked by rt_sup_fork: a session of its own, without a
+ * controlling terminal, and no second fork to give up leading it: what
+ * the supervisor opens is state, cgroup and proc files and the guest's log
+ * (O_NOCTTY, in case it names a terminal), and QEMU gets a session of its
+ * own. It is init's child once `virtc start` exits, right after the
+ * report. A middle child would cost a fork, and a wakeup, on the way to
+ * QEMU. Without a plan (the document was refused) it ends, having made
+ * nothing. */
+static __attribute__((noreturn)) void sup_early_main(int planfd, int reportfd)
+{
+    if (setsid() < 0)
+        _exit(1);
+    sup_signals();
+    rt_trace("sup: forked");
+    prctl(PR_SET_NAME, "virtc-sup");
+    sup_detach_fds(planfd, reportfd);
+    sup s = { .lockfd = -1, .reportfd = reportfd };
+    vc_diags d;
+    vc_diags_init(&d);
+    /* libxml2's one-time set-up while the plan is being compiled, not
+     * once it has come */
+    xml_init();
+    rt_plan *p = sup_receive(planfd, &s.o, &d);
+    close(planfd);
+    if (!p) {
+        if (d.n > 0)
+            sup_report(&s, &d, false);
+        _exit(1);
+    }
+    rt_trace("sup: plan received");
+    s.p = p;
+    if (!sup_claim(&s, &d)) {
+        sup_report(&s, &d, false);
+        _exit(1);
+    }
+    vc_diags_free(&d);
+    s.info.name = vc_xstrdup(p->name);
+    s.info.uuid = vc_xstrdup(p->uuid);
+    s.info.supervisor = getpid();
+    s.info.started = (long long)time(NULL);
+    rt_restart_limit_init(&s.restarts, p->restart_burst, p->restart_window_s);
+    sup_main(&s);
+}
+
+/* ---- in `virtc start` ---------------------------------------------------------- */
+
+struct rt_sup_early {
+    pid_t pid;                /* -1: the fork failed (fork_errno) */
+    int fork_errno;
+    int planfd;               /* the plan goes here; -1 once sent */
+    int reportfd;             /* the supervisor's report comes here */
+};
+
+rt_sup_early *rt_sup_fork(void)
+{
+    rt_sup_early *e = vc_xcalloc(1, sizeof(*e));
+    int plan[2], rep[2];
+    e->pid = -1;
+    e->planfd = e->reportfd = -1;
+    if (pipe2(plan, O_CLOEXEC) != 0) {
+        e->fork_errno = errno;
+        return e;
+    }
     if (pipe2(rep, O_CLOEXEC) != 0) {
-        vc_runtime_error(d, "pipe: %s", strerror(errno));
-        unlink(lock);
-        free(lock);
-        close(lockfd);
-        return false;
+        e->fork_errno = errno;
+        close(plan[0]);
+        close(plan[1]);
+        return e;
     }
     fflush(stdout);
     fflush(stderr);
-    pid_t sp = fork();
-    if (sp == 0) {
-        /* A session of its own, without a controlling terminal, and no
-         * second fork to give up leading it: what the supervisor opens is
-         * state, cgroup and proc files and the guest's log (O_NOCTTY, in
-         * case it names a terminal), and QEMU gets a session of its own.
-         * It is init's child once `virtc start` exits, right after the
-         * report. A middle child would cost a fork, and a wakeup, on the
-         * way to QEMU. */
+    e->pid = fork();
+    if (e->pid == 0) {
+        close(plan[1]);
         close(rep[0]);
-        if (setsid() < 0)
-            _exit(1);
-        sup s = { .p = p, .lockfd = lockfd, .reportfd = rep[1] };
-        s.o = o ? *o : (rt_sup_opts){ 0 };
-        s.info.name = vc_xstrdup(p->name);
-        s.info.uuid = vc_xstrdup(p->uuid);
-        s.info.supervisor = getpid();
-        s.info.started = (long long)time(NULL);
-        rt_restart_limit_init(&s.restarts, p->restart_burst, p->restart_window_s);
-        sup_main(&s);
+        sup_early_main(plan[0], rep[1]);
     }
+    e->fork_errno = errno;
+    close(plan[0]);
     close(rep[1]);
-    close(lockfd);
-    bool ok = false;
-    if (sp < 0) {
-        vc_runtime_error(d, "fork: %s", strerror(errno));
-        unlink(lock);
+    if (e->pid < 0) {
+        close(plan[1]);
+        close(rep[0]);
     } else {
-        /* never reaped here: the supervisor lives as long as its guest */
-        ok = sup_read_report(rep[0], d);
+        e->planfd = plan[1];
+        e->reportfd = rep[0];
     }
-    close(rep[0]);
-    free(lock);
+    return e;
+}
+
+static void sup_early_free(rt_sup_early *e)
+{
+    if (e->planfd >= 0)
+        close(e->planfd);
+    if (e->reportfd >= 0)
+        close(e->reportfd);
+    free(e);
+}
+
+void rt_sup_cancel(rt_sup_early *e)
+{
+    if (!e)
+        return;
+    /* the plan's pipe closed empty: the supervisor ends at once, and is
+     * reaped here so that nothing of the start outlives it */
+    close(e->planfd);
+    e->planfd = -1;
+    if (e->pid > 0)
+        while (waitpid(e->pid, NULL, 0) < 0 && errno == EINTR)
+            ;
+    sup_early_free(e);
+}
+
+/* Writes all of text to fd; false when the reader has gone. */
+static bool sup_write_all(int fd, const char *text, size_t len)
+{
+    size_t off = 0;
+    while (off < len) {
+        ssize_t n = write(fd, text + off, len - off);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        off += (size_t)n;
+    }
+    return true;
+}
+
+bool rt_sup_run(rt_sup_early *e, const rt_plan *p, const rt_sup_opts *o, vc_diags *d)
+{
+    if (e->pid < 0) {
+        vc_runtime_error(d, "fork: %s", strerror(e->fork_errno));
+        sup_early_free(e);
+        return false;
+    }
+    static const rt_sup_opts none;
+    if (!o)
+        o = &none;
+    char *plan = rt_plan_format(p);
+    char *msg = vc_xasprintf("%d %d\n%s", o->paused ? 1 : 0, o->start_timeout_ms, plan);
+    free(plan);
+    /* a supervisor gone before reading it (killed) closed its end: the
+     * write fails with EPIPE, not a signal, and the report says the rest */
+    struct sigaction ign = { .sa_handler = SIG_IGN }, old;
+    sigemptyset(&ign.sa_mask);
+    sigaction(SIGPIPE, &ign, &old);
+    sup_write_all(e->planfd, msg, strlen(msg));
+    sigaction(SIGPIPE, &old, NULL);
+    free(msg);
+    close(e->planfd);
+    e->planfd = -1;
+    /* never reaped here once the guest runs: the supervisor lives as long
+     * as its guest; after a failed start it has ended, and goes with it */
+    bool ok = sup_read_report(e->reportfd, d);
+    if (!ok)
+        while (waitpid(e->pid, NULL, 0) < 0 && errno == EINTR)
+            ;
+    sup_early_free(e);
     return ok;
 }

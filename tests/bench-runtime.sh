@@ -3,7 +3,9 @@
 # most 1.3 times the bare start), security setup included: a diskless guest
 # started with `virtc start DOMAIN.xml` (plan compiled, supervisor, DAC,
 # capabilities, cgroup, QEMU, QMP, cont) and with its compiled plan, next to
-# the plan's own argv started by hand to QMP-ready. Medians of 7, alternated.
+# the plan's own argv started by hand to QMP-ready. Medians of 7, alternated,
+# and the fastest run of each (what a start costs when nothing else on a
+# shared machine got in its way).
 # Then where the time goes: more starts of each, traced (VIRTC_TRACE), each
 # step's median time since the exec of virtc. Needs root (the system
 # instance) and QEMU. Never fails.
@@ -11,7 +13,8 @@
 # BENCH_RUNTIME_BASE=TREE (another built checkout, e.g. main before a
 # change): its virtc is measured by the same start_bench in the same run,
 # rows in the order this, base, base, this for each kind of start, so that
-# a comparison is made under the same load. START_BENCH_RUNS=N: runs a row.
+# a comparison is made under the same load. START_BENCH_RUNS=N: runs a row;
+# START_BENCH_EACH=1: every run's two times too (which went first).
 top=$(cd "$(dirname "$0")/.." && pwd)
 sb=$top/build/tests/start_bench
 virtc=$top/tools/virtc

@@ -39,6 +39,16 @@ gid=$(id -g "$user")
 groups_want=$(printf '%s\n' "$gid" $kvmgid $xgid | sort -n | tr '\n' ' ')
 
 gone() { [ ! -e "$run/$1.lock" ]; }
+# ns_start ARGS: `virtc start ARGS` in a pid namespace of its own (output
+# in $tmp/ns.out, $tmp/ns.err); prints its exit status, then every process
+# of the namespace still there when it has returned but the shell: its
+# supervisor, forked before the document is judged, must have ended when
+# the start is refused.
+ns_start() {
+    unshare --pid --fork --mount-proc sh -c '"$@" >"$0.out" 2>"$0.err"; echo "rc=$?";
+        ps -e -o pid= -o comm= > "$0.ps"' "$tmp/ns" "$virtc" start $conf "$@"
+    awk -v me="$$" '$2 != "sh" && $2 != "ps" { print $2 }' "$tmp/ns.ps"
+}
 
 mkdir "$tmp/img" "$tmp/home"
 chmod 711 "$tmp/img"
@@ -107,6 +117,9 @@ ok $([ "$n" -le 8 ]; echo $?) "system: the supervisor keeps few descriptors" "$(
 rc=$?
 [ $rc -eq 3 ] && grep -q "guest '$g' is already running" "$tmp/err"
 ok $? "refused: a second start of a running name" "rc=$rc $(cat "$tmp/err")"
+nsout=$(ns_start "$tmp/dom.xml")
+[ "$nsout" = "rc=3" ] && grep -q "guest '$g' is already running" "$tmp/ns.err"
+ok $? "refused: a second start of a running name leaves no process" "$nsout $(cat "$tmp/ns.err")"
 sed "s|<name>$g</name>|<name>$g-other</name>|" "$tmp/dom.xml" > "$tmp/same-uuid.xml"
 # the same uuid under another name: compile both plans from one uuid
 uuid=$(echo "$out" | sed -n 's/^uuid: //p')
@@ -303,6 +316,13 @@ sed "s|on_poweroff='destroy'|on_poweroff='explode'|" "$tmp/plan.xml" > "$tmp/bad
 rc=$?
 [ $rc -eq 1 ] && grep -Eq "bad-plan.xml:[0-9]+:[0-9]+: error: .*(lifecycle|on_poweroff)" "$tmp/err" && gone "$g"
 ok $? "refused: a malformed plan, validated against plan.rng first" "rc=$rc $(cat "$tmp/err")"
+# an invalid domain: its located error, nothing on stdout, and nothing left,
+# the supervisor forked before the verdict included
+sed "s|<vcpu>|<vcpus>|; s|</vcpu>|</vcpus>|" "$tmp/dom.xml" > "$tmp/bad-dom.xml"
+nsout=$(ns_start "$tmp/bad-dom.xml")
+[ "$nsout" = "rc=1" ] && [ ! -s "$tmp/ns.out" ] && gone "$g" &&
+    grep -Eq "bad-dom.xml:[0-9]+:[0-9]+: error: <vcpus>" "$tmp/ns.err"
+ok $? "refused: an invalid domain, located, no process or file left" "$nsout $(cat "$tmp/ns.err")"
 # QEMU's own refusal is the message, and nothing is left
 sed "s|</argv>|<arg>-device</arg><arg>virtc-no-such-device</arg></argv>|" "$tmp/plan.xml" > "$tmp/qbad-plan.xml"
 "$virtc" start "$tmp/qbad-plan.xml" 2>"$tmp/err"
