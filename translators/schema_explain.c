@@ -26,6 +26,7 @@
 #include <libxml/parser.h>
 #include <libxml/xmlschemastypes.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -712,10 +713,41 @@ static bool sx_children_fit(const sx_model *m, xmlNodePtr p, xmlNodePtr inst, in
     return fits;
 }
 
+/* How many of inst's attributes branch p refuses by value: those that p
+ * names at its own level (required or optional, in any of its choices)
+ * only with enumerations that do not hold the value. <disk type='network'>
+ * is not the file branch's disk (whose type, optional, can only be
+ * 'file'), however badly its <source> fits the network branch. */
+static size_t sx_mismatches(const sx_model *m, xmlNodePtr p, xmlNodePtr inst)
+{
+    sx_vec leaves = { NULL, 0, 0 };
+    sx_leaves(m, p, 0, NULL, &leaves);
+    size_t bad = 0;
+    for (xmlAttrPtr a = inst->properties; a; a = a->next) {
+        bool named = false, ok = false;
+        xmlChar *v = NULL;
+        for (size_t i = 0; i < leaves.n && !ok; i++) {
+            if (!sx_is(leaves.v[i], "attribute") || sx_is_wild(leaves.v[i]) ||
+                !sx_name_match(leaves.v[i], a->name, a->ns ? a->ns->href : NULL))
+                continue;
+            named = true;
+            if (!v)
+                v = xmlNodeGetContent((xmlNodePtr)a);
+            ok = !sx_is_enum(m, leaves.v[i]) ||
+                 sx_attr_value_ok(m, leaves.v[i], v ? (const char *)v : "");
+        }
+        xmlFree(v);
+        bad += named && !ok;
+    }
+    free(leaves.v);
+    return bad;
+}
+
 /* Whether the branch p (a choice's alternative) can be the one element
  * inst took. Lenient: the value of each attribute the branch requires that
  * is an enumeration is one of it, and so is the text of each child element
- * it requires whose content is one. Strict, also: inst has each attribute
+ * it requires whose content is one, and it refuses none of inst's
+ * attribute values (sx_mismatches). Strict, also: inst has each attribute
  * and child element the branch requires, and each child the branch names
  * fits it. A choice fits when one of its branches does. */
 static bool sx_fits_level(const sx_model *m, xmlNodePtr p, xmlNodePtr inst, bool strict,
@@ -756,25 +788,39 @@ static bool sx_fits_level(const sx_model *m, xmlNodePtr p, xmlNodePtr inst, bool
             fits = sx_child_value_fits(m, req.v[i], child);
     }
     free(req.v);
+    fits = fits && sx_mismatches(m, p, inst) == 0;
     return fits && (!strict || sx_children_fit(m, p, inst, depth));
 }
 
-/* The branches of choice p that inst selects: those that fit strictly,
- * else those that fit leniently, else all. sel[i] for the i-th child. */
+/* The branches of choice p that inst selects: among those refusing the
+ * fewest of inst's attribute values (sx_mismatches), those that fit
+ * strictly, else those that fit leniently, else all of them. A repeated
+ * choice (<devices>' devices) is taken once per repetition, each time
+ * another branch maybe: those that fit leniently. sel[i] for the i-th
+ * child. */
 static void sx_select(const sx_model *m, xmlNodePtr p, xmlNodePtr inst, bool *sel, size_t n)
 {
-    for (int strict = 1; strict >= 0; strict--) {
+    size_t *bad = vc_xcalloc(n ? n : 1, sizeof(*bad)), least = (size_t)-1, i = 0;
+    for (xmlNodePtr c = p->children; c && i < n; c = c->next, i++)
+        if (sx_is(c, NULL) && (bad[i] = sx_mismatches(m, c, inst)) < least)
+            least = bad[i];
+    bool repeated = sx_is(p->parent, "zeroOrMore") || sx_is(p->parent, "oneOrMore");
+    for (int strict = !repeated; strict >= 0; strict--) {
         bool any = false;
-        size_t i = 0;
+        i = 0;
         for (xmlNodePtr c = p->children; c && i < n; c = c->next, i++) {
-            sel[i] = sx_is(c, NULL) && sx_fits_level(m, c, inst, strict, 0);
+            sel[i] = sx_is(c, NULL) && bad[i] == least && sx_fits_level(m, c, inst, strict, 0);
             any = any || sel[i];
         }
-        if (any)
+        if (any) {
+            free(bad);
             return;
+        }
     }
-    for (size_t i = 0; i < n; i++)
-        sel[i] = true;
+    i = 0;
+    for (xmlNodePtr c = p->children; c && i < n; c = c->next, i++)
+        sel[i] = sx_is(c, NULL) && bad[i] == least;
+    free(bad);
 }
 
 static size_t sx_nchildren(xmlNodePtr p)
@@ -1920,6 +1966,82 @@ static void sx_check_interleave(sx_run *r, xmlNodePtr e, const char *where, cons
     free(parts.v);
 }
 
+/* How many elements named like child pattern p lets stand in inst:
+ * SIZE_MAX when a repetition holds one. Choices count the branches inst
+ * selects (sx_select), the most of them. */
+static size_t sx_max_count(const sx_model *m, xmlNodePtr p, xmlNodePtr inst, xmlNodePtr child,
+                           int depth)
+{
+    if (!sx_is(p, NULL) || depth > SX_MAX_DEPTH || sx_is(p, "attribute"))
+        return 0;
+    if (sx_is(p, "element"))
+        return sx_name_match(p, child->name, sx_node_uri(child)) ? 1 : 0;
+    size_t n = 0, i = 0;
+    if (sx_is(p, "choice")) {
+        size_t k = sx_nchildren(p);
+        bool *sel = vc_xcalloc(k ? k : 1, sizeof(*sel));
+        sx_select(m, p, inst, sel, k);
+        for (xmlNodePtr c = p->children; c; c = c->next, i++) {
+            size_t b = sel[i] ? sx_max_count(m, c, inst, child, depth + 1) : 0;
+            n = b > n ? b : n;
+        }
+        free(sel);
+        return n;
+    }
+    const sx_define *d = NULL;
+    if (sx_is(p, "ref") || sx_is(p, "parentRef")) {
+        xmlChar *name = xmlGetProp(p, BAD_CAST "name");
+        d = sx_lookup(m, name);
+        xmlFree(name);
+    }
+    for (size_t j = 0; d && j < d->n; j++)
+        for (xmlNodePtr c = d->v[j]->children; c && n != SIZE_MAX; c = c->next) {
+            size_t b = sx_max_count(m, c, inst, child, depth + 1);
+            n = b == SIZE_MAX ? b : n + b;
+        }
+    for (xmlNodePtr c = d ? NULL : p->children; c && n != SIZE_MAX; c = c->next) {
+        size_t b = sx_max_count(m, c, inst, child, depth + 1);
+        n = b == SIZE_MAX ? b : n + b;
+    }
+    if (n > 0 && (sx_is(p, "oneOrMore") || sx_is(p, "zeroOrMore")))
+        return SIZE_MAX;
+    return n;
+}
+
+/* Whether child is one too many of its name in e (whose patterns are
+ * cands): more stand before it, counting it, than any pattern lets. */
+static bool sx_one_too_many(const sx_model *m, xmlNodePtr e, const sx_vec *cands,
+                            xmlNodePtr child, size_t *most)
+{
+    size_t k = 0;
+    for (xmlNodePtr c = e->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && xmlStrEqual(c->name, child->name) &&
+            sx_node_uri(c) == sx_node_uri(child) && ++k && c == child)
+            break;
+    *most = 0;
+    for (size_t i = 0; i < cands->n && *most != SIZE_MAX; i++)
+        for (xmlNodePtr c = sx_content(cands->v[i]); c; c = c->next) {
+            size_t b = sx_max_count(m, c, e, child, 0);
+            if (b == SIZE_MAX || b > *most)
+                *most = b;
+        }
+    return *most > 0 && *most != SIZE_MAX && k == *most + 1;
+}
+
+/* Says so when child is the first of its name beyond what e allows. */
+static void sx_check_count(sx_run *r, xmlNodePtr e, const char *where, const sx_vec *cands,
+                           xmlNodePtr child)
+{
+    size_t most = 0;
+    if (!sx_one_too_many(r->m, e, cands, child, &most))
+        return;
+    if (most == 1)
+        sx_report(r, child, "<%s>: only one is allowed in %s", (const char *)child->name, where);
+    else
+        sx_report(r, child, "<%s>: at most %zu are allowed in %s", (const char *)child->name,
+                  most, where);
+}
+
 static void sx_check_children(sx_run *r, xmlNodePtr e, const char *where, const sx_vec *cands,
                               const sx_vec *leaves, int depth)
 {
@@ -1953,6 +2075,7 @@ static void sx_check_children(sx_run *r, xmlNodePtr e, const char *where, const 
                           (const char *)c->name, where);
             free(allowed);
         } else if (cc.n) {
+            sx_check_count(r, e, where, cands, c);
             sx_visit(r, c, &cc, depth + 1);
         }
         free(cc.v);
@@ -1968,94 +2091,20 @@ static void sx_check_children(sx_run *r, xmlNodePtr e, const char *where, const 
     vc_strv_free(&req.v);
 }
 
-/* ---- children allowed once --------------------------------------------- */
-
-#define SX_MANY 2               /* "more than one" for sx_max_occurs */
-
-static int sx_max_occurs(const sx_model *m, xmlNodePtr p, xmlNodePtr c, xmlNodePtr inst,
-                         int depth);
-
-/* sx_max_occurs of p's children in sequence (a group, an interleave, an
- * optional part, a define's content): their sum, at most SX_MANY. */
-static int sx_max_occurs_all(const sx_model *m, xmlNodePtr first, xmlNodePtr c, xmlNodePtr inst,
-                             int depth)
+/* For an element pattern p marked vc:key="ATTR" (one of several forms of
+ * an element told apart by ATTR's value: a network disk's <source> by its
+ * protocol), "<NAME ATTR='VALUE'>" with inst's value: what p allows is
+ * what that form allows. NULL without the mark or the attribute. */
+static char *sx_keyed_where(xmlNodePtr p, xmlNodePtr inst)
 {
-    int n = 0;
-    for (xmlNodePtr k = first; k && n < SX_MANY; k = k->next)
-        n += sx_max_occurs(m, k, c, inst, depth + 1);
-    return n < SX_MANY ? n : SX_MANY;
-}
-
-/* How many elements named like child c pattern p admits at its level: 0,
- * 1 or SX_MANY. A choice admits the most any branch inst selects does (the
- * <os> of an hvm guest is not a container's); a repetition of a part that
- * admits c, many. Past the depth bound: many (nothing is reported). */
-static int sx_max_occurs(const sx_model *m, xmlNodePtr p, xmlNodePtr c, xmlNodePtr inst,
-                         int depth)
-{
-    if (!sx_is(p, NULL))
-        return 0;
-    if (depth > SX_MAX_DEPTH)
-        return SX_MANY;
-    const char *t = (const char *)p->name;
-    if (strcmp(t, "element") == 0)
-        return sx_is_wild(p) || sx_name_match(p, c->name, sx_node_uri(c)) ? 1 : 0;
-    if (strcmp(t, "ref") == 0 || strcmp(t, "parentRef") == 0) {
-        xmlChar *name = xmlGetProp(p, BAD_CAST "name");
-        const sx_define *d = sx_lookup(m, name);
-        xmlFree(name);
-        int n = 0;
-        for (size_t i = 0; d && i < d->n && n < SX_MANY; i++)
-            n += sx_max_occurs_all(m, d->v[i]->children, c, inst, depth);
-        return n < SX_MANY ? n : SX_MANY;
-    }
-    if (strcmp(t, "externalRef") == 0) {
-        const sx_ext *x = sx_external(m, p);
-        int n = 0;
-        for (size_t i = 0; x && i < x->nstart && n < SX_MANY; i++)
-            n += sx_max_occurs_all(m, x->start[i]->children, c, inst, depth);
-        return n < SX_MANY ? n : SX_MANY;
-    }
-    if (strcmp(t, "choice") == 0) {
-        size_t n = sx_nchildren(p), i = 0;
-        bool *sel = vc_xcalloc(n ? n : 1, sizeof(*sel));
-        sx_select(m, p, inst, sel, n);
-        int most = 0;
-        for (xmlNodePtr k = p->children; k; k = k->next, i++)
-            if (sel[i]) {
-                int o = sx_max_occurs(m, k, c, inst, depth + 1);
-                most = o > most ? o : most;
-            }
-        free(sel);
-        return most;
-    }
-    if (strcmp(t, "oneOrMore") == 0 || strcmp(t, "zeroOrMore") == 0)
-        return sx_max_occurs_all(m, p->children, c, inst, depth) ? SX_MANY : 0;
-    if (strcmp(t, "group") == 0 || strcmp(t, "interleave") == 0 ||
-        strcmp(t, "optional") == 0 || strcmp(t, "mixed") == 0)
-        return sx_max_occurs_all(m, p->children, c, inst, depth);
-    return 0;       /* attributes, values, text, empty, notAllowed */
-}
-
-/* A second child that the element's one pattern allows once (a second
- * <loader> in <os>, <model> in <cpu>): libxml2 then says "Error
- * validating value" at another child, or refuses the whole parent. Named
- * at the second child, once per name. */
-static void sx_check_once(sx_run *r, xmlNodePtr e, const char *where, const sx_vec *cands)
-{
-    if (cands->n != 1)
-        return;
-    for (xmlNodePtr c = e->children; c; c = c->next) {
-        if (c->type != XML_ELEMENT_NODE)
-            continue;
-        size_t before = 0;
-        for (xmlNodePtr k = e->children; k != c; k = k->next)
-            before += k->type == XML_ELEMENT_NODE && xmlStrEqual(k->name, c->name) &&
-                      xmlStrEqual(sx_node_uri(k), sx_node_uri(c));
-        if (before == 1 &&
-            sx_max_occurs_all(r->m, sx_content(cands->v[0]), c, e, 0) == 1)
-            sx_report(r, c, "<%s>: only one is allowed in %s", (const char *)c->name, where);
-    }
+    xmlChar *key = xmlGetNsProp(p, BAD_CAST "key", BAD_CAST SX_ANNOT_NS);
+    xmlChar *v = key ? xmlGetNoNsProp(inst, key) : NULL;
+    char *where = v ? vc_xasprintf("<%s %s='%s'>", (const char *)inst->name, (const char *)key,
+                                   (const char *)v)
+                    : NULL;
+    xmlFree(v);
+    xmlFree(key);
+    return where;
 }
 
 static void sx_visit(sx_run *r, xmlNodePtr e, const sx_vec *cands, int depth)
@@ -2068,12 +2117,13 @@ static void sx_visit(sx_run *r, xmlNodePtr e, const sx_vec *cands, int depth)
     sx_vec leaves = { NULL, 0, 0 };
     sx_content_leaves(r->m, cands, e, &leaves);
     xmlChar *variant = cands->n == 1 ? sx_variant(r->m, cands->v[0], e) : NULL;
-    char *where = variant ? vc_xasprintf("<%s> %s", (const char *)e->name, (const char *)variant)
-                          : vc_xasprintf("<%s>", (const char *)e->name);
+    char *keyed = cands->n == 1 ? sx_keyed_where(cands->v[0], e) : NULL;
+    char *where = keyed     ? keyed
+                  : variant ? vc_xasprintf("<%s> %s", (const char *)e->name, (const char *)variant)
+                            : vc_xasprintf("<%s>", (const char *)e->name);
     sx_check_attrs(r, e, where, cands, &leaves);
     sx_check_text(r, e, &leaves);
     sx_check_children(r, e, where, cands, &leaves, depth);
-    sx_check_once(r, e, where, cands);
     sx_check_order(r, e, where, cands);
     sx_check_interleave(r, e, where, cands);
     free(where);

@@ -366,5 +366,9 @@ bool qr_guestfwd(qemu_reader *r, qr_opt *nd)
     nd->used = true;
     for (size_t i = 0; i < nd->props.n; i++)
         nd->props.v[i].used = true;
+    /* the emitter writes a channel's netdev as id=ALIAS: with one rule, a
+     * ua- id is that channel's user alias (several rules share one id) */
+    if (done == 1)
+        qr_device_alias(r, nd, false);
     return true;
 }
