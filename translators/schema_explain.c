@@ -219,6 +219,15 @@ static const sx_define *sx_lookup(const sx_model *m, const xmlChar *name)
     return NULL;
 }
 
+/* The define(s) a <ref> or <parentRef> pattern p names; NULL when none. */
+static const sx_define *sx_ref_target(const sx_model *m, xmlNodePtr p)
+{
+    xmlChar *name = xmlGetProp(p, BAD_CAST "name");
+    const sx_define *d = sx_lookup(m, name);
+    xmlFree(name);
+    return d;
+}
+
 sx_model *sx_model_load(const char *path)
 {
     sx_model *m = vc_xcalloc(1, sizeof(*m));
@@ -307,9 +316,7 @@ static void sx_leaves(const sx_model *m, xmlNodePtr p, int depth, xmlNodePtr ins
         return;
     }
     if (strcmp(t, "ref") == 0 || strcmp(t, "parentRef") == 0) {
-        xmlChar *name = xmlGetProp(p, BAD_CAST "name");
-        const sx_define *d = sx_lookup(m, name);
-        xmlFree(name);
+        const sx_define *d = sx_ref_target(m, p);
         for (size_t i = 0; d && i < d->n; i++)
             for (xmlNodePtr c = d->v[i]->children; c; c = c->next)
                 sx_leaves(m, c, depth + 1, inst, out);
@@ -583,9 +590,7 @@ static bool sx_value_ok(const sx_model *m, xmlNodePtr p, const char *value, int 
     if (strcmp(t, "notAllowed") == 0)
         return false;
     if (strcmp(t, "ref") == 0) {
-        xmlChar *name = xmlGetProp(p, BAD_CAST "name");
-        const sx_define *d = sx_lookup(m, name);
-        xmlFree(name);
+        const sx_define *d = sx_ref_target(m, p);
         for (size_t i = 0; d && i < d->n; i++)
             if (sx_group_ok(m, d->v[i]->children, value, depth))
                 return true;
@@ -620,9 +625,7 @@ static void sx_required_pats(const sx_model *m, xmlNodePtr p, const char *want, 
     if (strcmp(t, want) == 0) {
         sx_push(out, p);
     } else if (strcmp(t, "ref") == 0) {
-        xmlChar *name = xmlGetProp(p, BAD_CAST "name");
-        const sx_define *d = sx_lookup(m, name);
-        xmlFree(name);
+        const sx_define *d = sx_ref_target(m, p);
         if (d && d->n == 1)
             for (xmlNodePtr c = d->v[0]->children; c; c = c->next)
                 sx_required_pats(m, c, want, depth + 1, out);
@@ -985,9 +988,7 @@ static void sx_describe(const sx_model *m, xmlNodePtr p, sx_desc *d, int depth)
     } else if (strcmp(t, "empty") == 0) {
         sx_desc_add(&d->others, "an empty value");
     } else if (strcmp(t, "ref") == 0) {
-        xmlChar *name = xmlGetProp(p, BAD_CAST "name");
-        const sx_define *def = sx_lookup(m, name);
-        xmlFree(name);
+        const sx_define *def = sx_ref_target(m, p);
         for (size_t i = 0; def && i < def->n; i++) {
             xmlChar *dw = sx_annotation(def->v[i]);
             if (dw) {
@@ -1212,9 +1213,7 @@ static void sx_required(const sx_model *m, xmlNodePtr p, const char *want, int d
         return;
     }
     if (strcmp(t, "ref") == 0) {
-        xmlChar *name = xmlGetProp(p, BAD_CAST "name");
-        const sx_define *d = sx_lookup(m, name);
-        xmlFree(name);
+        const sx_define *d = sx_ref_target(m, p);
         /* several defines of one name combine as a choice */
         sx_names acc = { { NULL, 0, 0 }, true };
         for (size_t i = 0; d && i < d->n; i++) {
@@ -1491,9 +1490,7 @@ static bool sx_combine_walk(sx_run *r, xmlNodePtr e, const char *where, xmlNodeP
     if (sx_is(p, "optional") && sx_combine_optional(r, e, where, p))
         return true;
     if (sx_is(p, "ref")) {
-        xmlChar *name = xmlGetProp(p, BAD_CAST "name");
-        const sx_define *d = sx_lookup(r->m, name);
-        xmlFree(name);
+        const sx_define *d = sx_ref_target(r->m, p);
         for (size_t i = 0; d && i < d->n; i++)
             for (xmlNodePtr c = d->v[i]->children; c; c = c->next)
                 if (sx_combine_walk(r, e, where, c, all, depth + 1))
@@ -1661,9 +1658,7 @@ static xmlChar *sx_variant_in(const sx_model *m, xmlNodePtr p, xmlNodePtr inst, 
         return words;
     }
     if (sx_is(p, "ref")) {
-        xmlChar *name = xmlGetProp(p, BAD_CAST "name");
-        const sx_define *d = sx_lookup(m, name);
-        xmlFree(name);
+        const sx_define *d = sx_ref_target(m, p);
         for (xmlNodePtr c = d && d->n == 1 ? d->v[0]->children : NULL; c && !words; c = c->next)
             words = sx_variant_in(m, c, inst, depth + 1);
         return words;
@@ -1773,9 +1768,7 @@ static bool sx_relinks(const sx_model *m, xmlNodePtr p, int depth)
     if (sx_is(p, "interleave"))
         return true;
     if (sx_is(p, "ref")) {
-        xmlChar *name = xmlGetProp(p, BAD_CAST "name");
-        const sx_define *d = sx_lookup(m, name);
-        xmlFree(name);
+        const sx_define *d = sx_ref_target(m, p);
         for (size_t i = 0; d && i < d->n; i++)
             for (xmlNodePtr c = d->v[i]->children; c; c = c->next)
                 if (sx_relinks(m, c, depth + 1))
@@ -1988,12 +1981,7 @@ static size_t sx_max_count(const sx_model *m, xmlNodePtr p, xmlNodePtr inst, xml
         free(sel);
         return n;
     }
-    const sx_define *d = NULL;
-    if (sx_is(p, "ref") || sx_is(p, "parentRef")) {
-        xmlChar *name = xmlGetProp(p, BAD_CAST "name");
-        d = sx_lookup(m, name);
-        xmlFree(name);
-    }
+    const sx_define *d = sx_is(p, "ref") || sx_is(p, "parentRef") ? sx_ref_target(m, p) : NULL;
     for (size_t j = 0; d && j < d->n; j++)
         for (xmlNodePtr c = d->v[j]->children; c && n != SIZE_MAX; c = c->next) {
             size_t b = sx_max_count(m, c, inst, child, depth + 1);
