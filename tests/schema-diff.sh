@@ -56,7 +56,9 @@
 # --only-diff: no BEYOND lines, only the disagreements.
 # KIND may also be "devices" or "storage" (documents that vary only in
 # <devices>, or only in its <disk> and <hostdev> elements).
-# Environment: VIRTC, LIBVIRT_SCHEMAS, VIRTC_CORPUS, SCHEMA_DIFF_BOUND.
+# Environment: VIRTC, LIBVIRT_SCHEMAS, VIRTC_CORPUS, SCHEMA_DIFF_BOUND,
+# SCHEMA_DIFF_ONLY (the devices kind with only these devices, comma-separated:
+# disk,hostdev,controller,filesystem).
 top=$(cd "$(dirname "$0")/.." && pwd)
 VIRTC=${VIRTC:-$top/tools/virtc}
 export VIRTC_SCHEMA_DIR="${VIRTC_SCHEMA_DIR:-$top/schemas}"
@@ -109,7 +111,7 @@ jing_verdict() {
 doc_kind() { case $1 in devices | storage) echo domain ;; *) echo "$1" ;; esac; }
 gen_mode() {
     case $1 in
-    devices) echo devices ;;
+    devices) echo devices ${SCHEMA_DIFF_ONLY:+--only "$SCHEMA_DIFF_ONLY"} ;;
     storage) echo devices --only disk,hostdev ;;
     *) echo batch ;;
     esac
