@@ -21,6 +21,9 @@ Matrices:
              limits of their types, in a disk's and a backing store's source
   order      the children of each source form (labels, encryption, slices,
              hosts, ...) in every order, in the same four places
+  hostdev    each kind of <hostdev>, with and without mode= and managed=,
+             its own children and the common ones (boot, alias, ...) in
+             every order
 
 Each document is judged by libxml2 (tests/schema-judge.py) on libvirt's
 schema (Debian's libvirt0, the oracle) and on virtc's. Prints per matrix
@@ -253,8 +256,53 @@ def m_order():
                        wrap(dtype, src))
 
 
+# each kind of host device: (mode, type, its own attributes, its own children)
+HOSTDEVS = [
+    ("subsystem", "pci", "", ['<source><address domain="0x0000" bus="0x06" slot="0x12" '
+                               'function="0x5"/></source>', '<driver name="vfio"/>',
+                               '<teaming type="transient" persistent="ua-net0"/>']),
+    ("subsystem", "usb", "", ['<source><vendor id="0x1234"/><product id="0xbeef"/></source>']),
+    ("subsystem", "scsi", ' sgio="filtered"',
+     ['<source><adapter name="scsi_host0"/><address bus="0" target="0" unit="0"/></source>']),
+    ("subsystem", "scsi_host", ' model="virtio"',
+     ['<source protocol="vhost" wwpn="naa.5123456789abcde0"/>']),
+    ("subsystem", "mdev", ' model="vfio-pci"',
+     ['<source><address uuid="c2177883-f1bb-47f0-914d-32a22e3a8804"/></source>']),
+    ("capabilities", "storage", "", ['<source><block>/dev/sdf1</block></source>']),
+    ("capabilities", "misc", "", ['<source><char>/dev/input/event3</char></source>']),
+    ("capabilities", "net", "", ['<source><interface>eth0</interface></source>',
+                                 '<ip address="192.168.122.2" prefix="24"/>',
+                                 '<route gateway="192.168.122.1"/>']),
+]
+HOSTDEV_COMMON = ['<boot order="1"/>', '<alias name="ua-h"/>', '<readonly/>',
+                  '<address type="pci" domain="0x0000" bus="0x00" slot="0x07" function="0x0"/>']
+
+
+def subsets(items, least, most):
+    for k in range(least, most + 1):
+        yield from itertools.combinations(items, k)
+
+
+def m_hostdev():
+    for mode, typ, more, own in HOSTDEVS:
+        for show_mode, managed in itertools.product([True, False], [None, "yes"]):
+            if mode == "capabilities" and (not show_mode or managed):
+                continue        # a capabilities device names its mode, has no managed=
+            a = attrs(mode=mode if show_mode else None, type=typ, managed=managed) + more
+            # the source and any of the device's other children, with one
+            # or two of the common ones, in every order
+            for extra, common in itertools.product(subsets(own[1:], 0, len(own) - 1),
+                                                   subsets(HOSTDEV_COMMON, 1, 2)):
+                kids = [own[0]] + list(extra) + list(common)
+                for order in itertools.permutations(kids):
+                    name = "".join(str((own + HOSTDEV_COMMON).index(k)) for k in order)
+                    yield ("hostdev-%s-%s-%s-%s" % (typ, "mode" if show_mode else "nomode",
+                                                    managed or "unmanaged", name),
+                           HEAD + "<hostdev%s>%s</hostdev>" % (a, "".join(order)) + TAIL)
+
+
 MATRICES = {"mirror": m_mirror, "seclabel": m_seclabel, "tls": m_tls,
-            "target": m_target, "slice": m_slice, "order": m_order}
+            "target": m_target, "slice": m_slice, "order": m_order, "hostdev": m_hostdev}
 
 
 def judge(schema, files):
