@@ -51,7 +51,10 @@ GRAMMAR_C := $(GRAMMAR_Y:grammar/%.y=$(B)/grammar/%.tab.c) $(GRAMMAR_L:grammar/%
 GRAMMAR_H := $(GRAMMAR_Y:grammar/%.y=$(B)/grammar/%.tab.h) $(GRAMMAR_L:grammar/%.l=$(B)/grammar/%.lex.h)
 
 LIB_SRCS := $(wildcard translators/*.c translators/*/*.c runtime/*.c runtime/*/*.c)
-LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o) $(GRAMMAR_C:%.c=%.o)
+# Generated at build time from schemas/*.rng: the domain schema flattened
+# for `virtc start` (tools/gen/schema_flatten.c, translators/schema_flat.c).
+GEN_C    := $(B)/gen/schema_flat_domain.c
+LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o) $(GRAMMAR_C:%.c=%.o) $(GEN_C:%.c=%.o)
 TOOL_SRCS := $(wildcard tools/*.c)
 TOOL_OBJS := $(TOOL_SRCS:%.c=$(B)/%.o)
 UNIT_SRCS := $(wildcard tests/unit/*.c)
@@ -104,6 +107,21 @@ $(B)/tests/%: tests/unit/%.c $(LIB)
 $(B)/tests/%: tests/helpers/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(Q)$(call say,CC,$@)$(CC) $(CFLAGS) -Itranslators -MMD -MP -o $@ $< $(LIB) $(LDLIBS)
+
+# The flattener is built from the scanner's objects alone (not from the
+# library, which holds what it generates); any schema edit runs it again.
+FLATTEN     := $(B)/gen/schema-flatten
+FLATTEN_OBJS := $(addprefix $(B)/translators/,schema_prune.o paths.o util.o xmldoc.o error.o)
+
+$(FLATTEN): tools/gen/schema_flatten.c $(FLATTEN_OBJS)
+	@mkdir -p $(dir $@)
+	$(Q)$(call say,CC,$@)$(CC) $(CFLAGS) -Itranslators -MMD -MP -o $@ $< $(FLATTEN_OBJS) $(LDLIBS)
+
+$(B)/gen/schema_flat_domain.c: $(FLATTEN) $(wildcard schemas/*.rng)
+	$(Q)$(call say,GEN,$@)$(FLATTEN) schemas domain.rng vc_schema_flat_domain > $@
+
+$(B)/gen/%.o: $(B)/gen/%.c
+	$(Q)$(call say,CC,$@)$(CC) $(CFLAGS) -Itranslators -MMD -MP -c -o $@ $<
 
 # The data directory is compiled into paths.o; rebuild it when PREFIX or
 # DATADIR changes (e.g. `make install PREFIX=...` after a plain `make`).
@@ -172,7 +190,8 @@ FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror -pthread $(PK
                -DVIRTC_DATADIR='"$(DATADIR)/virtc"' $(FUZZ_SAN)
 FUZZ_SRCS   := $(wildcard tests/fuzz/*.c)
 FUZZ_BINS   := $(FUZZ_SRCS:tests/fuzz/%.c=$(B)/fuzz/%)
-FUZZ_OBJS   := $(LIB_SRCS:%.c=$(B)/fuzz/obj/%.o) $(GRAMMAR_C:$(B)/%.c=$(B)/fuzz/obj/%.o)
+FUZZ_OBJS   := $(LIB_SRCS:%.c=$(B)/fuzz/obj/%.o) $(GRAMMAR_C:$(B)/%.c=$(B)/fuzz/obj/%.o) \
+               $(GEN_C:$(B)/%.c=$(B)/fuzz/obj/%.o)
 FUZZ_LIB    := $(B)/fuzz/libvirtc-fuzz.a
 
 fuzz: $(FUZZ_BINS)
@@ -189,6 +208,10 @@ $(B)/fuzz/obj/grammar/%.o: $(B)/grammar/%.c | $(GRAMMAR_H)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -Wno-unused-function \
 	    -Wno-sign-compare -Igrammar -MMD -MP -c -o $@ $<
+
+$(B)/fuzz/obj/gen/%.o: $(B)/gen/%.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
 
 $(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
 	@mkdir -p $(dir $@)
