@@ -19,7 +19,11 @@ VERSION  := 0.1.0
 CC       ?= cc
 PKGS     := libxml-2.0 libxslt libcap-ng json-c libselinux libapparmor
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# libxslt, libselinux and libapparmor are opened when first needed
+# (translators/dynlib.h), not linked: the loader would map and relocate
+# them at every start of every command.
+LINK_PKGS  := libxml-2.0 libcap-ng json-c
+PKG_LIBS   := $(shell pkg-config --libs $(LINK_PKGS) 2>/dev/null)
 # CFLAGS is the user's (optimisation, sanitizers: `make CFLAGS='-O1 -g
 # -fsanitize=address'`); what the build needs is added with override so a
 # CFLAGS on the command line cannot drop it. WERROR= turns warnings back
@@ -51,7 +55,10 @@ GRAMMAR_C := $(GRAMMAR_Y:grammar/%.y=$(B)/grammar/%.tab.c) $(GRAMMAR_L:grammar/%
 GRAMMAR_H := $(GRAMMAR_Y:grammar/%.y=$(B)/grammar/%.tab.h) $(GRAMMAR_L:grammar/%.l=$(B)/grammar/%.lex.h)
 
 LIB_SRCS := $(wildcard translators/*.c translators/*/*.c runtime/*.c runtime/*/*.c)
-LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o) $(GRAMMAR_C:%.c=%.o)
+# Generated at build time from schemas/*.rng: the domain schema flattened
+# for `virtc start` (tools/gen/schema_flatten.c, translators/schema_flat.c).
+GEN_C    := $(B)/gen/schema_flat_domain.c
+LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o) $(GRAMMAR_C:%.c=%.o) $(GEN_C:%.c=%.o)
 TOOL_SRCS := $(wildcard tools/*.c)
 TOOL_OBJS := $(TOOL_SRCS:%.c=$(B)/%.o)
 UNIT_SRCS := $(wildcard tests/unit/*.c)
@@ -101,9 +108,28 @@ $(B)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(Q)$(call say,CC,$@)$(CC) $(CFLAGS) -Itranslators -MMD -MP -o $@ $< $(LIB) $(LDLIBS)
 
+# these tests ask libselinux and libapparmor themselves
+SEC_LIBS := $(shell pkg-config --libs libselinux libapparmor 2>/dev/null)
+$(B)/tests/test_security_selinux $(B)/tests/test_security_apparmor: override LDLIBS += $(SEC_LIBS)
+
 $(B)/tests/%: tests/helpers/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(Q)$(call say,CC,$@)$(CC) $(CFLAGS) -Itranslators -MMD -MP -o $@ $< $(LIB) $(LDLIBS)
+
+# The flattener is built from the scanner's objects alone (not from the
+# library, which holds what it generates); any schema edit runs it again.
+FLATTEN     := $(B)/gen/schema-flatten
+FLATTEN_OBJS := $(addprefix $(B)/translators/,schema_prune.o paths.o util.o xmldoc.o error.o)
+
+$(FLATTEN): tools/gen/schema_flatten.c $(FLATTEN_OBJS)
+	@mkdir -p $(dir $@)
+	$(Q)$(call say,CC,$@)$(CC) $(CFLAGS) -Itranslators -MMD -MP -o $@ $< $(FLATTEN_OBJS) $(LDLIBS)
+
+$(B)/gen/schema_flat_domain.c: $(FLATTEN) $(wildcard schemas/*.rng)
+	$(Q)$(call say,GEN,$@)$(FLATTEN) schemas domain.rng vc_schema_flat_domain > $@
+
+$(B)/gen/%.o: $(B)/gen/%.c
+	$(Q)$(call say,CC,$@)$(CC) $(CFLAGS) -Itranslators -MMD -MP -c -o $@ $<
 
 # The data directory is compiled into paths.o; rebuild it when PREFIX or
 # DATADIR changes (e.g. `make install PREFIX=...` after a plain `make`).
@@ -172,7 +198,8 @@ FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror -pthread $(PK
                -DVIRTC_DATADIR='"$(DATADIR)/virtc"' $(FUZZ_SAN)
 FUZZ_SRCS   := $(wildcard tests/fuzz/*.c)
 FUZZ_BINS   := $(FUZZ_SRCS:tests/fuzz/%.c=$(B)/fuzz/%)
-FUZZ_OBJS   := $(LIB_SRCS:%.c=$(B)/fuzz/obj/%.o) $(GRAMMAR_C:$(B)/%.c=$(B)/fuzz/obj/%.o)
+FUZZ_OBJS   := $(LIB_SRCS:%.c=$(B)/fuzz/obj/%.o) $(GRAMMAR_C:$(B)/%.c=$(B)/fuzz/obj/%.o) \
+               $(GEN_C:$(B)/%.c=$(B)/fuzz/obj/%.o)
 FUZZ_LIB    := $(B)/fuzz/libvirtc-fuzz.a
 
 fuzz: $(FUZZ_BINS)
@@ -189,6 +216,10 @@ $(B)/fuzz/obj/grammar/%.o: $(B)/grammar/%.c | $(GRAMMAR_H)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -Wno-unused-function \
 	    -Wno-sign-compare -Igrammar -MMD -MP -c -o $@ $<
+
+$(B)/fuzz/obj/gen/%.o: $(B)/gen/%.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
 
 $(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
 	@mkdir -p $(dir $@)

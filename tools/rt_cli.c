@@ -173,13 +173,13 @@ static qemu_caps *rt_cli_caps(const ir_domain *dom, const rt_cli_opts *o, const 
  * schema refuses is validated again with the whole schema, which says
  * why, exactly as `virtc validate` does. */
 
-/* What the verdict allocates for domain.rng: the scan holds the
- * 270 KB of its files' text, its nodes and attributes (about 1.2 MB with
- * their arrays' growth), then the pruned schema and libxml2's automata for
- * it. Faulted in at once, it cut `virtc plan`'s page faults from ~680 to
- * ~350 and the verdict's time by a third (the trace's step, on this
- * project's 2-CPU VM). */
-#define RT_CLI_VERDICT_HEAP ((size_t)2 << 20)
+/* What the verdict allocates for domain.rng: the pruned schema's text
+ * (copied from the one the build flattened), then libxml2's tree and
+ * automata for it, some hundreds of KB. Faulted in at once (one madvise
+ * instead of a fault a page); when the schema was still scanned from its
+ * files at each start (1.2 MB of nodes, 2 MB prefaulted) this cut `virtc
+ * plan`'s page faults from ~680 to ~350. */
+#define RT_CLI_VERDICT_HEAP ((size_t)512 << 10)
 
 static bool rt_cli_verdict(xmlDocPtr doc)
 {

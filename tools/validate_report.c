@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../translators/dynlib.h"
 #include "../translators/paths.h"
 #include "../translators/util.h"
 #include "cli.h"
@@ -214,16 +215,41 @@ static void report_xsl_collect(void *ctx, const char *fmt, ...)
     free(m);
 }
 
+/* libxslt, opened for the JUnit report alone (translators/dynlib.h). */
+static struct {
+    __typeof__(xsltSetGenericErrorFunc) *xsltSetGenericErrorFunc;
+    __typeof__(xsltParseStylesheetFile) *xsltParseStylesheetFile;
+    __typeof__(xsltApplyStylesheet) *xsltApplyStylesheet;
+    __typeof__(xsltSaveResultToString) *xsltSaveResultToString;
+    __typeof__(xsltFreeStylesheet) *xsltFreeStylesheet;
+    __typeof__(xsltCleanupGlobals) *xsltCleanupGlobals;
+} report_xslt;
+
+static const vc_dl_sym report_xslt_syms[] = {
+    VC_DL_SYM(report_xslt, xsltSetGenericErrorFunc), VC_DL_SYM(report_xslt, xsltParseStylesheetFile),
+    VC_DL_SYM(report_xslt, xsltApplyStylesheet), VC_DL_SYM(report_xslt, xsltSaveResultToString),
+    VC_DL_SYM(report_xslt, xsltFreeStylesheet), VC_DL_SYM(report_xslt, xsltCleanupGlobals),
+};
+
+static vc_dl_lib report_xslt_dl = VC_DL_LIB("libxslt.so.1", "libxslt1.1", report_xslt_syms);
+
 /* The stylesheet, or NULL after one located line saying why not. */
 static xsltStylesheetPtr report_load_xsl(const char *path)
 {
+    vc_diags d;
+    vc_diags_init(&d);
+    if (!vc_dl_load(&report_xslt_dl, &d)) {
+        fprintf(stderr, "virtc: error: cannot produce the JUnit report: %s\n", d.v[0].message);
+        vc_diags_free(&d);
+        return NULL;
+    }
     vc_buf why;
     vc_buf_init(&why);
     xmlSetGenericErrorFunc(&why, report_xsl_collect);
-    xsltSetGenericErrorFunc(&why, report_xsl_collect);
-    xsltStylesheetPtr style = xsltParseStylesheetFile((const xmlChar *)path);
+    report_xslt.xsltSetGenericErrorFunc(&why, report_xsl_collect);
+    xsltStylesheetPtr style = report_xslt.xsltParseStylesheetFile((const xmlChar *)path);
     xmlSetGenericErrorFunc(NULL, NULL);
-    xsltSetGenericErrorFunc(NULL, NULL);
+    report_xslt.xsltSetGenericErrorFunc(NULL, NULL);
     if (!style) {
         /* The first line is the cause; the rest repeats it. */
         const char *w = vc_buf_str(&why);
@@ -246,17 +272,17 @@ static int report_junit_finish(val_report *r)
     }
     free(path);
     int rc = VC_ERR_RUNTIME;
-    xmlDocPtr res = xsltApplyStylesheet(style, r->results, NULL);
+    xmlDocPtr res = report_xslt.xsltApplyStylesheet(style, r->results, NULL);
     xmlChar *text = NULL;
     int len = 0;
-    if (res && xsltSaveResultToString(&text, &len, res, style) == 0 && text)
+    if (res && report_xslt.xsltSaveResultToString(&text, &len, res, style) == 0 && text)
         rc = cli_write_output(NULL, (const char *)text);
     else
         fputs("virtc: error: cannot produce the JUnit report\n", stderr);
     xmlFree(text);
     xmlFreeDoc(res);
-    xsltFreeStylesheet(style);
-    xsltCleanupGlobals();
+    report_xslt.xsltFreeStylesheet(style);
+    report_xslt.xsltCleanupGlobals();
     return rc;
 }
 

@@ -37,8 +37,18 @@
  * full, so that its errors are the ones `virtc validate` gives.
  * tests/unit/test_schema_prune.c and tests/schema-prune-diff.sh compare
  * both verdicts on the corpus and on generated documents.
+ *
+ * Scanning the files was still most of the work, and none of it depends
+ * on the document: the build does it (vc_schema_flatten, run by
+ * tools/gen/schema_flatten.c) and keeps, for domain.rng, the flattened
+ * text with a mark at each element pattern's content and at each ref. At
+ * start, once every file it came from is found unchanged, pruning is
+ * walking those marks and copying text (sp_flat_prune), and gives the
+ * text the scan gives, byte for byte: the same rule on the same
+ * patterns, in the same order.
  */
 #include <libxml/relaxng.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -113,6 +123,10 @@ typedef struct sp_node {
     size_t grammar;            /* the root of the file it came from */
     size_t def;                /* a ref's or define's index in sp_schema.defines */
     sp_str name;               /* the name attribute; .s NULL when none */
+    /* where it is in its file: its start tag's '<', its content, from
+     * after that tag to its end tag's '<' (both NULL when it has no end
+     * tag), and the end of it all */
+    const char *begin, *content, *close, *end;
 } sp_node;
 
 #define SP_NONE ((size_t)-1)
@@ -124,6 +138,7 @@ typedef struct sp_schema {
     size_t nattrs, attrs_cap;
     char **files;              /* the texts read; nodes point into them */
     size_t nfiles;
+    vc_schema_source *sources; /* what each was read from: name, length, hash */
     const char *why;           /* why it gave up; NULL while all is well */
     /* the pattern's definitions, in file order */
     size_t *defines, ndefines, defines_cap;
@@ -155,6 +170,25 @@ static sp_str sp_attr_of(const sp_schema *s, const sp_node *node, const char *na
         if (sp_eq(s->attrs[node->attr + i].name, name))
             return s->attrs[node->attr + i].value;
     return (sp_str){ NULL, 0 };
+}
+
+/* A file's fingerprint: its length and FNV-1a over 8-byte words, mixed
+ * down after each. Not a defence against a crafted schema (whoever can
+ * write one can write the flattened copy too): what it tells apart is a
+ * schema edited after the build, which it misses with odds of 2^-64. */
+static uint64_t sp_hash(const char *p, size_t n)
+{
+    uint64_t h = UINT64_C(0xcbf29ce484222325) ^ n;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        h = (h ^ w) * UINT64_C(0x100000001b3);
+        h ^= h >> 29;
+    }
+    for (; i < n; i++)
+        h = (h ^ (unsigned char)p[i]) * UINT64_C(0x100000001b3);
+    return h ^ (h >> 32);
 }
 
 /* ---- the scanner ----------------------------------------------------------- */
@@ -220,8 +254,8 @@ static sp_str sp_name(sp_scan *sc)
 static size_t sp_new_node(sp_schema *s)
 {
     vc_xgrow((void **)&s->nodes, &s->cap, s->n + 1, sizeof(*s->nodes));
-    s->nodes[s->n] = (sp_node){ SP_LEAF, { NULL, 0 }, s->nattrs, 0, { NULL, 0 }, SP_NONE,
-                                SP_NONE, SP_NONE, SP_NONE, { NULL, 0 } };
+    s->nodes[s->n] = (sp_node){ .kind = SP_LEAF, .attr = s->nattrs, .first = SP_NONE,
+                                .next = SP_NONE, .grammar = SP_NONE, .def = SP_NONE };
     return s->n++;
 }
 
@@ -288,12 +322,14 @@ static bool sp_scan_content(sp_schema *s, sp_scan *sc, size_t node, int depth)
         if (*sc->p != '<')
             return sp_fail(s, "text where RelaxNG has elements");
         if (sc->p + 1 < sc->end && sc->p[1] == '/') {
+            s->nodes[node].close = sc->p;
             sc->p += 2;
             sp_str end = sp_name(sc);
             sp_skip_space(sc);
             if (!sp_same(end, s->nodes[node].tag) || sc->p >= sc->end || *sc->p != '>')
                 return sp_fail(s, "mismatched end tag");
             sc->p++;
+            s->nodes[node].end = sc->p;
             return true;
         }
         size_t kid = sp_scan_element(s, sc, s->nodes[node].grammar, depth + 1);
@@ -349,7 +385,7 @@ static size_t sp_scan_element(sp_schema *s, sp_scan *sc, size_t grammar, int dep
         sp_fail(s, "nested too deep");
         return SP_NONE;
     }
-    sc->p++;
+    const char *begin = sc->p++;
     sp_str tag = sp_name(sc);
     if (memchr(tag.s, ':', tag.n)) {
         /* prefixed: an annotation (a:documentation, vc:...) */
@@ -365,6 +401,7 @@ static size_t sp_scan_element(sp_schema *s, sp_scan *sc, size_t grammar, int dep
     }
     size_t node = sp_new_node(s);
     s->nodes[node].tag = tag;
+    s->nodes[node].begin = begin;
     s->nodes[node].grammar = grammar == SP_NONE ? node : grammar;
     size_t k = 0;
     while (k < VC_ARRAY_SIZE(sp_tags) &&
@@ -394,6 +431,10 @@ static size_t sp_scan_element(sp_schema *s, sp_scan *sc, size_t grammar, int dep
         sp_fail(s, "a root not in RelaxNG's namespace");
         return SP_NONE;
     }
+    if (empty)
+        s->nodes[node].end = sc->p;
+    else
+        s->nodes[node].content = sc->p;
     if (!empty && !sp_scan_content(s, sc, node, depth))
         return SP_NONE;
     return node;
@@ -401,7 +442,7 @@ static size_t sp_scan_element(sp_schema *s, sp_scan *sc, size_t grammar, int dep
 
 /* ---- reading a schema and its includes ----------------------------------- */
 
-static size_t sp_read_file(sp_schema *s, const char *path, int depth);
+static size_t sp_read_file(sp_schema *s, const char *dir, const char *file, int depth);
 
 /* Gathers the start and defines under a grammar (or div) node; reads the
  * files it includes. */
@@ -431,9 +472,9 @@ static bool sp_collect(sp_schema *s, size_t g, const char *dir, int depth)
             if (n->first != SP_NONE || !href.s || memchr(href.s, '&', href.n) ||
                 memchr(href.s, '/', href.n))
                 return sp_fail(s, "an include that overrides, or one outside the directory");
-            char *path = vc_xasprintf("%s/%.*s", dir, (int)href.n, href.s);
-            size_t root = sp_read_file(s, path, depth + 1);
-            free(path);
+            char *file = vc_xstrndup(href.s, href.n);
+            size_t root = sp_read_file(s, dir, file, depth + 1);
+            free(file);
             if (root == SP_NONE)
                 return false;
             size_t start = s->start;
@@ -449,21 +490,10 @@ static bool sp_collect(sp_schema *s, size_t g, const char *dir, int depth)
     return !s->why;
 }
 
-/* Reads and scans path; the index of its <grammar>, or SP_NONE. */
-static size_t sp_read_file(sp_schema *s, const char *path, int depth)
+/* Scans a schema file's text (which outlives s); the index of its
+ * <grammar>, or SP_NONE. */
+static size_t sp_scan_text(sp_schema *s, const char *text, size_t len)
 {
-    if (depth > 8) {
-        sp_fail(s, "includes nested too deep");
-        return SP_NONE;
-    }
-    size_t len;
-    char *text = vc_read_file(path, &len);
-    if (!text) {
-        sp_fail(s, "a schema file cannot be read");
-        return SP_NONE;
-    }
-    s->files = vc_xrealloc(s->files, (s->nfiles + 1) * sizeof(char *));
-    s->files[s->nfiles++] = text;
     sp_scan sc = { text, text + len };
     if (!sp_skip_misc(s, &sc) || sc.p >= sc.end || *sc.p != '<')
         return sp_fail(s, "no root element"), SP_NONE;
@@ -475,11 +505,37 @@ static size_t sp_read_file(sp_schema *s, const char *path, int depth)
     return root;
 }
 
+/* Reads and scans dir/file; the index of its <grammar>, or SP_NONE. */
+static size_t sp_read_file(sp_schema *s, const char *dir, const char *file, int depth)
+{
+    if (depth > 8) {
+        sp_fail(s, "includes nested too deep");
+        return SP_NONE;
+    }
+    size_t len;
+    char *path = vc_xasprintf("%s/%s", dir, file);
+    char *text = vc_read_file(path, &len);
+    free(path);
+    if (!text) {
+        sp_fail(s, "a schema file cannot be read");
+        return SP_NONE;
+    }
+    s->files = vc_xrealloc(s->files, (s->nfiles + 1) * sizeof(char *));
+    s->files[s->nfiles] = text;
+    s->sources = vc_xrealloc(s->sources, (s->nfiles + 1) * sizeof(*s->sources));
+    s->sources[s->nfiles++] = (vc_schema_source){ vc_xstrdup(file), len, sp_hash(text, len) };
+    return sp_scan_text(s, text, len);
+}
+
 static void sp_schema_free(sp_schema *s)
 {
-    for (size_t i = 0; i < s->nfiles; i++)
+    for (size_t i = 0; i < s->nfiles; i++) {
         free(s->files[i]);
+        if (s->sources)
+            free((char *)s->sources[i].file);
+    }
     free(s->files);
+    free(s->sources);
     free(s->nodes);
     free(s->attrs);
     free(s->defines);
@@ -521,7 +577,7 @@ static bool sp_names_have(const sp_names *names, sp_str name)
 /* Whether an element pattern can match none of the document's elements:
  * it has a plain name (no prefix, no character reference) the document
  * does not use. */
-static bool sp_element_unused(const sp_node *n, const sp_names *names)
+static bool sp_plain_name(const sp_node *n)
 {
     sp_str name = n->name;
     if (!name.s || !name.n)
@@ -529,7 +585,12 @@ static bool sp_element_unused(const sp_node *n, const sp_names *names)
     for (size_t i = 0; i < name.n; i++)
         if (!sp_name_char(name.s[i]) || name.s[i] == ':' || name.s[i] == '&')
             return false;   /* not a plain local name: kept */
-    return !sp_names_have(names, name);
+    return true;
+}
+
+static bool sp_element_unused(const sp_node *n, const sp_names *names)
+{
+    return sp_plain_name(n) && !sp_names_have(names, n->name);
 }
 
 static const sp_schema *sp_sorting;
@@ -719,31 +780,221 @@ static void sp_quiet_structured(void *ctx, xmlErrorPtr err)
     (void)err;
 }
 
-char *vc_schema_pruned_text(const vc_schema_kind *kind, xmlDocPtr doc, const char **why)
+bool vc_schema_flat_current(const vc_schema_flat *flat, const char *dir)
 {
-    sp_schema s = { 0 };
-    s.start = SP_NONE;
-    char *path = vc_xasprintf("%s/%s", vc_schema_dir(), kind->file);
-    size_t root = sp_read_file(&s, path, 0);
-    free(path);
-    if (root != SP_NONE)
-        sp_collect(&s, root, vc_schema_dir(), 0);
-    if (!s.why && s.start == SP_NONE)
-        sp_fail(&s, "no start");
-    if (!s.why)
-        sp_resolve_all(&s);
-    char *text = NULL;
-    if (!s.why) {
-        sp_names names = { 0 };
-        sp_names_of(xmlDocGetRootElement(doc), &names);
-        sp_mark_all(&s, &names);
-        free(names.v);
+    bool same = flat->nsources > 0;
+    for (size_t i = 0; i < flat->nsources && same; i++) {
+        char *path = vc_xasprintf("%s/%s", dir, flat->sources[i].file);
         size_t len;
-        text = sp_write(&s, &len);
+        char *text = vc_read_file(path, &len);
+        same = text && len == flat->sources[i].len && sp_hash(text, len) == flat->sources[i].hash;
+        free(text);
+        free(path);
+    }
+    return same;
+}
+
+/* dir/file scanned into s with its includes, its refs resolved; false
+ * with s->why. */
+static bool sp_load(sp_schema *s, const char *dir, const char *file)
+{
+    s->start = SP_NONE;
+    size_t root = sp_read_file(s, dir, file, 0);
+    if (root != SP_NONE)
+        sp_collect(s, root, dir, 0);
+    if (!s->why && s->start == SP_NONE)
+        sp_fail(s, "no start");
+    if (!s->why)
+        sp_resolve_all(s);
+    return !s->why;
+}
+
+/* ---- the flattened schema ------------------------------------------------- */
+
+typedef struct sp_marks {
+    vc_schema_flat_mark *v;
+    size_t n, cap;
+} sp_marks;
+
+/* The marks of the subtree at i, in text order (base: the text). A ref
+ * names top def + 1 (the start is top 0). */
+static bool sp_flat_marks(sp_schema *s, size_t i, const char *base, sp_marks *m)
+{
+    const sp_node *n = &s->nodes[i];
+    size_t self = SP_NONE;
+    if (n->kind == SP_REF || (n->kind == SP_ELEMENT && sp_plain_name(n))) {
+        if (n->kind == SP_ELEMENT && !n->content)
+            return sp_fail(s, "an element pattern without content");
+        vc_xgrow((void **)&m->v, &m->cap, m->n + 1, sizeof(*m->v));
+        self = m->n++;
+        m->v[self] = n->kind == SP_REF
+            ? (vc_schema_flat_mark){ (uint32_t)(n->begin - base), (uint32_t)(n->begin - base), 0, 0,
+                                     (uint32_t)(n->def + 1) }
+            : (vc_schema_flat_mark){ (uint32_t)(n->content - base), (uint32_t)(n->close - base),
+                                     (uint32_t)(n->name.s - base), (uint32_t)n->name.n, 0 };
+    }
+    for (size_t k = n->first; k != SP_NONE; k = s->nodes[k].next)
+        if (!sp_flat_marks(s, k, base, m))
+            return false;
+    if (self != SP_NONE && n->kind == SP_ELEMENT)
+        m->v[self].next = (uint32_t)m->n;
+    return true;
+}
+
+/* The flattened text scanned again: its tops and marks into out. */
+static bool sp_flat_index(sp_schema *s, const char *text, size_t len, vc_schema_flat *out)
+{
+    s->start = SP_NONE;
+    size_t root = sp_scan_text(s, text, len);
+    if (root != SP_NONE)
+        sp_collect(s, root, ".", 0);
+    if (!s->why && s->start == SP_NONE)
+        sp_fail(s, "no start");
+    if (!s->why)
+        sp_resolve_all(s);
+    if (s->why)
+        return false;
+    vc_schema_flat_top *tops = vc_xcalloc(s->ndefines + 1, sizeof(*tops));
+    sp_marks m = { 0 };
+    for (size_t t = 0; t <= s->ndefines && !s->why; t++) {
+        const sp_node *n = &s->nodes[t ? s->defines[t - 1] : s->start];
+        tops[t] = (vc_schema_flat_top){ (uint32_t)(n->begin - text), (uint32_t)(n->end - text),
+                                        (uint32_t)m.n, 0 };
+        for (size_t k = n->first; k != SP_NONE && !s->why; k = s->nodes[k].next)
+            sp_flat_marks(s, k, text, &m);
+        tops[t].last = (uint32_t)m.n;
+    }
+    out->tops = tops;
+    out->ntops = s->ndefines + 1;
+    out->marks = m.v;
+    out->nmarks = m.n;
+    return !s->why;
+}
+
+bool vc_schema_flatten(const char *dir, const char *file, vc_schema_flat *out, const char **why)
+{
+    memset(out, 0, sizeof(*out));
+    sp_schema s = { 0 };
+    if (sp_load(&s, dir, file)) {
+        s.stub = vc_xcalloc(s.n + 1, sizeof(bool));   /* nothing pruned */
+        out->text = sp_write(&s, &out->len);
+        out->sources = s.sources;
+        out->nsources = s.nfiles;
+        s.sources = NULL;   /* out's now */
+        sp_schema f = { 0 };
+        if (out->len >= UINT32_MAX)
+            sp_fail(&f, "a flattened schema of 4 GB");
+        else
+            sp_flat_index(&f, out->text, out->len, out);
+        s.why = f.why;
+        sp_schema_free(&f);
     }
     *why = s.why;
     sp_schema_free(&s);
+    if (*why)
+        vc_schema_flat_free(out);
+    return !*why;
+}
+
+void vc_schema_flat_free(vc_schema_flat *flat)
+{
+    for (size_t i = 0; i < flat->nsources; i++)
+        free((char *)flat->sources[i].file);
+    free((void *)flat->sources);
+    free((void *)flat->text);
+    free((void *)flat->tops);
+    free((void *)flat->marks);
+    memset(flat, 0, sizeof(*flat));
+}
+
+/* Whether the element pattern of mark k matches none of names. */
+static bool sp_flat_unused(const vc_schema_flat *f, const vc_schema_flat_mark *k,
+                           const sp_names *names)
+{
+    return k->len > 0 && !sp_names_have(names, (sp_str){ f->text + k->name, k->len });
+}
+
+/* Marks the tops top refers to through what it keeps (as sp_reach). */
+static void sp_flat_reach(const vc_schema_flat *f, size_t top, const sp_names *names, bool *reached)
+{
+    const vc_schema_flat_top *t = &f->tops[top];
+    for (size_t m = t->first; m < t->last;) {
+        const vc_schema_flat_mark *k = &f->marks[m];
+        if (sp_flat_unused(f, k, names)) {
+            m = k->next;
+            continue;
+        }
+        if (k->len == 0 && !reached[k->next]) {
+            reached[k->next] = true;
+            sp_flat_reach(f, k->next, names, reached);
+        }
+        m++;
+    }
+}
+
+/* A top's text with the content of each element pattern names cannot
+ * use replaced by <empty/>: what sp_emit writes from the files. */
+static void sp_flat_emit(const vc_schema_flat *f, size_t top, const sp_names *names, vc_buf *b)
+{
+    const vc_schema_flat_top *t = &f->tops[top];
+    size_t pos = t->begin;
+    for (size_t m = t->first; m < t->last;) {
+        const vc_schema_flat_mark *k = &f->marks[m];
+        if (!sp_flat_unused(f, k, names)) {
+            m++;
+            continue;
+        }
+        vc_buf_add(b, f->text + pos, k->at - pos);
+        vc_buf_puts(b, "<empty/>");
+        pos = k->end;
+        m = k->next;
+    }
+    vc_buf_add(b, f->text + pos, t->end - pos);
+}
+
+/* The flattened schema pruned to names: the text sp_write gives. */
+static char *sp_flat_prune(const vc_schema_flat *f, const sp_names *names)
+{
+    bool *reached = vc_xcalloc(f->ntops, sizeof(bool));
+    reached[0] = true;
+    sp_flat_reach(f, 0, names, reached);
+    vc_buf b;
+    vc_buf_init(&b);
+    vc_buf_puts(&b, "<grammar xmlns='" SP_RNG_NS "'>");
+    for (size_t t = 0; t < f->ntops; t++)
+        if (reached[t])
+            sp_flat_emit(f, t, names, &b);
+    vc_buf_puts(&b, "</grammar>");
+    free(reached);
+    return vc_buf_steal(&b);
+}
+
+char *vc_schema_pruned_text_from(const vc_schema_kind *kind, xmlDocPtr doc,
+                                 const vc_schema_flat *flat, const char **why)
+{
+    sp_names names = { 0 };
+    sp_names_of(xmlDocGetRootElement(doc), &names);
+    char *text = NULL;
+    *why = NULL;
+    if (flat && vc_schema_flat_current(flat, vc_schema_dir())) {
+        text = sp_flat_prune(flat, &names);
+    } else {
+        sp_schema s = { 0 };
+        if (sp_load(&s, vc_schema_dir(), kind->file)) {
+            sp_mark_all(&s, &names);
+            size_t len;
+            text = sp_write(&s, &len);
+        }
+        *why = s.why;
+        sp_schema_free(&s);
+    }
+    free(names.v);
     return text;
+}
+
+char *vc_schema_pruned_text(const vc_schema_kind *kind, xmlDocPtr doc, const char **why)
+{
+    return vc_schema_pruned_text_from(kind, doc, vc_schema_flat_of(kind), why);
 }
 
 bool vc_schema_valid_pruned(const vc_schema_kind *kind, xmlDocPtr doc)

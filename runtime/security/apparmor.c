@@ -24,6 +24,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../../translators/dynlib.h"
 #include "../../translators/util.h"
 #include "../spawn.h"
 
@@ -371,7 +372,35 @@ bool rt_aa_profile_unload(const char *uuid, const char *dir, vc_diags *d)
     return ok;
 }
 
+/* libapparmor, opened when AppArmor is first asked about (the driver's
+ * check at start, in the supervisor); aa_change_onexec runs in QEMU's
+ * child and fails there when it was not. */
+static struct {
+    __typeof__(aa_is_enabled) *aa_is_enabled;
+    __typeof__(aa_change_onexec) *aa_change_onexec;
+} rt_aa_fn;
+
+static const vc_dl_sym rt_aa_syms[] = {
+    VC_DL_SYM(rt_aa_fn, aa_is_enabled), VC_DL_SYM(rt_aa_fn, aa_change_onexec),
+};
+
+static vc_dl_lib rt_aa_dl = VC_DL_LIB("libapparmor.so.1", "libapparmor1", rt_aa_syms);
+
+bool rt_aa_lib_load(vc_diags *d)
+{
+    return vc_dl_load(&rt_aa_dl, d);
+}
+
+int rt_aa_lib_enabled(void)
+{
+    return rt_aa_lib_load(NULL) ? rt_aa_fn.aa_is_enabled() : -1;
+}
+
 int rt_aa_exec_profile(const char *profile)
 {
-    return aa_change_onexec(profile) < 0 ? -1 : 0;
+    if (!rt_aa_fn.aa_change_onexec) {   /* never opened here: see rt_aa_fn */
+        errno = ELIBACC;
+        return -1;
+    }
+    return rt_aa_fn.aa_change_onexec(profile) < 0 ? -1 : 0;
 }

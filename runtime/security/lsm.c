@@ -10,10 +10,8 @@
 #include "sec_priv.h"
 
 #include <errno.h>
-#include <selinux/selinux.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/apparmor.h>
 #include <sys/stat.h>
 
 #include "../../translators/util.h"
@@ -22,6 +20,7 @@ typedef struct rt_lsm_desc {
     const char *driver;          /* security_driver's word, and the lsm list's */
     const char *title;           /* for messages */
     const char *(*marker)(const rt_sec_host *h, char **owned);   /* must exist */
+    bool (*library_load)(vc_diags *d);
     int (*library_enabled)(void);
 } rt_lsm_desc;
 
@@ -43,8 +42,8 @@ static const char *rt_lsm_apparmor_marker(const rt_sec_host *h, char **owned)
 }
 
 static const rt_lsm_desc rt_lsms[] = {
-    { "selinux", "SELinux", rt_lsm_selinux_marker, is_selinux_enabled },
-    { "apparmor", "AppArmor", rt_lsm_apparmor_marker, aa_is_enabled },
+    { "selinux", "SELinux", rt_lsm_selinux_marker, rt_se_lib_load, rt_se_lib_enabled },
+    { "apparmor", "AppArmor", rt_lsm_apparmor_marker, rt_aa_lib_load, rt_aa_lib_enabled },
 };
 
 /* Whether the comma-separated list names word. */
@@ -88,7 +87,9 @@ static bool rt_lsm_enabled(const rt_lsm_desc *m, const rt_sec_host *h, vc_diags 
                          "be read and %s does not exist)", m->driver, m->title, lsm_file, marker);
     /* The real host: the library must see it too. */
     bool real = !h->lsm_file && !h->selinuxfs && !h->apparmor_dir;
-    if (ok && real && m->library_enabled() <= 0)
+    if (ok && real && !m->library_load(d))
+        ok = false;
+    else if (ok && real && m->library_enabled() <= 0)
         ok = vc_runtime_error(d, "security_driver '%s': %s is not enabled on this host (the "
                               "library reports it disabled)", m->driver, m->title);
     free(owned);

@@ -15,6 +15,14 @@ char *rt_sec_printable(const char *s);
  * recorded it) and its empty parents up to BASE; gone already is fine. */
 bool rt_cg_remove_recorded(const char *prefix, const char *dir, vc_diags *d);
 
+/* libselinux and libapparmor, opened when a driver first needs them
+ * (translators/dynlib.h): false with the reason in d when they cannot be;
+ * then whether the library sees its LSM enabled (> 0). */
+bool rt_se_lib_load(vc_diags *d);
+int rt_se_lib_enabled(void);
+bool rt_aa_lib_load(vc_diags *d);
+int rt_aa_lib_enabled(void);
+
 /* setfilecon(path, label) through the backend; a file gone is fine. */
 bool rt_se_restore_one(const char *path, const char *label, vc_diags *d);
 

@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../translators/dynlib.h"
 #include "../../translators/util.h"
 
 #define RT_SE_BASIC_PROCESS "root:system_r:qemu_t"
@@ -156,24 +157,62 @@ const char *rt_se_file_label(const rt_se_labels *l, rt_se_use use)
 
 /* ---- applying them ------------------------------------------------------- */
 
+/* libselinux, opened when SELinux is first asked about or a label first
+ * read or set; setexeccon runs in QEMU's child, after the parent loaded
+ * it (the driver's check at start), and fails there otherwise. */
+static struct {
+    __typeof__(is_selinux_enabled) *is_selinux_enabled;
+    __typeof__(getfilecon) *getfilecon;
+    __typeof__(freecon) *freecon;
+    __typeof__(setfilecon) *setfilecon;
+    __typeof__(setexeccon) *setexeccon;
+} rt_se_fn;
+
+static const vc_dl_sym rt_se_syms[] = {
+    VC_DL_SYM(rt_se_fn, is_selinux_enabled), VC_DL_SYM(rt_se_fn, getfilecon),
+    VC_DL_SYM(rt_se_fn, freecon), VC_DL_SYM(rt_se_fn, setfilecon),
+    VC_DL_SYM(rt_se_fn, setexeccon),
+};
+
+static vc_dl_lib rt_se_dl = VC_DL_LIB("libselinux.so.1", "libselinux1", rt_se_syms);
+
+bool rt_se_lib_load(vc_diags *d)
+{
+    return vc_dl_load(&rt_se_dl, d);
+}
+
+int rt_se_lib_enabled(void)
+{
+    return rt_se_lib_load(NULL) ? rt_se_fn.is_selinux_enabled() : -1;
+}
+
 /* libselinux behind the backend's signatures (a label from getfilecon is
- * copied, so that every backend's label is freed with free). */
+ * copied, so that every backend's label is freed with free); ELIBACC when
+ * it cannot be loaded. */
 static int rt_se_lib_get(const char *path, char **label)
 {
     char *con = NULL;
-    if (getfilecon(path, &con) < 0)
+    if (!rt_se_lib_load(NULL)) {
+        errno = ELIBACC;
+        return -1;
+    }
+    if (rt_se_fn.getfilecon(path, &con) < 0)
         return -1;
     *label = vc_xstrdup(con);
-    freecon(con);
+    rt_se_fn.freecon(con);
     return 0;
 }
 
 static int rt_se_lib_set(const char *path, const char *label)
 {
-    return setfilecon(path, label);
+    if (!rt_se_lib_load(NULL)) {
+        errno = ELIBACC;
+        return -1;
+    }
+    return rt_se_fn.setfilecon(path, label);
 }
 
-static const rt_se_backend rt_se_lib = { is_selinux_enabled, rt_se_lib_get, rt_se_lib_set };
+static const rt_se_backend rt_se_lib = { rt_se_lib_enabled, rt_se_lib_get, rt_se_lib_set };
 static const rt_se_backend *rt_se_be = &rt_se_lib;
 
 void rt_se_set_backend(const rt_se_backend *b)
@@ -276,5 +315,9 @@ bool rt_se_restore(rt_se_saved *saved, vc_diags *d)
 
 int rt_se_exec_label(const char *label)
 {
-    return setexeccon(label) < 0 ? -1 : 0;
+    if (!rt_se_fn.setexeccon) {   /* never opened here: see rt_se_fn */
+        errno = ELIBACC;
+        return -1;
+    }
+    return rt_se_fn.setexeccon(label) < 0 ? -1 : 0;
 }

@@ -113,6 +113,60 @@ static void test_pruning(void)
     free(t);
 }
 
+/* The schema flattened as the build does (vc_schema_flatten) gives, for
+ * each document, the text the files give; it is used only while each
+ * file it came from is unchanged. */
+static void test_flat(void)
+{
+    put("domain.rng",
+        HEAD "<include href='types.rng'/>\n<!-- c -->\n"
+        "<start><ref name='domain'/></start>\n"
+        "<define name='domain'><element name='domain' vc:expect='x'>\n"
+        "  <interleave><optional><element name='name'><ref name='word'/></element></optional>\n"
+        "  <zeroOrMore><element name='disk'><ref name='target'/></element></zeroOrMore>\n"
+        "  <optional><element><anyName/><ref name='word'/></element></optional></interleave>\n"
+        "</element></define>\n"
+        "<define name='target'><element name='target'><attribute name='dev'><ref name='word'/>"
+        "</attribute></element></define>\n"
+        "<define name='unused'><element name='x'><empty/></element></define>\n"
+        "</grammar>\n");
+    put("types.rng", HEAD "<define name='word' ns=''><data type='token'/></define></grammar>\n");
+    vc_schema_flat f;
+    const char *why = NULL;
+    CHECK(vc_schema_flatten(dir, "domain.rng", &f, &why) && !why, "a schema is flattened");
+    CHECK(f.nsources == 2 && strcmp(f.sources[1].file, "types.rng") == 0,
+          "the flattened schema names the files it came from");
+    CHECK(f.text && !strstr(f.text, "unused") && !strstr(f.text, "include") && !strstr(f.text, "vc:"),
+          "one grammar: no include, no annotation, no define the start does not reach");
+    CHECK(vc_schema_flat_current(&f, dir), "it is current while its files are unchanged");
+    static const char *const docs[] = {
+        "<domain/>", "<domain><name>n</name></domain>",
+        "<domain><disk><target dev='a'/></disk><foo>x</foo></domain>", "<other/>",
+    };
+    const vc_schema_kind *kind = vc_schema_kind_by_name("domain");
+    for (size_t i = 0; i < VC_ARRAY_SIZE(docs); i++) {
+        xmlDocPtr d = xmlReadMemory(docs[i], (int)strlen(docs[i]), "t.xml", NULL, 0);
+        const char *w1, *w2;
+        char *a = vc_schema_pruned_text_from(kind, d, NULL, &w1);
+        char *b = vc_schema_pruned_text_from(kind, d, &f, &w2);
+        char *name = vc_xasprintf("%s: the flattened schema prunes to the files' text", docs[i]);
+        CHECK(a && b && strcmp(a, b) == 0, name);
+        free(name);
+        free(a);
+        free(b);
+        xmlFreeDoc(d);
+    }
+    put("types.rng", HEAD "<define name='word' ns=''><data type='token'/></define></grammar>\n\n");
+    CHECK(!vc_schema_flat_current(&f, dir), "an included file changed: not current");
+    char *path = vc_xasprintf("%s/types.rng", dir);
+    unlink(path);
+    free(path);
+    CHECK(!vc_schema_flat_current(&f, dir), "an included file gone: not current");
+    vc_schema_flat_free(&f);
+    CHECK(!vc_schema_flat_current(vc_schema_flat_of(kind), dir),
+          "the build's flattened domain schema is not used for another schema directory");
+}
+
 static void test_gives_up(void)
 {
     static const struct {
@@ -157,6 +211,7 @@ int main(void)
     CHECK(mkdtemp(dir) != NULL, "temporary directory");
     setenv("VIRTC_SCHEMA_DIR", dir, 1);
     test_pruning();
+    test_flat();
     test_gives_up();
     char *cmd = vc_xasprintf("rm -rf '%s'", dir);
     CHECK(system(cmd) == 0, "temporary directory removed");
