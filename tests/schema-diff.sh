@@ -36,13 +36,14 @@
 # is a rule of libvirt's schema (a <group>: Xen PV's <bootloader> before
 # <os>): a DIFF. Without jing (Debian's jing package) the reordering alone
 # decides, and the ORDER line says "unconfirmed".
-# Each document gets SCHEMA_DIFF_BOUND seconds (10) from each schema
-# (tests/schema-judge.py): libxml2 backtracks exponentially on some
-# documents with libvirt's own schema (tests/schema-slow/) and would stall
-# the run for hours. A document libvirt's schema gives no verdict on in
+# Each document gets SCHEMA_DIFF_BOUND seconds (10) of xmllint's CPU time
+# from each schema (tests/schema-judge.py; CPU time, not wall time, so a
+# busy machine gives the same verdicts and counts as an idle one): libxml2
+# backtracks exponentially on some documents with libvirt's own schema
+# (tests/schema-slow/) and would stall the run for hours. A document libvirt's schema gives no verdict on in
 # time is neither agreeing nor disagreeing; it is counted and listed with
 # jing's verdict (jing does not backtrack) and virtc's:
-#   TIMEOUT KIND FILE: oracle timed out: libxml2 gave no verdict within 10 s on libvirt's schema (jing says valid; virtc says valid)
+#   TIMEOUT KIND FILE: oracle timed out: libxml2 gave no verdict within 10 s of CPU time on libvirt's schema (jing says valid; virtc says valid)
 # and does not fail the run. virtc's own schema taking that long is a DIFF.
 # Exits 1 when any document disagrees otherwise (2 when it cannot run).
 # --keep DIR copies the disagreeing documents there (ORDER ones to
@@ -55,14 +56,15 @@
 # for an ORDER document, the smallest one libvirt's schema judges by order.
 # --only-diff: no BEYOND lines, only the disagreements.
 # KIND may also be "devices" or "storage" (documents that vary only in
-# <devices>, or only in its <disk> and <hostdev> elements).
+# <devices>, or only in its <disk> and <hostdev> elements); --only
+# NAME,... narrows "devices" to those device elements (channel,serial).
 # Environment: VIRTC, LIBVIRT_SCHEMAS, VIRTC_CORPUS, SCHEMA_DIFF_BOUND.
 top=$(cd "$(dirname "$0")/.." && pwd)
 VIRTC=${VIRTC:-$top/tools/virtc}
 export VIRTC_SCHEMA_DIR="${VIRTC_SCHEMA_DIR:-$top/schemas}"
 oracle=${LIBVIRT_SCHEMAS:-/usr/share/libvirt/schemas}
 corpus=${VIRTC_CORPUS:-$top/../shared/corpus}/libvirt-9.0
-seed=1 count=40 keep="" shrink="" onlydiff=""
+seed=1 count=40 keep="" shrink="" onlydiff="" only=""
 bound=${SCHEMA_DIFF_BOUND:-10}
 while [ $# -gt 0 ]; do
     case $1 in
@@ -71,6 +73,7 @@ while [ $# -gt 0 ]; do
     --keep) keep=$2; shift 2 ;;
     --shrink) shrink=1; shift ;;
     --only-diff) onlydiff=1; shift ;;
+    --only) only=$2; shift 2 ;;
     *) break ;;
     esac
 done
@@ -109,7 +112,7 @@ jing_verdict() {
 doc_kind() { case $1 in devices | storage) echo domain ;; *) echo "$1" ;; esac; }
 gen_mode() {
     case $1 in
-    devices) echo devices ;;
+    devices) echo devices ${only:+--only "$only"} ;;
     storage) echo devices --only disk,hostdev ;;
     *) echo batch ;;
     esac
@@ -177,7 +180,7 @@ for kind in $kinds; do
             # no verdict from libvirt's schema under libxml2: neither agreeing
             # nor disagreeing; jing (no backtracking) says what RelaxNG says
             slow=$((slow + 1))
-            echo "TIMEOUT $kind $(basename "$f"): oracle timed out: libxml2 gave no verdict within $bound s on libvirt's schema ($(jing_verdict "$o" "$f"); virtc's schema says $sv)" >>"$d/dis"
+            echo "TIMEOUT $kind $(basename "$f"): oracle timed out: libxml2 gave no verdict within $bound s of CPU time on libvirt's schema ($(jing_verdict "$o" "$f"); virtc's schema says $sv)" >>"$d/dis"
             [ -n "$keep" ] && mkdir -p "$keep/$kind/timeout" && cp "$f" "$keep/$kind/timeout/"
             continue
         fi
