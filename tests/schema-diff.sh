@@ -55,6 +55,13 @@
 #   SHRUNK FILE: libvirt says V, virtc says W at PATH: message (MINIMAL)
 # for an ORDER document, the smallest one libvirt's schema judges by order.
 # --only-diff: no BEYOND lines, only the disagreements.
+# A document both schemas accept and virtc validate refuses is then given
+# to libvirt's own parser (libvirt 9.0's, tests/libvirt-parse.py; skipped
+# where that cannot run): one it takes is listed, kept in DIR/KIND/parser/
+#   PARSER KIND FILE: libvirt's parser takes it, virtc validate refuses it: ...
+# and counted in "N of them taken by libvirt's parser" (a domain is parsed
+# without a driver, so a refusal there may be a missing default; a
+# PARSER line is always a front-end check too strict).
 # KIND may also be "devices" or "storage" (documents that vary only in
 # <devices>, or only in its <disk> and <hostdev> elements); --only
 # NAME,... narrows "devices" to those device elements (channel,serial).
@@ -198,6 +205,7 @@ for kind in $kinds; do
                 # libvirt's parser refuses what its schema lets through
                 beyond=$((beyond + 1))
                 [ -n "$onlydiff" ] || echo "BEYOND $kind $(basename "$f"): both schemas accept it, virtc validate refuses it: $why" >>"$d/dis"
+                [ "$lv" = valid ] && echo "$f" >>"$d/beyond-files"
             fi
             continue
         fi
@@ -238,11 +246,25 @@ for kind in $kinds; do
             fi
         done <"$d/order-cand"
     fi
+    # virtc's front end refusing what libvirt's own parser takes is a
+    # disagreement too (libvirt 9.0's parser, tests/libvirt-parse.py,
+    # where it can run)
+    parsed=0
+    if [ -s "$d/beyond-files" ] &&
+        python3 "$top/tests/libvirt-parse.py" "$(doc_kind "$kind")" <"$d/beyond-files" \
+            >"$d/parse-out" 2>/dev/null; then
+        while IFS="$(printf '\t')" read -r f verdict _; do
+            [ "$verdict" = ok ] || continue
+            parsed=$((parsed + 1))
+            echo "PARSER $kind $(basename "$f"): libvirt's parser takes it, virtc validate refuses it: $(grep -F "$f:" "$d/verr" | head -n 1 | sed 's/^[^:]*:[0-9]*:[0-9]*: error: //')" >>"$d/dis"
+            [ -n "$keep" ] && mkdir -p "$keep/$kind/parser" && cp "$f" "$keep/$kind/parser/"
+        done <"$d/parse-out"
+    fi
     more=""
     case " $UNORDERED " in
     *" $kind "*) more="; $order refused by libvirt's schema only in the order given" ;;
     esac
-    echo "schema-diff $kind: $agree/$n agree ($beyond refused by virtc's checks beyond the schema$more; $slow oracle timed out)"
+    echo "schema-diff $kind: $agree/$n agree ($beyond refused by virtc's checks beyond the schema, $parsed of them taken by libvirt's parser$more; $slow oracle timed out)"
     cat "$d/dis"
     if [ -n "$shrink" ]; then
         min=${keep:-$tmp}/$kind/min
