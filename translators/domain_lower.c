@@ -335,12 +335,14 @@ typedef struct lw_addr_field {
 #define LW_HAS(f) offsetof(ir_address, f)
 
 /* Which attributes each address type has and their ranges (PCI's are the
- * bus geometry; the schema checks only the digits). */
+ * bus geometry; the schema checks only the digits). A PCI domain is 32-bit
+ * as libvirt's parser reads it: a host's VMD domains start at 0x10000
+ * (whether a backend can place a device there is the backend's check). */
 static const struct {
     ir_addr_type type;
     lw_addr_field fields[5];
 } lw_addr_layouts[] = {
-    { IR_ADDR_PCI, { LW_AF("domain", domain, 0, 0xffff), LW_AF("bus", bus, LW_HAS(has_bus), 0xff),
+    { IR_ADDR_PCI, { LW_AF("domain", domain, 0, UINT32_MAX), LW_AF("bus", bus, LW_HAS(has_bus), 0xff),
                      LW_AF("slot", slot, LW_HAS(has_slot), 0x1f),
                      LW_AF("function", function, LW_HAS(has_function), 7) } },
     { IR_ADDR_DRIVE, { LW_AF("controller", controller, 0, UINT32_MAX),
