@@ -169,11 +169,15 @@ static bool check_value(xmlNodePtr e, const char *name, const char *(*bad)(const
 
 /* A guestfwd channel's target: libvirt's schema takes any text, its
  * parser an IPv4 address (QEMU's guestfwd forwards IPv4 only) and a port
- * number (a larger one would be cut to 16 bits: refused here). */
+ * number (a larger one would be cut to 16 bits: refused here). libvirt
+ * reads the address as getaddrinfo does, in inet_aton's forms ('1' is
+ * 0.0.0.1, '010.0.0.1' octal, '0x7f.1'), with nothing after it (libvirt
+ * 9.0's parser asked). */
 static const char *check_bad_ipv4(const char *v)
 {
     struct in_addr a;
-    return inet_pton(AF_INET, v, &a) == 1 ? NULL : "an IPv4 address (10.0.2.1)";
+    bool ok = !strpbrk(v, " \t\n\v\f\r") && inet_aton(v, &a) != 0;
+    return ok ? NULL : "an IPv4 address (10.0.2.1)";
 }
 
 static const char *check_bad_port(const char *v)
