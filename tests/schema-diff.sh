@@ -64,14 +64,17 @@
 # PARSER line is always a front-end check too strict).
 # KIND may also be "devices" or "storage" (documents that vary only in
 # <devices>, or only in its <disk> and <hostdev> elements); --only
-# NAME,... narrows "devices" to those device elements (channel,serial).
-# Environment: VIRTC, LIBVIRT_SCHEMAS, VIRTC_CORPUS, SCHEMA_DIFF_BOUND.
+# NAME,... narrows "devices" to those device elements (channel,serial;
+# SCHEMA_DIFF_ONLY says the same from the environment, --only wins).
+# Environment: VIRTC, LIBVIRT_SCHEMAS, VIRTC_CORPUS, SCHEMA_DIFF_BOUND,
+# SCHEMA_DIFF_ONLY (the devices kind with only these devices, comma-separated:
+# disk,hostdev,controller,filesystem).
 top=$(cd "$(dirname "$0")/.." && pwd)
 VIRTC=${VIRTC:-$top/tools/virtc}
 export VIRTC_SCHEMA_DIR="${VIRTC_SCHEMA_DIR:-$top/schemas}"
 oracle=${LIBVIRT_SCHEMAS:-/usr/share/libvirt/schemas}
 corpus=${VIRTC_CORPUS:-$top/../shared/corpus}/libvirt-9.0
-seed=1 count=40 keep="" shrink="" onlydiff="" only=""
+seed=1 count=40 keep="" shrink="" onlydiff="" only=${SCHEMA_DIFF_ONLY:-}
 bound=${SCHEMA_DIFF_BOUND:-10}
 while [ $# -gt 0 ]; do
     case $1 in

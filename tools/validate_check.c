@@ -116,17 +116,20 @@ static bool check_qemu_env(xmlNodePtr root, const char *file, vc_diags *d)
 }
 
 /* A disk's counts that libvirt's schema takes as any integer and its
- * parser as an unsigned 32-bit number: the BIOS <geometry> and the
- * <blockio> sizes. */
+ * parser as an unsigned 32-bit number: the BIOS <geometry>, the
+ * <blockio> sizes and the target's rotation rate (a positive number in
+ * the schema, read into an unsigned int that must not be 0). */
 static const struct {
     const char *elem;
     const char *attr;
+    unsigned long long min;
 } check_disk_u32[] = {
-    { "geometry", "cyls" },
-    { "geometry", "heads" },
-    { "geometry", "secs" },
-    { "blockio", "logical_block_size" },
-    { "blockio", "physical_block_size" },
+    { "geometry", "cyls", 0 },
+    { "geometry", "heads", 0 },
+    { "geometry", "secs", 0 },
+    { "blockio", "logical_block_size", 0 },
+    { "blockio", "physical_block_size", 0 },
+    { "target", "rotation_rate", 1 },
 };
 
 static bool check_disk_counts(xmlNodePtr disk, const char *file, vc_diags *d)
@@ -137,9 +140,9 @@ static bool check_disk_counts(xmlNodePtr disk, const char *file, vc_diags *d)
         xmlAttrPtr a = e ? xmlHasProp(e, BAD_CAST check_disk_u32[i].attr) : NULL;
         char *v = a ? xml_prop(e, check_disk_u32[i].attr) : NULL;
         unsigned long long n;
-        if (v && !(vc_parse_ull(v, 10, &n) && n <= UINT32_MAX)) {
-            vc_error_at(d, xml_node_loc(file, (xmlNodePtr)a), "%s='%s': expected a number 0..4294967295",
-                        check_disk_u32[i].attr, v);
+        if (v && !(vc_parse_ull(v, 10, &n) && n >= check_disk_u32[i].min && n <= UINT32_MAX)) {
+            vc_error_at(d, xml_node_loc(file, (xmlNodePtr)a), "%s='%s': expected a number %llu..4294967295",
+                        check_disk_u32[i].attr, v, check_disk_u32[i].min);
             ok = false;
         }
         free(v);

@@ -795,14 +795,36 @@ static bool sx_fits_level(const sx_model *m, xmlNodePtr p, xmlNodePtr inst, bool
     return fits && (!strict || sx_children_fit(m, p, inst, depth));
 }
 
-/* The branches of choice p that inst selects: among those refusing the
- * fewest of inst's attribute values (sx_mismatches), those that fit
+/* The branches of choice p the schema marks vc:when="ATTR" for an
+ * element that carries ATTR: a form of an element one attribute names
+ * whatever the rest says (a <mirror> with file= is the old form, so that
+ * its job='active-commit' is refused there, not its file= in the typed
+ * form). sel[i] for the i-th child; false when no branch is marked so. */
+static bool sx_select_marked(xmlNodePtr p, xmlNodePtr inst, bool *sel, size_t n)
+{
+    bool any = false;
+    size_t i = 0;
+    for (xmlNodePtr c = p->children; c && i < n; c = c->next, i++) {
+        xmlChar *when = sx_is(c, NULL) ? xmlGetNsProp(c, BAD_CAST "when", BAD_CAST SX_ANNOT_NS)
+                                       : NULL;
+        sel[i] = when && xmlHasProp(inst, when);
+        any = any || sel[i];
+        xmlFree(when);
+    }
+    return any;
+}
+
+/* The branches of choice p that inst selects: those the schema marks for
+ * one of inst's attributes (sx_select_marked), else among those refusing
+ * the fewest of inst's attribute values (sx_mismatches), those that fit
  * strictly, else those that fit leniently, else all of them. A repeated
  * choice (<devices>' devices) is taken once per repetition, each time
  * another branch maybe: those that fit leniently. sel[i] for the i-th
  * child. */
 static void sx_select(const sx_model *m, xmlNodePtr p, xmlNodePtr inst, bool *sel, size_t n)
 {
+    if (sx_select_marked(p, inst, sel, n))
+        return;
     size_t *bad = vc_xcalloc(n ? n : 1, sizeof(*bad)), least = (size_t)-1, i = 0;
     for (xmlNodePtr c = p->children; c && i < n; c = c->next, i++)
         if (sx_is(c, NULL) && (bad[i] = sx_mismatches(m, c, inst)) < least)
