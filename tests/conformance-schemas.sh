@@ -29,6 +29,6 @@ awk '
     printf "%-34s %5d/%-5d %6.1f%%\n", "differential " kind, a[1], a[2], a[2] ? a[1] * 100 / a[2] : 0
     shown = 0; next
 }
-/^(DIFF|ORDER|TIMEOUT) / { if (shown++ < 10) print "  " $0; else if (shown == 11) print "  ..." }
+/^(DIFF|ORDER|TIMEOUT|PARSER) / { if (shown++ < 10) print "  " $0; else if (shown == 11) print "  ..." }
 ' "$out"
 exit 0

@@ -36,13 +36,14 @@
 # is a rule of libvirt's schema (a <group>: Xen PV's <bootloader> before
 # <os>): a DIFF. Without jing (Debian's jing package) the reordering alone
 # decides, and the ORDER line says "unconfirmed".
-# Each document gets SCHEMA_DIFF_BOUND seconds (10) from each schema
-# (tests/schema-judge.py): libxml2 backtracks exponentially on some
-# documents with libvirt's own schema (tests/schema-slow/) and would stall
-# the run for hours. A document libvirt's schema gives no verdict on in
+# Each document gets SCHEMA_DIFF_BOUND seconds (10) of xmllint's CPU time
+# from each schema (tests/schema-judge.py; CPU time, not wall time, so a
+# busy machine gives the same verdicts and counts as an idle one): libxml2
+# backtracks exponentially on some documents with libvirt's own schema
+# (tests/schema-slow/) and would stall the run for hours. A document libvirt's schema gives no verdict on in
 # time is neither agreeing nor disagreeing; it is counted and listed with
 # jing's verdict (jing does not backtrack) and virtc's:
-#   TIMEOUT KIND FILE: oracle timed out: libxml2 gave no verdict within 10 s on libvirt's schema (jing says valid; virtc says valid)
+#   TIMEOUT KIND FILE: oracle timed out: libxml2 gave no verdict within 10 s of CPU time on libvirt's schema (jing says valid; virtc says valid)
 # and does not fail the run. virtc's own schema taking that long is a DIFF.
 # Exits 1 when any document disagrees otherwise (2 when it cannot run).
 # --keep DIR copies the disagreeing documents there (ORDER ones to
@@ -54,8 +55,17 @@
 #   SHRUNK FILE: libvirt says V, virtc says W at PATH: message (MINIMAL)
 # for an ORDER document, the smallest one libvirt's schema judges by order.
 # --only-diff: no BEYOND lines, only the disagreements.
+# A document both schemas accept and virtc validate refuses is then given
+# to libvirt's own parser (libvirt 9.0's, tests/libvirt-parse.py; skipped
+# where that cannot run): one it takes is listed, kept in DIR/KIND/parser/
+#   PARSER KIND FILE: libvirt's parser takes it, virtc validate refuses it: ...
+# and counted in "N of them taken by libvirt's parser" (a domain is parsed
+# without a driver, so a refusal there may be a missing default; a
+# PARSER line is always a front-end check too strict).
 # KIND may also be "devices" or "storage" (documents that vary only in
-# <devices>, or only in its <disk> and <hostdev> elements).
+# <devices>, or only in its <disk> and <hostdev> elements); --only
+# NAME,... narrows "devices" to those device elements (channel,serial;
+# SCHEMA_DIFF_ONLY says the same from the environment, --only wins).
 # Environment: VIRTC, LIBVIRT_SCHEMAS, VIRTC_CORPUS, SCHEMA_DIFF_BOUND,
 # SCHEMA_DIFF_ONLY (the devices kind with only these devices, comma-separated:
 # disk,hostdev,controller,filesystem).
@@ -64,7 +74,7 @@ VIRTC=${VIRTC:-$top/tools/virtc}
 export VIRTC_SCHEMA_DIR="${VIRTC_SCHEMA_DIR:-$top/schemas}"
 oracle=${LIBVIRT_SCHEMAS:-/usr/share/libvirt/schemas}
 corpus=${VIRTC_CORPUS:-$top/../shared/corpus}/libvirt-9.0
-seed=1 count=40 keep="" shrink="" onlydiff=""
+seed=1 count=40 keep="" shrink="" onlydiff="" only=${SCHEMA_DIFF_ONLY:-}
 bound=${SCHEMA_DIFF_BOUND:-10}
 while [ $# -gt 0 ]; do
     case $1 in
@@ -73,6 +83,7 @@ while [ $# -gt 0 ]; do
     --keep) keep=$2; shift 2 ;;
     --shrink) shrink=1; shift ;;
     --only-diff) onlydiff=1; shift ;;
+    --only) only=$2; shift 2 ;;
     *) break ;;
     esac
 done
@@ -111,7 +122,7 @@ jing_verdict() {
 doc_kind() { case $1 in devices | storage) echo domain ;; *) echo "$1" ;; esac; }
 gen_mode() {
     case $1 in
-    devices) echo devices ${SCHEMA_DIFF_ONLY:+--only "$SCHEMA_DIFF_ONLY"} ;;
+    devices) echo devices ${only:+--only "$only"} ;;
     storage) echo devices --only disk,hostdev ;;
     *) echo batch ;;
     esac
@@ -179,7 +190,7 @@ for kind in $kinds; do
             # no verdict from libvirt's schema under libxml2: neither agreeing
             # nor disagreeing; jing (no backtracking) says what RelaxNG says
             slow=$((slow + 1))
-            echo "TIMEOUT $kind $(basename "$f"): oracle timed out: libxml2 gave no verdict within $bound s on libvirt's schema ($(jing_verdict "$o" "$f"); virtc's schema says $sv)" >>"$d/dis"
+            echo "TIMEOUT $kind $(basename "$f"): oracle timed out: libxml2 gave no verdict within $bound s of CPU time on libvirt's schema ($(jing_verdict "$o" "$f"); virtc's schema says $sv)" >>"$d/dis"
             [ -n "$keep" ] && mkdir -p "$keep/$kind/timeout" && cp "$f" "$keep/$kind/timeout/"
             continue
         fi
@@ -197,6 +208,7 @@ for kind in $kinds; do
                 # libvirt's parser refuses what its schema lets through
                 beyond=$((beyond + 1))
                 [ -n "$onlydiff" ] || echo "BEYOND $kind $(basename "$f"): both schemas accept it, virtc validate refuses it: $why" >>"$d/dis"
+                [ "$lv" = valid ] && echo "$f" >>"$d/beyond-files"
             fi
             continue
         fi
@@ -237,11 +249,25 @@ for kind in $kinds; do
             fi
         done <"$d/order-cand"
     fi
+    # virtc's front end refusing what libvirt's own parser takes is a
+    # disagreement too (libvirt 9.0's parser, tests/libvirt-parse.py,
+    # where it can run)
+    parsed=0
+    if [ -s "$d/beyond-files" ] &&
+        python3 "$top/tests/libvirt-parse.py" "$(doc_kind "$kind")" <"$d/beyond-files" \
+            >"$d/parse-out" 2>/dev/null; then
+        while IFS="$(printf '\t')" read -r f verdict _; do
+            [ "$verdict" = ok ] || continue
+            parsed=$((parsed + 1))
+            echo "PARSER $kind $(basename "$f"): libvirt's parser takes it, virtc validate refuses it: $(grep -F "$f:" "$d/verr" | head -n 1 | sed 's/^[^:]*:[0-9]*:[0-9]*: error: //')" >>"$d/dis"
+            [ -n "$keep" ] && mkdir -p "$keep/$kind/parser" && cp "$f" "$keep/$kind/parser/"
+        done <"$d/parse-out"
+    fi
     more=""
     case " $UNORDERED " in
     *" $kind "*) more="; $order refused by libvirt's schema only in the order given" ;;
     esac
-    echo "schema-diff $kind: $agree/$n agree ($beyond refused by virtc's checks beyond the schema$more; $slow oracle timed out)"
+    echo "schema-diff $kind: $agree/$n agree ($beyond refused by virtc's checks beyond the schema, $parsed of them taken by libvirt's parser$more; $slow oracle timed out)"
     cat "$d/dis"
     if [ -n "$shrink" ]; then
         min=${keep:-$tmp}/$kind/min

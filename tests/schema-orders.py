@@ -23,9 +23,14 @@ libxml2 (schema-gen.py's Judge) and requires the same verdict.
     schema-orders.py --write DIR [--seed S] [--count N] [CONTAINER...]
 
 CONTAINER (default all): domain, xen (where <bootloader> may stand), os,
-features, cpu, devices, disk. --validate: also run VIRTC validate on every
+features, cpu, devices, disk; storage pools (pool, pool-fs, pool-netfs,
+pool-logical, pool-rbd: the top level of those types; pool-source-netfs,
+pool-source-iscsi, pool-source-logical, pool-target, permissions),
+volumes (volume, vol-target) and networks (network, network-ip,
+network-dhcp, network-dns, network-forward), each judged with its kind's
+schema. --write takes the domain containers only. --validate: also run VIRTC validate on every
 document (its verdict must be the same; a refusal should say "out of
-order"). --check: make check's lines, PASS or FAIL per container.
+order", or "must come before" where the schema fixes the order). --check: make check's lines, PASS or FAIL per container.
 COUNT bounds the documents per container (every order of every subset of
 up to 3 children first, then random subsets and orders). Prints
     schema-orders CONTAINER: A/N agree (V valid, I invalid by both)
@@ -97,7 +102,7 @@ XEN = {
     "os": "<os><type>linux</type><kernel>/boot/vmlinuz</kernel></os>",
 }
 
-CONTAINERS = ["domain", "xen", "os", "features", "cpu", "devices", "disk"]
+DOMAIN_CONTAINERS = ["domain", "xen", "os", "features", "cpu", "devices", "disk"]
 
 
 def load_judge():
@@ -140,23 +145,29 @@ def xen_docs(r, count):
 def orders(r, count, fixed, others, pool, make):
     """Every order of fixed + each subset of up to 2 of others (at most
     half of count), then random subsets of 3..7 in random orders, up to
-    count documents."""
+    count documents; with 3 others or fewer, every order of every subset
+    and no more."""
     n = 0
     seen = set()
-    for k in range(0, 3):
+    # a small pool (3 others or fewer) is tried whole, every order of it
+    small = len(others) <= 3
+    for k in range(0, len(others) + 1 if small else 3):
         for sub in itertools.combinations(others, k):
             for perm in itertools.permutations(list(fixed) + list(sub)):
-                if n >= count // 2:
+                if n >= (count if small else count // 2):
                     break
                 n += 1
                 seen.add(perm)
                 yield perm, make(perm)
-    while n < count:
+    misses = 0
+    while n < count and not small and misses < 1000:
         sub = r.sample(others, r.randint(3, min(7, len(others))))
         kids = list(fixed) + sub
         r.shuffle(kids)
         if tuple(kids) in seen:
+            misses += 1     # a small pool runs out of new orders
             continue
+        misses = 0
         seen.add(tuple(kids))
         n += 1
         yield tuple(kids), make(kids)
@@ -252,6 +263,121 @@ INNER = {
 }
 
 
+# Storage pools, volumes and networks: the same, each judged with its own
+# kind's schema (KIND). libvirt's schemas leave most of these orders free
+# (interleaves, some holding interleaves, which libxml2 judges by their
+# shape) and fix a few (an fs pool's <fs:mount_opts> comes last).
+FS_NS = "xmlns:fs='http://libvirt.org/schemas/storagepool/fs/1.0'"
+RBD_NS = "xmlns:rbd='http://libvirt.org/schemas/storagepool/rbd/1.0'"
+POOL_TOP = {"name": "<name>p</name>", "uuid": "<uuid>%s</uuid>" % UUID,
+            "capacity": "<capacity unit='GiB'>10</capacity>",
+            "allocation": "<allocation>0</allocation>",
+            "available": "<available>0</available>",
+            "features": "<features><cow state='yes'/></features>"}
+PERMISSIONS = "<permissions><mode>0700</mode><owner>0</owner><group>0</group></permissions>"
+KIND = {}
+OTHER = {
+    "pool": ("<pool type='dir'>@</pool>", ["name", "target"],
+             dict(POOL_TOP, source="<source/>",
+                  target="<target><path>/var/lib/p</path></target>")),
+    "pool-fs": ("<pool type='fs' %s>@</pool>" % FS_NS, ["name", "source", "target"],
+                dict(POOL_TOP, source="<source><device path='/dev/sdb1'/><format type='ext4'/></source>",
+                     target="<target><path>/mnt/p</path></target>",
+                     mount_opts="<fs:mount_opts><fs:option name='sync'/></fs:mount_opts>")),
+    "pool-netfs": ("<pool type='netfs' %s>@</pool>" % FS_NS, ["name", "source", "target"],
+                   dict(POOL_TOP, source="<source><host name='nfs.example.com'/><dir path='/export'/></source>",
+                        target="<target><path>/mnt/p</path></target>",
+                        mount_opts="<fs:mount_opts><fs:option name='sync'/></fs:mount_opts>")),
+    "pool-logical": ("<pool type='logical'>@</pool>", ["source", "target"],
+                     dict(POOL_TOP, source="<source><name>vg</name><device path='/dev/sdb'/></source>",
+                          target="<target><path>/dev/vg</path></target>")),
+    "pool-rbd": ("<pool type='rbd' %s>@</pool>" % RBD_NS, ["source"],
+                 dict(POOL_TOP, source="<source><name>rbdpool</name><host name='mon1.example.com'/></source>",
+                      refresh="<refresh><volume allocation='capacity'/></refresh>",
+                      config="<rbd:config_opts><rbd:option name='client_mount_timeout' value='45'/></rbd:config_opts>")),
+    "pool-source-netfs": ("<pool type='netfs'><name>p</name><source>@</source>"
+                          "<target><path>/mnt/p</path></target></pool>", ["host", "dir"],
+                          {"host": "<host name='nfs.example.com'/>", "host2": "<host name='nfs2.example.com'/>",
+                           "dir": "<dir path='/export'/>", "format": "<format type='nfs'/>",
+                           "protocol": "<protocol ver='3'/>",
+                           "vendor": "<vendor name='v'/>", "product": "<product name='p'/>"}),
+    "pool-source-iscsi": ("<pool type='iscsi'><name>p</name><source>@</source>"
+                          "<target><path>/dev/disk/by-path</path></target></pool>", ["host", "device"],
+                          {"host": "<host name='iscsi.example.com' port='3260'/>",
+                           "device": "<device path='iqn.2013-06.com.example:iscsi-pool'/>",
+                           "auth": "<auth type='chap' username='admin'><secret usage='s'/></auth>",
+                           "initiator": "<initiator><iqn name='iqn.2013-06.com.example:i'/></initiator>",
+                           "vendor": "<vendor name='v'/>", "product": "<product name='p'/>"}),
+    "pool-source-logical": ("<pool type='logical'><name>vg</name><source>@</source>"
+                            "<target><path>/dev/vg</path></target></pool>", [],
+                            {"name": "<name>vg</name>", "device": "<device path='/dev/sdb'/>",
+                             "device2": "<device path='/dev/sdc'/>", "format": "<format type='lvm2'/>",
+                             "vendor": "<vendor name='v'/>", "product": "<product name='p'/>"}),
+    "pool-target": ("<pool type='dir'><name>p</name><target>@</target></pool>", ["path"],
+                    {"path": "<path>/var/lib/p</path>", "permissions": PERMISSIONS}),
+    "permissions": ("<pool type='dir'><name>p</name><target><path>/var/lib/p</path>"
+                    "<permissions>@</permissions></target></pool>", [],
+                    {"mode": "<mode>0700</mode>", "owner": "<owner>107</owner>",
+                     "group": "<group>107</group>", "label": "<label>virt_image_t</label>"}),
+    "volume": ("<volume type='file'>@</volume>", ["name", "target"],
+               {"name": "<name>v.img</name>", "key": "<key>/var/lib/p/v.img</key>",
+                "source": "<source/>", "capacity": "<capacity unit='G'>5</capacity>",
+                "allocation": "<allocation>0</allocation>", "physical": "<physical>0</physical>",
+                "target": "<target><path>/var/lib/p/v.img</path></target>",
+                "backingStore": "<backingStore><path>/var/lib/p/b.img</path>"
+                                "<format type='raw'/></backingStore>"}),
+    "vol-target": ("<volume><name>v.img</name><capacity>1</capacity><target>@</target></volume>", [],
+                   {"path": "<path>/var/lib/p/v.img</path>", "format": "<format type='qcow2'/>",
+                    "permissions": PERMISSIONS,
+                    "timestamps": "<timestamps><atime>1341933637.273190990</atime></timestamps>",
+                    "compat": "<compat>1.1</compat>", "nocow": "<nocow/>",
+                    "clusterSize": "<clusterSize unit='KiB'>64</clusterSize>",
+                    "features": "<features><lazy_refcounts/></features>",
+                    "encryption": "<encryption format='luks'><secret type='passphrase' uuid='%s'/></encryption>" % UUID}),
+    "network": ("<network>@</network>", ["name"],
+                {"name": "<name>n</name>", "uuid": "<uuid>%s</uuid>" % UUID,
+                 "metadata": "<metadata/>",
+                 "forward": "<forward mode='nat'/>", "bridge": "<bridge name='virbr9'/>",
+                 "mtu": "<mtu size='9000'/>", "mac": "<mac address='52:54:00:a1:b2:c3'/>",
+                 "domain": "<domain name='example.com'/>",
+                 "dns": "<dns><forwarder addr='8.8.8.8'/></dns>",
+                 "ip": "<ip address='192.168.150.1' netmask='255.255.255.0'/>",
+                 "ip6": "<ip family='ipv6' address='2001:db8:ca2:2::1' prefix='64'/>",
+                 "route": "<route address='192.168.222.0' prefix='24' gateway='192.168.150.2'/>",
+                 "bandwidth": "<bandwidth><inbound average='1000'/></bandwidth>",
+                 "portgroup": "<portgroup name='engineering'/>",
+                 "port": "<port isolated='yes'/>"}),
+    "network-ip": ("<network><name>n</name><ip address='192.168.150.1' netmask='255.255.255.0'>@</ip></network>", [],
+                   {"dhcp": "<dhcp><range start='192.168.150.2' end='192.168.150.254'/></dhcp>",
+                    "tftp": "<tftp root='/srv/tftp'/>"}),
+    "network-dhcp": ("<network><name>n</name><ip address='192.168.150.1' netmask='255.255.255.0'>"
+                     "<dhcp>@</dhcp></ip></network>", [],
+                     {"range": "<range start='192.168.150.2' end='192.168.150.9'/>",
+                      "range2": "<range start='192.168.150.20' end='192.168.150.29'/>",
+                      "host": "<host mac='00:16:3e:77:e2:ed' ip='192.168.150.10'/>",
+                      "host2": "<host mac='00:16:3e:77:e2:ee' ip='192.168.150.11'/>",
+                      "bootp": "<bootp file='pxelinux.0'/>"}),
+    "network-dns": ("<network><name>n</name><dns>@</dns></network>", [],
+                    {"txt": "<txt name='example' value='v'/>",
+                     "host": "<host ip='192.168.150.3'><hostname>h</hostname></host>",
+                     "srv": "<srv service='name' protocol='tcp'/>",
+                     "forwarder": "<forwarder addr='8.8.8.8'/>",
+                     "forwarder2": "<forwarder domain='example.com'/>"}),
+    "network-forward": ("<network><name>n</name><forward mode='nat'>@</forward></network>", [],
+                        {"nat": "<nat><port start='1024' end='65535'/></nat>",
+                         "interface": "<interface dev='eth0'/>",
+                         "interface2": "<interface dev='eth1'/>"}),
+}
+for c in OTHER:
+    KIND[c] = "network" if c.startswith("network") else "storagevol" if c.startswith("vol") else "storagepool"
+INNER.update(OTHER)
+CONTAINERS = DOMAIN_CONTAINERS + list(OTHER)
+
+
+def kind_of(container):
+    return KIND.get(container, "domain")
+
+
 def inner_docs(container, r, count):
     template, fixed, pool = INNER[container]
     others = [k for k in pool if k not in fixed]
@@ -267,7 +393,7 @@ def docs(container, r, count):
     return inner_docs(container, r, count)
 
 
-def validate_all(virtc, texts):
+def validate_all(virtc, texts, kind="domain"):
     """virtc validate's verdict and first message for each text (bytes)."""
     tmp = tempfile.mkdtemp(prefix="virtc-orders-")
     try:
@@ -279,7 +405,7 @@ def validate_all(virtc, texts):
         first = {}
         for at in range(0, len(names), 400):
             batch = names[at:at + 400]
-            out = subprocess.run([virtc, "validate", "--type", "domain"] + batch,
+            out = subprocess.run([virtc, "validate", "--type", kind] + batch,
                                  capture_output=True, text=True).stderr
             for line in out.splitlines():
                 name = line.split(":", 1)[0]
@@ -294,9 +420,9 @@ def write_all(a):
     """--write: the documents alone, for other differentials
     (tests/schema-prune-diff.sh judges them with the pruned schema)."""
     os.makedirs(a.write, exist_ok=True)
-    for container in a.containers or CONTAINERS:
-        if container not in CONTAINERS:
-            print("schema-orders: unknown container %s" % container, file=sys.stderr)
+    for container in a.containers or DOMAIN_CONTAINERS:
+        if container not in DOMAIN_CONTAINERS:
+            print("schema-orders: %s is not a domain container" % container, file=sys.stderr)
             return 2
         r = random.Random("%s/%d" % (container, a.seed))
         for n, (_, text) in enumerate(docs(container, r, a.count)):
@@ -330,7 +456,13 @@ def main():
         print("schema-orders: no libvirt schemas in %s" % a.libvirt, file=sys.stderr)
         return 2
     Judge = load_judge()
-    ours, theirs = Judge(os.path.join(a.virtc, "domain.rng")), Judge(os.path.join(a.libvirt, "domain.rng"))
+    judges = {}
+
+    def judge(kind):
+        if kind not in judges:
+            judges[kind] = (Judge(os.path.join(a.virtc, kind + ".rng")),
+                            Judge(os.path.join(a.libvirt, kind + ".rng")))
+        return judges[kind]
     bad = 0
     for container in a.containers or CONTAINERS:
         if container not in CONTAINERS:
@@ -339,7 +471,8 @@ def main():
         r = random.Random("%s/%d" % (container, a.seed))
         n = agree = shown = valid = 0
         made = list(docs(container, r, a.count))
-        cli = validate_all(a.validate, [t for _, t in made]) if a.validate else None
+        ours, theirs = judge(kind_of(container))
+        cli = validate_all(a.validate, [t for _, t in made], kind_of(container)) if a.validate else None
         said = explained = 0
         for i, (kids, text) in enumerate(made):
             n += 1
@@ -349,7 +482,8 @@ def main():
                 # of children each valid alone should say what is out of order
                 vv = vv and cli[i][0]
                 said += not lv
-                explained += not lv and "out of order" in cli[i][1]
+                explained += not lv and ("out of order" in cli[i][1] or
+                                         "must come before" in cli[i][1])
             if lv == vv:
                 agree += 1
                 valid += lv
@@ -370,7 +504,7 @@ def main():
             continue
         print("schema-orders %s: %d/%d agree (%d valid, %d invalid by both)%s" % (
             container, agree, n, valid, agree - valid,
-            "; virtc validate says \"out of order\" for %d/%d refused" % (explained, said)
+            "; virtc validate says what is out of order for %d/%d refused" % (explained, said)
             if cli else ""))
     return 1 if bad else 0
 

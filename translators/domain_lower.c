@@ -247,6 +247,27 @@ static bool lw_uint(lw_ctx *c, xmlNodePtr n, const char *what, const char *s,
     return ok;
 }
 
+/* Attribute attr of n as a decimal number, where libvirt's parser reads
+ * base 10 only ('08' is eight, '0x8' no number); absent leaves *out
+ * alone. */
+static bool lw_attr_decimal(lw_ctx *c, xmlNodePtr n, const char *attr, unsigned max,
+                            unsigned *out, bool *given)
+{
+    char *s = lw_attr(c, n, attr);
+    unsigned long long v = *out;
+    if (given)
+        *given = s != NULL;
+    char *t = s ? lw_trim(vc_xstrdup(s)) : NULL;
+    bool ok = !s || (vc_parse_ull(t, 10, &v) && v <= max);
+    if (!ok)
+        lw_fail(c, (xmlNodePtr)xmlHasProp(n, (const xmlChar *)attr),
+                "%s='%s': expected a decimal number 0..%u", attr, s, max);
+    *out = (unsigned)v;
+    free(t);
+    free(s);
+    return ok;
+}
+
 /* Reads attribute attr of n as an unsigned number; absent leaves *out alone. */
 static bool lw_attr_uint(lw_ctx *c, xmlNodePtr n, const char *attr, unsigned long long max,
                          unsigned long long *out, bool *given)
@@ -335,25 +356,35 @@ typedef struct lw_addr_field {
 #define LW_HAS(f) offsetof(ir_address, f)
 
 /* Which attributes each address type has and their ranges (PCI's are the
- * bus geometry; the schema checks only the digits). */
+ * bus geometry; the schema checks only the digits). A PCI domain is 32-bit
+ * as libvirt's parser reads it: a host's VMD domains start at 0x10000
+ * (whether a backend can place a device there is the backend's check).
+ * decimal: libvirt's parser reads that type's numbers in base 10 (a drive
+ * controller '08' is 8, a USB bus '0x8' no number; libvirt 9.0's parser
+ * asked), the others as C does (a PCI slot '010' is 8, '08' no number). */
 static const struct {
     ir_addr_type type;
     lw_addr_field fields[5];
+    bool decimal;
 } lw_addr_layouts[] = {
-    { IR_ADDR_PCI, { LW_AF("domain", domain, 0, 0xffff), LW_AF("bus", bus, LW_HAS(has_bus), 0xff),
+    { IR_ADDR_PCI, { LW_AF("domain", domain, 0, UINT32_MAX), LW_AF("bus", bus, LW_HAS(has_bus), 0xff),
                      LW_AF("slot", slot, LW_HAS(has_slot), 0x1f),
-                     LW_AF("function", function, LW_HAS(has_function), 7) } },
+                     LW_AF("function", function, LW_HAS(has_function), 7) },
+      false },
     { IR_ADDR_DRIVE, { LW_AF("controller", controller, 0, UINT32_MAX),
                        LW_AF("bus", bus, LW_HAS(has_bus), UINT32_MAX),
-                       LW_AF("target", target, 0, UINT32_MAX), LW_AF("unit", unit, 0, UINT32_MAX) } },
+                       LW_AF("target", target, 0, UINT32_MAX), LW_AF("unit", unit, 0, UINT32_MAX) },
+      true },
     { IR_ADDR_VIRTIO_SERIAL, { LW_AF("controller", controller, 0, UINT32_MAX),
                                LW_AF("bus", bus, LW_HAS(has_bus), UINT32_MAX),
-                               LW_AF("port", port, LW_HAS(has_port), UINT32_MAX) } },
+                               LW_AF("port", port, LW_HAS(has_port), UINT32_MAX) },
+      true },
     { IR_ADDR_CCID, { LW_AF("controller", controller, 0, UINT32_MAX),
-                      LW_AF("slot", slot, LW_HAS(has_slot), UINT32_MAX) } },
-    { IR_ADDR_USB, { LW_AF("bus", bus, LW_HAS(has_bus), UINT32_MAX) } },
-    { IR_ADDR_ISA, { LW_AF("iobase", port, LW_HAS(has_port), 0xffff) } },
-    { IR_ADDR_DIMM, { LW_AF("slot", slot, LW_HAS(has_slot), UINT32_MAX) } },
+                      LW_AF("slot", slot, LW_HAS(has_slot), UINT32_MAX) },
+      true },
+    { IR_ADDR_USB, { LW_AF("bus", bus, LW_HAS(has_bus), UINT32_MAX) }, true },
+    { IR_ADDR_ISA, { LW_AF("iobase", port, LW_HAS(has_port), 0xffff) }, false },
+    { IR_ADDR_DIMM, { LW_AF("slot", slot, LW_HAS(has_slot), UINT32_MAX) }, true },
 };
 
 static bool lw_address_attrs(lw_ctx *c, xmlNodePtr n, ir_address *a)
@@ -365,7 +396,9 @@ static bool lw_address_attrs(lw_ctx *c, xmlNodePtr n, ir_address *a)
         for (const lw_addr_field *f = lw_addr_layouts[i].fields; f->attr; f++) {
             bool given = false;
             unsigned *field = (unsigned *)((char *)a + f->offset);
-            if (!lw_attr_unsigned(c, n, f->attr, f->max, field, &given))
+            if (!(lw_addr_layouts[i].decimal
+                      ? lw_attr_decimal(c, n, f->attr, f->max, field, &given)
+                      : lw_attr_unsigned(c, n, f->attr, f->max, field, &given)))
                 ok = false;
             if (f->has_offset && given)
                 *(bool *)((char *)a + f->has_offset) = true;
@@ -1144,7 +1177,7 @@ static bool lw_vsock(lw_ctx *c, xmlNodePtr n, ir_device *dev)
     xmlNodePtr cid = lw_child(c, n, "cid");
     if (cid) {
         v->auto_cid = (ir_tristate)lw_yesno(c, cid, "auto");
-        ok = lw_attr_unsigned(c, cid, "address", UINT32_MAX, &v->cid, NULL);
+        ok = lw_attr_decimal(c, cid, "address", UINT32_MAX, &v->cid, NULL);
     }
     return lw_address(c, n, &v->addr) && ok;
 }

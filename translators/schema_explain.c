@@ -1700,11 +1700,48 @@ static xmlChar *sx_variant(const sx_model *m, xmlNodePtr e, xmlNodePtr inst)
 
 static void sx_visit(sx_run *r, xmlNodePtr e, const sx_vec *cands, int depth);
 
-/* The parts of element pattern e's content that are in sequence: its
- * content patterns, or the children of a lone <group>. */
-static void sx_sequence(xmlNodePtr e, sx_vec *parts)
+/* The first pattern of the form of element pattern e that inst takes:
+ * e's content, or, where that is a lone <choice> of forms (a storage
+ * pool's, one per type=), the first pattern of the one branch inst's
+ * attributes select (sx_select; through its <ref> or <group>), so that
+ * the order checks below see the parts of that form: a pool's type=, its
+ * interleave, an fs pool's <fs:mount_opts> after it. */
+static xmlNodePtr sx_form(const sx_model *m, xmlNodePtr e, xmlNodePtr inst)
 {
     xmlNodePtr first = sx_content(e);
+    for (xmlNodePtr c = first ? first->next : NULL; c; c = c->next)
+        if (sx_is(c, NULL))
+            return first;       /* a sequence already */
+    if (!first || !sx_is(first, "choice"))
+        return first;
+    size_t n = sx_nchildren(first), i = 0, nsel = 0;
+    bool *sel = vc_xcalloc(n ? n : 1, sizeof(*sel));
+    xmlNodePtr pick = NULL;
+    sx_select(m, first, inst, sel, n);
+    for (xmlNodePtr c = first->children; c; c = c->next, i++)
+        if (sel[i] && nsel++ == 0)
+            pick = c;
+    free(sel);
+    if (nsel != 1)
+        return first;
+    if (sx_is(pick, "ref")) {
+        const sx_define *d = sx_ref_target(m, pick);
+        pick = d && d->n == 1 ? d->v[0] : NULL;
+    } else if (!sx_is(pick, "group")) {
+        return first;
+    }
+    xmlNodePtr c = pick ? pick->children : NULL;
+    while (c && !sx_is(c, NULL))
+        c = c->next;
+    return c ? c : first;
+}
+
+/* The parts of element pattern e's content that are in sequence (the
+ * form inst takes, sx_form): its content patterns, or the children of a
+ * lone <group>. */
+static void sx_sequence(const sx_model *m, xmlNodePtr e, xmlNodePtr inst, sx_vec *parts)
+{
+    xmlNodePtr first = sx_form(m, e, inst);
     if (first && sx_is(first, "group")) {
         bool alone = true;
         for (xmlNodePtr c = first->next; c; c = c->next)
@@ -1745,7 +1782,7 @@ static void sx_check_order(sx_run *r, xmlNodePtr e, const char *where, const sx_
 {
     sx_vec parts = { NULL, 0, 0 };
     if (cands->n == 1)
-        sx_sequence(cands->v[0], &parts);
+        sx_sequence(r->m, cands->v[0], e, &parts);
     long high = -1;
     xmlNodePtr after = NULL;
     for (xmlNodePtr c = parts.n > 1 ? e->children : NULL; c; c = c->next) {
@@ -1818,10 +1855,11 @@ static const xmlChar *sx_part_attr(const sx_model *m, xmlNodePtr p, xmlNodePtr e
     return has;
 }
 
-/* The <interleave> that is the content of element pattern e, or NULL. */
-static xmlNodePtr sx_interleave_of(xmlNodePtr e)
+/* The <interleave> that is the content of element pattern e (in the form
+ * inst takes, sx_form), or NULL. */
+static xmlNodePtr sx_interleave_of(const sx_model *m, xmlNodePtr e, xmlNodePtr inst)
 {
-    for (xmlNodePtr c = sx_content(e); c; c = c->next)
+    for (xmlNodePtr c = sx_form(m, e, inst); c; c = c->next)
         if (sx_is(c, "interleave"))
             return c;
     return NULL;
@@ -1934,7 +1972,7 @@ static void sx_replay(sx_run *r, xmlNodePtr e, const char *where, xmlNodePtr il,
  * parts that relink (see above). */
 static void sx_check_interleave(sx_run *r, xmlNodePtr e, const char *where, const sx_vec *cands)
 {
-    xmlNodePtr il = cands->n == 1 ? sx_interleave_of(cands->v[0]) : NULL;
+    xmlNodePtr il = cands->n == 1 ? sx_interleave_of(r->m, cands->v[0], e) : NULL;
     if (!il)
         return;
     sx_vec parts = { NULL, 0, 0 };
