@@ -372,19 +372,63 @@ static bool qr_ctl_companion(qemu_reader *r, qr_opt *o, ir_device *d)
     return qr_ctl_number(r, o, "firstport", qr_ctl_companions[k].firstport, &c->startport);
 }
 
+static bool qr_usb_index_used(const ir_domain *dom, int index)
+{
+    for (size_t i = 0; i < dom->ndevices; i++) {
+        const ir_device *d = &dom->devices[i];
+        if (d->kind == IR_DEV_CONTROLLER && vc_streq(d->u.controller.type, "usb") &&
+            d->u.controller.index == index)
+            return true;
+    }
+    return false;
+}
+
+/* The index of a new USB controller (not a companion) with this id.
+ * libvirt names them after their index (usb, usb1, usb2, ...); a script's
+ * own id (xhci, ehci) says nothing, so such a controller takes the lowest
+ * index no USB controller read before it has, in the line's order, which
+ * is the order QEMU creates them in. */
+static int qr_usb_ctl_index(qemu_reader *r, const char *id)
+{
+    const char *digits = id && vc_str_has_prefix(id, "usb") ? id + 3 : NULL;
+    if (digits && strspn(digits, "0123456789") == strlen(digits))
+        return qr_id_index(id);
+    int n = 0;
+    while (qr_usb_index_used(r->dom, n))
+        n++;
+    return n;
+}
+
+int qr_usb_bus_index(qemu_reader *r, const char *id)
+{
+    for (size_t i = 0; i < r->nopts; i++) {
+        qr_opt *o = &r->opts[i];
+        if (strcmp(o->def->name, "device") != 0 || !vc_streq(qr_last(o, "id"), id))
+            continue;
+        ir_device *d = qr_made_device(r, o);
+        if (d && d->kind == IR_DEV_CONTROLLER && vc_streq(d->u.controller.type, "usb"))
+            return d->u.controller.index;
+    }
+    return qr_id_index(id);
+}
+
 static bool qr_dev_controller(qemu_reader *r, qr_opt *o, const char *driver, const char *arg)
 {
     (void)arg;
     for (size_t i = 0; i < VC_ARRAY_SIZE(qr_ctl_drivers); i++)
         if (strcmp(driver, qr_ctl_drivers[i].driver) == 0) {
-            ir_device *d = qr_controller(r, o, qr_ctl_drivers[i].type, qr_ctl_drivers[i].model);
+            bool usb = strcmp(qr_ctl_drivers[i].type, "usb") == 0;
             const char *master = qr_str(o, "masterbus");
+            int index = usb && !master ? qr_usb_ctl_index(r, qr_last(o, "id")) : -1;
+            ir_device *d = qr_controller(r, o, qr_ctl_drivers[i].type, qr_ctl_drivers[i].model);
+            if (index >= 0)
+                d->u.controller.index = index;
             if (master) {   /* a companion belongs to its EHCI's controller index */
                 char *head = vc_xstrndup(master, strcspn(master, "."));
-                d->u.controller.index = qr_id_index(head);
+                d->u.controller.index = usb ? qr_usb_bus_index(r, head) : qr_id_index(head);
                 free(head);
             }
-            if (strcmp(qr_ctl_drivers[i].type, "usb") == 0)
+            if (usb)
                 r->saw_usb_ctl = true;
             qr_implied(o, QR_KEYS("masterbus"));
             if (!qr_device_addr(r, o, &d->u.controller.addr) || !qr_ctl_companion(r, o, d))
@@ -1353,6 +1397,7 @@ bool qr_opt_mon(qemu_reader *r, qr_opt *o)
                               "domain model (the managing side runs the guest's monitor)");
     }
     qr_monitor_id(r, qr_str(ch, "path"));
+    r->managed_monitor = true;
     return true;
 }
 

@@ -344,10 +344,11 @@ bool qr_usb_addr(qemu_reader *r, qr_opt *o, ir_address *a)
         if (!dot || !vc_parse_ull(dot + 1, 10, &b))
             return qr_error(r, o->arg, bus->val_off, "%s: '%s' is not a USB bus (usb.N)",
                             o->flag->text, bus->value);
-        /* CONTROLLER-ID.0: the address's bus is the controller's index,
-         * read from its id as the controller's own (usb1.0: controller 1) */
+        /* CONTROLLER-ID.0: the address's bus is that controller's index
+         * (qr_usb_bus_index: usb1.0 is controller 1, xhci.0 the one whose
+         * id is xhci) */
         char *head = vc_xstrndup(bus->value, (size_t)(dot - bus->value));
-        ctl = qr_id_index(head);
+        ctl = qr_usb_bus_index(r, head);
         free(head);
     }
     a->type = IR_ADDR_USB;

@@ -110,6 +110,8 @@ typedef struct qemu_reader {
     struct qr_backend_set *backend_sets;   /* -set GROUP.ID.KEY=VALUE of backends, kept
                                               last (qr_backend_sets) */
     size_t nbackend_sets, capbackend_sets;
+    const shw_word *paused;      /* -S: warned at the end unless a managed monitor resumes */
+    bool managed_monitor;        /* the monitor of a managing side (QMP, libvirt's pty/socket) */
 } qemu_reader;
 
 /* ---- locations and diagnostics (argv_read.c) ---- */
@@ -327,6 +329,9 @@ bool *qr_blk_mark(const qemu_reader *r);
 void qr_blk_keep_named(qemu_reader *r, bool *used);
 /* vhost-user-blk-pci's chardev= into a vhostuser disk. */
 bool qr_blk_vhost_user(qemu_reader *r, qr_opt *o, ir_disk *disk);
+/* The index of the USB controller whose -device id is id (what a bus=ID.0
+ * or masterbus=ID.0 names); the id's trailing number when none is. */
+int qr_usb_bus_index(qemu_reader *r, const char *id);
 /* -device scsi-generic: an iSCSI LUN as <hostdev type='scsi'>. */
 bool qr_dev_scsi_hostdev(qemu_reader *r, qr_opt *o, const char *driver, const char *arg);
 /* -machine pflash0=/pflash1= (it, unit 0 or 1): the loader and NVRAM. */
