@@ -495,32 +495,49 @@ bool qr_apply_sets(qemu_reader *r)
 }
 
 /* The backends a -set may name that the 7.2 emitter names after their
- * device's user alias (modern_dev_id): the group, the -device property
- * that names the backend, the kind of device, and the prefix of the id it
- * writes (libvirt's: charALIAS, hostALIAS, fsdev-ALIAS, chr-vu-ALIAS). */
+ * device's user alias (modern_dev_id): the group, the property that names
+ * the backend, the kind of device, the prefix of the id it writes
+ * (libvirt's: charALIAS, hostALIAS, fsdev-ALIAS, chr-vu-ALIAS), and the
+ * backend between them when the device does not name it itself (a
+ * vhost-user NIC's -netdev names its chardev: via "netdev"), else NULL. */
 static const struct {
     const char *group, *prop;
     ir_device_kind kind;
-    const char *prefix;
+    const char *prefix, *via;
 } qr_set_backends[] = {
-    { "chardev", "chardev", IR_DEV_CHR, "char" },
-    { "chardev", "chardev", IR_DEV_DISK, "chr-vu-" },
-    { "chardev", "chardev", IR_DEV_FILESYSTEM, "chr-vu-" },
-    { "chardev", "chardev", IR_DEV_REDIRDEV, "char" },
-    { "netdev", "netdev", IR_DEV_INTERFACE, "host" },
-    { "fsdev", "fsdev", IR_DEV_FILESYSTEM, "fsdev-" },
-    { "tpmdev", "tpmdev", IR_DEV_TPM, "tpm-" },
+    { "chardev", "chardev", IR_DEV_CHR, "char", NULL },
+    { "chardev", "chardev", IR_DEV_DISK, "chr-vu-", NULL },
+    { "chardev", "chardev", IR_DEV_FILESYSTEM, "chr-vu-", NULL },
+    { "chardev", "chardev", IR_DEV_REDIRDEV, "char", NULL },
+    { "chardev", "chardev", IR_DEV_INTERFACE, "char", "netdev" },
+    { "netdev", "netdev", IR_DEV_INTERFACE, "host", NULL },
+    { "fsdev", "fsdev", IR_DEV_FILESYSTEM, "fsdev-", NULL },
+    { "tpmdev", "tpmdev", IR_DEV_TPM, "tpm-", NULL },
 };
 
-/* The -device whose property prop names the backend id. */
-static qr_opt *qr_device_using(qemu_reader *r, const char *prop, const char *id)
+/* The -OPTNAME option whose property prop names the backend id. */
+static qr_opt *qr_opt_using(qemu_reader *r, const char *optname, const char *prop,
+                            const char *id)
 {
-    for (size_t i = 0; i < r->nopts; i++) {
+    for (size_t i = 0; id && i < r->nopts; i++) {
         qr_opt *d = &r->opts[i];
-        if (strcmp(d->def->name, "device") == 0 && vc_streq(qr_last(d, prop), id))
+        if (strcmp(d->def->name, optname) == 0 && vc_streq(qr_last(d, prop), id))
             return d;
     }
     return NULL;
+}
+
+/* The -device using the backend id as row k of qr_set_backends has it
+ * (through its via backend, whose id is then *named); NULL when none. */
+static qr_opt *qr_device_using(qemu_reader *r, size_t k, const char *id, const char **named)
+{
+    *named = id;
+    if (qr_set_backends[k].via) {
+        qr_opt *mid = qr_opt_using(r, qr_set_backends[k].via, qr_set_backends[k].prop, id);
+        *named = mid ? qr_last(mid, "id") : NULL;
+        return qr_opt_using(r, "device", qr_set_backends[k].via, *named);
+    }
+    return qr_opt_using(r, "device", qr_set_backends[k].prop, id);
 }
 
 /* The -set text naming the id the emitter writes for the backend the -set
@@ -535,14 +552,15 @@ static char *qr_backend_set_text(qemu_reader *r, const qr_set_text *s, bool *las
     for (size_t k = 0; !out && k < VC_ARRAY_SIZE(qr_set_backends); k++) {
         if (strcmp(s->group, qr_set_backends[k].group) != 0)
             continue;
-        qr_opt *o = qr_device_using(r, qr_set_backends[k].prop, s->id);
+        const char *named;
+        qr_opt *o = qr_device_using(r, k, s->id, &named);
         used = used || o;
         ir_device *d = o ? qr_made_device(r, o) : NULL;
         if (!d || d->kind != qr_set_backends[k].kind)
             continue;
-        /* a device without an id is named after its backend: ua-BACKEND */
+        /* a device without an id is named after the backend it names: ua-BACKEND */
         const char *own = qr_last(o, "id");
-        const char *alias = qr_device_alias_as(r, o, own && *own ? own : s->id, true);
+        const char *alias = qr_device_alias_as(r, o, own && *own ? own : named, true);
         if (alias)
             out = vc_xasprintf("%s.%s%s.%s=%s", s->group, qr_set_backends[k].prefix, alias,
                                s->key, s->value);
