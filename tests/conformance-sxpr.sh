@@ -56,6 +56,7 @@ version_of() {
 
 # Decorations libvirt's releases added or dropped for the same meaning; one
 # sed expression a line: "name<TAB>expression".
+# ("lifecycle defaults": the domain model's, which the sxpr writer spells out.)
 artifact_rules() {
     cat <<'EOF'
 backingStore	/<backingStore\/>/d
@@ -94,6 +95,7 @@ domid	/^  (domid [0-9]*)$/d
 top-level localtime	/^  (localtime 0)$/d
 image localtime	/^      (localtime 0)$/d
 image rtc_timeoffset	/^      (rtc_timeoffset 0)$/d
+lifecycle defaults	/^  <on_poweroff>destroy<\/on_poweroff>$/d;/^  <on_reboot>restart<\/on_reboot>$/d;/^  <on_crash>destroy<\/on_crash>$/d
 dashless uuid	s/^  (uuid \([0-9a-f]\{8\}\)-\?\([0-9a-f]\{4\}\)-\?\([0-9a-f]\{4\}\)-\?\([0-9a-f]\{4\}\)-\?\([0-9a-f]\{12\}\))$/  (uuid \1\2\3\4\5)/
 EOF
     cat "$tmp/case_rules"
