@@ -372,6 +372,34 @@ static bool qr_ctl_companion(qemu_reader *r, qr_opt *o, ir_device *d)
     return qr_ctl_number(r, o, "firstport", qr_ctl_companions[k].firstport, &c->startport);
 }
 
+/* The ids the 7.2 emitter writes for controllers (argv_modern_ctl.c), as
+ * libvirt names them: a prefix and the index. */
+static const struct { const char *type, *prefix; } qr_ctl_ids[] = {
+    { "scsi", "scsi" }, { "virtio-serial", "virtio-serial" }, { "sata", "sata" },
+    { "pci", "pci." }, { "ccid", "ccid" },
+};
+
+char *qr_ctl_written_id(const qemu_reader *r, const ir_controller *c)
+{
+    int i = c->index;
+    if (vc_streq(c->type, "usb")) {
+        char *usb = i == 0 ? vc_xstrdup("usb") : vc_xasprintf("usb%d", i);
+        if (!vc_str_has_prefix(c->model, "ich9-uhci"))
+            return usb;
+        /* a companion is named after its EHCI: usb-uhci1 */
+        char *id = vc_xasprintf("%s-uhci%s", usb, c->model + strlen("ich9-uhci"));
+        free(usb);
+        return id;
+    }
+    /* the machine's own have no -device: the PCI root, q35's AHCI */
+    if (i == 0 && (vc_streq(c->type, "pci") || (vc_streq(c->type, "sata") && qr_q35(r))))
+        return NULL;
+    for (size_t k = 0; k < VC_ARRAY_SIZE(qr_ctl_ids); k++)
+        if (vc_streq(c->type, qr_ctl_ids[k].type))
+            return vc_xasprintf("%s%d", qr_ctl_ids[k].prefix, i);
+    return NULL;
+}
+
 static bool qr_usb_index_used(const ir_domain *dom, int index)
 {
     for (size_t i = 0; i < dom->ndevices; i++) {

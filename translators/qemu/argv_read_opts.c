@@ -652,11 +652,16 @@ bool qr_opt_set(qemu_reader *r, qr_opt *o)
     if (it->used)
         return true;
     it->used = true;
-    /* the device's id is its user alias now (qr_device_alias) */
+    /* the device's id is its user alias now (qr_device_alias); a
+     * controller's is the one the emitter derives from its type and index */
     const char *alias = qr_device_alias(r, o->set_dev, true);
-    char *set = alias ? vc_xasprintf("device.%s.%s=%s", alias, it->key,
-                                     it->value ? it->value : "on")
-                      : vc_xstrdup(o->arg->text);
+    ir_device *d = alias ? NULL : qr_made_device(r, o->set_dev);
+    char *ctl = d && d->kind == IR_DEV_CONTROLLER ? qr_ctl_written_id(r, &d->u.controller)
+                                                  : NULL;
+    const char *id = alias ? alias : ctl;
+    char *set = id ? vc_xasprintf("device.%s.%s=%s", id, it->key, it->value ? it->value : "on")
+                   : vc_xstrdup(o->arg->text);
+    free(ctl);
     const char *args[2] = { o->flag->text, set };
     qr_passthrough(r, args, 2);
     qr_warn(r, o->arg, 0, "-set: property '%s' of the device has no place in the domain "

@@ -329,6 +329,10 @@ bool *qr_blk_mark(const qemu_reader *r);
 void qr_blk_keep_named(qemu_reader *r, bool *used);
 /* vhost-user-blk-pci's chardev= into a vhostuser disk. */
 bool qr_blk_vhost_user(qemu_reader *r, qr_opt *o, ir_disk *disk);
+/* The id the 7.2 emitter writes for controller c (controllers have no
+ * user alias: their ids follow type and index), or NULL when it writes no
+ * -device for it (the machine's own). */
+char *qr_ctl_written_id(const qemu_reader *r, const ir_controller *c);
 /* The index of the USB controller whose -device id is id (what a bus=ID.0
  * or masterbus=ID.0 names); the id's trailing number when none is. */
 int qr_usb_bus_index(qemu_reader *r, const char *id);
