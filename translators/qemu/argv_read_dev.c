@@ -411,18 +411,45 @@ static bool qr_usb_index_used(const ir_domain *dom, int index)
     return false;
 }
 
+/* The index libvirt's id of a USB controller says (usb: 0, usbN: N), or
+ * -1 when the id is not of that form. */
+static int qr_usb_libvirt_index(const char *id)
+{
+    const char *digits = id && vc_str_has_prefix(id, "usb") ? id + 3 : NULL;
+    if (!digits || strspn(digits, "0123456789") != strlen(digits))
+        return -1;
+    return qr_id_index(id);
+}
+
+/* Whether a USB controller of the line (not a companion) has libvirt's id
+ * for index n, wherever it is. */
+static bool qr_usb_index_named(const qemu_reader *r, int n)
+{
+    for (size_t i = 0; i < r->nopts; i++) {
+        const qr_opt *o = &r->opts[i];
+        if (strcmp(o->def->name, "device") != 0 || qr_last(o, "masterbus") ||
+            qr_usb_libvirt_index(qr_last(o, "id")) != n)
+            continue;
+        for (size_t k = 0; k < VC_ARRAY_SIZE(qr_ctl_drivers); k++)
+            if (vc_streq(qr_last(o, "driver"), qr_ctl_drivers[k].driver) &&
+                strcmp(qr_ctl_drivers[k].type, "usb") == 0)
+                return true;
+    }
+    return false;
+}
+
 /* The index of a new USB controller (not a companion) with this id.
  * libvirt names them after their index (usb, usb1, usb2, ...); a script's
  * own id (xhci, ehci) says nothing, so such a controller takes the lowest
- * index no USB controller read before it has, in the line's order, which
- * is the order QEMU creates them in. */
+ * index that no USB controller read before it has and no libvirt id of the
+ * line names, in the line's order, which is the order QEMU creates them in. */
 static int qr_usb_ctl_index(qemu_reader *r, const char *id)
 {
-    const char *digits = id && vc_str_has_prefix(id, "usb") ? id + 3 : NULL;
-    if (digits && strspn(digits, "0123456789") == strlen(digits))
-        return qr_id_index(id);
-    int n = 0;
-    while (qr_usb_index_used(r->dom, n))
+    int n = qr_usb_libvirt_index(id);
+    if (n >= 0)
+        return n;
+    n = 0;
+    while (qr_usb_index_used(r->dom, n) || qr_usb_index_named(r, n))
         n++;
     return n;
 }
