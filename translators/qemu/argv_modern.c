@@ -97,11 +97,34 @@ static bool modern_hpet_off(const qemu_ctx *x)
 /* Top-level elements the model keeps verbatim and this generation reads. */
 static const char *const modern_extra_read[] = {
     "genid", "memoryBacking", "numatune", "iothreads", "iothreadids", "defaultiothread",
-    "launchSecurity",
+    "launchSecurity", "cpu",
 };
+
+/* <cpu> is kept whole when it holds more than its fields (a <numa>): this
+ * generation reads its mode (a field), <model> and <topology> (fields) and
+ * <numa> (the cells, distances and HMAT); only what else it holds is not
+ * converted, and named. */
+static void modern_cpu_unread(qemu_ctx *x, const ir_fragment *f)
+{
+    static const char *const read[] = { "model", "topology", "numa" };
+    xmlDocPtr doc = modern_xml_parse(f->xml);
+    xmlNodePtr cpu = doc ? xmlDocGetRootElement(doc) : NULL;
+    for (xmlAttrPtr a = cpu ? cpu->properties : NULL; a; a = a->next)
+        if (strcmp((const char *)a->name, "mode") != 0)
+            qemu_warn(x, f->pos, "<cpu %s=> is not modelled; not converted", a->name);
+    for (xmlNodePtr k = cpu ? cpu->children : NULL; k; k = k->next)
+        if (k->type == XML_ELEMENT_NODE &&
+            !qemu_str_in((const char *)k->name, read, VC_ARRAY_SIZE(read)))
+            qemu_warn(x, f->pos, "element <%s> of <cpu> is not modelled; not converted",
+                      k->name);
+    xmlFreeDoc(doc);
+}
 
 static bool modern_extra(qemu_ctx *x)
 {
+    const ir_fragment *cpu = modern_extra_find(x, "cpu");
+    if (cpu)
+        modern_cpu_unread(x, cpu);
     return qemu_extra_except(x, modern_extra_read, VC_ARRAY_SIZE(modern_extra_read));
 }
 

@@ -287,8 +287,10 @@ static bool modern_wants_pci(const qemu_ctx *x, const ir_device *dev)
         return false;
     }
     case IR_DEV_FILESYSTEM:
-    case IR_DEV_INTERFACE:
         return true;
+    case IR_DEV_INTERFACE:
+        /* QEMU's ISA NIC (isapc's default) sits at its I/O port, not in a slot */
+        return !vc_streq(dev->u.net.model, "ne2k_isa");
     case IR_DEV_SOUND: {
         bool pci = false, hda = false;
         modern_sound_type(dev->u.sound.model, &pci, &hda);

@@ -544,7 +544,7 @@ static void qr_free(qemu_reader *r)
     qr_mem_free(r);
     free(r->audio_of);
     qr_joined_free(r);
-    free(r->backend_sets);
+    qr_backend_sets_free(r);
     shw_words_free(&r->words);
 }
 

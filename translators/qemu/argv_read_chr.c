@@ -279,6 +279,7 @@ bool qr_opt_serial(qemu_reader *r, qr_opt *o)
     if (strcmp(n, "monitor") == 0) {
         /* the managed monitor is the converter's to write; the spec was checked */
         bool managed = qr_is_managed_monitor(&c);
+        r->managed_monitor = r->managed_monitor || managed;
         ir_device tmp = { .kind = IR_DEV_CHR, .u.chr = c };
         ir_device_clear(&tmp);
         return managed || qr_keep_option(r, o, "a monitor of the command line's own has no "

@@ -372,19 +372,118 @@ static bool qr_ctl_companion(qemu_reader *r, qr_opt *o, ir_device *d)
     return qr_ctl_number(r, o, "firstport", qr_ctl_companions[k].firstport, &c->startport);
 }
 
+/* The ids the 7.2 emitter writes for controllers (argv_modern_ctl.c), as
+ * libvirt names them: a prefix and the index. */
+static const struct { const char *type, *prefix; } qr_ctl_ids[] = {
+    { "scsi", "scsi" }, { "virtio-serial", "virtio-serial" }, { "sata", "sata" },
+    { "pci", "pci." }, { "ccid", "ccid" },
+};
+
+char *qr_ctl_written_id(const qemu_reader *r, const ir_controller *c)
+{
+    int i = c->index;
+    if (vc_streq(c->type, "usb")) {
+        char *usb = i == 0 ? vc_xstrdup("usb") : vc_xasprintf("usb%d", i);
+        if (!vc_str_has_prefix(c->model, "ich9-uhci"))
+            return usb;
+        /* a companion is named after its EHCI: usb-uhci1 */
+        char *id = vc_xasprintf("%s-uhci%s", usb, c->model + strlen("ich9-uhci"));
+        free(usb);
+        return id;
+    }
+    /* the machine's own have no -device: the PCI root, q35's AHCI */
+    if (i == 0 && (vc_streq(c->type, "pci") || (vc_streq(c->type, "sata") && qr_q35(r))))
+        return NULL;
+    for (size_t k = 0; k < VC_ARRAY_SIZE(qr_ctl_ids); k++)
+        if (vc_streq(c->type, qr_ctl_ids[k].type))
+            return vc_xasprintf("%s%d", qr_ctl_ids[k].prefix, i);
+    return NULL;
+}
+
+static bool qr_usb_index_used(const ir_domain *dom, int index)
+{
+    for (size_t i = 0; i < dom->ndevices; i++) {
+        const ir_device *d = &dom->devices[i];
+        if (d->kind == IR_DEV_CONTROLLER && vc_streq(d->u.controller.type, "usb") &&
+            d->u.controller.index == index)
+            return true;
+    }
+    return false;
+}
+
+/* The index libvirt's id of a USB controller says (usb: 0, usbN: N), or
+ * -1 when the id is not of that form. */
+static int qr_usb_libvirt_index(const char *id)
+{
+    const char *digits = id && vc_str_has_prefix(id, "usb") ? id + 3 : NULL;
+    if (!digits || strspn(digits, "0123456789") != strlen(digits))
+        return -1;
+    return qr_id_index(id);
+}
+
+/* Whether a USB controller of the line (not a companion) has libvirt's id
+ * for index n, wherever it is. */
+static bool qr_usb_index_named(const qemu_reader *r, int n)
+{
+    for (size_t i = 0; i < r->nopts; i++) {
+        const qr_opt *o = &r->opts[i];
+        if (strcmp(o->def->name, "device") != 0 || qr_last(o, "masterbus") ||
+            qr_usb_libvirt_index(qr_last(o, "id")) != n)
+            continue;
+        for (size_t k = 0; k < VC_ARRAY_SIZE(qr_ctl_drivers); k++)
+            if (vc_streq(qr_last(o, "driver"), qr_ctl_drivers[k].driver) &&
+                strcmp(qr_ctl_drivers[k].type, "usb") == 0)
+                return true;
+    }
+    return false;
+}
+
+/* The index of a new USB controller (not a companion) with this id.
+ * libvirt names them after their index (usb, usb1, usb2, ...); a script's
+ * own id (xhci, ehci) says nothing, so such a controller takes the lowest
+ * index that no USB controller read before it has and no libvirt id of the
+ * line names, in the line's order, which is the order QEMU creates them in. */
+static int qr_usb_ctl_index(qemu_reader *r, const char *id)
+{
+    int n = qr_usb_libvirt_index(id);
+    if (n >= 0)
+        return n;
+    n = 0;
+    while (qr_usb_index_used(r->dom, n) || qr_usb_index_named(r, n))
+        n++;
+    return n;
+}
+
+int qr_usb_bus_index(qemu_reader *r, const char *id)
+{
+    for (size_t i = 0; i < r->nopts; i++) {
+        qr_opt *o = &r->opts[i];
+        if (strcmp(o->def->name, "device") != 0 || !vc_streq(qr_last(o, "id"), id))
+            continue;
+        ir_device *d = qr_made_device(r, o);
+        if (d && d->kind == IR_DEV_CONTROLLER && vc_streq(d->u.controller.type, "usb"))
+            return d->u.controller.index;
+    }
+    return qr_id_index(id);
+}
+
 static bool qr_dev_controller(qemu_reader *r, qr_opt *o, const char *driver, const char *arg)
 {
     (void)arg;
     for (size_t i = 0; i < VC_ARRAY_SIZE(qr_ctl_drivers); i++)
         if (strcmp(driver, qr_ctl_drivers[i].driver) == 0) {
-            ir_device *d = qr_controller(r, o, qr_ctl_drivers[i].type, qr_ctl_drivers[i].model);
+            bool usb = strcmp(qr_ctl_drivers[i].type, "usb") == 0;
             const char *master = qr_str(o, "masterbus");
+            int index = usb && !master ? qr_usb_ctl_index(r, qr_last(o, "id")) : -1;
+            ir_device *d = qr_controller(r, o, qr_ctl_drivers[i].type, qr_ctl_drivers[i].model);
+            if (index >= 0)
+                d->u.controller.index = index;
             if (master) {   /* a companion belongs to its EHCI's controller index */
                 char *head = vc_xstrndup(master, strcspn(master, "."));
-                d->u.controller.index = qr_id_index(head);
+                d->u.controller.index = usb ? qr_usb_bus_index(r, head) : qr_id_index(head);
                 free(head);
             }
-            if (strcmp(qr_ctl_drivers[i].type, "usb") == 0)
+            if (usb)
                 r->saw_usb_ctl = true;
             qr_implied(o, QR_KEYS("masterbus"));
             if (!qr_device_addr(r, o, &d->u.controller.addr) || !qr_ctl_companion(r, o, d))
@@ -1353,6 +1452,7 @@ bool qr_opt_mon(qemu_reader *r, qr_opt *o)
                               "domain model (the managing side runs the guest's monitor)");
     }
     qr_monitor_id(r, qr_str(ch, "path"));
+    r->managed_monitor = true;
     return true;
 }
 

@@ -468,11 +468,11 @@ void qr_keep_leftovers(qemu_reader *r, qr_opt *o)
     bool merged = qr_in(name, qr_merged_opts, VC_ARRAY_SIZE(qr_merged_opts));
     bool set = id && !o->props.json &&
                qr_in(name, qr_set_groups, VC_ARRAY_SIZE(qr_set_groups));
-    /* A -netdev's id does not survive the conversion (the domain names
-     * its NIC's host side by the NIC's place), so a -set on it would name
-     * nothing; a backend without -set (an -object, a -tpmdev) has no other
-     * form: the device being read is kept whole, with its backends. */
-    if (r->in_device && (strcmp(name, "netdev") == 0 || (!merged && !set))) {
+    /* A backend without -set (an -object, a -tpmdev) has no other form:
+     * the device being read is kept whole, with its backends. A -netdev's
+     * leftovers are -set netdev.hostua-X (qr_backend_set_later: the id the
+     * emitter derives from the NIC's user alias). */
+    if (r->in_device && !merged && !set) {
         char *keys = qr_unused_keys(o, &unused);
         free(r->keep_netdev);
         r->keep_netdev = vc_xasprintf("its -%s's %s ha%s no place in the domain model", name,

@@ -344,10 +344,11 @@ bool qr_usb_addr(qemu_reader *r, qr_opt *o, ir_address *a)
         if (!dot || !vc_parse_ull(dot + 1, 10, &b))
             return qr_error(r, o->arg, bus->val_off, "%s: '%s' is not a USB bus (usb.N)",
                             o->flag->text, bus->value);
-        /* CONTROLLER-ID.0: the address's bus is the controller's index,
-         * read from its id as the controller's own (usb1.0: controller 1) */
+        /* CONTROLLER-ID.0: the address's bus is that controller's index
+         * (qr_usb_bus_index: usb1.0 is controller 1, xhci.0 the one whose
+         * id is xhci) */
         char *head = vc_xstrndup(bus->value, (size_t)(dot - bus->value));
-        ctl = qr_id_index(head);
+        ctl = qr_usb_bus_index(r, head);
         free(head);
     }
     a->type = IR_ADDR_USB;
@@ -404,35 +405,66 @@ static shw_word *qr_word_join(const shw_word *dev, const shw_word *s, size_t k, 
     return w;
 }
 
-/* -set GROUP.ID.KEY=VALUE, read as QEMU reads it (GROUP and ID end at a
- * dot, KEY at '='); a device one is joined to its -device, a drive one to
- * its -drive (virtc writes a disk as -blockdev, which has no -set: the
- * property is the -drive's own, modelled or kept with the disk whole). */
+bool qr_set_split(const char *text, const shw_word *w, size_t off, qr_set_text *s)
+{
+    const char *d1 = strchr(text, '.'), *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
+    const char *eq = d2 ? strchr(d2 + 1, '=') : NULL, *eq1 = strchr(text, '=');
+    if (!eq || eq1 < d2 || d1 == text || d2 == d1 + 1 || eq == d2 + 1)
+        return false;
+    *s = (qr_set_text){
+        .group = vc_xstrndup(text, (size_t)(d1 - text)),
+        .id = vc_xstrndup(d1 + 1, (size_t)(d2 - d1 - 1)),
+        .key = vc_xstrndup(d2 + 1, (size_t)(eq - d2 - 1)),
+        .value = vc_xstrdup(eq + 1),
+        .id_off = (size_t)(d1 + 1 - text),
+        .key_off = (size_t)(d2 + 1 - text),
+        .value_off = (size_t)(eq + 1 - text),
+        .w = w,
+        .off = off,
+    };
+    return true;
+}
+
+void qr_set_text_free(qr_set_text *s)
+{
+    free(s->group);
+    free(s->id);
+    free(s->key);
+    free(s->value);
+}
+
+/* The option a -set's parts p name: a device one's -device, a drive one's
+ * -drive (virtc writes a disk as -blockdev, which has no -set: the property
+ * is the -drive's own, modelled or kept with the disk whole). *dev: NULL
+ * when the -set is kept whole (another group, or a drive one QEMU refuses);
+ * false after a located error. */
+static bool qr_set_target(qemu_reader *r, size_t at, const qr_set_text *p, qr_opt **dev)
+{
+    bool drive = strcmp(p->group, "drive") == 0;
+    *dev = NULL;
+    if (!drive && strcmp(p->group, "device") != 0)
+        return true;   /* kept whole (qr_opt_set) */
+    *dev = qr_opt_before(r, at, p->group, p->id);
+    if ((drive && !*dev) || (*dev && !(*dev)->props.json))
+        return true;
+    return qr_error(r, p->w, p->off + p->id_off, "-set: no -device before it has the id '%s'%s",
+                    p->id, *dev ? " in key=value form (QEMU sets properties of those only)" : "");
+}
+
+/* -set GROUP.ID.KEY=VALUE, read as QEMU reads it (qr_set_split), joined to
+ * the option it names (qr_set_target). */
 static bool qr_set_join(qemu_reader *r, size_t at)
 {
-    qr_opt *o = &r->opts[at];
+    qr_opt *o = &r->opts[at], *dev;
     const shw_word *s = o->arg;
-    const char *t = s->text, *d1 = strchr(t, '.'), *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
-    const char *eq = d2 ? strchr(d2 + 1, '=') : NULL;
-    if (!eq || (strchr(t, '=') && strchr(t, '=') < d2) || d1 == t || d2 == d1 + 1 || eq == d2 + 1)
-        return qr_error(r, s, 0, "-set: '%s' is not GROUP.ID.KEY=VALUE", t);
-    bool drive = (size_t)(d1 - t) == 5 && strncmp(t, "drive", 5) == 0;
-    if (!drive && ((size_t)(d1 - t) != 6 || strncmp(t, "device", 6) != 0))
-        return true;   /* another group: kept whole (qr_opt_set) */
-    char *id = vc_xstrndup(d1 + 1, (size_t)(d2 - d1 - 1));
-    qr_opt *dev = qr_opt_before(r, at, drive ? "drive" : "device", id);
-    if (drive && !dev) {
-        free(id);
-        return true;   /* QEMU refuses it; kept as written */
-    }
-    bool ok = dev && !dev->props.json;
-    if (!ok)
-        qr_error(r, s, (size_t)(d1 + 1 - t), "-set: no -device before it has the id '%s'%s",
-                 id, dev ? " in key=value form (QEMU sets properties of those only)" : "");
-    free(id);
-    if (!ok)
-        return false;
-    shw_word *w = qr_word_join(dev->arg, s, (size_t)(d2 + 1 - t), (size_t)(eq + 1 - t));
+    qr_set_text p;
+    if (!qr_set_split(s->text, s, 0, &p))
+        return qr_error(r, s, 0, "-set: '%s' is not GROUP.ID.KEY=VALUE", s->text);
+    bool ok = qr_set_target(r, at, &p, &dev);
+    shw_word *w = ok && dev ? qr_word_join(dev->arg, s, p.key_off, p.value_off) : NULL;
+    qr_set_text_free(&p);
+    if (!w)
+        return ok;
     vc_xgrow((void **)&r->joined, &r->capjoined, r->njoined + 1, sizeof(*r->joined));
     r->joined[r->njoined++] = w;
     qopt_list props = { 0 };
@@ -463,84 +495,99 @@ bool qr_apply_sets(qemu_reader *r)
 }
 
 /* The backends a -set may name that the 7.2 emitter names after their
- * device's user alias (modern_dev_id): the group, the -device property
- * that names the backend, the kind of device, and the prefix of the id it
- * writes (libvirt's: charALIAS, hostALIAS, fsdev-ALIAS, chr-vu-ALIAS). */
+ * device's user alias (modern_dev_id): the group, the property that names
+ * the backend, the kind of device, the prefix of the id it writes
+ * (libvirt's: charALIAS, hostALIAS, fsdev-ALIAS, chr-vu-ALIAS), and the
+ * backend between them when the device does not name it itself (a
+ * vhost-user NIC's -netdev names its chardev: via "netdev"), else NULL. */
 static const struct {
     const char *group, *prop;
     ir_device_kind kind;
-    const char *prefix;
+    const char *prefix, *via;
 } qr_set_backends[] = {
-    { "chardev", "chardev", IR_DEV_CHR, "char" },
-    { "chardev", "chardev", IR_DEV_DISK, "chr-vu-" },
-    { "chardev", "chardev", IR_DEV_FILESYSTEM, "chr-vu-" },
-    { "chardev", "chardev", IR_DEV_REDIRDEV, "char" },
-    { "netdev", "netdev", IR_DEV_INTERFACE, "host" },
-    { "fsdev", "fsdev", IR_DEV_FILESYSTEM, "fsdev-" },
-    { "tpmdev", "tpmdev", IR_DEV_TPM, "tpm-" },
+    { "chardev", "chardev", IR_DEV_CHR, "char", NULL },
+    { "chardev", "chardev", IR_DEV_DISK, "chr-vu-", NULL },
+    { "chardev", "chardev", IR_DEV_FILESYSTEM, "chr-vu-", NULL },
+    { "chardev", "chardev", IR_DEV_REDIRDEV, "char", NULL },
+    { "chardev", "chardev", IR_DEV_INTERFACE, "char", "netdev" },
+    { "netdev", "netdev", IR_DEV_INTERFACE, "host", NULL },
+    { "fsdev", "fsdev", IR_DEV_FILESYSTEM, "fsdev-", NULL },
+    { "tpmdev", "tpmdev", IR_DEV_TPM, "tpm-", NULL },
 };
 
-/* The -device whose property prop names the backend id. */
-static qr_opt *qr_device_using(qemu_reader *r, const char *prop, const char *id)
+/* The -OPTNAME option whose property prop names the backend id. */
+static qr_opt *qr_opt_using(qemu_reader *r, const char *optname, const char *prop,
+                            const char *id)
 {
-    for (size_t i = 0; i < r->nopts; i++) {
+    for (size_t i = 0; id && i < r->nopts; i++) {
         qr_opt *d = &r->opts[i];
-        if (strcmp(d->def->name, "device") == 0 && vc_streq(qr_last(d, prop), id))
+        if (strcmp(d->def->name, optname) == 0 && vc_streq(qr_last(d, prop), id))
             return d;
     }
     return NULL;
 }
 
-/* The -set GROUP.ID.KEY=VALUE text naming the id the emitter writes for the
- * backend ID (the device that uses it gets its user alias); NULL when no
- * device of the model uses it, or its kind's backend keeps virtc's id.
+/* The -device using the backend id as row k of qr_set_backends has it
+ * (through its via backend, whose id is then *named); NULL when none. */
+static qr_opt *qr_device_using(qemu_reader *r, size_t k, const char *id, const char **named)
+{
+    *named = id;
+    if (qr_set_backends[k].via) {
+        qr_opt *mid = qr_opt_using(r, qr_set_backends[k].via, qr_set_backends[k].prop, id);
+        *named = mid ? qr_last(mid, "id") : NULL;
+        return qr_opt_using(r, "device", qr_set_backends[k].via, *named);
+    }
+    return qr_opt_using(r, "device", qr_set_backends[k].prop, id);
+}
+
+/* The -set text naming the id the emitter writes for the backend the -set
+ * names (the device that uses it gets its user alias); NULL when no device
+ * of the model uses it, or its kind's backend keeps virtc's id.
  * *last: whether the line defines the backend but no -device uses it (it is
  * kept whole, after the options read: the -set follows it). */
-static char *qr_backend_set_text(qemu_reader *r, const char *t, bool *last)
+static char *qr_backend_set_text(qemu_reader *r, const qr_set_text *s, bool *last)
 {
-    const char *d1 = strchr(t, '.'), *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
     bool used = false;
-    *last = false;
-    if (!d2)
-        return NULL;
-    char *group = vc_xstrndup(t, (size_t)(d1 - t)), *id = vc_xstrndup(d1 + 1, (size_t)(d2 - d1 - 1));
     char *out = NULL;
     for (size_t k = 0; !out && k < VC_ARRAY_SIZE(qr_set_backends); k++) {
-        if (strcmp(group, qr_set_backends[k].group) != 0)
+        if (strcmp(s->group, qr_set_backends[k].group) != 0)
             continue;
-        qr_opt *o = qr_device_using(r, qr_set_backends[k].prop, id);
+        const char *named;
+        qr_opt *o = qr_device_using(r, k, s->id, &named);
         used = used || o;
         ir_device *d = o ? qr_made_device(r, o) : NULL;
         if (!d || d->kind != qr_set_backends[k].kind)
             continue;
-        /* a device without an id is named after its backend: ua-BACKEND */
+        /* a device without an id is named after the backend it names: ua-BACKEND */
         const char *own = qr_last(o, "id");
-        const char *alias = qr_device_alias_as(r, o, own && *own ? own : id, true);
+        const char *alias = qr_device_alias_as(r, o, own && *own ? own : named, true);
         if (alias)
-            out = vc_xasprintf("%s.%s%s%s", group, qr_set_backends[k].prefix, alias, d2);
+            out = vc_xasprintf("%s.%s%s.%s=%s", s->group, qr_set_backends[k].prefix, alias,
+                               s->key, s->value);
     }
-    *last = !used && qr_backend(r, group, id);
-    free(group);
-    free(id);
+    *last = !used && qr_backend(r, s->group, s->id);
     return out;
 }
 
 bool qr_backend_set_later(qemu_reader *r, const shw_word *w, size_t off, const char *flag,
                           const char *why, const char *text)
 {
-    size_t k = 0, n = 0;
-    while (k < VC_ARRAY_SIZE(qr_set_backends) &&
-           !(n = strlen(qr_set_backends[k].group),
-             strncmp(text, qr_set_backends[k].group, n) == 0 && text[n] == '.'))
-        k++;
-    if (k == VC_ARRAY_SIZE(qr_set_backends))
+    qr_set_text s;
+    if (!qr_set_split(text, w, off, &s))
         return false;
+    size_t k = 0;
+    while (k < VC_ARRAY_SIZE(qr_set_backends) && strcmp(s.group, qr_set_backends[k].group) != 0)
+        k++;
+    if (k == VC_ARRAY_SIZE(qr_set_backends)) {
+        qr_set_text_free(&s);
+        return false;
+    }
     const char *args[2] = { "-set", text };
     qr_passthrough(r, args, 2);
     vc_xgrow((void **)&r->backend_sets, &r->capbackend_sets, r->nbackend_sets + 1,
              sizeof(*r->backend_sets));
     r->backend_sets[r->nbackend_sets++] =
-        (qr_backend_set){ w, off, flag, why, r->dom->qemu_cmdline->nargs - 1 };
+        (qr_backend_set){ s, flag, why, r->dom->qemu_cmdline->nargs - 1 };
     return true;
 }
 
@@ -570,7 +617,7 @@ void qr_backend_sets(qemu_reader *r)
         const qr_backend_set *b = &r->backend_sets[i];
         char **arg = &r->dom->qemu_cmdline->args[b->arg];
         bool last;
-        char *set = qr_backend_set_text(r, *arg, &last);
+        char *set = qr_backend_set_text(r, &b->set, &last);
         if (set) {
             free(*arg);
             *arg = set;
@@ -578,14 +625,20 @@ void qr_backend_sets(qemu_reader *r)
             qr_backend_set_last(r, i);
             arg = &r->dom->qemu_cmdline->args[b->arg];
         }
-        const char *key = strchr(strchr(*arg, '.') + 1, '.') + 1;
         char *why = b->why ? vc_xstrdup(b->why)
-                           : vc_xasprintf("property '%.*s' of a backend has no place in the "
-                                          "domain model", (int)strcspn(key, "="), key);
-        qr_warn(r, b->w, b->off, "%s: %s; kept as <qemu:commandline> -set %s%s", b->flag, why,
-                *arg, set ? " (the id virtc writes for the backend)" : "");
+                           : vc_xasprintf("property '%s' of a backend has no place in the "
+                                          "domain model", b->set.key);
+        qr_warn(r, b->set.w, b->set.off, "%s: %s; kept as <qemu:commandline> -set %s%s",
+                b->flag, why, *arg, set ? " (the id virtc writes for the backend)" : "");
         free(why);
     }
+}
+
+void qr_backend_sets_free(qemu_reader *r)
+{
+    for (size_t i = 0; i < r->nbackend_sets; i++)
+        qr_set_text_free(&r->backend_sets[i].set);
+    free(r->backend_sets);
 }
 
 bool qr_opt_set(qemu_reader *r, qr_opt *o)
@@ -599,11 +652,16 @@ bool qr_opt_set(qemu_reader *r, qr_opt *o)
     if (it->used)
         return true;
     it->used = true;
-    /* the device's id is its user alias now (qr_device_alias) */
+    /* the device's id is its user alias now (qr_device_alias); a
+     * controller's is the one the emitter derives from its type and index */
     const char *alias = qr_device_alias(r, o->set_dev, true);
-    char *set = alias ? vc_xasprintf("device.%s.%s=%s", alias, it->key,
-                                     it->value ? it->value : "on")
-                      : vc_xstrdup(o->arg->text);
+    ir_device *d = alias ? NULL : qr_made_device(r, o->set_dev);
+    char *ctl = d && d->kind == IR_DEV_CONTROLLER ? qr_ctl_written_id(r, &d->u.controller)
+                                                  : NULL;
+    const char *id = alias ? alias : ctl;
+    char *set = id ? vc_xasprintf("device.%s.%s=%s", id, it->key, it->value ? it->value : "on")
+                   : vc_xstrdup(o->arg->text);
+    free(ctl);
     const char *args[2] = { o->flag->text, set };
     qr_passthrough(r, args, 2);
     qr_warn(r, o->arg, 0, "-set: property '%s' of the device has no place in the domain "

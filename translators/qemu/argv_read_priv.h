@@ -110,6 +110,8 @@ typedef struct qemu_reader {
     struct qr_backend_set *backend_sets;   /* -set GROUP.ID.KEY=VALUE of backends, kept
                                               last (qr_backend_sets) */
     size_t nbackend_sets, capbackend_sets;
+    const shw_word *paused;      /* -S: warned at the end unless a managed monitor resumes */
+    bool managed_monitor;        /* the monitor of a managing side (QMP, libvirt's pty/socket) */
 } qemu_reader;
 
 /* ---- locations and diagnostics (argv_read.c) ---- */
@@ -163,6 +165,19 @@ bool qr_usb_addr(qemu_reader *r, qr_opt *o, ir_address *a);
  * with that id (as QEMU does when it reads the line), so the device is read
  * with it; a located error when there is no such -device. */
 bool qr_apply_sets(qemu_reader *r);
+/* -set GROUP.ID.KEY=VALUE split as QEMU splits it (GROUP and ID end at the
+ * first two dots, KEY at the '=' after them), with where the option is said
+ * (w, off: what a diagnostic about it points at). */
+typedef struct qr_set_text {
+    char *group, *id, *key, *value;      /* owned */
+    size_t id_off, key_off, value_off;   /* where ID, KEY, VALUE start in the text */
+    const shw_word *w;
+    size_t off;
+} qr_set_text;
+/* False (nothing owned) when text is not GROUP.ID.KEY=VALUE with GROUP, ID
+ * and KEY not empty and no '=' before KEY. */
+bool qr_set_split(const char *text, const shw_word *w, size_t off, qr_set_text *s);
+void qr_set_text_free(qr_set_text *s);
 /* -set: a joined one keeps, at its own place, what its device did not take;
  * another is kept whole. */
 bool qr_opt_set(qemu_reader *r, qr_opt *o);
@@ -258,14 +273,14 @@ ir_device *qr_made_device(qemu_reader *r, const qr_opt *o);
  * backend when a device of the model uses it. False when GROUP is no such
  * backend's (argv_read_opts.c). */
 typedef struct qr_backend_set {
-    const shw_word *w;
-    size_t off;
+    qr_set_text set;             /* the -set's parts and where it is said */
     const char *flag, *why;
     size_t arg;                  /* its text's index in <qemu:commandline> */
 } qr_backend_set;
 bool qr_backend_set_later(qemu_reader *r, const shw_word *w, size_t off, const char *flag,
                           const char *why, const char *text);
 void qr_backend_sets(qemu_reader *r);
+void qr_backend_sets_free(qemu_reader *r);
 /* The names of o's properties nothing read ('a', 'b'), or NULL; *n: how many. */
 char *qr_unused_keys(const qr_opt *o, size_t *n);
 
@@ -314,6 +329,13 @@ bool *qr_blk_mark(const qemu_reader *r);
 void qr_blk_keep_named(qemu_reader *r, bool *used);
 /* vhost-user-blk-pci's chardev= into a vhostuser disk. */
 bool qr_blk_vhost_user(qemu_reader *r, qr_opt *o, ir_disk *disk);
+/* The id the 7.2 emitter writes for controller c (controllers have no
+ * user alias: their ids follow type and index), or NULL when it writes no
+ * -device for it (the machine's own). */
+char *qr_ctl_written_id(const qemu_reader *r, const ir_controller *c);
+/* The index of the USB controller whose -device id is id (what a bus=ID.0
+ * or masterbus=ID.0 names); the id's trailing number when none is. */
+int qr_usb_bus_index(qemu_reader *r, const char *id);
 /* -device scsi-generic: an iSCSI LUN as <hostdev type='scsi'>. */
 bool qr_dev_scsi_hostdev(qemu_reader *r, qr_opt *o, const char *driver, const char *arg);
 /* -machine pflash0=/pflash1= (it, unit 0 or 1): the loader and NVRAM. */

@@ -627,9 +627,20 @@ bool qr_opt_overcommit(qemu_reader *r, qr_opt *o)
  * resumes the guest unless told not to). */
 bool qr_opt_paused(qemu_reader *r, qr_opt *o)
 {
-    qr_warn(r, o->flag, 0, "-S: the guest is started paused; the domain has no place for "
-            "that (start it with virtc start --paused)");
+    r->paused = o->flag;   /* qr_paused_finish: the monitor may come later */
     return true;
+}
+
+/* -S with the monitor of a managing side (a QMP one, or libvirt's pty or
+ * socket): the manager resumes the guest once it has set it up, as libvirt
+ * does on every line it writes (and virtc start too), so the guest is not
+ * meant to stay paused and nothing is said. Without one, someone resumes
+ * it by hand: the domain has no place for that. */
+static void qr_paused_finish(qemu_reader *r)
+{
+    if (r->paused && !r->managed_monitor)
+        qr_warn(r, r->paused, 0, "-S: the guest is started paused; the domain has no place "
+                "for that (start it with virtc start --paused)");
 }
 
 bool qr_opt_implied(qemu_reader *r, qr_opt *o)
@@ -857,6 +868,7 @@ static void qr_apply_identity(qemu_reader *r)
 void qr_finish(qemu_reader *r)
 {
     ir_domain *dom = r->dom;
+    qr_paused_finish(r);
     qr_net_finish(r);
     qr_apply_identity(r);
     if (!dom->memory_kib)

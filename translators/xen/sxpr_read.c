@@ -713,9 +713,14 @@ static bool sr_disk_part(sr_ctx *c, const sexpr_node *kv, ir_disk *disk,
     return !s || set(disk, s, sr_loc(c, kv->kids[1]), c->d);
 }
 
+/* (uname '') is the xm spec's empty source, an empty drive on phy
+ * (xen_disk_set_uname); a drive without (uname) names no back end. */
 static bool sr_uname(sr_ctx *c, const sexpr_node *kv, ir_disk *disk)
 {
-    return sr_disk_part(c, kv, disk, xen_disk_set_uname);
+    const char *s;
+    if (!sr_str(c, kv, &s))
+        return false;
+    return xen_disk_set_uname(disk, s ? s : "", sr_loc(c, kv->n > 1 ? kv->kids[1] : kv), c->d);
 }
 
 static bool sr_vbd_dev(sr_ctx *c, const sexpr_node *kv, ir_disk *disk)
@@ -754,8 +759,9 @@ static bool sr_vbd(sr_ctx *c, const sexpr_node *body)
     if (!disk->source && disk->device != IR_DISK_DEV_CDROM)
         return vc_error_at(c->d, sr_loc(c, body), "%s: disk '%s' has no (uname ...)",
                            sexpr_head(body), disk->target_dev);
-    if (!disk->source && !disk->driver_name)
-        xen_disk_set_uname(disk, "", sr_loc(c, body), c->d);   /* an empty drive */
+    /* an empty drive without (uname): nothing names a back end, so the disk
+     * keeps the default file type and no driver; (uname '') is read as the
+     * xm spec's empty source (xen_disk_set_uname) */
     if (disk->device == IR_DISK_DEV_CDROM)
         disk->readonly = true;
     return true;

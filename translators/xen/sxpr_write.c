@@ -102,11 +102,19 @@ static void sw_memory(sw_ctx *c)
     sw_kv(c->root, "cpus", dom->cpuset, true);
 }
 
+/* All three, always: an absent element means the domain model's default
+ * (destroy, restart, destroy), and XenD's own defaults differ (it restarts
+ * a crashed guest), so leaving the key out would change what the guest
+ * does on a crash. */
 static void sw_lifecycle(sw_ctx *c)
 {
-    sw_kv(c->root, "on_poweroff", ir_lifecycle_name(c->dom->on_poweroff), true);
-    sw_kv(c->root, "on_reboot", ir_lifecycle_name(c->dom->on_reboot), true);
-    sw_kv(c->root, "on_crash", ir_lifecycle_name(c->dom->on_crash), true);
+    const ir_domain *dom = c->dom;
+    sw_kv(c->root, "on_poweroff",
+          ir_lifecycle_name(dom->on_poweroff ? dom->on_poweroff : IR_LIFE_DESTROY), true);
+    sw_kv(c->root, "on_reboot",
+          ir_lifecycle_name(dom->on_reboot ? dom->on_reboot : IR_LIFE_RESTART), true);
+    sw_kv(c->root, "on_crash",
+          ir_lifecycle_name(dom->on_crash ? dom->on_crash : IR_LIFE_DESTROY), true);
 }
 
 /* What the domain says that XenD's document has no key for. */
