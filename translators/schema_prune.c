@@ -794,12 +794,10 @@ bool vc_schema_flat_current(const vc_schema_flat *flat, const char *dir)
     return same;
 }
 
-/* dir/file scanned into s with its includes, its refs resolved; false
- * with s->why. */
-static bool sp_load(sp_schema *s, const char *dir, const char *file)
+/* The grammar at root (SP_NONE: its scan failed) gathered into s, the
+ * files it includes read from dir, its refs resolved; false with s->why. */
+static bool sp_gather(sp_schema *s, size_t root, const char *dir)
 {
-    s->start = SP_NONE;
-    size_t root = sp_read_file(s, dir, file, 0);
     if (root != SP_NONE)
         sp_collect(s, root, dir, 0);
     if (!s->why && s->start == SP_NONE)
@@ -807,6 +805,14 @@ static bool sp_load(sp_schema *s, const char *dir, const char *file)
     if (!s->why)
         sp_resolve_all(s);
     return !s->why;
+}
+
+/* dir/file scanned into s with its includes, its refs resolved; false
+ * with s->why. */
+static bool sp_load(sp_schema *s, const char *dir, const char *file)
+{
+    s->start = SP_NONE;
+    return sp_gather(s, sp_read_file(s, dir, file, 0), dir);
 }
 
 /* ---- the flattened schema ------------------------------------------------- */
@@ -845,14 +851,7 @@ static bool sp_flat_marks(sp_schema *s, size_t i, const char *base, sp_marks *m)
 static bool sp_flat_index(sp_schema *s, const char *text, size_t len, vc_schema_flat *out)
 {
     s->start = SP_NONE;
-    size_t root = sp_scan_text(s, text, len);
-    if (root != SP_NONE)
-        sp_collect(s, root, ".", 0);
-    if (!s->why && s->start == SP_NONE)
-        sp_fail(s, "no start");
-    if (!s->why)
-        sp_resolve_all(s);
-    if (s->why)
+    if (!sp_gather(s, sp_scan_text(s, text, len), "."))
         return false;
     vc_schema_flat_top *tops = vc_xcalloc(s->ndefines + 1, sizeof(*tops));
     sp_marks m = { 0 };
