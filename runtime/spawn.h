@@ -39,6 +39,7 @@ pid_t rt_spawn(char *const argv[], char *const envp[], int log_fd, vc_diags *d);
 /* Run in the child after its session and signals are set up and before its
  * inherited descriptors are closed and the exec: where the supervisor
  * applies the security models (cgroup, labels, identity, capabilities).
+ * placed: the child was created in the hook's cgroup (into_cgroup, below).
  * Returns 0, or an errno with *what naming the step (a static string). The
  * parent-death signal is set after it (a change of credentials clears it). */
 typedef struct rt_spawn_fd {
@@ -47,7 +48,7 @@ typedef struct rt_spawn_fd {
 } rt_spawn_fd;
 
 typedef struct rt_spawn_hook {
-    int (*fn)(void *opaque, const char **what);   /* NULL: none */
+    int (*fn)(void *opaque, bool placed, const char **what);   /* NULL: none */
     void *opaque;
     /* Descriptors the child keeps besides 0-2 and RT_SPAWN_PASS_FD (e.g.
      * a vhost device that holds what the caller set on it, named
@@ -60,7 +61,24 @@ typedef struct rt_spawn_hook {
      * the caller does not rely on afterwards. The child then costs no copy
      * of the caller's page tables and no copy-on-write faults after. */
     bool vfork_safe;
+    /* into_cgroup: the child is created directly in the cgroup2 directory
+     * open as cgroup_fd (O_DIRECTORY), by clone3 with CLONE_INTO_CGROUP
+     * (Linux 5.7): no migration, so none of the RCU grace period a write
+     * to cgroup.procs waits for (see runtime/security/README.md). Such a
+     * child is a fork, not a vfork (clone3 through syscall() cannot share
+     * the caller's stack). Where the kernel lacks clone3 or the flag
+     * (ENOSYS, E2BIG, EINVAL) the child is made as without it and fn is
+     * told placed = false; any other refusal (a bad descriptor, a cgroup
+     * that takes no processes) is an error of the spawn. */
+    bool into_cgroup;
+    int cgroup_fd;
+    /* Run in the caller once the child has exec'd (NULL: none): false
+     * with an error in d kills and reaps the child, and the spawn fails. */
+    bool (*spawned)(void *opaque, pid_t pid, bool placed, vc_diags *d);
 } rt_spawn_hook;
+
+/* For tests: as if the kernel had no clone3 (the fallback of into_cgroup). */
+void rt_spawn_test_no_clone3(bool off);
 
 /* rt_spawn with a hook (NULL: none). A failed hook is "cannot start PATH:
  * WHAT: REASON". */

@@ -214,10 +214,10 @@ rt_sup_sec *rt_sup_sec_apply(const rt_plan *p, vc_diags *d)
     return s;
 }
 
-int rt_sup_sec_child(const rt_sup_sec *s, const char **what)
+int rt_sup_sec_child(const rt_sup_sec *s, bool placed, const char **what)
 {
     if (s->cg) {
-        int e = rt_cg_attach_self(s->cg);
+        int e = rt_cg_attach_self(s->cg, placed);
         if (e != 0) {
             *what = "joining the guest's cgroup";
             return -e;
@@ -232,6 +232,16 @@ int rt_sup_sec_child(const rt_sup_sec *s, const char **what)
         return errno;
     }
     return 0;
+}
+
+int rt_sup_sec_spawn_cgroup(const rt_sup_sec *s)
+{
+    return s->cg ? rt_cg_spawn_fd(s->cg) : -1;
+}
+
+bool rt_sup_sec_spawned(rt_sup_sec *s, pid_t pid, bool placed, vc_diags *d)
+{
+    return !s->cg || rt_cg_join_after(s->cg, pid, placed, d);
 }
 
 bool rt_sup_sec_vfork_safe(const rt_sup_sec *s)

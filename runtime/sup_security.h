@@ -18,9 +18,16 @@ typedef struct rt_sup_sec rt_sup_sec;
  * the cgroup, relabels, loads the profile. NULL with the reason (and
  * nothing left applied) on failure. */
 rt_sup_sec *rt_sup_sec_apply(const rt_plan *p, vc_diags *d);
-/* In the child before exec: joins the cgroup, sets the exec labels.
- * 0 or an errno with *what the step. */
-int rt_sup_sec_child(const rt_sup_sec *s, const char **what);
+/* The guest's cgroup2 directory to create QEMU in (rt_spawn_hook's
+ * cgroup_fd), or -1. */
+int rt_sup_sec_spawn_cgroup(const rt_sup_sec *s);
+/* In the child before exec: joins the cgroup (placed: what is left to
+ * join before the exec of a child created in rt_sup_sec_spawn_cgroup's),
+ * sets the exec labels. 0 or an errno with *what the step. */
+int rt_sup_sec_child(const rt_sup_sec *s, bool placed, const char **what);
+/* Right after the exec, before the guest runs: QEMU moved into the cgroups
+ * it joins after the exec (rt_cg_join_after). False with the reason. */
+bool rt_sup_sec_spawned(rt_sup_sec *s, pid_t pid, bool placed, vc_diags *d);
 /* Whether rt_sup_sec_child may run in a vfork child (rt_spawn_hook): yes
  * unless it sets an exec label, as libselinux and libapparmor keep state
  * of their own in the caller's memory (libselinux skips writing a label

@@ -234,13 +234,26 @@ static bool sup_prepare(sup *s, vc_diags *d)
 
 /* ---- in the child, before exec --------------------------------------------------- */
 
-static int sup_child_hook(void *opaque, const char **what)
+static int sup_child_hook(void *opaque, bool placed, const char **what)
 {
     sup *s = opaque;
     /* the monitor socket (0600) and whatever else QEMU creates: its own */
     umask(0177);
-    int e = rt_sup_sec_child(s->sec, what);
+    int e = rt_sup_sec_child(s->sec, placed, what);
     return e ? e : rt_caps_enter(&s->caps, what);
+}
+
+/* In the supervisor, right after QEMU's exec: the cgroups it joins while
+ * it starts (the migration's grace period overlaps QEMU's own start-up).
+ * Done before rt_launch sends cont: QEMU runs with -S, so no guest code
+ * runs before QEMU is in all of them. */
+static bool sup_spawned(void *opaque, pid_t pid, bool placed, vc_diags *d)
+{
+    sup *s = opaque;
+    rt_trace("sup: exec done");
+    bool ok = rt_sup_sec_spawned(s->sec, pid, placed, d);
+    rt_trace("sup: cgroups joined");
+    return ok;
 }
 
 /* ---- running ------------------------------------------------------------------- */
@@ -300,8 +313,11 @@ static bool sup_launch(sup *s, vc_diags *d)
 {
     const rt_plan *p = s->p;
     static const char *const paused[] = { "-S", NULL };
-    rt_spawn_hook hook = { .fn = sup_child_hook, .opaque = s };
+    rt_spawn_hook hook = { .fn = sup_child_hook, .opaque = s, .spawned = sup_spawned };
     hook.fds = rt_sup_sec_fds(s->sec, &hook.nfds);
+    /* created in its cgroup2 directory: no migration before the exec */
+    hook.cgroup_fd = rt_sup_sec_spawn_cgroup(s->sec);
+    hook.into_cgroup = hook.cgroup_fd >= 0;
     /* the cgroup join and rt_caps_enter (see there) suit a vfork child */
     hook.vfork_safe = rt_sup_sec_vfork_safe(s->sec);
     rt_launch_opts lo = {

@@ -186,7 +186,19 @@ static char *rt_cg_base(const char *self_cgroup, const rt_cg_hier *x)
 
 /* ---- the guest's cgroup -------------------------------------------------- */
 
-enum { RT_CG_ROLE_DEVICES = 1, RT_CG_ROLE_MEMORY = 2, RT_CG_ROLE_CPU = 4 };
+/* RT_CG_ROLE_GUARD: on a hybrid host, the cgroup2 directory QEMU is
+ * created in, holding the BPF program that enforces the ACL until QEMU
+ * has joined its v1 devices cgroup (see "when QEMU joins" below). */
+enum { RT_CG_ROLE_DEVICES = 1, RT_CG_ROLE_MEMORY = 2, RT_CG_ROLE_CPU = 4, RT_CG_ROLE_GUARD = 8 };
+
+/* When QEMU enters a place: created in it (the cgroup2 one, by clone3
+ * with CLONE_INTO_CGROUP), by its child before the exec, or by the
+ * supervisor writing its pid right after the exec, while QEMU starts. */
+typedef enum rt_cg_join {
+    RT_CG_JOIN_CLONE,
+    RT_CG_JOIN_EXEC,
+    RT_CG_JOIN_AFTER,
+} rt_cg_join;
 
 /* The guest's directory in one hierarchy. */
 typedef struct rt_cg_place {
@@ -196,7 +208,9 @@ typedef struct rt_cg_place {
     unsigned roles;
     bool v2;
     bool made;
+    rt_cg_join join;
     int procs_fd;
+    int dir_fd;          /* the cgroup2 place: O_DIRECTORY, for CLONE_INTO_CGROUP */
 } rt_cg_place;
 
 struct rt_cgroup {
@@ -353,6 +367,7 @@ static rt_cg_place *rt_cg_place_for(rt_cgroup *cg, const rt_cg_hier *x, const ch
     p->roles = role;
     p->v2 = x->v2;
     p->procs_fd = -1;
+    p->dir_fd = -1;
     return p;
 }
 
@@ -435,6 +450,12 @@ static bool rt_cg_plan_places(rt_cgroup *cg, const rt_cg_spec *spec, const rt_cg
                                 "shows neither a cgroup v1 'devices' hierarchy nor a cgroup2 "
                                 "one", mountinfo);
     rt_cg_place_for(cg, x, self_cgroup, spec->name, RT_CG_ROLE_DEVICES);
+    /* v1 devices with a cgroup2 hierarchy beside it: a cgroup2 directory
+     * too, made first so that QEMU can be created in it (no migration);
+     * its program holds QEMU to the ACL until it is in the v1 one. */
+    const rt_cg_hier *v2 = cg->mode == RT_CG_DEV_V1 ? rt_cg_find(h, NULL, false) : NULL;
+    if (v2)
+        rt_cg_place_for(cg, v2, self_cgroup, spec->name, RT_CG_ROLE_GUARD);
     if (rt_cg_has_memory(&spec->limits)) {
         x = rt_cg_limit_hier(h, host, self_cgroup, "memory", "<memtune>", d);
         if (!x)
@@ -572,13 +593,13 @@ static bool rt_cg_devices_v1(rt_cgroup *cg, const rt_cg_place *p, vc_diags *d)
     return true;
 }
 
-static bool rt_cg_devices_bpf(rt_cgroup *cg, const rt_cg_place *p, vc_diags *d)
+/* The program goes on the cgroup2 place's directory, kept open for
+ * CLONE_INTO_CGROUP. On a hybrid host it runs after the v1 rules were
+ * written (the v1 place comes first), so it allows exactly what
+ * devices.list shows. */
+static bool rt_cg_devices_bpf(rt_cgroup *cg, rt_cg_place *p, vc_diags *d)
 {
-    int dirfd = open(p->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dirfd < 0)
-        return vc_runtime_error(d, "cannot open cgroup %s: %s", p->dir, strerror(errno));
-    cg->bpf_fd = rt_bpfdev_attach(&cg->rules, dirfd, d);
-    close(dirfd);
+    cg->bpf_fd = rt_bpfdev_attach(&cg->rules, p->dir_fd, d);
     return cg->bpf_fd >= 0;
 }
 
@@ -598,8 +619,12 @@ static bool rt_cg_setup_place(rt_cgroup *cg, rt_cg_place *p, const rt_cg_spec *s
     free(procs);
     if (p->procs_fd < 0)
         return false;
-    if ((p->roles & RT_CG_ROLE_DEVICES) &&
-        !(cg->mode == RT_CG_DEV_V1 ? rt_cg_devices_v1(cg, p, d) : rt_cg_devices_bpf(cg, p, d)))
+    if (p->v2 && (p->dir_fd = open(p->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+        return vc_runtime_error(d, "cannot open cgroup %s: %s", p->dir, strerror(errno));
+    bool v1dev = cg->mode == RT_CG_DEV_V1 && (p->roles & RT_CG_ROLE_DEVICES);
+    bool bpf = (cg->mode == RT_CG_DEV_BPF && (p->roles & RT_CG_ROLE_DEVICES)) ||
+               (p->roles & RT_CG_ROLE_GUARD);
+    if ((v1dev && !rt_cg_devices_v1(cg, p, d)) || (bpf && !rt_cg_devices_bpf(cg, p, d)))
         return false;
     if ((p->roles & RT_CG_ROLE_MEMORY) && !rt_cg_memory_limits(p, &spec->limits, d))
         return false;
@@ -641,6 +666,30 @@ static bool rt_cg_name_check(const char *name, vc_diags *d)
     return false;
 }
 
+/* When QEMU joins each place. The cgroup2 one (if any) it is created in.
+ * Every other join is a migration, and the first migration after a quiet
+ * spell waits for an RCU grace period (12-20 ms here: the threadgroup
+ * rwsem's writer, percpu_down_write -> rcu_sync_enter); done after the
+ * exec it overlaps QEMU's own start-up, and the cgroup2 program already
+ * enforces the ACL. A v1 memory place is joined before the exec: v1
+ * leaves the charges of pages QEMU touched before it moved (preallocated
+ * guest RAM) with the cgroup they were made in, so the limit would not
+ * hold them. Then everything is joined there: the grace period is paid
+ * by that first write anyway. No cgroup2 place (pure v1): all before the
+ * exec, as ever. */
+static void rt_cg_plan_joins(rt_cgroup *cg)
+{
+    bool target = false, early = false;
+    for (size_t i = 0; i < cg->nplaces; i++) {
+        target = target || cg->places[i].v2;
+        early = early || (!cg->places[i].v2 && (cg->places[i].roles & RT_CG_ROLE_MEMORY));
+    }
+    for (size_t i = 0; i < cg->nplaces; i++)
+        cg->places[i].join = cg->places[i].v2 ? RT_CG_JOIN_CLONE
+                             : early || !target ? RT_CG_JOIN_EXEC
+                                                : RT_CG_JOIN_AFTER;
+}
+
 rt_cgroup *rt_cg_create(const rt_cg_spec *spec, const rt_cg_host *host, vc_diags *d)
 {
     static const rt_cg_host none = { 0 };
@@ -667,6 +716,7 @@ rt_cgroup *rt_cg_create(const rt_cg_spec *spec, const rt_cg_host *host, vc_diags
         ok = rt_cg_setup_place(cg, &cg->places[i], spec, d);
     for (size_t i = 0; i < cg->nplaces; i++)
         cg->places[i].hier = NULL;
+    rt_cg_plan_joins(cg);
     rt_cg_hiers_free(&h);
     if (!ok) {
         vc_diags ignore;
@@ -678,23 +728,50 @@ rt_cgroup *rt_cg_create(const rt_cg_spec *spec, const rt_cg_host *host, vc_diags
     return cg;
 }
 
-int rt_cg_attach_self(const rt_cgroup *cg)
+int rt_cg_attach_self(const rt_cgroup *cg, bool placed)
 {
     for (size_t i = 0; i < cg->nplaces; i++)
-        if (write(cg->places[i].procs_fd, "0", 1) != 1)
+        if ((!placed || cg->places[i].join == RT_CG_JOIN_EXEC) &&
+            write(cg->places[i].procs_fd, "0", 1) != 1)
             return -errno;
     return 0;
 }
 
-bool rt_cg_add_pid(rt_cgroup *cg, pid_t pid, vc_diags *d)
+int rt_cg_spawn_fd(const rt_cgroup *cg)
+{
+    for (size_t i = 0; i < cg->nplaces; i++)
+        if (cg->places[i].join == RT_CG_JOIN_CLONE)
+            return cg->places[i].dir_fd;
+    return -1;
+}
+
+/* Writes pid to the cgroup.procs of each place joined as when says (-1:
+ * every place); a process already gone (ESRCH) is fine when gone_ok. */
+static bool rt_cg_write_pid(rt_cgroup *cg, pid_t pid, int when, bool gone_ok, vc_diags *d)
 {
     char buf[32];
     int len = snprintf(buf, sizeof(buf), "%ld", (long)pid);
-    for (size_t i = 0; i < cg->nplaces; i++)
-        if (write(cg->places[i].procs_fd, buf, (size_t)len) != len)
-            return vc_runtime_error(d, "cannot move process %ld into cgroup %s: %s", (long)pid,
-                                    cg->places[i].dir, strerror(errno));
+    for (size_t i = 0; i < cg->nplaces; i++) {
+        if (when >= 0 && cg->places[i].join != (rt_cg_join)when)
+            continue;
+        if (write(cg->places[i].procs_fd, buf, (size_t)len) == len)
+            continue;
+        if (errno == ESRCH && gone_ok)
+            return true;
+        return vc_runtime_error(d, "cannot move process %ld into cgroup %s: %s", (long)pid,
+                                cg->places[i].dir, strerror(errno));
+    }
     return true;
+}
+
+bool rt_cg_join_after(rt_cgroup *cg, pid_t pid, bool placed, vc_diags *d)
+{
+    return !placed || rt_cg_write_pid(cg, pid, RT_CG_JOIN_AFTER, true, d);
+}
+
+bool rt_cg_add_pid(rt_cgroup *cg, pid_t pid, vc_diags *d)
+{
+    return rt_cg_write_pid(cg, pid, -1, false, d);
 }
 
 rt_cg_dev_mode rt_cg_device_mode(const rt_cgroup *cg)
@@ -728,6 +805,8 @@ void rt_cg_free(rt_cgroup *cg)
     for (size_t i = 0; i < cg->nplaces; i++) {
         if (cg->places[i].procs_fd >= 0)
             close(cg->places[i].procs_fd);
+        if (cg->places[i].dir_fd >= 0)
+            close(cg->places[i].dir_fd);
         free(cg->places[i].base);
         free(cg->places[i].dir);
     }

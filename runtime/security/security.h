@@ -6,7 +6,10 @@
  *     in each hierarchy) whose device access is "deny all, allow the ACL and
  *     the guest's own devices": the cgroup v1 "devices" controller where it
  *     is mounted, else a BPF_PROG_TYPE_CGROUP_DEVICE program attached to the
- *     guest's cgroup v2 directory, else a clear "not supported here";
+ *     guest's cgroup v2 directory, else a clear "not supported here"; on a
+ *     hybrid host (v1 devices, cgroup2 beside it) both: QEMU is created in
+ *     its cgroup2 directory, whose program enforces the ACL until QEMU has
+ *     joined its v1 cgroups (README.md, "cgroup: when QEMU joins");
  *     memory and CPU limits (<memtune>, <cputune>) in the same cgroup where
  *     those controllers exist;
  *   - SELinux labels (basic confinement, sVirt with a unique MCS category
@@ -42,10 +45,14 @@
  *     rt_aa_profile_load()     writes rt_aa_profile_text / rt_aa_files_text
  *                              (also callable alone, e.g. for the plan) and
  *                              loads the profile
+ *   the fork: clone3 CLONE_INTO_CGROUP into rt_cg_spawn_fd() where there is one
  *   in the child, between fork and execve (single-threaded supervisor):
- *     rt_cg_attach_self()      async-signal-safe: joins the guest's cgroup
+ *     rt_cg_attach_self()      async-signal-safe: joins the places to be
+ *                              joined before the exec
  *     rt_se_exec_label()       setexeccon(labels.process)
  *     rt_aa_exec_profile()     aa_change_onexec(rt_aa_profile_name(uuid))
+ *   right after the exec, before the guest runs (cont):
+ *     rt_cg_join_after()       the supervisor moves QEMU into the rest
  *   after QEMU has ended (any way):
  *     rt_aa_profile_unload(), rt_se_restore(), rt_mcs_release(),
  *     rt_cg_remove()
@@ -164,7 +171,8 @@ typedef enum rt_cg_dev_mode {
 typedef struct rt_cgroup rt_cgroup;
 
 /* Creates PREFIX/NAME in the devices hierarchy (and the memory / cpu ones
- * when the limits need them, and the cgroup v2 one for the BPF program),
+ * when the limits need them, and the cgroup v2 one for the BPF program,
+ * on a hybrid host too),
  * denies every device, allows the ACL and the devices, sets the limits.
  * When /dev/ptmx is allowed the pty slaves are too ("c 136:* rw", last):
  * rt_cg_rules is the exact list devices.list then shows. On v1, a rule the
@@ -177,12 +185,24 @@ typedef struct rt_cgroup rt_cgroup;
  * rt_cg_attach_self needs no path work in the child. host may be NULL. */
 rt_cgroup *rt_cg_create(const rt_cg_spec *spec, const rt_cg_host *host, vc_diags *d);
 
+/* The guest's cgroup2 directory (O_DIRECTORY, open until rt_cg_free) to
+ * create QEMU in with clone3 CLONE_INTO_CGROUP; -1 when it has none (a
+ * host without cgroup2: pure v1). */
+int rt_cg_spawn_fd(const rt_cgroup *cg);
 /* In the child between fork and execve: moves the calling process into
- * every hierarchy of the guest's cgroup (writes "0" to the descriptors
- * opened by rt_cg_create). Async-signal-safe; 0 or a negative errno. Call
- * it before the child closes its inherited descriptors. */
-int rt_cg_attach_self(const rt_cgroup *cg);
-/* From the supervisor: moves pid into the cgroup. */
+ * the hierarchies of the guest's cgroup it joins before the exec (placed:
+ * it was created in rt_cg_spawn_fd's) or into every one (!placed), by
+ * writing "0" to the descriptors opened by rt_cg_create.
+ * Async-signal-safe; 0 or a negative errno. Call it before the child
+ * closes its inherited descriptors. */
+int rt_cg_attach_self(const rt_cgroup *cg, bool placed);
+/* From the supervisor, right after the exec of a child created in
+ * rt_cg_spawn_fd's cgroup (placed; nothing to do otherwise): moves pid
+ * into the rest (the v1 ones on a hybrid host, unless memory limits made
+ * them joined before the exec). A pid already gone (QEMU failed at once)
+ * is no error: its own message is what the launch reports. */
+bool rt_cg_join_after(rt_cgroup *cg, pid_t pid, bool placed, vc_diags *d);
+/* From the supervisor: moves pid into every hierarchy of the cgroup. */
 bool rt_cg_add_pid(rt_cgroup *cg, pid_t pid, vc_diags *d);
 
 rt_cg_dev_mode rt_cg_device_mode(const rt_cgroup *cg);

@@ -59,7 +59,7 @@ int main(int argc, char **argv)
     fflush(stdout);
     pid_t pid = fork();
     if (pid == 0) {
-        if (rt_cg_attach_self(cg) != 0)
+        if (rt_cg_attach_self(cg, false) != 0)
             _exit(126);
         execv(argv[i + 1], argv + i + 1);
         _exit(127);

@@ -17,6 +17,11 @@ if [ "$(id -u)" -ne 0 ]; then echo "SKIP $gt_name: the system instance needs roo
 . "$top/tests/helpers/scratch.sh"
 accel=qemu
 [ -r /dev/kvm ] && [ -w /dev/kvm ] && accel=kvm
+# gt_accel_for USER: accel for a QEMU that runs as USER: TCG where that
+# user cannot open /dev/kvm (a host whose /dev/kvm is root's alone)
+gt_accel_for() {
+    runuser -u "$1" -- sh -c '[ -r /dev/kvm ] && [ -w /dev/kvm ]' || accel=qemu
+}
 
 # ok STATUS WHAT [DETAIL]
 ok() { if [ "$1" -eq 0 ]; then echo "PASS $gt_name/$2"; else echo "FAIL $gt_name/$2${3:+: $3}"; fi; }

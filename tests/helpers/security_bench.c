@@ -39,7 +39,7 @@ static double cycle(const rt_cg_host *host, int i)
     if (ok) {
         pid_t pid = fork();
         if (pid == 0)
-            _exit(rt_cg_attach_self(cg) == 0 ? 0 : 1);
+            _exit(rt_cg_attach_self(cg, false) == 0 ? 0 : 1);
         int st = 0;
         waitpid(pid, &st, 0);
         ok = WIFEXITED(st) && WEXITSTATUS(st) == 0;

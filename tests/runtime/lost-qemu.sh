@@ -26,6 +26,7 @@ if ! useradd -r -M -U -d "$tmp" -s /usr/sbin/nologin "$user" 2>"$tmp/err"; then
     echo "FAIL lost/cannot create the test user: $(cat "$tmp/err")"
     exit 0
 fi
+gt_accel_for "$user"
 truncate -s 1M "$tmp/disk.img"
 domain "$g" "$tmp/disk.img" > "$tmp/dom.xml"
 printf 'user = "%s"\ngroup = "%s"\n' "$user" "$user" > "$tmp/qemu.conf"

@@ -31,6 +31,7 @@ if [ -c /dev/kvm ] && [ "$(stat -c %g /dev/kvm)" != 0 ]; then
     kvmgid=$(stat -c %g /dev/kvm)
     usermod -a -G "$(stat -c %G /dev/kvm)" "$user"
 fi
+gt_accel_for "$user"
 # and a group of its own besides, to see the group database followed
 groupadd -r "$user-x" && usermod -a -G "$user-x" "$user"
 xgid=$(getent group "$user-x" | cut -d: -f3)
@@ -96,6 +97,31 @@ if [ -f "$cgdir/devices.list" ]; then
 else
     echo "SKIP start/system: the cgroup's device list: no cgroup v1 devices controller here"
 fi
+# A hybrid host (v1 devices, cgroup2 beside it): QEMU was created in the
+# guest's cgroup2 directory, whose device program holds it to the ACL until
+# it has joined the v1 one. A process in that directory alone (its v1
+# devices cgroup the root's, which allows everything) opens a node of the
+# ACL (c 1:3, /dev/null's numbers) and is refused one outside it (c 5:0,
+# /dev/tty's: ENXIO without a terminal were it allowed).
+cg2mnt=$(awk '$0 ~ / - cgroup2 / {print $5; exit}' /proc/self/mountinfo)
+cg2dir=
+if [ -n "$cg2mnt" ] && [ -f "$cgdir/devices.list" ]; then
+    cg2dir=$cg2mnt$(sed -n 's/^0:://p' "/proc/$pid/cgroup")
+    grep -q "^0::.*/virtc/qemu/$g\$" "/proc/$pid/cgroup" &&
+        grep -q "^[0-9]*:devices:.*/virtc/qemu/$g\$" "/proc/$pid/cgroup" && [ -d "$cg2dir" ]
+    ok $? "hybrid: QEMU is in the guest's cgroup2 directory and its v1 devices cgroup" "$(tr '\n' ' ' < "/proc/$pid/cgroup")"
+    mknod "$tmp/null" c 1 3 && mknod "$tmp/tty" c 5 0
+    sh -c 'echo $$ > "$1/cgroup.procs" || exit 9
+           grep -q "^[0-9]*:devices:/\$" /proc/self/cgroup || exit 8
+           exec 3<>"$2" && exec 4<>"$3"' probe "$cg2dir" "$tmp/null" "$tmp/tty" 2>"$tmp/probe.err"
+    rc=$?
+    [ $rc -ne 0 ] && [ $rc -lt 8 ] && grep -q "$tmp/tty: Operation not permitted" "$tmp/probe.err" &&
+        ! grep -q "$tmp/null" "$tmp/probe.err"
+    ok $? "hybrid: the cgroup2 directory alone refuses a device outside the ACL" "rc=$rc $(cat "$tmp/probe.err")"
+    rm -f "$tmp/null" "$tmp/tty"
+else
+    echo "SKIP start/hybrid: not a host with cgroup v1 devices and cgroup2 beside it"
+fi
 [ "$(stat -c %u:%g "$tmp/img/disk.img")" = "$uid:$gid" ]
 ok $? "system: the disk belongs to the QEMU user while it runs" "$(stat -c %U:%G "$tmp/img/disk.img")"
 sock=/var/lib/virtc/qemu/domain-$g/monitor.sock
@@ -109,9 +135,11 @@ echo "$out" | grep -qx "state: running" && echo "$out" | grep -qx "pid: $pid" &&
 ok $? "system: status" "$out"
 "$virtc" list $conf | grep -q "^ $pid  *$g  *running\$"
 ok $? "system: list" "$("$virtc" list $conf)"
-# the supervisor holds only its own descriptors: 0-2, the lock, QMP, cgroup.procs
+# the supervisor holds only its own descriptors: 0-2, the lock, the undo
+# journal, QMP, a cgroup.procs per hierarchy, and on a host with cgroup2
+# the guest's directory there (QEMU is created in it) and its device program
 n=$(ls "/proc/$sup/fd" | wc -l)
-ok $([ "$n" -le 8 ]; echo $?) "system: the supervisor keeps few descriptors" "$(ls -l "/proc/$sup/fd" | tr '\n' ' ')"
+ok $([ "$n" -le 10 ]; echo $?) "system: the supervisor keeps few descriptors" "$(ls -l "/proc/$sup/fd" | tr '\n' ' ')"
 
 "$virtc" start $conf "$tmp/dom.xml" 2>"$tmp/err"
 rc=$?
@@ -136,8 +164,8 @@ ok $? "system: QEMU and its supervisor are gone after stop"
 [ "$(stat -c %u:%g "$tmp/img/disk.img")" = 0:0 ]
 ok $? "system: the disk has its old owner back" "$(stat -c %U:%G "$tmp/img/disk.img")"
 [ ! -e "$cgdir" ] && [ ! -e "$sock" ] && [ ! -e "$run/$g.pid" ] && [ ! -e "$run/$g.state" ] &&
-    [ ! -e "/var/lib/virtc/qemu/domain-$g" ]
-ok $? "system: no cgroup, socket, pid or state file left"
+    [ ! -e "/var/lib/virtc/qemu/domain-$g" ] && { [ -z "$cg2dir" ] || [ ! -e "$cg2dir" ]; }
+ok $? "system: no cgroup (v1 or cgroup2), socket, pid or state file left"
 "$virtc" status $conf "$g" | grep -qx "state: shut off"
 ok $? "system: status of a stopped guest"
 
@@ -149,8 +177,9 @@ kill -9 "$pid"
 wait_for "gone $g" 600
 ok $? "kill -9: the supervisor ends"
 [ "$(stat -c %u:%g "$tmp/img/disk.img")" = 0:0 ] && [ ! -e "$cgdir" ] && [ ! -e "$sock" ] &&
-    [ ! -e "$run/$g.pid" ] && [ ! -e "/var/lib/virtc/qemu/domain-$g" ]
-ok $? "kill -9: owner back, no cgroup, socket or pid file left"
+    [ ! -e "$run/$g.pid" ] && [ ! -e "/var/lib/virtc/qemu/domain-$g" ] &&
+    { [ -z "$cg2dir" ] || [ ! -e "$cg2dir" ]; }
+ok $? "kill -9: owner back, no cgroup (v1 or cgroup2), socket or pid file left"
 
 # ---- SIGKILL of the supervisor: QEMU dies with it, the guest is "lost" ----
 # until 'virtc stop' (or the next start) puts back what it held
@@ -419,6 +448,6 @@ ok $bad "50 start/stop cycles" "cycle $bad: $(cat "$tmp/err")"
 ok $? "50 cycles: no QEMU left"
 [ "$(ls /proc/$$/fd | wc -l)" = "$fds_before" ]
 ok $? "50 cycles: no descriptor leaked into the caller"
-[ -z "$(mine)" ] && [ ! -e "$cgdir/../$g-cyc" ] && [ "$(stat -c %u:%g "$tmp/img/disk.img")" = 0:0 ]
+[ -z "$(mine)" ] && [ ! -e "$cgdir/../$g-cyc" ] && { [ -z "$cg2dir" ] || [ ! -e "$cg2dir/../$g-cyc" ]; } && [ "$(stat -c %u:%g "$tmp/img/disk.img")" = 0:0 ]
 ok $? "50 cycles: no file or cgroup left, the disk's owner back" "$(mine) $(stat -c %U:%G "$tmp/img/disk.img")"
 exit 0

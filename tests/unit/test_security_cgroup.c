@@ -356,7 +356,7 @@ static char *probe_in(rt_cgroup *cg, const char *const *opens)
     pid_t pid = fork();
     if (pid == 0) {
         close(pfd[0]);
-        int rc = rt_cg_attach_self(cg);
+        int rc = rt_cg_attach_self(cg, false);
         vc_buf b;
         vc_buf_init(&b);
         if (rc != 0)
