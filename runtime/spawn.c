@@ -197,8 +197,10 @@ static bool rt_clone3_missing(int err)
     return err == ENOSYS || err == EINVAL || err == E2BIG;
 }
 
-/* The child, started with vfork when what it runs before its exec allows
- * it (no hook, or one marked vfork_safe): it borrows the caller's memory
+/* The child: created in the hook's cgroup by clone3 when it names one
+ * (rt_clone_into), else, and where the kernel cannot, started with vfork
+ * when what it runs before its exec allows it (no hook, or one marked
+ * vfork_safe): it borrows the caller's memory
  * and stack while the caller waits for its exec or _exit, so the caller's
  * page tables are not copied and neither process takes copy-on-write
  * faults afterwards (some ms on a VM, with virtc's libraries mapped). What

@@ -215,7 +215,7 @@ typedef struct rt_cg_place {
 
 struct rt_cgroup {
     char *prefix;
-    rt_cg_place places[3];
+    rt_cg_place places[4];   /* devices, the hybrid cgroup2 guard, memory, cpu */
     size_t nplaces;
     rt_cg_dev_mode mode;
     rt_dev_rules rules;
