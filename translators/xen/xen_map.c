@@ -565,7 +565,9 @@ bool xen_disk_set_uname(ir_disk *disk, const char *uname, vc_loc loc, vc_diags *
             path += slen + 1;
     }
     xm_disk_set_driver(disk, xm_disk_prefixes[k].type, xm_disk_prefixes[k].driver, format);
-    xm_set_str(&disk->source, path);
+    /* "file:" or "tap:aio:" with nothing after names no image: an empty
+     * drive (a cdrom's), judged as one, not a file called "" */
+    xm_set_str(&disk->source, *path ? path : NULL);
     return true;
 }
 
