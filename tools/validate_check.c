@@ -24,6 +24,7 @@
 #include "../translators/util.h"
 #include "../translators/xmldoc.h"
 #include "validate.h"
+#include "validate_rules.h"
 
 /* ---- reading ------------------------------------------------------------ */
 
@@ -150,15 +151,16 @@ static bool check_disk_counts(xmlNodePtr disk, const char *file, vc_diags *d)
     return ok;
 }
 
-/* Whether n is an element of the domain format (no namespace) named name. */
-static bool check_is(xmlNodePtr n, const char *name)
+/* Whether n is an element of the document's format (no namespace) named
+ * name (validate_rules.h: the other kinds' checks use it too). */
+bool check_is(xmlNodePtr n, const char *name)
 {
     return n->type == XML_ELEMENT_NODE && !n->ns && strcmp((const char *)n->name, name) == 0;
 }
 
 /* A located error on attribute name of e when bad(value) says what is
- * wrong; false then. */
-static bool check_value(xmlNodePtr e, const char *name, const char *(*bad)(const char *v),
+ * wrong; false then (validate_rules.h). */
+bool check_value(xmlNodePtr e, const char *name, const char *(*bad)(const char *v),
                         const char *file, vc_diags *d)
 {
     xmlAttrPtr a = xmlHasProp(e, BAD_CAST name);
@@ -344,6 +346,7 @@ static const struct {
 } check_semantic[] = {
     { "domain", check_domain },
     { "nodedev", check_nodedev },
+    { "secret", vr_secret_check },
     { "storagepool", check_storagepool },
 };
 
