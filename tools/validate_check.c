@@ -345,6 +345,7 @@ static const struct {
     bool (*check)(xmlDocPtr doc, const char *file, vc_diags *d);
 } check_semantic[] = {
     { "domain", check_domain },
+    { "interface", vr_interface_check },
     { "nodedev", check_nodedev },
     { "secret", vr_secret_check },
     { "storagepool", check_storagepool },
