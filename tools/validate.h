@@ -5,6 +5,10 @@
  *   validate_paths.c   PATH arguments -> the ordered list of files
  *   validate_check.c   one file: read, parse, kind, schema, domain lowering;
  *                      and the pool of threads that checks files in parallel
+ *   validate_rules.c   the checks beyond the schema of node devices
+ *                      (validate_nodedev.c), interfaces
+ *                      (validate_interface.c) and secrets
+ *                      (validate_secret.c), and what they share
  *   validate_report.c  the output formats (gcc, github, junit via
  *                      tools/junit.xsl, sarif)
  *

@@ -280,44 +280,6 @@ static bool check_domain(xmlDocPtr doc, const char *file, vc_diags *d)
     return true;
 }
 
-/* A PCI Express link's speed in GT/s: libvirt's schema takes digits,
- * any one character and digits ('0_75'), its parser only the speeds of
- * the PCIe generations it names (libvirt 9.0 asked through its own
- * parser: 2.5, 5, 8, 16, 32, 64; '2.50' and '05' are refused too). */
-static const char *check_bad_link_speed(const char *v)
-{
-    static const char *const speeds[] = { "2.5", "5", "8", "16", "32", "64" };
-    for (size_t i = 0; i < VC_ARRAY_SIZE(speeds); i++)
-        if (strcmp(v, speeds[i]) == 0)
-            return NULL;
-    return "a PCIe link speed in GT/s: one of 2.5, 5, 8, 16, 32, 64";
-}
-
-/* Every <capability><pci-express><link> of a node device. */
-static bool check_nodedev_links(xmlNodePtr root, const char *file, vc_diags *d)
-{
-    bool ok = true;
-    for (xmlNodePtr cap = root->children; cap; cap = cap->next) {
-        xmlNodePtr pcie = check_is(cap, "capability") ? xml_child(cap, "pci-express") : NULL;
-        for (xmlNodePtr l = pcie ? pcie->children : NULL; l; l = l->next)
-            if (check_is(l, "link"))
-                ok = check_value(l, "speed", check_bad_link_speed, file, d) && ok;
-    }
-    return ok;
-}
-
-/* libvirt's node device schema lets a device list no capability; its
- * parser refuses such a device ("no device capabilities"), and so does
- * virtc, after the schema has given libvirt's schema's verdict. */
-static bool check_nodedev(xmlDocPtr doc, const char *file, vc_diags *d)
-{
-    xmlNodePtr root = xmlDocGetRootElement(doc);
-    if (!xml_child(root, "capability"))
-        return vc_error_at(d, xml_node_loc(file, root),
-                           "missing <capability> in <device>: a node device has at least one");
-    return check_nodedev_links(root, file, d);
-}
-
 /* A storage pool's auth <secret uuid=...>: the format's schema takes any
  * text there; a secret is looked up by a UUID, so libvirt's parser wants
  * one. */
@@ -346,7 +308,7 @@ static const struct {
 } check_semantic[] = {
     { "domain", check_domain },
     { "interface", vr_interface_check },
-    { "nodedev", check_nodedev },
+    { "nodedev", vr_nodedev_check },
     { "secret", vr_secret_check },
     { "storagepool", check_storagepool },
 };

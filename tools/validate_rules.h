@@ -58,5 +58,6 @@ bool vr_exact_words(xmlNodePtr n, const vr_word *words, size_t nwords, const cha
 
 bool vr_secret_check(xmlDocPtr doc, const char *file, vc_diags *d);
 bool vr_interface_check(xmlDocPtr doc, const char *file, vc_diags *d);
+bool vr_nodedev_check(xmlDocPtr doc, const char *file, vc_diags *d);
 
 #endif
