@@ -9,10 +9,11 @@
  *    reports them) but the parser does not read ("unknown capability
  *    type"): a document cannot define such a device;
  *  - the words of a capability's type, a devnode's type, a network
- *    link's state, a network or SCSI target sub-capability's type and a
- *    DRM device's <type> are compared exactly: the schema's tokens let
- *    spaces stand around them (a PCI device's sub-capability types the
- *    parser trims, so they are left alone);
+ *    link's state, the type of a network's, SCSI host's, SCSI target's
+ *    or storage device's sub-capability, a VPD's fields access and a DRM
+ *    device's <type> are compared exactly: the schema's tokens let spaces
+ *    stand around them (the sub-capability types of a PCI device, a CSS
+ *    device and an AP matrix the parser trims, so they are left alone);
  *  - a network device names its interface, a SCSI target its target, an
  *    FC remote port its rport, a mediated device and each of its
  *    parent's mediated types an id (empty is missing; spaces are taken);
@@ -163,9 +164,21 @@ static bool vn_mdev_parent(xmlNodePtr cap, const char *file, vc_diags *d)
     return vn_each_cap(cap, "mdev_types", vn_mdev_types, file, d);
 }
 
+/* A PCI device's VPD: the parser compares the access of its fields
+ * exactly. */
+static bool vn_vpd(xmlNodePtr cap, const char *file, vc_diags *d)
+{
+    bool ok = true;
+    for (xmlNodePtr f = cap->children; f; f = f->next)
+        if (check_is(f, "fields"))
+            ok = vr_exact_word(f, "access", file, d) && ok;
+    return ok;
+}
+
 static bool vn_pci(xmlNodePtr cap, const char *file, vc_diags *d)
 {
     bool ok = vn_pci_walk(cap, file, d);
+    ok = vn_each_cap(cap, "vpd", vn_vpd, file, d) && ok;
     return vn_mdev_parent(cap, file, d) && ok;
 }
 
@@ -174,11 +187,18 @@ static bool vn_sub_type(xmlNodePtr cap, const char *file, vc_diags *d)
     return vr_exact_word(cap, "type", file, d);
 }
 
+/* A capability whose sub-capabilities' types the parser compares exactly
+ * (net, scsi_host, scsi_target, storage). */
+static bool vn_sub_types(xmlNodePtr cap, const char *file, vc_diags *d)
+{
+    return vn_each_cap(cap, NULL, vn_sub_type, file, d);
+}
+
 static bool vn_net(xmlNodePtr cap, const char *file, vc_diags *d)
 {
     xmlNodePtr ifname = xml_child(cap, "interface");
     bool ok = !ifname || vr_text_given(ifname, "the network interface's name (eth0)", file, d);
-    ok = vn_each_cap(cap, NULL, vn_sub_type, file, d) && ok;
+    ok = vn_sub_types(cap, file, d) && ok;
     for (xmlNodePtr c = cap->children; c; c = c->next) {
         if (check_is(c, "link"))
             ok = vr_exact_word(c, "state", file, d) && ok;
@@ -198,7 +218,7 @@ static bool vn_scsi_target(xmlNodePtr cap, const char *file, vc_diags *d)
 {
     xmlNodePtr target = xml_child(cap, "target");
     bool ok = !target || vr_text_given(target, "the SCSI target's name (target0:0:0)", file, d);
-    ok = vn_each_cap(cap, NULL, vn_sub_type, file, d) && ok;
+    ok = vn_sub_types(cap, file, d) && ok;
     return vn_each_cap(cap, "fc_remote_port", vn_rport, file, d) && ok;
 }
 
@@ -240,7 +260,9 @@ static const struct {
 } vn_caps[] = {
     { "pci", vn_pci },
     { "net", vn_net },
+    { "scsi_host", vn_sub_types },
     { "scsi_target", vn_scsi_target },
+    { "storage", vn_sub_types },
     { "drm", vn_drm },
     { "mdev", vn_mdev },
     { "ap_queue", vn_ap_queue },
