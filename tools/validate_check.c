@@ -24,6 +24,7 @@
 #include "../translators/util.h"
 #include "../translators/xmldoc.h"
 #include "validate.h"
+#include "validate_network.h"
 
 /* ---- reading ------------------------------------------------------------ */
 
@@ -343,6 +344,7 @@ static const struct {
     bool (*check)(xmlDocPtr doc, const char *file, vc_diags *d);
 } check_semantic[] = {
     { "domain", check_domain },
+    { "network", vnet_check },
     { "nodedev", check_nodedev },
     { "storagepool", check_storagepool },
 };
