@@ -334,7 +334,9 @@ OTHER = {
                     "clusterSize": "<clusterSize unit='KiB'>64</clusterSize>",
                     "features": "<features><lazy_refcounts/></features>",
                     "encryption": "<encryption format='luks'><secret type='passphrase' uuid='%s'/></encryption>" % UUID}),
-    "network": ("<network>@</network>", ["name"],
+    # an <ip> always: libvirt's parser (virtc validate's front end) wants
+    # one for forward mode nat and to reach the route's gateway
+    "network": ("<network>@</network>", ["name", "ip"],
                 {"name": "<name>n</name>", "uuid": "<uuid>%s</uuid>" % UUID,
                  "metadata": "<metadata/>",
                  "forward": "<forward mode='nat'/>", "bridge": "<bridge name='virbr9'/>",
@@ -363,10 +365,13 @@ OTHER = {
                      "srv": "<srv service='name' protocol='tcp'/>",
                      "forwarder": "<forwarder addr='8.8.8.8'/>",
                      "forwarder2": "<forwarder domain='example.com'/>"}),
-    "network-forward": ("<network><name>n</name><forward mode='nat'>@</forward></network>", [],
+    # nat forwards through one <interface> at most, and needs an <ip>
+    "network-forward": ("<network><name>n</name><ip address='192.168.150.1' netmask='255.255.255.0'/>"
+                        "<forward mode='nat'>@</forward></network>", [],
                         {"nat": "<nat><port start='1024' end='65535'/></nat>",
                          "interface": "<interface dev='eth0'/>",
-                         "interface2": "<interface dev='eth1'/>"}),
+                         "pf": "<pf dev='eth2'/>",
+                         "driver": "<driver name='vfio'/>"}),
 }
 for c in OTHER:
     KIND[c] = "network" if c.startswith("network") else "storagevol" if c.startswith("vol") else "storagepool"

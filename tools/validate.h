@@ -5,6 +5,8 @@
  *   validate_paths.c   PATH arguments -> the ordered list of files
  *   validate_check.c   one file: read, parse, kind, schema, domain lowering;
  *                      and the pool of threads that checks files in parallel
+ *   validate_network.c a network's checks beyond its schema (libvirt's
+ *                      network parser's rules)
  *   validate_rules.c   the checks beyond the schema of node devices
  *                      (validate_nodedev.c), interfaces
  *                      (validate_interface.c) and secrets

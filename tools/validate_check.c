@@ -25,6 +25,7 @@
 #include "../translators/xmldoc.h"
 #include "validate.h"
 #include "validate_rules.h"
+#include "validate_network.h"
 
 /* ---- reading ------------------------------------------------------------ */
 
@@ -308,6 +309,7 @@ static const struct {
 } check_semantic[] = {
     { "domain", check_domain },
     { "interface", vr_interface_check },
+    { "network", vnet_check },
     { "nodedev", vr_nodedev_check },
     { "secret", vr_secret_check },
     { "storagepool", check_storagepool },
