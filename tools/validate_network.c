@@ -20,6 +20,7 @@
 #include "../translators/util.h"
 #include "../translators/xmldoc.h"
 #include "validate_network.h"
+#include "validate_rules.h"
 
 typedef struct vnet_ctx {
     const char *file;
@@ -682,10 +683,7 @@ static void vnet_check_dns(vnet_ctx *c, xmlNodePtr dns)
 /* Attributes whose value the schema takes with spaces around (a <value>
  * is compared after whitespace is collapsed) and libvirt's parser
  * compares as written (" bridge" is no forward mode to it). */
-static const struct {
-    const char *elem;
-    const char *attr;
-} vnet_tokens[] = {
+static const vr_word vnet_tokens[] = {
     { "network", "ipv6" },       { "network", "trustGuestRxFilters" },
     { "portgroup", "trustGuestRxFilters" },
     { "forward", "mode" },       { "driver", "name" },
@@ -696,23 +694,6 @@ static const struct {
     { "port", "isolated" },      { "ip", "localPtr" },
     { "virtualport", "type" },   { "lease", "unit" },
 };
-
-static void vnet_check_tokens(vnet_ctx *c, xmlNodePtr e)
-{
-    for (size_t i = 0; i < VC_ARRAY_SIZE(vnet_tokens); i++) {
-        if (!vnet_is(e, vnet_tokens[i].elem))
-            continue;
-        char *v = vnet_value(e, vnet_tokens[i].attr);
-        size_t n = v ? strlen(v) : 0;
-        if (n && (isspace((unsigned char)v[0]) || isspace((unsigned char)v[n - 1])))
-            vnet_err(c, vnet_at(e, vnet_tokens[i].attr), "%s='%s': expected the value "
-                     "without spaces around it", vnet_tokens[i].attr, v);
-        free(v);
-    }
-    for (xmlNodePtr k = e->children; k; k = k->next)
-        if (k->type == XML_ELEMENT_NODE && !k->ns && !vnet_is(k, "metadata"))
-            vnet_check_tokens(c, k);
-}
 
 /* ---- the network ----------------------------------------------------------- */
 
@@ -734,7 +715,8 @@ bool vnet_check(xmlDocPtr doc, const char *file, vc_diags *d)
     vnet_ctx c = { file, d, true };
     xmlNodePtr root = xmlDocGetRootElement(doc);
     vnet_check_name(&c, root);
-    vnet_check_tokens(&c, root);
+    /* elements in <metadata> are in other namespaces: no row names them */
+    c.ok = vr_exact_words(root, vnet_tokens, VC_ARRAY_SIZE(vnet_tokens), file, d) && c.ok;
     vnet_ips ips = { NULL, 0, 0, false };
     for (xmlNodePtr k = root->children; k; k = k->next)
         if (vnet_is(k, "ip"))
