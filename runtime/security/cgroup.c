@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "../../translators/util.h"
+#include "../trace.h"
 
 /* ---- the host's hierarchies ---------------------------------------------- */
 
@@ -631,6 +632,57 @@ static bool rt_cg_setup_place(rt_cgroup *cg, rt_cg_place *p, const rt_cg_spec *s
     return !(p->roles & RT_CG_ROLE_CPU) || rt_cg_cpu_limits(p, &spec->limits, d);
 }
 
+static void rt_cg_place_free(rt_cg_place *p)
+{
+    if (p->procs_fd >= 0)
+        close(p->procs_fd);
+    if (p->dir_fd >= 0)
+        close(p->dir_fd);
+    free(p->base);
+    free(p->dir);
+}
+
+/* Removes place i (its directory, if made here) and takes it out of cg. */
+static bool rt_cg_drop_place(rt_cgroup *cg, size_t i, vc_diags *d)
+{
+    rt_cg_place *p = &cg->places[i];
+    if (p->made && rt_cg_rmdir(p->dir) != 0)
+        return vc_runtime_error(d, "cannot remove cgroup %s: %s", p->dir, strerror(errno));
+    if (p->made)
+        rt_cg_rmdir_parents(p->base, cg->prefix);
+    rt_cg_place_free(p);
+    memmove(p, p + 1, (cg->nplaces - i - 1) * sizeof(*p));
+    cg->nplaces--;
+    return true;
+}
+
+/* The hybrid host's cgroup2 place, when it serves nothing but the guard,
+ * only saves QEMU a migration before its exec: a cgroup2 that cannot take
+ * it (read-only or foreign in a container, no BPF, a kernel without
+ * CONFIG_CGROUP_BPF) must not fail a start that v1 alone serves. Then it
+ * is removed, its journal line dropped (the mark is from before its note),
+ * and with no cgroup2 place left every v1 one is joined before the exec
+ * (rt_cg_plan_joins). *kept: whether place i is still there; *why: the
+ * failure, for the trace. False only when what was made cannot go. */
+static bool rt_cg_setup_guard(rt_cgroup *cg, size_t i, const rt_cg_spec *spec, bool *kept,
+                              char **why, vc_diags *d)
+{
+    off_t mark = rt_undo_mark(spec->undo);
+    vc_diags own;
+    vc_diags_init(&own);
+    *kept = rt_cg_setup_place(cg, &cg->places[i], spec, &own);
+    bool ok = true;
+    if (!*kept) {
+        const char *msg = own.n ? own.v[0].message : "no reason given";
+        *why = vc_xstrndup(msg, strcspn(msg, "\n"));
+        ok = rt_cg_drop_place(cg, i, d) && rt_undo_rewind(spec->undo, mark, d);
+    }
+    if (!ok || *kept)
+        vc_diags_append(d, &own);
+    vc_diags_free(&own);
+    return ok;
+}
+
 /* Limits no controller would take, refused before anything is made. */
 static bool rt_cg_limits_ok(const rt_cg_limits *l, vc_diags *d)
 {
@@ -690,6 +742,27 @@ static void rt_cg_plan_joins(rt_cgroup *cg)
                                                 : RT_CG_JOIN_AFTER;
 }
 
+/* VIRTC_TRACE: which way QEMU enters its cgroup (why: the hybrid cgroup2
+ * place's failure, when it fell back to the v1-only way). */
+static void rt_cg_trace_way(const rt_cgroup *cg, const char *why)
+{
+    bool clone = false, after = false, exec = false;
+    for (size_t i = 0; i < cg->nplaces; i++) {
+        clone = clone || cg->places[i].join == RT_CG_JOIN_CLONE;
+        after = after || cg->places[i].join == RT_CG_JOIN_AFTER;
+        exec = exec || cg->places[i].join == RT_CG_JOIN_EXEC;
+    }
+    char *step = why ? vc_xasprintf("cgroup: every place joined before the exec (the cgroup2 "
+                                    "directory is unusable: %s)", why)
+                     : vc_xasprintf("cgroup: %s%s", clone ? "created in cgroup2" : "",
+                                    after  ? ", v1 joined after the exec"
+                                    : exec ? (clone ? ", v1 joined before the exec"
+                                                    : "every place joined before the exec")
+                                           : "");
+    rt_trace(step);
+    free(step);
+}
+
 rt_cgroup *rt_cg_create(const rt_cg_spec *spec, const rt_cg_host *host, vc_diags *d)
 {
     static const rt_cg_host none = { 0 };
@@ -712,11 +785,20 @@ rt_cgroup *rt_cg_create(const rt_cg_spec *spec, const rt_cg_host *host, vc_diags
     char *self = rt_cg_self_read(rt_cg_or(host->self_cgroup, "/proc/self/cgroup"));
     ok = rt_cg_plan_places(cg, spec, &h, host, self, d);
     free(self);
-    for (size_t i = 0; ok && i < cg->nplaces; i++)
-        ok = rt_cg_setup_place(cg, &cg->places[i], spec, d);
+    char *why = NULL;
+    for (size_t i = 0; ok && i < cg->nplaces;) {
+        bool kept = true;
+        ok = cg->places[i].roles == RT_CG_ROLE_GUARD
+                 ? rt_cg_setup_guard(cg, i, spec, &kept, &why, d)
+                 : rt_cg_setup_place(cg, &cg->places[i], spec, d);
+        i += kept;
+    }
     for (size_t i = 0; i < cg->nplaces; i++)
         cg->places[i].hier = NULL;
     rt_cg_plan_joins(cg);
+    if (ok)
+        rt_cg_trace_way(cg, why);
+    free(why);
     rt_cg_hiers_free(&h);
     if (!ok) {
         vc_diags ignore;
@@ -802,14 +884,8 @@ void rt_cg_free(rt_cgroup *cg)
 {
     if (!cg)
         return;
-    for (size_t i = 0; i < cg->nplaces; i++) {
-        if (cg->places[i].procs_fd >= 0)
-            close(cg->places[i].procs_fd);
-        if (cg->places[i].dir_fd >= 0)
-            close(cg->places[i].dir_fd);
-        free(cg->places[i].base);
-        free(cg->places[i].dir);
-    }
+    for (size_t i = 0; i < cg->nplaces; i++)
+        rt_cg_place_free(&cg->places[i]);
     if (cg->bpf_fd >= 0)
         close(cg->bpf_fd);
     rt_dev_rules_free(&cg->rules);

@@ -177,6 +177,12 @@ typedef struct rt_cgroup rt_cgroup;
  * When /dev/ptmx is allowed the pty slaves are too ("c 136:* rw", last):
  * rt_cg_rules is the exact list devices.list then shows. On v1, a rule the
  * supervisor's own cgroup denies is left out with a warning in d.
+ * On a hybrid host the cgroup2 directory is there for speed only (QEMU
+ * created in it): when it cannot be made or its program attached (a
+ * read-only or foreign cgroup2, no BPF), it is removed again, dropped from
+ * the undo journal, and QEMU joins every v1 place before its exec, as on a
+ * pure v1 host (rt_cg_spawn_fd -1; VIRTC_TRACE says so and why). It stays
+ * an error where it serves limits too, and on a pure cgroup2 host.
  * NULL with an error when any step fails (what was made is removed again),
  * when the cgroup already exists (a guest of that name runs), when no
  * device controller is usable ("cgroup device ACLs are not supported on
@@ -433,6 +439,12 @@ rt_undo *rt_undo_open(const char *path, vc_diags *d);
  * spaces. u NULL: true (no journal). */
 bool rt_undo_note(rt_undo *u, const char *kind, const char *key, const char *path,
                   vc_diags *d);
+/* The journal's length now (0 without one), for rt_undo_rewind. */
+off_t rt_undo_mark(const rt_undo *u);
+/* Drops the lines noted since mark: only for changes their maker has
+ * already undone (killed in between, the lines stay: their undo finds
+ * nothing to do). u NULL: true. */
+bool rt_undo_rewind(rt_undo *u, off_t mark, vc_diags *d);
 /* Closes the journal; remove: everything was undone, the file goes too. */
 void rt_undo_close(rt_undo *u, bool remove);
 /* Undoes what the journal at path lists, last first, and removes it; true

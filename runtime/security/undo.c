@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../../translators/util.h"
@@ -56,6 +57,19 @@ bool rt_undo_note(rt_undo *u, const char *kind, const char *key, const char *pat
         vc_runtime_error(d, "cannot write the undo journal %s: %s", u->path, strerror(errno));
     free(line);
     return ok;
+}
+
+off_t rt_undo_mark(const rt_undo *u)
+{
+    struct stat st;
+    return u && fstat(u->fd, &st) == 0 ? st.st_size : 0;
+}
+
+bool rt_undo_rewind(rt_undo *u, off_t mark, vc_diags *d)
+{
+    if (!u || ftruncate(u->fd, mark) == 0)
+        return true;
+    return vc_runtime_error(d, "cannot rewind the undo journal %s: %s", u->path, strerror(errno));
 }
 
 void rt_undo_close(rt_undo *u, bool remove)

@@ -3,7 +3,9 @@
  * fallback when the kernel lacks it, and, as root, the joins of a guest's
  * cgroup on a hybrid host (runtime/security/cgroup.c): created in the
  * cgroup2 directory, v1 joined right after the exec (before it when memory
- * limits sit in v1), a child already gone no error. Each run uses its own
+ * limits sit in v1), a child already gone no error; a cgroup2 that cannot
+ * take the guest's directory falls back to v1 alone on a hybrid host and
+ * is an error on a pure cgroup2 one. Each run uses its own
  * prefix virtc-t-spawncg-PID and removes everything it made. */
 #include <errno.h>
 #include <fcntl.h>
@@ -11,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -45,12 +48,18 @@ static int hook_child(void *opaque, bool placed, const char **what)
     return -e;
 }
 
+static char *read_or_empty(const char *path)
+{
+    char *text = vc_read_file(path, NULL);
+    return text ? text : vc_xstrdup("");
+}
+
 static char *proc_cgroup(pid_t pid)
 {
     char *path = vc_xasprintf("/proc/%ld/cgroup", (long)pid);
-    char *text = vc_read_file(path, NULL);
+    char *text = read_or_empty(path);
     free(path);
-    return text ? text : vc_xstrdup("");
+    return text;
 }
 
 static bool hook_spawned(void *opaque, pid_t pid, bool placed, vc_diags *d)
@@ -78,7 +87,7 @@ static pid_t spawn_in(int cgfd, seen *s, char *child, vc_diags *d)
         return -1;
     s->fd = p[1];
     s->spawned_calls = 0;
-    rt_spawn_hook hook = { .fn = hook_child, .opaque = s, .into_cgroup = true,
+    rt_spawn_hook hook = { .fn = hook_child, .opaque = s, .into_cgroup = cgfd >= 0,
                            .cgroup_fd = cgfd, .spawned = hook_spawned };
     char *const argv[] = { "/bin/sleep", "30", NULL };
     pid_t pid = rt_spawn_hooked(argv, NULL, -1, &hook, d);
@@ -247,10 +256,18 @@ static void test_hybrid(const char *prefix, const char *v1mnt)
     rt_cg_spec spec = spec_of("h1");
     vc_diags d;
     vc_diags_init(&d);
+    char *trace = vc_xasprintf("/tmp/virtc-t-spawncg-trace-%ld", (long)getpid());
+    setenv("VIRTC_TRACE", trace, 1);
     rt_cgroup *cg = rt_cg_create(&spec, &host, &d);
+    unsetenv("VIRTC_TRACE");
+    char *traced = read_or_empty(trace);
+    unlink(trace);
+    free(trace);
     CHECK(cg && rt_cg_device_mode(cg) == RT_CG_DEV_V1 && rt_cg_dir(cg, "") &&
-              rt_cg_spawn_fd(cg) >= 0,
-          "hybrid: v1 devices and a cgroup2 directory to create QEMU in");
+              rt_cg_spawn_fd(cg) >= 0 &&
+              strstr(traced, " cgroup: created in cgroup2, v1 joined after the exec\n"),
+          "hybrid: v1 devices and a cgroup2 directory to create QEMU in (the trace says so)");
+    free(traced);
     if (!cg) {
         vc_diags_print(stdout, &d);
         vc_diags_free(&d);
@@ -312,6 +329,127 @@ static void test_hybrid(const char *prefix, const char *v1mnt)
     vc_diags_free(&d);
 }
 
+/* The lines of text that do (keep) or do not contain needle, then tail. */
+static char *lines_with(const char *text, const char *needle, bool keep, const char *tail)
+{
+    char *copy = vc_xstrdup(text), *save = NULL, *out = vc_xstrdup("");
+    for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+        if ((strstr(l, needle) != NULL) == keep) {
+            char *more = vc_xasprintf("%s%s\n", out, l);
+            free(out);
+            out = more;
+        }
+    char *all = vc_xasprintf("%s%s", out, tail);
+    free(out);
+    free(copy);
+    return all;
+}
+
+static char *write_in(const char *dir, const char *name, const char *text)
+{
+    char *path = vc_xasprintf("%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    if (f) {
+        fputs(text, f);
+        fclose(f);
+    }
+    return path;
+}
+
+static bool dir_is_empty(const char *path)
+{
+    char *sub = vc_xasprintf("%s/virtc-t-spawncg-%ld", path, (long)getpid());
+    struct stat st;
+    bool empty = stat(sub, &st) != 0;
+    free(sub);
+    return empty;
+}
+
+/* The host's cgroup mounts, but "cgroup2" is a plain directory of ours
+ * (a foreign or unusable cgroup2, as in a container): the guest's
+ * directory can be made there, its cgroup.procs cannot be opened. */
+static void test_unusable_v2(const char *prefix, bool hybrid)
+{
+    char tmp[] = "/tmp/virtc-t-spawncg-v2-XXXXXX";
+    if (!mkdtemp(tmp)) {
+        CHECK(false, "unusable cgroup2: mkdtemp");
+        return;
+    }
+    char *fake = vc_xasprintf("%s/unified", tmp);
+    mkdir(fake, 0755);
+    char *mi_real = read_or_empty("/proc/self/mountinfo");
+    char *self_real = read_or_empty("/proc/self/cgroup");
+    char *v2line = vc_xasprintf("99 1 0:99 / %s rw - cgroup2 cgroup2 rw\n", fake);
+    char *mi_text = lines_with(mi_real, " - cgroup ", true, v2line);
+    char *self_text = lines_with(self_real, "0::", false, "0::/\n");
+    char *mi = write_in(tmp, "mountinfo", mi_text), *self = write_in(tmp, "cgroup", self_text);
+    char *journal = vc_xasprintf("%s/undo", tmp), *trace = vc_xasprintf("%s/trace", tmp);
+    vc_diags d;
+    vc_diags_init(&d);
+    rt_undo *undo = rt_undo_open(journal, &d);
+    rt_cg_host host = { .mountinfo = mi, .self_cgroup = self, .prefix = prefix,
+                        .no_v1 = !hybrid };
+    rt_cg_spec spec = spec_of("f1");
+    spec.undo = undo;
+    setenv("VIRTC_TRACE", trace, 1);
+    rt_cgroup *cg = rt_cg_create(&spec, &host, &d);
+    unsetenv("VIRTC_TRACE");
+    char *lines = read_or_empty(journal), *traced = read_or_empty(trace);
+    if (!hybrid) {
+        char *want = vc_xasprintf("cannot open %s/%s/f1/cgroup.procs", fake, prefix);
+        CHECK(!cg && d.n == 1 && strstr(d.v[0].message, want) && dir_is_empty(fake),
+              "pure cgroup2 that cannot take the guest's directory: an error, nothing left");
+        free(want);
+    } else {
+        CHECK(cg && d.n == 0 && rt_cg_device_mode(cg) == RT_CG_DEV_V1 &&
+                  rt_cg_spawn_fd(cg) < 0 && !rt_cg_dir(cg, "") && dir_is_empty(fake),
+              "hybrid, cgroup2 unusable: the start goes on with v1 alone, its directory removed");
+        char *want = vc_xasprintf("cgroup %s %s\n", prefix, cg ? rt_cg_dir(cg, "devices") : "");
+        CHECK(strcmp(lines, want) == 0, "hybrid, cgroup2 unusable: the journal has v1's line alone");
+        if (strcmp(lines, want) != 0)
+            printf("  journal:\n%s", lines);
+        free(want);
+        CHECK(strstr(traced, " cgroup: every place joined before the exec (the cgroup2 "
+                             "directory is unusable: cannot open ") != NULL,
+              "hybrid, cgroup2 unusable: the trace says which way and why");
+    }
+    if (cg) {
+        seen s = { .cg = cg };
+        char child;
+        char *devdir = vc_xstrdup(rt_cg_dir(cg, "devices"));
+        pid_t pid = spawn_in(rt_cg_spawn_fd(cg), &s, &child, &d);
+        char *before = v1_path(s.cgroup_before ? s.cgroup_before : "", "devices");
+        CHECK(pid > 0 && child == 'u' && !s.spawned_placed && *before &&
+                  vc_str_has_suffix(devdir, before) && vc_str_has_suffix(before, "/f1"),
+              "hybrid, cgroup2 unusable: the child is in the v1 devices cgroup before its exec");
+        end_child(pid);
+        vc_diags_clear(&d);
+        CHECK(rt_cg_remove(cg, &d) && access(devdir, F_OK) != 0, "hybrid, cgroup2 unusable: removed");
+        free(before);
+        free(devdir);
+        free(s.cgroup_before);
+    }
+    rt_undo_close(undo, true);
+    vc_diags_free(&d);
+    unlink(trace);
+    unlink(mi);
+    unlink(self);
+    rmdir(fake);
+    rmdir(tmp);
+    free(lines);
+    free(traced);
+    free(journal);
+    free(trace);
+    free(mi);
+    free(self);
+    free(mi_text);
+    free(self_text);
+    free(v2line);
+    free(mi_real);
+    free(self_real);
+    free(fake);
+}
+
 static void test_real(void)
 {
     if (geteuid() != 0) {
@@ -329,6 +467,11 @@ static void test_real(void)
     else
         printf("SKIP %s:hybrid: not a host with cgroup v1 devices and cgroup2 beside it\n",
                __FILE__);
+    test_unusable_v2(prefix, false);
+    if (v1mnt)
+        test_unusable_v2(prefix, true);
+    else
+        printf("SKIP %s:hybrid, cgroup2 unusable: no cgroup v1 devices\n", __FILE__);
     free(prefix);
     free(v1mnt);
     free(v2mnt);
