@@ -1969,10 +1969,15 @@ static void lw_domain_checks(lw_ctx *c, xmlNodePtr root)
     ir_domain *dom = c->dom;
     if (!dom->name && !xml_child(root, "name"))
         lw_fail(c, root, "missing <name>");
+    /* libvirt's parser takes a balloon above the memory and lowers it to
+     * the memory (what it prints back), so format and every emitter see
+     * that value: a warning, not a refusal */
     if (dom->current_memory_kib > dom->memory_kib && dom->memory_kib) {
         xmlNodePtr cur = xml_child(root, "currentMemory");
-        lw_fail(c, cur ? cur : root, "currentMemory (%llu KiB) is larger than memory (%llu KiB)",
-                dom->current_memory_kib, dom->memory_kib);
+        vc_warn_at(c->d, lw_loc(c, cur ? cur : root), "currentMemory (%llu KiB) is larger than "
+                   "memory (%llu KiB); lowered to memory", dom->current_memory_kib,
+                   dom->memory_kib);
+        dom->current_memory_kib = dom->memory_kib;
     }
     if (!dom->uuid_given && !xml_child(root, "uuid"))
         ir_uuid_generate(dom->uuid);
