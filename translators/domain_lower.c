@@ -608,8 +608,14 @@ static bool lw_disk(lw_ctx *c, xmlNodePtr n, ir_device *dev)
         if (disk->target_dev && vc_str_has_prefix(disk->target_dev, "ioemu:"))
             memmove(disk->target_dev, disk->target_dev + 6, strlen(disk->target_dev + 6) + 1);
         disk->target_bus = (ir_disk_bus)lw_enum(c, tgt, "bus", "disk bus", lw_ir_disk_bus);
-        if (disk->target_dev && ir_disk_target_index(disk->target_dev) < 0)
-            ok = lw_fail(c, tgt, "invalid disk target '%s'", disk->target_dev);
+        /* libvirt's parser needs the index a name gives (vda, sdb, xvdaa:
+         * a prefix, then letters a-z) only to place a disk given no
+         * <address>: with one, any name the schema takes will do */
+        if (disk->target_dev && ir_disk_target_index(disk->target_dev) < 0 &&
+            !xml_child(n, "address"))
+            ok = lw_fail(c, tgt, "invalid disk target '%s' (no index in the name: a prefix "
+                         "then letters a-z, e.g. vda; or give the disk an <address>)",
+                         disk->target_dev);
     }
     disk->readonly = lw_flag(c, n, "readonly");
     disk->shareable = lw_flag(c, n, "shareable");
