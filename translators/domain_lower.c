@@ -1432,8 +1432,22 @@ static void lw_user_alias(lw_ctx *c, xmlNodePtr n, ir_device *dev)
     dev->alias = name;
 }
 
+/* <rom enabled='no'> with bar= or file=: libvirt's parser refuses to
+ * tune a ROM the device does not have (any device with a <rom>). */
+static void lw_rom_check(lw_ctx *c, xmlNodePtr n)
+{
+    xmlNodePtr rom = xml_child(n, "rom");
+    char *enabled = rom ? xml_prop(rom, "enabled") : NULL;
+    if (vc_streq(enabled, "no") && (xmlHasProp(rom, BAD_CAST "bar") ||
+                                    xmlHasProp(rom, BAD_CAST "file")))
+        lw_fail(c, rom, "<rom enabled='no'> takes no bar= or file= (a disabled ROM has "
+                "nothing to tune)");
+    free(enabled);
+}
+
 static void lw_device(lw_ctx *c, xmlNodePtr n)
 {
+    lw_rom_check(c, n);
     for (size_t i = 0; i < VC_ARRAY_SIZE(lw_devices); i++) {
         if (!lw_is(n, lw_devices[i].name))
             continue;
