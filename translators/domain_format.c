@@ -760,10 +760,17 @@ static void fm_video(vc_buf *b, int depth, const ir_device *dev)
     fm_finish(b, depth, "video", &c);
 }
 
+/* The element a capabilities device names its host side with. */
+static const char *const fm_caps_source_elem[IR_HOSTDEV_LAST] = {
+    [IR_HOSTDEV_STORAGE] = "block", [IR_HOSTDEV_MISC] = "char", [IR_HOSTDEV_NET] = "interface",
+};
+
 static void fm_hostdev_source(vc_buf *b, int depth, const ir_hostdev *h)
 {
     vc_buf c;
     vc_buf_init(&c);
+    if (ir_hostdev_is_caps(h->type))
+        fm_text_elem(&c, depth + 1, fm_caps_source_elem[h->type], h->caps_source);
     fm_attr_elem(&c, depth + 1, "vendor", "id", h->vendor);
     fm_attr_elem(&c, depth + 1, "product", "id", h->product);
     if (h->has_usb_addr) {
@@ -792,7 +799,9 @@ static void fm_hostdev(vc_buf *b, int depth, const ir_device *dev)
     const ir_hostdev *h = &dev->u.hostdev;
     int d = depth + 1;
     fm_open(b, depth, "hostdev");
-    fm_attr(b, "mode", h->mode ? h->mode : "subsystem");
+    fm_attr(b, "mode", h->mode                       ? h->mode
+                       : ir_hostdev_is_caps(h->type) ? "capabilities"
+                                                     : "subsystem");
     fm_attr(b, "type", ir_hostdev_type_name(h->type));
     fm_tristate(b, "managed", h->managed);
     vc_buf c;

@@ -14,6 +14,7 @@
  */
 #include "domain_xml.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -607,8 +608,14 @@ static bool lw_disk(lw_ctx *c, xmlNodePtr n, ir_device *dev)
         if (disk->target_dev && vc_str_has_prefix(disk->target_dev, "ioemu:"))
             memmove(disk->target_dev, disk->target_dev + 6, strlen(disk->target_dev + 6) + 1);
         disk->target_bus = (ir_disk_bus)lw_enum(c, tgt, "bus", "disk bus", lw_ir_disk_bus);
-        if (disk->target_dev && ir_disk_target_index(disk->target_dev) < 0)
-            ok = lw_fail(c, tgt, "invalid disk target '%s'", disk->target_dev);
+        /* libvirt's parser needs the index a name gives (vda, sdb, xvdaa:
+         * a prefix, then letters a-z) only to place a disk given no
+         * <address>: with one, any name the schema takes will do */
+        if (disk->target_dev && ir_disk_target_index(disk->target_dev) < 0 &&
+            !xml_child(n, "address"))
+            ok = lw_fail(c, tgt, "invalid disk target '%s' (no index in the name: a prefix "
+                         "then letters a-z, e.g. vda; or give the disk an <address>)",
+                         disk->target_dev);
     }
     disk->readonly = lw_flag(c, n, "readonly");
     disk->shareable = lw_flag(c, n, "shareable");
@@ -990,6 +997,153 @@ static bool lw_hostdev_source(lw_ctx *c, xmlNodePtr src, ir_hostdev *h)
     return true;
 }
 
+/* ---- capabilities host devices (<ip> and <route> of type net) --------- */
+
+/* AF_INET or AF_INET6 for an address in its textual form (its bytes in
+ * out), 0 for neither. */
+static int lw_inet(const char *s, unsigned char out[16])
+{
+    if (s && inet_pton(AF_INET, s, out) == 1)
+        return AF_INET;
+    if (s && inet_pton(AF_INET6, s, out) == 1)
+        return AF_INET6;
+    return 0;
+}
+
+static unsigned lw_inet_bits(int af)
+{
+    return af == AF_INET ? 32 : 128;
+}
+
+/* A prefix attribute: true when absent (*given false) or at most the
+ * family's bits. */
+static bool lw_inet_prefix(const char *s, int af, unsigned *prefix, bool *given)
+{
+    unsigned long long v = 0;
+    *given = s != NULL;
+    if (!s)
+        return true;
+    if (!vc_parse_ull(s, 10, &v) || v > lw_inet_bits(af))
+        return false;
+    *prefix = (unsigned)v;
+    return true;
+}
+
+/* <ip address= family= prefix= peer=/>: what libvirt's parser refuses
+ * and the schema takes (a family the address is not of, a prefix longer
+ * than the address, a peer of another family). The element stays
+ * unconsumed: the device keeps it as written. */
+static bool lw_caps_ip(lw_ctx *c, xmlNodePtr n)
+{
+    unsigned char a[16];
+    char *addr = xml_prop(n, "address"), *fam = xml_prop(n, "family");
+    char *pfx = xml_prop(n, "prefix"), *peer = xml_prop(n, "peer");
+    int af = lw_inet(addr, a);
+    int want = vc_streq(fam, "ipv4") ? AF_INET : vc_streq(fam, "ipv6") ? AF_INET6 : af;
+    unsigned prefix;
+    bool given, ok = true;
+    if (!af || af != want)
+        ok = lw_fail(c, n, "invalid address '%s' in <ip>%s%s", addr ? addr : "",
+                     fam ? " of family " : "", fam ? fam : "");
+    else if (!lw_inet_prefix(pfx, af, &prefix, &given))
+        ok = lw_fail(c, n, "invalid prefix '%s' in <ip> (an %s address has %u bits)", pfx,
+                     af == AF_INET ? "IPv4" : "IPv6", lw_inet_bits(af));
+    else if (peer && lw_inet(peer, a) != af)
+        ok = lw_fail(c, n, "invalid peer '%s' in <ip> (not of the address's family)", peer);
+    free(addr);
+    free(fam);
+    free(pfx);
+    free(peer);
+    return ok;
+}
+
+/* A route's address with its host bits (past the prefix or outside the
+ * netmask) set is not a network: libvirt refuses it. */
+static bool lw_route_is_network(const unsigned char *addr, int af, unsigned prefix,
+                                const unsigned char *mask)
+{
+    for (unsigned i = 0; i < lw_inet_bits(af) / 8; i++) {
+        unsigned keep = mask ? mask[i]
+                        : prefix >= 8 * (i + 1) ? 0xff
+                        : prefix <= 8 * i ? 0 : (0xff00u >> (prefix - 8 * i)) & 0xff;
+        if (addr[i] & ~keep & 0xff)
+            return false;
+    }
+    return true;
+}
+
+/* The address-like attributes of a <route>, each of the route's family:
+ * IPv4 unless family='ipv6' says otherwise (libvirt's rule). */
+static bool lw_route_addr(lw_ctx *c, xmlNodePtr n, const char *attr, int af,
+                          unsigned char out[16], bool *given)
+{
+    char *v = xml_prop(n, attr);
+    *given = v != NULL;
+    bool ok = !v || lw_inet(v, out) == af;
+    if (!ok)
+        lw_fail(c, n, "route %s '%s' is not an %s address%s", attr, v,
+                af == AF_INET ? "IPv4" : "IPv6",
+                xmlHasProp(n, (const xmlChar *)"family") ? ""
+                                                         : " (a route without a family is IPv4)");
+    free(v);
+    return ok;
+}
+
+static bool lw_caps_route(lw_ctx *c, xmlNodePtr n)
+{
+    char *fam = xml_prop(n, "family"), *pfx = xml_prop(n, "prefix");
+    char *metric = xml_prop(n, "metric");
+    int af = vc_streq(fam, "ipv6") ? AF_INET6 : AF_INET;
+    unsigned char addr[16], gw[16], mask[16];
+    bool has_addr, has_gw, has_mask, has_prefix;
+    unsigned prefix = 0;
+    bool ok = lw_route_addr(c, n, "address", af, addr, &has_addr);
+    ok = lw_route_addr(c, n, "gateway", af, gw, &has_gw) && ok;
+    ok = lw_route_addr(c, n, "netmask", AF_INET, mask, &has_mask) && ok;
+    if (ok && has_mask && af != AF_INET)
+        ok = lw_fail(c, n, "a route of family ipv6 has a prefix, not a netmask");
+    if (ok && !lw_inet_prefix(pfx, af, &prefix, &has_prefix))
+        ok = lw_fail(c, n, "invalid route prefix '%s' (an %s route has at most %u)", pfx,
+                     af == AF_INET ? "IPv4" : "IPv6", lw_inet_bits(af));
+    if (ok && has_addr && (has_prefix || has_mask) &&
+        !lw_route_is_network(addr, af, prefix, has_mask ? mask : NULL))
+        ok = lw_fail(c, n, "route address is not a network address (host bits set under its "
+                     "%s)", has_mask ? "netmask" : "prefix");
+    if (ok && vc_streq(metric, "0"))
+        ok = lw_fail(c, n, "route metric 0 (a metric is 1 or more)");
+    free(fam);
+    free(pfx);
+    free(metric);
+    return ok;
+}
+
+/* <source><block>, <char> or <interface>: the one thing a capabilities
+ * device names. */
+static const char *const lw_caps_source_elem[IR_HOSTDEV_LAST] = {
+    [IR_HOSTDEV_STORAGE] = "block", [IR_HOSTDEV_MISC] = "char", [IR_HOSTDEV_NET] = "interface",
+};
+
+static bool lw_hostdev_caps(lw_ctx *c, xmlNodePtr n, xmlNodePtr src, ir_hostdev *h)
+{
+    bool ok = true;
+    if (!vc_streq(h->mode, "capabilities"))
+        return lw_fail(c, n, "a host device of type '%s' is of mode 'capabilities'",
+                       ir_hostdev_type_name(h->type));
+    h->caps_source = src ? lw_child_text(c, src, lw_caps_source_elem[h->type]) : NULL;
+    if (!h->caps_source || !*h->caps_source)
+        ok = lw_fail(c, src ? src : n, "a host device of type '%s' needs <source><%s>",
+                     ir_hostdev_type_name(h->type), lw_caps_source_elem[h->type]);
+    if (h->type != IR_HOSTDEV_NET)
+        return ok;
+    for (xmlNodePtr k = n->children; k; k = k->next) {
+        if (lw_is(k, "ip"))
+            ok = lw_caps_ip(c, k) && ok;
+        else if (lw_is(k, "route"))
+            ok = lw_caps_route(c, k) && ok;
+    }
+    return ok;
+}
+
 static bool lw_hostdev(lw_ctx *c, xmlNodePtr n, ir_device *dev)
 {
     ir_hostdev *h = &dev->u.hostdev;
@@ -999,7 +1153,12 @@ static bool lw_hostdev(lw_ctx *c, xmlNodePtr n, ir_device *dev)
     h->managed = (ir_tristate)lw_enum(c, n, "managed", "managed value", lw_ir_tristate);
     h->driver_name = lw_child_attr(c, n, "driver", "name");
     xmlNodePtr src = lw_child(c, n, "source");
-    if (src)
+    if (ir_hostdev_is_caps(h->type))
+        ok = lw_hostdev_caps(c, n, src, h);
+    else if (vc_streq(h->mode, "capabilities"))
+        ok = lw_fail(c, n, "a host device of mode 'capabilities' is of type storage, misc or "
+                     "net, not '%s'", ir_hostdev_type_name(h->type));
+    else if (src)
         ok = lw_hostdev_source(c, src, h);
     ok = lw_boot_order(c, n, &h->boot_order) && ok;
     return lw_address(c, n, &h->addr) && ok;
@@ -1273,8 +1432,22 @@ static void lw_user_alias(lw_ctx *c, xmlNodePtr n, ir_device *dev)
     dev->alias = name;
 }
 
+/* <rom enabled='no'> with bar= or file=: libvirt's parser refuses to
+ * tune a ROM the device does not have (any device with a <rom>). */
+static void lw_rom_check(lw_ctx *c, xmlNodePtr n)
+{
+    xmlNodePtr rom = xml_child(n, "rom");
+    char *enabled = rom ? xml_prop(rom, "enabled") : NULL;
+    if (vc_streq(enabled, "no") && (xmlHasProp(rom, BAD_CAST "bar") ||
+                                    xmlHasProp(rom, BAD_CAST "file")))
+        lw_fail(c, rom, "<rom enabled='no'> takes no bar= or file= (a disabled ROM has "
+                "nothing to tune)");
+    free(enabled);
+}
+
 static void lw_device(lw_ctx *c, xmlNodePtr n)
 {
+    lw_rom_check(c, n);
     for (size_t i = 0; i < VC_ARRAY_SIZE(lw_devices); i++) {
         if (!lw_is(n, lw_devices[i].name))
             continue;
@@ -1315,6 +1488,30 @@ static const char *lw_disk_target_of(const ir_device *d)
 static const char *lw_alias_of(const ir_device *d)
 {
     return d->alias;
+}
+
+/* libvirt takes a host block device, character device or network
+ * interface once (a path may be both a block and a character device's
+ * name, so each type is its own key space). */
+static const char *lw_caps_of(const ir_device *d, ir_hostdev_type type)
+{
+    return d->kind == IR_DEV_HOSTDEV && d->u.hostdev.type == type ? d->u.hostdev.caps_source
+                                                                  : NULL;
+}
+
+static const char *lw_caps_storage_of(const ir_device *d)
+{
+    return lw_caps_of(d, IR_HOSTDEV_STORAGE);
+}
+
+static const char *lw_caps_misc_of(const ir_device *d)
+{
+    return lw_caps_of(d, IR_HOSTDEV_MISC);
+}
+
+static const char *lw_caps_net_of(const ir_device *d)
+{
+    return lw_caps_of(d, IR_HOSTDEV_NET);
 }
 
 /* what: "disk target", "alias"; key_of: the device's key, NULL for none. */
@@ -1367,6 +1564,9 @@ static bool lw_devices_elem(lw_ctx *c, xmlNodePtr n)
     }
     lw_check_unique(c, lw_disk_target_of, "disk target");
     lw_check_unique(c, lw_alias_of, "alias");
+    lw_check_unique(c, lw_caps_storage_of, "host block device");
+    lw_check_unique(c, lw_caps_misc_of, "host character device");
+    lw_check_unique(c, lw_caps_net_of, "host network interface");
     return true;
 }
 
@@ -1789,10 +1989,15 @@ static void lw_domain_checks(lw_ctx *c, xmlNodePtr root)
     ir_domain *dom = c->dom;
     if (!dom->name && !xml_child(root, "name"))
         lw_fail(c, root, "missing <name>");
+    /* libvirt's parser takes a balloon above the memory and lowers it to
+     * the memory (what it prints back), so format and every emitter see
+     * that value: a warning, not a refusal */
     if (dom->current_memory_kib > dom->memory_kib && dom->memory_kib) {
         xmlNodePtr cur = xml_child(root, "currentMemory");
-        lw_fail(c, cur ? cur : root, "currentMemory (%llu KiB) is larger than memory (%llu KiB)",
-                dom->current_memory_kib, dom->memory_kib);
+        vc_warn_at(c->d, lw_loc(c, cur ? cur : root), "currentMemory (%llu KiB) is larger than "
+                   "memory (%llu KiB); lowered to memory", dom->current_memory_kib,
+                   dom->memory_kib);
+        dom->current_memory_kib = dom->memory_kib;
     }
     if (!dom->uuid_given && !xml_child(root, "uuid"))
         ir_uuid_generate(dom->uuid);

@@ -90,6 +90,7 @@ static const char *const ir_graphics_type_names[IR_GFX_LAST] = {
 static const char *const ir_hostdev_type_names[IR_HOSTDEV_LAST] = {
     [IR_HOSTDEV_PCI] = "pci", [IR_HOSTDEV_USB] = "usb", [IR_HOSTDEV_SCSI] = "scsi",
     [IR_HOSTDEV_SCSI_HOST] = "scsi_host", [IR_HOSTDEV_MDEV] = "mdev",
+    [IR_HOSTDEV_STORAGE] = "storage", [IR_HOSTDEV_MISC] = "misc", [IR_HOSTDEV_NET] = "net",
 };
 
 static const char *const ir_addr_type_names[IR_ADDR_LAST] = {
@@ -136,6 +137,11 @@ IR_ENUM_IMPL(ir_net_type, ir_net_type)
 IR_ENUM_IMPL(ir_chr_type, ir_chr_type)
 IR_ENUM_IMPL(ir_graphics_type, ir_graphics_type)
 IR_ENUM_IMPL(ir_hostdev_type, ir_hostdev_type)
+
+bool ir_hostdev_is_caps(ir_hostdev_type t)
+{
+    return t == IR_HOSTDEV_STORAGE || t == IR_HOSTDEV_MISC || t == IR_HOSTDEV_NET;
+}
 IR_ENUM_IMPL(ir_addr_type, ir_addr_type)
 IR_ENUM_IMPL(ir_tristate, ir_tristate)
 
@@ -435,6 +441,7 @@ static void ir_hostdev_clear(ir_hostdev *h)
     free(h->vendor);
     free(h->product);
     free(h->driver_name);
+    free(h->caps_source);
     ir_address_clear(&h->source_addr);
     ir_address_clear(&h->addr);
 }

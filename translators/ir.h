@@ -117,7 +117,12 @@ typedef enum ir_graphics_type {
 typedef enum ir_hostdev_type {
     IR_HOSTDEV_NONE = 0,
     IR_HOSTDEV_PCI, IR_HOSTDEV_USB, IR_HOSTDEV_SCSI, IR_HOSTDEV_SCSI_HOST,
-    IR_HOSTDEV_MDEV, IR_HOSTDEV_LAST
+    IR_HOSTDEV_MDEV,
+    /* mode='capabilities': a host block device, character device or network
+     * interface handed to a container (libvirt's LXC driver runs them; its
+     * QEMU and Xen drivers do not) */
+    IR_HOSTDEV_STORAGE, IR_HOSTDEV_MISC, IR_HOSTDEV_NET,
+    IR_HOSTDEV_LAST
 } ir_hostdev_type;
 
 /* The device elements, in the order libvirt's formatter writes them. */
@@ -345,7 +350,7 @@ typedef struct ir_video {
 
 typedef struct ir_hostdev {
     ir_hostdev_type type;
-    char *mode;               /* "subsystem" (the only one modelled) */
+    char *mode;               /* "subsystem" or "capabilities" (storage, misc, net) */
     ir_tristate managed;
     /* usb: by vendor/product or by bus/device */
     char *vendor;             /* "0x1234" as written */
@@ -355,6 +360,9 @@ typedef struct ir_hostdev {
     /* pci: the host address (source) */
     ir_address source_addr;
     char *driver_name;        /* "vfio", "kvm", "xen" */
+    /* capabilities: <block> (storage) or <char> (misc) path, <interface>
+     * name (net) */
+    char *caps_source;
     int boot_order;
     ir_address addr;          /* guest address */
 } ir_hostdev;
@@ -687,6 +695,9 @@ IR_ENUM_DECL(ir_graphics_type, ir_graphics_type)
 IR_ENUM_DECL(ir_hostdev_type, ir_hostdev_type)
 IR_ENUM_DECL(ir_addr_type, ir_addr_type)
 IR_ENUM_DECL(ir_tristate, ir_tristate)
+
+/* A host device of mode='capabilities' (storage, misc, net): a container's. */
+bool ir_hostdev_is_caps(ir_hostdev_type t);
 
 /* libvirt's scaled integers: the multiplier a unit names, in any case
  * ("KiB", "k" -> 1024, "MB" -> 1000000, "b"/"bytes" -> 1); NULL or "" gives

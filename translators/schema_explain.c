@@ -795,11 +795,28 @@ static bool sx_fits_level(const sx_model *m, xmlNodePtr p, xmlNodePtr inst, bool
     return fits && (!strict || sx_children_fit(m, p, inst, depth));
 }
 
-/* The branches of choice p the schema marks vc:when="ATTR" for an
- * element that carries ATTR: a form of an element one attribute names
- * whatever the rest says (a <mirror> with file= is the old form, so that
- * its job='active-commit' is refused there, not its file= in the typed
- * form). sel[i] for the i-th child; false when no branch is marked so. */
+/* Whether inst meets a vc:when mark: "ATTR" (inst carries ATTR) or
+ * "ATTR=VALUE" (ATTR has that value). */
+static bool sx_when_met(xmlNodePtr inst, const char *when)
+{
+    const char *eq = strchr(when, '=');
+    if (!eq)
+        return xmlHasProp(inst, BAD_CAST when) != NULL;
+    char *name = vc_xstrndup(when, (size_t)(eq - when));
+    xmlChar *v = xmlGetNoNsProp(inst, BAD_CAST name);
+    bool met = v && strcmp((const char *)v, eq + 1) == 0;
+    xmlFree(v);
+    free(name);
+    return met;
+}
+
+/* The branches of choice p the schema marks vc:when="ATTR" (or
+ * "ATTR=VALUE") for an element that carries ATTR (with that value): a
+ * form of an element one attribute names whatever the rest says (a
+ * <mirror> with file= is the old form, so that its job='active-commit' is
+ * refused there, not its file= in the typed form; a <seclabel> with
+ * relabel='yes' the form with labels). sel[i] for the i-th child; false
+ * when no branch is marked so. */
 static bool sx_select_marked(xmlNodePtr p, xmlNodePtr inst, bool *sel, size_t n)
 {
     bool any = false;
@@ -807,7 +824,7 @@ static bool sx_select_marked(xmlNodePtr p, xmlNodePtr inst, bool *sel, size_t n)
     for (xmlNodePtr c = p->children; c && i < n; c = c->next, i++) {
         xmlChar *when = sx_is(c, NULL) ? xmlGetNsProp(c, BAD_CAST "when", BAD_CAST SX_ANNOT_NS)
                                        : NULL;
-        sel[i] = when && xmlHasProp(inst, when);
+        sel[i] = when && sx_when_met(inst, (const char *)when);
         any = any || sel[i];
         xmlFree(when);
     }

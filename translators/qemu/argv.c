@@ -627,6 +627,11 @@ bool qemu_net_socket_ok(qemu_ctx *x, const ir_device *dev)
 bool qemu_hostdev_mode_ok(qemu_ctx *x, const ir_device *dev)
 {
     const char *mode = dev->u.hostdev.mode;
+    /* not a QEMU's lack: libvirt runs these only in LXC containers */
+    if (ir_hostdev_is_caps(dev->u.hostdev.type))
+        return qemu_error(x, dev->pos, "a <hostdev mode='capabilities' type='%s'> is a "
+                          "container's device; libvirt's QEMU driver does not run it",
+                          ir_hostdev_type_name(dev->u.hostdev.type));
     if (!mode || strcmp(mode, "subsystem") == 0)
         return true;
     return qemu_unsupported(x, dev->pos, "host device mode '%s'", mode);

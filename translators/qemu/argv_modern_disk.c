@@ -726,9 +726,28 @@ static bool modern_disk_volume(qemu_ctx *x, const ir_device *dev)
     return ok;
 }
 
+/* A virtio or USB disk's device id (virtio-diskN, usb-diskN: a user
+ * alias stands instead) and an SD card's index are its target's index: a
+ * name without one (xvdJP, which the front end takes with an <address>)
+ * has none to give. */
+static bool modern_disk_index_ok(qemu_ctx *x, const ir_device *dev)
+{
+    const ir_disk *disk = &dev->u.disk;
+    ir_disk_bus bus = qemu_disk_bus(disk);
+    bool by_id = !dev->alias && (bus == IR_BUS_VIRTIO || bus == IR_BUS_USB ||
+                                 disk->type == IR_DISK_TYPE_VHOSTUSER);
+    if ((!by_id && bus != IR_BUS_SD) || ir_disk_target_index(disk->target_dev) >= 0)
+        return true;
+    return qemu_error(x, dev->pos, "disk target '%s' has no index (a prefix then letters a-z, "
+                      "e.g. vda) to number its %s with", qemu_str_or(disk->target_dev, ""),
+                      bus == IR_BUS_SD ? "SD card" : "device id");
+}
+
 bool modern_disk(qemu_ctx *x, const ir_device *dev)
 {
     const ir_disk *disk = &dev->u.disk;
+    if (!modern_disk_index_ok(x, dev))
+        return false;
     bool removable = disk->device == IR_DISK_DEV_CDROM || disk->device == IR_DISK_DEV_FLOPPY;
     if (disk->type == IR_DISK_TYPE_VOLUME && (!removable || (dev->xml &&
                                                              strstr(dev->xml, "<source"))))

@@ -676,6 +676,8 @@ char *xen_sxpr_from_domain(const ir_domain *dom, int version, const char *file, 
                     "xen-sxpr: the domain has no name");
         return NULL;
     }
+    if (!xen_hostdevs_ok(dom, "xen-sxpr", file, d))
+        return NULL;
     c.root = sexpr_list_new(sw_nopos());
     sexpr_append(c.root, sexpr_atom_new("vm", 2, false, sw_nopos()));
     char uuid[37];

@@ -545,6 +545,8 @@ static void xw_unwritten(xw_ctx *c)
 
 static char *xw_write(const ir_domain *dom, const char *file, xen_dialect dl, vc_diags *d)
 {
+    if (!xen_hostdevs_ok(dom, dl == XEN_XL ? "xen-xl" : "xen-xm", file, d))
+        return NULL;
     xw_ctx c = { .dom = dom, .file = file, .dl = dl, .kind = xen_domain_kind(dom), .d = d };
     vc_buf_init(&c.out);
     if (dom->type != IR_VIRT_XEN)

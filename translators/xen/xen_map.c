@@ -1510,6 +1510,25 @@ char *xen_pci_format(const ir_hostdev *h)
     return vc_xasprintf("%04x:%02x:%02x.%x", a->domain, a->bus, a->slot, a->function);
 }
 
+/* libvirt's Xen driver runs no <hostdev mode='capabilities'> (they are
+ * LXC's): dropping one with a warning would start a guest without the
+ * block device, character device or interface it was given, so every
+ * writer refuses the domain. */
+bool xen_hostdevs_ok(const ir_domain *dom, const char *format, const char *file, vc_diags *d)
+{
+    bool ok = true;
+    for (size_t i = 0; i < dom->ndevices; i++) {
+        const ir_device *dev = &dom->devices[i];
+        if (dev->kind != IR_DEV_HOSTDEV || !ir_hostdev_is_caps(dev->u.hostdev.type))
+            continue;
+        ok = vc_error_at(d, (vc_loc){ file, dev->pos.line, dev->pos.column },
+                         "%s: a <hostdev mode='capabilities' type='%s'> is a container's "
+                         "device; libvirt's Xen driver does not run it", format,
+                         ir_hostdev_type_name(dev->u.hostdev.type));
+    }
+    return ok;
+}
+
 /* ---- kept keys and pass-through ---------------------------------------------- */
 
 void xen_keep_key(ir_domain *dom, const char *key, const char *native_value, vc_loc loc,

@@ -137,6 +137,9 @@ char *xen_channel_format(const ir_chr *c);
 /* "[DDDD:]BB:SS.F[@VSLOT][,opt=v...]" -> hostdev */
 bool xen_pci_to_ir(const char *s, vc_loc loc, ir_domain *dom, vc_diags *d);
 char *xen_pci_format(const ir_hostdev *h);
+/* Refuses (located errors, false) a domain holding a capabilities host
+ * device, which no Xen format can carry. */
+bool xen_hostdevs_ok(const ir_domain *dom, const char *format, const char *file, vc_diags *d);
 
 /* ---- what the IR has no place for ------------------------------------------- */
 
