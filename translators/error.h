@@ -9,6 +9,7 @@
 #ifndef VIRTC_ERROR_H
 #define VIRTC_ERROR_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
