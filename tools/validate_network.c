@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../translators/inet.h"
 #include "../translators/util.h"
 #include "../translators/xmldoc.h"
 #include "validate_network.h"
@@ -78,73 +79,23 @@ static size_t vnet_count(xmlNodePtr parent, const char *name)
 
 /* ---- addresses ------------------------------------------------------------- */
 
-typedef struct vnet_addr {
-    int family;            /* AF_INET, AF_INET6; 0: none or unreadable */
-    unsigned char b[16];
-    int bits;              /* 32 or 128 */
-} vnet_addr;
-
 /* The address attribute name of e. The schema's pattern takes a few
  * strings no address parser reads (':1.2.3.4'), which libvirt's parser
  * refuses: an error then when c is given. Family 0 when absent or
  * unreadable: the rules that need the address are not applied. */
-static vnet_addr vnet_addr_of(vnet_ctx *c, xmlNodePtr e, const char *name)
+static vc_inet vnet_addr_of(vnet_ctx *c, xmlNodePtr e, const char *name)
 {
-    vnet_addr a = { 0, { 0 }, 0 };
+    vc_inet a;
     char *v = vnet_value(e, name);
-    if (v && inet_pton(AF_INET, v, a.b) == 1) {
-        a.family = AF_INET;
-        a.bits = 32;
-    } else if (v && inet_pton(AF_INET6, v, a.b) == 1) {
-        a.family = AF_INET6;
-        a.bits = 128;
-    } else if (v && c) {
+    if (!vc_inet_parse(v, &a) && v && c)
         vnet_err(c, vnet_at(e, name), "%s='%s': expected an IPv4 or IPv6 address", name, v);
-    }
     free(v);
     return a;
 }
 
-static const char *vnet_family_name(int family)
-{
-    return family == AF_INET6 ? "IPv6" : "IPv4";
-}
-
-static bool vnet_bit(const vnet_addr *a, int i)
-{
-    return (a->b[i / 8] >> (7 - i % 8)) & 1;
-}
-
-/* Whether a and b agree in their first prefix bits. */
-static bool vnet_same_net(const vnet_addr *a, const vnet_addr *b, int prefix)
-{
-    for (int i = 0; i < prefix; i++)
-        if (vnet_bit(a, i) != vnet_bit(b, i))
-            return false;
-    return true;
-}
-
-/* Whether every bit of a after the first prefix ones is v. */
-static bool vnet_host_bits(const vnet_addr *a, int prefix, bool v)
-{
-    for (int i = prefix; i < a->bits; i++)
-        if (vnet_bit(a, i) != v)
-            return false;
-    return true;
-}
-
-static int vnet_cmp(const vnet_addr *a, const vnet_addr *b)
+static int vnet_cmp(const vc_inet *a, const vc_inet *b)
 {
     return memcmp(a->b, b->b, (size_t)a->bits / 8);
-}
-
-/* The prefix length a netmask spells; -1 when its ones are not contiguous. */
-static int vnet_mask_prefix(const vnet_addr *m)
-{
-    int n = 0;
-    while (n < m->bits && vnet_bit(m, n))
-        n++;
-    return vnet_host_bits(m, n, false) ? n : -1;
 }
 
 #define VNET_PREFIX_UNKNOWN (-2)   /* not a number: rules needing it skipped */
@@ -164,14 +115,14 @@ static int vnet_prefix_of(xmlNodePtr e, int dflt)
     }
     if (!vnet_attr(e, "netmask"))
         return dflt;
-    vnet_addr m = vnet_addr_of(NULL, e, "netmask");
-    return m.family == AF_INET ? vnet_mask_prefix(&m) : VNET_PREFIX_UNKNOWN;
+    vc_inet m = vnet_addr_of(NULL, e, "netmask");
+    return m.family == AF_INET ? vc_inet_mask_prefix(&m) : VNET_PREFIX_UNKNOWN;
 }
 
 /* An <ip>'s network with no prefix given: IPv6's /64, and IPv4's class
  * (A /8, B /16, C /24; D and E have none: -1, as libvirt's parser says
  * "bad prefix -1" for them). */
-static int vnet_default_prefix(const vnet_addr *a)
+static int vnet_default_prefix(const vc_inet *a)
 {
     if (a->family == AF_INET6)
         return 64;
@@ -181,7 +132,7 @@ static int vnet_default_prefix(const vnet_addr *a)
 /* ---- the network's <ip> elements ------------------------------------------- */
 
 typedef struct vnet_ip {
-    vnet_addr addr;   /* family 0: no usable address */
+    vc_inet addr;   /* family 0: no usable address */
     int prefix;
 } vnet_ip;
 
@@ -194,14 +145,14 @@ typedef struct vnet_ips {
 /* family= against the address's own family: libvirt takes an IPv4
  * address without family=, an IPv6 one only with family='ipv6'. */
 static bool vnet_check_family(vnet_ctx *c, xmlNodePtr e, const char *what,
-                              const vnet_addr *a)
+                              const vc_inet *a)
 {
     char *fam = vnet_value(e, "family"), *v = vnet_value(e, what);
     int want = fam && strcmp(fam, "ipv6") == 0 ? AF_INET6 : AF_INET;
     bool ok = a->family == 0 || a->family == want;
     if (!ok && fam)
         vnet_err(c, vnet_at(e, what), "%s='%s': expected an %s address for family='%s'", what,
-                 v, vnet_family_name(want), fam);
+                 v, vc_inet_family_name(want), fam);
     else if (!ok)
         vnet_err(c, vnet_at(e, what), "%s='%s': expected an IPv4 address, or family='ipv6' "
                  "for an IPv6 one", what, v);
@@ -211,7 +162,7 @@ static bool vnet_check_family(vnet_ctx *c, xmlNodePtr e, const char *what,
 }
 
 /* prefix= and netmask= against the address's family. */
-static bool vnet_check_mask(vnet_ctx *c, xmlNodePtr e, const vnet_addr *a)
+static bool vnet_check_mask(vnet_ctx *c, xmlNodePtr e, const vc_inet *a)
 {
     char *p = vnet_value(e, "prefix");
     unsigned long long n;
@@ -235,27 +186,27 @@ static bool vnet_check_mask(vnet_ctx *c, xmlNodePtr e, const vnet_addr *a)
  * network's nor its broadcast address. */
 static void vnet_check_range(vnet_ctx *c, xmlNodePtr r, const vnet_ip *ip)
 {
-    vnet_addr s = vnet_addr_of(c, r, "start"), e = vnet_addr_of(c, r, "end");
+    vc_inet s = vnet_addr_of(c, r, "start"), e = vnet_addr_of(c, r, "end");
     if (!s.family || !e.family || ip->prefix == VNET_PREFIX_UNKNOWN)
         return;
-    const char *fam = vnet_family_name(ip->addr.family);
+    const char *fam = vc_inet_family_name(ip->addr.family);
     if (s.family != ip->addr.family || e.family != ip->addr.family)
         vnet_err(c, r, "<range>: expected %s start and end addresses, as the network's", fam);
     else if (ip->prefix < 0)
         vnet_err(c, r, "<range>: expected the network's prefix= (the address has no class "
                  "to take one from)");
-    else if (!vnet_same_net(&s, &ip->addr, ip->prefix) ||
-             !vnet_same_net(&e, &ip->addr, ip->prefix))
+    else if (!vc_inet_same_net(&s, &ip->addr, ip->prefix) ||
+             !vc_inet_same_net(&e, &ip->addr, ip->prefix))
         vnet_err(c, r, "<range>: expected start and end inside the network (its address's "
                  "first %d bits)", ip->prefix);
     else if (vnet_cmp(&s, &e) > 0)
         vnet_err(c, r, "<range>: expected start at or before end");
-    else if (!vnet_same_net(&s, &e, s.bits - 16))
+    else if (!vc_inet_same_net(&s, &e, s.bits - 16))
         vnet_err(c, r, "<range>: expected at most 65536 addresses (start and end equal but "
                  "in their last 16 bits)");
-    else if (s.family == AF_INET && vnet_host_bits(&s, ip->prefix, false))
+    else if (s.family == AF_INET && vc_inet_host_bits(&s, ip->prefix, false))
         vnet_err(c, vnet_at(r, "start"), "start: expected a host address, not the network's");
-    else if (e.family == AF_INET && vnet_host_bits(&e, ip->prefix, true))
+    else if (e.family == AF_INET && vc_inet_host_bits(&e, ip->prefix, true))
         vnet_err(c, vnet_at(r, "end"), "end: expected a host address, not the broadcast "
                  "address");
 }
@@ -348,14 +299,14 @@ static void vnet_check_ip(vnet_ctx *c, xmlNodePtr e, vnet_ips *ips)
 
 /* Whether some <ip> of the gateway's family has it inside its network; an
  * <ip> whose prefix does not read counts as reaching it. */
-static bool vnet_reachable(const vnet_ips *ips, const vnet_addr *gw)
+static bool vnet_reachable(const vnet_ips *ips, const vc_inet *gw)
 {
     for (size_t i = 0; i < ips->n; i++) {
         const vnet_ip *ip = &ips->v[i];
         if (ip->addr.family != gw->family)
             continue;
         if (ip->prefix == VNET_PREFIX_UNKNOWN ||
-            (ip->prefix >= 0 && vnet_same_net(&ip->addr, gw, ip->prefix)))
+            (ip->prefix >= 0 && vc_inet_same_net(&ip->addr, gw, ip->prefix)))
             return true;
     }
     return false;
@@ -363,7 +314,7 @@ static bool vnet_reachable(const vnet_ips *ips, const vnet_addr *gw)
 
 static void vnet_check_route(vnet_ctx *c, xmlNodePtr r, const vnet_ips *ips)
 {
-    vnet_addr a = vnet_addr_of(c, r, "address"), gw = vnet_addr_of(c, r, "gateway");
+    vc_inet a = vnet_addr_of(c, r, "address"), gw = vnet_addr_of(c, r, "gateway");
     bool fam = vnet_check_family(c, r, "address", &a);
     fam = vnet_check_family(c, r, "gateway", &gw) && fam;
     char *metric = vnet_value(r, "metric");
@@ -376,12 +327,12 @@ static void vnet_check_route(vnet_ctx *c, xmlNodePtr r, const vnet_ips *ips)
     /* no prefix: the route is the default one (prefix 0) */
     int prefix = vnet_prefix_of(r, 0);
     char *addr = vnet_value(r, "address"), *gate = vnet_value(r, "gateway");
-    if (prefix >= 0 && !vnet_host_bits(&a, prefix, false))
+    if (prefix >= 0 && !vc_inet_host_bits(&a, prefix, false))
         vnet_err(c, vnet_at(r, "address"), "address='%s': expected a network address, its "
                  "bits after the first %d zero", addr, prefix);
     if (!vnet_reachable(ips, &gw))
         vnet_err(c, vnet_at(r, "gateway"), "gateway='%s': expected an address inside one of "
-                 "the network's %s <ip> networks", gate, vnet_family_name(gw.family));
+                 "the network's %s <ip> networks", gate, vc_inet_family_name(gw.family));
     free(addr);
     free(gate);
 }
@@ -457,7 +408,7 @@ static void vnet_check_nat(vnet_ctx *c, xmlNodePtr nat)
 {
     xmlNodePtr a = xml_child(nat, "address");
     if (a) {
-        vnet_addr s = vnet_addr_of(c, a, "start"), e = vnet_addr_of(c, a, "end");
+        vc_inet s = vnet_addr_of(c, a, "start"), e = vnet_addr_of(c, a, "end");
         if (s.family && s.family == e.family && vnet_cmp(&s, &e) > 0)
             vnet_err(c, a, "<address>: expected start at or before end");
     }

@@ -13,6 +13,7 @@
  * an element the model does not know at all becomes a fragment.
  */
 #include "domain_xml.h"
+#include "inet.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -1001,29 +1002,14 @@ static bool lw_hostdev_source(lw_ctx *c, xmlNodePtr src, ir_hostdev *h)
 
 /* AF_INET or AF_INET6 for an address in its textual form (its bytes in
  * out), 0 for neither. */
-static int lw_inet(const char *s, unsigned char out[16])
-{
-    if (s && inet_pton(AF_INET, s, out) == 1)
-        return AF_INET;
-    if (s && inet_pton(AF_INET6, s, out) == 1)
-        return AF_INET6;
-    return 0;
-}
-
-static unsigned lw_inet_bits(int af)
-{
-    return af == AF_INET ? 32 : 128;
-}
-
-/* A prefix attribute: true when absent (*given false) or at most the
- * family's bits. */
-static bool lw_inet_prefix(const char *s, int af, unsigned *prefix, bool *given)
+/* A prefix attribute: true when absent (*given false) or at most bits. */
+static bool lw_inet_prefix(const char *s, int bits, unsigned *prefix, bool *given)
 {
     unsigned long long v = 0;
     *given = s != NULL;
     if (!s)
         return true;
-    if (!vc_parse_ull(s, 10, &v) || v > lw_inet_bits(af))
+    if (!vc_parse_ull(s, 10, &v) || v > (unsigned)bits)
         return false;
     *prefix = (unsigned)v;
     return true;
@@ -1035,20 +1021,20 @@ static bool lw_inet_prefix(const char *s, int af, unsigned *prefix, bool *given)
  * unconsumed: the device keeps it as written. */
 static bool lw_caps_ip(lw_ctx *c, xmlNodePtr n)
 {
-    unsigned char a[16];
+    vc_inet a, p;
     char *addr = xml_prop(n, "address"), *fam = xml_prop(n, "family");
     char *pfx = xml_prop(n, "prefix"), *peer = xml_prop(n, "peer");
-    int af = lw_inet(addr, a);
-    int want = vc_streq(fam, "ipv4") ? AF_INET : vc_streq(fam, "ipv6") ? AF_INET6 : af;
+    vc_inet_parse(addr, &a);
+    int want = vc_streq(fam, "ipv4") ? AF_INET : vc_streq(fam, "ipv6") ? AF_INET6 : a.family;
     unsigned prefix;
     bool given, ok = true;
-    if (!af || af != want)
+    if (!a.family || a.family != want)
         ok = lw_fail(c, n, "invalid address '%s' in <ip>%s%s", addr ? addr : "",
                      fam ? " of family " : "", fam ? fam : "");
-    else if (!lw_inet_prefix(pfx, af, &prefix, &given))
-        ok = lw_fail(c, n, "invalid prefix '%s' in <ip> (an %s address has %u bits)", pfx,
-                     af == AF_INET ? "IPv4" : "IPv6", lw_inet_bits(af));
-    else if (peer && lw_inet(peer, a) != af)
+    else if (!lw_inet_prefix(pfx, a.bits, &prefix, &given))
+        ok = lw_fail(c, n, "invalid prefix '%s' in <ip> (an %s address has %d bits)", pfx,
+                     vc_inet_family_name(a.family), a.bits);
+    else if (peer && (!vc_inet_parse(peer, &p) || p.family != a.family))
         ok = lw_fail(c, n, "invalid peer '%s' in <ip> (not of the address's family)", peer);
     free(addr);
     free(fam);
@@ -1057,32 +1043,28 @@ static bool lw_caps_ip(lw_ctx *c, xmlNodePtr n)
     return ok;
 }
 
-/* A route's address with its host bits (past the prefix or outside the
- * netmask) set is not a network: libvirt refuses it. */
-static bool lw_route_is_network(const unsigned char *addr, int af, unsigned prefix,
-                                const unsigned char *mask)
+/* A route's address with its host bits (past the prefix, or where the
+ * netmask has none) set is not a network: libvirt refuses it. */
+static bool lw_route_is_network(const vc_inet *addr, unsigned prefix, const vc_inet *mask)
 {
-    for (unsigned i = 0; i < lw_inet_bits(af) / 8; i++) {
-        unsigned keep = mask ? mask[i]
-                        : prefix >= 8 * (i + 1) ? 0xff
-                        : prefix <= 8 * i ? 0 : (0xff00u >> (prefix - 8 * i)) & 0xff;
-        if (addr[i] & ~keep & 0xff)
+    if (!mask)
+        return vc_inet_host_bits(addr, (int)prefix, false);
+    for (int i = 0; i < addr->bits; i++)
+        if (vc_inet_bit(addr, i) && !vc_inet_bit(mask, i))
             return false;
-    }
     return true;
 }
 
 /* The address-like attributes of a <route>, each of the route's family:
  * IPv4 unless family='ipv6' says otherwise (libvirt's rule). */
-static bool lw_route_addr(lw_ctx *c, xmlNodePtr n, const char *attr, int af,
-                          unsigned char out[16], bool *given)
+static bool lw_route_addr(lw_ctx *c, xmlNodePtr n, const char *attr, int af, vc_inet *out,
+                          bool *given)
 {
     char *v = xml_prop(n, attr);
     *given = v != NULL;
-    bool ok = !v || lw_inet(v, out) == af;
+    bool ok = !v || (vc_inet_parse(v, out) && out->family == af);
     if (!ok)
-        lw_fail(c, n, "route %s '%s' is not an %s address%s", attr, v,
-                af == AF_INET ? "IPv4" : "IPv6",
+        lw_fail(c, n, "route %s '%s' is not an %s address%s", attr, v, vc_inet_family_name(af),
                 xmlHasProp(n, (const xmlChar *)"family") ? ""
                                                          : " (a route without a family is IPv4)");
     free(v);
@@ -1094,19 +1076,19 @@ static bool lw_caps_route(lw_ctx *c, xmlNodePtr n)
     char *fam = xml_prop(n, "family"), *pfx = xml_prop(n, "prefix");
     char *metric = xml_prop(n, "metric");
     int af = vc_streq(fam, "ipv6") ? AF_INET6 : AF_INET;
-    unsigned char addr[16], gw[16], mask[16];
+    vc_inet addr, gw, mask;
     bool has_addr, has_gw, has_mask, has_prefix;
     unsigned prefix = 0;
-    bool ok = lw_route_addr(c, n, "address", af, addr, &has_addr);
-    ok = lw_route_addr(c, n, "gateway", af, gw, &has_gw) && ok;
-    ok = lw_route_addr(c, n, "netmask", AF_INET, mask, &has_mask) && ok;
+    bool ok = lw_route_addr(c, n, "address", af, &addr, &has_addr);
+    ok = lw_route_addr(c, n, "gateway", af, &gw, &has_gw) && ok;
+    ok = lw_route_addr(c, n, "netmask", AF_INET, &mask, &has_mask) && ok;
     if (ok && has_mask && af != AF_INET)
         ok = lw_fail(c, n, "a route of family ipv6 has a prefix, not a netmask");
-    if (ok && !lw_inet_prefix(pfx, af, &prefix, &has_prefix))
-        ok = lw_fail(c, n, "invalid route prefix '%s' (an %s route has at most %u)", pfx,
-                     af == AF_INET ? "IPv4" : "IPv6", lw_inet_bits(af));
+    if (ok && !lw_inet_prefix(pfx, vc_inet_family_bits(af), &prefix, &has_prefix))
+        ok = lw_fail(c, n, "invalid route prefix '%s' (an %s route has at most %d)", pfx,
+                     vc_inet_family_name(af), vc_inet_family_bits(af));
     if (ok && has_addr && (has_prefix || has_mask) &&
-        !lw_route_is_network(addr, af, prefix, has_mask ? mask : NULL))
+        !lw_route_is_network(&addr, prefix, has_mask ? &mask : NULL))
         ok = lw_fail(c, n, "route address is not a network address (host bits set under its "
                      "%s)", has_mask ? "netmask" : "prefix");
     if (ok && vc_streq(metric, "0"))
