@@ -46,8 +46,9 @@ static bool check_read(val_file *f, check_buf *b, size_t *len)
 /* ---- semantic checks after the schema ----------------------------------- */
 
 /* The attribute attr of the element a path of first children names under
- * root (NULL-terminated), or NULL; its value in *value (free()). */
-static xmlAttrPtr check_attr_at(xmlNodePtr root, const char *const *path, const char *attr,
+ * root (NULL-terminated), or NULL; its value in *value (free()).
+ * (validate_rules.h: the storage pool's checks use it too.) */
+xmlAttrPtr check_attr_at(xmlNodePtr root, const char *const *path, const char *attr,
                                 xmlNodePtr *elem, char **value)
 {
     xmlNodePtr n = root;
@@ -281,27 +282,6 @@ static bool check_domain(xmlDocPtr doc, const char *file, vc_diags *d)
     return true;
 }
 
-/* A storage pool's auth <secret uuid=...>: the format's schema takes any
- * text there; a secret is looked up by a UUID, so libvirt's parser wants
- * one. */
-static bool check_storagepool(xmlDocPtr doc, const char *file, vc_diags *d)
-{
-    static const char *const path[] = { "source", "auth", "secret", NULL };
-    xmlNodePtr secret;
-    char *value;
-    xmlAttrPtr uuid = check_attr_at(xmlDocGetRootElement(doc), path, "uuid", &secret, &value);
-    if (!uuid)
-        return true;
-    unsigned char raw[16];
-    bool ok = ir_uuid_parse(value, raw);
-    if (!ok)
-        vc_error_at(d, xml_node_loc(file, (xmlNodePtr)uuid),
-                    "uuid='%s': expected a UUID (32 hex digits, optionally grouped 8-4-4-4-12)",
-                    value);
-    free(value);
-    return ok;
-}
-
 /* The kinds whose front end makes checks a schema cannot. */
 static const struct {
     const char *kind;
@@ -312,7 +292,8 @@ static const struct {
     { "network", vnet_check },
     { "nodedev", vr_nodedev_check },
     { "secret", vr_secret_check },
-    { "storagepool", check_storagepool },
+    { "storagepool", vr_storagepool_check },
+    { "storagevol", vr_storagevol_check },
 };
 
 static bool check_semantics(const vc_schema_kind *kind, xmlDocPtr doc, const char *file,

@@ -8,6 +8,8 @@
  *   validate_interface.c  names, start modes, bonding words
  *   validate_nodedev.c    capability types, names, PCI addresses, AP
  *                         domains, network features, mediated devices
+ *   validate_storagepool.c  the pool's type, name, auth, features, secret
+ *   validate_storagevol.c   the volume's type and capacity
  *
  * and this file's vr_ helpers (validate_rules.c) and validate_check.c's
  * check_ ones are what they share: each rule is a located error on the
@@ -27,6 +29,12 @@
 /* Whether n is an element of the document's own format (no namespace)
  * named name. */
 bool check_is(xmlNodePtr n, const char *name);
+
+/* The attribute attr of the element a path of first children names under
+ * root (NULL-terminated), or NULL; the element in *elem, the value in
+ * *value (free()). */
+xmlAttrPtr check_attr_at(xmlNodePtr root, const char *const *path, const char *attr,
+                         xmlNodePtr *elem, char **value);
 
 /* A located error on attribute name of e when bad(value) says what is
  * wrong ("NAME='V': expected WHY"); false then. No attribute: true. */
@@ -56,8 +64,15 @@ typedef struct vr_word {
 bool vr_exact_words(xmlNodePtr n, const vr_word *words, size_t nwords, const char *file,
                     vc_diags *d);
 
+/* The <permissions><mode> of holder (a pool's or volume's <target>, a
+ * volume's <backingStore>): libvirt's parser takes only the permission
+ * bits, 0..0777. */
+bool vr_perms_mode(xmlNodePtr holder, const char *file, vc_diags *d);
+
 bool vr_secret_check(xmlDocPtr doc, const char *file, vc_diags *d);
 bool vr_interface_check(xmlDocPtr doc, const char *file, vc_diags *d);
 bool vr_nodedev_check(xmlDocPtr doc, const char *file, vc_diags *d);
+bool vr_storagepool_check(xmlDocPtr doc, const char *file, vc_diags *d);
+bool vr_storagevol_check(xmlDocPtr doc, const char *file, vc_diags *d);
 
 #endif
