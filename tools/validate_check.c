@@ -46,9 +46,8 @@ static bool check_read(val_file *f, check_buf *b, size_t *len)
 /* ---- semantic checks after the schema ----------------------------------- */
 
 /* The attribute attr of the element a path of first children names under
- * root (NULL-terminated), or NULL; its value in *value (free()).
- * (validate_rules.h: the storage pool's checks use it too.) */
-xmlAttrPtr check_attr_at(xmlNodePtr root, const char *const *path, const char *attr,
+ * root (NULL-terminated), or NULL; its value in *value (free()). */
+static xmlAttrPtr check_attr_at(xmlNodePtr root, const char *const *path, const char *attr,
                                 xmlNodePtr *elem, char **value)
 {
     xmlNodePtr n = root;

@@ -8,8 +8,10 @@
  *   validate_interface.c  names, start modes, bonding words
  *   validate_nodedev.c    capability types, names, PCI addresses, AP
  *                         domains, network features, mediated devices
- *   validate_storagepool.c  the pool's type, name, auth, features, secret
- *   validate_storagevol.c   the volume's type and capacity
+ *   validate_storagepool.c  words, the name, auth, fc_host parents,
+ *                         the iscsi-direct initiator, cow, secret UUIDs
+ *   validate_storagevol.c   words, capacity, sizes; permission modes
+ *                         (vr_perms_mode) both
  *
  * and this file's vr_ helpers (validate_rules.c) and validate_check.c's
  * check_ ones are what they share: each rule is a located error on the
@@ -29,12 +31,6 @@
 /* Whether n is an element of the document's own format (no namespace)
  * named name. */
 bool check_is(xmlNodePtr n, const char *name);
-
-/* The attribute attr of the element a path of first children names under
- * root (NULL-terminated), or NULL; the element in *elem, the value in
- * *value (free()). */
-xmlAttrPtr check_attr_at(xmlNodePtr root, const char *const *path, const char *attr,
-                         xmlNodePtr *elem, char **value);
 
 /* A located error on attribute name of e when bad(value) says what is
  * wrong ("NAME='V': expected WHY"); false then. No attribute: true. */

@@ -3,9 +3,11 @@
  *
  * Learned from libvirt 9.0's parser (tests/libvirt-parse.py), on
  * documents its schema takes:
- *  - the pool's type is compared exactly: the schema's token lets spaces
- *    stand around it, the parser does not ("Invalid value for attribute
- *    'type'");
+ *  - the pool's type, its source's format, device partition separator,
+ *    adapter type and managed flag, auth type, the cow feature's state and
+ *    the refresh policy's allocation are compared exactly: the schema's
+ *    tokens let spaces stand around them, the parser does not ("Invalid
+ *    value for attribute 'type'", "unknown auth type ' chap'");
  *  - a pool without a <name> (the schema lets logical, rbd, sheepdog,
  *    gluster, zfs and vstorage pools go without) is named after its
  *    source's <name>, which must then be given ("missing pool source name
@@ -14,6 +16,11 @@
  *    takes an empty username;
  *  - the copy-on-write feature (<features><cow>) is for fs and dir pools
  *    only ("cow feature may only be used for 'fs' and 'dir' pools");
+ *  - an fc_host adapter names its parent HBA by both WWNN and WWPN or by
+ *    neither ("when providing parent_wwnn=..., the parent_wwpn must also
+ *    be provided");
+ *  - an iscsi-direct pool's initiator IQN is not empty ("missing
+ *    initiator IQN"; an iscsi pool takes an empty one);
  *  - the target's permission mode is the permission bits only
  *    (vr_perms_mode);
  *  - an auth <secret uuid=...> is a UUID: the schema takes any text, a
@@ -27,22 +34,49 @@
 #include "../translators/xmldoc.h"
 #include "validate_rules.h"
 
-static bool vr_pool_secret(xmlNodePtr root, const char *file, vc_diags *d)
+/* A secret is looked up by its UUID (moved from validate_check.c, where
+ * it was the pool's only check). */
+static const char *vr_bad_uuid(const char *v)
 {
-    static const char *const path[] = { "source", "auth", "secret", NULL };
-    xmlNodePtr secret;
-    char *value;
-    xmlAttrPtr uuid = check_attr_at(root, path, "uuid", &secret, &value);
-    if (!uuid)
-        return true;
     unsigned char raw[16];
-    bool ok = ir_uuid_parse(value, raw);
-    if (!ok)
-        vc_error_at(d, xml_node_loc(file, (xmlNodePtr)uuid),
-                    "uuid='%s': expected a UUID (32 hex digits, optionally grouped 8-4-4-4-12)",
-                    value);
-    free(value);
-    return ok;
+    return ir_uuid_parse(v, raw) ? NULL : "a UUID (32 hex digits, optionally grouped 8-4-4-4-12)";
+}
+
+static const vr_word vr_pool_words[] = {
+    { "pool", "type" },          { "format", "type" },   { "device", "part_separator" },
+    { "adapter", "type" },       { "adapter", "managed" }, { "auth", "type" },
+    { "cow", "state" },          { "volume", "allocation" },
+};
+
+/* An fc_host adapter's parent WWNN and WWPN: one without the other is
+ * refused, whichever it is. */
+static bool vr_pool_parent_wwn(xmlNodePtr adapter, const char *file, vc_diags *d)
+{
+    static const char *const pair[2] = { "parent_wwnn", "parent_wwpn" };
+    for (int i = 0; i < 2; i++) {
+        xmlAttrPtr a = xmlHasProp(adapter, BAD_CAST pair[i]);
+        if (a && !xmlHasProp(adapter, BAD_CAST pair[1 - i]))
+            return vc_error_at(d, xml_node_loc(file, (xmlNodePtr)a),
+                               "%s without %s on <adapter>: a parent HBA is named by both its "
+                               "WWNN and its WWPN", pair[i], pair[1 - i]);
+    }
+    return true;
+}
+
+static const char *vr_bad_iqn(const char *v)
+{
+    return v[0] ? NULL : "an iSCSI qualified name (iqn.YYYY-MM.domain[:name])";
+}
+
+/* An iscsi-direct pool logs in as its initiator, so it needs the IQN. */
+static bool vr_pool_initiator(xmlNodePtr root, xmlNodePtr src, const char *file, vc_diags *d)
+{
+    xmlNodePtr init = src ? xml_child(src, "initiator") : NULL;
+    xmlNodePtr iqn = init ? xml_child(init, "iqn") : NULL;
+    char *type = iqn ? xml_prop(root, "type") : NULL;
+    bool direct = type && strcmp(type, "iscsi-direct") == 0;
+    free(type);
+    return !direct || check_value(iqn, "name", vr_bad_iqn, file, d);
 }
 
 static const char *vr_bad_username(const char *v)
@@ -90,11 +124,17 @@ bool vr_storagepool_check(xmlDocPtr doc, const char *file, vc_diags *d)
     xmlNodePtr root = xmlDocGetRootElement(doc);
     xmlNodePtr src = xml_child(root, "source");
     xmlNodePtr auth = src ? xml_child(src, "auth") : NULL;
-    bool ok = vr_exact_word(root, "type", file, d);
+    xmlNodePtr adapter = src ? xml_child(src, "adapter") : NULL;
+    bool ok = vr_exact_words(root, vr_pool_words, VC_ARRAY_SIZE(vr_pool_words), file, d);
     ok = vr_pool_name(root, src, file, d) && ok;
     if (auth)
         ok = check_value(auth, "username", vr_bad_username, file, d) && ok;
+    if (adapter)
+        ok = vr_pool_parent_wwn(adapter, file, d) && ok;
+    ok = vr_pool_initiator(root, src, file, d) && ok;
     ok = vr_pool_cow(root, file, d) && ok;
-    ok = vr_perms_mode(xml_child(root, "target"), file, d) && ok;
-    return vr_pool_secret(root, file, d) && ok;
+    xmlNodePtr secret = auth ? xml_child(auth, "secret") : NULL;
+    if (secret)
+        ok = check_value(secret, "uuid", vr_bad_uuid, file, d) && ok;
+    return vr_perms_mode(xml_child(root, "target"), file, d) && ok;
 }
