@@ -274,6 +274,9 @@ POOL_TOP = {"name": "<name>p</name>", "uuid": "<uuid>%s</uuid>" % UUID,
             "allocation": "<allocation>0</allocation>",
             "available": "<available>0</available>",
             "features": "<features><cow state='yes'/></features>"}
+# libvirt's pool parser (virtc validate's front end) takes the cow feature
+# on fs and dir pools only: the other types get an empty <features/>
+NO_COW = "<features/>"
 PERMISSIONS = "<permissions><mode>0700</mode><owner>0</owner><group>0</group></permissions>"
 KIND = {}
 OTHER = {
@@ -285,14 +288,14 @@ OTHER = {
                      target="<target><path>/mnt/p</path></target>",
                      mount_opts="<fs:mount_opts><fs:option name='sync'/></fs:mount_opts>")),
     "pool-netfs": ("<pool type='netfs' %s>@</pool>" % FS_NS, ["name", "source", "target"],
-                   dict(POOL_TOP, source="<source><host name='nfs.example.com'/><dir path='/export'/></source>",
+                   dict(POOL_TOP, features=NO_COW, source="<source><host name='nfs.example.com'/><dir path='/export'/></source>",
                         target="<target><path>/mnt/p</path></target>",
                         mount_opts="<fs:mount_opts><fs:option name='sync'/></fs:mount_opts>")),
     "pool-logical": ("<pool type='logical'>@</pool>", ["source", "target"],
-                     dict(POOL_TOP, source="<source><name>vg</name><device path='/dev/sdb'/></source>",
+                     dict(POOL_TOP, features=NO_COW, source="<source><name>vg</name><device path='/dev/sdb'/></source>",
                           target="<target><path>/dev/vg</path></target>")),
     "pool-rbd": ("<pool type='rbd' %s>@</pool>" % RBD_NS, ["source"],
-                 dict(POOL_TOP, source="<source><name>rbdpool</name><host name='mon1.example.com'/></source>",
+                 dict(POOL_TOP, features=NO_COW, source="<source><name>rbdpool</name><host name='mon1.example.com'/></source>",
                       refresh="<refresh><volume allocation='capacity'/></refresh>",
                       config="<rbd:config_opts><rbd:option name='client_mount_timeout' value='45'/></rbd:config_opts>")),
     "pool-source-netfs": ("<pool type='netfs'><name>p</name><source>@</source>"
@@ -319,7 +322,8 @@ OTHER = {
                     "<permissions>@</permissions></target></pool>", [],
                     {"mode": "<mode>0700</mode>", "owner": "<owner>107</owner>",
                      "group": "<group>107</group>", "label": "<label>virt_image_t</label>"}),
-    "volume": ("<volume type='file'>@</volume>", ["name", "target"],
+    # a <capacity> always: libvirt's volume parser wants one
+    "volume": ("<volume type='file'>@</volume>", ["name", "target", "capacity"],
                {"name": "<name>v.img</name>", "key": "<key>/var/lib/p/v.img</key>",
                 "source": "<source/>", "capacity": "<capacity unit='G'>5</capacity>",
                 "allocation": "<allocation>0</allocation>", "physical": "<physical>0</physical>",

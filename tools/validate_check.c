@@ -281,27 +281,6 @@ static bool check_domain(xmlDocPtr doc, const char *file, vc_diags *d)
     return true;
 }
 
-/* A storage pool's auth <secret uuid=...>: the format's schema takes any
- * text there; a secret is looked up by a UUID, so libvirt's parser wants
- * one. */
-static bool check_storagepool(xmlDocPtr doc, const char *file, vc_diags *d)
-{
-    static const char *const path[] = { "source", "auth", "secret", NULL };
-    xmlNodePtr secret;
-    char *value;
-    xmlAttrPtr uuid = check_attr_at(xmlDocGetRootElement(doc), path, "uuid", &secret, &value);
-    if (!uuid)
-        return true;
-    unsigned char raw[16];
-    bool ok = ir_uuid_parse(value, raw);
-    if (!ok)
-        vc_error_at(d, xml_node_loc(file, (xmlNodePtr)uuid),
-                    "uuid='%s': expected a UUID (32 hex digits, optionally grouped 8-4-4-4-12)",
-                    value);
-    free(value);
-    return ok;
-}
-
 /* The kinds whose front end makes checks a schema cannot. */
 static const struct {
     const char *kind;
@@ -312,7 +291,8 @@ static const struct {
     { "network", vnet_check },
     { "nodedev", vr_nodedev_check },
     { "secret", vr_secret_check },
-    { "storagepool", check_storagepool },
+    { "storagepool", vr_storagepool_check },
+    { "storagevol", vr_storagevol_check },
 };
 
 static bool check_semantics(const vc_schema_kind *kind, xmlDocPtr doc, const char *file,

@@ -76,3 +76,24 @@ bool vr_exact_words(xmlNodePtr n, const vr_word *words, size_t nwords, const cha
             ok = vr_exact_words(c, words, nwords, file, d) && ok;
     return ok;
 }
+
+/* The schema takes any octal number (its pattern is [0-7]+); libvirt's
+ * parser refuses one with bits above the permission bits ("malformed octal
+ * mode"): no setuid, setgid or sticky bit. A number too large to read is
+ * left alone (never refused where libvirt might take it). */
+#define VR_MODE_MAX 0777ULL
+
+bool vr_perms_mode(xmlNodePtr holder, const char *file, vc_diags *d)
+{
+    xmlNodePtr perms = holder ? xml_child(holder, "permissions") : NULL;
+    xmlNodePtr mode = perms ? xml_child(perms, "mode") : NULL;
+    char *v = mode ? xml_text(mode) : NULL;
+    unsigned long long n;
+    bool ok = !v || !vc_parse_ull(v, 8, &n) || n <= VR_MODE_MAX;
+    if (!ok)
+        vc_error_at(d, xml_node_loc(file, mode),
+                    "<mode>: '%s': expected an octal mode 0..0777 (the permission bits only: "
+                    "no setuid, setgid or sticky bit)", v);
+    free(v);
+    return ok;
+}

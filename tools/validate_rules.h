@@ -8,6 +8,10 @@
  *   validate_interface.c  names, start modes, bonding words
  *   validate_nodedev.c    capability types, names, PCI addresses, AP
  *                         domains, network features, mediated devices
+ *   validate_storagepool.c  words, the name, auth, fc_host parents,
+ *                         the iscsi-direct initiator, cow, secret UUIDs
+ *   validate_storagevol.c   words, capacity, sizes; permission modes
+ *                         (vr_perms_mode) both
  *
  * and this file's vr_ helpers (validate_rules.c) and validate_check.c's
  * check_ ones are what they share: each rule is a located error on the
@@ -56,8 +60,15 @@ typedef struct vr_word {
 bool vr_exact_words(xmlNodePtr n, const vr_word *words, size_t nwords, const char *file,
                     vc_diags *d);
 
+/* The <permissions><mode> of holder (a pool's or volume's <target>, a
+ * volume's <backingStore>): libvirt's parser takes only the permission
+ * bits, 0..0777. */
+bool vr_perms_mode(xmlNodePtr holder, const char *file, vc_diags *d);
+
 bool vr_secret_check(xmlDocPtr doc, const char *file, vc_diags *d);
 bool vr_interface_check(xmlDocPtr doc, const char *file, vc_diags *d);
 bool vr_nodedev_check(xmlDocPtr doc, const char *file, vc_diags *d);
+bool vr_storagepool_check(xmlDocPtr doc, const char *file, vc_diags *d);
+bool vr_storagevol_check(xmlDocPtr doc, const char *file, vc_diags *d);
 
 #endif
