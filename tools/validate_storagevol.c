@@ -88,9 +88,10 @@ static bool vr_vol_backed(xmlNodePtr root)
 {
     xmlNodePtr bs = xml_child(root, "backingStore");
     xmlNodePtr path = bs ? xml_child(bs, "path") : NULL;
-    char *v = path ? xml_text(path) : NULL;
+    char *v = path ? xml_text(path) : NULL;   /* NULL when empty too */
+    bool backed = v != NULL;
     free(v);
-    return v != NULL;
+    return backed;
 }
 
 bool vr_storagevol_check(xmlDocPtr doc, const char *file, vc_diags *d)
