@@ -55,10 +55,8 @@ static void vnet_err(vnet_ctx *c, xmlNodePtr at, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *msg = vc_xvasprintf(fmt, ap);
+    vc_verror_at(c->d, xml_node_loc(c->file, at), fmt, ap);
     va_end(ap);
-    vc_error_at(c->d, xml_node_loc(c->file, at), "%s", msg);
-    free(msg);
     c->ok = false;
 }
 

@@ -114,10 +114,8 @@ static bool lw_fail(lw_ctx *c, xmlNodePtr n, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *msg = vc_xvasprintf(fmt, ap);
+    vc_verror_at(c->d, lw_loc(c, n), fmt, ap);
     va_end(ap);
-    vc_error_at(c->d, lw_loc(c, n), "%s", msg);
-    free(msg);
     c->failed = true;
     return false;
 }

@@ -72,6 +72,12 @@ bool vc_error_at(vc_diags *d, vc_loc loc, const char *fmt, ...)
     return false;
 }
 
+bool vc_verror_at(vc_diags *d, vc_loc loc, const char *fmt, va_list ap)
+{
+    vc_diag_vadd(d, VC_ERR_INVALID, VC_SEV_ERROR, loc, fmt, ap);
+    return false;
+}
+
 bool vc_read_error(vc_diags *d, const char *name, int err)
 {
     vc_loc loc = { name, 1, 1 };

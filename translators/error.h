@@ -61,6 +61,10 @@ bool vc_error_at(vc_diags *d, vc_loc loc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));   /* always returns false */
 void vc_warn_at(vc_diags *d, vc_loc loc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* vc_error_at for a module's own located-error helper, which hands its
+ * format and arguments on to here. Always returns false. */
+bool vc_verror_at(vc_diags *d, vc_loc loc, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 /* A host operation failed (VC_ERR_RUNTIME), with no input to point at.
  * Always returns false. */
 /* Why an input could not be read (err from vc_read_into), at name:1:1,

@@ -186,10 +186,8 @@ bool qr_error(qemu_reader *r, const shw_word *w, size_t off, const char *fmt, ..
 {
     va_list ap;
     va_start(ap, fmt);
-    char *m = vc_xvasprintf(fmt, ap);
+    vc_verror_at(r->d, qr_loc(r, w, off), fmt, ap);
     va_end(ap);
-    vc_error_at(r->d, qr_loc(r, w, off), "%s", m);
-    free(m);
     return false;
 }
 
